@@ -1,0 +1,166 @@
+//! The API error type: every failure a call can meet, mapped to a message a user can act on.
+
+use reqwest::StatusCode;
+
+/// A failed API call. `Display` is written for the user, not the developer.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    #[error("wrong password")]
+    WrongPassword,
+    #[error("no account with that e-mail address on this server")]
+    UnknownEmail,
+    #[error("this account is frozen; ask the server admin")]
+    Frozen,
+    #[error("password login is disabled on this server")]
+    LoginDisabled,
+    #[error("session expired or revoked; please log in again")]
+    Unauthorized,
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too large for the server's size limit")]
+    TooLarge,
+    #[error("the server refused the content type ({0})")]
+    UnsupportedMediaType(String),
+    #[error("the server's license refused this ({0}); a VoceChat license limit was hit")]
+    License(String),
+    #[error("the server rejected the request: {0}")]
+    BadRequest(String),
+    #[error("server error {status}: {body}")]
+    Server { status: u16, body: String },
+    #[error("cannot reach the server: {0}")]
+    Network(String),
+    #[error("this does not look like a VoceChat server: {0}")]
+    NotVoceChat(String),
+    #[error("not logged in")]
+    NoSession,
+}
+
+impl ApiError {
+    /// Maps a non-success status and its (possibly empty) text body to an error.
+    /// `what` names the thing the call was about, for 403/404 messages.
+    pub fn from_status(status: StatusCode, body: &str, what: &str) -> ApiError {
+        let body = body.trim();
+        let detail = |fallback: &str| {
+            if body.is_empty() {
+                fallback.to_string()
+            } else {
+                crate::sanitize::one_line(body, 200)
+            }
+        };
+        match status.as_u16() {
+            400 => ApiError::BadRequest(detail(what)),
+            401 => ApiError::Unauthorized,
+            403 => ApiError::Forbidden(what.to_string()),
+            404 => ApiError::NotFound(what.to_string()),
+            409 => ApiError::Conflict(conflict_reason(body).unwrap_or_else(|| detail(what))),
+            413 => ApiError::TooLarge,
+            415 => ApiError::UnsupportedMediaType(detail("unsupported content type")),
+            423 => ApiError::Frozen,
+            451 => ApiError::License(detail("license check failed")),
+            s => ApiError::Server {
+                status: s,
+                body: detail(status.canonical_reason().unwrap_or("error")),
+            },
+        }
+    }
+
+    pub fn from_reqwest(err: &reqwest::Error) -> ApiError {
+        if err.is_decode() {
+            return ApiError::NotVoceChat(format!("unexpected response body ({err})"));
+        }
+        // The URL may carry the SSE token in its query string: never print it.
+        ApiError::Network(err.without_url_string())
+    }
+
+    /// True when retrying later may succeed (network trouble, 5xx).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ApiError::Network(_))
+            || matches!(self, ApiError::Server { status, .. } if *status >= 500)
+    }
+}
+
+/// 409 bodies are `{"reason": "name_conflict"}` and the like.
+fn conflict_reason(body: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let reason = v.get("reason")?.as_str()?;
+    Some(match reason {
+        "name_conflict" => "that name is already taken".to_string(),
+        "email_conflict" => "that e-mail address is already registered".to_string(),
+        other => crate::sanitize::one_line(other, 80),
+    })
+}
+
+trait WithoutUrl {
+    fn without_url_string(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_string(&self) -> String {
+        let mut s = String::new();
+        let plain = reqwest_error_kind(self);
+        s.push_str(plain);
+        let mut source = std::error::Error::source(self);
+        // Walk to the innermost cause: that is the one that explains (refused, DNS, TLS…).
+        let mut last = None;
+        while let Some(e) = source {
+            last = Some(e.to_string());
+            source = e.source();
+        }
+        if let Some(cause) = last {
+            s.push_str(": ");
+            s.push_str(&crate::sanitize::one_line(&cause, 160));
+        }
+        s
+    }
+}
+
+fn reqwest_error_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() {
+        "connection broke while reading"
+    } else if e.is_request() {
+        "request failed"
+    } else {
+        "network error"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_clear_errors() {
+        let e = ApiError::from_status(StatusCode::from_u16(451).unwrap(), "License error: Referer is empty.", "login");
+        assert_eq!(e, ApiError::License("License error: Referer is empty.".into()));
+        assert!(e.to_string().contains("license"));
+        assert_eq!(
+            ApiError::from_status(StatusCode::CONFLICT, r#"{"reason":"name_conflict"}"#, "rename"),
+            ApiError::Conflict("that name is already taken".into())
+        );
+        assert_eq!(ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE, "", "upload"), ApiError::TooLarge);
+        assert_eq!(ApiError::from_status(StatusCode::UNAUTHORIZED, "authorization error", "me"), ApiError::Unauthorized);
+        assert_eq!(ApiError::from_status(StatusCode::NOT_FOUND, "", "user 9"), ApiError::NotFound("user 9".into()));
+        assert!(matches!(
+            ApiError::from_status(StatusCode::UNSUPPORTED_MEDIA_TYPE, "the `Content-Type` requested", "send"),
+            ApiError::UnsupportedMediaType(_)
+        ));
+        assert!(ApiError::from_status(StatusCode::BAD_GATEWAY, "", "x").is_transient());
+        assert!(!ApiError::from_status(StatusCode::FORBIDDEN, "", "x").is_transient());
+    }
+
+    #[test]
+    fn hostile_error_bodies_are_sanitized() {
+        let e = ApiError::from_status(StatusCode::BAD_REQUEST, "bad\x1b[2Jthing\nnext", "x");
+        let text = e.to_string();
+        assert!(!text.contains('\x1b'));
+        assert!(!text.contains('\n'));
+    }
+}

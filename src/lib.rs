@@ -1,0 +1,12 @@
+//! vocechat-tui: a terminal client for VoceChat.
+//!
+//! Module map: `api` talks REST, `sync` keeps the SSE stream alive, `model` folds what they
+//! return into conversations, `demo` is an in-process VoceChat-compatible server (for `--demo`
+//! and the tests), `ui` draws the screen, `sanitize` makes server text safe for a terminal.
+
+pub mod api;
+pub mod demo;
+pub mod model;
+pub mod sanitize;
+pub mod sync;
+pub mod ui;

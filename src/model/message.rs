@@ -1,0 +1,91 @@
+//! One folded message: the original plus every edit, like and delete applied to it.
+
+use crate::api::types::{Content, mentions_of};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub mid: i64,
+    pub from_uid: i64,
+    pub created_at: i64,
+    pub content_type: String,
+    pub content: String,
+    pub properties: Option<Value>,
+    /// The mid this message quotes.
+    pub reply_to: Option<i64>,
+    /// Burn-after-reading seconds (the client hides it at `created_at + expires_in`).
+    pub expires_in: Option<i64>,
+    pub edited: bool,
+    /// Mid of the edit now shown; an older edit arriving later never overwrites a newer one.
+    pub(crate) edit_mid: i64,
+    pub deleted: bool,
+    /// emoji → users who reacted with it.
+    pub reactions: BTreeMap<String, BTreeSet<i64>>,
+    pub mentions_me: bool,
+}
+
+impl Message {
+    pub fn is_file(&self) -> bool {
+        self.content_type == "vocechat/file"
+    }
+
+    /// True once a burn-after-reading message should no longer be shown.
+    pub fn is_expired(&self, now_ms: i64) -> bool {
+        self.expires_in
+            .is_some_and(|s| s > 0 && now_ms >= self.created_at + s * 1000)
+    }
+
+    /// Whether `uid` is mentioned: in `properties.mentions`, or inline as `@<uid>`.
+    pub(crate) fn compute_mentions(&mut self, me: Option<i64>) {
+        self.mentions_me = me.is_some_and(|me| mentions(&self.content, self.properties.as_ref(), me));
+    }
+
+    /// Toggles `uid`'s reaction `emoji` (a second identical like means "unlike").
+    pub(crate) fn toggle_reaction(&mut self, emoji: &str, uid: i64) {
+        let users = self.reactions.entry(emoji.to_string()).or_default();
+        if !users.remove(&uid) {
+            users.insert(uid);
+        }
+        if users.is_empty() {
+            self.reactions.remove(emoji);
+        }
+    }
+
+    /// The content as a sendable value (for edit pre-fill).
+    pub fn as_content(&self) -> Content {
+        match self.content_type.as_str() {
+            "text/markdown" => Content::Markdown(self.content.clone()),
+            _ => Content::Text(self.content.clone()),
+        }
+    }
+}
+
+/// True when `text`/`properties` mention `uid`.
+pub fn mentions(text: &str, properties: Option<&Value>, uid: i64) -> bool {
+    if mentions_of(properties).contains(&uid) {
+        return true;
+    }
+    let needle = format!("@{uid}");
+    text.match_indices(&needle).any(|(i, _)| {
+        let before_ok = i == 0 || text[..i].ends_with(char::is_whitespace);
+        let after = &text[i + needle.len()..];
+        let after_ok = !after.starts_with(|c: char| c.is_ascii_digit());
+        before_ok && after_ok
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn inline_mentions_match_whole_uids_only() {
+        assert!(mentions("hi @2 ", None, 2));
+        assert!(mentions("@2", None, 2));
+        assert!(!mentions("hi @23 ", None, 2));
+        assert!(!mentions("mail a@2", None, 2));
+        assert!(mentions("x", Some(&json!({"mentions": [5, 2]})), 2));
+    }
+}
