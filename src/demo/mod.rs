@@ -1,1 +1,224 @@
-//! Placeholder.
+//! An in-process VoceChat-compatible server: real HTTP and real SSE on 127.0.0.1, faithful to
+//! protocol §12 of `vocechat-protocol.md`. `--demo` runs it with a seeded world and a chatty
+//! bot; the tests run it with small timings and flip its fault switches.
+
+mod routes;
+mod seed;
+mod state;
+mod stream;
+
+pub use seed::{DEMO_EMAIL, DEMO_PASSWORD, Seed};
+
+use crate::api::types::Target;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Timings and seeding of a demo server.
+#[derive(Debug, Clone)]
+pub struct DemoConfig {
+    /// Access-token lifetime (300 s on a real server).
+    pub token_ttl: Duration,
+    /// `heartbeat` event interval (15 s on a real server).
+    pub heartbeat_interval: Duration,
+    /// `:` keep-alive comment interval (5 s on a real server).
+    pub keepalive_interval: Duration,
+    pub seed: Seed,
+    /// Interval of the bot's messages; `None` = no bot.
+    pub bot_interval: Option<Duration>,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        DemoConfig {
+            token_ttl: Duration::from_secs(300),
+            heartbeat_interval: Duration::from_secs(15),
+            keepalive_interval: Duration::from_secs(5),
+            seed: Seed::Demo { history: 3000 },
+            bot_interval: Some(Duration::from_secs(4)),
+        }
+    }
+}
+
+impl DemoConfig {
+    /// Small and quiet: the test cast, no history, no bot.
+    pub fn for_tests() -> Self {
+        DemoConfig {
+            seed: Seed::TestCast,
+            bot_interval: None,
+            ..DemoConfig::default()
+        }
+    }
+}
+
+/// Fault switches, flipped from tests (and from nowhere else).
+#[derive(Debug)]
+pub struct Faults {
+    drop_gen: watch::Sender<u64>,
+    heartbeats_paused: AtomicBool,
+    silent: AtomicBool,
+    slow_ms: AtomicU64,
+    /// Total upload size above which the server answers 413 (0 = no limit).
+    upload_limit: AtomicU64,
+    failing_chunks: AtomicU32,
+}
+
+impl Faults {
+    fn new() -> Faults {
+        Faults {
+            drop_gen: watch::channel(0).0,
+            heartbeats_paused: AtomicBool::new(false),
+            silent: AtomicBool::new(false),
+            slow_ms: AtomicU64::new(0),
+            upload_limit: AtomicU64::new(0),
+            failing_chunks: AtomicU32::new(0),
+        }
+    }
+
+    /// Cuts every open event stream now (the client sees the body end).
+    pub fn drop_streams(&self) {
+        self.drop_gen.send_modify(|g| *g += 1);
+    }
+
+    /// Stops heartbeats while keeping streams open and events flowing.
+    pub fn pause_heartbeats(&self, paused: bool) {
+        self.heartbeats_paused.store(paused, Ordering::Relaxed);
+    }
+
+    /// Makes open streams silent: only keep-alive comments, no events, no heartbeats
+    /// (the same-device bug of protocol §3.6).
+    pub fn silence_streams(&self, silent: bool) {
+        self.silent.store(silent, Ordering::Relaxed);
+    }
+
+    /// Delays every HTTP response.
+    pub fn slow_responses(&self, delay: Duration) {
+        self.slow_ms.store(delay.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// Answers 413 once an upload grows past `bytes` (None = unlimited, as 0.3.3).
+    pub fn limit_uploads(&self, bytes: Option<u64>) {
+        self.upload_limit.store(bytes.unwrap_or(0), Ordering::Relaxed);
+    }
+
+    /// The next `n` chunk uploads fail with 500.
+    pub fn fail_next_chunks(&self, n: u32) {
+        self.failing_chunks.store(n, Ordering::Relaxed);
+    }
+
+    fn take_chunk_failure(&self) -> bool {
+        self.failing_chunks
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+    }
+}
+
+pub(crate) struct Shared {
+    state: Mutex<state::State>,
+    config: DemoConfig,
+    faults: Faults,
+}
+
+/// A running demo server; dropping it stops the server.
+pub struct DemoServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl DemoServer {
+    /// Binds 127.0.0.1 on a free port, seeds and starts serving.
+    pub async fn start(config: DemoConfig) -> std::io::Result<DemoServer> {
+        let mut st = state::State::new(config.token_ttl);
+        seed::seed(&mut st, &config.seed);
+        let shared = Arc::new(Shared {
+            state: Mutex::new(st),
+            config: config.clone(),
+            faults: Faults::new(),
+        });
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let app = routes::router(shared.clone());
+        let mut tasks = vec![tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::error!("demo server stopped: {e}");
+            }
+        })];
+        if let Some(every) = config.bot_interval {
+            tasks.push(tokio::spawn(seed::run_bot(shared.clone(), every)));
+        }
+        Ok(DemoServer { addr, shared, tasks })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:<port>`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    fn with_state<T>(&self, f: impl FnOnce(&mut state::State) -> T) -> T {
+        f(&mut self.shared.state.lock().expect("demo state lock"))
+    }
+
+    /// Sends a text message as `from` (as if another client had); returns its mid.
+    pub fn post_as(&self, from: i64, target: Target, text: &str) -> Result<i64, String> {
+        self.with_state(|s| s.send(from, target, "text/plain", text.to_string(), None))
+            .map_err(|r| format!("{r:?}"))
+    }
+
+    /// Kicks the stream of (uid, device) with `reason`, as a real server does on logout,
+    /// freeze, account or device deletion.
+    pub fn kick(&self, uid: i64, device: &str, reason: &str) {
+        self.with_state(|s| s.kick(uid, device, reason));
+    }
+
+    /// Logs a device out server-side (its refresh token and device row go, its stream is kicked).
+    pub fn logout_device(&self, uid: i64, device: &str) {
+        self.with_state(|s| s.logout(uid, device));
+    }
+
+    /// How many successful token renewals the server has seen.
+    pub fn renewals(&self) -> u64 {
+        self.with_state(|s| s.renewals)
+    }
+
+    pub fn open_streams(&self) -> usize {
+        self.with_state(|s| s.conns.len())
+    }
+
+    pub fn last_mid(&self) -> i64 {
+        self.with_state(|s| s.last_mid())
+    }
+
+    pub fn message_count(&self) -> usize {
+        self.with_state(|s| s.message_count())
+    }
+
+    /// The bytes stored for an uploaded file path.
+    pub fn stored_file(&self, path: &str) -> Option<Vec<u8>> {
+        self.with_state(|s| s.files.get(path).map(|f| f.data.clone()))
+    }
+
+    pub fn rename_group(&self, gid: i64, name: &str) {
+        self.with_state(|s| s.rename_group(gid, name));
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        self.faults().drop_streams();
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}

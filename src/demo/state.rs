@@ -67,8 +67,6 @@ pub enum Refusal {
     Empty(u16),
     /// Status with a plain-text body and no content type.
     Text(u16, String),
-    /// 409 with `{"reason": …}`.
-    Conflict(&'static str),
 }
 
 pub type Outcome<T> = Result<T, Refusal>;

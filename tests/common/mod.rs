@@ -1,0 +1,101 @@
+//! Shared helpers for the integration tests: a demo server with fast timings, logins, and a
+//! live stream whose messages can be awaited with timeouts.
+#![allow(dead_code)]
+
+use std::time::Duration;
+use tokio::sync::mpsc;
+use vocechat_tui::api::ApiClient;
+use vocechat_tui::demo::{DemoConfig, DemoServer};
+use vocechat_tui::sync::{self, ConnState, Cursor, ServerEvent, SyncConfig, SyncHandle, SyncMsg};
+
+pub const ADMIN: (&str, &str) = ("admin@example.com", "admin-pass");
+pub const BOB: (&str, &str) = ("bob@example.com", "bob-pass");
+pub const CAROL: (&str, &str) = ("carol@example.com", "carol-pass");
+
+pub fn fast_config() -> DemoConfig {
+    DemoConfig {
+        heartbeat_interval: Duration::from_millis(200),
+        keepalive_interval: Duration::from_millis(100),
+        ..DemoConfig::for_tests()
+    }
+}
+
+pub async fn server() -> DemoServer {
+    DemoServer::start(fast_config()).await.expect("demo server starts")
+}
+
+pub async fn login(server: &DemoServer, who: (&str, &str), device: &str) -> ApiClient {
+    let api = ApiClient::new(&server.base_url()).expect("valid URL");
+    api.login(who.0, who.1, device).await.expect("login works");
+    api
+}
+
+pub fn fast_sync() -> SyncConfig {
+    SyncConfig {
+        heartbeat_timeout: Duration::from_secs(5),
+        backoff_min: Duration::from_millis(5),
+        backoff_max: Duration::from_millis(50),
+        token_min_left: Duration::from_secs(60),
+    }
+}
+
+/// A running supervisor and what it reported.
+pub struct Stream {
+    pub rx: mpsc::UnboundedReceiver<SyncMsg>,
+    pub handle: SyncHandle,
+}
+
+pub fn stream(api: &ApiClient, cursor: Cursor, config: SyncConfig) -> Stream {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let handle = sync::spawn(api.clone(), cursor, config, tx);
+    Stream { rx, handle }
+}
+
+impl Stream {
+    pub async fn next(&mut self, within: Duration) -> SyncMsg {
+        tokio::time::timeout(within, self.rx.recv())
+            .await
+            .expect("timed out waiting for the stream")
+            .expect("supervisor ended")
+    }
+
+    /// Collects messages until `pred` matches one (returned last).
+    pub async fn until(&mut self, within: Duration, mut pred: impl FnMut(&SyncMsg) -> bool) -> Vec<SyncMsg> {
+        let deadline = tokio::time::Instant::now() + within;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let msg = match tokio::time::timeout(left, self.rx.recv()).await {
+                Ok(Some(m)) => m,
+                Ok(None) => panic!("supervisor ended; saw {seen:#?}"),
+                Err(_) => panic!("timed out; saw {seen:#?}"),
+            };
+            let done = pred(&msg);
+            seen.push(msg);
+            if done {
+                return seen;
+            }
+        }
+    }
+
+    pub async fn until_live(&mut self) -> Vec<SyncMsg> {
+        self.until(Duration::from_secs(10), |m| matches!(m, SyncMsg::State(ConnState::Live))).await
+    }
+
+    /// Waits for the chat event with `mid`.
+    pub async fn until_mid(&mut self, mid: i64) -> Vec<SyncMsg> {
+        self.until(Duration::from_secs(10), |m| {
+            matches!(m, SyncMsg::Event(ev) if matches!(&**ev, ServerEvent::Chat(c) if c.mid == mid))
+        })
+        .await
+    }
+}
+
+pub fn events(msgs: &[SyncMsg]) -> Vec<ServerEvent> {
+    msgs.iter()
+        .filter_map(|m| match m {
+            SyncMsg::Event(e) => Some((**e).clone()),
+            _ => None,
+        })
+        .collect()
+}
