@@ -28,7 +28,10 @@ pub fn clean(input: &str) -> String {
 /// [`clean`], then folds all whitespace runs (newlines included) into single spaces and
 /// truncates to `max_chars` characters: for names, titles and one-line status texts.
 pub fn one_line(input: &str, max_chars: usize) -> String {
-    let folded = clean(input).split_whitespace().collect::<Vec<_>>().join(" ");
+    let folded = clean(input)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if folded.chars().count() <= max_chars {
         return folded;
     }
@@ -102,14 +105,20 @@ mod tests {
 
     #[test]
     fn plain_text_is_untouched() {
-        assert_eq!(clean("héllo 世界 👍\nnext\tcol"), "héllo 世界 👍\nnext\tcol");
+        assert_eq!(
+            clean("héllo 世界 👍\nnext\tcol"),
+            "héllo 世界 👍\nnext\tcol"
+        );
     }
 
     #[test]
     fn escape_sequences_are_removed() {
         assert_eq!(clean("a\x1b[31mred\x1b[0m b"), "ared b");
         assert_eq!(clean("x\x1b]0;owned title\x07y"), "xy");
-        assert_eq!(clean("x\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\y"), "xlinky");
+        assert_eq!(
+            clean("x\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\y"),
+            "xlinky"
+        );
         assert_eq!(clean("x\x1bPq#0;2;0;0;0\x1b\\y"), "xy");
         assert_eq!(clean("a\u{9b}2Jb"), "ab");
         assert_eq!(clean("over\rwrite\x08\x07"), "overwrite");

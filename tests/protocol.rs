@@ -21,7 +21,10 @@ async fn login_without_referer_is_refused_with_451() {
         .unwrap();
     assert_eq!(resp.status(), 451);
     assert!(resp.headers().get("content-type").is_none());
-    assert_eq!(resp.text().await.unwrap(), "License error: Referer is empty.");
+    assert_eq!(
+        resp.text().await.unwrap(),
+        "License error: Referer is empty."
+    );
     // Our client always sends the Referer, so it gets in.
     let api = login(&server, ADMIN, "tui:a").await;
     assert_eq!(api.me().await.unwrap().name, "admin");
@@ -31,10 +34,20 @@ async fn login_without_referer_is_refused_with_451() {
 async fn login_failures_are_told_apart() {
     let server = server().await;
     let api = ApiClient::new(&server.base_url()).unwrap();
-    assert_eq!(api.login(ADMIN.0, "nope", "tui:a").await.unwrap_err(), ApiError::WrongPassword);
-    assert_eq!(api.login("who@example.com", "x", "tui:a").await.unwrap_err(), ApiError::UnknownEmail);
+    assert_eq!(
+        api.login(ADMIN.0, "nope", "tui:a").await.unwrap_err(),
+        ApiError::WrongPassword
+    );
+    assert_eq!(
+        api.login("who@example.com", "x", "tui:a")
+            .await
+            .unwrap_err(),
+        ApiError::UnknownEmail
+    );
     // E-mail case does not matter: the client lower-cases it like the web client.
-    api.login("Admin@Example.com", ADMIN.1, "tui:a").await.unwrap();
+    api.login("Admin@Example.com", ADMIN.1, "tui:a")
+        .await
+        .unwrap();
     assert_eq!(api.version().await.unwrap(), "0.3.3");
 }
 
@@ -49,15 +62,20 @@ async fn network_and_non_vocechat_failures_are_clear() {
     assert!(matches!(err, ApiError::Network(_)), "{err:?}");
     assert!(err.to_string().contains("cannot reach"));
     // Some other web server.
-    let app = axum::Router::new().fallback(|| async {
-        axum::response::Html("<html><body>hello</body></html>")
-    });
+    let app = axum::Router::new()
+        .fallback(|| async { axum::response::Html("<html><body>hello</body></html>") });
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
     let api = ApiClient::new(&format!("http://{addr}")).unwrap();
-    assert!(matches!(api.version().await.unwrap_err(), ApiError::NotVoceChat(_)));
-    assert!(matches!(api.login("a@b.c", "x", "d").await.unwrap_err(), ApiError::NotVoceChat(_)));
+    assert!(matches!(
+        api.version().await.unwrap_err(),
+        ApiError::NotVoceChat(_)
+    ));
+    assert!(matches!(
+        api.login("a@b.c", "x", "d").await.unwrap_err(),
+        ApiError::NotVoceChat(_)
+    ));
 }
 
 #[tokio::test]
@@ -77,7 +95,16 @@ async fn sync_reaches_ready_after_the_initial_batch_in_order() {
             _ => "other",
         })
         .collect();
-    assert_eq!(kinds, ["users_snapshot", "users_state", "related_groups", "user_settings", "ready"]);
+    assert_eq!(
+        kinds,
+        [
+            "users_snapshot",
+            "users_state",
+            "related_groups",
+            "user_settings",
+            "ready"
+        ]
+    );
     // Admin sees lobby and dev, not carol's secret group.
     let groups = events(&seen)
         .into_iter()
@@ -90,7 +117,10 @@ async fn sync_reaches_ready_after_the_initial_batch_in_order() {
     // Heartbeats keep coming (they are not forwarded, but the stream stays live).
     tokio::time::sleep(Duration::from_millis(600)).await;
     while let Ok(msg) = s.rx.try_recv() {
-        assert!(!matches!(msg, SyncMsg::State(_)), "no reconnect while heartbeats flow: {msg:?}");
+        assert!(
+            !matches!(msg, SyncMsg::State(_)),
+            "no reconnect while heartbeats flow: {msg:?}"
+        );
     }
 }
 
@@ -108,48 +138,141 @@ async fn messages_of_every_kind_round_trip_and_fold() {
     let dev = Target::Group { gid: 2 };
     let mut props = Properties::with_local_id(1_700_000_000_001);
     props.mentions = vec![2];
-    let m1 = admin.send(dev, &Content::Text("hi @2 ".into()), &props).await.unwrap();
-    let m2 = admin.send(dev, &Content::Markdown("**bold**".into()), &Properties::default()).await.unwrap();
-    let m3 = bob.send(Target::User { uid: 1 }, &Content::Text("dm to admin".into()), &Properties::default()).await.unwrap();
+    let m1 = admin
+        .send(dev, &Content::Text("hi @2 ".into()), &props)
+        .await
+        .unwrap();
+    let m2 = admin
+        .send(
+            dev,
+            &Content::Markdown("**bold**".into()),
+            &Properties::default(),
+        )
+        .await
+        .unwrap();
+    let m3 = bob
+        .send(
+            Target::User { uid: 1 },
+            &Content::Text("dm to admin".into()),
+            &Properties::default(),
+        )
+        .await
+        .unwrap();
     // A file: prepare, two chunks, send.
-    let file_id = admin.file_prepare(Some("text/plain"), Some("notes.txt")).await.unwrap();
-    assert!(admin.file_upload_chunk(&file_id, "hello ".into(), false).await.unwrap().is_none());
-    let stored = admin.file_upload_chunk(&file_id, "world".into(), true).await.unwrap().unwrap();
+    let file_id = admin
+        .file_prepare(Some("text/plain"), Some("notes.txt"))
+        .await
+        .unwrap();
+    assert!(
+        admin
+            .file_upload_chunk(&file_id, "hello ".into(), false)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let stored = admin
+        .file_upload_chunk(&file_id, "world".into(), true)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.size, 11);
     let m4 = admin
-        .send(dev, &Content::File { path: stored.path.clone() }, &Properties::with_local_id(7))
+        .send(
+            dev,
+            &Content::File {
+                path: stored.path.clone(),
+            },
+            &Properties::with_local_id(7),
+        )
         .await
         .unwrap();
     // Reactions and a reply.
     let r1 = bob.like(m1, "👍").await.unwrap();
     let r2 = bob.like(m1, "👍").await.unwrap();
     let r3 = admin.like(m1, "🎉").await.unwrap();
-    let e1 = admin.edit(m2, &Content::Markdown("**bolder**".into()), &Properties::default()).await.unwrap();
-    let rp = bob.reply(m2, &Content::Text("nice".into()), &Properties::default()).await.unwrap();
+    let e1 = admin
+        .edit(
+            m2,
+            &Content::Markdown("**bolder**".into()),
+            &Properties::default(),
+        )
+        .await
+        .unwrap();
+    let rp = bob
+        .reply(m2, &Content::Text("nice".into()), &Properties::default())
+        .await
+        .unwrap();
     let d1 = admin.delete_message(m4).await.unwrap();
-    assert!([m1, m2, m3, m4, r1, r2, r3, e1, rp, d1].windows(2).all(|w| w[0] < w[1]));
+    assert!(
+        [m1, m2, m3, m4, r1, r2, r3, e1, rp, d1]
+            .windows(2)
+            .all(|w| w[0] < w[1])
+    );
     for e in events(&s.until_mid(d1).await) {
         model.apply(e);
     }
     let msg1 = model.message(m1).unwrap();
     assert_eq!(msg1.content, "hi @2 ");
-    assert_eq!(local_id_of(msg1.properties.as_ref()), Some(1_700_000_000_001));
+    assert_eq!(
+        local_id_of(msg1.properties.as_ref()),
+        Some(1_700_000_000_001)
+    );
     assert_eq!(mentions_of(msg1.properties.as_ref()), vec![2]);
-    assert_eq!(msg1.reactions.keys().collect::<Vec<_>>(), vec!["🎉"], "bob's second 👍 undid the first");
+    assert_eq!(
+        msg1.reactions.keys().collect::<Vec<_>>(),
+        vec!["🎉"],
+        "bob's second 👍 undid the first"
+    );
     let msg2 = model.message(m2).unwrap();
-    assert_eq!((msg2.content_type.as_str(), msg2.content.as_str(), msg2.edited), ("text/markdown", "**bolder**", true));
+    assert_eq!(
+        (
+            msg2.content_type.as_str(),
+            msg2.content.as_str(),
+            msg2.edited
+        ),
+        ("text/markdown", "**bolder**", true)
+    );
     assert_eq!(model.message(rp).unwrap().reply_to, Some(m2));
     assert!(model.message(m4).unwrap().deleted);
-    assert_eq!(model.message(m4).unwrap().properties.as_ref().unwrap()["name"], "notes.txt");
+    assert_eq!(
+        model.message(m4).unwrap().properties.as_ref().unwrap()["name"],
+        "notes.txt"
+    );
     assert_eq!(server.stored_file(&stored.path).unwrap(), b"hello world");
     // Bob's DM is keyed by bob from admin's side; it is unread.
     assert_eq!(model.convs[&ConvKey::User(2)].unread, 1);
     // Rules the server enforces come back as clear errors.
-    assert!(matches!(bob.edit(m1, &Content::Text("x".into()), &Properties::default()).await, Err(ApiError::Forbidden(_))));
-    assert!(matches!(admin.like(9999, "👍").await, Err(ApiError::NotFound(_))));
-    assert!(matches!(admin.like(m1, "🙂").await, Err(ApiError::BadRequest(_))));
-    assert!(matches!(bob.send(Target::Group { gid: 3 }, &Content::Text("x".into()), &Properties::default()).await, Err(ApiError::Forbidden(_))));
-    assert!(matches!(bob.send(Target::User { uid: 99 }, &Content::Text("x".into()), &Properties::default()).await, Err(ApiError::NotFound(_))));
+    assert!(matches!(
+        bob.edit(m1, &Content::Text("x".into()), &Properties::default())
+            .await,
+        Err(ApiError::Forbidden(_))
+    ));
+    assert!(matches!(
+        admin.like(9999, "👍").await,
+        Err(ApiError::NotFound(_))
+    ));
+    assert!(matches!(
+        admin.like(m1, "🙂").await,
+        Err(ApiError::BadRequest(_))
+    ));
+    assert!(matches!(
+        bob.send(
+            Target::Group { gid: 3 },
+            &Content::Text("x".into()),
+            &Properties::default()
+        )
+        .await,
+        Err(ApiError::Forbidden(_))
+    ));
+    assert!(matches!(
+        bob.send(
+            Target::User { uid: 99 },
+            &Content::Text("x".into()),
+            &Properties::default()
+        )
+        .await,
+        Err(ApiError::NotFound(_))
+    ));
 }
 
 #[tokio::test]
@@ -167,8 +290,20 @@ async fn exact_content_types_are_enforced_like_the_real_server() {
         }
         r.send()
     };
-    assert_eq!(post(Some("text/plain; charset=utf-8")).await.unwrap().status(), 200);
-    assert_eq!(post(Some("text/markdown; charset=utf-8")).await.unwrap().status(), 415);
+    assert_eq!(
+        post(Some("text/plain; charset=utf-8"))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        post(Some("text/markdown; charset=utf-8"))
+            .await
+            .unwrap()
+            .status(),
+        415
+    );
     assert_eq!(post(None).await.unwrap().status(), 415);
     assert_eq!(post(Some("application/json")).await.unwrap().status(), 415);
 }
@@ -179,9 +314,15 @@ async fn history_pages_back_to_the_start() {
     let api = login(&server, ADMIN, "tui:a").await;
     let mut sent = Vec::new();
     for i in 0..25 {
-        sent.push(server.post_as(2, Target::Group { gid: 2 }, &format!("m{i}")).unwrap());
+        sent.push(
+            server
+                .post_as(2, Target::Group { gid: 2 }, &format!("m{i}"))
+                .unwrap(),
+        );
         // Noise in other conversations must not leak into the page.
-        server.post_as(2, Target::Group { gid: 1 }, "lobby noise").unwrap();
+        server
+            .post_as(2, Target::Group { gid: 1 }, "lobby noise")
+            .unwrap();
     }
     let key = ConvKey::Group(2);
     let mut model = ChatModel::new(1);
@@ -190,7 +331,10 @@ async fn history_pages_back_to_the_start() {
     loop {
         let page = api.history(key.target(), before, 10).await.unwrap();
         pages += 1;
-        assert!(page.windows(2).all(|w| w[0].mid < w[1].mid), "pages are ascending");
+        assert!(
+            page.windows(2).all(|w| w[0].mid < w[1].mid),
+            "pages are ascending"
+        );
         before = page.first().map(|m| m.mid);
         model.apply_history(key, page, 10);
         if model.convs[&key].history_complete {
@@ -201,8 +345,16 @@ async fn history_pages_back_to_the_start() {
     assert_eq!(pages, 3);
     let got: Vec<i64> = model.convs[&key].messages.keys().copied().collect();
     assert_eq!(got, sent);
-    assert!(api.history(key.target(), Some(sent[0]), 10).await.unwrap().is_empty());
-    assert!(matches!(api.history(Target::Group { gid: 3 }, None, 10).await, Err(ApiError::Forbidden(_))));
+    assert!(
+        api.history(key.target(), Some(sent[0]), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        api.history(Target::Group { gid: 3 }, None, 10).await,
+        Err(ApiError::Forbidden(_))
+    ));
 }
 
 #[tokio::test]
@@ -210,7 +362,9 @@ async fn read_index_and_settings_reach_only_the_other_devices() {
     let server = server().await;
     let a = login(&server, ADMIN, "tui:a").await;
     let b = login(&server, ADMIN, "tui:b").await;
-    let mid = server.post_as(2, Target::Group { gid: 2 }, "read me").unwrap();
+    let mid = server
+        .post_as(2, Target::Group { gid: 2 }, "read me")
+        .unwrap();
     let mut sa = stream(&a, Cursor::default(), fast_sync());
     let mut sb = stream(&b, Cursor::default(), fast_sync());
     let mut model_b = ChatModel::new(1);
@@ -219,10 +373,27 @@ async fn read_index_and_settings_reach_only_the_other_devices() {
         model_b.apply(e);
     }
     assert_eq!(model_b.convs[&ConvKey::Group(2)].unread, 1);
-    a.read_index(&[], &[GroupReadIndex { gid: 2, mid }]).await.unwrap();
-    a.read_index(&[], &[GroupReadIndex { gid: 2, mid: mid - 1 }]).await.unwrap(); // backwards: ignored
-    a.mute(&MuteChange { add_groups: vec![(2, None)], ..Default::default() }).await.unwrap();
-    a.burn_after_reading(Target::Group { gid: 2 }, 60).await.unwrap();
+    a.read_index(&[], &[GroupReadIndex { gid: 2, mid }])
+        .await
+        .unwrap();
+    a.read_index(
+        &[],
+        &[GroupReadIndex {
+            gid: 2,
+            mid: mid - 1,
+        }],
+    )
+    .await
+    .unwrap(); // backwards: ignored
+    a.mute(&MuteChange {
+        add_groups: vec![(2, None)],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    a.burn_after_reading(Target::Group { gid: 2 }, 60)
+        .await
+        .unwrap();
     let seen = sb
         .until(Duration::from_secs(5), |m| {
             matches!(m, SyncMsg::Event(e) if matches!(&**e, ServerEvent::UserSettingsChanged(c) if !c.burn_after_reading_groups.is_empty()))
@@ -232,7 +403,11 @@ async fn read_index_and_settings_reach_only_the_other_devices() {
         .into_iter()
         .filter(|e| matches!(e, ServerEvent::UserSettingsChanged(_)))
         .collect();
-    assert_eq!(changes.len(), 3, "read index (once: the backwards one is ignored), mute, burn");
+    assert_eq!(
+        changes.len(),
+        3,
+        "read index (once: the backwards one is ignored), mute, burn"
+    );
     for e in events(&seen) {
         model_b.apply(e);
     }
@@ -242,17 +417,30 @@ async fn read_index_and_settings_reach_only_the_other_devices() {
     // Device A got none of its own changes.
     tokio::time::sleep(Duration::from_millis(300)).await;
     while let Ok(m) = sa.rx.try_recv() {
-        assert!(!matches!(&m, SyncMsg::Event(e) if matches!(&**e, ServerEvent::UserSettingsChanged(_))), "{m:?}");
+        assert!(
+            !matches!(&m, SyncMsg::Event(e) if matches!(&**e, ServerEvent::UserSettingsChanged(_))),
+            "{m:?}"
+        );
     }
     // The next message you send in that conversation burns after 60 s.
-    let m = a.send(Target::Group { gid: 2 }, &Content::Text("secret".into()), &Properties::default()).await.unwrap();
+    let m = a
+        .send(
+            Target::Group { gid: 2 },
+            &Content::Text("secret".into()),
+            &Properties::default(),
+        )
+        .await
+        .unwrap();
     let seen = sb.until_mid(m).await;
     for e in events(&seen) {
         model_b.apply(e);
     }
     assert_eq!(model_b.message(m).unwrap().expires_in, Some(60));
     // Unknown ids are refused.
-    assert!(matches!(a.read_index(&[UserReadIndex { uid: 1, mid: 1 }], &[]).await, Err(ApiError::BadRequest(_))));
+    assert!(matches!(
+        a.read_index(&[UserReadIndex { uid: 1, mid: 1 }], &[]).await,
+        Err(ApiError::BadRequest(_))
+    ));
 }
 
 #[tokio::test]
@@ -266,18 +454,29 @@ async fn groups_can_be_created_joined_and_left() {
         model.apply(e);
     }
     let created = admin
-        .create_group(&NewGroup { name: "ops".into(), description: None, members: vec![], is_public: false })
+        .create_group(&NewGroup {
+            name: "ops".into(),
+            description: None,
+            members: vec![],
+            is_public: false,
+        })
         .await
         .unwrap();
     admin.add_members(created.gid, &[3]).await.unwrap();
     let seen = sc
-        .until(Duration::from_secs(5), |m| matches!(m, SyncMsg::Event(e) if matches!(&**e, ServerEvent::JoinedGroup { .. })))
+        .until(
+            Duration::from_secs(5),
+            |m| matches!(m, SyncMsg::Event(e) if matches!(&**e, ServerEvent::JoinedGroup { .. })),
+        )
         .await;
     for e in events(&seen) {
         model.apply(e);
     }
     assert_eq!(model.groups[&created.gid].members, vec![1, 3]);
-    assert!(matches!(admin.add_members(created.gid, &[3]).await, Err(ApiError::BadRequest(_))));
+    assert!(matches!(
+        admin.add_members(created.gid, &[3]).await,
+        Err(ApiError::BadRequest(_))
+    ));
     carol.leave_group(created.gid).await.unwrap();
     let seen = sc
         .until(Duration::from_secs(5), |m| matches!(m, SyncMsg::Event(e) if matches!(&**e, ServerEvent::UserLeavedGroup { .. })))
@@ -286,13 +485,40 @@ async fn groups_can_be_created_joined_and_left() {
         model.apply(e);
     }
     assert!(!model.groups.contains_key(&created.gid));
-    assert!(matches!(admin.leave_group(created.gid).await, Err(ApiError::Forbidden(_))), "the owner cannot leave");
-    assert!(matches!(carol.leave_group(1).await, Err(ApiError::Forbidden(_))), "nobody leaves a public group");
+    assert!(
+        matches!(
+            admin.leave_group(created.gid).await,
+            Err(ApiError::Forbidden(_))
+        ),
+        "the owner cannot leave"
+    );
+    assert!(
+        matches!(carol.leave_group(1).await, Err(ApiError::Forbidden(_))),
+        "nobody leaves a public group"
+    );
     // Pins.
-    let mid = admin.send(Target::Group { gid: created.gid }, &Content::Text("pin me".into()), &Properties::default()).await.unwrap();
+    let mid = admin
+        .send(
+            Target::Group { gid: created.gid },
+            &Content::Text("pin me".into()),
+            &Properties::default(),
+        )
+        .await
+        .unwrap();
     admin.pin(created.gid, mid).await.unwrap();
-    assert!(matches!(admin.pin(created.gid, mid).await, Err(ApiError::Conflict(_))));
-    assert_eq!(admin.group(created.gid).await.unwrap().pinned_messages.len(), 1);
+    assert!(matches!(
+        admin.pin(created.gid, mid).await,
+        Err(ApiError::Conflict(_))
+    ));
+    assert_eq!(
+        admin
+            .group(created.gid)
+            .await
+            .unwrap()
+            .pinned_messages
+            .len(),
+        1
+    );
     admin.unpin(created.gid, mid).await.unwrap();
     let groups = admin.groups().await.unwrap();
     assert!(groups.iter().any(|g| g.gid == created.gid));

@@ -138,18 +138,42 @@ mod tests {
 
     #[test]
     fn statuses_map_to_clear_errors() {
-        let e = ApiError::from_status(StatusCode::from_u16(451).unwrap(), "License error: Referer is empty.", "login");
-        assert_eq!(e, ApiError::License("License error: Referer is empty.".into()));
+        let e = ApiError::from_status(
+            StatusCode::from_u16(451).unwrap(),
+            "License error: Referer is empty.",
+            "login",
+        );
+        assert_eq!(
+            e,
+            ApiError::License("License error: Referer is empty.".into())
+        );
         assert!(e.to_string().contains("license"));
         assert_eq!(
-            ApiError::from_status(StatusCode::CONFLICT, r#"{"reason":"name_conflict"}"#, "rename"),
+            ApiError::from_status(
+                StatusCode::CONFLICT,
+                r#"{"reason":"name_conflict"}"#,
+                "rename"
+            ),
             ApiError::Conflict("that name is already taken".into())
         );
-        assert_eq!(ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE, "", "upload"), ApiError::TooLarge);
-        assert_eq!(ApiError::from_status(StatusCode::UNAUTHORIZED, "authorization error", "me"), ApiError::Unauthorized);
-        assert_eq!(ApiError::from_status(StatusCode::NOT_FOUND, "", "user 9"), ApiError::NotFound("user 9".into()));
+        assert_eq!(
+            ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE, "", "upload"),
+            ApiError::TooLarge
+        );
+        assert_eq!(
+            ApiError::from_status(StatusCode::UNAUTHORIZED, "authorization error", "me"),
+            ApiError::Unauthorized
+        );
+        assert_eq!(
+            ApiError::from_status(StatusCode::NOT_FOUND, "", "user 9"),
+            ApiError::NotFound("user 9".into())
+        );
         assert!(matches!(
-            ApiError::from_status(StatusCode::UNSUPPORTED_MEDIA_TYPE, "the `Content-Type` requested", "send"),
+            ApiError::from_status(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "the `Content-Type` requested",
+                "send"
+            ),
             ApiError::UnsupportedMediaType(_)
         ));
         assert!(ApiError::from_status(StatusCode::BAD_GATEWAY, "", "x").is_transient());

@@ -221,7 +221,8 @@ impl ApiClient {
     }
 
     pub async fn user(&self, uid: i64) -> ApiResult<UserInfo> {
-        self.get_json(&format!("/api/user/{uid}"), &format!("user {uid}")).await
+        self.get_json(&format!("/api/user/{uid}"), &format!("user {uid}"))
+            .await
     }
 
     pub async fn devices(&self) -> ApiResult<Vec<String>> {
@@ -233,44 +234,54 @@ impl ApiClient {
     }
 
     pub async fn group(&self, gid: i64) -> ApiResult<Group> {
-        self.get_json(&format!("/api/group/{gid}"), &format!("channel {gid}")).await
+        self.get_json(&format!("/api/group/{gid}"), &format!("channel {gid}"))
+            .await
     }
 
     pub async fn create_group(&self, group: &NewGroup) -> ApiResult<CreatedGroup> {
         let resp = self
-            .authed(Method::POST, "/api/group", "create channel", |r| r.json(group))
+            .authed(Method::POST, "/api/group", "create channel", |r| {
+                r.json(group)
+            })
             .await?;
         read_json(resp).await
     }
 
     pub async fn add_members(&self, gid: i64, uids: &[i64]) -> ApiResult<()> {
         let path = format!("/api/group/{gid}/members/add");
-        self.authed(Method::POST, &path, "add members", |r| r.json(uids)).await?;
+        self.authed(Method::POST, &path, "add members", |r| r.json(uids))
+            .await?;
         Ok(())
     }
 
     pub async fn remove_members(&self, gid: i64, uids: &[i64]) -> ApiResult<()> {
         let path = format!("/api/group/{gid}/members/remove");
-        self.authed(Method::POST, &path, "remove members", |r| r.json(uids)).await?;
+        self.authed(Method::POST, &path, "remove members", |r| r.json(uids))
+            .await?;
         Ok(())
     }
 
     /// Leaves a private channel (the method really is GET).
     pub async fn leave_group(&self, gid: i64) -> ApiResult<()> {
         let path = format!("/api/group/{gid}/leave");
-        self.authed(Method::GET, &path, "leave channel", |r| r).await?;
+        self.authed(Method::GET, &path, "leave channel", |r| r)
+            .await?;
         Ok(())
     }
 
     pub async fn pin(&self, gid: i64, mid: i64) -> ApiResult<()> {
         let path = format!("/api/group/{gid}/pin");
-        self.authed(Method::POST, &path, "pin", |r| r.json(&json!({"mid": mid}))).await?;
+        self.authed(Method::POST, &path, "pin", |r| r.json(&json!({"mid": mid})))
+            .await?;
         Ok(())
     }
 
     pub async fn unpin(&self, gid: i64, mid: i64) -> ApiResult<()> {
         let path = format!("/api/group/{gid}/unpin");
-        self.authed(Method::POST, &path, "unpin", |r| r.json(&json!({"mid": mid}))).await?;
+        self.authed(Method::POST, &path, "unpin", |r| {
+            r.json(&json!({"mid": mid}))
+        })
+        .await?;
         Ok(())
     }
 
@@ -292,19 +303,23 @@ impl ApiClient {
     /// Replaces the content of your message `mid`; returns the mid of the edit record.
     pub async fn edit(&self, mid: i64, content: &Content, props: &Properties) -> ApiResult<i64> {
         let path = format!("/api/message/{mid}/edit");
-        self.put_content(&path, &format!("message {mid}"), content, props).await
+        self.put_content(&path, &format!("message {mid}"), content, props)
+            .await
     }
 
     /// Quotes `mid` in a new message in the same conversation.
     pub async fn reply(&self, mid: i64, content: &Content, props: &Properties) -> ApiResult<i64> {
         let path = format!("/api/message/{mid}/reply");
-        self.post_content(&path, &format!("message {mid}"), content, props).await
+        self.post_content(&path, &format!("message {mid}"), content, props)
+            .await
     }
 
     /// Adds (or, by convention, toggles off) a reaction. `action` must be one of [`REACTIONS`].
     pub async fn like(&self, mid: i64, action: &str) -> ApiResult<i64> {
         if !REACTIONS.contains(&action) {
-            return Err(ApiError::BadRequest(format!("{action} is not a reaction the server accepts")));
+            return Err(ApiError::BadRequest(format!(
+                "{action} is not a reaction the server accepts"
+            )));
         }
         let path = format!("/api/message/{mid}/like");
         let resp = self
@@ -324,7 +339,12 @@ impl ApiClient {
     }
 
     /// Up to `limit` of the newest messages with `mid < before` (exclusive), ascending.
-    pub async fn history(&self, of: Target, before: Option<i64>, limit: u32) -> ApiResult<Vec<ChatMessage>> {
+    pub async fn history(
+        &self,
+        of: Target,
+        before: Option<i64>,
+        limit: u32,
+    ) -> ApiResult<Vec<ChatMessage>> {
         let path = match of {
             Target::User { uid } => format!("/api/user/{uid}/history"),
             Target::Group { gid } => format!("/api/group/{gid}/history"),
@@ -340,17 +360,25 @@ impl ApiClient {
     }
 
     /// Moves read markers forward (the server ignores values that go backwards).
-    pub async fn read_index(&self, users: &[UserReadIndex], groups: &[GroupReadIndex]) -> ApiResult<()> {
+    pub async fn read_index(
+        &self,
+        users: &[UserReadIndex],
+        groups: &[GroupReadIndex],
+    ) -> ApiResult<()> {
         let body = json!({ "users": users, "groups": groups });
-        self.authed(Method::POST, "/api/user/read-index", "read markers", |r| r.json(&body))
-            .await?;
+        self.authed(Method::POST, "/api/user/read-index", "read markers", |r| {
+            r.json(&body)
+        })
+        .await?;
         Ok(())
     }
 
     /// Mutes (for `expired_in` seconds, or forever) or unmutes conversations.
     pub async fn mute(&self, change: &MuteChange) -> ApiResult<()> {
-        self.authed(Method::POST, "/api/user/mute", "mute", |r| r.json(&change.to_json()))
-            .await?;
+        self.authed(Method::POST, "/api/user/mute", "mute", |r| {
+            r.json(&change.to_json())
+        })
+        .await?;
         Ok(())
     }
 
@@ -360,9 +388,12 @@ impl ApiClient {
             Target::User { uid } => json!({"users": [{"uid": uid, "expires_in": expires_in}]}),
             Target::Group { gid } => json!({"groups": [{"gid": gid, "expires_in": expires_in}]}),
         };
-        self.authed(Method::POST, "/api/user/burn-after-reading", "burn after reading", |r| {
-            r.json(&body)
-        })
+        self.authed(
+            Method::POST,
+            "/api/user/burn-after-reading",
+            "burn after reading",
+            |r| r.json(&body),
+        )
         .await?;
         Ok(())
     }
@@ -377,11 +408,18 @@ impl ApiClient {
         let status = resp.status();
         let text = resp.text().await.map_err(|e| ApiError::from_reqwest(&e))?;
         if !status.is_success() {
-            return Err(ApiError::NotVoceChat(format!("version endpoint answered {status}")));
+            return Err(ApiError::NotVoceChat(format!(
+                "version endpoint answered {status}"
+            )));
         }
         let version = text.trim().trim_matches('"').to_string();
-        if version.is_empty() || version.len() > 40 || !version.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-            return Err(ApiError::NotVoceChat("unexpected answer from the version endpoint".into()));
+        if version.is_empty()
+            || version.len() > 40
+            || !version.chars().next().is_some_and(|c| c.is_ascii_digit())
+        {
+            return Err(ApiError::NotVoceChat(
+                "unexpected answer from the version endpoint".into(),
+            ));
         }
         Ok(version)
     }
@@ -395,29 +433,48 @@ impl ApiClient {
     }
 
     /// Step 1 of an upload: returns the file id.
-    pub async fn file_prepare(&self, content_type: Option<&str>, filename: Option<&str>) -> ApiResult<String> {
+    pub async fn file_prepare(
+        &self,
+        content_type: Option<&str>,
+        filename: Option<&str>,
+    ) -> ApiResult<String> {
         let body = json!({ "content_type": content_type, "filename": filename });
         let resp = self
-            .authed(Method::POST, "/api/resource/file/prepare", "file upload", |r| r.json(&body))
+            .authed(
+                Method::POST,
+                "/api/resource/file/prepare",
+                "file upload",
+                |r| r.json(&body),
+            )
             .await?;
         read_json(resp).await
     }
 
     /// Step 2 of an upload: appends one chunk. Returns the stored file after the last chunk.
-    pub async fn file_upload_chunk(&self, file_id: &str, chunk: bytes::Bytes, is_last: bool) -> ApiResult<Option<UploadedFile>> {
+    pub async fn file_upload_chunk(
+        &self,
+        file_id: &str,
+        chunk: bytes::Bytes,
+        is_last: bool,
+    ) -> ApiResult<Option<UploadedFile>> {
         let file_id = file_id.to_string();
         let resp = self
-            .authed(Method::POST, "/api/resource/file/upload", "file upload", move |r| {
-                let part = reqwest::multipart::Part::stream(chunk.clone())
-                    .file_name("blob")
-                    .mime_str("application/octet-stream")
-                    .expect("static mime type parses");
-                let form = reqwest::multipart::Form::new()
-                    .text("file_id", file_id.clone())
-                    .part("chunk_data", part)
-                    .text("chunk_is_last", if is_last { "true" } else { "false" });
-                r.multipart(form)
-            })
+            .authed(
+                Method::POST,
+                "/api/resource/file/upload",
+                "file upload",
+                move |r| {
+                    let part = reqwest::multipart::Part::stream(chunk.clone())
+                        .file_name("blob")
+                        .mime_str("application/octet-stream")
+                        .expect("static mime type parses");
+                    let form = reqwest::multipart::Form::new()
+                        .text("file_id", file_id.clone())
+                        .part("chunk_data", part)
+                        .text("chunk_is_last", if is_last { "true" } else { "false" });
+                    r.multipart(form)
+                },
+            )
             .await?;
         read_json(resp).await
     }
@@ -433,7 +490,12 @@ impl ApiClient {
     }
 
     /// The SSE URL: the token goes in the query string (the header is ignored there).
-    pub fn events_url(&self, token: &str, after_mid: Option<i64>, users_version: Option<i64>) -> Url {
+    pub fn events_url(
+        &self,
+        token: &str,
+        after_mid: Option<i64>,
+        users_version: Option<i64>,
+    ) -> Url {
         let mut url = self.url("/api/user/events");
         {
             let mut q = url.query_pairs_mut();
@@ -464,13 +526,21 @@ impl ApiClient {
 
     /// Sends an authenticated request; on 401 renews once and retries. Non-success statuses
     /// become errors naming `what`.
-    async fn authed<F>(&self, method: Method, path: &str, what: &str, build: F) -> ApiResult<Response>
+    async fn authed<F>(
+        &self,
+        method: Method,
+        path: &str,
+        what: &str,
+        build: F,
+    ) -> ApiResult<Response>
     where
         F: Fn(RequestBuilder) -> RequestBuilder,
     {
         let token = self.access_token().await?;
         let send = |token: &str| {
-            let req = self.request(method.clone(), path).header("X-API-Key", token);
+            let req = self
+                .request(method.clone(), path)
+                .header("X-API-Key", token);
             self.send_plain(build(req))
         };
         let mut resp = send(&token).await?;
@@ -486,15 +556,36 @@ impl ApiClient {
         read_json(resp).await
     }
 
-    async fn post_content(&self, path: &str, what: &str, content: &Content, props: &Properties) -> ApiResult<i64> {
-        self.content_call(Method::POST, path, what, content, props).await
+    async fn post_content(
+        &self,
+        path: &str,
+        what: &str,
+        content: &Content,
+        props: &Properties,
+    ) -> ApiResult<i64> {
+        self.content_call(Method::POST, path, what, content, props)
+            .await
     }
 
-    async fn put_content(&self, path: &str, what: &str, content: &Content, props: &Properties) -> ApiResult<i64> {
-        self.content_call(Method::PUT, path, what, content, props).await
+    async fn put_content(
+        &self,
+        path: &str,
+        what: &str,
+        content: &Content,
+        props: &Properties,
+    ) -> ApiResult<i64> {
+        self.content_call(Method::PUT, path, what, content, props)
+            .await
     }
 
-    async fn content_call(&self, method: Method, path: &str, what: &str, content: &Content, props: &Properties) -> ApiResult<i64> {
+    async fn content_call(
+        &self,
+        method: Method,
+        path: &str,
+        what: &str,
+        content: &Content,
+        props: &Properties,
+    ) -> ApiResult<i64> {
         let header = props.header_value();
         let body = content.body();
         let resp = self
@@ -550,7 +641,9 @@ async fn read_json<T: DeserializeOwned>(resp: Response) -> ApiResult<T> {
         .is_some_and(|v| v.starts_with("text/html"));
     let bytes = resp.bytes().await.map_err(|e| ApiError::from_reqwest(&e))?;
     if is_html {
-        return Err(ApiError::NotVoceChat("got an HTML page instead of an API answer".into()));
+        return Err(ApiError::NotVoceChat(
+            "got an HTML page instead of an API answer".into(),
+        ));
     }
     serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::NotVoceChat(format!("unexpected answer ({e})")))
@@ -566,7 +659,10 @@ fn normalize_base(base: &str) -> ApiResult<Url> {
     let mut url = Url::parse(&with_scheme)
         .map_err(|e| ApiError::BadRequest(format!("invalid server URL {trimmed:?}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(ApiError::BadRequest(format!("unsupported URL scheme {}", url.scheme())));
+        return Err(ApiError::BadRequest(format!(
+            "unsupported URL scheme {}",
+            url.scheme()
+        )));
     }
     url.set_query(None);
     url.set_fragment(None);
@@ -583,9 +679,18 @@ mod tests {
 
     #[test]
     fn base_urls_are_normalized() {
-        assert_eq!(normalize_base("chat.example.com").unwrap().as_str(), "https://chat.example.com/");
-        assert_eq!(normalize_base("http://127.0.0.1:3000").unwrap().as_str(), "http://127.0.0.1:3000/");
-        assert_eq!(normalize_base("https://x.org/vc?a=1#f").unwrap().as_str(), "https://x.org/vc/");
+        assert_eq!(
+            normalize_base("chat.example.com").unwrap().as_str(),
+            "https://chat.example.com/"
+        );
+        assert_eq!(
+            normalize_base("http://127.0.0.1:3000").unwrap().as_str(),
+            "http://127.0.0.1:3000/"
+        );
+        assert_eq!(
+            normalize_base("https://x.org/vc?a=1#f").unwrap().as_str(),
+            "https://x.org/vc/"
+        );
         assert!(normalize_base("ftp://x").is_err());
     }
 
@@ -594,9 +699,15 @@ mod tests {
         let api = ApiClient::new("https://x.org/vc").unwrap();
         assert_eq!(api.url("/api/user").as_str(), "https://x.org/vc/api/user");
         let ev = api.events_url("tok", Some(0), Some(7));
-        assert_eq!(ev.as_str(), "https://x.org/vc/api/user/events?api-key=tok&users_version=7");
+        assert_eq!(
+            ev.as_str(),
+            "https://x.org/vc/api/user/events?api-key=tok&users_version=7"
+        );
         let f = api.file_url("2026/1/5/abc", true);
-        assert_eq!(f.as_str(), "https://x.org/vc/api/resource/file?file_path=2026%2F1%2F5%2Fabc&thumbnail=true");
+        assert_eq!(
+            f.as_str(),
+            "https://x.org/vc/api/resource/file?file_path=2026%2F1%2F5%2Fabc&thumbnail=true"
+        );
     }
 
     #[test]
@@ -604,7 +715,9 @@ mod tests {
         use base64::Engine;
         let mut p = Properties::with_local_id(17);
         p.mentions = vec![2, 3];
-        let raw = base64::engine::general_purpose::STANDARD.decode(p.header_value().unwrap()).unwrap();
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(p.header_value().unwrap())
+            .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&raw).unwrap();
         assert_eq!(v, json!({"local_id": 17, "mentions": [2, 3]}));
         assert_eq!(Properties::default().header_value(), None);

@@ -381,7 +381,9 @@ pub enum Content {
     Text(String),
     Markdown(String),
     /// A file already uploaded; `path` as returned by the upload.
-    File { path: String },
+    File {
+        path: String,
+    },
     /// An archive path from `POST /api/resource/archive`.
     Archive(String),
 }

@@ -96,12 +96,14 @@ impl Faults {
 
     /// Delays every HTTP response.
     pub fn slow_responses(&self, delay: Duration) {
-        self.slow_ms.store(delay.as_millis() as u64, Ordering::Relaxed);
+        self.slow_ms
+            .store(delay.as_millis() as u64, Ordering::Relaxed);
     }
 
     /// Answers 413 once an upload grows past `bytes` (None = unlimited, as 0.3.3).
     pub fn limit_uploads(&self, bytes: Option<u64>) {
-        self.upload_limit.store(bytes.unwrap_or(0), Ordering::Relaxed);
+        self.upload_limit
+            .store(bytes.unwrap_or(0), Ordering::Relaxed);
     }
 
     /// The next `n` chunk uploads fail with 500.
@@ -150,7 +152,11 @@ impl DemoServer {
         if let Some(every) = config.bot_interval {
             tasks.push(tokio::spawn(seed::run_bot(shared.clone(), every)));
         }
-        Ok(DemoServer { addr, shared, tasks })
+        Ok(DemoServer {
+            addr,
+            shared,
+            tasks,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {

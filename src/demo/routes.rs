@@ -61,13 +61,20 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .nest("/api", api)
         .route("/health", get(|| async { "" }))
         .fallback(|| async { text(404, "not found") })
-        .layer(axum::middleware::from_fn_with_state(shared.clone(), slow_down))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            slow_down,
+        ))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(shared)
 }
 
 /// Fault switch: delay every response.
-async fn slow_down(State(shared): S, req: axum::extract::Request, next: axum::middleware::Next) -> Resp {
+async fn slow_down(
+    State(shared): S,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Resp {
     let ms = shared.faults.slow_ms.load(Ordering::Relaxed);
     if ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
@@ -92,8 +99,10 @@ fn text(status: u16, body: &str) -> Resp {
 
 fn json_ok<T: Serialize>(value: &T) -> Resp {
     let mut r = Response::new(Body::from(serde_json::to_vec(value).expect("serializable")));
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     r
 }
 
@@ -112,11 +121,16 @@ fn reply_with<T: Serialize>(r: Result<T, Refusal>) -> Resp {
 }
 
 fn parse_json(body: &Bytes) -> Result<Value, Resp> {
-    serde_json::from_slice(body).map_err(|e| text(400, &format!("parse request payload error: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| text(400, &format!("parse request payload error: {e}")))
 }
 
 /// Runs `f` with the authenticated (uid, device) under the state lock.
-fn authed<T>(shared: &Shared, headers: &HeaderMap, f: impl FnOnce(&mut super::state::State, i64, &str) -> Result<T, Refusal>) -> Result<T, Resp> {
+fn authed<T>(
+    shared: &Shared,
+    headers: &HeaderMap,
+    f: impl FnOnce(&mut super::state::State, i64, &str) -> Result<T, Refusal>,
+) -> Result<T, Resp> {
     let token = headers.get("x-api-key").and_then(|v| v.to_str().ok());
     let mut state = shared.state.lock().expect("demo state lock");
     let (uid, device) = state.authenticate(token).map_err(refusal)?;
@@ -145,8 +159,10 @@ async fn initialized(State(s): S) -> Resp {
 
 async fn version() -> Resp {
     let mut r = Response::new(Body::from("0.3.3"));
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     r
 }
 
@@ -179,7 +195,10 @@ async fn login(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
         return empty(403);
     }
     let (Some(email), Some(password)) = (cred["email"].as_str(), cred["password"].as_str()) else {
-        return text(400, "parse request payload error: missing credential fields");
+        return text(
+            400,
+            "parse request payload error: missing credential fields",
+        );
     };
     let device = body["device"].as_str().unwrap_or("unknown");
     reply_with(s.state.lock().expect("lock").login(email, password, device))
@@ -190,7 +209,8 @@ async fn renew(State(s): S, body: Bytes) -> Resp {
         Ok(v) => v,
         Err(e) => return e,
     };
-    let (Some(token), Some(refresh)) = (body["token"].as_str(), body["refresh_token"].as_str()) else {
+    let (Some(token), Some(refresh)) = (body["token"].as_str(), body["refresh_token"].as_str())
+    else {
         return text(400, "parse request payload error: missing token");
     };
     reply_with(s.state.lock().expect("lock").renew(token, refresh))
@@ -223,7 +243,10 @@ async fn user(State(s): S, Path(uid): Path<String>) -> Resp {
 
 async fn me(State(s): S, headers: HeaderMap) -> Resp {
     respond(authed(&s, &headers, |st, uid, _| {
-        st.users.get(&uid).map(|u| u.info.clone()).ok_or(Refusal::Text(401, "authorization error".into()))
+        st.users
+            .get(&uid)
+            .map(|u| u.info.clone())
+            .ok_or(Refusal::Text(401, "authorization error".into()))
     }))
 }
 
@@ -265,7 +288,9 @@ async fn read_index(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
         Ok(b) => b,
         Err(e) => return text(400, &format!("parse request payload error: {e}")),
     };
-    respond_empty(authed(&s, &headers, |st, uid, device| st.read_index(uid, device, body.users, body.groups)))
+    respond_empty(authed(&s, &headers, |st, uid, device| {
+        st.read_index(uid, device, body.users, body.groups)
+    }))
 }
 
 async fn mute(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
@@ -273,7 +298,9 @@ async fn mute(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
         Ok(v) => v,
         Err(e) => return e,
     };
-    respond_empty(authed(&s, &headers, |st, uid, device| st.mute(uid, device, &body)))
+    respond_empty(authed(&s, &headers, |st, uid, device| {
+        st.mute(uid, device, &body)
+    }))
 }
 
 async fn burn(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
@@ -288,7 +315,9 @@ async fn burn(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
         Ok(b) => b,
         Err(e) => return text(400, &format!("parse request payload error: {e}")),
     };
-    respond_empty(authed(&s, &headers, |st, uid, device| st.burn(uid, device, body.users, body.groups)))
+    respond_empty(authed(&s, &headers, |st, uid, device| {
+        st.burn(uid, device, body.users, body.groups)
+    }))
 }
 
 // ------------------------------------------------------------------ groups
@@ -296,7 +325,11 @@ async fn burn(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
 async fn groups(State(s): S, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Resp {
     let public_only = q.get("public_only").is_some_and(|v| v == "true");
     respond(authed(&s, &headers, |st, uid, _| {
-        Ok(st.visible_groups(uid).into_iter().filter(|g| !public_only || g.is_public).collect::<Vec<_>>())
+        Ok(st
+            .visible_groups(uid)
+            .into_iter()
+            .filter(|g| !public_only || g.is_public)
+            .collect::<Vec<_>>())
     }))
 }
 
@@ -313,12 +346,14 @@ async fn create_group(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
         Err(e) => return e,
     };
     respond(authed(&s, &headers, |st, uid, _| {
-        st.create_group(uid, &body).map(|(gid, created_at)| json!({"gid": gid, "created_at": created_at}))
+        st.create_group(uid, &body)
+            .map(|(gid, created_at)| json!({"gid": gid, "created_at": created_at}))
     }))
 }
 
 fn uid_array(body: &Bytes) -> Result<Vec<i64>, Resp> {
-    serde_json::from_slice(body).map_err(|e| text(400, &format!("parse request payload error: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| text(400, &format!("parse request payload error: {e}")))
 }
 
 async fn members_add(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, body: Bytes) -> Resp {
@@ -326,15 +361,24 @@ async fn members_add(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, body
         Ok(u) => u,
         Err(e) => return e,
     };
-    respond_empty(authed(&s, &headers, |st, uid, _| st.add_members(uid, gid, &uids)))
+    respond_empty(authed(&s, &headers, |st, uid, _| {
+        st.add_members(uid, gid, &uids)
+    }))
 }
 
-async fn members_remove(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, body: Bytes) -> Resp {
+async fn members_remove(
+    State(s): S,
+    headers: HeaderMap,
+    Path(gid): Path<i64>,
+    body: Bytes,
+) -> Resp {
     let uids = match uid_array(&body) {
         Ok(u) => u,
         Err(e) => return e,
     };
-    respond_empty(authed(&s, &headers, |st, uid, _| st.remove_members(uid, gid, &uids)))
+    respond_empty(authed(&s, &headers, |st, uid, _| {
+        st.remove_members(uid, gid, &uids)
+    }))
 }
 
 async fn leave(State(s): S, headers: HeaderMap, Path(gid): Path<i64>) -> Resp {
@@ -342,7 +386,9 @@ async fn leave(State(s): S, headers: HeaderMap, Path(gid): Path<i64>) -> Resp {
 }
 
 fn mid_of(body: &Bytes) -> Result<i64, Resp> {
-    parse_json(body)?["mid"].as_i64().ok_or_else(|| text(400, "parse request payload error: missing mid"))
+    parse_json(body)?["mid"]
+        .as_i64()
+        .ok_or_else(|| text(400, "parse request payload error: missing mid"))
 }
 
 async fn pin(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, body: Bytes) -> Resp {
@@ -350,7 +396,9 @@ async fn pin(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, body: Bytes)
         Ok(m) => m,
         Err(e) => return e,
     };
-    respond_empty(authed(&s, &headers, |st, uid, _| st.pin(uid, gid, mid, true)))
+    respond_empty(authed(&s, &headers, |st, uid, _| {
+        st.pin(uid, gid, mid, true)
+    }))
 }
 
 async fn unpin(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, body: Bytes) -> Resp {
@@ -358,7 +406,9 @@ async fn unpin(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, body: Byte
         Ok(m) => m,
         Err(e) => return e,
     };
-    respond_empty(authed(&s, &headers, |st, uid, _| st.pin(uid, gid, mid, false)))
+    respond_empty(authed(&s, &headers, |st, uid, _| {
+        st.pin(uid, gid, mid, false)
+    }))
 }
 
 // ------------------------------------------------------------------ messages
@@ -366,23 +416,39 @@ async fn unpin(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, body: Byte
 /// Checks the Content-Type exactly as 0.3.3 does: `text/plain` by MIME type (parameters
 /// allowed), every other type as an exact string.
 fn message_content_type(headers: &HeaderMap) -> Result<&'static str, Resp> {
-    let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
-        return Err(text(415, "the client request does not include the `Content-Type` header"));
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err(text(
+            415,
+            "the client request does not include the `Content-Type` header",
+        ));
     };
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match ct {
         _ if essence == "text/plain" => Ok("text/plain"),
         "text/markdown" => Ok("text/markdown"),
         "vocechat/file" => Ok("vocechat/file"),
         "vocechat/archive" => Ok("vocechat/archive"),
-        other => Err(text(415, &format!("the `Content-Type` requested by the client is not supported: {other}"))),
+        other => Err(text(
+            415,
+            &format!("the `Content-Type` requested by the client is not supported: {other}"),
+        )),
     }
 }
 
 /// `X-Properties`: base64 of a JSON object; anything else is silently ignored.
 fn properties(headers: &HeaderMap) -> Option<Value> {
     let raw = headers.get("x-properties")?.to_str().ok()?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(raw.trim()).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(raw.trim())
+        .ok()?;
     let v: Value = serde_json::from_slice(&decoded).ok()?;
     v.is_object().then_some(v)
 }
@@ -395,7 +461,8 @@ struct Incoming {
 
 fn incoming(headers: &HeaderMap, body: &Bytes) -> Result<Incoming, Resp> {
     let content_type = message_content_type(headers)?;
-    let content = String::from_utf8(body.to_vec()).map_err(|_| text(400, "parse request payload error: invalid utf-8"))?;
+    let content = String::from_utf8(body.to_vec())
+        .map_err(|_| text(400, "parse request payload error: invalid utf-8"))?;
     Ok(Incoming {
         content_type,
         content,
@@ -408,7 +475,9 @@ async fn send_to(s: Arc<Shared>, headers: HeaderMap, target: Target, body: Bytes
         Ok(m) => m,
         Err(e) => return e,
     };
-    respond(authed(&s, &headers, |st, uid, _| st.send(uid, target, msg.content_type, msg.content, msg.properties)))
+    respond(authed(&s, &headers, |st, uid, _| {
+        st.send(uid, target, msg.content_type, msg.content, msg.properties)
+    }))
 }
 
 async fn send_user(State(s): S, headers: HeaderMap, Path(uid): Path<i64>, body: Bytes) -> Resp {
@@ -424,7 +493,9 @@ async fn edit(State(s): S, headers: HeaderMap, Path(mid): Path<i64>, body: Bytes
         Ok(m) => m,
         Err(e) => return e,
     };
-    respond(authed(&s, &headers, |st, uid, _| st.edit(uid, mid, msg.content_type, msg.content, msg.properties)))
+    respond(authed(&s, &headers, |st, uid, _| {
+        st.edit(uid, mid, msg.content_type, msg.content, msg.properties)
+    }))
 }
 
 async fn reply(State(s): S, headers: HeaderMap, Path(mid): Path<i64>, body: Bytes) -> Resp {
@@ -432,7 +503,9 @@ async fn reply(State(s): S, headers: HeaderMap, Path(mid): Path<i64>, body: Byte
         Ok(m) => m,
         Err(e) => return e,
     };
-    respond(authed(&s, &headers, |st, uid, _| st.reply(uid, mid, msg.content_type, msg.content, msg.properties)))
+    respond(authed(&s, &headers, |st, uid, _| {
+        st.reply(uid, mid, msg.content_type, msg.content, msg.properties)
+    }))
 }
 
 async fn like(State(s): S, headers: HeaderMap, Path(mid): Path<i64>, body: Bytes) -> Resp {
@@ -441,7 +514,9 @@ async fn like(State(s): S, headers: HeaderMap, Path(mid): Path<i64>, body: Bytes
         Err(e) => return e,
     };
     let action = body["action"].as_str().unwrap_or_default().to_string();
-    respond(authed(&s, &headers, |st, uid, _| st.like(uid, mid, &action)))
+    respond(authed(&s, &headers, |st, uid, _| {
+        st.like(uid, mid, &action)
+    }))
 }
 
 async fn delete_message(State(s): S, headers: HeaderMap, Path(mid): Path<i64>) -> Resp {
@@ -454,12 +529,31 @@ struct HistoryQuery {
     limit: Option<usize>,
 }
 
-async fn history_user(State(s): S, headers: HeaderMap, Path(peer): Path<i64>, Query(q): Query<HistoryQuery>) -> Resp {
-    respond(authed(&s, &headers, |st, uid, _| st.history(uid, Target::User { uid: peer }, q.before, q.limit.unwrap_or(300))))
+async fn history_user(
+    State(s): S,
+    headers: HeaderMap,
+    Path(peer): Path<i64>,
+    Query(q): Query<HistoryQuery>,
+) -> Resp {
+    respond(authed(&s, &headers, |st, uid, _| {
+        st.history(
+            uid,
+            Target::User { uid: peer },
+            q.before,
+            q.limit.unwrap_or(300),
+        )
+    }))
 }
 
-async fn history_group(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, Query(q): Query<HistoryQuery>) -> Resp {
-    respond(authed(&s, &headers, |st, uid, _| st.history(uid, Target::Group { gid }, q.before, q.limit.unwrap_or(300))))
+async fn history_group(
+    State(s): S,
+    headers: HeaderMap,
+    Path(gid): Path<i64>,
+    Query(q): Query<HistoryQuery>,
+) -> Resp {
+    respond(authed(&s, &headers, |st, uid, _| {
+        st.history(uid, Target::Group { gid }, q.before, q.limit.unwrap_or(300))
+    }))
 }
 
 // ------------------------------------------------------------------ files
@@ -476,7 +570,14 @@ async fn file_prepare(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
         .unwrap_or_else(|| guess_type(filename.as_deref().unwrap_or("")).to_string());
     respond(authed(&s, &headers, |st, _, _| {
         let id = uuid::Uuid::new_v4().to_string();
-        st.uploads.insert(id.clone(), Upload { content_type, filename, data: Vec::new() });
+        st.uploads.insert(
+            id.clone(),
+            Upload {
+                content_type,
+                filename,
+                data: Vec::new(),
+            },
+        );
         Ok(id)
     }))
 }
@@ -576,7 +677,10 @@ fn png_size(data: &[u8]) -> Option<ImageProperties> {
     }
     let w = u32::from_be_bytes(data[16..20].try_into().ok()?);
     let h = u32::from_be_bytes(data[20..24].try_into().ok()?);
-    Some(ImageProperties { width: w, height: h })
+    Some(ImageProperties {
+        width: w,
+        height: h,
+    })
 }
 
 /// `Y/M/D` of today in UTC, month and day not zero-padded (as the real server writes paths).
@@ -612,8 +716,15 @@ async fn file_get(State(s): S, Query(q): Query<HashMap<String, String>>) -> Resp
         r.headers_mut().insert(header::CONTENT_TYPE, ct);
     }
     if let Some(name) = &file.filename {
-        let kind = if q.get("download").is_some_and(|v| v == "true") { "attachment" } else { "inline" };
-        let safe: String = name.chars().filter(|c| *c != '"' && !c.is_control()).collect();
+        let kind = if q.get("download").is_some_and(|v| v == "true") {
+            "attachment"
+        } else {
+            "inline"
+        };
+        let safe: String = name
+            .chars()
+            .filter(|c| *c != '"' && !c.is_control())
+            .collect();
         if let Ok(v) = HeaderValue::from_str(&format!("{kind}; filename=\"{safe}\"")) {
             r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
         }
@@ -638,11 +749,20 @@ mod tests {
     fn content_types_match_like_the_real_server() {
         let mut h = HeaderMap::new();
         assert!(message_content_type(&h).is_err());
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
         assert_eq!(message_content_type(&h).unwrap(), "text/plain");
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/markdown; charset=utf-8"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/markdown; charset=utf-8"),
+        );
         assert!(message_content_type(&h).is_err());
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         assert!(message_content_type(&h).is_err());
     }
 }

@@ -32,7 +32,13 @@ pub fn seed(st: &mut State, seed: &Seed) {
             st.add_user("bob", "bob@example.com", "bob-pass", false, false);
             st.add_user("carol", "carol@example.com", "carol-pass", false, false);
             st.insert_group("lobby", Some("everyone".into()), None, vec![], true);
-            st.insert_group("dev", Some("private room".into()), Some(2), vec![1, 2], false);
+            st.insert_group(
+                "dev",
+                Some("private room".into()),
+                Some(2),
+                vec![1, 2],
+                false,
+            );
             st.insert_group("secret", None, Some(3), vec![3], false);
         }
         Seed::Demo { history } => seed_demo(st, *history),
@@ -76,20 +82,66 @@ fn seed_demo(st: &mut State, history: usize) {
     let bob = st.add_user("bob", "bob@vocechat.local", "bob", false, false);
     let carol = st.add_user("carol", "carol@vocechat.local", "carol", false, false);
     let dave = st.add_user("dave", "dave@vocechat.local", "dave", false, false);
-    let bot = st.add_user("vocebot", "bot@vocechat.local", "bot-pass-unused", false, true);
+    let bot = st.add_user(
+        "vocebot",
+        "bot@vocechat.local",
+        "bot-pass-unused",
+        false,
+        true,
+    );
     let everyone = vec![you, alice, bob, carol, dave, bot];
-    let general = st.insert_group("general", Some("company-wide announcements and chatter".into()), None, vec![], true).0;
-    let random = st.insert_group("random", Some("off-topic".into()), None, vec![], true).0;
-    let rust = st.insert_group("rust", Some("the Rust guild".into()), Some(alice), vec![you, alice, bob, bot], false).0;
-    let design = st.insert_group("design", None, Some(carol), vec![bob, carol, dave], false).0;
+    let general = st
+        .insert_group(
+            "general",
+            Some("company-wide announcements and chatter".into()),
+            None,
+            vec![],
+            true,
+        )
+        .0;
+    let random = st
+        .insert_group("random", Some("off-topic".into()), None, vec![], true)
+        .0;
+    let rust = st
+        .insert_group(
+            "rust",
+            Some("the Rust guild".into()),
+            Some(alice),
+            vec![you, alice, bob, bot],
+            false,
+        )
+        .0;
+    let design = st
+        .insert_group("design", None, Some(carol), vec![bob, carol, dave], false)
+        .0;
 
     // (target, recipients, possible senders)
     let convs: Vec<(Target, Vec<i64>, Vec<i64>)> = vec![
-        (Target::Group { gid: general }, everyone.clone(), everyone.clone()),
-        (Target::Group { gid: random }, everyone.clone(), vec![alice, bob, carol, dave]),
-        (Target::Group { gid: rust }, vec![you, alice, bob, bot], vec![you, alice, bob]),
-        (Target::Group { gid: design }, vec![bob, carol, dave], vec![bob, carol, dave]),
-        (Target::User { uid: alice }, vec![you, alice], vec![you, alice]),
+        (
+            Target::Group { gid: general },
+            everyone.clone(),
+            everyone.clone(),
+        ),
+        (
+            Target::Group { gid: random },
+            everyone.clone(),
+            vec![alice, bob, carol, dave],
+        ),
+        (
+            Target::Group { gid: rust },
+            vec![you, alice, bob, bot],
+            vec![you, alice, bob],
+        ),
+        (
+            Target::Group { gid: design },
+            vec![bob, carol, dave],
+            vec![bob, carol, dave],
+        ),
+        (
+            Target::User { uid: alice },
+            vec![you, alice],
+            vec![you, alice],
+        ),
         (Target::User { uid: bob }, vec![you, bob], vec![you, bob]),
     ];
     let mut rng = StdRng::seed_from_u64(0x5eed);
@@ -99,7 +151,9 @@ fn seed_demo(st: &mut State, history: usize) {
     let mut recent: Vec<(i64, usize, i64)> = Vec::new(); // (mid, conv index, sender)
     for i in 0..history {
         let created_at = now - span + i as i64 * step;
-        let ci = *[0, 0, 0, 1, 1, 2, 2, 3, 4, 5].choose(&mut rng).expect("non-empty");
+        let ci = *[0, 0, 0, 1, 1, 2, 2, 3, 4, 5]
+            .choose(&mut rng)
+            .expect("non-empty");
         let (target, recipients, senders) = &convs[ci];
         let from = *senders.choose(&mut rng).expect("non-empty");
         // DMs are addressed to the peer from the sender's side.
@@ -108,25 +162,53 @@ fn seed_demo(st: &mut State, history: usize) {
             t => t,
         };
         let roll: f64 = rng.random();
-        let same_conv: Vec<(i64, i64)> = recent.iter().rev().filter(|r| r.1 == ci).take(10).map(|r| (r.0, r.2)).collect();
+        let same_conv: Vec<(i64, i64)> = recent
+            .iter()
+            .rev()
+            .filter(|r| r.1 == ci)
+            .take(10)
+            .map(|r| (r.0, r.2))
+            .collect();
         let detail = if roll < 0.08 && !same_conv.is_empty() {
             let (mid, _) = *same_conv.choose(&mut rng).expect("non-empty");
             let action = *REACTIONS.choose(&mut rng).expect("non-empty");
-            MessageDetail::Reaction { mid, detail: ReactionDetail::Like { action: action.into() } }
+            MessageDetail::Reaction {
+                mid,
+                detail: ReactionDetail::Like {
+                    action: action.into(),
+                },
+            }
         } else if roll < 0.10 && same_conv.iter().any(|(_, s)| *s == from) {
             let (mid, _) = *same_conv.iter().find(|(_, s)| *s == from).expect("checked");
             MessageDetail::Reaction {
                 mid,
-                detail: ReactionDetail::Edit { content_type: "text/plain".into(), content: format!("{} (edited)", PHRASES.choose(&mut rng).expect("non-empty")), properties: None },
+                detail: ReactionDetail::Edit {
+                    content_type: "text/plain".into(),
+                    content: format!("{} (edited)", PHRASES.choose(&mut rng).expect("non-empty")),
+                    properties: None,
+                },
             }
         } else if roll < 0.11 && same_conv.iter().any(|(_, s)| *s == from) {
             let (mid, _) = *same_conv.iter().find(|(_, s)| *s == from).expect("checked");
-            MessageDetail::Reaction { mid, detail: ReactionDetail::Delete }
+            MessageDetail::Reaction {
+                mid,
+                detail: ReactionDetail::Delete,
+            }
         } else if roll < 0.17 && !same_conv.is_empty() {
             let (mid, _) = same_conv[0];
-            MessageDetail::Reply { mid, content_type: "text/plain".into(), content: PHRASES.choose(&mut rng).expect("non-empty").to_string(), properties: None }
+            MessageDetail::Reply {
+                mid,
+                content_type: "text/plain".into(),
+                content: PHRASES.choose(&mut rng).expect("non-empty").to_string(),
+                properties: None,
+            }
         } else if roll < 0.22 {
-            MessageDetail::Normal { content_type: "text/markdown".into(), content: MARKDOWN.choose(&mut rng).expect("non-empty").to_string(), properties: None, expires_in: None }
+            MessageDetail::Normal {
+                content_type: "text/markdown".into(),
+                content: MARKDOWN.choose(&mut rng).expect("non-empty").to_string(),
+                properties: None,
+                expires_in: None,
+            }
         } else if roll < 0.25 && from != you {
             MessageDetail::Normal {
                 content_type: "text/plain".into(),
@@ -135,11 +217,25 @@ fn seed_demo(st: &mut State, history: usize) {
                 expires_in: None,
             }
         } else {
-            MessageDetail::Normal { content_type: "text/plain".into(), content: PHRASES.choose(&mut rng).expect("non-empty").to_string(), properties: None, expires_in: None }
+            MessageDetail::Normal {
+                content_type: "text/plain".into(),
+                content: PHRASES.choose(&mut rng).expect("non-empty").to_string(),
+                properties: None,
+                expires_in: None,
+            }
         };
         let is_message = !matches!(detail, MessageDetail::Reaction { .. });
         let mid = st.next_mid();
-        st.push_log(ChatMessage { mid, from_uid: from, created_at, target, detail }, recipients.clone());
+        st.push_log(
+            ChatMessage {
+                mid,
+                from_uid: from,
+                created_at,
+                target,
+                detail,
+            },
+            recipients.clone(),
+        );
         if is_message {
             recent.push((mid, ci, from));
             if recent.len() > 200 {
@@ -157,17 +253,41 @@ fn seed_demo(st: &mut State, history: usize) {
             data: b"vocechat-tui demo release notes\n".to_vec(),
         },
     );
-    let _ = st.send(alice, Target::Group { gid: rust }, "vocechat/file", json!({ "path": path }).to_string(), None);
+    let _ = st.send(
+        alice,
+        Target::Group { gid: rust },
+        "vocechat/file",
+        json!({ "path": path }).to_string(),
+        None,
+    );
     // You have read most, but not all, of what is there.
     let last = st.last_mid();
     let _ = st.read_index(
         you,
         "seed",
-        vec![UserReadIndex { uid: alice, mid: last - 40 }, UserReadIndex { uid: bob, mid: last }],
         vec![
-            GroupReadIndex { gid: general, mid: last - 25 },
-            GroupReadIndex { gid: random, mid: last - 60 },
-            GroupReadIndex { gid: rust, mid: last - 8 },
+            UserReadIndex {
+                uid: alice,
+                mid: last - 40,
+            },
+            UserReadIndex {
+                uid: bob,
+                mid: last,
+            },
+        ],
+        vec![
+            GroupReadIndex {
+                gid: general,
+                mid: last - 25,
+            },
+            GroupReadIndex {
+                gid: random,
+                mid: last - 60,
+            },
+            GroupReadIndex {
+                gid: rust,
+                mid: last - 8,
+            },
         ],
     );
 }
@@ -179,16 +299,39 @@ pub async fn run_bot(shared: Arc<Shared>, every: Duration) {
         let jitter = rng.random_range(0.5..1.5);
         tokio::time::sleep(every.mul_f64(jitter)).await;
         let mut st = shared.state.lock().expect("demo state lock");
-        let humans: Vec<i64> = st.users.values().filter(|u| !u.info.is_bot && u.info.email.as_deref() != Some(DEMO_EMAIL)).map(|u| u.info.uid).collect();
-        let Some(&who) = humans.choose(&mut rng) else { continue };
-        let bot = st.users.values().find(|u| u.info.is_bot).map(|u| u.info.uid).unwrap_or(who);
-        let you = st.users.values().find(|u| u.info.email.as_deref() == Some(DEMO_EMAIL)).map(|u| u.info.uid);
-        let Some(general) = st.groups.values().find(|g| g.is_public).map(|g| g.gid) else { continue };
+        let humans: Vec<i64> = st
+            .users
+            .values()
+            .filter(|u| !u.info.is_bot && u.info.email.as_deref() != Some(DEMO_EMAIL))
+            .map(|u| u.info.uid)
+            .collect();
+        let Some(&who) = humans.choose(&mut rng) else {
+            continue;
+        };
+        let bot = st
+            .users
+            .values()
+            .find(|u| u.info.is_bot)
+            .map(|u| u.info.uid)
+            .unwrap_or(who);
+        let you = st
+            .users
+            .values()
+            .find(|u| u.info.email.as_deref() == Some(DEMO_EMAIL))
+            .map(|u| u.info.uid);
+        let Some(general) = st.groups.values().find(|g| g.is_public).map(|g| g.gid) else {
+            continue;
+        };
         let recent = st
             .history(who, Target::Group { gid: general }, None, 10)
             .unwrap_or_default()
             .into_iter()
-            .filter(|m| matches!(m.detail, MessageDetail::Normal { .. } | MessageDetail::Reply { .. }))
+            .filter(|m| {
+                matches!(
+                    m.detail,
+                    MessageDetail::Normal { .. } | MessageDetail::Reply { .. }
+                )
+            })
             .map(|m| m.mid)
             .collect::<Vec<_>>();
         let roll: f64 = rng.random();
@@ -200,11 +343,31 @@ pub async fn run_bot(shared: Arc<Shared>, every: Duration) {
             let mid = *recent.last().expect("non-empty");
             st.reply(who, mid, "text/plain", phrase, None)
         } else if roll < 0.30 && you.is_some() {
-            st.send(who, Target::User { uid: you.expect("checked") }, "text/plain", phrase, None)
+            st.send(
+                who,
+                Target::User {
+                    uid: you.expect("checked"),
+                },
+                "text/plain",
+                phrase,
+                None,
+            )
         } else if roll < 0.36 {
-            st.send(bot, Target::Group { gid: general }, "text/markdown", MARKDOWN.choose(&mut rng).expect("non-empty").to_string(), None)
+            st.send(
+                bot,
+                Target::Group { gid: general },
+                "text/markdown",
+                MARKDOWN.choose(&mut rng).expect("non-empty").to_string(),
+                None,
+            )
         } else {
-            st.send(who, Target::Group { gid: general }, "text/plain", phrase, None)
+            st.send(
+                who,
+                Target::Group { gid: general },
+                "text/plain",
+                phrase,
+                None,
+            )
         };
         if let Err(e) = result {
             tracing::debug!(?e, "demo bot action refused");

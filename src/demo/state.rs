@@ -102,7 +102,11 @@ pub struct State {
 }
 
 fn random_token() -> String {
-    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
 }
 
 impl State {
@@ -123,7 +127,14 @@ impl State {
 
     // ------------------------------------------------------------ users and tokens
 
-    pub fn add_user(&mut self, name: &str, email: &str, password: &str, is_admin: bool, is_bot: bool) -> i64 {
+    pub fn add_user(
+        &mut self,
+        name: &str,
+        email: &str,
+        password: &str,
+        is_admin: bool,
+        is_bot: bool,
+    ) -> i64 {
         let uid = self.next_uid;
         self.next_uid += 1;
         let info = UserInfo {
@@ -158,9 +169,17 @@ impl State {
             },
         );
         self.broadcast_all(&ServerEvent::UsersLog { logs: vec![log] });
-        let public: Vec<i64> = self.groups.values().filter(|g| g.is_public).map(|g| g.gid).collect();
+        let public: Vec<i64> = self
+            .groups
+            .values()
+            .filter(|g| g.is_public)
+            .map(|g| g.gid)
+            .collect();
         for gid in public {
-            self.broadcast_all(&ServerEvent::UserJoinedGroup { gid, uid: vec![uid] });
+            self.broadcast_all(&ServerEvent::UserJoinedGroup {
+                gid,
+                uid: vec![uid],
+            });
         }
         uid
     }
@@ -203,7 +222,8 @@ impl State {
             },
         );
         self.issued.insert(token.clone(), (uid, device.to_string()));
-        self.refresh.insert((uid, device.to_string()), refresh.clone());
+        self.refresh
+            .insert((uid, device.to_string()), refresh.clone());
         (token, refresh)
     }
 
@@ -224,7 +244,10 @@ impl State {
     /// (uid, device) of a valid, unexpired access token.
     pub fn authenticate(&self, token: Option<&str>) -> Outcome<(i64, String)> {
         let denied = || Refusal::Text(401, "authorization error".into());
-        let t = self.access.get(token.ok_or_else(denied)?).ok_or_else(denied)?;
+        let t = self
+            .access
+            .get(token.ok_or_else(denied)?)
+            .ok_or_else(denied)?;
         if t.expires <= Instant::now() || !self.users.contains_key(&t.uid) {
             return Err(denied());
         }
@@ -236,7 +259,12 @@ impl State {
     }
 
     pub fn devices_of(&self, uid: i64) -> Vec<String> {
-        let mut d: Vec<String> = self.devices.iter().filter(|(u, _)| *u == uid).map(|(_, d)| d.clone()).collect();
+        let mut d: Vec<String> = self
+            .devices
+            .iter()
+            .filter(|(u, _)| *u == uid)
+            .map(|(_, d)| d.clone())
+            .collect();
         d.sort();
         d
     }
@@ -251,7 +279,9 @@ impl State {
     /// Sends `kick` to a device's live stream and closes it.
     pub fn kick(&mut self, uid: i64, device: &str, reason: &str) {
         if let Some(conn) = self.conns.get(&(uid, device.to_string())) {
-            let _ = conn.tx.send(Frame::Event(json!({"type":"kick","reason":reason}).to_string()));
+            let _ = conn.tx.send(Frame::Event(
+                json!({"type":"kick","reason":reason}).to_string(),
+            ));
             let _ = conn.tx.send(Frame::Close);
         }
     }
@@ -261,7 +291,13 @@ impl State {
     /// Registers a stream for (uid, device), kicking an older one on the same device, and
     /// queues the whole initial batch on it. Runs under the state lock, so no live event can
     /// slip between the batch and the live tail.
-    pub fn open_stream(&mut self, uid: i64, device: &str, after_mid: Option<i64>, users_version: Option<i64>) -> (u64, mpsc::UnboundedReceiver<Frame>) {
+    pub fn open_stream(
+        &mut self,
+        uid: i64,
+        device: &str,
+        after_mid: Option<i64>,
+        users_version: Option<i64>,
+    ) -> (u64, mpsc::UnboundedReceiver<Frame>) {
         let key = (uid, device.to_string());
         self.kick(uid, device, "login_from_other_device");
         let was_online = self.is_online(uid);
@@ -269,7 +305,9 @@ impl State {
         self.next_conn += 1;
         let id = self.next_conn;
         let send = |ev: &ServerEvent| {
-            let _ = tx.send(Frame::Event(serde_json::to_string(ev).expect("events serialize")));
+            let _ = tx.send(Frame::Event(
+                serde_json::to_string(ev).expect("events serialize"),
+            ));
         };
         match users_version {
             None => send(&ServerEvent::UsersSnapshot {
@@ -277,7 +315,12 @@ impl State {
                 version: self.users_version(),
             }),
             Some(v) => {
-                let logs: Vec<UserUpdateLog> = self.user_log.iter().filter(|l| l.log_id > v).cloned().collect();
+                let logs: Vec<UserUpdateLog> = self
+                    .user_log
+                    .iter()
+                    .filter(|l| l.log_id > v)
+                    .cloned()
+                    .collect();
                 if !logs.is_empty() {
                     send(&ServerEvent::UsersLog { logs });
                 }
@@ -288,11 +331,19 @@ impl State {
                 .users
                 .keys()
                 .filter(|u| **u != uid)
-                .map(|u| UserPresence { uid: *u, online: self.is_online(*u) })
+                .map(|u| UserPresence {
+                    uid: *u,
+                    online: self.is_online(*u),
+                })
                 .collect(),
         });
         send(&ServerEvent::RelatedGroups {
-            groups: self.groups.values().filter(|g| g.is_public || g.members.contains(&uid)).cloned().collect(),
+            groups: self
+                .groups
+                .values()
+                .filter(|g| g.is_public || g.members.contains(&uid))
+                .cloned()
+                .collect(),
         });
         send(&ServerEvent::UserSettings(self.settings_snapshot(uid)));
         let after = after_mid.unwrap_or(0);
@@ -352,7 +403,14 @@ impl State {
     }
 
     fn broadcast_except(&self, except: i64, ev: &ServerEvent) {
-        self.send_event_to(self.users.keys().copied().filter(|u| *u != except).collect::<Vec<_>>(), ev);
+        self.send_event_to(
+            self.users
+                .keys()
+                .copied()
+                .filter(|u| *u != except)
+                .collect::<Vec<_>>(),
+            ev,
+        );
     }
 
     // ------------------------------------------------------------ groups
@@ -366,21 +424,39 @@ impl State {
     }
 
     pub fn visible_groups(&self, uid: i64) -> Vec<Group> {
-        self.groups.values().filter(|g| g.is_public || g.members.contains(&uid)).cloned().collect()
+        self.groups
+            .values()
+            .filter(|g| g.is_public || g.members.contains(&uid))
+            .cloned()
+            .collect()
     }
 
     pub fn create_group(&mut self, uid: i64, body: &Value) -> Outcome<(i64, i64)> {
-        let obj = body.as_object().ok_or(Refusal::Text(400, "parse request payload error: expect object".into()))?;
+        let obj = body.as_object().ok_or(Refusal::Text(
+            400,
+            "parse request payload error: expect object".into(),
+        ))?;
         for ro in ["gid", "owner", "avatar_updated_at", "pinned_messages"] {
             if obj.contains_key(ro) {
                 return Err(Refusal::Text(
                     400,
-                    format!("parse request payload error: failed to parse \"Group\": properties `{ro}` is read only."),
+                    format!(
+                        "parse request payload error: failed to parse \"Group\": properties `{ro}` is read only."
+                    ),
                 ));
             }
         }
-        let name = obj.get("name").and_then(Value::as_str).ok_or(Refusal::Text(400, "parse request payload error: missing name".into()))?;
-        let is_public = obj.get("is_public").and_then(Value::as_bool).unwrap_or(false);
+        let name = obj
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or(Refusal::Text(
+                400,
+                "parse request payload error: missing name".into(),
+            ))?;
+        let is_public = obj
+            .get("is_public")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let mut members: Vec<i64> = obj
             .get("members")
             .and_then(Value::as_array)
@@ -401,12 +477,29 @@ impl State {
         }
         members.sort_unstable();
         members.dedup();
-        let description = obj.get("description").and_then(Value::as_str).filter(|d| !d.is_empty()).map(str::to_string);
-        Ok(self.insert_group(name, description, if is_public { None } else { Some(uid) }, members, is_public))
+        let description = obj
+            .get("description")
+            .and_then(Value::as_str)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string);
+        Ok(self.insert_group(
+            name,
+            description,
+            if is_public { None } else { Some(uid) },
+            members,
+            is_public,
+        ))
     }
 
     /// Creates a group and tells its audience. Returns (gid, created_at).
-    pub fn insert_group(&mut self, name: &str, description: Option<String>, owner: Option<i64>, members: Vec<i64>, is_public: bool) -> (i64, i64) {
+    pub fn insert_group(
+        &mut self,
+        name: &str,
+        description: Option<String>,
+        owner: Option<i64>,
+        members: Vec<i64>,
+        is_public: bool,
+    ) -> (i64, i64) {
         let gid = self.next_gid;
         self.next_gid += 1;
         let now = crate::api::now_ms();
@@ -432,7 +525,10 @@ impl State {
         if g.is_public || (!g.members.contains(&uid) && !is_admin) {
             return Err(Refusal::Empty(403));
         }
-        if new.iter().any(|m| !self.users.contains_key(m) || g.members.contains(m)) {
+        if new
+            .iter()
+            .any(|m| !self.users.contains_key(m) || g.members.contains(m))
+        {
             return Err(Refusal::Empty(400));
         }
         let previous = g.members.clone();
@@ -442,14 +538,23 @@ impl State {
         g.members.dedup();
         let group = g.clone();
         self.send_event_to(new.to_vec(), &ServerEvent::JoinedGroup { group });
-        self.send_event_to(previous, &ServerEvent::UserJoinedGroup { gid, uid: new.to_vec() });
+        self.send_event_to(
+            previous,
+            &ServerEvent::UserJoinedGroup {
+                gid,
+                uid: new.to_vec(),
+            },
+        );
         Ok(())
     }
 
     pub fn remove_members(&mut self, uid: i64, gid: i64, gone: &[i64]) -> Outcome<()> {
         let is_admin = self.users.get(&uid).is_some_and(|u| u.info.is_admin);
         let g = self.groups.get(&gid).ok_or(Refusal::Empty(404))?;
-        if g.is_public || (g.owner != Some(uid) && !is_admin) || gone.iter().any(|m| Some(*m) == g.owner) {
+        if g.is_public
+            || (g.owner != Some(uid) && !is_admin)
+            || gone.iter().any(|m| Some(*m) == g.owner)
+        {
             return Err(Refusal::Empty(403));
         }
         if gone.iter().any(|m| !g.members.contains(m)) {
@@ -458,8 +563,20 @@ impl State {
         let g = self.groups.get_mut(&gid).expect("checked above");
         g.members.retain(|m| !gone.contains(m));
         let remaining = g.members.clone();
-        self.send_event_to(gone.to_vec(), &ServerEvent::KickFromGroup { gid, reason: "kick".into() });
-        self.send_event_to(remaining, &ServerEvent::UserLeavedGroup { gid, uid: gone.to_vec() });
+        self.send_event_to(
+            gone.to_vec(),
+            &ServerEvent::KickFromGroup {
+                gid,
+                reason: "kick".into(),
+            },
+        );
+        self.send_event_to(
+            remaining,
+            &ServerEvent::UserLeavedGroup {
+                gid,
+                uid: gone.to_vec(),
+            },
+        );
         Ok(())
     }
 
@@ -469,8 +586,18 @@ impl State {
             return Err(Refusal::Empty(403));
         }
         let everyone = g.members.clone();
-        self.groups.get_mut(&gid).expect("checked above").members.retain(|m| *m != uid);
-        self.send_event_to(everyone, &ServerEvent::UserLeavedGroup { gid, uid: vec![uid] });
+        self.groups
+            .get_mut(&gid)
+            .expect("checked above")
+            .members
+            .retain(|m| *m != uid);
+        self.send_event_to(
+            everyone,
+            &ServerEvent::UserLeavedGroup {
+                gid,
+                uid: vec![uid],
+            },
+        );
         Ok(())
     }
 
@@ -500,28 +627,64 @@ impl State {
             return Err(Refusal::Empty(403));
         }
         let already = g.pinned_messages.iter().any(|p| p.mid == mid);
-        let msg = self.by_mid.get(&mid).map(|i| self.log[*i].msg.clone()).ok_or(Refusal::Empty(404))?;
+        let msg = self
+            .by_mid
+            .get(&mid)
+            .map(|i| self.log[*i].msg.clone())
+            .ok_or(Refusal::Empty(404))?;
         let update = if pin {
             if already {
                 return Err(Refusal::Empty(409));
             }
             let (content_type, content, properties) = match &msg.detail {
-                MessageDetail::Normal { content_type, content, properties, .. }
-                | MessageDetail::Reply { content_type, content, properties, .. } => (content_type.clone(), content.clone(), properties.clone()),
+                MessageDetail::Normal {
+                    content_type,
+                    content,
+                    properties,
+                    ..
+                }
+                | MessageDetail::Reply {
+                    content_type,
+                    content,
+                    properties,
+                    ..
+                } => (content_type.clone(), content.clone(), properties.clone()),
                 _ => return Err(Refusal::Empty(403)),
             };
-            let p = PinnedMessage { mid, created_by: uid, created_at: crate::api::now_ms(), properties, content_type, content };
-            self.groups.get_mut(&gid).expect("checked").pinned_messages.push(p.clone());
+            let p = PinnedMessage {
+                mid,
+                created_by: uid,
+                created_at: crate::api::now_ms(),
+                properties,
+                content_type,
+                content,
+            };
+            self.groups
+                .get_mut(&gid)
+                .expect("checked")
+                .pinned_messages
+                .push(p.clone());
             Some(p)
         } else {
             if !already {
                 return Err(Refusal::Empty(404));
             }
-            self.groups.get_mut(&gid).expect("checked").pinned_messages.retain(|p| p.mid != mid);
+            self.groups
+                .get_mut(&gid)
+                .expect("checked")
+                .pinned_messages
+                .retain(|p| p.mid != mid);
             None
         };
         let audience = self.audience(&self.groups[&gid]);
-        self.send_event_to(audience, &ServerEvent::PinnedMessageUpdated { gid, mid, msg: update });
+        self.send_event_to(
+            audience,
+            &ServerEvent::PinnedMessageUpdated {
+                gid,
+                mid,
+                msg: update,
+            },
+        );
         Ok(())
     }
 
@@ -549,7 +712,13 @@ impl State {
     }
 
     /// Appends a record to the log and delivers it to every recipient's streams.
-    fn append(&mut self, from: i64, target: Target, detail: MessageDetail, recipients: Vec<i64>) -> i64 {
+    fn append(
+        &mut self,
+        from: i64,
+        target: Target,
+        detail: MessageDetail,
+        recipients: Vec<i64>,
+    ) -> i64 {
         let mid = self.next_mid;
         self.next_mid += 1;
         let msg = ChatMessage {
@@ -567,7 +736,8 @@ impl State {
         let mid = msg.mid;
         self.next_mid = self.next_mid.max(mid + 1);
         let index = self.log.len();
-        let json = serde_json::to_string(&ServerEvent::Chat(msg.clone())).expect("events serialize");
+        let json =
+            serde_json::to_string(&ServerEvent::Chat(msg.clone())).expect("events serialize");
         self.log.push(LogEntry { msg });
         self.by_mid.insert(mid, index);
         for uid in &recipients {
@@ -584,7 +754,14 @@ impl State {
     }
 
     /// A new normal message (or file message) from `from`.
-    pub fn send(&mut self, from: i64, target: Target, content_type: &str, content: String, properties: Option<Value>) -> Outcome<i64> {
+    pub fn send(
+        &mut self,
+        from: i64,
+        target: Target,
+        content_type: &str,
+        content: String,
+        properties: Option<Value>,
+    ) -> Outcome<i64> {
         let recipients = self.recipients(from, target)?;
         let (content, properties) = self.file_content(content_type, content, properties)?;
         let settings = self.settings.get(&from);
@@ -603,16 +780,26 @@ impl State {
 
     /// For `vocechat/file`: the body is `{"path": …}`; the stored message content is the path
     /// and the server adds `content_type`, `size` and `name` to the properties.
-    fn file_content(&self, content_type: &str, content: String, properties: Option<Value>) -> Outcome<(String, Option<Value>)> {
+    fn file_content(
+        &self,
+        content_type: &str,
+        content: String,
+        properties: Option<Value>,
+    ) -> Outcome<(String, Option<Value>)> {
         if content_type != "vocechat/file" {
             return Ok((content, properties));
         }
         let path = serde_json::from_str::<Value>(&content)
             .ok()
             .and_then(|v| v.get("path").and_then(Value::as_str).map(str::to_string))
-            .ok_or(Refusal::Text(400, "parse request payload error: expect {\"path\"}".into()))?;
+            .ok_or(Refusal::Text(
+                400,
+                "parse request payload error: expect {\"path\"}".into(),
+            ))?;
         let file = self.files.get(&path).ok_or(Refusal::Empty(400))?;
-        let mut props: Map<String, Value> = properties.and_then(|p| p.as_object().cloned()).unwrap_or_default();
+        let mut props: Map<String, Value> = properties
+            .and_then(|p| p.as_object().cloned())
+            .unwrap_or_default();
         props.insert("content_type".into(), json!(file.content_type));
         props.insert("size".into(), json!(file.data.len()));
         if let Some(name) = &file.filename {
@@ -624,8 +811,15 @@ impl State {
     /// Looks up a normal/reply target for a reaction or reply by `uid`. Returns the target
     /// record, the conversation target as `uid` sees it, and the recipients.
     fn reaction_target(&self, uid: i64, mid: i64) -> Outcome<(ChatMessage, Target, Vec<i64>)> {
-        let msg = self.by_mid.get(&mid).map(|i| self.log[*i].msg.clone()).ok_or(Refusal::Empty(404))?;
-        if !matches!(msg.detail, MessageDetail::Normal { .. } | MessageDetail::Reply { .. }) {
+        let msg = self
+            .by_mid
+            .get(&mid)
+            .map(|i| self.log[*i].msg.clone())
+            .ok_or(Refusal::Empty(404))?;
+        if !matches!(
+            msg.detail,
+            MessageDetail::Normal { .. } | MessageDetail::Reply { .. }
+        ) {
             return Err(Refusal::Empty(403));
         }
         match msg.target {
@@ -645,11 +839,21 @@ impl State {
     fn is_party(&self, uid: i64, msg: &ChatMessage) -> bool {
         match msg.target {
             Target::User { uid: to } => uid == to || uid == msg.from_uid,
-            Target::Group { gid } => self.groups.get(&gid).is_some_and(|g| g.is_public || g.members.contains(&uid)),
+            Target::Group { gid } => self
+                .groups
+                .get(&gid)
+                .is_some_and(|g| g.is_public || g.members.contains(&uid)),
         }
     }
 
-    pub fn edit(&mut self, uid: i64, mid: i64, content_type: &str, content: String, properties: Option<Value>) -> Outcome<i64> {
+    pub fn edit(
+        &mut self,
+        uid: i64,
+        mid: i64,
+        content_type: &str,
+        content: String,
+        properties: Option<Value>,
+    ) -> Outcome<i64> {
         let (msg, target, recipients) = self.reaction_target(uid, mid)?;
         if msg.from_uid != uid {
             return Err(Refusal::Empty(403));
@@ -657,7 +861,11 @@ impl State {
         let (content, properties) = self.file_content(content_type, content, properties)?;
         let detail = MessageDetail::Reaction {
             mid,
-            detail: ReactionDetail::Edit { content_type: content_type.to_string(), content: content.clone(), properties: properties.clone() },
+            detail: ReactionDetail::Edit {
+                content_type: content_type.to_string(),
+                content: content.clone(),
+                properties: properties.clone(),
+            },
         };
         let new = self.append(uid, target, detail, recipients);
         // An edit of a pinned message updates the pin (after the chat record).
@@ -670,7 +878,14 @@ impl State {
             p.properties = properties;
             let pin = p.clone();
             let audience = self.audience(&self.groups[&gid]);
-            self.send_event_to(audience, &ServerEvent::PinnedMessageUpdated { gid, mid, msg: Some(pin) });
+            self.send_event_to(
+                audience,
+                &ServerEvent::PinnedMessageUpdated {
+                    gid,
+                    mid,
+                    msg: Some(pin),
+                },
+            );
         }
         Ok(new)
     }
@@ -680,7 +895,12 @@ impl State {
             return Err(Refusal::Empty(400));
         }
         let (_, target, recipients) = self.reaction_target(uid, mid)?;
-        let detail = MessageDetail::Reaction { mid, detail: ReactionDetail::Like { action: action.to_string() } };
+        let detail = MessageDetail::Reaction {
+            mid,
+            detail: ReactionDetail::Like {
+                action: action.to_string(),
+            },
+        };
         Ok(self.append(uid, target, detail, recipients))
     }
 
@@ -690,22 +910,43 @@ impl State {
         if msg.from_uid != uid && !is_admin {
             return Err(Refusal::Empty(403));
         }
-        let detail = MessageDetail::Reaction { mid, detail: ReactionDetail::Delete };
+        let detail = MessageDetail::Reaction {
+            mid,
+            detail: ReactionDetail::Delete,
+        };
         Ok(self.append(uid, target, detail, recipients))
     }
 
-    pub fn reply(&mut self, uid: i64, mid: i64, content_type: &str, content: String, properties: Option<Value>) -> Outcome<i64> {
+    pub fn reply(
+        &mut self,
+        uid: i64,
+        mid: i64,
+        content_type: &str,
+        content: String,
+        properties: Option<Value>,
+    ) -> Outcome<i64> {
         let (msg, target, recipients) = self.reaction_target(uid, mid)?;
         if !self.is_party(uid, &msg) {
             return Err(Refusal::Empty(403));
         }
         let (content, properties) = self.file_content(content_type, content, properties)?;
-        let detail = MessageDetail::Reply { mid, content_type: content_type.to_string(), content, properties };
+        let detail = MessageDetail::Reply {
+            mid,
+            content_type: content_type.to_string(),
+            content,
+            properties,
+        };
         Ok(self.append(uid, target, detail, recipients))
     }
 
     /// Up to `limit` newest records of a conversation with `mid < before`, ascending.
-    pub fn history(&self, uid: i64, of: Target, before: Option<i64>, limit: usize) -> Outcome<Vec<ChatMessage>> {
+    pub fn history(
+        &self,
+        uid: i64,
+        of: Target,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Outcome<Vec<ChatMessage>> {
         if let Target::Group { gid } = of {
             let g = self.groups.get(&gid).ok_or(Refusal::Empty(404))?;
             if !g.is_public && !g.members.contains(&uid) {
@@ -736,20 +977,70 @@ impl State {
 
     pub fn settings_snapshot(&self, uid: i64) -> UserSettings {
         let now = crate::api::now_ms();
-        let Some(s) = self.settings.get(&uid) else { return UserSettings::default() };
+        let Some(s) = self.settings.get(&uid) else {
+            return UserSettings::default();
+        };
         let live = |e: &Option<i64>| e.is_none_or(|t| t > now);
         UserSettings {
-            mute_users: s.mute_users.iter().filter(|(_, e)| live(e)).map(|(uid, e)| UserMute { uid: *uid, expired_at: *e }).collect(),
-            mute_groups: s.mute_groups.iter().filter(|(_, e)| live(e)).map(|(gid, e)| GroupMute { gid: *gid, expired_at: *e }).collect(),
-            read_index_users: s.read_users.iter().map(|(uid, mid)| UserReadIndex { uid: *uid, mid: *mid }).collect(),
-            read_index_groups: s.read_groups.iter().map(|(gid, mid)| GroupReadIndex { gid: *gid, mid: *mid }).collect(),
-            burn_after_reading_users: s.burn_users.iter().map(|(uid, e)| UserBurn { uid: *uid, expires_in: *e }).collect(),
-            burn_after_reading_groups: s.burn_groups.iter().map(|(gid, e)| GroupBurn { gid: *gid, expires_in: *e }).collect(),
+            mute_users: s
+                .mute_users
+                .iter()
+                .filter(|(_, e)| live(e))
+                .map(|(uid, e)| UserMute {
+                    uid: *uid,
+                    expired_at: *e,
+                })
+                .collect(),
+            mute_groups: s
+                .mute_groups
+                .iter()
+                .filter(|(_, e)| live(e))
+                .map(|(gid, e)| GroupMute {
+                    gid: *gid,
+                    expired_at: *e,
+                })
+                .collect(),
+            read_index_users: s
+                .read_users
+                .iter()
+                .map(|(uid, mid)| UserReadIndex {
+                    uid: *uid,
+                    mid: *mid,
+                })
+                .collect(),
+            read_index_groups: s
+                .read_groups
+                .iter()
+                .map(|(gid, mid)| GroupReadIndex {
+                    gid: *gid,
+                    mid: *mid,
+                })
+                .collect(),
+            burn_after_reading_users: s
+                .burn_users
+                .iter()
+                .map(|(uid, e)| UserBurn {
+                    uid: *uid,
+                    expires_in: *e,
+                })
+                .collect(),
+            burn_after_reading_groups: s
+                .burn_groups
+                .iter()
+                .map(|(gid, e)| GroupBurn {
+                    gid: *gid,
+                    expires_in: *e,
+                })
+                .collect(),
         }
     }
 
     fn check_ids(&self, uid: i64, users: &[i64], groups: &[i64]) -> Outcome<()> {
-        if users.iter().any(|u| *u == uid || !self.users.contains_key(u)) || groups.iter().any(|g| !self.groups.contains_key(g)) {
+        if users
+            .iter()
+            .any(|u| *u == uid || !self.users.contains_key(u))
+            || groups.iter().any(|g| !self.groups.contains_key(g))
+        {
             return Err(Refusal::Empty(400));
         }
         Ok(())
@@ -757,7 +1048,8 @@ impl State {
 
     /// Sends a settings delta to the user's devices other than `from_device`.
     fn settings_changed(&self, uid: i64, change: UserSettingsChanged) {
-        let json = serde_json::to_string(&ServerEvent::UserSettingsChanged(change.clone())).expect("events serialize");
+        let json = serde_json::to_string(&ServerEvent::UserSettingsChanged(change.clone()))
+            .expect("events serialize");
         for ((u, device), conn) in &self.conns {
             if *u == uid && *device != change.from_device {
                 let _ = conn.tx.send(Frame::Event(json.clone()));
@@ -765,10 +1057,23 @@ impl State {
         }
     }
 
-    pub fn read_index(&mut self, uid: i64, device: &str, users: Vec<UserReadIndex>, groups: Vec<GroupReadIndex>) -> Outcome<()> {
-        self.check_ids(uid, &users.iter().map(|r| r.uid).collect::<Vec<_>>(), &groups.iter().map(|r| r.gid).collect::<Vec<_>>())?;
+    pub fn read_index(
+        &mut self,
+        uid: i64,
+        device: &str,
+        users: Vec<UserReadIndex>,
+        groups: Vec<GroupReadIndex>,
+    ) -> Outcome<()> {
+        self.check_ids(
+            uid,
+            &users.iter().map(|r| r.uid).collect::<Vec<_>>(),
+            &groups.iter().map(|r| r.gid).collect::<Vec<_>>(),
+        )?;
         let s = self.settings.entry(uid).or_default();
-        let mut change = UserSettingsChanged { from_device: device.to_string(), ..Default::default() };
+        let mut change = UserSettingsChanged {
+            from_device: device.to_string(),
+            ..Default::default()
+        };
         for r in users {
             let cur = s.read_users.entry(r.uid).or_insert(0);
             if r.mid > *cur {
@@ -793,26 +1098,57 @@ impl State {
         let pairs = |key: &str, id: &str| -> Vec<(i64, Option<i64>)> {
             body.get(key)
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|e| Some((e.get(id)?.as_i64()?, e.get("expired_in").and_then(Value::as_i64)))).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|e| {
+                            Some((
+                                e.get(id)?.as_i64()?,
+                                e.get("expired_in").and_then(Value::as_i64),
+                            ))
+                        })
+                        .collect()
+                })
                 .unwrap_or_default()
         };
-        let ids = |key: &str| -> Vec<i64> { body.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_i64).collect()).unwrap_or_default() };
+        let ids = |key: &str| -> Vec<i64> {
+            body.get(key)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_i64).collect())
+                .unwrap_or_default()
+        };
         let (add_users, add_groups) = (pairs("add_users", "uid"), pairs("add_groups", "gid"));
         let (remove_users, remove_groups) = (ids("remove_users"), ids("remove_groups"));
-        let all_users: Vec<i64> = add_users.iter().map(|p| p.0).chain(remove_users.iter().copied()).collect();
-        let all_groups: Vec<i64> = add_groups.iter().map(|p| p.0).chain(remove_groups.iter().copied()).collect();
+        let all_users: Vec<i64> = add_users
+            .iter()
+            .map(|p| p.0)
+            .chain(remove_users.iter().copied())
+            .collect();
+        let all_groups: Vec<i64> = add_groups
+            .iter()
+            .map(|p| p.0)
+            .chain(remove_groups.iter().copied())
+            .collect();
         self.check_ids(uid, &all_users, &all_groups)?;
         let now = crate::api::now_ms();
         let at = |secs: Option<i64>| secs.map(|s| now + s * 1000);
         let s = self.settings.entry(uid).or_default();
-        let mut change = UserSettingsChanged { from_device: device.to_string(), ..Default::default() };
+        let mut change = UserSettingsChanged {
+            from_device: device.to_string(),
+            ..Default::default()
+        };
         for (u, e) in add_users {
             s.mute_users.insert(u, at(e));
-            change.add_mute_users.push(UserMute { uid: u, expired_at: at(e) });
+            change.add_mute_users.push(UserMute {
+                uid: u,
+                expired_at: at(e),
+            });
         }
         for (g, e) in add_groups {
             s.mute_groups.insert(g, at(e));
-            change.add_mute_groups.push(GroupMute { gid: g, expired_at: at(e) });
+            change.add_mute_groups.push(GroupMute {
+                gid: g,
+                expired_at: at(e),
+            });
         }
         for u in remove_users {
             s.mute_users.remove(&u);
@@ -826,11 +1162,21 @@ impl State {
         Ok(())
     }
 
-    pub fn burn(&mut self, uid: i64, device: &str, users: Vec<UserBurn>, groups: Vec<GroupBurn>) -> Outcome<()> {
+    pub fn burn(
+        &mut self,
+        uid: i64,
+        device: &str,
+        users: Vec<UserBurn>,
+        groups: Vec<GroupBurn>,
+    ) -> Outcome<()> {
         if users.iter().any(|b| b.expires_in < 0) || groups.iter().any(|b| b.expires_in < 0) {
             return Err(Refusal::Empty(400));
         }
-        self.check_ids(uid, &users.iter().map(|b| b.uid).collect::<Vec<_>>(), &groups.iter().map(|b| b.gid).collect::<Vec<_>>())?;
+        self.check_ids(
+            uid,
+            &users.iter().map(|b| b.uid).collect::<Vec<_>>(),
+            &groups.iter().map(|b| b.gid).collect::<Vec<_>>(),
+        )?;
         let s = self.settings.entry(uid).or_default();
         for b in &users {
             if b.expires_in == 0 {

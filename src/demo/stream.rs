@@ -14,18 +14,28 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, interval_at};
 use tokio_stream::wrappers::ReceiverStream;
 
-pub fn open(shared: Arc<Shared>, uid: i64, device: String, after_mid: Option<i64>, users_version: Option<i64>) -> Response<Body> {
-    let (id, events) = shared
-        .state
-        .lock()
-        .expect("demo state lock")
-        .open_stream(uid, &device, after_mid, users_version);
+pub fn open(
+    shared: Arc<Shared>,
+    uid: i64,
+    device: String,
+    after_mid: Option<i64>,
+    users_version: Option<i64>,
+) -> Response<Body> {
+    let (id, events) = shared.state.lock().expect("demo state lock").open_stream(
+        uid,
+        &device,
+        after_mid,
+        users_version,
+    );
     let (tx, rx) = mpsc::channel::<Result<Bytes, Infallible>>(64);
     tokio::spawn(pump(shared, uid, device, id, events, tx));
     let mut resp = Response::new(Body::from_stream(ReceiverStream::new(rx)));
     *resp.status_mut() = StatusCode::OK;
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     resp
@@ -40,8 +50,14 @@ async fn pump(
     out: mpsc::Sender<Result<Bytes, Infallible>>,
 ) {
     let cfg = &shared.config;
-    let mut heartbeat = interval_at(Instant::now() + cfg.heartbeat_interval, cfg.heartbeat_interval);
-    let mut keepalive = interval_at(Instant::now() + cfg.keepalive_interval, cfg.keepalive_interval);
+    let mut heartbeat = interval_at(
+        Instant::now() + cfg.heartbeat_interval,
+        cfg.heartbeat_interval,
+    );
+    let mut keepalive = interval_at(
+        Instant::now() + cfg.keepalive_interval,
+        cfg.keepalive_interval,
+    );
     let mut drops = shared.faults.drop_gen.subscribe();
     drops.borrow_and_update();
     loop {

@@ -38,7 +38,8 @@ impl Message {
 
     /// Whether `uid` is mentioned: in `properties.mentions`, or inline as `@<uid>`.
     pub(crate) fn compute_mentions(&mut self, me: Option<i64>) {
-        self.mentions_me = me.is_some_and(|me| mentions(&self.content, self.properties.as_ref(), me));
+        self.mentions_me =
+            me.is_some_and(|me| mentions(&self.content, self.properties.as_ref(), me));
     }
 
     /// Toggles `uid`'s reaction `emoji` (a second identical like means "unlike").

@@ -405,16 +405,34 @@ impl ChatModel {
     fn apply_settings(&mut self, s: UserSettings) {
         self.mutes.clear();
         for m in s.mute_users {
-            self.mutes.insert(ConvKey::User(m.uid), Mute { until: m.expired_at });
+            self.mutes.insert(
+                ConvKey::User(m.uid),
+                Mute {
+                    until: m.expired_at,
+                },
+            );
         }
         for m in s.mute_groups {
-            self.mutes.insert(ConvKey::Group(m.gid), Mute { until: m.expired_at });
+            self.mutes.insert(
+                ConvKey::Group(m.gid),
+                Mute {
+                    until: m.expired_at,
+                },
+            );
         }
         self.burn.clear();
-        for b in s.burn_after_reading_users.iter().filter(|b| b.expires_in > 0) {
+        for b in s
+            .burn_after_reading_users
+            .iter()
+            .filter(|b| b.expires_in > 0)
+        {
             self.burn.insert(ConvKey::User(b.uid), b.expires_in);
         }
-        for b in s.burn_after_reading_groups.iter().filter(|b| b.expires_in > 0) {
+        for b in s
+            .burn_after_reading_groups
+            .iter()
+            .filter(|b| b.expires_in > 0)
+        {
             self.burn.insert(ConvKey::Group(b.gid), b.expires_in);
         }
         self.apply_read_indexes(&s.read_index_users, &s.read_index_groups);
@@ -422,10 +440,20 @@ impl ChatModel {
 
     fn apply_settings_change(&mut self, c: UserSettingsChanged) {
         for m in c.add_mute_users {
-            self.mutes.insert(ConvKey::User(m.uid), Mute { until: m.expired_at });
+            self.mutes.insert(
+                ConvKey::User(m.uid),
+                Mute {
+                    until: m.expired_at,
+                },
+            );
         }
         for m in c.add_mute_groups {
-            self.mutes.insert(ConvKey::Group(m.gid), Mute { until: m.expired_at });
+            self.mutes.insert(
+                ConvKey::Group(m.gid),
+                Mute {
+                    until: m.expired_at,
+                },
+            );
         }
         for uid in c.remove_mute_users {
             self.mutes.remove(&ConvKey::User(uid));
@@ -437,7 +465,11 @@ impl ChatModel {
             .burn_after_reading_users
             .iter()
             .map(|b| (ConvKey::User(b.uid), b.expires_in))
-            .chain(c.burn_after_reading_groups.iter().map(|b| (ConvKey::Group(b.gid), b.expires_in)));
+            .chain(
+                c.burn_after_reading_groups
+                    .iter()
+                    .map(|b| (ConvKey::Group(b.gid), b.expires_in)),
+            );
         for (key, secs) in burns {
             if secs > 0 {
                 self.burn.insert(key, secs);
@@ -490,7 +522,10 @@ impl ChatModel {
             return Applied::default();
         }
         match msg.detail {
-            MessageDetail::Reaction { mid: target, detail } => {
+            MessageDetail::Reaction {
+                mid: target,
+                detail,
+            } => {
                 let raw = ChatMessage {
                     detail: MessageDetail::Reaction {
                         mid: target,
@@ -505,13 +540,33 @@ impl ChatModel {
                 content,
                 properties,
                 expires_in,
-            } => self.insert_message(key, msg.mid, msg.from_uid, msg.created_at, content_type, content, properties, None, expires_in),
+            } => self.insert_message(
+                key,
+                msg.mid,
+                msg.from_uid,
+                msg.created_at,
+                content_type,
+                content,
+                properties,
+                None,
+                expires_in,
+            ),
             MessageDetail::Reply {
                 mid: reply_to,
                 content_type,
                 content,
                 properties,
-            } => self.insert_message(key, msg.mid, msg.from_uid, msg.created_at, content_type, content, properties, Some(reply_to), None),
+            } => self.insert_message(
+                key,
+                msg.mid,
+                msg.from_uid,
+                msg.created_at,
+                content_type,
+                content,
+                properties,
+                Some(reply_to),
+                None,
+            ),
             MessageDetail::Unknown => Applied::default(),
         }
     }
@@ -554,9 +609,8 @@ impl ChatModel {
         let mine = Some(from_uid) == me;
         if mine {
             // Your echo replaces the optimistic copy: by local_id, or by the mid the POST gave.
-            conv.pending.retain(|p| {
-                Some(p.local_id) != local_id && p.state != PendingState::Sent(mid)
-            });
+            conv.pending
+                .retain(|p| Some(p.local_id) != local_id && p.state != PendingState::Sent(mid));
         }
         conv.last_activity = conv.last_activity.max(created_at);
         let counts = mid > conv.read_index && !mine;
@@ -587,7 +641,11 @@ impl ChatModel {
     }
 
     fn apply_reaction(&mut self, raw: ChatMessage) -> Applied {
-        let MessageDetail::Reaction { mid: target, detail } = &raw.detail else {
+        let MessageDetail::Reaction {
+            mid: target,
+            detail,
+        } = &raw.detail
+        else {
             return Applied::default();
         };
         if self.applied_reactions.contains(&raw.mid) {

@@ -14,11 +14,21 @@ fn chat(mid: i64, from: i64, target: Target, detail: serde_json::Value) -> ChatM
 }
 
 fn text(mid: i64, from: i64, target: Target, body: &str) -> ChatMessage {
-    chat(mid, from, target, json!({"type":"normal","content_type":"text/plain","content":body,"properties":null,"expires_in":null}))
+    chat(
+        mid,
+        from,
+        target,
+        json!({"type":"normal","content_type":"text/plain","content":body,"properties":null,"expires_in":null}),
+    )
 }
 
 fn like(mid: i64, from: i64, target: Target, of: i64, emoji: &str) -> ChatMessage {
-    chat(mid, from, target, json!({"type":"reaction","mid":of,"detail":{"type":"like","action":emoji}}))
+    chat(
+        mid,
+        from,
+        target,
+        json!({"type":"reaction","mid":of,"detail":{"type":"like","action":emoji}}),
+    )
 }
 
 const G1: Target = Target::Group { gid: 1 };
@@ -26,7 +36,9 @@ const G1: Target = Target::Group { gid: 1 };
 fn model_with_group() -> ChatModel {
     let mut m = ChatModel::new(1);
     m.apply(ServerEvent::RelatedGroups {
-        groups: vec![serde_json::from_value(json!({"gid":1,"name":"lobby","is_public":true})).unwrap()],
+        groups: vec![
+            serde_json::from_value(json!({"gid":1,"name":"lobby","is_public":true})).unwrap(),
+        ],
     });
     m
 }
@@ -72,7 +84,10 @@ fn reactions_before_their_target_are_applied_when_it_arrives() {
     );
     m.apply_chat(text(5, 2, G1, "v0"), Source::History);
     let msg = m.message(5).unwrap();
-    assert_eq!(msg.content, "v2", "the newest edit wins whatever the arrival order");
+    assert_eq!(
+        msg.content, "v2",
+        "the newest edit wins whatever the arrival order"
+    );
     assert!(msg.edited);
     assert_eq!(m.after_mid, None, "history never moves the stream cursor");
 }
@@ -82,7 +97,15 @@ fn delete_hides_and_recounts() {
     let mut m = model_with_group();
     m.apply_chat(text(1, 2, G1, "oops @1"), Source::Stream);
     assert_eq!(m.convs[&ConvKey::Group(1)].mentions, 1);
-    m.apply_chat(chat(2, 2, G1, json!({"type":"reaction","mid":1,"detail":{"type":"delete"}})), Source::Stream);
+    m.apply_chat(
+        chat(
+            2,
+            2,
+            G1,
+            json!({"type":"reaction","mid":1,"detail":{"type":"delete"}}),
+        ),
+        Source::Stream,
+    );
     let c = &m.convs[&ConvKey::Group(1)];
     assert!(c.messages[&1].deleted);
     assert_eq!((c.unread, c.mentions), (0, 0));
@@ -103,13 +126,16 @@ fn optimistic_sends_are_replaced_by_the_echo() {
     let mut m = model_with_group();
     let key = ConvKey::Group(1);
     for local_id in [100, 200] {
-        m.add_pending(key, PendingMessage {
-            local_id,
-            content: Content::Text("x".into()),
-            reply_to: None,
-            created_at: 0,
-            state: PendingState::Sending,
-        });
+        m.add_pending(
+            key,
+            PendingMessage {
+                local_id,
+                content: Content::Text("x".into()),
+                reply_to: None,
+                created_at: 0,
+                state: PendingState::Sending,
+            },
+        );
     }
     // Echo matched by local_id.
     m.apply_chat(
@@ -123,13 +149,34 @@ fn optimistic_sends_are_replaced_by_the_echo() {
     m.apply_chat(text(6, 1, G1, "x"), Source::Stream);
     assert!(m.convs[&key].pending.is_empty());
     // POST answer after the echo: removed at once.
-    m.add_pending(key, PendingMessage { local_id: 300, content: Content::Text("y".into()), reply_to: None, created_at: 0, state: PendingState::Sending });
+    m.add_pending(
+        key,
+        PendingMessage {
+            local_id: 300,
+            content: Content::Text("y".into()),
+            reply_to: None,
+            created_at: 0,
+            state: PendingState::Sending,
+        },
+    );
     m.apply_chat(text(7, 1, G1, "y"), Source::Stream);
     m.pending_sent(key, 300, 7);
     assert!(m.convs[&key].pending.is_empty());
-    m.add_pending(key, PendingMessage { local_id: 400, content: Content::Text("z".into()), reply_to: None, created_at: 0, state: PendingState::Sending });
+    m.add_pending(
+        key,
+        PendingMessage {
+            local_id: 400,
+            content: Content::Text("z".into()),
+            reply_to: None,
+            created_at: 0,
+            state: PendingState::Sending,
+        },
+    );
     m.pending_failed(key, 400, "network down".into());
-    assert_eq!(m.convs[&key].pending[0].state, PendingState::Failed("network down".into()));
+    assert_eq!(
+        m.convs[&key].pending[0].state,
+        PendingState::Failed("network down".into())
+    );
 }
 
 #[test]
@@ -147,11 +194,15 @@ fn read_index_only_moves_forward() {
 // ------------------------------------------------------------------ real-server captures
 
 fn fixture_dir() -> Option<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/vocechat-0.3.3/sse");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/vocechat-0.3.3/sse");
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("fixtures not found at {}; capture tests skipped", dir.display());
+        eprintln!(
+            "fixtures not found at {}; capture tests skipped",
+            dir.display()
+        );
         None
     }
 }
@@ -190,7 +241,9 @@ fn every_captured_event_decodes_to_a_known_type() {
         if path.extension().is_some_and(|e| e == "txt") {
             let name = path.file_name().unwrap().to_str().unwrap().to_string();
             for p in payloads(&name).unwrap() {
-                let Decoded::Event(ev) = decode(&p) else { panic!("{name}: {p}") };
+                let Decoded::Event(ev) = decode(&p) else {
+                    panic!("{name}: {p}")
+                };
                 let v: serde_json::Value = serde_json::from_str(&p).unwrap();
                 seen.insert(v["type"].as_str().unwrap().to_string());
                 // Round trip: nothing the server sent is lost in our types.
@@ -201,12 +254,18 @@ fn every_captured_event_decodes_to_a_known_type() {
         }
     }
     assert!(count > 300, "only {count} events");
-    assert_eq!(seen.len(), 17, "all 17 event types of 0.3.3 appear: {seen:?}");
+    assert_eq!(
+        seen.len(),
+        17,
+        "all 17 event types of 0.3.3 appear: {seen:?}"
+    );
 }
 
 #[test]
 fn admin_device_a_folds_to_the_recorded_outcome() {
-    let Some(m) = fold(1, "01_admin_device_a.txt") else { return };
+    let Some(m) = fold(1, "01_admin_device_a.txt") else {
+        return;
+    };
     // Users: dave (4) created, renamed, then deleted; carol renamed; admin's avatar set.
     assert!(!m.users.contains_key(&4));
     assert_eq!(m.users[&3].name, "caroline");
@@ -221,7 +280,10 @@ fn admin_device_a_folds_to_the_recorded_outcome() {
     let m4 = m.message(4).unwrap();
     assert!(m4.edited);
     assert_eq!(m4.reactions.len(), 1);
-    assert_eq!(m4.reactions["❤️"].iter().copied().collect::<Vec<_>>(), vec![1]);
+    assert_eq!(
+        m4.reactions["❤️"].iter().copied().collect::<Vec<_>>(),
+        vec![1]
+    );
     // Mid 1 edited by bob (14); mid 10 replies to it; mid 15 deleted by 16.
     assert!(m.message(1).unwrap().edited);
     assert_eq!(m.message(10).unwrap().reply_to, Some(1));
@@ -232,7 +294,11 @@ fn admin_device_a_folds_to_the_recorded_outcome() {
     assert_eq!(m7.properties.as_ref().unwrap()["name"], "pixel.png");
     // Burn after reading on 19.
     assert_eq!(m.message(19).unwrap().expires_in, Some(30));
-    assert!(m.message(19).unwrap().is_expired(m.message(19).unwrap().created_at + 30_000));
+    assert!(
+        m.message(19)
+            .unwrap()
+            .is_expired(m.message(19).unwrap().created_at + 30_000)
+    );
     // Pin on 4 was set, edited, then removed.
     assert!(m.groups[&2].pinned_messages.is_empty());
     // The cursor is the highest chat mid seen.
@@ -240,7 +306,15 @@ fn admin_device_a_folds_to_the_recorded_outcome() {
     // Conversations: lobby, dev-team, and DMs with bob (2) and carol (3).
     let mut keys: Vec<_> = m.convs.keys().copied().collect();
     keys.sort();
-    assert_eq!(keys, vec![ConvKey::Group(1), ConvKey::Group(2), ConvKey::User(2), ConvKey::User(3)]);
+    assert_eq!(
+        keys,
+        vec![
+            ConvKey::Group(1),
+            ConvKey::Group(2),
+            ConvKey::User(2),
+            ConvKey::User(3)
+        ]
+    );
     // Admin's own messages count as read; bob's edit record is not a new unread message.
     let dm_bob = &m.convs[&ConvKey::User(2)];
     assert_eq!(dm_bob.unread, 0, "admin wrote last in the DM with bob");
@@ -248,7 +322,9 @@ fn admin_device_a_folds_to_the_recorded_outcome() {
 
 #[test]
 fn settings_changes_from_another_device_are_mirrored() {
-    let Some(m) = fold(1, "02_admin_device_b.txt") else { return };
+    let Some(m) = fold(1, "02_admin_device_b.txt") else {
+        return;
+    };
     // Device A muted dev forever and bob for an hour, then unmuted bob.
     assert!(m.mutes.contains_key(&ConvKey::Group(2)));
     assert_eq!(m.mutes[&ConvKey::Group(2)].until, None);
@@ -263,7 +339,9 @@ fn settings_changes_from_another_device_are_mirrored() {
 #[test]
 fn removed_members_do_not_keep_stale_groups() {
     // Dave's replay holds dev messages though he was removed: they must not appear.
-    let Some(m) = fold(4, "07_dave_delete_user.txt") else { return };
+    let Some(m) = fold(4, "07_dave_delete_user.txt") else {
+        return;
+    };
     assert!(!m.groups.contains_key(&2));
     assert!(!m.convs.contains_key(&ConvKey::Group(2)));
     assert!(m.convs.contains_key(&ConvKey::Group(1)));
@@ -273,10 +351,14 @@ fn removed_members_do_not_keep_stale_groups() {
 fn resume_applies_the_batched_users_log() {
     // Bob's state after his first connection's initial batch (users_version 3), then the
     // resumed stream 09, which batches the missed users log into one message.
-    let Some(first) = payloads("03_bob_first_connection.txt") else { return };
+    let Some(first) = payloads("03_bob_first_connection.txt") else {
+        return;
+    };
     let mut m = ChatModel::new(2);
     for p in first {
-        let Decoded::Event(ev) = decode(&p) else { panic!("{p}") };
+        let Decoded::Event(ev) = decode(&p) else {
+            panic!("{p}")
+        };
         let ready = matches!(*ev, ServerEvent::Ready);
         m.apply(*ev);
         if ready {
@@ -285,13 +367,21 @@ fn resume_applies_the_batched_users_log() {
     }
     assert_eq!(m.users_version, Some(3));
     for p in payloads("09_bob_resume_after_mid_users_version.txt").unwrap() {
-        let Decoded::Event(ev) = decode(&p) else { panic!("{p}") };
+        let Decoded::Event(ev) = decode(&p) else {
+            panic!("{p}")
+        };
         m.apply(*ev);
     }
     assert_eq!(m.users_version, Some(10));
-    assert!(!m.users.contains_key(&4), "dave's delete in the batch is applied");
+    assert!(
+        !m.users.contains_key(&4),
+        "dave's delete in the batch is applied"
+    );
     assert_eq!(m.users[&3].name, "caroline");
-    assert!(m.message(22).is_some(), "the message the silent connection missed is replayed");
+    assert!(
+        m.message(22).is_some(),
+        "the message the silent connection missed is replayed"
+    );
     assert_eq!(m.after_mid, Some(24));
     // A replayed users_log entry that was already applied changes nothing.
     let before = m.users.clone();

@@ -172,9 +172,18 @@ mod tests {
 
     #[test]
     fn decodes_known_unknown_and_malformed() {
-        assert_eq!(decode(r#"{"type":"ready"}"#), Decoded::Event(Box::new(ServerEvent::Ready)));
-        assert_eq!(decode(r#"{"type":"user_calling","uid":2}"#), Decoded::Unknown("user_calling".into()));
-        assert!(matches!(decode(r#"{"type":"chat","mid":"x"}"#), Decoded::Malformed(_)));
+        assert_eq!(
+            decode(r#"{"type":"ready"}"#),
+            Decoded::Event(Box::new(ServerEvent::Ready))
+        );
+        assert_eq!(
+            decode(r#"{"type":"user_calling","uid":2}"#),
+            Decoded::Unknown("user_calling".into())
+        );
+        assert!(matches!(
+            decode(r#"{"type":"chat","mid":"x"}"#),
+            Decoded::Malformed(_)
+        ));
         assert!(matches!(decode("not json"), Decoded::Malformed(_)));
         assert!(matches!(decode(r#"{"no_type":1}"#), Decoded::Malformed(_)));
     }

@@ -56,13 +56,19 @@ pub struct Cursor {
 /// The connection as the user should see it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConnState {
-    Connecting { attempt: u32 },
+    Connecting {
+        attempt: u32,
+    },
     /// Connected; the initial batch is arriving.
     Syncing,
     /// `ready` received: live.
     Live,
     /// Waiting to reconnect.
-    Waiting { retry_in: Duration, attempt: u32, reason: String },
+    Waiting {
+        retry_in: Duration,
+        attempt: u32,
+        reason: String,
+    },
     /// Will not reconnect by itself.
     Stopped(StopReason),
 }
@@ -128,7 +134,12 @@ impl Drop for SyncHandle {
 }
 
 /// Starts the supervisor. Messages go to `out` as `M::from(SyncMsg)`; it ends when `out` closes.
-pub fn spawn<M>(api: ApiClient, cursor: Cursor, config: SyncConfig, out: mpsc::UnboundedSender<M>) -> SyncHandle
+pub fn spawn<M>(
+    api: ApiClient,
+    cursor: Cursor,
+    config: SyncConfig,
+    out: mpsc::UnboundedSender<M>,
+) -> SyncHandle
 where
     M: From<SyncMsg> + Send + 'static,
 {
@@ -184,7 +195,10 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
                     self.state(ConnState::Stopped(reason));
                     return;
                 }
-                Outcome::Retry { reason, immediately } => (reason, immediately),
+                Outcome::Retry {
+                    reason,
+                    immediately,
+                } => (reason, immediately),
             };
             tracing::info!(%reason, attempt, "stream ended; reconnecting");
             if immediately {
@@ -278,7 +292,9 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
                                 return outcome;
                             }
                         }
-                        Decoded::Unknown(kind) => tracing::debug!(%kind, "skipping unknown event type"),
+                        Decoded::Unknown(kind) => {
+                            tracing::debug!(%kind, "skipping unknown event type")
+                        }
                         Decoded::Malformed(why) => tracing::warn!(%why, "skipping malformed event"),
                     }
                 }
@@ -307,10 +323,13 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
                 }
                 self.cursor.after_mid = Some(m.mid);
             }
-            ServerEvent::UsersSnapshot { version, .. } => self.cursor.users_version = Some(*version),
+            ServerEvent::UsersSnapshot { version, .. } => {
+                self.cursor.users_version = Some(*version)
+            }
             ServerEvent::UsersLog { logs } => {
                 if let Some(max) = logs.iter().map(|l| l.log_id).max() {
-                    self.cursor.users_version = Some(self.cursor.users_version.map_or(max, |v| v.max(max)));
+                    self.cursor.users_version =
+                        Some(self.cursor.users_version.map_or(max, |v| v.max(max)));
                 }
             }
             ServerEvent::Ready => {
@@ -380,7 +399,9 @@ fn describe_stream_error(e: &es::Error) -> String {
         es::Error::Eof | es::Error::UnexpectedEof => "the server closed the stream".into(),
         es::Error::Transport(t) => t.to_string(),
         es::Error::HttpStream(inner) => format!("connection broke: {inner}"),
-        es::Error::InvalidLine(_) | es::Error::InvalidEvent => "the server sent a malformed stream".into(),
+        es::Error::InvalidLine(_) | es::Error::InvalidEvent => {
+            "the server sent a malformed stream".into()
+        }
         other => crate::sanitize::one_line(&other.to_string(), 120),
     }
 }

@@ -34,7 +34,9 @@ impl std::fmt::Display for Redacted {
 impl std::error::Error for Redacted {}
 
 fn transport_error(e: reqwest::Error) -> TransportError {
-    TransportError::new(Redacted(crate::api::ApiError::from_reqwest(&e.without_url()).to_string()))
+    TransportError::new(Redacted(
+        crate::api::ApiError::from_reqwest(&e.without_url()).to_string(),
+    ))
 }
 
 impl HttpTransport for ReqwestTransport {
@@ -78,7 +80,9 @@ impl HttpTransport for ReqwestTransport {
             drop(guard);
             match result {
                 Ok(r) => r,
-                Err(e) => Err(TransportError::new(Redacted(format!("request task failed: {e}")))),
+                Err(e) => Err(TransportError::new(Redacted(format!(
+                    "request task failed: {e}"
+                )))),
             }
         })
     }
@@ -113,9 +117,16 @@ impl Drop for BodyStream {
 
 /// Builds a one-shot SSE client for `url` (eventsource-client's own retry is disabled: the
 /// supervisor owns reconnects so a retry never replays a stale token or cursor).
-pub fn one_shot_client(http: &reqwest::Client, url: &str) -> Result<impl es::Client + use<>, es::Error> {
+pub fn one_shot_client(
+    http: &reqwest::Client,
+    url: &str,
+) -> Result<impl es::Client + use<>, es::Error> {
     Ok(es::ClientBuilder::for_url(url)?
         .header("Accept", "text/event-stream")?
-        .reconnect(es::ReconnectOptions::reconnect(false).retry_initial(false).build())
+        .reconnect(
+            es::ReconnectOptions::reconnect(false)
+                .retry_initial(false)
+                .build(),
+        )
         .build_with_transport(ReqwestTransport::new(http.clone())))
 }

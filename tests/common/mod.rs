@@ -21,7 +21,9 @@ pub fn fast_config() -> DemoConfig {
 }
 
 pub async fn server() -> DemoServer {
-    DemoServer::start(fast_config()).await.expect("demo server starts")
+    DemoServer::start(fast_config())
+        .await
+        .expect("demo server starts")
 }
 
 pub async fn login(server: &DemoServer, who: (&str, &str), device: &str) -> ApiClient {
@@ -60,7 +62,11 @@ impl Stream {
     }
 
     /// Collects messages until `pred` matches one (returned last).
-    pub async fn until(&mut self, within: Duration, mut pred: impl FnMut(&SyncMsg) -> bool) -> Vec<SyncMsg> {
+    pub async fn until(
+        &mut self,
+        within: Duration,
+        mut pred: impl FnMut(&SyncMsg) -> bool,
+    ) -> Vec<SyncMsg> {
         let deadline = tokio::time::Instant::now() + within;
         let mut seen = Vec::new();
         loop {
@@ -79,7 +85,10 @@ impl Stream {
     }
 
     pub async fn until_live(&mut self) -> Vec<SyncMsg> {
-        self.until(Duration::from_secs(10), |m| matches!(m, SyncMsg::State(ConnState::Live))).await
+        self.until(Duration::from_secs(10), |m| {
+            matches!(m, SyncMsg::State(ConnState::Live))
+        })
+        .await
     }
 
     /// Waits for the chat event with `mid`.
