@@ -5,8 +5,12 @@
 //! and the tests), `ui` draws the screen, `sanitize` makes server text safe for a terminal.
 
 pub mod api;
+pub mod app;
 pub mod demo;
 pub mod model;
+pub mod logging;
+pub mod paths;
 pub mod sanitize;
 pub mod sync;
+pub mod terminal;
 pub mod ui;

@@ -57,6 +57,13 @@ impl std::fmt::Debug for Session {
     }
 }
 
+impl Session {
+    /// Renew when less than this is left: 20 s, or a quarter of a short lifetime.
+    pub fn renew_margin_ms(&self, max_margin_ms: i64) -> i64 {
+        max_margin_ms.min(self.lifetime_ms / 4)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,9 +85,3 @@ mod tests {
     }
 }
 
-impl Session {
-    /// Renew when less than this is left: 20 s, or a quarter of a short lifetime.
-    pub fn renew_margin_ms(&self, max_margin_ms: i64) -> i64 {
-        max_margin_ms.min(self.lifetime_ms / 4)
-    }
-}

@@ -342,16 +342,8 @@ pub async fn run_bot(shared: Arc<Shared>, every: Duration) {
         } else if roll < 0.22 && !recent.is_empty() {
             let mid = *recent.last().expect("non-empty");
             st.reply(who, mid, "text/plain", phrase, None)
-        } else if roll < 0.30 && you.is_some() {
-            st.send(
-                who,
-                Target::User {
-                    uid: you.expect("checked"),
-                },
-                "text/plain",
-                phrase,
-                None,
-            )
+        } else if let Some(you) = you.filter(|_| roll < 0.30) {
+            st.send(who, Target::User { uid: you }, "text/plain", phrase, None)
         } else if roll < 0.36 {
             st.send(
                 bot,

@@ -1,0 +1,60 @@
+//! Where things live on disk: the data directory (log, device id) from the platform
+//! conventions (directories crate), created on first use.
+
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+
+pub struct Paths {
+    data: PathBuf,
+}
+
+impl Paths {
+    pub fn discover() -> anyhow::Result<Paths> {
+        let data = match std::env::var_os("VOCECHAT_TUI_DATA") {
+            Some(dir) => PathBuf::from(dir),
+            None => directories::ProjectDirs::from("", "", "vocechat-tui")
+                .map(|d| d.data_dir().to_path_buf())
+                .unwrap_or_else(|| std::env::temp_dir().join("vocechat-tui")),
+        };
+        std::fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
+        Ok(Paths { data })
+    }
+
+    pub fn at(data: &Path) -> Paths {
+        Paths { data: data.to_path_buf() }
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        self.data.join("vocechat-tui.log")
+    }
+
+    /// A stable device id for this install (`tui:<uuid>`), created once. Clients sharing a
+    /// device id kick each other off the event stream, so it is never shared between installs.
+    pub fn device_id(&self) -> anyhow::Result<String> {
+        let path = self.data.join("device_id");
+        if let Ok(id) = std::fs::read_to_string(&path) {
+            let id = id.trim();
+            if id.starts_with("tui:") && id.len() > 4 {
+                return Ok(id.to_string());
+            }
+        }
+        let id = format!("tui:{}", uuid::Uuid::new_v4());
+        std::fs::write(&path, &id).with_context(|| format!("writing {}", path.display()))?;
+        Ok(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_id_is_created_once_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::at(dir.path());
+        let a = paths.device_id().unwrap();
+        assert!(a.starts_with("tui:"));
+        assert_eq!(paths.device_id().unwrap(), a);
+        assert_ne!(Paths::at(tempfile::tempdir().unwrap().path()).device_id().unwrap(), a);
+    }
+}
