@@ -18,10 +18,21 @@ fn payloads(n: usize) -> Vec<String> {
             _ => format!(r#"{{"uid":{}}}"#, if from == 1 { 2 } else { 1 }),
         };
         let detail = match i % 10 {
-            7 if mid > 3 => format!(r#"{{"type":"reaction","mid":{},"detail":{{"type":"like","action":"👍"}}}}"#, mid - 3),
-            8 if mid > 5 => format!(r#"{{"type":"reply","mid":{},"content_type":"text/plain","content":"re: ok","properties":null}}"#, mid - 5),
-            9 if mid > 7 => format!(r#"{{"type":"reaction","mid":{},"detail":{{"type":"edit","content_type":"text/plain","content":"edited text","properties":null}}}}"#, mid - 7),
-            _ => format!(r#"{{"type":"normal","content_type":"text/plain","content":"message number {mid} with some ordinary length text @1 ","properties":{{"local_id":{mid},"mentions":[1]}},"expires_in":null}}"#),
+            7 if mid > 3 => format!(
+                r#"{{"type":"reaction","mid":{},"detail":{{"type":"like","action":"👍"}}}}"#,
+                mid - 3
+            ),
+            8 if mid > 5 => format!(
+                r#"{{"type":"reply","mid":{},"content_type":"text/plain","content":"re: ok","properties":null}}"#,
+                mid - 5
+            ),
+            9 if mid > 7 => format!(
+                r#"{{"type":"reaction","mid":{},"detail":{{"type":"edit","content_type":"text/plain","content":"edited text","properties":null}}}}"#,
+                mid - 7
+            ),
+            _ => format!(
+                r#"{{"type":"normal","content_type":"text/plain","content":"message number {mid} with some ordinary length text @1 ","properties":{{"local_id":{mid},"mentions":[1]}},"expires_in":null}}"#
+            ),
         };
         out.push(format!(r#"{{"type":"chat","mid":{mid},"from_uid":{from},"created_at":{},"target":{target},"detail":{detail}}}"#, 1_700_000_000_000i64 + mid * 1000));
     }
@@ -44,5 +55,9 @@ fn main() {
         best = best.min(secs);
         assert!(model.after_mid == Some(n as i64));
     }
-    println!("ingest: {n} chat events decoded and folded in {:.3} s (best of 5) = {:.0} events/s", best, n as f64 / best);
+    println!(
+        "ingest: {n} chat events decoded and folded in {:.3} s (best of 5) = {:.0} events/s",
+        best,
+        n as f64 / best
+    );
 }

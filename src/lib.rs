@@ -7,8 +7,8 @@
 pub mod api;
 pub mod app;
 pub mod demo;
-pub mod model;
 pub mod logging;
+pub mod model;
 pub mod paths;
 pub mod sanitize;
 pub mod sync;

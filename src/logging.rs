@@ -7,7 +7,10 @@ use std::sync::Mutex;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(file: &Path) -> anyhow::Result<()> {
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(file)?;
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)?;
     let filter = EnvFilter::try_from_env("VOCECHAT_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)

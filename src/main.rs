@@ -41,7 +41,9 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(args: Args, dirs: vocechat_tui::paths::Paths) -> anyhow::Result<()> {
     if args.demo {
-        let server = DemoServer::start(DemoConfig::default()).await.context("starting the demo server")?;
+        let server = DemoServer::start(DemoConfig::default())
+            .await
+            .context("starting the demo server")?;
         tracing::info!(url = %server.base_url(), "demo server started");
         let api = ApiClient::new(&server.base_url())?;
         let session = api.login(DEMO_EMAIL, DEMO_PASSWORD, "tui:demo").await?;
@@ -49,13 +51,18 @@ async fn run(args: Args, dirs: vocechat_tui::paths::Paths) -> anyhow::Result<()>
         return vocechat_tui::app::run::run(api, session.uid, label, SyncConfig::default()).await;
     }
     let Some(url) = args.server else {
-        anyhow::bail!("give a server URL (vocechat-tui https://chat.example.com --email you@example.com) or try --demo");
+        anyhow::bail!(
+            "give a server URL (vocechat-tui https://chat.example.com --email you@example.com) or try --demo"
+        );
     };
     let Some(email) = args.email else {
         anyhow::bail!("--email is required for now (an in-app login form is coming)");
     };
     let api = ApiClient::new(&url)?;
-    let version = api.version().await.with_context(|| format!("checking {url}"))?;
+    let version = api
+        .version()
+        .await
+        .with_context(|| format!("checking {url}"))?;
     tracing::info!(%version, "server reached");
     let password = match std::env::var("VOCECHAT_PASSWORD") {
         Ok(p) => p,
@@ -78,7 +85,9 @@ fn read_password(prompt: &str) -> anyhow::Result<String> {
         match read() {
             Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
                 KeyCode::Enter => break Ok(()),
-                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => break Err(anyhow::anyhow!("cancelled")),
+                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    break Err(anyhow::anyhow!("cancelled"));
+                }
                 KeyCode::Backspace => {
                     password.pop();
                 }

@@ -21,7 +21,9 @@ impl Paths {
     }
 
     pub fn at(data: &Path) -> Paths {
-        Paths { data: data.to_path_buf() }
+        Paths {
+            data: data.to_path_buf(),
+        }
     }
 
     pub fn log_file(&self) -> PathBuf {
@@ -55,6 +57,11 @@ mod tests {
         let a = paths.device_id().unwrap();
         assert!(a.starts_with("tui:"));
         assert_eq!(paths.device_id().unwrap(), a);
-        assert_ne!(Paths::at(tempfile::tempdir().unwrap().path()).device_id().unwrap(), a);
+        assert_ne!(
+            Paths::at(tempfile::tempdir().unwrap().path())
+                .device_id()
+                .unwrap(),
+            a
+        );
     }
 }

@@ -84,4 +84,3 @@ mod tests {
         assert!(text.contains("tui:x"));
     }
 }
-

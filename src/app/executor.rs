@@ -23,15 +23,30 @@ impl Executor {
         let api = self.api.clone();
         let tx = self.tx.clone();
         match effect {
-            Effect::Send { key, local_id, content, properties } => {
+            Effect::Send {
+                key,
+                local_id,
+                content,
+                properties,
+            } => {
                 tokio::spawn(async move {
-                    let result = api.send(key.target(), &content, &properties).await.map_err(|e| e.to_string());
-                    let _ = tx.send(Msg::Sent { key, local_id, result });
+                    let result = api
+                        .send(key.target(), &content, &properties)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::Sent {
+                        key,
+                        local_id,
+                        result,
+                    });
                 });
             }
             Effect::LoadHistory { key, before, limit } => {
                 tokio::spawn(async move {
-                    let result = api.history(key.target(), before, limit).await.map_err(|e| e.to_string());
+                    let result = api
+                        .history(key.target(), before, limit)
+                        .await
+                        .map_err(|e| e.to_string());
                     let _ = tx.send(Msg::History { key, limit, result });
                 });
             }

@@ -21,8 +21,16 @@ pub enum Msg {
     Resize,
     Sync(SyncMsg),
     /// A send finished: the mid, or an error for the user.
-    Sent { key: ConvKey, local_id: i64, result: Result<i64, String> },
-    History { key: ConvKey, limit: u32, result: Result<Vec<ChatMessage>, String> },
+    Sent {
+        key: ConvKey,
+        local_id: i64,
+        result: Result<i64, String>,
+    },
+    History {
+        key: ConvKey,
+        limit: u32,
+        result: Result<Vec<ChatMessage>, String>,
+    },
     /// A background call failed; tell the user.
     Failed(String),
 }
@@ -36,9 +44,21 @@ impl From<SyncMsg> for Msg {
 /// Work for the executor.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Send { key: ConvKey, local_id: i64, content: Content, properties: Properties },
-    LoadHistory { key: ConvKey, before: Option<i64>, limit: u32 },
-    MarkRead { key: ConvKey, mid: i64 },
+    Send {
+        key: ConvKey,
+        local_id: i64,
+        content: Content,
+        properties: Properties,
+    },
+    LoadHistory {
+        key: ConvKey,
+        before: Option<i64>,
+        limit: u32,
+    },
+    MarkRead {
+        key: ConvKey,
+        mid: i64,
+    },
     ReconnectNow,
 }
 
@@ -108,7 +128,14 @@ impl App {
     /// The open conversation is on screen: everything in it is read.
     fn mark_open_read(&mut self) -> Option<Effect> {
         let key = self.open?;
-        let newest = self.chat.convs.get(&key)?.messages.keys().next_back().copied()?;
+        let newest = self
+            .chat
+            .convs
+            .get(&key)?
+            .messages
+            .keys()
+            .next_back()
+            .copied()?;
         self.chat
             .set_read_index(key, newest)
             .then_some(Effect::MarkRead { key, mid: newest })
@@ -149,7 +176,12 @@ impl App {
                 state: PendingState::Sending,
             },
         );
-        vec![Effect::Send { key, local_id, content, properties: Properties::with_local_id(local_id) }]
+        vec![Effect::Send {
+            key,
+            local_id,
+            content,
+            properties: Properties::with_local_id(local_id),
+        }]
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -195,7 +227,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => app.on_key(key),
         Msg::Paste(text) => {
-            app.input.push_str(&crate::sanitize::clean(&text).replace('\n', " "));
+            app.input
+                .push_str(&crate::sanitize::clean(&text).replace('\n', " "));
             vec![]
         }
         Msg::Resize => vec![],
@@ -223,7 +256,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             effects
         }
-        Msg::Sent { key, local_id, result } => {
+        Msg::Sent {
+            key,
+            local_id,
+            result,
+        } => {
             match result {
                 Ok(mid) => app.chat.pending_sent(key, local_id, mid),
                 Err(e) => {

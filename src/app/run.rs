@@ -12,7 +12,12 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 /// Runs the UI until the user quits. The terminal is restored on every exit path.
-pub async fn run(api: ApiClient, me: i64, server_label: String, sync_config: SyncConfig) -> anyhow::Result<()> {
+pub async fn run(
+    api: ApiClient,
+    me: i64,
+    server_label: String,
+    sync_config: SyncConfig,
+) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let sync = sync::spawn(api.clone(), Cursor::default(), sync_config, tx.clone());

@@ -17,7 +17,11 @@ pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
     let rows = Layout::default()
         .direction(Direction::Vertical)
-        .constraints([Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)])
+        .constraints([
+            Constraint::Min(3),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
         .split(area);
     let sidebar_width = if area.width >= 60 { 22 } else { 0 };
     let cols = Layout::default()
@@ -74,7 +78,8 @@ fn draw_sidebar(f: &mut Frame, app: &App, area: Rect) {
                 badge.push_str(&format!(" {}", conv.unread));
             }
             let width = inner.width as usize;
-            let label = wrap::truncate(&conv_label(app, key), width.saturating_sub(badge.len() + 2));
+            let label =
+                wrap::truncate(&conv_label(app, key), width.saturating_sub(badge.len() + 2));
             let pad = width.saturating_sub(wrap::width(&label) + badge.len() + 2);
             Line::from(vec![
                 Span::raw(format!("{presence} ")),
@@ -93,8 +98,15 @@ fn time_of(ms: i64) -> String {
 /// Only the messages that fit are wrapped: the cost follows the viewport, not the history.
 fn draw_timeline(f: &mut Frame, app: &App, area: Rect) {
     let Some(key) = app.open else {
-        let text = if app.chat.ready { "no conversation open" } else { "syncing…" };
-        f.render_widget(Paragraph::new(text).style(Style::default().add_modifier(Modifier::DIM)), area);
+        let text = if app.chat.ready {
+            "no conversation open"
+        } else {
+            "syncing…"
+        };
+        f.render_widget(
+            Paragraph::new(text).style(Style::default().add_modifier(Modifier::DIM)),
+            area,
+        );
         return;
     };
     let Some(conv) = app.chat.convs.get(&key) else {
@@ -110,11 +122,20 @@ fn draw_timeline(f: &mut Frame, app: &App, area: Rect) {
             PendingState::Failed(e) => format!("failed: {}", one_line(e, 60)),
         };
         let body = match &p.content {
-            crate::api::types::Content::Text(t) | crate::api::types::Content::Markdown(t) => t.clone(),
+            crate::api::types::Content::Text(t) | crate::api::types::Content::Markdown(t) => {
+                t.clone()
+            }
             other => format!("[{}]", other.content_type()),
         };
-        let mut block = vec![Line::styled(format!("{} you ({state})", time_of(p.created_at)), Style::default().add_modifier(Modifier::DIM))];
-        block.extend(wrap::wrap(&clean(&body), width).into_iter().map(|l| Line::styled(l, Style::default().add_modifier(Modifier::DIM))));
+        let mut block = vec![Line::styled(
+            format!("{} you ({state})", time_of(p.created_at)),
+            Style::default().add_modifier(Modifier::DIM),
+        )];
+        block.extend(
+            wrap::wrap(&clean(&body), width)
+                .into_iter()
+                .map(|l| Line::styled(l, Style::default().add_modifier(Modifier::DIM))),
+        );
         prepend(&mut lines, block);
         if lines.len() >= height {
             break;
@@ -131,27 +152,59 @@ fn draw_timeline(f: &mut Frame, app: &App, area: Rect) {
         let mut header = vec![
             Span::styled(time_of(m.created_at), Style::default().fg(Color::DarkGray)),
             Span::raw(" "),
-            Span::styled(author, Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)),
+            Span::styled(
+                author,
+                Style::default()
+                    .fg(Color::Cyan)
+                    .add_modifier(Modifier::BOLD),
+            ),
         ];
         if m.edited {
-            header.push(Span::styled(" (edited)", Style::default().add_modifier(Modifier::DIM)));
+            header.push(Span::styled(
+                " (edited)",
+                Style::default().add_modifier(Modifier::DIM),
+            ));
         }
         let mut block = vec![Line::from(header)];
         if let Some(quoted) = m.reply_to.and_then(|mid| app.chat.message(mid)) {
-            let q = format!("┃ {}: {}", one_line(&app.chat.user_name(quoted.from_uid), 20), one_line(&quoted.content, width));
-            block.push(Line::styled(wrap::truncate(&q, width), Style::default().add_modifier(Modifier::DIM)));
+            let q = format!(
+                "┃ {}: {}",
+                one_line(&app.chat.user_name(quoted.from_uid), 20),
+                one_line(&quoted.content, width)
+            );
+            block.push(Line::styled(
+                wrap::truncate(&q, width),
+                Style::default().add_modifier(Modifier::DIM),
+            ));
         }
         let body = if m.is_file() {
-            let name = m.properties.as_ref().and_then(|p| p.get("name")).and_then(|v| v.as_str()).unwrap_or("file");
-            let size = m.properties.as_ref().and_then(|p| p.get("size")).and_then(|v| v.as_u64()).unwrap_or(0);
+            let name = m
+                .properties
+                .as_ref()
+                .and_then(|p| p.get("name"))
+                .and_then(|v| v.as_str())
+                .unwrap_or("file");
+            let size = m
+                .properties
+                .as_ref()
+                .and_then(|p| p.get("size"))
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0);
             format!("📎 {} ({size} B)", one_line(name, 60))
         } else {
             clean(&m.content)
         };
         block.extend(wrap::wrap(&body, width).into_iter().map(Line::raw));
         if !m.reactions.is_empty() {
-            let r: Vec<String> = m.reactions.iter().map(|(e, users)| format!("{e} {}", users.len())).collect();
-            block.push(Line::styled(r.join("  "), Style::default().fg(Color::Yellow)));
+            let r: Vec<String> = m
+                .reactions
+                .iter()
+                .map(|(e, users)| format!("{e} {}", users.len()))
+                .collect();
+            block.push(Line::styled(
+                r.join("  "),
+                Style::default().fg(Color::Yellow),
+            ));
         }
         prepend(&mut lines, block);
     }
@@ -179,21 +232,43 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     let (conn, color) = match &app.conn {
         ConnState::Live => ("● live".to_string(), Color::Green),
         ConnState::Syncing => ("◐ syncing".to_string(), Color::Yellow),
-        ConnState::Connecting { attempt } => (format!("◌ connecting (try {attempt})"), Color::Yellow),
-        ConnState::Waiting { retry_in, reason, .. } => {
-            (format!("○ offline: {} — retry in {}s (Ctrl+R now)", one_line(reason, 40), retry_in.as_secs().max(1)), Color::Red)
+        ConnState::Connecting { attempt } => {
+            (format!("◌ connecting (try {attempt})"), Color::Yellow)
         }
+        ConnState::Waiting {
+            retry_in, reason, ..
+        } => (
+            format!(
+                "○ offline: {} — retry in {}s (Ctrl+R now)",
+                one_line(reason, 40),
+                retry_in.as_secs().max(1)
+            ),
+            Color::Red,
+        ),
         ConnState::Stopped(r) => (format!("✕ {}", r.explain()), Color::Red),
     };
-    let me = app.chat.me.map(|m| one_line(&app.chat.user_name(m), 24)).unwrap_or_default();
+    let me = app
+        .chat
+        .me
+        .map(|m| one_line(&app.chat.user_name(m), 24))
+        .unwrap_or_default();
     let mut spans = vec![
         Span::styled(conn, Style::default().fg(color)),
         Span::raw(format!("  {}  {me}", app.server_label)),
     ];
     if let Some(n) = &app.notice {
-        spans.push(Span::styled(format!("  {}", one_line(n, 80)), Style::default().fg(Color::Red)));
+        spans.push(Span::styled(
+            format!("  {}", one_line(n, 80)),
+            Style::default().fg(Color::Red),
+        ));
     } else {
-        spans.push(Span::styled("  Tab/Alt+↑↓ switch · Enter send · Ctrl+Q quit", Style::default().add_modifier(Modifier::DIM)));
+        spans.push(Span::styled(
+            "  Tab/Alt+↑↓ switch · Enter send · Ctrl+Q quit",
+            Style::default().add_modifier(Modifier::DIM),
+        ));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)).style(Style::default().add_modifier(Modifier::REVERSED)), area);
+    f.render_widget(
+        Paragraph::new(Line::from(spans)).style(Style::default().add_modifier(Modifier::REVERSED)),
+        area,
+    );
 }

@@ -1,7 +1,7 @@
 //! Display-width aware wrapping and truncation (wide CJK and emoji count as two cells).
 
-use unicode_width::UnicodeWidthStr;
 use unicode_width::UnicodeWidthChar;
+use unicode_width::UnicodeWidthStr;
 
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
