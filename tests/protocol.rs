@@ -186,6 +186,15 @@ async fn messages_of_every_kind_round_trip_and_fold() {
         )
         .await
         .unwrap();
+    // An archive message carries its path as text under the exact type.
+    let m5 = admin
+        .send(
+            Target::User { uid: 3 },
+            &Content::Archive("2026/1/5/some-archive".into()),
+            &Properties::default(),
+        )
+        .await
+        .unwrap();
     // Reactions and a reply.
     let r1 = bob.like(m1, "👍").await.unwrap();
     let r2 = bob.like(m1, "👍").await.unwrap();
@@ -239,6 +248,11 @@ async fn messages_of_every_kind_round_trip_and_fold() {
         "notes.txt"
     );
     assert_eq!(server.stored_file(&stored.path).unwrap(), b"hello world");
+    let archive = model.message(m5).unwrap();
+    assert_eq!(
+        (archive.content_type.as_str(), archive.content.as_str()),
+        ("vocechat/archive", "2026/1/5/some-archive")
+    );
     // Bob's DM is keyed by bob from admin's side; it is unread.
     assert_eq!(model.convs[&ConvKey::User(2)].unread, 1);
     // Rules the server enforces come back as clear errors.
@@ -523,4 +537,35 @@ async fn groups_can_be_created_joined_and_left() {
     let groups = admin.groups().await.unwrap();
     assert!(groups.iter().any(|g| g.gid == created.gid));
     assert_eq!(admin.users().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn uploads_over_the_servers_limit_get_a_clear_413() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    server.faults().limit_uploads(Some(10));
+    let id = api.file_prepare(None, Some("big.bin")).await.unwrap();
+    api.file_upload_chunk(&id, vec![0u8; 8].into(), false)
+        .await
+        .unwrap();
+    let err = api
+        .file_upload_chunk(&id, vec![0u8; 8].into(), true)
+        .await
+        .unwrap_err();
+    assert_eq!(err, ApiError::TooLarge);
+    assert!(err.to_string().contains("size limit"));
+    // A chunk failure injected by the server is reported, and the next one goes through.
+    server.faults().limit_uploads(None);
+    server.faults().fail_next_chunks(1);
+    let id = api.file_prepare(None, Some("ok.bin")).await.unwrap();
+    assert!(matches!(
+        api.file_upload_chunk(&id, vec![1u8; 4].into(), true).await,
+        Err(ApiError::Server { status: 500, .. })
+    ));
+    let stored = api
+        .file_upload_chunk(&id, vec![1u8; 4].into(), true)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.size, 4);
 }
