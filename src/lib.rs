@@ -6,11 +6,17 @@
 
 pub mod api;
 pub mod app;
+pub mod config;
 pub mod demo;
+pub mod fuzzy;
+pub mod keymap;
 pub mod logging;
 pub mod model;
+pub mod notify;
 pub mod paths;
 pub mod sanitize;
+pub mod session_store;
 pub mod sync;
 pub mod terminal;
+pub mod theme;
 pub mod ui;

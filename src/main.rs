@@ -1,45 +1,80 @@
-//! Entry point: parses the command line, sets up logging to a file, starts the embedded demo
-//! server when asked, logs in and runs the terminal UI.
+//! Entry point: parses the command line, reads the config, sets up logging to a file, starts
+//! the embedded demo server when asked, restores a saved session or shows the login form, and
+//! runs the terminal UI.
 
 use anyhow::Context;
 use clap::Parser;
-use std::io::Write;
+use std::path::PathBuf;
+use tokio::sync::mpsc;
 use vocechat_tui::api::ApiClient;
+use vocechat_tui::app::executor::{Executor, persist_sessions};
+use vocechat_tui::app::run::{Runtime, run};
+use vocechat_tui::app::{App, Effect, LoginForm, Mode, Settings};
+use vocechat_tui::config::Config;
 use vocechat_tui::demo::{DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer};
+use vocechat_tui::keymap::Keymap;
+use vocechat_tui::paths::Paths;
+use vocechat_tui::session_store::{InstanceLock, SessionStore};
 use vocechat_tui::sync::SyncConfig;
+use vocechat_tui::theme::Theme;
 
 /// A fast, keyboard-driven terminal client for VoceChat.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
-    /// Server URL, e.g. https://chat.example.com
+    /// Server URL, e.g. https://chat.example.com (default: `server` in the config file)
     server: Option<String>,
     /// Run against an embedded demo server with seeded users, channels and a chatty bot.
     #[arg(long)]
     demo: bool,
-    /// E-mail to log in with (the password is asked for, or read from VOCECHAT_PASSWORD).
+    /// E-mail to log in with (pre-fills the login form).
     #[arg(long)]
     email: Option<String>,
+    /// Config file (default: config.toml in the platform config directory).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Print a commented example config with every option, then exit.
+    #[arg(long)]
+    print_config: bool,
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let dirs = vocechat_tui::paths::Paths::discover()?;
-    vocechat_tui::logging::init(&dirs.log_file())?;
+    if args.print_config {
+        print!("{}", vocechat_tui::config::EXAMPLE);
+        return Ok(());
+    }
+    let paths = Paths::discover()?;
+    let config_path = args.config.clone().unwrap_or_else(|| paths.config_file());
+    let config = Config::load(&config_path).map_err(|e| anyhow::anyhow!("config: {e}"))?;
+    vocechat_tui::logging::init(&paths.log_file())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let result = runtime.block_on(run(args, dirs));
+    let result = runtime.block_on(start(args, config, paths));
     if let Err(e) = &result {
         tracing::error!("exiting with error: {e:#}");
     }
     // Background tasks (the demo server, open streams) end with the runtime.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    runtime.shutdown_timeout(std::time::Duration::from_millis(300));
     result
 }
 
-async fn run(args: Args, dirs: vocechat_tui::paths::Paths) -> anyhow::Result<()> {
+async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = Theme::load(&config.theme, Some(&paths.themes_dir()), no_color)
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let keymap = Keymap::new(config.preset().map_err(|e| anyhow::anyhow!(e))?)
+        .with_overrides(&config.key_overrides())
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let settings = Settings::from(&config);
+    let sync_config = SyncConfig {
+        heartbeat_timeout: std::time::Duration::from_secs(config.sync.heartbeat_timeout_secs),
+        ..SyncConfig::default()
+    };
+    let (tx, rx) = mpsc::unbounded_channel();
+
     if args.demo {
         let server = DemoServer::start(DemoConfig::default())
             .await
@@ -47,58 +82,76 @@ async fn run(args: Args, dirs: vocechat_tui::paths::Paths) -> anyhow::Result<()>
         tracing::info!(url = %server.base_url(), "demo server started");
         let api = ApiClient::new(&server.base_url())?;
         let session = api.login(DEMO_EMAIL, DEMO_PASSWORD, "tui:demo").await?;
-        let label = format!("demo {}", server.base_url());
-        return vocechat_tui::app::run::run(api, session.uid, label, SyncConfig::default()).await;
+        let label = format!("demo {}", server.addr());
+        let app = App::logged_in(session.uid, keymap, settings, label);
+        let executor = Executor::new(Some(api), tx.clone(), sync_config, None, "tui:demo".into());
+        let rt = Runtime {
+            app,
+            executor,
+            theme,
+            mouse: config.ui.mouse,
+            initial: vec![Effect::StartSync],
+        };
+        let result = run(rt, tx, rx).await;
+        drop(server);
+        return result;
     }
-    let Some(url) = args.server else {
-        anyhow::bail!(
-            "give a server URL (vocechat-tui https://chat.example.com --email you@example.com) or try --demo"
-        );
-    };
-    let Some(email) = args.email else {
-        anyhow::bail!("--email is required for now (an in-app login form is coming)");
-    };
-    let api = ApiClient::new(&url)?;
-    let version = api
-        .version()
-        .await
-        .with_context(|| format!("checking {url}"))?;
-    tracing::info!(%version, "server reached");
-    let password = match std::env::var("VOCECHAT_PASSWORD") {
-        Ok(p) => p,
-        Err(_) => read_password(&format!("password for {email}: "))?,
-    };
-    let device = dirs.device_id()?;
-    let session = api.login(&email, &password, &device).await?;
-    let label = api.base_url().host_str().unwrap_or("server").to_string();
-    vocechat_tui::app::run::run(api, session.uid, label, SyncConfig::default()).await
-}
 
-/// Reads a line without echo.
-fn read_password(prompt: &str) -> anyhow::Result<String> {
-    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
-    print!("{prompt}");
-    std::io::stdout().flush()?;
-    crossterm::terminal::enable_raw_mode()?;
-    let mut password = String::new();
-    let result = loop {
-        match read() {
-            Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
-                KeyCode::Enter => break Ok(()),
-                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
-                    break Err(anyhow::anyhow!("cancelled"));
-                }
-                KeyCode::Backspace => {
-                    password.pop();
-                }
-                KeyCode::Char(c) => password.push(c),
-                _ => {}
-            },
-            Ok(_) => {}
-            Err(e) => break Err(e.into()),
+    let device = paths.device_id()?;
+    let _lock = InstanceLock::acquire(paths.data_dir(), &device).map_err(|e| anyhow::anyhow!(e))?;
+    let store = SessionStore::new(paths.data_dir());
+    let server = args.server.clone().or(config.server.clone());
+    let email = args.email.clone().or(config.login.email.clone());
+    let saved = server.as_deref().and_then(|s| {
+        let api = ApiClient::new(s).ok()?;
+        store.load(api.base_url().as_str())
+    });
+    let password_command = config
+        .login
+        .password_command
+        .clone()
+        .filter(|c| !c.trim().is_empty());
+    match saved.filter(|s| {
+        email
+            .as_ref()
+            .is_none_or(|e| e.eq_ignore_ascii_case(&s.email))
+    }) {
+        Some(saved) => {
+            let api = ApiClient::new(&saved.server)?;
+            api.set_session(Some(saved.session.clone())).await;
+            let label = vocechat_tui::app::url_label(&saved.server);
+            let mut app = App::logged_in(saved.session.uid, keymap, settings, label);
+            app.account = Some((saved.server.clone(), saved.email.clone()));
+            app.password_command = password_command;
+            persist_sessions(
+                &api,
+                std::sync::Arc::new(SessionStore::new(paths.data_dir())),
+                saved.server.clone(),
+                saved.email.clone(),
+            );
+            let executor = Executor::new(Some(api), tx.clone(), sync_config, Some(store), device);
+            let rt = Runtime {
+                app,
+                executor,
+                theme,
+                mouse: config.ui.mouse,
+                initial: vec![Effect::StartSync],
+            };
+            run(rt, tx, rx).await
         }
-    };
-    crossterm::terminal::disable_raw_mode()?;
-    println!();
-    result.map(|_| password)
+        None => {
+            let mut app = App::new(keymap, settings, server.clone().unwrap_or_default());
+            app.password_command = password_command.clone();
+            app.mode = Mode::Login(LoginForm::new(server, email, password_command));
+            let executor = Executor::new(None, tx.clone(), sync_config, Some(store), device);
+            let rt = Runtime {
+                app,
+                executor,
+                theme,
+                mouse: config.ui.mouse,
+                initial: vec![],
+            };
+            run(rt, tx, rx).await
+        }
+    }
 }

@@ -6,24 +6,48 @@ use std::path::{Path, PathBuf};
 
 pub struct Paths {
     data: PathBuf,
+    config: PathBuf,
 }
 
 impl Paths {
+    /// The platform directories, or `VOCECHAT_TUI_DATA` / `VOCECHAT_TUI_CONFIG` when set.
     pub fn discover() -> anyhow::Result<Paths> {
+        let dirs = directories::ProjectDirs::from("", "", "vocechat-tui");
         let data = match std::env::var_os("VOCECHAT_TUI_DATA") {
             Some(dir) => PathBuf::from(dir),
-            None => directories::ProjectDirs::from("", "", "vocechat-tui")
+            None => dirs
+                .as_ref()
                 .map(|d| d.data_dir().to_path_buf())
                 .unwrap_or_else(|| std::env::temp_dir().join("vocechat-tui")),
         };
+        let config = match std::env::var_os("VOCECHAT_TUI_CONFIG") {
+            Some(dir) => PathBuf::from(dir),
+            None => dirs
+                .as_ref()
+                .map(|d| d.config_dir().to_path_buf())
+                .unwrap_or_else(|| data.clone()),
+        };
         std::fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
-        Ok(Paths { data })
+        Ok(Paths { data, config })
     }
 
     pub fn at(data: &Path) -> Paths {
         Paths {
             data: data.to_path_buf(),
+            config: data.to_path_buf(),
         }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.config.join("config.toml")
+    }
+
+    pub fn themes_dir(&self) -> PathBuf {
+        self.config.join("themes")
     }
 
     pub fn log_file(&self) -> PathBuf {

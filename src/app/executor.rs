@@ -1,43 +1,130 @@
-//! Carries out effects as tasks. Each task owns its I/O and reports back with a `Msg`; the UI
-//! task never awaits the network.
+//! Carries out network effects as tasks. Each task owns its I/O and reports back with a `Msg`;
+//! the UI task never awaits the network. Read markers are debounced into one request; the
+//! session is saved (mode 0600) by a task whenever it changes (login, every renewal).
 
-use super::{Effect, Msg};
-use crate::api::ApiClient;
-use crate::api::types::{GroupReadIndex, UserReadIndex};
+use super::{Effect, LoggedIn, Msg};
+use crate::api::types::{GroupReadIndex, NewGroup, UserReadIndex};
+use crate::api::{ApiClient, ApiError, MuteChange};
 use crate::model::ConvKey;
-use crate::sync::SyncHandle;
+use crate::session_store::{SavedLogin, SessionStore};
+use crate::sync::{self, Cursor, SyncConfig, SyncHandle};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
+const READ_DEBOUNCE: Duration = Duration::from_millis(400);
+
 pub struct Executor {
-    api: ApiClient,
+    api: Arc<Mutex<Option<ApiClient>>>,
     tx: UnboundedSender<Msg>,
     sync: Option<SyncHandle>,
+    sync_config: SyncConfig,
+    store: Option<Arc<SessionStore>>,
+    device: String,
+    read_marks: Arc<Mutex<HashMap<ConvKey, i64>>>,
 }
 
 impl Executor {
-    pub fn new(api: ApiClient, tx: UnboundedSender<Msg>, sync: Option<SyncHandle>) -> Executor {
-        Executor { api, tx, sync }
+    pub fn new(
+        api: Option<ApiClient>,
+        tx: UnboundedSender<Msg>,
+        sync_config: SyncConfig,
+        store: Option<SessionStore>,
+        device: String,
+    ) -> Executor {
+        Executor {
+            api: Arc::new(Mutex::new(api)),
+            tx,
+            sync: None,
+            sync_config,
+            store: store.map(Arc::new),
+            device,
+            read_marks: Arc::new(Mutex::new(HashMap::new())),
+        }
     }
 
-    pub fn run(&self, effect: Effect) {
-        let api = self.api.clone();
+    fn api(&self) -> Option<ApiClient> {
+        self.api.lock().expect("api slot").clone()
+    }
+
+    /// The download URL of an uploaded file, if logged in.
+    pub fn file_url(&self, path: &str) -> Option<String> {
+        self.api().map(|a| a.file_url(path, false).to_string())
+    }
+
+    pub fn start_sync(&mut self) {
+        let Some(api) = self.api() else { return };
+        self.sync = Some(sync::spawn(
+            api,
+            Cursor::default(),
+            self.sync_config.clone(),
+            self.tx.clone(),
+        ));
+    }
+
+    pub fn run(&mut self, effect: Effect) {
         let tx = self.tx.clone();
+        if let Effect::Login {
+            server,
+            email,
+            password,
+            password_command,
+        } = effect
+        {
+            let slot = self.api.clone();
+            let device = self.device.clone();
+            let store = self.store.clone();
+            tokio::spawn(async move {
+                let result = login(&server, &email, password, password_command, &device).await;
+                let msg = match result {
+                    Ok((api, done)) => {
+                        if let Some(store) = store {
+                            persist_sessions(&api, store, done.server.clone(), done.email.clone());
+                        }
+                        *slot.lock().expect("api slot") = Some(api);
+                        Msg::LoggedIn(Ok(Box::new(done)))
+                    }
+                    Err(e) => Msg::LoggedIn(Err(e)),
+                };
+                let _ = tx.send(msg);
+            });
+            return;
+        }
+        match effect {
+            Effect::StartSync => return self.start_sync(),
+            Effect::ReconnectNow => {
+                if let Some(s) = &self.sync {
+                    s.reconnect_now();
+                }
+                return;
+            }
+            _ => {}
+        }
+        let Some(api) = self.api() else {
+            let _ = tx.send(Msg::Done {
+                what: "request".into(),
+                result: Err("not logged in".into()),
+            });
+            return;
+        };
         match effect {
             Effect::Send {
                 key,
                 local_id,
                 content,
                 properties,
+                reply_to,
             } => {
                 tokio::spawn(async move {
-                    let result = api
-                        .send(key.target(), &content, &properties)
-                        .await
-                        .map_err(|e| e.to_string());
+                    let result = match reply_to {
+                        Some(mid) => api.reply(mid, &content, &properties).await,
+                        None => api.send(key.target(), &content, &properties).await,
+                    };
                     let _ = tx.send(Msg::Sent {
                         key,
                         local_id,
-                        result,
+                        result: result.map_err(|e| e.to_string()),
                     });
                 });
             }
@@ -50,22 +137,251 @@ impl Executor {
                     let _ = tx.send(Msg::History { key, limit, result });
                 });
             }
-            Effect::MarkRead { key, mid } => {
+            Effect::MarkRead { key, mid } => self.mark_read(api, key, mid),
+            Effect::Edit {
+                mid,
+                content,
+                properties,
+            } => done(tx, "edit", async move {
+                api.edit(mid, &content, &properties).await.map(drop)
+            }),
+            Effect::Delete { mid } => done(tx, "delete", async move {
+                api.delete_message(mid).await.map(drop)
+            }),
+            Effect::React { mid, emoji } => done(tx, "reaction", async move {
+                api.like(mid, &emoji).await.map(drop)
+            }),
+            Effect::Mute { key, seconds } => done(tx, "mute", async move {
+                let mut c = MuteChange::default();
+                match key {
+                    ConvKey::User(uid) => c.add_users.push((uid, seconds)),
+                    ConvKey::Group(gid) => c.add_groups.push((gid, seconds)),
+                }
+                api.mute(&c).await
+            }),
+            Effect::Unmute { key } => done(tx, "unmute", async move {
+                let mut c = MuteChange::default();
+                match key {
+                    ConvKey::User(uid) => c.remove_users.push(uid),
+                    ConvKey::Group(gid) => c.remove_groups.push(gid),
+                }
+                api.mute(&c).await
+            }),
+            Effect::Burn { key, seconds } => done(tx, "burn after reading", async move {
+                api.burn_after_reading(key.target(), seconds).await
+            }),
+            Effect::Leave { gid } => done(tx, "leave", async move { api.leave_group(gid).await }),
+            Effect::CreateGroup {
+                name,
+                members,
+                public,
+            } => done(tx, "create", async move {
+                api.create_group(&NewGroup {
+                    name,
+                    description: None,
+                    members,
+                    is_public: public,
+                })
+                .await
+                .map(drop)
+            }),
+            Effect::Invite { gid, uids } => {
+                done(
+                    tx,
+                    "invite",
+                    async move { api.add_members(gid, &uids).await },
+                )
+            }
+            Effect::Logout => {
                 tokio::spawn(async move {
-                    let (users, groups) = match key {
-                        ConvKey::User(uid) => (vec![UserReadIndex { uid, mid }], vec![]),
-                        ConvKey::Group(gid) => (vec![], vec![GroupReadIndex { gid, mid }]),
-                    };
-                    if let Err(e) = api.read_index(&users, &groups).await {
-                        tracing::warn!("read marker not saved: {e}");
+                    if let Err(e) = api.logout().await {
+                        tracing::warn!("logout: {e}");
                     }
+                    let _ = tx.send(Msg::LoggedOut);
                 });
             }
-            Effect::ReconnectNow => {
-                if let Some(s) = &self.sync {
-                    s.reconnect_now();
+            Effect::Notify { title, body } => {
+                if crate::notify::desktop_is_local() {
+                    tokio::spawn(async move {
+                        let _ = tokio::process::Command::new("notify-send")
+                            .arg("--app-name=vocechat-tui")
+                            .arg(title)
+                            .arg(body)
+                            .stdout(std::process::Stdio::null())
+                            .stderr(std::process::Stdio::null())
+                            .status()
+                            .await;
+                    });
                 }
             }
+            Effect::OpenUrl(url) => {
+                tokio::spawn(async move {
+                    let opener = if cfg!(target_os = "macos") {
+                        "open"
+                    } else {
+                        "xdg-open"
+                    };
+                    let ok = tokio::process::Command::new(opener)
+                        .arg(&url)
+                        .stdout(std::process::Stdio::null())
+                        .stderr(std::process::Stdio::null())
+                        .status()
+                        .await
+                        .is_ok_and(|s| s.success());
+                    let result = if ok {
+                        Ok(())
+                    } else {
+                        Err(format!("could not start {opener}"))
+                    };
+                    let _ = tx.send(Msg::Done {
+                        what: "open".into(),
+                        result,
+                    });
+                });
+            }
+            // Handled by the loop or above.
+            Effect::Login { .. }
+            | Effect::StartSync
+            | Effect::ReconnectNow
+            | Effect::CopyText(_)
+            | Effect::OpenEditor(_)
+            | Effect::Bell => {}
         }
     }
+
+    fn mark_read(&self, api: ApiClient, key: ConvKey, mid: i64) {
+        let first = {
+            let mut marks = self.read_marks.lock().expect("read marks");
+            let was_empty = marks.is_empty();
+            let e = marks.entry(key).or_insert(mid);
+            *e = (*e).max(mid);
+            was_empty
+        };
+        if !first {
+            return; // a flush is already scheduled
+        }
+        let marks = self.read_marks.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(READ_DEBOUNCE).await;
+            let batch: Vec<(ConvKey, i64)> = marks.lock().expect("read marks").drain().collect();
+            let users: Vec<UserReadIndex> = batch
+                .iter()
+                .filter_map(|(k, mid)| match k {
+                    ConvKey::User(uid) => Some(UserReadIndex {
+                        uid: *uid,
+                        mid: *mid,
+                    }),
+                    _ => None,
+                })
+                .collect();
+            let groups: Vec<GroupReadIndex> = batch
+                .iter()
+                .filter_map(|(k, mid)| match k {
+                    ConvKey::Group(gid) => Some(GroupReadIndex {
+                        gid: *gid,
+                        mid: *mid,
+                    }),
+                    _ => None,
+                })
+                .collect();
+            if let Err(e) = api.read_index(&users, &groups).await {
+                tracing::warn!("read markers not saved: {e}");
+            }
+        });
+    }
+}
+
+/// Saves every session change (login, each renewal's rotated refresh token) for
+/// `server`/`email`, off the UI task; deletes the file on logout.
+pub fn persist_sessions(api: &ApiClient, store: Arc<SessionStore>, server: String, email: String) {
+    let mut rx = api.watch_session();
+    tokio::spawn(async move {
+        loop {
+            let current = rx.borrow_and_update().clone();
+            let store = store.clone();
+            let (server, email) = (server.clone(), email.clone());
+            let result = tokio::task::spawn_blocking(move || match current {
+                Some(session) => store.save(&SavedLogin {
+                    server,
+                    email,
+                    session,
+                }),
+                None => store.delete(&server),
+            })
+            .await;
+            if let Ok(Err(e)) = result {
+                tracing::warn!("could not save the session: {e}");
+            }
+            if rx.changed().await.is_err() {
+                break;
+            }
+        }
+    });
+}
+
+fn done<F>(tx: UnboundedSender<Msg>, what: &'static str, fut: F)
+where
+    F: std::future::Future<Output = Result<(), ApiError>> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let result = fut.await.map_err(|e| e.to_string());
+        let _ = tx.send(Msg::Done {
+            what: what.to_string(),
+            result,
+        });
+    });
+}
+
+/// Checks the server, gets the password (typed or from the command) and logs in.
+async fn login(
+    server: &str,
+    email: &str,
+    password: String,
+    from_command: bool,
+    device: &str,
+) -> Result<(ApiClient, LoggedIn), String> {
+    let api = ApiClient::new(server).map_err(|e| e.to_string())?;
+    api.version().await.map_err(|e| e.to_string())?;
+    let password = if from_command {
+        run_password_command(&password).await?
+    } else {
+        password
+    };
+    let session = api
+        .login(email, &password, device)
+        .await
+        .map_err(|e| e.to_string())?;
+    let user = api.me().await.ok();
+    let server = api.base_url().to_string();
+    Ok((
+        api,
+        LoggedIn {
+            session,
+            user,
+            server,
+            email: email.to_string(),
+        },
+    ))
+}
+
+/// First line of the command's output; its stderr is not shown (it may hold secrets).
+pub async fn run_password_command(cmd: &str) -> Result<String, String> {
+    let out = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .await
+        .map_err(|e| format!("password_command could not start: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("password_command failed ({})", out.status));
+    }
+    let text = String::from_utf8(out.stdout)
+        .map_err(|_| "password_command printed invalid UTF-8".to_string())?;
+    let line = text.lines().next().unwrap_or("").to_string();
+    if line.is_empty() {
+        return Err("password_command printed nothing".into());
+    }
+    Ok(line)
 }

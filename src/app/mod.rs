@@ -1,14 +1,28 @@
 //! The application core: `App` (all UI state plus the folded chat model), `Msg` (everything
-//! that can happen), `Effect` (everything slow that must happen elsewhere) and the pure
-//! `update` that maps one to the other. No I/O here: tasks run effects and send back messages.
+//! that can happen), `Effect` (everything slow or outside the model) and the pure `update`
+//! that maps one to the other. No I/O here: the executor and the loop carry out effects and
+//! send back messages.
 
+mod commands;
 pub mod executor;
+mod keys;
+mod login;
 pub mod run;
+mod switcher;
 
-use crate::api::types::{ChatMessage, Content, Properties};
+pub use commands::{COMMANDS, Command};
+pub use login::{LoginField, LoginForm, url_label};
+pub use switcher::{Choice, Switcher};
+
+use crate::api::Session;
+use crate::api::types::{ChatMessage, Content, Properties, UserInfo};
+use crate::config::{Config, NotifyLevel};
+use crate::keymap::Keymap;
 use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState};
-use crate::sync::{ConnState, SyncMsg};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crate::sync::{ConnState, ServerEvent, SyncMsg};
+use crossterm::event::{KeyEvent, MouseEvent};
+use ratatui_textarea::TextArea;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How many messages one history request asks for.
 pub const HISTORY_PAGE: u32 = 100;
@@ -17,9 +31,13 @@ pub const HISTORY_PAGE: u32 = 100;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(KeyEvent),
+    Mouse(MouseEvent),
     Paste(String),
-    Resize,
+    /// Terminal size in cells.
+    Resize(u16, u16),
+    Focus(bool),
     Sync(SyncMsg),
+    LoggedIn(Result<Box<LoggedIn>, String>),
     /// A send finished: the mid, or an error for the user.
     Sent {
         key: ConvKey,
@@ -31,8 +49,27 @@ pub enum Msg {
         limit: u32,
         result: Result<Vec<ChatMessage>, String>,
     },
-    /// A background call failed; tell the user.
-    Failed(String),
+    /// A background action finished (react, delete, mute…): `Err` is shown to the user.
+    Done {
+        what: String,
+        result: Result<(), String>,
+    },
+    /// `$EDITOR` returned this text (or failed).
+    Edited(Result<String, String>),
+    /// The renderer's view of the timeline: how far up it can scroll, and the scroll it used.
+    View {
+        max_scroll: usize,
+        scroll: usize,
+    },
+    LoggedOut,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedIn {
+    pub session: Session,
+    pub user: Option<UserInfo>,
+    pub server: String,
+    pub email: String,
 }
 
 impl From<SyncMsg> for Msg {
@@ -41,14 +78,34 @@ impl From<SyncMsg> for Msg {
     }
 }
 
-/// Work for the executor.
+/// Work for the executor (network) or the loop (terminal).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    Login {
+        server: String,
+        email: String,
+        password: String,
+        password_command: bool,
+    },
+    StartSync,
     Send {
         key: ConvKey,
         local_id: i64,
         content: Content,
         properties: Properties,
+        reply_to: Option<i64>,
+    },
+    Edit {
+        mid: i64,
+        content: Content,
+        properties: Properties,
+    },
+    Delete {
+        mid: i64,
+    },
+    React {
+        mid: i64,
+        emoji: String,
     },
     LoadHistory {
         key: ConvKey,
@@ -59,7 +116,105 @@ pub enum Effect {
         key: ConvKey,
         mid: i64,
     },
+    Mute {
+        key: ConvKey,
+        seconds: Option<i64>,
+    },
+    Unmute {
+        key: ConvKey,
+    },
+    Burn {
+        key: ConvKey,
+        seconds: i64,
+    },
+    Leave {
+        gid: i64,
+    },
+    CreateGroup {
+        name: String,
+        members: Vec<i64>,
+        public: bool,
+    },
+    Invite {
+        gid: i64,
+        uids: Vec<i64>,
+    },
+    Logout,
     ReconnectNow,
+    // Terminal effects, carried out by the loop between frames.
+    CopyText(String),
+    OpenUrl(String),
+    OpenEditor(String),
+    Notify {
+        title: String,
+        body: String,
+    },
+    Bell,
+}
+
+/// What the UI is doing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    Login(LoginForm),
+    Chat,
+    /// Browsing messages; the selected mid.
+    Select(i64),
+    Switcher(Switcher),
+    Help {
+        scroll: u16,
+    },
+    /// Waiting for y/n.
+    Confirm(Confirm),
+    /// Picking one of the eight reactions for a message.
+    React {
+        mid: i64,
+        index: usize,
+    },
+    /// A text popup (members list, command output).
+    Info {
+        title: String,
+        lines: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirm {
+    Delete(i64),
+    Leave(i64),
+}
+
+/// What Enter does with the composer's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComposeTarget {
+    New,
+    Reply(i64),
+    Edit(i64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Settings the update logic needs (from the config file).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub sidebar_width: u16,
+    pub composer_max_lines: u16,
+    pub time_format: String,
+    pub notify: crate::config::Notifications,
+}
+
+impl From<&Config> for Settings {
+    fn from(c: &Config) -> Settings {
+        Settings {
+            sidebar_width: c.ui.sidebar_width,
+            composer_max_lines: c.ui.composer_max_lines,
+            time_format: c.ui.time_format.clone(),
+            notify: c.notifications.clone(),
+        }
+    }
 }
 
 /// All UI state.
@@ -69,38 +224,112 @@ pub struct App {
     /// Shown in the status bar (host, never a token).
     pub server_label: String,
     pub open: Option<ConvKey>,
-    pub input: String,
-    /// A one-line notice for the user (errors, hints).
-    pub notice: Option<String>,
+    pub composer: TextArea<'static>,
+    pub target: ComposeTarget,
+    /// `@Name` → uid for mentions completed in the current draft.
+    pub mentions: HashMap<String, i64>,
+    pub mode: Mode,
+    pub notice: Option<Notice>,
     pub quit: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
-    /// The clock `update` uses for timestamps (set by the loop; keeps `update` pure).
+    /// The clock `update` uses (set by the loop before each batch; keeps `update` pure).
     pub now_ms: i64,
-    history_requested: std::collections::HashSet<ConvKey>,
+    pub keymap: Keymap,
+    pub settings: Settings,
+    pub sidebar_visible: bool,
+    /// Timeline lines scrolled up from the bottom.
+    pub scroll: usize,
+    pub max_scroll: usize,
+    pub size: (u16, u16),
+    pub focused: bool,
+    /// Read index of the open conversation when it was opened: the "new messages" line.
+    pub unread_marker: Option<(ConvKey, i64)>,
+    /// Completion candidates for the word being typed, and which one is shown.
+    pub completion: Option<(Vec<String>, usize)>,
+    /// Drafts of other conversations, kept while you switch.
+    pub drafts: HashMap<ConvKey, Vec<String>>,
+    /// Background work shown in the status bar.
+    pub tasks: BTreeMap<String, String>,
+    /// (server, e-mail) of the logged-in account, for a new login when the session ends.
+    pub account: Option<(String, String)>,
+    pub password_command: Option<String>,
+    history_requested: HashSet<ConvKey>,
     last_local_id: i64,
 }
 
+pub fn new_composer() -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t.set_placeholder_text("message (Enter sends, Alt+Enter new line, F1 help)");
+    t
+}
+
 impl App {
-    pub fn new(me: i64, server_label: String) -> App {
+    pub fn new(keymap: Keymap, settings: Settings, server_label: String) -> App {
         App {
-            chat: ChatModel::new(me),
-            conn: ConnState::Connecting { attempt: 1 },
+            chat: ChatModel::default(),
+            conn: ConnState::Connecting { attempt: 0 },
             server_label,
             open: None,
-            input: String::new(),
+            composer: new_composer(),
+            target: ComposeTarget::New,
+            mentions: HashMap::new(),
+            mode: Mode::Chat,
             notice: None,
             quit: false,
             dirty: true,
             now_ms: 0,
-            history_requested: Default::default(),
+            keymap,
+            settings,
+            sidebar_visible: true,
+            scroll: 0,
+            max_scroll: 0,
+            size: (80, 24),
+            focused: true,
+            unread_marker: None,
+            completion: None,
+            drafts: HashMap::new(),
+            tasks: BTreeMap::new(),
+            account: None,
+            password_command: None,
+            history_requested: HashSet::new(),
             last_local_id: 0,
         }
+    }
+
+    /// An app already logged in as `me` (demo mode, saved sessions).
+    pub fn logged_in(me: i64, keymap: Keymap, settings: Settings, server_label: String) -> App {
+        let mut app = App::new(keymap, settings, server_label);
+        app.chat = ChatModel::new(me);
+        app
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error: true,
+        });
     }
 
     /// Conversations as the sidebar lists them.
     pub fn sidebar(&self) -> Vec<ConvKey> {
         self.chat.conversations_by_activity()
+    }
+
+    pub fn conv_label(&self, key: ConvKey) -> String {
+        let name = crate::sanitize::one_line(&self.chat.conv_name(key), 40);
+        match key {
+            ConvKey::Group(_) => format!("#{name}"),
+            ConvKey::User(_) => format!("@{name}"),
+        }
     }
 
     fn next_local_id(&mut self) -> i64 {
@@ -109,25 +338,75 @@ impl App {
         self.last_local_id
     }
 
+    pub fn composer_text(&self) -> String {
+        self.composer.lines().join("\n")
+    }
+
+    pub fn set_composer(&mut self, text: &str) {
+        let mut t = new_composer();
+        t.insert_str(text);
+        self.composer = t;
+    }
+
     fn open_conversation(&mut self, key: ConvKey) -> Vec<Effect> {
-        self.open = Some(key);
-        let mut effects = Vec::new();
-        let conv = self.chat.convs.get(&key);
-        let needs_history = conv.is_none_or(|c| !c.history_complete && c.messages.len() < 30);
-        if needs_history && self.history_requested.insert(key) {
-            effects.push(Effect::LoadHistory {
-                key,
-                before: conv.and_then(|c| c.oldest_mid()),
-                limit: HISTORY_PAGE,
-            });
+        if self.open == Some(key) {
+            return self.mark_open_read().into_iter().collect();
         }
+        // Keep the draft of the conversation we leave.
+        if let Some(old) = self.open {
+            let text = self.composer.lines().to_vec();
+            if text.iter().any(|l| !l.is_empty()) {
+                self.drafts.insert(old, text);
+            } else {
+                self.drafts.remove(&old);
+            }
+        }
+        let draft = self.drafts.remove(&key).unwrap_or_default().join("\n");
+        self.set_composer(&draft);
+        self.target = ComposeTarget::New;
+        self.mentions.clear();
+        self.completion = None;
+        self.open = Some(key);
+        self.scroll = 0;
+        if matches!(self.mode, Mode::Select(_)) {
+            self.mode = Mode::Chat;
+        }
+        let read_index = self.chat.convs.get(&key).map_or(0, |c| c.read_index);
+        self.unread_marker = Some((key, read_index));
+        let mut effects = self.maybe_load_history(key, true);
         effects.extend(self.mark_open_read());
         effects
     }
 
-    /// The open conversation is on screen: everything in it is read.
+    /// Asks for older history when the view is near the oldest loaded message.
+    fn maybe_load_history(&mut self, key: ConvKey, opening: bool) -> Vec<Effect> {
+        let Some(conv) = self.chat.convs.get(&key) else {
+            return vec![];
+        };
+        if conv.history_complete || self.history_requested.contains(&key) {
+            return vec![];
+        }
+        let loaded = conv.visible().count();
+        let page = self.size.1 as usize;
+        // Every message takes at least two lines (header and body).
+        let near_top = self.scroll + 2 * page >= loaded * 2;
+        if (opening && loaded < 50) || near_top {
+            self.history_requested.insert(key);
+            return vec![Effect::LoadHistory {
+                key,
+                before: conv.oldest_mid(),
+                limit: HISTORY_PAGE,
+            }];
+        }
+        vec![]
+    }
+
+    /// The open conversation is on screen: everything in it is read (when you are looking).
     fn mark_open_read(&mut self) -> Option<Effect> {
         let key = self.open?;
+        if !self.focused || self.scroll > 0 || matches!(self.mode, Mode::Login(_)) {
+            return None;
+        }
         let newest = self
             .chat
             .convs
@@ -141,7 +420,7 @@ impl App {
             .then_some(Effect::MarkRead { key, mid: newest })
     }
 
-    fn move_selection(&mut self, delta: isize) -> Vec<Effect> {
+    fn step_conversation(&mut self, delta: isize) -> Vec<Effect> {
         let list = self.sidebar();
         if list.is_empty() {
             return vec![];
@@ -154,68 +433,262 @@ impl App {
         self.open_conversation(list[next])
     }
 
-    fn submit(&mut self) -> Vec<Effect> {
-        let text = self.input.trim_end().to_string();
+    /// The next conversation (after the open one, wrapping) that matches `pred`.
+    fn jump_to(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&crate::model::Conversation) -> bool,
+    ) -> Vec<Effect> {
+        let list = self.sidebar();
+        let start = self
+            .open
+            .and_then(|k| list.iter().position(|x| *x == k))
+            .map_or(0, |p| p + 1);
+        let found = (0..list.len())
+            .map(|i| list[(start + i) % list.len()])
+            .find(|k| Some(*k) != self.open && self.chat.convs.get(k).is_some_and(&pred));
+        match found {
+            Some(k) => self.open_conversation(k),
+            None => {
+                self.info(format!("no {what}"));
+                vec![]
+            }
+        }
+    }
+
+    /// Queues a text message (optimistically shown as pending).
+    fn send_text(&mut self, text: String, reply_to: Option<i64>) -> Vec<Effect> {
         let Some(key) = self.open else {
-            self.notice = Some("open a conversation first (Alt+↑/↓ or Tab)".into());
+            self.error("open a conversation first (Ctrl+K)");
             return vec![];
         };
-        if text.trim().is_empty() {
-            return vec![];
-        }
-        self.input.clear();
+        let (content, properties) = self.outgoing(text);
         let local_id = self.next_local_id();
-        let content = Content::Text(text);
+        let mut properties = properties;
+        properties.local_id = Some(local_id);
         self.chat.add_pending(
             key,
             PendingMessage {
                 local_id,
                 content: content.clone(),
-                reply_to: None,
+                reply_to,
                 created_at: self.now_ms,
                 state: PendingState::Sending,
             },
         );
+        self.scroll = 0;
         vec![Effect::Send {
             key,
             local_id,
             content,
-            properties: Properties::with_local_id(local_id),
+            properties,
+            reply_to,
         }]
     }
 
-    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        if key.kind == KeyEventKind::Release {
+    /// Turns the draft into wire content: completed `@Name`s become ` @uid ` mentions.
+    fn outgoing(&mut self, mut text: String) -> (Content, Properties) {
+        let mut props = Properties::default();
+        let mut names: Vec<(String, i64)> = self.mentions.drain().collect();
+        names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+        for (name, uid) in names {
+            let token = format!("@{name}");
+            if text.contains(&token) {
+                text = text.replace(&token, &format!("@{uid}"));
+                if !props.mentions.contains(&uid) {
+                    props.mentions.push(uid);
+                }
+            }
+        }
+        (Content::Text(text), props)
+    }
+
+    /// Enter in the composer.
+    fn submit(&mut self) -> Vec<Effect> {
+        let text = self.composer_text();
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
             return vec![];
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let alt = key.modifiers.contains(KeyModifiers::ALT);
-        match key.code {
-            KeyCode::Char('c') | KeyCode::Char('q') if ctrl => {
-                self.quit = true;
+        if let Some(cmd) = trimmed.strip_prefix('/')
+            && !trimmed.starts_with("//")
+        {
+            let cmd = cmd.to_string();
+            self.set_composer("");
+            return self.run_command(&cmd);
+        }
+        let text = text
+            .strip_prefix('/')
+            .filter(|_| trimmed.starts_with("//"))
+            .map(str::to_string)
+            .unwrap_or(text);
+        self.set_composer("");
+        self.completion = None;
+        match std::mem::replace(&mut self.target, ComposeTarget::New) {
+            ComposeTarget::New => self.send_text(text, None),
+            ComposeTarget::Reply(mid) => self.send_text(text, Some(mid)),
+            ComposeTarget::Edit(mid) => {
+                let (content, properties) = self.outgoing(text);
+                vec![Effect::Edit {
+                    mid,
+                    content,
+                    properties,
+                }]
+            }
+        }
+    }
+
+    fn start_edit(&mut self, mid: i64) {
+        let Some(m) = self.chat.message(mid) else {
+            return;
+        };
+        if Some(m.from_uid) != self.chat.me || m.is_file() {
+            self.error("you can only edit your own text messages");
+            return;
+        }
+        // Show mentions as names again while editing.
+        let mut text = m.content.clone();
+        let mut mentions = HashMap::new();
+        for uid in crate::api::types::mentions_of(m.properties.as_ref()) {
+            let name = self.chat.user_name(uid);
+            text = text.replace(&format!("@{uid}"), &format!("@{name}"));
+            mentions.insert(name, uid);
+        }
+        self.set_composer(&text);
+        self.mentions = mentions;
+        self.target = ComposeTarget::Edit(mid);
+        self.mode = Mode::Chat;
+    }
+
+    /// Notifications for a new message `mid` in `key`.
+    fn notify(&self, key: ConvKey, mid: i64) -> Vec<Effect> {
+        let Some(m) = self.chat.message(mid) else {
+            return vec![];
+        };
+        if !self.chat.ready || m.is_expired(self.now_ms) {
+            return vec![];
+        }
+        let looking = self.open == Some(key) && self.focused && self.scroll == 0;
+        if looking {
+            return vec![];
+        }
+        let label = self.conv_label(key);
+        let level = self
+            .settings
+            .notify
+            .conversations
+            .get(&label)
+            .copied()
+            .unwrap_or(self.settings.notify.level);
+        let muted = self.chat.is_muted(key, self.now_ms);
+        let wanted = match level {
+            NotifyLevel::None => false,
+            NotifyLevel::Mentions => m.mentions_me,
+            NotifyLevel::All => !muted || m.mentions_me,
+        } && (!muted || m.mentions_me);
+        if !wanted {
+            return vec![];
+        }
+        let mut effects = Vec::new();
+        if self.settings.notify.bell {
+            effects.push(Effect::Bell);
+        }
+        if self.settings.notify.desktop {
+            let author = crate::sanitize::one_line(&self.chat.user_name(m.from_uid), 32);
+            let title = match key {
+                ConvKey::Group(_) => format!("{author} in {label}"),
+                ConvKey::User(_) => author,
+            };
+            let body = if self.settings.notify.hide_text {
+                "new message".to_string()
+            } else if m.is_file() {
+                "sent a file".to_string()
+            } else {
+                crate::sanitize::one_line(&self.render_mentions(&m.content), 120)
+            };
+            effects.push(Effect::Notify { title, body });
+        }
+        effects
+    }
+
+    /// `@uid` tokens shown as `@Name`.
+    pub fn render_mentions(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = rest.find('@') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+            match digits
+                .parse::<i64>()
+                .ok()
+                .filter(|uid| self.chat.users.contains_key(uid))
+            {
+                Some(uid) if !digits.is_empty() => {
+                    out.push('@');
+                    out.push_str(&self.chat.user_name(uid));
+                    rest = &after[digits.len()..];
+                }
+                _ => {
+                    out.push('@');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn on_sync(&mut self, msg: SyncMsg) -> Vec<Effect> {
+        match msg {
+            SyncMsg::State(state) => {
+                if let ConnState::Stopped(reason) = &state {
+                    self.error(reason.explain());
+                    let must_log_in = matches!(
+                        reason,
+                        crate::sync::StopReason::SessionExpired
+                            | crate::sync::StopReason::DeviceRevoked
+                    );
+                    if must_log_in && let Some((server, email)) = self.account.clone() {
+                        let mut form = LoginForm::new(
+                            Some(server),
+                            Some(email),
+                            self.password_command.clone(),
+                        );
+                        form.error = Some(reason.explain());
+                        self.mode = Mode::Login(form);
+                    }
+                }
+                if matches!(state, ConnState::Connecting { .. }) {
+                    self.chat.ready = false;
+                }
+                self.conn = state;
                 vec![]
             }
-            KeyCode::Up if alt => self.move_selection(-1),
-            KeyCode::Down if alt => self.move_selection(1),
-            KeyCode::Tab => self.move_selection(1),
-            KeyCode::BackTab => self.move_selection(-1),
-            KeyCode::Char('r') if ctrl => vec![Effect::ReconnectNow],
-            KeyCode::Enter => self.submit(),
-            KeyCode::Backspace => {
-                self.input.pop();
-                vec![]
-            }
-            KeyCode::Esc => {
-                self.notice = None;
-                vec![]
-            }
-            KeyCode::Char(c) if !ctrl => {
-                self.input.push(c);
-                vec![]
-            }
-            _ => {
-                self.dirty = false;
-                vec![]
+            SyncMsg::Event(event) => {
+                let resend_unread = matches!(*event, ServerEvent::Ready);
+                let applied = self.chat.apply(*event);
+                let mut effects = Vec::new();
+                if self.open.is_none()
+                    && self.chat.ready
+                    && let Some(first) = self.sidebar().first().copied()
+                {
+                    effects.extend(self.open_conversation(first));
+                }
+                if let Some(open) = self.open
+                    && !self.chat.convs.contains_key(&open)
+                {
+                    // Kicked from the open channel, or it was deleted.
+                    self.open = None;
+                    self.info("you are no longer in that channel");
+                }
+                if let (Some(key), Some(mid)) = (applied.conv, applied.new_message) {
+                    effects.extend(self.notify(key, mid));
+                }
+                if applied.conv.is_some() && applied.conv == self.open || resend_unread {
+                    effects.extend(self.mark_open_read());
+                }
+                effects
             }
         }
     }
@@ -225,37 +698,24 @@ impl App {
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     app.dirty = true;
     match msg {
-        Msg::Key(key) => app.on_key(key),
-        Msg::Paste(text) => {
-            app.input
-                .push_str(&crate::sanitize::clean(&text).replace('\n', " "));
+        Msg::Key(key) => keys::on_key(app, key),
+        Msg::Mouse(m) => keys::on_mouse(app, m),
+        Msg::Paste(text) => keys::on_paste(app, text),
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
             vec![]
         }
-        Msg::Resize => vec![],
-        Msg::Sync(SyncMsg::State(state)) => {
-            if let ConnState::Stopped(reason) = &state {
-                app.notice = Some(reason.explain());
+        Msg::Focus(focused) => {
+            app.focused = focused;
+            app.dirty = false;
+            if focused {
+                app.mark_open_read().into_iter().collect()
+            } else {
+                vec![]
             }
-            if matches!(state, ConnState::Connecting { .. }) {
-                app.chat.ready = false;
-            }
-            app.conn = state;
-            vec![]
         }
-        Msg::Sync(SyncMsg::Event(event)) => {
-            let applied = app.chat.apply(*event);
-            let mut effects = Vec::new();
-            if app.open.is_none()
-                && app.chat.ready
-                && let Some(first) = app.sidebar().first().copied()
-            {
-                effects.extend(app.open_conversation(first));
-            }
-            if applied.conv.is_some() && applied.conv == app.open {
-                effects.extend(app.mark_open_read());
-            }
-            effects
-        }
+        Msg::Sync(m) => app.on_sync(m),
+        Msg::LoggedIn(result) => login::logged_in(app, result),
         Msg::Sent {
             key,
             local_id,
@@ -264,7 +724,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             match result {
                 Ok(mid) => app.chat.pending_sent(key, local_id, mid),
                 Err(e) => {
-                    app.notice = Some(format!("not sent: {e}"));
+                    app.error(format!(
+                        "not sent: {e} ({} retries)",
+                        app.keymap.hint(crate::keymap::Action::RetrySend)
+                    ));
                     app.chat.pending_failed(key, local_id, e);
                 }
             }
@@ -276,15 +739,37 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 Ok(page) => {
                     app.chat.apply_history(key, page, limit as usize);
                     if app.open == Some(key) {
-                        return app.mark_open_read().into_iter().collect();
+                        let mut effects: Vec<Effect> = app.mark_open_read().into_iter().collect();
+                        effects.extend(app.maybe_load_history(key, false));
+                        return effects;
                     }
                 }
-                Err(e) => app.notice = Some(format!("could not load history: {e}")),
+                Err(e) => app.error(format!("could not load history: {e}")),
             }
             vec![]
         }
-        Msg::Failed(e) => {
-            app.notice = Some(e);
+        Msg::Done { what, result } => {
+            app.tasks.remove(&what);
+            if let Err(e) = result {
+                app.error(format!("{what}: {e}"));
+            }
+            vec![]
+        }
+        Msg::Edited(result) => {
+            match result {
+                Ok(text) => app.set_composer(text.trim_end_matches('\n')),
+                Err(e) => app.error(format!("editor: {e}")),
+            }
+            vec![]
+        }
+        Msg::View { max_scroll, scroll } => {
+            app.dirty = scroll != app.scroll;
+            app.max_scroll = max_scroll;
+            app.scroll = scroll;
+            vec![]
+        }
+        Msg::LoggedOut => {
+            app.quit = true;
             vec![]
         }
     }

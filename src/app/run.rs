@@ -1,68 +1,173 @@
 //! The event loop: one channel fed by the terminal, the sync supervisor and background tasks;
-//! drain everything pending, update, then draw once if anything changed, inside a synchronized
-//! update so slow links never show half a frame. No frame timer: idle costs nothing.
+//! drain everything pending, update, run the effects, then draw once if anything changed.
+//! No frame timer: an idle client draws nothing and sends nothing.
 
 use super::executor::Executor;
-use super::{App, Msg, update};
-use crate::api::ApiClient;
-use crate::sync::{self, Cursor, SyncConfig};
+use super::{App, Effect, Msg, update};
 use crate::terminal::TerminalGuard;
+use crate::theme::Theme;
+use crate::ui::RenderCache;
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+pub struct Runtime {
+    pub app: App,
+    pub executor: Executor,
+    pub theme: Theme,
+    pub mouse: bool,
+    /// Effects to run before the first frame (start the stream, …).
+    pub initial: Vec<Effect>,
+}
 
 /// Runs the UI until the user quits. The terminal is restored on every exit path.
 pub async fn run(
-    api: ApiClient,
-    me: i64,
-    server_label: String,
-    sync_config: SyncConfig,
+    mut rt: Runtime,
+    tx: mpsc::UnboundedSender<Msg>,
+    mut rx: mpsc::UnboundedReceiver<Msg>,
 ) -> anyhow::Result<()> {
-    let mut guard = TerminalGuard::enter()?;
-    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let sync = sync::spawn(api.clone(), Cursor::default(), sync_config, tx.clone());
-    let executor = Executor::new(api, tx.clone(), Some(sync));
-    let input = tokio::spawn(read_terminal(tx.clone()));
-    let mut app = App::new(me, server_label);
+    let mut guard = TerminalGuard::enter(rt.mouse)?;
+    let mut input = spawn_input(tx.clone());
+    let mut cache = RenderCache::default();
+    let size = guard.terminal.size()?;
+    let app = &mut rt.app;
     app.now_ms = crate::api::now_ms();
-    guard.draw(&app)?;
+    update(app, Msg::Resize(size.width, size.height));
+    for e in std::mem::take(&mut rt.initial) {
+        rt.executor.run(e);
+    }
+    draw(&mut guard, app, &rt.theme, &mut cache)?;
     while let Some(first) = rx.recv().await {
         app.now_ms = crate::api::now_ms();
-        let mut effects = update(&mut app, first);
+        let mut effects = update(app, first);
         let mut dirty = app.dirty;
         while let Ok(msg) = rx.try_recv() {
-            effects.extend(update(&mut app, msg));
+            effects.extend(update(app, msg));
             dirty |= app.dirty;
         }
         for effect in effects {
-            executor.run(effect);
+            match effect {
+                Effect::Bell => guard.write_raw("\x07"),
+                Effect::CopyText(text) => guard.write_raw(&crate::notify::copy_sequence(&text)),
+                Effect::Notify { title, body } => {
+                    guard.write_raw(&crate::notify::desktop_sequence(&title, &body));
+                    rt.executor.run(Effect::Notify { title, body });
+                }
+                Effect::OpenUrl(url) => open_url(&mut guard, &mut rt.executor, app, url),
+                Effect::OpenEditor(text) => {
+                    input.abort();
+                    let result = guard.suspended(|| edit_externally(&text))?;
+                    input = spawn_input(tx.clone());
+                    update(app, Msg::Edited(result));
+                    dirty = true;
+                }
+                other => rt.executor.run(other),
+            }
         }
         if app.quit {
             break;
         }
         if dirty {
-            guard.draw(&app)?;
+            draw(&mut guard, app, &rt.theme, &mut cache)?;
         }
     }
     input.abort();
     Ok(())
 }
 
-async fn read_terminal(tx: mpsc::UnboundedSender<Msg>) {
-    let mut events = EventStream::new();
-    while let Some(event) = events.next().await {
-        let msg = match event {
-            Ok(Event::Key(k)) => Msg::Key(k),
-            Ok(Event::Paste(p)) => Msg::Paste(p),
-            Ok(Event::Resize(..)) => Msg::Resize,
-            Ok(_) => continue,
-            Err(e) => {
-                tracing::error!("terminal input failed: {e}");
-                break;
-            }
-        };
-        if tx.send(msg).is_err() {
-            break;
+/// Draws, then feeds the renderer's view of the scroll range back through `update`.
+fn draw(
+    guard: &mut TerminalGuard,
+    app: &mut App,
+    theme: &Theme,
+    cache: &mut RenderCache,
+) -> anyhow::Result<()> {
+    let mut view = None;
+    guard.draw(|f| view = Some(crate::ui::draw(f, app, theme, cache)))?;
+    if let Some(v) = view
+        && (v.max_scroll != app.max_scroll || v.scroll != app.scroll)
+    {
+        update(
+            app,
+            Msg::View {
+                max_scroll: v.max_scroll,
+                scroll: v.scroll,
+            },
+        );
+        if app.dirty {
+            guard.draw(|f| {
+                crate::ui::draw(f, app, theme, cache);
+            })?;
         }
     }
+    app.dirty = false;
+    Ok(())
+}
+
+fn open_url(guard: &mut TerminalGuard, executor: &mut Executor, app: &mut App, url: String) {
+    let url = match url.strip_prefix("vocechat-file:") {
+        Some(path) => match executor.file_url(path) {
+            Some(u) => u,
+            None => return,
+        },
+        None => url,
+    };
+    if std::env::var_os("SSH_CONNECTION").is_some() {
+        // No browser on this side of SSH: hand the link to the user's clipboard instead.
+        guard.write_raw(&crate::notify::copy_sequence(&url));
+        app.info("over SSH: link copied to your clipboard");
+    } else {
+        executor.run(Effect::OpenUrl(url));
+    }
+}
+
+fn edit_externally(text: &str) -> Result<String, String> {
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".into());
+    let file = tempfile::Builder::new()
+        .prefix("vocechat-")
+        .suffix(".md")
+        .tempfile()
+        .map_err(|e| e.to_string())?;
+    std::fs::write(file.path(), text).map_err(|e| e.to_string())?;
+    let status = tokio::task::block_in_place(|| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$1\""))
+            .arg("sh")
+            .arg(file.path())
+            .status()
+    })
+    .map_err(|e| format!("could not start {editor}: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "{editor} exited with {status}; the draft is unchanged"
+        ));
+    }
+    std::fs::read_to_string(file.path()).map_err(|e| e.to_string())
+}
+
+fn spawn_input(tx: mpsc::UnboundedSender<Msg>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(event) = events.next().await {
+            let msg = match event {
+                Ok(Event::Key(k)) => Msg::Key(k),
+                Ok(Event::Mouse(m)) => Msg::Mouse(m),
+                Ok(Event::Paste(p)) => Msg::Paste(p),
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(Event::FocusGained) => Msg::Focus(true),
+                Ok(Event::FocusLost) => Msg::Focus(false),
+                Err(e) => {
+                    tracing::error!("terminal input failed: {e}");
+                    break;
+                }
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
+        }
+    })
 }

@@ -23,6 +23,8 @@ pub struct Message {
     /// emoji → users who reacted with it.
     pub reactions: BTreeMap<String, BTreeSet<i64>>,
     pub mentions_me: bool,
+    /// Bumped on every change (edit, reaction, delete), so rendered lines can be cached.
+    pub rev: u32,
 }
 
 impl Message {
@@ -44,6 +46,7 @@ impl Message {
 
     /// Toggles `uid`'s reaction `emoji` (a second identical like means "unlike").
     pub(crate) fn toggle_reaction(&mut self, emoji: &str, uid: i64) {
+        self.rev += 1;
         let users = self.reactions.entry(emoji.to_string()).or_default();
         if !users.remove(&uid) {
             users.insert(uid);
@@ -60,6 +63,25 @@ impl Message {
             _ => Content::Text(self.content.clone()),
         }
     }
+}
+
+/// Every `@<uid>` token in a text (what the composer turned mentions into), in order.
+pub fn mentioned_uids(text: &str) -> Vec<i64> {
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices('@') {
+        let before_ok = i == 0 || text[..i].ends_with(char::is_whitespace);
+        let digits: String = text[i + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if before_ok
+            && let Ok(uid) = digits.parse::<i64>()
+            && !out.contains(&uid)
+        {
+            out.push(uid);
+        }
+    }
+    out
 }
 
 /// True when `text`/`properties` mention `uid`.

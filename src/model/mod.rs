@@ -7,7 +7,7 @@
 
 mod message;
 
-pub use message::{Message, mentions};
+pub use message::{Message, mentioned_uids, mentions};
 
 use crate::api::types::*;
 use crate::sync::ServerEvent;
@@ -181,6 +181,29 @@ impl ChatModel {
                 .then_with(|| a.cmp(b))
         });
         keys
+    }
+
+    /// Who can be mentioned in a conversation: the members of a private channel, everyone
+    /// for a public one, the peer (and you) in a DM.
+    pub fn members(&self, key: ConvKey) -> Vec<i64> {
+        match key {
+            ConvKey::Group(gid) => match self.groups.get(&gid) {
+                Some(g) if !g.is_public => g.members.clone(),
+                Some(_) => self.users.keys().copied().collect(),
+                None => vec![],
+            },
+            ConvKey::User(uid) => self.me.into_iter().chain([uid]).collect(),
+        }
+    }
+
+    /// Your newest message in a conversation that can still be edited.
+    pub fn last_own_message(&self, key: ConvKey) -> Option<&Message> {
+        let me = self.me?;
+        self.convs
+            .get(&key)?
+            .visible()
+            .rev()
+            .find(|m| m.from_uid == me && !m.is_file())
     }
 
     pub fn is_muted(&self, key: ConvKey, now_ms: i64) -> bool {
@@ -604,6 +627,7 @@ impl ChatModel {
             deleted: false,
             reactions: BTreeMap::new(),
             mentions_me: false,
+            rev: 0,
         };
         message.compute_mentions(me);
         let mine = Some(from_uid) == me;
@@ -679,12 +703,14 @@ impl ChatModel {
                     message.content = content.clone();
                     message.properties = properties.clone();
                     message.compute_mentions(me);
+                    message.rev += 1;
                     conv.recount(me);
                 }
             }
             ReactionDetail::Like { action } => message.toggle_reaction(action, raw.from_uid),
             ReactionDetail::Delete => {
                 message.deleted = true;
+                message.rev += 1;
                 conv.recount(me);
             }
             ReactionDetail::Unknown => {}

@@ -1,251 +1,262 @@
-//! Drawing: reads the `App`, never changes it. Sidebar, timeline, input line and status bar.
-//! Every string from the server passes through `sanitize` before it reaches the terminal.
+//! Drawing: reads the `App`, never changes it. One function per pane (sidebar, timeline,
+//! composer, status bar) and per popup. Every string from the server passes through
+//! `sanitize` before it reaches the terminal.
 
-mod wrap;
+mod popups;
+mod text;
+mod timeline;
+pub mod wrap;
 
-use crate::app::App;
-use crate::model::{ConvKey, PendingState};
-use crate::sanitize::{clean, one_line};
+pub use timeline::RenderCache;
+
+use crate::app::{App, ComposeTarget, Mode};
+use crate::model::ConvKey;
+use crate::sanitize::one_line;
 use crate::sync::ConnState;
+use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-pub fn draw(f: &mut Frame, app: &App) {
-    let area = f.area();
+/// What the renderer found out about the timeline, fed back to `update`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    pub max_scroll: usize,
+    pub scroll: usize,
+}
+
+struct Areas {
+    sidebar: Option<Rect>,
+    timeline: Rect,
+    composer: Rect,
+    status: Rect,
+}
+
+fn composer_height(app: &App) -> u16 {
+    let lines = app.composer.lines().len() as u16;
+    lines.clamp(1, app.settings.composer_max_lines) + 1
+}
+
+fn areas(app: &App, area: Rect) -> Areas {
     let rows = Layout::default()
         .direction(Direction::Vertical)
-        .constraints([
-            Constraint::Min(3),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
+        .constraints([Constraint::Min(1), Constraint::Length(1)])
         .split(area);
-    let sidebar_width = if area.width >= 60 { 22 } else { 0 };
+    let show_sidebar = app.sidebar_visible && area.width >= 60;
+    let sidebar_width = if show_sidebar {
+        app.settings.sidebar_width.min(area.width / 3).max(12)
+    } else {
+        0
+    };
     let cols = Layout::default()
         .direction(Direction::Horizontal)
         .constraints([Constraint::Length(sidebar_width), Constraint::Min(10)])
         .split(rows[0]);
-    if sidebar_width > 0 {
-        draw_sidebar(f, app, cols[0]);
+    let right = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Min(1),
+            Constraint::Length(composer_height(app).min(rows[0].height.saturating_sub(1))),
+        ])
+        .split(cols[1]);
+    Areas {
+        sidebar: show_sidebar.then_some(cols[0]),
+        timeline: right[0],
+        composer: right[1],
+        status: rows[1],
     }
-    draw_timeline(f, app, cols[1]);
-    draw_input(f, app, rows[1]);
-    draw_status(f, app, rows[2]);
 }
 
-fn conv_label(app: &App, key: ConvKey) -> String {
-    let name = one_line(&app.chat.conv_name(key), 40);
-    match key {
-        ConvKey::Group(_) => format!("#{name}"),
-        ConvKey::User(_) => format!("@{name}"),
+/// Which conversation a click at (col, row) lands on, if it hits the sidebar.
+pub fn sidebar_hit(app: &App, col: u16, row: u16) -> Option<ConvKey> {
+    let a = areas(app, Rect::new(0, 0, app.size.0, app.size.1));
+    let s = a.sidebar?;
+    if col >= s.x + s.width.saturating_sub(1) || row < s.y + 1 || row >= s.y + s.height {
+        return None;
     }
+    app.sidebar().get((row - s.y - 1) as usize).copied()
 }
 
-fn draw_sidebar(f: &mut Frame, app: &App, area: Rect) {
-    let block = Block::default().borders(Borders::RIGHT);
+/// Draws the whole screen.
+pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) -> View {
+    let area = f.area();
+    if let Mode::Login(form) = &app.mode {
+        popups::login(f, area, form, theme);
+        return View {
+            max_scroll: 0,
+            scroll: 0,
+        };
+    }
+    let a = areas(app, area);
+    if let Some(s) = a.sidebar {
+        draw_sidebar(f, app, s, theme);
+    }
+    let view = timeline::draw(f, app, a.timeline, theme, cache);
+    draw_composer(f, app, a.composer, theme);
+    draw_status(f, app, a.status, theme);
+    popups::draw(f, app, area, theme);
+    view
+}
+
+fn draw_sidebar(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
+    let block = Block::default()
+        .borders(Borders::RIGHT)
+        .border_style(theme.dimmed());
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let lines: Vec<Line> = app
+    let width = inner.width as usize;
+    let total = app.chat.total_unread();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            wrap::truncate("conversations", width.saturating_sub(6)),
+            theme.dimmed(),
+        ),
+        Span::styled(
+            if total > 0 {
+                format!(" {total}")
+            } else {
+                String::new()
+            },
+            theme.fg(theme.unread),
+        ),
+    ])];
+    for key in app
         .sidebar()
         .into_iter()
-        .take(inner.height as usize)
-        .map(|key| {
-            let conv = &app.chat.convs[&key];
-            let selected = app.open == Some(key);
-            let muted = app.chat.is_muted(key, app.now_ms);
-            let mut style = Style::default();
-            if muted {
-                style = style.add_modifier(Modifier::DIM);
+        .take(inner.height.saturating_sub(1) as usize)
+    {
+        let conv = &app.chat.convs[&key];
+        let selected = app.open == Some(key);
+        let muted = app.chat.is_muted(key, app.now_ms);
+        let mut style = theme.base();
+        if muted {
+            style = theme.dimmed();
+        } else if conv.unread > 0 {
+            style = theme.fg(theme.unread).add_modifier(Modifier::BOLD);
+        }
+        let (marker, marker_style) = match key {
+            ConvKey::User(uid) if app.chat.online.contains(&uid) => ("● ", theme.fg(theme.online)),
+            ConvKey::User(_) => ("○ ", theme.dimmed()),
+            ConvKey::Group(gid) if app.chat.groups.get(&gid).is_some_and(|g| !g.is_public) => {
+                ("🔒", theme.dimmed())
             }
-            if conv.unread > 0 && !muted {
-                style = style.add_modifier(Modifier::BOLD);
-            }
-            if selected {
-                style = style.add_modifier(Modifier::REVERSED);
-            }
-            let presence = match key {
-                ConvKey::User(uid) if app.chat.online.contains(&uid) => "●",
-                ConvKey::User(_) => "○",
-                ConvKey::Group(_) => " ",
-            };
-            let mut badge = String::new();
-            if conv.mentions > 0 {
-                badge.push_str(&format!(" @{}", conv.mentions));
-            } else if conv.unread > 0 {
-                badge.push_str(&format!(" {}", conv.unread));
-            }
-            let width = inner.width as usize;
-            let label =
-                wrap::truncate(&conv_label(app, key), width.saturating_sub(badge.len() + 2));
-            let pad = width.saturating_sub(wrap::width(&label) + badge.len() + 2);
-            Line::from(vec![
-                Span::raw(format!("{presence} ")),
-                Span::styled(format!("{label}{}{badge}", " ".repeat(pad)), style),
-            ])
-        })
-        .collect();
+            ConvKey::Group(_) => ("# ", theme.dimmed()),
+        };
+        let name = one_line(&app.chat.conv_name(key), 40);
+        let (badge, badge_style) = if conv.mentions > 0 {
+            (
+                format!("@{}", conv.mentions),
+                theme.fg(theme.mention).add_modifier(Modifier::BOLD),
+            )
+        } else if conv.unread > 0 && !muted {
+            (conv.unread.to_string(), theme.fg(theme.unread))
+        } else if muted {
+            ("muted".to_string(), theme.dimmed())
+        } else {
+            (String::new(), theme.base())
+        };
+        let room = width.saturating_sub(2 + badge.len() + usize::from(!badge.is_empty()));
+        let label = wrap::truncate(&name, room);
+        let pad = room.saturating_sub(wrap::width(&label)) + usize::from(!badge.is_empty());
+        let mut line = Line::from(vec![
+            Span::styled(marker, marker_style),
+            Span::styled(label, style),
+            Span::raw(" ".repeat(pad)),
+            Span::styled(badge, badge_style),
+        ]);
+        if selected {
+            line = line.patch_style(theme.selected().add_modifier(Modifier::BOLD));
+        }
+        lines.push(line);
+    }
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn time_of(ms: i64) -> String {
-    let secs = ms.div_euclid(1000).rem_euclid(86_400);
-    format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60)
-}
-
-/// Only the messages that fit are wrapped: the cost follows the viewport, not the history.
-fn draw_timeline(f: &mut Frame, app: &App, area: Rect) {
-    let Some(key) = app.open else {
-        let text = if app.chat.ready {
-            "no conversation open"
-        } else {
-            "syncing…"
-        };
-        f.render_widget(
-            Paragraph::new(text).style(Style::default().add_modifier(Modifier::DIM)),
-            area,
-        );
+fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
+    if area.height == 0 {
         return;
-    };
-    let Some(conv) = app.chat.convs.get(&key) else {
-        return;
-    };
-    let width = area.width.max(1) as usize;
-    let height = area.height as usize;
-    let mut lines: Vec<Line> = Vec::new();
-    // Pending sends sit at the bottom.
-    for p in conv.pending.iter().rev() {
-        let state = match &p.state {
-            PendingState::Sending | PendingState::Sent(_) => "sending…".to_string(),
-            PendingState::Failed(e) => format!("failed: {}", one_line(e, 60)),
-        };
-        let body = match &p.content {
-            crate::api::types::Content::Text(t) | crate::api::types::Content::Markdown(t) => {
-                t.clone()
-            }
-            other => format!("[{}]", other.content_type()),
-        };
-        let mut block = vec![Line::styled(
-            format!("{} you ({state})", time_of(p.created_at)),
-            Style::default().add_modifier(Modifier::DIM),
-        )];
-        block.extend(
-            wrap::wrap(&clean(&body), width)
-                .into_iter()
-                .map(|l| Line::styled(l, Style::default().add_modifier(Modifier::DIM))),
-        );
-        prepend(&mut lines, block);
-        if lines.len() >= height {
-            break;
+    }
+    let label = app
+        .open
+        .map(|k| app.conv_label(k))
+        .unwrap_or_else(|| "no conversation".into());
+    let mut title = vec![Span::styled(format!("─ {label} "), theme.dimmed())];
+    match app.target {
+        ComposeTarget::Reply(mid) => {
+            let who = app
+                .chat
+                .message(mid)
+                .map(|m| app.chat.user_name(m.from_uid))
+                .unwrap_or_default();
+            title.push(Span::styled(
+                format!("replying to {} ", one_line(&who, 30)),
+                theme.fg(theme.accent),
+            ));
+            title.push(Span::styled("(Esc cancels) ", theme.dimmed()));
+        }
+        ComposeTarget::Edit(_) => {
+            title.push(Span::styled("editing ", theme.fg(theme.warning)));
+            title.push(Span::styled("(Esc cancels) ", theme.dimmed()));
+        }
+        ComposeTarget::New => {}
+    }
+    if let Some((cands, i)) = &app.completion
+        && cands.len() > 1
+    {
+        let list: Vec<String> = cands.iter().take(6).map(|c| c.trim().to_string()).collect();
+        title.push(Span::styled(
+            format!("[{}/{}] {}", i + 1, cands.len(), list.join(" ")),
+            theme.dimmed(),
+        ));
+    }
+    let rows = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Length(1), Constraint::Min(1)])
+        .split(area);
+    f.render_widget(Paragraph::new(Line::from(title)), rows[0]);
+    f.render_widget(&app.composer, rows[1]);
+    if matches!(app.mode, Mode::Chat) {
+        let c = app.composer.screen_cursor();
+        let (x, y) = (rows[1].x + c.col as u16, rows[1].y + c.row as u16);
+        if x < rows[1].right() && y < rows[1].bottom() {
+            f.set_cursor_position((x, y));
         }
     }
-    for m in conv.visible().rev() {
-        if lines.len() >= height {
-            break;
-        }
-        if m.is_expired(app.now_ms) {
-            continue;
-        }
-        let author = one_line(&app.chat.user_name(m.from_uid), 32);
-        let mut header = vec![
-            Span::styled(time_of(m.created_at), Style::default().fg(Color::DarkGray)),
-            Span::raw(" "),
-            Span::styled(
-                author,
-                Style::default()
-                    .fg(Color::Cyan)
-                    .add_modifier(Modifier::BOLD),
-            ),
-        ];
-        if m.edited {
-            header.push(Span::styled(
-                " (edited)",
-                Style::default().add_modifier(Modifier::DIM),
-            ));
-        }
-        let mut block = vec![Line::from(header)];
-        if let Some(quoted) = m.reply_to.and_then(|mid| app.chat.message(mid)) {
-            let q = format!(
-                "┃ {}: {}",
-                one_line(&app.chat.user_name(quoted.from_uid), 20),
-                one_line(&quoted.content, width)
-            );
-            block.push(Line::styled(
-                wrap::truncate(&q, width),
-                Style::default().add_modifier(Modifier::DIM),
-            ));
-        }
-        let body = if m.is_file() {
-            let name = m
-                .properties
-                .as_ref()
-                .and_then(|p| p.get("name"))
-                .and_then(|v| v.as_str())
-                .unwrap_or("file");
-            let size = m
-                .properties
-                .as_ref()
-                .and_then(|p| p.get("size"))
-                .and_then(|v| v.as_u64())
-                .unwrap_or(0);
-            format!("📎 {} ({size} B)", one_line(name, 60))
-        } else {
-            clean(&m.content)
-        };
-        block.extend(wrap::wrap(&body, width).into_iter().map(Line::raw));
-        if !m.reactions.is_empty() {
-            let r: Vec<String> = m
-                .reactions
-                .iter()
-                .map(|(e, users)| format!("{e} {}", users.len()))
-                .collect();
-            block.push(Line::styled(
-                r.join("  "),
-                Style::default().fg(Color::Yellow),
-            ));
-        }
-        prepend(&mut lines, block);
-    }
-    let skip = lines.len().saturating_sub(height);
-    f.render_widget(Paragraph::new(lines.split_off(skip)), area);
 }
 
-fn prepend(lines: &mut Vec<Line<'static>>, mut block: Vec<Line<'static>>) {
-    block.append(lines);
-    *lines = block;
+fn clock(ms: i64) -> String {
+    use chrono::TimeZone;
+    chrono::Local
+        .timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format("%H:%M:%S").to_string())
+        .unwrap_or_default()
 }
 
-fn draw_input(f: &mut Frame, app: &App, area: Rect) {
-    let prompt = match app.open {
-        Some(key) => format!("{} › ", conv_label(app, key)),
-        None => "› ".to_string(),
-    };
-    let text = format!("{prompt}{}", app.input);
-    let shown = wrap::tail(&text, area.width.saturating_sub(1) as usize);
-    f.render_widget(Paragraph::new(shown.clone()), area);
-    f.set_cursor_position((area.x + wrap::width(&shown) as u16, area.y));
-}
-
-fn draw_status(f: &mut Frame, app: &App, area: Rect) {
+fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let (conn, color) = match &app.conn {
-        ConnState::Live => ("● live".to_string(), Color::Green),
-        ConnState::Syncing => ("◐ syncing".to_string(), Color::Yellow),
+        ConnState::Live => ("● live".to_string(), theme.online),
+        ConnState::Syncing => ("◐ syncing".to_string(), theme.warning),
+        ConnState::Connecting { attempt } if *attempt <= 1 => {
+            ("◌ connecting".to_string(), theme.warning)
+        }
         ConnState::Connecting { attempt } => {
-            (format!("◌ connecting (try {attempt})"), Color::Yellow)
+            (format!("◌ connecting (try {attempt})"), theme.warning)
         }
         ConnState::Waiting {
             retry_in, reason, ..
         } => (
             format!(
-                "○ offline: {} — retry in {}s (Ctrl+R now)",
+                "○ offline ({}), retry at {} · {} now",
                 one_line(reason, 40),
-                retry_in.as_secs().max(1)
+                clock(app.now_ms + retry_in.as_millis() as i64),
+                app.keymap.hint(crate::keymap::Action::Reconnect)
             ),
-            Color::Red,
+            theme.error,
         ),
-        ConnState::Stopped(r) => (format!("✕ {}", r.explain()), Color::Red),
+        ConnState::Stopped(r) => (format!("✕ {}", r.explain()), theme.error),
     };
     let me = app
         .chat
@@ -253,22 +264,30 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
         .map(|m| one_line(&app.chat.user_name(m), 24))
         .unwrap_or_default();
     let mut spans = vec![
-        Span::styled(conn, Style::default().fg(color)),
-        Span::raw(format!("  {}  {me}", app.server_label)),
+        Span::styled(conn, theme.status().fg(color)),
+        Span::styled(
+            format!(" │ {} │ {me}", one_line(&app.server_label, 40)),
+            theme.status(),
+        ),
     ];
-    if let Some(n) = &app.notice {
+    for (what, progress) in &app.tasks {
         spans.push(Span::styled(
-            format!("  {}", one_line(n, 80)),
-            Style::default().fg(Color::Red),
-        ));
-    } else {
-        spans.push(Span::styled(
-            "  Tab/Alt+↑↓ switch · Enter send · Ctrl+Q quit",
-            Style::default().add_modifier(Modifier::DIM),
+            format!(" │ {what} {progress}"),
+            theme.status(),
         ));
     }
-    f.render_widget(
-        Paragraph::new(Line::from(spans)).style(Style::default().add_modifier(Modifier::REVERSED)),
-        area,
-    );
+    match &app.notice {
+        Some(n) => spans.push(Span::styled(
+            format!(" │ {}", one_line(&n.text, 100)),
+            theme
+                .status()
+                .fg(if n.error { theme.error } else { theme.accent }),
+        )),
+        None => spans.push(Span::styled(
+            format!(" │ {} help", app.keymap.hint(crate::keymap::Action::Help)),
+            theme.status().add_modifier(Modifier::DIM),
+        )),
+    }
+    let line = Line::from(spans);
+    f.render_widget(Paragraph::new(line).style(theme.status()), area);
 }

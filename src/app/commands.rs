@@ -1,0 +1,287 @@
+//! Slash commands typed in the composer (`/mute 1h`, `/invite @bob`…) and their help.
+
+use super::{App, Confirm, Effect, Mode};
+use crate::model::ConvKey;
+
+pub struct Command {
+    pub name: &'static str,
+    pub args: &'static str,
+    pub help: &'static str,
+}
+
+pub const COMMANDS: &[Command] = &[
+    Command {
+        name: "help",
+        args: "",
+        help: "keys and commands",
+    },
+    Command {
+        name: "mute",
+        args: "[30m|1h|8h|1d|1w]",
+        help: "mute this conversation (forever without a duration)",
+    },
+    Command {
+        name: "unmute",
+        args: "",
+        help: "unmute this conversation",
+    },
+    Command {
+        name: "burn",
+        args: "<off|5m|10m|1h|1d|1w>",
+        help: "your next messages here disappear after this long",
+    },
+    Command {
+        name: "leave",
+        args: "",
+        help: "leave this channel (asks first)",
+    },
+    Command {
+        name: "create",
+        args: "[--public] <name> [@user…]",
+        help: "create a channel (private unless --public)",
+    },
+    Command {
+        name: "invite",
+        args: "@user…",
+        help: "add people to this channel",
+    },
+    Command {
+        name: "members",
+        args: "",
+        help: "who is in this conversation",
+    },
+    Command {
+        name: "me",
+        args: "<action>",
+        help: "send an action (* you waves)",
+    },
+    Command {
+        name: "logout",
+        args: "",
+        help: "log out this device and quit",
+    },
+    Command {
+        name: "quit",
+        args: "",
+        help: "quit (stay logged in)",
+    },
+];
+
+/// `30m`, `1h`, `2d`, `1w`, `45s` → seconds.
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = text.split_at(split);
+    let n: i64 = n.parse().ok().filter(|n| *n > 0)?;
+    let mult = match unit {
+        "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    n.checked_mul(mult)
+}
+
+impl App {
+    fn resolve_users(&self, words: &[&str]) -> Result<Vec<i64>, String> {
+        words
+            .iter()
+            .map(|w| {
+                let name = w.trim_start_matches('@');
+                self.chat
+                    .users
+                    .values()
+                    .find(|u| u.name.eq_ignore_ascii_case(name))
+                    .map(|u| u.uid)
+                    .ok_or_else(|| format!("no user named {name}"))
+            })
+            .collect()
+    }
+
+    pub(super) fn run_command(&mut self, line: &str) -> Vec<Effect> {
+        let mut words = line.split_whitespace();
+        let name = words.next().unwrap_or("");
+        let args: Vec<&str> = words.collect();
+        let open = self.open;
+        let need_open = |app: &mut App| -> Option<ConvKey> {
+            if open.is_none() {
+                app.error("open a conversation first");
+            }
+            open
+        };
+        match name {
+            "help" => {
+                self.mode = Mode::Help { scroll: 0 };
+                vec![]
+            }
+            "mute" => {
+                let Some(key) = need_open(self) else {
+                    return vec![];
+                };
+                let seconds = match args.first() {
+                    None => None,
+                    Some(d) => match parse_duration(d) {
+                        Some(s) => Some(s),
+                        None => {
+                            self.error(format!("/mute: {d:?} is not a duration like 30m, 1h, 1d"));
+                            return vec![];
+                        }
+                    },
+                };
+                self.info(match seconds {
+                    Some(_) => format!("muted {} for {}", self.conv_label(key), args[0]),
+                    None => format!("muted {}", self.conv_label(key)),
+                });
+                vec![Effect::Mute { key, seconds }]
+            }
+            "unmute" => {
+                let Some(key) = need_open(self) else {
+                    return vec![];
+                };
+                self.info(format!("unmuted {}", self.conv_label(key)));
+                vec![Effect::Unmute { key }]
+            }
+            "burn" => {
+                let Some(key) = need_open(self) else {
+                    return vec![];
+                };
+                let seconds = match args.first().copied() {
+                    Some("off") => 0,
+                    Some(d @ ("5m" | "10m" | "1h" | "1d" | "1w")) => parse_duration(d).unwrap_or(0),
+                    _ => {
+                        self.error("/burn takes off, 5m, 10m, 1h, 1d or 1w");
+                        return vec![];
+                    }
+                };
+                self.info(if seconds == 0 {
+                    "burn after reading off".to_string()
+                } else {
+                    format!("new messages burn after {}", args[0])
+                });
+                vec![Effect::Burn { key, seconds }]
+            }
+            "leave" => match open {
+                Some(ConvKey::Group(gid)) => {
+                    self.mode = Mode::Confirm(Confirm::Leave(gid));
+                    vec![]
+                }
+                _ => {
+                    self.error("/leave works in a channel");
+                    vec![]
+                }
+            },
+            "create" => {
+                let public = args.first() == Some(&"--public");
+                let rest: Vec<&str> = args.iter().copied().filter(|a| *a != "--public").collect();
+                let Some((name, people)) = rest.split_first() else {
+                    self.error("/create [--public] <name> [@user…]");
+                    return vec![];
+                };
+                match self.resolve_users(people) {
+                    Ok(members) => vec![Effect::CreateGroup {
+                        name: name.to_string(),
+                        members,
+                        public,
+                    }],
+                    Err(e) => {
+                        self.error(e);
+                        vec![]
+                    }
+                }
+            }
+            "invite" => {
+                let Some(ConvKey::Group(gid)) = open else {
+                    self.error("/invite works in a private channel");
+                    return vec![];
+                };
+                if args.is_empty() {
+                    self.error("/invite @user…");
+                    return vec![];
+                }
+                match self.resolve_users(&args) {
+                    Ok(uids) => vec![Effect::Invite { gid, uids }],
+                    Err(e) => {
+                        self.error(e);
+                        vec![]
+                    }
+                }
+            }
+            "members" => {
+                let Some(key) = need_open(self) else {
+                    return vec![];
+                };
+                let mut lines: Vec<String> = self
+                    .chat
+                    .members(key)
+                    .into_iter()
+                    .map(|uid| {
+                        let dot = if self.chat.online.contains(&uid) || Some(uid) == self.chat.me {
+                            "●"
+                        } else {
+                            "○"
+                        };
+                        let owner = match key {
+                            ConvKey::Group(gid)
+                                if self.chat.groups.get(&gid).and_then(|g| g.owner)
+                                    == Some(uid) =>
+                            {
+                                " (owner)"
+                            }
+                            _ => "",
+                        };
+                        format!(
+                            "{dot} {}{owner}",
+                            crate::sanitize::one_line(&self.chat.user_name(uid), 40)
+                        )
+                    })
+                    .collect();
+                lines.sort();
+                self.mode = Mode::Info {
+                    title: format!("members of {} ({})", self.conv_label(key), lines.len()),
+                    lines,
+                };
+                vec![]
+            }
+            "me" => {
+                if args.is_empty() {
+                    self.error("/me <action>");
+                    return vec![];
+                }
+                let name = self
+                    .chat
+                    .me
+                    .map(|me| self.chat.user_name(me))
+                    .unwrap_or_default();
+                self.send_text(format!("* {name} {}", args.join(" ")), None)
+            }
+            "logout" => vec![Effect::Logout],
+            "quit" => {
+                self.quit = true;
+                vec![]
+            }
+            other => {
+                self.error(format!(
+                    "unknown command /{other} (try /help; start with // to send a slash)"
+                ));
+                vec![]
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("30m"), Some(1800));
+        assert_eq!(parse_duration("1h"), Some(3600));
+        assert_eq!(parse_duration("1w"), Some(604_800));
+        assert_eq!(parse_duration("0m"), None);
+        assert_eq!(parse_duration("h"), None);
+        assert_eq!(parse_duration("5y"), None);
+    }
+}

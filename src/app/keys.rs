@@ -1,0 +1,508 @@
+//! Keyboard, mouse and paste handling for every mode. Keys resolve through the keymap first;
+//! in the composer, keys without an action are text for the editor.
+
+use super::{App, ComposeTarget, Confirm, Effect, Mode, Switcher};
+use crate::api::types::REACTIONS;
+use crate::keymap::{Action, Context};
+use crate::model::{ConvKey, PendingState};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+
+pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        app.dirty = false;
+        return vec![];
+    }
+    match app.mode.clone() {
+        Mode::Login(_) => super::login::on_key(app, key),
+        Mode::Switcher(s) => switcher_key(app, s, key),
+        Mode::Help { scroll } => {
+            match key.code {
+                KeyCode::Down | KeyCode::Char('j') => {
+                    app.mode = Mode::Help {
+                        scroll: scroll.saturating_add(1),
+                    }
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    app.mode = Mode::Help {
+                        scroll: scroll.saturating_sub(1),
+                    }
+                }
+                KeyCode::PageDown => {
+                    app.mode = Mode::Help {
+                        scroll: scroll.saturating_add(10),
+                    }
+                }
+                KeyCode::PageUp => {
+                    app.mode = Mode::Help {
+                        scroll: scroll.saturating_sub(10),
+                    }
+                }
+                _ => app.mode = Mode::Chat,
+            }
+            vec![]
+        }
+        Mode::Info { .. } => {
+            app.mode = Mode::Chat;
+            vec![]
+        }
+        Mode::Confirm(c) => {
+            app.mode = Mode::Chat;
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => match c {
+                    Confirm::Delete(mid) => vec![Effect::Delete { mid }],
+                    Confirm::Leave(gid) => vec![Effect::Leave { gid }],
+                },
+                _ => {
+                    app.info("cancelled");
+                    vec![]
+                }
+            }
+        }
+        Mode::React { mid, index } => {
+            let n = REACTIONS.len();
+            match key.code {
+                KeyCode::Left | KeyCode::Char('h') => {
+                    app.mode = Mode::React {
+                        mid,
+                        index: (index + n - 1) % n,
+                    }
+                }
+                KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => {
+                    app.mode = Mode::React {
+                        mid,
+                        index: (index + 1) % n,
+                    }
+                }
+                KeyCode::Enter => {
+                    app.mode = Mode::Select(mid);
+                    return vec![Effect::React {
+                        mid,
+                        emoji: REACTIONS[index].to_string(),
+                    }];
+                }
+                KeyCode::Char(c @ '1'..='8') => {
+                    app.mode = Mode::Select(mid);
+                    let i = c as usize - '1' as usize;
+                    return vec![Effect::React {
+                        mid,
+                        emoji: REACTIONS[i].to_string(),
+                    }];
+                }
+                _ => app.mode = Mode::Select(mid),
+            }
+            vec![]
+        }
+        Mode::Select(mid) => match app.keymap.resolve(Context::Select, &key) {
+            Some(action) => select_action(app, mid, action),
+            None => {
+                app.dirty = false;
+                vec![]
+            }
+        },
+        Mode::Chat => match app.keymap.resolve(Context::Composer, &key) {
+            Some(Action::EditLast) if !app.composer_text().is_empty() => {
+                app.composer.input(key);
+                vec![]
+            }
+            Some(action) => chat_action(app, action),
+            None => {
+                app.completion = None;
+                app.composer.input(key);
+                vec![]
+            }
+        },
+    }
+}
+
+/// Actions that work everywhere outside popups.
+fn global_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
+    let page = (app.size.1 as usize).saturating_sub(6).max(1);
+    Some(match action {
+        Action::Quit => {
+            app.quit = true;
+            vec![]
+        }
+        Action::Switcher => {
+            app.mode = Mode::Switcher(Switcher::new(app));
+            vec![]
+        }
+        Action::PrevConversation => app.step_conversation(-1),
+        Action::NextConversation => app.step_conversation(1),
+        Action::NextUnread => app.jump_to("unread messages", |c| c.unread > 0),
+        Action::NextMention => app.jump_to("unread mentions", |c| c.mentions > 0),
+        Action::PageUp => {
+            app.scroll += page;
+            app.open
+                .map(|k| app.maybe_load_history(k, false))
+                .unwrap_or_default()
+        }
+        Action::PageDown => {
+            app.scroll = app.scroll.saturating_sub(page);
+            app.mark_open_read().into_iter().collect()
+        }
+        Action::Help => {
+            app.mode = Mode::Help { scroll: 0 };
+            vec![]
+        }
+        Action::ToggleSidebar => {
+            app.sidebar_visible = !app.sidebar_visible;
+            vec![]
+        }
+        Action::Reconnect => vec![Effect::ReconnectNow],
+        Action::SelectMode => {
+            match app
+                .open
+                .and_then(|k| app.chat.convs.get(&k))
+                .and_then(|c| c.visible().next_back())
+            {
+                Some(m) => app.mode = Mode::Select(m.mid),
+                None => app.info("nothing to select here"),
+            }
+            vec![]
+        }
+        _ => return None,
+    })
+}
+
+fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
+    if let Some(effects) = global_action(app, action) {
+        return effects;
+    }
+    match action {
+        Action::Send => app.submit(),
+        Action::Newline => {
+            app.composer.insert_newline();
+            vec![]
+        }
+        Action::ExternalEditor => vec![Effect::OpenEditor(app.composer_text())],
+        Action::EditLast => {
+            match app
+                .open
+                .and_then(|k| app.chat.last_own_message(k))
+                .map(|m| m.mid)
+            {
+                Some(mid) => app.start_edit(mid),
+                None => app.info("no message of yours to edit here"),
+            }
+            vec![]
+        }
+        Action::Complete => {
+            complete(app);
+            vec![]
+        }
+        Action::Cancel => {
+            if app.completion.take().is_some() {
+                return vec![];
+            }
+            match app.target {
+                ComposeTarget::Edit(_) => {
+                    app.set_composer("");
+                    app.target = ComposeTarget::New;
+                }
+                ComposeTarget::Reply(_) => app.target = ComposeTarget::New,
+                ComposeTarget::New => app.notice = None,
+            }
+            vec![]
+        }
+        Action::RetrySend => retry_failed(app),
+        _ => {
+            app.dirty = false;
+            vec![]
+        }
+    }
+}
+
+fn retry_failed(app: &mut App) -> Vec<Effect> {
+    let Some(key) = app.open else { return vec![] };
+    let Some(conv) = app.chat.convs.get_mut(&key) else {
+        return vec![];
+    };
+    let mut effects = Vec::new();
+    for p in conv
+        .pending
+        .iter_mut()
+        .filter(|p| matches!(p.state, PendingState::Failed(_)))
+    {
+        p.state = PendingState::Sending;
+        let mut properties = crate::api::types::Properties::with_local_id(p.local_id);
+        if let crate::api::types::Content::Text(t) = &p.content {
+            properties.mentions = crate::model::mentioned_uids(t);
+        }
+        effects.push(Effect::Send {
+            key,
+            local_id: p.local_id,
+            content: p.content.clone(),
+            properties,
+            reply_to: p.reply_to,
+        });
+    }
+    if effects.is_empty() {
+        app.info("nothing to retry");
+    } else {
+        app.notice = None;
+    }
+    effects
+}
+
+/// Visible, unexpired messages of the open conversation in order (mids).
+fn visible_mids(app: &App) -> Vec<i64> {
+    app.open
+        .and_then(|k| app.chat.convs.get(&k))
+        .map(|c| {
+            c.visible()
+                .filter(|m| !m.is_expired(app.now_ms))
+                .map(|m| m.mid)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
+    if let Some(effects) = global_action(app, action) {
+        return effects;
+    }
+    let mids = visible_mids(app);
+    let pos = mids.iter().position(|m| *m == mid);
+    match action {
+        Action::SelectUp | Action::SelectDown | Action::ScrollTop | Action::ScrollBottom => {
+            let next = match (action, pos) {
+                (_, None) => mids.last().copied(),
+                (Action::SelectUp, Some(p)) => mids.get(p.saturating_sub(1)).copied(),
+                (Action::SelectDown, Some(p)) => mids.get((p + 1).min(mids.len() - 1)).copied(),
+                (Action::ScrollTop, _) => mids.first().copied(),
+                _ => mids.last().copied(),
+            };
+            if let Some(n) = next {
+                app.mode = Mode::Select(n);
+            }
+            let near_top = next
+                .and_then(|n| mids.iter().position(|m| *m == n))
+                .is_some_and(|p| p < 10);
+            if near_top && let Some(key) = app.open {
+                app.scroll = app.scroll.max(app.max_scroll);
+                return app.maybe_load_history(key, false);
+            }
+            vec![]
+        }
+        Action::Reply => {
+            app.target = ComposeTarget::Reply(mid);
+            app.mode = Mode::Chat;
+            vec![]
+        }
+        Action::Edit => {
+            app.start_edit(mid);
+            vec![]
+        }
+        Action::Delete => {
+            let Some(m) = app.chat.message(mid) else {
+                return vec![];
+            };
+            let me_admin = app
+                .chat
+                .me
+                .and_then(|me| app.chat.users.get(&me))
+                .is_some_and(|u| u.is_admin);
+            if Some(m.from_uid) == app.chat.me || me_admin {
+                app.mode = Mode::Confirm(Confirm::Delete(mid));
+            } else {
+                app.error("you can only delete your own messages");
+            }
+            vec![]
+        }
+        Action::React => {
+            app.mode = Mode::React { mid, index: 0 };
+            vec![]
+        }
+        Action::Copy => match app.chat.message(mid) {
+            Some(m) => {
+                let text = app.render_mentions(&m.content);
+                app.info("copied");
+                vec![Effect::CopyText(text)]
+            }
+            None => vec![],
+        },
+        Action::OpenLink => {
+            let Some(m) = app.chat.message(mid) else {
+                return vec![];
+            };
+            if m.is_file() {
+                return vec![Effect::OpenUrl(format!("vocechat-file:{}", m.content))];
+            }
+            match first_link(&m.content) {
+                Some(url) => vec![Effect::OpenUrl(url)],
+                None => {
+                    app.info("no link in this message");
+                    vec![]
+                }
+            }
+        }
+        Action::Leave => {
+            app.mode = Mode::Chat;
+            app.scroll = 0;
+            app.mark_open_read().into_iter().collect()
+        }
+        _ => {
+            app.dirty = false;
+            vec![]
+        }
+    }
+}
+
+/// The first http(s) URL in a text.
+pub fn first_link(text: &str) -> Option<String> {
+    let start = text.find("https://").or_else(|| text.find("http://"))?;
+    let url: String = text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ')' | '>' | '"' | '\'' | ']'))
+        .collect();
+    Some(url)
+}
+
+fn switcher_key(app: &mut App, mut s: Switcher, key: KeyEvent) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => app.mode = Mode::Chat,
+        KeyCode::Enter => {
+            app.mode = Mode::Chat;
+            if let Some(target) = s.chosen() {
+                return match target {
+                    super::switcher::Choice::Open(k) => app.open_conversation(k),
+                    super::switcher::Choice::Person(uid) => {
+                        app.chat.convs.entry(ConvKey::User(uid)).or_default();
+                        app.open_conversation(ConvKey::User(uid))
+                    }
+                };
+            }
+        }
+        KeyCode::Up => {
+            s.up();
+            app.mode = Mode::Switcher(s);
+        }
+        KeyCode::Down | KeyCode::Tab => {
+            s.down();
+            app.mode = Mode::Switcher(s);
+        }
+        KeyCode::Backspace => {
+            s.query.pop();
+            s.refresh(app);
+            app.mode = Mode::Switcher(s);
+        }
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL) =>
+        {
+            s.query.push(c);
+            s.refresh(app);
+            app.mode = Mode::Switcher(s);
+        }
+        _ => {
+            if app.keymap.resolve(Context::Composer, &key) == Some(Action::Switcher) {
+                app.mode = Mode::Chat;
+            }
+        }
+    }
+    vec![]
+}
+
+/// Tab: completes `@name` from the conversation's members or `/command`, cycling on repeats.
+fn complete(app: &mut App) {
+    if let Some((cands, i)) = app.completion.take() {
+        if cands.len() > 1 {
+            for _ in 0..cands[i].chars().count() {
+                app.composer.delete_char();
+            }
+            let next = (i + 1) % cands.len();
+            app.composer.insert_str(&cands[next]);
+            app.completion = Some((cands, next));
+        }
+        return;
+    }
+    let ratatui_textarea::DataCursor(row, col) = app.composer.cursor();
+    let line = app.composer.lines().get(row).cloned().unwrap_or_default();
+    let before: String = line.chars().take(col).collect();
+    let word_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let word = &before[word_start..];
+    let candidates: Vec<String> = if let Some(prefix) = word.strip_prefix('@') {
+        let Some(key) = app.open else { return };
+        let names: Vec<(String, i64)> = app
+            .chat
+            .members(key)
+            .into_iter()
+            .filter(|uid| Some(*uid) != app.chat.me)
+            .map(|uid| (app.chat.user_name(uid), uid))
+            .collect();
+        let ranked = crate::fuzzy::rank(prefix, names.iter().map(|(n, _)| n.as_str()));
+        for i in &ranked {
+            let (name, uid) = &names[*i];
+            app.mentions.insert(name.clone(), *uid);
+        }
+        ranked
+            .into_iter()
+            .map(|i| format!("@{} ", names[i].0))
+            .collect()
+    } else if row == 0 && word_start == 0 && word.starts_with('/') {
+        let names: Vec<&str> = super::COMMANDS.iter().map(|c| c.name).collect();
+        crate::fuzzy::rank(&word[1..], names.iter().copied())
+            .into_iter()
+            .map(|i| format!("/{} ", names[i]))
+            .collect()
+    } else {
+        return;
+    };
+    let Some(first) = candidates.first() else {
+        app.info("no completion");
+        return;
+    };
+    for _ in 0..word.chars().count() {
+        app.composer.delete_char();
+    }
+    app.composer.insert_str(first);
+    app.completion = Some((candidates, 0));
+}
+
+pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
+    // Keep newlines and tabs, drop every other control character.
+    let text = crate::sanitize::clean(&text);
+    match &mut app.mode {
+        Mode::Login(form) => form.paste(&text),
+        Mode::Switcher(s) => {
+            let mut s = s.clone();
+            s.query.push_str(text.lines().next().unwrap_or(""));
+            s.refresh(app);
+            app.mode = Mode::Switcher(s);
+        }
+        _ => {
+            app.mode = Mode::Chat;
+            app.composer.insert_str(&text);
+        }
+    }
+    vec![]
+}
+
+pub fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
+    match m.kind {
+        MouseEventKind::ScrollUp => {
+            app.scroll += 3;
+            app.open
+                .map(|k| app.maybe_load_history(k, false))
+                .unwrap_or_default()
+        }
+        MouseEventKind::ScrollDown => {
+            app.scroll = app.scroll.saturating_sub(3);
+            app.mark_open_read().into_iter().collect()
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            match crate::ui::sidebar_hit(app, m.column, m.row) {
+                Some(key) => app.open_conversation(key),
+                None => {
+                    app.dirty = false;
+                    vec![]
+                }
+            }
+        }
+        _ => {
+            app.dirty = false;
+            vec![]
+        }
+    }
+}

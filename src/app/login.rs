@@ -1,0 +1,192 @@
+//! The login form shown when there is no saved session: server (when not given), e-mail and
+//! a masked password. With `password_command` configured, the password comes from it.
+
+use super::{App, Effect, LoggedIn, Mode};
+use crate::model::ChatModel;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginField {
+    Server,
+    Email,
+    Password,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginForm {
+    pub server: String,
+    pub email: String,
+    pub password: String,
+    pub focus: LoginField,
+    pub error: Option<String>,
+    pub busy: bool,
+    /// The password comes from the configured command.
+    pub password_command: Option<String>,
+    pub ask_server: bool,
+}
+
+impl LoginForm {
+    pub fn new(
+        server: Option<String>,
+        email: Option<String>,
+        password_command: Option<String>,
+    ) -> LoginForm {
+        let ask_server = server.is_none();
+        let focus = if ask_server {
+            LoginField::Server
+        } else if email.is_none() {
+            LoginField::Email
+        } else {
+            LoginField::Password
+        };
+        LoginForm {
+            server: server.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            password: String::new(),
+            focus,
+            error: None,
+            busy: false,
+            password_command,
+            ask_server,
+        }
+    }
+
+    fn fields(&self) -> Vec<LoginField> {
+        let mut f = Vec::new();
+        if self.ask_server {
+            f.push(LoginField::Server);
+        }
+        f.push(LoginField::Email);
+        if self.password_command.is_none() {
+            f.push(LoginField::Password);
+        }
+        f
+    }
+
+    fn current(&mut self) -> &mut String {
+        match self.focus {
+            LoginField::Server => &mut self.server,
+            LoginField::Email => &mut self.email,
+            LoginField::Password => &mut self.password,
+        }
+    }
+
+    fn step(&mut self, delta: isize) {
+        let fields = self.fields();
+        let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        self.focus = fields[(i + delta).rem_euclid(fields.len() as isize) as usize];
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        let line = text.lines().next().unwrap_or("").trim();
+        self.current().push_str(line);
+    }
+
+    fn submit(&mut self) -> Option<Effect> {
+        let missing = if self.server.trim().is_empty() {
+            Some((LoginField::Server, "enter the server address"))
+        } else if !self.email.contains('@') {
+            Some((LoginField::Email, "enter your e-mail address"))
+        } else if self.password_command.is_none() && self.password.is_empty() {
+            Some((LoginField::Password, "enter your password"))
+        } else {
+            None
+        };
+        if let Some((field, why)) = missing {
+            self.focus = field;
+            self.error = Some(why.into());
+            return None;
+        }
+        self.error = None;
+        self.busy = true;
+        Some(match &self.password_command {
+            Some(cmd) => Effect::Login {
+                server: self.server.trim().into(),
+                email: self.email.trim().into(),
+                password: cmd.clone(),
+                password_command: true,
+            },
+            None => Effect::Login {
+                server: self.server.trim().into(),
+                email: self.email.trim().into(),
+                password: std::mem::take(&mut self.password),
+                password_command: false,
+            },
+        })
+    }
+}
+
+pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Login(form) = &mut app.mode else {
+        return vec![];
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if form.busy && !(ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q'))) {
+        return vec![];
+    }
+    match key.code {
+        KeyCode::Char('c') | KeyCode::Char('q') if ctrl => app.quit = true,
+        KeyCode::Esc => app.quit = true,
+        KeyCode::Tab | KeyCode::Down => form.step(1),
+        KeyCode::BackTab | KeyCode::Up => form.step(-1),
+        KeyCode::Enter => {
+            let last = *form.fields().last().expect("at least one field");
+            if form.focus != last && form.current().is_empty() {
+                form.step(1);
+            } else if let Some(e) = form.submit() {
+                return vec![e];
+            }
+        }
+        KeyCode::Backspace => {
+            form.current().pop();
+        }
+        KeyCode::Char('u') if ctrl => form.current().clear(),
+        KeyCode::Char(c) if !ctrl => form.current().push(c),
+        _ => {}
+    }
+    vec![]
+}
+
+pub fn logged_in(app: &mut App, result: Result<Box<LoggedIn>, String>) -> Vec<Effect> {
+    match result {
+        Ok(done) => {
+            app.chat = ChatModel::new(done.session.uid);
+            if let Some(u) = done.user {
+                app.chat.users.insert(u.uid, u);
+            }
+            app.server_label = url_label(&done.server);
+            app.account = Some((done.server.clone(), done.email.clone()));
+            app.mode = Mode::Chat;
+            app.info(format!(
+                "logged in as {}",
+                crate::sanitize::one_line(&done.email, 60)
+            ));
+            vec![Effect::StartSync]
+        }
+        Err(e) => {
+            if let Mode::Login(form) = &mut app.mode {
+                form.busy = false;
+                form.error = Some(e);
+                if form.password_command.is_none() {
+                    form.focus = LoginField::Password;
+                }
+            } else {
+                app.error(e);
+            }
+            vec![]
+        }
+    }
+}
+
+/// Host (and port) of a server URL for the status bar.
+pub fn url_label(server: &str) -> String {
+    url::Url::parse(server)
+        .ok()
+        .and_then(|u| {
+            u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            })
+        })
+        .unwrap_or_else(|| crate::sanitize::one_line(server, 40))
+}

@@ -1,0 +1,206 @@
+//! The config file (TOML at the platform config directory): theme, key preset and overrides,
+//! login defaults, notifications, UI and sync tunables. `example.toml` documents every option
+//! and is what `--print-config` prints; parsing it must give the defaults.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const EXAMPLE: &str = include_str!("example.toml");
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub theme: String,
+    pub keymap: String,
+    pub server: Option<String>,
+    pub login: Login,
+    pub keys: BTreeMap<String, Keys>,
+    pub notifications: Notifications,
+    pub ui: Ui,
+    pub sync: Sync,
+}
+
+/// One key or several.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Keys {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Keys {
+    pub fn list(&self) -> Vec<String> {
+        match self {
+            Keys::One(k) => vec![k.clone()],
+            Keys::Many(v) => v.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Login {
+    pub email: Option<String>,
+    pub password_command: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifyLevel {
+    All,
+    #[default]
+    Mentions,
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Notifications {
+    pub bell: bool,
+    pub desktop: bool,
+    pub level: NotifyLevel,
+    pub hide_text: bool,
+    pub conversations: BTreeMap<String, NotifyLevel>,
+}
+
+impl Default for Notifications {
+    fn default() -> Self {
+        Notifications {
+            bell: true,
+            desktop: true,
+            level: NotifyLevel::Mentions,
+            hide_text: false,
+            conversations: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Ui {
+    pub sidebar_width: u16,
+    pub composer_max_lines: u16,
+    pub time_format: String,
+    pub mouse: bool,
+}
+
+impl Default for Ui {
+    fn default() -> Self {
+        Ui {
+            sidebar_width: 24,
+            composer_max_lines: 8,
+            time_format: "%H:%M".into(),
+            mouse: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sync {
+    pub heartbeat_timeout_secs: u64,
+}
+
+impl Default for Sync {
+    fn default() -> Self {
+        Sync {
+            heartbeat_timeout_secs: 30,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            theme: "dark".into(),
+            keymap: "default".into(),
+            server: None,
+            login: Login::default(),
+            keys: BTreeMap::new(),
+            notifications: Notifications::default(),
+            ui: Ui::default(),
+            sync: Sync::default(),
+        }
+    }
+}
+
+impl Config {
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let c: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        if c.ui.composer_max_lines == 0 {
+            return Err("ui.composer_max_lines must be at least 1".into());
+        }
+        if c.sync.heartbeat_timeout_secs < 5 {
+            return Err("sync.heartbeat_timeout_secs must be at least 5".into());
+        }
+        Ok(c)
+    }
+
+    /// Reads the file if it exists; a missing file means the defaults.
+    pub fn load(path: &Path) -> Result<Config, String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    pub fn key_overrides(&self) -> BTreeMap<String, Vec<String>> {
+        self.keys
+            .iter()
+            .map(|(k, v)| (k.clone(), v.list()))
+            .collect()
+    }
+
+    pub fn preset(&self) -> Result<crate::keymap::Preset, String> {
+        match self.keymap.as_str() {
+            "default" => Ok(crate::keymap::Preset::Default),
+            "vim" => Ok(crate::keymap::Preset::Vim),
+            other => Err(format!("keymap: unknown preset {other:?} (default or vim)")),
+        }
+    }
+
+    /// The level for a conversation label ("#general", "@alice").
+    pub fn notify_level(&self, label: &str) -> NotifyLevel {
+        self.notifications
+            .conversations
+            .get(label)
+            .copied()
+            .unwrap_or(self.notifications.level)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_example_is_exactly_the_defaults() {
+        assert_eq!(Config::parse(EXAMPLE).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn options_parse_and_mistakes_are_reported() {
+        let c = Config::parse(
+            "theme = \"light\"\nkeymap = \"vim\"\n[keys]\nswitcher = \"ctrl+p\"\nquit = [\"ctrl+q\", \"f10\"]\n[notifications]\nlevel = \"all\"\n[notifications.conversations]\n\"#general\" = \"none\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.theme, "light");
+        assert_eq!(c.preset().unwrap(), crate::keymap::Preset::Vim);
+        assert_eq!(c.key_overrides()["quit"], vec!["ctrl+q", "f10"]);
+        assert_eq!(c.notify_level("#general"), NotifyLevel::None);
+        assert_eq!(c.notify_level("#random"), NotifyLevel::All);
+        assert!(
+            Config::parse("colour = \"red\"")
+                .unwrap_err()
+                .contains("colour")
+        );
+        assert!(Config::parse("[ui]\ncomposer_max_lines = 0").is_err());
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            Config::load(&dir.path().join("missing.toml")).unwrap(),
+            Config::default()
+        );
+    }
+}

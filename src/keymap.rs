@@ -1,0 +1,508 @@
+//! Key bindings as data: every action, its default keys per context, the vim preset, and
+//! user overrides from the config file. The help overlay is generated from the live map.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where a binding applies. Context bindings win over global ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    Composer,
+    Select,
+}
+
+macro_rules! actions {
+    ($($variant:ident => $name:literal, $context:ident, $help:literal;)*) => {
+        /// Everything a key can do.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action { $($variant),* }
+
+        impl Action {
+            pub const ALL: &[Action] = &[$(Action::$variant),*];
+            /// The name used in the config file.
+            pub fn name(self) -> &'static str { match self { $(Action::$variant => $name),* } }
+            pub fn context(self) -> Context { match self { $(Action::$variant => Context::$context),* } }
+            pub fn help(self) -> &'static str { match self { $(Action::$variant => $help),* } }
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name { $($name => Some(Action::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "quit", Global, "quit";
+    Switcher => "switcher", Global, "jump to a channel or person (fuzzy)";
+    PrevConversation => "prev_conversation", Global, "previous conversation";
+    NextConversation => "next_conversation", Global, "next conversation";
+    NextUnread => "next_unread", Global, "next conversation with unread messages";
+    NextMention => "next_mention", Global, "next conversation that mentions you";
+    PageUp => "page_up", Global, "scroll up a page (loads older history)";
+    PageDown => "page_down", Global, "scroll down a page";
+    Help => "help", Global, "this help";
+    ToggleSidebar => "toggle_sidebar", Global, "show or hide the sidebar";
+    Reconnect => "reconnect", Global, "reconnect now";
+    SelectMode => "select_mode", Global, "select messages (reply, edit, react…)";
+    Send => "send", Composer, "send the message";
+    Newline => "newline", Composer, "new line in the message";
+    ExternalEditor => "external_editor", Composer, "compose in $EDITOR";
+    EditLast => "edit_last", Composer, "edit your last message (empty composer)";
+    Complete => "complete", Composer, "complete @name or /command";
+    Cancel => "cancel", Composer, "cancel reply/edit, close popups";
+    RetrySend => "retry_send", Composer, "retry failed sends";
+    SelectUp => "select_up", Select, "select the previous message";
+    SelectDown => "select_down", Select, "select the next message";
+    ScrollTop => "scroll_top", Select, "go to the oldest message";
+    ScrollBottom => "scroll_bottom", Select, "go to the newest message";
+    Reply => "reply", Select, "reply to the selected message";
+    Edit => "edit", Select, "edit the selected message";
+    Delete => "delete", Select, "delete the selected message (asks first)";
+    React => "react", Select, "react to the selected message";
+    Copy => "copy", Select, "copy the message text (OSC 52)";
+    OpenLink => "open_link", Select, "open the first link or file";
+    Leave => "leave_select", Select, "back to the composer";
+}
+
+/// A key with modifiers, normalized so that `Shift+a` and `A` are the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeySpec {
+    code: KeyCodeOrd,
+    mods: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum KeyCodeOrd {
+    Char(char),
+    F(u8),
+    Named(u8),
+}
+
+const NAMED: &[(&str, KeyCode)] = &[
+    ("enter", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("backtab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("delete", KeyCode::Delete),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("pgup", KeyCode::PageUp),
+    ("pgdown", KeyCode::PageDown),
+    ("insert", KeyCode::Insert),
+];
+
+const CTRL: u8 = 1;
+const ALT: u8 = 2;
+const SHIFT: u8 = 4;
+
+impl KeySpec {
+    pub fn from_event(k: &KeyEvent) -> Option<KeySpec> {
+        let mut mods = 0;
+        if k.modifiers.contains(KeyModifiers::CONTROL) {
+            mods |= CTRL;
+        }
+        if k.modifiers.contains(KeyModifiers::ALT) {
+            mods |= ALT;
+        }
+        if k.modifiers.contains(KeyModifiers::SHIFT) {
+            mods |= SHIFT;
+        }
+        let code = match k.code {
+            KeyCode::Char(c) => {
+                mods &= !SHIFT; // the character already says it
+                let c = if mods & CTRL != 0 {
+                    c.to_ascii_lowercase()
+                } else {
+                    c
+                };
+                KeyCodeOrd::Char(c)
+            }
+            KeyCode::F(n) => KeyCodeOrd::F(n),
+            KeyCode::BackTab => {
+                mods &= !SHIFT;
+                KeyCodeOrd::Named(NAMED.iter().position(|(_, c)| *c == KeyCode::BackTab)? as u8)
+            }
+            other => KeyCodeOrd::Named(NAMED.iter().position(|(_, c)| *c == other)? as u8),
+        };
+        Some(KeySpec { code, mods })
+    }
+
+    /// Parses `ctrl+k`, `alt+enter`, `shift+tab`, `pgup`, `f1`, `?`, `space`, `G`.
+    pub fn parse(text: &str) -> Result<KeySpec, String> {
+        let lower = text.trim().to_lowercase();
+        let mut parts: Vec<&str> = lower.split('+').collect();
+        let mut original_last = text.trim().rsplit('+').next().unwrap_or("");
+        // "+" is the plus key; "ctrl++" is ctrl and the plus key.
+        if lower.ends_with("++") || lower == "+" {
+            parts.retain(|p| !p.is_empty());
+            parts.push("+");
+            original_last = "+";
+        }
+        let key = parts.pop().ok_or("empty key")?;
+        let mut mods = 0;
+        for m in parts {
+            mods |= match m {
+                "ctrl" | "c" => CTRL,
+                "alt" | "meta" | "m" => ALT,
+                "shift" | "s" => SHIFT,
+                other => return Err(format!("unknown modifier {other:?} in {text:?}")),
+            };
+        }
+        let code = if key == "space" {
+            KeyCodeOrd::Char(' ')
+        } else if let Some(n) = key.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+            KeyCodeOrd::F(n)
+        } else if let Some(i) = NAMED.iter().position(|(name, _)| *name == key) {
+            if key == "tab" && mods & SHIFT != 0 {
+                mods &= !SHIFT;
+                KeyCodeOrd::Named(
+                    NAMED
+                        .iter()
+                        .position(|(n, _)| *n == "backtab")
+                        .expect("listed") as u8,
+                )
+            } else {
+                KeyCodeOrd::Named(i as u8)
+            }
+        } else if original_last.chars().count() == 1 {
+            let mut c = original_last.chars().next().expect("one char");
+            if mods & SHIFT != 0 && mods & CTRL == 0 {
+                c = c.to_ascii_uppercase();
+            }
+            mods &= !SHIFT;
+            if mods & CTRL != 0 {
+                c = c.to_ascii_lowercase();
+            }
+            KeyCodeOrd::Char(c)
+        } else {
+            return Err(format!("unknown key {text:?}"));
+        };
+        Ok(KeySpec { code, mods })
+    }
+}
+
+impl fmt::Display for KeySpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods & CTRL != 0 {
+            f.write_str("Ctrl+")?;
+        }
+        if self.mods & ALT != 0 {
+            f.write_str("Alt+")?;
+        }
+        if self.mods & SHIFT != 0 {
+            f.write_str("Shift+")?;
+        }
+        match self.code {
+            KeyCodeOrd::Char(' ') => f.write_str("Space"),
+            KeyCodeOrd::Char(c) => write!(
+                f,
+                "{}",
+                if self.mods & CTRL != 0 {
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                }
+            ),
+            KeyCodeOrd::F(n) => write!(f, "F{n}"),
+            KeyCodeOrd::Named(i) => {
+                let name = NAMED[i as usize].0;
+                f.write_str(match name {
+                    "pgup" => "PgUp",
+                    "pgdown" => "PgDn",
+                    "up" => "↑",
+                    "down" => "↓",
+                    "left" => "←",
+                    "right" => "→",
+                    "backtab" => "Shift+Tab",
+                    "enter" => "Enter",
+                    "esc" => "Esc",
+                    "tab" => "Tab",
+                    "home" => "Home",
+                    "end" => "End",
+                    other => other,
+                })
+            }
+        }
+    }
+}
+
+/// Which set of defaults to start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Preset {
+    #[default]
+    Default,
+    /// Modal: Esc leaves the composer for selection mode, hjkl-style keys there.
+    Vim,
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: BTreeMap<(Context, KeySpec), Action>,
+    pub preset: Preset,
+}
+
+fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
+    use Action::*;
+    let mut d = vec![
+        (Quit, "ctrl+q"),
+        (Quit, "ctrl+c"),
+        (Switcher, "ctrl+k"),
+        (PrevConversation, "alt+up"),
+        (NextConversation, "alt+down"),
+        (NextUnread, "alt+u"),
+        (NextMention, "alt+m"),
+        (PageUp, "pgup"),
+        (PageDown, "pgdown"),
+        (Help, "f1"),
+        (ToggleSidebar, "alt+b"),
+        (Reconnect, "ctrl+r"),
+        (SelectMode, "alt+s"),
+        (Send, "enter"),
+        (Newline, "alt+enter"),
+        (Newline, "shift+enter"),
+        (Newline, "ctrl+j"),
+        (ExternalEditor, "alt+e"),
+        (EditLast, "up"),
+        (Complete, "tab"),
+        (Cancel, "esc"),
+        (RetrySend, "alt+r"),
+        (SelectUp, "up"),
+        (SelectUp, "k"),
+        (SelectDown, "down"),
+        (SelectDown, "j"),
+        (ScrollTop, "home"),
+        (ScrollBottom, "end"),
+        (Reply, "r"),
+        (Reply, "enter"),
+        (Edit, "e"),
+        (Delete, "d"),
+        (React, "+"),
+        (Copy, "y"),
+        (OpenLink, "o"),
+        (Leave, "esc"),
+        (Leave, "i"),
+        (Help, "?"),
+    ];
+    match preset {
+        Preset::Default => d.push((React, "a")),
+        Preset::Vim => {
+            d.retain(|(a, k)| !(*a == Cancel && *k == "esc"));
+            d.extend([
+                (SelectMode, "esc"),
+                (Cancel, "ctrl+g"),
+                (ScrollTop, "g"),
+                (ScrollBottom, "shift+g"),
+                (PageUp, "ctrl+u"),
+                (PageDown, "ctrl+d"),
+                (NextConversation, "shift+j"),
+                (PrevConversation, "shift+k"),
+                (Leave, "a"),
+            ]);
+        }
+    }
+    d
+}
+
+impl Keymap {
+    pub fn new(preset: Preset) -> Keymap {
+        let mut km = Keymap {
+            bindings: BTreeMap::new(),
+            preset,
+        };
+        for (action, key) in defaults(preset) {
+            let spec = KeySpec::parse(key).expect("default keys parse");
+            // Global keys go in the global context; Select-context keys shadow them there.
+            let ctx = match action.context() {
+                Context::Global if preset == Preset::Vim && key == "esc" => Context::Composer,
+                c => c,
+            };
+            km.bindings.insert((ctx, spec), action);
+        }
+        km
+    }
+
+    /// Applies `[keys]` overrides: each named action gets exactly the given keys.
+    pub fn with_overrides(
+        mut self,
+        overrides: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Keymap, String> {
+        for (name, keys) in overrides {
+            let action = Action::from_name(name)
+                .ok_or_else(|| format!("[keys]: unknown action {name:?}"))?;
+            self.bindings.retain(|_, a| *a != action);
+            for k in keys {
+                let spec = KeySpec::parse(k).map_err(|e| format!("[keys] {name}: {e}"))?;
+                self.bindings.insert((action.context(), spec), action);
+            }
+        }
+        Ok(self)
+    }
+
+    /// The action for a key in a context (context bindings first, then global ones).
+    pub fn resolve(&self, ctx: Context, key: &KeyEvent) -> Option<Action> {
+        let spec = KeySpec::from_event(key)?;
+        self.bindings
+            .get(&(ctx, spec))
+            .or_else(|| self.bindings.get(&(Context::Global, spec)))
+            .copied()
+    }
+
+    /// The keys bound to an action, for hints and help.
+    pub fn keys_for(&self, action: Action) -> Vec<KeySpec> {
+        let mut keys: Vec<(bool, KeySpec)> = self
+            .bindings
+            .iter()
+            .filter(|(_, a)| **a == action)
+            .map(|((ctx, k), _)| (*ctx != action.context(), *k))
+            .collect();
+        // Keys of the action's own context first (F1 before the selection-mode "?").
+        keys.sort_by_key(|(other, _)| *other);
+        keys.into_iter().map(|(_, k)| k).collect()
+    }
+
+    /// First key of an action as text ("Ctrl+K"), or "unbound".
+    pub fn hint(&self, action: Action) -> String {
+        self.keys_for(action)
+            .first()
+            .map(|k| k.to_string())
+            .unwrap_or_else(|| "unbound".into())
+    }
+
+    /// (section, keys, description) for the help overlay, in a stable order.
+    pub fn help_rows(&self) -> Vec<(&'static str, String, &'static str)> {
+        Action::ALL
+            .iter()
+            .filter_map(|a| {
+                let keys = self.keys_for(*a);
+                if keys.is_empty() {
+                    return None;
+                }
+                let section = match a.context() {
+                    Context::Global => "anywhere",
+                    Context::Composer => "composer",
+                    Context::Select => "selection",
+                };
+                Some((
+                    section,
+                    keys.iter()
+                        .map(|k| k.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    a.help(),
+                ))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn keys_parse_and_print() {
+        assert_eq!(KeySpec::parse("ctrl+k").unwrap().to_string(), "Ctrl+K");
+        assert_eq!(
+            KeySpec::parse("Alt+Enter").unwrap().to_string(),
+            "Alt+Enter"
+        );
+        assert_eq!(
+            KeySpec::parse("shift+tab").unwrap(),
+            KeySpec::parse("backtab").unwrap()
+        );
+        assert_eq!(
+            KeySpec::parse("shift+g").unwrap(),
+            KeySpec::parse("G").unwrap()
+        );
+        assert_eq!(KeySpec::parse("f1").unwrap().to_string(), "F1");
+        assert_eq!(KeySpec::parse("+").unwrap().to_string(), "+");
+        assert!(KeySpec::parse("hyper+x").is_err());
+        assert!(KeySpec::parse("nosuchkey").is_err());
+    }
+
+    #[test]
+    fn context_bindings_shadow_global_ones() {
+        let km = Keymap::new(Preset::Default);
+        let up = ev(KeyCode::Up, KeyModifiers::NONE);
+        assert_eq!(km.resolve(Context::Composer, &up), Some(Action::EditLast));
+        assert_eq!(km.resolve(Context::Select, &up), Some(Action::SelectUp));
+        let k = ev(KeyCode::Char('k'), KeyModifiers::CONTROL);
+        assert_eq!(km.resolve(Context::Composer, &k), Some(Action::Switcher));
+        assert_eq!(km.resolve(Context::Select, &k), Some(Action::Switcher));
+        // Shifted characters arrive as uppercase with SHIFT set.
+        let vim = Keymap::new(Preset::Vim);
+        assert_eq!(
+            vim.resolve(
+                Context::Select,
+                &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)
+            ),
+            Some(Action::ScrollBottom)
+        );
+        assert_eq!(
+            vim.resolve(Context::Composer, &ev(KeyCode::Esc, KeyModifiers::NONE)),
+            Some(Action::SelectMode)
+        );
+        assert_eq!(
+            km.resolve(Context::Composer, &ev(KeyCode::Esc, KeyModifiers::NONE)),
+            Some(Action::Cancel)
+        );
+        // Plain letters in the composer are text, not actions.
+        assert_eq!(
+            km.resolve(
+                Context::Composer,
+                &ev(KeyCode::Char('r'), KeyModifiers::NONE)
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn overrides_replace_an_actions_keys() {
+        let mut o = BTreeMap::new();
+        o.insert("switcher".to_string(), vec!["ctrl+p".to_string()]);
+        let km = Keymap::new(Preset::Default).with_overrides(&o).unwrap();
+        assert_eq!(
+            km.resolve(
+                Context::Composer,
+                &ev(KeyCode::Char('p'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Switcher)
+        );
+        assert_eq!(
+            km.resolve(
+                Context::Composer,
+                &ev(KeyCode::Char('k'), KeyModifiers::CONTROL)
+            ),
+            None
+        );
+        assert_eq!(km.hint(Action::Switcher), "Ctrl+P");
+        o.insert("nope".to_string(), vec![]);
+        assert!(
+            Keymap::new(Preset::Default)
+                .with_overrides(&o)
+                .unwrap_err()
+                .contains("nope")
+        );
+    }
+
+    #[test]
+    fn help_lists_every_bound_action() {
+        let km = Keymap::new(Preset::Default);
+        let rows = km.help_rows();
+        assert_eq!(rows.len(), Action::ALL.len());
+        assert!(
+            rows.iter()
+                .any(|(s, k, _)| *s == "anywhere" && k.contains("Ctrl+K"))
+        );
+    }
+}

@@ -1,0 +1,259 @@
+//! Popups over the main screen (switcher, help, confirm, reaction picker, info) and the
+//! login form.
+
+use crate::api::types::REACTIONS;
+use crate::app::{App, COMMANDS, Confirm, LoginField, LoginForm, Mode};
+use crate::sanitize::one_line;
+use crate::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn frame<'a>(title: String, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.fg(theme.accent))
+        .title(Span::styled(
+            format!(" {title} "),
+            theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+        ))
+}
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
+    match &app.mode {
+        Mode::Switcher(s) => {
+            let rows = (s.results.len() as u16).clamp(1, 12);
+            let r = centered(area, 56, rows + 3);
+            f.render_widget(Clear, r);
+            let block = frame("jump to".into(), theme);
+            let inner = block.inner(r);
+            f.render_widget(block, r);
+            let mut lines = vec![Line::from(vec![
+                Span::styled("› ", theme.fg(theme.accent)),
+                Span::raw(one_line(&s.query, 50)),
+            ])];
+            let first = s.selected.saturating_sub(rows as usize - 1);
+            for (pos, idx) in s.results.iter().enumerate().skip(first).take(rows as usize) {
+                let (choice, label) = &s.items[*idx];
+                let mut spans = vec![Span::raw(super::wrap::truncate(
+                    label,
+                    inner.width.saturating_sub(8) as usize,
+                ))];
+                if let crate::app::Choice::Open(k) = choice
+                    && let Some(c) = app.chat.convs.get(k)
+                    && c.unread > 0
+                {
+                    let style = if c.mentions > 0 {
+                        theme.fg(theme.mention)
+                    } else {
+                        theme.fg(theme.unread)
+                    };
+                    spans.push(Span::styled(format!("  {}", c.unread), style));
+                }
+                let mut line = Line::from(spans);
+                if pos == s.selected {
+                    line = line.patch_style(theme.selected().add_modifier(Modifier::BOLD));
+                }
+                lines.push(line);
+            }
+            if s.results.is_empty() {
+                lines.push(Line::styled("no match", theme.dimmed()));
+            }
+            f.render_widget(Paragraph::new(lines), inner);
+            f.set_cursor_position((inner.x + 2 + super::wrap::width(&s.query) as u16, inner.y));
+        }
+        Mode::Help { scroll } => {
+            let r = centered(area, 76, area.height.saturating_sub(2));
+            f.render_widget(Clear, r);
+            let block = frame("help — any key closes".into(), theme);
+            let inner = block.inner(r);
+            f.render_widget(block, r);
+            let mut lines = Vec::new();
+            let mut section = "";
+            for (sec, keys, help) in app.keymap.help_rows() {
+                if sec != section {
+                    section = sec;
+                    lines.push(Line::styled(
+                        sec.to_string(),
+                        theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+                    ));
+                }
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {keys:<24}"), theme.fg(theme.warning)),
+                    Span::raw(help),
+                ]));
+            }
+            lines.push(Line::styled(
+                "commands (type in the composer)",
+                theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+            ));
+            for c in COMMANDS {
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!("  /{} {:<20}", c.name, c.args),
+                        theme.fg(theme.warning),
+                    ),
+                    Span::raw(c.help),
+                ]));
+            }
+            lines.push(Line::styled(
+                "mouse: wheel scrolls, click a conversation to open it",
+                theme.dimmed(),
+            ));
+            f.render_widget(Paragraph::new(lines).scroll((*scroll, 0)), inner);
+        }
+        Mode::Confirm(c) => {
+            let text = match c {
+                Confirm::Delete(_) => "Delete this message for everyone?".to_string(),
+                Confirm::Leave(gid) => format!(
+                    "Leave #{}?",
+                    one_line(&app.chat.conv_name(crate::model::ConvKey::Group(*gid)), 30)
+                ),
+            };
+            let r = centered(area, 48, 4);
+            f.render_widget(Clear, r);
+            let block = frame("confirm".into(), theme);
+            let inner = block.inner(r);
+            f.render_widget(block, r);
+            f.render_widget(
+                Paragraph::new(vec![
+                    Line::raw(text),
+                    Line::styled("y: yes   any other key: no", theme.dimmed()),
+                ]),
+                inner,
+            );
+        }
+        Mode::React { index, .. } => {
+            let r = centered(area, 52, 4);
+            f.render_widget(Clear, r);
+            let block = frame("react".into(), theme);
+            let inner = block.inner(r);
+            f.render_widget(block, r);
+            let mut spans = Vec::new();
+            for (i, e) in REACTIONS.iter().enumerate() {
+                let style = if i == *index {
+                    theme.selected().add_modifier(Modifier::BOLD)
+                } else {
+                    theme.base()
+                };
+                spans.push(Span::styled(format!(" {} {e} ", i + 1), style));
+            }
+            f.render_widget(
+                Paragraph::new(vec![
+                    Line::from(spans),
+                    Line::styled(
+                        "←/→ and Enter, or 1–8; again to take it back",
+                        theme.dimmed(),
+                    ),
+                ]),
+                inner,
+            );
+        }
+        Mode::Info { title, lines } => {
+            let r = centered(area, 50, (lines.len() as u16 + 2).min(area.height));
+            f.render_widget(Clear, r);
+            let block = frame(one_line(title, 44), theme);
+            let inner = block.inner(r);
+            f.render_widget(block, r);
+            f.render_widget(
+                Paragraph::new(
+                    lines
+                        .iter()
+                        .map(|l| Line::raw(l.clone()))
+                        .collect::<Vec<_>>(),
+                ),
+                inner,
+            );
+        }
+        Mode::Chat | Mode::Select(_) | Mode::Login(_) => {}
+    }
+}
+
+pub fn login(f: &mut Frame, area: Rect, form: &LoginForm, theme: &Theme) {
+    let r = centered(area, 60, 11);
+    f.render_widget(Clear, r);
+    let block = frame("log in to VoceChat".into(), theme);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    let mut field =
+        |label: &str, value: String, which: LoginField, lines: &mut Vec<Line<'static>>| {
+            let focused = form.focus == which;
+            let style = if focused {
+                theme.fg(theme.accent).add_modifier(Modifier::BOLD)
+            } else {
+                theme.dimmed()
+            };
+            let shown = super::wrap::tail(&value, inner.width.saturating_sub(12) as usize);
+            if focused {
+                cursor = Some((
+                    inner.x + 10 + super::wrap::width(&shown) as u16,
+                    inner.y + lines.len() as u16,
+                ));
+            }
+            lines.push(Line::from(vec![
+                Span::styled(format!("{label:<10}"), style),
+                Span::raw(shown),
+            ]));
+        };
+    if form.ask_server {
+        field(
+            "server",
+            form.server.clone(),
+            LoginField::Server,
+            &mut lines,
+        );
+    } else {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<10}", "server"), theme.dimmed()),
+            Span::raw(one_line(&form.server, 46)),
+        ]));
+    }
+    field("e-mail", form.email.clone(), LoginField::Email, &mut lines);
+    if form.password_command.is_some() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<10}", "password"), theme.dimmed()),
+            Span::styled("from password_command", theme.dimmed()),
+        ]));
+    } else {
+        field(
+            "password",
+            "•".repeat(form.password.chars().count()),
+            LoginField::Password,
+            &mut lines,
+        );
+    }
+    lines.push(Line::raw(""));
+    if form.busy {
+        lines.push(Line::styled("logging in…", theme.fg(theme.warning)));
+    } else if let Some(e) = &form.error {
+        lines.push(Line::styled(one_line(e, 56), theme.fg(theme.error)));
+    } else {
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Tab next field · Enter log in · Esc quit",
+        theme.dimmed(),
+    ));
+    f.render_widget(Paragraph::new(lines), inner);
+    if let Some(c) = cursor
+        && !form.busy
+    {
+        f.set_cursor_position(c);
+    }
+}

@@ -1,0 +1,371 @@
+//! Turning message text into styled, wrapped lines: a word wrapper that keeps styles, the
+//! plain-text renderer (mentions shown as names, links marked) and the markdown renderer.
+
+use super::wrap::width;
+use crate::theme::Theme;
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthChar;
+
+/// Wraps styled text into lines of at most `width` cells, with a prefix on every line
+/// (quotes, list indents).
+pub struct Wrapper {
+    width: usize,
+    lines: Vec<Line<'static>>,
+    spans: Vec<Span<'static>>,
+    col: usize,
+    pub prefix: Vec<Span<'static>>,
+}
+
+impl Wrapper {
+    pub fn new(width: usize) -> Wrapper {
+        Wrapper {
+            width: width.max(4),
+            lines: Vec::new(),
+            spans: Vec::new(),
+            col: 0,
+            prefix: Vec::new(),
+        }
+    }
+
+    fn prefix_width(&self) -> usize {
+        self.prefix.iter().map(|s| width(&s.content)).sum()
+    }
+
+    fn start_line_if_needed(&mut self) {
+        if self.spans.is_empty() && self.col == 0 {
+            self.spans.extend(self.prefix.iter().cloned());
+            self.col = self.prefix_width();
+        }
+    }
+
+    /// Ends the current line (even if empty).
+    pub fn newline(&mut self) {
+        self.start_line_if_needed();
+        // Trailing spaces are invisible; drop them so lines stay within width.
+        if let Some(last) = self.spans.last_mut() {
+            let trimmed = last.content.trim_end().to_string();
+            last.content = trimmed.into();
+        }
+        self.lines.push(Line::from(std::mem::take(&mut self.spans)));
+        self.col = 0;
+    }
+
+    /// Ends the current line if it has content.
+    pub fn end_paragraph(&mut self) {
+        if self.col > self.prefix_width()
+            || (!self.spans.is_empty() && self.col > 0 && self.prefix.is_empty())
+        {
+            self.newline();
+        }
+    }
+
+    pub fn push(&mut self, text: &str, style: Style) {
+        for (i, segment) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.newline();
+            }
+            for word in segment.split_inclusive(' ') {
+                self.push_word(word, style);
+            }
+        }
+    }
+
+    fn push_word(&mut self, word: &str, style: Style) {
+        self.start_line_if_needed();
+        let visible = width(word.trim_end());
+        let room = self.width.saturating_sub(self.col);
+        if visible > room && self.col > self.prefix_width() {
+            self.newline();
+            self.start_line_if_needed();
+            if word.trim().is_empty() {
+                return;
+            }
+        }
+        if width(word.trim_end()) <= self.width.saturating_sub(self.col) {
+            self.col += width(word);
+            self.spans.push(Span::styled(word.to_string(), style));
+            return;
+        }
+        // Longer than a whole line (or CJK without spaces): split by characters.
+        let mut chunk = String::new();
+        for ch in word.chars() {
+            let w = ch.width().unwrap_or(0);
+            if self.col + w > self.width {
+                self.spans
+                    .push(Span::styled(std::mem::take(&mut chunk), style));
+                self.newline();
+                self.start_line_if_needed();
+            }
+            chunk.push(ch);
+            self.col += w;
+        }
+        if !chunk.is_empty() {
+            self.spans.push(Span::styled(chunk, style));
+        }
+    }
+
+    pub fn finish(mut self) -> Vec<Line<'static>> {
+        if !self.spans.is_empty() {
+            self.newline();
+        }
+        if self.lines.is_empty() {
+            self.lines.push(Line::default());
+        }
+        self.lines
+    }
+}
+
+/// Plain text: `@uid` mentions (already turned into `@Name` by `names`) and links styled.
+pub fn plain(text: &str, width: usize, theme: &Theme, mention_me: &str) -> Vec<Line<'static>> {
+    let mut w = Wrapper::new(width);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            w.newline();
+        }
+        for word in line.split_inclusive(' ') {
+            let t = word.trim_end();
+            let style = if t.starts_with("http://") || t.starts_with("https://") {
+                theme.fg(theme.link).add_modifier(Modifier::UNDERLINED)
+            } else if t.starts_with('@')
+                && t.trim_end_matches([',', '.', ':', '!', '?']) == mention_me
+            {
+                theme.fg(theme.mention).add_modifier(Modifier::BOLD)
+            } else if t.starts_with('@') && t.len() > 1 {
+                theme.fg(theme.accent)
+            } else {
+                theme.base()
+            };
+            w.push_word(word, style);
+        }
+    }
+    w.finish()
+}
+
+/// Markdown: emphasis, strong, strikethrough, inline code, code blocks, lists, quotes,
+/// headings and links (text, then the URL when it differs).
+pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut w = Wrapper::new(width);
+    let mut styles: Vec<Style> = vec![theme.base()];
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut quote_depth = 0usize;
+    let mut in_code = false;
+    let mut link: Option<String> = None;
+    let opts = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let top = |s: &Vec<Style>| *s.last().expect("base style");
+    let set_prefix = |w: &mut Wrapper, quote_depth: usize, lists: &Vec<Option<u64>>| {
+        let mut p = Vec::new();
+        if quote_depth > 0 {
+            p.push(Span::styled(
+                "│ ".repeat(quote_depth),
+                theme.fg(theme.quote),
+            ));
+        }
+        if !lists.is_empty() {
+            p.push(Span::raw("  ".repeat(lists.len())));
+        }
+        w.prefix = p;
+    };
+    for event in Parser::new_ext(text, opts) {
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => {}
+                Tag::Heading { .. } => {
+                    styles.push(top(&styles).add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
+                }
+                Tag::BlockQuote(_) => {
+                    w.end_paragraph();
+                    quote_depth += 1;
+                    set_prefix(&mut w, quote_depth, &lists);
+                    styles.push(top(&styles).fg(theme.quote));
+                }
+                Tag::CodeBlock(kind) => {
+                    w.end_paragraph();
+                    in_code = true;
+                    if let CodeBlockKind::Fenced(lang) = kind
+                        && !lang.is_empty()
+                    {
+                        w.push(&crate::sanitize::one_line(&lang, 20), theme.dimmed());
+                        w.newline();
+                    }
+                    let mut p = w.prefix.clone();
+                    p.push(Span::styled("▏ ", theme.fg(theme.code)));
+                    w.prefix = p;
+                }
+                Tag::List(start) => {
+                    w.end_paragraph();
+                    lists.push(start);
+                }
+                Tag::Item => {
+                    w.end_paragraph();
+                    let depth = lists.len().saturating_sub(1);
+                    let marker = match lists.last_mut() {
+                        Some(Some(n)) => {
+                            let m = format!("{n}. ");
+                            *n += 1;
+                            m
+                        }
+                        _ => "• ".to_string(),
+                    };
+                    let mut p = Vec::new();
+                    if quote_depth > 0 {
+                        p.push(Span::styled(
+                            "│ ".repeat(quote_depth),
+                            theme.fg(theme.quote),
+                        ));
+                    }
+                    w.prefix = p;
+                    w.push(
+                        &format!("{}{marker}", "  ".repeat(depth)),
+                        theme.fg(theme.accent),
+                    );
+                    set_prefix(&mut w, quote_depth, &lists);
+                }
+                Tag::Emphasis => styles.push(top(&styles).add_modifier(Modifier::ITALIC)),
+                Tag::Strong => styles.push(top(&styles).add_modifier(Modifier::BOLD)),
+                Tag::Strikethrough => styles.push(top(&styles).add_modifier(Modifier::CROSSED_OUT)),
+                Tag::Link { dest_url, .. } => {
+                    link = Some(dest_url.to_string());
+                    styles.push(
+                        top(&styles)
+                            .fg(theme.link)
+                            .add_modifier(Modifier::UNDERLINED),
+                    );
+                }
+                _ => {}
+            },
+            Event::End(tag) => match tag {
+                TagEnd::Paragraph => w.end_paragraph(),
+                TagEnd::Heading(_) => {
+                    styles.pop();
+                    w.end_paragraph();
+                }
+                TagEnd::BlockQuote(_) => {
+                    w.end_paragraph();
+                    quote_depth = quote_depth.saturating_sub(1);
+                    set_prefix(&mut w, quote_depth, &lists);
+                    styles.pop();
+                }
+                TagEnd::CodeBlock => {
+                    w.end_paragraph();
+                    in_code = false;
+                    set_prefix(&mut w, quote_depth, &lists);
+                }
+                TagEnd::List(_) => {
+                    w.end_paragraph();
+                    lists.pop();
+                    set_prefix(&mut w, quote_depth, &lists);
+                }
+                TagEnd::Item => w.end_paragraph(),
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => {
+                    styles.pop();
+                }
+                TagEnd::Link => {
+                    styles.pop();
+                    if let Some(url) = link.take() {
+                        w.push(
+                            &format!(" <{}>", crate::sanitize::one_line(&url, 200)),
+                            theme.dimmed(),
+                        );
+                    }
+                }
+                _ => {}
+            },
+            Event::Text(t) => {
+                if in_code {
+                    let body = t.strip_suffix('\n').unwrap_or(&t);
+                    for (i, line) in body.split('\n').enumerate() {
+                        if i > 0 {
+                            w.newline();
+                        }
+                        w.push(line, theme.fg(theme.code));
+                    }
+                    w.newline();
+                } else if let Some(url) = &link
+                    && t.as_ref() == url.as_str()
+                {
+                    // Autolink: the URL is the text; do not print it twice.
+                    w.push(&t, top(&styles));
+                    link = Some(String::new()).filter(|_| false);
+                } else {
+                    w.push(&t, top(&styles));
+                }
+            }
+            Event::Code(c) => w.push(&c, theme.fg(theme.code)),
+            Event::SoftBreak => w.push(" ", top(&styles)),
+            Event::HardBreak => w.newline(),
+            Event::Rule => {
+                w.end_paragraph();
+                w.push(&"─".repeat(width.min(40)), theme.dimmed());
+                w.newline();
+            }
+            Event::TaskListMarker(done) => {
+                w.push(if done { "[x] " } else { "[ ] " }, theme.fg(theme.accent))
+            }
+            Event::Html(h) | Event::InlineHtml(h) => w.push(&h, top(&styles)),
+            _ => {}
+        }
+    }
+    let mut lines = w.finish();
+    while lines.len() > 1 && lines.last().is_some_and(|l| l.width() == 0) {
+        lines.pop();
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn plain_text_wraps_within_width() {
+        let t = Theme::dark();
+        let lines = plain("the quick brown fox jumps over the lazy dog", 12, &t, "@me");
+        assert!(
+            lines.iter().all(|l| l.width() <= 12),
+            "{:?}",
+            text_of(&lines)
+        );
+        assert_eq!(
+            text_of(&lines).join(" "),
+            "the quick brown fox jumps over the lazy dog"
+        );
+        let cjk = plain("日本語のテストメッセージです", 10, &t, "@me");
+        assert!(cjk.iter().all(|l| l.width() <= 10));
+        assert!(cjk.len() >= 3);
+    }
+
+    #[test]
+    fn markdown_renders_structure() {
+        let t = Theme::dark();
+        let lines = markdown(
+            "**Release**\n- [x] changelog\n- tag\n\n```rust\nfn main() {}\n```\n> quoted",
+            40,
+            &t,
+        );
+        let text = text_of(&lines);
+        assert_eq!(text[0], "Release");
+        assert!(
+            lines[0].spans[0]
+                .style
+                .add_modifier
+                .contains(Modifier::BOLD)
+        );
+        assert!(
+            text.iter().any(|l| l.contains("• [x] changelog")),
+            "{text:?}"
+        );
+        assert!(text.iter().any(|l| l.contains("fn main() {}")));
+        assert!(text.iter().any(|l| l.starts_with("│ quoted")));
+        let link = text_of(&markdown("see [docs](https://x.org)", 40, &t));
+        assert_eq!(link, vec!["see docs <https://x.org>"]);
+    }
+}

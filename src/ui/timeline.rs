@@ -1,0 +1,383 @@
+//! The timeline: messages of the open conversation, newest at the bottom, with day
+//! separators, a "new messages" line, reply quotes, reactions, files, edits and pending sends.
+//!
+//! Cost follows the viewport: blocks are built from the newest message up until the screen
+//! (plus the scroll offset) is full, and each message's wrapped body is cached per width and
+//! revision, so a 100k-message channel draws like a 10-message one.
+
+use super::View;
+use super::text;
+use crate::api::types::Content;
+use crate::app::{App, Mode};
+use crate::model::{Message, PendingState};
+use crate::sanitize::{clean, one_line};
+use crate::theme::Theme;
+use chrono::TimeZone;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use std::collections::HashMap;
+
+/// Wrapped message bodies by (mid, revision, width, users version).
+#[derive(Default)]
+pub struct RenderCache {
+    bodies: HashMap<(i64, u32, u16, i64), Vec<Line<'static>>>,
+}
+
+const CACHE_LIMIT: usize = 20_000;
+
+impl RenderCache {
+    fn body(&mut self, app: &App, m: &Message, width: u16, theme: &Theme) -> &Vec<Line<'static>> {
+        if self.bodies.len() > CACHE_LIMIT {
+            self.bodies.clear();
+        }
+        let key = (m.mid, m.rev, width, app.chat.users_version.unwrap_or(0));
+        self.bodies
+            .entry(key)
+            .or_insert_with(|| render_body(app, m, width as usize, theme))
+    }
+}
+
+fn render_body(app: &App, m: &Message, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    if m.is_file() {
+        let p = m.properties.as_ref();
+        let name = p
+            .and_then(|p| p.get("name"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("file");
+        let size = p
+            .and_then(|p| p.get("size"))
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        let kind = p
+            .and_then(|p| p.get("content_type"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        let line = format!(
+            "📎 {} · {} · {}",
+            one_line(name, 80),
+            human_size(size),
+            one_line(kind, 40)
+        );
+        return text::plain(&line, width, theme, "");
+    }
+    let me_tag = app
+        .chat
+        .me
+        .map(|me| format!("@{}", app.chat.user_name(me)))
+        .unwrap_or_default();
+    match m.content_type.as_str() {
+        "text/markdown" => text::markdown(&clean(&app.render_mentions(&m.content)), width, theme),
+        "text/plain" => text::plain(
+            &clean(&app.render_mentions(&m.content)),
+            width,
+            theme,
+            &me_tag,
+        ),
+        "vocechat/archive" => text::plain("🗂 forwarded messages", width, theme, ""),
+        other => text::plain(
+            &format!("[{} message]", one_line(other, 40)),
+            width,
+            theme,
+            "",
+        ),
+    }
+}
+
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = bytes as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+fn local(ms: i64) -> Option<chrono::DateTime<chrono::Local>> {
+    chrono::Local.timestamp_millis_opt(ms).single()
+}
+
+fn day_line(ms: i64, width: usize, theme: &Theme) -> Line<'static> {
+    let label = local(ms)
+        .map(|t| t.format(" %A, %-d %B %Y ").to_string())
+        .unwrap_or_default();
+    let side = width.saturating_sub(super::wrap::width(&label)) / 2;
+    Line::styled(
+        format!("{}{label}{}", "─".repeat(side), "─".repeat(side)),
+        theme.fg(theme.separator),
+    )
+}
+
+/// One message as lines: header (unless it continues the previous author's run), reply
+/// quote, body, reactions.
+fn message_block(
+    app: &App,
+    m: &Message,
+    continues: bool,
+    width: u16,
+    theme: &Theme,
+    cache: &mut RenderCache,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if !continues {
+        let time = local(m.created_at)
+            .map(|t| t.format(&app.settings.time_format).to_string())
+            .unwrap_or_default();
+        let mut header = vec![
+            Span::styled(time, theme.dimmed()),
+            Span::raw(" "),
+            Span::styled(
+                one_line(&app.chat.user_name(m.from_uid), 32),
+                theme.author(m.from_uid),
+            ),
+        ];
+        if app.chat.users.get(&m.from_uid).is_some_and(|u| u.is_bot) {
+            header.push(Span::styled(" bot", theme.dimmed()));
+        }
+        if m.expires_in.is_some_and(|e| e > 0) {
+            header.push(Span::styled(" 🔥", theme.dimmed()));
+        }
+        lines.push(Line::from(header));
+    }
+    if let Some(reply_to) = m.reply_to {
+        let quote = match app.chat.message(reply_to) {
+            Some(q) if !q.deleted => format!(
+                "┃ {}: {}",
+                one_line(&app.chat.user_name(q.from_uid), 20),
+                one_line(&app.render_mentions(&q.content), width as usize)
+            ),
+            Some(_) => "┃ (deleted message)".to_string(),
+            None => "┃ (an earlier message)".to_string(),
+        };
+        lines.push(Line::styled(
+            super::wrap::truncate(&quote, width as usize),
+            theme.fg(theme.quote),
+        ));
+    }
+    let mut body = cache.body(app, m, width, theme).clone();
+    if m.edited
+        && let Some(last) = body.last_mut()
+    {
+        last.spans.push(Span::styled(" (edited)", theme.dimmed()));
+    }
+    lines.extend(body);
+    if !m.reactions.is_empty() {
+        let mut spans = Vec::new();
+        for (emoji, users) in &m.reactions {
+            let mine = app.chat.me.is_some_and(|me| users.contains(&me));
+            let style = if mine {
+                theme.fg(theme.reaction_mine).add_modifier(Modifier::BOLD)
+            } else {
+                theme.fg(theme.reaction)
+            };
+            spans.push(Span::styled(format!("{emoji} {}", users.len()), style));
+            spans.push(Span::raw("  "));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines
+}
+
+fn same_day(a: i64, b: i64) -> bool {
+    match (local(a), local(b)) {
+        (Some(a), Some(b)) => a.date_naive() == b.date_naive(),
+        _ => true,
+    }
+}
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut RenderCache) -> View {
+    let height = area.height as usize;
+    let width = area.width.max(1);
+    let Some(key) = app.open else {
+        let text = if app.chat.ready {
+            "no conversation open — Ctrl+K to find one"
+        } else {
+            "syncing…"
+        };
+        f.render_widget(Paragraph::new(text).style(theme.dimmed()), area);
+        return View {
+            max_scroll: 0,
+            scroll: 0,
+        };
+    };
+    let Some(conv) = app.chat.convs.get(&key) else {
+        return View {
+            max_scroll: 0,
+            scroll: 0,
+        };
+    };
+    let selected = match app.mode {
+        Mode::Select(mid) | Mode::React { mid, .. } => Some(mid),
+        Mode::Confirm(crate::app::Confirm::Delete(mid)) => Some(mid),
+        _ => None,
+    };
+    // Blocks, bottom-up. Each is (lines, is the selected message).
+    let mut blocks: Vec<(Vec<Line<'static>>, bool)> = Vec::new();
+    let mut covered = 0usize;
+    for p in conv.pending.iter().rev() {
+        let (state, style) = match &p.state {
+            PendingState::Sending | PendingState::Sent(_) => {
+                ("sending…".to_string(), theme.fg(theme.pending))
+            }
+            PendingState::Failed(e) => (
+                format!(
+                    "not sent: {} ({} retries)",
+                    one_line(e, 60),
+                    app.keymap.hint(crate::keymap::Action::RetrySend)
+                ),
+                theme.fg(theme.error),
+            ),
+        };
+        let body = match &p.content {
+            Content::Text(t) | Content::Markdown(t) => app.render_mentions(t),
+            other => format!("[{}]", other.content_type()),
+        };
+        let mut lines = vec![Line::styled(
+            format!(
+                "{} {state}",
+                one_line(
+                    &app.chat
+                        .me
+                        .map(|m| app.chat.user_name(m))
+                        .unwrap_or_default(),
+                    32
+                )
+            ),
+            style,
+        )];
+        lines.extend(
+            text::plain(&clean(&body), width as usize, theme, "")
+                .into_iter()
+                .map(|l| l.patch_style(theme.fg(theme.pending))),
+        );
+        covered += lines.len();
+        blocks.push((lines, false));
+    }
+    let marker = app
+        .unread_marker
+        .filter(|(k, _)| *k == key)
+        .map(|(_, idx)| idx);
+    let msgs: Vec<&Message> = conv
+        .visible()
+        .filter(|m| !m.is_expired(app.now_ms))
+        .collect();
+    let mut reached_top = true;
+    let mut selected_seen = selected.is_none();
+    for (i, m) in msgs.iter().enumerate().rev() {
+        if covered >= app.scroll + height && selected_seen {
+            reached_top = false;
+            break;
+        }
+        let prev = i.checked_sub(1).map(|j| msgs[j]);
+        let continues = prev.is_some_and(|p| {
+            p.from_uid == m.from_uid
+                && m.created_at - p.created_at < 5 * 60_000
+                && same_day(p.created_at, m.created_at)
+                && m.reply_to.is_none()
+        });
+        let mut lines = Vec::new();
+        if prev.is_none_or(|p| !same_day(p.created_at, m.created_at)) {
+            lines.push(day_line(m.created_at, width as usize, theme));
+        }
+        if let Some(idx) = marker
+            && m.mid > idx
+            && Some(m.from_uid) != app.chat.me
+            && prev.is_none_or(|p| p.mid <= idx)
+        {
+            let n = msgs[i..]
+                .iter()
+                .filter(|x| Some(x.from_uid) != app.chat.me)
+                .count();
+            let label = format!(" {n} new message{} ", if n == 1 { "" } else { "s" });
+            let side = (width as usize).saturating_sub(label.len()) / 2;
+            lines.push(Line::styled(
+                format!("{}{label}{}", "─".repeat(side), "─".repeat(side)),
+                theme.fg(theme.new_marker),
+            ));
+        }
+        let is_selected = selected == Some(m.mid);
+        let mut body = message_block(app, m, continues && lines.is_empty(), width, theme, cache);
+        if is_selected {
+            selected_seen = true;
+            body = body
+                .into_iter()
+                .map(|l| l.patch_style(theme.selected()))
+                .collect();
+        }
+        lines.extend(body);
+        covered += lines.len();
+        blocks.push((lines, is_selected));
+    }
+    if reached_top {
+        let note = if conv.history_complete {
+            "── start of the conversation ──"
+        } else {
+            "── loading older messages… ──"
+        };
+        blocks.push((vec![Line::styled(note.to_string(), theme.dimmed())], false));
+        covered += 1;
+    }
+    // Lines bottom-up → top-down.
+    let mut all: Vec<Line<'static>> = Vec::with_capacity(covered);
+    let mut sel_range = None;
+    for (lines, is_sel) in blocks.into_iter().rev() {
+        if is_sel {
+            sel_range = Some((all.len(), all.len() + lines.len()));
+        }
+        all.extend(lines);
+    }
+    let total = all.len();
+    let max_scroll = if reached_top {
+        total.saturating_sub(height)
+    } else {
+        usize::MAX / 2
+    };
+    let mut scroll = app.scroll.min(max_scroll);
+    if let Some((top, bottom)) = sel_range {
+        // Keep the selected message on screen.
+        let view_bottom = total - scroll;
+        let view_top = view_bottom.saturating_sub(height);
+        if bottom > view_bottom {
+            scroll = total - bottom;
+        } else if top < view_top {
+            scroll = total.saturating_sub(top + height);
+        }
+    }
+    let end = total - scroll.min(total);
+    let start = end.saturating_sub(height);
+    let visible: Vec<Line> = all.drain(start..end).collect();
+    // Short conversations sit at the bottom, next to the composer.
+    let pad = height.saturating_sub(visible.len()) as u16;
+    let inner = Rect {
+        y: area.y + pad,
+        height: area.height - pad,
+        ..area
+    };
+    f.render_widget(Paragraph::new(visible), inner);
+    if scroll > 0 && area.height > 0 {
+        let hint = format!(" ↓ {scroll} lines below ");
+        let w = super::wrap::width(&hint) as u16;
+        if w < area.width {
+            f.render_widget(
+                Paragraph::new(hint).style(theme.status()),
+                Rect::new(area.right() - w, area.bottom() - 1, w, 1),
+            );
+        }
+    }
+    View {
+        max_scroll: if reached_top {
+            max_scroll
+        } else {
+            max_scroll.max(app.scroll)
+        },
+        scroll,
+    }
+}
