@@ -287,21 +287,15 @@ fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (OpenLink, "o"),
         (Leave, "esc"),
         (Leave, "i"),
-        (Help, "?"),
     ];
     match preset {
         Preset::Default => d.push((React, "a")),
         Preset::Vim => {
             d.retain(|(a, k)| !(*a == Cancel && *k == "esc"));
             d.extend([
-                (SelectMode, "esc"),
                 (Cancel, "ctrl+g"),
                 (ScrollTop, "g"),
                 (ScrollBottom, "shift+g"),
-                (PageUp, "ctrl+u"),
-                (PageDown, "ctrl+d"),
-                (NextConversation, "shift+j"),
-                (PrevConversation, "shift+k"),
                 (Leave, "a"),
             ]);
         }
@@ -317,12 +311,28 @@ impl Keymap {
         };
         for (action, key) in defaults(preset) {
             let spec = KeySpec::parse(key).expect("default keys parse");
-            // Global keys go in the global context; Select-context keys shadow them there.
-            let ctx = match action.context() {
-                Context::Global if preset == Preset::Vim && key == "esc" => Context::Composer,
-                c => c,
-            };
-            km.bindings.insert((ctx, spec), action);
+            km.bindings.insert((action.context(), spec), action);
+        }
+        // Keys that only make sense where letters are not text: global actions reachable by
+        // plain keys in selection mode (and Esc leaving insert mode in the vim preset).
+        let mut select_only = vec![(Action::Help, "?")];
+        if preset == Preset::Vim {
+            select_only.extend([
+                (Action::PageUp, "ctrl+u"),
+                (Action::PageDown, "ctrl+d"),
+                (Action::NextConversation, "shift+j"),
+                (Action::PrevConversation, "shift+k"),
+            ]);
+            km.bindings.insert(
+                (Context::Composer, KeySpec::parse("esc").expect("parses")),
+                Action::SelectMode,
+            );
+        }
+        for (action, key) in select_only {
+            km.bindings.insert(
+                (Context::Select, KeySpec::parse(key).expect("parses")),
+                action,
+            );
         }
         km
     }

@@ -204,6 +204,8 @@ pub struct Settings {
     pub composer_max_lines: u16,
     pub time_format: String,
     pub notify: crate::config::Notifications,
+    /// Show times in UTC instead of local time (tests; people on servers without a TZ).
+    pub utc: bool,
 }
 
 impl From<&Config> for Settings {
@@ -213,6 +215,7 @@ impl From<&Config> for Settings {
             composer_max_lines: c.ui.composer_max_lines,
             time_format: c.ui.time_format.clone(),
             notify: c.notifications.clone(),
+            utc: false,
         }
     }
 }
@@ -669,9 +672,14 @@ impl App {
                 let resend_unread = matches!(*event, ServerEvent::Ready);
                 let applied = self.chat.apply(*event);
                 let mut effects = Vec::new();
+                let now = self.now_ms;
+                let first_unmuted = self
+                    .sidebar()
+                    .into_iter()
+                    .find(|k| !self.chat.is_muted(*k, now));
                 if self.open.is_none()
                     && self.chat.ready
-                    && let Some(first) = self.sidebar().first().copied()
+                    && let Some(first) = first_unmuted.or_else(|| self.sidebar().first().copied())
                 {
                     effects.extend(self.open_conversation(first));
                 }

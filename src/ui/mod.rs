@@ -107,7 +107,14 @@ fn draw_sidebar(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let width = inner.width as usize;
-    let total = app.chat.total_unread();
+    // Muted conversations do not add to the total.
+    let total: u32 = app
+        .chat
+        .convs
+        .iter()
+        .filter(|(k, _)| !app.chat.is_muted(**k, app.now_ms))
+        .map(|(_, c)| c.unread)
+        .sum();
     let mut lines = vec![Line::from(vec![
         Span::styled(
             wrap::truncate("conversations", width.saturating_sub(6)),
@@ -226,12 +233,20 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     }
 }
 
-fn clock(ms: i64) -> String {
+fn clock(ms: i64, utc: bool) -> String {
     use chrono::TimeZone;
-    chrono::Local
-        .timestamp_millis_opt(ms)
-        .single()
-        .map(|t| t.format("%H:%M:%S").to_string())
+    let t = if utc {
+        chrono::Utc
+            .timestamp_millis_opt(ms)
+            .single()
+            .map(|t| t.fixed_offset())
+    } else {
+        chrono::Local
+            .timestamp_millis_opt(ms)
+            .single()
+            .map(|t| t.fixed_offset())
+    };
+    t.map(|t| t.format("%H:%M:%S").to_string())
         .unwrap_or_default()
 }
 
@@ -251,7 +266,7 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             format!(
                 "○ offline ({}), retry at {} · {} now",
                 one_line(reason, 40),
-                clock(app.now_ms + retry_in.as_millis() as i64),
+                clock(app.now_ms + retry_in.as_millis() as i64, app.settings.utc),
                 app.keymap.hint(crate::keymap::Action::Reconnect)
             ),
             theme.error,

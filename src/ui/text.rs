@@ -314,6 +314,26 @@ pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
+/// A one-line summary of a message body (for reply quotes): markdown reduced to its text.
+pub fn summary(content_type: &str, content: &str) -> String {
+    if content_type != "text/markdown" {
+        return content.to_string();
+    }
+    let mut out = String::new();
+    for event in Parser::new(content) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::Heading(_),
+            ) => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,6 +361,15 @@ mod tests {
         let cjk = plain("日本語のテストメッセージです", 10, &t, "@me");
         assert!(cjk.iter().all(|l| l.width() <= 10));
         assert!(cjk.len() >= 3);
+    }
+
+    #[test]
+    fn summaries_drop_markdown_syntax() {
+        assert_eq!(
+            crate::sanitize::one_line(&summary("text/markdown", "**Bold** and `code`\n- item"), 80),
+            "Bold and code item"
+        );
+        assert_eq!(summary("text/plain", "**x**"), "**x**");
     }
 
     #[test]

@@ -101,12 +101,23 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-fn local(ms: i64) -> Option<chrono::DateTime<chrono::Local>> {
-    chrono::Local.timestamp_millis_opt(ms).single()
+/// A timestamp in the zone the user sees (local, or UTC when configured).
+fn local(ms: i64, utc: bool) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    if utc {
+        chrono::Utc
+            .timestamp_millis_opt(ms)
+            .single()
+            .map(|t| t.fixed_offset())
+    } else {
+        chrono::Local
+            .timestamp_millis_opt(ms)
+            .single()
+            .map(|t| t.fixed_offset())
+    }
 }
 
-fn day_line(ms: i64, width: usize, theme: &Theme) -> Line<'static> {
-    let label = local(ms)
+fn day_line(ms: i64, utc: bool, width: usize, theme: &Theme) -> Line<'static> {
+    let label = local(ms, utc)
         .map(|t| t.format(" %A, %-d %B %Y ").to_string())
         .unwrap_or_default();
     let side = width.saturating_sub(super::wrap::width(&label)) / 2;
@@ -128,7 +139,7 @@ fn message_block(
 ) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if !continues {
-        let time = local(m.created_at)
+        let time = local(m.created_at, app.settings.utc)
             .map(|t| t.format(&app.settings.time_format).to_string())
             .unwrap_or_default();
         let mut header = vec![
@@ -152,7 +163,10 @@ fn message_block(
             Some(q) if !q.deleted => format!(
                 "┃ {}: {}",
                 one_line(&app.chat.user_name(q.from_uid), 20),
-                one_line(&app.render_mentions(&q.content), width as usize)
+                one_line(
+                    &app.render_mentions(&text::summary(&q.content_type, &q.content)),
+                    width as usize
+                )
             ),
             Some(_) => "┃ (deleted message)".to_string(),
             None => "┃ (an earlier message)".to_string(),
@@ -186,8 +200,8 @@ fn message_block(
     lines
 }
 
-fn same_day(a: i64, b: i64) -> bool {
-    match (local(a), local(b)) {
+fn same_day(a: i64, b: i64, utc: bool) -> bool {
+    match (local(a, utc), local(b, utc)) {
         (Some(a), Some(b)) => a.date_naive() == b.date_naive(),
         _ => true,
     }
@@ -280,12 +294,17 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
         let continues = prev.is_some_and(|p| {
             p.from_uid == m.from_uid
                 && m.created_at - p.created_at < 5 * 60_000
-                && same_day(p.created_at, m.created_at)
+                && same_day(p.created_at, m.created_at, app.settings.utc)
                 && m.reply_to.is_none()
         });
         let mut lines = Vec::new();
-        if prev.is_none_or(|p| !same_day(p.created_at, m.created_at)) {
-            lines.push(day_line(m.created_at, width as usize, theme));
+        if prev.is_none_or(|p| !same_day(p.created_at, m.created_at, app.settings.utc)) {
+            lines.push(day_line(
+                m.created_at,
+                app.settings.utc,
+                width as usize,
+                theme,
+            ));
         }
         if let Some(idx) = marker
             && m.mid > idx

@@ -1,0 +1,329 @@
+//! Whole-screen snapshots (insta) at 80×24 and 120×40: the main screen with every kind of
+//! message, the switcher, help, the login form, a disconnected state, the composer replying,
+//! and the reaction picker. Times are shown in UTC so the snapshots do not depend on the
+//! machine's time zone.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::{Value, json};
+use std::time::Duration;
+use vocechat_tui::app::{App, LoginForm, Mode, Msg, Settings, update};
+use vocechat_tui::config::Config;
+use vocechat_tui::keymap::{Keymap, Preset};
+use vocechat_tui::sync::{ConnState, ServerEvent, SyncMsg};
+use vocechat_tui::theme::Theme;
+use vocechat_tui::ui::{RenderCache, draw};
+
+/// 2026-11-21 09:00 UTC.
+const T0: i64 = 1_795_338_000_000;
+
+fn ev(app: &mut App, v: Value) {
+    let ev: ServerEvent = serde_json::from_value(v).unwrap();
+    update(app, Msg::Sync(SyncMsg::Event(Box::new(ev))));
+}
+
+fn chat(app: &mut App, mid: i64, from: i64, target: Value, detail: Value) {
+    ev(
+        app,
+        json!({"type":"chat","mid":mid,"from_uid":from,"created_at":T0 + mid * 90_000,"target":target,"detail":detail}),
+    );
+}
+
+fn text(t: &str) -> Value {
+    json!({"type":"normal","content_type":"text/plain","content":t,"properties":null,"expires_in":null})
+}
+
+fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) {
+    update(app, Msg::Key(KeyEvent::new(code, mods)));
+}
+
+fn scene() -> App {
+    let mut settings = Settings::from(&Config::default());
+    settings.utc = true;
+    let mut app = App::logged_in(
+        1,
+        Keymap::new(Preset::Default),
+        settings,
+        "chat.example.com".into(),
+    );
+    app.now_ms = T0 + 3_600_000;
+    let user = |uid: i64, name: &str, bot: bool| json!({"uid":uid,"name":name,"email":null,"gender":0,"language":"en-US","is_admin":uid == 1,"is_bot":bot,"avatar_updated_at":0,"create_by":"password"});
+    ev(
+        &mut app,
+        json!({"type":"users_snapshot","version":5,"users":[user(1,"ada",false),user(2,"bob",false),user(3,"carol",false),user(4,"李雷",false),user(5,"vocebot",true)]}),
+    );
+    ev(
+        &mut app,
+        json!({"type":"users_state","users":[{"uid":2,"online":true},{"uid":3,"online":false},{"uid":4,"online":true}]}),
+    );
+    ev(
+        &mut app,
+        json!({"type":"related_groups","groups":[
+        {"gid":1,"name":"general","description":null,"owner":null,"members":[],"is_public":true,"avatar_updated_at":0,"pinned_messages":[]},
+        {"gid":2,"name":"dev","description":null,"owner":1,"members":[1,2,4],"is_public":false,"avatar_updated_at":0,"pinned_messages":[]},
+        {"gid":3,"name":"random","description":null,"owner":null,"members":[],"is_public":true,"avatar_updated_at":0,"pinned_messages":[]}]}),
+    );
+    ev(
+        &mut app,
+        json!({"type":"user_settings","mute_users":[],"mute_groups":[{"gid":3,"expired_at":null}],"read_index_users":[],
+        "read_index_groups":[{"gid":1,"mid":5}],"burn_after_reading_users":[],"burn_after_reading_groups":[]}),
+    );
+    let g1 = json!({"gid":1});
+    chat(&mut app, 1, 2, g1.clone(), text("morning all ☕"));
+    chat(
+        &mut app,
+        2,
+        3,
+        g1.clone(),
+        json!({"type":"normal","content_type":"text/markdown","content":"**Release checklist**\n- [x] changelog\n- tag `v1.2`\n\n```sh\ncargo test\n```","properties":null,"expires_in":null}),
+    );
+    chat(&mut app, 3, 1, g1.clone(), text("I'll tag it after lunch"));
+    chat(
+        &mut app,
+        4,
+        2,
+        g1.clone(),
+        json!({"type":"reaction","mid":1,"detail":{"type":"edit","content_type":"text/plain","content":"morning all ☕☕","properties":null}}),
+    );
+    chat(
+        &mut app,
+        5,
+        2,
+        g1.clone(),
+        json!({"type":"reaction","mid":2,"detail":{"type":"like","action":"👍"}}),
+    );
+    chat(
+        &mut app,
+        6,
+        1,
+        g1.clone(),
+        json!({"type":"reaction","mid":2,"detail":{"type":"like","action":"👍"}}),
+    );
+    chat(
+        &mut app,
+        7,
+        4,
+        g1.clone(),
+        json!({"type":"reaction","mid":2,"detail":{"type":"like","action":"🎉"}}),
+    );
+    chat(
+        &mut app,
+        8,
+        2,
+        g1.clone(),
+        json!({"type":"reply","mid":2,"content_type":"text/plain","content":"changelog looks good","properties":null}),
+    );
+    chat(
+        &mut app,
+        9,
+        3,
+        g1.clone(),
+        json!({"type":"normal","content_type":"vocechat/file","content":"2026/11/21/abc","properties":{"name":"report.pdf","size":48213,"content_type":"application/pdf"},"expires_in":null}),
+    );
+    chat(&mut app, 10, 3, g1.clone(), text("oops, wrong channel"));
+    chat(
+        &mut app,
+        11,
+        3,
+        g1.clone(),
+        json!({"type":"reaction","mid":10,"detail":{"type":"delete"}}),
+    );
+    chat(
+        &mut app,
+        12,
+        4,
+        g1.clone(),
+        json!({"type":"normal","content_type":"text/plain","content":"@1 日本語のメッセージも大丈夫 👍","properties":{"mentions":[1]},"expires_in":null}),
+    );
+    chat(
+        &mut app,
+        13,
+        5,
+        g1.clone(),
+        text("\u{1b}[31mbuild #42 passed\u{1b}[0m \u{1b}]0;pwned\u{7}in 3m"),
+    );
+    chat(&mut app, 14, 2, json!({"gid":2}), text("PR is up"));
+    chat(
+        &mut app,
+        15,
+        4,
+        json!({"gid":2}),
+        json!({"type":"normal","content_type":"text/plain","content":"@1 can you review?","properties":{"mentions":[1]},"expires_in":null}),
+    );
+    chat(&mut app, 16, 2, json!({"uid":1}), text("lunch?"));
+    chat(&mut app, 17, 3, json!({"gid":3}), text("muted chatter"));
+    ev(&mut app, json!({"type":"ready"}));
+    update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
+    // The DM with bob (newest unmuted) opened first; go to #general for the shots.
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL)),
+    );
+    for c in "general".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    app.notice = None;
+    app
+}
+
+fn render(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
+    update(app, Msg::Resize(w, h));
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut cache = RenderCache::default();
+    term.draw(|f| {
+        draw(f, app, &Theme::dark(), &mut cache);
+    })
+    .unwrap();
+    term
+}
+
+#[test]
+fn main_screen_80x24() {
+    let mut app = scene();
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn main_screen_120x40() {
+    let mut app = scene();
+    let term = render(&mut app, 120, 40);
+    let screen = term.backend().to_string();
+    // No escape sequence from the server reached the screen.
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains("pwned"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(term.backend());
+}
+
+#[test]
+fn switcher_80x24() {
+    let mut app = scene();
+    key(&mut app, KeyCode::Char('k'), KeyModifiers::CONTROL);
+    key(&mut app, KeyCode::Char('d'), KeyModifiers::NONE);
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn help_120x40() {
+    let mut app = scene();
+    key(&mut app, KeyCode::F(1), KeyModifiers::NONE);
+    insta::assert_snapshot!(render(&mut app, 120, 40).backend());
+}
+
+#[test]
+fn login_form_80x24() {
+    let mut app = App::new(
+        Keymap::new(Preset::Default),
+        Settings::from(&Config::default()),
+        String::new(),
+    );
+    let mut form = LoginForm::new(
+        Some("https://chat.example.com".into()),
+        Some("ada@example.com".into()),
+        None,
+    );
+    form.password = "secret".into();
+    form.error = Some("wrong password".into());
+    app.mode = Mode::Login(form);
+    let term = render(&mut app, 80, 24);
+    assert!(
+        !term.backend().to_string().contains("secret"),
+        "the password is masked"
+    );
+    insta::assert_snapshot!(term.backend());
+}
+
+#[test]
+fn disconnected_80x24() {
+    let mut app = scene();
+    update(
+        &mut app,
+        Msg::Sync(SyncMsg::State(ConnState::Waiting {
+            retry_in: Duration::from_secs(8),
+            attempt: 3,
+            reason: "cannot reach the server: connection failed".into(),
+        })),
+    );
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn composer_replying_with_a_failed_send_80x24() {
+    let mut app = scene();
+    key(&mut app, KeyCode::Char('s'), KeyModifiers::ALT);
+    key(&mut app, KeyCode::Up, KeyModifiers::NONE);
+    key(&mut app, KeyCode::Char('r'), KeyModifiers::NONE);
+    for c in "agreed".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut app, KeyCode::Enter, KeyModifiers::ALT);
+    for c in "second line".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let effects = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let Some(vocechat_tui::app::Effect::Send {
+        key: k, local_id, ..
+    }) = effects.first().cloned()
+    else {
+        panic!("{effects:?}")
+    };
+    update(
+        &mut app,
+        Msg::Sent {
+            key: k,
+            local_id,
+            result: Err("cannot reach the server".into()),
+        },
+    );
+    key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    for c in "draft in progress".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn reaction_picker_80x24() {
+    let mut app = scene();
+    key(&mut app, KeyCode::Char('s'), KeyModifiers::ALT);
+    key(&mut app, KeyCode::Char('+'), KeyModifiers::NONE);
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn narrow_terminal_degrades_without_panicking() {
+    let mut app = scene();
+    for (w, h) in [(40, 10), (20, 5), (10, 3), (1, 1)] {
+        render(&mut app, w, h);
+    }
+    let term = render(&mut app, 50, 12);
+    assert!(
+        !term.backend().to_string().contains("conversations"),
+        "the sidebar hides below 60 columns"
+    );
+}
+
+#[test]
+fn the_scene_counts_are_right() {
+    use vocechat_tui::model::ConvKey;
+    let app = scene();
+    let counts = |k| (app.chat.convs[&k].unread, app.chat.convs[&k].mentions);
+    assert_eq!(counts(ConvKey::Group(1)), (0, 0), "open and read");
+    assert_eq!(counts(ConvKey::Group(2)), (2, 1));
+    assert_eq!(
+        counts(ConvKey::User(2)),
+        (0, 0),
+        "the newest unmuted conversation opened first"
+    );
+    assert_eq!(
+        counts(ConvKey::Group(3)),
+        (1, 0),
+        "muted: not opened first, so still unread"
+    );
+}
