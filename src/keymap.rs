@@ -203,7 +203,7 @@ impl fmt::Display for KeySpec {
             KeyCodeOrd::Char(c) => write!(
                 f,
                 "{}",
-                if self.mods & CTRL != 0 {
+                if self.mods != 0 {
                     c.to_ascii_uppercase()
                 } else {
                     c

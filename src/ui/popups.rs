@@ -92,7 +92,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                     ));
                 }
                 lines.push(Line::from(vec![
-                    Span::styled(format!("  {keys:<24}"), theme.fg(theme.warning)),
+                    Span::styled(format!("  {keys:<26} "), theme.fg(theme.warning)),
                     Span::raw(help),
                 ]));
             }
