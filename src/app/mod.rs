@@ -62,6 +62,8 @@ pub enum Msg {
         scroll: usize,
     },
     LoggedOut,
+    /// A deadline the loop was asked to wake up for (a burn-after-reading expiry) passed.
+    Tick,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -320,6 +322,20 @@ impl App {
             text: text.into(),
             error: true,
         });
+    }
+
+    /// When the screen next changes by itself: the soonest burn-after-reading expiry in the
+    /// open conversation. The loop sleeps until then; there is no periodic timer.
+    pub fn next_deadline(&self) -> Option<i64> {
+        let conv = self.chat.convs.get(&self.open?)?;
+        conv.visible()
+            .filter_map(|m| {
+                m.expires_in
+                    .filter(|e| *e > 0)
+                    .map(|e| m.created_at + e * 1000)
+            })
+            .filter(|t| *t > self.now_ms)
+            .min()
     }
 
     /// Conversations as the sidebar lists them.
@@ -780,6 +796,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.quit = true;
             vec![]
         }
+        // Nothing to change: `now_ms` moved on, so expired messages drop out of the view.
+        Msg::Tick => vec![],
     }
 }
 

@@ -38,7 +38,16 @@ pub async fn run(
         rt.executor.run(e);
     }
     draw(&mut guard, app, &rt.theme, &mut cache)?;
-    while let Some(first) = rx.recv().await {
+    loop {
+        // Sleep until a message arrives, or until something on screen expires.
+        let deadline = app.next_deadline();
+        let first = tokio::select! {
+            msg = rx.recv() => match msg {
+                Some(m) => m,
+                None => break,
+            },
+            _ = sleep_until_ms(deadline) => Msg::Tick,
+        };
         app.now_ms = crate::api::now_ms();
         let mut effects = update(app, first);
         let mut dirty = app.dirty;
@@ -103,6 +112,16 @@ fn draw(
     }
     app.dirty = false;
     Ok(())
+}
+
+async fn sleep_until_ms(deadline: Option<i64>) {
+    match deadline {
+        Some(at) => {
+            let wait = (at - crate::api::now_ms()).max(0) as u64;
+            tokio::time::sleep(std::time::Duration::from_millis(wait + 5)).await;
+        }
+        None => std::future::pending().await,
+    }
 }
 
 fn open_url(guard: &mut TerminalGuard, executor: &mut Executor, app: &mut App, url: String) {

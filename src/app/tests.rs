@@ -765,6 +765,27 @@ fn kicked_from_the_open_channel_closes_it() {
 }
 
 #[test]
+fn burn_after_reading_messages_set_a_deadline_and_expire() {
+    let mut app = synced();
+    let burn: ChatMessage = serde_json::from_value(json!({"mid":40,"from_uid":2,"created_at":app.now_ms,"target":{"gid":1},
+        "detail":{"type":"normal","content_type":"text/plain","content":"gone soon","properties":null,"expires_in":30}}))
+    .unwrap();
+    update(&mut app, event(ServerEvent::Chat(burn)));
+    assert_eq!(app.next_deadline(), Some(app.now_ms + 30_000));
+    app.now_ms += 30_001;
+    update(&mut app, Msg::Tick);
+    assert_eq!(app.next_deadline(), None);
+    assert!(app.chat.message(40).unwrap().is_expired(app.now_ms));
+}
+
+#[test]
+fn logging_out_quits() {
+    let mut app = synced();
+    update(&mut app, Msg::LoggedOut);
+    assert!(app.quit);
+}
+
+#[test]
 fn done_errors_are_reported_and_quit_works() {
     let mut app = synced();
     update(

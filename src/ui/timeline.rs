@@ -279,18 +279,25 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
         .unread_marker
         .filter(|(k, _)| *k == key)
         .map(|(_, idx)| idx);
-    let msgs: Vec<&Message> = conv
+    // Walk newest to oldest, lazily: only what fills the screen is ever looked at.
+    let mut walk = conv
         .visible()
+        .rev()
         .filter(|m| !m.is_expired(app.now_ms))
-        .collect();
+        .peekable();
     let mut reached_top = true;
     let mut selected_seen = selected.is_none();
-    for (i, m) in msgs.iter().enumerate().rev() {
+    let mut newer_from_others = 0usize;
+    while let Some(m) = walk.next() {
         if covered >= app.scroll + height && selected_seen {
             reached_top = false;
             break;
         }
-        let prev = i.checked_sub(1).map(|j| msgs[j]);
+        let prev = walk.peek().copied();
+        let from_other = Some(m.from_uid) != app.chat.me;
+        if from_other {
+            newer_from_others += 1;
+        }
         let continues = prev.is_some_and(|p| {
             p.from_uid == m.from_uid
                 && m.created_at - p.created_at < 5 * 60_000
@@ -308,13 +315,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
         }
         if let Some(idx) = marker
             && m.mid > idx
-            && Some(m.from_uid) != app.chat.me
+            && from_other
             && prev.is_none_or(|p| p.mid <= idx)
         {
-            let n = msgs[i..]
-                .iter()
-                .filter(|x| Some(x.from_uid) != app.chat.me)
-                .count();
+            let n = newer_from_others;
             let label = format!(" {n} new message{} ", if n == 1 { "" } else { "s" });
             let side = (width as usize).saturating_sub(label.len()) / 2;
             lines.push(Line::styled(

@@ -1,0 +1,145 @@
+//! Render budgets (design.md): one frame at 200×60 of a 100k-message channel ≤ 1 ms; terminal
+//! bytes per typed character ≤ 64 B; per incoming message in the open channel ≤ 2 KB.
+//! Run with `cargo bench --bench render`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use serde_json::json;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use vocechat_tui::api::types::ChatMessage;
+use vocechat_tui::app::{App, Msg, Settings, update};
+use vocechat_tui::config::Config;
+use vocechat_tui::keymap::{Keymap, Preset};
+use vocechat_tui::model::Source;
+use vocechat_tui::sync::{ServerEvent, SyncMsg};
+use vocechat_tui::theme::Theme;
+use vocechat_tui::ui::{RenderCache, draw};
+
+fn message(mid: i64) -> ChatMessage {
+    serde_json::from_value(json!({"mid":mid,"from_uid":2 + mid % 4,"created_at":1_700_000_000_000i64 + mid * 30_000,"target":{"gid":1},
+        "detail":{"type":"normal","content_type":"text/plain","content":format!("message {mid}: a line of ordinary chat text that is long enough to wrap once or twice on narrow screens"),"properties":null,"expires_in":null}}))
+    .unwrap()
+}
+
+fn app_with(n: i64) -> App {
+    let mut app = App::logged_in(
+        1,
+        Keymap::new(Preset::Default),
+        Settings::from(&Config::default()),
+        "bench".into(),
+    );
+    let groups =
+        serde_json::from_value(json!([{"gid":1,"name":"general","is_public":true}])).unwrap();
+    update(
+        &mut app,
+        Msg::Sync(SyncMsg::Event(Box::new(ServerEvent::RelatedGroups {
+            groups,
+        }))),
+    );
+    for mid in 1..=n {
+        app.chat.apply_chat(message(mid), Source::Stream);
+    }
+    update(
+        &mut app,
+        Msg::Sync(SyncMsg::Event(Box::new(ServerEvent::Ready))),
+    );
+    app
+}
+
+/// A writer whose byte count we can read.
+#[derive(Clone, Default)]
+struct Counter(Arc<Mutex<usize>>);
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        *self.0.lock().unwrap() += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn main() {
+    let theme = Theme::dark();
+    let n = 100_000;
+    let start = Instant::now();
+    let mut app = app_with(n);
+    println!(
+        "setup: folded {n} messages in {:.0} ms",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    update(&mut app, Msg::Resize(200, 60));
+    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let mut cache = RenderCache::default();
+    let t = Instant::now();
+    term.draw(|f| {
+        draw(f, &app, &theme, &mut cache);
+    })
+    .unwrap();
+    println!(
+        "render 200x60, {n} messages, cold cache: {:.3} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    let frames = 200;
+    let t = Instant::now();
+    for i in 0..frames {
+        app.dirty = true;
+        app.scroll = (i % 7) * 3;
+        term.draw(|f| {
+            draw(f, &app, &theme, &mut cache);
+        })
+        .unwrap();
+    }
+    println!(
+        "render 200x60, {n} messages, warm: {:.3} ms/frame (mean of {frames})",
+        t.elapsed().as_secs_f64() * 1000.0 / frames as f64
+    );
+    app.scroll = 0;
+
+    // Bytes on the wire: a real crossterm backend counting what it writes.
+    let counter = Counter::default();
+    let mut term = Terminal::new(CrosstermBackend::new(counter.clone())).unwrap();
+    let mut cache = RenderCache::default();
+    let mut frame = |app: &App, term: &mut Terminal<CrosstermBackend<Counter>>| {
+        let before = *counter.0.lock().unwrap();
+        term.draw(|f| {
+            draw(f, app, &theme, &mut cache);
+        })
+        .unwrap();
+        *counter.0.lock().unwrap() - before
+    };
+    let mut small = app_with(2_000);
+    update(&mut small, Msg::Resize(120, 40));
+    let _ = term.resize(ratatui::layout::Rect::new(0, 0, 120, 40));
+    frame(&small, &mut term);
+    let mut typed = 0;
+    let text = "hello there";
+    for c in text.chars() {
+        update(
+            &mut small,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+        typed += frame(&small, &mut term);
+    }
+    println!(
+        "terminal bytes per typed character: {:.0} B",
+        typed as f64 / text.len() as f64
+    );
+    let mut incoming = 0;
+    let count = 20;
+    for i in 0..count {
+        let m = message(10_000 + i);
+        update(
+            &mut small,
+            Msg::Sync(SyncMsg::Event(Box::new(ServerEvent::Chat(m)))),
+        );
+        incoming += frame(&small, &mut term);
+    }
+    println!(
+        "terminal bytes per incoming message in the open channel: {:.0} B",
+        incoming as f64 / count as f64
+    );
+}
