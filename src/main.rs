@@ -90,6 +90,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             executor,
             theme,
             mouse: config.ui.mouse,
+            hyperlinks: config.ui.hyperlinks,
             initial: vec![Effect::StartSync],
         };
         let result = run(rt, tx, rx).await;
@@ -135,6 +136,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                 executor,
                 theme,
                 mouse: config.ui.mouse,
+                hyperlinks: config.ui.hyperlinks,
                 initial: vec![Effect::StartSync],
             };
             run(rt, tx, rx).await
@@ -149,6 +151,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                 executor,
                 theme,
                 mouse: config.ui.mouse,
+                hyperlinks: config.ui.hyperlinks,
                 initial: vec![],
             };
             run(rt, tx, rx).await

@@ -32,10 +32,18 @@ impl TerminalGuard {
     }
 
     /// Draws one frame inside a synchronized update (DEC mode 2026), so a slow link never
-    /// shows half a frame.
-    pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> anyhow::Result<()> {
+    /// shows half a frame; `overlay` (OSC 8 links) is written inside the same update.
+    pub fn draw(
+        &mut self,
+        render: impl FnOnce(&mut ratatui::Frame),
+        overlay: impl FnOnce() -> String,
+    ) -> anyhow::Result<()> {
         execute!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
         let drawn = self.terminal.draw(render).map(|_| ());
+        let extra = overlay();
+        if !extra.is_empty() {
+            self.terminal.backend_mut().write_all(extra.as_bytes())?;
+        }
         execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
         self.terminal.backend_mut().flush()?;
         Ok(drawn?)

@@ -327,3 +327,48 @@ fn the_scene_counts_are_right() {
         "muted: not opened first, so still unread"
     );
 }
+
+#[test]
+fn links_on_screen_are_located_for_osc8() {
+    let mut app = scene();
+    chat(
+        &mut app,
+        30,
+        2,
+        json!({"gid":1}),
+        text("docs at https://example.com/docs, enjoy"),
+    );
+    chat(
+        &mut app,
+        31,
+        3,
+        json!({"gid":1}),
+        json!({"type":"normal","content_type":"text/markdown","content":"see [the guide](https://example.com/guide)","properties":null,"expires_in":null}),
+    );
+    update(&mut app, Msg::Resize(80, 24));
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut cache = RenderCache::default();
+    term.draw(|f| {
+        draw(f, &app, &Theme::dark(), &mut cache);
+    })
+    .unwrap();
+    let urls: Vec<&str> = cache.links.iter().map(|l| l.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        vec!["https://example.com/docs", "https://example.com/guide"]
+    );
+    // Each link's text is on screen exactly where it says.
+    let buf = term.backend().buffer();
+    for link in &cache.links {
+        let mut at = String::new();
+        let mut x = link.x;
+        while at.len() < link.text.len() {
+            at.push_str(buf[(x, link.y)].symbol());
+            x += 1;
+        }
+        assert_eq!(at, link.text);
+        assert!(link.text.contains(&link.url));
+    }
+    let osc = vocechat_tui::notify::hyperlinks(&cache.links);
+    assert!(osc.contains("\u{1b}]8;;https://example.com/docs\u{1b}\\"));
+}

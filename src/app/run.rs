@@ -17,6 +17,8 @@ pub struct Runtime {
     pub executor: Executor,
     pub theme: Theme,
     pub mouse: bool,
+    /// Mark links as OSC 8 hyperlinks.
+    pub hyperlinks: bool,
     /// Effects to run before the first frame (start the stream, …).
     pub initial: Vec<Effect>,
 }
@@ -37,7 +39,7 @@ pub async fn run(
     for e in std::mem::take(&mut rt.initial) {
         rt.executor.run(e);
     }
-    draw(&mut guard, app, &rt.theme, &mut cache)?;
+    draw(&mut guard, app, &rt.theme, &mut cache, rt.hyperlinks)?;
     loop {
         // Sleep until a message arrives, or until something on screen expires.
         let deadline = app.next_deadline();
@@ -78,7 +80,7 @@ pub async fn run(
             break;
         }
         if dirty {
-            draw(&mut guard, app, &rt.theme, &mut cache)?;
+            draw(&mut guard, app, &rt.theme, &mut cache, rt.hyperlinks)?;
         }
     }
     input.abort();
@@ -91,9 +93,9 @@ fn draw(
     app: &mut App,
     theme: &Theme,
     cache: &mut RenderCache,
+    hyperlinks: bool,
 ) -> anyhow::Result<()> {
-    let mut view = None;
-    guard.draw(|f| view = Some(crate::ui::draw(f, app, theme, cache)))?;
+    let view = frame(guard, app, theme, cache, hyperlinks)?;
     if let Some(v) = view
         && (v.max_scroll != app.max_scroll || v.scroll != app.scroll)
     {
@@ -105,13 +107,36 @@ fn draw(
             },
         );
         if app.dirty {
-            guard.draw(|f| {
-                crate::ui::draw(f, app, theme, cache);
-            })?;
+            frame(guard, app, theme, cache, hyperlinks)?;
         }
     }
     app.dirty = false;
     Ok(())
+}
+
+fn frame(
+    guard: &mut TerminalGuard,
+    app: &App,
+    theme: &Theme,
+    cache: &mut RenderCache,
+    hyperlinks: bool,
+) -> anyhow::Result<Option<crate::ui::View>> {
+    let mut view = None;
+    let links = std::cell::RefCell::new(Vec::new());
+    guard.draw(
+        |f| {
+            view = Some(crate::ui::draw(f, app, theme, cache));
+            *links.borrow_mut() = cache.links.clone();
+        },
+        || {
+            if hyperlinks {
+                crate::notify::hyperlinks(&links.borrow())
+            } else {
+                String::new()
+            }
+        },
+    )?;
+    Ok(view)
 }
 
 async fn sleep_until_ms(deadline: Option<i64>) {

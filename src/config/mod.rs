@@ -83,6 +83,7 @@ pub struct Ui {
     pub composer_max_lines: u16,
     pub time_format: String,
     pub mouse: bool,
+    pub hyperlinks: bool,
 }
 
 impl Default for Ui {
@@ -92,6 +93,7 @@ impl Default for Ui {
             composer_max_lines: 8,
             time_format: "%H:%M".into(),
             mouse: true,
+            hyperlinks: true,
         }
     }
 }

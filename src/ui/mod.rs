@@ -7,7 +7,7 @@ mod text;
 mod timeline;
 pub mod wrap;
 
-pub use timeline::RenderCache;
+pub use timeline::{Link, RenderCache};
 
 use crate::app::{App, ComposeTarget, Mode};
 use crate::model::ConvKey;

@@ -24,6 +24,50 @@ use std::collections::HashMap;
 #[derive(Default)]
 pub struct RenderCache {
     bodies: HashMap<(i64, u32, u16, i64), Vec<Line<'static>>>,
+    /// Links on screen after the last frame: (column, row, text, URL), for OSC 8.
+    pub links: Vec<Link>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub x: u16,
+    pub y: u16,
+    pub text: String,
+    pub url: String,
+}
+
+/// The URL a span shows, if it is one (`https://…`, or a markdown link's `<https://…>`).
+fn span_url(text: &str) -> Option<String> {
+    let t = text.trim().trim_start_matches('<').trim_end_matches('>');
+    let t = t.trim_end_matches([',', '.', ')', '!', '?', ';', ':']);
+    ((t.starts_with("https://") || t.starts_with("http://"))
+        && t.len() > 8
+        && !t.contains(char::is_whitespace))
+    .then(|| t.to_string())
+}
+
+/// Records where URL spans landed on screen.
+fn collect_links(lines: &[Line], area: Rect, out: &mut Vec<Link>) {
+    for (row, line) in lines.iter().enumerate() {
+        let mut x = 0u16;
+        for span in &line.spans {
+            let w = super::wrap::width(&span.content) as u16;
+            if let Some(url) = span_url(&span.content) {
+                let lead = (span.content.len() - span.content.trim_start().len()) as u16;
+                let text = span.content.trim().to_string();
+                let text_w = super::wrap::width(&text) as u16;
+                if x + lead + text_w <= area.width {
+                    out.push(Link {
+                        x: area.x + x + lead,
+                        y: area.y + row as u16,
+                        text,
+                        url,
+                    });
+                }
+            }
+            x = x.saturating_add(w);
+        }
+    }
 }
 
 const CACHE_LIMIT: usize = 20_000;
@@ -384,6 +428,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
         height: area.height - pad,
         ..area
     };
+    cache.links.clear();
+    collect_links(&visible, inner, &mut cache.links);
     f.render_widget(Paragraph::new(visible), inner);
     if scroll > 0 && area.height > 0 {
         let hint = format!(" ↓ {scroll} lines below ");
