@@ -62,6 +62,7 @@ actions! {
     React => "react", Select, "react to the selected message";
     Copy => "copy", Select, "copy the message text (OSC 52)";
     OpenLink => "open_link", Select, "open the first link or file";
+    JoinCall => "join_call", Select, "your own link to the selected meeting invite";
     Leave => "leave_select", Select, "back to the composer";
 }
 
@@ -285,6 +286,7 @@ fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (React, "+"),
         (Copy, "y"),
         (OpenLink, "o"),
+        (JoinCall, "c"),
         (Leave, "esc"),
         (Leave, "i"),
     ];

@@ -17,6 +17,7 @@ pub mod paths;
 pub mod sanitize;
 pub mod session_store;
 pub mod sync;
+pub mod tasks;
 pub mod terminal;
 pub mod theme;
 pub mod ui;

@@ -84,7 +84,9 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         let session = api.login(DEMO_EMAIL, DEMO_PASSWORD, "tui:demo").await?;
         let label = format!("demo {}", server.addr());
         let app = App::logged_in(session.uid, keymap, settings, label);
-        let executor = Executor::new(Some(api), tx.clone(), sync_config, None, "tui:demo".into());
+        let mut executor =
+            Executor::new(Some(api), tx.clone(), sync_config, None, "tui:demo".into());
+        executor.vocespace = config.vocespace.clone();
         let rt = Runtime {
             app,
             executor,
@@ -130,7 +132,9 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                 saved.server.clone(),
                 saved.email.clone(),
             );
-            let executor = Executor::new(Some(api), tx.clone(), sync_config, Some(store), device);
+            let mut executor =
+                Executor::new(Some(api), tx.clone(), sync_config, Some(store), device);
+            executor.vocespace = config.vocespace.clone();
             let rt = Runtime {
                 app,
                 executor,
@@ -145,7 +149,8 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             let mut app = App::new(keymap, settings, server.clone().unwrap_or_default());
             app.password_command = password_command.clone();
             app.mode = Mode::Login(LoginForm::new(server, email, password_command));
-            let executor = Executor::new(None, tx.clone(), sync_config, Some(store), device);
+            let mut executor = Executor::new(None, tx.clone(), sync_config, Some(store), device);
+            executor.vocespace = config.vocespace.clone();
             let rt = Runtime {
                 app,
                 executor,

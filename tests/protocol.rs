@@ -569,3 +569,25 @@ async fn uploads_over_the_servers_limit_get_a_clear_413() {
         .unwrap();
     assert_eq!(stored.size, 4);
 }
+
+#[tokio::test]
+async fn the_vocespace_base_comes_from_newer_servers_and_is_absent_on_0_3_3() {
+    let old = server().await;
+    let api = login(&old, ADMIN, "tui:a").await;
+    assert_eq!(
+        api.vocespace_base().await.unwrap(),
+        None,
+        "0.3.3 answers 404"
+    );
+    let newer = vocechat_tui::demo::DemoServer::start(vocechat_tui::demo::DemoConfig {
+        vocespace_url: Some("meet.example.com:7880".into()),
+        ..fast_config()
+    })
+    .await
+    .unwrap();
+    let api = login(&newer, ADMIN, "tui:a").await;
+    assert_eq!(
+        api.vocespace_base().await.unwrap().as_deref(),
+        Some("https://meet.example.com:3008")
+    );
+}

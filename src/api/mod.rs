@@ -479,6 +479,40 @@ impl ApiClient {
         read_json(resp).await
     }
 
+    /// The server's VoceSpace deployment (newer servers only): `Ok(None)` when the server has
+    /// no such endpoint or nothing is deployed.
+    pub async fn vocespace_base(&self) -> ApiResult<Option<String>> {
+        let result = self
+            .authed(
+                Method::GET,
+                "/api/admin/vocespace/config",
+                "VoceSpace settings",
+                |r| r,
+            )
+            .await;
+        let resp = match result {
+            Ok(r) => r,
+            Err(ApiError::NotFound(_))
+            | Err(ApiError::Server { status: 405, .. })
+            | Err(ApiError::Forbidden(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let v: serde_json::Value = read_json(resp).await?;
+        let enabled = v.get("enabled").and_then(|e| e.as_bool()).unwrap_or(false);
+        let deployed = v.get("state").and_then(|s| s.as_str()) == Some("success");
+        let url = v.get("url").and_then(|u| u.as_str()).unwrap_or("");
+        Ok((enabled && deployed)
+            .then(|| crate::tasks::vocespace::normalize_base(url))
+            .flatten())
+    }
+
+    /// Avatar URL of a user (no auth needed).
+    pub fn avatar_url(&self, uid: i64) -> Url {
+        let mut url = self.url("/api/resource/avatar");
+        url.query_pairs_mut().append_pair("uid", &uid.to_string());
+        url
+    }
+
     /// Download URL of an uploaded file (downloads need no auth).
     pub fn file_url(&self, path: &str, thumbnail: bool) -> Url {
         let mut url = self.url("/api/resource/file");

@@ -56,6 +56,11 @@ pub const COMMANDS: &[Command] = &[
         help: "send an action (* you waves)",
     },
     Command {
+        name: "call",
+        args: "[post]",
+        help: "your VoceSpace meeting link here; post: invite everyone",
+    },
+    Command {
         name: "logout",
         args: "",
         help: "log out this device and quit",
@@ -255,6 +260,35 @@ impl App {
                     .map(|me| self.chat.user_name(me))
                     .unwrap_or_default();
                 self.send_text(format!("* {name} {}", args.join(" ")), None)
+            }
+            "call" => {
+                let Some(key) = need_open(self) else {
+                    return vec![];
+                };
+                match args.first().copied() {
+                    None => {
+                        // Join the room someone already invited to here, if any.
+                        let invited = self.chat.convs.get(&key).and_then(|c| {
+                            c.visible()
+                                .rev()
+                                .find_map(|m| crate::tasks::vocespace::parse_invite(&m.content))
+                        });
+                        let target = match invited {
+                            Some((base, space)) => super::CallTarget::Space { base, space },
+                            None => super::CallTarget::Conversation(key),
+                        };
+                        self.call_link(target)
+                    }
+                    Some("post") => {
+                        let local_id = self.next_local_id();
+                        self.tasks.insert("meeting invite".into(), "…".into());
+                        vec![Effect::PostInvite { key, local_id }]
+                    }
+                    Some(other) => {
+                        self.error(format!("/call takes nothing or \"post\", not {other:?}"));
+                        vec![]
+                    }
+                }
             }
             "logout" => vec![Effect::Logout],
             "quit" => {

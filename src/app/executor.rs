@@ -23,6 +23,7 @@ pub struct Executor {
     store: Option<Arc<SessionStore>>,
     device: String,
     read_marks: Arc<Mutex<HashMap<ConvKey, i64>>>,
+    pub vocespace: crate::tasks::vocespace::Settings,
 }
 
 impl Executor {
@@ -41,6 +42,7 @@ impl Executor {
             store: store.map(Arc::new),
             device,
             read_marks: Arc::new(Mutex::new(HashMap::new())),
+            vocespace: crate::tasks::vocespace::Settings::default(),
         }
     }
 
@@ -192,6 +194,40 @@ impl Executor {
                     async move { api.add_members(gid, &uids).await },
                 )
             }
+            Effect::CallLink {
+                target,
+                username,
+                avatar_uid,
+            } => {
+                let settings = self.vocespace.clone();
+                tokio::spawn(async move {
+                    let result = call_link(&api, &settings, target, username, avatar_uid).await;
+                    let _ = tx.send(Msg::CallLink(result));
+                });
+            }
+            Effect::PostInvite { key, local_id } => {
+                let settings = self.vocespace.clone();
+                done(tx, "meeting invite", async move {
+                    let base = vocespace_base(&api, &settings).await;
+                    let space = match key {
+                        ConvKey::Group(gid) => {
+                            crate::tasks::vocespace::space_for(Some(gid), None, &base)
+                        }
+                        ConvKey::User(uid) => {
+                            crate::tasks::vocespace::space_for(None, Some(uid), &base)
+                        }
+                    };
+                    let text = crate::tasks::vocespace::invite_text(&base, &space);
+                    let props = crate::api::types::Properties::with_local_id(local_id);
+                    api.send(
+                        key.target(),
+                        &crate::api::types::Content::Text(text),
+                        &props,
+                    )
+                    .await
+                    .map(drop)
+                });
+            }
             Effect::Logout => {
                 tokio::spawn(async move {
                     if let Err(e) = api.logout().await {
@@ -289,6 +325,54 @@ impl Executor {
             }
         });
     }
+}
+
+/// The VoceSpace base: the config's, else the server's deployment, else vocespace.com.
+async fn vocespace_base(api: &ApiClient, settings: &crate::tasks::vocespace::Settings) -> String {
+    if let Some(base) = crate::tasks::vocespace::normalize_base(&settings.base_url) {
+        return base;
+    }
+    match api.vocespace_base().await {
+        Ok(Some(base)) => base,
+        Ok(None) => crate::tasks::vocespace::FALLBACK_BASE.to_string(),
+        Err(e) => {
+            tracing::info!("no VoceSpace settings from the server ({e}); using the public one");
+            crate::tasks::vocespace::FALLBACK_BASE.to_string()
+        }
+    }
+}
+
+async fn call_link(
+    api: &ApiClient,
+    settings: &crate::tasks::vocespace::Settings,
+    target: super::CallTarget,
+    username: String,
+    avatar_uid: Option<i64>,
+) -> Result<crate::tasks::vocespace::CallLink, String> {
+    use crate::tasks::vocespace as vs;
+    let session = api.session().await.ok_or("not logged in")?;
+    let (base, space) = match target {
+        super::CallTarget::Space { base, space } => (base, space),
+        super::CallTarget::Conversation(key) => {
+            let base = vocespace_base(api, settings).await;
+            let space = match key {
+                ConvKey::Group(gid) => vs::space_for(Some(gid), None, &base),
+                ConvKey::User(uid) => vs::space_for(None, Some(uid), &base),
+            };
+            (base, space)
+        }
+    };
+    let avatar = avatar_uid.map(|uid| api.avatar_url(uid).to_string());
+    let now = crate::api::now_ms() / 1000;
+    vs::make_link(
+        settings,
+        &base,
+        &space,
+        vs::participant_id(&session.server_id, session.uid),
+        username,
+        avatar,
+        now,
+    )
 }
 
 /// Saves every session change (login, each renewal's rotated refresh token) for

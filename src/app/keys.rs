@@ -45,6 +45,17 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.mode = Mode::Chat;
             vec![]
         }
+        Mode::Call(link) => {
+            app.mode = Mode::Chat;
+            match key.code {
+                KeyCode::Char('c') | KeyCode::Char('y') => {
+                    app.info("meeting link copied (it joins as you: do not share it)");
+                    vec![Effect::CopyText(link.url)]
+                }
+                KeyCode::Char('o') | KeyCode::Enter => vec![Effect::OpenUrl(link.url)],
+                _ => vec![],
+            }
+        }
         Mode::Confirm(c) => {
             app.mode = Mode::Chat;
             match key.code {
@@ -332,6 +343,19 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
                 Some(url) => vec![Effect::OpenUrl(url)],
                 None => {
                     app.info("no link in this message");
+                    vec![]
+                }
+            }
+        }
+        Action::JoinCall => {
+            let invite = app
+                .chat
+                .message(mid)
+                .and_then(|m| crate::tasks::vocespace::parse_invite(&m.content));
+            match invite {
+                Some((base, space)) => app.call_link(super::CallTarget::Space { base, space }),
+                None => {
+                    app.info("not a meeting invite; /call makes a link for this conversation");
                     vec![]
                 }
             }

@@ -64,6 +64,8 @@ pub enum Msg {
     LoggedOut,
     /// A deadline the loop was asked to wake up for (a burn-after-reading expiry) passed.
     Tick,
+    /// A personal meeting link is ready (or could not be made).
+    CallLink(Result<crate::tasks::vocespace::CallLink, String>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +145,17 @@ pub enum Effect {
     },
     Logout,
     ReconnectNow,
+    /// Make your personal VoceSpace link (shown, never posted).
+    CallLink {
+        target: CallTarget,
+        username: String,
+        avatar_uid: Option<i64>,
+    },
+    /// Post the plain room link that invites everyone in a conversation.
+    PostInvite {
+        key: ConvKey,
+        local_id: i64,
+    },
     // Terminal effects, carried out by the loop between frames.
     CopyText(String),
     OpenUrl(String),
@@ -152,6 +165,15 @@ pub enum Effect {
         body: String,
     },
     Bell,
+}
+
+/// Which meeting room a link is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallTarget {
+    /// The conversation's own room (`channel_<gid>` / `dm_<uid>`).
+    Conversation(ConvKey),
+    /// A room from a posted invite.
+    Space { base: String, space: String },
 }
 
 /// What the UI is doing.
@@ -177,6 +199,8 @@ pub enum Mode {
         title: String,
         lines: Vec<String>,
     },
+    /// Your meeting link: copy or open it.
+    Call(crate::tasks::vocespace::CallLink),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -630,6 +654,26 @@ impl App {
         effects
     }
 
+    /// Asks for your personal link to a meeting room.
+    pub(crate) fn call_link(&mut self, target: CallTarget) -> Vec<Effect> {
+        let Some(me) = self.chat.me else {
+            return vec![];
+        };
+        let username = self.chat.user_name(me);
+        let avatar_uid = self
+            .chat
+            .users
+            .get(&me)
+            .filter(|u| u.avatar_updated_at > 0)
+            .map(|u| u.uid);
+        self.tasks.insert("meeting link".into(), "…".into());
+        vec![Effect::CallLink {
+            target,
+            username,
+            avatar_uid,
+        }]
+    }
+
     /// `@uid` tokens shown as `@Name`.
     pub fn render_mentions(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
@@ -798,6 +842,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         // Nothing to change: `now_ms` moved on, so expired messages drop out of the view.
         Msg::Tick => vec![],
+        Msg::CallLink(result) => {
+            app.tasks.remove("meeting link");
+            match result {
+                Ok(link) => app.mode = Mode::Call(link),
+                Err(e) => app.error(format!("meeting link: {e}")),
+            }
+            vec![]
+        }
     }
 }
 

@@ -779,6 +779,67 @@ fn burn_after_reading_messages_set_a_deadline_and_expire() {
 }
 
 #[test]
+fn call_makes_a_personal_link_shown_not_posted() {
+    let mut app = synced();
+    typed(&mut app, "/call");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::CallLink {
+            target: CallTarget::Conversation(ConvKey::Group(1)),
+            username: "me".into(),
+            avatar_uid: None
+        }]
+    );
+    assert!(app.tasks.contains_key("meeting link"));
+    let link = crate::tasks::vocespace::CallLink {
+        url: "https://m.example.com/api/connection-details?auth=vocechat&token=a.b.c".into(),
+        space: "channel_1".into(),
+        base: "https://m.example.com".into(),
+        expires_at: 0,
+    };
+    update(&mut app, Msg::CallLink(Ok(link.clone())));
+    assert_eq!(app.mode, Mode::Call(link.clone()));
+    assert!(app.tasks.is_empty());
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('c'))),
+        vec![Effect::CopyText(link.url.clone())]
+    );
+    // /call post invites with the plain link; the executor posts it.
+    typed(&mut app, "/call post");
+    assert!(matches!(
+        update(&mut app, key(KeyCode::Enter)).as_slice(),
+        [Effect::PostInvite {
+            key: ConvKey::Group(1),
+            ..
+        }]
+    ));
+    // Someone's invite: select it and press c for your own link to that room.
+    update(
+        &mut app,
+        event(ServerEvent::Chat(chat(
+            50,
+            2,
+            1,
+            "Join Vocespace Meeting: https://m.example.com/channel_1",
+        ))),
+    );
+    // Plain /call now goes to the invited room too.
+    typed(&mut app, "/call");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::CallLink { target: CallTarget::Space { space, .. }, .. }] if space == "channel_1")
+    );
+    update(&mut app, alt(KeyCode::Char('s')));
+    let effects = update(&mut app, key(KeyCode::Char('c')));
+    assert!(
+        matches!(&effects[..], [Effect::CallLink { target: CallTarget::Space { base, space }, .. }] if base == "https://m.example.com" && space == "channel_1")
+    );
+    update(&mut app, Msg::CallLink(Err("no network".into())));
+    assert!(app.notice.as_ref().unwrap().text.contains("no network"));
+}
+
+#[test]
 fn logging_out_quits() {
     let mut app = synced();
     update(&mut app, Msg::LoggedOut);

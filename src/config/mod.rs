@@ -19,6 +19,7 @@ pub struct Config {
     pub notifications: Notifications,
     pub ui: Ui,
     pub sync: Sync,
+    pub vocespace: crate::tasks::vocespace::Settings,
 }
 
 /// One key or several.
@@ -123,6 +124,7 @@ impl Default for Config {
             notifications: Notifications::default(),
             ui: Ui::default(),
             sync: Sync::default(),
+            vocespace: crate::tasks::vocespace::Settings::default(),
         }
     }
 }

@@ -29,6 +29,9 @@ pub struct DemoConfig {
     pub seed: Seed,
     /// Interval of the bot's messages; `None` = no bot.
     pub bot_interval: Option<Duration>,
+    /// Answer `/api/admin/vocespace/config` like a newer server with this deployment URL
+    /// (0.3.3 has no such endpoint: `None` answers 404).
+    pub vocespace_url: Option<String>,
 }
 
 impl Default for DemoConfig {
@@ -39,6 +42,7 @@ impl Default for DemoConfig {
             keepalive_interval: Duration::from_secs(5),
             seed: Seed::Demo { history: 3000 },
             bot_interval: Some(Duration::from_secs(4)),
+            vocespace_url: None,
         }
     }
 }

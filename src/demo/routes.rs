@@ -32,6 +32,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/admin/system/version", get(version))
         .route("/admin/system/organization", get(organization))
         .route("/admin/login/config", get(login_config))
+        .route("/admin/vocespace/config", get(vocespace_config))
         .route("/token/login", post(login))
         .route("/token/renew", post(renew))
         .route("/token/logout", get(logout))
@@ -172,6 +173,15 @@ async fn version() -> Resp {
 
 async fn organization(State(s): S) -> Resp {
     json_ok(&s.state.lock().expect("lock").organization)
+}
+
+async fn vocespace_config(State(s): S, headers: HeaderMap) -> Resp {
+    let Some(url) = s.config.vocespace_url.clone() else {
+        return text(404, "not found");
+    };
+    respond(authed(&s, &headers, |_, _, _| {
+        Ok(json!({"enabled": true, "url": url, "state": "success", "password": "", "license": ""}))
+    }))
 }
 
 async fn login_config() -> Resp {

@@ -178,6 +178,40 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                 inner,
             );
         }
+        Mode::Call(link) => {
+            let r = centered(area, 72, 9);
+            f.render_widget(Clear, r);
+            let block = frame(format!("meeting {}", one_line(&link.space, 40)), theme);
+            let inner = block.inner(r);
+            f.render_widget(block, r);
+            let until = chrono::DateTime::from_timestamp(link.expires_at, 0)
+                .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
+                .unwrap_or_default();
+            let lines = vec![
+                Line::styled(
+                    format!(
+                        "Your personal link to {} (valid until {until}).",
+                        one_line(&link.base, 40)
+                    ),
+                    theme.base(),
+                ),
+                Line::styled(
+                    "It joins as you: keep it to yourself. /call post invites others.",
+                    theme.fg(theme.warning),
+                ),
+                Line::raw(""),
+                Line::styled(
+                    super::wrap::truncate(&link.url, inner.width as usize),
+                    theme.fg(theme.link),
+                ),
+                Line::raw(""),
+                Line::styled(
+                    "c copy (OSC 52) · o open in the browser · any other key closes",
+                    theme.dimmed(),
+                ),
+            ];
+            f.render_widget(Paragraph::new(lines), inner);
+        }
         Mode::Chat | Mode::Select(_) | Mode::Login(_) => {}
     }
 }

@@ -107,6 +107,25 @@ fn render_body(app: &App, m: &Message, width: usize, theme: &Theme) -> Vec<Line<
         );
         return text::plain(&line, width, theme, "");
     }
+    if let Some((base, space)) = crate::tasks::vocespace::parse_invite(&m.content) {
+        let host = base.split("://").nth(1).unwrap_or(&base).to_string();
+        let hint = app.keymap.hint(crate::keymap::Action::JoinCall);
+        let select = app.keymap.hint(crate::keymap::Action::SelectMode);
+        return vec![
+            Line::from(vec![
+                Span::styled(
+                    "📞 VoceSpace meeting ",
+                    theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(one_line(&space, 60), theme.fg(theme.accent)),
+                Span::styled(format!(" on {}", one_line(&host, 40)), theme.dimmed()),
+            ]),
+            Line::styled(
+                format!("select it ({select}) and press {hint} for your own link"),
+                theme.dimmed(),
+            ),
+        ];
+    }
     let me_tag = app
         .chat
         .me

@@ -1,0 +1,244 @@
+//! VoceSpace meeting links (see `vocespace-links.md`): the personal signed link
+//! `{base}/api/connection-details?auth=…&token=<HS256 JWT>` and the plain room link the web
+//! client posts (`Join Vocespace Meeting: {base}/{space}`).
+//!
+//! The token is a personal credential (it joins as you): it is shown and copied on request,
+//! never posted to a chat.
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde::{Deserialize, Serialize};
+
+/// The secret every VoceSpace deployment verifies with (raw bytes, not base64).
+pub const DEFAULT_SECRET: &str = "vocespace_secret_privoce";
+pub const FALLBACK_BASE: &str = "https://vocespace.com";
+const INVITE_PREFIX: &str = "Join Vocespace Meeting: ";
+
+/// Link settings from the config file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Base URL; empty = ask the server, else vocespace.com.
+    pub base_url: String,
+    pub secret: String,
+    /// The `auth` query value (any non-empty string takes the token path).
+    pub auth: String,
+    pub lifetime_secs: u64,
+    pub identity: String,
+    pub pre_join: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            base_url: String::new(),
+            secret: DEFAULT_SECRET.into(),
+            auth: "vocechat".into(),
+            lifetime_secs: 3600,
+            identity: "participant".into(),
+            pre_join: true,
+        }
+    }
+}
+
+/// The claims VoceSpace reads. Times are seconds; absent optional fields are left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub id: String,
+    pub username: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub avatar: Option<String>,
+    pub space: String,
+    pub identity: String,
+    #[serde(rename = "preJoin")]
+    pub pre_join: bool,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// Normalizes a base URL: keeps an `http(s)://` scheme or adds `https://`, rewrites the
+/// LiveKit port 7880 to the web port 3008 (as the web client does), drops a trailing `/`.
+pub fn normalize_base(url: &str) -> Option<String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return None;
+    }
+    let with_scheme = if url.starts_with("http://") || url.starts_with("https://") {
+        url.to_string()
+    } else {
+        format!("https://{url}")
+    };
+    Some(
+        with_scheme
+            .replace(":7880", ":3008")
+            .trim_end_matches('/')
+            .to_string(),
+    )
+}
+
+/// Keeps a space name path-safe: only `[A-Za-z0-9_-]`.
+pub fn safe_space(space: &str) -> String {
+    space
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect()
+}
+
+/// `channel_<gid>` or `dm_<peer uid>` (the room the web client's plain link uses), with a
+/// random suffix on the shared public vocespace.com.
+pub fn space_for(channel: Option<i64>, dm_peer: Option<i64>, base: &str) -> String {
+    let base_space = match (channel, dm_peer) {
+        (Some(gid), _) => format!("channel_{gid}"),
+        (None, Some(uid)) => format!("dm_{uid}"),
+        (None, None) => "room".to_string(),
+    };
+    if base == FALLBACK_BASE {
+        format!("{base_space}_{}", uuid::Uuid::new_v4())
+    } else {
+        base_space
+    }
+}
+
+/// A stable participant id per server and user (two sessions with one id kick each other).
+pub fn participant_id(server_id: &str, uid: i64) -> String {
+    let server: String = server_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(12)
+        .collect();
+    if server.is_empty() {
+        format!("vocechat_{uid}")
+    } else {
+        format!("vocechat_{server}_{uid}")
+    }
+}
+
+/// Signs the claims with HS256 over the secret's raw bytes. The result is base64url without
+/// padding (what VoceSpace's token check requires).
+pub fn sign(claims: &Claims, secret: &str) -> Result<String, String> {
+    let mut header = Header::new(Algorithm::HS256);
+    header.typ = Some("JWT".into());
+    jsonwebtoken::encode(
+        &header,
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .map_err(|e| format!("could not sign the meeting link: {e}"))
+}
+
+/// `{base}/api/connection-details?auth=<auth>&token=<jwt>`.
+pub fn personal_link(base: &str, auth: &str, token: &str) -> String {
+    let auth: String = url::form_urlencoded::byte_serialize(auth.as_bytes()).collect();
+    format!("{base}/api/connection-details?auth={auth}&token={token}")
+}
+
+/// The message the web client posts to invite others.
+pub fn invite_text(base: &str, space: &str) -> String {
+    format!("{INVITE_PREFIX}{base}/{space}")
+}
+
+/// (base, space) of a posted invite, if a message is one.
+pub fn parse_invite(text: &str) -> Option<(String, String)> {
+    let url = text.trim().strip_prefix(INVITE_PREFIX)?.trim();
+    let (base, space) = url.rsplit_once('/')?;
+    let base = normalize_base(base)?;
+    let space = safe_space(space);
+    (url.starts_with("http") && !space.is_empty() && base.matches('/').count() == 2)
+        .then_some((base, space))
+}
+
+/// A ready link to show the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallLink {
+    pub url: String,
+    pub space: String,
+    pub base: String,
+    /// Expiry in seconds since the epoch.
+    pub expires_at: i64,
+}
+
+/// Builds the personal link for `space` at `base`.
+pub fn make_link(
+    settings: &Settings,
+    base: &str,
+    space: &str,
+    id: String,
+    username: String,
+    avatar: Option<String>,
+    now_secs: i64,
+) -> Result<CallLink, String> {
+    let claims = Claims {
+        id,
+        username,
+        avatar,
+        space: safe_space(space),
+        identity: settings.identity.clone(),
+        pre_join: settings.pre_join,
+        iat: now_secs,
+        exp: now_secs + settings.lifetime_secs.max(60) as i64,
+    };
+    let token = sign(&claims, &settings.secret)?;
+    let auth = if settings.auth.trim().is_empty() {
+        "vocechat"
+    } else {
+        settings.auth.trim()
+    };
+    Ok(CallLink {
+        url: personal_link(base, auth, &token),
+        space: claims.space,
+        base: base.to_string(),
+        expires_at: claims.exp,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bases_are_normalized_like_the_web_client() {
+        assert_eq!(
+            normalize_base("meet.example.com:7880/").as_deref(),
+            Some("https://meet.example.com:3008")
+        );
+        assert_eq!(
+            normalize_base("http://10.0.0.1:3000").as_deref(),
+            Some("http://10.0.0.1:3000")
+        );
+        assert_eq!(normalize_base("  "), None);
+    }
+
+    #[test]
+    fn spaces_and_ids() {
+        assert_eq!(
+            space_for(Some(5), None, "https://m.example.com"),
+            "channel_5"
+        );
+        assert_eq!(space_for(None, Some(7), "https://m.example.com"), "dm_7");
+        let shared = space_for(Some(5), None, FALLBACK_BASE);
+        assert!(shared.starts_with("channel_5_") && shared.len() > 40);
+        assert_eq!(safe_space("a/b?c#d e"), "abcde");
+        assert_eq!(
+            participant_id("3ZNIFMJhvgcbDolBwgkILLzebE9GR0KM", 42),
+            "vocechat_3ZNIFMJhvgcb_42"
+        );
+    }
+
+    #[test]
+    fn invites_round_trip() {
+        let text = invite_text("https://meet.example.com", "channel_5");
+        assert_eq!(
+            text,
+            "Join Vocespace Meeting: https://meet.example.com/channel_5"
+        );
+        assert_eq!(
+            parse_invite(&text),
+            Some(("https://meet.example.com".into(), "channel_5".into()))
+        );
+        assert_eq!(
+            parse_invite("Join Vocespace Meeting: https://vocespace.com/dm_3_abc-1"),
+            Some(("https://vocespace.com".into(), "dm_3_abc-1".into()))
+        );
+        assert_eq!(parse_invite("hello"), None);
+        assert_eq!(parse_invite("Join Vocespace Meeting: not a url"), None);
+    }
+}
