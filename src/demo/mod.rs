@@ -219,6 +219,16 @@ impl DemoServer {
         self.with_state(|s| s.files.get(path).map(|f| f.data.clone()))
     }
 
+    /// How many uploads are prepared but not finished.
+    pub fn unfinished_uploads(&self) -> usize {
+        self.with_state(|s| s.uploads.len())
+    }
+
+    /// How many files are stored.
+    pub fn stored_files(&self) -> usize {
+        self.with_state(|s| s.files.len())
+    }
+
     pub fn rename_group(&self, gid: i64, name: &str) {
         self.with_state(|s| s.rename_group(gid, name));
     }

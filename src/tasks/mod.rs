@@ -1,4 +1,5 @@
 //! Background work that is more than one API call: VoceSpace meeting links, file uploads
 //! and downloads. Each runs as a task and reports progress and results as messages.
 
+pub mod upload;
 pub mod vocespace;

@@ -7,7 +7,7 @@ mod text;
 mod timeline;
 pub mod wrap;
 
-pub use timeline::{Link, RenderCache};
+pub use timeline::{Link, RenderCache, human_size};
 
 use crate::app::{App, ComposeTarget, Mode};
 use crate::model::ConvKey;

@@ -1,0 +1,208 @@
+//! Uploads against the demo server: 0 B, 1 B, exactly one chunk, many chunks and 50 MB, with
+//! the stored bytes' hash compared to the source; cancel mid-way; an injected chunk failure
+//! recovered; 413; the file message's properties.
+
+mod common;
+
+use common::*;
+use sha2::{Digest, Sha256};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use vocechat_tui::api::types::{MessageDetail, Target};
+use vocechat_tui::sync::{Cursor, ServerEvent, SyncMsg};
+use vocechat_tui::tasks::upload::{self, DEFAULT_CHUNK, UploadJob};
+
+fn file_of(dir: &std::path::Path, name: &str, size: usize) -> std::path::PathBuf {
+    let path = dir.join(name);
+    // Not all one byte, so a reordered or repeated chunk would change the hash.
+    let data: Vec<u8> = (0..size).map(|i| (i * 31 % 251) as u8).collect();
+    std::fs::write(&path, data).unwrap();
+    path
+}
+
+fn job(path: &std::path::Path, local_id: i64, chunk: usize) -> UploadJob {
+    UploadJob {
+        to: Target::Group { gid: 1 },
+        file: upload::stage(path.to_str().unwrap()).unwrap(),
+        local_id,
+        chunk_size: chunk,
+    }
+}
+
+#[tokio::test]
+async fn files_of_every_size_arrive_intact() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let mut s = stream(&api, Cursor::default(), fast_sync());
+    s.until_live().await;
+    let dir = tempfile::tempdir().unwrap();
+    for (i, size) in [
+        0,
+        1,
+        DEFAULT_CHUNK,
+        DEFAULT_CHUNK * 3 + 17,
+        50 * 1024 * 1024,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let path = file_of(dir.path(), &format!("f{i}.bin"), size);
+        let reports = Arc::new(Mutex::new(Vec::new()));
+        let r = reports.clone();
+        let mid = upload::run(
+            &api,
+            &job(&path, 100 + i as i64, DEFAULT_CHUNK),
+            move |sent, total| r.lock().unwrap().push((sent, total)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{size} B: {e}"));
+        let seen = s.until_mid(mid).await;
+        let msg = events(&seen)
+            .into_iter()
+            .find_map(|e| match e {
+                ServerEvent::Chat(c) if c.mid == mid => Some(c),
+                _ => None,
+            })
+            .unwrap();
+        let MessageDetail::Normal {
+            content_type,
+            content,
+            properties,
+            ..
+        } = msg.detail
+        else {
+            panic!()
+        };
+        assert_eq!(content_type, "vocechat/file");
+        let props = properties.unwrap();
+        assert_eq!(props["local_id"], 100 + i as i64);
+        assert_eq!(props["size"], size as u64);
+        assert_eq!(props["name"], format!("f{i}.bin"));
+        let stored = server.stored_file(&content).unwrap();
+        assert_eq!(
+            Sha256::digest(&stored),
+            Sha256::digest(std::fs::read(&path).unwrap()),
+            "{size} B"
+        );
+        let chunks = size.div_ceil(DEFAULT_CHUNK).max(1);
+        let reports = reports.lock().unwrap();
+        assert_eq!(
+            reports.len(),
+            chunks,
+            "{size} B: one progress report per chunk"
+        );
+        assert_eq!(*reports.last().unwrap(), (size as u64, size as u64));
+    }
+}
+
+#[tokio::test]
+async fn images_carry_their_size() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    // A PNG header: 24×16.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x18\0\0\0\x10\x08\x06\0\0\0".to_vec();
+    png.extend_from_slice(&[0; 64]);
+    let path = dir.path().join("pixel.png");
+    std::fs::write(&path, &png).unwrap();
+    let mid = upload::run(&api, &job(&path, 1, DEFAULT_CHUNK), |_, _| {})
+        .await
+        .unwrap();
+    let history = api
+        .history(Target::Group { gid: 1 }, None, 5)
+        .await
+        .unwrap();
+    let m = history.iter().find(|m| m.mid == mid).unwrap();
+    let MessageDetail::Normal {
+        properties: Some(p),
+        ..
+    } = &m.detail
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            p["width"].as_u64(),
+            p["height"].as_u64(),
+            p["content_type"].as_str()
+        ),
+        (Some(24), Some(16), Some("image/png"))
+    );
+}
+
+#[tokio::test]
+async fn failures_are_retried_or_reported() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = file_of(dir.path(), "data.bin", 5000);
+    // Two failed chunks are retried and the upload completes.
+    server.faults().fail_next_chunks(2);
+    let mid = upload::run(&api, &job(&path, 1, 1000), |_, _| {})
+        .await
+        .unwrap();
+    let history = api
+        .history(Target::Group { gid: 1 }, None, 5)
+        .await
+        .unwrap();
+    let m = history.iter().find(|m| m.mid == mid).unwrap();
+    let MessageDetail::Normal { content, .. } = &m.detail else {
+        panic!()
+    };
+    assert_eq!(
+        server.stored_file(content).unwrap(),
+        std::fs::read(&path).unwrap()
+    );
+    // More failures than retries: a clear error, nothing sent.
+    server.faults().fail_next_chunks(10);
+    let err = upload::run(&api, &job(&path, 2, 1000), |_, _| {})
+        .await
+        .unwrap_err();
+    assert!(err.contains("500"), "{err}");
+    server.faults().fail_next_chunks(0);
+    // Over the server's limit.
+    server.faults().limit_uploads(Some(3000));
+    let err = upload::run(&api, &job(&path, 3, 1000), |_, _| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err, "the file is over the server's size limit");
+    server.faults().limit_uploads(None);
+    // The file vanished after staging.
+    let gone = job(&path, 4, 1000);
+    std::fs::remove_file(&path).unwrap();
+    let err = upload::run(&api, &gone, |_, _| {}).await.unwrap_err();
+    assert!(err.contains("no such file"), "{err}");
+}
+
+#[tokio::test]
+async fn a_cancelled_upload_sends_nothing() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = file_of(dir.path(), "big.bin", 40 * 1024);
+    server.faults().slow_responses(Duration::from_millis(40));
+    let files_before = server.stored_files();
+    let last_mid = server.last_mid();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let j = job(&path, 1, 1024);
+    let api2 = api.clone();
+    let task =
+        tokio::spawn(
+            async move { upload::run(&api2, &j, move |sent, _| drop(tx.send(sent))).await },
+        );
+    // Wait until a few chunks went through, then cancel.
+    for _ in 0..3 {
+        rx.recv().await.unwrap();
+    }
+    task.abort();
+    assert!(task.await.unwrap_err().is_cancelled());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(server.stored_files(), files_before, "no file completed");
+    assert_eq!(server.last_mid(), last_mid, "no message sent");
+    assert_eq!(
+        server.unfinished_uploads(),
+        1,
+        "the server is left with a partial upload it expires"
+    );
+    let _ = SyncMsg::State(vocechat_tui::sync::ConnState::Live);
+}
