@@ -250,7 +250,7 @@ fn describe(e: ApiError) -> String {
 
 /// Rate and time left from bytes sent since `started_ms`.
 pub fn progress_text(sent: u64, total: u64, started_ms: i64, now_ms: i64) -> String {
-    let pct = if total == 0 { 100 } else { sent * 100 / total };
+    let pct = (sent * 100).checked_div(total).unwrap_or(100);
     let secs = ((now_ms - started_ms).max(1) as f64) / 1000.0;
     let rate = sent as f64 / secs;
     let left = if rate > 0.0 {
