@@ -51,7 +51,8 @@ actions! {
     EditLast => "edit_last", Composer, "edit your last message (empty composer)";
     Complete => "complete", Composer, "complete @name or /command";
     Cancel => "cancel", Composer, "cancel reply/edit, close popups";
-    RetrySend => "retry_send", Composer, "retry failed sends";
+    RetrySend => "retry_send", Composer, "retry failed sends and uploads";
+    Unstage => "unstage", Composer, "remove the last file picked with /upload";
     SelectUp => "select_up", Select, "select the previous message";
     SelectDown => "select_down", Select, "select the next message";
     ScrollTop => "scroll_top", Select, "go to the oldest message";
@@ -63,6 +64,7 @@ actions! {
     Copy => "copy", Select, "copy the message text (OSC 52)";
     OpenLink => "open_link", Select, "open the first link or file";
     JoinCall => "join_call", Select, "your own link to the selected meeting invite";
+    Save => "save", Select, "download the selected file";
     Leave => "leave_select", Select, "back to the composer";
 }
 
@@ -273,6 +275,7 @@ fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (Complete, "tab"),
         (Cancel, "esc"),
         (RetrySend, "alt+r"),
+        (Unstage, "alt+x"),
         (SelectUp, "up"),
         (SelectUp, "k"),
         (SelectDown, "down"),
@@ -287,6 +290,7 @@ fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (Copy, "y"),
         (OpenLink, "o"),
         (JoinCall, "c"),
+        (Save, "s"),
         (Leave, "esc"),
         (Leave, "i"),
     ];

@@ -87,6 +87,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         let mut executor =
             Executor::new(Some(api), tx.clone(), sync_config, None, "tui:demo".into());
         executor.vocespace = config.vocespace.clone();
+        executor.chunk_size = config.upload.chunk_kib.max(1) * 1024;
         let rt = Runtime {
             app,
             executor,
@@ -135,6 +136,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             let mut executor =
                 Executor::new(Some(api), tx.clone(), sync_config, Some(store), device);
             executor.vocespace = config.vocespace.clone();
+            executor.chunk_size = config.upload.chunk_kib.max(1) * 1024;
             let rt = Runtime {
                 app,
                 executor,
@@ -151,6 +153,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             app.mode = Mode::Login(LoginForm::new(server, email, password_command));
             let mut executor = Executor::new(None, tx.clone(), sync_config, Some(store), device);
             executor.vocespace = config.vocespace.clone();
+            executor.chunk_size = config.upload.chunk_kib.max(1) * 1024;
             let rt = Runtime {
                 app,
                 executor,

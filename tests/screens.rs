@@ -372,3 +372,53 @@ fn links_on_screen_are_located_for_osc8() {
     let osc = vocechat_tui::notify::hyperlinks(&cache.links);
     assert!(osc.contains("\u{1b}]8;;https://example.com/docs\u{1b}\\"));
 }
+
+#[test]
+fn staged_files_and_an_upload_in_progress_80x24() {
+    use vocechat_tui::tasks::upload::Staged;
+    let mut app = scene();
+    let file = |name: &str, size: u64| Staged {
+        path: format!("/tmp/{name}").into(),
+        name: name.into(),
+        size,
+        content_type: "application/pdf".into(),
+    };
+    update(
+        &mut app,
+        Msg::Staged {
+            files: vec![file("slides.pdf", 3_400_000)],
+            errors: vec![],
+            paste: None,
+        },
+    );
+    let effects = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let Some(vocechat_tui::app::Effect::Upload {
+        key: k, local_id, ..
+    }) = effects.first().cloned()
+    else {
+        panic!("{effects:?}")
+    };
+    app.now_ms += 2_000;
+    update(
+        &mut app,
+        Msg::UploadProgress {
+            key: k,
+            local_id,
+            sent: 1_700_000,
+            total: 3_400_000,
+        },
+    );
+    update(
+        &mut app,
+        Msg::Staged {
+            files: vec![file("budget.xlsx", 52_000)],
+            errors: vec![],
+            paste: None,
+        },
+    );
+    app.notice = None;
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}

@@ -208,3 +208,66 @@ async fn a_cancelled_upload_sends_nothing() {
     );
     let _ = SyncMsg::State(vocechat_tui::sync::ConnState::Live);
 }
+
+#[tokio::test]
+async fn downloads_stream_to_disk_without_overwriting() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let src = file_of(dir.path(), "report.bin", 300_000);
+    let mid = upload::run(&api, &job(&src, 1, DEFAULT_CHUNK), |_, _| {})
+        .await
+        .unwrap();
+    let history = api
+        .history(Target::Group { gid: 1 }, None, 5)
+        .await
+        .unwrap();
+    let MessageDetail::Normal { content: path, .. } =
+        &history.iter().find(|m| m.mid == mid).unwrap().detail
+    else {
+        panic!()
+    };
+    let out = tempfile::tempdir().unwrap();
+    let url = api.file_url(path, false).to_string();
+    let mut seen = 0;
+    let first = vocechat_tui::tasks::download::run(
+        api.http(),
+        &url,
+        "report.bin",
+        out.path(),
+        false,
+        |got, total| {
+            seen = got;
+            assert_eq!(total, Some(300_000));
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(seen, 300_000);
+    let second = vocechat_tui::tasks::download::run(
+        api.http(),
+        &url,
+        "report.bin",
+        out.path(),
+        false,
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert!(
+        first.ends_with("report.bin") && second.ends_with("report (1).bin"),
+        "{first} {second}"
+    );
+    assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&src).unwrap());
+    let missing = api.file_url("2026/1/1/nope", false).to_string();
+    let err =
+        vocechat_tui::tasks::download::run(api.http(), &missing, "x", out.path(), false, |_, _| {})
+            .await
+            .unwrap_err();
+    assert!(err.contains("gone"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        2,
+        "no partial file left behind"
+    );
+}

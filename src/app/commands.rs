@@ -56,6 +56,16 @@ pub const COMMANDS: &[Command] = &[
         help: "send an action (* you waves)",
     },
     Command {
+        name: "upload",
+        args: "<path>… | clear",
+        help: "pick files to send with the next Enter (Tab completes paths)",
+    },
+    Command {
+        name: "cancel",
+        args: "",
+        help: "cancel the uploads running here",
+    },
+    Command {
         name: "call",
         args: "[post]",
         help: "your VoceSpace meeting link here; post: invite everyone",
@@ -260,6 +270,61 @@ impl App {
                     .map(|me| self.chat.user_name(me))
                     .unwrap_or_default();
                 self.send_text(format!("* {name} {}", args.join(" ")), None)
+            }
+            "upload" => {
+                let rest = line
+                    .trim_start()
+                    .strip_prefix("upload")
+                    .unwrap_or("")
+                    .trim();
+                if rest == "clear" {
+                    self.staged.clear();
+                    self.info("no files picked");
+                    return vec![];
+                }
+                let paths = crate::tasks::upload::split_paths(rest);
+                if paths.is_empty() {
+                    self.error("/upload <path>… (Tab completes paths)");
+                    return vec![];
+                }
+                vec![Effect::StageFiles { paths, paste: None }]
+            }
+            "cancel" => {
+                let Some(key) = need_open(self) else {
+                    return vec![];
+                };
+                let running: Vec<(i64, String)> = self
+                    .chat
+                    .convs
+                    .get(&key)
+                    .map(|c| {
+                        c.pending
+                            .iter()
+                            .filter(|p| !matches!(p.state, crate::model::PendingState::Failed(_)))
+                            .filter_map(|p| {
+                                p.upload.as_ref().map(|u| {
+                                    (p.local_id, super::upload_task(p.local_id, &u.file.name))
+                                })
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if running.is_empty() {
+                    self.info("no uploads running here");
+                    return vec![];
+                }
+                if let Some(conv) = self.chat.convs.get_mut(&key) {
+                    conv.pending
+                        .retain(|p| !running.iter().any(|(id, _)| *id == p.local_id));
+                }
+                for (_, task) in &running {
+                    self.tasks.remove(task);
+                }
+                self.info(format!("cancelled {} upload(s)", running.len()));
+                running
+                    .into_iter()
+                    .map(|(local_id, _)| Effect::CancelUpload { local_id })
+                    .collect()
             }
             "call" => {
                 let Some(key) = need_open(self) else {

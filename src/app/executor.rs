@@ -24,7 +24,12 @@ pub struct Executor {
     device: String,
     read_marks: Arc<Mutex<HashMap<ConvKey, i64>>>,
     pub vocespace: crate::tasks::vocespace::Settings,
+    pub chunk_size: usize,
+    /// Running uploads by local id, to cancel them.
+    uploads: Arc<Mutex<HashMap<i64, tokio::task::AbortHandle>>>,
 }
+
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 impl Executor {
     pub fn new(
@@ -43,6 +48,8 @@ impl Executor {
             device,
             read_marks: Arc::new(Mutex::new(HashMap::new())),
             vocespace: crate::tasks::vocespace::Settings::default(),
+            chunk_size: crate::tasks::upload::DEFAULT_CHUNK,
+            uploads: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -228,6 +235,120 @@ impl Executor {
                     .map(drop)
                 });
             }
+            Effect::StageFiles { paths, paste } => {
+                tokio::spawn(async move {
+                    let checked = tokio::task::spawn_blocking(move || {
+                        paths
+                            .iter()
+                            .map(|p| crate::tasks::upload::stage(p))
+                            .collect::<Vec<_>>()
+                    })
+                    .await
+                    .unwrap_or_default();
+                    let (mut files, mut errors) = (Vec::new(), Vec::new());
+                    for c in checked {
+                        match c {
+                            Ok(f) => files.push(f),
+                            Err(e) => errors.push(e),
+                        }
+                    }
+                    if paste.is_some() && files.is_empty() {
+                        errors.clear(); // not a file after all: the paste becomes text
+                    }
+                    let _ = tx.send(Msg::Staged {
+                        files,
+                        errors,
+                        paste,
+                    });
+                });
+            }
+            Effect::CompletePath { prefix } => {
+                tokio::spawn(async move {
+                    let p = prefix.clone();
+                    let candidates = tokio::task::spawn_blocking(move || {
+                        crate::tasks::upload::complete_path(&p)
+                    })
+                    .await
+                    .unwrap_or_default();
+                    let _ = tx.send(Msg::PathCompleted { prefix, candidates });
+                });
+            }
+            Effect::Upload {
+                key,
+                local_id,
+                file,
+            } => {
+                let job = crate::tasks::upload::UploadJob {
+                    to: key.target(),
+                    file,
+                    local_id,
+                    chunk_size: self.chunk_size,
+                };
+                let uploads = self.uploads.clone();
+                let task = tokio::spawn(async move {
+                    let mut last = std::time::Instant::now() - PROGRESS_EVERY;
+                    let progress_tx = tx.clone();
+                    let result = crate::tasks::upload::run(&api, &job, move |sent, total| {
+                        // At most ten reports a second, and always the last one.
+                        if last.elapsed() >= PROGRESS_EVERY || sent == total {
+                            last = std::time::Instant::now();
+                            let _ = progress_tx.send(Msg::UploadProgress {
+                                key,
+                                local_id,
+                                sent,
+                                total,
+                            });
+                        }
+                    })
+                    .await;
+                    uploads.lock().expect("uploads").remove(&local_id);
+                    let _ = tx.send(Msg::Uploaded {
+                        key,
+                        local_id,
+                        result,
+                    });
+                });
+                self.uploads
+                    .lock()
+                    .expect("uploads")
+                    .insert(local_id, task.abort_handle());
+            }
+            Effect::CancelUpload { local_id } => {
+                if let Some(handle) = self.uploads.lock().expect("uploads").remove(&local_id) {
+                    handle.abort();
+                }
+            }
+            Effect::Download { path, name, open } => {
+                let url = api.file_url(&path, false).to_string();
+                let http = api.http().clone();
+                tokio::spawn(async move {
+                    let task = format!("↓{}", crate::sanitize::one_line(&name, 24));
+                    let progress_tx = tx.clone();
+                    let mut last = std::time::Instant::now() - PROGRESS_EVERY;
+                    let result = crate::tasks::download::run(
+                        &http,
+                        &url,
+                        &name,
+                        &crate::tasks::download::download_dir(),
+                        open,
+                        move |got, total| {
+                            if last.elapsed() >= PROGRESS_EVERY {
+                                last = std::time::Instant::now();
+                                let text = match total {
+                                    Some(t) if t > 0 => format!("{}%", got * 100 / t),
+                                    _ => crate::ui::human_size(got),
+                                };
+                                let _ = progress_tx.send(Msg::Progress {
+                                    task: task.clone(),
+                                    text,
+                                });
+                            }
+                        },
+                    )
+                    .await;
+                    let _ = tx.send(Msg::Downloaded { name, result });
+                });
+            }
             Effect::Logout => {
                 tokio::spawn(async move {
                     if let Err(e) = api.logout().await {
@@ -280,6 +401,7 @@ impl Executor {
             | Effect::StartSync
             | Effect::ReconnectNow
             | Effect::CopyText(_)
+            | Effect::CopyFileUrl { .. }
             | Effect::OpenEditor(_)
             | Effect::Bell => {}
         }

@@ -197,10 +197,16 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::Complete => {
-            complete(app);
-            vec![]
-        }
+        Action::Complete => match upload_arg(app) {
+            Some(prefix) => {
+                app.completion = None;
+                vec![Effect::CompletePath { prefix }]
+            }
+            None => {
+                complete(app);
+                vec![]
+            }
+        },
         Action::Cancel => {
             if app.completion.take().is_some() {
                 return vec![];
@@ -216,6 +222,16 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::RetrySend => retry_failed(app),
+        Action::Unstage => {
+            match app.staged.pop() {
+                Some(f) => app.info(format!(
+                    "removed {}",
+                    crate::sanitize::one_line(&f.name, 60)
+                )),
+                None => app.info("no files picked"),
+            }
+            vec![]
+        }
         _ => {
             app.dirty = false;
             vec![]
@@ -224,6 +240,7 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 fn retry_failed(app: &mut App) -> Vec<Effect> {
+    let now = app.now_ms;
     let Some(key) = app.open else { return vec![] };
     let Some(conv) = app.chat.convs.get_mut(&key) else {
         return vec![];
@@ -235,6 +252,16 @@ fn retry_failed(app: &mut App) -> Vec<Effect> {
         .filter(|p| matches!(p.state, PendingState::Failed(_)))
     {
         p.state = PendingState::Sending;
+        if let Some(u) = &mut p.upload {
+            u.sent = 0;
+            u.started_ms = now;
+            effects.push(Effect::Upload {
+                key,
+                local_id: p.local_id,
+                file: u.file.clone(),
+            });
+            continue;
+        }
         let mut properties = crate::api::types::Properties::with_local_id(p.local_id);
         if let crate::api::types::Content::Text(t) = &p.content {
             properties.mentions = crate::model::mentioned_uids(t);
@@ -325,6 +352,11 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Copy => match app.chat.message(mid) {
+            Some(m) if m.is_file() => {
+                let path = m.content.clone();
+                app.info("file link copied");
+                vec![Effect::CopyFileUrl { path }]
+            }
             Some(m) => {
                 let text = app.render_mentions(&m.content);
                 app.info("copied");
@@ -332,12 +364,39 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             }
             None => vec![],
         },
+        Action::Save => match app.chat.message(mid) {
+            Some(m) if m.is_file() => {
+                let name = file_name(m);
+                app.tasks.insert(
+                    format!("↓{}", crate::sanitize::one_line(&name, 24)),
+                    "…".into(),
+                );
+                vec![Effect::Download {
+                    path: m.content.clone(),
+                    name,
+                    open: false,
+                }]
+            }
+            _ => {
+                app.info("not a file");
+                vec![]
+            }
+        },
         Action::OpenLink => {
             let Some(m) = app.chat.message(mid) else {
                 return vec![];
             };
             if m.is_file() {
-                return vec![Effect::OpenUrl(format!("vocechat-file:{}", m.content))];
+                let name = file_name(m);
+                app.tasks.insert(
+                    format!("↓{}", crate::sanitize::one_line(&name, 24)),
+                    "…".into(),
+                );
+                return vec![Effect::Download {
+                    path: m.content.clone(),
+                    name,
+                    open: true,
+                }];
             }
             match first_link(&m.content) {
                 Some(url) => vec![Effect::OpenUrl(url)],
@@ -369,6 +428,83 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             app.dirty = false;
             vec![]
         }
+    }
+}
+
+/// A file message's name (from its properties), safe as a file name.
+fn file_name(m: &crate::model::Message) -> String {
+    let raw = m
+        .properties
+        .as_ref()
+        .and_then(|p| p.get("name"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("download");
+    let clean: String = crate::sanitize::one_line(raw, 120)
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let clean = clean.trim_start_matches('.').to_string();
+    if clean.is_empty() {
+        "download".into()
+    } else {
+        clean
+    }
+}
+
+/// The `/upload` argument being typed, if the cursor is on one.
+fn upload_arg(app: &App) -> Option<String> {
+    let ratatui_textarea::DataCursor(row, col) = app.composer.cursor();
+    let line = app.composer.lines().get(row)?;
+    let before: String = line.chars().take(col).collect();
+    if row != 0 || !before.starts_with("/upload ") {
+        return None;
+    }
+    let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    Some(before[start..].to_string())
+}
+
+/// Completes the `/upload` argument being typed once the candidates arrive.
+pub fn apply_path_completion(app: &mut App, prefix: &str, candidates: Vec<String>) {
+    if upload_arg(app).as_deref() != Some(prefix) {
+        return; // the user typed on meanwhile
+    }
+    if candidates.is_empty() {
+        app.info("no matching files");
+        return;
+    }
+    // Complete as far as the candidates agree.
+    let mut common = candidates[0].clone();
+    for c in &candidates[1..] {
+        while !c.starts_with(&common) {
+            common.pop();
+        }
+    }
+    if common.len() > prefix.len() {
+        for _ in 0..prefix.chars().count() {
+            app.composer.delete_char();
+        }
+        app.composer.insert_str(&common);
+    }
+    if candidates.len() > 1 {
+        let shown = candidates
+            .iter()
+            .map(|c| {
+                c.trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(c)
+                    .to_string()
+            })
+            .collect();
+        app.completion = Some((shown, 0));
+    } else if !common.ends_with('/') {
+        app.composer.insert_str(" ");
     }
 }
 
@@ -497,6 +633,13 @@ pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
         }
         _ => {
             app.mode = Mode::Chat;
+            // A pasted file path (drag and drop from a file manager) picks the file.
+            if crate::tasks::upload::is_path_like(&text) {
+                return vec![Effect::StageFiles {
+                    paths: vec![text.trim().to_string()],
+                    paste: Some(text),
+                }];
+            }
             app.composer.insert_str(&text);
         }
     }

@@ -18,8 +18,9 @@ use crate::api::Session;
 use crate::api::types::{ChatMessage, Content, Properties, UserInfo};
 use crate::config::{Config, NotifyLevel};
 use crate::keymap::Keymap;
-use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState};
+use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState, UploadProgress};
 use crate::sync::{ConnState, ServerEvent, SyncMsg};
+use crate::tasks::upload::Staged;
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui_textarea::TextArea;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -66,6 +67,38 @@ pub enum Msg {
     Tick,
     /// A personal meeting link is ready (or could not be made).
     CallLink(Result<crate::tasks::vocespace::CallLink, String>),
+    /// Files checked for staging; `paste` is pasted text to insert if it was not a file.
+    Staged {
+        files: Vec<Staged>,
+        errors: Vec<String>,
+        paste: Option<String>,
+    },
+    /// Path completions for the `/upload` argument `prefix`.
+    PathCompleted {
+        prefix: String,
+        candidates: Vec<String>,
+    },
+    UploadProgress {
+        key: ConvKey,
+        local_id: i64,
+        sent: u64,
+        total: u64,
+    },
+    Uploaded {
+        key: ConvKey,
+        local_id: i64,
+        result: Result<i64, String>,
+    },
+    /// Progress text of a background task for the status bar.
+    Progress {
+        task: String,
+        text: String,
+    },
+    /// A download finished: where it was saved, or why not.
+    Downloaded {
+        name: String,
+        result: Result<String, String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +188,32 @@ pub enum Effect {
     PostInvite {
         key: ConvKey,
         local_id: i64,
+    },
+    /// Check paths for staging (file-system work, so not on the UI task).
+    StageFiles {
+        paths: Vec<String>,
+        paste: Option<String>,
+    },
+    CompletePath {
+        prefix: String,
+    },
+    Upload {
+        key: ConvKey,
+        local_id: i64,
+        file: Staged,
+    },
+    CancelUpload {
+        local_id: i64,
+    },
+    /// Download a file message to the download directory; `open` opens it afterwards.
+    Download {
+        path: String,
+        name: String,
+        open: bool,
+    },
+    /// Copy an uploaded file's URL (OSC 52).
+    CopyFileUrl {
+        path: String,
     },
     // Terminal effects, carried out by the loop between frames.
     CopyText(String),
@@ -280,6 +339,8 @@ pub struct App {
     pub drafts: HashMap<ConvKey, Vec<String>>,
     /// Background work shown in the status bar.
     pub tasks: BTreeMap<String, String>,
+    /// Files picked for the next send.
+    pub staged: Vec<Staged>,
     /// (server, e-mail) of the logged-in account, for a new login when the session ends.
     pub account: Option<(String, String)>,
     pub password_command: Option<String>,
@@ -320,6 +381,7 @@ impl App {
             completion: None,
             drafts: HashMap::new(),
             tasks: BTreeMap::new(),
+            staged: Vec::new(),
             account: None,
             password_command: None,
             history_requested: HashSet::new(),
@@ -517,6 +579,7 @@ impl App {
                 reply_to,
                 created_at: self.now_ms,
                 state: PendingState::Sending,
+                upload: None,
             },
         );
         self.scroll = 0;
@@ -551,7 +614,7 @@ impl App {
         let text = self.composer_text();
         let trimmed = text.trim();
         if trimmed.is_empty() {
-            return vec![];
+            return self.send_staged();
         }
         if let Some(cmd) = trimmed.strip_prefix('/')
             && !trimmed.starts_with("//")
@@ -567,18 +630,64 @@ impl App {
             .unwrap_or(text);
         self.set_composer("");
         self.completion = None;
-        match std::mem::replace(&mut self.target, ComposeTarget::New) {
-            ComposeTarget::New => self.send_text(text, None),
-            ComposeTarget::Reply(mid) => self.send_text(text, Some(mid)),
-            ComposeTarget::Edit(mid) => {
-                let (content, properties) = self.outgoing(text);
-                vec![Effect::Edit {
-                    mid,
-                    content,
-                    properties,
-                }]
-            }
+        let mut effects = self.send_staged();
+        effects.extend(
+            match std::mem::replace(&mut self.target, ComposeTarget::New) {
+                ComposeTarget::New => self.send_text(text, None),
+                ComposeTarget::Reply(mid) => self.send_text(text, Some(mid)),
+                ComposeTarget::Edit(mid) => {
+                    let (content, properties) = self.outgoing(text);
+                    vec![Effect::Edit {
+                        mid,
+                        content,
+                        properties,
+                    }]
+                }
+            },
+        );
+        effects
+    }
+
+    /// Starts an upload for every staged file (each shown at once as a pending message).
+    fn send_staged(&mut self) -> Vec<Effect> {
+        if self.staged.is_empty() {
+            return vec![];
         }
+        let Some(key) = self.open else {
+            self.error("open a conversation first (Ctrl+K)");
+            return vec![];
+        };
+        let mut effects = Vec::new();
+        for file in std::mem::take(&mut self.staged) {
+            let local_id = self.next_local_id();
+            self.chat.add_pending(
+                key,
+                PendingMessage {
+                    local_id,
+                    content: Content::File {
+                        path: file.name.clone(),
+                    },
+                    reply_to: None,
+                    created_at: self.now_ms,
+                    state: PendingState::Sending,
+                    upload: Some(UploadProgress {
+                        file: file.clone(),
+                        sent: 0,
+                        started_ms: self.now_ms,
+                    }),
+                },
+            );
+            self.tasks
+                .insert(upload_task(local_id, &file.name), "starting".into());
+            self.notice = None;
+            effects.push(Effect::Upload {
+                key,
+                local_id,
+                file,
+            });
+        }
+        self.scroll = 0;
+        effects
     }
 
     fn start_edit(&mut self, mid: i64) {
@@ -762,6 +871,11 @@ impl App {
     }
 }
 
+/// The status-bar task name of an upload.
+pub fn upload_task(local_id: i64, name: &str) -> String {
+    format!("↑{} #{local_id}", crate::sanitize::one_line(name, 24))
+}
+
 /// The pure core: applies one message, returns the work to do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     app.dirty = true;
@@ -842,6 +956,101 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         // Nothing to change: `now_ms` moved on, so expired messages drop out of the view.
         Msg::Tick => vec![],
+        Msg::Staged {
+            files,
+            errors,
+            paste,
+        } => {
+            if let Some(text) = paste.filter(|_| files.is_empty()) {
+                // Pasted text that is not a readable file: it was text after all.
+                app.composer.insert_str(&text);
+                return vec![];
+            }
+            for f in files {
+                if !app.staged.iter().any(|s| s.path == f.path) {
+                    app.staged.push(f);
+                }
+            }
+            if !errors.is_empty() {
+                app.error(errors.join("; "));
+            } else if !app.staged.is_empty() {
+                app.info(format!(
+                    "{} file(s) ready: Enter sends, {} removes the last",
+                    app.staged.len(),
+                    app.keymap.hint(crate::keymap::Action::Unstage)
+                ));
+            }
+            vec![]
+        }
+        Msg::PathCompleted { prefix, candidates } => {
+            keys::apply_path_completion(app, &prefix, candidates);
+            vec![]
+        }
+        Msg::UploadProgress {
+            key,
+            local_id,
+            sent,
+            total,
+        } => {
+            let now = app.now_ms;
+            let mut task = None;
+            if let Some(p) = app
+                .chat
+                .convs
+                .get_mut(&key)
+                .and_then(|c| c.pending.iter_mut().find(|p| p.local_id == local_id))
+                && let Some(u) = &mut p.upload
+            {
+                u.sent = sent;
+                task = Some((
+                    upload_task(local_id, &u.file.name),
+                    crate::tasks::upload::progress_text(sent, total, u.started_ms, now),
+                ));
+            }
+            if let Some((name, text)) = task {
+                app.tasks.insert(name, text);
+            }
+            vec![]
+        }
+        Msg::Uploaded {
+            key,
+            local_id,
+            result,
+        } => {
+            // The echo may have replaced the pending copy already: find the task by id.
+            let suffix = format!(" #{local_id}");
+            app.tasks
+                .retain(|name, _| !(name.starts_with('↑') && name.ends_with(&suffix)));
+            match result {
+                Ok(mid) => app.chat.pending_sent(key, local_id, mid),
+                Err(e) => {
+                    app.error(format!(
+                        "upload failed: {e} ({} retries)",
+                        app.keymap.hint(crate::keymap::Action::RetrySend)
+                    ));
+                    app.chat.pending_failed(key, local_id, e);
+                }
+            }
+            vec![]
+        }
+        Msg::Progress { task, text } => {
+            if app.tasks.contains_key(&task) {
+                app.tasks.insert(task, text);
+            }
+            vec![]
+        }
+        Msg::Downloaded { name, result } => {
+            app.tasks
+                .remove(&format!("↓{}", crate::sanitize::one_line(&name, 24)));
+            match result {
+                Ok(path) => app.info(format!("saved {}", crate::sanitize::one_line(&path, 80))),
+                Err(e) => app.error(format!(
+                    "download of {}: {e}",
+                    crate::sanitize::one_line(&name, 40)
+                )),
+            }
+            vec![]
+        }
         Msg::CallLink(result) => {
             app.tasks.remove("meeting link");
             match result {

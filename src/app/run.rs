@@ -61,6 +61,11 @@ pub async fn run(
             match effect {
                 Effect::Bell => guard.write_raw("\x07"),
                 Effect::CopyText(text) => guard.write_raw(&crate::notify::copy_sequence(&text)),
+                Effect::CopyFileUrl { path } => {
+                    if let Some(url) = rt.executor.file_url(&path) {
+                        guard.write_raw(&crate::notify::copy_sequence(&url));
+                    }
+                }
                 Effect::Notify { title, body } => {
                     guard.write_raw(&crate::notify::desktop_sequence(&title, &body));
                     rt.executor.run(Effect::Notify { title, body });

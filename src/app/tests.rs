@@ -6,6 +6,7 @@ use crate::api::types::{Group, Target};
 use crate::config::Config;
 use crate::keymap::Preset;
 use crate::sync::{ServerEvent, StopReason};
+use crate::tasks::upload::Staged;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
 use serde_json::json;
 use std::time::Duration;
@@ -837,6 +838,263 @@ fn call_makes_a_personal_link_shown_not_posted() {
     );
     update(&mut app, Msg::CallLink(Err("no network".into())));
     assert!(app.notice.as_ref().unwrap().text.contains("no network"));
+}
+
+fn staged(name: &str, size: u64) -> Staged {
+    Staged {
+        path: format!("/tmp/{name}").into(),
+        name: name.into(),
+        size,
+        content_type: "image/png".into(),
+    }
+}
+
+#[test]
+fn upload_picks_files_off_the_ui_task_and_sends_them_with_enter() {
+    let mut app = synced();
+    typed(&mut app, "/upload ~/a.png \"b c.png\"");
+    assert_eq!(
+        update(&mut app, key(KeyCode::Enter)),
+        vec![Effect::StageFiles {
+            paths: vec!["~/a.png".into(), "b c.png".into()],
+            paste: None
+        }]
+    );
+    update(
+        &mut app,
+        Msg::Staged {
+            files: vec![staged("a.png", 10), staged("b c.png", 20)],
+            errors: vec![],
+            paste: None,
+        },
+    );
+    assert_eq!(app.staged.len(), 2);
+    update(&mut app, alt(KeyCode::Char('x')));
+    assert_eq!(app.staged.len(), 1, "Alt+X removes the last one");
+    typed(&mut app, "here it is");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let [
+        Effect::Upload {
+            key: k,
+            local_id,
+            file,
+        },
+        Effect::Send { content, .. },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!((*k, file.name.as_str()), (ConvKey::Group(1), "a.png"));
+    assert_eq!(*content, Content::Text("here it is".into()));
+    assert!(app.staged.is_empty());
+    let pending = &app.chat.convs[&ConvKey::Group(1)].pending;
+    assert!(
+        pending
+            .iter()
+            .any(|p| p.local_id == *local_id && p.upload.is_some())
+    );
+    // Progress shows in the status bar; completion replaces the pending copy with the echo.
+    update(
+        &mut app,
+        Msg::UploadProgress {
+            key: ConvKey::Group(1),
+            local_id: *local_id,
+            sent: 5,
+            total: 10,
+        },
+    );
+    assert!(
+        app.tasks.values().any(|t| t.starts_with("50%")),
+        "{:?}",
+        app.tasks
+    );
+    // The echo can come before the upload task reports back.
+    let echo = chat_json(
+        60,
+        1,
+        json!({"gid":1}),
+        "2026/1/1/x",
+        json!({"local_id": local_id}),
+    );
+    update(&mut app, event(ServerEvent::Chat(echo)));
+    assert!(
+        !app.chat.convs[&ConvKey::Group(1)]
+            .pending
+            .iter()
+            .any(|p| p.local_id == *local_id)
+    );
+    update(
+        &mut app,
+        Msg::Uploaded {
+            key: ConvKey::Group(1),
+            local_id: *local_id,
+            result: Ok(60),
+        },
+    );
+    assert!(app.tasks.is_empty(), "{:?}", app.tasks);
+}
+
+#[test]
+fn failed_uploads_retry_and_running_ones_cancel() {
+    let mut app = synced();
+    update(
+        &mut app,
+        Msg::Staged {
+            files: vec![staged("a.png", 10)],
+            errors: vec![],
+            paste: None,
+        },
+    );
+    let Effect::Upload { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Msg::Uploaded {
+            key: ConvKey::Group(1),
+            local_id,
+            result: Err("the file is over the server's size limit".into()),
+        },
+    );
+    assert!(app.notice.as_ref().unwrap().text.contains("size limit"));
+    assert!(
+        matches!(update(&mut app, alt(KeyCode::Char('r'))).as_slice(), [Effect::Upload { local_id: l, .. }] if *l == local_id)
+    );
+    typed(&mut app, "/cancel");
+    assert_eq!(
+        update(&mut app, key(KeyCode::Enter)),
+        vec![Effect::CancelUpload { local_id }]
+    );
+    assert!(app.chat.convs[&ConvKey::Group(1)].pending.is_empty());
+    assert!(app.tasks.is_empty());
+}
+
+#[test]
+fn pasted_paths_stage_files_and_other_pastes_are_text() {
+    let mut app = synced();
+    assert_eq!(
+        update(&mut app, Msg::Paste("/home/me/photo.jpg".into())),
+        vec![Effect::StageFiles {
+            paths: vec!["/home/me/photo.jpg".into()],
+            paste: Some("/home/me/photo.jpg".into())
+        }]
+    );
+    // Not a file after all: the text goes into the composer.
+    update(
+        &mut app,
+        Msg::Staged {
+            files: vec![],
+            errors: vec![],
+            paste: Some("/home/me/photo.jpg".into()),
+        },
+    );
+    assert_eq!(app.composer_text(), "/home/me/photo.jpg");
+    assert!(app.staged.is_empty());
+}
+
+#[test]
+fn upload_paths_complete_with_tab() {
+    let mut app = synced();
+    typed(&mut app, "/upload ~/Doc");
+    assert_eq!(
+        update(&mut app, key(KeyCode::Tab)),
+        vec![Effect::CompletePath {
+            prefix: "~/Doc".into()
+        }]
+    );
+    update(
+        &mut app,
+        Msg::PathCompleted {
+            prefix: "~/Doc".into(),
+            candidates: vec!["~/Documents/".into(), "~/Docker/".into()],
+        },
+    );
+    assert_eq!(
+        app.composer_text(),
+        "/upload ~/Doc",
+        "ambiguous: nothing more in common"
+    );
+    assert!(app.completion.is_some());
+    typed(&mut app, "u");
+    update(&mut app, key(KeyCode::Tab));
+    update(
+        &mut app,
+        Msg::PathCompleted {
+            prefix: "~/Docu".into(),
+            candidates: vec!["~/Documents/".into()],
+        },
+    );
+    assert_eq!(app.composer_text(), "/upload ~/Documents/");
+    // A stale answer (the user typed on) is ignored.
+    typed(&mut app, "x");
+    update(
+        &mut app,
+        Msg::PathCompleted {
+            prefix: "~/Documents/".into(),
+            candidates: vec!["~/Documents/a.txt".into()],
+        },
+    );
+    assert_eq!(app.composer_text(), "/upload ~/Documents/x");
+}
+
+#[test]
+fn file_messages_download_open_and_copy_their_link() {
+    let mut app = synced();
+    let file = chat_json(
+        70,
+        2,
+        json!({"gid":1}),
+        "2026/1/1/abc",
+        json!({"name":"../../etc/passwd","size":3,"content_type":"text/plain"}),
+    );
+    let file: ChatMessage = serde_json::from_value({
+        let mut v = serde_json::to_value(&file).unwrap();
+        v["detail"]["content_type"] = json!("vocechat/file");
+        v
+    })
+    .unwrap();
+    update(&mut app, event(ServerEvent::Chat(file)));
+    update(&mut app, alt(KeyCode::Char('s')));
+    let effects = update(&mut app, key(KeyCode::Char('s')));
+    assert_eq!(
+        effects,
+        vec![Effect::Download {
+            path: "2026/1/1/abc".into(),
+            name: "_.._etc_passwd".into(),
+            open: false
+        }],
+        "no path tricks in the saved name"
+    );
+    assert!(matches!(
+        update(&mut app, key(KeyCode::Char('o'))).as_slice(),
+        [Effect::Download { open: true, .. }]
+    ));
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('y'))),
+        vec![Effect::CopyFileUrl {
+            path: "2026/1/1/abc".into()
+        }]
+    );
+    update(
+        &mut app,
+        Msg::Progress {
+            task: "↓_.._etc_passwd".into(),
+            text: "50%".into(),
+        },
+    );
+    assert_eq!(
+        app.tasks.get("↓_.._etc_passwd").map(String::as_str),
+        Some("50%")
+    );
+    update(
+        &mut app,
+        Msg::Downloaded {
+            name: "_.._etc_passwd".into(),
+            result: Ok("/home/me/Downloads/_.._etc_passwd".into()),
+        },
+    );
+    assert!(app.tasks.is_empty());
+    assert!(app.notice.as_ref().unwrap().text.starts_with("saved"));
 }
 
 #[test]

@@ -19,7 +19,20 @@ pub struct Config {
     pub notifications: Notifications,
     pub ui: Ui,
     pub sync: Sync,
+    pub upload: Upload,
     pub vocespace: crate::tasks::vocespace::Settings,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Upload {
+    pub chunk_kib: usize,
+}
+
+impl Default for Upload {
+    fn default() -> Self {
+        Upload { chunk_kib: 200 }
+    }
 }
 
 /// One key or several.
@@ -124,6 +137,7 @@ impl Default for Config {
             notifications: Notifications::default(),
             ui: Ui::default(),
             sync: Sync::default(),
+            upload: Upload::default(),
             vocespace: crate::tasks::vocespace::Settings::default(),
         }
     }

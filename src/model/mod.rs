@@ -45,6 +45,15 @@ pub struct PendingMessage {
     pub reply_to: Option<i64>,
     pub created_at: i64,
     pub state: PendingState,
+    /// For a file being uploaded: the file and how far it got.
+    pub upload: Option<UploadProgress>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadProgress {
+    pub file: crate::tasks::upload::Staged,
+    pub sent: u64,
+    pub started_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -134,6 +134,7 @@ fn optimistic_sends_are_replaced_by_the_echo() {
                 reply_to: None,
                 created_at: 0,
                 state: PendingState::Sending,
+                upload: None,
             },
         );
     }
@@ -157,6 +158,7 @@ fn optimistic_sends_are_replaced_by_the_echo() {
             reply_to: None,
             created_at: 0,
             state: PendingState::Sending,
+            upload: None,
         },
     );
     m.apply_chat(text(7, 1, G1, "y"), Source::Stream);
@@ -170,6 +172,7 @@ fn optimistic_sends_are_replaced_by_the_echo() {
             reply_to: None,
             created_at: 0,
             state: PendingState::Sending,
+            upload: None,
         },
     );
     m.pending_failed(key, 400, "network down".into());

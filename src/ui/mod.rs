@@ -34,9 +34,16 @@ struct Areas {
     status: Rect,
 }
 
+/// Staged files shown above the composer (at most this many lines).
+const STAGED_LINES: usize = 3;
+
+fn staged_height(app: &App) -> u16 {
+    app.staged.len().min(STAGED_LINES) as u16
+}
+
 fn composer_height(app: &App) -> u16 {
     let lines = app.composer.lines().len() as u16;
-    lines.clamp(1, app.settings.composer_max_lines) + 1
+    lines.clamp(1, app.settings.composer_max_lines) + 1 + staged_height(app)
 }
 
 fn areas(app: &App, area: Rect) -> Areas {
@@ -220,14 +227,55 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     }
     let rows = Layout::default()
         .direction(Direction::Vertical)
-        .constraints([Constraint::Length(1), Constraint::Min(1)])
+        .constraints([
+            Constraint::Length(staged_height(app)),
+            Constraint::Length(1),
+            Constraint::Min(1),
+        ])
         .split(area);
-    f.render_widget(Paragraph::new(Line::from(title)), rows[0]);
-    f.render_widget(&app.composer, rows[1]);
+    let mut staged: Vec<Line> = app
+        .staged
+        .iter()
+        .take(STAGED_LINES)
+        .map(|s| {
+            Line::from(vec![
+                Span::styled("📎 ", theme.fg(theme.accent)),
+                Span::raw(wrap::truncate(&one_line(&s.name, 60), 40)),
+                Span::styled(
+                    format!(
+                        "  {} · {}",
+                        timeline::human_size(s.size),
+                        one_line(&s.content_type, 40)
+                    ),
+                    theme.dimmed(),
+                ),
+            ])
+        })
+        .collect();
+    if app.staged.len() > STAGED_LINES
+        && let Some(last) = staged.last_mut()
+    {
+        *last = Line::styled(
+            format!("… and {} more files", app.staged.len() - STAGED_LINES + 1),
+            theme.dimmed(),
+        );
+    }
+    if let Some(first) = staged.first_mut() {
+        first.spans.push(Span::styled(
+            format!(
+                "   (Enter sends, {} removes the last)",
+                app.keymap.hint(crate::keymap::Action::Unstage)
+            ),
+            theme.dimmed(),
+        ));
+    }
+    f.render_widget(Paragraph::new(staged), rows[0]);
+    f.render_widget(Paragraph::new(Line::from(title)), rows[1]);
+    f.render_widget(&app.composer, rows[2]);
     if matches!(app.mode, Mode::Chat) {
         let c = app.composer.screen_cursor();
-        let (x, y) = (rows[1].x + c.col as u16, rows[1].y + c.row as u16);
-        if x < rows[1].right() && y < rows[1].bottom() {
+        let (x, y) = (rows[2].x + c.col as u16, rows[2].y + c.row as u16);
+        if x < rows[2].right() && y < rows[2].bottom() {
             f.set_cursor_position((x, y));
         }
     }
@@ -286,6 +334,8 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         ),
     ];
     for (what, progress) in &app.tasks {
+        // Task keys carry an id after " #" to stay unique; it is not for the user.
+        let what = what.split(" #").next().unwrap_or(what);
         spans.push(Span::styled(
             format!(" │ {what} {progress}"),
             theme.status(),

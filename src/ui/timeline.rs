@@ -313,6 +313,41 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
                 theme.fg(theme.error),
             ),
         };
+        if let Some(u) = &p.upload {
+            let status = match &p.state {
+                PendingState::Failed(e) => format!(
+                    "upload failed: {} ({} retries)",
+                    one_line(e, 60),
+                    app.keymap.hint(crate::keymap::Action::RetrySend)
+                ),
+                PendingState::Sent(_) => "sent".to_string(),
+                PendingState::Sending => crate::tasks::upload::progress_text(
+                    u.sent,
+                    u.file.size,
+                    u.started_ms,
+                    app.now_ms,
+                ),
+            };
+            let style = if matches!(p.state, PendingState::Failed(_)) {
+                theme.fg(theme.error)
+            } else {
+                theme.fg(theme.pending)
+            };
+            let lines = vec![
+                Line::styled(
+                    format!(
+                        "📎 {} · {}",
+                        one_line(&u.file.name, 60),
+                        human_size(u.file.size)
+                    ),
+                    theme.fg(theme.pending),
+                ),
+                Line::styled(status, style),
+            ];
+            covered += lines.len();
+            blocks.push((lines, false));
+            continue;
+        }
         let body = match &p.content {
             Content::Text(t) | Content::Markdown(t) => app.render_mentions(t),
             other => format!("[{}]", other.content_type()),
