@@ -65,6 +65,7 @@ actions! {
     OpenLink => "open_link", Select, "open the first link or file";
     JoinCall => "join_call", Select, "your own link to the selected meeting invite";
     Save => "save", Select, "download the selected file";
+    Preview => "preview", Select, "preview the selected image";
     Leave => "leave_select", Select, "back to the composer";
 }
 
@@ -291,6 +292,7 @@ fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (OpenLink, "o"),
         (JoinCall, "c"),
         (Save, "s"),
+        (Preview, "p"),
         (Leave, "esc"),
         (Leave, "i"),
     ];

@@ -94,6 +94,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             theme,
             mouse: config.ui.mouse,
             hyperlinks: config.ui.hyperlinks,
+            query_image_protocol: config.ui.image_protocol == "auto",
             initial: vec![Effect::StartSync],
         };
         let result = run(rt, tx, rx).await;
@@ -143,6 +144,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                 theme,
                 mouse: config.ui.mouse,
                 hyperlinks: config.ui.hyperlinks,
+                query_image_protocol: config.ui.image_protocol == "auto",
                 initial: vec![Effect::StartSync],
             };
             run(rt, tx, rx).await
@@ -160,6 +162,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                 theme,
                 mouse: config.ui.mouse,
                 hyperlinks: config.ui.hyperlinks,
+                query_image_protocol: config.ui.image_protocol == "auto",
                 initial: vec![],
             };
             run(rt, tx, rx).await

@@ -422,3 +422,39 @@ fn staged_files_and_an_upload_in_progress_80x24() {
     app.notice = None;
     insta::assert_snapshot!(render(&mut app, 80, 24).backend());
 }
+
+#[test]
+fn an_image_preview_draws_with_half_blocks() {
+    use vocechat_tui::app::Preview;
+    let mut app = scene();
+    let mut img = image::RgbImage::new(32, 32);
+    for (x, _, p) in img.enumerate_pixels_mut() {
+        *p = if x < 16 {
+            image::Rgb([255, 0, 0])
+        } else {
+            image::Rgb([0, 0, 255])
+        };
+    }
+    app.mode = vocechat_tui::app::Mode::Preview(Preview {
+        name: "flag.png".into(),
+        image: std::sync::Arc::new(image::DynamicImage::ImageRgb8(img)),
+    });
+    let term = render(&mut app, 80, 24);
+    let screen = term.backend().to_string();
+    assert!(screen.contains("flag.png"));
+    // The image's colours made it into the cells (half-blocks colour fg and bg).
+    let buf = term.backend().buffer();
+    let colours: std::collections::HashSet<String> = buf
+        .content()
+        .iter()
+        .flat_map(|c| [format!("{:?}", c.fg), format!("{:?}", c.bg)])
+        .collect();
+    assert!(
+        colours.iter().any(|c| c.contains("255, 0, 0")),
+        "{colours:?}"
+    );
+    assert!(
+        colours.iter().any(|c| c.contains("0, 0, 255")),
+        "{colours:?}"
+    );
+}

@@ -349,6 +349,17 @@ impl Executor {
                     let _ = tx.send(Msg::Downloaded { name, result });
                 });
             }
+            Effect::Preview { path, name } => {
+                let url = api.file_url(&path, true).to_string();
+                let http = api.http().clone();
+                tokio::spawn(async move {
+                    let result = preview(&http, &url).await.map(|image| super::Preview {
+                        name,
+                        image: Arc::new(image),
+                    });
+                    let _ = tx.send(Msg::Preview(result));
+                });
+            }
             Effect::Logout => {
                 tokio::spawn(async move {
                     if let Err(e) = api.logout().await {
@@ -447,6 +458,31 @@ impl Executor {
             }
         });
     }
+}
+
+/// Fetches a thumbnail and decodes it off the UI task. The server labels thumbnails with the
+/// original's type even when it re-encoded them, so the format is sniffed from the bytes.
+async fn preview(http: &reqwest::Client, url: &str) -> Result<image::DynamicImage, String> {
+    let resp = http
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| crate::api::ApiError::from_reqwest(&e).to_string())?;
+    if !resp.status().is_success() {
+        return Err(format!("no thumbnail ({})", resp.status().as_u16()));
+    }
+    let bytes = resp
+        .bytes()
+        .await
+        .map_err(|e| crate::api::ApiError::from_reqwest(&e).to_string())?;
+    if bytes.len() > 8 * 1024 * 1024 {
+        return Err("thumbnail too large".into());
+    }
+    tokio::task::spawn_blocking(move || {
+        image::load_from_memory(&bytes).map_err(|e| format!("cannot decode the thumbnail: {e}"))
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
 /// The VoceSpace base: the config's, else the server's deployment, else vocespace.com.

@@ -41,7 +41,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             }
             vec![]
         }
-        Mode::Info { .. } => {
+        Mode::Info { .. } | Mode::Preview(_) => {
             app.mode = Mode::Chat;
             vec![]
         }
@@ -382,6 +382,24 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
                 vec![]
             }
         },
+        Action::Preview => {
+            let image = app.chat.message(mid).filter(|m| m.is_file()).and_then(|m| {
+                let kind = m.properties.as_ref()?.get("content_type")?.as_str()?;
+                kind.starts_with("image/")
+                    .then(|| (m.content.clone(), file_name(m)))
+            });
+            match image {
+                None => app.info("not an image"),
+                Some(_) if !app.settings.previews => {
+                    app.info("image previews are off (ui.image_previews; off over SSH by default)")
+                }
+                Some((path, name)) => {
+                    app.tasks.insert("preview".into(), "…".into());
+                    return vec![Effect::Preview { path, name }];
+                }
+            }
+            vec![]
+        }
         Action::OpenLink => {
             let Some(m) = app.chat.message(mid) else {
                 return vec![];

@@ -94,6 +94,8 @@ pub enum Msg {
         task: String,
         text: String,
     },
+    /// An image preview is ready (the thumbnail, decoded).
+    Preview(Result<Preview, String>),
     /// A download finished: where it was saved, or why not.
     Downloaded {
         name: String,
@@ -211,6 +213,11 @@ pub enum Effect {
         name: String,
         open: bool,
     },
+    /// Fetch and decode an image's thumbnail for a preview.
+    Preview {
+        path: String,
+        name: String,
+    },
     /// Copy an uploaded file's URL (OSC 52).
     CopyFileUrl {
         path: String,
@@ -260,6 +267,15 @@ pub enum Mode {
     },
     /// Your meeting link: copy or open it.
     Call(crate::tasks::vocespace::CallLink),
+    /// An image preview; any key closes it.
+    Preview(Preview),
+}
+
+/// A decoded thumbnail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    pub name: String,
+    pub image: std::sync::Arc<image::DynamicImage>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -289,6 +305,8 @@ pub struct Settings {
     pub composer_max_lines: u16,
     pub time_format: String,
     pub notify: crate::config::Notifications,
+    /// Image previews allowed (config, and off over SSH unless forced on).
+    pub previews: bool,
     /// Show times in UTC instead of local time (tests; people on servers without a TZ).
     pub utc: bool,
 }
@@ -300,6 +318,11 @@ impl From<&Config> for Settings {
             composer_max_lines: c.ui.composer_max_lines,
             time_format: c.ui.time_format.clone(),
             notify: c.notifications.clone(),
+            previews: match c.ui.image_previews.as_str() {
+                "on" => true,
+                "off" => false,
+                _ => std::env::var_os("SSH_CONNECTION").is_none(),
+            },
             utc: false,
         }
     }
@@ -1036,6 +1059,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Progress { task, text } => {
             if app.tasks.contains_key(&task) {
                 app.tasks.insert(task, text);
+            }
+            vec![]
+        }
+        Msg::Preview(result) => {
+            app.tasks.remove("preview");
+            match result {
+                Ok(p) => app.mode = Mode::Preview(p),
+                Err(e) => app.error(format!("preview: {e}")),
             }
             vec![]
         }

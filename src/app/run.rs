@@ -19,6 +19,8 @@ pub struct Runtime {
     pub mouse: bool,
     /// Mark links as OSC 8 hyperlinks.
     pub hyperlinks: bool,
+    /// Ask the terminal at startup which image protocol it speaks (kitty, sixel, iTerm2).
+    pub query_image_protocol: bool,
     /// Effects to run before the first frame (start the stream, …).
     pub initial: Vec<Effect>,
 }
@@ -30,8 +32,17 @@ pub async fn run(
     mut rx: mpsc::UnboundedReceiver<Msg>,
 ) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter(rt.mouse)?;
-    let mut input = spawn_input(tx.clone());
     let mut cache = RenderCache::default();
+    if rt.query_image_protocol && rt.app.settings.previews {
+        // Must happen before anything else reads stdin.
+        match tokio::task::block_in_place(ratatui_image::picker::Picker::from_query_stdio) {
+            Ok(p) => cache.picker = Some(p),
+            Err(e) => {
+                tracing::info!("terminal did not report image support ({e}); using half-blocks")
+            }
+        }
+    }
+    let mut input = spawn_input(tx.clone());
     let size = guard.terminal.size()?;
     let app = &mut rt.app;
     app.now_ms = crate::api::now_ms();

@@ -1098,6 +1098,51 @@ fn file_messages_download_open_and_copy_their_link() {
 }
 
 #[test]
+fn images_preview_from_their_thumbnail_when_allowed() {
+    let mut app = synced();
+    let image = chat_json(
+        80,
+        2,
+        json!({"gid":1}),
+        "2026/1/1/img",
+        json!({"name":"cat.png","size":3,"content_type":"image/png"}),
+    );
+    let image: ChatMessage = serde_json::from_value({
+        let mut v = serde_json::to_value(&image).unwrap();
+        v["detail"]["content_type"] = json!("vocechat/file");
+        v
+    })
+    .unwrap();
+    update(&mut app, event(ServerEvent::Chat(image)));
+    update(&mut app, alt(KeyCode::Char('s')));
+    app.settings.previews = false;
+    assert!(update(&mut app, key(KeyCode::Char('p'))).is_empty());
+    assert!(app.notice.as_ref().unwrap().text.contains("off"));
+    app.settings.previews = true;
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('p'))),
+        vec![Effect::Preview {
+            path: "2026/1/1/img".into(),
+            name: "cat.png".into()
+        }]
+    );
+    let preview = Preview {
+        name: "cat.png".into(),
+        image: std::sync::Arc::new(image::DynamicImage::new_rgb8(4, 4)),
+    };
+    update(&mut app, Msg::Preview(Ok(preview.clone())));
+    assert_eq!(app.mode, Mode::Preview(preview));
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Chat);
+    update(&mut app, Msg::Preview(Err("no thumbnail (404)".into())));
+    assert!(app.notice.as_ref().unwrap().text.contains("404"));
+    // Text messages are not images.
+    update(&mut app, alt(KeyCode::Char('s')));
+    update(&mut app, key(KeyCode::Up));
+    assert!(update(&mut app, key(KeyCode::Char('p'))).is_empty());
+}
+
+#[test]
 fn logging_out_quits() {
     let mut app = synced();
     update(&mut app, Msg::LoggedOut);

@@ -98,6 +98,8 @@ pub struct Ui {
     pub time_format: String,
     pub mouse: bool,
     pub hyperlinks: bool,
+    pub image_previews: String,
+    pub image_protocol: String,
 }
 
 impl Default for Ui {
@@ -108,6 +110,8 @@ impl Default for Ui {
             time_format: "%H:%M".into(),
             mouse: true,
             hyperlinks: true,
+            image_previews: "auto".into(),
+            image_protocol: "halfblocks".into(),
         }
     }
 }

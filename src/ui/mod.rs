@@ -103,7 +103,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) ->
     let view = timeline::draw(f, app, a.timeline, theme, cache);
     draw_composer(f, app, a.composer, theme);
     draw_status(f, app, a.status, theme);
-    popups::draw(f, app, area, theme);
+    popups::draw(f, app, area, theme, cache);
     view
 }
 

@@ -32,7 +32,7 @@ fn frame<'a>(title: String, theme: &Theme) -> Block<'a> {
         ))
 }
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
+pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut super::RenderCache) {
     match &app.mode {
         Mode::Switcher(s) => {
             let rows = (s.results.len() as u16).clamp(1, 12);
@@ -211,6 +211,27 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                 ),
             ];
             f.render_widget(Paragraph::new(lines), inner);
+        }
+        Mode::Preview(p) => {
+            let r = centered(
+                area,
+                area.width.saturating_sub(4).min(100),
+                area.height.saturating_sub(2).min(40),
+            );
+            f.render_widget(Clear, r);
+            let block = frame(format!("{} — any key closes", one_line(&p.name, 50)), theme);
+            let inner = block.inner(r);
+            f.render_widget(block, r);
+            let id = std::sync::Arc::as_ptr(&p.image) as usize;
+            if cache.preview.as_ref().is_none_or(|(k, _)| *k != id) {
+                let picker = cache
+                    .picker
+                    .get_or_insert_with(ratatui_image::picker::Picker::halfblocks);
+                cache.preview = Some((id, picker.new_resize_protocol((*p.image).clone())));
+            }
+            if let Some((_, protocol)) = &mut cache.preview {
+                f.render_stateful_widget(ratatui_image::StatefulImage::default(), inner, protocol);
+            }
         }
         Mode::Chat | Mode::Select(_) | Mode::Login(_) => {}
     }

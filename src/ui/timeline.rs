@@ -26,6 +26,10 @@ pub struct RenderCache {
     bodies: HashMap<(i64, u32, u16, i64), Vec<Line<'static>>>,
     /// Links on screen after the last frame: (column, row, text, URL), for OSC 8.
     pub links: Vec<Link>,
+    /// How images are drawn (half-blocks unless the terminal said it can do better).
+    pub picker: Option<ratatui_image::picker::Picker>,
+    /// The preview being shown, keyed by its image's address.
+    pub preview: Option<(usize, ratatui_image::protocol::StatefulProtocol)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
