@@ -138,7 +138,7 @@ pub struct UploadJob {
 }
 
 /// Runs an upload; `progress(sent, total)` is called after every chunk. Returns the mid of
-/// the file message.
+/// the file message. At most two chunk buffers are held, whatever the file size.
 pub async fn run(
     api: &ApiClient,
     job: &UploadJob,
@@ -167,24 +167,35 @@ pub async fn run(
         .await
         .map_err(describe)?;
     let chunk_size = job.chunk_size.max(1);
-    let mut buf = vec![0u8; chunk_size];
+    // Two buffers: the next chunk is read from disk while the current one is on the wire.
+    let mut next = vec![0u8; chunk_size];
+    let read_err = |e: std::io::Error| {
+        format!(
+            "{} changed while uploading: {}",
+            job.file.name,
+            io_reason(&e)
+        )
+    };
+    let mut n = read_full(&mut file, &mut next).await.map_err(read_err)?;
     let mut sent = 0u64;
     let stored = loop {
-        let n = read_full(&mut file, &mut buf).await.map_err(|e| {
-            format!(
-                "{} changed while uploading: {}",
-                job.file.name,
-                io_reason(&e)
-            )
-        })?;
         let last = sent + n as u64 >= total || n < chunk_size;
-        let chunk = bytes::Bytes::copy_from_slice(&buf[..n]);
-        let answer = upload_chunk(api, &file_id, chunk, last).await?;
+        let chunk = bytes::Bytes::copy_from_slice(&next[..n]);
+        let (answer, read) = if last {
+            (upload_chunk(api, &file_id, chunk, true).await, Ok(0))
+        } else {
+            tokio::join!(
+                upload_chunk(api, &file_id, chunk, false),
+                read_full(&mut file, &mut next)
+            )
+        };
+        let answer = answer?;
         sent += n as u64;
         progress(sent, total.max(sent));
         if last {
             break answer.ok_or("the server did not confirm the upload")?;
         }
+        n = read.map_err(read_err)?;
     };
     if sent != total {
         return Err(format!("{} changed size while uploading", job.file.name));
