@@ -384,23 +384,7 @@ impl Executor {
             }
             Effect::OpenUrl(url) => {
                 tokio::spawn(async move {
-                    let opener = if cfg!(target_os = "macos") {
-                        "open"
-                    } else {
-                        "xdg-open"
-                    };
-                    let ok = tokio::process::Command::new(opener)
-                        .arg(&url)
-                        .stdout(std::process::Stdio::null())
-                        .stderr(std::process::Stdio::null())
-                        .status()
-                        .await
-                        .is_ok_and(|s| s.success());
-                    let result = if ok {
-                        Ok(())
-                    } else {
-                        Err(format!("could not start {opener}"))
-                    };
+                    let result = crate::tasks::open_externally(&url).await;
                     let _ = tx.send(Msg::Done {
                         what: "open".into(),
                         result,

@@ -84,17 +84,11 @@ pub async fn run(
         let _ = tokio::fs::remove_file(&path).await;
         return Err(e);
     }
-    if open && std::env::var_os("SSH_CONNECTION").is_none() {
-        let opener = if cfg!(target_os = "macos") {
-            "open"
-        } else {
-            "xdg-open"
-        };
-        let _ = tokio::process::Command::new(opener)
-            .arg(&path)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn();
+    if open
+        && std::env::var_os("SSH_CONNECTION").is_none()
+        && let Err(e) = super::open_externally(&path).await
+    {
+        tracing::info!("saved, but not opened: {e}");
     }
     Ok(path.display().to_string())
 }

@@ -282,19 +282,8 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
 }
 
 fn clock(ms: i64, utc: bool) -> String {
-    use chrono::TimeZone;
-    let t = if utc {
-        chrono::Utc
-            .timestamp_millis_opt(ms)
-            .single()
-            .map(|t| t.fixed_offset())
-    } else {
-        chrono::Local
-            .timestamp_millis_opt(ms)
-            .single()
-            .map(|t| t.fixed_offset())
-    };
-    t.map(|t| t.format("%H:%M:%S").to_string())
+    timeline::local(ms, utc)
+        .map(|t| t.format("%H:%M:%S").to_string())
         .unwrap_or_default()
 }
 

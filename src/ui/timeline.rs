@@ -169,7 +169,7 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 /// A timestamp in the zone the user sees (local, or UTC when configured).
-fn local(ms: i64, utc: bool) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+pub(super) fn local(ms: i64, utc: bool) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     if utc {
         chrono::Utc
             .timestamp_millis_opt(ms)
