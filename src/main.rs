@@ -84,19 +84,8 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         let session = api.login(DEMO_EMAIL, DEMO_PASSWORD, "tui:demo").await?;
         let label = format!("demo {}", server.addr());
         let app = App::logged_in(session.uid, keymap, settings, label);
-        let mut executor =
-            Executor::new(Some(api), tx.clone(), sync_config, None, "tui:demo".into());
-        executor.vocespace = config.vocespace.clone();
-        executor.chunk_size = config.upload.chunk_kib.max(1) * 1024;
-        let rt = Runtime {
-            app,
-            executor,
-            theme,
-            mouse: config.ui.mouse,
-            hyperlinks: config.ui.hyperlinks,
-            query_image_protocol: config.ui.image_protocol == "auto",
-            initial: vec![Effect::StartSync],
-        };
+        let executor = Executor::new(Some(api), tx.clone(), sync_config, None, "tui:demo".into());
+        let rt = runtime(app, executor, theme, &config, vec![Effect::StartSync]);
         let result = run(rt, tx, rx).await;
         drop(server);
         return result;
@@ -134,38 +123,38 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                 saved.server.clone(),
                 saved.email.clone(),
             );
-            let mut executor =
-                Executor::new(Some(api), tx.clone(), sync_config, Some(store), device);
-            executor.vocespace = config.vocespace.clone();
-            executor.chunk_size = config.upload.chunk_kib.max(1) * 1024;
-            let rt = Runtime {
-                app,
-                executor,
-                theme,
-                mouse: config.ui.mouse,
-                hyperlinks: config.ui.hyperlinks,
-                query_image_protocol: config.ui.image_protocol == "auto",
-                initial: vec![Effect::StartSync],
-            };
+            let executor = Executor::new(Some(api), tx.clone(), sync_config, Some(store), device);
+            let rt = runtime(app, executor, theme, &config, vec![Effect::StartSync]);
             run(rt, tx, rx).await
         }
         None => {
             let mut app = App::new(keymap, settings, server.clone().unwrap_or_default());
             app.password_command = password_command.clone();
             app.mode = Mode::Login(LoginForm::new(server, email, password_command));
-            let mut executor = Executor::new(None, tx.clone(), sync_config, Some(store), device);
-            executor.vocespace = config.vocespace.clone();
-            executor.chunk_size = config.upload.chunk_kib.max(1) * 1024;
-            let rt = Runtime {
-                app,
-                executor,
-                theme,
-                mouse: config.ui.mouse,
-                hyperlinks: config.ui.hyperlinks,
-                query_image_protocol: config.ui.image_protocol == "auto",
-                initial: vec![],
-            };
+            let executor = Executor::new(None, tx.clone(), sync_config, Some(store), device);
+            let rt = runtime(app, executor, theme, &config, vec![]);
             run(rt, tx, rx).await
         }
+    }
+}
+
+/// The loop's inputs, with the executor tuned from the config.
+fn runtime(
+    app: App,
+    mut executor: Executor,
+    theme: Theme,
+    config: &Config,
+    initial: Vec<Effect>,
+) -> Runtime {
+    executor.vocespace = config.vocespace.clone();
+    executor.chunk_size = config.upload.chunk_kib.max(1) * 1024;
+    Runtime {
+        app,
+        executor,
+        theme,
+        mouse: config.ui.mouse,
+        hyperlinks: config.ui.hyperlinks,
+        query_image_protocol: config.ui.image_protocol == "auto",
+        initial,
     }
 }

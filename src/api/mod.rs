@@ -297,21 +297,34 @@ impl ApiClient {
             Target::User { uid } => format!("user {uid}"),
             Target::Group { gid } => format!("channel {gid}"),
         };
-        self.post_content(&path, &what, content, props).await
+        self.content_call(Method::POST, &path, &what, content, props)
+            .await
     }
 
     /// Replaces the content of your message `mid`; returns the mid of the edit record.
     pub async fn edit(&self, mid: i64, content: &Content, props: &Properties) -> ApiResult<i64> {
         let path = format!("/api/message/{mid}/edit");
-        self.put_content(&path, &format!("message {mid}"), content, props)
-            .await
+        self.content_call(
+            Method::PUT,
+            &path,
+            &format!("message {mid}"),
+            content,
+            props,
+        )
+        .await
     }
 
     /// Quotes `mid` in a new message in the same conversation.
     pub async fn reply(&self, mid: i64, content: &Content, props: &Properties) -> ApiResult<i64> {
         let path = format!("/api/message/{mid}/reply");
-        self.post_content(&path, &format!("message {mid}"), content, props)
-            .await
+        self.content_call(
+            Method::POST,
+            &path,
+            &format!("message {mid}"),
+            content,
+            props,
+        )
+        .await
     }
 
     /// Adds (or, by convention, toggles off) a reaction. `action` must be one of [`REACTIONS`].
@@ -588,28 +601,6 @@ impl ApiClient {
     async fn get_json<T: DeserializeOwned>(&self, path: &str, what: &str) -> ApiResult<T> {
         let resp = self.authed(Method::GET, path, what, |r| r).await?;
         read_json(resp).await
-    }
-
-    async fn post_content(
-        &self,
-        path: &str,
-        what: &str,
-        content: &Content,
-        props: &Properties,
-    ) -> ApiResult<i64> {
-        self.content_call(Method::POST, path, what, content, props)
-            .await
-    }
-
-    async fn put_content(
-        &self,
-        path: &str,
-        what: &str,
-        content: &Content,
-        props: &Properties,
-    ) -> ApiResult<i64> {
-        self.content_call(Method::PUT, path, what, content, props)
-            .await
     }
 
     async fn content_call(
