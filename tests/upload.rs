@@ -20,6 +20,15 @@ fn file_of(dir: &std::path::Path, name: &str, size: usize) -> std::path::PathBuf
     path
 }
 
+/// The detail of message `mid`, read back from the lobby's history.
+async fn sent_detail(api: &vocechat_tui::api::ApiClient, mid: i64) -> MessageDetail {
+    let history = api
+        .history(Target::Group { gid: 1 }, None, 5)
+        .await
+        .unwrap();
+    history.into_iter().find(|m| m.mid == mid).unwrap().detail
+}
+
 fn job(path: &std::path::Path, local_id: i64, chunk: usize) -> UploadJob {
     UploadJob {
         to: Target::Group { gid: 1 },
@@ -108,15 +117,11 @@ async fn images_carry_their_size() {
     let mid = upload::run(&api, &job(&path, 1, DEFAULT_CHUNK), |_, _| {})
         .await
         .unwrap();
-    let history = api
-        .history(Target::Group { gid: 1 }, None, 5)
-        .await
-        .unwrap();
-    let m = history.iter().find(|m| m.mid == mid).unwrap();
+    let detail = sent_detail(&api, mid).await;
     let MessageDetail::Normal {
         properties: Some(p),
         ..
-    } = &m.detail
+    } = &detail
     else {
         panic!()
     };
@@ -141,12 +146,8 @@ async fn failures_are_retried_or_reported() {
     let mid = upload::run(&api, &job(&path, 1, 1000), |_, _| {})
         .await
         .unwrap();
-    let history = api
-        .history(Target::Group { gid: 1 }, None, 5)
-        .await
-        .unwrap();
-    let m = history.iter().find(|m| m.mid == mid).unwrap();
-    let MessageDetail::Normal { content, .. } = &m.detail else {
+    let detail = sent_detail(&api, mid).await;
+    let MessageDetail::Normal { content, .. } = &detail else {
         panic!()
     };
     assert_eq!(
@@ -218,13 +219,8 @@ async fn downloads_stream_to_disk_without_overwriting() {
     let mid = upload::run(&api, &job(&src, 1, DEFAULT_CHUNK), |_, _| {})
         .await
         .unwrap();
-    let history = api
-        .history(Target::Group { gid: 1 }, None, 5)
-        .await
-        .unwrap();
-    let MessageDetail::Normal { content: path, .. } =
-        &history.iter().find(|m| m.mid == mid).unwrap().detail
-    else {
+    let detail = sent_detail(&api, mid).await;
+    let MessageDetail::Normal { content: path, .. } = &detail else {
         panic!()
     };
     let out = tempfile::tempdir().unwrap();

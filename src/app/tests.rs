@@ -45,6 +45,13 @@ fn chat_json(
     .unwrap()
 }
 
+/// A `vocechat/file` message from bob in lobby with the given path and properties.
+fn file_chat(mid: i64, path: &str, props: serde_json::Value) -> ChatMessage {
+    serde_json::from_value(json!({"mid":mid,"from_uid":2,"created_at":mid * 1000,"target":{"gid":1},
+        "detail":{"type":"normal","content_type":"vocechat/file","content":path,"properties":props,"expires_in":null}}))
+    .unwrap()
+}
+
 fn chat(mid: i64, from: i64, gid: i64, text: &str) -> ChatMessage {
     chat_json(mid, from, json!({"gid": gid}), text, json!(null))
 }
@@ -1040,19 +1047,11 @@ fn upload_paths_complete_with_tab() {
 #[test]
 fn file_messages_download_open_and_copy_their_link() {
     let mut app = synced();
-    let file = chat_json(
+    let file = file_chat(
         70,
-        2,
-        json!({"gid":1}),
         "2026/1/1/abc",
         json!({"name":"../../etc/passwd","size":3,"content_type":"text/plain"}),
     );
-    let file: ChatMessage = serde_json::from_value({
-        let mut v = serde_json::to_value(&file).unwrap();
-        v["detail"]["content_type"] = json!("vocechat/file");
-        v
-    })
-    .unwrap();
     update(&mut app, event(ServerEvent::Chat(file)));
     update(&mut app, alt(KeyCode::Char('s')));
     let effects = update(&mut app, key(KeyCode::Char('s')));
@@ -1100,19 +1099,11 @@ fn file_messages_download_open_and_copy_their_link() {
 #[test]
 fn images_preview_from_their_thumbnail_when_allowed() {
     let mut app = synced();
-    let image = chat_json(
+    let image = file_chat(
         80,
-        2,
-        json!({"gid":1}),
         "2026/1/1/img",
         json!({"name":"cat.png","size":3,"content_type":"image/png"}),
     );
-    let image: ChatMessage = serde_json::from_value({
-        let mut v = serde_json::to_value(&image).unwrap();
-        v["detail"]["content_type"] = json!("vocechat/file");
-        v
-    })
-    .unwrap();
     update(&mut app, event(ServerEvent::Chat(image)));
     update(&mut app, alt(KeyCode::Char('s')));
     app.settings.previews = false;
