@@ -20,4 +20,5 @@ pub mod sync;
 pub mod tasks;
 pub mod terminal;
 pub mod theme;
+pub mod timefmt;
 pub mod ui;

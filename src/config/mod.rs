@@ -156,6 +156,8 @@ impl Config {
         if c.sync.heartbeat_timeout_secs < 5 {
             return Err("sync.heartbeat_timeout_secs must be at least 5".into());
         }
+        crate::timefmt::check_format(&c.ui.time_format)
+            .map_err(|e| format!("ui.time_format: {e}"))?;
         Ok(c)
     }
 
@@ -219,6 +221,8 @@ mod tests {
                 .contains("colour")
         );
         assert!(Config::parse("[ui]\ncomposer_max_lines = 0").is_err());
+        let bad_time = Config::parse("[ui]\ntime_format = \"%H:%Q\"").unwrap_err();
+        assert!(bad_time.contains("ui.time_format"), "{bad_time}");
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(
             Config::load(&dir.path().join("missing.toml")).unwrap(),

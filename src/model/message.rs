@@ -34,8 +34,15 @@ impl Message {
 
     /// True once a burn-after-reading message should no longer be shown.
     pub fn is_expired(&self, now_ms: i64) -> bool {
+        self.expires_at().is_some_and(|at| now_ms >= at)
+    }
+
+    /// When a burn-after-reading message expires (ms), saturating: the server's numbers are
+    /// untrusted and may be anywhere in `i64`.
+    pub fn expires_at(&self) -> Option<i64> {
         self.expires_in
-            .is_some_and(|s| s > 0 && now_ms >= self.created_at + s * 1000)
+            .filter(|s| *s > 0)
+            .map(|s| self.created_at.saturating_add(s.saturating_mul(1000)))
     }
 
     /// Whether `uid` is mentioned: in `properties.mentions`, or inline as `@<uid>`.

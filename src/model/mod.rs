@@ -91,7 +91,14 @@ impl Conversation {
     fn counts(&self, me: Option<i64>) -> (u32, u32) {
         let mut unread = 0;
         let mut mentions = 0;
-        for m in self.messages.range(self.read_index + 1..).map(|(_, m)| m) {
+        for m in self
+            .messages
+            .range((
+                std::ops::Bound::Excluded(self.read_index),
+                std::ops::Bound::Unbounded,
+            ))
+            .map(|(_, m)| m)
+        {
             if m.deleted || Some(m.from_uid) == me {
                 continue;
             }

@@ -3,7 +3,7 @@
 //! `sanitize` before it reaches the terminal.
 
 mod popups;
-mod text;
+pub mod text;
 mod timeline;
 pub mod wrap;
 
@@ -282,9 +282,7 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
 }
 
 fn clock(ms: i64, utc: bool) -> String {
-    timeline::local(ms, utc)
-        .map(|t| t.format("%H:%M:%S").to_string())
-        .unwrap_or_default()
+    crate::timefmt::format(ms, utc, "%H:%M:%S")
 }
 
 fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {

@@ -115,6 +115,25 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
             ));
             f.render_widget(Paragraph::new(lines).scroll((*scroll, 0)), inner);
         }
+        Mode::Confirm(Confirm::Open(url)) => {
+            let r = centered(area, 72, 7);
+            f.render_widget(Clear, r);
+            let block = frame("open link".into(), theme);
+            let inner = block.inner(r);
+            f.render_widget(block, r);
+            let mut lines = vec![Line::raw("The link's text differs from where it goes:")];
+            lines.extend(super::text::plain(
+                &crate::sanitize::clean(url),
+                inner.width as usize,
+                theme,
+                "",
+            ));
+            lines.push(Line::styled(
+                "y: open it   any other key: no",
+                theme.dimmed(),
+            ));
+            f.render_widget(Paragraph::new(lines), inner);
+        }
         Mode::Confirm(c) => {
             let text = match c {
                 Confirm::Delete(_) => "Delete this message for everyone?".to_string(),
@@ -122,6 +141,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                     "Leave #{}?",
                     one_line(&app.chat.conv_name(crate::model::ConvKey::Group(*gid)), 30)
                 ),
+                Confirm::Open(_) => String::new(),
             };
             let r = centered(area, 48, 4);
             f.render_widget(Clear, r);
@@ -184,9 +204,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
             let block = frame(format!("meeting {}", one_line(&link.space, 40)), theme);
             let inner = block.inner(r);
             f.render_widget(block, r);
-            let until = chrono::DateTime::from_timestamp(link.expires_at, 0)
-                .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
-                .unwrap_or_default();
+            let until = crate::timefmt::format(
+                link.expires_at.saturating_mul(1000),
+                app.settings.utc,
+                "%H:%M",
+            );
             let lines = vec![
                 Line::styled(
                     format!(

@@ -265,7 +265,7 @@ pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
                     styles.pop();
                     if let Some(url) = link.take() {
                         w.push(
-                            &format!(" <{}>", crate::sanitize::one_line(&url, 200)),
+                            &format!(" <{}>", crate::sanitize::one_line(&url, 2048)),
                             theme.dimmed(),
                         );
                     }
@@ -273,6 +273,8 @@ pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
                 _ => {}
             },
             Event::Text(t) => {
+                // Entities (`&#27;`) decode to controls only now: clean again after parsing.
+                let t = crate::sanitize::clean(&t);
                 if in_code {
                     let body = t.strip_suffix('\n').unwrap_or(&t);
                     for (i, line) in body.split('\n').enumerate() {
@@ -283,7 +285,7 @@ pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
                     }
                     w.newline();
                 } else if let Some(url) = &link
-                    && t.as_ref() == url.as_str()
+                    && t == *url
                 {
                     // Autolink: the URL is the text; do not print it twice.
                     w.push(&t, top(&styles));
@@ -292,7 +294,7 @@ pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
                     w.push(&t, top(&styles));
                 }
             }
-            Event::Code(c) => w.push(&c, theme.fg(theme.code)),
+            Event::Code(c) => w.push(&crate::sanitize::clean(&c), theme.fg(theme.code)),
             Event::SoftBreak => w.push(" ", top(&styles)),
             Event::HardBreak => w.newline(),
             Event::Rule => {
@@ -303,7 +305,9 @@ pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             Event::TaskListMarker(done) => {
                 w.push(if done { "[x] " } else { "[ ] " }, theme.fg(theme.accent))
             }
-            Event::Html(h) | Event::InlineHtml(h) => w.push(&h, top(&styles)),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                w.push(&crate::sanitize::clean(&h), top(&styles))
+            }
             _ => {}
         }
     }
@@ -314,6 +318,85 @@ pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
+/// The text a message shows, unwrapped: what copy, open and notifications work from, so they
+/// never act on anything the screen hides. `content` must already have its mentions turned
+/// into names. Plain text is sanitized; markdown is rendered by the same renderer that draws
+/// it (link targets appear as ` <url>` after their text, reference definitions not at all).
+pub fn display_text(content_type: &str, content: &str) -> String {
+    let cleaned = crate::sanitize::clean(content);
+    if content_type != "text/markdown" {
+        return cleaned;
+    }
+    let theme = Theme::monochrome();
+    markdown(&cleaned, UNWRAPPED, &theme)
+        .iter()
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A width no line reaches: the renderer then only breaks where the text does.
+const UNWRAPPED: usize = 1 << 20;
+
+/// The http(s) URL a word shows (`https://…`, or a markdown link's `<https://…>`), trailing
+/// punctuation dropped.
+pub fn url_in(word: &str) -> Option<String> {
+    let t = word.trim().trim_start_matches('<').trim_end_matches('>');
+    let t = t.trim_end_matches([',', '.', ')', '!', '?', ';', ':', '>', '"', '\'']);
+    let t = t.trim_start_matches(['(', '"', '\'']);
+    ((t.starts_with("https://") || t.starts_with("http://"))
+        && t.len() > 8
+        && !t.contains(char::is_whitespace))
+    .then(|| t.to_string())
+}
+
+/// Every URL visible in a displayed text, in order, each once.
+pub fn visible_links(display: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in display.split(char::is_whitespace) {
+        if let Some(url) = url_in(word)
+            && !out.contains(&url)
+        {
+            out.push(url);
+        }
+    }
+    out
+}
+
+/// Markdown links whose visible text is not their target: `(text, target)`, sanitized. A
+/// link like `[https://good.example](https://evil.example)` must be confirmed before opening.
+pub fn disguised_links(content: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    let opts = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    for event in Parser::new_ext(&crate::sanitize::clean(content), opts) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                current = Some((String::new(), crate::sanitize::clean(&dest_url)))
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((text, _)) = &mut current {
+                    text.push_str(&crate::sanitize::clean(&t));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((text, url)) = current.take()
+                    && text.trim() != url
+                {
+                    out.push((text, url));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// A one-line summary of a message body (for reply quotes): markdown reduced to its text.
 pub fn summary(content_type: &str, content: &str) -> String {
     if content_type != "text/markdown" {
@@ -322,7 +405,7 @@ pub fn summary(content_type: &str, content: &str) -> String {
     let mut out = String::new();
     for event in Parser::new(content) {
         match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Text(t) | Event::Code(t) => out.push_str(&crate::sanitize::clean(&t)),
             Event::SoftBreak
             | Event::HardBreak
             | Event::End(
@@ -361,6 +444,55 @@ mod tests {
         let cjk = plain("日本語のテストメッセージです", 10, &t, "@me");
         assert!(cjk.iter().all(|l| l.width() <= 10));
         assert!(cjk.len() >= 3);
+    }
+
+    #[test]
+    fn entities_that_decode_to_controls_are_cleaned_after_parsing() {
+        let t = Theme::dark();
+        for src in [
+            "&#27;]0;owned&#7;x",
+            "`&#27;[2J`",
+            "&#x1b;[31mred",
+            "<b>&#155;2J</b>",
+        ] {
+            let all: String = text_of(&markdown(src, 40, &t)).concat();
+            assert!(
+                !all.chars().any(|c| c.is_control()),
+                "{src:?} rendered as {all:?}"
+            );
+            assert!(
+                !summary("text/markdown", src)
+                    .chars()
+                    .any(|c| c.is_control())
+            );
+            assert!(
+                !display_text("text/markdown", src)
+                    .chars()
+                    .any(|c| c == '\u{1b}')
+            );
+        }
+    }
+
+    #[test]
+    fn display_text_and_links_follow_what_is_drawn() {
+        assert_eq!(
+            display_text(
+                "text/markdown",
+                "see [docs](https://x.org/d)\n\n[r]: https://evil/r"
+            ),
+            "see docs <https://x.org/d>"
+        );
+        assert_eq!(
+            visible_links("a https://x.org/a, (https://y.org/b) <https://x.org/a>"),
+            vec!["https://x.org/a", "https://y.org/b"]
+        );
+        assert_eq!(
+            disguised_links("[https://good.example](https://evil.example) <https://ok.example>"),
+            vec![(
+                "https://good.example".to_string(),
+                "https://evil.example".to_string()
+            )]
+        );
     }
 
     #[test]

@@ -12,7 +12,6 @@ use crate::app::{App, Mode};
 use crate::model::{Message, PendingState};
 use crate::sanitize::{clean, one_line};
 use crate::theme::Theme;
-use chrono::TimeZone;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -40,23 +39,13 @@ pub struct Link {
     pub url: String,
 }
 
-/// The URL a span shows, if it is one (`https://…`, or a markdown link's `<https://…>`).
-fn span_url(text: &str) -> Option<String> {
-    let t = text.trim().trim_start_matches('<').trim_end_matches('>');
-    let t = t.trim_end_matches([',', '.', ')', '!', '?', ';', ':']);
-    ((t.starts_with("https://") || t.starts_with("http://"))
-        && t.len() > 8
-        && !t.contains(char::is_whitespace))
-    .then(|| t.to_string())
-}
-
 /// Records where URL spans landed on screen.
 fn collect_links(lines: &[Line], area: Rect, out: &mut Vec<Link>) {
     for (row, line) in lines.iter().enumerate() {
         let mut x = 0u16;
         for span in &line.spans {
             let w = super::wrap::width(&span.content) as u16;
-            if let Some(url) = span_url(&span.content) {
+            if let Some(url) = text::url_in(&span.content) {
                 let lead = (span.content.len() - span.content.trim_start().len()) as u16;
                 let text = span.content.trim().to_string();
                 let text_w = super::wrap::width(&text) as u16;
@@ -168,25 +157,8 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-/// A timestamp in the zone the user sees (local, or UTC when configured).
-pub(super) fn local(ms: i64, utc: bool) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-    if utc {
-        chrono::Utc
-            .timestamp_millis_opt(ms)
-            .single()
-            .map(|t| t.fixed_offset())
-    } else {
-        chrono::Local
-            .timestamp_millis_opt(ms)
-            .single()
-            .map(|t| t.fixed_offset())
-    }
-}
-
 fn day_line(ms: i64, utc: bool, width: usize, theme: &Theme) -> Line<'static> {
-    let label = local(ms, utc)
-        .map(|t| t.format(" %A, %-d %B %Y ").to_string())
-        .unwrap_or_default();
+    let label = crate::timefmt::format(ms, utc, " %A, %-d %B %Y ");
     let side = width.saturating_sub(super::wrap::width(&label)) / 2;
     Line::styled(
         format!("{}{label}{}", "─".repeat(side), "─".repeat(side)),
@@ -206,9 +178,8 @@ fn message_block(
 ) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if !continues {
-        let time = local(m.created_at, app.settings.utc)
-            .map(|t| t.format(&app.settings.time_format).to_string())
-            .unwrap_or_default();
+        let time =
+            crate::timefmt::format(m.created_at, app.settings.utc, &app.settings.time_format);
         let mut header = vec![
             Span::styled(time, theme.dimmed()),
             Span::raw(" "),
@@ -265,13 +236,6 @@ fn message_block(
         lines.push(Line::from(spans));
     }
     lines
-}
-
-fn same_day(a: i64, b: i64, utc: bool) -> bool {
-    match (local(a, utc), local(b, utc)) {
-        (Some(a), Some(b)) => a.date_naive() == b.date_naive(),
-        _ => true,
-    }
 }
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut RenderCache) -> View {
@@ -403,11 +367,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
         let continues = prev.is_some_and(|p| {
             p.from_uid == m.from_uid
                 && m.created_at - p.created_at < 5 * 60_000
-                && same_day(p.created_at, m.created_at, app.settings.utc)
+                && crate::timefmt::same_day(p.created_at, m.created_at, app.settings.utc)
                 && m.reply_to.is_none()
         });
         let mut lines = Vec::new();
-        if prev.is_none_or(|p| !same_day(p.created_at, m.created_at, app.settings.utc)) {
+        if prev
+            .is_none_or(|p| !crate::timefmt::same_day(p.created_at, m.created_at, app.settings.utc))
+        {
             lines.push(day_line(
                 m.created_at,
                 app.settings.utc,
