@@ -143,7 +143,12 @@ impl Executor {
                         .history(key.target(), before, limit)
                         .await
                         .map_err(|e| e.to_string());
-                    let _ = tx.send(Msg::History { key, limit, result });
+                    let _ = tx.send(Msg::History {
+                        key,
+                        before,
+                        limit,
+                        result,
+                    });
                 });
             }
             Effect::MarkRead { key, mid } => self.mark_read(api, key, mid),

@@ -47,6 +47,8 @@ pub enum Msg {
     },
     History {
         key: ConvKey,
+        /// The `before` the page was asked for with.
+        before: Option<i64>,
         limit: u32,
         result: Result<Vec<ChatMessage>, String>,
     },
@@ -370,6 +372,8 @@ pub struct App {
     pub account: Option<(String, String)>,
     pub password_command: Option<String>,
     history_requested: HashSet<ConvKey>,
+    /// The last history request per conversation (`before`), never repeated back to back.
+    last_history: HashMap<ConvKey, Option<i64>>,
     last_local_id: i64,
 }
 
@@ -410,6 +414,7 @@ impl App {
             account: None,
             password_command: None,
             history_requested: HashSet::new(),
+            last_history: HashMap::new(),
             last_local_id: 0,
         }
     }
@@ -512,15 +517,21 @@ impl App {
         if conv.history_complete || self.history_requested.contains(&key) {
             return vec![];
         }
+        let before = conv.history_before();
+        if self.last_history.get(&key) == Some(&before) {
+            // The same request again would bring the same page: never loop on it.
+            return vec![];
+        }
         let loaded = conv.visible().count();
         let page = self.size.1 as usize;
         // Every message takes at least two lines (header and body).
         let near_top = self.scroll + 2 * page >= loaded * 2;
         if (opening && loaded < 50) || near_top {
             self.history_requested.insert(key);
+            self.last_history.insert(key, before);
             return vec![Effect::LoadHistory {
                 key,
-                before: conv.oldest_mid(),
+                before,
                 limit: HISTORY_PAGE,
             }];
         }
@@ -942,18 +953,28 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
-        Msg::History { key, limit, result } => {
+        Msg::History {
+            key,
+            before,
+            limit,
+            result,
+        } => {
             app.history_requested.remove(&key);
             match result {
                 Ok(page) => {
-                    app.chat.apply_history(key, page, limit as usize);
+                    app.chat
+                        .apply_history_page(key, before, page, limit as usize);
                     if app.open == Some(key) {
                         let mut effects: Vec<Effect> = app.mark_open_read().into_iter().collect();
                         effects.extend(app.maybe_load_history(key, false));
                         return effects;
                     }
                 }
-                Err(e) => app.error(format!("could not load history: {e}")),
+                Err(e) => {
+                    // A failed request may be asked for again (scroll up to retry).
+                    app.last_history.remove(&key);
+                    app.error(format!("could not load history: {e}"))
+                }
             }
             vec![]
         }

@@ -559,6 +559,7 @@ fn scrolling_asks_for_history_before_the_top() {
         &mut app,
         Msg::History {
             key: ConvKey::Group(1),
+            before: Some(11),
             limit: 2,
             result: Ok(vec![chat(8, 2, 1, "a"), chat(9, 3, 1, "b")]),
         },
@@ -628,6 +629,7 @@ fn history_pages_fold_in_and_errors_are_shown() {
         &mut app,
         Msg::History {
             key: ConvKey::Group(1),
+            before: Some(11),
             limit: 100,
             result: Ok(page),
         },
@@ -642,6 +644,7 @@ fn history_pages_fold_in_and_errors_are_shown() {
         &mut app,
         Msg::History {
             key: ConvKey::Group(2),
+            before: Some(10),
             limit: 100,
             result: Err("timed out".into()),
         },
@@ -1252,4 +1255,123 @@ fn notifications_show_the_drawn_text_only() {
         })
         .collect();
     assert_eq!(bodies, vec!["hi there"]);
+}
+
+fn like_of(mid: i64, target_mid: i64) -> ChatMessage {
+    serde_json::from_value(
+        json!({"mid":mid,"from_uid":3,"created_at":mid * 1000,"target":{"gid":1},
+        "detail":{"type":"reaction","mid":target_mid,"detail":{"type":"like","action":"👍"}}}),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_full_page_of_reactions_moves_history_paging_on() {
+    let mut app = synced();
+    let key = ConvKey::Group(1);
+    // Toggling a like 100 times fills whole pages with reaction records and no message.
+    let effects = update(
+        &mut app,
+        Msg::History {
+            key,
+            before: Some(11),
+            limit: 3,
+            result: Ok(vec![like_of(7, 11), like_of(8, 11), like_of(9, 11)]),
+        },
+    );
+    assert_eq!(
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::LoadHistory { before, .. } => Some(*before),
+                _ => None,
+            })
+            .collect::<Vec<_>>(),
+        vec![Some(7)],
+        "the next page starts below the smallest mid received"
+    );
+}
+
+#[test]
+fn a_page_with_nothing_older_ends_paging_and_no_request_repeats() {
+    let mut app = synced();
+    let key = ConvKey::Group(1);
+    // A hostile server answers `before=11` with records at or above 11, page after page.
+    let effects = update(
+        &mut app,
+        Msg::History {
+            key,
+            before: Some(11),
+            limit: 2,
+            result: Ok(vec![like_of(11, 11), like_of(12, 11)]),
+        },
+    );
+    assert!(app.chat.convs[&key].history_complete);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadHistory { .. }))
+    );
+    for _ in 0..5 {
+        let e = update(&mut app, key_msg_page_up());
+        assert!(!e.iter().any(|e| matches!(e, Effect::LoadHistory { .. })));
+    }
+    // An empty page ends paging too.
+    let mut app = synced();
+    update(
+        &mut app,
+        Msg::History {
+            key,
+            before: Some(11),
+            limit: 100,
+            result: Ok(vec![]),
+        },
+    );
+    assert!(app.chat.convs[&key].history_complete);
+}
+
+#[test]
+fn the_same_history_request_is_never_issued_twice_in_a_row() {
+    let mut app = synced();
+    let key = ConvKey::Group(2);
+    let first = app.open_conversation(key);
+    let asked: Vec<Option<i64>> = first
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadHistory { before, .. } => Some(*before),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, vec![Some(10)]);
+    // The answer is lost in a way that clears the in-flight flag without a page (a stale
+    // reply for another request): asking again with the same cursor is refused.
+    app.history_requested.clear();
+    let again = update(&mut app, key_msg_page_up());
+    assert!(
+        !again
+            .iter()
+            .any(|e| matches!(e, Effect::LoadHistory { .. }))
+    );
+    // After an error the user may retry.
+    update(
+        &mut app,
+        Msg::History {
+            key,
+            before: Some(10),
+            limit: 100,
+            result: Err("timed out".into()),
+        },
+    );
+    let retry = update(&mut app, key_msg_page_up());
+    assert!(retry.iter().any(|e| matches!(
+        e,
+        Effect::LoadHistory {
+            before: Some(10),
+            ..
+        }
+    )));
+}
+
+fn key_msg_page_up() -> Msg {
+    key(KeyCode::PageUp)
 }

@@ -75,12 +75,23 @@ pub struct Conversation {
     pub last_activity: i64,
     /// History paging reached the first message.
     pub history_complete: bool,
+    /// The smallest mid any history page brought (reactions and edits included): the next
+    /// page is asked for before it, so a page of reaction records still moves paging on.
+    pub history_cursor: Option<i64>,
     pub pending: Vec<PendingMessage>,
 }
 
 impl Conversation {
     pub fn oldest_mid(&self) -> Option<i64> {
         self.messages.keys().next().copied()
+    }
+
+    /// Where the next history page starts (exclusive): below every record seen so far.
+    pub fn history_before(&self) -> Option<i64> {
+        match (self.history_cursor, self.oldest_mid()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Visible (not deleted) messages in mid order.
@@ -737,15 +748,36 @@ impl ChatModel {
         }
     }
 
-    /// Folds a history page for `key` that was asked for with `limit`. A short page means the
-    /// start of the conversation was reached.
+    /// Folds a history page for `key` that was asked for with `limit` (and no `before`).
     pub fn apply_history(&mut self, key: ConvKey, page: Vec<ChatMessage>, limit: usize) -> Applied {
-        let complete = page.len() < limit;
+        self.apply_history_page(key, None, page, limit)
+    }
+
+    /// Folds a history page for `key` asked for with `before` and `limit`. Paging ends on a
+    /// short page, and on a page that brings nothing older than `before` (empty, or only
+    /// mids at or above it, as a hostile server may send): asking again would loop.
+    pub fn apply_history_page(
+        &mut self,
+        key: ConvKey,
+        before: Option<i64>,
+        page: Vec<ChatMessage>,
+        limit: usize,
+    ) -> Applied {
+        let short = page.len() < limit;
+        let oldest = page.iter().map(|m| m.mid).min();
+        let older = match (oldest, before) {
+            (Some(o), Some(b)) => o < b,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
         for msg in page {
             self.apply_chat(msg, Source::History);
         }
         let conv = self.conv_mut(key);
-        if complete {
+        if older && let Some(o) = oldest {
+            conv.history_cursor = Some(conv.history_cursor.map_or(o, |c| c.min(o)));
+        }
+        if short || !older {
             conv.history_complete = true;
         }
         Applied {
