@@ -1,9 +1,15 @@
 //! Ingest budget (design.md): decode + fold chat events, ≥ 200,000 events/s on one core.
 //! Run with `cargo bench --bench ingest`. Prints events per second for a realistic mix
-//! (messages, replies, likes, edits, deletes across channels and DMs).
+//! (messages, replies, likes, edits, deletes across channels and DMs), then the same through
+//! the app's `update` on a server with 3,000 channels: a 5,000-message replay and 2,000
+//! presence events (each used to re-sort the sidebar).
 
 use std::time::Instant;
+use vocechat_tui::app::{App, Msg, Settings, update};
+use vocechat_tui::config::Config;
+use vocechat_tui::keymap::{Keymap, Preset};
 use vocechat_tui::model::ChatModel;
+use vocechat_tui::sync::SyncMsg;
 use vocechat_tui::sync::{Decoded, event::decode};
 
 fn payloads(n: usize) -> Vec<String> {
@@ -39,7 +45,61 @@ fn payloads(n: usize) -> Vec<String> {
     out
 }
 
+/// A server with `channels` public channels: the snapshot, then `messages` chat events
+/// spread over them, then `presence` online/offline changes.
+fn many_channels(channels: i64, messages: i64, presence: i64) -> Vec<String> {
+    let groups: Vec<String> = (1..=channels)
+        .map(|gid| format!(r#"{{"gid":{gid},"name":"channel-{}","is_public":true,"members":[],"owner":null,"avatar_updated_at":0,"pinned_messages":[]}}"#, gid % 97))
+        .collect();
+    let mut out = vec![
+        r#"{"type":"users_snapshot","version":3,"users":[{"uid":1,"name":"me"},{"uid":2,"name":"bob"},{"uid":3,"name":"carol"}]}"#.to_string(),
+        format!(r#"{{"type":"related_groups","groups":[{}]}}"#, groups.join(",")),
+    ];
+    for mid in 1..=messages {
+        let gid = (mid * 7919) % channels + 1;
+        out.push(format!(r#"{{"type":"chat","mid":{mid},"from_uid":{},"created_at":{},"target":{{"gid":{gid}}},"detail":{{"type":"normal","content_type":"text/plain","content":"replayed message {mid}","properties":null,"expires_in":null}}}}"#, 2 + mid % 2, 1_700_000_000_000i64 + mid * 1000));
+    }
+    for i in 0..presence {
+        out.push(format!(
+            r#"{{"type":"users_state_changed","uid":{},"online":{}}}"#,
+            2 + i % 2,
+            i % 2 == 0
+        ));
+    }
+    out.push(r#"{"type":"ready"}"#.to_string());
+    out
+}
+
+fn app_ingest() {
+    let input = many_channels(3_000, 5_000, 2_000);
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let mut app = App::logged_in(
+            1,
+            Keymap::new(Preset::Default),
+            Settings::from(&Config::default()),
+            "bench".into(),
+        );
+        let start = Instant::now();
+        for p in &input {
+            if let Decoded::Event(ev) = decode(p) {
+                update(&mut app, Msg::Sync(SyncMsg::Event(ev)));
+            }
+        }
+        best = best.min(start.elapsed().as_secs_f64());
+        assert_eq!(app.chat.convs.len(), 3_000);
+        assert!(app.open.is_some());
+    }
+    println!(
+        "ingest through update, 3,000 channels: {} events (5,000 chat + 2,000 presence) in {:.3} s (best of 5) = {:.0} events/s",
+        input.len(),
+        best,
+        input.len() as f64 / best
+    );
+}
+
 fn main() {
+    app_ingest();
     let n = 200_000;
     let input = payloads(n);
     let mut best = f64::MAX;

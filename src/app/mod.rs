@@ -879,16 +879,17 @@ impl App {
                 let resend_unread = matches!(*event, ServerEvent::Ready);
                 let applied = self.chat.apply(*event);
                 let mut effects = Vec::new();
-                let now = self.now_ms;
-                let first_unmuted = self
-                    .sidebar()
-                    .into_iter()
-                    .find(|k| !self.chat.is_muted(*k, now));
-                if self.open.is_none()
-                    && self.chat.ready
-                    && let Some(first) = first_unmuted.or_else(|| self.sidebar().first().copied())
-                {
-                    effects.extend(self.open_conversation(first));
+                if self.open.is_none() && self.chat.ready {
+                    self.chat.ensure_order();
+                    let now = self.now_ms;
+                    let list = self.sidebar();
+                    let first = list
+                        .iter()
+                        .find(|k| !self.chat.is_muted(**k, now))
+                        .or(list.first());
+                    if let Some(first) = first.copied() {
+                        effects.extend(self.open_conversation(first));
+                    }
                 }
                 if let Some(open) = self.open
                     && !self.chat.convs.contains_key(&open)
@@ -916,6 +917,13 @@ pub fn upload_task(local_id: i64, name: &str) -> String {
 
 /// The pure core: applies one message, returns the work to do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let effects = apply(app, msg);
+    // The sidebar order is rebuilt here only after a structural change (never per event).
+    app.chat.ensure_order();
+    effects
+}
+
+fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
     app.dirty = true;
     match msg {
         Msg::Key(key) => keys::on_key(app, key),

@@ -6,6 +6,7 @@
 //! reconnects and overlapping history pages never double anything.
 
 mod message;
+mod order;
 
 pub use message::{Message, mentioned_uids, mentions};
 
@@ -169,6 +170,7 @@ pub struct ChatModel {
     applied_reactions: HashSet<i64>,
     /// Reactions whose target is not loaded yet (history paged backwards), by target mid.
     orphan_reactions: HashMap<i64, Vec<ChatMessage>>,
+    order: order::Order,
 }
 
 impl ChatModel {
@@ -198,16 +200,40 @@ impl ChatModel {
     }
 
     /// Conversations, most recently active first (channels without messages by name last).
+    /// Cheap when the order is current (see [`ChatModel::ensure_order`]).
     pub fn conversations_by_activity(&self) -> Vec<ConvKey> {
-        let mut keys: Vec<ConvKey> = self.convs.keys().copied().collect();
-        keys.sort_by(|a, b| {
-            let la = self.convs[a].last_activity;
-            let lb = self.convs[b].last_activity;
-            lb.cmp(&la)
-                .then_with(|| self.conv_name(*a).cmp(&self.conv_name(*b)))
-                .then_with(|| a.cmp(b))
-        });
-        keys
+        match self.order.get(self.convs.len()) {
+            Some(keys) => keys.to_vec(),
+            None => self.sorted_conversations(),
+        }
+    }
+
+    /// Rebuilds the sidebar order if a structural change made it stale. Called once per
+    /// batch of events by the app; folding itself only moves single conversations.
+    pub fn ensure_order(&mut self) {
+        if self.order.get(self.convs.len()).is_none() {
+            let keys = self.sorted_conversations();
+            self.order.set(keys);
+        }
+    }
+
+    fn sorted_conversations(&self) -> Vec<ConvKey> {
+        let mut keyed: Vec<_> = self
+            .convs
+            .iter()
+            .map(|(k, c)| order::sort_key(c.last_activity, self.conv_name(*k), *k))
+            .collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, _, k)| k).collect()
+    }
+
+    /// Orders two conversations as the sidebar does (names only looked up on a tie).
+    fn activity_cmp(&self, a: ConvKey, b: ConvKey) -> std::cmp::Ordering {
+        let activity = |k: ConvKey| self.convs.get(&k).map_or(0, |c| c.last_activity);
+        activity(b)
+            .cmp(&activity(a))
+            .then_with(|| self.conv_name(a).cmp(&self.conv_name(b)))
+            .then_with(|| a.cmp(&b))
     }
 
     /// Who can be mentioned in a conversation: the members of a private channel, everyone
@@ -252,11 +278,25 @@ impl ChatModel {
     }
 
     fn conv_mut(&mut self, key: ConvKey) -> &mut Conversation {
+        if !self.convs.contains_key(&key) {
+            self.order.mark_stale();
+        }
         self.convs.entry(key).or_default()
     }
 
     /// Applies one stream event.
     pub fn apply(&mut self, event: ServerEvent) -> Applied {
+        let renames = matches!(
+            event,
+            ServerEvent::UsersSnapshot { .. }
+                | ServerEvent::UsersLog { .. }
+                | ServerEvent::RelatedGroups { .. }
+                | ServerEvent::JoinedGroup { .. }
+                | ServerEvent::GroupChanged(_)
+        );
+        if renames {
+            self.order.mark_stale();
+        }
         let directory = Applied {
             directory: true,
             ..Applied::default()
@@ -311,6 +351,7 @@ impl ChatModel {
                     .collect();
                 for key in gone {
                     self.convs.remove(&key);
+                    self.order.mark_stale();
                 }
                 for gid in self.groups.keys().copied().collect::<Vec<_>>() {
                     self.conv_mut(ConvKey::Group(gid));
@@ -391,6 +432,7 @@ impl ChatModel {
     }
 
     fn forget_group(&mut self, gid: i64) {
+        self.order.mark_stale();
         self.groups.remove(&gid);
         self.convs.remove(&ConvKey::Group(gid));
     }
@@ -636,6 +678,9 @@ impl ChatModel {
     ) -> Applied {
         let me = self.me;
         let local_id = local_id_of(properties.as_ref());
+        if !self.convs.contains_key(&key) {
+            self.order.mark_stale();
+        }
         let conv = self.convs.entry(key).or_default();
         if conv.messages.contains_key(&mid) {
             return Applied::default();
@@ -663,6 +708,7 @@ impl ChatModel {
             conv.pending
                 .retain(|p| Some(p.local_id) != local_id && p.state != PendingState::Sent(mid));
         }
+        let moved = created_at > conv.last_activity;
         conv.last_activity = conv.last_activity.max(created_at);
         let counts = mid > conv.read_index && !mine;
         if counts {
@@ -678,6 +724,11 @@ impl ChatModel {
             conv.recount(me);
         }
         self.mid_conv.insert(mid, key);
+        if moved {
+            let mut order = std::mem::take(&mut self.order);
+            order.reposition(key, |a, b| self.activity_cmp(a, b));
+            self.order = order;
+        }
         if let Some(mut waiting) = self.orphan_reactions.remove(&mid) {
             waiting.sort_by_key(|r| r.mid);
             for r in waiting {

@@ -404,3 +404,51 @@ fn resume_applies_the_batched_users_log() {
     });
     assert_eq!(m.users, before);
 }
+
+#[test]
+fn the_incremental_sidebar_order_matches_a_full_sort() {
+    let mut m = ChatModel::new(1);
+    let groups: Vec<serde_json::Value> = (1..=40)
+        .map(|gid| json!({"gid":gid,"name":format!("ch{}", (gid * 7) % 13),"is_public":true}))
+        .collect();
+    m.apply(ServerEvent::RelatedGroups {
+        groups: groups
+            .into_iter()
+            .map(|g| serde_json::from_value(g).unwrap())
+            .collect(),
+    });
+    m.ensure_order();
+    // Messages out of time order, ties, DMs appearing, a rename in between.
+    let mut seed = 17u64;
+    for mid in 1..600i64 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let gid = (seed >> 33) as i64 % 40 + 1;
+        let created = ((seed >> 20) % 50_000) as i64;
+        let target = if mid % 37 == 0 {
+            Target::User { uid: 1 }
+        } else {
+            Target::Group { gid }
+        };
+        let mut msg = text(mid, 2 + mid % 3, target, "x");
+        msg.created_at = created;
+        m.apply_chat(msg, Source::Stream);
+        if mid % 101 == 0 {
+            m.apply(ServerEvent::GroupChanged(
+                serde_json::from_value(json!({"gid": gid, "name": format!("renamed{mid}")}))
+                    .unwrap(),
+            ));
+        }
+        if mid % 10 == 0 {
+            m.ensure_order();
+            assert_eq!(
+                m.conversations_by_activity(),
+                m.sorted_conversations(),
+                "after mid {mid}"
+            );
+        }
+    }
+    m.ensure_order();
+    assert_eq!(m.conversations_by_activity(), m.sorted_conversations());
+}
