@@ -49,6 +49,46 @@ fn app_with(n: i64) -> App {
     app
 }
 
+/// One 10 MB message newest in the channel: first frame, later frames, and selected.
+fn huge_message(theme: &Theme) {
+    let mut app = app_with(100);
+    let huge: String = (0..300_000)
+        .map(|i| format!("line {i} of a very long paste\n"))
+        .collect();
+    let mut m = message(1_000);
+    if let vocechat_tui::api::types::MessageDetail::Normal { content, .. } = &mut m.detail {
+        *content = huge;
+    }
+    update(
+        &mut app,
+        Msg::Sync(SyncMsg::Event(Box::new(ServerEvent::Chat(m)))),
+    );
+    update(&mut app, Msg::Resize(200, 60));
+    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let mut cache = RenderCache::default();
+    let mut time = |app: &App, frames: u32| {
+        let t = Instant::now();
+        for _ in 0..frames {
+            term.draw(|f| {
+                draw(f, app, theme, &mut cache);
+            })
+            .unwrap();
+        }
+        t.elapsed().as_secs_f64() * 1000.0 / frames as f64
+    };
+    let first = time(&app, 1);
+    let warm = time(&app, 50);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::ALT)),
+    );
+    let selected_first = time(&app, 1);
+    let selected_warm = time(&app, 50);
+    println!(
+        "render 200x60 with a 10 MB message: first {first:.2} ms, warm {warm:.3} ms/frame; selected: first {selected_first:.1} ms, warm {selected_warm:.3} ms/frame"
+    );
+}
+
 /// A writer whose byte count we can read.
 #[derive(Clone, Default)]
 struct Counter(Arc<Mutex<usize>>);
@@ -98,6 +138,7 @@ fn main() {
         t.elapsed().as_secs_f64() * 1000.0 / frames as f64
     );
     app.scroll = 0;
+    huge_message(&theme);
 
     // Bytes on the wire: a real crossterm backend counting what it writes.
     let counter = Counter::default();

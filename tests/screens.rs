@@ -458,3 +458,25 @@ fn an_image_preview_draws_with_half_blocks() {
         "{colours:?}"
     );
 }
+
+#[test]
+fn a_huge_message_is_folded_to_a_screenful_until_selected() {
+    let mut app = scene();
+    // 10 MB in 200,000 lines, from carol, newest in #general.
+    let huge: String = (0..200_000)
+        .map(|i| format!("line {i:06} of a very long paste\n"))
+        .collect();
+    chat(&mut app, 60, 3, json!({"gid":1}), text(&huge));
+    let screen = render(&mut app, 80, 24).backend().to_string();
+    assert!(screen.contains("line 000000"), "{screen}");
+    assert!(
+        screen.contains("more lines (select it to read on)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("line 199999"), "{screen}");
+    // Selected, it reads on (as far as the screen goes) and says what copying gives.
+    key(&mut app, KeyCode::Char('s'), KeyModifiers::ALT);
+    let screen = render(&mut app, 80, 24).backend().to_string();
+    assert!(screen.contains("line 000000"), "{screen}");
+    assert!(!screen.contains("select it to read on"), "{screen}");
+}

@@ -19,10 +19,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use std::collections::HashMap;
 
-/// Wrapped message bodies by (mid, revision, width, users version).
+/// Wrapped message bodies by (mid, revision, width, users version, full text).
 #[derive(Default)]
 pub struct RenderCache {
-    bodies: HashMap<(i64, u32, u16, i64), Vec<Line<'static>>>,
+    bodies: HashMap<(i64, u32, u16, i64, bool), Body>,
     /// Links on screen after the last frame: (column, row, text, URL), for OSC 8.
     pub links: Vec<Link>,
     /// How images are drawn (half-blocks unless the terminal said it can do better).
@@ -65,19 +65,65 @@ fn collect_links(lines: &[Line], area: Rect, out: &mut Vec<Link>) {
 
 const CACHE_LIMIT: usize = 20_000;
 
+/// How much of a message is rendered while it is folded (not selected): enough for any
+/// screenful, so a 10 MB message costs what a short one does.
+const FOLDED_BYTES: usize = 16 * 1024;
+/// How much is rendered when it is selected; the rest is left to copy (`y`).
+const FULL_BYTES: usize = 512 * 1024;
+
+/// A message body wrapped for one width, and how much of the text it leaves out.
+struct Body {
+    lines: Vec<Line<'static>>,
+    /// Source lines past the rendered part (0 when all of it was rendered).
+    cut_lines: usize,
+}
+
 impl RenderCache {
-    fn body(&mut self, app: &App, m: &Message, width: u16, theme: &Theme) -> &Vec<Line<'static>> {
+    fn body(&mut self, app: &App, m: &Message, width: u16, theme: &Theme, full: bool) -> &Body {
         if self.bodies.len() > CACHE_LIMIT {
             self.bodies.clear();
         }
-        let key = (m.mid, m.rev, width, app.chat.users_version.unwrap_or(0));
-        self.bodies
-            .entry(key)
-            .or_insert_with(|| render_body(app, m, width as usize, theme))
+        let key = (
+            m.mid,
+            m.rev,
+            width,
+            app.chat.users_version.unwrap_or(0),
+            full,
+        );
+        self.bodies.entry(key).or_insert_with(|| {
+            let limit = if full { FULL_BYTES } else { FOLDED_BYTES };
+            let (head, rest) = split_at_most(&m.content, limit);
+            Body {
+                lines: render_body(app, m, head, width as usize, theme),
+                cut_lines: if rest.is_empty() {
+                    0
+                } else {
+                    rest.lines().count().max(1)
+                },
+            }
+        })
     }
 }
 
-fn render_body(app: &App, m: &Message, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// `text` cut at the last char boundary at or before `max` bytes: (kept, rest).
+fn split_at_most(text: &str, max: usize) -> (&str, &str) {
+    if text.len() <= max {
+        return (text, "");
+    }
+    let mut at = max;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    text.split_at(at)
+}
+
+fn render_body(
+    app: &App,
+    m: &Message,
+    content: &str,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     if m.is_file() {
         let p = m.properties.as_ref();
         let name = p
@@ -100,7 +146,7 @@ fn render_body(app: &App, m: &Message, width: usize, theme: &Theme) -> Vec<Line<
         );
         return text::plain(&line, width, theme, "");
     }
-    if let Some((base, space)) = crate::tasks::vocespace::parse_invite(&m.content) {
+    if let Some((base, space)) = crate::tasks::vocespace::parse_invite(content) {
         let host = base.split("://").nth(1).unwrap_or(&base).to_string();
         let hint = app.keymap.hint(crate::keymap::Action::JoinCall);
         let select = app.keymap.hint(crate::keymap::Action::SelectMode);
@@ -125,13 +171,8 @@ fn render_body(app: &App, m: &Message, width: usize, theme: &Theme) -> Vec<Line<
         .map(|me| format!("@{}", app.chat.user_name(me)))
         .unwrap_or_default();
     match m.content_type.as_str() {
-        "text/markdown" => text::markdown(&clean(&app.render_mentions(&m.content)), width, theme),
-        "text/plain" => text::plain(
-            &clean(&app.render_mentions(&m.content)),
-            width,
-            theme,
-            &me_tag,
-        ),
+        "text/markdown" => text::markdown(&clean(&app.render_mentions(content)), width, theme),
+        "text/plain" => text::plain(&clean(&app.render_mentions(content)), width, theme, &me_tag),
         "vocechat/archive" => text::plain("🗂 forwarded messages", width, theme, ""),
         other => text::plain(
             &format!("[{} message]", one_line(other, 40)),
@@ -168,11 +209,14 @@ fn day_line(ms: i64, utc: bool, width: usize, theme: &Theme) -> Line<'static> {
 
 /// One message as lines: header (unless it continues the previous author's run), reply
 /// quote, body, reactions.
+#[allow(clippy::too_many_arguments)]
 fn message_block(
     app: &App,
     m: &Message,
     continues: bool,
     width: u16,
+    height: usize,
+    selected: bool,
     theme: &Theme,
     cache: &mut RenderCache,
 ) -> Vec<Line<'static>> {
@@ -214,13 +258,28 @@ fn message_block(
             theme.fg(theme.quote),
         ));
     }
-    let mut body = cache.body(app, m, width, theme).clone();
+    let (body, more) = visible_body(cache.body(app, m, width, theme, selected), height, selected);
+    lines.extend(body);
+    if more > 0 {
+        let hint = if selected {
+            format!(
+                "… {more} more line{} ({} copies the whole message)",
+                if more == 1 { "" } else { "s" },
+                app.keymap.hint(crate::keymap::Action::Copy)
+            )
+        } else {
+            format!(
+                "… {more} more line{} (select it to read on)",
+                if more == 1 { "" } else { "s" }
+            )
+        };
+        lines.push(Line::styled(hint, theme.dimmed()));
+    }
     if m.edited
-        && let Some(last) = body.last_mut()
+        && let Some(last) = lines.last_mut()
     {
         last.spans.push(Span::styled(" (edited)", theme.dimmed()));
     }
-    lines.extend(body);
     if !m.reactions.is_empty() {
         let mut spans = Vec::new();
         for (emoji, users) in &m.reactions {
@@ -236,6 +295,22 @@ fn message_block(
         lines.push(Line::from(spans));
     }
     lines
+}
+
+/// The lines of a body that can reach the screen, cloned, and how many lines are left out.
+/// Folded, a long message shows its first screenful. Selected, all of it counts (it sets
+/// the scroll range), but a message taller than the screen is only ever shown from its
+/// top, so only that screenful is cloned and the rest are empty placeholders.
+fn visible_body(body: &Body, height: usize, selected: bool) -> (Vec<Line<'static>>, usize) {
+    let screenful = height.saturating_sub(2).max(3);
+    if !selected {
+        let shown = body.lines.len().min(screenful);
+        let more = body.lines.len() - shown + body.cut_lines;
+        return (body.lines[..shown].to_vec(), more);
+    }
+    let mut lines = body.lines[..body.lines.len().min(height)].to_vec();
+    lines.resize(body.lines.len(), Line::default());
+    (lines, body.cut_lines)
 }
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut RenderCache) -> View {
@@ -395,7 +470,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
             ));
         }
         let is_selected = selected == Some(m.mid);
-        let mut body = message_block(app, m, continues && lines.is_empty(), width, theme, cache);
+        let mut body = message_block(
+            app,
+            m,
+            continues && lines.is_empty(),
+            width,
+            height,
+            is_selected,
+            theme,
+            cache,
+        );
         if is_selected {
             selected_seen = true;
             body = body
