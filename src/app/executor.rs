@@ -124,12 +124,12 @@ impl Executor {
                 content,
                 properties,
                 reply_to,
+                retry,
             } => {
                 tokio::spawn(async move {
-                    let result = match reply_to {
-                        Some(mid) => api.reply(mid, &content, &properties).await,
-                        None => api.send(key.target(), &content, &properties).await,
-                    };
+                    let result =
+                        send_once(&api, key, local_id, &content, &properties, reply_to, retry)
+                            .await;
                     let _ = tx.send(Msg::Sent {
                         key,
                         local_id,
@@ -451,6 +451,47 @@ impl Executor {
     }
 }
 
+/// How far back a retry looks for its own earlier attempt.
+const RETRY_LOOKBACK: u32 = 100;
+
+/// Sends (or replies with) a message. A retry first looks for its `local_id` among your
+/// recent messages in the conversation: when the first attempt reached the server but its
+/// answer was lost, that message's mid is the answer and nothing is posted twice.
+pub async fn send_once(
+    api: &ApiClient,
+    key: ConvKey,
+    local_id: i64,
+    content: &crate::api::types::Content,
+    properties: &crate::api::types::Properties,
+    reply_to: Option<i64>,
+    retry: bool,
+) -> Result<i64, ApiError> {
+    if retry {
+        let me = api.session().await.map(|s| s.uid);
+        let recent = api.history(key.target(), None, RETRY_LOOKBACK).await?;
+        let earlier = recent.iter().rev().find(|m| {
+            use crate::api::types::MessageDetail;
+            let props = match &m.detail {
+                MessageDetail::Normal { properties, .. }
+                | MessageDetail::Reply { properties, .. } => properties.as_ref(),
+                _ => None,
+            };
+            Some(m.from_uid) == me && crate::api::types::local_id_of(props) == Some(local_id)
+        });
+        if let Some(m) = earlier {
+            tracing::info!(
+                mid = m.mid,
+                "retry found its earlier attempt; not sending again"
+            );
+            return Ok(m.mid);
+        }
+    }
+    match reply_to {
+        Some(mid) => api.reply(mid, content, properties).await,
+        None => api.send(key.target(), content, properties).await,
+    }
+}
+
 /// Fetches a thumbnail and decodes it off the UI task. The server labels thumbnails with the
 /// original's type even when it re-encoded them, so the format is sniffed from the bytes.
 async fn preview(http: &reqwest::Client, url: &str) -> Result<image::DynamicImage, String> {
@@ -501,7 +542,11 @@ async fn call_link(
     use crate::tasks::vocespace as vs;
     let session = api.session().await.ok_or("not logged in")?;
     let (base, space) = match target {
-        super::CallTarget::Space { base, space } => (base, space),
+        super::CallTarget::Space { base, space } => {
+            let allowed = vocespace_base(api, settings).await;
+            vs::check_invite_base(&base, &allowed)?;
+            (base, space)
+        }
         super::CallTarget::Conversation(key) => {
             let base = vocespace_base(api, settings).await;
             let space = match key {

@@ -247,6 +247,17 @@ fn retry_failed(app: &mut App) -> Vec<Effect> {
         return vec![];
     };
     let mut effects = Vec::new();
+    // A send whose answer was lost may have been stored: if its echo is here, it is sent.
+    let me = app.chat.me;
+    let echoed: Vec<i64> = conv
+        .messages
+        .values()
+        .rev()
+        .take(500)
+        .filter(|m| Some(m.from_uid) == me)
+        .filter_map(|m| crate::api::types::local_id_of(m.properties.as_ref()))
+        .collect();
+    conv.pending.retain(|p| !echoed.contains(&p.local_id));
     for p in conv
         .pending
         .iter_mut()
@@ -273,6 +284,7 @@ fn retry_failed(app: &mut App) -> Vec<Effect> {
             content: p.content.clone(),
             properties,
             reply_to: p.reply_to,
+            retry: true,
         });
     }
     if effects.is_empty() {

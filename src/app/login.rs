@@ -150,7 +150,16 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 pub fn logged_in(app: &mut App, result: Result<Box<LoggedIn>, String>) -> Vec<Effect> {
     match result {
         Ok(done) => {
-            app.chat = ChatModel::new(done.session.uid);
+            let same_account = app.chat.me == Some(done.session.uid)
+                && app.account.as_ref().is_some_and(|(server, email)| {
+                    *server == done.server && email.eq_ignore_ascii_case(&done.email)
+                });
+            if !same_account {
+                app.chat = ChatModel::new(done.session.uid);
+                app.open = None;
+            }
+            // Logging in again as the same person (the session expired or was revoked)
+            // keeps everything: the conversations, unsent messages and the draft.
             if let Some(u) = done.user {
                 app.chat.users.insert(u.uid, u);
             }

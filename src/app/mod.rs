@@ -135,6 +135,9 @@ pub enum Effect {
         content: Content,
         properties: Properties,
         reply_to: Option<i64>,
+        /// A retry: the first attempt's answer may have been lost after the server stored
+        /// it, so look for `local_id` in the recent history before posting again.
+        retry: bool,
     },
     Edit {
         mid: i64,
@@ -621,6 +624,7 @@ impl App {
             content,
             properties,
             reply_to,
+            retry: false,
         }]
     }
 

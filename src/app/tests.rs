@@ -262,6 +262,7 @@ fn enter_sends_optimistically_and_alt_enter_adds_a_line() {
             content,
             properties,
             reply_to: None,
+            retry: false,
         },
     ] = effects.as_slice()
     else {
@@ -1374,4 +1375,56 @@ fn the_same_history_request_is_never_issued_twice_in_a_row() {
 
 fn key_msg_page_up() -> Msg {
     key(KeyCode::PageUp)
+}
+
+#[test]
+fn a_revoked_session_returns_to_the_login_form_and_keeps_the_draft_and_the_outbox() {
+    let mut app = synced();
+    app.account = Some(("https://chat.example.com/".into(), "me@example.com".into()));
+    // One message failed to send, another is being typed.
+    typed(&mut app, "queued");
+    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Msg::Sent {
+            key: ConvKey::Group(1),
+            local_id,
+            result: Err("session expired or revoked; please log in again".into()),
+        },
+    );
+    typed(&mut app, "half-typed draft");
+    // Another device rotated the refresh token: renewal fails, the stream stops.
+    update(
+        &mut app,
+        Msg::Sync(SyncMsg::State(ConnState::Stopped(
+            StopReason::SessionExpired,
+        ))),
+    );
+    assert!(matches!(app.mode, Mode::Login(_)));
+    assert_eq!(app.composer_text(), "half-typed draft");
+    let session: crate::api::Session = serde_json::from_value(json!({
+        "server_id":"s","uid":1,"token":"t","refresh_token":"r","expires_at_ms":0,
+        "lifetime_ms":1,"device":"d"}))
+    .unwrap();
+    update(
+        &mut app,
+        Msg::LoggedIn(Ok(Box::new(LoggedIn {
+            session,
+            user: None,
+            server: "https://chat.example.com/".into(),
+            email: "me@example.com".into(),
+        }))),
+    );
+    assert_eq!(app.mode, Mode::Chat);
+    assert_eq!(app.composer_text(), "half-typed draft");
+    assert_eq!(app.open, Some(ConvKey::Group(1)));
+    let pending = &app.chat.convs[&ConvKey::Group(1)].pending;
+    assert_eq!(
+        pending.len(),
+        1,
+        "the unsent message is still there to retry"
+    );
+    assert_eq!(pending[0].local_id, local_id);
 }

@@ -68,6 +68,8 @@ pub struct Faults {
     /// Total upload size above which the server answers 413 (0 = no limit).
     upload_limit: AtomicU64,
     failing_chunks: AtomicU32,
+    lost_send_answers: AtomicU32,
+    failing_sends: AtomicU32,
 }
 
 impl Faults {
@@ -79,6 +81,8 @@ impl Faults {
             slow_ms: AtomicU64::new(0),
             upload_limit: AtomicU64::new(0),
             failing_chunks: AtomicU32::new(0),
+            lost_send_answers: AtomicU32::new(0),
+            failing_sends: AtomicU32::new(0),
         }
     }
 
@@ -113,6 +117,31 @@ impl Faults {
     /// The next `n` chunk uploads fail with 500.
     pub fn fail_next_chunks(&self, n: u32) {
         self.failing_chunks.store(n, Ordering::Relaxed);
+    }
+
+    /// The next `n` sends are stored (and streamed) but answered 500, as when the answer is
+    /// lost on the way back: the client cannot tell whether they arrived.
+    pub fn lose_next_send_answers(&self, n: u32) {
+        self.lost_send_answers.store(n, Ordering::Relaxed);
+    }
+
+    /// The next `n` sends fail with 500 before anything is stored.
+    pub fn fail_next_sends(&self, n: u32) {
+        self.failing_sends.store(n, Ordering::Relaxed);
+    }
+
+    fn take(counter: &AtomicU32) -> bool {
+        counter
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+    }
+
+    fn take_lost_send_answer(&self) -> bool {
+        Self::take(&self.lost_send_answers)
+    }
+
+    fn take_send_failure(&self) -> bool {
+        Self::take(&self.failing_sends)
     }
 
     fn take_chunk_failure(&self) -> bool {

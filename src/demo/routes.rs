@@ -489,9 +489,16 @@ async fn send_to(s: Arc<Shared>, headers: HeaderMap, target: Target, body: Bytes
         Ok(m) => m,
         Err(e) => return e,
     };
-    respond(authed(&s, &headers, |st, uid, _| {
+    if s.faults.take_send_failure() {
+        return text(500, "injected send failure");
+    }
+    let answer = respond(authed(&s, &headers, |st, uid, _| {
         st.send(uid, target, msg.content_type, msg.content, msg.properties)
-    }))
+    }));
+    if answer.status().is_success() && s.faults.take_lost_send_answer() {
+        return text(500, "injected lost answer");
+    }
+    answer
 }
 
 async fn send_user(State(s): S, headers: HeaderMap, Path(uid): Path<i64>, body: Bytes) -> Resp {

@@ -146,6 +146,24 @@ pub fn parse_invite(text: &str) -> Option<(String, String)> {
         .then_some((base, space))
 }
 
+/// Refuses to sign for an invite that names another VoceSpace than `allowed` (the configured
+/// or server-provided one): a personal token sent to a stranger's host lets it join as you.
+pub fn check_invite_base(invite_base: &str, allowed: &str) -> Result<(), String> {
+    let origin = |u: &str| {
+        url::Url::parse(u)
+            .ok()
+            .map(|u| u.origin().ascii_serialization())
+    };
+    match (origin(invite_base), origin(allowed)) {
+        (Some(a), Some(b)) if a == b => Ok(()),
+        _ => Err(format!(
+            "this invite is for {}, not your VoceSpace ({}): no personal link is made for another host",
+            crate::sanitize::one_line(invite_base, 60),
+            crate::sanitize::one_line(allowed, 60)
+        )),
+    }
+}
+
 /// A ready link to show the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallLink {
@@ -193,6 +211,24 @@ pub fn make_link(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invites_for_another_host_are_refused() {
+        let allowed = "https://meet.example.com";
+        assert!(check_invite_base("https://meet.example.com", allowed).is_ok());
+        for other in [
+            "https://attacker.example",
+            "http://meet.example.com",
+            "https://meet.example.com:8443",
+            "https://meet.example.com.attacker.example",
+        ] {
+            let err = check_invite_base(other, allowed).unwrap_err();
+            assert!(err.contains("not your VoceSpace"), "{other}: {err}");
+        }
+        let (base, _) =
+            parse_invite("Join Vocespace Meeting: https://attacker.example/channel_1").unwrap();
+        assert!(check_invite_base(&base, allowed).is_err());
+    }
 
     #[test]
     fn bases_are_normalized_like_the_web_client() {

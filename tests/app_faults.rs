@@ -1,0 +1,105 @@
+//! Faults at the app's edge against the demo server: a send whose answer is lost must not
+//! be posted twice when retried, a send that failed before anything was stored is posted
+//! once on retry, and a refresh token rotated by another device ends the stream with the
+//! state that sends the user back to the login form.
+
+mod common;
+
+use common::*;
+use std::time::Duration;
+use vocechat_tui::api::types::{Content, MessageDetail, Properties, local_id_of};
+use vocechat_tui::api::{ApiClient, ApiError, now_ms};
+use vocechat_tui::app::executor::send_once;
+use vocechat_tui::model::ConvKey;
+use vocechat_tui::sync::{ConnState, Cursor, StopReason, SyncMsg};
+
+/// Messages in `key` carrying `local_id`.
+async fn copies(api: &ApiClient, key: ConvKey, local_id: i64) -> usize {
+    api.history(key.target(), None, 100)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|m| {
+            let props = match &m.detail {
+                MessageDetail::Normal { properties, .. } => properties.as_ref(),
+                _ => None,
+            };
+            local_id_of(props) == Some(local_id)
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn a_retry_after_a_lost_answer_does_not_post_twice() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let key = ConvKey::Group(1);
+    let local_id = 4_242;
+    let content = Content::Text("only once, please".into());
+    let props = Properties::with_local_id(local_id);
+    server.faults().lose_next_send_answers(1);
+    let first = send_once(&api, key, local_id, &content, &props, None, false).await;
+    let err = first.unwrap_err();
+    assert!(err.is_transient(), "{err:?}");
+    // The server stored it although the client saw an error.
+    assert_eq!(copies(&api, key, local_id).await, 1);
+    let mid = send_once(&api, key, local_id, &content, &props, None, true)
+        .await
+        .unwrap();
+    assert_eq!(copies(&api, key, local_id).await, 1, "posted twice");
+    let newest = api.history(key.target(), None, 1).await.unwrap();
+    assert_eq!(newest.last().map(|m| m.mid), Some(mid));
+}
+
+#[tokio::test]
+async fn a_retry_after_a_failed_send_posts_it_once() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let key = ConvKey::Group(1);
+    let local_id = 777;
+    let content = Content::Text("second time lucky".into());
+    let props = Properties::with_local_id(local_id);
+    server.faults().fail_next_sends(1);
+    let err = send_once(&api, key, local_id, &content, &props, None, false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ApiError::Server { status: 500, .. }),
+        "{err:?}"
+    );
+    assert_eq!(copies(&api, key, local_id).await, 0);
+    send_once(&api, key, local_id, &content, &props, None, true)
+        .await
+        .unwrap();
+    assert_eq!(copies(&api, key, local_id).await, 1);
+}
+
+#[tokio::test]
+async fn a_refresh_token_rotated_by_another_device_stops_the_stream_as_expired() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    // A second copy of the same session (another process with the saved file) renews
+    // first: the refresh token rotates and this client's copy is dead.
+    let other = ApiClient::new(&server.base_url()).unwrap();
+    let mut stale = api.session().await.unwrap();
+    other.set_session(Some(stale.clone())).await;
+    stale.expires_at_ms = now_ms();
+    other.set_session(Some(stale.clone())).await;
+    other.access_token().await.unwrap();
+    api.set_session(Some(stale)).await;
+    let mut s = stream(&api, Cursor::default(), fast_sync());
+    let seen = s
+        .until(Duration::from_secs(10), |m| {
+            matches!(m, SyncMsg::State(ConnState::Stopped(_)))
+        })
+        .await;
+    assert!(
+        matches!(
+            seen.last(),
+            Some(SyncMsg::State(ConnState::Stopped(
+                StopReason::SessionExpired
+            )))
+        ),
+        "{seen:?}"
+    );
+}
