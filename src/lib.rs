@@ -15,6 +15,7 @@ pub mod model;
 pub mod notify;
 pub mod paths;
 pub mod sanitize;
+pub mod secret;
 pub mod session_store;
 pub mod sync;
 pub mod tasks;

@@ -115,6 +115,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             api.set_session(Some(saved.session.clone())).await;
             let label = vocechat_tui::app::url_label(&saved.server);
             let mut app = App::logged_in(saved.session.uid, keymap, settings, label);
+            app.insecure = vocechat_tui::app::insecure_host(&saved.server);
             app.account = Some((saved.server.clone(), saved.email.clone()));
             app.password_command = password_command;
             persist_sessions(

@@ -28,6 +28,13 @@ impl Paths {
                 .unwrap_or_else(|| data.clone()),
         };
         std::fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
+        #[cfg(unix)]
+        {
+            // Sessions, the log and the store live here: nobody else may list or read them.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700))
+                .with_context(|| format!("making {} private", data.display()))?;
+        }
         Ok(Paths { data, config })
     }
 

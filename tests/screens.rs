@@ -480,3 +480,21 @@ fn a_huge_message_is_folded_to_a_screenful_until_selected() {
     assert!(screen.contains("line 000000"), "{screen}");
     assert!(!screen.contains("select it to read on"), "{screen}");
 }
+
+#[test]
+fn plain_http_is_warned_about_in_the_login_form_and_the_status_bar() {
+    let mut app = scene();
+    app.insecure = Some("chat.example.com".into());
+    let screen = render(&mut app, 120, 40).backend().to_string();
+    assert!(screen.contains("⚠ unencrypted http"), "{screen}");
+    app.mode = Mode::Login(LoginForm::new(
+        Some("http://chat.example.com".into()),
+        Some("ada@example.com".into()),
+        None,
+    ));
+    let screen = render(&mut app, 120, 40).backend().to_string();
+    assert!(
+        screen.contains("plain http to chat.example.com"),
+        "{screen}"
+    );
+}

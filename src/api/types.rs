@@ -29,7 +29,7 @@ pub struct UserInfo {
 }
 
 /// `POST /api/token/login` answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginResponse {
     #[serde(default)]
     pub server_id: String,
@@ -41,7 +41,7 @@ pub struct LoginResponse {
 }
 
 /// `POST /api/token/renew` answer; the refresh token rotates on every renew.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenewResponse {
     pub token: String,
     pub refresh_token: String,
@@ -51,6 +51,28 @@ pub struct RenewResponse {
 
 fn default_token_lifetime() -> i64 {
     300
+}
+
+impl std::fmt::Debug for LoginResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginResponse")
+            .field("server_id", &self.server_id)
+            .field("token", &crate::secret::REDACTED)
+            .field("refresh_token", &crate::secret::REDACTED)
+            .field("expired_in", &self.expired_in)
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for RenewResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenewResponse")
+            .field("token", &crate::secret::REDACTED)
+            .field("refresh_token", &crate::secret::REDACTED)
+            .field("expired_in", &self.expired_in)
+            .finish()
+    }
 }
 
 /// A pinned message as carried inside [`Group`] and `pinned_message_updated`.

@@ -85,7 +85,14 @@ impl Executor {
             let device = self.device.clone();
             let store = self.store.clone();
             tokio::spawn(async move {
-                let result = login(&server, &email, password, password_command, &device).await;
+                let result = login(
+                    &server,
+                    &email,
+                    password.into_inner(),
+                    password_command,
+                    &device,
+                )
+                .await;
                 let msg = match result {
                     Ok((api, done)) => {
                         if let Some(store) = store {

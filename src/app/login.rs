@@ -12,7 +12,7 @@ pub enum LoginField {
     Password,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LoginForm {
     pub server: String,
     pub email: String,
@@ -23,6 +23,27 @@ pub struct LoginForm {
     /// The password comes from the configured command.
     pub password_command: Option<String>,
     pub ask_server: bool,
+}
+
+impl std::fmt::Debug for LoginForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginForm")
+            .field("server", &self.server)
+            .field("email", &self.email)
+            .field("password", &crate::secret::REDACTED)
+            .field("focus", &self.focus)
+            .field("error", &self.error)
+            .field("busy", &self.busy)
+            .field(
+                "password_command",
+                &self
+                    .password_command
+                    .as_ref()
+                    .map(|_| crate::secret::REDACTED),
+            )
+            .field("ask_server", &self.ask_server)
+            .finish()
+    }
 }
 
 impl LoginForm {
@@ -103,13 +124,13 @@ impl LoginForm {
             Some(cmd) => Effect::Login {
                 server: self.server.trim().into(),
                 email: self.email.trim().into(),
-                password: cmd.clone(),
+                password: cmd.clone().into(),
                 password_command: true,
             },
             None => Effect::Login {
                 server: self.server.trim().into(),
                 email: self.email.trim().into(),
-                password: std::mem::take(&mut self.password),
+                password: std::mem::take(&mut self.password).into(),
                 password_command: false,
             },
         })
@@ -164,6 +185,7 @@ pub fn logged_in(app: &mut App, result: Result<Box<LoggedIn>, String>) -> Vec<Ef
                 app.chat.users.insert(u.uid, u);
             }
             app.server_label = url_label(&done.server);
+            app.insecure = insecure_host(&done.server);
             app.account = Some((done.server.clone(), done.email.clone()));
             app.mode = Mode::Chat;
             app.info(format!(
@@ -185,6 +207,27 @@ pub fn logged_in(app: &mut App, result: Result<Box<LoggedIn>, String>) -> Vec<Ef
             vec![]
         }
     }
+}
+
+/// The host of a server URL that would be reached over plain `http://` across a network
+/// (loopback is fine): passwords and tokens would travel readable by anyone on the way.
+pub fn insecure_host(server: &str) -> Option<String> {
+    let trimmed = server.trim();
+    if !trimmed.to_ascii_lowercase().starts_with("http://") {
+        return None; // https, or no scheme (https is assumed)
+    }
+    let url = url::Url::parse(trimmed).ok()?;
+    let loopback = match url.host()? {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    (!loopback).then(|| crate::sanitize::one_line(url.host_str().unwrap_or(""), 60))
+}
+
+/// The warning shown when [`insecure_host`] finds one.
+pub fn insecure_warning(host: &str) -> String {
+    format!("⚠ plain http to {host}: your password and messages are not encrypted")
 }
 
 /// Host (and port) of a server URL for the status bar.

@@ -11,7 +11,7 @@ pub mod run;
 mod switcher;
 
 pub use commands::{COMMANDS, Command};
-pub use login::{LoginField, LoginForm, url_label};
+pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use switcher::{Choice, Switcher};
 
 use crate::api::Session;
@@ -125,7 +125,8 @@ pub enum Effect {
     Login {
         server: String,
         email: String,
-        password: String,
+        /// The typed password, or the password command to run (never printed by `Debug`).
+        password: crate::secret::Secret,
         password_command: bool,
     },
     StartSync,
@@ -341,6 +342,8 @@ pub struct App {
     pub conn: ConnState,
     /// Shown in the status bar (host, never a token).
     pub server_label: String,
+    /// The server's host when it is reached over plain http across a network (warned about).
+    pub insecure: Option<String>,
     pub open: Option<ConvKey>,
     pub composer: TextArea<'static>,
     pub target: ComposeTarget,
@@ -392,6 +395,7 @@ impl App {
         App {
             chat: ChatModel::default(),
             conn: ConnState::Connecting { attempt: 0 },
+            insecure: insecure_host(&server_label),
             server_label,
             open: None,
             composer: new_composer(),

@@ -1428,3 +1428,36 @@ fn a_revoked_session_returns_to_the_login_form_and_keeps_the_draft_and_the_outbo
     );
     assert_eq!(pending[0].local_id, local_id);
 }
+
+#[test]
+fn plain_http_across_a_network_is_warned_about() {
+    assert_eq!(
+        insecure_host("http://chat.example.com:3000"),
+        Some("chat.example.com".into())
+    );
+    assert_eq!(insecure_host("HTTP://10.1.2.3/"), Some("10.1.2.3".into()));
+    for fine in [
+        "https://chat.example.com",
+        "chat.example.com",
+        "http://127.0.0.1:3000",
+        "http://127.8.9.1",
+        "http://localhost:3000",
+        "http://[::1]:3000",
+    ] {
+        assert_eq!(insecure_host(fine), None, "{fine}");
+    }
+    let mut app = synced();
+    update(
+        &mut app,
+        Msg::LoggedIn(Ok(Box::new(LoggedIn {
+            session: serde_json::from_value(json!({
+                "server_id":"s","uid":1,"token":"t","refresh_token":"r","expires_at_ms":0,
+                "lifetime_ms":1,"device":"d"}))
+            .unwrap(),
+            user: None,
+            server: "http://chat.example.com/".into(),
+            email: "me@example.com".into(),
+        }))),
+    );
+    assert_eq!(app.insecure.as_deref(), Some("chat.example.com"));
+}

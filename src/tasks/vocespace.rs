@@ -14,7 +14,7 @@ pub const FALLBACK_BASE: &str = "https://vocespace.com";
 const INVITE_PREFIX: &str = "Join Vocespace Meeting: ";
 
 /// Link settings from the config file.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Base URL; empty = ask the server, else vocespace.com.
@@ -25,6 +25,30 @@ pub struct Settings {
     pub lifetime_secs: u64,
     pub identity: String,
     pub pre_join: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("base_url", &self.base_url)
+            .field("secret", &crate::secret::REDACTED)
+            .field("auth", &self.auth)
+            .field("lifetime_secs", &self.lifetime_secs)
+            .field("identity", &self.identity)
+            .field("pre_join", &self.pre_join)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for CallLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallLink")
+            .field("url", &crate::secret::REDACTED)
+            .field("space", &self.space)
+            .field("base", &self.base)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 impl Default for Settings {
@@ -164,8 +188,8 @@ pub fn check_invite_base(invite_base: &str, allowed: &str) -> Result<(), String>
     }
 }
 
-/// A ready link to show the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A ready link to show the user. `Debug` hides the URL: its token joins as you.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CallLink {
     pub url: String,
     pub space: String,
@@ -211,6 +235,27 @@ pub fn make_link(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_hides_the_secret_and_the_signed_link() {
+        let settings = Settings {
+            secret: "s3cr3t-signing-key".into(),
+            ..Settings::default()
+        };
+        let link = make_link(
+            &settings,
+            "https://meet.example.com",
+            "dm_2",
+            "id".into(),
+            "ada".into(),
+            None,
+            1_000,
+        )
+        .unwrap();
+        let shown = format!("{settings:?} {link:?}");
+        assert!(!shown.contains("s3cr3t-signing-key"), "{shown}");
+        assert!(!shown.contains(&link.url), "{shown}");
+    }
 
     #[test]
     fn invites_for_another_host_are_refused() {

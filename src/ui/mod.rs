@@ -320,6 +320,15 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             theme.status(),
         ),
     ];
+    if app.insecure.is_some() {
+        spans.push(Span::styled(
+            " │ ⚠ unencrypted http",
+            theme
+                .status()
+                .fg(theme.warning)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
     for (what, progress) in &app.tasks {
         // Task keys carry an id after " #" to stay unique; it is not for the user.
         let what = what.split(" #").next().unwrap_or(what);

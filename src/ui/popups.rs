@@ -314,7 +314,13 @@ pub fn login(f: &mut Frame, area: Rect, form: &LoginForm, theme: &Theme) {
             &mut lines,
         );
     }
-    lines.push(Line::raw(""));
+    match crate::app::insecure_host(&form.server) {
+        Some(host) => lines.push(Line::styled(
+            one_line(&crate::app::insecure_warning(&host), 56),
+            theme.fg(theme.warning),
+        )),
+        None => lines.push(Line::raw("")),
+    }
     if form.busy {
         lines.push(Line::styled("logging in…", theme.fg(theme.warning)));
     } else if let Some(e) = &form.error {
