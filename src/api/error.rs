@@ -37,6 +37,12 @@ pub enum ApiError {
     NotVoceChat(String),
     #[error("not logged in")]
     NoSession,
+    /// A 3xx answer. Redirects are never followed (they would carry credentials to the new
+    /// address); `to` is the target's origin only, without path or query string.
+    #[error(
+        "the server redirected the request to {to}; not following it (check the server address)"
+    )]
+    Redirected { to: String },
 }
 
 impl ApiError {

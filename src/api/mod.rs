@@ -3,6 +3,10 @@
 //! Owns the HTTP stack (reqwest + rustls), the session (tokens, device) and single-flight token
 //! renewal. Every request carries `Referer: <base>/` (login is refused with 451 without it) and
 //! authenticated ones carry `X-API-Key`. A 401 triggers exactly one renew-and-retry.
+//!
+//! Redirects are never followed: a redirected request would carry `X-API-Key`, the refresh
+//! token or the password (and, for the event stream, the token in the URL) to another host.
+//! A 3xx answer becomes [`ApiError::Redirected`], naming only the target's origin.
 
 mod error;
 mod session;
@@ -59,6 +63,10 @@ impl ApiClient {
         headers.insert(REFERER, referer);
         let http = reqwest::Client::builder()
             .default_headers(headers)
+            // Never follow a redirect, and never let reqwest add a Referer of its own (it
+            // would carry the previous URL, query string and all).
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("vocechat-tui/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -567,8 +575,15 @@ impl ApiClient {
             .timeout(REQUEST_TIMEOUT)
     }
 
+    /// Sends `req`; a redirect answer is an error (see the module docs), never followed.
     async fn send_plain(&self, req: RequestBuilder) -> ApiResult<Response> {
-        req.send().await.map_err(|e| ApiError::from_reqwest(&e))
+        let resp = req.send().await.map_err(|e| ApiError::from_reqwest(&e))?;
+        if resp.status().is_redirection() {
+            let to = redirect_target(resp.url(), resp.headers());
+            tracing::warn!(status = resp.status().as_u16(), %to, "not following a redirect");
+            return Err(ApiError::Redirected { to });
+        }
+        Ok(resp)
     }
 
     /// Sends an authenticated request; on 401 renews once and retries. Non-success statuses
@@ -672,6 +687,28 @@ async fn read_json<T: DeserializeOwned>(resp: Response) -> ApiResult<T> {
     }
     serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::NotVoceChat(format!("unexpected answer ({e})")))
+}
+
+/// Where a 3xx answer to a request for `from` points, safe to show and log: only the
+/// target's origin (scheme, host, port), never its path or query string, which may carry a
+/// token.
+pub(crate) fn redirect_target(from: &Url, headers: &reqwest::header::HeaderMap) -> String {
+    let location = headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok());
+    let Some(location) = location else {
+        return "an unspecified address".into();
+    };
+    match from.join(location.trim()) {
+        Ok(target) if matches!(target.scheme(), "http" | "https") => {
+            crate::sanitize::one_line(&target.origin().ascii_serialization(), 120)
+        }
+        Ok(target) => format!(
+            "a {}: address",
+            crate::sanitize::one_line(target.scheme(), 20)
+        ),
+        Err(_) => "an unreadable address".into(),
+    }
 }
 
 fn normalize_base(base: &str) -> ApiResult<Url> {

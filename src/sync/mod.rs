@@ -397,7 +397,8 @@ fn describe_stream_error(e: &es::Error) -> String {
     match e {
         es::Error::TimedOut => "the stream timed out".into(),
         es::Error::Eof | es::Error::UnexpectedEof => "the server closed the stream".into(),
-        es::Error::Transport(t) => t.to_string(),
+        // The inner error: our transport's own text (redacted, or a StreamFault).
+        es::Error::Transport(t) => t.inner().to_string(),
         es::Error::HttpStream(inner) => format!("connection broke: {inner}"),
         es::Error::InvalidLine(_) | es::Error::InvalidEvent => {
             "the server sent a malformed stream".into()

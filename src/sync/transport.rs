@@ -1,5 +1,8 @@
 //! Carries eventsource-client's requests over our reqwest client, so the SSE stream shares the
 //! REST client's HTTP stack (one TLS setup, one connection pool, the same `Referer`).
+//!
+//! It also guards the stream against a hostile server: a redirect is refused (it would carry
+//! the token in the URL elsewhere) with a [`StreamFault`] naming the target's origin.
 
 use bytes::Bytes;
 use eventsource_client as es;
@@ -33,6 +36,28 @@ impl std::fmt::Display for Redacted {
 }
 impl std::error::Error for Redacted {}
 
+/// Why the transport refused a stream; its text is the reason the supervisor reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamFault {
+    /// A 3xx answer; `to` is the target's origin only.
+    Redirected { to: String },
+}
+
+impl std::fmt::Display for StreamFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StreamFault::Redirected { to } => {
+                write!(
+                    f,
+                    "the server redirected the stream to {to}; not following it"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for StreamFault {}
+
 fn transport_error(e: reqwest::Error) -> TransportError {
     TransportError::new(Redacted(
         crate::api::ApiError::from_reqwest(&e.without_url()).to_string(),
@@ -54,6 +79,10 @@ impl HttpTransport for ReqwestTransport {
             }
             let resp = builder.send().await.map_err(transport_error)?;
             let status = resp.status();
+            if status.is_redirection() {
+                let to = crate::api::redirect_target(resp.url(), resp.headers());
+                return Err(TransportError::new(StreamFault::Redirected { to }));
+            }
             let headers = resp.headers().clone();
             let (tx, rx) = mpsc::channel::<Result<Bytes, TransportError>>(32);
             let pump = tokio::spawn(async move {
@@ -123,6 +152,8 @@ pub fn one_shot_client(
 ) -> Result<impl es::Client + use<>, es::Error> {
     Ok(es::ClientBuilder::for_url(url)?
         .header("Accept", "text/event-stream")?
+        // The transport already refuses 3xx; never let the client follow one either.
+        .redirect_limit(0)
         .reconnect(
             es::ReconnectOptions::reconnect(false)
                 .retry_initial(false)
