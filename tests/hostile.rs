@@ -7,10 +7,15 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, Response, StatusCode, header};
+use bytes::Bytes;
 use common::*;
+use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
 use vocechat_tui::api::{ApiClient, ApiError, Session, now_ms};
 use vocechat_tui::sync::{ConnState, Cursor, SyncMsg};
 
@@ -203,4 +208,174 @@ async fn the_event_stream_never_follows_a_redirect() {
         assert_plain_referers(&referers, addr);
     }
     assert_eq!(sink_log.entries(), Vec::<String>::new());
+}
+
+// ------------------------------------------------------------------ answers too large
+
+const MIB: usize = 1 << 20;
+
+/// What a [`feed`] body got to send before the client hung up.
+#[derive(Default)]
+struct Feed {
+    sent: AtomicUsize,
+    hung_up: AtomicBool,
+    finished: AtomicBool,
+}
+
+impl Feed {
+    /// Waits (bounded) until the feed task is done; true if the client hung up first.
+    async fn client_hung_up(&self) -> bool {
+        for _ in 0..1000 {
+            if self.finished.load(Ordering::SeqCst) {
+                return self.hung_up.load(Ordering::SeqCst);
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the feed never finished");
+    }
+}
+
+/// A streamed body: `head`, `filler` bytes of `x`, then `tail`, or with no tail, an open
+/// connection until the client hangs up (at most 20 s).
+fn feed(head: &'static str, filler: usize, tail: Option<&'static str>) -> (Body, Arc<Feed>) {
+    let (tx, rx) = mpsc::channel::<Result<Bytes, Infallible>>(4);
+    let state = Arc::new(Feed::default());
+    let st = state.clone();
+    tokio::spawn(async move {
+        let piece = Bytes::from(vec![b'x'; 64 << 10]);
+        let mut parts = vec![Bytes::from_static(head.as_bytes())];
+        parts.extend(std::iter::repeat_n(piece, filler / (64 << 10)));
+        parts.extend(tail.map(|t| Bytes::from_static(t.as_bytes())));
+        let mut hung_up = false;
+        for part in parts {
+            let n = part.len();
+            if tx.send(Ok(part)).await.is_err() {
+                hung_up = true;
+                break;
+            }
+            st.sent.fetch_add(n, Ordering::SeqCst);
+        }
+        if !hung_up && tail.is_none() {
+            hung_up = tokio::time::timeout(Duration::from_secs(20), tx.closed())
+                .await
+                .is_ok();
+        }
+        st.hung_up.store(hung_up, Ordering::SeqCst);
+        st.finished.store(true, Ordering::SeqCst);
+    });
+    (Body::from_stream(ReceiverStream::new(rx)), state)
+}
+
+/// A server whose every answer is `respond()`; returns the feeds it handed out.
+async fn feeding_server(
+    respond: impl Fn() -> (Response<Body>, Arc<Feed>) + Clone + Send + Sync + 'static,
+) -> (SocketAddr, Arc<Mutex<Vec<Arc<Feed>>>>) {
+    let feeds = Arc::new(Mutex::new(Vec::new()));
+    let app = Router::new().fallback({
+        let feeds = feeds.clone();
+        move || {
+            let (resp, f) = respond();
+            feeds.lock().unwrap().push(f);
+            async move { resp }
+        }
+    });
+    (serve(app).await, feeds)
+}
+
+fn nth_feed(feeds: &Mutex<Vec<Arc<Feed>>>, n: usize) -> Option<Arc<Feed>> {
+    feeds.lock().unwrap().get(n).cloned()
+}
+
+#[tokio::test]
+async fn an_endless_event_line_is_cut_at_16_mib_and_the_stream_reconnects() {
+    let (addr, feeds) = feeding_server(|| {
+        let (body, f) = feed("data: ", 20 * MIB, None);
+        let resp = Response::builder()
+            .header(header::CONTENT_TYPE, "text/event-stream")
+            .body(body)
+            .unwrap();
+        (resp, f)
+    })
+    .await;
+    let api = client(addr, Some(session(now_ms() + 3_600_000))).await;
+    let mut s = stream(&api, Cursor::default(), fast_sync());
+    let seen = s
+        .until(Duration::from_secs(10), |m| {
+            matches!(m, SyncMsg::State(ConnState::Waiting { .. }))
+        })
+        .await;
+    let Some(SyncMsg::State(ConnState::Waiting { reason, .. })) = seen.last() else {
+        panic!("{seen:?}");
+    };
+    assert_eq!(reason, "the server sent an event over 16 MiB");
+    // The client dropped the connection itself (the server would have kept it open)...
+    let first = nth_feed(&feeds, 0).unwrap();
+    assert!(first.client_hung_up().await);
+    // ...and tries again after the backoff, with the same guard.
+    s.until(Duration::from_secs(10), |m| {
+        matches!(m, SyncMsg::State(ConnState::Connecting { attempt: 2 }))
+    })
+    .await;
+    s.until(Duration::from_secs(10), |m| {
+        matches!(m, SyncMsg::State(ConnState::Waiting { reason, .. }) if reason.contains("16 MiB"))
+    })
+    .await;
+    s.handle.stop();
+}
+
+const USER_HEAD: &str = r#"{"uid":1,"name":""#;
+const USER_TAIL: &str = r#"","gender":0,"language":"en-US","is_admin":false,"is_bot":false}"#;
+
+#[tokio::test]
+async fn a_json_answer_over_32_mib_is_refused_without_reading_it_all() {
+    let size = 40 * MIB;
+    let total = USER_HEAD.len() + size + USER_TAIL.len();
+    for declared in [false, true] {
+        let (addr, feeds) = feeding_server(move || {
+            let (body, f) = feed(USER_HEAD, size, Some(USER_TAIL));
+            let mut resp = Response::builder().header(header::CONTENT_TYPE, "application/json");
+            if declared {
+                resp = resp.header(header::CONTENT_LENGTH, total);
+            }
+            (resp.body(body).unwrap(), f)
+        })
+        .await;
+        let api = client(addr, Some(session(now_ms() + 3_600_000))).await;
+        let err = api.me().await.unwrap_err();
+        assert_eq!(
+            err,
+            ApiError::AnswerTooLarge {
+                limit_bytes: 32 << 20
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "the server's answer is over 32 MiB; not reading it"
+        );
+        let f = nth_feed(&feeds, 0).unwrap();
+        assert!(f.client_hung_up().await, "declared: {declared}");
+        assert!(f.sent.load(Ordering::SeqCst) < total);
+    }
+}
+
+#[tokio::test]
+async fn an_endless_error_text_is_cut_at_64_kib() {
+    let (addr, feeds) = feeding_server(|| {
+        let (body, f) = feed("oops ", 100 * MIB, Some(""));
+        let resp = Response::builder().status(500).body(body).unwrap();
+        (resp, f)
+    })
+    .await;
+    let api = client(addr, Some(session(now_ms() + 3_600_000))).await;
+    match api.me().await.unwrap_err() {
+        ApiError::Server { status: 500, body } => {
+            assert!(
+                body.starts_with("oops xxx") && body.chars().count() <= 200,
+                "{body}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    let f = nth_feed(&feeds, 0).unwrap();
+    assert!(f.client_hung_up().await);
 }

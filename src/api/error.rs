@@ -23,6 +23,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("too large for the server's size limit")]
     TooLarge,
+    /// The server's answer was longer than this client reads (a hostile or broken server).
+    #[error("the server's answer is over {} MiB; not reading it", .limit_bytes >> 20)]
+    AnswerTooLarge { limit_bytes: u64 },
     #[error("the server refused the content type ({0})")]
     UnsupportedMediaType(String),
     #[error("the server's license refused this ({0}); a VoceChat license limit was hit")]

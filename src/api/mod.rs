@@ -28,6 +28,12 @@ use url::Url;
 /// Per-request timeout for ordinary REST calls (never applied to the SSE stream).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The largest JSON answer read (a 300-message history page is well under 1 MiB).
+pub const MAX_JSON_BYTES: usize = 32 << 20;
+
+/// The most of an error or text answer read; the rest is ignored.
+pub const MAX_TEXT_BYTES: usize = 64 << 10;
+
 pub type ApiResult<T> = Result<T, ApiError>;
 
 /// A cheap-to-clone handle on one server; all clones share the session.
@@ -132,7 +138,7 @@ impl ApiClient {
             .await?;
         let status = resp.status();
         if !status.is_success() {
-            let text = resp.text().await.unwrap_or_default();
+            let text = error_text(resp).await;
             return Err(match status.as_u16() {
                 401 => ApiError::WrongPassword,
                 404 if text.trim().is_empty() => ApiError::UnknownEmail,
@@ -189,7 +195,7 @@ impl ApiClient {
             .await?;
         let status = resp.status();
         if !status.is_success() {
-            let text = resp.text().await.unwrap_or_default();
+            let text = error_text(resp).await;
             return Err(match status {
                 StatusCode::UNAUTHORIZED => ApiError::Unauthorized,
                 _ => ApiError::from_status(status, &text, "token renewal"),
@@ -427,8 +433,9 @@ impl ApiClient {
             .send_plain(self.request(Method::GET, "/api/admin/system/version"))
             .await?;
         let status = resp.status();
-        let text = resp.text().await.map_err(|e| ApiError::from_reqwest(&e))?;
-        if !status.is_success() {
+        let (body, complete) = read_capped(resp, MAX_TEXT_BYTES).await?;
+        let text = String::from_utf8_lossy(&body);
+        if !status.is_success() || !complete {
             return Err(ApiError::NotVoceChat(format!(
                 "version endpoint answered {status}"
             )));
@@ -669,7 +676,7 @@ async fn check_status(resp: Response, what: &str) -> ApiResult<Response> {
     if status.is_success() {
         return Ok(resp);
     }
-    let text = resp.text().await.unwrap_or_default();
+    let text = error_text(resp).await;
     Err(ApiError::from_status(status, &text, what))
 }
 
@@ -679,7 +686,20 @@ async fn read_json<T: DeserializeOwned>(resp: Response) -> ApiResult<T> {
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let bytes = resp.bytes().await.map_err(|e| ApiError::from_reqwest(&e))?;
+    let too_large = ApiError::AnswerTooLarge {
+        limit_bytes: MAX_JSON_BYTES as u64,
+    };
+    // A declared length over the limit is not read at all.
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_JSON_BYTES as u64)
+    {
+        return Err(too_large);
+    }
+    let (bytes, complete) = read_capped(resp, MAX_JSON_BYTES).await?;
+    if !complete {
+        return Err(too_large);
+    }
     if is_html {
         return Err(ApiError::NotVoceChat(
             "got an HTML page instead of an API answer".into(),
@@ -708,6 +728,29 @@ pub(crate) fn redirect_target(from: &Url, headers: &reqwest::header::HeaderMap) 
             crate::sanitize::one_line(target.scheme(), 20)
         ),
         Err(_) => "an unreadable address".into(),
+    }
+}
+
+/// Reads the body, but no more than `limit` bytes of it: returns what was read and whether
+/// that was all. A longer body is abandoned (dropping it closes the connection).
+async fn read_capped(mut resp: Response, limit: usize) -> ApiResult<(Vec<u8>, bool)> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| ApiError::from_reqwest(&e))? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, false));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, true))
+}
+
+/// The text of an error answer, cut at [`MAX_TEXT_BYTES`]; empty if it cannot be read.
+async fn error_text(resp: Response) -> String {
+    match read_capped(resp, MAX_TEXT_BYTES).await {
+        Ok((body, _)) => String::from_utf8_lossy(&body).into_owned(),
+        Err(_) => String::new(),
     }
 }
 
