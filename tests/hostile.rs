@@ -379,3 +379,142 @@ async fn an_endless_error_text_is_cut_at_64_kib() {
     let f = nth_feed(&feeds, 0).unwrap();
     assert!(f.client_hung_up().await);
 }
+
+#[tokio::test]
+async fn a_stalled_answer_times_out_with_a_transient_error() {
+    let (addr, _) = feeding_server(|| {
+        let (body, f) = feed(USER_HEAD, 0, None);
+        let resp = Response::builder()
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .unwrap();
+        (resp, f)
+    })
+    .await;
+    let api =
+        ApiClient::with_timeout(&format!("http://{addr}"), Duration::from_millis(300)).unwrap();
+    api.set_session(Some(session(now_ms() + 3_600_000))).await;
+    let err = tokio::time::timeout(Duration::from_secs(10), api.me())
+        .await
+        .expect("the request timeout ends a stalled body")
+        .unwrap_err();
+    assert!(
+        matches!(&err, ApiError::Network(m) if m.starts_with("timed out")),
+        "{err:?}"
+    );
+    assert!(err.is_transient());
+}
+
+// ------------------------------------------------------------------ mids out of order
+
+use futures::StreamExt;
+use vocechat_tui::api::types::{ChatMessage, MessageDetail, Target};
+use vocechat_tui::sync::ServerEvent;
+
+fn chat(mid: i64, created_at: i64) -> String {
+    let ev = ServerEvent::Chat(ChatMessage {
+        mid,
+        from_uid: 2,
+        created_at,
+        target: Target::Group { gid: 1 },
+        detail: MessageDetail::Normal {
+            content_type: "text/plain".into(),
+            content: format!("{mid}@{created_at}"),
+            properties: None,
+            expires_in: None,
+        },
+    });
+    format!("data: {}\n\n", serde_json::to_string(&ev).unwrap())
+}
+
+const READY: &str = "data: {\"type\":\"ready\"}\n\n";
+
+/// An event stream that plays `scripts[n]` to the n-th connection (and records its query);
+/// the last script's connection stays open.
+async fn scripted_stream(scripts: Vec<Vec<String>>) -> (SocketAddr, Log) {
+    let queries = Log::default();
+    let scripts = Arc::new(scripts);
+    let app = Router::new().fallback({
+        let queries = queries.clone();
+        move |req: Request<Body>| {
+            let n = queries.entries().len();
+            queries.push(req.uri().query().unwrap_or("").to_string());
+            let frames = scripts.get(n).cloned().unwrap_or_default();
+            let last = n + 1 >= scripts.len();
+            let body = futures::stream::iter(frames.into_iter().map(Ok::<_, Infallible>));
+            let body = if last {
+                Body::from_stream(body.chain(futures::stream::pending()))
+            } else {
+                Body::from_stream(body)
+            };
+            async move {
+                Response::builder()
+                    .header(header::CONTENT_TYPE, "text/event-stream")
+                    .body(body)
+                    .unwrap()
+            }
+        }
+    });
+    (serve(app).await, queries)
+}
+
+fn chats(msgs: &[SyncMsg]) -> Vec<(i64, i64)> {
+    events(msgs)
+        .into_iter()
+        .filter_map(|e| match e {
+            ServerEvent::Chat(c) => Some((c.mid, c.created_at)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn duplicates_are_dropped_and_live_mids_going_backwards_are_not() {
+    let first = vec![
+        chat(1, 100),
+        chat(2, 100),
+        chat(3, 100),
+        READY.to_string(),
+        chat(3, 100), // a live duplicate of the newest
+        chat(4, 100),
+        chat(2, 100), // a live duplicate of an older one
+        chat(2, 200), // mid 2 again, but a new message: the server went backwards
+    ];
+    // The reconnect: a replay that ignores after_mid and repeats everything, then news.
+    let second = vec![
+        chat(1, 100),
+        chat(2, 100),
+        chat(3, 100),
+        chat(4, 100),
+        chat(2, 200),
+        chat(3, 300),
+        READY.to_string(),
+        chat(3, 300),
+        chat(5, 300),
+    ];
+    let (addr, queries) = scripted_stream(vec![first, second]).await;
+    let api = client(addr, Some(session(now_ms() + 3_600_000))).await;
+    let mut s = stream(&api, Cursor::default(), fast_sync());
+    let seen = s
+        .until(Duration::from_secs(10), |m| {
+            matches!(m, SyncMsg::Event(e) if matches!(&**e, ServerEvent::Chat(c) if c.mid == 5))
+        })
+        .await;
+    assert_eq!(
+        chats(&seen),
+        [
+            (1, 100),
+            (2, 100),
+            (3, 100),
+            (4, 100),
+            (2, 200),
+            (3, 300),
+            (5, 300)
+        ]
+    );
+    // The second connection resumed from the lowered cursor.
+    let q = queries.entries();
+    assert_eq!(q.len(), 2);
+    assert!(q[1].ends_with("&after_mid=2"), "{}", q[1]);
+    s.handle.stop();
+}

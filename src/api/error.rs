@@ -77,10 +77,9 @@ impl ApiError {
         }
     }
 
+    /// A transport failure. Answers are parsed by this crate, not by reqwest, so a reqwest
+    /// "decode" error is a body that broke off or stalled while being read: network trouble.
     pub fn from_reqwest(err: &reqwest::Error) -> ApiError {
-        if err.is_decode() {
-            return ApiError::NotVoceChat(format!("unexpected response body ({err})"));
-        }
         // The URL may carry the SSE token in its query string: never print it.
         ApiError::Network(err.without_url_string())
     }
@@ -132,7 +131,7 @@ fn reqwest_error_kind(e: &reqwest::Error) -> &'static str {
         "timed out"
     } else if e.is_connect() {
         "connection failed"
-    } else if e.is_body() {
+    } else if e.is_body() || e.is_decode() {
         "connection broke while reading"
     } else if e.is_request() {
         "request failed"

@@ -49,19 +49,26 @@ struct Inner {
     session_tx: watch::Sender<Option<Session>>,
     /// Renew when the access token has less than this left.
     renew_margin_ms: i64,
+    /// Applied to every REST request, body included (never to the SSE stream).
+    request_timeout: Duration,
 }
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
 }
 
 impl ApiClient {
     /// A client for the server at `base` (e.g. `https://chat.example.com`).
     pub fn new(base: &str) -> ApiResult<ApiClient> {
+        ApiClient::with_timeout(base, REQUEST_TIMEOUT)
+    }
+
+    /// Like [`ApiClient::new`], with another limit on each REST request (30 s by default).
+    pub fn with_timeout(base: &str, request_timeout: Duration) -> ApiResult<ApiClient> {
         let base = normalize_base(base)?;
         let mut headers = HeaderMap::new();
         let referer = HeaderValue::from_str(base.as_str())
@@ -85,6 +92,7 @@ impl ApiClient {
                 session: Mutex::new(None),
                 session_tx,
                 renew_margin_ms: 20_000,
+                request_timeout,
             }),
         })
     }
@@ -159,7 +167,7 @@ impl ApiClient {
     pub async fn access_token(&self) -> ApiResult<String> {
         let mut guard = self.inner.session.lock().await;
         let session = guard.as_ref().ok_or(ApiError::NoSession)?;
-        if session.expires_at_ms - now_ms() > session.renew_margin_ms(self.inner.renew_margin_ms) {
+        if session.ms_left() > session.renew_margin_ms(self.inner.renew_margin_ms) {
             return Ok(session.token.clone());
         }
         self.renew_locked(&mut guard).await
@@ -170,7 +178,8 @@ impl ApiClient {
     pub async fn fresh_token(&self, min_left: Duration) -> ApiResult<String> {
         let mut guard = self.inner.session.lock().await;
         let session = guard.as_ref().ok_or(ApiError::NoSession)?;
-        if session.expires_at_ms - now_ms() > min_left.as_millis() as i64 {
+        let min_left = i64::try_from(min_left.as_millis()).unwrap_or(i64::MAX);
+        if session.ms_left() > min_left {
             return Ok(session.token.clone());
         }
         self.renew_locked(&mut guard).await
@@ -579,7 +588,7 @@ impl ApiClient {
         self.inner
             .http
             .request(method, self.url(path))
-            .timeout(REQUEST_TIMEOUT)
+            .timeout(self.inner.request_timeout)
     }
 
     /// Sends `req`; a redirect answer is an error (see the module docs), never followed.
