@@ -549,6 +549,9 @@ async fn history_user(
     Path(peer): Path<i64>,
     Query(q): Query<HistoryQuery>,
 ) -> Resp {
+    if s.faults.take_history_failure() {
+        return empty(500);
+    }
     respond(authed(&s, &headers, |st, uid, _| {
         st.history(
             uid,
@@ -565,6 +568,9 @@ async fn history_group(
     Path(gid): Path<i64>,
     Query(q): Query<HistoryQuery>,
 ) -> Resp {
+    if s.faults.take_history_failure() {
+        return empty(500);
+    }
     respond(authed(&s, &headers, |st, uid, _| {
         st.history(uid, Target::Group { gid }, q.before, q.limit.unwrap_or(300))
     }))
