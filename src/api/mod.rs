@@ -825,6 +825,35 @@ mod tests {
     }
 
     #[test]
+    fn redirect_targets_show_only_an_origin() {
+        let from = Url::parse("https://chat.example.com/api/user/events?api-key=T").unwrap();
+        let target = |location: &str| {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert(
+                reqwest::header::LOCATION,
+                HeaderValue::from_str(location).unwrap(),
+            );
+            redirect_target(&from, &h)
+        };
+        assert_eq!(
+            target("http://evil.example:8080/steal?api-key=T#x"),
+            "http://evil.example:8080"
+        );
+        assert_eq!(target("//evil.example/x?t=1"), "https://evil.example");
+        assert_eq!(target("/elsewhere?api-key=T"), "https://chat.example.com");
+        assert_eq!(
+            target("https://user:SECRET@evil.example/"),
+            "https://evil.example"
+        );
+        assert_eq!(target("ftp://evil.example/file"), "a ftp: address");
+        assert_eq!(target("http://[::1"), "an unreadable address");
+        assert_eq!(
+            redirect_target(&from, &reqwest::header::HeaderMap::new()),
+            "an unspecified address"
+        );
+    }
+
+    #[test]
     fn properties_encode_as_base64_json() {
         use base64::Engine;
         let mut p = Properties::with_local_id(17);
