@@ -442,15 +442,17 @@ impl ApiClient {
             .send_plain(self.request(Method::GET, "/api/admin/system/version"))
             .await?;
         let status = resp.status();
-        let (body, complete) = read_capped(resp, MAX_TEXT_BYTES).await?;
-        let text = String::from_utf8_lossy(&body);
-        if !status.is_success() || !complete {
+        if !status.is_success() {
             return Err(ApiError::NotVoceChat(format!(
                 "version endpoint answered {status}"
             )));
         }
+        // A version is a few bytes; anything past the text cap is not one.
+        let (body, complete) = read_capped(resp, MAX_TEXT_BYTES).await?;
+        let text = String::from_utf8_lossy(&body);
         let version = text.trim().trim_matches('"').to_string();
-        if version.is_empty()
+        if !complete
+            || version.is_empty()
             || version.len() > 40
             || !version.chars().next().is_some_and(|c| c.is_ascii_digit())
         {

@@ -263,7 +263,8 @@ impl DemoServer {
     }
 
     /// A restart after a restore from a backup taken when `last_mid` was the newest message:
-    /// later messages are gone, new ones reuse their mids, every stream is cut.
+    /// later messages are gone, new ones reuse their mids, every stream is cut. Only the
+    /// message log is rolled back (users, groups, tokens and pins stay as they are).
     pub fn restore_backup(&self, last_mid: i64) {
         self.with_state(|s| s.restore_backup(last_mid));
         self.faults().drop_streams();
