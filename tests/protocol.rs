@@ -372,6 +372,46 @@ async fn history_pages_back_to_the_start() {
 }
 
 #[tokio::test]
+async fn history_500s_and_timeouts_are_typed_transient_errors() {
+    let server = server().await;
+    let lobby = Target::Group { gid: 1 };
+    let mid = server.post_as(2, lobby, "still there").unwrap();
+    // A short request timeout, so a stalled server is noticed quickly.
+    let api = ApiClient::with_timeout(&server.base_url(), Duration::from_millis(300)).unwrap();
+    api.login(ADMIN.0, ADMIN.1, "tui:a").await.unwrap();
+
+    server.faults().fail_next_history(2);
+    for _ in 0..2 {
+        let err = api.history(lobby, None, 10).await.unwrap_err();
+        assert_eq!(
+            err,
+            ApiError::Server {
+                status: 500,
+                body: "Internal Server Error".into()
+            }
+        );
+        assert!(err.is_transient());
+    }
+    let page = api.history(lobby, None, 10).await.unwrap();
+    assert_eq!(page.last().map(|m| m.mid), Some(mid));
+
+    // A server that stops answering: the call ends with a timeout instead of hanging.
+    server.faults().slow_responses(Duration::from_secs(5));
+    let err = tokio::time::timeout(Duration::from_secs(3), api.history(lobby, None, 10))
+        .await
+        .expect("the request timeout ends the call")
+        .unwrap_err();
+    assert!(
+        matches!(&err, ApiError::Network(m) if m.starts_with("timed out")),
+        "{err:?}"
+    );
+    assert!(err.is_transient());
+    server.faults().slow_responses(Duration::ZERO);
+    let page = api.history(lobby, None, 10).await.unwrap();
+    assert_eq!(page.last().map(|m| m.mid), Some(mid));
+}
+
+#[tokio::test]
 async fn read_index_and_settings_reach_only_the_other_devices() {
     let server = server().await;
     let a = login(&server, ADMIN, "tui:a").await;

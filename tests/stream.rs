@@ -15,6 +15,8 @@ use vocechat_tui::sync::{
     ConnState, Cursor, KickReason, ServerEvent, StopReason, SyncConfig, SyncMsg,
 };
 
+type Stream = common::Stream;
+
 fn stopped(m: &SyncMsg) -> bool {
     matches!(m, SyncMsg::State(ConnState::Stopped(_)))
 }
@@ -195,8 +197,68 @@ async fn the_watchdog_replaces_a_silent_connection() {
     s.until_live().await;
 }
 
-#[tokio::test]
-async fn the_stream_resumes_exactly_once_in_order_across_200_random_drops() {
+/// Bob and carol talk in the lobby and in dev until `done`, a message every 0–3 ms; returns
+/// the mids in send order.
+fn flood(server: Arc<DemoServer>, done: Arc<AtomicBool>) -> tokio::task::JoinHandle<Vec<i64>> {
+    tokio::spawn(async move {
+        let mut mids = Vec::new();
+        let mut i = 0;
+        while !done.load(Ordering::Relaxed) {
+            let (from, target) = if i % 3 == 0 {
+                (2, Target::Group { gid: 2 })
+            } else {
+                (3, Target::Group { gid: 1 })
+            };
+            mids.push(server.post_as(from, target, &format!("msg {i}")).unwrap());
+            i += 1;
+            let pause = Duration::from_millis(rand::rng().random_range(0..4));
+            tokio::time::sleep(pause).await;
+        }
+        mids
+    })
+}
+
+fn chat_mids(msgs: &[SyncMsg]) -> Vec<i64> {
+    events(msgs)
+        .into_iter()
+        .filter_map(|e| match e {
+            ServerEvent::Chat(c) => Some(c.mid),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Appends the chat mids that arrive within `wait`.
+async fn drain_chats(s: &mut Stream, wait: Duration, into: &mut Vec<i64>) {
+    let deadline = tokio::time::Instant::now() + wait;
+    while let Ok(Some(msg)) = tokio::time::timeout_at(deadline, s.rx.recv()).await {
+        into.extend(chat_mids(std::slice::from_ref(&msg)));
+    }
+}
+
+/// Stops the flood, reads up to its last message and checks every one came exactly once and
+/// in order.
+async fn finish_flood(
+    s: &mut Stream,
+    done: &AtomicBool,
+    sender: tokio::task::JoinHandle<Vec<i64>>,
+    mut received: Vec<i64>,
+    at_least: usize,
+) {
+    done.store(true, Ordering::Relaxed);
+    let sent = sender.await.unwrap();
+    let last = *sent.last().unwrap();
+    if !received.contains(&last) {
+        received.extend(chat_mids(&s.until_mid(last).await));
+    }
+    assert!(sent.len() > at_least, "only {} messages flowed", sent.len());
+    assert_eq!(received.len(), sent.len(), "every message exactly once");
+    assert_eq!(received, sent, "and in order");
+}
+
+/// Cuts the stream `drops` times at random moments (each after up to `max_wait` of traffic)
+/// while the flood runs; everything must arrive exactly once, in order.
+async fn drops_during_a_flood(drops: usize, max_wait: Duration) {
     let server = Arc::new(server().await);
     let api = login(&server, ADMIN, "tui:a").await;
     let config = SyncConfig {
@@ -206,57 +268,185 @@ async fn the_stream_resumes_exactly_once_in_order_across_200_random_drops() {
     };
     let mut s = stream(&api, Cursor::default(), config);
     s.until_live().await;
-
-    // Bob and carol talk in the lobby and in dev while the stream keeps getting cut.
     let done = Arc::new(AtomicBool::new(false));
-    let sender = {
-        let (server, done) = (server.clone(), done.clone());
-        tokio::spawn(async move {
-            let mut mids = Vec::new();
-            let mut i = 0;
-            while !done.load(Ordering::Relaxed) {
-                let (from, target) = if i % 3 == 0 {
-                    (2, Target::Group { gid: 2 })
-                } else {
-                    (3, Target::Group { gid: 1 })
-                };
-                mids.push(server.post_as(from, target, &format!("msg {i}")).unwrap());
-                i += 1;
-                let pause = Duration::from_millis(rand::rng().random_range(0..4));
-                tokio::time::sleep(pause).await;
-            }
-            mids
-        })
-    };
-    let mut received: Vec<i64> = Vec::new();
-    let mut drops = 0;
-    while drops < 200 {
-        // Read what has arrived, then cut the stream at a random moment.
-        let wait = Duration::from_millis(rand::rng().random_range(1..25));
-        let deadline = tokio::time::Instant::now() + wait;
-        while let Ok(Some(msg)) = tokio::time::timeout_at(deadline, s.rx.recv()).await {
-            if let SyncMsg::Event(ev) = msg
-                && let ServerEvent::Chat(c) = *ev
-            {
-                received.push(c.mid);
-            }
-        }
+    let sender = flood(server.clone(), done.clone());
+    let mut received = Vec::new();
+    let mut cut = 0;
+    let give_up = tokio::time::Instant::now() + Duration::from_secs(120);
+    while cut < drops {
+        assert!(tokio::time::Instant::now() < give_up, "only {cut} drops");
+        let wait = rand::rng().random_range(Duration::from_millis(1)..=max_wait);
+        drain_chats(&mut s, wait, &mut received).await;
         if server.open_streams() > 0 {
             server.faults().drop_streams();
-            drops += 1;
+            cut += 1;
         }
     }
-    done.store(true, Ordering::Relaxed);
-    let sent = sender.await.unwrap();
-    let last = *sent.last().unwrap();
-    if !received.contains(&last) {
-        for e in events(&s.until_mid(last).await) {
-            if let ServerEvent::Chat(c) = e {
-                received.push(c.mid);
-            }
+    finish_flood(&mut s, &done, sender, received, drops).await;
+}
+
+#[tokio::test]
+async fn the_stream_resumes_exactly_once_in_order_across_200_random_drops() {
+    drops_during_a_flood(200, Duration::from_millis(25)).await;
+}
+
+#[tokio::test]
+async fn the_stream_resumes_exactly_once_in_order_across_1000_quick_drops() {
+    drops_during_a_flood(1000, Duration::from_millis(4)).await;
+}
+
+#[tokio::test]
+async fn heartbeats_stopping_on_an_open_socket_lose_nothing() {
+    let server = Arc::new(server().await);
+    let api = login(&server, ADMIN, "tui:a").await;
+    let config = SyncConfig {
+        heartbeat_timeout: Duration::from_millis(400),
+        ..fast_sync()
+    };
+    let mut s = stream(&api, Cursor::default(), config);
+    s.until_live().await;
+    let done = Arc::new(AtomicBool::new(false));
+    let sender = flood(server.clone(), done.clone());
+    let mut received = Vec::new();
+    for _ in 0..3 {
+        drain_chats(&mut s, Duration::from_millis(150), &mut received).await;
+        // The same-device bug: the socket stays open, keep-alives flow, events do not.
+        server.faults().silence_streams(true);
+        let seen = s
+            .until(Duration::from_secs(5), |m| {
+                matches!(m, SyncMsg::State(ConnState::Waiting { .. }))
+            })
+            .await;
+        received.extend(chat_mids(&seen));
+        assert!(
+            matches!(seen.last(), Some(SyncMsg::State(ConnState::Waiting { reason, .. })) if reason.contains("heartbeat")),
+            "{:?}",
+            seen.last()
+        );
+        server.faults().silence_streams(false);
+        received.extend(chat_mids(&s.until_live().await));
+    }
+    finish_flood(&mut s, &done, sender, received, 50).await;
+}
+
+#[tokio::test]
+async fn a_restart_with_mids_jumping_forward_loses_nothing() {
+    let server = Arc::new(server().await);
+    let api = login(&server, ADMIN, "tui:a").await;
+    let mut s = stream(&api, Cursor::default(), fast_sync());
+    s.until_live().await;
+    let done = Arc::new(AtomicBool::new(false));
+    let sender = flood(server.clone(), done.clone());
+    let mut received = Vec::new();
+    for gap in [1000, 1, 50_000] {
+        drain_chats(&mut s, Duration::from_millis(100), &mut received).await;
+        let before = server.last_mid();
+        server.restart_skipping_mids(gap);
+        received.extend(chat_mids(&s.until_live().await));
+        // The next message really jumped.
+        let next = server
+            .post_as(1, Target::Group { gid: 1 }, "after the restart")
+            .unwrap();
+        assert!(next > before + gap, "{next} after {before}");
+        received.extend(chat_mids(&s.until_mid(next).await));
+        received.retain(|m| *m != next);
+    }
+    finish_flood(&mut s, &done, sender, received, 50).await;
+}
+
+#[tokio::test]
+async fn a_server_restored_from_a_backup_keeps_delivering_messages() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let mut s = stream(&api, Cursor::default(), fast_sync());
+    s.until_live().await;
+    let lobby = Target::Group { gid: 1 };
+    let post = |n: usize, what: &str| -> Vec<i64> {
+        (0..n)
+            .map(|i| server.post_as(2, lobby, &format!("{what} {i}")).unwrap())
+            .collect()
+    };
+    let old = post(10, "old");
+    assert_eq!(chat_mids(&s.until_mid(old[9]).await), old);
+
+    // Restored to a backup taken after the third message: the restart cuts the stream, the
+    // client resumes after the tenth, and the server has nothing that high.
+    server.restore_backup(old[2]);
+    assert_eq!(chat_mids(&s.until_live().await), Vec::<i64>::new());
+    assert_eq!(server.last_stream_after_mid(), Some(old[9]));
+    // (Real restores take minutes: the new messages carry later timestamps.)
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let new = post(5, "new");
+    assert_eq!(new, old[3..8].to_vec(), "the server reuses the lost mids");
+    assert_eq!(chat_mids(&s.until_mid(new[4]).await), new);
+
+    // The cursor came down with them: the next connection resumes from the newest one.
+    server.faults().drop_streams();
+    assert_eq!(chat_mids(&s.until_live().await), Vec::<i64>::new());
+    assert_eq!(server.last_stream_after_mid(), Some(new[4]));
+    let more = post(4, "more");
+    assert_eq!(chat_mids(&s.until_mid(more[3]).await), more);
+}
+
+#[tokio::test]
+async fn tokens_expiring_mid_stream_lose_nothing() {
+    let server = Arc::new(
+        DemoServer::start(DemoConfig {
+            token_ttl: Duration::from_secs(1),
+            ..fast_config()
+        })
+        .await
+        .unwrap(),
+    );
+    let api = login(&server, ADMIN, "tui:a").await;
+    let mut s = stream(&api, Cursor::default(), fast_sync());
+    s.until_live().await;
+    let done = Arc::new(AtomicBool::new(false));
+    let sender = flood(server.clone(), done.clone());
+    let mut received = Vec::new();
+    // Three and a half token lifetimes: the open stream outlives its token, REST calls renew
+    // it meanwhile, and every reconnect needs a fresh one.
+    for round in 0..14 {
+        drain_chats(&mut s, Duration::from_millis(250), &mut received).await;
+        api.me().await.expect("REST keeps working across expiry");
+        if round % 4 == 3 {
+            server.faults().drop_streams();
         }
     }
-    assert!(sent.len() > 200, "only {} messages flowed", sent.len());
-    assert_eq!(received.len(), sent.len(), "every message exactly once");
-    assert_eq!(received, sent, "and in order");
+    assert!(
+        server.renewals() >= 3,
+        "renewed {} times",
+        server.renewals()
+    );
+    finish_flood(&mut s, &done, sender, received, 100).await;
+}
+
+#[tokio::test]
+async fn a_replay_is_capped_at_the_newest_5000_and_resumes_after_them() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let sent: Vec<i64> = (0..6000)
+        .map(|i| {
+            server
+                .post_as(2, Target::Group { gid: 1 }, &format!("backlog {i}"))
+                .unwrap()
+        })
+        .collect();
+    let mut s = stream(&api, Cursor::default(), fast_sync());
+    let replayed = chat_mids(
+        &s.until(Duration::from_secs(60), |m| {
+            matches!(m, SyncMsg::State(ConnState::Live))
+        })
+        .await,
+    );
+    assert_eq!(replayed.len(), 5000);
+    assert_eq!(replayed, sent[1000..].to_vec());
+    // The cursor is the newest mid: the next connection asks for what comes after it.
+    server.faults().drop_streams();
+    assert_eq!(chat_mids(&s.until_live().await), Vec::<i64>::new());
+    assert_eq!(server.last_stream_after_mid(), sent.last().copied());
+    let next = server
+        .post_as(3, Target::Group { gid: 1 }, "after the backlog")
+        .unwrap();
+    assert_eq!(chat_mids(&s.until_mid(next).await), vec![next]);
 }

@@ -23,6 +23,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("too large for the server's size limit")]
     TooLarge,
+    /// The server's answer was longer than this client reads (a hostile or broken server).
+    #[error("the server's answer is over {} MiB; not reading it", .limit_bytes >> 20)]
+    AnswerTooLarge { limit_bytes: u64 },
     #[error("the server refused the content type ({0})")]
     UnsupportedMediaType(String),
     #[error("the server's license refused this ({0}); a VoceChat license limit was hit")]
@@ -37,6 +40,12 @@ pub enum ApiError {
     NotVoceChat(String),
     #[error("not logged in")]
     NoSession,
+    /// A 3xx answer. Redirects are never followed (they would carry credentials to the new
+    /// address); `to` is the target's origin only, without path or query string.
+    #[error(
+        "the server redirected the request to {to}; not following it (check the server address)"
+    )]
+    Redirected { to: String },
 }
 
 impl ApiError {
@@ -68,10 +77,9 @@ impl ApiError {
         }
     }
 
+    /// A transport failure. Answers are parsed by this crate, not by reqwest, so a reqwest
+    /// "decode" error is a body that broke off or stalled while being read: network trouble.
     pub fn from_reqwest(err: &reqwest::Error) -> ApiError {
-        if err.is_decode() {
-            return ApiError::NotVoceChat(format!("unexpected response body ({err})"));
-        }
         // The URL may carry the SSE token in its query string: never print it.
         ApiError::Network(err.without_url_string())
     }
@@ -123,7 +131,7 @@ fn reqwest_error_kind(e: &reqwest::Error) -> &'static str {
         "timed out"
     } else if e.is_connect() {
         "connection failed"
-    } else if e.is_body() {
+    } else if e.is_body() || e.is_decode() {
         "connection broke while reading"
     } else if e.is_request() {
         "request failed"

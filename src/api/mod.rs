@@ -3,6 +3,10 @@
 //! Owns the HTTP stack (reqwest + rustls), the session (tokens, device) and single-flight token
 //! renewal. Every request carries `Referer: <base>/` (login is refused with 451 without it) and
 //! authenticated ones carry `X-API-Key`. A 401 triggers exactly one renew-and-retry.
+//!
+//! Redirects are never followed: a redirected request would carry `X-API-Key`, the refresh
+//! token or the password (and, for the event stream, the token in the URL) to another host.
+//! A 3xx answer becomes [`ApiError::Redirected`], naming only the target's origin.
 
 mod error;
 mod session;
@@ -24,6 +28,12 @@ use url::Url;
 /// Per-request timeout for ordinary REST calls (never applied to the SSE stream).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The largest JSON answer read (a 300-message history page is well under 1 MiB).
+pub const MAX_JSON_BYTES: usize = 32 << 20;
+
+/// The most of an error or text answer read; the rest is ignored.
+pub const MAX_TEXT_BYTES: usize = 64 << 10;
+
 pub type ApiResult<T> = Result<T, ApiError>;
 
 /// A cheap-to-clone handle on one server; all clones share the session.
@@ -39,19 +49,26 @@ struct Inner {
     session_tx: watch::Sender<Option<Session>>,
     /// Renew when the access token has less than this left.
     renew_margin_ms: i64,
+    /// Applied to every REST request, body included (never to the SSE stream).
+    request_timeout: Duration,
 }
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
 }
 
 impl ApiClient {
     /// A client for the server at `base` (e.g. `https://chat.example.com`).
     pub fn new(base: &str) -> ApiResult<ApiClient> {
+        ApiClient::with_timeout(base, REQUEST_TIMEOUT)
+    }
+
+    /// Like [`ApiClient::new`], with another limit on each REST request (30 s by default).
+    pub fn with_timeout(base: &str, request_timeout: Duration) -> ApiResult<ApiClient> {
         let base = normalize_base(base)?;
         let mut headers = HeaderMap::new();
         let referer = HeaderValue::from_str(base.as_str())
@@ -59,6 +76,10 @@ impl ApiClient {
         headers.insert(REFERER, referer);
         let http = reqwest::Client::builder()
             .default_headers(headers)
+            // Never follow a redirect, and never let reqwest add a Referer of its own (it
+            // would carry the previous URL, query string and all).
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("vocechat-tui/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -71,6 +92,7 @@ impl ApiClient {
                 session: Mutex::new(None),
                 session_tx,
                 renew_margin_ms: 20_000,
+                request_timeout,
             }),
         })
     }
@@ -124,7 +146,7 @@ impl ApiClient {
             .await?;
         let status = resp.status();
         if !status.is_success() {
-            let text = resp.text().await.unwrap_or_default();
+            let text = error_text(resp).await;
             return Err(match status.as_u16() {
                 401 => ApiError::WrongPassword,
                 404 if text.trim().is_empty() => ApiError::UnknownEmail,
@@ -145,7 +167,7 @@ impl ApiClient {
     pub async fn access_token(&self) -> ApiResult<String> {
         let mut guard = self.inner.session.lock().await;
         let session = guard.as_ref().ok_or(ApiError::NoSession)?;
-        if session.expires_at_ms - now_ms() > session.renew_margin_ms(self.inner.renew_margin_ms) {
+        if session.ms_left() > session.renew_margin_ms(self.inner.renew_margin_ms) {
             return Ok(session.token.clone());
         }
         self.renew_locked(&mut guard).await
@@ -156,7 +178,8 @@ impl ApiClient {
     pub async fn fresh_token(&self, min_left: Duration) -> ApiResult<String> {
         let mut guard = self.inner.session.lock().await;
         let session = guard.as_ref().ok_or(ApiError::NoSession)?;
-        if session.expires_at_ms - now_ms() > min_left.as_millis() as i64 {
+        let min_left = i64::try_from(min_left.as_millis()).unwrap_or(i64::MAX);
+        if session.ms_left() > min_left {
             return Ok(session.token.clone());
         }
         self.renew_locked(&mut guard).await
@@ -181,7 +204,7 @@ impl ApiClient {
             .await?;
         let status = resp.status();
         if !status.is_success() {
-            let text = resp.text().await.unwrap_or_default();
+            let text = error_text(resp).await;
             return Err(match status {
                 StatusCode::UNAUTHORIZED => ApiError::Unauthorized,
                 _ => ApiError::from_status(status, &text, "token renewal"),
@@ -419,14 +442,17 @@ impl ApiClient {
             .send_plain(self.request(Method::GET, "/api/admin/system/version"))
             .await?;
         let status = resp.status();
-        let text = resp.text().await.map_err(|e| ApiError::from_reqwest(&e))?;
         if !status.is_success() {
             return Err(ApiError::NotVoceChat(format!(
                 "version endpoint answered {status}"
             )));
         }
+        // A version is a few bytes; anything past the text cap is not one.
+        let (body, complete) = read_capped(resp, MAX_TEXT_BYTES).await?;
+        let text = String::from_utf8_lossy(&body);
         let version = text.trim().trim_matches('"').to_string();
-        if version.is_empty()
+        if !complete
+            || version.is_empty()
             || version.len() > 40
             || !version.chars().next().is_some_and(|c| c.is_ascii_digit())
         {
@@ -564,11 +590,18 @@ impl ApiClient {
         self.inner
             .http
             .request(method, self.url(path))
-            .timeout(REQUEST_TIMEOUT)
+            .timeout(self.inner.request_timeout)
     }
 
+    /// Sends `req`; a redirect answer is an error (see the module docs), never followed.
     async fn send_plain(&self, req: RequestBuilder) -> ApiResult<Response> {
-        req.send().await.map_err(|e| ApiError::from_reqwest(&e))
+        let resp = req.send().await.map_err(|e| ApiError::from_reqwest(&e))?;
+        if resp.status().is_redirection() {
+            let to = redirect_target(resp.url(), resp.headers());
+            tracing::warn!(status = resp.status().as_u16(), %to, "not following a redirect");
+            return Err(ApiError::Redirected { to });
+        }
+        Ok(resp)
     }
 
     /// Sends an authenticated request; on 401 renews once and retries. Non-success statuses
@@ -654,7 +687,7 @@ async fn check_status(resp: Response, what: &str) -> ApiResult<Response> {
     if status.is_success() {
         return Ok(resp);
     }
-    let text = resp.text().await.unwrap_or_default();
+    let text = error_text(resp).await;
     Err(ApiError::from_status(status, &text, what))
 }
 
@@ -664,7 +697,20 @@ async fn read_json<T: DeserializeOwned>(resp: Response) -> ApiResult<T> {
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let bytes = resp.bytes().await.map_err(|e| ApiError::from_reqwest(&e))?;
+    let too_large = ApiError::AnswerTooLarge {
+        limit_bytes: MAX_JSON_BYTES as u64,
+    };
+    // A declared length over the limit is not read at all.
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_JSON_BYTES as u64)
+    {
+        return Err(too_large);
+    }
+    let (bytes, complete) = read_capped(resp, MAX_JSON_BYTES).await?;
+    if !complete {
+        return Err(too_large);
+    }
     if is_html {
         return Err(ApiError::NotVoceChat(
             "got an HTML page instead of an API answer".into(),
@@ -672,6 +718,51 @@ async fn read_json<T: DeserializeOwned>(resp: Response) -> ApiResult<T> {
     }
     serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::NotVoceChat(format!("unexpected answer ({e})")))
+}
+
+/// Where a 3xx answer to a request for `from` points, safe to show and log: only the
+/// target's origin (scheme, host, port), never its path or query string, which may carry a
+/// token.
+pub(crate) fn redirect_target(from: &Url, headers: &reqwest::header::HeaderMap) -> String {
+    let location = headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok());
+    let Some(location) = location else {
+        return "an unspecified address".into();
+    };
+    match from.join(location.trim()) {
+        Ok(target) if matches!(target.scheme(), "http" | "https") => {
+            crate::sanitize::one_line(&target.origin().ascii_serialization(), 120)
+        }
+        Ok(target) => format!(
+            "a {}: address",
+            crate::sanitize::one_line(target.scheme(), 20)
+        ),
+        Err(_) => "an unreadable address".into(),
+    }
+}
+
+/// Reads the body, but no more than `limit` bytes of it: returns what was read and whether
+/// that was all. A longer body is abandoned (dropping it closes the connection).
+async fn read_capped(mut resp: Response, limit: usize) -> ApiResult<(Vec<u8>, bool)> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| ApiError::from_reqwest(&e))? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, false));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, true))
+}
+
+/// The text of an error answer, cut at [`MAX_TEXT_BYTES`]; empty if it cannot be read.
+async fn error_text(resp: Response) -> String {
+    match read_capped(resp, MAX_TEXT_BYTES).await {
+        Ok((body, _)) => String::from_utf8_lossy(&body).into_owned(),
+        Err(_) => String::new(),
+    }
 }
 
 fn normalize_base(base: &str) -> ApiResult<Url> {
@@ -732,6 +823,35 @@ mod tests {
         assert_eq!(
             f.as_str(),
             "https://x.org/vc/api/resource/file?file_path=2026%2F1%2F5%2Fabc&thumbnail=true"
+        );
+    }
+
+    #[test]
+    fn redirect_targets_show_only_an_origin() {
+        let from = Url::parse("https://chat.example.com/api/user/events?api-key=T").unwrap();
+        let target = |location: &str| {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert(
+                reqwest::header::LOCATION,
+                HeaderValue::from_str(location).unwrap(),
+            );
+            redirect_target(&from, &h)
+        };
+        assert_eq!(
+            target("http://evil.example:8080/steal?api-key=T#x"),
+            "http://evil.example:8080"
+        );
+        assert_eq!(target("//evil.example/x?t=1"), "https://evil.example");
+        assert_eq!(target("/elsewhere?api-key=T"), "https://chat.example.com");
+        assert_eq!(
+            target("https://user:SECRET@evil.example/"),
+            "https://evil.example"
+        );
+        assert_eq!(target("ftp://evil.example/file"), "a ftp: address");
+        assert_eq!(target("http://[::1"), "an unreadable address");
+        assert_eq!(
+            redirect_target(&from, &reqwest::header::HeaderMap::new()),
+            "an unspecified address"
         );
     }
 

@@ -31,17 +31,27 @@ impl Session {
             device: device.to_string(),
             token: login.token.clone(),
             refresh_token: login.refresh_token.clone(),
-            expires_at_ms: super::now_ms() + login.expired_in.max(1) * 1000,
-            lifetime_ms: login.expired_in.max(1) * 1000,
+            expires_at_ms: expiry_from_now(login.expired_in),
+            lifetime_ms: lifetime_ms(login.expired_in),
         }
     }
 
     pub fn apply_renew(&mut self, renew: &RenewResponse) {
         self.token = renew.token.clone();
         self.refresh_token = renew.refresh_token.clone();
-        self.expires_at_ms = super::now_ms() + renew.expired_in.max(1) * 1000;
-        self.lifetime_ms = renew.expired_in.max(1) * 1000;
+        self.expires_at_ms = expiry_from_now(renew.expired_in);
+        self.lifetime_ms = lifetime_ms(renew.expired_in);
     }
+}
+
+/// The server's `expired_in` (seconds, any value it likes) as a lifetime in ms: at least 1 s,
+/// never overflowing.
+fn lifetime_ms(expired_in: i64) -> i64 {
+    expired_in.max(1).saturating_mul(1000)
+}
+
+fn expiry_from_now(expired_in: i64) -> i64 {
+    super::now_ms().saturating_add(lifetime_ms(expired_in))
 }
 
 impl std::fmt::Debug for Session {
@@ -61,6 +71,11 @@ impl Session {
     /// Renew when less than this is left: 20 s, or a quarter of a short lifetime.
     pub fn renew_margin_ms(&self, max_margin_ms: i64) -> i64 {
         max_margin_ms.min(self.lifetime_ms / 4)
+    }
+
+    /// Milliseconds of life the access token has left (negative once expired).
+    pub fn ms_left(&self) -> i64 {
+        self.expires_at_ms.saturating_sub(super::now_ms())
     }
 }
 
@@ -82,5 +97,29 @@ mod tests {
         let text = format!("{s:?}");
         assert!(!text.contains("SECRET"));
         assert!(text.contains("tui:x"));
+    }
+
+    #[test]
+    fn hostile_lifetimes_do_not_overflow() {
+        use crate::api::types::RenewResponse;
+        let mut s = Session {
+            server_id: "s".into(),
+            uid: 1,
+            device: "d".into(),
+            token: "t".into(),
+            refresh_token: "r".into(),
+            expires_at_ms: 0,
+            lifetime_ms: 1,
+        };
+        for expired_in in [i64::MAX, i64::MIN, 0, -5] {
+            s.apply_renew(&RenewResponse {
+                token: "t2".into(),
+                refresh_token: "r2".into(),
+                expired_in,
+            });
+            assert!(s.lifetime_ms >= 1000);
+            assert!(s.ms_left() > 0 && s.renew_margin_ms(20_000) > 0);
+        }
+        assert_eq!(lifetime_ms(i64::MAX), i64::MAX);
     }
 }

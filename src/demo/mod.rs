@@ -70,6 +70,7 @@ pub struct Faults {
     failing_chunks: AtomicU32,
     lost_send_answers: AtomicU32,
     failing_sends: AtomicU32,
+    failing_history: AtomicU32,
 }
 
 impl Faults {
@@ -83,6 +84,7 @@ impl Faults {
             failing_chunks: AtomicU32::new(0),
             lost_send_answers: AtomicU32::new(0),
             failing_sends: AtomicU32::new(0),
+            failing_history: AtomicU32::new(0),
         }
     }
 
@@ -145,10 +147,25 @@ impl Faults {
     }
 
     fn take_chunk_failure(&self) -> bool {
-        self.failing_chunks
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
-            .is_ok()
+        take_one(&self.failing_chunks)
     }
+
+    /// The next `n` history requests fail with 500 (empty body, as the real server's
+    /// internal errors).
+    pub fn fail_next_history(&self, n: u32) {
+        self.failing_history.store(n, Ordering::Relaxed);
+    }
+
+    fn take_history_failure(&self) -> bool {
+        take_one(&self.failing_history)
+    }
+}
+
+/// Counts one use of a "fail the next n" switch; false once it is used up.
+fn take_one(counter: &AtomicU32) -> bool {
+    counter
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+        .is_ok()
 }
 
 pub(crate) struct Shared {
@@ -176,6 +193,12 @@ impl DemoServer {
         });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
+        // Small SSE frames written one by one would otherwise wait on delayed ACKs (~40 ms).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!("demo server: TCP_NODELAY not set: {e}");
+            }
+        });
         let app = routes::router(shared.clone());
         let mut tasks = vec![tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, app).await {
@@ -260,6 +283,27 @@ impl DemoServer {
 
     pub fn rename_group(&self, gid: i64, name: &str) {
         self.with_state(|s| s.rename_group(gid, name));
+    }
+
+    /// The `after_mid` of the latest `/api/user/events` request (`None` if it had none, or
+    /// no stream was opened yet): the client's resume cursor as it went over the wire.
+    pub fn last_stream_after_mid(&self) -> Option<i64> {
+        self.with_state(|s| s.last_after_mid)
+    }
+
+    /// A restart after a restore from a backup taken when `last_mid` was the newest message:
+    /// later messages are gone, new ones reuse their mids, every stream is cut. Only the
+    /// message log is rolled back (users, groups, tokens and pins stay as they are).
+    pub fn restore_backup(&self, last_mid: i64) {
+        self.with_state(|s| s.restore_backup(last_mid));
+        self.faults().drop_streams();
+    }
+
+    /// A restart after which mids continue `gap` higher (ids reserved but never used, as a
+    /// database sequence can do after a crash); every stream is cut.
+    pub fn restart_skipping_mids(&self, gap: i64) {
+        self.with_state(|s| s.skip_mids(gap));
+        self.faults().drop_streams();
     }
 }
 

@@ -556,6 +556,9 @@ async fn history_user(
     Path(peer): Path<i64>,
     Query(q): Query<HistoryQuery>,
 ) -> Resp {
+    if s.faults.take_history_failure() {
+        return empty(500);
+    }
     respond(authed(&s, &headers, |st, uid, _| {
         st.history(
             uid,
@@ -572,6 +575,9 @@ async fn history_group(
     Path(gid): Path<i64>,
     Query(q): Query<HistoryQuery>,
 ) -> Resp {
+    if s.faults.take_history_failure() {
+        return empty(500);
+    }
     respond(authed(&s, &headers, |st, uid, _| {
         st.history(uid, Target::Group { gid }, q.before, q.limit.unwrap_or(300))
     }))

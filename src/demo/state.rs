@@ -99,6 +99,8 @@ pub struct State {
     pub server_id: String,
     pub renewals: u64,
     pub token_ttl: Duration,
+    /// `after_mid` of the latest stream request.
+    pub last_after_mid: Option<i64>,
 }
 
 fn random_token() -> String {
@@ -299,6 +301,7 @@ impl State {
         users_version: Option<i64>,
     ) -> (u64, mpsc::UnboundedReceiver<Frame>) {
         let key = (uid, device.to_string());
+        self.last_after_mid = after_mid;
         self.kick(uid, device, "login_from_other_device");
         let was_online = self.is_online(uid);
         let (tx, rx) = mpsc::unbounded_channel();
@@ -745,6 +748,23 @@ impl State {
             self.send_to_user(*uid, &json);
         }
         mid
+    }
+
+    /// Forgets every message after `last_mid`, as a restore from an older backup does; the
+    /// next message gets `last_mid + 1`.
+    pub fn restore_backup(&mut self, last_mid: i64) {
+        let keep = self.log.partition_point(|e| e.msg.mid <= last_mid);
+        self.log.truncate(keep);
+        self.by_mid.retain(|_, i| *i < keep);
+        for inbox in self.inbox.values_mut() {
+            inbox.retain(|i| *i < keep);
+        }
+        self.next_mid = last_mid.saturating_add(1).max(1);
+    }
+
+    /// Leaves a gap of `gap` unused mids.
+    pub fn skip_mids(&mut self, gap: i64) {
+        self.next_mid = self.next_mid.saturating_add(gap.max(0));
     }
 
     pub fn next_mid(&mut self) -> i64 {

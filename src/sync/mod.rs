@@ -7,6 +7,7 @@
 //! reconnecting, and `kick` turned into a final state instead of a reconnect loop.
 
 pub mod event;
+mod gate;
 mod transport;
 
 pub use event::{Decoded, KickReason, ServerEvent};
@@ -150,6 +151,8 @@ where
         config,
         out,
         control: control_rx,
+        gate: gate::ChatGate::default(),
+        live: false,
     };
     SyncHandle {
         control: control_tx,
@@ -163,6 +166,10 @@ struct Supervisor<M> {
     config: SyncConfig,
     out: mpsc::UnboundedSender<M>,
     control: mpsc::UnboundedReceiver<Control>,
+    /// Duplicate and backwards-mid detection across connections.
+    gate: gate::ChatGate,
+    /// Whether the current connection sent `ready`.
+    live: bool,
 }
 
 /// How one connection attempt ended.
@@ -231,6 +238,7 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
     }
 
     async fn connect_once(&mut self, attempt: &mut u32) -> Outcome {
+        self.live = false;
         let token = match self.api.fresh_token(self.config.token_min_left).await {
             Ok(t) => t,
             Err(ApiError::Unauthorized) | Err(ApiError::NoSession) => {
@@ -316,12 +324,19 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
     fn handle(&mut self, ev: ServerEvent, attempt: &mut u32) -> Option<Outcome> {
         match &ev {
             ServerEvent::Chat(m) => {
-                // Replay after a reconnect starts right after the cursor, but never forward a
-                // message twice, whatever the server does.
-                if self.cursor.after_mid.is_some_and(|a| m.mid <= a) {
-                    return None;
+                // Never forward a message twice, whatever the server does; but a live mid
+                // that went backwards is news, not a duplicate (see gate.rs).
+                match self.gate.judge(&mut self.cursor.after_mid, m, self.live) {
+                    gate::Verdict::Drop => return None,
+                    gate::Verdict::Forward => {}
+                    gate::Verdict::Backwards { cursor } => tracing::warn!(
+                        cursor,
+                        mid = m.mid,
+                        "server mids went backwards: cursor {cursor}, got {}; the server may \
+                         have been restored from a backup (resuming from the lower mid)",
+                        m.mid
+                    ),
                 }
-                self.cursor.after_mid = Some(m.mid);
             }
             ServerEvent::UsersSnapshot { version, .. } => {
                 self.cursor.users_version = Some(*version)
@@ -334,6 +349,7 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
             }
             ServerEvent::Ready => {
                 *attempt = 0;
+                self.live = true;
             }
             ServerEvent::Heartbeat { .. } => return None,
             ServerEvent::Kick { reason } => {
@@ -397,7 +413,8 @@ fn describe_stream_error(e: &es::Error) -> String {
     match e {
         es::Error::TimedOut => "the stream timed out".into(),
         es::Error::Eof | es::Error::UnexpectedEof => "the server closed the stream".into(),
-        es::Error::Transport(t) => t.to_string(),
+        // The inner error: our transport's own text (redacted, or a StreamFault).
+        es::Error::Transport(t) => t.inner().to_string(),
         es::Error::HttpStream(inner) => format!("connection broke: {inner}"),
         es::Error::InvalidLine(_) | es::Error::InvalidEvent => {
             "the server sent a malformed stream".into()
