@@ -73,6 +73,7 @@ impl Executor {
     }
 
     pub fn run(&mut self, effect: Effect) {
+        tracing::trace!(effect = %loggable(&effect), "running");
         let tx = self.tx.clone();
         if let Effect::Login {
             server,
@@ -455,6 +456,16 @@ impl Executor {
                 tracing::warn!("read markers not saved: {e}");
             }
         });
+    }
+}
+
+/// An effect as the log may show it: `Debug` redacts passwords; links to open or copy can
+/// carry a signed token (a meeting link), so they are left out.
+fn loggable(effect: &Effect) -> String {
+    match effect {
+        Effect::OpenUrl(_) => "OpenUrl(<redacted>)".into(),
+        Effect::CopyText(_) => "CopyText(<redacted>)".into(),
+        other => format!("{other:?}"),
     }
 }
 
