@@ -3,7 +3,7 @@
 //! `sanitize` before it reaches the terminal.
 
 mod popups;
-mod text;
+pub mod text;
 mod timeline;
 pub mod wrap;
 
