@@ -45,6 +45,7 @@ actions! {
     ToggleSidebar => "toggle_sidebar", Global, "show or hide the sidebar";
     Reconnect => "reconnect", Global, "reconnect now";
     SelectMode => "select_mode", Global, "select messages (reply, edit, react…)";
+    Suspend => "suspend", Global, "suspend to the shell (resume with fg)";
     Send => "send", Composer, "send the message";
     Newline => "newline", Composer, "new line in the message";
     ExternalEditor => "external_editor", Composer, "compose in $EDITOR";
@@ -267,6 +268,7 @@ fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (ToggleSidebar, "alt+b"),
         (Reconnect, "ctrl+r"),
         (SelectMode, "alt+s"),
+        (Suspend, "ctrl+z"),
         (Send, "enter"),
         (Newline, "alt+enter"),
         (Newline, "shift+enter"),
@@ -522,5 +524,19 @@ mod tests {
             rows.iter()
                 .any(|(s, k, _)| *s == "anywhere" && k.contains("Ctrl+K"))
         );
+        assert!(
+            rows.iter()
+                .any(|(s, k, h)| *s == "anywhere" && k == "Ctrl+Z" && h.contains("suspend"))
+        );
+    }
+
+    #[test]
+    fn ctrl_z_suspends_in_every_context() {
+        let km = Keymap::new(Preset::Default);
+        let z = ev(KeyCode::Char('z'), KeyModifiers::CONTROL);
+        for ctx in [Context::Global, Context::Composer, Context::Select] {
+            assert_eq!(km.resolve(ctx, &z), Some(Action::Suspend), "{ctx:?}");
+        }
+        assert_eq!(Action::from_name("suspend"), Some(Action::Suspend));
     }
 }

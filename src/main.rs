@@ -1,6 +1,7 @@
 //! Entry point: parses the command line, reads the config, sets up logging to a file, starts
 //! the embedded demo server when asked, restores a saved session or shows the login form, and
-//! runs the terminal UI.
+//! runs the terminal UI. Errors are printed without ever panicking: after SIGHUP stderr may
+//! be a terminal that no longer exists.
 
 use anyhow::Context;
 use clap::Parser;
@@ -38,10 +39,24 @@ struct Args {
     print_config: bool,
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
+    match run_main() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // Not `eprintln!`, which panics when stderr is gone.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "Error: {e:?}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_main() -> anyhow::Result<()> {
     let args = Args::parse();
     if args.print_config {
-        print!("{}", vocechat_tui::config::EXAMPLE);
+        // A closed pipe (`| head`) is not an error worth a panic.
+        use std::io::Write;
+        let _ = std::io::stdout().write_all(vocechat_tui::config::EXAMPLE.as_bytes());
         return Ok(());
     }
     let paths = Paths::discover()?;

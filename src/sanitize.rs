@@ -35,6 +35,9 @@ pub fn one_line(input: &str, max_chars: usize) -> String {
     if folded.chars().count() <= max_chars {
         return folded;
     }
+    if max_chars == 0 {
+        return String::new(); // not even the ellipsis fits
+    }
     let mut out: String = folded.chars().take(max_chars.saturating_sub(1)).collect();
     out.push('…');
     out

@@ -1,6 +1,8 @@
 //! Owns the terminal: raw mode, alternate screen, bracketed paste, focus reports and (if
-//! wanted) mouse clicks and wheel without motion tracking. Restored on drop, on error and on
-//! panic (the panic is written to the log, then printed after the terminal is back).
+//! wanted) mouse clicks and wheel without motion tracking. Restored on drop, on error, on a
+//! fatal panic (the panic is written to the log, then printed after the terminal is back),
+//! while the process is stopped (Ctrl+Z) and around `$EDITOR`. [`QuitSignals`] turns SIGTERM,
+//! SIGHUP and SIGINT into a clean quit so those paths restore it too.
 
 use crossterm::event::{
     DisableBracketedPaste, DisableFocusChange, EnableBracketedPaste, EnableFocusChange,
@@ -56,13 +58,99 @@ impl TerminalGuard {
         let _ = out.flush();
     }
 
-    /// Gives the terminal back (for `$EDITOR`), runs `f`, then takes it again.
+    /// Gives the terminal back (for `$EDITOR`), runs `f`, then takes it again. The next
+    /// draw repaints every cell (the screen may hold anything by then).
     pub fn suspended<T>(&mut self, f: impl FnOnce() -> T) -> anyhow::Result<T> {
         restore();
         let result = f();
         setup(self.mouse)?;
-        self.terminal.clear()?;
+        self.repaint_all()?;
         Ok(result)
+    }
+
+    /// Clears the screen and forgets what is on it, so the next draw repaints every cell, at
+    /// the terminal's current size. Not `Terminal::clear`: that asks the terminal for the
+    /// cursor position and fails after two seconds when the answer does not come (a slow
+    /// link, a terminal that does not answer), which would end the program.
+    fn repaint_all(&mut self) -> anyhow::Result<()> {
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+        Ok(())
+    }
+
+    /// Ctrl+Z: gives the terminal back and stops the process like the terminal's own
+    /// suspend key would; once continued (`fg`, SIGCONT) takes the terminal again.
+    pub fn suspend_process(&mut self) -> anyhow::Result<()> {
+        self.suspended(stop_process)
+    }
+}
+
+/// Sends SIGTSTP to our process group (what the terminal sends for Ctrl+Z when raw mode is
+/// off; the group so that a wrapper script stops with us) and returns once continued.
+/// The kernel discards it in an orphaned process group (no job-control shell to resume
+/// us): then this returns at once and the caller simply redraws.
+#[cfg(unix)]
+fn stop_process() {
+    // SAFETY: kill(2) has no memory-safety preconditions. A signal sent to one's own group
+    // is delivered to the calling thread before kill returns (POSIX), so the process is
+    // stopped, and later continued, inside this call.
+    let rc = unsafe { libc::kill(0, libc::SIGTSTP) };
+    if rc != 0 {
+        tracing::warn!("suspend: {}", std::io::Error::last_os_error());
+    }
+}
+
+#[cfg(not(unix))]
+fn stop_process() {}
+
+/// The signals that mean "quit now": SIGTERM (`kill`, shutdown), SIGHUP (the terminal or the
+/// SSH connection went away) and SIGINT (Ctrl+C does not send it in raw mode, but `kill -INT`
+/// does). Created before the terminal is taken, so none of them can arrive unhandled while
+/// it is in raw mode.
+pub struct QuitSignals {
+    #[cfg(unix)]
+    streams: Vec<(tokio::signal::unix::Signal, &'static str)>,
+}
+
+impl QuitSignals {
+    /// Installs the handlers (needs a tokio runtime with signals enabled).
+    pub fn install() -> std::io::Result<QuitSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(QuitSignals {
+                streams: vec![
+                    (signal(SignalKind::terminate())?, "SIGTERM"),
+                    (signal(SignalKind::hangup())?, "SIGHUP"),
+                    (signal(SignalKind::interrupt())?, "SIGINT"),
+                ],
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(QuitSignals {})
+    }
+
+    /// Waits for the next quit signal and returns its name.
+    pub async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            let waits = self.streams.iter_mut().map(|(s, name)| {
+                Box::pin(async move {
+                    match s.recv().await {
+                        Some(()) => *name,
+                        // The driver is gone (runtime shutting down): nothing more to wait for.
+                        None => std::future::pending().await,
+                    }
+                })
+            });
+            futures::future::select_all(waits).await.0
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl+C"
+        }
     }
 }
 
@@ -107,17 +195,26 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
+/// Restores the terminal for a panic that ends the process: one on the main thread (which
+/// runs the UI loop), or any panic when panics abort. A panic in a background task is
+/// caught by tokio and only logged: restoring (or printing) then would wreck the live UI.
 fn install_panic_hook() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            restore();
+            let fatal = cfg!(panic = "abort") || std::thread::current().name() == Some("main");
+            if fatal {
+                restore();
+            }
             tracing::error!(
                 "panic: {info}\n{}",
                 std::backtrace::Backtrace::force_capture()
             );
-            previous(info);
+            // The default hook prints to stderr: on the UI's screen unless the UI is gone.
+            if fatal {
+                previous(info);
+            }
         }));
     });
 }

@@ -2,23 +2,67 @@
 //! Logs in through the form, switches channel, sends a message and sees the server's echo,
 //! quits with the terminal restored; then a second instance is refused, and a restart
 //! reuses the saved session without asking for the password.
+//!
+//! Then the ways out that are not Ctrl+Q, each leaving the terminal restored (the alternate
+//! screen left, the cursor shown, bracketed paste off): a panic, SIGTERM, SIGHUP, SIGINT,
+//! the terminal hanging up, `$EDITOR` failing (the draft kept), and Ctrl+Z under a
+//! job-control shell (stopped, then redrawn after `fg`).
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
-use std::sync::mpsc;
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 use vocechat_tui::api::types::Target;
 use vocechat_tui::demo::{DemoConfig, DemoServer};
 
+/// What a terminal must receive on the way out.
+const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+const BRACKETED_PASTE_OFF: &[u8] = b"\x1b[?2004l";
+const ENTER_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049h";
+
 struct Tui {
     parser: vt100::Parser,
+    /// Everything the program wrote, for escape sequences the screen model does not keep.
+    raw: Vec<u8>,
     rx: mpsc::Receiver<Vec<u8>>,
-    writer: Box<dyn Write + Send>,
+    writer: Option<Box<dyn Write + Send>>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Tells the reader thread to close its end of the pty (a hang-up).
+    stop: Arc<AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn find_from(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
 }
 
 impl Tui {
     fn spawn(args: &[&str], data: &std::path::Path) -> Tui {
+        Tui::spawn_with(args, data, &[])
+    }
+
+    /// The binary with `args` and extra environment variables.
+    fn spawn_with(args: &[&str], data: &std::path::Path, env: &[(&str, &str)]) -> Tui {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vocechat-tui"));
+        cmd.args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Tui::start(cmd, data)
+    }
+
+    fn start(mut cmd: CommandBuilder, data: &std::path::Path) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -27,8 +71,6 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vocechat-tui"));
-        cmd.args(args);
         cmd.env("VOCECHAT_TUI_DATA", data);
         cmd.env("VOCECHAT_TUI_CONFIG", data);
         cmd.env("TERM", "xterm-256color");
@@ -37,21 +79,139 @@ impl Tui {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
         let writer = pair.master.take_writer().expect("writer");
+        let fd: RawFd = pair.master.as_raw_fd().expect("a unix pty");
         let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = stop.clone();
+        let reader = std::thread::spawn(move || {
+            // Owns the master: when this thread ends, the pty's last master fds close.
             let _master = pair.master;
             let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                    break;
+            while !stopping.load(Ordering::Relaxed) {
+                let mut pfd = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd for the duration of the call.
+                let ready = unsafe { libc::poll(&mut pfd, 1, 100) };
+                if ready == 0
+                    || (ready < 0
+                        && std::io::Error::last_os_error().kind()
+                            == std::io::ErrorKind::Interrupted)
+                {
+                    continue;
+                }
+                match reader.read(&mut buf) {
+                    Ok(n) if n > 0 && tx.send(buf[..n].to_vec()).is_ok() => {}
+                    _ => break,
                 }
             }
         });
         Tui {
             parser: vt100::Parser::new(30, 100, 0),
+            raw: Vec::new(),
             rx,
-            writer,
+            writer: Some(writer),
             child,
+            stop,
+            reader: Some(reader),
+        }
+    }
+
+    fn process(&mut self, bytes: &[u8]) {
+        self.parser.process(bytes);
+        self.raw.extend_from_slice(bytes);
+    }
+
+    fn pid(&self) -> i32 {
+        self.child.process_id().expect("a running child") as i32
+    }
+
+    fn kill(&self, signal: i32) {
+        // SAFETY: kill(2) on our own child's pid.
+        assert_eq!(unsafe { libc::kill(self.pid(), signal) }, 0);
+    }
+
+    /// Reads output until `pred` holds for everything written since byte `from`.
+    fn wait_for_raw(&mut self, what: &str, from: usize, pred: impl Fn(&[u8]) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if pred(&self.raw[from.min(self.raw.len())..]) {
+                return;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left.min(Duration::from_millis(200))) {
+                Ok(bytes) => self.process(&bytes),
+                Err(mpsc::RecvTimeoutError::Timeout) if Instant::now() < deadline => {}
+                Err(_) => panic!(
+                    "waiting for {what}; the screen is:\n{}\nthe output since then:\n{:?}",
+                    self.screen(),
+                    String::from_utf8_lossy(&self.raw[from.min(self.raw.len())..])
+                ),
+            }
+        }
+    }
+
+    /// Waits for the program to exit (reading its output meanwhile) and returns the status.
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            while let Ok(bytes) = self.rx.try_recv() {
+                self.process(&bytes);
+            }
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Drain what was written on the way out.
+                let drain = Instant::now() + Duration::from_millis(300);
+                while let Ok(bytes) = self
+                    .rx
+                    .recv_timeout(drain.saturating_duration_since(Instant::now()))
+                {
+                    self.process(&bytes);
+                }
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "did not exit:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Closes our side of the pty, as when an SSH connection drops.
+    fn hang_up(&mut self) {
+        self.writer = None;
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(r) = self.reader.take() {
+            r.join().unwrap();
+        }
+    }
+
+    /// Asserts that the output from byte `from` on gives the terminal back.
+    fn assert_restored_since(&self, from: usize) {
+        self.assert_restored_since_until(from, self.raw.len());
+        assert!(
+            !self.parser.screen().alternate_screen(),
+            "{}",
+            self.screen()
+        );
+    }
+
+    /// Asserts that the output between the two byte offsets gives the terminal back.
+    fn assert_restored_since_until(&self, from: usize, until: usize) {
+        let out = &self.raw[from.min(until)..until];
+        for (what, seq) in [
+            ("leave the alternate screen", LEAVE_ALTERNATE_SCREEN),
+            ("show the cursor", SHOW_CURSOR),
+            ("turn bracketed paste off", BRACKETED_PASTE_OFF),
+        ] {
+            assert!(
+                contains(out, seq),
+                "the output does not {what}:\n{:?}",
+                String::from_utf8_lossy(out)
+            );
         }
     }
 
@@ -68,7 +228,7 @@ impl Tui {
             }
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left.min(Duration::from_millis(200))) {
-                Ok(bytes) => self.parser.process(&bytes),
+                Ok(bytes) => self.process(&bytes),
                 Err(mpsc::RecvTimeoutError::Timeout) if Instant::now() < deadline => {}
                 Err(_) => panic!("waiting for {what}; the screen is:\n{}", self.screen()),
             }
@@ -76,8 +236,9 @@ impl Tui {
     }
 
     fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
+        let writer = self.writer.as_mut().expect("not hung up");
+        writer.write_all(bytes).unwrap();
+        writer.flush().unwrap();
         std::thread::sleep(Duration::from_millis(60));
     }
 
@@ -86,7 +247,7 @@ impl Tui {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             while let Ok(bytes) = self.rx.try_recv() {
-                self.parser.process(&bytes);
+                self.process(&bytes);
             }
             if let Some(status) = self.child.try_wait().unwrap() {
                 assert!(
@@ -97,7 +258,7 @@ impl Tui {
                 // Drain what was written on the way out (leaving the alternate screen).
                 std::thread::sleep(Duration::from_millis(100));
                 while let Ok(bytes) = self.rx.try_recv() {
-                    self.parser.process(&bytes);
+                    self.process(&bytes);
                 }
                 return self.parser;
             }
@@ -190,4 +351,168 @@ fn log_in_switch_send_see_the_echo_quit_and_come_back() {
     });
     again.quit();
     drop(server);
+}
+
+/// The demo, running and drawn; returns the byte offset where the next event's output starts.
+fn demo(data: &std::path::Path, env: &[(&str, &str)]) -> (Tui, usize) {
+    let mut tui = Tui::spawn_with(&["--demo"], data, env);
+    tui.wait_for("the demo, live", |s| s.contains("● live"));
+    let mark = tui.raw.len();
+    (tui, mark)
+}
+
+#[test]
+fn a_panic_restores_the_terminal_then_prints_the_message() {
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn_with(
+        &["--demo"],
+        data.path(),
+        &[("VOCECHAT_TUI_TEST_PANIC", "main")],
+    );
+    tui.wait_for_raw("the first frame", 0, |o| {
+        contains(o, ENTER_ALTERNATE_SCREEN)
+    });
+    let mark = find_from(&tui.raw, ENTER_ALTERNATE_SCREEN, 0).unwrap();
+    let status = tui.wait_exit();
+    assert!(!status.success(), "a panic is a failure: {status:?}");
+    tui.assert_restored_since(mark);
+    // The message comes after the terminal is back, so it stays readable on the main screen.
+    let left = find_from(&tui.raw, LEAVE_ALTERNATE_SCREEN, mark).unwrap();
+    let message = find_from(&tui.raw, b"VOCECHAT_TUI_TEST_PANIC", left);
+    assert!(message.is_some(), "{}", tui.screen());
+    assert!(
+        tui.screen().contains("panicking after the first frame"),
+        "{}",
+        tui.screen()
+    );
+}
+
+#[test]
+fn a_panic_in_a_background_task_leaves_the_ui_running() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut tui, mark) = demo(data.path(), &[("VOCECHAT_TUI_TEST_PANIC", "task")]);
+    // Still drawing in the alternate screen, and still answering keys.
+    tui.send(b"\x1bOP"); // F1
+    tui.wait_for("the help", |s| s.contains("suspend to the shell"));
+    assert!(tui.parser.screen().alternate_screen());
+    assert!(!contains(&tui.raw[mark..], LEAVE_ALTERNATE_SCREEN));
+    assert!(!tui.screen().contains("panicked"), "{}", tui.screen());
+    tui.send(b"\x1b"); // close the help
+    let parser = tui.quit();
+    assert!(!parser.screen().alternate_screen());
+}
+
+fn quits_cleanly_on(signal: i32) {
+    let data = tempfile::tempdir().unwrap();
+    let (mut tui, mark) = demo(data.path(), &[]);
+    tui.kill(signal);
+    let status = tui.wait_exit();
+    assert!(status.success(), "signal {signal}: {status:?}");
+    tui.assert_restored_since(mark);
+}
+
+#[test]
+fn sigterm_quits_with_the_terminal_restored() {
+    quits_cleanly_on(libc::SIGTERM);
+}
+
+#[test]
+fn sighup_quits_with_the_terminal_restored() {
+    quits_cleanly_on(libc::SIGHUP);
+}
+
+#[test]
+fn sigint_quits_with_the_terminal_restored() {
+    quits_cleanly_on(libc::SIGINT);
+}
+
+#[test]
+fn a_terminal_that_hangs_up_ends_the_program_cleanly() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut tui, _) = demo(data.path(), &[]);
+    // The kernel sends SIGHUP; every write after that fails. No hang, no panic.
+    tui.hang_up();
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}");
+    let log = std::fs::read_to_string(data.path().join("vocechat-tui.log")).unwrap_or_default();
+    assert!(!log.contains("panic"), "{log}");
+}
+
+#[test]
+fn a_failing_editor_gives_the_terminal_back_and_keeps_the_draft() {
+    let data = tempfile::tempdir().unwrap();
+    let stty = data.path().join("stty.txt");
+    // The editor records the terminal modes it was given, then fails.
+    let editor = data.path().join("ed");
+    std::fs::write(
+        &editor,
+        format!("#!/bin/sh\nstty -a > '{}'\nexit 3\n", stty.display()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let editor = editor.display().to_string();
+    let (mut tui, _) = demo(data.path(), &[("VISUAL", &editor)]);
+    tui.send("my precious draft".as_bytes());
+    tui.wait_for("the draft", |s| s.contains("my precious draft"));
+    let mark = tui.raw.len();
+    tui.send(b"\x1be"); // Alt+E
+    // "editor: … exited with exit status: 3; the draft is unchanged", cut by the status bar.
+    tui.wait_for("the editor's error", |s| s.contains("editor: /"));
+    tui.wait_for_raw("the terminal taken back", mark, |o| {
+        find_from(o, LEAVE_ALTERNATE_SCREEN, 0)
+            .is_some_and(|left| find_from(o, ENTER_ALTERNATE_SCREEN, left).is_some())
+    });
+    let left = find_from(&tui.raw, LEAVE_ALTERNATE_SCREEN, mark).unwrap();
+    let back = find_from(&tui.raw, ENTER_ALTERNATE_SCREEN, left).unwrap();
+    tui.assert_restored_since_until(mark, back);
+    let modes = std::fs::read_to_string(&stty).expect("the editor ran");
+    let modes: Vec<&str> = modes.split_whitespace().collect();
+    assert!(
+        modes.contains(&"icanon") && modes.contains(&"echo"),
+        "the editor got a cooked terminal: {modes:?}"
+    );
+    assert!(
+        tui.screen().contains("my precious draft"),
+        "{}",
+        tui.screen()
+    );
+    tui.quit();
+}
+
+#[test]
+fn ctrl_z_stops_under_a_shell_and_fg_redraws() {
+    let data = tempfile::tempdir().unwrap();
+    let mut sh = CommandBuilder::new("sh");
+    sh.arg("-i");
+    sh.env("PS1", "$ ");
+    sh.env_remove("ENV");
+    let mut tui = Tui::start(sh, data.path());
+    tui.wait_for("the prompt", |s| s.contains("$"));
+    tui.send(format!("'{}' --demo\r", env!("CARGO_BIN_EXE_vocechat-tui")).as_bytes());
+    tui.wait_for("the demo, live", |s| s.contains("● live"));
+    let mark = tui.raw.len();
+    tui.send(b"\x1a"); // Ctrl+Z
+    tui.wait_for("the shell's job report", |s| s.contains("Stopped"));
+    tui.assert_restored_since(mark);
+    let stopped = tui.raw.len();
+    tui.send(b"fg\r");
+    tui.wait_for_raw("the alternate screen again", stopped, |o| {
+        contains(o, ENTER_ALTERNATE_SCREEN)
+    });
+    tui.wait_for("everything drawn again", |s| {
+        s.contains("● live") && !s.contains("Stopped")
+    });
+    assert!(tui.parser.screen().alternate_screen());
+    let back = tui.raw.len();
+    tui.send(b"\x11"); // Ctrl+Q
+    tui.wait_for_raw("the program leaving", back, |o| {
+        contains(o, LEAVE_ALTERNATE_SCREEN)
+    });
+    tui.send(b"exit\r");
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}");
 }

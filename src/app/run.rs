@@ -1,10 +1,13 @@
 //! The event loop: one channel fed by the terminal, the sync supervisor and background tasks;
 //! drain everything pending, update, run the effects, then draw once if anything changed.
-//! No frame timer: an idle client draws nothing and sends nothing.
+//! No frame timer: an idle client draws nothing and sends nothing. SIGTERM, SIGHUP and
+//! SIGINT end the loop like Ctrl+Q; Ctrl+Z (the `suspend` action) stops the process with the
+//! terminal given back and redraws everything when it is continued.
 
 use super::executor::Executor;
-use super::{App, Effect, Msg, update};
-use crate::terminal::TerminalGuard;
+use super::{App, Effect, Mode, Msg, update};
+use crate::keymap::{Action, Context};
+use crate::terminal::{QuitSignals, TerminalGuard};
 use crate::theme::Theme;
 use crate::ui::RenderCache;
 use crossterm::event::{Event, EventStream};
@@ -25,12 +28,14 @@ pub struct Runtime {
     pub initial: Vec<Effect>,
 }
 
-/// Runs the UI until the user quits. The terminal is restored on every exit path.
+/// Runs the UI until the user quits or a quit signal arrives. The terminal is restored on
+/// every exit path.
 pub async fn run(
     mut rt: Runtime,
     tx: mpsc::UnboundedSender<Msg>,
     mut rx: mpsc::UnboundedReceiver<Msg>,
 ) -> anyhow::Result<()> {
+    let mut signals = QuitSignals::install()?;
     let mut guard = TerminalGuard::enter(rt.mouse)?;
     let mut cache = RenderCache::default();
     if rt.query_image_protocol && rt.app.settings.previews {
@@ -51,8 +56,10 @@ pub async fn run(
         rt.executor.run(e);
     }
     draw(&mut guard, app, &rt.theme, &mut cache, rt.hyperlinks)?;
+    #[cfg(debug_assertions)]
+    test_panic();
     loop {
-        // Sleep until a message arrives, or until something on screen expires.
+        // Sleep until a message arrives, something on screen expires, or a quit signal.
         let deadline = app.next_deadline();
         let first = tokio::select! {
             msg = rx.recv() => match msg {
@@ -60,11 +67,20 @@ pub async fn run(
                 None => break,
             },
             _ = sleep_until_ms(deadline) => Msg::Tick,
+            name = signals.recv() => {
+                tracing::info!("{name}: quitting");
+                break;
+            }
         };
         app.now_ms = crate::api::now_ms();
-        let mut effects = update(app, first);
-        let mut dirty = app.dirty;
-        while let Ok(msg) = rx.try_recv() {
+        let mut suspend = false;
+        let mut effects = Vec::new();
+        let mut dirty = false;
+        for msg in std::iter::once(first).chain(std::iter::from_fn(|| rx.try_recv().ok())) {
+            if is_suspend_key(app, &msg) {
+                suspend = true;
+                continue;
+            }
             effects.extend(update(app, msg));
             dirty |= app.dirty;
         }
@@ -87,6 +103,7 @@ pub async fn run(
                     let result = guard.suspended(|| edit_externally(&text))?;
                     input = spawn_input(tx.clone());
                     update(app, Msg::Edited(result));
+                    resized(&mut guard, app);
                     dirty = true;
                 }
                 other => rt.executor.run(other),
@@ -95,12 +112,75 @@ pub async fn run(
         if app.quit {
             break;
         }
-        if dirty {
-            draw(&mut guard, app, &rt.theme, &mut cache, rt.hyperlinks)?;
+        if suspend {
+            input.abort();
+            guard.suspend_process()?;
+            tracing::info!("continued after Ctrl+Z");
+            input = spawn_input(tx.clone());
+            resized(&mut guard, app);
+            dirty = true;
+        }
+        if dirty && let Err(e) = draw(&mut guard, app, &rt.theme, &mut cache, rt.hyperlinks) {
+            if terminal_gone(&e) {
+                // A hang-up: SIGHUP is on its way, or was lost. Either way, quit.
+                tracing::info!("the terminal is gone ({e}): quitting");
+                break;
+            }
+            return Err(e);
         }
     }
     input.abort();
     Ok(())
+}
+
+/// Whether `msg` is the suspend key. Handled here rather than in `update` because it is about
+/// the process and the terminal, and so it works in every mode (login form, popups too);
+/// a key bound to something else in the current context keeps that meaning.
+fn is_suspend_key(app: &App, msg: &Msg) -> bool {
+    let Msg::Key(key) = msg else { return false };
+    if key.kind == crossterm::event::KeyEventKind::Release {
+        return false;
+    }
+    let ctx = match app.mode {
+        Mode::Chat => Context::Composer,
+        Mode::Select(_) => Context::Select,
+        _ => Context::Global,
+    };
+    app.keymap.resolve(ctx, key) == Some(Action::Suspend)
+}
+
+/// Whether a write failed because the terminal no longer exists (hung up, closed).
+fn terminal_gone(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<std::io::Error>().is_some_and(|io| {
+        io.kind() == std::io::ErrorKind::BrokenPipe || {
+            #[cfg(unix)]
+            {
+                matches!(io.raw_os_error(), Some(libc::EIO | libc::ENXIO))
+            }
+            #[cfg(not(unix))]
+            false
+        }
+    })
+}
+
+/// After the terminal was given away: it may have changed size meanwhile.
+fn resized(guard: &mut TerminalGuard, app: &mut App) {
+    if let Ok(size) = guard.terminal.size() {
+        update(app, Msg::Resize(size.width, size.height));
+    }
+}
+
+/// Debug builds only, for the PTY tests: `VOCECHAT_TUI_TEST_PANIC=main` panics the UI loop
+/// after the first frame, `=task` panics a background task (the UI must carry on).
+#[cfg(debug_assertions)]
+fn test_panic() {
+    match std::env::var("VOCECHAT_TUI_TEST_PANIC").as_deref() {
+        Ok("main") => panic!("VOCECHAT_TUI_TEST_PANIC=main: panicking after the first frame"),
+        Ok("task") => {
+            tokio::spawn(async { panic!("VOCECHAT_TUI_TEST_PANIC=task: a background task") });
+        }
+        _ => {}
+    }
 }
 
 /// Draws, then feeds the renderer's view of the scroll range back through `update`.

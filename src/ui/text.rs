@@ -6,7 +6,6 @@ use crate::theme::Theme;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use unicode_width::UnicodeWidthChar;
 
 /// Wraps styled text into lines of at most `width` cells, with a prefix on every line
 /// (quotes, list indents).
@@ -43,10 +42,15 @@ impl Wrapper {
     /// Ends the current line (even if empty).
     pub fn newline(&mut self) {
         self.start_line_if_needed();
-        // Trailing spaces are invisible; drop them so lines stay within width.
-        if let Some(last) = self.spans.last_mut() {
-            let trimmed = last.content.trim_end().to_string();
-            last.content = trimmed.into();
+        // Trailing spaces are invisible; drop them (over every trailing span: runs of spaces
+        // come as one span each) so lines stay within width.
+        for span in self.spans.iter_mut().rev() {
+            let trimmed = span.content.trim_end().to_string();
+            let done = !trimmed.is_empty();
+            span.content = trimmed.into();
+            if done {
+                break;
+            }
         }
         self.lines.push(Line::from(std::mem::take(&mut self.spans)));
         self.col = 0;
@@ -76,7 +80,8 @@ impl Wrapper {
         self.start_line_if_needed();
         let visible = width(word.trim_end());
         let room = self.width.saturating_sub(self.col);
-        if visible > room && self.col > self.prefix_width() {
+        // `col` past the width: a space overflowed, so even a zero-width word goes below.
+        if (visible > room || self.col > self.width) && self.col > self.prefix_width() {
             self.newline();
             self.start_line_if_needed();
             if word.trim().is_empty() {
@@ -91,14 +96,20 @@ impl Wrapper {
         // Longer than a whole line (or CJK without spaces): split by characters.
         let mut chunk = String::new();
         for ch in word.chars() {
-            let w = ch.width().unwrap_or(0);
-            if self.col + w > self.width {
+            // What `ch` adds, measured like the whole span is (a tab counts 1; a variation
+            // selector can widen the character before it).
+            let before = width(&chunk);
+            chunk.push(ch);
+            let mut w = width(&chunk).saturating_sub(before);
+            if self.col + w > self.width && chunk.len() > ch.len_utf8() {
+                chunk.pop();
                 self.spans
                     .push(Span::styled(std::mem::take(&mut chunk), style));
                 self.newline();
                 self.start_line_if_needed();
+                chunk.push(ch);
+                w = width(&chunk);
             }
-            chunk.push(ch);
             self.col += w;
         }
         if !chunk.is_empty() {
