@@ -267,3 +267,99 @@ async fn downloads_stream_to_disk_without_overwriting() {
         "no partial file left behind"
     );
 }
+
+/// A server on 127.0.0.1 that answers the first request with `response` (head and body) and
+/// then, if `hang`, holds the connection open without sending more; else closes it.
+async fn raw_server(response: Vec<u8>, hang: bool) -> (String, tokio::task::JoinHandle<()>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let url = format!("http://{}/file", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        let Ok((mut sock, _)) = listener.accept().await else {
+            return;
+        };
+        let mut request = [0u8; 4096];
+        let _ = sock.read(&mut request).await;
+        let _ = sock.write_all(&response).await;
+        let _ = sock.flush().await;
+        if hang {
+            // Until the test drops this task.
+            std::future::pending::<()>().await;
+        }
+    });
+    (url, task)
+}
+
+/// A 200 promising `len` bytes that sends `sent` of them and then goes quiet.
+async fn stalling_server(len: usize, sent: &[u8]) -> (String, tokio::task::JoinHandle<()>) {
+    let mut response = format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n").into_bytes();
+    response.extend_from_slice(sent);
+    raw_server(response, true).await
+}
+
+#[tokio::test]
+async fn a_stalled_download_fails_and_leaves_no_partial_file() {
+    let (url, server) = stalling_server(1000, b"a few bytes").await;
+    let out = tempfile::tempdir().unwrap();
+    let http = reqwest::Client::new();
+    let mut got = 0;
+    let err = vocechat_tui::tasks::download::run_with_stall(
+        &http,
+        &url,
+        "slow.bin",
+        out.path(),
+        false,
+        Duration::from_millis(200),
+        |n, _| got = n,
+    )
+    .await
+    .unwrap_err();
+    server.abort();
+    assert_eq!(got, 11, "the first bytes arrived");
+    assert!(err.contains("stalled") && err.contains("200 ms"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        0,
+        "the partial file is removed"
+    );
+}
+
+#[tokio::test]
+async fn a_stalled_or_oversized_thumbnail_fetch_stops() {
+    use vocechat_tui::tasks::download::{FetchError, fetch_capped};
+    let http = reqwest::Client::new();
+    let (url, stalled) = stalling_server(1000, b"PNG").await;
+    let err = fetch_capped(&http, &url, 8 << 20, Duration::from_millis(200))
+        .await
+        .unwrap_err();
+    stalled.abort();
+    assert_eq!(err, FetchError::Stalled(Duration::from_millis(200)));
+    // No length announced: the cap stops the stream.
+    let mut unannounced = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_vec();
+    unannounced.extend_from_slice(&[7u8; 5000]);
+    let (url, closing) = raw_server(unannounced, false).await;
+    let err = fetch_capped(&http, &url, 4000, Duration::from_secs(5)).await;
+    closing.abort();
+    assert_eq!(err, Err(FetchError::TooLarge));
+    // A body over the cap is refused, whether announced or not (the demo streams files with
+    // their length; the cap is checked on both paths).
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let src = file_of(dir.path(), "big.bin", 300_000);
+    let mid = upload::run(&api, &job(&src, 1, DEFAULT_CHUNK), |_, _| {})
+        .await
+        .unwrap();
+    let MessageDetail::Normal { content: path, .. } = sent_detail(&api, mid).await else {
+        panic!()
+    };
+    let url = api.file_url(&path, false).to_string();
+    let small = fetch_capped(&http, &url, 299_999, Duration::from_secs(5)).await;
+    assert_eq!(small, Err(FetchError::TooLarge));
+    let whole = fetch_capped(&http, &url, 300_000, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(whole, std::fs::read(&src).unwrap());
+}
