@@ -1,6 +1,8 @@
 //! Uploads against the demo server: 0 B, 1 B, exactly one chunk, many chunks and 50 MB, with
-//! the stored bytes' hash compared to the source; cancel mid-way; an injected chunk failure
-//! recovered; 413; the file message's properties.
+//! the stored bytes' hash compared to the source; cancel mid-way; injected chunk failures and
+//! lost answers recovered by starting again; a stored copy that differs refused; 413; the file
+//! read through the handle opened at staging; FIFOs refused; the file message's properties.
+//! Downloads: streamed, never overwriting, stalls and oversized thumbnails stopped.
 
 mod common;
 
@@ -8,9 +10,11 @@ use common::*;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use vocechat_tui::api::ApiClient;
 use vocechat_tui::api::types::{MessageDetail, Target};
+use vocechat_tui::demo::{ChunkFault, DemoServer};
 use vocechat_tui::sync::{Cursor, ServerEvent, SyncMsg};
-use vocechat_tui::tasks::upload::{self, DEFAULT_CHUNK, UploadJob};
+use vocechat_tui::tasks::upload::{self, DEFAULT_CHUNK, RetryPolicy, UploadJob};
 
 fn file_of(dir: &std::path::Path, name: &str, size: usize) -> std::path::PathBuf {
     let path = dir.join(name);
@@ -135,44 +139,180 @@ async fn images_carry_their_size() {
     );
 }
 
+/// Retries fast, with a short wait for answers, so fault tests take about a second.
+fn quick() -> RetryPolicy {
+    RetryPolicy {
+        restarts: 3,
+        request_timeout: Duration::from_secs(2),
+        backoff: Duration::from_millis(20),
+    }
+}
+
+/// SHA-256 of `data` in hex (short failure messages, unlike whole files).
+fn sha(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// SHA-256 of the file message `mid` as the server stored it.
+async fn stored_sha(server: &DemoServer, api: &ApiClient, mid: i64) -> String {
+    let MessageDetail::Normal { content, .. } = sent_detail(api, mid).await else {
+        panic!("not a normal message")
+    };
+    sha(&server.stored_file(&content).unwrap())
+}
+
 #[tokio::test]
 async fn failures_are_retried_or_reported() {
     let server = server().await;
     let api = login(&server, ADMIN, "tui:a").await;
     let dir = tempfile::tempdir().unwrap();
     let path = file_of(dir.path(), "data.bin", 5000);
-    // Two failed chunks are retried and the upload completes.
+    // Two failed chunks: the upload starts again twice and completes.
     server.faults().fail_next_chunks(2);
-    let mid = upload::run(&api, &job(&path, 1, 1000), |_, _| {})
+    let mid = upload::run_with(&api, &job(&path, 1, 1000), &quick(), |_, _| {})
         .await
         .unwrap();
-    let detail = sent_detail(&api, mid).await;
-    let MessageDetail::Normal { content, .. } = &detail else {
-        panic!()
-    };
     assert_eq!(
-        server.stored_file(content).unwrap(),
-        std::fs::read(&path).unwrap()
+        stored_sha(&server, &api, mid).await,
+        sha(&std::fs::read(&path).unwrap())
     );
-    // More failures than retries: a clear error, nothing sent.
-    server.faults().fail_next_chunks(10);
-    let err = upload::run(&api, &job(&path, 2, 1000), |_, _| {})
+    assert_eq!(server.unfinished_uploads(), 2, "two abandoned starts");
+    // A chunk answered 500 every time: bounded restarts, then a clear error, nothing sent.
+    let last_mid = server.last_mid();
+    server.faults().fail_next_chunks(100);
+    let err = upload::run_with(&api, &job(&path, 2, 1000), &quick(), |_, _| {})
         .await
         .unwrap_err();
-    assert!(err.contains("500"), "{err}");
+    assert!(
+        err.contains("500") && err.contains("after 4 tries"),
+        "{err}"
+    );
+    assert_eq!(server.unfinished_uploads(), 2 + 4, "one prepare per try");
+    assert_eq!(server.last_mid(), last_mid, "no message sent");
     server.faults().fail_next_chunks(0);
-    // Over the server's limit.
+    // Over the server's limit: final at once.
     server.faults().limit_uploads(Some(3000));
-    let err = upload::run(&api, &job(&path, 3, 1000), |_, _| {})
+    let err = upload::run_with(&api, &job(&path, 3, 1000), &quick(), |_, _| {})
         .await
         .unwrap_err();
     assert_eq!(err, "the file is over the server's size limit");
     server.faults().limit_uploads(None);
-    // The file vanished after staging.
-    let gone = job(&path, 4, 1000);
+}
+
+#[tokio::test]
+async fn a_lost_chunk_response_restarts_the_upload_and_never_doubles_a_chunk() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = file_of(dir.path(), "data.bin", 5000);
+    let local = sha(&std::fs::read(&path).unwrap());
+    for (i, fault) in [ChunkFault::CutAfterStoring, ChunkFault::HangAfterStoring]
+        .into_iter()
+        .enumerate()
+    {
+        let before = server.unfinished_uploads();
+        // The third chunk is stored, but its answer is lost.
+        server.faults().chunk_fault(3, fault);
+        let mut policy = quick();
+        policy.request_timeout = Duration::from_secs(1);
+        let mid = upload::run_with(&api, &job(&path, i as i64, 1000), &policy, |_, _| {})
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+        assert_eq!(stored_sha(&server, &api, mid).await, local, "{fault:?}");
+        assert_eq!(
+            server.unfinished_uploads(),
+            before + 1,
+            "{fault:?}: the first try is abandoned, not continued"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_stored_file_that_differs_from_the_local_one_fails_visibly() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = file_of(dir.path(), "data.bin", 5000);
+    let last_mid = server.last_mid();
+    server.faults().chunk_fault(2, ChunkFault::StoreTwice);
+    let err = upload::run_with(&api, &job(&path, 1, 1000), &quick(), |_, _| {})
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        "data.bin: the server stored 6000 bytes, the file has 5000"
+    );
+    server.faults().chunk_fault(4, ChunkFault::Corrupt);
+    let err = upload::run_with(&api, &job(&path, 2, 1000), &quick(), |_, _| {})
+        .await
+        .unwrap_err();
+    assert!(
+        err.starts_with("data.bin: the server's copy differs"),
+        "{err}"
+    );
+    assert_eq!(server.last_mid(), last_mid, "no message for a bad copy");
+}
+
+#[tokio::test]
+async fn the_upload_reads_the_file_opened_at_staging() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = file_of(dir.path(), "data.bin", 5000);
+    let original = std::fs::read(&path).unwrap();
+    // Renamed away and replaced by another file after staging.
+    let swapped = job(&path, 1, 1000);
+    std::fs::rename(&path, dir.path().join("moved.bin")).unwrap();
+    std::fs::write(&path, b"something else entirely").unwrap();
+    let mid = upload::run_with(&api, &swapped, &quick(), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(stored_sha(&server, &api, mid).await, sha(&original));
+    // Deleted after staging.
+    let gone = job(&path, 2, 1000);
+    let replaced = std::fs::read(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
-    let err = upload::run(&api, &gone, |_, _| {}).await.unwrap_err();
-    assert!(err.contains("no such file"), "{err}");
+    let mid = upload::run_with(&api, &gone, &quick(), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(stored_sha(&server, &api, mid).await, sha(&replaced));
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn fifos_are_refused_and_cannot_hang_an_upload() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.txt");
+    mkfifo(&fifo);
+    // Staging runs on a blocking thread in the app; a hang here would hang the test.
+    let err = upload::stage(fifo.to_str().unwrap()).unwrap_err();
+    assert!(err.ends_with("pipe.txt is not a file"), "{err}");
+    // A regular file staged, then replaced by a FIFO: the staged content is still sent.
+    let path = file_of(dir.path(), "data.bin", 3000);
+    let staged = job(&path, 1, 1000);
+    std::fs::rename(&fifo, &path).unwrap();
+    let policy = quick();
+    let upload = upload::run_with(&api, &staged, &policy, |_, _| {});
+    let mid = tokio::time::timeout(Duration::from_secs(30), upload)
+        .await
+        .expect("the upload does not block on the FIFO")
+        .unwrap();
+    let expected: Vec<u8> = (0..3000).map(|i| (i * 31 % 251) as u8).collect();
+    assert_eq!(stored_sha(&server, &api, mid).await, sha(&expected));
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo");
 }
 
 #[tokio::test]

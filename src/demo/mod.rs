@@ -68,6 +68,21 @@ pub struct Faults {
     /// Total upload size above which the server answers 413 (0 = no limit).
     upload_limit: AtomicU64,
     failing_chunks: AtomicU32,
+    /// A fault for one chunk further on: (chunks left before it, the fault).
+    chunk_fault: Mutex<Option<(u32, ChunkFault)>>,
+}
+
+/// Something that goes wrong with one chunk upload once the server has read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunkFault {
+    /// Store the chunk, then break the connection instead of answering (a lost response).
+    CutAfterStoring,
+    /// Store the chunk, then never answer.
+    HangAfterStoring,
+    /// Store the chunk twice and answer as if once.
+    StoreTwice,
+    /// Flip a bit of the chunk before storing it.
+    Corrupt,
 }
 
 impl Faults {
@@ -79,6 +94,7 @@ impl Faults {
             slow_ms: AtomicU64::new(0),
             upload_limit: AtomicU64::new(0),
             failing_chunks: AtomicU32::new(0),
+            chunk_fault: Mutex::new(None),
         }
     }
 
@@ -113,6 +129,27 @@ impl Faults {
     /// The next `n` chunk uploads fail with 500.
     pub fn fail_next_chunks(&self, n: u32) {
         self.failing_chunks.store(n, Ordering::Relaxed);
+    }
+
+    /// The `nth` chunk the server reads from now on (1 = the next) meets `fault`.
+    pub fn chunk_fault(&self, nth: u32, fault: ChunkFault) {
+        *self.chunk_fault.lock().expect("faults lock") = Some((nth.saturating_sub(1), fault));
+    }
+
+    /// Counts one chunk read; its fault if it is the one.
+    fn take_chunk_fault(&self) -> Option<ChunkFault> {
+        let mut slot = self.chunk_fault.lock().expect("faults lock");
+        match *slot {
+            Some((0, fault)) => {
+                *slot = None;
+                Some(fault)
+            }
+            Some((left, fault)) => {
+                *slot = Some((left - 1, fault));
+                None
+            }
+            None => None,
+        }
     }
 
     fn take_chunk_failure(&self) -> bool {
