@@ -200,6 +200,18 @@ async fn failures_are_retried_or_reported() {
         .unwrap_err();
     assert_eq!(err, "the file is over the server's size limit");
     server.faults().limit_uploads(None);
+    // No answer at all: every try times out, then a clear error; the upload never hangs.
+    server.faults().slow_responses(Duration::from_secs(5));
+    let mut policy = quick();
+    policy.request_timeout = Duration::from_millis(200);
+    let err = upload::run_with(&api, &job(&path, 4, 1000), &policy, |_, _| {})
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        "no answer from the server within 0.2 s (gave up after 4 tries)"
+    );
+    server.faults().slow_responses(Duration::ZERO);
 }
 
 #[tokio::test]
