@@ -236,6 +236,18 @@ pub async fn run_with(
             Err(Failure::Final(e)) => return Err(e),
         }
     };
+    let props = file_properties(job, &stored, image);
+    api.send(job.to, &Content::File { path: stored.path }, &props)
+        .await
+        .map_err(describe)
+}
+
+/// The file message's properties, as the web client sends them.
+fn file_properties(
+    job: &UploadJob,
+    stored: &UploadedFile,
+    image: Option<imagesize::ImageSize>,
+) -> Properties {
     let mut props = Properties::with_local_id(job.local_id);
     props.extra.insert("name".into(), json!(job.file.name));
     props.extra.insert("size".into(), json!(stored.size));
@@ -250,9 +262,7 @@ pub async fn run_with(
         props.extra.insert("width".into(), json!(w));
         props.extra.insert("height".into(), json!(h));
     }
-    api.send(job.to, &Content::File { path: stored.path }, &props)
-        .await
-        .map_err(describe)
+    props
 }
 
 /// Image size from the first bytes (the web client sends width and height).
@@ -260,11 +270,19 @@ async fn image_size(job: &UploadJob, total: u64) -> Result<Option<imagesize::Ima
     if !job.file.content_type.starts_with("image/") {
         return Ok(None);
     }
-    let head = vec![0u8; total.min(256 * 1024) as usize];
-    let (head, n) = read_chunk(&job.file.file, head, 0)
-        .await
-        .map_err(|e| format!("{}: {}", job.file.name, io_reason(&e)))?;
-    Ok(imagesize::blob_size(&head[..n]).ok())
+    let file = job.file.file.clone();
+    let len = total.min(256 * 1024) as usize;
+    let head = tokio::task::spawn_blocking(move || {
+        let mut head = vec![0u8; len];
+        let n = fill_at(&file, &mut head, 0)?;
+        head.truncate(n);
+        Ok(head)
+    })
+    .await
+    .map_err(std::io::Error::other)
+    .and_then(|r| r)
+    .map_err(|e| format!("{}: {}", job.file.name, io_reason(&e)))?;
+    Ok(imagesize::blob_size(&head).ok())
 }
 
 /// Why one attempt at an upload failed.
@@ -291,13 +309,10 @@ async fn attempt(
     let prepare = api.file_prepare(Some(&job.file.content_type), Some(name));
     let file_id = answer_within(policy, prepare).await?;
     let chunk_size = job.chunk_size.max(1);
-    let (mut buf, mut n) = read_chunk(file, vec![0u8; chunk_size], 0)
-        .await
-        .map_err(read_err)?;
-    let mut hasher = Sha256::new();
+    let first = read_hashed(file, vec![0u8; chunk_size], 0, Sha256::new()).await;
+    let (mut buf, mut n, mut hasher) = first.map_err(read_err)?;
     let mut sent = 0u64;
     loop {
-        hasher.update(&buf[..n]);
         let chunk = bytes::Bytes::copy_from_slice(&buf[..n]);
         sent += n as u64;
         if sent >= total || n < chunk_size {
@@ -313,11 +328,11 @@ async fn attempt(
         }
         let (answer, read) = tokio::join!(
             answer_within(policy, api.file_upload_chunk(&file_id, chunk, false)),
-            read_chunk(file, buf, sent)
+            read_hashed(file, buf, sent, hasher)
         );
         answer?;
         progress(sent, total);
-        (buf, n) = read.map_err(read_err)?;
+        (buf, n, hasher) = read.map_err(read_err)?;
     }
 }
 
@@ -368,28 +383,36 @@ async fn answer_within<T>(
     }
 }
 
-/// Fills `buf` from `offset` until it is full or the file ends (positional reads, off the
-/// async threads); gives the buffer back with the count read.
-async fn read_chunk(
+/// Fills `buf` from `offset` and adds what was read to `hasher`, on a blocking thread (so the
+/// hashing overlaps the previous chunk's upload); gives both back with the count read.
+async fn read_hashed(
     file: &Arc<std::fs::File>,
     mut buf: Vec<u8>,
     offset: u64,
-) -> std::io::Result<(Vec<u8>, usize)> {
+    mut hasher: Sha256,
+) -> std::io::Result<(Vec<u8>, usize, Sha256)> {
     let file = file.clone();
     tokio::task::spawn_blocking(move || {
-        let mut filled = 0;
-        while filled < buf.len() {
-            match read_at(&file, &mut buf[filled..], offset + filled as u64) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok((buf, filled))
+        let n = fill_at(&file, &mut buf, offset)?;
+        hasher.update(&buf[..n]);
+        Ok((buf, n, hasher))
     })
     .await
     .map_err(std::io::Error::other)?
+}
+
+/// Reads from `offset` until `buf` is full or the file ends; the count read.
+fn fill_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match read_at(file, &mut buf[filled..], offset + filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 /// One read at `offset`, leaving no shared file position behind.
