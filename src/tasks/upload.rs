@@ -500,6 +500,8 @@ mod tests {
                 .unwrap_err()
                 .contains("no such file")
         );
+        #[cfg(unix)]
+        assert_eq!(stage("/dev/null").unwrap_err(), "/dev/null is not a file");
         let prefix = format!("{}/c", dir.path().display());
         assert_eq!(
             complete_path(&prefix),
