@@ -228,9 +228,7 @@ async fn a_lost_chunk_response_restarts_the_upload_and_never_doubles_a_chunk() {
         let before = server.unfinished_uploads();
         // The third chunk is stored, but its answer is lost.
         server.faults().chunk_fault(3, fault);
-        let mut policy = quick();
-        policy.request_timeout = Duration::from_secs(1);
-        let mid = upload::run_with(&api, &job(&path, i as i64, 1000), &policy, |_, _| {})
+        let mid = upload::run_with(&api, &job(&path, i as i64, 1000), &quick(), |_, _| {})
             .await
             .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
         assert_eq!(stored_sha(&server, &api, mid).await, local, "{fault:?}");
