@@ -382,6 +382,7 @@ fn staged_files_and_an_upload_in_progress_80x24() {
         name: name.into(),
         size,
         content_type: "application/pdf".into(),
+        file: std::sync::Arc::new(tempfile::tempfile().unwrap()),
     };
     update(
         &mut app,

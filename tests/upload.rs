@@ -1,6 +1,8 @@
 //! Uploads against the demo server: 0 B, 1 B, exactly one chunk, many chunks and 50 MB, with
-//! the stored bytes' hash compared to the source; cancel mid-way; an injected chunk failure
-//! recovered; 413; the file message's properties.
+//! the stored bytes' hash compared to the source; cancel mid-way; injected chunk failures and
+//! lost answers recovered by starting again; a stored copy that differs refused; 413; the file
+//! read through the handle opened at staging; FIFOs refused; the file message's properties.
+//! Downloads: streamed, never overwriting, stalls and oversized thumbnails stopped.
 
 mod common;
 
@@ -8,9 +10,11 @@ use common::*;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use vocechat_tui::api::ApiClient;
 use vocechat_tui::api::types::{MessageDetail, Target};
+use vocechat_tui::demo::{ChunkFault, DemoServer};
 use vocechat_tui::sync::{Cursor, ServerEvent, SyncMsg};
-use vocechat_tui::tasks::upload::{self, DEFAULT_CHUNK, UploadJob};
+use vocechat_tui::tasks::upload::{self, DEFAULT_CHUNK, RetryPolicy, UploadJob};
 
 fn file_of(dir: &std::path::Path, name: &str, size: usize) -> std::path::PathBuf {
     let path = dir.join(name);
@@ -135,44 +139,190 @@ async fn images_carry_their_size() {
     );
 }
 
+/// Retries fast, with a short wait for answers, so fault tests take about a second.
+fn quick() -> RetryPolicy {
+    RetryPolicy {
+        restarts: 3,
+        request_timeout: Duration::from_secs(2),
+        backoff: Duration::from_millis(20),
+    }
+}
+
+/// SHA-256 of `data` in hex (short failure messages, unlike whole files).
+fn sha(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// SHA-256 of the file message `mid` as the server stored it.
+async fn stored_sha(server: &DemoServer, api: &ApiClient, mid: i64) -> String {
+    let MessageDetail::Normal { content, .. } = sent_detail(api, mid).await else {
+        panic!("not a normal message")
+    };
+    sha(&server.stored_file(&content).unwrap())
+}
+
 #[tokio::test]
 async fn failures_are_retried_or_reported() {
     let server = server().await;
     let api = login(&server, ADMIN, "tui:a").await;
     let dir = tempfile::tempdir().unwrap();
     let path = file_of(dir.path(), "data.bin", 5000);
-    // Two failed chunks are retried and the upload completes.
+    // Two failed chunks: the upload starts again twice and completes.
     server.faults().fail_next_chunks(2);
-    let mid = upload::run(&api, &job(&path, 1, 1000), |_, _| {})
+    let mid = upload::run_with(&api, &job(&path, 1, 1000), &quick(), |_, _| {})
         .await
         .unwrap();
-    let detail = sent_detail(&api, mid).await;
-    let MessageDetail::Normal { content, .. } = &detail else {
-        panic!()
-    };
     assert_eq!(
-        server.stored_file(content).unwrap(),
-        std::fs::read(&path).unwrap()
+        stored_sha(&server, &api, mid).await,
+        sha(&std::fs::read(&path).unwrap())
     );
-    // More failures than retries: a clear error, nothing sent.
-    server.faults().fail_next_chunks(10);
-    let err = upload::run(&api, &job(&path, 2, 1000), |_, _| {})
+    assert_eq!(server.unfinished_uploads(), 2, "two abandoned starts");
+    // A chunk answered 500 every time: bounded restarts, then a clear error, nothing sent.
+    let last_mid = server.last_mid();
+    server.faults().fail_next_chunks(100);
+    let err = upload::run_with(&api, &job(&path, 2, 1000), &quick(), |_, _| {})
         .await
         .unwrap_err();
-    assert!(err.contains("500"), "{err}");
+    assert!(
+        err.contains("500") && err.contains("after 4 tries"),
+        "{err}"
+    );
+    assert_eq!(server.unfinished_uploads(), 2 + 4, "one prepare per try");
+    assert_eq!(server.last_mid(), last_mid, "no message sent");
     server.faults().fail_next_chunks(0);
-    // Over the server's limit.
+    // Over the server's limit: final at once.
     server.faults().limit_uploads(Some(3000));
-    let err = upload::run(&api, &job(&path, 3, 1000), |_, _| {})
+    let err = upload::run_with(&api, &job(&path, 3, 1000), &quick(), |_, _| {})
         .await
         .unwrap_err();
     assert_eq!(err, "the file is over the server's size limit");
     server.faults().limit_uploads(None);
-    // The file vanished after staging.
-    let gone = job(&path, 4, 1000);
+    // No answer at all: every try times out, then a clear error; the upload never hangs.
+    server.faults().slow_responses(Duration::from_secs(5));
+    let mut policy = quick();
+    policy.request_timeout = Duration::from_millis(200);
+    let err = upload::run_with(&api, &job(&path, 4, 1000), &policy, |_, _| {})
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        "no answer from the server within 0.2 s (gave up after 4 tries)"
+    );
+    server.faults().slow_responses(Duration::ZERO);
+}
+
+#[tokio::test]
+async fn a_lost_chunk_response_restarts_the_upload_and_never_doubles_a_chunk() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = file_of(dir.path(), "data.bin", 5000);
+    let local = sha(&std::fs::read(&path).unwrap());
+    for (i, fault) in [ChunkFault::CutAfterStoring, ChunkFault::HangAfterStoring]
+        .into_iter()
+        .enumerate()
+    {
+        let before = server.unfinished_uploads();
+        // The third chunk is stored, but its answer is lost.
+        server.faults().chunk_fault(3, fault);
+        let mid = upload::run_with(&api, &job(&path, i as i64, 1000), &quick(), |_, _| {})
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+        assert_eq!(stored_sha(&server, &api, mid).await, local, "{fault:?}");
+        assert_eq!(
+            server.unfinished_uploads(),
+            before + 1,
+            "{fault:?}: the first try is abandoned, not continued"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_stored_file_that_differs_from_the_local_one_fails_visibly() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = file_of(dir.path(), "data.bin", 5000);
+    let last_mid = server.last_mid();
+    server.faults().chunk_fault(2, ChunkFault::StoreTwice);
+    let err = upload::run_with(&api, &job(&path, 1, 1000), &quick(), |_, _| {})
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        "data.bin: the server stored 6000 bytes, the file has 5000"
+    );
+    server.faults().chunk_fault(4, ChunkFault::Corrupt);
+    let err = upload::run_with(&api, &job(&path, 2, 1000), &quick(), |_, _| {})
+        .await
+        .unwrap_err();
+    assert!(
+        err.starts_with("data.bin: the server's copy differs"),
+        "{err}"
+    );
+    assert_eq!(server.last_mid(), last_mid, "no message for a bad copy");
+}
+
+#[tokio::test]
+async fn the_upload_reads_the_file_opened_at_staging() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = file_of(dir.path(), "data.bin", 5000);
+    let original = std::fs::read(&path).unwrap();
+    // Renamed away and replaced by another file after staging.
+    let swapped = job(&path, 1, 1000);
+    std::fs::rename(&path, dir.path().join("moved.bin")).unwrap();
+    std::fs::write(&path, b"something else entirely").unwrap();
+    let mid = upload::run_with(&api, &swapped, &quick(), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(stored_sha(&server, &api, mid).await, sha(&original));
+    // Deleted after staging.
+    let gone = job(&path, 2, 1000);
+    let replaced = std::fs::read(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
-    let err = upload::run(&api, &gone, |_, _| {}).await.unwrap_err();
-    assert!(err.contains("no such file"), "{err}");
+    let mid = upload::run_with(&api, &gone, &quick(), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(stored_sha(&server, &api, mid).await, sha(&replaced));
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn fifos_are_refused_and_cannot_hang_an_upload() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.txt");
+    mkfifo(&fifo);
+    // Staging runs on a blocking thread in the app; a hang here would hang the test.
+    let err = upload::stage(fifo.to_str().unwrap()).unwrap_err();
+    assert!(err.ends_with("pipe.txt is not a file"), "{err}");
+    // A regular file staged, then replaced by a FIFO: the staged content is still sent.
+    let path = file_of(dir.path(), "data.bin", 3000);
+    let staged = job(&path, 1, 1000);
+    std::fs::rename(&fifo, &path).unwrap();
+    let policy = quick();
+    let upload = upload::run_with(&api, &staged, &policy, |_, _| {});
+    let mid = tokio::time::timeout(Duration::from_secs(30), upload)
+        .await
+        .expect("the upload does not block on the FIFO")
+        .unwrap();
+    let expected: Vec<u8> = (0..3000).map(|i| (i * 31 % 251) as u8).collect();
+    assert_eq!(stored_sha(&server, &api, mid).await, sha(&expected));
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo");
 }
 
 #[tokio::test]
@@ -266,4 +416,100 @@ async fn downloads_stream_to_disk_without_overwriting() {
         2,
         "no partial file left behind"
     );
+}
+
+/// A server on 127.0.0.1 that answers the first request with `response` (head and body) and
+/// then, if `hang`, holds the connection open without sending more; else closes it.
+async fn raw_server(response: Vec<u8>, hang: bool) -> (String, tokio::task::JoinHandle<()>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let url = format!("http://{}/file", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        let Ok((mut sock, _)) = listener.accept().await else {
+            return;
+        };
+        let mut request = [0u8; 4096];
+        let _ = sock.read(&mut request).await;
+        let _ = sock.write_all(&response).await;
+        let _ = sock.flush().await;
+        if hang {
+            // Until the test drops this task.
+            std::future::pending::<()>().await;
+        }
+    });
+    (url, task)
+}
+
+/// A 200 promising `len` bytes that sends `sent` of them and then goes quiet.
+async fn stalling_server(len: usize, sent: &[u8]) -> (String, tokio::task::JoinHandle<()>) {
+    let mut response = format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n").into_bytes();
+    response.extend_from_slice(sent);
+    raw_server(response, true).await
+}
+
+#[tokio::test]
+async fn a_stalled_download_fails_and_leaves_no_partial_file() {
+    let (url, server) = stalling_server(1000, b"a few bytes").await;
+    let out = tempfile::tempdir().unwrap();
+    let http = reqwest::Client::new();
+    let mut got = 0;
+    let err = vocechat_tui::tasks::download::run_with_stall(
+        &http,
+        &url,
+        "slow.bin",
+        out.path(),
+        false,
+        Duration::from_millis(200),
+        |n, _| got = n,
+    )
+    .await
+    .unwrap_err();
+    server.abort();
+    assert_eq!(got, 11, "the first bytes arrived");
+    assert!(err.contains("stalled") && err.contains("200 ms"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        0,
+        "the partial file is removed"
+    );
+}
+
+#[tokio::test]
+async fn a_stalled_or_oversized_thumbnail_fetch_stops() {
+    use vocechat_tui::tasks::download::{FetchError, fetch_capped};
+    let http = reqwest::Client::new();
+    let (url, stalled) = stalling_server(1000, b"PNG").await;
+    let err = fetch_capped(&http, &url, 8 << 20, Duration::from_millis(200))
+        .await
+        .unwrap_err();
+    stalled.abort();
+    assert_eq!(err, FetchError::Stalled(Duration::from_millis(200)));
+    // No length announced: the cap stops the stream.
+    let mut unannounced = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_vec();
+    unannounced.extend_from_slice(&[7u8; 5000]);
+    let (url, closing) = raw_server(unannounced, false).await;
+    let err = fetch_capped(&http, &url, 4000, Duration::from_secs(5)).await;
+    closing.abort();
+    assert_eq!(err, Err(FetchError::TooLarge));
+    // A body over the cap is refused, whether announced or not (the demo streams files with
+    // their length; the cap is checked on both paths).
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let src = file_of(dir.path(), "big.bin", 300_000);
+    let mid = upload::run(&api, &job(&src, 1, DEFAULT_CHUNK), |_, _| {})
+        .await
+        .unwrap();
+    let MessageDetail::Normal { content: path, .. } = sent_detail(&api, mid).await else {
+        panic!()
+    };
+    let url = api.file_url(&path, false).to_string();
+    let small = fetch_capped(&http, &url, 299_999, Duration::from_secs(5)).await;
+    assert_eq!(small, Err(FetchError::TooLarge));
+    let whole = fetch_capped(&http, &url, 300_000, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(whole, std::fs::read(&src).unwrap());
 }

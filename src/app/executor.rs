@@ -510,24 +510,20 @@ pub async fn send_once(
     }
 }
 
+/// The largest thumbnail a preview fetches; the body is refused past it while streaming.
+const PREVIEW_CAP: usize = 8 * 1024 * 1024;
+
 /// Fetches a thumbnail and decodes it off the UI task. The server labels thumbnails with the
 /// original's type even when it re-encoded them, so the format is sniffed from the bytes.
 async fn preview(http: &reqwest::Client, url: &str) -> Result<image::DynamicImage, String> {
-    let resp = http
-        .get(url)
-        .send()
+    use crate::tasks::download::{FetchError, STALL_TIMEOUT, fetch_capped};
+    let bytes = fetch_capped(http, url, PREVIEW_CAP, STALL_TIMEOUT)
         .await
-        .map_err(|e| crate::api::ApiError::from_reqwest(&e).to_string())?;
-    if !resp.status().is_success() {
-        return Err(format!("no thumbnail ({})", resp.status().as_u16()));
-    }
-    let bytes = resp
-        .bytes()
-        .await
-        .map_err(|e| crate::api::ApiError::from_reqwest(&e).to_string())?;
-    if bytes.len() > 8 * 1024 * 1024 {
-        return Err("thumbnail too large".into());
-    }
+        .map_err(|e| match e {
+            FetchError::Status(s) => format!("no thumbnail ({s})"),
+            FetchError::TooLarge => "thumbnail too large".into(),
+            other => other.to_string(),
+        })?;
     tokio::task::spawn_blocking(move || {
         image::load_from_memory(&bytes).map_err(|e| format!("cannot decode the thumbnail: {e}"))
     })

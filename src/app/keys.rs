@@ -484,7 +484,7 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
     }
 }
 
-/// A file message's name (from its properties), safe as a file name.
+/// A file message's name (from its properties, untrusted), safe as a file name.
 fn file_name(m: &crate::model::Message) -> String {
     let raw = m
         .properties
@@ -492,22 +492,7 @@ fn file_name(m: &crate::model::Message) -> String {
         .and_then(|p| p.get("name"))
         .and_then(|v| v.as_str())
         .unwrap_or("download");
-    let clean: String = crate::sanitize::one_line(raw, 120)
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | ':') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let clean = clean.trim_start_matches('.').to_string();
-    if clean.is_empty() {
-        "download".into()
-    } else {
-        clean
-    }
+    crate::tasks::download::safe_file_name(raw)
 }
 
 /// The `/upload` argument being typed, if the cursor is on one.

@@ -857,6 +857,7 @@ fn staged(name: &str, size: u64) -> Staged {
         name: name.into(),
         size,
         content_type: "image/png".into(),
+        file: std::sync::Arc::new(tempfile::tempfile().unwrap()),
     }
 }
 

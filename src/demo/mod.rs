@@ -71,6 +71,21 @@ pub struct Faults {
     lost_send_answers: AtomicU32,
     failing_sends: AtomicU32,
     failing_history: AtomicU32,
+    /// A fault for one chunk further on: (chunks left before it, the fault).
+    chunk_fault: Mutex<Option<(u32, ChunkFault)>>,
+}
+
+/// Something that goes wrong with one chunk upload once the server has read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunkFault {
+    /// Store the chunk, then break the connection instead of answering (a lost response).
+    CutAfterStoring,
+    /// Store the chunk, then never answer.
+    HangAfterStoring,
+    /// Store the chunk twice and answer as if once.
+    StoreTwice,
+    /// Flip a bit of the chunk before storing it.
+    Corrupt,
 }
 
 impl Faults {
@@ -85,6 +100,7 @@ impl Faults {
             lost_send_answers: AtomicU32::new(0),
             failing_sends: AtomicU32::new(0),
             failing_history: AtomicU32::new(0),
+            chunk_fault: Mutex::new(None),
         }
     }
 
@@ -132,18 +148,33 @@ impl Faults {
         self.failing_sends.store(n, Ordering::Relaxed);
     }
 
-    fn take(counter: &AtomicU32) -> bool {
-        counter
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
-            .is_ok()
+    /// The `nth` chunk the server reads from now on (1 = the next) meets `fault`.
+    pub fn chunk_fault(&self, nth: u32, fault: ChunkFault) {
+        *self.chunk_fault.lock().expect("faults lock") = Some((nth.saturating_sub(1), fault));
+    }
+
+    /// Counts one chunk read; its fault if it is the one.
+    fn take_chunk_fault(&self) -> Option<ChunkFault> {
+        let mut slot = self.chunk_fault.lock().expect("faults lock");
+        match *slot {
+            Some((0, fault)) => {
+                *slot = None;
+                Some(fault)
+            }
+            Some((left, fault)) => {
+                *slot = Some((left - 1, fault));
+                None
+            }
+            None => None,
+        }
     }
 
     fn take_lost_send_answer(&self) -> bool {
-        Self::take(&self.lost_send_answers)
+        take_one(&self.lost_send_answers)
     }
 
     fn take_send_failure(&self) -> bool {
-        Self::take(&self.failing_sends)
+        take_one(&self.failing_sends)
     }
 
     fn take_chunk_failure(&self) -> bool {

@@ -6,8 +6,8 @@
 // the size of that error value does not matter.
 #![allow(clippy::result_large_err)]
 
-use super::Shared;
 use super::state::{Refusal, Upload};
+use super::{ChunkFault, Shared};
 use crate::api::types::*;
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -654,20 +654,62 @@ async fn file_upload(State(s): S, headers: HeaderMap, mut form: Multipart) -> Re
             Err(e) => return text(400, &format!("parse request payload error: {e}")),
         }
     }
+    let fault = s.faults.take_chunk_fault();
+    let chunk = match fault {
+        Some(ChunkFault::Corrupt) => corrupted(&chunk),
+        _ => chunk,
+    };
+    let answer = store_chunk(&s, &file_id, &chunk, is_last, fault);
+    match fault {
+        Some(ChunkFault::CutAfterStoring) => cut_connection(),
+        Some(ChunkFault::HangAfterStoring) => std::future::pending().await,
+        _ => answer,
+    }
+}
+
+/// `chunk` with its first bit flipped.
+fn corrupted(chunk: &Bytes) -> Bytes {
+    let mut bytes = chunk.to_vec();
+    if let Some(b) = bytes.first_mut() {
+        *b ^= 1;
+    }
+    Bytes::from(bytes)
+}
+
+/// A 200 whose body breaks at once: the connection closes without an answer.
+fn cut_connection() -> Resp {
+    let broken = futures::stream::once(async {
+        Err::<Bytes, _>(std::io::Error::other("injected lost response"))
+    });
+    Response::new(Body::from_stream(broken))
+}
+
+/// Appends a chunk (twice under [`ChunkFault::StoreTwice`]); after the last one, stores the
+/// file and answers with it.
+fn store_chunk(
+    s: &Shared,
+    file_id: &str,
+    chunk: &Bytes,
+    is_last: bool,
+    fault: Option<ChunkFault>,
+) -> Resp {
     let limit = s.faults.upload_limit.load(Ordering::Relaxed);
     let mut st = s.state.lock().expect("lock");
-    let Some(upload) = st.uploads.get_mut(&file_id) else {
+    let Some(upload) = st.uploads.get_mut(file_id) else {
         return empty(400);
     };
     if limit > 0 && (upload.data.len() + chunk.len()) as u64 > limit {
-        st.uploads.remove(&file_id);
+        st.uploads.remove(file_id);
         return empty(413);
     }
-    upload.data.extend_from_slice(&chunk);
+    upload.data.extend_from_slice(chunk);
+    if fault == Some(ChunkFault::StoreTwice) {
+        upload.data.extend_from_slice(chunk);
+    }
     if !is_last {
         return json_ok(&Value::Null);
     }
-    let upload = st.uploads.remove(&file_id).expect("present");
+    let upload = st.uploads.remove(file_id).expect("present");
     let date = chrono_like_date();
     let path = format!("{date}/{file_id}");
     let hash = hex(&sha2::Sha256::digest(&upload.data));

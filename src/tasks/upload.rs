@@ -1,26 +1,67 @@
 //! File uploads (protocol §5.1): prepare, chunks streamed from disk, then the `vocechat/file`
-//! message. Memory stays flat whatever the file size: one chunk buffer is reused. A failed
-//! chunk is retried with backoff; a 401 renews inside the API client; 413 and a vanished
-//! file end the upload with a clear error. Cancel by aborting the task.
+//! message. Memory stays flat whatever the file size: one chunk buffer is reused.
+//!
+//! The file is opened once, when staged, and read through that handle by position, so a file
+//! renamed or replaced afterwards cannot change what is sent, and a FIFO or device is refused
+//! before anything is read. The server appends chunks as they arrive, so a chunk is never sent
+//! twice into one upload: after a failure that may have reached the server (timeout, broken
+//! connection, 5xx) the whole upload starts again with a new `prepare`, a bounded number of
+//! times. The size and SHA-256 the server reports for the finished file are compared with the
+//! bytes read; a mismatch fails the upload and no message is sent. A 401 renews inside the API
+//! client; 413 ends the upload with a clear error. Cancel by aborting the task.
 
-use crate::api::types::{Content, Properties, Target};
-use crate::api::{ApiClient, ApiError};
+use crate::api::types::{Content, Properties, Target, UploadedFile};
+use crate::api::{ApiClient, ApiError, ApiResult};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::AsyncReadExt;
 
 /// 200 KiB, as the server docs advise.
 pub const DEFAULT_CHUNK: usize = 200 * 1024;
-const CHUNK_RETRIES: u32 = 3;
 
-/// A file picked for upload (checked to exist and be a regular file).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A file picked for upload, opened when staged. `file` is the handle the upload reads; the
+/// path is kept for display and equality only.
+#[derive(Debug, Clone)]
 pub struct Staged {
     pub path: PathBuf,
     pub name: String,
     pub size: u64,
     pub content_type: String,
+    pub file: Arc<std::fs::File>,
+}
+
+/// Equal when they describe the same file (the handle is not compared).
+impl PartialEq for Staged {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.path, &self.name, self.size, &self.content_type)
+            == (&other.path, &other.name, other.size, &other.content_type)
+    }
+}
+
+impl Eq for Staged {}
+
+/// How hard an upload tries before it gives up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Fresh starts (new `prepare`) after an ambiguous failure.
+    pub restarts: u32,
+    /// Longest wait for the answer to one API call (prepare or chunk).
+    pub request_timeout: Duration,
+    /// Pause before the first restart; doubled for each further one.
+    pub backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            restarts: 3,
+            // Above the API client's own 30 s, which allows for one token renewal.
+            request_timeout: Duration::from_secs(90),
+            backoff: Duration::from_millis(500),
+        }
+    }
 }
 
 /// `~` and `~/…` expanded with `$HOME`.
@@ -63,13 +104,15 @@ pub fn split_paths(args: &str) -> Vec<String> {
     out
 }
 
-/// Checks a path and describes it for staging (blocking file-system calls: run off the UI).
+/// Opens a path and describes it for staging (blocking file-system calls: run off the UI).
+/// Only regular files are accepted.
 pub fn stage(path: &str) -> Result<Staged, String> {
     let p = expand_tilde(path.trim());
-    let meta = std::fs::metadata(&p).map_err(|e| format!("{}: {}", p.display(), io_reason(&e)))?;
-    if !meta.is_file() {
-        return Err(format!("{} is not a file", p.display()));
-    }
+    let file = open_regular(&p)?;
+    let size = file
+        .metadata()
+        .map_err(|e| format!("{}: {}", p.display(), io_reason(&e)))?
+        .len();
     let name = p
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -81,9 +124,26 @@ pub fn stage(path: &str) -> Result<Staged, String> {
     Ok(Staged {
         path: p,
         name,
-        size: meta.len(),
+        size,
         content_type,
+        file: Arc::new(file),
     })
+}
+
+/// Opens `p` for reading if it is a regular file. The type is checked on the open handle, so
+/// what is checked is what is read; on unix the open is non-blocking, so a FIFO without a
+/// writer cannot hang it (the flag changes nothing for reading a regular file).
+fn open_regular(p: &Path) -> Result<std::fs::File, String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let reason = |e: std::io::Error| format!("{}: {}", p.display(), io_reason(&e));
+    let file = options.open(p).map_err(reason)?;
+    if !file.metadata().map_err(reason)?.is_file() {
+        return Err(format!("{} is not a file", p.display()));
+    }
+    Ok(file)
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -137,69 +197,57 @@ pub struct UploadJob {
     pub chunk_size: usize,
 }
 
-/// Runs an upload; `progress(sent, total)` is called after every chunk. Returns the mid of
-/// the file message. At most two chunk buffers are held, whatever the file size.
+/// Runs an upload with the default [`RetryPolicy`]; `progress(sent, total)` is called after
+/// every chunk. Returns the mid of the file message. At most two chunk buffers are held,
+/// whatever the file size.
 pub async fn run(
     api: &ApiClient,
     job: &UploadJob,
+    progress: impl FnMut(u64, u64),
+) -> Result<i64, String> {
+    run_with(api, job, &RetryPolicy::default(), progress).await
+}
+
+/// [`run`] with the retry policy given.
+pub async fn run_with(
+    api: &ApiClient,
+    job: &UploadJob,
+    policy: &RetryPolicy,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<i64, String> {
-    let mut file = tokio::fs::File::open(&job.file.path)
-        .await
-        .map_err(|e| format!("{}: {}", job.file.name, io_reason(&e)))?;
-    let total = file.metadata().await.map_err(|e| e.to_string())?.len();
-    // Image size from the first bytes (the web client sends width and height).
-    let mut head = vec![0u8; total.min(256 * 1024) as usize];
-    let image = if job.file.content_type.starts_with("image/") {
-        file.read_exact(&mut head)
-            .await
-            .map_err(|e| format!("{}: {}", job.file.name, io_reason(&e)))?;
-        imagesize::blob_size(&head).ok()
-    } else {
-        None
-    };
-    drop(head);
-    let mut file = tokio::fs::File::open(&job.file.path)
-        .await
-        .map_err(|e| format!("{}: {}", job.file.name, io_reason(&e)))?;
-    let file_id = api
-        .file_prepare(Some(&job.file.content_type), Some(&job.file.name))
-        .await
-        .map_err(describe)?;
-    let chunk_size = job.chunk_size.max(1);
-    // Two buffers: the next chunk is read from disk while the current one is on the wire.
-    let mut next = vec![0u8; chunk_size];
-    let read_err = |e: std::io::Error| {
-        format!(
-            "{} changed while uploading: {}",
-            job.file.name,
-            io_reason(&e)
-        )
-    };
-    let mut n = read_full(&mut file, &mut next).await.map_err(read_err)?;
-    let mut sent = 0u64;
+    let file = &job.file.file;
+    let total = file
+        .metadata()
+        .map_err(|e| format!("{}: {}", job.file.name, io_reason(&e)))?
+        .len();
+    let image = image_size(job, total).await?;
+    let mut restarts = 0;
     let stored = loop {
-        let last = sent + n as u64 >= total || n < chunk_size;
-        let chunk = bytes::Bytes::copy_from_slice(&next[..n]);
-        let (answer, read) = if last {
-            (upload_chunk(api, &file_id, chunk, true).await, Ok(0))
-        } else {
-            tokio::join!(
-                upload_chunk(api, &file_id, chunk, false),
-                read_full(&mut file, &mut next)
-            )
-        };
-        let answer = answer?;
-        sent += n as u64;
-        progress(sent, total.max(sent));
-        if last {
-            break answer.ok_or("the server did not confirm the upload")?;
+        match attempt(api, job, total, policy, &mut progress).await {
+            Ok(stored) => break stored,
+            Err(Failure::Ambiguous(e)) if restarts < policy.restarts => {
+                restarts += 1;
+                tracing::info!(restarts, "upload failed ({e}); starting it again");
+                tokio::time::sleep(policy.backoff * (1 << (restarts - 1).min(16))).await;
+            }
+            Err(Failure::Ambiguous(e)) => {
+                return Err(format!("{e} (gave up after {} tries)", restarts + 1));
+            }
+            Err(Failure::Final(e)) => return Err(e),
         }
-        n = read.map_err(read_err)?;
     };
-    if sent != total {
-        return Err(format!("{} changed size while uploading", job.file.name));
-    }
+    let props = file_properties(job, &stored, image);
+    api.send(job.to, &Content::File { path: stored.path }, &props)
+        .await
+        .map_err(describe)
+}
+
+/// The file message's properties, as the web client sends them.
+fn file_properties(
+    job: &UploadJob,
+    stored: &UploadedFile,
+    image: Option<imagesize::ImageSize>,
+) -> Properties {
     let mut props = Properties::with_local_id(job.local_id);
     props.extra.insert("name".into(), json!(job.file.name));
     props.extra.insert("size".into(), json!(stored.size));
@@ -214,42 +262,165 @@ pub async fn run(
         props.extra.insert("width".into(), json!(w));
         props.extra.insert("height".into(), json!(h));
     }
-    api.send(job.to, &Content::File { path: stored.path }, &props)
-        .await
-        .map_err(describe)
+    props
 }
 
-/// Reads until the buffer is full or the file ends.
-async fn read_full(file: &mut tokio::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+/// Image size from the first bytes (the web client sends width and height).
+async fn image_size(job: &UploadJob, total: u64) -> Result<Option<imagesize::ImageSize>, String> {
+    if !job.file.content_type.starts_with("image/") {
+        return Ok(None);
+    }
+    let file = job.file.file.clone();
+    let len = total.min(256 * 1024) as usize;
+    let head = tokio::task::spawn_blocking(move || {
+        let mut head = vec![0u8; len];
+        let n = fill_at(&file, &mut head, 0)?;
+        head.truncate(n);
+        Ok(head)
+    })
+    .await
+    .map_err(std::io::Error::other)
+    .and_then(|r| r)
+    .map_err(|e| format!("{}: {}", job.file.name, io_reason(&e)))?;
+    Ok(imagesize::blob_size(&head).ok())
+}
+
+/// Why one attempt at an upload failed.
+enum Failure {
+    /// The server may have taken part of the request: start again from `prepare`.
+    Ambiguous(String),
+    /// Starting again cannot help.
+    Final(String),
+}
+
+/// One upload from `prepare` to the last chunk, the stored file checked against the bytes
+/// read. The next chunk is read from the handle while the current one is on the wire.
+async fn attempt(
+    api: &ApiClient,
+    job: &UploadJob,
+    total: u64,
+    policy: &RetryPolicy,
+    progress: &mut impl FnMut(u64, u64),
+) -> Result<UploadedFile, Failure> {
+    let file = &job.file.file;
+    let name = &job.file.name;
+    let read_err =
+        |e: std::io::Error| Failure::Final(format!("{name} could not be read: {}", io_reason(&e)));
+    let prepare = api.file_prepare(Some(&job.file.content_type), Some(name));
+    let file_id = answer_within(policy, prepare).await?;
+    let chunk_size = job.chunk_size.max(1);
+    let first = read_hashed(file, vec![0u8; chunk_size], 0, Sha256::new()).await;
+    let (mut buf, mut n, mut hasher) = first.map_err(read_err)?;
+    let mut sent = 0u64;
+    loop {
+        let chunk = bytes::Bytes::copy_from_slice(&buf[..n]);
+        sent += n as u64;
+        if sent >= total || n < chunk_size {
+            if sent != total {
+                return Err(Failure::Final(format!(
+                    "{name} changed size while uploading"
+                )));
+            }
+            let answer =
+                answer_within(policy, api.file_upload_chunk(&file_id, chunk, true)).await?;
+            progress(sent, total);
+            return verified(answer, sent, &hasher.finalize(), name);
+        }
+        let (answer, read) = tokio::join!(
+            answer_within(policy, api.file_upload_chunk(&file_id, chunk, false)),
+            read_hashed(file, buf, sent, hasher)
+        );
+        answer?;
+        progress(sent, total);
+        (buf, n, hasher) = read.map_err(read_err)?;
+    }
+}
+
+/// The stored file, if the server kept exactly the `sent` bytes hashed to `sha256`.
+fn verified(
+    answer: Option<UploadedFile>,
+    sent: u64,
+    sha256: &[u8],
+    name: &str,
+) -> Result<UploadedFile, Failure> {
+    let stored =
+        answer.ok_or_else(|| Failure::Final("the server did not confirm the upload".into()))?;
+    if stored.size != sent {
+        return Err(Failure::Final(format!(
+            "{name}: the server stored {} bytes, the file has {sent}",
+            stored.size
+        )));
+    }
+    let local = hex(sha256);
+    if !stored.hash.is_empty() && !stored.hash.eq_ignore_ascii_case(&local) {
+        return Err(Failure::Final(format!(
+            "{name}: the server's copy differs from the file (SHA-256 {} there, {} here)",
+            crate::sanitize::one_line(&stored.hash, 64),
+            local
+        )));
+    }
+    Ok(stored)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Awaits an API call for at most the policy's timeout, sorting failures: a timeout, network
+/// trouble or a 5xx may have reached the server; anything else is final.
+async fn answer_within<T>(
+    policy: &RetryPolicy,
+    call: impl Future<Output = ApiResult<T>>,
+) -> Result<T, Failure> {
+    match tokio::time::timeout(policy.request_timeout, call).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) if e.is_transient() => Err(Failure::Ambiguous(describe(e))),
+        Ok(Err(e)) => Err(Failure::Final(describe(e))),
+        Err(_) => Err(Failure::Ambiguous(format!(
+            "no answer from the server within {} s",
+            policy.request_timeout.as_secs_f32()
+        ))),
+    }
+}
+
+/// Fills `buf` from `offset` and adds what was read to `hasher`, on a blocking thread (so the
+/// hashing overlaps the previous chunk's upload); gives both back with the count read.
+async fn read_hashed(
+    file: &Arc<std::fs::File>,
+    mut buf: Vec<u8>,
+    offset: u64,
+    mut hasher: Sha256,
+) -> std::io::Result<(Vec<u8>, usize, Sha256)> {
+    let file = file.clone();
+    tokio::task::spawn_blocking(move || {
+        let n = fill_at(&file, &mut buf, offset)?;
+        hasher.update(&buf[..n]);
+        Ok((buf, n, hasher))
+    })
+    .await
+    .map_err(std::io::Error::other)?
+}
+
+/// Reads from `offset` until `buf` is full or the file ends; the count read.
+fn fill_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
-        let n = file.read(&mut buf[filled..]).await?;
-        if n == 0 {
-            break;
+        match read_at(file, &mut buf[filled..], offset + filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
-        filled += n;
     }
     Ok(filled)
 }
 
-async fn upload_chunk(
-    api: &ApiClient,
-    file_id: &str,
-    chunk: bytes::Bytes,
-    last: bool,
-) -> Result<Option<crate::api::types::UploadedFile>, String> {
-    let mut attempt = 0;
-    loop {
-        match api.file_upload_chunk(file_id, chunk.clone(), last).await {
-            Ok(r) => return Ok(r),
-            Err(e) if e.is_transient() && attempt < CHUNK_RETRIES => {
-                attempt += 1;
-                tracing::info!(attempt, "upload chunk failed ({e}); retrying");
-                tokio::time::sleep(Duration::from_millis(200 * (1 << attempt))).await;
-            }
-            Err(e) => return Err(describe(e)),
-        }
-    }
+/// One read at `offset`, leaving no shared file position behind.
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    #[cfg(unix)]
+    return std::os::unix::fs::FileExt::read_at(file, buf, offset);
+    #[cfg(windows)]
+    return std::os::windows::fs::FileExt::seek_read(file, buf, offset);
 }
 
 fn describe(e: ApiError) -> String {
@@ -329,6 +500,8 @@ mod tests {
                 .unwrap_err()
                 .contains("no such file")
         );
+        #[cfg(unix)]
+        assert_eq!(stage("/dev/null").unwrap_err(), "/dev/null is not a file");
         let prefix = format!("{}/c", dir.path().display());
         assert_eq!(
             complete_path(&prefix),
