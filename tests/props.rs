@@ -235,7 +235,7 @@ fn event_like() -> impl Strategy<Value = Value> {
         ]
     });
     let kind = prop_oneof![
-        proptest::sample::select(KINDS).prop_map(str::to_string),
+        proptest::sample::select(kinds()).prop_map(str::to_string),
         hostile(),
     ];
     (
@@ -249,27 +249,12 @@ fn event_like() -> impl Strategy<Value = Value> {
         })
 }
 
-const KINDS: &[&str] = &[
-    "ready",
-    "heartbeat",
-    "users_snapshot",
-    "users_log",
-    "users_state",
-    "users_state_changed",
-    "user_settings",
-    "user_settings_changed",
-    "related_groups",
-    "joined_group",
-    "user_joined_group",
-    "user_leaved_group",
-    "kick_from_group",
-    "group_changed",
-    "pinned_message_updated",
-    "chat",
-    "kick",
-    "user_calling",
-    "",
-];
+/// Every known event type, plus one the client does not know and an empty one.
+fn kinds() -> Vec<&'static str> {
+    let mut kinds = vocechat_tui::sync::event::KNOWN_TYPES.to_vec();
+    kinds.extend(["user_calling", ""]);
+    kinds
+}
 
 fn field() -> impl Strategy<Value = String> {
     prop_oneof![

@@ -6,7 +6,8 @@
 //! Then the ways out that are not Ctrl+Q, each leaving the terminal restored (the alternate
 //! screen left, the cursor shown, bracketed paste off): a panic, SIGTERM, SIGHUP, SIGINT,
 //! the terminal hanging up, `$EDITOR` failing (the draft kept), and Ctrl+Z under a
-//! job-control shell (stopped, then redrawn after `fg`).
+//! job-control shell (stopped, then redrawn after `fg`). Last, a whole session at
+//! `VOCECHAT_LOG=trace` leaves no secret in the log.
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -515,4 +516,79 @@ fn ctrl_z_stops_under_a_shell_and_fg_redraws() {
     tui.send(b"exit\r");
     let status = tui.wait_exit();
     assert!(status.success(), "{status:?}");
+}
+
+/// No secret reaches the log: a whole session at `VOCECHAT_LOG=trace` (login through the form,
+/// a message, a VoceSpace link with a custom secret); the log then holds none of the password,
+/// the access or refresh token (read back from the saved session) or the VoceSpace secret, and
+/// it is 0600 in a 0700 directory.
+#[test]
+fn a_whole_session_at_trace_level_logs_no_secret() {
+    const PASSWORD: &str = "admin-pass";
+    const VOCESPACE_SECRET: &str = "vs-secret-7f3a9c-never-logged";
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(DemoServer::start(DemoConfig::for_tests()))
+        .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data.path().join("config.toml"),
+        format!(
+            "[vocespace]\nbase_url = \"https://meet.example.com\"\nsecret = \"{VOCESPACE_SECRET}\"\n"
+        ),
+    )
+    .unwrap();
+    let url = server.base_url();
+    let mut tui = Tui::spawn_with(
+        &[&url, "--email", "admin@example.com"],
+        data.path(),
+        &[("VOCECHAT_LOG", "trace")],
+    );
+    tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
+    tui.send(format!("{PASSWORD}\r").as_bytes());
+    tui.wait_for("the live stream", |s| s.contains("● live"));
+    tui.send("a message for the log test\r".as_bytes());
+    tui.wait_for("the echo", |s| {
+        s.contains("a message for the log test") && !s.contains("sending…")
+    });
+    tui.send(b"/call\r");
+    tui.wait_for("the meeting link", |s| s.contains("Your personal link"));
+    tui.send(b"\x1b");
+    tui.quit();
+
+    let saved = std::fs::read_dir(data.path().join("sessions"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .expect("a saved session")
+        .path();
+    let session: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(saved).unwrap()).unwrap();
+    let token = session["session"]["token"].as_str().unwrap().to_string();
+    let refresh = session["session"]["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(token.len() > 8 && refresh.len() > 8);
+    let log_path = data.path().join("vocechat-tui.log");
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.contains("TRACE") || log.contains("DEBUG"),
+        "the log ran at trace level: {log}"
+    );
+    for (what, secret) in [
+        ("the password", PASSWORD),
+        ("the access token", token.as_str()),
+        ("the refresh token", refresh.as_str()),
+        ("the VoceSpace secret", VOCESPACE_SECRET),
+    ] {
+        assert!(!log.contains(secret), "the log holds {what}:\n{log}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&log_path), 0o600);
+        assert_eq!(mode(data.path()), 0o700);
+    }
 }

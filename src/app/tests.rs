@@ -1259,6 +1259,36 @@ fn notifications_show_the_drawn_text_only() {
     assert_eq!(bodies, vec!["hi there"]);
 }
 
+/// A history page for `key` that was asked for with `before` arrives.
+fn page(
+    app: &mut App,
+    key: ConvKey,
+    before: Option<i64>,
+    limit: u32,
+    result: Result<Vec<ChatMessage>, String>,
+) -> Vec<Effect> {
+    update(
+        app,
+        Msg::History {
+            key,
+            before,
+            limit,
+            result,
+        },
+    )
+}
+
+/// The `before` of every history request among `effects`.
+fn history_requests(effects: &[Effect]) -> Vec<Option<i64>> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadHistory { before, .. } => Some(*before),
+            _ => None,
+        })
+        .collect()
+}
+
 fn like_of(mid: i64, target_mid: i64) -> ChatMessage {
     serde_json::from_value(
         json!({"mid":mid,"from_uid":3,"created_at":mid * 1000,"target":{"gid":1},
@@ -1272,23 +1302,10 @@ fn a_full_page_of_reactions_moves_history_paging_on() {
     let mut app = synced();
     let key = ConvKey::Group(1);
     // Toggling a like 100 times fills whole pages with reaction records and no message.
-    let effects = update(
-        &mut app,
-        Msg::History {
-            key,
-            before: Some(11),
-            limit: 3,
-            result: Ok(vec![like_of(7, 11), like_of(8, 11), like_of(9, 11)]),
-        },
-    );
+    let likes = vec![like_of(7, 11), like_of(8, 11), like_of(9, 11)];
+    let effects = page(&mut app, key, Some(11), 3, Ok(likes));
     assert_eq!(
-        effects
-            .iter()
-            .filter_map(|e| match e {
-                Effect::LoadHistory { before, .. } => Some(*before),
-                _ => None,
-            })
-            .collect::<Vec<_>>(),
+        history_requests(&effects),
         vec![Some(7)],
         "the next page starts below the smallest mid received"
     );
@@ -1299,36 +1316,21 @@ fn a_page_with_nothing_older_ends_paging_and_no_request_repeats() {
     let mut app = synced();
     let key = ConvKey::Group(1);
     // A hostile server answers `before=11` with records at or above 11, page after page.
-    let effects = update(
+    let effects = page(
         &mut app,
-        Msg::History {
-            key,
-            before: Some(11),
-            limit: 2,
-            result: Ok(vec![like_of(11, 11), like_of(12, 11)]),
-        },
+        key,
+        Some(11),
+        2,
+        Ok(vec![like_of(11, 11), like_of(12, 11)]),
     );
     assert!(app.chat.convs[&key].history_complete);
-    assert!(
-        !effects
-            .iter()
-            .any(|e| matches!(e, Effect::LoadHistory { .. }))
-    );
+    assert!(history_requests(&effects).is_empty());
     for _ in 0..5 {
-        let e = update(&mut app, key_msg_page_up());
-        assert!(!e.iter().any(|e| matches!(e, Effect::LoadHistory { .. })));
+        assert!(history_requests(&update(&mut app, key_msg_page_up())).is_empty());
     }
     // An empty page ends paging too.
     let mut app = synced();
-    update(
-        &mut app,
-        Msg::History {
-            key,
-            before: Some(11),
-            limit: 100,
-            result: Ok(vec![]),
-        },
-    );
+    page(&mut app, key, Some(11), 100, Ok(vec![]));
     assert!(app.chat.convs[&key].history_complete);
 }
 
@@ -1337,41 +1339,17 @@ fn the_same_history_request_is_never_issued_twice_in_a_row() {
     let mut app = synced();
     let key = ConvKey::Group(2);
     let first = app.open_conversation(key);
-    let asked: Vec<Option<i64>> = first
-        .iter()
-        .filter_map(|e| match e {
-            Effect::LoadHistory { before, .. } => Some(*before),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(asked, vec![Some(10)]);
-    // The answer is lost in a way that clears the in-flight flag without a page (a stale
-    // reply for another request): asking again with the same cursor is refused.
+    assert_eq!(history_requests(&first), vec![Some(10)]);
+    // The in-flight flag is cleared without a page (a stale reply for another request):
+    // asking again with the same cursor is refused.
     app.history_requested.clear();
-    let again = update(&mut app, key_msg_page_up());
-    assert!(
-        !again
-            .iter()
-            .any(|e| matches!(e, Effect::LoadHistory { .. }))
-    );
+    assert!(history_requests(&update(&mut app, key_msg_page_up())).is_empty());
     // After an error the user may retry.
-    update(
-        &mut app,
-        Msg::History {
-            key,
-            before: Some(10),
-            limit: 100,
-            result: Err("timed out".into()),
-        },
+    page(&mut app, key, Some(10), 100, Err("timed out".into()));
+    assert_eq!(
+        history_requests(&update(&mut app, key_msg_page_up())),
+        vec![Some(10)]
     );
-    let retry = update(&mut app, key_msg_page_up());
-    assert!(retry.iter().any(|e| matches!(
-        e,
-        Effect::LoadHistory {
-            before: Some(10),
-            ..
-        }
-    )));
 }
 
 fn key_msg_page_up() -> Msg {

@@ -132,7 +132,8 @@ struct TypeOnly {
     kind: String,
 }
 
-const KNOWN_TYPES: &[&str] = &[
+/// Every event `type` this client decodes (others are skipped as unknown).
+pub const KNOWN_TYPES: &[&str] = &[
     "ready",
     "heartbeat",
     "users_snapshot",
