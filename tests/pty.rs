@@ -368,7 +368,7 @@ fn a_panic_restores_the_terminal_then_prints_the_message() {
     let mut tui = Tui::spawn_with(
         &["--demo"],
         data.path(),
-        &[("VOCECHAT_TUI_TEST_PANIC", "main")],
+        &[("VOCECHAT_TUI_TEST_PANIC", "main"), ("RUST_BACKTRACE", "0")],
     );
     tui.wait_for_raw("the first frame", 0, |o| {
         contains(o, ENTER_ALTERNATE_SCREEN)
@@ -391,7 +391,10 @@ fn a_panic_restores_the_terminal_then_prints_the_message() {
 #[test]
 fn a_panic_in_a_background_task_leaves_the_ui_running() {
     let data = tempfile::tempdir().unwrap();
-    let (mut tui, mark) = demo(data.path(), &[("VOCECHAT_TUI_TEST_PANIC", "task")]);
+    let (mut tui, mark) = demo(
+        data.path(),
+        &[("VOCECHAT_TUI_TEST_PANIC", "task"), ("RUST_BACKTRACE", "0")],
+    );
     // Still drawing in the alternate screen, and still answering keys.
     tui.send(b"\x1bOP"); // F1
     tui.wait_for("the help", |s| s.contains("suspend to the shell"));
