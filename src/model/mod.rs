@@ -678,6 +678,19 @@ impl ChatModel {
     ) -> Applied {
         let me = self.me;
         let local_id = local_id_of(properties.as_ref());
+        if let Some(old_key) = self.mid_conv.get(&mid).copied()
+            && let Some(old) = self.convs.get(&old_key).and_then(|c| c.messages.get(&mid))
+        {
+            if old.created_at == created_at && old.from_uid == from_uid {
+                return Applied::default(); // the same message again
+            }
+            // Another message under a known mid: the server reused mids (restored from a
+            // backup). The new one is what the server holds now; it replaces the old.
+            if let Some(c) = self.convs.get_mut(&old_key) {
+                c.messages.remove(&mid);
+                c.recount(me);
+            }
+        }
         if !self.convs.contains_key(&key) {
             self.order.mark_stale();
         }

@@ -452,3 +452,20 @@ fn the_incremental_sidebar_order_matches_a_full_sort() {
     m.ensure_order();
     assert_eq!(m.conversations_by_activity(), m.sorted_conversations());
 }
+
+#[test]
+fn a_mid_reused_by_a_restored_server_shows_the_new_message() {
+    let mut m = model_with_group();
+    m.apply_chat(text(5, 2, G1, "before the restore"), Source::Stream);
+    // The same record again is a duplicate.
+    m.apply_chat(text(5, 2, G1, "before the restore"), Source::Stream);
+    assert_eq!(m.convs[&ConvKey::Group(1)].messages.len(), 1);
+    // After a restore the server hands out mid 5 again, for another message.
+    let mut reused = text(5, 3, G1, "after the restore");
+    reused.created_at = 99_000;
+    m.apply_chat(reused, Source::Stream);
+    let c = &m.convs[&ConvKey::Group(1)];
+    assert_eq!(c.messages.len(), 1);
+    assert_eq!(c.messages[&5].content, "after the restore");
+    assert_eq!(m.message(5).unwrap().from_uid, 3);
+}
