@@ -25,6 +25,9 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui_textarea::TextArea;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// How much of a message a notification renders (its body is cut to one line anyway).
+const NOTIFY_HEAD_BYTES: usize = 4096;
+
 /// How many messages one history request asks for.
 pub const HISTORY_PAGE: u32 = 100;
 
@@ -796,7 +799,7 @@ impl App {
             } else if m.is_file() {
                 "sent a file".to_string()
             } else {
-                crate::sanitize::one_line(&self.display_text(m), 120)
+                crate::sanitize::one_line(&self.display_head(m, NOTIFY_HEAD_BYTES), 120)
             };
             effects.push(Effect::Notify { title, body });
         }
@@ -826,7 +829,14 @@ impl App {
     /// The text a message shows (sanitized, markdown rendered, mentions as names): copy, open
     /// and notifications use this and never the raw content.
     pub fn display_text(&self, m: &crate::model::Message) -> String {
-        crate::ui::text::display_text(&m.content_type, &self.render_mentions(&m.content))
+        self.display_head(m, usize::MAX)
+    }
+
+    /// [`App::display_text`] of at most the first `max_bytes` of the content: enough for a
+    /// one-line notification without rendering a huge message on the UI task.
+    pub fn display_head(&self, m: &crate::model::Message, max_bytes: usize) -> String {
+        let (head, _) = crate::ui::text::split_at_most(&m.content, max_bytes);
+        crate::ui::text::display_text(&m.content_type, &self.render_mentions(head))
     }
 
     /// `@uid` tokens shown as `@Name`.

@@ -351,6 +351,15 @@ pub fn display_text(content_type: &str, content: &str) -> String {
         .join("\n")
 }
 
+/// `text` cut at the last char boundary at or before `max` bytes: (kept, rest).
+pub fn split_at_most(text: &str, max: usize) -> (&str, &str) {
+    if text.len() <= max {
+        return (text, "");
+    }
+    let at = text.floor_char_boundary(max);
+    text.split_at(at)
+}
+
 /// A width no line reaches: the renderer then only breaks where the text does.
 const UNWRAPPED: usize = 1 << 20;
 

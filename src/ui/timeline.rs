@@ -92,7 +92,7 @@ impl RenderCache {
         );
         self.bodies.entry(key).or_insert_with(|| {
             let limit = if full { FULL_BYTES } else { FOLDED_BYTES };
-            let (head, rest) = split_at_most(&m.content, limit);
+            let (head, rest) = text::split_at_most(&m.content, limit);
             Body {
                 lines: render_body(app, m, head, width as usize, theme),
                 cut_lines: if rest.is_empty() {
@@ -103,18 +103,6 @@ impl RenderCache {
             }
         })
     }
-}
-
-/// `text` cut at the last char boundary at or before `max` bytes: (kept, rest).
-fn split_at_most(text: &str, max: usize) -> (&str, &str) {
-    if text.len() <= max {
-        return (text, "");
-    }
-    let mut at = max;
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    text.split_at(at)
 }
 
 fn render_body(
