@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use std::time::Duration;
-use vocechat_tui::api::types::{Content, MessageDetail, Properties, local_id_of};
+use vocechat_tui::api::types::{Content, Properties};
 use vocechat_tui::api::{ApiClient, ApiError, now_ms};
 use vocechat_tui::app::executor::send_once;
 use vocechat_tui::model::ConvKey;
@@ -19,13 +19,7 @@ async fn copies(api: &ApiClient, key: ConvKey, local_id: i64) -> usize {
         .await
         .unwrap()
         .iter()
-        .filter(|m| {
-            let props = match &m.detail {
-                MessageDetail::Normal { properties, .. } => properties.as_ref(),
-                _ => None,
-            };
-            local_id_of(props) == Some(local_id)
-        })
+        .filter(|m| m.local_id() == Some(local_id))
         .count()
 }
 

@@ -150,6 +150,18 @@ pub struct ChatMessage {
     pub detail: MessageDetail,
 }
 
+impl ChatMessage {
+    /// The `local_id` in a message's or reply's properties: how a client finds its own send.
+    pub fn local_id(&self) -> Option<i64> {
+        match &self.detail {
+            MessageDetail::Normal { properties, .. } | MessageDetail::Reply { properties, .. } => {
+                local_id_of(properties.as_ref())
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The `detail` of a chat message, tagged by `type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

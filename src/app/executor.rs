@@ -487,15 +487,10 @@ pub async fn send_once(
     if retry {
         let me = api.session().await.map(|s| s.uid);
         let recent = api.history(key.target(), None, RETRY_LOOKBACK).await?;
-        let earlier = recent.iter().rev().find(|m| {
-            use crate::api::types::MessageDetail;
-            let props = match &m.detail {
-                MessageDetail::Normal { properties, .. }
-                | MessageDetail::Reply { properties, .. } => properties.as_ref(),
-                _ => None,
-            };
-            Some(m.from_uid) == me && crate::api::types::local_id_of(props) == Some(local_id)
-        });
+        let earlier = recent
+            .iter()
+            .rev()
+            .find(|m| Some(m.from_uid) == me && m.local_id() == Some(local_id));
         if let Some(m) = earlier {
             tracing::info!(
                 mid = m.mid,
