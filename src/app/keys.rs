@@ -649,8 +649,9 @@ fn complete(app: &mut App) {
 }
 
 pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
-    // Keep newlines and tabs, drop every other control character.
-    let text = crate::sanitize::clean(&text);
+    // Terminals send pasted line breaks as CR (or CR LF): make them newlines, then keep
+    // newlines and tabs and drop every other control character.
+    let text = crate::sanitize::clean(&text.replace("\r\n", "\n").replace('\r', "\n"));
     match &mut app.mode {
         Mode::Login(form) => form.paste(&text),
         Mode::Switcher(s) => {

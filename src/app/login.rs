@@ -227,7 +227,7 @@ pub fn insecure_host(server: &str) -> Option<String> {
 
 /// The warning shown when [`insecure_host`] finds one.
 pub fn insecure_warning(host: &str) -> String {
-    format!("⚠ plain http to {host}: your password and messages are not encrypted")
+    format!("⚠ plain http to {host}: nothing is encrypted")
 }
 
 /// Host (and port) of a server URL for the status bar.

@@ -761,6 +761,13 @@ fn pastes_are_sanitized_and_go_where_the_focus_is() {
 }
 
 #[test]
+fn pasted_line_breaks_sent_as_carriage_returns_are_kept() {
+    let mut app = synced();
+    update(&mut app, Msg::Paste("one\rtwo\r\nthree\nfour".into()));
+    assert_eq!(app.composer_text(), "one\ntwo\nthree\nfour");
+}
+
+#[test]
 fn kicked_from_the_open_channel_closes_it() {
     let mut app = synced();
     update(&mut app, alt(KeyCode::Down));
