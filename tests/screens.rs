@@ -499,3 +499,47 @@ fn plain_http_is_warned_about_in_the_login_form_and_the_status_bar() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_selected_message_taller_than_the_screen_opens_at_its_top_and_scrolls_within_it() {
+    let mut app = scene();
+    let long: String = (0..300).map(|i| format!("row {i:03}\n")).collect();
+    chat(&mut app, 60, 3, json!({"gid":1}), text(&long));
+    update(&mut app, Msg::Resize(80, 24));
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut cache = RenderCache::default();
+    // One frame as the loop draws it: the renderer's scroll goes back through `update`.
+    let mut frame = |app: &mut App| {
+        let mut view = None;
+        term.draw(|f| view = Some(draw(f, app, &Theme::dark(), &mut cache)))
+            .unwrap();
+        let view = view.unwrap();
+        update(
+            app,
+            Msg::View {
+                max_scroll: view.max_scroll,
+                scroll: view.scroll,
+            },
+        );
+        term.backend().to_string()
+    };
+    key(&mut app, KeyCode::Char('s'), KeyModifiers::ALT);
+    let screen = frame(&mut app);
+    assert!(screen.contains("row 000"), "{screen}");
+    assert!(!screen.contains("row 299"), "{screen}");
+    // Page down through it: later rows come into view, the message never leaves the screen.
+    for _ in 0..30 {
+        key(&mut app, KeyCode::PageDown, KeyModifiers::NONE);
+        frame(&mut app);
+    }
+    let screen = frame(&mut app);
+    assert!(screen.contains("row 299"), "{screen}");
+    assert!(!screen.contains("row 000"), "{screen}");
+    for _ in 0..60 {
+        key(&mut app, KeyCode::PageUp, KeyModifiers::NONE);
+        frame(&mut app);
+    }
+    let screen = frame(&mut app);
+    assert!(screen.contains("row 000"), "{screen}");
+    assert_eq!(app.mode, Mode::Select(60));
+}

@@ -27,6 +27,8 @@ pub struct RenderCache {
     pub links: Vec<Link>,
     /// How images are drawn (half-blocks unless the terminal said it can do better).
     pub picker: Option<ratatui_image::picker::Picker>,
+    /// The message selected in the last frame: a newly selected tall message opens at its top.
+    last_selected: Option<i64>,
     /// The preview being shown, keyed by its image's address.
     pub preview: Option<(usize, ratatui_image::protocol::StatefulProtocol)>,
 }
@@ -196,7 +198,9 @@ fn day_line(ms: i64, utc: bool, width: usize, theme: &Theme) -> Line<'static> {
 }
 
 /// One message as lines: header (unless it continues the previous author's run), reply
-/// quote, body, reactions.
+/// quote, body, reactions. For the selected message the body lines are placeholders (the
+/// returned range within the block): only the ones that reach the screen are filled in, by
+/// [`fill_selected`], so a message of any length costs a screenful per frame.
 #[allow(clippy::too_many_arguments)]
 fn message_block(
     app: &App,
@@ -207,7 +211,7 @@ fn message_block(
     selected: bool,
     theme: &Theme,
     cache: &mut RenderCache,
-) -> Vec<Line<'static>> {
+) -> (Vec<Line<'static>>, Option<std::ops::Range<usize>>) {
     let mut lines = Vec::new();
     if !continues {
         let time =
@@ -246,8 +250,10 @@ fn message_block(
             theme.fg(theme.quote),
         ));
     }
+    let body_start = lines.len();
     let (body, more) = visible_body(cache.body(app, m, width, theme, selected), height, selected);
     lines.extend(body);
+    let body_range = selected.then(|| body_start..lines.len());
     if more > 0 {
         let hint = if selected {
             format!(
@@ -263,7 +269,9 @@ fn message_block(
         };
         lines.push(Line::styled(hint, theme.dimmed()));
     }
+    // Selected, the marker is added when the last body line is filled in.
     if m.edited
+        && !selected
         && let Some(last) = lines.last_mut()
     {
         last.spans.push(Span::styled(" (edited)", theme.dimmed()));
@@ -282,23 +290,46 @@ fn message_block(
         }
         lines.push(Line::from(spans));
     }
-    lines
+    (lines, body_range)
 }
 
-/// The lines of a body that can reach the screen, cloned, and how many lines are left out.
-/// Folded, a long message shows its first screenful. Selected, all of it counts (it sets
-/// the scroll range), but a message taller than the screen is only ever shown from its
-/// top, so only that screenful is cloned and the rest are empty placeholders.
+/// The lines of a body that can reach the screen, and how many lines are left out. Folded,
+/// a long message shows its first screenful (cloned). Selected, all of it counts (it sets the
+/// scroll range) but every line is an empty placeholder, filled in by [`fill_selected`].
 fn visible_body(body: &Body, height: usize, selected: bool) -> (Vec<Line<'static>>, usize) {
-    let screenful = height.saturating_sub(2).max(3);
     if !selected {
+        let screenful = height.saturating_sub(2).max(3);
         let shown = body.lines.len().min(screenful);
         let more = body.lines.len() - shown + body.cut_lines;
         return (body.lines[..shown].to_vec(), more);
     }
-    let mut lines = body.lines[..body.lines.len().min(height)].to_vec();
-    lines.resize(body.lines.len(), Line::default());
-    (lines, body.cut_lines)
+    (vec![Line::default(); body.lines.len()], body.cut_lines)
+}
+
+/// Puts the selected message's body lines that fall in `window` (indexes into `all`) in
+/// place of their placeholders; the body starts at `body_start` in `all`.
+#[allow(clippy::too_many_arguments)]
+fn fill_selected(
+    all: &mut [Line<'static>],
+    window: std::ops::Range<usize>,
+    body_start: usize,
+    app: &App,
+    m: &Message,
+    width: u16,
+    theme: &Theme,
+    cache: &mut RenderCache,
+) {
+    let body = cache.body(app, m, width, theme, true);
+    let from = window.start.max(body_start);
+    let to = window.end.min(body_start + body.lines.len());
+    let last = body.lines.len().saturating_sub(1);
+    for i in from..to {
+        let mut line = body.lines[i - body_start].clone();
+        if m.edited && i - body_start == last {
+            line.spans.push(Span::styled(" (edited)", theme.dimmed()));
+        }
+        all[i] = line.patch_style(theme.selected());
+    }
 }
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut RenderCache) -> View {
@@ -416,6 +447,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
         .peekable();
     let mut reached_top = true;
     let mut selected_seen = selected.is_none();
+    // The selected message and where its body's placeholders sit in its block.
+    let mut selected_body: Option<(&Message, std::ops::Range<usize>)> = None;
     let mut newer_from_others = 0usize;
     while let Some(m) = walk.next() {
         if covered >= app.scroll + height && selected_seen {
@@ -458,7 +491,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
             ));
         }
         let is_selected = selected == Some(m.mid);
-        let mut body = message_block(
+        let (mut body, body_range) = message_block(
             app,
             m,
             continues && lines.is_empty(),
@@ -475,8 +508,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
                 .map(|l| l.patch_style(theme.selected()))
                 .collect();
         }
+        let body_range = body_range.map(|r| r.start + lines.len()..r.end + lines.len());
         lines.extend(body);
         covered += lines.len();
+        if let Some(r) = body_range {
+            selected_body = Some((m, r));
+        }
         blocks.push((lines, is_selected));
     }
     if reached_top {
@@ -505,17 +542,38 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
     };
     let mut scroll = app.scroll.min(max_scroll);
     if let Some((top, bottom)) = sel_range {
-        // Keep the selected message on screen.
-        let view_bottom = total - scroll;
-        let view_top = view_bottom.saturating_sub(height);
-        if bottom > view_bottom {
-            scroll = total - bottom;
-        } else if top < view_top {
-            scroll = total.saturating_sub(top + height);
+        if bottom - top > height {
+            // Taller than the screen: it opens at its top, then scrolls within it, never off.
+            if cache.last_selected != selected {
+                scroll = total - (top + height);
+            }
+            scroll = scroll.clamp(total - bottom, total - (top + height));
+        } else {
+            // Keep the selected message on screen.
+            let view_bottom = total - scroll;
+            let view_top = view_bottom.saturating_sub(height);
+            if bottom > view_bottom {
+                scroll = total - bottom;
+            } else if top < view_top {
+                scroll = total.saturating_sub(top + height);
+            }
         }
     }
+    cache.last_selected = selected;
     let end = total - scroll.min(total);
     let start = end.saturating_sub(height);
+    if let (Some((top, _)), Some((m, body))) = (sel_range, selected_body) {
+        fill_selected(
+            &mut all,
+            start..end,
+            top + body.start,
+            app,
+            m,
+            width,
+            theme,
+            cache,
+        );
+    }
     let visible: Vec<Line> = all.drain(start..end).collect();
     // Short conversations sit at the bottom, next to the composer.
     let pad = height.saturating_sub(visible.len()) as u16;
