@@ -253,7 +253,7 @@ fn message_block(
     let body_start = lines.len();
     let (body, more) = visible_body(cache.body(app, m, width, theme, selected), height, selected);
     lines.extend(body);
-    let body_range = selected.then(|| body_start..lines.len());
+    let body_range = selected.then_some(body_start..lines.len());
     if more > 0 {
         let hint = if selected {
             format!(
@@ -323,12 +323,16 @@ fn fill_selected(
     let from = window.start.max(body_start);
     let to = window.end.min(body_start + body.lines.len());
     let last = body.lines.len().saturating_sub(1);
-    for i in from..to {
-        let mut line = body.lines[i - body_start].clone();
-        if m.edited && i - body_start == last {
+    if from >= to {
+        return;
+    }
+    let source = &body.lines[from - body_start..to - body_start];
+    for (offset, (slot, line)) in all[from..to].iter_mut().zip(source).enumerate() {
+        let mut line = line.clone();
+        if m.edited && from - body_start + offset == last {
             line.spans.push(Span::styled(" (edited)", theme.dimmed()));
         }
-        all[i] = line.patch_style(theme.selected());
+        *slot = line.patch_style(theme.selected());
     }
 }
 
