@@ -5,12 +5,12 @@
 //! presence events (each used to re-sort the sidebar).
 
 use std::time::Instant;
+use vocechat_tui::app::conn::SyncMsg;
 use vocechat_tui::app::{App, Msg, Settings, update};
 use vocechat_tui::config::Config;
 use vocechat_tui::keymap::{Keymap, Preset};
 use vocechat_tui::model::ChatModel;
-use vocechat_tui::sync::SyncMsg;
-use vocechat_tui::sync::{Decoded, event::decode};
+use vocechat_tui::protocol::{Decoded, event::decode};
 
 fn payloads(n: usize) -> Vec<String> {
     let mut out = Vec::with_capacity(n + 1);

@@ -9,12 +9,13 @@ use serde_json::json;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use vocechat_tui::api::types::ChatMessage;
+use vocechat_tui::app::conn::SyncMsg;
 use vocechat_tui::app::{App, Msg, Settings, update};
 use vocechat_tui::config::Config;
 use vocechat_tui::keymap::{Keymap, Preset};
 use vocechat_tui::model::Source;
-use vocechat_tui::sync::{ServerEvent, SyncMsg};
+use vocechat_tui::protocol::ServerEvent;
+use vocechat_tui::protocol::types::ChatMessage;
 use vocechat_tui::theme::Theme;
 use vocechat_tui::ui::{RenderCache, draw};
 
@@ -56,7 +57,7 @@ fn huge_message(theme: &Theme) {
         .map(|i| format!("line {i} of a very long paste\n"))
         .collect();
     let mut m = message(1_000);
-    if let vocechat_tui::api::types::MessageDetail::Normal { content, .. } = &mut m.detail {
+    if let vocechat_tui::protocol::types::MessageDetail::Normal { content, .. } = &mut m.detail {
         *content = huge;
     }
     update(

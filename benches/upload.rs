@@ -7,10 +7,10 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
-use vocechat_tui::api::ApiClient;
-use vocechat_tui::api::types::Target;
 use vocechat_tui::demo::{DemoConfig, DemoServer};
-use vocechat_tui::tasks::upload::{self, DEFAULT_CHUNK, UploadJob};
+use vocechat_tui::protocol::types::Target;
+use vocechat_tui::runtime::api::ApiClient;
+use vocechat_tui::runtime::tasks::upload::{self, DEFAULT_CHUNK, UploadJob};
 
 /// (current, peak) resident memory in KiB, from /proc.
 fn rss_kib() -> (u64, u64) {
@@ -108,10 +108,10 @@ fn main() {
             .await
             .unwrap()
             .unwrap();
-        let props = vocechat_tui::api::types::Properties::with_local_id(2);
+        let props = vocechat_tui::protocol::types::Properties::with_local_id(2);
         api.send(
             Target::Group { gid: 1 },
-            &vocechat_tui::api::types::Content::File { path: stored.path },
+            &vocechat_tui::protocol::types::Content::File { path: stored.path },
             &props,
         )
         .await

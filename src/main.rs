@@ -7,16 +7,16 @@ use anyhow::Context;
 use clap::Parser;
 use std::path::PathBuf;
 use tokio::sync::mpsc;
-use vocechat_tui::api::ApiClient;
-use vocechat_tui::app::executor::{Executor, persist_sessions};
-use vocechat_tui::app::run::{Runtime, run};
 use vocechat_tui::app::{App, Effect, LoginForm, Mode, Settings};
 use vocechat_tui::config::Config;
 use vocechat_tui::demo::{DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer};
 use vocechat_tui::keymap::Keymap;
 use vocechat_tui::paths::Paths;
-use vocechat_tui::session_store::{InstanceLock, SessionStore};
-use vocechat_tui::sync::SyncConfig;
+use vocechat_tui::runtime::api::ApiClient;
+use vocechat_tui::runtime::executor::{Executor, persist_sessions};
+use vocechat_tui::runtime::run::{Runtime, run};
+use vocechat_tui::runtime::session_store::{InstanceLock, SessionStore};
+use vocechat_tui::runtime::sync::SyncConfig;
 use vocechat_tui::theme::Theme;
 
 /// A fast, keyboard-driven terminal client for VoceChat.
@@ -83,7 +83,8 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
     let keymap = Keymap::new(config.preset().map_err(|e| anyhow::anyhow!(e))?)
         .with_overrides(&config.key_overrides())
         .map_err(|e| anyhow::anyhow!(e))?;
-    let settings = Settings::from(&config);
+    let over_ssh = std::env::var_os("SSH_CONNECTION").is_some();
+    let settings = Settings::new(&config, over_ssh);
     let sync_config = SyncConfig {
         heartbeat_timeout: std::time::Duration::from_secs(config.sync.heartbeat_timeout_secs),
         ..SyncConfig::default()

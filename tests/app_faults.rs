@@ -7,11 +7,13 @@ mod common;
 
 use common::*;
 use std::time::Duration;
-use vocechat_tui::api::types::{Content, Properties};
-use vocechat_tui::api::{ApiClient, ApiError, now_ms};
-use vocechat_tui::app::executor::send_once;
+use vocechat_tui::app::conn::{ConnState, StopReason, SyncMsg};
+use vocechat_tui::clock::now_ms;
 use vocechat_tui::model::ConvKey;
-use vocechat_tui::sync::{ConnState, Cursor, StopReason, SyncMsg};
+use vocechat_tui::protocol::types::{Content, Properties};
+use vocechat_tui::runtime::api::{ApiClient, ApiError};
+use vocechat_tui::runtime::executor::send_once;
+use vocechat_tui::runtime::sync::Cursor;
 
 /// Messages in `key` carrying `local_id`.
 async fn copies(api: &ApiClient, key: ConvKey, local_id: i64) -> usize {

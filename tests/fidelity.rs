@@ -9,8 +9,10 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
-use vocechat_tui::api::types::*;
-use vocechat_tui::sync::{Cursor, ServerEvent, SyncMsg};
+use vocechat_tui::app::conn::SyncMsg;
+use vocechat_tui::protocol::ServerEvent;
+use vocechat_tui::protocol::types::*;
+use vocechat_tui::runtime::sync::Cursor;
 
 fn fixtures() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/vocechat-0.3.3");

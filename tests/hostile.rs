@@ -16,8 +16,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
-use vocechat_tui::api::{ApiClient, ApiError, Session, now_ms};
-use vocechat_tui::sync::{ConnState, Cursor, SyncMsg};
+use vocechat_tui::app::conn::{ConnState, SyncMsg};
+use vocechat_tui::clock::now_ms;
+use vocechat_tui::runtime::api::{ApiClient, ApiError, Session};
+use vocechat_tui::runtime::sync::Cursor;
 
 const TOKEN: &str = "SECRET-ACCESS-TOKEN";
 const REFRESH: &str = "SECRET-REFRESH-TOKEN";
@@ -408,8 +410,8 @@ async fn a_stalled_answer_times_out_with_a_transient_error() {
 // ------------------------------------------------------------------ mids out of order
 
 use futures::StreamExt;
-use vocechat_tui::api::types::{ChatMessage, MessageDetail, Target};
-use vocechat_tui::sync::ServerEvent;
+use vocechat_tui::protocol::ServerEvent;
+use vocechat_tui::protocol::types::{ChatMessage, MessageDetail, Target};
 
 fn chat(mid: i64, created_at: i64) -> String {
     let ev = ServerEvent::Chat(ChatMessage {

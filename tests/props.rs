@@ -10,10 +10,10 @@
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
+use vocechat_tui::protocol::event::{Decoded, ServerEvent, decode};
 use vocechat_tui::sanitize::{clean, one_line};
-use vocechat_tui::sync::event::{Decoded, ServerEvent, decode};
+use vocechat_tui::text::{markdown, plain};
 use vocechat_tui::theme::Theme;
-use vocechat_tui::ui::text::{markdown, plain};
 
 /// Fragments that hostile text is made of: escape introducers and terminators, C1 controls,
 /// bidi controls, markdown syntax, wide and combining characters.
@@ -251,7 +251,7 @@ fn event_like() -> impl Strategy<Value = Value> {
 
 /// Every known event type, plus one the client does not know and an empty one.
 fn kinds() -> Vec<&'static str> {
-    let mut kinds = vocechat_tui::sync::event::KNOWN_TYPES.to_vec();
+    let mut kinds = vocechat_tui::protocol::event::KNOWN_TYPES.to_vec();
     kinds.extend(["user_calling", ""]);
     kinds
 }

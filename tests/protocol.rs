@@ -5,10 +5,12 @@ mod common;
 
 use common::*;
 use std::time::Duration;
-use vocechat_tui::api::types::*;
-use vocechat_tui::api::{ApiClient, ApiError, MuteChange};
+use vocechat_tui::app::conn::SyncMsg;
 use vocechat_tui::model::{ChatModel, ConvKey};
-use vocechat_tui::sync::{Cursor, ServerEvent, SyncMsg};
+use vocechat_tui::protocol::ServerEvent;
+use vocechat_tui::protocol::types::*;
+use vocechat_tui::runtime::api::{ApiClient, ApiError, MuteChange};
+use vocechat_tui::runtime::sync::Cursor;
 
 #[tokio::test]
 async fn login_without_referer_is_refused_with_451() {

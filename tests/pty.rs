@@ -15,8 +15,8 @@ use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
-use vocechat_tui::api::types::Target;
 use vocechat_tui::demo::{DemoConfig, DemoServer};
+use vocechat_tui::protocol::types::Target;
 
 /// What a terminal must receive on the way out.
 const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";

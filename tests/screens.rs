@@ -8,10 +8,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 use std::time::Duration;
+use vocechat_tui::app::conn::{ConnState, SyncMsg};
 use vocechat_tui::app::{App, LoginForm, Mode, Msg, Settings, update};
 use vocechat_tui::config::Config;
 use vocechat_tui::keymap::{Keymap, Preset};
-use vocechat_tui::sync::{ConnState, ServerEvent, SyncMsg};
+use vocechat_tui::protocol::ServerEvent;
 use vocechat_tui::theme::Theme;
 use vocechat_tui::ui::{RenderCache, draw};
 
@@ -369,20 +370,20 @@ fn links_on_screen_are_located_for_osc8() {
         assert_eq!(at, link.text);
         assert!(link.text.contains(&link.url));
     }
-    let osc = vocechat_tui::notify::hyperlinks(&cache.links);
+    let osc = vocechat_tui::runtime::notify::hyperlinks(&cache.links);
     assert!(osc.contains("\u{1b}]8;;https://example.com/docs\u{1b}\\"));
 }
 
 #[test]
 fn staged_files_and_an_upload_in_progress_80x24() {
-    use vocechat_tui::tasks::upload::Staged;
+    use vocechat_tui::model::{OpenFile, Staged};
     let mut app = scene();
     let file = |name: &str, size: u64| Staged {
         path: format!("/tmp/{name}").into(),
         name: name.into(),
         size,
         content_type: "application/pdf".into(),
-        file: std::sync::Arc::new(tempfile::tempfile().unwrap()),
+        file: OpenFile::new(tempfile::tempfile().unwrap()),
     };
     update(
         &mut app,
@@ -514,13 +515,7 @@ fn a_selected_message_taller_than_the_screen_opens_at_its_top_and_scrolls_within
         term.draw(|f| view = Some(draw(f, app, &Theme::dark(), &mut cache)))
             .unwrap();
         let view = view.unwrap();
-        update(
-            app,
-            Msg::View {
-                max_scroll: view.max_scroll,
-                scroll: view.scroll,
-            },
-        );
+        update(app, Msg::View(view));
         term.backend().to_string()
     };
     key(&mut app, KeyCode::Char('s'), KeyModifiers::ALT);
@@ -542,4 +537,28 @@ fn a_selected_message_taller_than_the_screen_opens_at_its_top_and_scrolls_within
     let screen = frame(&mut app);
     assert!(screen.contains("row 000"), "{screen}");
     assert_eq!(app.mode, Mode::Select(60));
+}
+
+#[test]
+fn clicking_the_sidebar_opens_a_conversation() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut app = scene();
+    // A frame tells the app where the sidebar's rows are.
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut cache = RenderCache::default();
+    let mut view = None;
+    term.draw(|f| view = Some(draw(f, &app, &Theme::dark(), &mut cache)))
+        .unwrap();
+    update(&mut app, Msg::View(view.unwrap()));
+    let first_row = 1; // row 0 is the sidebar title
+    update(
+        &mut app,
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 2,
+            row: first_row + 1,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+    assert_eq!(app.open, Some(app.sidebar()[1]));
 }

@@ -8,12 +8,13 @@ use rand::Rng;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use vocechat_tui::api::types::*;
-use vocechat_tui::api::{ApiError, now_ms};
+use vocechat_tui::app::conn::{ConnState, StopReason, SyncMsg};
+use vocechat_tui::clock::now_ms;
 use vocechat_tui::demo::{DemoConfig, DemoServer};
-use vocechat_tui::sync::{
-    ConnState, Cursor, KickReason, ServerEvent, StopReason, SyncConfig, SyncMsg,
-};
+use vocechat_tui::protocol::types::*;
+use vocechat_tui::protocol::{KickReason, ServerEvent};
+use vocechat_tui::runtime::api::ApiError;
+use vocechat_tui::runtime::sync::{Cursor, SyncConfig};
 
 type Stream = common::Stream;
 

@@ -10,11 +10,13 @@ use common::*;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use vocechat_tui::api::ApiClient;
-use vocechat_tui::api::types::{MessageDetail, Target};
+use vocechat_tui::app::conn::SyncMsg;
 use vocechat_tui::demo::{ChunkFault, DemoServer};
-use vocechat_tui::sync::{Cursor, ServerEvent, SyncMsg};
-use vocechat_tui::tasks::upload::{self, DEFAULT_CHUNK, RetryPolicy, UploadJob};
+use vocechat_tui::protocol::ServerEvent;
+use vocechat_tui::protocol::types::{MessageDetail, Target};
+use vocechat_tui::runtime::api::ApiClient;
+use vocechat_tui::runtime::sync::Cursor;
+use vocechat_tui::runtime::tasks::upload::{self, DEFAULT_CHUNK, RetryPolicy, UploadJob};
 
 fn file_of(dir: &std::path::Path, name: &str, size: usize) -> std::path::PathBuf {
     let path = dir.join(name);
@@ -25,7 +27,7 @@ fn file_of(dir: &std::path::Path, name: &str, size: usize) -> std::path::PathBuf
 }
 
 /// The detail of message `mid`, read back from the lobby's history.
-async fn sent_detail(api: &vocechat_tui::api::ApiClient, mid: i64) -> MessageDetail {
+async fn sent_detail(api: &vocechat_tui::runtime::api::ApiClient, mid: i64) -> MessageDetail {
     let history = api
         .history(Target::Group { gid: 1 }, None, 5)
         .await
@@ -357,7 +359,7 @@ async fn a_cancelled_upload_sends_nothing() {
         1,
         "the server is left with a partial upload it expires"
     );
-    let _ = SyncMsg::State(vocechat_tui::sync::ConnState::Live);
+    let _ = SyncMsg::State(vocechat_tui::app::conn::ConnState::Live);
 }
 
 #[tokio::test]
@@ -376,7 +378,7 @@ async fn downloads_stream_to_disk_without_overwriting() {
     let out = tempfile::tempdir().unwrap();
     let url = api.file_url(path, false).to_string();
     let mut seen = 0;
-    let first = vocechat_tui::tasks::download::run(
+    let first = vocechat_tui::runtime::tasks::download::run(
         api.http(),
         &url,
         "report.bin",
@@ -390,7 +392,7 @@ async fn downloads_stream_to_disk_without_overwriting() {
     .await
     .unwrap();
     assert_eq!(seen, 300_000);
-    let second = vocechat_tui::tasks::download::run(
+    let second = vocechat_tui::runtime::tasks::download::run(
         api.http(),
         &url,
         "report.bin",
@@ -406,10 +408,16 @@ async fn downloads_stream_to_disk_without_overwriting() {
     );
     assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&src).unwrap());
     let missing = api.file_url("2026/1/1/nope", false).to_string();
-    let err =
-        vocechat_tui::tasks::download::run(api.http(), &missing, "x", out.path(), false, |_, _| {})
-            .await
-            .unwrap_err();
+    let err = vocechat_tui::runtime::tasks::download::run(
+        api.http(),
+        &missing,
+        "x",
+        out.path(),
+        false,
+        |_, _| {},
+    )
+    .await
+    .unwrap_err();
     assert!(err.contains("gone"), "{err}");
     assert_eq!(
         std::fs::read_dir(out.path()).unwrap().count(),
@@ -455,7 +463,7 @@ async fn a_stalled_download_fails_and_leaves_no_partial_file() {
     let out = tempfile::tempdir().unwrap();
     let http = reqwest::Client::new();
     let mut got = 0;
-    let err = vocechat_tui::tasks::download::run_with_stall(
+    let err = vocechat_tui::runtime::tasks::download::run_with_stall(
         &http,
         &url,
         "slow.bin",
@@ -478,7 +486,7 @@ async fn a_stalled_download_fails_and_leaves_no_partial_file() {
 
 #[tokio::test]
 async fn a_stalled_or_oversized_thumbnail_fetch_stops() {
-    use vocechat_tui::tasks::download::{FetchError, fetch_capped};
+    use vocechat_tui::runtime::tasks::download::{FetchError, fetch_capped};
     let http = reqwest::Client::new();
     let (url, stalled) = stalling_server(1000, b"PNG").await;
     let err = fetch_capped(&http, &url, 8 << 20, Duration::from_millis(200))

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
-use vocechat_tui::tasks::vocespace::{DEFAULT_SECRET, Settings, make_link};
+use vocechat_tui::protocol::vocespace::{DEFAULT_SECRET, Settings, make_link};
 
 /// Splits and verifies a JWT the way VoceSpace's strict path (jsonwebtoken 9, HS256) does.
 fn verify(token: &str, secret: &[u8], now: i64) -> Result<(Value, Value), String> {

@@ -282,7 +282,7 @@ impl App {
                     self.info("no files picked");
                     return vec![];
                 }
-                let paths = crate::tasks::upload::split_paths(rest);
+                let paths = crate::files::split_paths(rest);
                 if paths.is_empty() {
                     self.error("/upload <path>… (Tab completes paths)");
                     return vec![];
@@ -336,7 +336,7 @@ impl App {
                         let invited = self.chat.convs.get(&key).and_then(|c| {
                             c.visible()
                                 .rev()
-                                .find_map(|m| crate::tasks::vocespace::parse_invite(&m.content))
+                                .find_map(|m| crate::protocol::vocespace::parse_invite(&m.content))
                         });
                         let target = match invited {
                             Some((base, space)) => super::CallTarget::Space { base, space },

@@ -2,9 +2,9 @@
 //! in the composer, keys without an action are text for the editor.
 
 use super::{App, ComposeTarget, Confirm, Effect, Mode, Switcher};
-use crate::api::types::REACTIONS;
 use crate::keymap::{Action, Context};
 use crate::model::{ConvKey, PendingState};
+use crate::protocol::types::REACTIONS;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
 pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -255,7 +255,7 @@ fn retry_failed(app: &mut App) -> Vec<Effect> {
         .rev()
         .take(500)
         .filter(|m| Some(m.from_uid) == me)
-        .filter_map(|m| crate::api::types::local_id_of(m.properties.as_ref()))
+        .filter_map(|m| crate::protocol::types::local_id_of(m.properties.as_ref()))
         .collect();
     conv.pending.retain(|p| !echoed.contains(&p.local_id));
     for p in conv
@@ -274,9 +274,9 @@ fn retry_failed(app: &mut App) -> Vec<Effect> {
             });
             continue;
         }
-        let mut properties = crate::api::types::Properties::with_local_id(p.local_id);
-        if let crate::api::types::Content::Text(t) = &p.content {
-            properties.mentions = crate::model::mentioned_uids(t);
+        let mut properties = crate::protocol::types::Properties::with_local_id(p.local_id);
+        if let crate::protocol::types::Content::Text(t) = &p.content {
+            properties.mentions = crate::protocol::mention::uids(t);
         }
         effects.push(Effect::Send {
             key,
@@ -432,17 +432,17 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             }
             let display = app.display_text(m);
             let disguised = if m.content_type == "text/markdown" {
-                crate::ui::text::disguised_links(&app.render_mentions(&m.content))
+                crate::text::disguised_links(&app.render_mentions(&m.content))
             } else {
                 vec![]
             };
-            let first = crate::ui::text::visible_links(&display).into_iter().next();
+            let first = crate::text::visible_links(&display).into_iter().next();
             // A URL that is only a disguised link's text leads to that link's target.
             let first = first.map(|url| {
                 disguised
                     .iter()
                     .find(|(text, target)| {
-                        *target == url || crate::ui::text::visible_links(text).contains(&url)
+                        *target == url || crate::text::visible_links(text).contains(&url)
                     })
                     .map_or((url, false), |(_, target)| (target.clone(), true))
             });
@@ -463,7 +463,7 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             let invite = app
                 .chat
                 .message(mid)
-                .and_then(|m| crate::tasks::vocespace::parse_invite(&m.content));
+                .and_then(|m| crate::protocol::vocespace::parse_invite(&m.content));
             match invite {
                 Some((base, space)) => app.call_link(super::CallTarget::Space { base, space }),
                 None => {
@@ -492,7 +492,7 @@ fn file_name(m: &crate::model::Message) -> String {
         .and_then(|p| p.get("name"))
         .and_then(|v| v.as_str())
         .unwrap_or("download");
-    crate::tasks::download::safe_file_name(raw)
+    crate::files::safe_file_name(raw)
 }
 
 /// The `/upload` argument being typed, if the cursor is on one.
@@ -663,7 +663,7 @@ pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
         _ => {
             app.mode = Mode::Chat;
             // A pasted file path (drag and drop from a file manager) picks the file.
-            if crate::tasks::upload::is_path_like(&text) {
+            if crate::files::is_path_like(&text) {
                 return vec![Effect::StageFiles {
                     paths: vec![text.trim().to_string()],
                     paste: Some(text),
@@ -687,18 +687,28 @@ pub fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
             app.scroll = app.scroll.saturating_sub(3);
             app.mark_open_read().into_iter().collect()
         }
-        MouseEventKind::Down(MouseButton::Left) => {
-            match crate::ui::sidebar_hit(app, m.column, m.row) {
-                Some(key) => app.open_conversation(key),
-                None => {
-                    app.dirty = false;
-                    vec![]
-                }
+        MouseEventKind::Down(MouseButton::Left) => match sidebar_hit(app, m.column, m.row) {
+            Some(key) => app.open_conversation(key),
+            None => {
+                app.dirty = false;
+                vec![]
             }
-        }
+        },
         _ => {
             app.dirty = false;
             vec![]
         }
     }
+}
+
+/// Which conversation a click at (col, row) lands on, from where the last frame drew the
+/// sidebar's rows.
+fn sidebar_hit(app: &App, col: u16, row: u16) -> Option<ConvKey> {
+    let rows = app.sidebar_rows?;
+    let inside = (rows.x..rows.x + rows.width).contains(&col)
+        && (rows.y..rows.y + rows.height).contains(&row);
+    if !inside {
+        return None;
+    }
+    app.sidebar().get(usize::from(row - rows.y)).copied()
 }

@@ -171,12 +171,12 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 pub fn logged_in(app: &mut App, result: Result<Box<LoggedIn>, String>) -> Vec<Effect> {
     match result {
         Ok(done) => {
-            let same_account = app.chat.me == Some(done.session.uid)
+            let same_account = app.chat.me == Some(done.uid)
                 && app.account.as_ref().is_some_and(|(server, email)| {
                     *server == done.server && email.eq_ignore_ascii_case(&done.email)
                 });
             if !same_account {
-                app.chat = ChatModel::new(done.session.uid);
+                app.chat = ChatModel::new(done.uid);
                 app.open = None;
             }
             // Logging in again as the same person (the session expired or was revoked)

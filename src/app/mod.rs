@@ -4,23 +4,21 @@
 //! send back messages.
 
 mod commands;
-pub mod executor;
+pub mod conn;
 mod keys;
 mod login;
-pub mod run;
 mod switcher;
 
 pub use commands::{COMMANDS, Command};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use switcher::{Choice, Switcher};
 
-use crate::api::Session;
-use crate::api::types::{ChatMessage, Content, Properties, UserInfo};
 use crate::config::{Config, NotifyLevel};
 use crate::keymap::Keymap;
-use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState, UploadProgress};
-use crate::sync::{ConnState, ServerEvent, SyncMsg};
-use crate::tasks::upload::Staged;
+use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState, Staged, UploadProgress};
+use crate::protocol::ServerEvent;
+use crate::protocol::types::{ChatMessage, Content, Properties, UserInfo};
+use conn::{ConnState, SyncMsg};
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui_textarea::TextArea;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -62,16 +60,13 @@ pub enum Msg {
     },
     /// `$EDITOR` returned this text (or failed).
     Edited(Result<String, String>),
-    /// The renderer's view of the timeline: how far up it can scroll, and the scroll it used.
-    View {
-        max_scroll: usize,
-        scroll: usize,
-    },
+    /// What the renderer found out about the last frame.
+    View(View),
     LoggedOut,
     /// A deadline the loop was asked to wake up for (a burn-after-reading expiry) passed.
     Tick,
     /// A personal meeting link is ready (or could not be made).
-    CallLink(Result<crate::tasks::vocespace::CallLink, String>),
+    CallLink(Result<crate::protocol::vocespace::CallLink, String>),
     /// Files checked for staging; `paste` is pasted text to insert if it was not a file.
     Staged {
         files: Vec<Staged>,
@@ -108,9 +103,20 @@ pub enum Msg {
     },
 }
 
+/// What the renderer reports back after a frame: how far up the timeline can scroll, the
+/// scroll it used, and where the sidebar's rows are (so a click can be mapped to a row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct View {
+    pub max_scroll: usize,
+    pub scroll: usize,
+    /// The clickable sidebar rows: row `y + i` is the `i`-th conversation of the sidebar.
+    pub sidebar_rows: Option<ratatui::layout::Rect>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoggedIn {
-    pub session: Session,
+    /// The account's uid (the session's tokens stay in the runtime).
+    pub uid: i64,
     pub user: Option<UserInfo>,
     pub server: String,
     pub email: String,
@@ -275,7 +281,7 @@ pub enum Mode {
         lines: Vec<String>,
     },
     /// Your meeting link: copy or open it.
-    Call(crate::tasks::vocespace::CallLink),
+    Call(crate::protocol::vocespace::CallLink),
     /// An image preview; any key closes it.
     Preview(Preview),
 }
@@ -322,8 +328,10 @@ pub struct Settings {
     pub utc: bool,
 }
 
-impl From<&Config> for Settings {
-    fn from(c: &Config) -> Settings {
+impl Settings {
+    /// The settings of `c`; `over_ssh` (read from the environment by the runtime) turns
+    /// `image_previews = "auto"` off.
+    pub fn new(c: &Config, over_ssh: bool) -> Settings {
         Settings {
             sidebar_width: c.ui.sidebar_width,
             composer_max_lines: c.ui.composer_max_lines,
@@ -332,10 +340,17 @@ impl From<&Config> for Settings {
             previews: match c.ui.image_previews.as_str() {
                 "on" => true,
                 "off" => false,
-                _ => std::env::var_os("SSH_CONNECTION").is_none(),
+                _ => !over_ssh,
             },
             utc: false,
         }
+    }
+}
+
+/// A local session's settings (previews on when `auto`).
+impl From<&Config> for Settings {
+    fn from(c: &Config) -> Settings {
+        Settings::new(c, false)
     }
 }
 
@@ -365,6 +380,8 @@ pub struct App {
     /// Timeline lines scrolled up from the bottom.
     pub scroll: usize,
     pub max_scroll: usize,
+    /// Where the last frame drew the sidebar's rows (for clicks).
+    pub sidebar_rows: Option<ratatui::layout::Rect>,
     pub size: (u16, u16),
     pub focused: bool,
     /// Read index of the open conversation when it was opened: the "new messages" line.
@@ -414,6 +431,7 @@ impl App {
             sidebar_visible: true,
             scroll: 0,
             max_scroll: 0,
+            sidebar_rows: None,
             size: (80, 24),
             focused: true,
             unread_marker: None,
@@ -744,7 +762,7 @@ impl App {
         // Show mentions as names again while editing.
         let mut text = m.content.clone();
         let mut mentions = HashMap::new();
-        for uid in crate::api::types::mentions_of(m.properties.as_ref()) {
+        for uid in crate::protocol::types::mentions_of(m.properties.as_ref()) {
             let name = self.chat.user_name(uid);
             text = text.replace(&format!("@{uid}"), &format!("@{name}"));
             mentions.insert(name, uid);
@@ -835,36 +853,18 @@ impl App {
     /// [`App::display_text`] of at most the first `max_bytes` of the content: enough for a
     /// one-line notification without rendering a huge message on the UI task.
     pub fn display_head(&self, m: &crate::model::Message, max_bytes: usize) -> String {
-        let (head, _) = crate::ui::text::split_at_most(&m.content, max_bytes);
-        crate::ui::text::display_text(&m.content_type, &self.render_mentions(head))
+        let (head, _) = crate::text::split_at_most(&m.content, max_bytes);
+        crate::text::display_text(&m.content_type, &self.render_mentions(head))
     }
 
     /// `@uid` tokens shown as `@Name`.
     pub fn render_mentions(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(i) = rest.find('@') {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + 1..];
-            let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
-            match digits
-                .parse::<i64>()
-                .ok()
-                .filter(|uid| self.chat.users.contains_key(uid))
-            {
-                Some(uid) if !digits.is_empty() => {
-                    out.push('@');
-                    out.push_str(&self.chat.user_name(uid));
-                    rest = &after[digits.len()..];
-                }
-                _ => {
-                    out.push('@');
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-        out
+        crate::protocol::mention::render(text, |uid| {
+            self.chat
+                .users
+                .contains_key(&uid)
+                .then(|| self.chat.user_name(uid))
+        })
     }
 
     fn on_sync(&mut self, msg: SyncMsg) -> Vec<Effect> {
@@ -874,8 +874,8 @@ impl App {
                     self.error(reason.explain());
                     let must_log_in = matches!(
                         reason,
-                        crate::sync::StopReason::SessionExpired
-                            | crate::sync::StopReason::DeviceRevoked
+                        crate::app::conn::StopReason::SessionExpired
+                            | crate::app::conn::StopReason::DeviceRevoked
                     );
                     if must_log_in && let Some((server, email)) = self.account.clone() {
                         let mut form = LoginForm::new(
@@ -1018,10 +1018,11 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
-        Msg::View { max_scroll, scroll } => {
-            app.dirty = scroll != app.scroll;
-            app.max_scroll = max_scroll;
-            app.scroll = scroll;
+        Msg::View(view) => {
+            app.dirty = view.scroll != app.scroll;
+            app.max_scroll = view.max_scroll;
+            app.scroll = view.scroll;
+            app.sidebar_rows = view.sidebar_rows;
             vec![]
         }
         Msg::LoggedOut => {
@@ -1078,7 +1079,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
                 u.sent = sent;
                 task = Some((
                     upload_task(local_id, &u.file.name),
-                    crate::tasks::upload::progress_text(sent, total, u.started_ms, now),
+                    crate::files::progress_text(sent, total, u.started_ms, now),
                 ));
             }
             if let Some((name, text)) = task {

@@ -2,12 +2,13 @@
 //! per mode.
 
 use super::*;
-use crate::api::types::{Group, Target};
+use crate::app::conn::StopReason;
 use crate::config::Config;
 use crate::keymap::Preset;
-use crate::sync::{ServerEvent, StopReason};
-use crate::tasks::upload::Staged;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
+use crate::model::{OpenFile, Staged};
+use crate::protocol::ServerEvent;
+use crate::protocol::types::{Group, Target};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
 use serde_json::json;
 use std::time::Duration;
 
@@ -60,7 +61,7 @@ fn group(gid: i64, name: &str, public: bool, members: &[i64]) -> Group {
     serde_json::from_value(json!({"gid":gid,"name":name,"is_public":public,"members":members,"owner":if public {None} else {Some(1)}})).unwrap()
 }
 
-fn user(uid: i64, name: &str) -> crate::api::types::UserInfo {
+fn user(uid: i64, name: &str) -> crate::protocol::types::UserInfo {
     serde_json::from_value(json!({"uid":uid,"name":name})).unwrap()
 }
 
@@ -583,10 +584,11 @@ fn scrolling_asks_for_history_before_the_top() {
     // The renderer reports the real limit; scroll is clamped by it.
     update(
         &mut app,
-        Msg::View {
+        Msg::View(crate::app::View {
             max_scroll: 3,
             scroll: 3,
-        },
+            sidebar_rows: None,
+        }),
     );
     assert_eq!(app.scroll, 3);
     for _ in 0..3 {
@@ -604,22 +606,6 @@ fn scrolling_asks_for_history_before_the_top() {
         }),
     );
     assert_eq!(app.scroll, 3);
-}
-
-#[test]
-fn clicking_the_sidebar_opens_a_conversation() {
-    let mut app = synced();
-    let first_row = 1; // row 0 is the sidebar title
-    update(
-        &mut app,
-        Msg::Mouse(MouseEvent {
-            kind: MouseEventKind::Down(MouseButton::Left),
-            column: 2,
-            row: first_row + 1,
-            modifiers: KeyModifiers::NONE,
-        }),
-    );
-    assert_eq!(app.open, Some(app.sidebar()[1]));
 }
 
 #[test]
@@ -727,19 +713,10 @@ fn the_login_form_validates_and_submits() {
         (form.busy, form.error.as_deref()),
         (false, Some("wrong password"))
     );
-    let session = crate::api::Session {
-        server_id: "s".into(),
-        uid: 7,
-        device: "tui:x".into(),
-        token: "t".into(),
-        refresh_token: "r".into(),
-        expires_at_ms: 0,
-        lifetime_ms: 1,
-    };
     let effects = update(
         &mut app,
         Msg::LoggedIn(Ok(Box::new(LoggedIn {
-            session,
+            uid: 7,
             user: Some(user(7, "me")),
             server: "https://chat.example.com/".into(),
             email: "me@example.com".into(),
@@ -811,7 +788,7 @@ fn call_makes_a_personal_link_shown_not_posted() {
         }]
     );
     assert!(app.tasks.contains_key("meeting link"));
-    let link = crate::tasks::vocespace::CallLink {
+    let link = crate::protocol::vocespace::CallLink {
         url: "https://m.example.com/api/connection-details?auth=vocechat&token=a.b.c".into(),
         space: "channel_1".into(),
         base: "https://m.example.com".into(),
@@ -864,7 +841,7 @@ fn staged(name: &str, size: u64) -> Staged {
         name: name.into(),
         size,
         content_type: "image/png".into(),
-        file: std::sync::Arc::new(tempfile::tempfile().unwrap()),
+        file: OpenFile::new(tempfile::tempfile().unwrap()),
     }
 }
 
@@ -1390,14 +1367,10 @@ fn a_revoked_session_returns_to_the_login_form_and_keeps_the_draft_and_the_outbo
     );
     assert!(matches!(app.mode, Mode::Login(_)));
     assert_eq!(app.composer_text(), "half-typed draft");
-    let session: crate::api::Session = serde_json::from_value(json!({
-        "server_id":"s","uid":1,"token":"t","refresh_token":"r","expires_at_ms":0,
-        "lifetime_ms":1,"device":"d"}))
-    .unwrap();
     update(
         &mut app,
         Msg::LoggedIn(Ok(Box::new(LoggedIn {
-            session,
+            uid: 1,
             user: None,
             server: "https://chat.example.com/".into(),
             email: "me@example.com".into(),
@@ -1436,10 +1409,7 @@ fn plain_http_across_a_network_is_warned_about() {
     update(
         &mut app,
         Msg::LoggedIn(Ok(Box::new(LoggedIn {
-            session: serde_json::from_value(json!({
-                "server_id":"s","uid":1,"token":"t","refresh_token":"r","expires_at_ms":0,
-                "lifetime_ms":1,"device":"d"}))
-            .unwrap(),
+            uid: 1,
             user: None,
             server: "http://chat.example.com/".into(),
             email: "me@example.com".into(),

@@ -20,7 +20,7 @@ pub struct Config {
     pub ui: Ui,
     pub sync: Sync,
     pub upload: Upload,
-    pub vocespace: crate::tasks::vocespace::Settings,
+    pub vocespace: crate::protocol::vocespace::Settings,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -142,7 +142,7 @@ impl Default for Config {
             ui: Ui::default(),
             sync: Sync::default(),
             upload: Upload::default(),
-            vocespace: crate::tasks::vocespace::Settings::default(),
+            vocespace: crate::protocol::vocespace::Settings::default(),
         }
     }
 }

@@ -9,7 +9,7 @@ mod stream;
 
 pub use seed::{DEMO_EMAIL, DEMO_PASSWORD, Seed};
 
-use crate::api::types::Target;
+use crate::protocol::types::Target;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

@@ -8,7 +8,7 @@
 
 use super::state::{Refusal, Upload};
 use super::{ChunkFault, Shared};
-use crate::api::types::*;
+use crate::protocol::types::*;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Multipart, Path, Query, State};
@@ -754,7 +754,7 @@ fn png_size(data: &[u8]) -> Option<ImageProperties> {
 
 /// `Y/M/D` of today in UTC, month and day not zero-padded (as the real server writes paths).
 fn chrono_like_date() -> String {
-    let days = crate::api::now_ms().div_euclid(86_400_000);
+    let days = crate::clock::now_ms().div_euclid(86_400_000);
     // Civil-from-days (H. Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

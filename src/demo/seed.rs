@@ -4,7 +4,7 @@
 
 use super::Shared;
 use super::state::State;
-use crate::api::types::*;
+use crate::protocol::types::*;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -145,7 +145,7 @@ fn seed_demo(st: &mut State, history: usize) {
         (Target::User { uid: bob }, vec![you, bob], vec![you, bob]),
     ];
     let mut rng = StdRng::seed_from_u64(0x5eed);
-    let now = crate::api::now_ms();
+    let now = crate::clock::now_ms();
     let span = 7 * 86_400_000i64;
     let step = span / history.max(1) as i64;
     let mut recent: Vec<(i64, usize, i64)> = Vec::new(); // (mid, conv index, sender)
@@ -294,7 +294,7 @@ fn seed_demo(st: &mut State, history: usize) {
 
 /// Keeps the demo alive: messages in #general, reactions, the odd DM and reply.
 pub async fn run_bot(shared: Arc<Shared>, every: Duration) {
-    let mut rng = StdRng::seed_from_u64(crate::api::now_ms() as u64);
+    let mut rng = StdRng::seed_from_u64(crate::clock::now_ms() as u64);
     loop {
         let jitter = rng.random_range(0.5..1.5);
         tokio::time::sleep(every.mul_f64(jitter)).await;

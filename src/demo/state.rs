@@ -2,9 +2,9 @@
 //! users, tokens, devices, groups, the global message log with per-user replay index,
 //! settings, uploads, and fan-out of events to live streams. No HTTP here.
 
-use crate::api::types::*;
-use crate::sync::ServerEvent;
-use crate::sync::event::GroupChange;
+use crate::protocol::ServerEvent;
+use crate::protocol::event::GroupChange;
+use crate::protocol::types::*;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -505,7 +505,7 @@ impl State {
     ) -> (i64, i64) {
         let gid = self.next_gid;
         self.next_gid += 1;
-        let now = crate::api::now_ms();
+        let now = crate::clock::now_ms();
         let group = Group {
             gid,
             owner,
@@ -657,7 +657,7 @@ impl State {
             let p = PinnedMessage {
                 mid,
                 created_by: uid,
-                created_at: crate::api::now_ms(),
+                created_at: crate::clock::now_ms(),
                 properties,
                 content_type,
                 content,
@@ -727,7 +727,7 @@ impl State {
         let msg = ChatMessage {
             mid,
             from_uid: from,
-            created_at: crate::api::now_ms(),
+            created_at: crate::clock::now_ms(),
             target,
             detail,
         };
@@ -996,7 +996,7 @@ impl State {
     // ------------------------------------------------------------ settings
 
     pub fn settings_snapshot(&self, uid: i64) -> UserSettings {
-        let now = crate::api::now_ms();
+        let now = crate::clock::now_ms();
         let Some(s) = self.settings.get(&uid) else {
             return UserSettings::default();
         };
@@ -1149,7 +1149,7 @@ impl State {
             .chain(remove_groups.iter().copied())
             .collect();
         self.check_ids(uid, &all_users, &all_groups)?;
-        let now = crate::api::now_ms();
+        let now = crate::clock::now_ms();
         let at = |secs: Option<i64>| secs.map(|s| now + s * 1000);
         let s = self.settings.entry(uid).or_default();
         let mut change = UserSettingsChanged {

@@ -75,7 +75,7 @@ async fn pump(
                 if shared.faults.heartbeats_paused.load(Ordering::Relaxed) || shared.faults.silent.load(Ordering::Relaxed) {
                     continue;
                 }
-                format!("data: {{\"time\":{},\"type\":\"heartbeat\"}}\n\n", crate::api::now_ms())
+                format!("data: {{\"time\":{},\"type\":\"heartbeat\"}}\n\n", crate::clock::now_ms())
             }
             _ = keepalive.tick() => ":\n\n".to_string(),
             _ = drops.changed() => break,

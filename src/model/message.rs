@@ -1,6 +1,6 @@
 //! One folded message: the original plus every edit, like and delete applied to it.
 
-use crate::api::types::{Content, mentions_of};
+use crate::protocol::types::{Content, mentions_of};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -72,37 +72,12 @@ impl Message {
     }
 }
 
-/// Every `@<uid>` token in a text (what the composer turned mentions into), in order.
-pub fn mentioned_uids(text: &str) -> Vec<i64> {
-    let mut out = Vec::new();
-    for (i, _) in text.match_indices('@') {
-        let before_ok = i == 0 || text[..i].ends_with(char::is_whitespace);
-        let digits: String = text[i + 1..]
-            .chars()
-            .take_while(|c| c.is_ascii_digit())
-            .collect();
-        if before_ok
-            && let Ok(uid) = digits.parse::<i64>()
-            && !out.contains(&uid)
-        {
-            out.push(uid);
-        }
-    }
-    out
-}
-
 /// True when `text`/`properties` mention `uid`.
 pub fn mentions(text: &str, properties: Option<&Value>, uid: i64) -> bool {
     if mentions_of(properties).contains(&uid) {
         return true;
     }
-    let needle = format!("@{uid}");
-    text.match_indices(&needle).any(|(i, _)| {
-        let before_ok = i == 0 || text[..i].ends_with(char::is_whitespace);
-        let after = &text[i + needle.len()..];
-        let after_ok = !after.starts_with(|c: char| c.is_ascii_digit());
-        before_ok && after_ok
-    })
+    crate::protocol::mention::uids(text).contains(&uid)
 }
 
 #[cfg(test)]

@@ -7,11 +7,13 @@
 
 mod message;
 mod order;
+mod staged;
 
-pub use message::{Message, mentioned_uids, mentions};
+pub use message::{Message, mentions};
+pub use staged::{OpenFile, Staged};
 
-use crate::api::types::*;
-use crate::sync::ServerEvent;
+use crate::protocol::ServerEvent;
+use crate::protocol::types::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A conversation: a channel (group) or a DM with one user.
@@ -52,7 +54,7 @@ pub struct PendingMessage {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadProgress {
-    pub file: crate::tasks::upload::Staged,
+    pub file: Staged,
     pub sent: u64,
     pub started_ms: i64,
 }

@@ -2,7 +2,7 @@
 //! `../shared/fixtures/vocechat-0.3.3/sse/` (skipped with a note when that folder is absent).
 
 use super::*;
-use crate::sync::{Decoded, event::decode};
+use crate::protocol::{Decoded, event::decode};
 use serde_json::json;
 
 fn chat(mid: i64, from: i64, target: Target, detail: serde_json::Value) -> ChatMessage {

@@ -3,29 +3,20 @@
 //! `sanitize` before it reaches the terminal.
 
 mod popups;
-pub mod text;
 mod timeline;
-pub mod wrap;
 
-pub use timeline::{Link, RenderCache, human_size};
+pub use timeline::{Link, RenderCache};
 
-use crate::app::{App, ComposeTarget, Mode};
+use crate::app::conn::ConnState;
+use crate::app::{App, ComposeTarget, Mode, View};
 use crate::model::ConvKey;
 use crate::sanitize::one_line;
-use crate::sync::ConnState;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-
-/// What the renderer found out about the timeline, fed back to `update`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct View {
-    pub max_scroll: usize,
-    pub scroll: usize,
-}
 
 struct Areas {
     sidebar: Option<Rect>,
@@ -76,35 +67,34 @@ fn areas(app: &App, area: Rect) -> Areas {
     }
 }
 
-/// Which conversation a click at (col, row) lands on, if it hits the sidebar.
-pub fn sidebar_hit(app: &App, col: u16, row: u16) -> Option<ConvKey> {
-    let a = areas(app, Rect::new(0, 0, app.size.0, app.size.1));
-    let s = a.sidebar?;
-    if col >= s.x + s.width.saturating_sub(1) || row < s.y + 1 || row >= s.y + s.height {
-        return None;
-    }
-    app.sidebar().get((row - s.y - 1) as usize).copied()
-}
-
 /// Draws the whole screen.
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) -> View {
     let area = f.area();
     if let Mode::Login(form) = &app.mode {
         popups::login(f, area, form, theme);
-        return View {
-            max_scroll: 0,
-            scroll: 0,
-        };
+        return View::default();
     }
     let a = areas(app, area);
     if let Some(s) = a.sidebar {
         draw_sidebar(f, app, s, theme);
     }
-    let view = timeline::draw(f, app, a.timeline, theme, cache);
+    let (max_scroll, scroll) = timeline::draw(f, app, a.timeline, theme, cache);
     draw_composer(f, app, a.composer, theme);
     draw_status(f, app, a.status, theme);
     popups::draw(f, app, area, theme, cache);
-    view
+    View {
+        max_scroll,
+        scroll,
+        // Below the sidebar's title row, left of its border.
+        sidebar_rows: a.sidebar.map(|s| {
+            Rect::new(
+                s.x,
+                s.y + 1,
+                s.width.saturating_sub(1),
+                s.height.saturating_sub(1),
+            )
+        }),
+    }
 }
 
 fn draw_sidebar(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
@@ -124,7 +114,7 @@ fn draw_sidebar(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .sum();
     let mut lines = vec![Line::from(vec![
         Span::styled(
-            wrap::truncate("conversations", width.saturating_sub(6)),
+            crate::text::wrap::truncate("conversations", width.saturating_sub(6)),
             theme.dimmed(),
         ),
         Span::styled(
@@ -172,8 +162,9 @@ fn draw_sidebar(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             (String::new(), theme.base())
         };
         let room = width.saturating_sub(2 + badge.len() + usize::from(!badge.is_empty()));
-        let label = wrap::truncate(&name, room);
-        let pad = room.saturating_sub(wrap::width(&label)) + usize::from(!badge.is_empty());
+        let label = crate::text::wrap::truncate(&name, room);
+        let pad =
+            room.saturating_sub(crate::text::wrap::width(&label)) + usize::from(!badge.is_empty());
         let mut line = Line::from(vec![
             Span::styled(marker, marker_style),
             Span::styled(label, style),
@@ -240,11 +231,11 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .map(|s| {
             Line::from(vec![
                 Span::styled("📎 ", theme.fg(theme.accent)),
-                Span::raw(wrap::truncate(&one_line(&s.name, 60), 40)),
+                Span::raw(crate::text::wrap::truncate(&one_line(&s.name, 60), 40)),
                 Span::styled(
                     format!(
                         "  {} · {}",
-                        timeline::human_size(s.size),
+                        crate::files::human_size(s.size),
                         one_line(&s.content_type, 40)
                     ),
                     theme.dimmed(),

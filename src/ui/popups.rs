@@ -1,8 +1,8 @@
 //! Popups over the main screen (switcher, help, confirm, reaction picker, info) and the
 //! login form.
 
-use crate::api::types::REACTIONS;
 use crate::app::{App, COMMANDS, Confirm, LoginField, LoginForm, Mode};
+use crate::protocol::types::REACTIONS;
 use crate::sanitize::one_line;
 use crate::theme::Theme;
 use ratatui::Frame;
@@ -48,7 +48,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
             let first = s.selected.saturating_sub(rows as usize - 1);
             for (pos, idx) in s.results.iter().enumerate().skip(first).take(rows as usize) {
                 let (choice, label) = &s.items[*idx];
-                let mut spans = vec![Span::raw(super::wrap::truncate(
+                let mut spans = vec![Span::raw(crate::text::wrap::truncate(
                     label,
                     inner.width.saturating_sub(8) as usize,
                 ))];
@@ -73,7 +73,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 lines.push(Line::styled("no match", theme.dimmed()));
             }
             f.render_widget(Paragraph::new(lines), inner);
-            f.set_cursor_position((inner.x + 2 + super::wrap::width(&s.query) as u16, inner.y));
+            f.set_cursor_position((
+                inner.x + 2 + crate::text::wrap::width(&s.query) as u16,
+                inner.y,
+            ));
         }
         Mode::Help { scroll } => {
             let r = centered(area, 76, area.height.saturating_sub(2));
@@ -122,7 +125,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
             let inner = block.inner(r);
             f.render_widget(block, r);
             let mut lines = vec![Line::raw("The link's text differs from where it goes:")];
-            lines.extend(super::text::plain(
+            lines.extend(crate::text::plain(
                 &crate::sanitize::clean(url),
                 inner.width as usize,
                 theme,
@@ -223,7 +226,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 ),
                 Line::raw(""),
                 Line::styled(
-                    super::wrap::truncate(&link.url, inner.width as usize),
+                    crate::text::wrap::truncate(&link.url, inner.width as usize),
                     theme.fg(theme.link),
                 ),
                 Line::raw(""),
@@ -275,10 +278,10 @@ pub fn login(f: &mut Frame, area: Rect, form: &LoginForm, theme: &Theme) {
             } else {
                 theme.dimmed()
             };
-            let shown = super::wrap::tail(&value, inner.width.saturating_sub(12) as usize);
+            let shown = crate::text::wrap::tail(&value, inner.width.saturating_sub(12) as usize);
             if focused {
                 cursor = Some((
-                    inner.x + 10 + super::wrap::width(&shown) as u16,
+                    inner.x + 10 + crate::text::wrap::width(&shown) as u16,
                     inner.y + lines.len() as u16,
                 ));
             }

@@ -5,12 +5,11 @@
 //! (plus the scroll offset) is full, and each message's wrapped body is cached per width and
 //! revision, so a 100k-message channel draws like a 10-message one.
 
-use super::View;
-use super::text;
-use crate::api::types::Content;
 use crate::app::{App, Mode};
 use crate::model::{Message, PendingState};
+use crate::protocol::types::Content;
 use crate::sanitize::{clean, one_line};
+use crate::text;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -46,11 +45,11 @@ fn collect_links(lines: &[Line], area: Rect, out: &mut Vec<Link>) {
     for (row, line) in lines.iter().enumerate() {
         let mut x = 0u16;
         for span in &line.spans {
-            let w = super::wrap::width(&span.content) as u16;
+            let w = crate::text::wrap::width(&span.content) as u16;
             if let Some(url) = text::url_in(&span.content) {
                 let lead = (span.content.len() - span.content.trim_start().len()) as u16;
                 let text = span.content.trim().to_string();
-                let text_w = super::wrap::width(&text) as u16;
+                let text_w = crate::text::wrap::width(&text) as u16;
                 if x + lead + text_w <= area.width {
                     out.push(Link {
                         x: area.x + x + lead,
@@ -131,12 +130,12 @@ fn render_body(
         let line = format!(
             "📎 {} · {} · {}",
             one_line(name, 80),
-            human_size(size),
+            crate::files::human_size(size),
             one_line(kind, 40)
         );
         return text::plain(&line, width, theme, "");
     }
-    if let Some((base, space)) = crate::tasks::vocespace::parse_invite(content) {
+    if let Some((base, space)) = crate::protocol::vocespace::parse_invite(content) {
         let host = base.split("://").nth(1).unwrap_or(&base).to_string();
         let hint = app.keymap.hint(crate::keymap::Action::JoinCall);
         let select = app.keymap.hint(crate::keymap::Action::SelectMode);
@@ -173,24 +172,9 @@ fn render_body(
     }
 }
 
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = bytes as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
-
 fn day_line(ms: i64, utc: bool, width: usize, theme: &Theme) -> Line<'static> {
     let label = crate::timefmt::format(ms, utc, " %A, %-d %B %Y ");
-    let side = width.saturating_sub(super::wrap::width(&label)) / 2;
+    let side = width.saturating_sub(crate::text::wrap::width(&label)) / 2;
     Line::styled(
         format!("{}{label}{}", "─".repeat(side), "─".repeat(side)),
         theme.fg(theme.separator),
@@ -246,7 +230,7 @@ fn message_block(
             None => "┃ (an earlier message)".to_string(),
         };
         lines.push(Line::styled(
-            super::wrap::truncate(&quote, width as usize),
+            crate::text::wrap::truncate(&quote, width as usize),
             theme.fg(theme.quote),
         ));
     }
@@ -336,7 +320,14 @@ fn fill_selected(
     }
 }
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut RenderCache) -> View {
+/// Draws the open conversation; returns (how far up it can scroll, the scroll it used).
+pub fn draw(
+    f: &mut Frame,
+    app: &App,
+    area: Rect,
+    theme: &Theme,
+    cache: &mut RenderCache,
+) -> (usize, usize) {
     let height = area.height as usize;
     let width = area.width.max(1);
     let Some(key) = app.open else {
@@ -346,16 +337,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
             "syncing…"
         };
         f.render_widget(Paragraph::new(text).style(theme.dimmed()), area);
-        return View {
-            max_scroll: 0,
-            scroll: 0,
-        };
+        return (0, 0);
     };
     let Some(conv) = app.chat.convs.get(&key) else {
-        return View {
-            max_scroll: 0,
-            scroll: 0,
-        };
+        return (0, 0);
     };
     let selected = match app.mode {
         Mode::Select(mid) | Mode::React { mid, .. } => Some(mid),
@@ -387,12 +372,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
                     app.keymap.hint(crate::keymap::Action::RetrySend)
                 ),
                 PendingState::Sent(_) => "sent".to_string(),
-                PendingState::Sending => crate::tasks::upload::progress_text(
-                    u.sent,
-                    u.file.size,
-                    u.started_ms,
-                    app.now_ms,
-                ),
+                PendingState::Sending => {
+                    crate::files::progress_text(u.sent, u.file.size, u.started_ms, app.now_ms)
+                }
             };
             let style = if matches!(p.state, PendingState::Failed(_)) {
                 theme.fg(theme.error)
@@ -404,7 +386,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
                     format!(
                         "📎 {} · {}",
                         one_line(&u.file.name, 60),
-                        human_size(u.file.size)
+                        crate::files::human_size(u.file.size)
                     ),
                     theme.fg(theme.pending),
                 ),
@@ -591,7 +573,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
     f.render_widget(Paragraph::new(visible), inner);
     if scroll > 0 && area.height > 0 {
         let hint = format!(" ↓ {scroll} lines below ");
-        let w = super::wrap::width(&hint) as u16;
+        let w = crate::text::wrap::width(&hint) as u16;
         if w < area.width {
             f.render_widget(
                 Paragraph::new(hint).style(theme.status()),
@@ -599,12 +581,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
             );
         }
     }
-    View {
-        max_scroll: if reached_top {
-            max_scroll
-        } else {
-            max_scroll.max(app.scroll)
-        },
-        scroll,
-    }
+    let max_scroll = if reached_top {
+        max_scroll
+    } else {
+        max_scroll.max(app.scroll)
+    };
+    (max_scroll, scroll)
 }

@@ -4,9 +4,11 @@
 
 use std::time::Duration;
 use tokio::sync::mpsc;
-use vocechat_tui::api::ApiClient;
+use vocechat_tui::app::conn::{ConnState, SyncMsg};
 use vocechat_tui::demo::{DemoConfig, DemoServer};
-use vocechat_tui::sync::{self, ConnState, Cursor, ServerEvent, SyncConfig, SyncHandle, SyncMsg};
+use vocechat_tui::protocol::ServerEvent;
+use vocechat_tui::runtime::api::ApiClient;
+use vocechat_tui::runtime::sync::{self, Cursor, SyncConfig, SyncHandle};
 
 pub const ADMIN: (&str, &str) = ("admin@example.com", "admin-pass");
 pub const BOB: (&str, &str) = ("bob@example.com", "bob-pass");

@@ -5,7 +5,7 @@
 //! never readable by other users, not even for a moment. The lock file makes a second
 //! instance on the same device id refuse to start: two streams on one device break each other.
 
-use crate::api::Session;
+use crate::runtime::api::Session;
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
 use std::io::Write;

@@ -8,7 +8,7 @@
 //! Then the cursor is lowered to it and the event is forwarded, instead of every later message
 //! being dropped forever.
 
-use crate::api::types::ChatMessage;
+use crate::protocol::types::ChatMessage;
 use std::collections::{HashSet, VecDeque};
 
 /// How many forwarded messages are remembered for duplicate detection.
@@ -64,7 +64,7 @@ impl ChatGate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::{MessageDetail, Target};
+    use crate::protocol::types::{MessageDetail, Target};
 
     fn msg(mid: i64, created_at: i64) -> ChatMessage {
         ChatMessage {

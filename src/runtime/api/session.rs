@@ -1,6 +1,6 @@
 //! The login session: tokens, their expiry and the device they belong to.
 
-use super::types::{LoginResponse, RenewResponse};
+use crate::protocol::types::{LoginResponse, RenewResponse};
 use serde::{Deserialize, Serialize};
 
 /// What is needed to act as a logged-in user. Persisted (mode 0600) so the next start needs
@@ -51,7 +51,7 @@ fn lifetime_ms(expired_in: i64) -> i64 {
 }
 
 fn expiry_from_now(expired_in: i64) -> i64 {
-    super::now_ms().saturating_add(lifetime_ms(expired_in))
+    crate::clock::now_ms().saturating_add(lifetime_ms(expired_in))
 }
 
 impl std::fmt::Debug for Session {
@@ -75,7 +75,7 @@ impl Session {
 
     /// Milliseconds of life the access token has left (negative once expired).
     pub fn ms_left(&self) -> i64 {
-        self.expires_at_ms.saturating_sub(super::now_ms())
+        self.expires_at_ms.saturating_sub(crate::clock::now_ms())
     }
 }
 
@@ -101,7 +101,7 @@ mod tests {
 
     #[test]
     fn hostile_lifetimes_do_not_overflow() {
-        use crate::api::types::RenewResponse;
+        use crate::protocol::types::RenewResponse;
         let mut s = Session {
             server_id: "s".into(),
             uid: 1,

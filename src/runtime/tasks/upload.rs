@@ -10,37 +10,16 @@
 //! bytes read; a mismatch fails the upload and no message is sent. A 401 renews inside the API
 //! client; 413 ends the upload with a clear error. Cancel by aborting the task.
 
-use crate::api::types::{Content, Properties, Target, UploadedFile};
-use crate::api::{ApiClient, ApiError, ApiResult};
+use crate::model::{OpenFile, Staged};
+use crate::protocol::types::{Content, Properties, Target, UploadedFile};
+use crate::runtime::api::{ApiClient, ApiError, ApiResult};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// 200 KiB, as the server docs advise.
 pub const DEFAULT_CHUNK: usize = 200 * 1024;
-
-/// A file picked for upload, opened when staged. `file` is the handle the upload reads; the
-/// path is kept for display and equality only.
-#[derive(Debug, Clone)]
-pub struct Staged {
-    pub path: PathBuf,
-    pub name: String,
-    pub size: u64,
-    pub content_type: String,
-    pub file: Arc<std::fs::File>,
-}
-
-/// Equal when they describe the same file (the handle is not compared).
-impl PartialEq for Staged {
-    fn eq(&self, other: &Self) -> bool {
-        (&self.path, &self.name, self.size, &self.content_type)
-            == (&other.path, &other.name, other.size, &other.content_type)
-    }
-}
-
-impl Eq for Staged {}
 
 /// How hard an upload tries before it gives up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,35 +54,6 @@ pub fn expand_tilde(path: &str) -> PathBuf {
     }
 }
 
-/// Splits `/upload` arguments: spaces separate paths, quotes or backslashes keep spaces.
-pub fn split_paths(args: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut chars = args.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (None, '\'' | '"') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '\\') => {
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                }
-            }
-            (None, c) if c.is_whitespace() => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            (_, c) => cur.push(c),
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 /// Opens a path and describes it for staging (blocking file-system calls: run off the UI).
 /// Only regular files are accepted.
 pub fn stage(path: &str) -> Result<Staged, String> {
@@ -126,7 +76,7 @@ pub fn stage(path: &str) -> Result<Staged, String> {
         name,
         size,
         content_type,
-        file: Arc::new(file),
+        file: OpenFile::new(file),
     })
 }
 
@@ -215,7 +165,7 @@ pub async fn run_with(
     policy: &RetryPolicy,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<i64, String> {
-    let file = &job.file.file;
+    let file = handle(job)?;
     let total = file
         .metadata()
         .map_err(|e| format!("{}: {}", job.file.name, io_reason(&e)))?
@@ -273,8 +223,11 @@ async fn image_size(job: &UploadJob, total: u64) -> Result<Option<imagesize::Ima
     let file = job.file.file.clone();
     let len = total.min(256 * 1024) as usize;
     let head = tokio::task::spawn_blocking(move || {
+        let file = file
+            .get::<std::fs::File>()
+            .ok_or_else(|| std::io::Error::other("not an open file"))?;
         let mut head = vec![0u8; len];
-        let n = fill_at(&file, &mut head, 0)?;
+        let n = fill_at(file, &mut head, 0)?;
         head.truncate(n);
         Ok(head)
     })
@@ -283,6 +236,14 @@ async fn image_size(job: &UploadJob, total: u64) -> Result<Option<imagesize::Ima
     .and_then(|r| r)
     .map_err(|e| format!("{}: {}", job.file.name, io_reason(&e)))?;
     Ok(imagesize::blob_size(&head).ok())
+}
+
+/// The open file a staged upload reads (the runtime put it there when staging).
+fn handle(job: &UploadJob) -> Result<&std::fs::File, String> {
+    job.file
+        .file
+        .get::<std::fs::File>()
+        .ok_or_else(|| format!("{}: the file is no longer open", job.file.name))
 }
 
 /// Why one attempt at an upload failed.
@@ -302,6 +263,7 @@ async fn attempt(
     policy: &RetryPolicy,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<UploadedFile, Failure> {
+    handle(job).map_err(Failure::Final)?;
     let file = &job.file.file;
     let name = &job.file.name;
     let read_err =
@@ -386,14 +348,17 @@ async fn answer_within<T>(
 /// Fills `buf` from `offset` and adds what was read to `hasher`, on a blocking thread (so the
 /// hashing overlaps the previous chunk's upload); gives both back with the count read.
 async fn read_hashed(
-    file: &Arc<std::fs::File>,
+    file: &OpenFile,
     mut buf: Vec<u8>,
     offset: u64,
     mut hasher: Sha256,
 ) -> std::io::Result<(Vec<u8>, usize, Sha256)> {
     let file = file.clone();
     tokio::task::spawn_blocking(move || {
-        let n = fill_at(&file, &mut buf, offset)?;
+        let file = file
+            .get::<std::fs::File>()
+            .ok_or_else(|| std::io::Error::other("not an open file"))?;
+        let n = fill_at(file, &mut buf, offset)?;
         hasher.update(&buf[..n]);
         Ok((buf, n, hasher))
     })
@@ -430,53 +395,18 @@ fn describe(e: ApiError) -> String {
     }
 }
 
-/// Rate and time left from bytes sent since `started_ms`.
-pub fn progress_text(sent: u64, total: u64, started_ms: i64, now_ms: i64) -> String {
-    let pct = (sent * 100).checked_div(total).unwrap_or(100);
-    let secs = ((now_ms - started_ms).max(1) as f64) / 1000.0;
-    let rate = sent as f64 / secs;
-    let left = if rate > 0.0 {
-        ((total - sent.min(total)) as f64 / rate).ceil() as u64
-    } else {
-        0
-    };
-    format!(
-        "{pct}% {}/s ETA {left}s",
-        crate::ui::human_size(rate as u64)
-    )
-}
-
-pub fn is_path_like(text: &str) -> bool {
-    let t = text.trim();
-    !t.contains('\n')
-        && (t.starts_with('/') || t.starts_with("~/") || t.starts_with("file://"))
-        && Path::new(t.trim_start_matches("file://"))
-            .extension()
-            .is_some()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn paths_split_and_expand() {
-        assert_eq!(
-            split_paths(r#"a.txt "my file.png" b\ c.pdf"#),
-            vec!["a.txt", "my file.png", "b c.pdf"]
-        );
+    fn tildes_and_file_urls_expand() {
         if let Some(home) = std::env::var_os("HOME") {
             assert_eq!(expand_tilde("~/x.txt"), PathBuf::from(home).join("x.txt"));
         }
         assert_eq!(
             expand_tilde("file:///tmp/a.png"),
             PathBuf::from("/tmp/a.png")
-        );
-        assert!(
-            is_path_like("/tmp/photo.jpg")
-                && is_path_like("~/a.pdf")
-                && !is_path_like("hello /tmp")
-                && !is_path_like("/tmp")
         );
     }
 
@@ -507,11 +437,5 @@ mod tests {
             complete_path(&prefix),
             vec![format!("{}/cat.png", dir.path().display())]
         );
-    }
-
-    #[test]
-    fn progress_reads_well() {
-        assert_eq!(progress_text(50, 100, 0, 1000), "50% 50 B/s ETA 1s");
-        assert_eq!(progress_text(0, 0, 0, 10), "100% 0 B/s ETA 0s");
     }
 }

@@ -135,7 +135,7 @@ async fn pump_body(resp: reqwest::Response, tx: mpsc::Sender<Result<Bytes, Trans
 
 fn transport_error(e: reqwest::Error) -> TransportError {
     TransportError::new(Redacted(
-        crate::api::ApiError::from_reqwest(&e.without_url()).to_string(),
+        crate::runtime::api::network_error(&e.without_url()).to_string(),
     ))
 }
 
@@ -155,7 +155,7 @@ impl HttpTransport for ReqwestTransport {
             let resp = builder.send().await.map_err(transport_error)?;
             let status = resp.status();
             if status.is_redirection() {
-                let to = crate::api::redirect_target(resp.url(), resp.headers());
+                let to = crate::runtime::api::redirect_target(resp.url(), resp.headers());
                 return Err(TransportError::new(StreamFault::Redirected { to }));
             }
             let headers = resp.headers().clone();

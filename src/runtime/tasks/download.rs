@@ -1,9 +1,10 @@
 //! Downloads of file messages into the platform download directory, streamed to disk, never
 //! overwriting an existing file (`name (1).ext`, …). Opened with the system opener on request
 //! when running locally. File names come from message properties (untrusted) and go through
-//! [`safe_file_name`]; a download that stalls fails instead of hanging, and its partial file
+//! [`crate::files::safe_file_name`]; a download that stalls fails instead of hanging, and its partial file
 //! is removed.
 
+use crate::files::{safe_file_name, split_ext};
 use futures::StreamExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -11,13 +12,6 @@ use tokio::io::AsyncWriteExt;
 
 /// A download fails when no byte arrives for this long.
 pub const STALL_TIMEOUT: Duration = Duration::from_secs(30);
-/// The longest file name, in bytes, that common file systems accept (ext4, APFS, btrfs).
-const NAME_MAX: usize = 255;
-/// Room kept for the ` (N)` that [`create_unique`] may add (N < 1000).
-const SUFFIX_ROOM: usize = " (999)".len();
-/// An "extension" longer than this (dot included) is treated as part of the name.
-const EXT_MAX: usize = 17;
-
 /// Where downloads go: the platform download directory, else `~/Downloads`, else the cwd.
 pub fn download_dir() -> PathBuf {
     directories::UserDirs::new()
@@ -27,80 +21,6 @@ pub fn download_dir() -> PathBuf {
                 .or_else(|| Some(d.home_dir().join("Downloads")))
         })
         .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// An untrusted name (a message's `name` property) made safe as one file name in the download
-/// directory: no path separators, control or bidi characters, no leading dots, no trailing dots
-/// or spaces, no Windows device name (`CON`, `nul.txt`, `COM1`… get a `_` prefix), and short
-/// enough in bytes that a ` (N)` suffix still fits in 255 bytes. A long name is cut at a
-/// character boundary and keeps its extension. Never empty; applying it twice changes nothing.
-pub fn safe_file_name(raw: &str) -> String {
-    let replaced: String = crate::sanitize::clean(raw)
-        .chars()
-        .map(|c| match c {
-            '\n' | '\t' => ' ',
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect();
-    let trimmed = trim_name(&replaced);
-    let named = if trimmed.is_empty() {
-        "download".to_string()
-    } else if is_reserved(trimmed) {
-        format!("_{trimmed}")
-    } else {
-        trimmed.to_string()
-    };
-    fit(&named, NAME_MAX - SUFFIX_ROOM)
-}
-
-/// Without surrounding spaces, leading dots (hidden files, `..`) and trailing dots (Windows
-/// drops them).
-fn trim_name(name: &str) -> &str {
-    name.trim()
-        .trim_start_matches('.')
-        .trim_end_matches(['.', ' '])
-        .trim_start()
-}
-
-/// Windows device names, reserved with any extension and in any case.
-fn is_reserved(name: &str) -> bool {
-    let base = name
-        .split('.')
-        .next()
-        .unwrap_or_default()
-        .trim_end()
-        .to_ascii_uppercase();
-    let numbered = |prefix: &str| {
-        base.strip_prefix(prefix)
-            .is_some_and(|n| n.len() == 1 && matches!(n.as_bytes()[0], b'1'..=b'9'))
-    };
-    matches!(
-        base.as_str(),
-        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
-    ) || numbered("COM")
-        || numbered("LPT")
-}
-
-/// `("notes", ".txt")`; `("README", "")`; an over-long or empty-stemmed extension stays in
-/// the stem.
-fn split_ext(name: &str) -> (&str, &str) {
-    match name.rfind('.') {
-        Some(i) if i > 0 && name.len() - i <= EXT_MAX => name.split_at(i),
-        _ => (name, ""),
-    }
-}
-
-/// `name` cut to at most `budget` bytes, keeping its extension, never inside a character.
-fn fit(name: &str, budget: usize) -> String {
-    if name.len() <= budget {
-        return name.to_string();
-    }
-    let (stem, ext) = split_ext(name);
-    let stem = &stem[..stem.floor_char_boundary(budget.saturating_sub(ext.len()))];
-    let stem = stem.trim_end_matches(['.', ' ']);
-    format!("{stem}{ext}")
 }
 
 /// Opens `name` (made safe with [`safe_file_name`]) in `dir` without replacing anything
@@ -176,7 +96,7 @@ async fn within<T>(stall: Duration, fut: impl Future<Output = T>) -> Result<T, F
 }
 
 fn network(e: &reqwest::Error) -> FetchError {
-    FetchError::Network(crate::api::ApiError::from_reqwest(e).to_string())
+    FetchError::Network(crate::runtime::api::network_error(e).to_string())
 }
 
 /// GETs `url`: the response once its status is 200.
@@ -282,6 +202,7 @@ async fn save(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::{NAME_MAX, SUFFIX_ROOM};
 
     #[test]
     fn existing_files_are_never_overwritten() {

@@ -10,11 +10,11 @@
 
 mod error;
 mod session;
-pub mod types;
 
-pub use error::ApiError;
+pub use crate::protocol::ApiError;
+use crate::protocol::types::*;
+pub use error::network_error;
 pub use session::Session;
-use types::*;
 
 use reqwest::header::{HeaderMap, HeaderValue, REFERER};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -51,14 +51,6 @@ struct Inner {
     renew_margin_ms: i64,
     /// Applied to every REST request, body included (never to the SSE stream).
     request_timeout: Duration,
-}
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 impl ApiClient {
@@ -541,7 +533,7 @@ impl ApiClient {
         let deployed = v.get("state").and_then(|s| s.as_str()) == Some("success");
         let url = v.get("url").and_then(|u| u.as_str()).unwrap_or("");
         Ok((enabled && deployed)
-            .then(|| crate::tasks::vocespace::normalize_base(url))
+            .then(|| crate::protocol::vocespace::normalize_base(url))
             .flatten())
     }
 
@@ -595,7 +587,7 @@ impl ApiClient {
 
     /// Sends `req`; a redirect answer is an error (see the module docs), never followed.
     async fn send_plain(&self, req: RequestBuilder) -> ApiResult<Response> {
-        let resp = req.send().await.map_err(|e| ApiError::from_reqwest(&e))?;
+        let resp = req.send().await.map_err(|e| network_error(&e))?;
         if resp.status().is_redirection() {
             let to = redirect_target(resp.url(), resp.headers());
             tracing::warn!(status = resp.status().as_u16(), %to, "not following a redirect");
@@ -746,7 +738,7 @@ pub(crate) fn redirect_target(from: &Url, headers: &reqwest::header::HeaderMap) 
 /// that was all. A longer body is abandoned (dropping it closes the connection).
 async fn read_capped(mut resp: Response, limit: usize) -> ApiResult<(Vec<u8>, bool)> {
     let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| ApiError::from_reqwest(&e))? {
+    while let Some(chunk) = resp.chunk().await.map_err(|e| network_error(&e))? {
         let room = limit - body.len();
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);

@@ -1,11 +1,13 @@
 //! Turning message text into styled, wrapped lines: a word wrapper that keeps styles, the
 //! plain-text renderer (mentions shown as names, links marked) and the markdown renderer.
 
-use super::wrap::width;
+pub mod wrap;
+
 use crate::theme::Theme;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
+use wrap::width;
 
 /// Wraps styled text into lines of at most `width` cells, with a prefix on every line
 /// (quotes, list indents).

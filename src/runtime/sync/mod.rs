@@ -6,13 +6,13 @@
 //! watchdog (the server can leave a connection open but silent, protocol §3.6), renewal before
 //! reconnecting, and `kick` turned into a final state instead of a reconnect loop.
 
-pub mod event;
 mod gate;
 mod transport;
 
-pub use event::{Decoded, KickReason, ServerEvent};
+use crate::app::conn::{ConnState, StopReason, SyncMsg};
+use crate::protocol::event::{self, Decoded, KickReason, ServerEvent};
 
-use crate::api::{ApiClient, ApiError};
+use crate::runtime::api::{ApiClient, ApiError};
 use eventsource_client::{self as es, Client as _};
 use futures::StreamExt;
 use rand::Rng;
@@ -52,54 +52,6 @@ pub struct Cursor {
     pub after_mid: Option<i64>,
     /// Version of the users log last applied.
     pub users_version: Option<i64>,
-}
-
-/// The connection as the user should see it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ConnState {
-    Connecting {
-        attempt: u32,
-    },
-    /// Connected; the initial batch is arriving.
-    Syncing,
-    /// `ready` received: live.
-    Live,
-    /// Waiting to reconnect.
-    Waiting {
-        retry_in: Duration,
-        attempt: u32,
-        reason: String,
-    },
-    /// Will not reconnect by itself.
-    Stopped(StopReason),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum StopReason {
-    Kicked(KickReason),
-    /// The session cannot be renewed: log in again.
-    SessionExpired,
-    /// `/user/events` answered 403: the device was logged out or removed.
-    DeviceRevoked,
-    Shutdown,
-}
-
-impl StopReason {
-    pub fn explain(&self) -> String {
-        match self {
-            StopReason::Kicked(k) => k.explain(),
-            StopReason::SessionExpired => "session expired; please log in again".into(),
-            StopReason::DeviceRevoked => "this device was logged out; please log in again".into(),
-            StopReason::Shutdown => "stopped".into(),
-        }
-    }
-}
-
-/// What the supervisor reports.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SyncMsg {
-    State(ConnState),
-    Event(Box<ServerEvent>),
 }
 
 enum Control {

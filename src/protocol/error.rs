@@ -1,6 +1,8 @@
 //! The API error type: every failure a call can meet, mapped to a message a user can act on.
+//! Pure data: the runtime maps transport failures into it (`runtime::api::network_error`), and
+//! messages carry it to `update`, which reacts by variant (401, 413…).
 
-use reqwest::StatusCode;
+use http::StatusCode;
 
 /// A failed API call. `Display` is written for the user, not the developer.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
@@ -77,13 +79,6 @@ impl ApiError {
         }
     }
 
-    /// A transport failure. Answers are parsed by this crate, not by reqwest, so a reqwest
-    /// "decode" error is a body that broke off or stalled while being read: network trouble.
-    pub fn from_reqwest(err: &reqwest::Error) -> ApiError {
-        // The URL may carry the SSE token in its query string: never print it.
-        ApiError::Network(err.without_url_string())
-    }
-
     /// True when retrying later may succeed (network trouble, 5xx).
     pub fn is_transient(&self) -> bool {
         matches!(self, ApiError::Network(_))
@@ -100,44 +95,6 @@ fn conflict_reason(body: &str) -> Option<String> {
         "email_conflict" => "that e-mail address is already registered".to_string(),
         other => crate::sanitize::one_line(other, 80),
     })
-}
-
-trait WithoutUrl {
-    fn without_url_string(&self) -> String;
-}
-
-impl WithoutUrl for reqwest::Error {
-    fn without_url_string(&self) -> String {
-        let mut s = String::new();
-        let plain = reqwest_error_kind(self);
-        s.push_str(plain);
-        let mut source = std::error::Error::source(self);
-        // Walk to the innermost cause: that is the one that explains (refused, DNS, TLS…).
-        let mut last = None;
-        while let Some(e) = source {
-            last = Some(e.to_string());
-            source = e.source();
-        }
-        if let Some(cause) = last {
-            s.push_str(": ");
-            s.push_str(&crate::sanitize::one_line(&cause, 160));
-        }
-        s
-    }
-}
-
-fn reqwest_error_kind(e: &reqwest::Error) -> &'static str {
-    if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_body() || e.is_decode() {
-        "connection broke while reading"
-    } else if e.is_request() {
-        "request failed"
-    } else {
-        "network error"
-    }
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 //! terminal given back and redraws everything when it is continued.
 
 use super::executor::Executor;
-use super::{App, Effect, Mode, Msg, update};
+use crate::app::{App, Effect, Mode, Msg, update};
 use crate::keymap::{Action, Context};
-use crate::terminal::{QuitSignals, TerminalGuard};
+use crate::runtime::terminal::{QuitSignals, TerminalGuard};
 use crate::theme::Theme;
 use crate::ui::RenderCache;
 use crossterm::event::{Event, EventStream};
@@ -50,7 +50,7 @@ pub async fn run(
     let mut input = spawn_input(tx.clone());
     let size = guard.terminal.size()?;
     let app = &mut rt.app;
-    app.now_ms = crate::api::now_ms();
+    app.now_ms = crate::clock::now_ms();
     update(app, Msg::Resize(size.width, size.height));
     for e in std::mem::take(&mut rt.initial) {
         rt.executor.run(e);
@@ -72,7 +72,7 @@ pub async fn run(
                 break;
             }
         };
-        app.now_ms = crate::api::now_ms();
+        app.now_ms = crate::clock::now_ms();
         let mut suspend = false;
         let mut effects = Vec::new();
         let mut dirty = false;
@@ -87,14 +87,16 @@ pub async fn run(
         for effect in effects {
             match effect {
                 Effect::Bell => guard.write_raw("\x07"),
-                Effect::CopyText(text) => guard.write_raw(&crate::notify::copy_sequence(&text)),
+                Effect::CopyText(text) => {
+                    guard.write_raw(&crate::runtime::notify::copy_sequence(&text))
+                }
                 Effect::CopyFileUrl { path } => {
                     if let Some(url) = rt.executor.file_url(&path) {
-                        guard.write_raw(&crate::notify::copy_sequence(&url));
+                        guard.write_raw(&crate::runtime::notify::copy_sequence(&url));
                     }
                 }
                 Effect::Notify { title, body } => {
-                    guard.write_raw(&crate::notify::desktop_sequence(&title, &body));
+                    guard.write_raw(&crate::runtime::notify::desktop_sequence(&title, &body));
                     rt.executor.run(Effect::Notify { title, body });
                 }
                 Effect::OpenUrl(url) => open_url(&mut guard, &mut rt.executor, app, url),
@@ -193,15 +195,11 @@ fn draw(
 ) -> anyhow::Result<()> {
     let view = frame(guard, app, theme, cache, hyperlinks)?;
     if let Some(v) = view
-        && (v.max_scroll != app.max_scroll || v.scroll != app.scroll)
+        && (v.max_scroll != app.max_scroll
+            || v.scroll != app.scroll
+            || v.sidebar_rows != app.sidebar_rows)
     {
-        update(
-            app,
-            Msg::View {
-                max_scroll: v.max_scroll,
-                scroll: v.scroll,
-            },
-        );
+        update(app, Msg::View(v));
         if app.dirty {
             frame(guard, app, theme, cache, hyperlinks)?;
         }
@@ -216,7 +214,7 @@ fn frame(
     theme: &Theme,
     cache: &mut RenderCache,
     hyperlinks: bool,
-) -> anyhow::Result<Option<crate::ui::View>> {
+) -> anyhow::Result<Option<crate::app::View>> {
     let mut view = None;
     let links = std::cell::RefCell::new(Vec::new());
     guard.draw(
@@ -226,7 +224,7 @@ fn frame(
         },
         || {
             if hyperlinks {
-                crate::notify::hyperlinks(&links.borrow())
+                crate::runtime::notify::hyperlinks(&links.borrow())
             } else {
                 String::new()
             }
@@ -238,7 +236,7 @@ fn frame(
 async fn sleep_until_ms(deadline: Option<i64>) {
     match deadline {
         Some(at) => {
-            let wait = (at - crate::api::now_ms()).max(0) as u64;
+            let wait = (at - crate::clock::now_ms()).max(0) as u64;
             tokio::time::sleep(std::time::Duration::from_millis(wait + 5)).await;
         }
         None => std::future::pending().await,
@@ -255,7 +253,7 @@ fn open_url(guard: &mut TerminalGuard, executor: &mut Executor, app: &mut App, u
     };
     if std::env::var_os("SSH_CONNECTION").is_some() {
         // No browser on this side of SSH: hand the link to the user's clipboard instead.
-        guard.write_raw(&crate::notify::copy_sequence(&url));
+        guard.write_raw(&crate::runtime::notify::copy_sequence(&url));
         app.info("over SSH: link copied to your clipboard");
     } else {
         executor.run(Effect::OpenUrl(url));

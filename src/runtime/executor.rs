@@ -2,12 +2,12 @@
 //! the UI task never awaits the network. Read markers are debounced into one request; the
 //! session is saved (mode 0600) by a task whenever it changes (login, every renewal).
 
-use super::{Effect, LoggedIn, Msg};
-use crate::api::types::{GroupReadIndex, NewGroup, UserReadIndex};
-use crate::api::{ApiClient, ApiError, MuteChange};
+use crate::app::{Effect, LoggedIn, Msg};
 use crate::model::ConvKey;
-use crate::session_store::{SavedLogin, SessionStore};
-use crate::sync::{self, Cursor, SyncConfig, SyncHandle};
+use crate::protocol::types::{GroupReadIndex, NewGroup, UserReadIndex};
+use crate::runtime::api::{ApiClient, ApiError, MuteChange};
+use crate::runtime::session_store::{SavedLogin, SessionStore};
+use crate::runtime::sync::{self, Cursor, SyncConfig, SyncHandle};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -23,7 +23,7 @@ pub struct Executor {
     store: Option<Arc<SessionStore>>,
     device: String,
     read_marks: Arc<Mutex<HashMap<ConvKey, i64>>>,
-    pub vocespace: crate::tasks::vocespace::Settings,
+    pub vocespace: crate::protocol::vocespace::Settings,
     pub chunk_size: usize,
     /// Running uploads by local id, to cancel them.
     uploads: Arc<Mutex<HashMap<i64, tokio::task::AbortHandle>>>,
@@ -47,8 +47,8 @@ impl Executor {
             store: store.map(Arc::new),
             device,
             read_marks: Arc::new(Mutex::new(HashMap::new())),
-            vocespace: crate::tasks::vocespace::Settings::default(),
-            chunk_size: crate::tasks::upload::DEFAULT_CHUNK,
+            vocespace: crate::protocol::vocespace::Settings::default(),
+            chunk_size: crate::runtime::tasks::upload::DEFAULT_CHUNK,
             uploads: Arc::new(Mutex::new(HashMap::new())),
         }
     }
@@ -231,17 +231,17 @@ impl Executor {
                     let base = vocespace_base(&api, &settings).await;
                     let space = match key {
                         ConvKey::Group(gid) => {
-                            crate::tasks::vocespace::space_for(Some(gid), None, &base)
+                            crate::protocol::vocespace::space_for(Some(gid), None, &base)
                         }
                         ConvKey::User(uid) => {
-                            crate::tasks::vocespace::space_for(None, Some(uid), &base)
+                            crate::protocol::vocespace::space_for(None, Some(uid), &base)
                         }
                     };
-                    let text = crate::tasks::vocespace::invite_text(&base, &space);
-                    let props = crate::api::types::Properties::with_local_id(local_id);
+                    let text = crate::protocol::vocespace::invite_text(&base, &space);
+                    let props = crate::protocol::types::Properties::with_local_id(local_id);
                     api.send(
                         key.target(),
-                        &crate::api::types::Content::Text(text),
+                        &crate::protocol::types::Content::Text(text),
                         &props,
                     )
                     .await
@@ -253,7 +253,7 @@ impl Executor {
                     let checked = tokio::task::spawn_blocking(move || {
                         paths
                             .iter()
-                            .map(|p| crate::tasks::upload::stage(p))
+                            .map(|p| crate::runtime::tasks::upload::stage(p))
                             .collect::<Vec<_>>()
                     })
                     .await
@@ -279,7 +279,7 @@ impl Executor {
                 tokio::spawn(async move {
                     let p = prefix.clone();
                     let candidates = tokio::task::spawn_blocking(move || {
-                        crate::tasks::upload::complete_path(&p)
+                        crate::runtime::tasks::upload::complete_path(&p)
                     })
                     .await
                     .unwrap_or_default();
@@ -291,7 +291,7 @@ impl Executor {
                 local_id,
                 file,
             } => {
-                let job = crate::tasks::upload::UploadJob {
+                let job = crate::runtime::tasks::upload::UploadJob {
                     to: key.target(),
                     file,
                     local_id,
@@ -301,19 +301,20 @@ impl Executor {
                 let task = tokio::spawn(async move {
                     let mut last = std::time::Instant::now() - PROGRESS_EVERY;
                     let progress_tx = tx.clone();
-                    let result = crate::tasks::upload::run(&api, &job, move |sent, total| {
-                        // At most ten reports a second, and always the last one.
-                        if last.elapsed() >= PROGRESS_EVERY || sent == total {
-                            last = std::time::Instant::now();
-                            let _ = progress_tx.send(Msg::UploadProgress {
-                                key,
-                                local_id,
-                                sent,
-                                total,
-                            });
-                        }
-                    })
-                    .await;
+                    let result =
+                        crate::runtime::tasks::upload::run(&api, &job, move |sent, total| {
+                            // At most ten reports a second, and always the last one.
+                            if last.elapsed() >= PROGRESS_EVERY || sent == total {
+                                last = std::time::Instant::now();
+                                let _ = progress_tx.send(Msg::UploadProgress {
+                                    key,
+                                    local_id,
+                                    sent,
+                                    total,
+                                });
+                            }
+                        })
+                        .await;
                     uploads.lock().expect("uploads").remove(&local_id);
                     let _ = tx.send(Msg::Uploaded {
                         key,
@@ -338,18 +339,18 @@ impl Executor {
                     let task = format!("↓{}", crate::sanitize::one_line(&name, 24));
                     let progress_tx = tx.clone();
                     let mut last = std::time::Instant::now() - PROGRESS_EVERY;
-                    let result = crate::tasks::download::run(
+                    let result = crate::runtime::tasks::download::run(
                         &http,
                         &url,
                         &name,
-                        &crate::tasks::download::download_dir(),
+                        &crate::runtime::tasks::download::download_dir(),
                         open,
                         move |got, total| {
                             if last.elapsed() >= PROGRESS_EVERY {
                                 last = std::time::Instant::now();
                                 let text = match total {
                                     Some(t) if t > 0 => format!("{}%", got * 100 / t),
-                                    _ => crate::ui::human_size(got),
+                                    _ => crate::files::human_size(got),
                                 };
                                 let _ = progress_tx.send(Msg::Progress {
                                     task: task.clone(),
@@ -366,7 +367,7 @@ impl Executor {
                 let url = api.file_url(&path, true).to_string();
                 let http = api.http().clone();
                 tokio::spawn(async move {
-                    let result = preview(&http, &url).await.map(|image| super::Preview {
+                    let result = preview(&http, &url).await.map(|image| crate::app::Preview {
                         name,
                         image: Arc::new(image),
                     });
@@ -382,7 +383,7 @@ impl Executor {
                 });
             }
             Effect::Notify { title, body } => {
-                if crate::notify::desktop_is_local() {
+                if crate::runtime::notify::desktop_is_local() {
                     tokio::spawn(async move {
                         let _ = tokio::process::Command::new("notify-send")
                             .arg("--app-name=vocechat-tui")
@@ -399,7 +400,7 @@ impl Executor {
             }
             Effect::OpenUrl(url) => {
                 tokio::spawn(async move {
-                    let result = crate::tasks::open_externally(&url).await;
+                    let result = crate::runtime::tasks::open_externally(&url).await;
                     let _ = tx.send(Msg::Done {
                         what: "open".into(),
                         result,
@@ -479,8 +480,8 @@ pub async fn send_once(
     api: &ApiClient,
     key: ConvKey,
     local_id: i64,
-    content: &crate::api::types::Content,
-    properties: &crate::api::types::Properties,
+    content: &crate::protocol::types::Content,
+    properties: &crate::protocol::types::Properties,
     reply_to: Option<i64>,
     retry: bool,
 ) -> Result<i64, ApiError> {
@@ -511,7 +512,7 @@ const PREVIEW_CAP: usize = 8 * 1024 * 1024;
 /// Fetches a thumbnail and decodes it off the UI task. The server labels thumbnails with the
 /// original's type even when it re-encoded them, so the format is sniffed from the bytes.
 async fn preview(http: &reqwest::Client, url: &str) -> Result<image::DynamicImage, String> {
-    use crate::tasks::download::{FetchError, STALL_TIMEOUT, fetch_capped};
+    use crate::runtime::tasks::download::{FetchError, STALL_TIMEOUT, fetch_capped};
     let bytes = fetch_capped(http, url, PREVIEW_CAP, STALL_TIMEOUT)
         .await
         .map_err(|e| match e {
@@ -527,36 +528,39 @@ async fn preview(http: &reqwest::Client, url: &str) -> Result<image::DynamicImag
 }
 
 /// The VoceSpace base: the config's, else the server's deployment, else vocespace.com.
-async fn vocespace_base(api: &ApiClient, settings: &crate::tasks::vocespace::Settings) -> String {
-    if let Some(base) = crate::tasks::vocespace::normalize_base(&settings.base_url) {
+async fn vocespace_base(
+    api: &ApiClient,
+    settings: &crate::protocol::vocespace::Settings,
+) -> String {
+    if let Some(base) = crate::protocol::vocespace::normalize_base(&settings.base_url) {
         return base;
     }
     match api.vocespace_base().await {
         Ok(Some(base)) => base,
-        Ok(None) => crate::tasks::vocespace::FALLBACK_BASE.to_string(),
+        Ok(None) => crate::protocol::vocespace::FALLBACK_BASE.to_string(),
         Err(e) => {
             tracing::info!("no VoceSpace settings from the server ({e}); using the public one");
-            crate::tasks::vocespace::FALLBACK_BASE.to_string()
+            crate::protocol::vocespace::FALLBACK_BASE.to_string()
         }
     }
 }
 
 async fn call_link(
     api: &ApiClient,
-    settings: &crate::tasks::vocespace::Settings,
-    target: super::CallTarget,
+    settings: &crate::protocol::vocespace::Settings,
+    target: crate::app::CallTarget,
     username: String,
     avatar_uid: Option<i64>,
-) -> Result<crate::tasks::vocespace::CallLink, String> {
-    use crate::tasks::vocespace as vs;
+) -> Result<crate::protocol::vocespace::CallLink, String> {
+    use crate::protocol::vocespace as vs;
     let session = api.session().await.ok_or("not logged in")?;
     let (base, space) = match target {
-        super::CallTarget::Space { base, space } => {
+        crate::app::CallTarget::Space { base, space } => {
             let allowed = vocespace_base(api, settings).await;
             vs::check_invite_base(&base, &allowed)?;
             (base, space)
         }
-        super::CallTarget::Conversation(key) => {
+        crate::app::CallTarget::Conversation(key) => {
             let base = vocespace_base(api, settings).await;
             let space = match key {
                 ConvKey::Group(gid) => vs::space_for(Some(gid), None, &base),
@@ -566,7 +570,7 @@ async fn call_link(
         }
     };
     let avatar = avatar_uid.map(|uid| api.avatar_url(uid).to_string());
-    let now = crate::api::now_ms() / 1000;
+    let now = crate::clock::now_ms() / 1000;
     vs::make_link(
         settings,
         &base,
@@ -643,7 +647,7 @@ async fn login(
     Ok((
         api,
         LoggedIn {
-            session,
+            uid: session.uid,
             user,
             server,
             email: email.to_string(),

@@ -1,6 +1,6 @@
 //! Typed SSE events of `/api/user/events` (protocol §3.4) and their tolerant decoder.
 
-use crate::api::types::*;
+use crate::protocol::types::*;
 use serde::{Deserialize, Serialize};
 
 /// Every event type a 0.3.3 server emits. Dispatch is on the JSON `type` field.

@@ -3,7 +3,6 @@
 
 pub mod download;
 pub mod upload;
-pub mod vocespace;
 
 /// Opens a URL or file with the system opener (`open` on macOS, `xdg-open` elsewhere). Only
 /// ever called on an explicit user action, and only when running locally.

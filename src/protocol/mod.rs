@@ -1,0 +1,14 @@
+//! The wire contract of VoceChat (0.3.x, and 0.5.x where it differs), typed: request and answer
+//! bodies, the SSE events, file properties, `@uid` mentions and VoceSpace link claims. Both the
+//! client (`runtime`) and the demo server use these shapes, so they cannot drift apart.
+//!
+//! Pure data and parsing: nothing here performs IO or reads the clock.
+
+pub mod error;
+pub mod event;
+pub mod mention;
+pub mod types;
+pub mod vocespace;
+
+pub use error::ApiError;
+pub use event::{Decoded, GroupChange, KickReason, ServerEvent};

@@ -1,0 +1,13 @@
+//! Everything that does IO: the event loop (`run`), the executor that carries out effects,
+//! the REST client (`api`), the SSE supervisor (`sync`), background tasks (uploads, downloads),
+//! the terminal and the saved sessions. It feeds the pure `app` messages and never holds state
+//! the app should own.
+
+pub mod api;
+pub mod executor;
+pub mod notify;
+pub mod run;
+pub mod session_store;
+pub mod sync;
+pub mod tasks;
+pub mod terminal;

@@ -1,0 +1,278 @@
+//! The crate's layering, checked from the source: which top-level module may use which, no
+//! import cycle between them, and no IO in the pure layers. Test code (`tests.rs` files and
+//! everything from a file's `#[cfg(test)]` on) is exempt: tests may use any layer.
+//!
+//! Bottom to top: the leaves, `protocol`, `model`, `app`, `ui`, then `runtime` and `demo`.
+//! A new top-level module must be added to `ALLOWED` (the test fails until it is).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Each top-level module and the modules it may use.
+const ALLOWED: &[(&str, &[&str])] = &[
+    // Pure leaves.
+    ("sanitize", &[]),
+    ("secret", &[]),
+    ("timefmt", &[]),
+    ("fuzzy", &[]),
+    ("theme", &[]),
+    ("keymap", &[]),
+    ("files", &["sanitize"]),
+    ("text", &["sanitize", "theme"]),
+    ("config", &["keymap", "protocol", "timefmt", "theme"]),
+    // IO leaves: for the runtime, the demo server and `main` only.
+    ("clock", &[]),
+    ("logging", &[]),
+    ("paths", &[]),
+    // The layers.
+    ("protocol", &["sanitize", "secret"]),
+    ("model", &["protocol", "sanitize", "secret", "timefmt"]),
+    (
+        "app",
+        &[
+            "model", "protocol", "sanitize", "secret", "timefmt", "fuzzy", "theme", "keymap",
+            "files", "text", "config",
+        ],
+    ),
+    (
+        "ui",
+        &[
+            "app", "model", "protocol", "sanitize", "secret", "timefmt", "fuzzy", "theme",
+            "keymap", "files", "text", "config",
+        ],
+    ),
+    (
+        "runtime",
+        &[
+            "ui", "app", "model", "protocol", "sanitize", "secret", "timefmt", "fuzzy", "theme",
+            "keymap", "files", "text", "config", "clock", "logging", "paths",
+        ],
+    ),
+    ("demo", &["protocol", "sanitize", "clock"]),
+];
+
+/// Modules that must not do IO, read the clock or the environment, or spawn anything.
+const PURE: &[&str] = &[
+    "protocol", "model", "app", "ui", "sanitize", "secret", "timefmt", "fuzzy", "files", "text",
+];
+
+/// What IO looks like in source.
+const IO_MARKERS: &[&str] = &[
+    "tokio::",
+    "reqwest::",
+    "std::fs",
+    "std::env",
+    "std::process",
+    "std::thread",
+    "std::net",
+    "SystemTime::now",
+    "Instant::now",
+    "Local::now",
+    "Utc::now",
+    "crate::clock",
+];
+
+struct Source {
+    path: PathBuf,
+    module: String,
+    /// The file without its test code.
+    code: String,
+}
+
+fn sources() -> Vec<Source> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let rel = path.strip_prefix(&root).unwrap();
+            let first = rel.components().next().unwrap().as_os_str();
+            let module = first.to_string_lossy().trim_end_matches(".rs").to_string();
+            if matches!(module.as_str(), "main" | "lib") || path.ends_with("tests.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = match text.find("#[cfg(test)]") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
+            out.push(Source { path, module, code });
+        }
+    }
+    out
+}
+
+/// Top-level modules named by `crate::name` paths and `use crate::{a, b::c}` groups.
+fn used_modules(code: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = code;
+    while let Some(i) = rest.find("crate::") {
+        rest = &rest[i + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let end = matching_brace(group);
+            for item in top_level_items(&group[..end]) {
+                out.insert(item);
+            }
+        } else {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            out.insert(name);
+        }
+    }
+    out.retain(|m| !m.is_empty() && m != "self");
+    out
+}
+
+fn matching_brace(s: &str) -> usize {
+    let mut depth = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return i,
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+/// The first path segment of each comma-separated item of a `use` group.
+fn top_level_items(group: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut depth = 0;
+    let mut start = 0;
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&group[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&group[start..]);
+    items
+        .iter()
+        .map(|item| {
+            item.trim()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .collect()
+}
+
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for s in sources() {
+        let entry = edges.entry(s.module.clone()).or_default();
+        for used in used_modules(&s.code) {
+            if used != s.module {
+                entry.insert(used);
+            }
+        }
+    }
+    edges
+}
+
+#[test]
+fn every_module_uses_only_the_layers_below_it() {
+    let allowed: BTreeMap<&str, &[&str]> = ALLOWED.iter().copied().collect();
+    let mut wrong = Vec::new();
+    for (module, uses) in graph() {
+        let Some(ok) = allowed.get(module.as_str()) else {
+            wrong.push(format!("{module}: not in ALLOWED (add it to its layer)"));
+            continue;
+        };
+        for used in uses {
+            if !ok.contains(&used.as_str()) {
+                wrong.push(format!("{module} uses {used}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "layering broken:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_module_graph_has_no_cycle() {
+    let edges = graph();
+    // Depth-first search with colours: reaching a module still on the stack is a cycle.
+    fn visit<'a>(
+        m: &'a str,
+        edges: &'a BTreeMap<String, BTreeSet<String>>,
+        state: &mut BTreeMap<&'a str, bool>,
+        stack: &mut Vec<&'a str>,
+    ) -> Option<Vec<String>> {
+        match state.get(m) {
+            Some(true) => return None,
+            Some(false) => {
+                let at = stack.iter().position(|x| *x == m).unwrap_or(0);
+                let mut cycle: Vec<String> = stack[at..].iter().map(|s| s.to_string()).collect();
+                cycle.push(m.to_string());
+                return Some(cycle);
+            }
+            None => {}
+        }
+        state.insert(m, false);
+        stack.push(m);
+        for next in edges.get(m).into_iter().flatten() {
+            if let Some(c) = visit(next, edges, state, stack) {
+                return Some(c);
+            }
+        }
+        stack.pop();
+        state.insert(m, true);
+        None
+    }
+    let mut state = BTreeMap::new();
+    for m in edges.keys() {
+        let mut stack = Vec::new();
+        if let Some(cycle) = visit(m, &edges, &mut state, &mut stack) {
+            panic!("import cycle: {}", cycle.join(" → "));
+        }
+    }
+}
+
+#[test]
+fn the_pure_layers_do_no_io() {
+    let mut found = Vec::new();
+    for s in sources() {
+        if !PURE.contains(&s.module.as_str()) {
+            continue;
+        }
+        for (n, line) in s.code.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            for marker in IO_MARKERS {
+                if code.contains(marker) {
+                    found.push(format!("{}:{}: {marker}", s.path.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "IO in a pure layer:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_checker_sees_uses_in_groups_and_paths() {
+    let uses = used_modules("use crate::{app::{App, Msg}, model};\nlet x = crate::ui::draw();");
+    assert_eq!(
+        uses.into_iter().collect::<Vec<_>>(),
+        vec!["app", "model", "ui"]
+    );
+}
