@@ -7,7 +7,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
-use std::time::Duration;
 use vocechat_tui::app::conn::{ConnState, SyncMsg};
 use vocechat_tui::app::{App, LoginForm, Mode, Msg, Settings, update};
 use vocechat_tui::config::Config;
@@ -240,15 +239,40 @@ fn login_form_80x24() {
 #[test]
 fn disconnected_80x24() {
     let mut app = scene();
+    let retry_at_ms = app.now_ms + 8_000;
     update(
         &mut app,
         Msg::Sync(SyncMsg::State(ConnState::Waiting {
-            retry_in: Duration::from_secs(8),
+            retry_at_ms,
             attempt: 3,
             reason: "cannot reach the server: connection failed".into(),
         })),
     );
     insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn the_retry_time_stays_put_while_the_client_waits() {
+    let mut app = scene();
+    let retry_at_ms = app.now_ms + 8_000;
+    update(
+        &mut app,
+        Msg::Sync(SyncMsg::State(ConnState::Waiting {
+            retry_at_ms,
+            attempt: 3,
+            reason: "cannot reach the server".into(),
+        })),
+    );
+    let status = |app: &mut App| {
+        let screen = render(app, 120, 24).backend().to_string();
+        let line = screen.lines().find(|l| l.contains("retry at")).map(str::to_string);
+        line.expect("a status line with the retry time")
+    };
+    let first = status(&mut app);
+    // Redraws a few seconds later (a key, a tick) must not move the announced time.
+    app.now_ms += 5_000;
+    update(&mut app, Msg::Tick);
+    assert_eq!(status(&mut app), first);
 }
 
 #[test]

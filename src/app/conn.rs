@@ -3,7 +3,6 @@
 //! `update` folds them.
 
 use crate::protocol::{KickReason, ServerEvent};
-use std::time::Duration;
 
 /// The connection as the user should see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,9 +14,10 @@ pub enum ConnState {
     Syncing,
     /// `ready` received: live.
     Live,
-    /// Waiting to reconnect.
+    /// Waiting to reconnect at `retry_at_ms` (wall clock, ms since the epoch: the status bar
+    /// shows that moment, which does not move while the client waits).
     Waiting {
-        retry_in: Duration,
+        retry_at_ms: i64,
         attempt: u32,
         reason: String,
     },

@@ -10,7 +10,6 @@ use crate::protocol::ServerEvent;
 use crate::protocol::types::{Group, Target};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
 use serde_json::json;
-use std::time::Duration;
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -645,7 +644,7 @@ fn connection_states_are_tracked_and_an_expired_session_asks_to_log_in() {
     update(
         &mut app,
         Msg::Sync(SyncMsg::State(ConnState::Waiting {
-            retry_in: Duration::from_secs(2),
+            retry_at_ms: 2_000,
             attempt: 2,
             reason: "x".into(),
         })),

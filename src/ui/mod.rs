@@ -287,12 +287,14 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             (format!("◌ connecting (try {attempt})"), theme.warning)
         }
         ConnState::Waiting {
-            retry_in, reason, ..
+            retry_at_ms,
+            reason,
+            ..
         } => (
             format!(
                 "○ offline ({}), retry at {} · {} now",
                 one_line(reason, 40),
-                clock(app.now_ms + retry_in.as_millis() as i64, app.settings.utc),
+                clock(*retry_at_ms, app.settings.utc),
                 app.keymap.hint(crate::keymap::Action::Reconnect)
             ),
             theme.error,

@@ -169,8 +169,9 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
                 auth_retries = 0;
             }
             let delay = backoff(&self.config, attempt);
+            let delay_ms = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
             if !self.state(ConnState::Waiting {
-                retry_in: delay,
+                retry_at_ms: crate::clock::now_ms().saturating_add(delay_ms),
                 attempt,
                 reason,
             }) {
