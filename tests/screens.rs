@@ -265,7 +265,10 @@ fn the_retry_time_stays_put_while_the_client_waits() {
     );
     let status = |app: &mut App| {
         let screen = render(app, 120, 24).backend().to_string();
-        let line = screen.lines().find(|l| l.contains("retry at")).map(str::to_string);
+        let line = screen
+            .lines()
+            .find(|l| l.contains("retry at"))
+            .map(str::to_string);
         line.expect("a status line with the retry time")
     };
     let first = status(&mut app);

@@ -10,8 +10,10 @@ use common::*;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use vocechat_tui::app::Failure;
 use vocechat_tui::app::conn::SyncMsg;
 use vocechat_tui::demo::{ChunkFault, DemoServer};
+use vocechat_tui::protocol::ApiError;
 use vocechat_tui::protocol::ServerEvent;
 use vocechat_tui::protocol::types::{MessageDetail, Target};
 use vocechat_tui::runtime::api::ApiClient;
@@ -187,7 +189,8 @@ async fn failures_are_retried_or_reported() {
     server.faults().fail_next_chunks(100);
     let err = upload::run_with(&api, &job(&path, 2, 1000), &quick(), |_, _| {})
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("500") && err.contains("after 4 tries"),
         "{err}"
@@ -200,7 +203,7 @@ async fn failures_are_retried_or_reported() {
     let err = upload::run_with(&api, &job(&path, 3, 1000), &quick(), |_, _| {})
         .await
         .unwrap_err();
-    assert_eq!(err, "the file is over the server's size limit");
+    assert_eq!(err, Failure::Api(ApiError::TooLarge), "413 stays a 413");
     server.faults().limit_uploads(None);
     // No answer at all: every try times out, then a clear error; the upload never hangs.
     server.faults().slow_responses(Duration::from_secs(5));
@@ -211,7 +214,7 @@ async fn failures_are_retried_or_reported() {
         .unwrap_err();
     assert_eq!(
         err,
-        "no answer from the server within 0.2 s (gave up after 4 tries)"
+        Failure::local("no answer from the server within 0.2 s (gave up after 4 tries)")
     );
     server.faults().slow_responses(Duration::ZERO);
 }
@@ -255,12 +258,13 @@ async fn a_stored_file_that_differs_from_the_local_one_fails_visibly() {
         .unwrap_err();
     assert_eq!(
         err,
-        "data.bin: the server stored 6000 bytes, the file has 5000"
+        Failure::local("data.bin: the server stored 6000 bytes, the file has 5000")
     );
     server.faults().chunk_fault(4, ChunkFault::Corrupt);
     let err = upload::run_with(&api, &job(&path, 2, 1000), &quick(), |_, _| {})
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(
         err.starts_with("data.bin: the server's copy differs"),
         "{err}"

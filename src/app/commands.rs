@@ -293,7 +293,7 @@ impl App {
                 let Some(key) = need_open(self) else {
                     return vec![];
                 };
-                let running: Vec<(i64, String)> = self
+                let running: Vec<i64> = self
                     .chat
                     .convs
                     .get(&key)
@@ -301,11 +301,8 @@ impl App {
                         c.pending
                             .iter()
                             .filter(|p| !matches!(p.state, crate::model::PendingState::Failed(_)))
-                            .filter_map(|p| {
-                                p.upload.as_ref().map(|u| {
-                                    (p.local_id, super::upload_task(p.local_id, &u.file.name))
-                                })
-                            })
+                            .filter(|p| p.upload.is_some())
+                            .map(|p| p.local_id)
                             .collect()
                     })
                     .unwrap_or_default();
@@ -314,16 +311,17 @@ impl App {
                     return vec![];
                 }
                 if let Some(conv) = self.chat.convs.get_mut(&key) {
-                    conv.pending
-                        .retain(|p| !running.iter().any(|(id, _)| *id == p.local_id));
+                    conv.pending.retain(|p| !running.contains(&p.local_id));
                 }
-                for (_, task) in &running {
-                    self.tasks.remove(task);
+                for local_id in &running {
+                    if let Some(task) = self.tasks.upload(*local_id) {
+                        self.tasks.finish(task);
+                    }
                 }
                 self.info(format!("cancelled {} upload(s)", running.len()));
                 running
                     .into_iter()
-                    .map(|(local_id, _)| Effect::CancelUpload { local_id })
+                    .map(|local_id| Effect::CancelUpload { local_id })
                     .collect()
             }
             "call" => {
@@ -346,8 +344,14 @@ impl App {
                     }
                     Some("post") => {
                         let local_id = self.next_local_id();
-                        self.tasks.insert("meeting invite".into(), "…".into());
-                        vec![Effect::PostInvite { key, local_id }]
+                        let task = self
+                            .tasks
+                            .start(super::TaskKind::MeetingInvite, self.now_ms);
+                        vec![Effect::PostInvite {
+                            task,
+                            key,
+                            local_id,
+                        }]
                     }
                     Some(other) => {
                         self.error(format!("/call takes nothing or \"post\", not {other:?}"));

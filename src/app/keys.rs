@@ -381,12 +381,13 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
         Action::Save => match app.chat.message(mid) {
             Some(m) if m.is_file() => {
                 let name = file_name(m);
-                app.tasks.insert(
-                    format!("↓{}", crate::sanitize::one_line(&name, 24)),
-                    "…".into(),
-                );
+                let path = m.content.clone();
+                let task = app
+                    .tasks
+                    .start(super::TaskKind::Download { name: name.clone() }, app.now_ms);
                 vec![Effect::Download {
-                    path: m.content.clone(),
+                    task,
+                    path,
                     name,
                     open: false,
                 }]
@@ -408,8 +409,8 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
                     app.info("image previews are off (ui.image_previews; off over SSH by default)")
                 }
                 Some((path, name)) => {
-                    app.tasks.insert("preview".into(), "…".into());
-                    return vec![Effect::Preview { path, name }];
+                    let task = app.tasks.start(super::TaskKind::Preview, app.now_ms);
+                    return vec![Effect::Preview { task, path, name }];
                 }
             }
             vec![]
@@ -420,12 +421,13 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             };
             if m.is_file() {
                 let name = file_name(m);
-                app.tasks.insert(
-                    format!("↓{}", crate::sanitize::one_line(&name, 24)),
-                    "…".into(),
-                );
+                let path = m.content.clone();
+                let task = app
+                    .tasks
+                    .start(super::TaskKind::Download { name: name.clone() }, app.now_ms);
                 return vec![Effect::Download {
-                    path: m.content.clone(),
+                    task,
+                    path,
                     name,
                     open: true,
                 }];

@@ -168,7 +168,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     vec![]
 }
 
-pub fn logged_in(app: &mut App, result: Result<Box<LoggedIn>, String>) -> Vec<Effect> {
+pub fn logged_in(app: &mut App, result: super::Outcome<Box<LoggedIn>>) -> Vec<Effect> {
     match result {
         Ok(done) => {
             let same_account = app.chat.me == Some(done.uid)
@@ -197,12 +197,12 @@ pub fn logged_in(app: &mut App, result: Result<Box<LoggedIn>, String>) -> Vec<Ef
         Err(e) => {
             if let Mode::Login(form) = &mut app.mode {
                 form.busy = false;
-                form.error = Some(e);
+                form.error = Some(e.to_string());
                 if form.password_command.is_none() {
                     form.focus = LoginField::Password;
                 }
             } else {
-                app.error(e);
+                app.error(e.to_string());
             }
             vec![]
         }

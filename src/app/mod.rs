@@ -5,13 +5,18 @@
 
 mod commands;
 pub mod conn;
+pub mod error;
 mod keys;
 mod login;
+pub mod strings;
 mod switcher;
+pub mod tasks;
 
 pub use commands::{COMMANDS, Command};
+pub use error::{Failure, Outcome};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use switcher::{Choice, Switcher};
+pub use tasks::{Task, TaskId, TaskKind, Tasks};
 
 use crate::config::{Config, NotifyLevel};
 use crate::keymap::Keymap;
@@ -21,7 +26,7 @@ use crate::protocol::types::{ChatMessage, Content, Properties, UserInfo};
 use conn::{ConnState, SyncMsg};
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui_textarea::TextArea;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// How much of a message a notification renders (its body is cut to one line anyway).
 const NOTIFY_HEAD_BYTES: usize = 4096;
@@ -39,34 +44,39 @@ pub enum Msg {
     Resize(u16, u16),
     Focus(bool),
     Sync(SyncMsg),
-    LoggedIn(Result<Box<LoggedIn>, String>),
+    LoggedIn(Outcome<Box<LoggedIn>>),
     /// A send finished: the mid, or an error for the user.
     Sent {
         key: ConvKey,
         local_id: i64,
-        result: Result<i64, String>,
+        result: Outcome<i64>,
     },
     History {
         key: ConvKey,
         /// The `before` the page was asked for with.
         before: Option<i64>,
         limit: u32,
-        result: Result<Vec<ChatMessage>, String>,
+        result: Outcome<Vec<ChatMessage>>,
     },
     /// A background action finished (react, delete, mute…): `Err` is shown to the user.
     Done {
+        /// The status-bar task it ends, if it had one.
+        task: Option<TaskId>,
         what: String,
-        result: Result<(), String>,
+        result: Outcome<()>,
     },
     /// `$EDITOR` returned this text (or failed).
-    Edited(Result<String, String>),
+    Edited(Outcome<String>),
     /// What the renderer found out about the last frame.
     View(View),
     LoggedOut,
     /// A deadline the loop was asked to wake up for (a burn-after-reading expiry) passed.
     Tick,
     /// A personal meeting link is ready (or could not be made).
-    CallLink(Result<crate::protocol::vocespace::CallLink, String>),
+    CallLink {
+        task: TaskId,
+        result: Outcome<crate::protocol::vocespace::CallLink>,
+    },
     /// Files checked for staging; `paste` is pasted text to insert if it was not a file.
     Staged {
         files: Vec<Staged>,
@@ -87,19 +97,24 @@ pub enum Msg {
     Uploaded {
         key: ConvKey,
         local_id: i64,
-        result: Result<i64, String>,
+        result: Outcome<i64>,
     },
-    /// Progress text of a background task for the status bar.
+    /// Progress of a background task: bytes done, of how many when known.
     Progress {
-        task: String,
-        text: String,
+        task: TaskId,
+        done: u64,
+        total: Option<u64>,
     },
     /// An image preview is ready (the thumbnail, decoded).
-    Preview(Result<Preview, String>),
+    Preview {
+        task: TaskId,
+        result: Outcome<Preview>,
+    },
     /// A download finished: where it was saved, or why not.
     Downloaded {
+        task: TaskId,
         name: String,
-        result: Result<String, String>,
+        result: Outcome<String>,
     },
 }
 
@@ -197,12 +212,14 @@ pub enum Effect {
     ReconnectNow,
     /// Make your personal VoceSpace link (shown, never posted).
     CallLink {
+        task: TaskId,
         target: CallTarget,
         username: String,
         avatar_uid: Option<i64>,
     },
     /// Post the plain room link that invites everyone in a conversation.
     PostInvite {
+        task: TaskId,
         key: ConvKey,
         local_id: i64,
     },
@@ -224,12 +241,14 @@ pub enum Effect {
     },
     /// Download a file message to the download directory; `open` opens it afterwards.
     Download {
+        task: TaskId,
         path: String,
         name: String,
         open: bool,
     },
     /// Fetch and decode an image's thumbnail for a preview.
     Preview {
+        task: TaskId,
         path: String,
         name: String,
     },
@@ -391,7 +410,7 @@ pub struct App {
     /// Drafts of other conversations, kept while you switch.
     pub drafts: HashMap<ConvKey, Vec<String>>,
     /// Background work shown in the status bar.
-    pub tasks: BTreeMap<String, String>,
+    pub tasks: Tasks,
     /// Files picked for the next send.
     pub staged: Vec<Staged>,
     /// (server, e-mail) of the logged-in account, for a new login when the session ends.
@@ -437,7 +456,7 @@ impl App {
             unread_marker: None,
             completion: None,
             drafts: HashMap::new(),
-            tasks: BTreeMap::new(),
+            tasks: Tasks::default(),
             staged: Vec::new(),
             account: None,
             password_command: None,
@@ -624,7 +643,7 @@ impl App {
     /// Queues a text message (optimistically shown as pending).
     fn send_text(&mut self, text: String, reply_to: Option<i64>) -> Vec<Effect> {
         let Some(key) = self.open else {
-            self.error("open a conversation first (Ctrl+K)");
+            self.error(strings::open_a_conversation(&self.keymap));
             return vec![];
         };
         let (content, properties) = self.outgoing(text);
@@ -715,7 +734,7 @@ impl App {
             return vec![];
         }
         let Some(key) = self.open else {
-            self.error("open a conversation first (Ctrl+K)");
+            self.error(strings::open_a_conversation(&self.keymap));
             return vec![];
         };
         let mut effects = Vec::new();
@@ -738,8 +757,13 @@ impl App {
                     }),
                 },
             );
-            self.tasks
-                .insert(upload_task(local_id, &file.name), "starting".into());
+            self.tasks.start(
+                TaskKind::Upload {
+                    local_id,
+                    name: file.name.clone(),
+                },
+                self.now_ms,
+            );
             self.notice = None;
             effects.push(Effect::Upload {
                 key,
@@ -836,8 +860,9 @@ impl App {
             .get(&me)
             .filter(|u| u.avatar_updated_at > 0)
             .map(|u| u.uid);
-        self.tasks.insert("meeting link".into(), "…".into());
+        let task = self.tasks.start(TaskKind::MeetingLink, self.now_ms);
         vec![Effect::CallLink {
+            task,
             target,
             username,
             avatar_uid,
@@ -867,6 +892,28 @@ impl App {
         })
     }
 
+    /// The session is gone: the login form for the same account, everything else kept (the
+    /// draft, the conversations, unsent messages).
+    fn log_in_again(&mut self, why: String) {
+        let Some((server, email)) = self.account.clone() else {
+            return;
+        };
+        if matches!(self.mode, Mode::Login(_)) {
+            return;
+        }
+        let mut form = LoginForm::new(Some(server), Some(email), self.password_command.clone());
+        form.error = Some(why);
+        self.mode = Mode::Login(form);
+    }
+
+    /// Reacts to a failure by kind where a kind needs more than a notice: a 401 (renewal
+    /// already failed) asks to log in again.
+    fn on_failure(&mut self, failure: &Failure) {
+        if failure.is_unauthorized() {
+            self.log_in_again(failure.to_string());
+        }
+    }
+
     fn on_sync(&mut self, msg: SyncMsg) -> Vec<Effect> {
         match msg {
             SyncMsg::State(state) => {
@@ -874,17 +921,10 @@ impl App {
                     self.error(reason.explain());
                     let must_log_in = matches!(
                         reason,
-                        crate::app::conn::StopReason::SessionExpired
-                            | crate::app::conn::StopReason::DeviceRevoked
+                        conn::StopReason::SessionExpired | conn::StopReason::DeviceRevoked
                     );
-                    if must_log_in && let Some((server, email)) = self.account.clone() {
-                        let mut form = LoginForm::new(
-                            Some(server),
-                            Some(email),
-                            self.password_command.clone(),
-                        );
-                        form.error = Some(reason.explain());
-                        self.mode = Mode::Login(form);
+                    if must_log_in {
+                        self.log_in_again(reason.explain());
                     }
                 }
                 if matches!(state, ConnState::Connecting { .. }) {
@@ -928,11 +968,6 @@ impl App {
     }
 }
 
-/// The status-bar task name of an upload.
-pub fn upload_task(local_id: i64, name: &str) -> String {
-    format!("↑{} #{local_id}", crate::sanitize::one_line(name, 24))
-}
-
 /// The pure core: applies one message, returns the work to do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let effects = apply(app, msg);
@@ -970,11 +1005,14 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             match result {
                 Ok(mid) => app.chat.pending_sent(key, local_id, mid),
                 Err(e) => {
-                    app.error(format!(
-                        "not sent: {e} ({} retries)",
-                        app.keymap.hint(crate::keymap::Action::RetrySend)
-                    ));
-                    app.chat.pending_failed(key, local_id, e);
+                    let why = if e.is_too_large() {
+                        strings::MESSAGE_TOO_LARGE.to_string()
+                    } else {
+                        e.to_string()
+                    };
+                    app.error(strings::not_sent(&why, &app.keymap));
+                    app.chat.pending_failed(key, local_id, why);
+                    app.on_failure(&e);
                 }
             }
             vec![]
@@ -999,15 +1037,19 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
                 Err(e) => {
                     // A failed request may be asked for again (scroll up to retry).
                     app.last_history.remove(&key);
-                    app.error(format!("could not load history: {e}"))
+                    app.error(format!("could not load history: {e}"));
+                    app.on_failure(&e);
                 }
             }
             vec![]
         }
-        Msg::Done { what, result } => {
-            app.tasks.remove(&what);
+        Msg::Done { task, what, result } => {
+            if let Some(task) = task {
+                app.tasks.finish(task);
+            }
             if let Err(e) = result {
                 app.error(format!("{what}: {e}"));
+                app.on_failure(&e);
             }
             vec![]
         }
@@ -1067,23 +1109,17 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             sent,
             total,
         } => {
-            let now = app.now_ms;
-            let mut task = None;
-            if let Some(p) = app
+            if let Some(u) = app
                 .chat
                 .convs
                 .get_mut(&key)
                 .and_then(|c| c.pending.iter_mut().find(|p| p.local_id == local_id))
-                && let Some(u) = &mut p.upload
+                .and_then(|p| p.upload.as_mut())
             {
                 u.sent = sent;
-                task = Some((
-                    upload_task(local_id, &u.file.name),
-                    crate::files::progress_text(sent, total, u.started_ms, now),
-                ));
-            }
-            if let Some((name, text)) = task {
-                app.tasks.insert(name, text);
+                if let Some(task) = app.tasks.upload(local_id) {
+                    app.tasks.progress(task, sent, Some(total), app.now_ms);
+                }
             }
             vec![]
         }
@@ -1093,52 +1129,61 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => {
             // The echo may have replaced the pending copy already: find the task by id.
-            let suffix = format!(" #{local_id}");
-            app.tasks
-                .retain(|name, _| !(name.starts_with('↑') && name.ends_with(&suffix)));
+            if let Some(task) = app.tasks.upload(local_id) {
+                app.tasks.finish(task);
+            }
             match result {
                 Ok(mid) => app.chat.pending_sent(key, local_id, mid),
                 Err(e) => {
-                    app.error(format!(
-                        "upload failed: {e} ({} retries)",
-                        app.keymap.hint(crate::keymap::Action::RetrySend)
-                    ));
-                    app.chat.pending_failed(key, local_id, e);
+                    let why = if e.is_too_large() {
+                        strings::FILE_TOO_LARGE.to_string()
+                    } else {
+                        e.to_string()
+                    };
+                    app.error(strings::upload_failed(&why, &app.keymap));
+                    app.chat.pending_failed(key, local_id, why);
+                    app.on_failure(&e);
                 }
             }
             vec![]
         }
-        Msg::Progress { task, text } => {
-            if app.tasks.contains_key(&task) {
-                app.tasks.insert(task, text);
-            }
+        Msg::Progress { task, done, total } => {
+            app.tasks.progress(task, done, total, app.now_ms);
             vec![]
         }
-        Msg::Preview(result) => {
-            app.tasks.remove("preview");
+        Msg::Preview { task, result } => {
+            app.tasks.finish(task);
             match result {
                 Ok(p) => app.mode = Mode::Preview(p),
-                Err(e) => app.error(format!("preview: {e}")),
+                Err(e) => {
+                    app.error(format!("preview: {e}"));
+                    app.on_failure(&e);
+                }
             }
             vec![]
         }
-        Msg::Downloaded { name, result } => {
-            app.tasks
-                .remove(&format!("↓{}", crate::sanitize::one_line(&name, 24)));
+        Msg::Downloaded { task, name, result } => {
+            app.tasks.finish(task);
             match result {
                 Ok(path) => app.info(format!("saved {}", crate::sanitize::one_line(&path, 80))),
-                Err(e) => app.error(format!(
-                    "download of {}: {e}",
-                    crate::sanitize::one_line(&name, 40)
-                )),
+                Err(e) => {
+                    app.error(format!(
+                        "download of {}: {e}",
+                        crate::sanitize::one_line(&name, 40)
+                    ));
+                    app.on_failure(&e);
+                }
             }
             vec![]
         }
-        Msg::CallLink(result) => {
-            app.tasks.remove("meeting link");
+        Msg::CallLink { task, result } => {
+            app.tasks.finish(task);
             match result {
                 Ok(link) => app.mode = Mode::Call(link),
-                Err(e) => app.error(format!("meeting link: {e}")),
+                Err(e) => {
+                    app.error(format!("meeting link: {e}"));
+                    app.on_failure(&e);
+                }
             }
             vec![]
         }

@@ -6,8 +6,8 @@ use crate::app::conn::StopReason;
 use crate::config::Config;
 use crate::keymap::Preset;
 use crate::model::{OpenFile, Staged};
-use crate::protocol::ServerEvent;
 use crate::protocol::types::{Group, Target};
+use crate::protocol::{ApiError, ServerEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
 use serde_json::json;
 
@@ -778,22 +778,36 @@ fn call_makes_a_personal_link_shown_not_posted() {
     let mut app = synced();
     typed(&mut app, "/call");
     let effects = update(&mut app, key(KeyCode::Enter));
+    let [Effect::CallLink { task, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let task = *task;
     assert_eq!(
         effects,
         vec![Effect::CallLink {
+            task,
             target: CallTarget::Conversation(ConvKey::Group(1)),
             username: "me".into(),
             avatar_uid: None
         }]
     );
-    assert!(app.tasks.contains_key("meeting link"));
+    assert_eq!(
+        app.tasks.get(task).map(|t| &t.kind),
+        Some(&TaskKind::MeetingLink)
+    );
     let link = crate::protocol::vocespace::CallLink {
         url: "https://m.example.com/api/connection-details?auth=vocechat&token=a.b.c".into(),
         space: "channel_1".into(),
         base: "https://m.example.com".into(),
         expires_at: 0,
     };
-    update(&mut app, Msg::CallLink(Ok(link.clone())));
+    update(
+        &mut app,
+        Msg::CallLink {
+            task,
+            result: Ok(link.clone()),
+        },
+    );
     assert_eq!(app.mode, Mode::Call(link.clone()));
     assert!(app.tasks.is_empty());
     assert_eq!(
@@ -830,7 +844,16 @@ fn call_makes_a_personal_link_shown_not_posted() {
     assert!(
         matches!(&effects[..], [Effect::CallLink { target: CallTarget::Space { base, space }, .. }] if base == "https://m.example.com" && space == "channel_1")
     );
-    update(&mut app, Msg::CallLink(Err("no network".into())));
+    let [Effect::CallLink { task, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    update(
+        &mut app,
+        Msg::CallLink {
+            task: *task,
+            result: Err("no network".into()),
+        },
+    );
     assert!(app.notice.as_ref().unwrap().text.contains("no network"));
 }
 
@@ -898,10 +921,11 @@ fn upload_picks_files_off_the_ui_task_and_sends_them_with_enter() {
             total: 10,
         },
     );
-    assert!(
-        app.tasks.values().any(|t| t.starts_with("50%")),
-        "{:?}",
-        app.tasks
+    let task = app.tasks.upload(*local_id).and_then(|t| app.tasks.get(t));
+    assert_eq!(
+        task.map(|t| (t.done, t.total)),
+        Some((5, Some(10))),
+        "{task:?}"
     );
     // The echo can come before the upload task reports back.
     let echo = chat_json(
@@ -1043,19 +1067,40 @@ fn file_messages_download_open_and_copy_their_link() {
     update(&mut app, event(ServerEvent::Chat(file)));
     update(&mut app, alt(KeyCode::Char('s')));
     let effects = update(&mut app, key(KeyCode::Char('s')));
+    let [Effect::Download { task, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let task = *task;
     assert_eq!(
         effects,
         vec![Effect::Download {
+            task,
             path: "2026/1/1/abc".into(),
             name: "_.._etc_passwd".into(),
             open: false
         }],
         "no path tricks in the saved name"
     );
-    assert!(matches!(
-        update(&mut app, key(KeyCode::Char('o'))).as_slice(),
-        [Effect::Download { open: true, .. }]
-    ));
+    let opened = update(&mut app, key(KeyCode::Char('o')));
+    let [
+        Effect::Download {
+            task: opened,
+            open: true,
+            ..
+        },
+    ] = opened.as_slice()
+    else {
+        panic!("{opened:?}")
+    };
+    // Two downloads of one name are two tasks; the opened one ends on its own.
+    update(
+        &mut app,
+        Msg::Downloaded {
+            task: *opened,
+            name: "_.._etc_passwd".into(),
+            result: Ok("/home/me/Downloads/_.._etc_passwd (1)".into()),
+        },
+    );
     assert_eq!(
         update(&mut app, key(KeyCode::Char('y'))),
         vec![Effect::CopyFileUrl {
@@ -1065,17 +1110,25 @@ fn file_messages_download_open_and_copy_their_link() {
     update(
         &mut app,
         Msg::Progress {
-            task: "↓_.._etc_passwd".into(),
-            text: "50%".into(),
+            task,
+            done: 5,
+            total: Some(10),
         },
     );
     assert_eq!(
-        app.tasks.get("↓_.._etc_passwd").map(String::as_str),
-        Some("50%")
+        app.tasks.get(task).map(|t| (&t.kind, t.done, t.total)),
+        Some((
+            &TaskKind::Download {
+                name: "_.._etc_passwd".into()
+            },
+            5,
+            Some(10)
+        ))
     );
     update(
         &mut app,
         Msg::Downloaded {
+            task,
             name: "_.._etc_passwd".into(),
             result: Ok("/home/me/Downloads/_.._etc_passwd".into()),
         },
@@ -1098,9 +1151,15 @@ fn images_preview_from_their_thumbnail_when_allowed() {
     assert!(update(&mut app, key(KeyCode::Char('p'))).is_empty());
     assert!(app.notice.as_ref().unwrap().text.contains("off"));
     app.settings.previews = true;
+    let effects = update(&mut app, key(KeyCode::Char('p')));
+    let [Effect::Preview { task, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let task = *task;
     assert_eq!(
-        update(&mut app, key(KeyCode::Char('p'))),
+        effects,
         vec![Effect::Preview {
+            task,
             path: "2026/1/1/img".into(),
             name: "cat.png".into()
         }]
@@ -1109,11 +1168,24 @@ fn images_preview_from_their_thumbnail_when_allowed() {
         name: "cat.png".into(),
         image: std::sync::Arc::new(image::DynamicImage::new_rgb8(4, 4)),
     };
-    update(&mut app, Msg::Preview(Ok(preview.clone())));
+    update(
+        &mut app,
+        Msg::Preview {
+            task,
+            result: Ok(preview.clone()),
+        },
+    );
+    assert!(app.tasks.is_empty());
     assert_eq!(app.mode, Mode::Preview(preview));
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.mode, Mode::Chat);
-    update(&mut app, Msg::Preview(Err("no thumbnail (404)".into())));
+    update(
+        &mut app,
+        Msg::Preview {
+            task,
+            result: Err("no thumbnail (404)".into()),
+        },
+    );
     assert!(app.notice.as_ref().unwrap().text.contains("404"));
     // Text messages are not images.
     update(&mut app, alt(KeyCode::Char('s')));
@@ -1134,6 +1206,7 @@ fn done_errors_are_reported_and_quit_works() {
     update(
         &mut app,
         Msg::Done {
+            task: None,
             what: "reaction".into(),
             result: Err("not allowed".into()),
         },
@@ -1256,7 +1329,7 @@ fn page(
             key,
             before,
             limit,
-            result,
+            result: result.map_err(Failure::Local),
         },
     )
 }
@@ -1415,4 +1488,109 @@ fn plain_http_across_a_network_is_warned_about() {
         }))),
     );
     assert_eq!(app.insecure.as_deref(), Some("chat.example.com"));
+}
+
+#[test]
+fn a_send_refused_with_401_asks_to_log_in_again_and_keeps_the_draft() {
+    let mut app = synced();
+    app.account = Some(("https://chat.example.com/".into(), "me@example.com".into()));
+    typed(&mut app, "queued");
+    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
+        panic!()
+    };
+    typed(&mut app, "half-typed draft");
+    // The API client already tried to renew: a 401 that reaches update means the session is gone.
+    update(
+        &mut app,
+        Msg::Sent {
+            key: ConvKey::Group(1),
+            local_id,
+            result: Err(ApiError::Unauthorized.into()),
+        },
+    );
+    let Mode::Login(form) = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert_eq!(form.email, "me@example.com");
+    assert!(
+        form.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("log in again")
+    );
+    assert_eq!(app.composer_text(), "half-typed draft");
+    let pending = &app.chat.convs[&ConvKey::Group(1)].pending;
+    assert!(matches!(pending[0].state, PendingState::Failed(_)));
+}
+
+#[test]
+fn a_network_error_on_send_keeps_you_in_the_chat() {
+    let mut app = synced();
+    app.account = Some(("https://chat.example.com/".into(), "me@example.com".into()));
+    typed(&mut app, "hello");
+    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Msg::Sent {
+            key: ConvKey::Group(1),
+            local_id,
+            result: Err(ApiError::Network("connection failed".into()).into()),
+        },
+    );
+    assert_eq!(app.mode, Mode::Chat);
+    let notice = &app.notice.as_ref().unwrap().text;
+    assert!(
+        notice.starts_with("not sent: cannot reach the server"),
+        "{notice}"
+    );
+}
+
+#[test]
+fn a_413_says_what_is_over_the_servers_limit() {
+    let mut app = synced();
+    typed(&mut app, "a very long message");
+    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Msg::Sent {
+            key: ConvKey::Group(1),
+            local_id,
+            result: Err(ApiError::TooLarge.into()),
+        },
+    );
+    let notice = &app.notice.as_ref().unwrap().text;
+    assert!(
+        notice.starts_with("not sent: the message is over the server's size limit"),
+        "{notice}"
+    );
+    update(
+        &mut app,
+        Msg::Uploaded {
+            key: ConvKey::Group(1),
+            local_id: 99,
+            result: Err(ApiError::TooLarge.into()),
+        },
+    );
+    let notice = &app.notice.as_ref().unwrap().text;
+    assert!(
+        notice.starts_with("upload failed: the file is over the server's size limit"),
+        "{notice}"
+    );
+}
+
+#[test]
+fn a_mention_inside_a_word_is_not_rendered_as_a_name() {
+    let mut app = synced();
+    update(
+        &mut app,
+        event(ServerEvent::Chat(chat(90, 2, 1, "mail a@2 or ping @2"))),
+    );
+    let m = app.chat.message(90).unwrap();
+    let shown = app.display_text(m);
+    let name = app.chat.user_name(2);
+    assert_eq!(shown, format!("mail a@2 or ping @{name}"));
 }

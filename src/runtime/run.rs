@@ -5,7 +5,7 @@
 //! terminal given back and redraws everything when it is continued.
 
 use super::executor::Executor;
-use crate::app::{App, Effect, Mode, Msg, update};
+use crate::app::{App, Effect, Failure, Mode, Msg, update};
 use crate::keymap::{Action, Context};
 use crate::runtime::terminal::{QuitSignals, TerminalGuard};
 use crate::theme::Theme;
@@ -104,7 +104,7 @@ pub async fn run(
                     input.abort();
                     let result = guard.suspended(|| edit_externally(&text))?;
                     input = spawn_input(tx.clone());
-                    update(app, Msg::Edited(result));
+                    update(app, Msg::Edited(result.map_err(Failure::Local)));
                     resized(&mut guard, app);
                     dirty = true;
                 }

@@ -8,7 +8,7 @@ mod timeline;
 pub use timeline::{Link, RenderCache};
 
 use crate::app::conn::ConnState;
-use crate::app::{App, ComposeTarget, Mode, View};
+use crate::app::{App, ComposeTarget, Mode, Task, TaskKind, View};
 use crate::model::ConvKey;
 use crate::sanitize::one_line;
 use crate::theme::Theme;
@@ -276,6 +276,33 @@ fn clock(ms: i64, utc: bool) -> String {
     crate::timefmt::format(ms, utc, "%H:%M:%S")
 }
 
+/// A running task as the status bar shows it: what, then how far.
+fn task_text(task: &Task) -> String {
+    let name = |n: &str| one_line(n, 24);
+    match &task.kind {
+        TaskKind::Upload { name: n, .. } => {
+            let progress = match task.total {
+                Some(total) if task.reported => {
+                    crate::files::progress_text(task.done, total, task.started_ms, task.updated_ms)
+                }
+                _ => "starting".to_string(),
+            };
+            format!("↑{} {progress}", name(n))
+        }
+        TaskKind::Download { name: n } => {
+            let progress = match task.total {
+                _ if !task.reported => "…".to_string(),
+                Some(t) if t > 0 => format!("{}%", task.done * 100 / t),
+                _ => crate::files::human_size(task.done),
+            };
+            format!("↓{} {progress}", name(n))
+        }
+        TaskKind::Preview => "preview …".to_string(),
+        TaskKind::MeetingLink => "meeting link …".to_string(),
+        TaskKind::MeetingInvite => "meeting invite …".to_string(),
+    }
+}
+
 fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let (conn, color) = match &app.conn {
         ConnState::Live => ("● live".to_string(), theme.online),
@@ -322,11 +349,9 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                 .add_modifier(Modifier::BOLD),
         ));
     }
-    for (what, progress) in &app.tasks {
-        // Task keys carry an id after " #" to stay unique; it is not for the user.
-        let what = what.split(" #").next().unwrap_or(what);
+    for (_, task) in app.tasks.iter() {
         spans.push(Span::styled(
-            format!(" │ {what} {progress}"),
+            format!(" │ {}", task_text(task)),
             theme.status(),
         ));
     }

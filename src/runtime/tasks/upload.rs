@@ -10,6 +10,7 @@
 //! bytes read; a mismatch fails the upload and no message is sent. A 401 renews inside the API
 //! client; 413 ends the upload with a clear error. Cancel by aborting the task.
 
+use crate::app::Failure;
 use crate::model::{OpenFile, Staged};
 use crate::protocol::types::{Content, Properties, Target, UploadedFile};
 use crate::runtime::api::{ApiClient, ApiError, ApiResult};
@@ -154,7 +155,7 @@ pub async fn run(
     api: &ApiClient,
     job: &UploadJob,
     progress: impl FnMut(u64, u64),
-) -> Result<i64, String> {
+) -> Result<i64, Failure> {
     run_with(api, job, &RetryPolicy::default(), progress).await
 }
 
@@ -164,32 +165,36 @@ pub async fn run_with(
     job: &UploadJob,
     policy: &RetryPolicy,
     mut progress: impl FnMut(u64, u64),
-) -> Result<i64, String> {
-    let file = handle(job)?;
+) -> Result<i64, Failure> {
+    let file = handle(job).map_err(Failure::Local)?;
     let total = file
         .metadata()
-        .map_err(|e| format!("{}: {}", job.file.name, io_reason(&e)))?
+        .map_err(|e| Failure::local(format!("{}: {}", job.file.name, io_reason(&e))))?
         .len();
-    let image = image_size(job, total).await?;
+    let image = image_size(job, total).await.map_err(Failure::Local)?;
     let mut restarts = 0;
     let stored = loop {
         match attempt(api, job, total, policy, &mut progress).await {
             Ok(stored) => break stored,
-            Err(Failure::Ambiguous(e)) if restarts < policy.restarts => {
+            Err(Attempt::Ambiguous(e)) if restarts < policy.restarts => {
                 restarts += 1;
                 tracing::info!(restarts, "upload failed ({e}); starting it again");
                 tokio::time::sleep(policy.backoff * (1 << (restarts - 1).min(16))).await;
             }
-            Err(Failure::Ambiguous(e)) => {
-                return Err(format!("{e} (gave up after {} tries)", restarts + 1));
+            Err(Attempt::Ambiguous(e)) => {
+                return Err(Failure::local(format!(
+                    "{e} (gave up after {} tries)",
+                    restarts + 1
+                )));
             }
-            Err(Failure::Final(e)) => return Err(e),
+            Err(Attempt::Final(e)) => return Err(Failure::Local(e)),
+            Err(Attempt::Refused(e)) => return Err(Failure::Api(e)),
         }
     };
     let props = file_properties(job, &stored, image);
-    api.send(job.to, &Content::File { path: stored.path }, &props)
-        .await
-        .map_err(describe)
+    Ok(api
+        .send(job.to, &Content::File { path: stored.path }, &props)
+        .await?)
 }
 
 /// The file message's properties, as the web client sends them.
@@ -247,11 +252,13 @@ fn handle(job: &UploadJob) -> Result<&std::fs::File, String> {
 }
 
 /// Why one attempt at an upload failed.
-enum Failure {
+enum Attempt {
     /// The server may have taken part of the request: start again from `prepare`.
     Ambiguous(String),
-    /// Starting again cannot help.
+    /// Starting again cannot help (a local problem, or a bad copy on the server).
     Final(String),
+    /// The server refused the request (413, 403…): starting again cannot help.
+    Refused(ApiError),
 }
 
 /// One upload from `prepare` to the last chunk, the stored file checked against the bytes
@@ -262,12 +269,12 @@ async fn attempt(
     total: u64,
     policy: &RetryPolicy,
     progress: &mut impl FnMut(u64, u64),
-) -> Result<UploadedFile, Failure> {
-    handle(job).map_err(Failure::Final)?;
+) -> Result<UploadedFile, Attempt> {
+    handle(job).map_err(Attempt::Final)?;
     let file = &job.file.file;
     let name = &job.file.name;
     let read_err =
-        |e: std::io::Error| Failure::Final(format!("{name} could not be read: {}", io_reason(&e)));
+        |e: std::io::Error| Attempt::Final(format!("{name} could not be read: {}", io_reason(&e)));
     let prepare = api.file_prepare(Some(&job.file.content_type), Some(name));
     let file_id = answer_within(policy, prepare).await?;
     let chunk_size = job.chunk_size.max(1);
@@ -279,7 +286,7 @@ async fn attempt(
         sent += n as u64;
         if sent >= total || n < chunk_size {
             if sent != total {
-                return Err(Failure::Final(format!(
+                return Err(Attempt::Final(format!(
                     "{name} changed size while uploading"
                 )));
             }
@@ -304,18 +311,18 @@ fn verified(
     sent: u64,
     sha256: &[u8],
     name: &str,
-) -> Result<UploadedFile, Failure> {
+) -> Result<UploadedFile, Attempt> {
     let stored =
-        answer.ok_or_else(|| Failure::Final("the server did not confirm the upload".into()))?;
+        answer.ok_or_else(|| Attempt::Final("the server did not confirm the upload".into()))?;
     if stored.size != sent {
-        return Err(Failure::Final(format!(
+        return Err(Attempt::Final(format!(
             "{name}: the server stored {} bytes, the file has {sent}",
             stored.size
         )));
     }
     let local = hex(sha256);
     if !stored.hash.is_empty() && !stored.hash.eq_ignore_ascii_case(&local) {
-        return Err(Failure::Final(format!(
+        return Err(Attempt::Final(format!(
             "{name}: the server's copy differs from the file (SHA-256 {} there, {} here)",
             crate::sanitize::one_line(&stored.hash, 64),
             local
@@ -333,12 +340,12 @@ fn hex(bytes: &[u8]) -> String {
 async fn answer_within<T>(
     policy: &RetryPolicy,
     call: impl Future<Output = ApiResult<T>>,
-) -> Result<T, Failure> {
+) -> Result<T, Attempt> {
     match tokio::time::timeout(policy.request_timeout, call).await {
         Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) if e.is_transient() => Err(Failure::Ambiguous(describe(e))),
-        Ok(Err(e)) => Err(Failure::Final(describe(e))),
-        Err(_) => Err(Failure::Ambiguous(format!(
+        Ok(Err(e)) if e.is_transient() => Err(Attempt::Ambiguous(e.to_string())),
+        Ok(Err(e)) => Err(Attempt::Refused(e)),
+        Err(_) => Err(Attempt::Ambiguous(format!(
             "no answer from the server within {} s",
             policy.request_timeout.as_secs_f32()
         ))),
@@ -386,13 +393,6 @@ fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result
     return std::os::unix::fs::FileExt::read_at(file, buf, offset);
     #[cfg(windows)]
     return std::os::windows::fs::FileExt::seek_read(file, buf, offset);
-}
-
-fn describe(e: ApiError) -> String {
-    match e {
-        ApiError::TooLarge => "the file is over the server's size limit".into(),
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]

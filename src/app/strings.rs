@@ -1,0 +1,30 @@
+//! User-facing texts that appear in more than one place or carry a key hint: one place to
+//! word them, and to keep their hints following the live keymap.
+
+use crate::keymap::{Action, Keymap};
+
+/// A message the server refused with 413.
+pub const MESSAGE_TOO_LARGE: &str = "the message is over the server's size limit";
+/// A file the server refused with 413.
+pub const FILE_TOO_LARGE: &str = "the file is over the server's size limit";
+
+/// Sending needs an open conversation: how to open one.
+pub fn open_a_conversation(keys: &Keymap) -> String {
+    format!(
+        "open a conversation first ({})",
+        keys.hint(Action::Switcher)
+    )
+}
+
+/// A send failed: why, and the key that retries.
+pub fn not_sent(why: &str, keys: &Keymap) -> String {
+    format!("not sent: {why} ({} retries)", keys.hint(Action::RetrySend))
+}
+
+/// An upload failed: why, and the key that retries.
+pub fn upload_failed(why: &str, keys: &Keymap) -> String {
+    format!(
+        "upload failed: {why} ({} retries)",
+        keys.hint(Action::RetrySend)
+    )
+}

@@ -1,0 +1,466 @@
+//! Carries out effects that need the network, the file system or other processes, each as a
+//! task that reports back with a `Msg`; the UI task never awaits any of them. State the tasks
+//! need to hand back travels in messages, not shared locks: a login passes its API client
+//! through a one-shot channel, read markers go to a debouncing task, and upload handles are
+//! owned here.
+
+mod login;
+mod meeting;
+mod preview;
+mod read_marks;
+mod send;
+
+pub use login::{persist_sessions, run_password_command};
+pub use send::send_once;
+
+use crate::app::{Effect, Failure, Msg};
+use crate::model::ConvKey;
+use crate::protocol::types::NewGroup;
+use crate::runtime::api::{ApiClient, ApiError, MuteChange};
+use crate::runtime::session_store::SessionStore;
+use crate::runtime::sync::{self, Cursor, SyncConfig, SyncHandle};
+use crate::runtime::tasks::{download, upload};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::oneshot;
+
+/// At most this often a task reports progress.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+pub struct Executor {
+    api: Option<ApiClient>,
+    /// A login in flight hands its client back here before its `Msg::LoggedIn` is sent.
+    logging_in: Option<oneshot::Receiver<ApiClient>>,
+    tx: UnboundedSender<Msg>,
+    sync: Option<SyncHandle>,
+    sync_config: SyncConfig,
+    store: Option<Arc<SessionStore>>,
+    device: String,
+    read_marks: Option<UnboundedSender<read_marks::Mark>>,
+    pub vocespace: crate::protocol::vocespace::Settings,
+    pub chunk_size: usize,
+    /// Running uploads by local id, to cancel them (finished ones are pruned).
+    uploads: HashMap<i64, tokio::task::AbortHandle>,
+}
+
+impl Executor {
+    pub fn new(
+        api: Option<ApiClient>,
+        tx: UnboundedSender<Msg>,
+        sync_config: SyncConfig,
+        store: Option<SessionStore>,
+        device: String,
+    ) -> Executor {
+        Executor {
+            api,
+            logging_in: None,
+            tx,
+            sync: None,
+            sync_config,
+            store: store.map(Arc::new),
+            device,
+            read_marks: None,
+            vocespace: crate::protocol::vocespace::Settings::default(),
+            chunk_size: upload::DEFAULT_CHUNK,
+            uploads: HashMap::new(),
+        }
+    }
+
+    /// The API client, once logged in (taking it from a finished login first).
+    fn api(&mut self) -> Option<ApiClient> {
+        if let Some(rx) = &mut self.logging_in
+            && let Ok(api) = rx.try_recv()
+        {
+            self.api = Some(api);
+            self.logging_in = None;
+        }
+        self.api.clone()
+    }
+
+    /// The download URL of an uploaded file, if logged in.
+    pub fn file_url(&mut self, path: &str) -> Option<String> {
+        self.api().map(|a| a.file_url(path, false).to_string())
+    }
+
+    pub fn start_sync(&mut self) {
+        let Some(api) = self.api() else { return };
+        self.sync = Some(sync::spawn(
+            api,
+            Cursor::default(),
+            self.sync_config.clone(),
+            self.tx.clone(),
+        ));
+    }
+
+    pub fn run(&mut self, effect: Effect) {
+        tracing::trace!(effect = %loggable(&effect), "running");
+        let tx = self.tx.clone();
+        match effect {
+            Effect::Login {
+                server,
+                email,
+                password,
+                password_command,
+            } => return self.login(server, email, password.into_inner(), password_command),
+            Effect::StartSync => return self.start_sync(),
+            Effect::ReconnectNow => {
+                if let Some(s) = &self.sync {
+                    s.reconnect_now();
+                }
+                return;
+            }
+            Effect::CancelUpload { local_id } => {
+                if let Some(handle) = self.uploads.remove(&local_id) {
+                    handle.abort();
+                }
+                return;
+            }
+            Effect::Notify { title, body } => return notify_desktop(title, body),
+            Effect::OpenUrl(url) => {
+                tokio::spawn(async move {
+                    let result = crate::runtime::tasks::open_externally(&url)
+                        .await
+                        .map_err(Failure::Local);
+                    let _ = tx.send(Msg::Done {
+                        task: None,
+                        what: "open".into(),
+                        result,
+                    });
+                });
+                return;
+            }
+            _ => {}
+        }
+        let Some(api) = self.api() else {
+            let _ = tx.send(Msg::Done {
+                task: None,
+                what: "request".into(),
+                result: Err(ApiError::NoSession.into()),
+            });
+            return;
+        };
+        match effect {
+            Effect::Send {
+                key,
+                local_id,
+                content,
+                properties,
+                reply_to,
+                retry,
+            } => {
+                tokio::spawn(async move {
+                    let result =
+                        send_once(&api, key, local_id, &content, &properties, reply_to, retry)
+                            .await;
+                    let _ = tx.send(Msg::Sent {
+                        key,
+                        local_id,
+                        result: result.map_err(Failure::from),
+                    });
+                });
+            }
+            Effect::LoadHistory { key, before, limit } => {
+                tokio::spawn(async move {
+                    let result = api.history(key.target(), before, limit).await;
+                    let _ = tx.send(Msg::History {
+                        key,
+                        before,
+                        limit,
+                        result: result.map_err(Failure::from),
+                    });
+                });
+            }
+            Effect::MarkRead { key, mid } => {
+                let marks = self.read_marks.get_or_insert_with(read_marks::spawn);
+                let _ = marks.send(read_marks::Mark { api, key, mid });
+            }
+            Effect::Edit {
+                mid,
+                content,
+                properties,
+            } => done(tx, "edit", async move {
+                api.edit(mid, &content, &properties).await.map(drop)
+            }),
+            Effect::Delete { mid } => done(tx, "delete", async move {
+                api.delete_message(mid).await.map(drop)
+            }),
+            Effect::React { mid, emoji } => done(tx, "reaction", async move {
+                api.like(mid, &emoji).await.map(drop)
+            }),
+            Effect::Mute { key, seconds } => done(tx, "mute", async move {
+                let mut c = MuteChange::default();
+                match key {
+                    ConvKey::User(uid) => c.add_users.push((uid, seconds)),
+                    ConvKey::Group(gid) => c.add_groups.push((gid, seconds)),
+                }
+                api.mute(&c).await
+            }),
+            Effect::Unmute { key } => done(tx, "unmute", async move {
+                let mut c = MuteChange::default();
+                match key {
+                    ConvKey::User(uid) => c.remove_users.push(uid),
+                    ConvKey::Group(gid) => c.remove_groups.push(gid),
+                }
+                api.mute(&c).await
+            }),
+            Effect::Burn { key, seconds } => done(tx, "burn after reading", async move {
+                api.burn_after_reading(key.target(), seconds).await
+            }),
+            Effect::Leave { gid } => done(tx, "leave", async move { api.leave_group(gid).await }),
+            Effect::CreateGroup {
+                name,
+                members,
+                public,
+            } => done(tx, "create", async move {
+                api.create_group(&NewGroup {
+                    name,
+                    description: None,
+                    members,
+                    is_public: public,
+                })
+                .await
+                .map(drop)
+            }),
+            Effect::Invite { gid, uids } => {
+                done(
+                    tx,
+                    "invite",
+                    async move { api.add_members(gid, &uids).await },
+                )
+            }
+            Effect::CallLink {
+                task,
+                target,
+                username,
+                avatar_uid,
+            } => {
+                let settings = self.vocespace.clone();
+                tokio::spawn(async move {
+                    let result =
+                        meeting::call_link(&api, &settings, target, username, avatar_uid).await;
+                    let _ = tx.send(Msg::CallLink { task, result });
+                });
+            }
+            Effect::PostInvite {
+                task,
+                key,
+                local_id,
+            } => {
+                let settings = self.vocespace.clone();
+                tokio::spawn(async move {
+                    let result = meeting::post_invite(&api, &settings, key, local_id).await;
+                    let _ = tx.send(Msg::Done {
+                        task: Some(task),
+                        what: "meeting invite".into(),
+                        result: result.map_err(Failure::from),
+                    });
+                });
+            }
+            Effect::StageFiles { paths, paste } => stage_files(tx, paths, paste),
+            Effect::CompletePath { prefix } => {
+                tokio::spawn(async move {
+                    let p = prefix.clone();
+                    let candidates = tokio::task::spawn_blocking(move || upload::complete_path(&p))
+                        .await
+                        .unwrap_or_default();
+                    let _ = tx.send(Msg::PathCompleted { prefix, candidates });
+                });
+            }
+            Effect::Upload {
+                key,
+                local_id,
+                file,
+            } => {
+                let job = upload::UploadJob {
+                    to: key.target(),
+                    file,
+                    local_id,
+                    chunk_size: self.chunk_size,
+                };
+                let task = tokio::spawn(async move {
+                    let mut last: Option<Instant> = None;
+                    let progress_tx = tx.clone();
+                    let result = upload::run(&api, &job, move |sent, total| {
+                        // At most ten reports a second, and always the last one.
+                        if last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) || sent == total {
+                            last = Some(Instant::now());
+                            let _ = progress_tx.send(Msg::UploadProgress {
+                                key,
+                                local_id,
+                                sent,
+                                total,
+                            });
+                        }
+                    })
+                    .await;
+                    let _ = tx.send(Msg::Uploaded {
+                        key,
+                        local_id,
+                        result,
+                    });
+                });
+                self.uploads.retain(|_, h| !h.is_finished());
+                self.uploads.insert(local_id, task.abort_handle());
+            }
+            Effect::Download {
+                task,
+                path,
+                name,
+                open,
+            } => {
+                let url = api.file_url(&path, false).to_string();
+                let http = api.http().clone();
+                tokio::spawn(async move {
+                    let progress_tx = tx.clone();
+                    let mut last: Option<Instant> = None;
+                    let result = download::run(
+                        &http,
+                        &url,
+                        &name,
+                        &download::download_dir(),
+                        open,
+                        move |done, total| {
+                            if last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) {
+                                last = Some(Instant::now());
+                                let _ = progress_tx.send(Msg::Progress { task, done, total });
+                            }
+                        },
+                    )
+                    .await;
+                    let _ = tx.send(Msg::Downloaded {
+                        task,
+                        name,
+                        result: result.map_err(Failure::Local),
+                    });
+                });
+            }
+            Effect::Preview { task, path, name } => {
+                let url = api.file_url(&path, true).to_string();
+                let http = api.http().clone();
+                tokio::spawn(async move {
+                    let result =
+                        preview::preview(&http, &url)
+                            .await
+                            .map(|image| crate::app::Preview {
+                                name,
+                                image: Arc::new(image),
+                            });
+                    let _ = tx.send(Msg::Preview { task, result });
+                });
+            }
+            Effect::Logout => {
+                tokio::spawn(async move {
+                    if let Err(e) = api.logout().await {
+                        tracing::warn!("logout: {e}");
+                    }
+                    let _ = tx.send(Msg::LoggedOut);
+                });
+            }
+            // Handled by the loop or above.
+            Effect::Login { .. }
+            | Effect::StartSync
+            | Effect::ReconnectNow
+            | Effect::CancelUpload { .. }
+            | Effect::Notify { .. }
+            | Effect::OpenUrl(_)
+            | Effect::CopyText(_)
+            | Effect::CopyFileUrl { .. }
+            | Effect::OpenEditor(_)
+            | Effect::Bell => {}
+        }
+    }
+
+    fn login(&mut self, server: String, email: String, password: String, from_command: bool) {
+        let (api_tx, api_rx) = oneshot::channel();
+        self.logging_in = Some(api_rx);
+        let device = self.device.clone();
+        let store = self.store.clone();
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let result = login::login(&server, &email, password, from_command, &device).await;
+            let msg = match result {
+                Ok((api, done)) => {
+                    if let Some(store) = store {
+                        persist_sessions(&api, store, done.server.clone(), done.email.clone());
+                    }
+                    // The client first, so the effects the login message causes find it.
+                    let _ = api_tx.send(api);
+                    Msg::LoggedIn(Ok(Box::new(done)))
+                }
+                Err(e) => Msg::LoggedIn(Err(e)),
+            };
+            let _ = tx.send(msg);
+        });
+    }
+}
+
+/// Checks paths for staging off the UI task (file-system calls).
+fn stage_files(tx: UnboundedSender<Msg>, paths: Vec<String>, paste: Option<String>) {
+    tokio::spawn(async move {
+        let checked = tokio::task::spawn_blocking(move || {
+            paths.iter().map(|p| upload::stage(p)).collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        let (mut files, mut errors) = (Vec::new(), Vec::new());
+        for c in checked {
+            match c {
+                Ok(f) => files.push(f),
+                Err(e) => errors.push(e),
+            }
+        }
+        if paste.is_some() && files.is_empty() {
+            errors.clear(); // not a file after all: the paste becomes text
+        }
+        let _ = tx.send(Msg::Staged {
+            files,
+            errors,
+            paste,
+        });
+    });
+}
+
+/// A desktop notification through `notify-send` when a local desktop is reachable.
+fn notify_desktop(title: String, body: String) {
+    if !crate::runtime::notify::desktop_is_local() {
+        return;
+    }
+    tokio::spawn(async move {
+        let _ = tokio::process::Command::new("notify-send")
+            .arg("--app-name=vocechat-tui")
+            // Server text after `--`: a title like `--action=…` is no option.
+            .arg("--")
+            .arg(title)
+            .arg(body)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .await;
+    });
+}
+
+fn done<F>(tx: UnboundedSender<Msg>, what: &'static str, fut: F)
+where
+    F: std::future::Future<Output = Result<(), ApiError>> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let result = fut.await.map_err(Failure::from);
+        let _ = tx.send(Msg::Done {
+            task: None,
+            what: what.to_string(),
+            result,
+        });
+    });
+}
+
+/// An effect as the log may show it: `Debug` redacts passwords; links to open or copy can
+/// carry a signed token (a meeting link), so they are left out.
+fn loggable(effect: &Effect) -> String {
+    match effect {
+        Effect::OpenUrl(_) => "OpenUrl(<redacted>)".into(),
+        Effect::CopyText(_) => "CopyText(<redacted>)".into(),
+        other => format!("{other:?}"),
+    }
+}
