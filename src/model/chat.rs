@@ -1,0 +1,258 @@
+//! Folding chat records: messages, edits, deletions, replies and reactions (from the stream or
+//! from history pages), each applied once whatever the order they arrive in.
+
+use super::{Applied, ChatModel, ConvKey, Message, PendingState, Source};
+use crate::protocol::types::*;
+use std::collections::BTreeMap;
+
+impl ChatModel {
+    /// Folds one chat record (message, reply or reaction).
+    pub fn apply_chat(&mut self, msg: ChatMessage, source: Source) -> Applied {
+        if source == Source::Stream {
+            self.after_mid = Some(self.after_mid.map_or(msg.mid, |a| a.max(msg.mid)));
+        }
+        let key = self.conv_of(&msg);
+        if let ConvKey::Group(gid) = key
+            && self.groups_known
+            && !self.groups.contains_key(&gid)
+        {
+            // Replay still carries messages of groups you have left (protocol §3.7).
+            return Applied::default();
+        }
+        match msg.detail {
+            MessageDetail::Reaction {
+                mid: target,
+                detail,
+            } => {
+                let raw = ChatMessage {
+                    detail: MessageDetail::Reaction {
+                        mid: target,
+                        detail: detail.clone(),
+                    },
+                    ..msg
+                };
+                self.apply_reaction(raw)
+            }
+            MessageDetail::Normal {
+                content_type,
+                content,
+                properties,
+                expires_in,
+            } => self.insert_message(
+                key,
+                msg.mid,
+                msg.from_uid,
+                msg.created_at,
+                content_type,
+                content,
+                properties,
+                None,
+                expires_in,
+            ),
+            MessageDetail::Reply {
+                mid: reply_to,
+                content_type,
+                content,
+                properties,
+            } => self.insert_message(
+                key,
+                msg.mid,
+                msg.from_uid,
+                msg.created_at,
+                content_type,
+                content,
+                properties,
+                Some(reply_to),
+                None,
+            ),
+            MessageDetail::Unknown => Applied::default(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn insert_message(
+        &mut self,
+        key: ConvKey,
+        mid: i64,
+        from_uid: i64,
+        created_at: i64,
+        content_type: String,
+        content: String,
+        properties: Option<serde_json::Value>,
+        reply_to: Option<i64>,
+        expires_in: Option<i64>,
+    ) -> Applied {
+        let me = self.me;
+        let local_id = local_id_of(properties.as_ref());
+        if let Some(old_key) = self.mid_conv.get(&mid).copied()
+            && let Some(old) = self.convs.get(&old_key).and_then(|c| c.messages.get(&mid))
+        {
+            if old.created_at == created_at && old.from_uid == from_uid {
+                return Applied::default(); // the same message again
+            }
+            // Another message under a known mid: the server reused mids (restored from a
+            // backup). The new one is what the server holds now; it replaces the old.
+            if let Some(c) = self.convs.get_mut(&old_key) {
+                c.messages.remove(&mid);
+                c.recount(me);
+            }
+        }
+        if !self.convs.contains_key(&key) {
+            self.order.mark_stale();
+        }
+        let conv = self.convs.entry(key).or_default();
+        if conv.messages.contains_key(&mid) {
+            return Applied::default();
+        }
+        let mut message = Message {
+            mid,
+            from_uid,
+            created_at,
+            content_type,
+            content,
+            properties,
+            reply_to,
+            expires_in,
+            edited: false,
+            edit_mid: 0,
+            deleted: false,
+            reactions: BTreeMap::new(),
+            mentions_me: false,
+            rev: 0,
+        };
+        message.compute_mentions(me);
+        let mine = Some(from_uid) == me;
+        if mine {
+            // Your echo replaces the optimistic copy: by local_id, or by the mid the POST gave.
+            conv.pending
+                .retain(|p| Some(p.local_id) != local_id && p.state != PendingState::Sent(mid));
+        }
+        let moved = created_at > conv.last_activity;
+        conv.last_activity = conv.last_activity.max(created_at);
+        let counts = mid > conv.read_index && !mine;
+        if counts {
+            conv.unread += 1;
+            if message.mentions_me {
+                conv.mentions += 1;
+            }
+        }
+        conv.messages.insert(mid, message);
+        if mine && mid > conv.read_index {
+            // What you wrote you have read, and everything before it.
+            conv.read_index = mid;
+            conv.recount(me);
+        }
+        self.mid_conv.insert(mid, key);
+        if moved {
+            let mut order = std::mem::take(&mut self.order);
+            order.reposition(key, |a, b| self.activity_cmp(a, b));
+            self.order = order;
+        }
+        if let Some(mut waiting) = self.orphan_reactions.remove(&mid) {
+            waiting.sort_by_key(|r| r.mid);
+            for r in waiting {
+                self.apply_reaction(r);
+            }
+        }
+        Applied {
+            conv: Some(key),
+            new_message: (!mine).then_some(mid),
+            directory: false,
+        }
+    }
+
+    pub(super) fn apply_reaction(&mut self, raw: ChatMessage) -> Applied {
+        let MessageDetail::Reaction {
+            mid: target,
+            detail,
+        } = &raw.detail
+        else {
+            return Applied::default();
+        };
+        if self.applied_reactions.contains(&raw.mid) {
+            return Applied::default();
+        }
+        let me = self.me;
+        let Some(key) = self.mid_conv.get(target).copied() else {
+            let waiting = self.orphan_reactions.entry(*target).or_default();
+            if !waiting.iter().any(|r| r.mid == raw.mid) {
+                waiting.push(raw);
+            }
+            return Applied::default();
+        };
+        let Some(conv) = self.convs.get_mut(&key) else {
+            return Applied::default();
+        };
+        let Some(message) = conv.messages.get_mut(target) else {
+            return Applied::default();
+        };
+        self.applied_reactions.insert(raw.mid);
+        match detail {
+            ReactionDetail::Edit {
+                content_type,
+                content,
+                properties,
+            } => {
+                if raw.mid > message.edit_mid {
+                    message.edit_mid = raw.mid;
+                    message.edited = true;
+                    message.content_type = content_type.clone();
+                    message.content = content.clone();
+                    message.properties = properties.clone();
+                    message.compute_mentions(me);
+                    message.rev += 1;
+                    conv.recount(me);
+                }
+            }
+            ReactionDetail::Like { action } => message.toggle_reaction(action, raw.from_uid),
+            ReactionDetail::Delete => {
+                message.deleted = true;
+                message.rev += 1;
+                conv.recount(me);
+            }
+            ReactionDetail::Unknown => {}
+        }
+        Applied {
+            conv: Some(key),
+            ..Applied::default()
+        }
+    }
+
+    /// Folds a history page for `key` that was asked for with `limit` (and no `before`).
+    pub fn apply_history(&mut self, key: ConvKey, page: Vec<ChatMessage>, limit: usize) -> Applied {
+        self.apply_history_page(key, None, page, limit)
+    }
+
+    /// Folds a history page for `key` asked for with `before` and `limit`. Paging ends on a
+    /// short page, and on a page that brings nothing older than `before` (empty, or only
+    /// mids at or above it, as a hostile server may send): asking again would loop.
+    pub fn apply_history_page(
+        &mut self,
+        key: ConvKey,
+        before: Option<i64>,
+        page: Vec<ChatMessage>,
+        limit: usize,
+    ) -> Applied {
+        let short = page.len() < limit;
+        let oldest = page.iter().map(|m| m.mid).min();
+        let older = match (oldest, before) {
+            (Some(o), Some(b)) => o < b,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        for msg in page {
+            self.apply_chat(msg, Source::History);
+        }
+        let conv = self.conv_mut(key);
+        if older && let Some(o) = oldest {
+            conv.history_cursor = Some(conv.history_cursor.map_or(o, |c| c.min(o)));
+        }
+        if short || !older {
+            conv.history_complete = true;
+        }
+        Applied {
+            conv: Some(key),
+            ..Applied::default()
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! A conversation's keys and folded state: which conversation (`ConvKey`), where a record
+//! came from (`Source`), its messages, read marker, counts and pending sends, and mutes.
+
+use super::{Message, PendingMessage};
+use crate::protocol::types::Target;
+use std::collections::BTreeMap;
+
+/// A conversation: a channel (group) or a DM with one user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConvKey {
+    Group(i64),
+    User(i64),
+}
+
+impl ConvKey {
+    pub fn target(self) -> Target {
+        match self {
+            ConvKey::Group(gid) => Target::Group { gid },
+            ConvKey::User(uid) => Target::User { uid },
+        }
+    }
+}
+
+/// Where a chat record came from: only the stream advances `after_mid` (a history page can
+/// hold mids above the stream's cursor for one conversation while others are behind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Stream,
+    History,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Conversation {
+    pub messages: BTreeMap<i64, Message>,
+    /// Everything up to and including this mid has been read.
+    pub read_index: i64,
+    pub unread: u32,
+    pub mentions: u32,
+    /// `created_at` of the newest message, for sorting by activity.
+    pub last_activity: i64,
+    /// History paging reached the first message.
+    pub history_complete: bool,
+    /// The smallest mid any history page brought (reactions and edits included): the next
+    /// page is asked for before it, so a page of reaction records still moves paging on.
+    pub history_cursor: Option<i64>,
+    pub pending: Vec<PendingMessage>,
+}
+
+impl Conversation {
+    pub fn oldest_mid(&self) -> Option<i64> {
+        self.messages.keys().next().copied()
+    }
+
+    /// Where the next history page starts (exclusive): below every record seen so far.
+    pub fn history_before(&self) -> Option<i64> {
+        match (self.history_cursor, self.oldest_mid()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Visible (not deleted) messages in mid order.
+    pub fn visible(&self) -> impl DoubleEndedIterator<Item = &Message> {
+        self.messages.values().filter(|m| !m.deleted)
+    }
+
+    pub(super) fn counts(&self, me: Option<i64>) -> (u32, u32) {
+        let mut unread = 0;
+        let mut mentions = 0;
+        for m in self
+            .messages
+            .range((
+                std::ops::Bound::Excluded(self.read_index),
+                std::ops::Bound::Unbounded,
+            ))
+            .map(|(_, m)| m)
+        {
+            if m.deleted || Some(m.from_uid) == me {
+                continue;
+            }
+            unread += 1;
+            if m.mentions_me {
+                mentions += 1;
+            }
+        }
+        (unread, mentions)
+    }
+
+    pub(super) fn recount(&mut self, me: Option<i64>) {
+        (self.unread, self.mentions) = self.counts(me);
+    }
+}
+
+/// A mute: `until` in ms since the epoch, `None` = forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mute {
+    pub until: Option<i64>,
+}
+
+impl Mute {
+    pub fn active(&self, now_ms: i64) -> bool {
+        self.until.is_none_or(|u| u > now_ms)
+    }
+}
