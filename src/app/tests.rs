@@ -3,11 +3,15 @@
 
 use super::*;
 use crate::app::conn::StopReason;
+use crate::app::conn::{ConnState, SyncMsg};
 use crate::config::Config;
+use crate::config::NotifyLevel;
 use crate::keymap::Preset;
 use crate::model::{OpenFile, Staged};
+use crate::protocol::types::ChatMessage;
 use crate::protocol::types::{Group, Target};
 use crate::protocol::{ApiError, ServerEvent};
+use crossterm::event::MouseEvent;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
 use serde_json::json;
 

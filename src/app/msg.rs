@@ -1,0 +1,251 @@
+//! What can happen to the app (`Msg`), what the renderer reports back (`View`), and the work
+//! `update` asks for (`Effect`): everything slow or outside the state, carried out by the
+//! runtime, which answers with more messages.
+
+use super::conn::SyncMsg;
+use super::{Outcome, Preview, TaskId};
+use crate::model::{ConvKey, Staged};
+use crate::protocol::types::{ChatMessage, Content, Properties, UserInfo};
+use crossterm::event::{KeyEvent, MouseEvent};
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    /// Terminal size in cells.
+    Resize(u16, u16),
+    Focus(bool),
+    Sync(SyncMsg),
+    LoggedIn(Outcome<Box<LoggedIn>>),
+    /// A send finished: the mid, or an error for the user.
+    Sent {
+        key: ConvKey,
+        local_id: i64,
+        result: Outcome<i64>,
+    },
+    History {
+        key: ConvKey,
+        /// The `before` the page was asked for with.
+        before: Option<i64>,
+        limit: u32,
+        result: Outcome<Vec<ChatMessage>>,
+    },
+    /// A background action finished (react, delete, mute…): `Err` is shown to the user.
+    Done {
+        /// The status-bar task it ends, if it had one.
+        task: Option<TaskId>,
+        what: String,
+        result: Outcome<()>,
+    },
+    /// `$EDITOR` returned this text (or failed).
+    Edited(Outcome<String>),
+    /// What the renderer found out about the last frame.
+    View(View),
+    LoggedOut,
+    /// A deadline the loop was asked to wake up for (a burn-after-reading expiry) passed.
+    Tick,
+    /// A personal meeting link is ready (or could not be made).
+    CallLink {
+        task: TaskId,
+        result: Outcome<crate::protocol::vocespace::CallLink>,
+    },
+    /// Files checked for staging; `paste` is pasted text to insert if it was not a file.
+    Staged {
+        files: Vec<Staged>,
+        errors: Vec<String>,
+        paste: Option<String>,
+    },
+    /// Path completions for the `/upload` argument `prefix`.
+    PathCompleted {
+        prefix: String,
+        candidates: Vec<String>,
+    },
+    UploadProgress {
+        key: ConvKey,
+        local_id: i64,
+        sent: u64,
+        total: u64,
+    },
+    Uploaded {
+        key: ConvKey,
+        local_id: i64,
+        result: Outcome<i64>,
+    },
+    /// Progress of a background task: bytes done, of how many when known.
+    Progress {
+        task: TaskId,
+        done: u64,
+        total: Option<u64>,
+    },
+    /// An image preview is ready (the thumbnail, decoded).
+    Preview {
+        task: TaskId,
+        result: Outcome<Preview>,
+    },
+    /// A download finished: where it was saved, or why not.
+    Downloaded {
+        task: TaskId,
+        name: String,
+        result: Outcome<String>,
+    },
+}
+
+/// What the renderer reports back after a frame: how far up the timeline can scroll, the
+/// scroll it used, and where the sidebar's rows are (so a click can be mapped to a row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct View {
+    pub max_scroll: usize,
+    pub scroll: usize,
+    /// The clickable sidebar rows: row `y + i` is the `i`-th conversation of the sidebar.
+    pub sidebar_rows: Option<ratatui::layout::Rect>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedIn {
+    /// The account's uid (the session's tokens stay in the runtime).
+    pub uid: i64,
+    pub user: Option<UserInfo>,
+    pub server: String,
+    pub email: String,
+}
+
+impl From<SyncMsg> for Msg {
+    fn from(m: SyncMsg) -> Msg {
+        Msg::Sync(m)
+    }
+}
+
+/// Work for the executor (network) or the loop (terminal).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Login {
+        server: String,
+        email: String,
+        /// The typed password, or the password command to run (never printed by `Debug`).
+        password: crate::secret::Secret,
+        password_command: bool,
+    },
+    StartSync,
+    Send {
+        key: ConvKey,
+        local_id: i64,
+        content: Content,
+        properties: Properties,
+        reply_to: Option<i64>,
+        /// A retry: the first attempt's answer may have been lost after the server stored
+        /// it, so look for `local_id` in the recent history before posting again.
+        retry: bool,
+    },
+    Edit {
+        mid: i64,
+        content: Content,
+        properties: Properties,
+    },
+    Delete {
+        mid: i64,
+    },
+    React {
+        mid: i64,
+        emoji: String,
+    },
+    LoadHistory {
+        key: ConvKey,
+        before: Option<i64>,
+        limit: u32,
+    },
+    MarkRead {
+        key: ConvKey,
+        mid: i64,
+    },
+    Mute {
+        key: ConvKey,
+        seconds: Option<i64>,
+    },
+    Unmute {
+        key: ConvKey,
+    },
+    Burn {
+        key: ConvKey,
+        seconds: i64,
+    },
+    Leave {
+        gid: i64,
+    },
+    CreateGroup {
+        name: String,
+        members: Vec<i64>,
+        public: bool,
+    },
+    Invite {
+        gid: i64,
+        uids: Vec<i64>,
+    },
+    Logout,
+    ReconnectNow,
+    /// Make your personal VoceSpace link (shown, never posted).
+    CallLink {
+        task: TaskId,
+        target: CallTarget,
+        username: String,
+        avatar_uid: Option<i64>,
+    },
+    /// Post the plain room link that invites everyone in a conversation.
+    PostInvite {
+        task: TaskId,
+        key: ConvKey,
+        local_id: i64,
+    },
+    /// Check paths for staging (file-system work, so not on the UI task).
+    StageFiles {
+        paths: Vec<String>,
+        paste: Option<String>,
+    },
+    CompletePath {
+        prefix: String,
+    },
+    Upload {
+        key: ConvKey,
+        local_id: i64,
+        file: Staged,
+    },
+    CancelUpload {
+        local_id: i64,
+    },
+    /// Download a file message to the download directory; `open` opens it afterwards.
+    Download {
+        task: TaskId,
+        path: String,
+        name: String,
+        open: bool,
+    },
+    /// Fetch and decode an image's thumbnail for a preview.
+    Preview {
+        task: TaskId,
+        path: String,
+        name: String,
+    },
+    /// Copy an uploaded file's URL (OSC 52).
+    CopyFileUrl {
+        path: String,
+    },
+    // Terminal effects, carried out by the loop between frames.
+    CopyText(String),
+    OpenUrl(String),
+    OpenEditor(String),
+    Notify {
+        title: String,
+        body: String,
+    },
+    Bell,
+}
+
+/// Which meeting room a link is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallTarget {
+    /// The conversation's own room (`channel_<gid>` / `dm_<uid>`).
+    Conversation(ConvKey),
+    /// A room from a posted invite.
+    Space { base: String, space: String },
+}

@@ -1,0 +1,63 @@
+//! Whether a new message deserves a bell or a desktop notification (your level per
+//! conversation, mutes, mentions, whether you are looking), and the text it shows: the same
+//! sanitized text the timeline draws, cut to one line.
+
+use super::{App, Effect};
+use crate::config::NotifyLevel;
+use crate::model::ConvKey;
+
+/// How much of a message a notification renders (its body is cut to one line anyway).
+const NOTIFY_HEAD_BYTES: usize = 4096;
+
+impl App {
+    /// Notifications for a new message `mid` in `key`.
+    pub(super) fn notify(&self, key: ConvKey, mid: i64) -> Vec<Effect> {
+        let Some(m) = self.chat.message(mid) else {
+            return vec![];
+        };
+        if !self.chat.ready || m.is_expired(self.now_ms) {
+            return vec![];
+        }
+        let looking = self.open == Some(key) && self.focused && self.scroll == 0;
+        if looking {
+            return vec![];
+        }
+        let label = self.conv_label(key);
+        let level = self
+            .settings
+            .notify
+            .conversations
+            .get(&label)
+            .copied()
+            .unwrap_or(self.settings.notify.level);
+        let muted = self.chat.is_muted(key, self.now_ms);
+        let wanted = match level {
+            NotifyLevel::None => false,
+            NotifyLevel::Mentions => m.mentions_me,
+            NotifyLevel::All => !muted || m.mentions_me,
+        } && (!muted || m.mentions_me);
+        if !wanted {
+            return vec![];
+        }
+        let mut effects = Vec::new();
+        if self.settings.notify.bell {
+            effects.push(Effect::Bell);
+        }
+        if self.settings.notify.desktop {
+            let author = crate::sanitize::one_line(&self.chat.user_name(m.from_uid), 32);
+            let title = match key {
+                ConvKey::Group(_) => format!("{author} in {label}"),
+                ConvKey::User(_) => author,
+            };
+            let body = if self.settings.notify.hide_text {
+                "new message".to_string()
+            } else if m.is_file() {
+                "sent a file".to_string()
+            } else {
+                crate::sanitize::one_line(&self.display_head(m, NOTIFY_HEAD_BYTES), 120)
+            };
+            effects.push(Effect::Notify { title, body });
+        }
+        effects
+    }
+}

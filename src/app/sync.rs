@@ -1,0 +1,85 @@
+//! Folding what the stream reports into the app: connection states (a stopped session asks to
+//! log in again), and events (the first conversation opened once ready, notifications, read
+//! markers for the open conversation). Also the reaction to a failure that needs more than a
+//! notice.
+
+use super::conn::{self, ConnState, SyncMsg};
+use super::{App, Effect, Failure, LoginForm, Mode};
+use crate::protocol::ServerEvent;
+
+impl App {
+    /// The session is gone: the login form for the same account, everything else kept (the
+    /// draft, the conversations, unsent messages).
+    pub(super) fn log_in_again(&mut self, why: String) {
+        let Some((server, email)) = self.account.clone() else {
+            return;
+        };
+        if matches!(self.mode, Mode::Login(_)) {
+            return;
+        }
+        let mut form = LoginForm::new(Some(server), Some(email), self.password_command.clone());
+        form.error = Some(why);
+        self.mode = Mode::Login(form);
+    }
+
+    /// Reacts to a failure by kind where a kind needs more than a notice: a 401 (renewal
+    /// already failed) asks to log in again.
+    pub(super) fn on_failure(&mut self, failure: &Failure) {
+        if failure.is_unauthorized() {
+            self.log_in_again(failure.to_string());
+        }
+    }
+
+    pub(super) fn on_sync(&mut self, msg: SyncMsg) -> Vec<Effect> {
+        match msg {
+            SyncMsg::State(state) => {
+                if let ConnState::Stopped(reason) = &state {
+                    self.error(reason.explain());
+                    let must_log_in = matches!(
+                        reason,
+                        conn::StopReason::SessionExpired | conn::StopReason::DeviceRevoked
+                    );
+                    if must_log_in {
+                        self.log_in_again(reason.explain());
+                    }
+                }
+                if matches!(state, ConnState::Connecting { .. }) {
+                    self.chat.ready = false;
+                }
+                self.conn = state;
+                vec![]
+            }
+            SyncMsg::Event(event) => {
+                let resend_unread = matches!(*event, ServerEvent::Ready);
+                let applied = self.chat.apply(*event);
+                let mut effects = Vec::new();
+                if self.open.is_none() && self.chat.ready {
+                    self.chat.ensure_order();
+                    let now = self.now_ms;
+                    let list = self.sidebar();
+                    let first = list
+                        .iter()
+                        .find(|k| !self.chat.is_muted(**k, now))
+                        .or(list.first());
+                    if let Some(first) = first.copied() {
+                        effects.extend(self.open_conversation(first));
+                    }
+                }
+                if let Some(open) = self.open
+                    && !self.chat.convs.contains_key(&open)
+                {
+                    // Kicked from the open channel, or it was deleted.
+                    self.open = None;
+                    self.info("you are no longer in that channel");
+                }
+                if let (Some(key), Some(mid)) = (applied.conv, applied.new_message) {
+                    effects.extend(self.notify(key, mid));
+                }
+                if applied.conv.is_some() && applied.conv == self.open || resend_unread {
+                    effects.extend(self.mark_open_read());
+                }
+                effects
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! The pure core: `update` applies one message to the app and returns the effects to carry
+//! out. It reads no clock (the loop sets `now_ms` before each batch) and does no IO.
+
+use super::{App, Effect, Mode, Msg, keys, login, strings};
+
+/// The pure core: applies one message, returns the work to do.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let effects = apply(app, msg);
+    // The sidebar order is rebuilt here only after a structural change (never per event).
+    app.chat.ensure_order();
+    effects
+}
+
+fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
+    app.dirty = true;
+    match msg {
+        Msg::Key(key) => keys::on_key(app, key),
+        Msg::Mouse(m) => keys::on_mouse(app, m),
+        Msg::Paste(text) => keys::on_paste(app, text),
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
+            vec![]
+        }
+        Msg::Focus(focused) => {
+            app.focused = focused;
+            app.dirty = false;
+            if focused {
+                app.mark_open_read().into_iter().collect()
+            } else {
+                vec![]
+            }
+        }
+        Msg::Sync(m) => app.on_sync(m),
+        Msg::LoggedIn(result) => login::logged_in(app, result),
+        Msg::Sent {
+            key,
+            local_id,
+            result,
+        } => {
+            match result {
+                Ok(mid) => app.chat.pending_sent(key, local_id, mid),
+                Err(e) => {
+                    let why = if e.is_too_large() {
+                        strings::MESSAGE_TOO_LARGE.to_string()
+                    } else {
+                        e.to_string()
+                    };
+                    app.error(strings::not_sent(&why, &app.keymap));
+                    app.chat.pending_failed(key, local_id, why);
+                    app.on_failure(&e);
+                }
+            }
+            vec![]
+        }
+        Msg::History {
+            key,
+            before,
+            limit,
+            result,
+        } => {
+            app.history_requested.remove(&key);
+            match result {
+                Ok(page) => {
+                    app.chat
+                        .apply_history_page(key, before, page, limit as usize);
+                    if app.open == Some(key) {
+                        let mut effects: Vec<Effect> = app.mark_open_read().into_iter().collect();
+                        effects.extend(app.maybe_load_history(key, false));
+                        return effects;
+                    }
+                }
+                Err(e) => {
+                    // A failed request may be asked for again (scroll up to retry).
+                    app.last_history.remove(&key);
+                    app.error(format!("could not load history: {e}"));
+                    app.on_failure(&e);
+                }
+            }
+            vec![]
+        }
+        Msg::Done { task, what, result } => {
+            if let Some(task) = task {
+                app.tasks.finish(task);
+            }
+            if let Err(e) = result {
+                app.error(format!("{what}: {e}"));
+                app.on_failure(&e);
+            }
+            vec![]
+        }
+        Msg::Edited(result) => {
+            match result {
+                Ok(text) => app.set_composer(text.trim_end_matches('\n')),
+                Err(e) => app.error(format!("editor: {e}")),
+            }
+            vec![]
+        }
+        Msg::View(view) => {
+            app.dirty = view.scroll != app.scroll;
+            app.max_scroll = view.max_scroll;
+            app.scroll = view.scroll;
+            app.sidebar_rows = view.sidebar_rows;
+            vec![]
+        }
+        Msg::LoggedOut => {
+            app.quit = true;
+            vec![]
+        }
+        // Nothing to change: `now_ms` moved on, so expired messages drop out of the view.
+        Msg::Tick => vec![],
+        Msg::Staged {
+            files,
+            errors,
+            paste,
+        } => {
+            if let Some(text) = paste.filter(|_| files.is_empty()) {
+                // Pasted text that is not a readable file: it was text after all.
+                app.composer.insert_str(&text);
+                return vec![];
+            }
+            for f in files {
+                if !app.staged.iter().any(|s| s.path == f.path) {
+                    app.staged.push(f);
+                }
+            }
+            if !errors.is_empty() {
+                app.error(errors.join("; "));
+            } else if !app.staged.is_empty() {
+                app.info(format!(
+                    "{} file(s) ready: Enter sends, {} removes the last",
+                    app.staged.len(),
+                    app.keymap.hint(crate::keymap::Action::Unstage)
+                ));
+            }
+            vec![]
+        }
+        Msg::PathCompleted { prefix, candidates } => {
+            keys::apply_path_completion(app, &prefix, candidates);
+            vec![]
+        }
+        Msg::UploadProgress {
+            key,
+            local_id,
+            sent,
+            total,
+        } => {
+            if let Some(u) = app
+                .chat
+                .convs
+                .get_mut(&key)
+                .and_then(|c| c.pending.iter_mut().find(|p| p.local_id == local_id))
+                .and_then(|p| p.upload.as_mut())
+            {
+                u.sent = sent;
+                if let Some(task) = app.tasks.upload(local_id) {
+                    app.tasks.progress(task, sent, Some(total), app.now_ms);
+                }
+            }
+            vec![]
+        }
+        Msg::Uploaded {
+            key,
+            local_id,
+            result,
+        } => {
+            // The echo may have replaced the pending copy already: find the task by id.
+            if let Some(task) = app.tasks.upload(local_id) {
+                app.tasks.finish(task);
+            }
+            match result {
+                Ok(mid) => app.chat.pending_sent(key, local_id, mid),
+                Err(e) => {
+                    let why = if e.is_too_large() {
+                        strings::FILE_TOO_LARGE.to_string()
+                    } else {
+                        e.to_string()
+                    };
+                    app.error(strings::upload_failed(&why, &app.keymap));
+                    app.chat.pending_failed(key, local_id, why);
+                    app.on_failure(&e);
+                }
+            }
+            vec![]
+        }
+        Msg::Progress { task, done, total } => {
+            app.tasks.progress(task, done, total, app.now_ms);
+            vec![]
+        }
+        Msg::Preview { task, result } => {
+            app.tasks.finish(task);
+            match result {
+                Ok(p) => app.mode = Mode::Preview(p),
+                Err(e) => {
+                    app.error(format!("preview: {e}"));
+                    app.on_failure(&e);
+                }
+            }
+            vec![]
+        }
+        Msg::Downloaded { task, name, result } => {
+            app.tasks.finish(task);
+            match result {
+                Ok(path) => app.info(format!("saved {}", crate::sanitize::one_line(&path, 80))),
+                Err(e) => {
+                    app.error(format!(
+                        "download of {}: {e}",
+                        crate::sanitize::one_line(&name, 40)
+                    ));
+                    app.on_failure(&e);
+                }
+            }
+            vec![]
+        }
+        Msg::CallLink { task, result } => {
+            app.tasks.finish(task);
+            match result {
+                Ok(link) => app.mode = Mode::Call(link),
+                Err(e) => {
+                    app.error(format!("meeting link: {e}"));
+                    app.on_failure(&e);
+                }
+            }
+            vec![]
+        }
+    }
+}
