@@ -88,7 +88,7 @@ fn app_ingest() {
         }
         best = best.min(start.elapsed().as_secs_f64());
         assert_eq!(app.chat.convs.len(), 3_000);
-        assert!(app.open.is_some());
+        assert!(app.timeline.open.is_some());
     }
     println!(
         "ingest through update, 3,000 channels: {} events (5,000 chat + 2,000 presence) in {:.3} s (best of 5) = {:.0} events/s",

@@ -128,7 +128,7 @@ fn main() {
     let t = Instant::now();
     for i in 0..frames {
         app.dirty = true;
-        app.scroll = (i % 7) * 3;
+        app.timeline.scroll = (i % 7) * 3;
         term.draw(|f| {
             draw(f, &app, &theme, &mut cache);
         })
@@ -138,7 +138,7 @@ fn main() {
         "render 200x60, {n} messages, warm: {:.3} ms/frame (mean of {frames})",
         t.elapsed().as_secs_f64() * 1000.0 / frames as f64
     );
-    app.scroll = 0;
+    app.timeline.scroll = 0;
     huge_message(&theme);
 
     // Bytes on the wire: a real crossterm backend counting what it writes.

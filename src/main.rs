@@ -131,9 +131,9 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             api.set_session(Some(saved.session.clone())).await;
             let label = vocechat_tui::app::url_label(&saved.server);
             let mut app = App::logged_in(saved.session.uid, keymap, settings, label);
-            app.insecure = vocechat_tui::app::insecure_host(&saved.server);
-            app.account = Some((saved.server.clone(), saved.email.clone()));
-            app.password_command = password_command;
+            app.status.insecure = vocechat_tui::app::insecure_host(&saved.server);
+            app.account.login = Some((saved.server.clone(), saved.email.clone()));
+            app.account.password_command = password_command;
             persist_sessions(
                 &api,
                 std::sync::Arc::new(SessionStore::new(paths.data_dir())),
@@ -146,7 +146,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         }
         None => {
             let mut app = App::new(keymap, settings, server.clone().unwrap_or_default());
-            app.password_command = password_command.clone();
+            app.account.password_command = password_command.clone();
             app.mode = Mode::Login(LoginForm::new(server, email, password_command));
             let executor = Executor::new(None, tx.clone(), sync_config, Some(store), device);
             let rt = runtime(app, executor, theme, &config, vec![]);

@@ -164,7 +164,7 @@ fn scene() -> App {
         key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
     }
     key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
-    app.notice = None;
+    app.status.notice = None;
     app
 }
 
@@ -448,7 +448,7 @@ fn staged_files_and_an_upload_in_progress_80x24() {
             paste: None,
         },
     );
-    app.notice = None;
+    app.status.notice = None;
     insta::assert_snapshot!(render(&mut app, 80, 24).backend());
 }
 
@@ -513,7 +513,7 @@ fn a_huge_message_is_folded_to_a_screenful_until_selected() {
 #[test]
 fn plain_http_is_warned_about_in_the_login_form_and_the_status_bar() {
     let mut app = scene();
-    app.insecure = Some("chat.example.com".into());
+    app.status.insecure = Some("chat.example.com".into());
     let screen = render(&mut app, 120, 40).backend().to_string();
     assert!(screen.contains("⚠ unencrypted http"), "{screen}");
     app.mode = Mode::Login(LoginForm::new(
@@ -587,5 +587,5 @@ fn clicking_the_sidebar_opens_a_conversation() {
             modifiers: KeyModifiers::NONE,
         }),
     );
-    assert_eq!(app.open, Some(app.sidebar()[1]));
+    assert_eq!(app.timeline.open, Some(app.sidebar()[1]));
 }

@@ -119,7 +119,7 @@ impl App {
         let mut words = line.split_whitespace();
         let name = words.next().unwrap_or("");
         let args: Vec<&str> = words.collect();
-        let open = self.open;
+        let open = self.timeline.open;
         let need_open = |app: &mut App| -> Option<ConvKey> {
             if open.is_none() {
                 app.error("open a conversation first");
@@ -278,7 +278,7 @@ impl App {
                     .unwrap_or("")
                     .trim();
                 if rest == "clear" {
-                    self.staged.clear();
+                    self.composer.staged.clear();
                     self.info("no files picked");
                     return vec![];
                 }

@@ -112,14 +112,14 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             }
         },
         Mode::Chat => match app.keymap.resolve(Context::Composer, &key) {
-            Some(Action::EditLast) if !app.composer_text().is_empty() => {
-                app.composer.input(key);
+            Some(Action::EditLast) if !app.composer.text().is_empty() => {
+                app.composer.textarea.input(key);
                 vec![]
             }
             Some(action) => chat_action(app, action),
             None => {
-                app.completion = None;
-                app.composer.input(key);
+                app.composer.completion = None;
+                app.composer.textarea.input(key);
                 vec![]
             }
         },
@@ -128,7 +128,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 
 /// Actions that work everywhere outside popups.
 fn global_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
-    let page = (app.size.1 as usize).saturating_sub(6).max(1);
+    let page = (app.screen.size.1 as usize).saturating_sub(6).max(1);
     Some(match action {
         Action::Quit => {
             app.quit = true;
@@ -143,13 +143,14 @@ fn global_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         Action::NextUnread => app.jump_to("unread messages", |c| c.unread > 0),
         Action::NextMention => app.jump_to("unread mentions", |c| c.mentions > 0),
         Action::PageUp => {
-            app.scroll += page;
-            app.open
+            app.timeline.scroll += page;
+            app.timeline
+                .open
                 .map(|k| app.maybe_load_history(k, false))
                 .unwrap_or_default()
         }
         Action::PageDown => {
-            app.scroll = app.scroll.saturating_sub(page);
+            app.timeline.scroll = app.timeline.scroll.saturating_sub(page);
             app.mark_open_read().into_iter().collect()
         }
         Action::Help => {
@@ -157,12 +158,13 @@ fn global_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             vec![]
         }
         Action::ToggleSidebar => {
-            app.sidebar_visible = !app.sidebar_visible;
+            app.screen.sidebar_visible = !app.screen.sidebar_visible;
             vec![]
         }
         Action::Reconnect => vec![Effect::ReconnectNow],
         Action::SelectMode => {
             match app
+                .timeline
                 .open
                 .and_then(|k| app.chat.convs.get(&k))
                 .and_then(|c| c.visible().next_back())
@@ -183,12 +185,13 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Send => app.submit(),
         Action::Newline => {
-            app.composer.insert_newline();
+            app.composer.textarea.insert_newline();
             vec![]
         }
-        Action::ExternalEditor => vec![Effect::OpenEditor(app.composer_text())],
+        Action::ExternalEditor => vec![Effect::OpenEditor(app.composer.text())],
         Action::EditLast => {
             match app
+                .timeline
                 .open
                 .and_then(|k| app.chat.last_own_message(k))
                 .map(|m| m.mid)
@@ -200,7 +203,7 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Complete => match upload_arg(app) {
             Some(prefix) => {
-                app.completion = None;
+                app.composer.completion = None;
                 vec![Effect::CompletePath { prefix }]
             }
             None => {
@@ -209,22 +212,22 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
         },
         Action::Cancel => {
-            if app.completion.take().is_some() {
+            if app.composer.completion.take().is_some() {
                 return vec![];
             }
-            match app.target {
+            match app.composer.target {
                 ComposeTarget::Edit(_) => {
-                    app.set_composer("");
-                    app.target = ComposeTarget::New;
+                    app.composer.set_text("");
+                    app.composer.target = ComposeTarget::New;
                 }
-                ComposeTarget::Reply(_) => app.target = ComposeTarget::New,
-                ComposeTarget::New => app.notice = None,
+                ComposeTarget::Reply(_) => app.composer.target = ComposeTarget::New,
+                ComposeTarget::New => app.status.notice = None,
             }
             vec![]
         }
         Action::RetrySend => retry_failed(app),
         Action::Unstage => {
-            match app.staged.pop() {
+            match app.composer.staged.pop() {
                 Some(f) => app.info(format!(
                     "removed {}",
                     crate::sanitize::one_line(&f.name, 60)
@@ -242,7 +245,9 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
 
 fn retry_failed(app: &mut App) -> Vec<Effect> {
     let now = app.now_ms;
-    let Some(key) = app.open else { return vec![] };
+    let Some(key) = app.timeline.open else {
+        return vec![];
+    };
     let Some(conv) = app.chat.convs.get_mut(&key) else {
         return vec![];
     };
@@ -290,14 +295,15 @@ fn retry_failed(app: &mut App) -> Vec<Effect> {
     if effects.is_empty() {
         app.info("nothing to retry");
     } else {
-        app.notice = None;
+        app.status.notice = None;
     }
     effects
 }
 
 /// Visible, unexpired messages of the open conversation in order (mids).
 fn visible_mids(app: &App) -> Vec<i64> {
-    app.open
+    app.timeline
+        .open
         .and_then(|k| app.chat.convs.get(&k))
         .map(|c| {
             c.visible()
@@ -329,14 +335,14 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             let near_top = next
                 .and_then(|n| mids.iter().position(|m| *m == n))
                 .is_some_and(|p| p < 10);
-            if near_top && let Some(key) = app.open {
-                app.scroll = app.scroll.max(app.max_scroll);
+            if near_top && let Some(key) = app.timeline.open {
+                app.timeline.scroll = app.timeline.scroll.max(app.timeline.max_scroll);
                 return app.maybe_load_history(key, false);
             }
             vec![]
         }
         Action::Reply => {
-            app.target = ComposeTarget::Reply(mid);
+            app.composer.target = ComposeTarget::Reply(mid);
             app.mode = Mode::Chat;
             vec![]
         }
@@ -476,7 +482,7 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
         }
         Action::Leave => {
             app.mode = Mode::Chat;
-            app.scroll = 0;
+            app.timeline.scroll = 0;
             app.mark_open_read().into_iter().collect()
         }
         _ => {
@@ -499,8 +505,8 @@ fn file_name(m: &crate::model::Message) -> String {
 
 /// The `/upload` argument being typed, if the cursor is on one.
 fn upload_arg(app: &App) -> Option<String> {
-    let ratatui_textarea::DataCursor(row, col) = app.composer.cursor();
-    let line = app.composer.lines().get(row)?;
+    let ratatui_textarea::DataCursor(row, col) = app.composer.textarea.cursor();
+    let line = app.composer.textarea.lines().get(row)?;
     let before: String = line.chars().take(col).collect();
     if row != 0 || !before.starts_with("/upload ") {
         return None;
@@ -527,9 +533,9 @@ pub fn apply_path_completion(app: &mut App, prefix: &str, candidates: Vec<String
     }
     if common.len() > prefix.len() {
         for _ in 0..prefix.chars().count() {
-            app.composer.delete_char();
+            app.composer.textarea.delete_char();
         }
-        app.composer.insert_str(&common);
+        app.composer.textarea.insert_str(&common);
     }
     if candidates.len() > 1 {
         let shown = candidates
@@ -542,9 +548,9 @@ pub fn apply_path_completion(app: &mut App, prefix: &str, candidates: Vec<String
                     .to_string()
             })
             .collect();
-        app.completion = Some((shown, 0));
+        app.composer.completion = Some((shown, 0));
     } else if !common.ends_with('/') {
-        app.composer.insert_str(" ");
+        app.composer.textarea.insert_str(" ");
     }
 }
 
@@ -596,24 +602,30 @@ fn switcher_key(app: &mut App, mut s: Switcher, key: KeyEvent) -> Vec<Effect> {
 
 /// Tab: completes `@name` from the conversation's members or `/command`, cycling on repeats.
 fn complete(app: &mut App) {
-    if let Some((cands, i)) = app.completion.take() {
+    if let Some((cands, i)) = app.composer.completion.take() {
         if cands.len() > 1 {
             for _ in 0..cands[i].chars().count() {
-                app.composer.delete_char();
+                app.composer.textarea.delete_char();
             }
             let next = (i + 1) % cands.len();
-            app.composer.insert_str(&cands[next]);
-            app.completion = Some((cands, next));
+            app.composer.textarea.insert_str(&cands[next]);
+            app.composer.completion = Some((cands, next));
         }
         return;
     }
-    let ratatui_textarea::DataCursor(row, col) = app.composer.cursor();
-    let line = app.composer.lines().get(row).cloned().unwrap_or_default();
+    let ratatui_textarea::DataCursor(row, col) = app.composer.textarea.cursor();
+    let line = app
+        .composer
+        .textarea
+        .lines()
+        .get(row)
+        .cloned()
+        .unwrap_or_default();
     let before: String = line.chars().take(col).collect();
     let word_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
     let word = &before[word_start..];
     let candidates: Vec<String> = if let Some(prefix) = word.strip_prefix('@') {
-        let Some(key) = app.open else { return };
+        let Some(key) = app.timeline.open else { return };
         let names: Vec<(String, i64)> = app
             .chat
             .members(key)
@@ -624,7 +636,7 @@ fn complete(app: &mut App) {
         let ranked = crate::fuzzy::rank(prefix, names.iter().map(|(n, _)| n.as_str()));
         for i in &ranked {
             let (name, uid) = &names[*i];
-            app.mentions.insert(name.clone(), *uid);
+            app.composer.mentions.insert(name.clone(), *uid);
         }
         ranked
             .into_iter()
@@ -644,10 +656,10 @@ fn complete(app: &mut App) {
         return;
     };
     for _ in 0..word.chars().count() {
-        app.composer.delete_char();
+        app.composer.textarea.delete_char();
     }
-    app.composer.insert_str(first);
-    app.completion = Some((candidates, 0));
+    app.composer.textarea.insert_str(first);
+    app.composer.completion = Some((candidates, 0));
 }
 
 pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
@@ -671,7 +683,7 @@ pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
                     paste: Some(text),
                 }];
             }
-            app.composer.insert_str(&text);
+            app.composer.textarea.insert_str(&text);
         }
     }
     vec![]
@@ -680,13 +692,14 @@ pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
 pub fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
     match m.kind {
         MouseEventKind::ScrollUp => {
-            app.scroll += 3;
-            app.open
+            app.timeline.scroll += 3;
+            app.timeline
+                .open
                 .map(|k| app.maybe_load_history(k, false))
                 .unwrap_or_default()
         }
         MouseEventKind::ScrollDown => {
-            app.scroll = app.scroll.saturating_sub(3);
+            app.timeline.scroll = app.timeline.scroll.saturating_sub(3);
             app.mark_open_read().into_iter().collect()
         }
         MouseEventKind::Down(MouseButton::Left) => match sidebar_hit(app, m.column, m.row) {
@@ -706,7 +719,7 @@ pub fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
 /// Which conversation a click at (col, row) lands on, from where the last frame drew the
 /// sidebar's rows.
 fn sidebar_hit(app: &App, col: u16, row: u16) -> Option<ConvKey> {
-    let rows = app.sidebar_rows?;
+    let rows = app.screen.sidebar_rows?;
     let inside = (rows.x..rows.x + rows.width).contains(&col)
         && (rows.y..rows.y + rows.height).contains(&row);
     if !inside {

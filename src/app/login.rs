@@ -172,21 +172,21 @@ pub fn logged_in(app: &mut App, result: super::Outcome<Box<LoggedIn>>) -> Vec<Ef
     match result {
         Ok(done) => {
             let same_account = app.chat.me == Some(done.uid)
-                && app.account.as_ref().is_some_and(|(server, email)| {
+                && app.account.login.as_ref().is_some_and(|(server, email)| {
                     *server == done.server && email.eq_ignore_ascii_case(&done.email)
                 });
             if !same_account {
                 app.chat = ChatModel::new(done.uid);
-                app.open = None;
+                app.timeline.open = None;
             }
             // Logging in again as the same person (the session expired or was revoked)
             // keeps everything: the conversations, unsent messages and the draft.
             if let Some(u) = done.user {
                 app.chat.users.insert(u.uid, u);
             }
-            app.server_label = url_label(&done.server);
-            app.insecure = insecure_host(&done.server);
-            app.account = Some((done.server.clone(), done.email.clone()));
+            app.status.server_label = url_label(&done.server);
+            app.status.insecure = insecure_host(&done.server);
+            app.account.login = Some((done.server.clone(), done.email.clone()));
             app.mode = Mode::Chat;
             app.info(format!(
                 "logged in as {}",

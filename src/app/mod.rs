@@ -4,6 +4,7 @@
 //! send back messages.
 
 mod commands;
+mod composer;
 pub mod conn;
 mod display;
 pub mod error;
@@ -11,30 +12,30 @@ mod keys;
 mod login;
 mod msg;
 mod notify;
+mod status;
 pub mod strings;
 mod switcher;
 mod sync;
 pub mod tasks;
+mod timeline;
 mod update;
 
 pub use commands::{COMMANDS, Command};
+pub use composer::{ComposeTarget, Composer, new_textarea};
 pub use error::{Failure, Outcome};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use msg::{CallTarget, Effect, LoggedIn, Msg, View};
+pub use status::{Notice, Status};
 pub use switcher::{Choice, Switcher};
 pub use tasks::{Task, TaskId, TaskKind, Tasks};
+pub use timeline::{HISTORY_PAGE, Timeline};
 pub use update::update;
 
 use crate::config::Config;
 use crate::keymap::Keymap;
-use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState, Staged, UploadProgress};
-use crate::protocol::types::{Content, Properties};
-use conn::ConnState;
-use ratatui_textarea::TextArea;
-use std::collections::{HashMap, HashSet};
-
-/// How many messages one history request asks for.
-pub const HISTORY_PAGE: u32 = 100;
+use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState, UploadProgress};
+use crate::protocol::types::Content;
+use std::collections::HashMap;
 
 /// What the UI is doing.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,20 +81,6 @@ pub enum Confirm {
     Open(String),
 }
 
-/// What Enter does with the composer's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ComposeTarget {
-    New,
-    Reply(i64),
-    Edit(i64),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Notice {
-    pub text: String,
-    pub error: bool,
-}
-
 /// Settings the update logic needs (from the config file).
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -133,95 +120,75 @@ impl From<&Config> for Settings {
     }
 }
 
-/// All UI state.
-pub struct App {
-    pub chat: ChatModel,
-    pub conn: ConnState,
-    /// Shown in the status bar (host, never a token).
-    pub server_label: String,
-    /// The server's host when it is reached over plain http across a network (warned about).
-    pub insecure: Option<String>,
-    pub open: Option<ConvKey>,
-    pub composer: TextArea<'static>,
-    pub target: ComposeTarget,
-    /// `@Name` → uid for mentions completed in the current draft.
-    pub mentions: HashMap<String, i64>,
-    pub mode: Mode,
-    pub notice: Option<Notice>,
-    pub quit: bool,
-    /// Something visible changed since the last frame.
-    pub dirty: bool,
-    /// The clock `update` uses (set by the loop before each batch; keeps `update` pure).
-    pub now_ms: i64,
-    pub keymap: Keymap,
-    pub settings: Settings,
-    pub sidebar_visible: bool,
-    /// Timeline lines scrolled up from the bottom.
-    pub scroll: usize,
-    pub max_scroll: usize,
-    /// Where the last frame drew the sidebar's rows (for clicks).
-    pub sidebar_rows: Option<ratatui::layout::Rect>,
+/// The terminal as the app knows it.
+#[derive(Debug)]
+pub struct Screen {
+    /// Size in cells.
     pub size: (u16, u16),
     pub focused: bool,
-    /// Read index of the open conversation when it was opened: the "new messages" line.
-    pub unread_marker: Option<(ConvKey, i64)>,
-    /// Completion candidates for the word being typed, and which one is shown.
-    pub completion: Option<(Vec<String>, usize)>,
-    /// Drafts of other conversations, kept while you switch.
-    pub drafts: HashMap<ConvKey, Vec<String>>,
-    /// Background work shown in the status bar.
-    pub tasks: Tasks,
-    /// Files picked for the next send.
-    pub staged: Vec<Staged>,
-    /// (server, e-mail) of the logged-in account, for a new login when the session ends.
-    pub account: Option<(String, String)>,
-    pub password_command: Option<String>,
-    history_requested: HashSet<ConvKey>,
-    /// The last history request per conversation (`before`), never repeated back to back.
-    last_history: HashMap<ConvKey, Option<i64>>,
-    last_local_id: i64,
+    pub sidebar_visible: bool,
+    /// Where the last frame drew the sidebar's rows (for clicks).
+    pub sidebar_rows: Option<ratatui::layout::Rect>,
 }
 
-pub fn new_composer() -> TextArea<'static> {
-    let mut t = TextArea::default();
-    t.set_cursor_line_style(ratatui::style::Style::default());
-    t.set_placeholder_text("message (Enter sends, Alt+Enter new line, F1 help)");
-    t
+impl Default for Screen {
+    fn default() -> Screen {
+        Screen {
+            size: (80, 24),
+            focused: true,
+            sidebar_visible: true,
+            sidebar_rows: None,
+        }
+    }
+}
+
+/// The logged-in account, for a new login when the session ends.
+#[derive(Debug, Default)]
+pub struct Account {
+    /// (server, e-mail).
+    pub login: Option<(String, String)>,
+    pub password_command: Option<String>,
+}
+
+/// All UI state, in parts that each own their piece: the folded chat, the composer, the
+/// timeline's view, the status bar, the terminal, the account and the running tasks. The
+/// open popup is `mode`.
+pub struct App {
+    pub chat: ChatModel,
+    pub composer: Composer,
+    pub timeline: Timeline,
+    pub status: Status,
+    pub screen: Screen,
+    pub account: Account,
+    /// Background work shown in the status bar.
+    pub tasks: Tasks,
+    pub mode: Mode,
+    pub keymap: Keymap,
+    pub settings: Settings,
+    /// The clock `update` uses (set by the loop before each batch; keeps `update` pure).
+    pub now_ms: i64,
+    /// Something visible changed since the last frame.
+    pub dirty: bool,
+    pub quit: bool,
+    last_local_id: i64,
 }
 
 impl App {
     pub fn new(keymap: Keymap, settings: Settings, server_label: String) -> App {
         App {
             chat: ChatModel::default(),
-            conn: ConnState::Connecting { attempt: 0 },
-            insecure: insecure_host(&server_label),
-            server_label,
-            open: None,
-            composer: new_composer(),
-            target: ComposeTarget::New,
-            mentions: HashMap::new(),
+            composer: Composer::default(),
+            timeline: Timeline::default(),
+            status: Status::new(server_label),
+            screen: Screen::default(),
+            account: Account::default(),
+            tasks: Tasks::default(),
             mode: Mode::Chat,
-            notice: None,
-            quit: false,
-            dirty: true,
-            now_ms: 0,
             keymap,
             settings,
-            sidebar_visible: true,
-            scroll: 0,
-            max_scroll: 0,
-            sidebar_rows: None,
-            size: (80, 24),
-            focused: true,
-            unread_marker: None,
-            completion: None,
-            drafts: HashMap::new(),
-            tasks: Tasks::default(),
-            staged: Vec::new(),
-            account: None,
-            password_command: None,
-            history_requested: HashSet::new(),
-            last_history: HashMap::new(),
+            now_ms: 0,
+            dirty: true,
+            quit: false,
             last_local_id: 0,
         }
     }
@@ -234,23 +201,17 @@ impl App {
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            error: false,
-        });
+        self.status.info(text);
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            error: true,
-        });
+        self.status.error(text);
     }
 
     /// When the screen next changes by itself: the soonest burn-after-reading expiry in the
     /// open conversation. The loop sleeps until then; there is no periodic timer.
     pub fn next_deadline(&self) -> Option<i64> {
-        let conv = self.chat.convs.get(&self.open?)?;
+        let conv = self.chat.convs.get(&self.timeline.open?)?;
         conv.visible()
             .filter_map(|m| m.expires_at())
             .filter(|t| *t > self.now_ms)
@@ -276,41 +237,17 @@ impl App {
         self.last_local_id
     }
 
-    pub fn composer_text(&self) -> String {
-        self.composer.lines().join("\n")
-    }
-
-    pub fn set_composer(&mut self, text: &str) {
-        let mut t = new_composer();
-        t.insert_str(text);
-        self.composer = t;
-    }
-
     fn open_conversation(&mut self, key: ConvKey) -> Vec<Effect> {
-        if self.open == Some(key) {
+        if self.timeline.open == Some(key) {
             return self.mark_open_read().into_iter().collect();
         }
         // Keep the draft of the conversation we leave.
-        if let Some(old) = self.open {
-            let text = self.composer.lines().to_vec();
-            if text.iter().any(|l| !l.is_empty()) {
-                self.drafts.insert(old, text);
-            } else {
-                self.drafts.remove(&old);
-            }
-        }
-        let draft = self.drafts.remove(&key).unwrap_or_default().join("\n");
-        self.set_composer(&draft);
-        self.target = ComposeTarget::New;
-        self.mentions.clear();
-        self.completion = None;
-        self.open = Some(key);
-        self.scroll = 0;
+        self.composer.switch(self.timeline.open, key);
         if matches!(self.mode, Mode::Select(_)) {
             self.mode = Mode::Chat;
         }
         let read_index = self.chat.convs.get(&key).map_or(0, |c| c.read_index);
-        self.unread_marker = Some((key, read_index));
+        self.timeline.show(key, read_index);
         let mut effects = self.maybe_load_history(key, true);
         effects.extend(self.mark_open_read());
         effects
@@ -318,37 +255,16 @@ impl App {
 
     /// Asks for older history when the view is near the oldest loaded message.
     fn maybe_load_history(&mut self, key: ConvKey, opening: bool) -> Vec<Effect> {
-        let Some(conv) = self.chat.convs.get(&key) else {
-            return vec![];
-        };
-        if conv.history_complete || self.history_requested.contains(&key) {
-            return vec![];
-        }
-        let before = conv.history_before();
-        if self.last_history.get(&key) == Some(&before) {
-            // The same request again would bring the same page: never loop on it.
-            return vec![];
-        }
-        let loaded = conv.visible().count();
-        let page = self.size.1 as usize;
-        // Every message takes at least two lines (header and body).
-        let near_top = self.scroll + 2 * page >= loaded * 2;
-        if (opening && loaded < 50) || near_top {
-            self.history_requested.insert(key);
-            self.last_history.insert(key, before);
-            return vec![Effect::LoadHistory {
-                key,
-                before,
-                limit: HISTORY_PAGE,
-            }];
-        }
-        vec![]
+        self.timeline
+            .history_request(&self.chat, key, self.screen.size.1, opening)
+            .into_iter()
+            .collect()
     }
 
     /// The open conversation is on screen: everything in it is read (when you are looking).
     fn mark_open_read(&mut self) -> Option<Effect> {
-        let key = self.open?;
-        if !self.focused || self.scroll > 0 || matches!(self.mode, Mode::Login(_)) {
+        let key = self.timeline.open?;
+        if !self.screen.focused || self.timeline.scroll > 0 || matches!(self.mode, Mode::Login(_)) {
             return None;
         }
         let newest = self
@@ -369,7 +285,10 @@ impl App {
         if list.is_empty() {
             return vec![];
         }
-        let pos = self.open.and_then(|k| list.iter().position(|x| *x == k));
+        let pos = self
+            .timeline
+            .open
+            .and_then(|k| list.iter().position(|x| *x == k));
         let next = match pos {
             Some(p) => (p as isize + delta).rem_euclid(list.len() as isize) as usize,
             None => 0,
@@ -385,12 +304,13 @@ impl App {
     ) -> Vec<Effect> {
         let list = self.sidebar();
         let start = self
+            .timeline
             .open
             .and_then(|k| list.iter().position(|x| *x == k))
             .map_or(0, |p| p + 1);
         let found = (0..list.len())
             .map(|i| list[(start + i) % list.len()])
-            .find(|k| Some(*k) != self.open && self.chat.convs.get(k).is_some_and(&pred));
+            .find(|k| Some(*k) != self.timeline.open && self.chat.convs.get(k).is_some_and(&pred));
         match found {
             Some(k) => self.open_conversation(k),
             None => {
@@ -402,11 +322,11 @@ impl App {
 
     /// Queues a text message (optimistically shown as pending).
     fn send_text(&mut self, text: String, reply_to: Option<i64>) -> Vec<Effect> {
-        let Some(key) = self.open else {
+        let Some(key) = self.timeline.open else {
             self.error(strings::open_a_conversation(&self.keymap));
             return vec![];
         };
-        let (content, properties) = self.outgoing(text);
+        let (content, properties) = self.composer.outgoing(text);
         let local_id = self.next_local_id();
         let mut properties = properties;
         properties.local_id = Some(local_id);
@@ -421,7 +341,7 @@ impl App {
                 upload: None,
             },
         );
-        self.scroll = 0;
+        self.timeline.scroll = 0;
         vec![Effect::Send {
             key,
             local_id,
@@ -432,26 +352,9 @@ impl App {
         }]
     }
 
-    /// Turns the draft into wire content: completed `@Name`s become ` @uid ` mentions.
-    fn outgoing(&mut self, mut text: String) -> (Content, Properties) {
-        let mut props = Properties::default();
-        let mut names: Vec<(String, i64)> = self.mentions.drain().collect();
-        names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
-        for (name, uid) in names {
-            let token = format!("@{name}");
-            if text.contains(&token) {
-                text = text.replace(&token, &format!("@{uid}"));
-                if !props.mentions.contains(&uid) {
-                    props.mentions.push(uid);
-                }
-            }
-        }
-        (Content::Text(text), props)
-    }
-
     /// Enter in the composer.
     fn submit(&mut self) -> Vec<Effect> {
-        let text = self.composer_text();
+        let text = self.composer.text();
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return self.send_staged();
@@ -460,7 +363,7 @@ impl App {
             && !trimmed.starts_with("//")
         {
             let cmd = cmd.to_string();
-            self.set_composer("");
+            self.composer.set_text("");
             return self.run_command(&cmd);
         }
         let text = text
@@ -468,15 +371,15 @@ impl App {
             .filter(|_| trimmed.starts_with("//"))
             .map(str::to_string)
             .unwrap_or(text);
-        self.set_composer("");
-        self.completion = None;
+        self.composer.set_text("");
+        self.composer.completion = None;
         let mut effects = self.send_staged();
         effects.extend(
-            match std::mem::replace(&mut self.target, ComposeTarget::New) {
+            match std::mem::replace(&mut self.composer.target, ComposeTarget::New) {
                 ComposeTarget::New => self.send_text(text, None),
                 ComposeTarget::Reply(mid) => self.send_text(text, Some(mid)),
                 ComposeTarget::Edit(mid) => {
-                    let (content, properties) = self.outgoing(text);
+                    let (content, properties) = self.composer.outgoing(text);
                     vec![Effect::Edit {
                         mid,
                         content,
@@ -490,15 +393,15 @@ impl App {
 
     /// Starts an upload for every staged file (each shown at once as a pending message).
     fn send_staged(&mut self) -> Vec<Effect> {
-        if self.staged.is_empty() {
+        if self.composer.staged.is_empty() {
             return vec![];
         }
-        let Some(key) = self.open else {
+        let Some(key) = self.timeline.open else {
             self.error(strings::open_a_conversation(&self.keymap));
             return vec![];
         };
         let mut effects = Vec::new();
-        for file in std::mem::take(&mut self.staged) {
+        for file in std::mem::take(&mut self.composer.staged) {
             let local_id = self.next_local_id();
             self.chat.add_pending(
                 key,
@@ -524,14 +427,14 @@ impl App {
                 },
                 self.now_ms,
             );
-            self.notice = None;
+            self.status.notice = None;
             effects.push(Effect::Upload {
                 key,
                 local_id,
                 file,
             });
         }
-        self.scroll = 0;
+        self.timeline.scroll = 0;
         effects
     }
 
@@ -551,9 +454,9 @@ impl App {
             text = text.replace(&format!("@{uid}"), &format!("@{name}"));
             mentions.insert(name, uid);
         }
-        self.set_composer(&text);
-        self.mentions = mentions;
-        self.target = ComposeTarget::Edit(mid);
+        self.composer.set_text(&text);
+        self.composer.mentions = mentions;
+        self.composer.target = ComposeTarget::Edit(mid);
         self.mode = Mode::Chat;
     }
 

@@ -18,7 +18,8 @@ impl App {
         if !self.chat.ready || m.is_expired(self.now_ms) {
             return vec![];
         }
-        let looking = self.open == Some(key) && self.focused && self.scroll == 0;
+        let looking =
+            self.timeline.open == Some(key) && self.screen.focused && self.timeline.scroll == 0;
         if looking {
             return vec![];
         }

@@ -42,7 +42,9 @@ impl Switcher {
             selected: 0,
         };
         // The open conversation is first in activity order; start on the next one.
-        if s.results.len() > 1 && matches!(s.items[0].0, Choice::Open(k) if Some(k) == app.open) {
+        if s.results.len() > 1
+            && matches!(s.items[0].0, Choice::Open(k) if Some(k) == app.timeline.open)
+        {
             s.selected = 1;
         }
         s

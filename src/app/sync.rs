@@ -11,13 +11,17 @@ impl App {
     /// The session is gone: the login form for the same account, everything else kept (the
     /// draft, the conversations, unsent messages).
     pub(super) fn log_in_again(&mut self, why: String) {
-        let Some((server, email)) = self.account.clone() else {
+        let Some((server, email)) = self.account.login.clone() else {
             return;
         };
         if matches!(self.mode, Mode::Login(_)) {
             return;
         }
-        let mut form = LoginForm::new(Some(server), Some(email), self.password_command.clone());
+        let mut form = LoginForm::new(
+            Some(server),
+            Some(email),
+            self.account.password_command.clone(),
+        );
         form.error = Some(why);
         self.mode = Mode::Login(form);
     }
@@ -46,14 +50,14 @@ impl App {
                 if matches!(state, ConnState::Connecting { .. }) {
                     self.chat.ready = false;
                 }
-                self.conn = state;
+                self.status.conn = state;
                 vec![]
             }
             SyncMsg::Event(event) => {
                 let resend_unread = matches!(*event, ServerEvent::Ready);
                 let applied = self.chat.apply(*event);
                 let mut effects = Vec::new();
-                if self.open.is_none() && self.chat.ready {
+                if self.timeline.open.is_none() && self.chat.ready {
                     self.chat.ensure_order();
                     let now = self.now_ms;
                     let list = self.sidebar();
@@ -65,17 +69,17 @@ impl App {
                         effects.extend(self.open_conversation(first));
                     }
                 }
-                if let Some(open) = self.open
+                if let Some(open) = self.timeline.open
                     && !self.chat.convs.contains_key(&open)
                 {
                     // Kicked from the open channel, or it was deleted.
-                    self.open = None;
+                    self.timeline.open = None;
                     self.info("you are no longer in that channel");
                 }
                 if let (Some(key), Some(mid)) = (applied.conv, applied.new_message) {
                     effects.extend(self.notify(key, mid));
                 }
-                if applied.conv.is_some() && applied.conv == self.open || resend_unread {
+                if applied.conv.is_some() && applied.conv == self.timeline.open || resend_unread {
                     effects.extend(self.mark_open_read());
                 }
                 effects

@@ -76,7 +76,7 @@ fn new_app(preset: Preset) -> App {
         "test".into(),
     );
     app.now_ms = 1_000_000;
-    app.size = (100, 30);
+    app.screen.size = (100, 30);
     app
 }
 
@@ -119,9 +119,9 @@ fn ready_opens_the_most_active_conversation_loads_history_and_marks_it_read() {
     );
     update(&mut app, event(ServerEvent::Chat(chat(10, 2, 2, "old"))));
     update(&mut app, event(ServerEvent::Chat(chat(11, 2, 1, "new"))));
-    assert_eq!(app.open, None);
+    assert_eq!(app.timeline.open, None);
     let effects = update(&mut app, event(ServerEvent::Ready));
-    assert_eq!(app.open, Some(ConvKey::Group(1)));
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
     assert!(effects.contains(&Effect::LoadHistory {
         key: ConvKey::Group(1),
         before: Some(11),
@@ -229,21 +229,22 @@ fn switching_conversations_keeps_drafts() {
     let mut app = synced();
     typed(&mut app, "half-written");
     update(&mut app, alt(KeyCode::Down));
-    assert_eq!(app.open, Some(ConvKey::Group(2)));
-    assert_eq!(app.composer_text(), "");
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(2)));
+    assert_eq!(app.composer.text(), "");
     update(&mut app, alt(KeyCode::Up));
-    assert_eq!(app.open, Some(ConvKey::Group(1)));
-    assert_eq!(app.composer_text(), "half-written");
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
+    assert_eq!(app.composer.text(), "half-written");
 }
 
 #[test]
 fn next_unread_and_next_mention_jump() {
     let mut app = synced();
     update(&mut app, alt(KeyCode::Char('u')));
-    assert_eq!(app.open, Some(ConvKey::Group(2)));
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(2)));
     update(&mut app, alt(KeyCode::Char('m')));
     assert!(
-        app.notice
+        app.status
+            .notice
             .as_ref()
             .unwrap()
             .text
@@ -258,7 +259,7 @@ fn enter_sends_optimistically_and_alt_enter_adds_a_line() {
     update(&mut app, alt(KeyCode::Enter));
     typed(&mut app, "there");
     let effects = update(&mut app, key(KeyCode::Enter));
-    assert_eq!(app.composer_text(), "");
+    assert_eq!(app.composer.text(), "");
     let [
         Effect::Send {
             key: k,
@@ -314,7 +315,7 @@ fn failed_sends_stay_and_can_be_retried() {
         app.chat.convs[&ConvKey::Group(1)].pending[0].state,
         PendingState::Failed("cannot reach the server".into())
     );
-    assert!(app.notice.as_ref().unwrap().error);
+    assert!(app.status.notice.as_ref().unwrap().error);
     let effects = update(&mut app, alt(KeyCode::Char('r')));
     assert!(matches!(effects.as_slice(), [Effect::Send { local_id: l, .. }] if *l == local_id));
     assert_eq!(
@@ -329,7 +330,7 @@ fn mentions_complete_from_members_and_go_out_as_uids() {
     update(&mut app, alt(KeyCode::Down)); // dev: members me and bob
     typed(&mut app, "hi @b");
     update(&mut app, key(KeyCode::Tab));
-    assert_eq!(app.composer_text(), "hi @bob ");
+    assert_eq!(app.composer.text(), "hi @bob ");
     typed(&mut app, "look");
     let effects = update(&mut app, key(KeyCode::Enter));
     let [
@@ -351,7 +352,7 @@ fn commands_complete_and_run() {
     let mut app = synced();
     typed(&mut app, "/mu");
     update(&mut app, key(KeyCode::Tab));
-    assert_eq!(app.composer_text(), "/mute ");
+    assert_eq!(app.composer.text(), "/mute ");
     typed(&mut app, "1h");
     assert_eq!(
         update(&mut app, key(KeyCode::Enter)),
@@ -370,7 +371,7 @@ fn commands_complete_and_run() {
     );
     typed(&mut app, "/burn never");
     assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
-    assert!(app.notice.as_ref().unwrap().error);
+    assert!(app.status.notice.as_ref().unwrap().error);
     typed(&mut app, "/create --public town @bob carol");
     assert_eq!(
         update(&mut app, key(KeyCode::Enter)),
@@ -387,7 +388,8 @@ fn commands_complete_and_run() {
     typed(&mut app, "/nope");
     update(&mut app, key(KeyCode::Enter));
     assert!(
-        app.notice
+        app.status
+            .notice
             .as_ref()
             .unwrap()
             .text
@@ -423,7 +425,7 @@ fn selection_mode_replies_edits_reacts_copies_and_deletes_with_confirm() {
     // Reply to bob's message.
     update(&mut app, key(KeyCode::Char('r')));
     assert_eq!(
-        (app.mode.clone(), app.target),
+        (app.mode.clone(), app.composer.target),
         (Mode::Chat, ComposeTarget::Reply(11))
     );
     typed(&mut app, "sure");
@@ -469,7 +471,7 @@ fn selection_mode_replies_edits_reacts_copies_and_deletes_with_confirm() {
     update(&mut app, alt(KeyCode::Char('s')));
     update(&mut app, key(KeyCode::Up));
     update(&mut app, key(KeyCode::Char('e')));
-    assert!(app.notice.as_ref().unwrap().error);
+    assert!(app.status.notice.as_ref().unwrap().error);
     update(&mut app, key(KeyCode::Char('d')));
     assert_eq!(app.mode, Mode::Select(11));
 }
@@ -488,8 +490,8 @@ fn up_on_an_empty_composer_edits_your_last_message() {
         ))),
     );
     update(&mut app, key(KeyCode::Up));
-    assert_eq!(app.target, ComposeTarget::Edit(12));
-    assert_eq!(app.composer_text(), "hello @bob ");
+    assert_eq!(app.composer.target, ComposeTarget::Edit(12));
+    assert_eq!(app.composer.text(), "hello @bob ");
     update(&mut app, key(KeyCode::Backspace));
     typed(&mut app, "!");
     let effects = update(&mut app, key(KeyCode::Enter));
@@ -509,7 +511,7 @@ fn up_on_an_empty_composer_edits_your_last_message() {
     update(&mut app, key(KeyCode::Up));
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(
-        (app.target, app.composer_text()),
+        (app.composer.target, app.composer.text()),
         (ComposeTarget::New, String::new())
     );
 }
@@ -522,14 +524,14 @@ fn the_switcher_finds_channels_and_people() {
     typed(&mut app, "car");
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(
-        app.open,
+        app.timeline.open,
         Some(ConvKey::User(3)),
         "a DM is opened for a person without one"
     );
     update(&mut app, ctrl('k'));
     typed(&mut app, "dev");
     update(&mut app, key(KeyCode::Enter));
-    assert_eq!(app.open, Some(ConvKey::Group(2)));
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(2)));
     update(&mut app, ctrl('k'));
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.mode, Mode::Chat);
@@ -544,7 +546,7 @@ fn help_and_vim_preset() {
     assert_eq!(app.mode, Mode::Chat);
     let mut vim = new_app(Preset::Vim);
     vim.chat = app.chat.clone();
-    vim.open = app.open;
+    vim.timeline.open = app.timeline.open;
     update(&mut vim, key(KeyCode::Esc));
     assert!(
         matches!(vim.mode, Mode::Select(_)),
@@ -583,7 +585,7 @@ fn scrolling_asks_for_history_before_the_top() {
     );
     // Not asked twice while one is in flight.
     assert!(update(&mut app, key(KeyCode::PageUp)).is_empty());
-    assert!(app.scroll > 0);
+    assert!(app.timeline.scroll > 0);
     // The renderer reports the real limit; scroll is clamped by it.
     update(
         &mut app,
@@ -593,11 +595,11 @@ fn scrolling_asks_for_history_before_the_top() {
             sidebar_rows: None,
         }),
     );
-    assert_eq!(app.scroll, 3);
+    assert_eq!(app.timeline.scroll, 3);
     for _ in 0..3 {
         update(&mut app, key(KeyCode::PageDown));
     }
-    assert_eq!(app.scroll, 0);
+    assert_eq!(app.timeline.scroll, 0);
     // Wheel scrolls too.
     update(
         &mut app,
@@ -608,7 +610,7 @@ fn scrolling_asks_for_history_before_the_top() {
             modifiers: KeyModifiers::NONE,
         }),
     );
-    assert_eq!(app.scroll, 3);
+    assert_eq!(app.timeline.scroll, 3);
 }
 
 #[test]
@@ -639,7 +641,14 @@ fn history_pages_fold_in_and_errors_are_shown() {
             result: Err("timed out".into()),
         },
     );
-    assert!(app.notice.as_ref().unwrap().text.contains("timed out"));
+    assert!(
+        app.status
+            .notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("timed out")
+    );
 }
 
 #[test]
@@ -653,9 +662,9 @@ fn connection_states_are_tracked_and_an_expired_session_asks_to_log_in() {
             reason: "x".into(),
         })),
     );
-    assert!(matches!(app.conn, ConnState::Waiting { .. }));
+    assert!(matches!(app.status.conn, ConnState::Waiting { .. }));
     assert_eq!(update(&mut app, ctrl('r')), vec![Effect::ReconnectNow]);
-    app.account = Some(("https://chat.example.com/".into(), "me@example.com".into()));
+    app.account.login = Some(("https://chat.example.com/".into(), "me@example.com".into()));
     update(
         &mut app,
         Msg::Sync(SyncMsg::State(ConnState::Stopped(
@@ -727,14 +736,14 @@ fn the_login_form_validates_and_submits() {
     );
     assert_eq!(effects, vec![Effect::StartSync]);
     assert_eq!((app.mode.clone(), app.chat.me), (Mode::Chat, Some(7)));
-    assert_eq!(app.server_label, "chat.example.com");
+    assert_eq!(app.status.server_label, "chat.example.com");
 }
 
 #[test]
 fn pastes_are_sanitized_and_go_where_the_focus_is() {
     let mut app = synced();
     update(&mut app, Msg::Paste("a\x1b[2Jb\nc".into()));
-    assert_eq!(app.composer_text(), "ab\nc");
+    assert_eq!(app.composer.text(), "ab\nc");
     update(&mut app, ctrl('k'));
     update(&mut app, Msg::Paste("de".into()));
     assert!(matches!(&app.mode, Mode::Switcher(s) if s.query == "de"));
@@ -744,14 +753,14 @@ fn pastes_are_sanitized_and_go_where_the_focus_is() {
 fn pasted_line_breaks_sent_as_carriage_returns_are_kept() {
     let mut app = synced();
     update(&mut app, Msg::Paste("one\rtwo\r\nthree\nfour".into()));
-    assert_eq!(app.composer_text(), "one\ntwo\nthree\nfour");
+    assert_eq!(app.composer.text(), "one\ntwo\nthree\nfour");
 }
 
 #[test]
 fn kicked_from_the_open_channel_closes_it() {
     let mut app = synced();
     update(&mut app, alt(KeyCode::Down));
-    assert_eq!(app.open, Some(ConvKey::Group(2)));
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(2)));
     update(
         &mut app,
         event(ServerEvent::KickFromGroup {
@@ -759,8 +768,8 @@ fn kicked_from_the_open_channel_closes_it() {
             reason: "kick".into(),
         }),
     );
-    assert_eq!(app.open, None);
-    assert!(app.notice.is_some());
+    assert_eq!(app.timeline.open, None);
+    assert!(app.status.notice.is_some());
 }
 
 #[test]
@@ -858,7 +867,14 @@ fn call_makes_a_personal_link_shown_not_posted() {
             result: Err("no network".into()),
         },
     );
-    assert!(app.notice.as_ref().unwrap().text.contains("no network"));
+    assert!(
+        app.status
+            .notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no network")
+    );
 }
 
 fn staged(name: &str, size: u64) -> Staged {
@@ -890,9 +906,9 @@ fn upload_picks_files_off_the_ui_task_and_sends_them_with_enter() {
             paste: None,
         },
     );
-    assert_eq!(app.staged.len(), 2);
+    assert_eq!(app.composer.staged.len(), 2);
     update(&mut app, alt(KeyCode::Char('x')));
-    assert_eq!(app.staged.len(), 1, "Alt+X removes the last one");
+    assert_eq!(app.composer.staged.len(), 1, "Alt+X removes the last one");
     typed(&mut app, "here it is");
     let effects = update(&mut app, key(KeyCode::Enter));
     let [
@@ -908,7 +924,7 @@ fn upload_picks_files_off_the_ui_task_and_sends_them_with_enter() {
     };
     assert_eq!((*k, file.name.as_str()), (ConvKey::Group(1), "a.png"));
     assert_eq!(*content, Content::Text("here it is".into()));
-    assert!(app.staged.is_empty());
+    assert!(app.composer.staged.is_empty());
     let pending = &app.chat.convs[&ConvKey::Group(1)].pending;
     assert!(
         pending
@@ -979,7 +995,14 @@ fn failed_uploads_retry_and_running_ones_cancel() {
             result: Err("the file is over the server's size limit".into()),
         },
     );
-    assert!(app.notice.as_ref().unwrap().text.contains("size limit"));
+    assert!(
+        app.status
+            .notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("size limit")
+    );
     assert!(
         matches!(update(&mut app, alt(KeyCode::Char('r'))).as_slice(), [Effect::Upload { local_id: l, .. }] if *l == local_id)
     );
@@ -1011,8 +1034,8 @@ fn pasted_paths_stage_files_and_other_pastes_are_text() {
             paste: Some("/home/me/photo.jpg".into()),
         },
     );
-    assert_eq!(app.composer_text(), "/home/me/photo.jpg");
-    assert!(app.staged.is_empty());
+    assert_eq!(app.composer.text(), "/home/me/photo.jpg");
+    assert!(app.composer.staged.is_empty());
 }
 
 #[test]
@@ -1033,11 +1056,11 @@ fn upload_paths_complete_with_tab() {
         },
     );
     assert_eq!(
-        app.composer_text(),
+        app.composer.text(),
         "/upload ~/Doc",
         "ambiguous: nothing more in common"
     );
-    assert!(app.completion.is_some());
+    assert!(app.composer.completion.is_some());
     typed(&mut app, "u");
     update(&mut app, key(KeyCode::Tab));
     update(
@@ -1047,7 +1070,7 @@ fn upload_paths_complete_with_tab() {
             candidates: vec!["~/Documents/".into()],
         },
     );
-    assert_eq!(app.composer_text(), "/upload ~/Documents/");
+    assert_eq!(app.composer.text(), "/upload ~/Documents/");
     // A stale answer (the user typed on) is ignored.
     typed(&mut app, "x");
     update(
@@ -1057,7 +1080,7 @@ fn upload_paths_complete_with_tab() {
             candidates: vec!["~/Documents/a.txt".into()],
         },
     );
-    assert_eq!(app.composer_text(), "/upload ~/Documents/x");
+    assert_eq!(app.composer.text(), "/upload ~/Documents/x");
 }
 
 #[test]
@@ -1138,7 +1161,14 @@ fn file_messages_download_open_and_copy_their_link() {
         },
     );
     assert!(app.tasks.is_empty());
-    assert!(app.notice.as_ref().unwrap().text.starts_with("saved"));
+    assert!(
+        app.status
+            .notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("saved")
+    );
 }
 
 #[test]
@@ -1153,7 +1183,7 @@ fn images_preview_from_their_thumbnail_when_allowed() {
     update(&mut app, alt(KeyCode::Char('s')));
     app.settings.previews = false;
     assert!(update(&mut app, key(KeyCode::Char('p'))).is_empty());
-    assert!(app.notice.as_ref().unwrap().text.contains("off"));
+    assert!(app.status.notice.as_ref().unwrap().text.contains("off"));
     app.settings.previews = true;
     let effects = update(&mut app, key(KeyCode::Char('p')));
     let [Effect::Preview { task, .. }] = effects.as_slice() else {
@@ -1190,7 +1220,7 @@ fn images_preview_from_their_thumbnail_when_allowed() {
             result: Err("no thumbnail (404)".into()),
         },
     );
-    assert!(app.notice.as_ref().unwrap().text.contains("404"));
+    assert!(app.status.notice.as_ref().unwrap().text.contains("404"));
     // Text messages are not images.
     update(&mut app, alt(KeyCode::Char('s')));
     update(&mut app, key(KeyCode::Up));
@@ -1215,11 +1245,14 @@ fn done_errors_are_reported_and_quit_works() {
             result: Err("not allowed".into()),
         },
     );
-    assert_eq!(app.notice.as_ref().unwrap().text, "reaction: not allowed");
+    assert_eq!(
+        app.status.notice.as_ref().unwrap().text,
+        "reaction: not allowed"
+    );
     update(&mut app, Msg::Edited(Ok("from the editor\n".into())));
-    assert_eq!(app.composer_text(), "from the editor");
+    assert_eq!(app.composer.text(), "from the editor");
     update(&mut app, Msg::Resize(120, 40));
-    assert_eq!(app.size, (120, 40));
+    assert_eq!(app.screen.size, (120, 40));
     update(&mut app, ctrl('q'));
     assert!(app.quit);
     let _ = Target::Group { gid: 1 };
@@ -1402,7 +1435,7 @@ fn the_same_history_request_is_never_issued_twice_in_a_row() {
     assert_eq!(history_requests(&first), vec![Some(10)]);
     // The in-flight flag is cleared without a page (a stale reply for another request):
     // asking again with the same cursor is refused.
-    app.history_requested.clear();
+    app.timeline.history_answered(key, true);
     assert!(history_requests(&update(&mut app, key_msg_page_up())).is_empty());
     // After an error the user may retry.
     page(&mut app, key, Some(10), 100, Err("timed out".into()));
@@ -1419,7 +1452,7 @@ fn key_msg_page_up() -> Msg {
 #[test]
 fn a_revoked_session_returns_to_the_login_form_and_keeps_the_draft_and_the_outbox() {
     let mut app = synced();
-    app.account = Some(("https://chat.example.com/".into(), "me@example.com".into()));
+    app.account.login = Some(("https://chat.example.com/".into(), "me@example.com".into()));
     // One message failed to send, another is being typed.
     typed(&mut app, "queued");
     let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
@@ -1442,7 +1475,7 @@ fn a_revoked_session_returns_to_the_login_form_and_keeps_the_draft_and_the_outbo
         ))),
     );
     assert!(matches!(app.mode, Mode::Login(_)));
-    assert_eq!(app.composer_text(), "half-typed draft");
+    assert_eq!(app.composer.text(), "half-typed draft");
     update(
         &mut app,
         Msg::LoggedIn(Ok(Box::new(LoggedIn {
@@ -1453,8 +1486,8 @@ fn a_revoked_session_returns_to_the_login_form_and_keeps_the_draft_and_the_outbo
         }))),
     );
     assert_eq!(app.mode, Mode::Chat);
-    assert_eq!(app.composer_text(), "half-typed draft");
-    assert_eq!(app.open, Some(ConvKey::Group(1)));
+    assert_eq!(app.composer.text(), "half-typed draft");
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
     let pending = &app.chat.convs[&ConvKey::Group(1)].pending;
     assert_eq!(
         pending.len(),
@@ -1491,13 +1524,13 @@ fn plain_http_across_a_network_is_warned_about() {
             email: "me@example.com".into(),
         }))),
     );
-    assert_eq!(app.insecure.as_deref(), Some("chat.example.com"));
+    assert_eq!(app.status.insecure.as_deref(), Some("chat.example.com"));
 }
 
 #[test]
 fn a_send_refused_with_401_asks_to_log_in_again_and_keeps_the_draft() {
     let mut app = synced();
-    app.account = Some(("https://chat.example.com/".into(), "me@example.com".into()));
+    app.account.login = Some(("https://chat.example.com/".into(), "me@example.com".into()));
     typed(&mut app, "queued");
     let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
         panic!()
@@ -1522,7 +1555,7 @@ fn a_send_refused_with_401_asks_to_log_in_again_and_keeps_the_draft() {
             .unwrap_or_default()
             .contains("log in again")
     );
-    assert_eq!(app.composer_text(), "half-typed draft");
+    assert_eq!(app.composer.text(), "half-typed draft");
     let pending = &app.chat.convs[&ConvKey::Group(1)].pending;
     assert!(matches!(pending[0].state, PendingState::Failed(_)));
 }
@@ -1530,7 +1563,7 @@ fn a_send_refused_with_401_asks_to_log_in_again_and_keeps_the_draft() {
 #[test]
 fn a_network_error_on_send_keeps_you_in_the_chat() {
     let mut app = synced();
-    app.account = Some(("https://chat.example.com/".into(), "me@example.com".into()));
+    app.account.login = Some(("https://chat.example.com/".into(), "me@example.com".into()));
     typed(&mut app, "hello");
     let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
         panic!()
@@ -1544,7 +1577,7 @@ fn a_network_error_on_send_keeps_you_in_the_chat() {
         },
     );
     assert_eq!(app.mode, Mode::Chat);
-    let notice = &app.notice.as_ref().unwrap().text;
+    let notice = &app.status.notice.as_ref().unwrap().text;
     assert!(
         notice.starts_with("not sent: cannot reach the server"),
         "{notice}"
@@ -1566,7 +1599,7 @@ fn a_413_says_what_is_over_the_servers_limit() {
             result: Err(ApiError::TooLarge.into()),
         },
     );
-    let notice = &app.notice.as_ref().unwrap().text;
+    let notice = &app.status.notice.as_ref().unwrap().text;
     assert!(
         notice.starts_with("not sent: the message is over the server's size limit"),
         "{notice}"
@@ -1579,7 +1612,7 @@ fn a_413_says_what_is_over_the_servers_limit() {
             result: Err(ApiError::TooLarge.into()),
         },
     );
-    let notice = &app.notice.as_ref().unwrap().text;
+    let notice = &app.status.notice.as_ref().unwrap().text;
     assert!(
         notice.starts_with("upload failed: the file is over the server's size limit"),
         "{notice}"

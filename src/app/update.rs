@@ -18,11 +18,11 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Mouse(m) => keys::on_mouse(app, m),
         Msg::Paste(text) => keys::on_paste(app, text),
         Msg::Resize(w, h) => {
-            app.size = (w, h);
+            app.screen.size = (w, h);
             vec![]
         }
         Msg::Focus(focused) => {
-            app.focused = focused;
+            app.screen.focused = focused;
             app.dirty = false;
             if focused {
                 app.mark_open_read().into_iter().collect()
@@ -58,12 +58,12 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             limit,
             result,
         } => {
-            app.history_requested.remove(&key);
+            app.timeline.history_answered(key, result.is_ok());
             match result {
                 Ok(page) => {
                     app.chat
                         .apply_history_page(key, before, page, limit as usize);
-                    if app.open == Some(key) {
+                    if app.timeline.open == Some(key) {
                         let mut effects: Vec<Effect> = app.mark_open_read().into_iter().collect();
                         effects.extend(app.maybe_load_history(key, false));
                         return effects;
@@ -71,7 +71,6 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 Err(e) => {
                     // A failed request may be asked for again (scroll up to retry).
-                    app.last_history.remove(&key);
                     app.error(format!("could not load history: {e}"));
                     app.on_failure(&e);
                 }
@@ -90,16 +89,16 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Edited(result) => {
             match result {
-                Ok(text) => app.set_composer(text.trim_end_matches('\n')),
+                Ok(text) => app.composer.set_text(text.trim_end_matches('\n')),
                 Err(e) => app.error(format!("editor: {e}")),
             }
             vec![]
         }
         Msg::View(view) => {
-            app.dirty = view.scroll != app.scroll;
-            app.max_scroll = view.max_scroll;
-            app.scroll = view.scroll;
-            app.sidebar_rows = view.sidebar_rows;
+            app.dirty = view.scroll != app.timeline.scroll;
+            app.timeline.max_scroll = view.max_scroll;
+            app.timeline.scroll = view.scroll;
+            app.screen.sidebar_rows = view.sidebar_rows;
             vec![]
         }
         Msg::LoggedOut => {
@@ -115,20 +114,20 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         } => {
             if let Some(text) = paste.filter(|_| files.is_empty()) {
                 // Pasted text that is not a readable file: it was text after all.
-                app.composer.insert_str(&text);
+                app.composer.textarea.insert_str(&text);
                 return vec![];
             }
             for f in files {
-                if !app.staged.iter().any(|s| s.path == f.path) {
-                    app.staged.push(f);
+                if !app.composer.staged.iter().any(|s| s.path == f.path) {
+                    app.composer.staged.push(f);
                 }
             }
             if !errors.is_empty() {
                 app.error(errors.join("; "));
-            } else if !app.staged.is_empty() {
+            } else if !app.composer.staged.is_empty() {
                 app.info(format!(
                     "{} file(s) ready: Enter sends, {} removes the last",
-                    app.staged.len(),
+                    app.composer.staged.len(),
                     app.keymap.hint(crate::keymap::Action::Unstage)
                 ));
             }

@@ -195,9 +195,9 @@ fn draw(
 ) -> anyhow::Result<()> {
     let view = frame(guard, app, theme, cache, hyperlinks)?;
     if let Some(v) = view
-        && (v.max_scroll != app.max_scroll
-            || v.scroll != app.scroll
-            || v.sidebar_rows != app.sidebar_rows)
+        && (v.max_scroll != app.timeline.max_scroll
+            || v.scroll != app.timeline.scroll
+            || v.sidebar_rows != app.screen.sidebar_rows)
     {
         update(app, Msg::View(v));
         if app.dirty {

@@ -29,11 +29,11 @@ struct Areas {
 const STAGED_LINES: usize = 3;
 
 fn staged_height(app: &App) -> u16 {
-    app.staged.len().min(STAGED_LINES) as u16
+    app.composer.staged.len().min(STAGED_LINES) as u16
 }
 
 fn composer_height(app: &App) -> u16 {
-    let lines = app.composer.lines().len() as u16;
+    let lines = app.composer.textarea.lines().len() as u16;
     lines.clamp(1, app.settings.composer_max_lines) + 1 + staged_height(app)
 }
 
@@ -42,7 +42,7 @@ fn areas(app: &App, area: Rect) -> Areas {
         .direction(Direction::Vertical)
         .constraints([Constraint::Min(1), Constraint::Length(1)])
         .split(area);
-    let show_sidebar = app.sidebar_visible && area.width >= 60;
+    let show_sidebar = app.screen.sidebar_visible && area.width >= 60;
     let sidebar_width = if show_sidebar {
         app.settings.sidebar_width.min(area.width / 3).max(12)
     } else {
@@ -132,7 +132,7 @@ fn draw_sidebar(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .take(inner.height.saturating_sub(1) as usize)
     {
         let conv = &app.chat.convs[&key];
-        let selected = app.open == Some(key);
+        let selected = app.timeline.open == Some(key);
         let muted = app.chat.is_muted(key, app.now_ms);
         let mut style = theme.base();
         if muted {
@@ -184,11 +184,12 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         return;
     }
     let label = app
+        .timeline
         .open
         .map(|k| app.conv_label(k))
         .unwrap_or_else(|| "no conversation".into());
     let mut title = vec![Span::styled(format!("─ {label} "), theme.dimmed())];
-    match app.target {
+    match app.composer.target {
         ComposeTarget::Reply(mid) => {
             let who = app
                 .chat
@@ -207,7 +208,7 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         }
         ComposeTarget::New => {}
     }
-    if let Some((cands, i)) = &app.completion
+    if let Some((cands, i)) = &app.composer.completion
         && cands.len() > 1
     {
         let list: Vec<String> = cands.iter().take(6).map(|c| c.trim().to_string()).collect();
@@ -225,6 +226,7 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         ])
         .split(area);
     let mut staged: Vec<Line> = app
+        .composer
         .staged
         .iter()
         .take(STAGED_LINES)
@@ -243,11 +245,14 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             ])
         })
         .collect();
-    if app.staged.len() > STAGED_LINES
+    if app.composer.staged.len() > STAGED_LINES
         && let Some(last) = staged.last_mut()
     {
         *last = Line::styled(
-            format!("… and {} more files", app.staged.len() - STAGED_LINES + 1),
+            format!(
+                "… and {} more files",
+                app.composer.staged.len() - STAGED_LINES + 1
+            ),
             theme.dimmed(),
         );
     }
@@ -262,9 +267,9 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     }
     f.render_widget(Paragraph::new(staged), rows[0]);
     f.render_widget(Paragraph::new(Line::from(title)), rows[1]);
-    f.render_widget(&app.composer, rows[2]);
+    f.render_widget(&app.composer.textarea, rows[2]);
     if matches!(app.mode, Mode::Chat) {
-        let c = app.composer.screen_cursor();
+        let c = app.composer.textarea.screen_cursor();
         let (x, y) = (rows[2].x + c.col as u16, rows[2].y + c.row as u16);
         if x < rows[2].right() && y < rows[2].bottom() {
             f.set_cursor_position((x, y));
@@ -304,7 +309,7 @@ fn task_text(task: &Task) -> String {
 }
 
 fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
-    let (conn, color) = match &app.conn {
+    let (conn, color) = match &app.status.conn {
         ConnState::Live => ("● live".to_string(), theme.online),
         ConnState::Syncing => ("◐ syncing".to_string(), theme.warning),
         ConnState::Connecting { attempt } if *attempt <= 1 => {
@@ -336,11 +341,11 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let mut spans = vec![
         Span::styled(conn, theme.status().fg(color)),
         Span::styled(
-            format!(" │ {} │ {me}", one_line(&app.server_label, 40)),
+            format!(" │ {} │ {me}", one_line(&app.status.server_label, 40)),
             theme.status(),
         ),
     ];
-    if app.insecure.is_some() {
+    if app.status.insecure.is_some() {
         spans.push(Span::styled(
             " │ ⚠ unencrypted http",
             theme
@@ -355,7 +360,7 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             theme.status(),
         ));
     }
-    match &app.notice {
+    match &app.status.notice {
         Some(n) => spans.push(Span::styled(
             format!(" │ {}", one_line(&n.text, 100)),
             theme

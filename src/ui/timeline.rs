@@ -330,7 +330,7 @@ pub fn draw(
 ) -> (usize, usize) {
     let height = area.height as usize;
     let width = area.width.max(1);
-    let Some(key) = app.open else {
+    let Some(key) = app.timeline.open else {
         let text = if app.chat.ready {
             "no conversation open — Ctrl+K to find one"
         } else {
@@ -422,6 +422,7 @@ pub fn draw(
         blocks.push((lines, false));
     }
     let marker = app
+        .timeline
         .unread_marker
         .filter(|(k, _)| *k == key)
         .map(|(_, idx)| idx);
@@ -437,7 +438,7 @@ pub fn draw(
     let mut selected_body: Option<(&Message, std::ops::Range<usize>)> = None;
     let mut newer_from_others = 0usize;
     while let Some(m) = walk.next() {
-        if covered >= app.scroll + height && selected_seen {
+        if covered >= app.timeline.scroll + height && selected_seen {
             reached_top = false;
             break;
         }
@@ -526,7 +527,7 @@ pub fn draw(
     } else {
         usize::MAX / 2
     };
-    let mut scroll = app.scroll.min(max_scroll);
+    let mut scroll = app.timeline.scroll.min(max_scroll);
     if let Some((top, bottom)) = sel_range {
         if bottom - top > height {
             // Taller than the screen: it opens at its top, then scrolls within it, never off.
@@ -584,7 +585,7 @@ pub fn draw(
     let max_scroll = if reached_top {
         max_scroll
     } else {
-        max_scroll.max(app.scroll)
+        max_scroll.max(app.timeline.scroll)
     };
     (max_scroll, scroll)
 }

@@ -1,0 +1,136 @@
+//! The composer: the text being typed (a ratatui-textarea), what Enter does with it (a new
+//! message, a reply, an edit), the `@Name` mentions completed in it, the completion being
+//! cycled, the drafts of other conversations and the files staged for the next send.
+
+use crate::model::{ConvKey, Staged};
+use crate::protocol::types::{Content, Properties};
+use ratatui_textarea::TextArea;
+use std::collections::HashMap;
+
+/// What Enter does with the composer's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComposeTarget {
+    New,
+    Reply(i64),
+    Edit(i64),
+}
+
+pub struct Composer {
+    pub textarea: TextArea<'static>,
+    pub target: ComposeTarget,
+    /// `@Name` → uid for mentions completed in the current draft.
+    pub mentions: HashMap<String, i64>,
+    /// Completion candidates for the word being typed, and which one is shown.
+    pub completion: Option<(Vec<String>, usize)>,
+    /// Files picked for the next send.
+    pub staged: Vec<Staged>,
+    /// Drafts of other conversations, kept while you switch.
+    drafts: HashMap<ConvKey, Vec<String>>,
+}
+
+impl Default for Composer {
+    fn default() -> Composer {
+        Composer {
+            textarea: new_textarea(),
+            target: ComposeTarget::New,
+            mentions: HashMap::new(),
+            completion: None,
+            staged: Vec::new(),
+            drafts: HashMap::new(),
+        }
+    }
+}
+
+/// An empty text area styled as the composer.
+pub fn new_textarea() -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t.set_placeholder_text("message (Enter sends, Alt+Enter new line, F1 help)");
+    t
+}
+
+impl Composer {
+    pub fn text(&self) -> String {
+        self.textarea.lines().join("\n")
+    }
+
+    /// Replaces the text (the cursor ends after it).
+    pub fn set_text(&mut self, text: &str) {
+        let mut t = new_textarea();
+        t.insert_str(text);
+        self.textarea = t;
+    }
+
+    /// Leaving conversation `from` (if any) for `to`: `from`'s draft is kept, `to`'s comes
+    /// back, and a reply or edit in progress is dropped with its completion state.
+    pub fn switch(&mut self, from: Option<ConvKey>, to: ConvKey) {
+        if let Some(old) = from {
+            let text = self.textarea.lines().to_vec();
+            if text.iter().any(|l| !l.is_empty()) {
+                self.drafts.insert(old, text);
+            } else {
+                self.drafts.remove(&old);
+            }
+        }
+        let draft = self.drafts.remove(&to).unwrap_or_default().join("\n");
+        self.set_text(&draft);
+        self.target = ComposeTarget::New;
+        self.mentions.clear();
+        self.completion = None;
+    }
+
+    /// Turns a draft into wire content: completed `@Name`s become `@uid` mentions (longest
+    /// names first, so `@Ann Lee` is not cut short by `@Ann`).
+    pub fn outgoing(&mut self, mut text: String) -> (Content, Properties) {
+        let mut props = Properties::default();
+        let mut names: Vec<(String, i64)> = self.mentions.drain().collect();
+        names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+        for (name, uid) in names {
+            let token = format!("@{name}");
+            if text.contains(&token) {
+                text = text.replace(&token, &format!("@{uid}"));
+                if !props.mentions.contains(&uid) {
+                    props.mentions.push(uid);
+                }
+            }
+        }
+        (Content::Text(text), props)
+    }
+
+    /// Adds files to the staged list, each path once.
+    pub fn stage(&mut self, files: Vec<Staged>) {
+        for f in files {
+            if !self.staged.iter().any(|s| s.path == f.path) {
+                self.staged.push(f);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drafts_follow_their_conversation() {
+        let mut c = Composer::default();
+        c.switch(None, ConvKey::Group(1));
+        c.set_text("half a thought");
+        c.target = ComposeTarget::Reply(5);
+        c.switch(Some(ConvKey::Group(1)), ConvKey::User(2));
+        assert_eq!((c.text(), c.target), (String::new(), ComposeTarget::New));
+        c.switch(Some(ConvKey::User(2)), ConvKey::Group(1));
+        assert_eq!(c.text(), "half a thought");
+    }
+
+    #[test]
+    fn longer_names_are_replaced_first() {
+        let mut c = Composer::default();
+        c.mentions.insert("Ann".into(), 1);
+        c.mentions.insert("Ann Lee".into(), 2);
+        let (content, props) = c.outgoing("hi @Ann Lee and @Ann".into());
+        assert_eq!(content, Content::Text("hi @2 and @1".into()));
+        assert_eq!(props.mentions, vec![2, 1]);
+        assert!(c.mentions.is_empty());
+    }
+}

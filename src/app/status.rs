@@ -1,0 +1,46 @@
+//! What the status bar reports that is not a task: the connection, the last notice (info or
+//! error), the server shown (host only, never a token) and the plain-http warning.
+
+use super::conn::ConnState;
+use super::login::insecure_host;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Debug)]
+pub struct Status {
+    pub conn: ConnState,
+    pub notice: Option<Notice>,
+    /// Shown in the status bar (host, never a token).
+    pub server_label: String,
+    /// The server's host when it is reached over plain http across a network (warned about).
+    pub insecure: Option<String>,
+}
+
+impl Status {
+    pub fn new(server_label: String) -> Status {
+        Status {
+            conn: ConnState::Connecting { attempt: 0 },
+            insecure: insecure_host(&server_label),
+            server_label,
+            notice: None,
+        }
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error: true,
+        });
+    }
+}
