@@ -7,10 +7,12 @@ mod commands;
 pub mod conn;
 mod keys;
 mod login;
+mod popups;
 mod switcher;
 
 pub use commands::{COMMANDS, Command};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
+pub use popups::key_context;
 pub use switcher::{Choice, Switcher};
 
 use crate::config::{Config, NotifyLevel};
@@ -1145,5 +1147,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
     }
 }
 
+#[cfg(test)]
+mod popup_tests;
 #[cfg(test)]
 mod tests;
