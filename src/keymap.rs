@@ -5,12 +5,23 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// Where a binding applies. Context bindings win over global ones.
+/// Where a binding applies. Context bindings win over global ones. Each popup that has keys
+/// of its own has a context; a key it does not bind closes it (the switcher types it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Context {
     Global,
     Composer,
     Select,
+    /// The fuzzy switcher (Ctrl+K).
+    Switcher,
+    /// The help overlay (F1).
+    Help,
+    /// Your meeting link (/call).
+    Call,
+    /// "Delete this message?", "Leave #channel?", "Open this link?".
+    Confirm,
+    /// The reaction picker.
+    React,
 }
 
 macro_rules! actions {
@@ -68,7 +79,42 @@ actions! {
     Save => "save", Select, "download the selected file";
     Preview => "preview", Select, "preview the selected image";
     Leave => "leave_select", Select, "back to the composer";
+    SwitcherUp => "switcher_up", Switcher, "previous match";
+    SwitcherDown => "switcher_down", Switcher, "next match";
+    SwitcherOpen => "switcher_open", Switcher, "open the match";
+    SwitcherErase => "switcher_erase", Switcher, "delete the last typed character";
+    SwitcherClose => "switcher_close", Switcher, "close";
+    HelpDown => "help_down", Help, "scroll down a line";
+    HelpUp => "help_up", Help, "scroll up a line";
+    HelpPageDown => "help_page_down", Help, "scroll down a page";
+    HelpPageUp => "help_page_up", Help, "scroll up a page";
+    CallCopy => "call_copy", Call, "copy the link (OSC 52)";
+    CallOpen => "call_open", Call, "open it in the browser";
+    ConfirmYes => "confirm_yes", Confirm, "yes";
+    ReactLeft => "react_left", React, "previous reaction";
+    ReactRight => "react_right", React, "next reaction";
+    ReactPick => "react_pick", React, "react with it (again takes it back)";
+    React1 => "react_1", React, "react with ❤️";
+    React2 => "react_2", React, "react with 😄";
+    React3 => "react_3", React, "react with 👀";
+    React4 => "react_4", React, "react with 👍";
+    React5 => "react_5", React, "react with 👎";
+    React6 => "react_6", React, "react with 🎉";
+    React7 => "react_7", React, "react with 🙁";
+    React8 => "react_8", React, "react with 🚀";
 }
+
+/// The reaction picker's direct picks, in the order of `protocol::types::REACTIONS`.
+pub const REACT_PICKS: [Action; 8] = [
+    Action::React1,
+    Action::React2,
+    Action::React3,
+    Action::React4,
+    Action::React5,
+    Action::React6,
+    Action::React7,
+    Action::React8,
+];
 
 /// A key with modifiers, normalized so that `Shift+a` and `A` are the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -249,6 +295,8 @@ pub enum Preset {
 #[derive(Debug, Clone)]
 pub struct Keymap {
     bindings: BTreeMap<(Context, KeySpec), Action>,
+    /// Each action's first key as declared (defaults or the config's list): the one hints show.
+    primary: BTreeMap<Action, KeySpec>,
     pub preset: Preset,
 }
 
@@ -297,6 +345,39 @@ fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (Preview, "p"),
         (Leave, "esc"),
         (Leave, "i"),
+        // Popups. The first key of an action is the one its hint shows.
+        (SwitcherUp, "up"),
+        (SwitcherDown, "down"),
+        (SwitcherDown, "tab"),
+        (SwitcherOpen, "enter"),
+        (SwitcherErase, "backspace"),
+        (SwitcherClose, "esc"),
+        (HelpDown, "down"),
+        (HelpDown, "j"),
+        (HelpUp, "up"),
+        (HelpUp, "k"),
+        (HelpPageDown, "pgdown"),
+        (HelpPageUp, "pgup"),
+        (CallCopy, "c"),
+        (CallCopy, "y"),
+        (CallOpen, "o"),
+        (CallOpen, "enter"),
+        (ConfirmYes, "y"),
+        (ConfirmYes, "shift+y"),
+        (ReactLeft, "left"),
+        (ReactLeft, "h"),
+        (ReactRight, "right"),
+        (ReactRight, "l"),
+        (ReactRight, "tab"),
+        (ReactPick, "enter"),
+        (React1, "1"),
+        (React2, "2"),
+        (React3, "3"),
+        (React4, "4"),
+        (React5, "5"),
+        (React6, "6"),
+        (React7, "7"),
+        (React8, "8"),
     ];
     match preset {
         Preset::Default => d.push((React, "a")),
@@ -317,11 +398,13 @@ impl Keymap {
     pub fn new(preset: Preset) -> Keymap {
         let mut km = Keymap {
             bindings: BTreeMap::new(),
+            primary: BTreeMap::new(),
             preset,
         };
         for (action, key) in defaults(preset) {
             let spec = KeySpec::parse(key).expect("default keys parse");
             km.bindings.insert((action.context(), spec), action);
+            km.primary.entry(action).or_insert(spec);
         }
         // Keys that only make sense where letters are not text: global actions reachable by
         // plain keys in selection mode (and Esc leaving insert mode in the vim preset).
@@ -356,9 +439,11 @@ impl Keymap {
             let action = Action::from_name(name)
                 .ok_or_else(|| format!("[keys]: unknown action {name:?}"))?;
             self.bindings.retain(|_, a| *a != action);
+            self.primary.remove(&action);
             for k in keys {
                 let spec = KeySpec::parse(k).map_err(|e| format!("[keys] {name}: {e}"))?;
                 self.bindings.insert((action.context(), spec), action);
+                self.primary.entry(action).or_insert(spec);
             }
         }
         Ok(self)
@@ -386,10 +471,14 @@ impl Keymap {
         keys.into_iter().map(|(_, k)| k).collect()
     }
 
-    /// First key of an action as text ("Ctrl+K"), or "unbound".
+    /// First key of an action as text ("Ctrl+K"), or "unbound": the first one declared (in the
+    /// defaults or the config's list) while it is still bound to the action.
     pub fn hint(&self, action: Action) -> String {
-        self.keys_for(action)
-            .first()
+        self.primary
+            .get(&action)
+            .filter(|k| self.bindings.get(&(action.context(), **k)) == Some(&action))
+            .copied()
+            .or_else(|| self.keys_for(action).first().copied())
             .map(|k| k.to_string())
             .unwrap_or_else(|| "unbound".into())
     }
@@ -407,6 +496,11 @@ impl Keymap {
                     Context::Global => "anywhere",
                     Context::Composer => "composer",
                     Context::Select => "selection",
+                    Context::Switcher => "switcher popup (other keys type the query)",
+                    Context::Help => "help popup (any other key closes)",
+                    Context::Call => "meeting link popup (any other key closes)",
+                    Context::Confirm => "confirm popup (any other key is no)",
+                    Context::React => "reaction picker (any other key closes)",
                 };
                 Some((
                     section,
@@ -538,5 +632,132 @@ mod tests {
             assert_eq!(km.resolve(ctx, &z), Some(Action::Suspend), "{ctx:?}");
         }
         assert_eq!(Action::from_name("suspend"), Some(Action::Suspend));
+    }
+
+    #[test]
+    fn popups_have_their_own_contexts_with_todays_keys() {
+        for km in [Keymap::new(Preset::Default), Keymap::new(Preset::Vim)] {
+            let key = |c: KeyCode| ev(c, KeyModifiers::NONE);
+            let r = |ctx, c| km.resolve(ctx, &key(c));
+            assert_eq!(
+                r(Context::Confirm, KeyCode::Char('y')),
+                Some(Action::ConfirmYes)
+            );
+            assert_eq!(
+                km.resolve(
+                    Context::Confirm,
+                    &ev(KeyCode::Char('Y'), KeyModifiers::SHIFT)
+                ),
+                Some(Action::ConfirmYes)
+            );
+            assert_eq!(r(Context::Confirm, KeyCode::Char('n')), None);
+            assert_eq!(r(Context::React, KeyCode::Left), Some(Action::ReactLeft));
+            assert_eq!(
+                r(Context::React, KeyCode::Char('h')),
+                Some(Action::ReactLeft)
+            );
+            assert_eq!(r(Context::React, KeyCode::Tab), Some(Action::ReactRight));
+            assert_eq!(r(Context::React, KeyCode::Enter), Some(Action::ReactPick));
+            assert_eq!(r(Context::React, KeyCode::Char('8')), Some(Action::React8));
+            assert_eq!(r(Context::Call, KeyCode::Char('y')), Some(Action::CallCopy));
+            assert_eq!(r(Context::Call, KeyCode::Enter), Some(Action::CallOpen));
+            assert_eq!(r(Context::Help, KeyCode::Char('j')), Some(Action::HelpDown));
+            assert_eq!(r(Context::Help, KeyCode::PageUp), Some(Action::HelpPageUp));
+            assert_eq!(
+                r(Context::Switcher, KeyCode::Tab),
+                Some(Action::SwitcherDown)
+            );
+            assert_eq!(
+                r(Context::Switcher, KeyCode::Esc),
+                Some(Action::SwitcherClose)
+            );
+            assert_eq!(
+                r(Context::Switcher, KeyCode::Backspace),
+                Some(Action::SwitcherErase)
+            );
+            // Letters are the switcher's query, not actions.
+            assert_eq!(r(Context::Switcher, KeyCode::Char('j')), None);
+            // Global keys still resolve in popups (Ctrl+K closes the switcher, Ctrl+Z suspends).
+            let ctrl = |c| ev(KeyCode::Char(c), KeyModifiers::CONTROL);
+            assert_eq!(
+                km.resolve(Context::Switcher, &ctrl('k')),
+                Some(Action::Switcher)
+            );
+            for ctx in [
+                Context::Switcher,
+                Context::Help,
+                Context::Call,
+                Context::Confirm,
+                Context::React,
+            ] {
+                assert_eq!(
+                    km.resolve(ctx, &ctrl('z')),
+                    Some(Action::Suspend),
+                    "{ctx:?}"
+                );
+            }
+            assert_eq!(REACT_PICKS.len(), 8);
+        }
+    }
+
+    #[test]
+    fn popup_hints_show_the_first_key_declared() {
+        let km = Keymap::new(Preset::Default);
+        assert_eq!(km.hint(Action::ConfirmYes), "y");
+        assert_eq!(km.hint(Action::ReactLeft), "←");
+        assert_eq!(km.hint(Action::ReactRight), "→");
+        assert_eq!(km.hint(Action::ReactPick), "Enter");
+        assert_eq!(km.hint(Action::CallCopy), "c");
+        assert_eq!(km.hint(Action::CallOpen), "o");
+        let mut o = BTreeMap::new();
+        o.insert(
+            "confirm_yes".to_string(),
+            vec!["ctrl+y".to_string(), "j".to_string()],
+        );
+        o.insert("react_left".to_string(), vec![]);
+        let km = km.with_overrides(&o).unwrap();
+        assert_eq!(km.hint(Action::ConfirmYes), "Ctrl+Y");
+        assert_eq!(km.hint(Action::ReactLeft), "unbound");
+        // A key taken by another action of the context falls back to the action's other keys.
+        let mut o = BTreeMap::new();
+        o.insert("call_open".to_string(), vec!["c".to_string()]);
+        let km = Keymap::new(Preset::Default).with_overrides(&o).unwrap();
+        assert_eq!(km.hint(Action::CallCopy), "y");
+        assert_eq!(km.hint(Action::CallOpen), "c");
+    }
+
+    #[test]
+    fn help_lists_the_popup_contexts() {
+        let rows = Keymap::new(Preset::Default).help_rows();
+        let row = |action: Action| {
+            rows.iter()
+                .find(|(_, _, h)| *h == action.help())
+                .map(|(s, k, _)| (*s, k.as_str()))
+        };
+        assert_eq!(
+            row(Action::SwitcherDown),
+            Some(("switcher popup (other keys type the query)", "Tab ↓"))
+        );
+        assert_eq!(
+            row(Action::HelpDown),
+            Some(("help popup (any other key closes)", "j ↓"))
+        );
+        assert_eq!(
+            row(Action::CallCopy),
+            Some(("meeting link popup (any other key closes)", "c y"))
+        );
+        assert_eq!(
+            row(Action::ConfirmYes),
+            Some(("confirm popup (any other key is no)", "Y y"))
+        );
+        assert_eq!(
+            row(Action::ReactLeft),
+            Some(("reaction picker (any other key closes)", "h ←"))
+        );
+        // Each section comes once, after the selection keys.
+        let mut sections: Vec<&str> = rows.iter().map(|(s, _, _)| *s).collect();
+        sections.dedup();
+        assert_eq!(sections.len(), 8, "{sections:?}");
+        assert_eq!(sections[2], "selection");
     }
 }

@@ -589,3 +589,81 @@ fn clicking_the_sidebar_opens_a_conversation() {
     );
     assert_eq!(app.timeline.open, Some(app.sidebar()[1]));
 }
+
+#[test]
+fn popup_hints_show_remapped_keys() {
+    use std::collections::BTreeMap;
+    use vocechat_tui::app::Confirm;
+    let keys = |pairs: &[(&str, &[&str])]| {
+        pairs
+            .iter()
+            .map(|(a, k)| (a.to_string(), k.iter().map(|k| k.to_string()).collect()))
+            .collect::<BTreeMap<String, Vec<String>>>()
+    };
+    let screen = |app: &mut App| render(app, 80, 24).backend().to_string();
+    // Today's hints with the default keys.
+    let mut app = scene();
+    app.mode = Mode::Confirm(Confirm::Delete(1));
+    assert!(screen(&mut app).contains("y: yes   any other key: no"));
+    app.mode = Mode::React { mid: 1, index: 0 };
+    assert!(screen(&mut app).contains("←/→ and Enter, or 1–8; again to take it back"));
+    // Remapped.
+    app.keymap = Keymap::new(Preset::Default)
+        .with_overrides(&keys(&[
+            ("confirm_yes", &["ctrl+y", "y"]),
+            ("react_left", &["h"]),
+            ("react_right", &["l"]),
+            ("react_pick", &["space"]),
+            ("call_copy", &["ctrl+c"]),
+            ("call_open", &["b"]),
+        ]))
+        .unwrap();
+    app.mode = Mode::Confirm(Confirm::Delete(1));
+    let s = screen(&mut app);
+    assert!(s.contains("Ctrl+Y: yes   any other key: no"), "{s}");
+    app.mode = Mode::Confirm(Confirm::Open("https://example.com/x".into()));
+    let s = screen(&mut app);
+    assert!(s.contains("Ctrl+Y: open it   any other key: no"), "{s}");
+    app.mode = Mode::React { mid: 1, index: 0 };
+    let s = screen(&mut app);
+    assert!(s.contains("h/l and Space, or 1–8"), "{s}");
+    app.mode = Mode::Call(vocechat_tui::protocol::vocespace::CallLink {
+        url: "https://m.example.com/x".into(),
+        space: "channel_1".into(),
+        base: "https://m.example.com".into(),
+        expires_at: 0,
+    });
+    let s = screen(&mut app);
+    assert!(
+        s.contains("Ctrl+C copy (OSC 52) · b open in the browser · any other key closes"),
+        "{s}"
+    );
+}
+
+#[test]
+fn help_lists_the_popup_keys_under_their_contexts() {
+    let mut app = scene();
+    app.keymap = Keymap::new(Preset::Default)
+        .with_overrides(
+            &[("confirm_yes".to_string(), vec!["ctrl+y".to_string()])]
+                .into_iter()
+                .collect(),
+        )
+        .unwrap();
+    key(&mut app, KeyCode::F(1), KeyModifiers::NONE);
+    // Scroll to the popups' sections, below the selection keys.
+    for _ in 0..3 {
+        key(&mut app, KeyCode::PageDown, KeyModifiers::NONE);
+    }
+    let s = render(&mut app, 120, 40).backend().to_string();
+    for section in [
+        "switcher popup",
+        "help popup",
+        "meeting link popup",
+        "confirm popup",
+        "reaction picker",
+    ] {
+        assert!(s.contains(section), "{section}: {s}");
+    }
+    assert!(s.contains("Ctrl+Y"), "{s}");
+}

@@ -4,106 +4,19 @@
 use super::{App, ComposeTarget, Confirm, Effect, Mode, Switcher};
 use crate::keymap::{Action, Context};
 use crate::model::{ConvKey, PendingState};
-use crate::protocol::types::REACTIONS;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
 pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         app.dirty = false;
         return vec![];
     }
+    // The open popup first: it consumes every key.
+    if let Some(effects) = super::popups::on_key(app, &key) {
+        return effects;
+    }
     match app.mode.clone() {
         Mode::Login(_) => super::login::on_key(app, key),
-        Mode::Switcher(s) => switcher_key(app, s, key),
-        Mode::Help { scroll } => {
-            match key.code {
-                KeyCode::Down | KeyCode::Char('j') => {
-                    app.mode = Mode::Help {
-                        scroll: scroll.saturating_add(1),
-                    }
-                }
-                KeyCode::Up | KeyCode::Char('k') => {
-                    app.mode = Mode::Help {
-                        scroll: scroll.saturating_sub(1),
-                    }
-                }
-                KeyCode::PageDown => {
-                    app.mode = Mode::Help {
-                        scroll: scroll.saturating_add(10),
-                    }
-                }
-                KeyCode::PageUp => {
-                    app.mode = Mode::Help {
-                        scroll: scroll.saturating_sub(10),
-                    }
-                }
-                _ => app.mode = Mode::Chat,
-            }
-            vec![]
-        }
-        Mode::Info { .. } | Mode::Preview(_) => {
-            app.mode = Mode::Chat;
-            vec![]
-        }
-        Mode::Call(link) => {
-            app.mode = Mode::Chat;
-            match key.code {
-                KeyCode::Char('c') | KeyCode::Char('y') => {
-                    app.info("meeting link copied (it joins as you: do not share it)");
-                    vec![Effect::CopyText(link.url)]
-                }
-                KeyCode::Char('o') | KeyCode::Enter => vec![Effect::OpenUrl(link.url)],
-                _ => vec![],
-            }
-        }
-        Mode::Confirm(c) => {
-            app.mode = Mode::Chat;
-            match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => match c {
-                    Confirm::Delete(mid) => vec![Effect::Delete { mid }],
-                    Confirm::Leave(gid) => vec![Effect::Leave { gid }],
-                    Confirm::Open(url) => vec![Effect::OpenUrl(url)],
-                },
-                _ => {
-                    app.info("cancelled");
-                    vec![]
-                }
-            }
-        }
-        Mode::React { mid, index } => {
-            let n = REACTIONS.len();
-            match key.code {
-                KeyCode::Left | KeyCode::Char('h') => {
-                    app.mode = Mode::React {
-                        mid,
-                        index: (index + n - 1) % n,
-                    }
-                }
-                KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => {
-                    app.mode = Mode::React {
-                        mid,
-                        index: (index + 1) % n,
-                    }
-                }
-                KeyCode::Enter => {
-                    app.mode = Mode::Select(mid);
-                    return vec![Effect::React {
-                        mid,
-                        emoji: REACTIONS[index].to_string(),
-                    }];
-                }
-                KeyCode::Char(c @ '1'..='8') => {
-                    app.mode = Mode::Select(mid);
-                    let i = c as usize - '1' as usize;
-                    return vec![Effect::React {
-                        mid,
-                        emoji: REACTIONS[i].to_string(),
-                    }];
-                }
-                _ => app.mode = Mode::Select(mid),
-            }
-            vec![]
-        }
         Mode::Select(mid) => match app.keymap.resolve(Context::Select, &key) {
             Some(action) => select_action(app, mid, action),
             None => {
@@ -123,6 +36,8 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 vec![]
             }
         },
+        // Popups answered above.
+        _ => vec![],
     }
 }
 
@@ -552,52 +467,6 @@ pub fn apply_path_completion(app: &mut App, prefix: &str, candidates: Vec<String
     } else if !common.ends_with('/') {
         app.composer.textarea.insert_str(" ");
     }
-}
-
-fn switcher_key(app: &mut App, mut s: Switcher, key: KeyEvent) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Esc => app.mode = Mode::Chat,
-        KeyCode::Enter => {
-            app.mode = Mode::Chat;
-            if let Some(target) = s.chosen() {
-                return match target {
-                    super::switcher::Choice::Open(k) => app.open_conversation(k),
-                    super::switcher::Choice::Person(uid) => {
-                        app.chat.convs.entry(ConvKey::User(uid)).or_default();
-                        app.open_conversation(ConvKey::User(uid))
-                    }
-                };
-            }
-        }
-        KeyCode::Up => {
-            s.up();
-            app.mode = Mode::Switcher(s);
-        }
-        KeyCode::Down | KeyCode::Tab => {
-            s.down();
-            app.mode = Mode::Switcher(s);
-        }
-        KeyCode::Backspace => {
-            s.query.pop();
-            s.refresh(app);
-            app.mode = Mode::Switcher(s);
-        }
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .contains(crossterm::event::KeyModifiers::CONTROL) =>
-        {
-            s.query.push(c);
-            s.refresh(app);
-            app.mode = Mode::Switcher(s);
-        }
-        _ => {
-            if app.keymap.resolve(Context::Composer, &key) == Some(Action::Switcher) {
-                app.mode = Mode::Chat;
-            }
-        }
-    }
-    vec![]
 }
 
 /// Tab: completes `@name` from the conversation's members or `/command`, cycling on repeats.

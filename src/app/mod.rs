@@ -12,6 +12,7 @@ mod keys;
 mod login;
 mod msg;
 mod notify;
+mod popups;
 mod status;
 pub mod strings;
 mod switcher;
@@ -25,6 +26,7 @@ pub use composer::{ComposeTarget, Composer, new_textarea};
 pub use error::{Failure, Outcome};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use msg::{CallTarget, Effect, LoggedIn, Msg, View};
+pub use popups::key_context;
 pub use status::{Notice, Status};
 pub use switcher::{Choice, Switcher};
 pub use tasks::{Task, TaskId, TaskKind, Tasks};
@@ -482,5 +484,7 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod popup_tests;
 #[cfg(test)]
 mod tests;

@@ -229,4 +229,47 @@ mod tests {
             Config::default()
         );
     }
+
+    #[test]
+    fn popup_keys_are_remapped_from_the_keys_section() {
+        use crate::keymap::{Action, Context, Keymap};
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let c = Config::parse(
+            "[keys]\nconfirm_yes = \"j\"\nreact_left = [\"a\", \"left\"]\nswitcher_down = \"ctrl+n\"\nhelp_close = \"q\"\n",
+        );
+        // Action names are checked when the keymap is built, popup ones included.
+        let c = c.unwrap();
+        assert_eq!(c.key_overrides()["react_left"], vec!["a", "left"]);
+        let err = Keymap::new(c.preset().unwrap())
+            .with_overrides(&c.key_overrides())
+            .unwrap_err();
+        assert!(err.contains("help_close"), "{err}");
+        let c = Config::parse(
+            "[keys]\nconfirm_yes = \"j\"\nreact_left = [\"a\", \"left\"]\nswitcher_down = \"ctrl+n\"\n",
+        )
+        .unwrap();
+        let km = Keymap::new(c.preset().unwrap())
+            .with_overrides(&c.key_overrides())
+            .unwrap();
+        let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
+        assert_eq!(
+            km.resolve(Context::Confirm, &key(KeyCode::Char('j'))),
+            Some(Action::ConfirmYes)
+        );
+        assert_eq!(km.resolve(Context::Confirm, &key(KeyCode::Char('y'))), None);
+        assert_eq!(
+            km.resolve(Context::React, &key(KeyCode::Char('a'))),
+            Some(Action::ReactLeft)
+        );
+        assert_eq!(km.resolve(Context::React, &key(KeyCode::Char('h'))), None);
+        assert_eq!(km.hint(Action::ReactLeft), "a");
+        assert_eq!(
+            km.resolve(
+                Context::Switcher,
+                &KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::SwitcherDown)
+        );
+        assert_eq!(km.resolve(Context::Switcher, &key(KeyCode::Down)), None);
+    }
 }

@@ -5,8 +5,8 @@
 //! terminal given back and redraws everything when it is continued.
 
 use super::executor::Executor;
-use crate::app::{App, Effect, Failure, Mode, Msg, update};
-use crate::keymap::{Action, Context};
+use crate::app::{App, Effect, Failure, Msg, update};
+use crate::keymap::Action;
 use crate::runtime::terminal::{QuitSignals, TerminalGuard};
 use crate::theme::Theme;
 use crate::ui::RenderCache;
@@ -143,12 +143,7 @@ fn is_suspend_key(app: &App, msg: &Msg) -> bool {
     if key.kind == crossterm::event::KeyEventKind::Release {
         return false;
     }
-    let ctx = match app.mode {
-        Mode::Chat => Context::Composer,
-        Mode::Select(_) => Context::Select,
-        _ => Context::Global,
-    };
-    app.keymap.resolve(ctx, key) == Some(Action::Suspend)
+    app.keymap.resolve(crate::app::key_context(&app.mode), key) == Some(Action::Suspend)
 }
 
 /// Whether a write failed because the terminal no longer exists (hung up, closed).

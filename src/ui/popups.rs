@@ -2,6 +2,7 @@
 //! login form.
 
 use crate::app::{App, COMMANDS, Confirm, LoginField, LoginForm, Mode};
+use crate::keymap::Action;
 use crate::protocol::types::REACTIONS;
 use crate::sanitize::one_line;
 use crate::theme::Theme;
@@ -9,7 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -132,7 +133,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 "",
             ));
             lines.push(Line::styled(
-                "y: open it   any other key: no",
+                format!(
+                    "{}: open it   any other key: no",
+                    app.keymap.hint(Action::ConfirmYes)
+                ),
                 theme.dimmed(),
             ));
             f.render_widget(Paragraph::new(lines), inner);
@@ -154,12 +158,19 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
             f.render_widget(
                 Paragraph::new(vec![
                     Line::raw(text),
-                    Line::styled("y: yes   any other key: no", theme.dimmed()),
+                    Line::styled(
+                        format!(
+                            "{}: yes   any other key: no",
+                            app.keymap.hint(Action::ConfirmYes)
+                        ),
+                        theme.dimmed(),
+                    ),
                 ]),
                 inner,
             );
         }
         Mode::React { index, .. } => {
+            let km = &app.keymap;
             let r = centered(area, 52, 4);
             f.render_widget(Clear, r);
             let block = frame("react".into(), theme);
@@ -178,7 +189,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 Paragraph::new(vec![
                     Line::from(spans),
                     Line::styled(
-                        "←/→ and Enter, or 1–8; again to take it back",
+                        format!(
+                            "{}/{} and {}, or {}–{}; again to take it back",
+                            km.hint(Action::ReactLeft),
+                            km.hint(Action::ReactRight),
+                            km.hint(Action::ReactPick),
+                            km.hint(Action::React1),
+                            km.hint(Action::React8),
+                        ),
                         theme.dimmed(),
                     ),
                 ]),
@@ -231,11 +249,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 ),
                 Line::raw(""),
                 Line::styled(
-                    "c copy (OSC 52) · o open in the browser · any other key closes",
+                    format!(
+                        "{} copy (OSC 52) · {} open in the browser · any other key closes",
+                        app.keymap.hint(Action::CallCopy),
+                        app.keymap.hint(Action::CallOpen),
+                    ),
                     theme.dimmed(),
                 ),
             ];
-            f.render_widget(Paragraph::new(lines), inner);
+            // A remapped key's longer name wraps the hint rather than cutting it.
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
         Mode::Preview(p) => {
             let r = centered(
