@@ -1,9 +1,14 @@
 //! Key bindings as data: every action, its default keys per context, the vim preset, and
 //! user overrides from the config file. The help overlay is generated from the live map.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+mod defaults;
+mod keyspec;
+
+pub use keyspec::KeySpec;
+
+use crossterm::event::KeyEvent;
+use defaults::defaults;
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// Where a binding applies. Context bindings win over global ones. Each popup that has keys
 /// of its own has a context; a key it does not bind closes it (the switcher types it).
@@ -116,173 +121,6 @@ pub const REACT_PICKS: [Action; 8] = [
     Action::React8,
 ];
 
-/// A key with modifiers, normalized so that `Shift+a` and `A` are the same.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct KeySpec {
-    code: KeyCodeOrd,
-    mods: u8,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum KeyCodeOrd {
-    Char(char),
-    F(u8),
-    Named(u8),
-}
-
-const NAMED: &[(&str, KeyCode)] = &[
-    ("enter", KeyCode::Enter),
-    ("esc", KeyCode::Esc),
-    ("tab", KeyCode::Tab),
-    ("backtab", KeyCode::BackTab),
-    ("backspace", KeyCode::Backspace),
-    ("delete", KeyCode::Delete),
-    ("up", KeyCode::Up),
-    ("down", KeyCode::Down),
-    ("left", KeyCode::Left),
-    ("right", KeyCode::Right),
-    ("home", KeyCode::Home),
-    ("end", KeyCode::End),
-    ("pgup", KeyCode::PageUp),
-    ("pgdown", KeyCode::PageDown),
-    ("insert", KeyCode::Insert),
-];
-
-const CTRL: u8 = 1;
-const ALT: u8 = 2;
-const SHIFT: u8 = 4;
-
-impl KeySpec {
-    pub fn from_event(k: &KeyEvent) -> Option<KeySpec> {
-        let mut mods = 0;
-        if k.modifiers.contains(KeyModifiers::CONTROL) {
-            mods |= CTRL;
-        }
-        if k.modifiers.contains(KeyModifiers::ALT) {
-            mods |= ALT;
-        }
-        if k.modifiers.contains(KeyModifiers::SHIFT) {
-            mods |= SHIFT;
-        }
-        let code = match k.code {
-            KeyCode::Char(c) => {
-                mods &= !SHIFT; // the character already says it
-                let c = if mods & CTRL != 0 {
-                    c.to_ascii_lowercase()
-                } else {
-                    c
-                };
-                KeyCodeOrd::Char(c)
-            }
-            KeyCode::F(n) => KeyCodeOrd::F(n),
-            KeyCode::BackTab => {
-                mods &= !SHIFT;
-                KeyCodeOrd::Named(NAMED.iter().position(|(_, c)| *c == KeyCode::BackTab)? as u8)
-            }
-            other => KeyCodeOrd::Named(NAMED.iter().position(|(_, c)| *c == other)? as u8),
-        };
-        Some(KeySpec { code, mods })
-    }
-
-    /// Parses `ctrl+k`, `alt+enter`, `shift+tab`, `pgup`, `f1`, `?`, `space`, `G`.
-    pub fn parse(text: &str) -> Result<KeySpec, String> {
-        let lower = text.trim().to_lowercase();
-        let mut parts: Vec<&str> = lower.split('+').collect();
-        let mut original_last = text.trim().rsplit('+').next().unwrap_or("");
-        // "+" is the plus key; "ctrl++" is ctrl and the plus key.
-        if lower.ends_with("++") || lower == "+" {
-            parts.retain(|p| !p.is_empty());
-            parts.push("+");
-            original_last = "+";
-        }
-        let key = parts.pop().ok_or("empty key")?;
-        let mut mods = 0;
-        for m in parts {
-            mods |= match m {
-                "ctrl" | "c" => CTRL,
-                "alt" | "meta" | "m" => ALT,
-                "shift" | "s" => SHIFT,
-                other => return Err(format!("unknown modifier {other:?} in {text:?}")),
-            };
-        }
-        let code = if key == "space" {
-            KeyCodeOrd::Char(' ')
-        } else if let Some(n) = key.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
-            KeyCodeOrd::F(n)
-        } else if let Some(i) = NAMED.iter().position(|(name, _)| *name == key) {
-            if key == "tab" && mods & SHIFT != 0 {
-                mods &= !SHIFT;
-                KeyCodeOrd::Named(
-                    NAMED
-                        .iter()
-                        .position(|(n, _)| *n == "backtab")
-                        .expect("listed") as u8,
-                )
-            } else {
-                KeyCodeOrd::Named(i as u8)
-            }
-        } else if original_last.chars().count() == 1 {
-            let mut c = original_last.chars().next().expect("one char");
-            if mods & SHIFT != 0 && mods & CTRL == 0 {
-                c = c.to_ascii_uppercase();
-            }
-            mods &= !SHIFT;
-            if mods & CTRL != 0 {
-                c = c.to_ascii_lowercase();
-            }
-            KeyCodeOrd::Char(c)
-        } else {
-            return Err(format!("unknown key {text:?}"));
-        };
-        Ok(KeySpec { code, mods })
-    }
-}
-
-impl fmt::Display for KeySpec {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.mods & CTRL != 0 {
-            f.write_str("Ctrl+")?;
-        }
-        if self.mods & ALT != 0 {
-            f.write_str("Alt+")?;
-        }
-        if self.mods & SHIFT != 0 {
-            f.write_str("Shift+")?;
-        }
-        match self.code {
-            KeyCodeOrd::Char(' ') => f.write_str("Space"),
-            KeyCodeOrd::Char(c) => write!(
-                f,
-                "{}",
-                if self.mods != 0 {
-                    c.to_ascii_uppercase()
-                } else {
-                    c
-                }
-            ),
-            KeyCodeOrd::F(n) => write!(f, "F{n}"),
-            KeyCodeOrd::Named(i) => {
-                let name = NAMED[i as usize].0;
-                f.write_str(match name {
-                    "pgup" => "PgUp",
-                    "pgdown" => "PgDn",
-                    "up" => "↑",
-                    "down" => "↓",
-                    "left" => "←",
-                    "right" => "→",
-                    "backtab" => "Shift+Tab",
-                    "enter" => "Enter",
-                    "esc" => "Esc",
-                    "tab" => "Tab",
-                    "home" => "Home",
-                    "end" => "End",
-                    other => other,
-                })
-            }
-        }
-    }
-}
-
 /// Which set of defaults to start from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Preset {
@@ -298,100 +136,6 @@ pub struct Keymap {
     /// Each action's first key as declared (defaults or the config's list): the one hints show.
     primary: BTreeMap<Action, KeySpec>,
     pub preset: Preset,
-}
-
-fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
-    use Action::*;
-    let mut d = vec![
-        (Quit, "ctrl+q"),
-        (Quit, "ctrl+c"),
-        (Switcher, "ctrl+k"),
-        (PrevConversation, "alt+up"),
-        (NextConversation, "alt+down"),
-        (NextUnread, "alt+u"),
-        (NextMention, "alt+m"),
-        (PageUp, "pgup"),
-        (PageDown, "pgdown"),
-        (Help, "f1"),
-        (ToggleSidebar, "alt+b"),
-        (Reconnect, "ctrl+r"),
-        (SelectMode, "alt+s"),
-        (Suspend, "ctrl+z"),
-        (Send, "enter"),
-        (Newline, "alt+enter"),
-        (Newline, "shift+enter"),
-        (Newline, "ctrl+j"),
-        (ExternalEditor, "alt+e"),
-        (EditLast, "up"),
-        (Complete, "tab"),
-        (Cancel, "esc"),
-        (RetrySend, "alt+r"),
-        (Unstage, "alt+x"),
-        (SelectUp, "up"),
-        (SelectUp, "k"),
-        (SelectDown, "down"),
-        (SelectDown, "j"),
-        (ScrollTop, "home"),
-        (ScrollBottom, "end"),
-        (Reply, "r"),
-        (Reply, "enter"),
-        (Edit, "e"),
-        (Delete, "d"),
-        (React, "+"),
-        (Copy, "y"),
-        (OpenLink, "o"),
-        (JoinCall, "c"),
-        (Save, "s"),
-        (Preview, "p"),
-        (Leave, "esc"),
-        (Leave, "i"),
-        // Popups. The first key of an action is the one its hint shows.
-        (SwitcherUp, "up"),
-        (SwitcherDown, "down"),
-        (SwitcherDown, "tab"),
-        (SwitcherOpen, "enter"),
-        (SwitcherErase, "backspace"),
-        (SwitcherClose, "esc"),
-        (HelpDown, "down"),
-        (HelpDown, "j"),
-        (HelpUp, "up"),
-        (HelpUp, "k"),
-        (HelpPageDown, "pgdown"),
-        (HelpPageUp, "pgup"),
-        (CallCopy, "c"),
-        (CallCopy, "y"),
-        (CallOpen, "o"),
-        (CallOpen, "enter"),
-        (ConfirmYes, "y"),
-        (ConfirmYes, "shift+y"),
-        (ReactLeft, "left"),
-        (ReactLeft, "h"),
-        (ReactRight, "right"),
-        (ReactRight, "l"),
-        (ReactRight, "tab"),
-        (ReactPick, "enter"),
-        (React1, "1"),
-        (React2, "2"),
-        (React3, "3"),
-        (React4, "4"),
-        (React5, "5"),
-        (React6, "6"),
-        (React7, "7"),
-        (React8, "8"),
-    ];
-    match preset {
-        Preset::Default => d.push((React, "a")),
-        Preset::Vim => {
-            d.retain(|(a, k)| !(*a == Cancel && *k == "esc"));
-            d.extend([
-                (Cancel, "ctrl+g"),
-                (ScrollTop, "g"),
-                (ScrollBottom, "shift+g"),
-                (Leave, "a"),
-            ]);
-        }
-    }
-    d
 }
 
 impl Keymap {
@@ -518,6 +262,7 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)

@@ -1,0 +1,97 @@
+//! The default bindings of every action, per preset (default and vim).
+
+use super::{Action, Preset};
+
+pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
+    use Action::*;
+    let mut d = vec![
+        (Quit, "ctrl+q"),
+        (Quit, "ctrl+c"),
+        (Switcher, "ctrl+k"),
+        (PrevConversation, "alt+up"),
+        (NextConversation, "alt+down"),
+        (NextUnread, "alt+u"),
+        (NextMention, "alt+m"),
+        (PageUp, "pgup"),
+        (PageDown, "pgdown"),
+        (Help, "f1"),
+        (ToggleSidebar, "alt+b"),
+        (Reconnect, "ctrl+r"),
+        (SelectMode, "alt+s"),
+        (Suspend, "ctrl+z"),
+        (Send, "enter"),
+        (Newline, "alt+enter"),
+        (Newline, "shift+enter"),
+        (Newline, "ctrl+j"),
+        (ExternalEditor, "alt+e"),
+        (EditLast, "up"),
+        (Complete, "tab"),
+        (Cancel, "esc"),
+        (RetrySend, "alt+r"),
+        (Unstage, "alt+x"),
+        (SelectUp, "up"),
+        (SelectUp, "k"),
+        (SelectDown, "down"),
+        (SelectDown, "j"),
+        (ScrollTop, "home"),
+        (ScrollBottom, "end"),
+        (Reply, "r"),
+        (Reply, "enter"),
+        (Edit, "e"),
+        (Delete, "d"),
+        (React, "+"),
+        (Copy, "y"),
+        (OpenLink, "o"),
+        (JoinCall, "c"),
+        (Save, "s"),
+        (Preview, "p"),
+        (Leave, "esc"),
+        (Leave, "i"),
+        // Popups. The first key of an action is the one its hint shows.
+        (SwitcherUp, "up"),
+        (SwitcherDown, "down"),
+        (SwitcherDown, "tab"),
+        (SwitcherOpen, "enter"),
+        (SwitcherErase, "backspace"),
+        (SwitcherClose, "esc"),
+        (HelpDown, "down"),
+        (HelpDown, "j"),
+        (HelpUp, "up"),
+        (HelpUp, "k"),
+        (HelpPageDown, "pgdown"),
+        (HelpPageUp, "pgup"),
+        (CallCopy, "c"),
+        (CallCopy, "y"),
+        (CallOpen, "o"),
+        (CallOpen, "enter"),
+        (ConfirmYes, "y"),
+        (ConfirmYes, "shift+y"),
+        (ReactLeft, "left"),
+        (ReactLeft, "h"),
+        (ReactRight, "right"),
+        (ReactRight, "l"),
+        (ReactRight, "tab"),
+        (ReactPick, "enter"),
+        (React1, "1"),
+        (React2, "2"),
+        (React3, "3"),
+        (React4, "4"),
+        (React5, "5"),
+        (React6, "6"),
+        (React7, "7"),
+        (React8, "8"),
+    ];
+    match preset {
+        Preset::Default => d.push((React, "a")),
+        Preset::Vim => {
+            d.retain(|(a, k)| !(*a == Cancel && *k == "esc"));
+            d.extend([
+                (Cancel, "ctrl+g"),
+                (ScrollTop, "g"),
+                (ScrollBottom, "shift+g"),
+                (Leave, "a"),
+            ]);
+        }
+    }
+    d
+}
