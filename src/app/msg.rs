@@ -46,6 +46,11 @@ pub enum Msg {
     LoggedOut,
     /// A deadline the loop was asked to wake up for (a burn-after-reading expiry) passed.
     Tick,
+    /// The wall clock (ms since the epoch), sent by the loop before each batch: `update`
+    /// never reads a clock.
+    Clock(i64),
+    /// Something the runtime did by itself that the user should know about.
+    Notice(String),
     /// A personal meeting link is ready (or could not be made).
     CallLink {
         task: TaskId,

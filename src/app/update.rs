@@ -107,6 +107,15 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         // Nothing to change: `now_ms` moved on, so expired messages drop out of the view.
         Msg::Tick => vec![],
+        Msg::Clock(now_ms) => {
+            app.now_ms = now_ms;
+            app.dirty = false;
+            vec![]
+        }
+        Msg::Notice(text) => {
+            app.info(text);
+            vec![]
+        }
         Msg::Staged {
             files,
             errors,

@@ -50,7 +50,7 @@ pub async fn run(
     let mut input = spawn_input(tx.clone());
     let size = guard.terminal.size()?;
     let app = &mut rt.app;
-    app.now_ms = crate::clock::now_ms();
+    update(app, Msg::Clock(crate::clock::now_ms()));
     update(app, Msg::Resize(size.width, size.height));
     for e in std::mem::take(&mut rt.initial) {
         rt.executor.run(e);
@@ -72,7 +72,7 @@ pub async fn run(
                 break;
             }
         };
-        app.now_ms = crate::clock::now_ms();
+        update(app, Msg::Clock(crate::clock::now_ms()));
         let mut suspend = false;
         let mut effects = Vec::new();
         let mut dirty = false;
@@ -249,7 +249,10 @@ fn open_url(guard: &mut TerminalGuard, executor: &mut Executor, app: &mut App, u
     if std::env::var_os("SSH_CONNECTION").is_some() {
         // No browser on this side of SSH: hand the link to the user's clipboard instead.
         guard.write_raw(&crate::runtime::notify::copy_sequence(&url));
-        app.info("over SSH: link copied to your clipboard");
+        update(
+            app,
+            Msg::Notice("over SSH: link copied to your clipboard".into()),
+        );
     } else {
         executor.run(Effect::OpenUrl(url));
     }
