@@ -279,7 +279,7 @@ impl App {
                     .trim();
                 if rest == "clear" {
                     self.composer.staged.clear();
-                    self.info("no files picked");
+                    self.info(super::strings::NO_FILES_PICKED);
                     return vec![];
                 }
                 let paths = crate::files::split_paths(rest);

@@ -26,12 +26,21 @@ pub struct Composer {
     pub staged: Vec<Staged>,
     /// Drafts of other conversations, kept while you switch.
     drafts: HashMap<ConvKey, Vec<String>>,
+    /// Shown while empty (it names the keys from the live keymap).
+    placeholder: String,
 }
 
 impl Default for Composer {
     fn default() -> Composer {
+        Composer::new(String::new())
+    }
+}
+
+impl Composer {
+    pub fn new(placeholder: String) -> Composer {
         Composer {
-            textarea: new_textarea(),
+            textarea: new_textarea(&placeholder),
+            placeholder,
             target: ComposeTarget::New,
             mentions: HashMap::new(),
             completion: None,
@@ -39,24 +48,14 @@ impl Default for Composer {
             drafts: HashMap::new(),
         }
     }
-}
 
-/// An empty text area styled as the composer.
-pub fn new_textarea() -> TextArea<'static> {
-    let mut t = TextArea::default();
-    t.set_cursor_line_style(ratatui::style::Style::default());
-    t.set_placeholder_text("message (Enter sends, Alt+Enter new line, F1 help)");
-    t
-}
-
-impl Composer {
     pub fn text(&self) -> String {
         self.textarea.lines().join("\n")
     }
 
     /// Replaces the text (the cursor ends after it).
     pub fn set_text(&mut self, text: &str) {
-        let mut t = new_textarea();
+        let mut t = new_textarea(&self.placeholder);
         t.insert_str(text);
         self.textarea = t;
     }
@@ -105,6 +104,14 @@ impl Composer {
             }
         }
     }
+}
+
+/// An empty text area styled as the composer.
+pub fn new_textarea(placeholder: &str) -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t.set_placeholder_text(placeholder);
+    t
 }
 
 #[cfg(test)]

@@ -147,7 +147,7 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
                     "removed {}",
                     crate::sanitize::one_line(&f.name, 60)
                 )),
-                None => app.info("no files picked"),
+                None => app.info(super::strings::NO_FILES_PICKED),
             }
             vec![]
         }

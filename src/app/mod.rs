@@ -179,7 +179,7 @@ impl App {
     pub fn new(keymap: Keymap, settings: Settings, server_label: String) -> App {
         App {
             chat: ChatModel::default(),
-            composer: Composer::default(),
+            composer: Composer::new(strings::composer_placeholder(&keymap)),
             timeline: Timeline::default(),
             status: Status::new(server_label),
             screen: Screen::default(),

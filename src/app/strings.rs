@@ -8,6 +8,19 @@ pub const MESSAGE_TOO_LARGE: &str = "the message is over the server's size limit
 /// A file the server refused with 413.
 pub const FILE_TOO_LARGE: &str = "the file is over the server's size limit";
 
+/// `/upload` or a paste found no file to stage.
+pub const NO_FILES_PICKED: &str = "no files picked";
+
+/// The composer's placeholder, with the keys that send, break a line and open help.
+pub fn composer_placeholder(keys: &Keymap) -> String {
+    format!(
+        "message ({} sends, {} new line, {} help)",
+        keys.hint(Action::Send),
+        keys.hint(Action::Newline),
+        keys.hint(Action::Help)
+    )
+}
+
 /// Sending needs an open conversation: how to open one.
 pub fn open_a_conversation(keys: &Keymap) -> String {
     format!(

@@ -1631,3 +1631,22 @@ fn a_mention_inside_a_word_is_not_rendered_as_a_name() {
     let name = app.chat.user_name(2);
     assert_eq!(shown, format!("mail a@2 or ping @{name}"));
 }
+
+#[test]
+fn the_composer_placeholder_names_the_remapped_keys() {
+    let keys = Keymap::new(Preset::Default)
+        .with_overrides(&std::collections::BTreeMap::from([(
+            "send".to_string(),
+            vec!["ctrl+s".to_string()],
+        )]))
+        .unwrap();
+    let mut app = App::logged_in(1, keys, Settings::from(&Config::default()), "t".into());
+    let shown = app.composer.textarea.placeholder_text().to_string();
+    assert!(
+        shown.starts_with("message (Ctrl+S sends, Alt+Enter new line"),
+        "{shown}"
+    );
+    // A cleared composer keeps it.
+    app.composer.set_text("");
+    assert_eq!(app.composer.textarea.placeholder_text(), shown);
+}
