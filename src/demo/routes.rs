@@ -8,6 +8,7 @@
 
 use super::state::{Refusal, Upload};
 use super::{ChunkFault, Shared};
+use crate::protocol::requests::*;
 use crate::protocol::types::*;
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -125,7 +126,8 @@ fn reply_with<T: Serialize>(r: Result<T, Refusal>) -> Resp {
     }
 }
 
-fn parse_json(body: &Bytes) -> Result<Value, Resp> {
+/// A JSON request body as its protocol type; 400 with the server's text when it is not one.
+fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Resp> {
     serde_json::from_slice(body)
         .map_err(|e| text(400, &format!("parse request payload error: {e}")))
 }
@@ -180,7 +182,13 @@ async fn vocespace_config(State(s): S, headers: HeaderMap) -> Resp {
         return text(404, "not found");
     };
     respond(authed(&s, &headers, |_, _, _| {
-        Ok(json!({"enabled": true, "url": url, "state": "success", "password": "", "license": ""}))
+        Ok(VoceSpaceConfig {
+            enabled: true,
+            url,
+            state: "success".into(),
+            password: String::new(),
+            license: String::new(),
+        })
     }))
 }
 
@@ -200,34 +208,32 @@ async fn login(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
     if !referer_ok {
         return text(451, "License error: Referer is empty.");
     }
-    let body = match parse_json(&body) {
-        Ok(v) => v,
+    let body: LoginRequest = match parse_body(&body) {
+        Ok(b) => b,
         Err(e) => return e,
     };
-    let cred = &body["credential"];
-    if cred["type"] != "password" {
+    let Credential::Password { email, password } = &body.credential else {
         return empty(403);
-    }
-    let (Some(email), Some(password)) = (cred["email"].as_str(), cred["password"].as_str()) else {
-        return text(
-            400,
-            "parse request payload error: missing credential fields",
-        );
     };
-    let device = body["device"].as_str().unwrap_or("unknown");
-    reply_with(s.state.lock().expect("lock").login(email, password, device))
+    reply_with(
+        s.state
+            .lock()
+            .expect("lock")
+            .login(email, password, &body.device),
+    )
 }
 
 async fn renew(State(s): S, body: Bytes) -> Resp {
-    let body = match parse_json(&body) {
-        Ok(v) => v,
+    let body: RenewRequest = match parse_body(&body) {
+        Ok(b) => b,
         Err(e) => return e,
     };
-    let (Some(token), Some(refresh)) = (body["token"].as_str(), body["refresh_token"].as_str())
-    else {
-        return text(400, "parse request payload error: missing token");
-    };
-    reply_with(s.state.lock().expect("lock").renew(token, refresh))
+    reply_with(
+        s.state
+            .lock()
+            .expect("lock")
+            .renew(&body.token, &body.refresh_token),
+    )
 }
 
 async fn logout(State(s): S, headers: HeaderMap) -> Resp {
@@ -291,16 +297,9 @@ async fn events(State(s): S, Query(q): Query<EventsQuery>) -> Resp {
 }
 
 async fn read_index(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
-    #[derive(Deserialize)]
-    struct Body {
-        #[serde(default)]
-        users: Vec<UserReadIndex>,
-        #[serde(default)]
-        groups: Vec<GroupReadIndex>,
-    }
-    let body: Body = match serde_json::from_slice(&body) {
+    let body: ReadIndexRequest = match parse_body(&body) {
         Ok(b) => b,
-        Err(e) => return text(400, &format!("parse request payload error: {e}")),
+        Err(e) => return e,
     };
     respond_empty(authed(&s, &headers, |st, uid, device| {
         st.read_index(uid, device, body.users, body.groups)
@@ -308,26 +307,19 @@ async fn read_index(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
 }
 
 async fn mute(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
-    let body = match parse_json(&body) {
-        Ok(v) => v,
+    let body: MuteRequest = match parse_body(&body) {
+        Ok(b) => b,
         Err(e) => return e,
     };
     respond_empty(authed(&s, &headers, |st, uid, device| {
-        st.mute(uid, device, &body)
+        st.mute(uid, device, body)
     }))
 }
 
 async fn burn(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
-    #[derive(Deserialize)]
-    struct Body {
-        #[serde(default)]
-        users: Vec<UserBurn>,
-        #[serde(default)]
-        groups: Vec<GroupBurn>,
-    }
-    let body: Body = match serde_json::from_slice(&body) {
+    let body: BurnRequest = match parse_body(&body) {
         Ok(b) => b,
-        Err(e) => return text(400, &format!("parse request payload error: {e}")),
+        Err(e) => return e,
     };
     respond_empty(authed(&s, &headers, |st, uid, device| {
         st.burn(uid, device, body.users, body.groups)
@@ -355,23 +347,19 @@ async fn group(State(s): S, Path(gid): Path<i64>) -> Resp {
 }
 
 async fn create_group(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
-    let body = match parse_json(&body) {
+    // The read-only check needs the keys as sent, so the body is read as JSON first.
+    let body: Value = match parse_body(&body) {
         Ok(v) => v,
         Err(e) => return e,
     };
     respond(authed(&s, &headers, |st, uid, _| {
-        st.create_group(uid, &body)
-            .map(|(gid, created_at)| json!({"gid": gid, "created_at": created_at}))
+        st.create_group(uid, body)
+            .map(|(gid, created_at)| CreatedGroup { gid, created_at })
     }))
 }
 
-fn uid_array(body: &Bytes) -> Result<Vec<i64>, Resp> {
-    serde_json::from_slice(body)
-        .map_err(|e| text(400, &format!("parse request payload error: {e}")))
-}
-
 async fn members_add(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, body: Bytes) -> Resp {
-    let uids = match uid_array(&body) {
+    let uids: Vec<i64> = match parse_body(&body) {
         Ok(u) => u,
         Err(e) => return e,
     };
@@ -386,7 +374,7 @@ async fn members_remove(
     Path(gid): Path<i64>,
     body: Bytes,
 ) -> Resp {
-    let uids = match uid_array(&body) {
+    let uids: Vec<i64> = match parse_body(&body) {
         Ok(u) => u,
         Err(e) => return e,
     };
@@ -399,15 +387,9 @@ async fn leave(State(s): S, headers: HeaderMap, Path(gid): Path<i64>) -> Resp {
     respond_empty(authed(&s, &headers, |st, uid, _| st.leave_group(uid, gid)))
 }
 
-fn mid_of(body: &Bytes) -> Result<i64, Resp> {
-    parse_json(body)?["mid"]
-        .as_i64()
-        .ok_or_else(|| text(400, "parse request payload error: missing mid"))
-}
-
 async fn pin(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, body: Bytes) -> Resp {
-    let mid = match mid_of(&body) {
-        Ok(m) => m,
+    let mid = match parse_body::<PinRequest>(&body) {
+        Ok(p) => p.mid,
         Err(e) => return e,
     };
     respond_empty(authed(&s, &headers, |st, uid, _| {
@@ -416,8 +398,8 @@ async fn pin(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, body: Bytes)
 }
 
 async fn unpin(State(s): S, headers: HeaderMap, Path(gid): Path<i64>, body: Bytes) -> Resp {
-    let mid = match mid_of(&body) {
-        Ok(m) => m,
+    let mid = match parse_body::<PinRequest>(&body) {
+        Ok(p) => p.mid,
         Err(e) => return e,
     };
     respond_empty(authed(&s, &headers, |st, uid, _| {
@@ -530,24 +512,17 @@ async fn reply(State(s): S, headers: HeaderMap, Path(mid): Path<i64>, body: Byte
 }
 
 async fn like(State(s): S, headers: HeaderMap, Path(mid): Path<i64>, body: Bytes) -> Resp {
-    let body = match parse_json(&body) {
-        Ok(v) => v,
+    let body: LikeRequest = match parse_body(&body) {
+        Ok(b) => b,
         Err(e) => return e,
     };
-    let action = body["action"].as_str().unwrap_or_default().to_string();
     respond(authed(&s, &headers, |st, uid, _| {
-        st.like(uid, mid, &action)
+        st.like(uid, mid, &body.action)
     }))
 }
 
 async fn delete_message(State(s): S, headers: HeaderMap, Path(mid): Path<i64>) -> Resp {
     respond(authed(&s, &headers, |st, uid, _| st.delete(uid, mid)))
-}
-
-#[derive(Deserialize)]
-struct HistoryQuery {
-    before: Option<i64>,
-    limit: Option<usize>,
 }
 
 async fn history_user(
@@ -586,14 +561,13 @@ async fn history_group(
 // ------------------------------------------------------------------ files
 
 async fn file_prepare(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
-    let body = match parse_json(&body) {
-        Ok(v) => v,
+    let body: FilePrepareRequest = match parse_body(&body) {
+        Ok(b) => b,
         Err(e) => return e,
     };
-    let filename = body["filename"].as_str().map(str::to_string);
-    let content_type = body["content_type"]
-        .as_str()
-        .map(str::to_string)
+    let filename = body.filename;
+    let content_type = body
+        .content_type
         .unwrap_or_else(|| guess_type(filename.as_deref().unwrap_or("")).to_string());
     respond(authed(&s, &headers, |st, _, _| {
         let id = uuid::Uuid::new_v4().to_string();

@@ -257,7 +257,7 @@ fn seed_demo(st: &mut State, history: usize) {
         alice,
         Target::Group { gid: rust },
         "vocechat/file",
-        json!({ "path": path }).to_string(),
+        Content::File { path }.body(),
         None,
     );
     // You have read most, but not all, of what is there.

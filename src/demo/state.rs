@@ -4,8 +4,9 @@
 
 use crate::protocol::ServerEvent;
 use crate::protocol::event::GroupChange;
+use crate::protocol::requests::*;
 use crate::protocol::types::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -281,8 +282,11 @@ impl State {
     /// Sends `kick` to a device's live stream and closes it.
     pub fn kick(&mut self, uid: i64, device: &str, reason: &str) {
         if let Some(conn) = self.conns.get(&(uid, device.to_string())) {
+            let kick = ServerEvent::Kick {
+                reason: reason.to_string(),
+            };
             let _ = conn.tx.send(Frame::Event(
-                json!({"type":"kick","reason":reason}).to_string(),
+                serde_json::to_string(&kick).expect("events serialize"),
             ));
             let _ = conn.tx.send(Frame::Close);
         }
@@ -434,12 +438,14 @@ impl State {
             .collect()
     }
 
-    pub fn create_group(&mut self, uid: i64, body: &Value) -> Outcome<(i64, i64)> {
+    /// `body` is the create body as sent: its read-only keys are refused first (as 0.3.3
+    /// does), then it is read as a [`NewGroup`].
+    pub fn create_group(&mut self, uid: i64, body: Value) -> Outcome<(i64, i64)> {
         let obj = body.as_object().ok_or(Refusal::Text(
             400,
             "parse request payload error: expect object".into(),
         ))?;
-        for ro in ["gid", "owner", "avatar_updated_at", "pinned_messages"] {
+        for ro in GROUP_READ_ONLY_FIELDS {
             if obj.contains_key(ro) {
                 return Err(Refusal::Text(
                     400,
@@ -449,22 +455,13 @@ impl State {
                 ));
             }
         }
-        let name = obj
-            .get("name")
-            .and_then(Value::as_str)
-            .ok_or(Refusal::Text(
-                400,
-                "parse request payload error: missing name".into(),
-            ))?;
-        let is_public = obj
-            .get("is_public")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        let mut members: Vec<i64> = obj
-            .get("members")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_i64).collect())
-            .unwrap_or_default();
+        let NewGroup {
+            name,
+            description,
+            mut members,
+            is_public,
+        } = serde_json::from_value(body)
+            .map_err(|e| Refusal::Text(400, format!("parse request payload error: {e}")))?;
         let is_admin = self.users.get(&uid).is_some_and(|u| u.info.is_admin);
         if is_public && !is_admin {
             return Err(Refusal::Empty(403));
@@ -480,13 +477,9 @@ impl State {
         }
         members.sort_unstable();
         members.dedup();
-        let description = obj
-            .get("description")
-            .and_then(Value::as_str)
-            .filter(|d| !d.is_empty())
-            .map(str::to_string);
+        let description = description.filter(|d| !d.is_empty());
         Ok(self.insert_group(
-            name,
+            &name,
             description,
             if is_public { None } else { Some(uid) },
             members,
@@ -809,22 +802,23 @@ impl State {
         if content_type != "vocechat/file" {
             return Ok((content, properties));
         }
-        let path = serde_json::from_str::<Value>(&content)
-            .ok()
-            .and_then(|v| v.get("path").and_then(Value::as_str).map(str::to_string))
-            .ok_or(Refusal::Text(
-                400,
-                "parse request payload error: expect {\"path\"}".into(),
-            ))?;
+        let path = serde_json::from_str::<FileMessageBody>(&content)
+            .map_err(|_| {
+                Refusal::Text(400, "parse request payload error: expect {\"path\"}".into())
+            })?
+            .path;
         let file = self.files.get(&path).ok_or(Refusal::Empty(400))?;
         let mut props: Map<String, Value> = properties
             .and_then(|p| p.as_object().cloned())
             .unwrap_or_default();
-        props.insert("content_type".into(), json!(file.content_type));
-        props.insert("size".into(), json!(file.data.len()));
-        if let Some(name) = &file.filename {
-            props.insert("name".into(), json!(name));
+        FileProperties {
+            name: file.filename.clone(),
+            size: file.data.len() as u64,
+            content_type: Some(file.content_type.clone()),
+            width: None,
+            height: None,
         }
+        .write_into(&mut props);
         Ok((path, Some(Value::Object(props))))
     }
 
@@ -1114,30 +1108,18 @@ impl State {
         Ok(())
     }
 
-    pub fn mute(&mut self, uid: i64, device: &str, body: &Value) -> Outcome<()> {
-        let pairs = |key: &str, id: &str| -> Vec<(i64, Option<i64>)> {
-            body.get(key)
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|e| {
-                            Some((
-                                e.get(id)?.as_i64()?,
-                                e.get("expired_in").and_then(Value::as_i64),
-                            ))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let ids = |key: &str| -> Vec<i64> {
-            body.get(key)
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_i64).collect())
-                .unwrap_or_default()
-        };
-        let (add_users, add_groups) = (pairs("add_users", "uid"), pairs("add_groups", "gid"));
-        let (remove_users, remove_groups) = (ids("remove_users"), ids("remove_groups"));
+    pub fn mute(&mut self, uid: i64, device: &str, body: MuteRequest) -> Outcome<()> {
+        let add_users: Vec<(i64, Option<i64>)> = body
+            .add_users
+            .iter()
+            .map(|m| (m.uid, m.expired_in))
+            .collect();
+        let add_groups: Vec<(i64, Option<i64>)> = body
+            .add_groups
+            .iter()
+            .map(|m| (m.gid, m.expired_in))
+            .collect();
+        let (remove_users, remove_groups) = (body.remove_users, body.remove_groups);
         let all_users: Vec<i64> = add_users
             .iter()
             .map(|p| p.0)

@@ -12,6 +12,7 @@ mod error;
 mod session;
 
 pub use crate::protocol::ApiError;
+use crate::protocol::requests::*;
 use crate::protocol::types::*;
 pub use error::network_error;
 pub use session::Session;
@@ -19,7 +20,6 @@ pub use session::Session;
 use reqwest::header::{HeaderMap, HeaderValue, REFERER};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
-use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, watch};
@@ -128,11 +128,14 @@ impl ApiClient {
 
     /// Password login on `device`. Installs the new session.
     pub async fn login(&self, email: &str, password: &str, device: &str) -> ApiResult<Session> {
-        let body = json!({
-            "credential": {"type": "password", "email": email.trim().to_lowercase(), "password": password},
-            "device": device,
-            "device_token": null,
-        });
+        let body = LoginRequest {
+            credential: Credential::Password {
+                email: email.trim().to_lowercase(),
+                password: password.to_string(),
+            },
+            device: device.to_string(),
+            device_token: None,
+        };
         let resp = self
             .send_plain(self.request(Method::POST, "/api/token/login").json(&body))
             .await?;
@@ -190,7 +193,10 @@ impl ApiClient {
 
     async fn renew_locked(&self, guard: &mut Option<Session>) -> ApiResult<String> {
         let session = guard.as_ref().ok_or(ApiError::NoSession)?;
-        let body = json!({"token": session.token, "refresh_token": session.refresh_token});
+        let body = RenewRequest {
+            token: session.token.clone(),
+            refresh_token: session.refresh_token.clone(),
+        };
         let resp = self
             .send_plain(self.request(Method::POST, "/api/token/renew").json(&body))
             .await?;
@@ -286,7 +292,7 @@ impl ApiClient {
 
     pub async fn pin(&self, gid: i64, mid: i64) -> ApiResult<()> {
         let path = format!("/api/group/{gid}/pin");
-        self.authed(Method::POST, &path, "pin", |r| r.json(&json!({"mid": mid})))
+        self.authed(Method::POST, &path, "pin", |r| r.json(&PinRequest { mid }))
             .await?;
         Ok(())
     }
@@ -294,7 +300,7 @@ impl ApiClient {
     pub async fn unpin(&self, gid: i64, mid: i64) -> ApiResult<()> {
         let path = format!("/api/group/{gid}/unpin");
         self.authed(Method::POST, &path, "unpin", |r| {
-            r.json(&json!({"mid": mid}))
+            r.json(&PinRequest { mid })
         })
         .await?;
         Ok(())
@@ -352,7 +358,9 @@ impl ApiClient {
         let path = format!("/api/message/{mid}/like");
         let resp = self
             .authed(Method::PUT, &path, &format!("message {mid}"), |r| {
-                r.json(&json!({ "action": action }))
+                r.json(&LikeRequest {
+                    action: action.to_string(),
+                })
             })
             .await?;
         read_json(resp).await
@@ -377,10 +385,10 @@ impl ApiClient {
             Target::User { uid } => format!("/api/user/{uid}/history"),
             Target::Group { gid } => format!("/api/group/{gid}/history"),
         };
-        let mut query: Vec<(&str, String)> = vec![("limit", limit.to_string())];
-        if let Some(b) = before {
-            query.push(("before", b.to_string()));
-        }
+        let query = HistoryQuery {
+            limit: Some(limit as usize),
+            before,
+        };
         let resp = self
             .authed(Method::GET, &path, "history", |r| r.query(&query))
             .await?;
@@ -393,7 +401,10 @@ impl ApiClient {
         users: &[UserReadIndex],
         groups: &[GroupReadIndex],
     ) -> ApiResult<()> {
-        let body = json!({ "users": users, "groups": groups });
+        let body = ReadIndexRequest {
+            users: users.to_vec(),
+            groups: groups.to_vec(),
+        };
         self.authed(Method::POST, "/api/user/read-index", "read markers", |r| {
             r.json(&body)
         })
@@ -404,7 +415,7 @@ impl ApiClient {
     /// Mutes (for `expired_in` seconds, or forever) or unmutes conversations.
     pub async fn mute(&self, change: &MuteChange) -> ApiResult<()> {
         self.authed(Method::POST, "/api/user/mute", "mute", |r| {
-            r.json(&change.to_json())
+            r.json(&change.to_request())
         })
         .await?;
         Ok(())
@@ -413,8 +424,14 @@ impl ApiClient {
     /// Sets burn-after-reading for your future messages to `target` (0 turns it off).
     pub async fn burn_after_reading(&self, target: Target, expires_in: i64) -> ApiResult<()> {
         let body = match target {
-            Target::User { uid } => json!({"users": [{"uid": uid, "expires_in": expires_in}]}),
-            Target::Group { gid } => json!({"groups": [{"gid": gid, "expires_in": expires_in}]}),
+            Target::User { uid } => BurnRequest {
+                users: vec![UserBurn { uid, expires_in }],
+                ..BurnRequest::default()
+            },
+            Target::Group { gid } => BurnRequest {
+                groups: vec![GroupBurn { gid, expires_in }],
+                ..BurnRequest::default()
+            },
         };
         self.authed(
             Method::POST,
@@ -469,7 +486,10 @@ impl ApiClient {
         content_type: Option<&str>,
         filename: Option<&str>,
     ) -> ApiResult<String> {
-        let body = json!({ "content_type": content_type, "filename": filename });
+        let body = FilePrepareRequest {
+            content_type: content_type.map(str::to_string),
+            filename: filename.map(str::to_string),
+        };
         let resp = self
             .authed(
                 Method::POST,
@@ -529,12 +549,9 @@ impl ApiClient {
             Err(e) => return Err(e),
         };
         let v: serde_json::Value = read_json(resp).await?;
-        let enabled = v.get("enabled").and_then(|e| e.as_bool()).unwrap_or(false);
-        let deployed = v.get("state").and_then(|s| s.as_str()) == Some("success");
-        let url = v.get("url").and_then(|u| u.as_str()).unwrap_or("");
-        Ok((enabled && deployed)
-            .then(|| crate::protocol::vocespace::normalize_base(url))
-            .flatten())
+        Ok(VoceSpaceConfig::from_json(&v)
+            .deployed_url()
+            .and_then(crate::protocol::vocespace::normalize_base))
     }
 
     /// Avatar URL of a user (no auth needed).
@@ -664,13 +681,22 @@ pub struct MuteChange {
 }
 
 impl MuteChange {
-    fn to_json(&self) -> serde_json::Value {
-        json!({
-            "add_users": self.add_users.iter().map(|(uid, e)| json!({"uid": uid, "expired_in": e})).collect::<Vec<_>>(),
-            "add_groups": self.add_groups.iter().map(|(gid, e)| json!({"gid": gid, "expired_in": e})).collect::<Vec<_>>(),
-            "remove_users": self.remove_users,
-            "remove_groups": self.remove_groups,
-        })
+    /// The wire body.
+    pub fn to_request(&self) -> MuteRequest {
+        MuteRequest {
+            add_users: self
+                .add_users
+                .iter()
+                .map(|&(uid, expired_in)| UserMuteRequest { uid, expired_in })
+                .collect(),
+            add_groups: self
+                .add_groups
+                .iter()
+                .map(|&(gid, expired_in)| GroupMuteRequest { gid, expired_in })
+                .collect(),
+            remove_users: self.remove_users.clone(),
+            remove_groups: self.remove_groups.clone(),
+        }
     }
 }
 
@@ -784,6 +810,7 @@ fn normalize_base(base: &str) -> ApiResult<Url> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn base_urls_are_normalized() {
