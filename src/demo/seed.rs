@@ -8,7 +8,6 @@ use crate::protocol::types::*;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
-use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -213,7 +212,11 @@ fn seed_demo(st: &mut State, history: usize) {
             MessageDetail::Normal {
                 content_type: "text/plain".into(),
                 content: format!("@{you} can you take a look?"),
-                properties: Some(json!({"mentions": [you]})),
+                properties: Properties {
+                    mentions: vec![you],
+                    ..Properties::default()
+                }
+                .to_json(),
                 expires_in: None,
             }
         } else {
