@@ -320,7 +320,9 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
         },
         Action::Preview => {
             let image = app.chat.message(mid).filter(|m| m.is_file()).and_then(|m| {
-                let kind = m.properties.as_ref()?.get("content_type")?.as_str()?;
+                let kind =
+                    crate::protocol::types::FileProperties::from_properties(m.properties.as_ref())
+                        .content_type?;
                 kind.starts_with("image/")
                     .then(|| (m.content.clone(), file_name(m)))
             });
@@ -409,13 +411,8 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
 
 /// A file message's name (from its properties, untrusted), safe as a file name.
 fn file_name(m: &crate::model::Message) -> String {
-    let raw = m
-        .properties
-        .as_ref()
-        .and_then(|p| p.get("name"))
-        .and_then(|v| v.as_str())
-        .unwrap_or("download");
-    crate::files::safe_file_name(raw)
+    let file = crate::protocol::types::FileProperties::from_properties(m.properties.as_ref());
+    crate::files::safe_file_name(file.name.as_deref().unwrap_or("download"))
 }
 
 /// The `/upload` argument being typed, if the cursor is on one.

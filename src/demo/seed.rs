@@ -8,7 +8,6 @@ use crate::protocol::types::*;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
-use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -213,7 +212,11 @@ fn seed_demo(st: &mut State, history: usize) {
             MessageDetail::Normal {
                 content_type: "text/plain".into(),
                 content: format!("@{you} can you take a look?"),
-                properties: Some(json!({"mentions": [you]})),
+                properties: Properties {
+                    mentions: vec![you],
+                    ..Properties::default()
+                }
+                .to_json(),
                 expires_in: None,
             }
         } else {
@@ -257,7 +260,7 @@ fn seed_demo(st: &mut State, history: usize) {
         alice,
         Target::Group { gid: rust },
         "vocechat/file",
-        json!({ "path": path }).to_string(),
+        Content::File { path }.body(),
         None,
     );
     // You have read most, but not all, of what is there.

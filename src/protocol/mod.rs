@@ -7,6 +7,7 @@
 pub mod error;
 pub mod event;
 pub mod mention;
+pub mod requests;
 pub mod types;
 pub mod vocespace;
 

@@ -119,17 +119,8 @@ pub struct CreatedGroup {
     pub created_at: i64,
 }
 
-/// Body of `POST /api/group`. Read-only fields (gid, owner, …) must never be sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct NewGroup {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub members: Vec<i64>,
-    #[serde(default)]
-    pub is_public: bool,
-}
+/// Body of `POST /api/group`; typed with the other request bodies.
+pub use super::requests::NewGroup;
 
 /// Who a chat message is addressed to. The wire form has no tag: `{"uid":n}` or `{"gid":n}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -239,6 +230,43 @@ pub struct Organization {
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// `GET /api/admin/vocespace/config` (newer servers only; admin settings of the VoceSpace
+/// deployment). Read with [`VoceSpaceConfig::from_json`], which tolerates odd fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct VoceSpaceConfig {
+    #[serde(default)]
+    pub enabled: bool,
+    #[serde(default)]
+    pub url: String,
+    /// `"success"` once deployed.
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub license: String,
+}
+
+impl VoceSpaceConfig {
+    /// Reads the answer field by field: a missing or mistyped field is its default, never an
+    /// error (newer servers may change the shape).
+    pub fn from_json(v: &Value) -> VoceSpaceConfig {
+        let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        VoceSpaceConfig {
+            enabled: v.get("enabled").and_then(Value::as_bool).unwrap_or(false),
+            url: text("url"),
+            state: text("state"),
+            password: text("password"),
+            license: text("license"),
+        }
+    }
+
+    /// The deployment URL when VoceSpace is enabled and deployed.
+    pub fn deployed_url(&self) -> Option<&str> {
+        (self.enabled && self.state == "success").then_some(self.url.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -395,6 +423,49 @@ impl Properties {
     }
 }
 
+/// What a `vocechat/file` message's properties say about its file (protocol §3.5): the server
+/// adds `content_type`, `size` and `name` (only if a name was given at prepare); clients add
+/// `width` and `height` for images. Untrusted: read with [`FileProperties::from_properties`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct FileProperties {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Bytes; 0 when missing or not a non-negative integer.
+    #[serde(default)]
+    pub size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u64>,
+}
+
+impl FileProperties {
+    /// Reads the file keys of a message's properties, key by key: a missing or mistyped key
+    /// is `None` (or a size of 0), never an error; other keys are ignored.
+    pub fn from_properties(properties: Option<&Value>) -> FileProperties {
+        let get = |k: &str| properties.and_then(|p| p.get(k));
+        let text = |k: &str| get(k).and_then(Value::as_str).map(str::to_string);
+        FileProperties {
+            name: text("name"),
+            size: get("size").and_then(Value::as_u64).unwrap_or(0),
+            content_type: text("content_type"),
+            width: get("width").and_then(Value::as_u64),
+            height: get("height").and_then(Value::as_u64),
+        }
+    }
+
+    /// Writes these keys into a properties object, replacing the same keys and keeping every
+    /// other one (`local_id`, `mentions`, …). Absent optional keys are left as they were.
+    pub fn write_into(&self, map: &mut Map<String, Value>) {
+        if let Value::Object(mine) = serde_json::to_value(self).expect("file properties serialize")
+        {
+            map.extend(mine);
+        }
+    }
+}
+
 /// Reads `properties.local_id` from a message's properties, if present and numeric.
 pub fn local_id_of(properties: Option<&Value>) -> Option<i64> {
     properties?.get("local_id")?.as_i64()
@@ -436,7 +507,72 @@ impl Content {
     pub fn body(&self) -> String {
         match self {
             Content::Text(t) | Content::Markdown(t) | Content::Archive(t) => t.clone(),
-            Content::File { path } => serde_json::json!({ "path": path }).to_string(),
+            Content::File { path } => {
+                serde_json::to_string(&super::requests::FileMessageBody { path: path.clone() })
+                    .expect("a path serializes")
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn file_properties_tolerate_missing_and_odd_keys() {
+        let p =
+            json!({"name": 7, "size": -1, "content_type": "image/png", "width": 3, "local_id": 1});
+        let f = FileProperties::from_properties(Some(&p));
+        assert_eq!(
+            f,
+            FileProperties {
+                name: None,
+                size: 0,
+                content_type: Some("image/png".into()),
+                width: Some(3),
+                height: None,
+            }
+        );
+        assert_eq!(
+            FileProperties::from_properties(None),
+            FileProperties::default()
+        );
+        assert_eq!(
+            FileProperties::from_properties(Some(&json!("not an object"))),
+            FileProperties::default()
+        );
+    }
+
+    #[test]
+    fn file_properties_keep_the_other_keys() {
+        let mut map = json!({"local_id": 4, "name": "old", "width": 9})
+            .as_object()
+            .unwrap()
+            .clone();
+        FileProperties {
+            name: Some("new.txt".into()),
+            size: 12,
+            content_type: Some("text/plain".into()),
+            width: None,
+            height: None,
+        }
+        .write_into(&mut map);
+        assert_eq!(
+            Value::Object(map),
+            json!({"local_id": 4, "name": "new.txt", "size": 12, "content_type": "text/plain", "width": 9})
+        );
+    }
+
+    #[test]
+    fn vocespace_config_reads_leniently() {
+        let c =
+            VoceSpaceConfig::from_json(&json!({"enabled": "yes", "state": "success", "url": 5}));
+        assert_eq!(c.deployed_url(), None);
+        let c = VoceSpaceConfig::from_json(
+            &json!({"enabled": true, "state": "success", "url": "https://s"}),
+        );
+        assert_eq!(c.deployed_url(), Some("https://s"));
     }
 }

@@ -114,19 +114,10 @@ fn render_body(
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     if m.is_file() {
-        let p = m.properties.as_ref();
-        let name = p
-            .and_then(|p| p.get("name"))
-            .and_then(|v| v.as_str())
-            .unwrap_or("file");
-        let size = p
-            .and_then(|p| p.get("size"))
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0);
-        let kind = p
-            .and_then(|p| p.get("content_type"))
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
+        let file = crate::protocol::types::FileProperties::from_properties(m.properties.as_ref());
+        let name = file.name.as_deref().unwrap_or("file");
+        let size = file.size;
+        let kind = file.content_type.as_deref().unwrap_or("");
         let line = format!(
             "📎 {} · {} · {}",
             one_line(name, 80),

@@ -7,19 +7,32 @@
 //! Redirects are never followed: a redirected request would carry `X-API-Key`, the refresh
 //! token or the password (and, for the event stream, the token in the URL) to another host.
 //! A 3xx answer becomes [`ApiError::Redirected`], naming only the target's origin.
+//!
+//! This file owns the client, the session and auth, users, groups, messages and the request
+//! plumbing; beside it: `settings` (read markers, mutes, burn-after-reading), `files`
+//! (uploads and file URLs), `server` (version, organization, VoceSpace), `answers` (reading
+//! answers safely), `session` and `error`. Request bodies are `protocol::requests` types.
 
+mod answers;
 mod error;
+mod files;
+mod server;
 mod session;
+mod settings;
 
 pub use crate::protocol::ApiError;
+use crate::protocol::requests::*;
 use crate::protocol::types::*;
 pub use error::network_error;
 pub use session::Session;
+pub use settings::MuteChange;
+
+pub(crate) use answers::redirect_target;
+use answers::{check_status, error_text, read_capped, read_json};
 
 use reqwest::header::{HeaderMap, HeaderValue, REFERER};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
-use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, watch};
@@ -128,11 +141,14 @@ impl ApiClient {
 
     /// Password login on `device`. Installs the new session.
     pub async fn login(&self, email: &str, password: &str, device: &str) -> ApiResult<Session> {
-        let body = json!({
-            "credential": {"type": "password", "email": email.trim().to_lowercase(), "password": password},
-            "device": device,
-            "device_token": null,
-        });
+        let body = LoginRequest {
+            credential: Credential::Password {
+                email: email.trim().to_lowercase(),
+                password: password.to_string(),
+            },
+            device: device.to_string(),
+            device_token: None,
+        };
         let resp = self
             .send_plain(self.request(Method::POST, "/api/token/login").json(&body))
             .await?;
@@ -190,7 +206,10 @@ impl ApiClient {
 
     async fn renew_locked(&self, guard: &mut Option<Session>) -> ApiResult<String> {
         let session = guard.as_ref().ok_or(ApiError::NoSession)?;
-        let body = json!({"token": session.token, "refresh_token": session.refresh_token});
+        let body = RenewRequest {
+            token: session.token.clone(),
+            refresh_token: session.refresh_token.clone(),
+        };
         let resp = self
             .send_plain(self.request(Method::POST, "/api/token/renew").json(&body))
             .await?;
@@ -286,7 +305,7 @@ impl ApiClient {
 
     pub async fn pin(&self, gid: i64, mid: i64) -> ApiResult<()> {
         let path = format!("/api/group/{gid}/pin");
-        self.authed(Method::POST, &path, "pin", |r| r.json(&json!({"mid": mid})))
+        self.authed(Method::POST, &path, "pin", |r| r.json(&PinRequest { mid }))
             .await?;
         Ok(())
     }
@@ -294,7 +313,7 @@ impl ApiClient {
     pub async fn unpin(&self, gid: i64, mid: i64) -> ApiResult<()> {
         let path = format!("/api/group/{gid}/unpin");
         self.authed(Method::POST, &path, "unpin", |r| {
-            r.json(&json!({"mid": mid}))
+            r.json(&PinRequest { mid })
         })
         .await?;
         Ok(())
@@ -352,7 +371,9 @@ impl ApiClient {
         let path = format!("/api/message/{mid}/like");
         let resp = self
             .authed(Method::PUT, &path, &format!("message {mid}"), |r| {
-                r.json(&json!({ "action": action }))
+                r.json(&LikeRequest {
+                    action: action.to_string(),
+                })
             })
             .await?;
         read_json(resp).await
@@ -377,182 +398,17 @@ impl ApiClient {
             Target::User { uid } => format!("/api/user/{uid}/history"),
             Target::Group { gid } => format!("/api/group/{gid}/history"),
         };
-        let mut query: Vec<(&str, String)> = vec![("limit", limit.to_string())];
-        if let Some(b) = before {
-            query.push(("before", b.to_string()));
-        }
+        let query = HistoryQuery {
+            limit: Some(limit as usize),
+            before,
+        };
         let resp = self
             .authed(Method::GET, &path, "history", |r| r.query(&query))
             .await?;
         read_json(resp).await
     }
 
-    /// Moves read markers forward (the server ignores values that go backwards).
-    pub async fn read_index(
-        &self,
-        users: &[UserReadIndex],
-        groups: &[GroupReadIndex],
-    ) -> ApiResult<()> {
-        let body = json!({ "users": users, "groups": groups });
-        self.authed(Method::POST, "/api/user/read-index", "read markers", |r| {
-            r.json(&body)
-        })
-        .await?;
-        Ok(())
-    }
-
-    /// Mutes (for `expired_in` seconds, or forever) or unmutes conversations.
-    pub async fn mute(&self, change: &MuteChange) -> ApiResult<()> {
-        self.authed(Method::POST, "/api/user/mute", "mute", |r| {
-            r.json(&change.to_json())
-        })
-        .await?;
-        Ok(())
-    }
-
-    /// Sets burn-after-reading for your future messages to `target` (0 turns it off).
-    pub async fn burn_after_reading(&self, target: Target, expires_in: i64) -> ApiResult<()> {
-        let body = match target {
-            Target::User { uid } => json!({"users": [{"uid": uid, "expires_in": expires_in}]}),
-            Target::Group { gid } => json!({"groups": [{"gid": gid, "expires_in": expires_in}]}),
-        };
-        self.authed(
-            Method::POST,
-            "/api/user/burn-after-reading",
-            "burn after reading",
-            |r| r.json(&body),
-        )
-        .await?;
-        Ok(())
-    }
-
-    // ---------------------------------------------------------------- server & files
-
-    /// The server version text (`0.3.3`). Also tells whether the URL is a VoceChat server.
-    pub async fn version(&self) -> ApiResult<String> {
-        let resp = self
-            .send_plain(self.request(Method::GET, "/api/admin/system/version"))
-            .await?;
-        let status = resp.status();
-        if !status.is_success() {
-            return Err(ApiError::NotVoceChat(format!(
-                "version endpoint answered {status}"
-            )));
-        }
-        // A version is a few bytes; anything past the text cap is not one.
-        let (body, complete) = read_capped(resp, MAX_TEXT_BYTES).await?;
-        let text = String::from_utf8_lossy(&body);
-        let version = text.trim().trim_matches('"').to_string();
-        if !complete
-            || version.is_empty()
-            || version.len() > 40
-            || !version.chars().next().is_some_and(|c| c.is_ascii_digit())
-        {
-            return Err(ApiError::NotVoceChat(
-                "unexpected answer from the version endpoint".into(),
-            ));
-        }
-        Ok(version)
-    }
-
-    pub async fn organization(&self) -> ApiResult<Organization> {
-        let resp = self
-            .send_plain(self.request(Method::GET, "/api/admin/system/organization"))
-            .await?;
-        let resp = check_status(resp, "organization").await?;
-        read_json(resp).await
-    }
-
-    /// Step 1 of an upload: returns the file id.
-    pub async fn file_prepare(
-        &self,
-        content_type: Option<&str>,
-        filename: Option<&str>,
-    ) -> ApiResult<String> {
-        let body = json!({ "content_type": content_type, "filename": filename });
-        let resp = self
-            .authed(
-                Method::POST,
-                "/api/resource/file/prepare",
-                "file upload",
-                |r| r.json(&body),
-            )
-            .await?;
-        read_json(resp).await
-    }
-
-    /// Step 2 of an upload: appends one chunk. Returns the stored file after the last chunk.
-    pub async fn file_upload_chunk(
-        &self,
-        file_id: &str,
-        chunk: bytes::Bytes,
-        is_last: bool,
-    ) -> ApiResult<Option<UploadedFile>> {
-        let file_id = file_id.to_string();
-        let resp = self
-            .authed(
-                Method::POST,
-                "/api/resource/file/upload",
-                "file upload",
-                move |r| {
-                    let part = reqwest::multipart::Part::stream(chunk.clone())
-                        .file_name("blob")
-                        .mime_str("application/octet-stream")
-                        .expect("static mime type parses");
-                    let form = reqwest::multipart::Form::new()
-                        .text("file_id", file_id.clone())
-                        .part("chunk_data", part)
-                        .text("chunk_is_last", if is_last { "true" } else { "false" });
-                    r.multipart(form)
-                },
-            )
-            .await?;
-        read_json(resp).await
-    }
-
-    /// The server's VoceSpace deployment (newer servers only): `Ok(None)` when the server has
-    /// no such endpoint or nothing is deployed.
-    pub async fn vocespace_base(&self) -> ApiResult<Option<String>> {
-        let result = self
-            .authed(
-                Method::GET,
-                "/api/admin/vocespace/config",
-                "VoceSpace settings",
-                |r| r,
-            )
-            .await;
-        let resp = match result {
-            Ok(r) => r,
-            Err(ApiError::NotFound(_))
-            | Err(ApiError::Server { status: 405, .. })
-            | Err(ApiError::Forbidden(_)) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        let v: serde_json::Value = read_json(resp).await?;
-        let enabled = v.get("enabled").and_then(|e| e.as_bool()).unwrap_or(false);
-        let deployed = v.get("state").and_then(|s| s.as_str()) == Some("success");
-        let url = v.get("url").and_then(|u| u.as_str()).unwrap_or("");
-        Ok((enabled && deployed)
-            .then(|| crate::protocol::vocespace::normalize_base(url))
-            .flatten())
-    }
-
-    /// Avatar URL of a user (no auth needed).
-    pub fn avatar_url(&self, uid: i64) -> Url {
-        let mut url = self.url("/api/resource/avatar");
-        url.query_pairs_mut().append_pair("uid", &uid.to_string());
-        url
-    }
-
-    /// Download URL of an uploaded file (downloads need no auth).
-    pub fn file_url(&self, path: &str, thumbnail: bool) -> Url {
-        let mut url = self.url("/api/resource/file");
-        url.query_pairs_mut().append_pair("file_path", path);
-        if thumbnail {
-            url.query_pairs_mut().append_pair("thumbnail", "true");
-        }
-        url
-    }
+    // ---------------------------------------------------------------- event stream
 
     /// The SSE URL: the token goes in the query string (the header is ignored there).
     pub fn events_url(
@@ -653,110 +509,6 @@ impl ApiClient {
     }
 }
 
-/// A mute/unmute request body (`POST /api/user/mute`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MuteChange {
-    /// (uid, seconds or forever)
-    pub add_users: Vec<(i64, Option<i64>)>,
-    pub add_groups: Vec<(i64, Option<i64>)>,
-    pub remove_users: Vec<i64>,
-    pub remove_groups: Vec<i64>,
-}
-
-impl MuteChange {
-    fn to_json(&self) -> serde_json::Value {
-        json!({
-            "add_users": self.add_users.iter().map(|(uid, e)| json!({"uid": uid, "expired_in": e})).collect::<Vec<_>>(),
-            "add_groups": self.add_groups.iter().map(|(gid, e)| json!({"gid": gid, "expired_in": e})).collect::<Vec<_>>(),
-            "remove_users": self.remove_users,
-            "remove_groups": self.remove_groups,
-        })
-    }
-}
-
-async fn check_status(resp: Response, what: &str) -> ApiResult<Response> {
-    let status = resp.status();
-    if status.is_success() {
-        return Ok(resp);
-    }
-    let text = error_text(resp).await;
-    Err(ApiError::from_status(status, &text, what))
-}
-
-async fn read_json<T: DeserializeOwned>(resp: Response) -> ApiResult<T> {
-    let is_html = resp
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    let too_large = ApiError::AnswerTooLarge {
-        limit_bytes: MAX_JSON_BYTES as u64,
-    };
-    // A declared length over the limit is not read at all.
-    if resp
-        .content_length()
-        .is_some_and(|n| n > MAX_JSON_BYTES as u64)
-    {
-        return Err(too_large);
-    }
-    let (bytes, complete) = read_capped(resp, MAX_JSON_BYTES).await?;
-    if !complete {
-        return Err(too_large);
-    }
-    if is_html {
-        return Err(ApiError::NotVoceChat(
-            "got an HTML page instead of an API answer".into(),
-        ));
-    }
-    serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::NotVoceChat(format!("unexpected answer ({e})")))
-}
-
-/// Where a 3xx answer to a request for `from` points, safe to show and log: only the
-/// target's origin (scheme, host, port), never its path or query string, which may carry a
-/// token.
-pub(crate) fn redirect_target(from: &Url, headers: &reqwest::header::HeaderMap) -> String {
-    let location = headers
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok());
-    let Some(location) = location else {
-        return "an unspecified address".into();
-    };
-    match from.join(location.trim()) {
-        Ok(target) if matches!(target.scheme(), "http" | "https") => {
-            crate::sanitize::one_line(&target.origin().ascii_serialization(), 120)
-        }
-        Ok(target) => format!(
-            "a {}: address",
-            crate::sanitize::one_line(target.scheme(), 20)
-        ),
-        Err(_) => "an unreadable address".into(),
-    }
-}
-
-/// Reads the body, but no more than `limit` bytes of it: returns what was read and whether
-/// that was all. A longer body is abandoned (dropping it closes the connection).
-async fn read_capped(mut resp: Response, limit: usize) -> ApiResult<(Vec<u8>, bool)> {
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| network_error(&e))? {
-        let room = limit - body.len();
-        if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
-            return Ok((body, false));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok((body, true))
-}
-
-/// The text of an error answer, cut at [`MAX_TEXT_BYTES`]; empty if it cannot be read.
-async fn error_text(resp: Response) -> String {
-    match read_capped(resp, MAX_TEXT_BYTES).await {
-        Ok((body, _)) => String::from_utf8_lossy(&body).into_owned(),
-        Err(_) => String::new(),
-    }
-}
-
 fn normalize_base(base: &str) -> ApiResult<Url> {
     let trimmed = base.trim();
     let with_scheme = if trimmed.contains("://") {
@@ -784,6 +536,7 @@ fn normalize_base(base: &str) -> ApiResult<Url> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn base_urls_are_normalized() {
@@ -815,35 +568,6 @@ mod tests {
         assert_eq!(
             f.as_str(),
             "https://x.org/vc/api/resource/file?file_path=2026%2F1%2F5%2Fabc&thumbnail=true"
-        );
-    }
-
-    #[test]
-    fn redirect_targets_show_only_an_origin() {
-        let from = Url::parse("https://chat.example.com/api/user/events?api-key=T").unwrap();
-        let target = |location: &str| {
-            let mut h = reqwest::header::HeaderMap::new();
-            h.insert(
-                reqwest::header::LOCATION,
-                HeaderValue::from_str(location).unwrap(),
-            );
-            redirect_target(&from, &h)
-        };
-        assert_eq!(
-            target("http://evil.example:8080/steal?api-key=T#x"),
-            "http://evil.example:8080"
-        );
-        assert_eq!(target("//evil.example/x?t=1"), "https://evil.example");
-        assert_eq!(target("/elsewhere?api-key=T"), "https://chat.example.com");
-        assert_eq!(
-            target("https://user:SECRET@evil.example/"),
-            "https://evil.example"
-        );
-        assert_eq!(target("ftp://evil.example/file"), "a ftp: address");
-        assert_eq!(target("http://[::1"), "an unreadable address");
-        assert_eq!(
-            redirect_target(&from, &reqwest::header::HeaderMap::new()),
-            "an unspecified address"
         );
     }
 

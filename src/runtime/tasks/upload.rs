@@ -12,9 +12,8 @@
 
 use crate::app::Failure;
 use crate::model::{OpenFile, Staged};
-use crate::protocol::types::{Content, Properties, Target, UploadedFile};
+use crate::protocol::types::{Content, FileProperties, Properties, Target, UploadedFile};
 use crate::runtime::api::{ApiClient, ApiError, ApiResult};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -204,19 +203,18 @@ fn file_properties(
     image: Option<imagesize::ImageSize>,
 ) -> Properties {
     let mut props = Properties::with_local_id(job.local_id);
-    props.extra.insert("name".into(), json!(job.file.name));
-    props.extra.insert("size".into(), json!(stored.size));
-    props
-        .extra
-        .insert("content_type".into(), json!(job.file.content_type));
     let dims = stored
         .image_properties
-        .map(|p| (p.width as usize, p.height as usize))
-        .or(image.map(|s| (s.width, s.height)));
-    if let Some((w, h)) = dims {
-        props.extra.insert("width".into(), json!(w));
-        props.extra.insert("height".into(), json!(h));
+        .map(|p| (u64::from(p.width), u64::from(p.height)))
+        .or(image.map(|s| (s.width as u64, s.height as u64)));
+    FileProperties {
+        name: Some(job.file.name.clone()),
+        size: stored.size,
+        content_type: Some(job.file.content_type.clone()),
+        width: dims.map(|d| d.0),
+        height: dims.map(|d| d.1),
     }
+    .write_into(&mut props.extra);
     props
 }
 

@@ -1,0 +1,214 @@
+//! Message routes: send to a user or a group, edit, reply, like, delete and history, with
+//! 0.3.3's exact content-type matching and the base64 `X-Properties` header.
+
+use super::{Resp, S, authed, empty, parse_body, respond, text};
+use crate::demo::Shared;
+use crate::protocol::requests::*;
+use crate::protocol::types::*;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use base64::Engine;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Checks the Content-Type exactly as 0.3.3 does: `text/plain` by MIME type (parameters
+/// allowed), every other type as an exact string.
+fn message_content_type(headers: &HeaderMap) -> Result<&'static str, Resp> {
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err(text(
+            415,
+            "the client request does not include the `Content-Type` header",
+        ));
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match ct {
+        _ if essence == "text/plain" => Ok("text/plain"),
+        "text/markdown" => Ok("text/markdown"),
+        "vocechat/file" => Ok("vocechat/file"),
+        "vocechat/archive" => Ok("vocechat/archive"),
+        other => Err(text(
+            415,
+            &format!("the `Content-Type` requested by the client is not supported: {other}"),
+        )),
+    }
+}
+
+/// `X-Properties`: base64 of a JSON object; anything else is silently ignored.
+fn properties(headers: &HeaderMap) -> Option<Value> {
+    let raw = headers.get("x-properties")?.to_str().ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(raw.trim())
+        .ok()?;
+    let v: Value = serde_json::from_slice(&decoded).ok()?;
+    v.is_object().then_some(v)
+}
+
+struct Incoming {
+    content_type: &'static str,
+    content: String,
+    properties: Option<Value>,
+}
+
+fn incoming(headers: &HeaderMap, body: &Bytes) -> Result<Incoming, Resp> {
+    let content_type = message_content_type(headers)?;
+    let content = String::from_utf8(body.to_vec())
+        .map_err(|_| text(400, "parse request payload error: invalid utf-8"))?;
+    Ok(Incoming {
+        content_type,
+        content,
+        properties: properties(headers),
+    })
+}
+
+async fn send_to(s: Arc<Shared>, headers: HeaderMap, target: Target, body: Bytes) -> Resp {
+    let msg = match incoming(&headers, &body) {
+        Ok(m) => m,
+        Err(e) => return e,
+    };
+    if s.faults.take_send_failure() {
+        return text(500, "injected send failure");
+    }
+    let answer = respond(authed(&s, &headers, |st, uid, _| {
+        st.send(uid, target, msg.content_type, msg.content, msg.properties)
+    }));
+    if answer.status().is_success() && s.faults.take_lost_send_answer() {
+        return text(500, "injected lost answer");
+    }
+    answer
+}
+
+pub(super) async fn send_user(
+    State(s): S,
+    headers: HeaderMap,
+    Path(uid): Path<i64>,
+    body: Bytes,
+) -> Resp {
+    send_to(s, headers, Target::User { uid }, body).await
+}
+
+pub(super) async fn send_group(
+    State(s): S,
+    headers: HeaderMap,
+    Path(gid): Path<i64>,
+    body: Bytes,
+) -> Resp {
+    send_to(s, headers, Target::Group { gid }, body).await
+}
+
+pub(super) async fn edit(
+    State(s): S,
+    headers: HeaderMap,
+    Path(mid): Path<i64>,
+    body: Bytes,
+) -> Resp {
+    let msg = match incoming(&headers, &body) {
+        Ok(m) => m,
+        Err(e) => return e,
+    };
+    respond(authed(&s, &headers, |st, uid, _| {
+        st.edit(uid, mid, msg.content_type, msg.content, msg.properties)
+    }))
+}
+
+pub(super) async fn reply(
+    State(s): S,
+    headers: HeaderMap,
+    Path(mid): Path<i64>,
+    body: Bytes,
+) -> Resp {
+    let msg = match incoming(&headers, &body) {
+        Ok(m) => m,
+        Err(e) => return e,
+    };
+    respond(authed(&s, &headers, |st, uid, _| {
+        st.reply(uid, mid, msg.content_type, msg.content, msg.properties)
+    }))
+}
+
+pub(super) async fn like(
+    State(s): S,
+    headers: HeaderMap,
+    Path(mid): Path<i64>,
+    body: Bytes,
+) -> Resp {
+    let body: LikeRequest = match parse_body(&body) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    respond(authed(&s, &headers, |st, uid, _| {
+        st.like(uid, mid, &body.action)
+    }))
+}
+
+pub(super) async fn delete_message(State(s): S, headers: HeaderMap, Path(mid): Path<i64>) -> Resp {
+    respond(authed(&s, &headers, |st, uid, _| st.delete(uid, mid)))
+}
+
+pub(super) async fn history_user(
+    State(s): S,
+    headers: HeaderMap,
+    Path(peer): Path<i64>,
+    Query(q): Query<HistoryQuery>,
+) -> Resp {
+    if s.faults.take_history_failure() {
+        return empty(500);
+    }
+    respond(authed(&s, &headers, |st, uid, _| {
+        st.history(
+            uid,
+            Target::User { uid: peer },
+            q.before,
+            q.limit.unwrap_or(300),
+        )
+    }))
+}
+
+pub(super) async fn history_group(
+    State(s): S,
+    headers: HeaderMap,
+    Path(gid): Path<i64>,
+    Query(q): Query<HistoryQuery>,
+) -> Resp {
+    if s.faults.take_history_failure() {
+        return empty(500);
+    }
+    respond(authed(&s, &headers, |st, uid, _| {
+        st.history(uid, Target::Group { gid }, q.before, q.limit.unwrap_or(300))
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn content_types_match_like_the_real_server() {
+        let mut h = HeaderMap::new();
+        assert!(message_content_type(&h).is_err());
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        assert_eq!(message_content_type(&h).unwrap(), "text/plain");
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/markdown; charset=utf-8"),
+        );
+        assert!(message_content_type(&h).is_err());
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        assert!(message_content_type(&h).is_err());
+    }
+}
