@@ -4,6 +4,14 @@
 //! the app's `update` on a server with 3,000 channels: a 5,000-message replay and 2,000
 //! presence events (each used to re-sort the sidebar).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::time::Instant;
 use vocechat_tui::app::conn::SyncMsg;
 use vocechat_tui::app::{App, Msg, Settings, update};

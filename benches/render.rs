@@ -2,6 +2,14 @@
 //! bytes per typed character ≤ 64 B; per incoming message in the open channel ≤ 2 KB.
 //! Run with `cargo bench --bench render`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};

@@ -4,6 +4,14 @@
 //! The demo server runs in a child process (this binary with `--serve`), so the copy it
 //! stores does not count toward the client's memory.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;

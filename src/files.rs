@@ -2,6 +2,9 @@
 //! `/upload` arguments split into paths, pasted text that looks like a path, human sizes and
 //! transfer progress. No file-system access here; the runtime does that.
 
+// A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
+
 use std::path::Path;
 
 /// The longest file name, in bytes, that common file systems accept (ext4, APFS, btrfs).

@@ -1,6 +1,9 @@
 //! Making untrusted text safe to put on a terminal: strips control characters and escape
 //! sequences (CSI, OSC, DCS, …) from names, messages and file names before they are rendered.
 
+// A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
+
 /// Removes terminal escape sequences and control characters, keeping `\n` and `\t`.
 /// Carriage returns become nothing so a message cannot overwrite its own line.
 pub fn clean(input: &str) -> String {

@@ -1,6 +1,9 @@
 //! A string that must never be printed: passwords in flight. Its `Debug` says how long it is
 //! and nothing else, so logging a message or an effect that carries one cannot leak it.
 
+// A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
+
 /// A secret string (a typed password on its way to the login request).
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret(String);

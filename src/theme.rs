@@ -111,6 +111,8 @@ impl Theme {
         })
     }
 
+    /// A theme shipped in `themes/` (compiled in; every one is parsed by a test).
+    #[allow(clippy::expect_used)]
     pub fn built_in(name: &str) -> Option<Theme> {
         BUILT_IN
             .iter()
@@ -118,6 +120,7 @@ impl Theme {
             .map(|(_, text)| Theme::parse(text).expect("built-in themes are valid"))
     }
 
+    #[allow(clippy::expect_used)] // compiled in and tested: `dark` always exists
     pub fn dark() -> Theme {
         Theme::built_in("dark").expect("dark exists")
     }

@@ -2,6 +2,9 @@
 //! can convert and format in any time zone (a far-future `created_at` used to panic inside
 //! `date_naive()`), and `ui.time_format` is checked once when the config loads.
 
+// A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
+
 use chrono::format::{Item, StrftimeItems};
 use chrono::{DateTime, FixedOffset, TimeZone};
 

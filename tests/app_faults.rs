@@ -3,6 +3,14 @@
 //! once on retry, and a refresh token rotated by another device ends the stream with the
 //! state that sends the user back to the login form.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use common::*;

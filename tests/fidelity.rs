@@ -2,6 +2,14 @@
 //! error bodies as the real VoceChat 0.3.3 recorded in `../shared/fixtures/vocechat-0.3.3/`.
 //! (Skipped with a note when the fixtures are not beside the repo.)
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use common::*;

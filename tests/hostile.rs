@@ -2,6 +2,14 @@
 //! answers too large to hold, and replays that break the mid order. Every server here is a
 //! small axum app on 127.0.0.1; every wait is bounded.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use axum::Router;
@@ -87,7 +95,7 @@ async fn redirector(status: u16, target: SocketAddr) -> (SocketAddr, Log) {
                 let path = req
                     .uri()
                     .path_and_query()
-                    .map(|p| p.as_str())
+                    .map(axum::http::uri::PathAndQuery::as_str)
                     .unwrap_or("/");
                 Response::builder()
                     .status(StatusCode::from_u16(status).unwrap())
@@ -374,7 +382,7 @@ async fn an_endless_error_text_is_cut_at_64_kib() {
             assert!(
                 body.starts_with("oops xxx") && body.chars().count() <= 200,
                 "{body}"
-            )
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -8,6 +8,14 @@
 //! exported), so the frame level is not reachable from here; the decoder of the frames'
 //! `data` is.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use vocechat_tui::protocol::event::{Decoded, ServerEvent, decode};

@@ -1,6 +1,14 @@
 //! The REST client against the demo server over loopback: login and its failures, every
 //! message kind, folding, history paging, read markers, settings, error mapping.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use common::*;

@@ -9,6 +9,16 @@
 //! job-control shell (stopped, then redrawn after `fg`). Last, a whole session at
 //! `VOCECHAT_LOG=trace` leaves no secret in the log.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+// poll(2) and kill(2) on the child process of the terminal under test.
+#![allow(unsafe_code)]
+
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::os::fd::RawFd;
@@ -561,7 +571,7 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
 
     let saved = std::fs::read_dir(data.path().join("sessions"))
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .find(|e| e.path().extension().is_some_and(|x| x == "json"))
         .expect("a saved session")
         .path();

@@ -3,6 +3,14 @@
 //! and the reaction picker. Times are shown in UTC so the snapshots do not depend on the
 //! machine's time zone.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -597,7 +605,12 @@ fn popup_hints_show_remapped_keys() {
     let keys = |pairs: &[(&str, &[&str])]| {
         pairs
             .iter()
-            .map(|(a, k)| (a.to_string(), k.iter().map(|k| k.to_string()).collect()))
+            .map(|(a, k)| {
+                (
+                    a.to_string(),
+                    k.iter().map(std::string::ToString::to_string).collect(),
+                )
+            })
             .collect::<BTreeMap<String, Vec<String>>>()
     };
     let screen = |app: &mut App| render(app, 80, 24).backend().to_string();

@@ -1,6 +1,14 @@
 //! The live stream against the demo server: token renewal while streaming, kicks, the
 //! heartbeat watchdog, and resume without loss or duplication under repeated stream drops.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use common::*;
@@ -182,7 +190,7 @@ async fn the_watchdog_replaces_a_silent_connection() {
         .await;
     match seen.last() {
         Some(SyncMsg::State(ConnState::Waiting { reason, .. })) => {
-            assert!(reason.contains("heartbeat"), "{reason}")
+            assert!(reason.contains("heartbeat"), "{reason}");
         }
         other => panic!("{other:?}"),
     }

@@ -4,6 +4,14 @@
 //! read through the handle opened at staging; FIFOs refused; the file message's properties.
 //! Downloads: streamed, never overwriting, stalls and oversized thumbnails stopped.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use common::*;

@@ -329,7 +329,7 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             match image {
                 None => app.info("not an image"),
                 Some(_) if !app.settings.previews => {
-                    app.info("image previews are off (ui.image_previews; off over SSH by default)")
+                    app.info("image previews are off (ui.image_previews; off over SSH by default)");
                 }
                 Some((path, name)) => {
                     let task = app.tasks.start(super::TaskKind::Preview, app.now_ms);

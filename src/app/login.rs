@@ -151,8 +151,8 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Tab | KeyCode::Down => form.step(1),
         KeyCode::BackTab | KeyCode::Up => form.step(-1),
         KeyCode::Enter => {
-            let last = *form.fields().last().expect("at least one field");
-            if form.focus != last && form.current().is_empty() {
+            let last = form.fields().last().copied();
+            if last.is_some_and(|l| form.focus != l) && form.current().is_empty() {
                 form.step(1);
             } else if let Some(e) = form.submit() {
                 return vec![e];

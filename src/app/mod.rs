@@ -3,6 +3,9 @@
 //! that maps one to the other. No I/O here: the executor and the loop carry out effects and
 //! send back messages.
 
+// A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
+
 mod commands;
 mod composer;
 pub mod conn;
@@ -215,7 +218,7 @@ impl App {
     pub fn next_deadline(&self) -> Option<i64> {
         let conv = self.chat.convs.get(&self.timeline.open?)?;
         conv.visible()
-            .filter_map(|m| m.expires_at())
+            .filter_map(crate::model::Message::expires_at)
             .filter(|t| *t > self.now_ms)
             .min()
     }

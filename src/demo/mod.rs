@@ -12,7 +12,7 @@ pub use seed::{DEMO_EMAIL, DEMO_PASSWORD, Seed};
 use crate::protocol::types::Target;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -150,12 +150,18 @@ impl Faults {
 
     /// The `nth` chunk the server reads from now on (1 = the next) meets `fault`.
     pub fn chunk_fault(&self, nth: u32, fault: ChunkFault) {
-        *self.chunk_fault.lock().expect("faults lock") = Some((nth.saturating_sub(1), fault));
+        *self
+            .chunk_fault
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some((nth.saturating_sub(1), fault));
     }
 
     /// Counts one chunk read; its fault if it is the one.
     fn take_chunk_fault(&self) -> Option<ChunkFault> {
-        let mut slot = self.chunk_fault.lock().expect("faults lock");
+        let mut slot = self
+            .chunk_fault
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         match *slot {
             Some((0, fault)) => {
                 *slot = None;
@@ -203,6 +209,14 @@ pub(crate) struct Shared {
     state: Mutex<state::State>,
     config: DemoConfig,
     faults: Faults,
+}
+
+impl Shared {
+    /// The server's state. A handler that panicked while holding it leaves it usable: the
+    /// demo keeps serving (each change is applied whole before the lock is released).
+    fn state(&self) -> std::sync::MutexGuard<'_, state::State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// A running demo server; dropping it stops the server.
@@ -260,7 +274,7 @@ impl DemoServer {
     }
 
     fn with_state<T>(&self, f: impl FnOnce(&mut state::State) -> T) -> T {
-        f(&mut self.shared.state.lock().expect("demo state lock"))
+        f(&mut self.shared.state())
     }
 
     /// Sends a text message as `from` (as if another client had); returns its mid.

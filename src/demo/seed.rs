@@ -150,11 +150,11 @@ fn seed_demo(st: &mut State, history: usize) {
     let mut recent: Vec<(i64, usize, i64)> = Vec::new(); // (mid, conv index, sender)
     for i in 0..history {
         let created_at = now - span + i as i64 * step;
-        let ci = *[0, 0, 0, 1, 1, 2, 2, 3, 4, 5]
-            .choose(&mut rng)
-            .expect("non-empty");
+        let ci = *pick(&mut rng, &[0, 0, 0, 1, 1, 2, 2, 3, 4, 5]);
         let (target, recipients, senders) = &convs[ci];
-        let from = *senders.choose(&mut rng).expect("non-empty");
+        let Some(&from) = senders.choose(&mut rng) else {
+            continue;
+        };
         // DMs are addressed to the peer from the sender's side.
         let target = match *target {
             Target::User { uid } if from == uid => Target::User { uid: you },
@@ -168,9 +168,13 @@ fn seed_demo(st: &mut State, history: usize) {
             .take(10)
             .map(|r| (r.0, r.2))
             .collect();
-        let detail = if roll < 0.08 && !same_conv.is_empty() {
-            let (mid, _) = *same_conv.choose(&mut rng).expect("non-empty");
-            let action = *REACTIONS.choose(&mut rng).expect("non-empty");
+        let liked = if roll < 0.08 {
+            same_conv.choose(&mut rng).copied()
+        } else {
+            None
+        };
+        let detail = if let Some((mid, _)) = liked {
+            let action = *pick(&mut rng, &REACTIONS);
             MessageDetail::Reaction {
                 mid,
                 detail: ReactionDetail::Like {
@@ -178,17 +182,23 @@ fn seed_demo(st: &mut State, history: usize) {
                 },
             }
         } else if roll < 0.10 && same_conv.iter().any(|(_, s)| *s == from) {
-            let (mid, _) = *same_conv.iter().find(|(_, s)| *s == from).expect("checked");
+            let mid = same_conv
+                .iter()
+                .find(|(_, s)| *s == from)
+                .map_or(0, |(m, _)| *m);
             MessageDetail::Reaction {
                 mid,
                 detail: ReactionDetail::Edit {
                     content_type: "text/plain".into(),
-                    content: format!("{} (edited)", PHRASES.choose(&mut rng).expect("non-empty")),
+                    content: format!("{} (edited)", pick(&mut rng, PHRASES)),
                     properties: None,
                 },
             }
         } else if roll < 0.11 && same_conv.iter().any(|(_, s)| *s == from) {
-            let (mid, _) = *same_conv.iter().find(|(_, s)| *s == from).expect("checked");
+            let mid = same_conv
+                .iter()
+                .find(|(_, s)| *s == from)
+                .map_or(0, |(m, _)| *m);
             MessageDetail::Reaction {
                 mid,
                 detail: ReactionDetail::Delete,
@@ -198,13 +208,13 @@ fn seed_demo(st: &mut State, history: usize) {
             MessageDetail::Reply {
                 mid,
                 content_type: "text/plain".into(),
-                content: PHRASES.choose(&mut rng).expect("non-empty").to_string(),
+                content: pick(&mut rng, PHRASES).to_string(),
                 properties: None,
             }
         } else if roll < 0.22 {
             MessageDetail::Normal {
                 content_type: "text/markdown".into(),
-                content: MARKDOWN.choose(&mut rng).expect("non-empty").to_string(),
+                content: pick(&mut rng, MARKDOWN).to_string(),
                 properties: None,
                 expires_in: None,
             }
@@ -222,7 +232,7 @@ fn seed_demo(st: &mut State, history: usize) {
         } else {
             MessageDetail::Normal {
                 content_type: "text/plain".into(),
-                content: PHRASES.choose(&mut rng).expect("non-empty").to_string(),
+                content: pick(&mut rng, PHRASES).to_string(),
                 properties: None,
                 expires_in: None,
             }
@@ -301,7 +311,7 @@ pub async fn run_bot(shared: Arc<Shared>, every: Duration) {
     loop {
         let jitter = rng.random_range(0.5..1.5);
         tokio::time::sleep(every.mul_f64(jitter)).await;
-        let mut st = shared.state.lock().expect("demo state lock");
+        let mut st = shared.state();
         let humans: Vec<i64> = st
             .users
             .values()
@@ -338,12 +348,17 @@ pub async fn run_bot(shared: Arc<Shared>, every: Duration) {
             .map(|m| m.mid)
             .collect::<Vec<_>>();
         let roll: f64 = rng.random();
-        let phrase = PHRASES.choose(&mut rng).expect("non-empty").to_string();
-        let result = if roll < 0.15 && !recent.is_empty() {
-            let mid = *recent.choose(&mut rng).expect("non-empty");
-            st.like(who, mid, REACTIONS.choose(&mut rng).expect("non-empty"))
-        } else if roll < 0.22 && !recent.is_empty() {
-            let mid = *recent.last().expect("non-empty");
+        let phrase = pick(&mut rng, PHRASES).to_string();
+        let liked = if roll < 0.15 {
+            recent.choose(&mut rng).copied()
+        } else {
+            None
+        };
+        let result = if let Some(mid) = liked {
+            st.like(who, mid, pick::<&str>(&mut rng, &REACTIONS))
+        } else if roll < 0.22
+            && let Some(&mid) = recent.last()
+        {
             st.reply(who, mid, "text/plain", phrase, None)
         } else if let Some(you) = you.filter(|_| roll < 0.30) {
             st.send(who, Target::User { uid: you }, "text/plain", phrase, None)
@@ -352,7 +367,7 @@ pub async fn run_bot(shared: Arc<Shared>, every: Duration) {
                 bot,
                 Target::Group { gid: general },
                 "text/markdown",
-                MARKDOWN.choose(&mut rng).expect("non-empty").to_string(),
+                pick(&mut rng, MARKDOWN).to_string(),
                 None,
             )
         } else {
@@ -368,4 +383,9 @@ pub async fn run_bot(shared: Arc<Shared>, every: Duration) {
             tracing::debug!(?e, "demo bot action refused");
         }
     }
+}
+
+/// One of `items` at random; `items` is one of the constant, non-empty lists above.
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
 }

@@ -21,12 +21,9 @@ pub fn open(
     after_mid: Option<i64>,
     users_version: Option<i64>,
 ) -> Response<Body> {
-    let (id, events) = shared.state.lock().expect("demo state lock").open_stream(
-        uid,
-        &device,
-        after_mid,
-        users_version,
-    );
+    let (id, events) = shared
+        .state()
+        .open_stream(uid, &device, after_mid, users_version);
     let (tx, rx) = mpsc::channel::<Result<Bytes, Infallible>>(64);
     tokio::spawn(pump(shared, uid, device, id, events, tx));
     let mut resp = Response::new(Body::from_stream(ReceiverStream::new(rx)));
@@ -85,9 +82,5 @@ async fn pump(
             break;
         }
     }
-    shared
-        .state
-        .lock()
-        .expect("demo state lock")
-        .close_stream(uid, &device, id);
+    shared.state().close_stream(uid, &device, id);
 }

@@ -98,19 +98,17 @@ impl KeySpec {
         } else if let Some(n) = key.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
             KeyCodeOrd::F(n)
         } else if let Some(i) = NAMED.iter().position(|(name, _)| *name == key) {
-            if key == "tab" && mods & SHIFT != 0 {
-                mods &= !SHIFT;
-                KeyCodeOrd::Named(
-                    NAMED
-                        .iter()
-                        .position(|(n, _)| *n == "backtab")
-                        .expect("listed") as u8,
-                )
-            } else {
-                KeyCodeOrd::Named(i as u8)
+            let backtab = NAMED.iter().position(|(n, _)| *n == "backtab");
+            match backtab {
+                Some(b) if key == "tab" && mods & SHIFT != 0 => {
+                    mods &= !SHIFT;
+                    KeyCodeOrd::Named(b as u8)
+                }
+                _ => KeyCodeOrd::Named(i as u8),
             }
-        } else if original_last.chars().count() == 1 {
-            let mut c = original_last.chars().next().expect("one char");
+        } else if let (Some(mut c), 1) =
+            (original_last.chars().next(), original_last.chars().count())
+        {
             if mods & SHIFT != 0 && mods & CTRL == 0 {
                 c = c.to_ascii_uppercase();
             }

@@ -5,6 +5,9 @@
 //! Pure code: no I/O, no clocks except values passed in. Every fold is idempotent, so replays,
 //! reconnects and overlapping history pages never double anything.
 
+// A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
+
 mod chat;
 mod conversation;
 mod directory;

@@ -1,6 +1,9 @@
 //! Model tests: hand-built cases plus folds of the real-server captures in
 //! `../shared/fixtures/vocechat-0.3.3/sse/` (skipped with a note when that folder is absent).
 
+// Tests read the recorded real-server captures from disk.
+#![allow(clippy::disallowed_methods)]
+
 use super::*;
 use crate::protocol::{Decoded, event::decode};
 use serde_json::json;

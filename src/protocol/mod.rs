@@ -4,6 +4,9 @@
 //!
 //! Pure data and parsing: nothing here performs IO or reads the clock.
 
+// A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
+
 pub mod error;
 pub mod event;
 pub mod mention;

@@ -459,8 +459,7 @@ impl FileProperties {
     /// Writes these keys into a properties object, replacing the same keys and keeping every
     /// other one (`local_id`, `mentions`, …). Absent optional keys are left as they were.
     pub fn write_into(&self, map: &mut Map<String, Value>) {
-        if let Value::Object(mine) = serde_json::to_value(self).expect("file properties serialize")
-        {
+        if let Ok(Value::Object(mine)) = serde_json::to_value(self) {
             map.extend(mine);
         }
     }
@@ -508,8 +507,9 @@ impl Content {
         match self {
             Content::Text(t) | Content::Markdown(t) | Content::Archive(t) => t.clone(),
             Content::File { path } => {
+                // A struct of one string always serializes.
                 serde_json::to_string(&super::requests::FileMessageBody { path: path.clone() })
-                    .expect("a path serializes")
+                    .unwrap_or_default()
             }
         }
     }

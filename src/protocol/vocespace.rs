@@ -126,7 +126,7 @@ pub fn space_for(channel: Option<i64>, dm_peer: Option<i64>, base: &str) -> Stri
 pub fn participant_id(server_id: &str, uid: i64) -> String {
     let server: String = server_id
         .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
+        .filter(char::is_ascii_alphanumeric)
         .take(12)
         .collect();
     if server.is_empty() {

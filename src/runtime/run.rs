@@ -43,7 +43,7 @@ pub async fn run(
         match tokio::task::block_in_place(ratatui_image::picker::Picker::from_query_stdio) {
             Ok(p) => cache.picker = Some(p),
             Err(e) => {
-                tracing::info!("terminal did not report image support ({e}); using half-blocks")
+                tracing::info!("terminal did not report image support ({e}); using half-blocks");
             }
         }
     }
@@ -88,7 +88,7 @@ pub async fn run(
             match effect {
                 Effect::Bell => guard.write_raw("\x07"),
                 Effect::CopyText(text) => {
-                    guard.write_raw(&crate::runtime::notify::copy_sequence(&text))
+                    guard.write_raw(&crate::runtime::notify::copy_sequence(&text));
                 }
                 Effect::CopyFileUrl { path } => {
                     if let Some(url) = rt.executor.file_url(&path) {
@@ -170,6 +170,7 @@ fn resized(guard: &mut TerminalGuard, app: &mut App) {
 /// Debug builds only, for the PTY tests: `VOCECHAT_TUI_TEST_PANIC=main` panics the UI loop
 /// after the first frame, `=task` panics a background task (the UI must carry on).
 #[cfg(debug_assertions)]
+#[allow(clippy::panic)] // the point: PTY tests check the terminal is restored after a panic
 fn test_panic() {
     match std::env::var("VOCECHAT_TUI_TEST_PANIC").as_deref() {
         Ok("main") => panic!("VOCECHAT_TUI_TEST_PANIC=main: panicking after the first frame"),

@@ -91,6 +91,7 @@ impl TerminalGuard {
 /// The kernel discards it in an orphaned process group (no job-control shell to resume
 /// us): then this returns at once and the caller simply redraws.
 #[cfg(unix)]
+#[allow(unsafe_code)] // the crate's one unsafe call, audited below
 fn stop_process() {
     // SAFETY: kill(2) has no memory-safety preconditions. A signal sent to one's own group
     // is delivered to the calling thread before kill returns (POSIX), so the process is

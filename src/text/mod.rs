@@ -1,6 +1,9 @@
 //! Turning message text into styled, wrapped lines: a word wrapper that keeps styles, the
 //! plain-text renderer (mentions shown as names, links marked) and the markdown renderer.
 
+// A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
+
 pub mod wrap;
 
 use crate::theme::Theme;
@@ -166,7 +169,7 @@ pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut in_code = false;
     let mut link: Option<String> = None;
     let opts = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let top = |s: &Vec<Style>| *s.last().expect("base style");
+    let top = |s: &Vec<Style>| s.last().copied().unwrap_or_default();
     let set_prefix = |w: &mut Wrapper, quote_depth: usize, lists: &Vec<Option<u64>>| {
         let mut p = Vec::new();
         if quote_depth > 0 {
@@ -185,7 +188,7 @@ pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             Event::Start(tag) => match tag {
                 Tag::Paragraph => {}
                 Tag::Heading { .. } => {
-                    styles.push(top(&styles).add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
+                    styles.push(top(&styles).add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
                 }
                 Tag::BlockQuote(_) => {
                     w.end_paragraph();
@@ -316,10 +319,10 @@ pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
                 w.newline();
             }
             Event::TaskListMarker(done) => {
-                w.push(if done { "[x] " } else { "[ ] " }, theme.fg(theme.accent))
+                w.push(if done { "[x] " } else { "[ ] " }, theme.fg(theme.accent));
             }
             Event::Html(h) | Event::InlineHtml(h) => {
-                w.push(&crate::sanitize::clean(&h), top(&styles))
+                w.push(&crate::sanitize::clean(&h), top(&styles));
             }
             _ => {}
         }
@@ -399,7 +402,7 @@ pub fn disguised_links(content: &str) -> Vec<(String, String)> {
     for event in Parser::new_ext(&crate::sanitize::clean(content), opts) {
         match event {
             Event::Start(Tag::Link { dest_url, .. }) => {
-                current = Some((String::new(), crate::sanitize::clean(&dest_url)))
+                current = Some((String::new(), crate::sanitize::clean(&dest_url)));
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((text, _)) = &mut current {
@@ -479,14 +482,10 @@ mod tests {
         ] {
             let all: String = text_of(&markdown(src, 40, &t)).concat();
             assert!(
-                !all.chars().any(|c| c.is_control()),
+                !all.chars().any(char::is_control),
                 "{src:?} rendered as {all:?}"
             );
-            assert!(
-                !summary("text/markdown", src)
-                    .chars()
-                    .any(|c| c.is_control())
-            );
+            assert!(!summary("text/markdown", src).chars().any(char::is_control));
             assert!(
                 !display_text("text/markdown", src)
                     .chars()

@@ -2,6 +2,9 @@
 //! composer, status bar) and per popup. Every string from the server passes through
 //! `sanitize` before it reaches the terminal.
 
+// A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
+
 mod popups;
 mod timeline;
 

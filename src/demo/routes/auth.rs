@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, Response, header};
 use serde_json::json;
 
 pub(super) async fn initialized(State(s): S) -> Resp {
-    json_ok(&!s.state.lock().expect("lock").users.is_empty())
+    json_ok(&!s.state().users.is_empty())
 }
 
 pub(super) async fn version() -> Resp {
@@ -25,7 +25,7 @@ pub(super) async fn version() -> Resp {
 }
 
 pub(super) async fn organization(State(s): S) -> Resp {
-    json_ok(&s.state.lock().expect("lock").organization)
+    json_ok(&s.state().organization)
 }
 
 pub(super) async fn vocespace_config(State(s): S, headers: HeaderMap) -> Resp {
@@ -66,12 +66,7 @@ pub(super) async fn login(State(s): S, headers: HeaderMap, body: Bytes) -> Resp 
     let Credential::Password { email, password } = &body.credential else {
         return empty(403);
     };
-    reply_with(
-        s.state
-            .lock()
-            .expect("lock")
-            .login(email, password, &body.device),
-    )
+    reply_with(s.state().login(email, password, &body.device))
 }
 
 pub(super) async fn renew(State(s): S, body: Bytes) -> Resp {
@@ -79,12 +74,7 @@ pub(super) async fn renew(State(s): S, body: Bytes) -> Resp {
         Ok(b) => b,
         Err(e) => return e,
     };
-    reply_with(
-        s.state
-            .lock()
-            .expect("lock")
-            .renew(&body.token, &body.refresh_token),
-    )
+    reply_with(s.state().renew(&body.token, &body.refresh_token))
 }
 
 pub(super) async fn logout(State(s): S, headers: HeaderMap) -> Resp {

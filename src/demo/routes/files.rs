@@ -123,7 +123,7 @@ fn store_chunk(
     fault: Option<ChunkFault>,
 ) -> Resp {
     let limit = s.faults.upload_limit.load(Ordering::Relaxed);
-    let mut st = s.state.lock().expect("lock");
+    let mut st = s.state();
     let Some(upload) = st.uploads.get_mut(file_id) else {
         return empty(400);
     };
@@ -138,7 +138,9 @@ fn store_chunk(
     if !is_last {
         return json_ok(&Value::Null);
     }
-    let upload = st.uploads.remove(file_id).expect("present");
+    let Some(upload) = st.uploads.remove(file_id) else {
+        return empty(404);
+    };
     let date = chrono_like_date();
     let path = format!("{date}/{file_id}");
     let hash = hex(&sha2::Sha256::digest(&upload.data));
@@ -205,7 +207,7 @@ pub(super) async fn file_get(State(s): S, Query(q): Query<HashMap<String, String
     if q.get("thumbnail").is_some_and(|v| v == "true") {
         return text(404, "not found"); // the demo makes no thumbnails
     }
-    let st = s.state.lock().expect("lock");
+    let st = s.state();
     let Some(file) = st.files.get(&path) else {
         return text(404, "not found");
     };

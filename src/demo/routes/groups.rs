@@ -26,7 +26,7 @@ pub(super) async fn groups(
 }
 
 pub(super) async fn group(State(s): S, Path(gid): Path<i64>) -> Resp {
-    match s.state.lock().expect("lock").groups.get(&gid) {
+    match s.state().groups.get(&gid) {
         Some(g) => json_ok(g),
         None => empty(404),
     }

@@ -95,19 +95,19 @@ async fn slow_down(
 
 fn empty(status: u16) -> Resp {
     let mut r = Response::new(Body::empty());
-    *r.status_mut() = StatusCode::from_u16(status).expect("valid status");
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     r
 }
 
 /// A plain-text body with no Content-Type header, as the real server sends errors.
 fn text(status: u16, body: &str) -> Resp {
     let mut r = Response::new(Body::from(body.to_string()));
-    *r.status_mut() = StatusCode::from_u16(status).expect("valid status");
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     r
 }
 
 fn json_ok<T: Serialize>(value: &T) -> Resp {
-    let mut r = Response::new(Body::from(serde_json::to_vec(value).expect("serializable")));
+    let mut r = Response::new(Body::from(serde_json::to_vec(value).unwrap_or_default()));
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json; charset=utf-8"),
@@ -142,7 +142,7 @@ fn authed<T>(
     f: impl FnOnce(&mut super::state::State, i64, &str) -> Result<T, Refusal>,
 ) -> Result<T, Resp> {
     let token = headers.get("x-api-key").and_then(|v| v.to_str().ok());
-    let mut state = shared.state.lock().expect("demo state lock");
+    let mut state = shared.state();
     let (uid, device) = state.authenticate(token).map_err(refusal)?;
     f(&mut state, uid, &device).map_err(refusal)
 }

@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use serde::Deserialize;
 
 pub(super) async fn users(State(s): S) -> Resp {
-    let st = s.state.lock().expect("lock");
+    let st = s.state();
     json_ok(&st.users.values().map(|u| &u.info).collect::<Vec<_>>())
 }
 
@@ -18,7 +18,7 @@ pub(super) async fn user(State(s): S, Path(uid): Path<String>) -> Resp {
     let Ok(uid) = uid.parse::<i64>() else {
         return text(400, "failed to parse parameter `uid`");
     };
-    let st = s.state.lock().expect("lock");
+    let st = s.state();
     match st.users.get(&uid) {
         Some(u) => json_ok(&u.info),
         None => empty(404),
@@ -48,13 +48,13 @@ pub(super) struct EventsQuery {
 
 pub(super) async fn events(State(s): S, Query(q): Query<EventsQuery>) -> Resp {
     let (uid, device) = {
-        let st = s.state.lock().expect("lock");
+        let st = s.state();
         match st.authenticate(q.api_key.as_deref()) {
             Ok(who) => who,
             Err(r) => return refusal(r),
         }
     };
-    if !s.state.lock().expect("lock").device_known(uid, &device) {
+    if !s.state().device_known(uid, &device) {
         return empty(403);
     }
     crate::demo::stream::open(s.clone(), uid, device, q.after_mid, q.users_version)

@@ -115,7 +115,7 @@ impl State {
             return Err(Refusal::Empty(400));
         }
         let previous = g.members.clone();
-        let g = self.groups.get_mut(&gid).expect("checked above");
+        let g = self.groups.get_mut(&gid).ok_or(Refusal::Empty(404))?;
         g.members.extend_from_slice(new);
         g.members.sort_unstable();
         g.members.dedup();
@@ -143,7 +143,7 @@ impl State {
         if gone.iter().any(|m| !g.members.contains(m)) {
             return Err(Refusal::Empty(404));
         }
-        let g = self.groups.get_mut(&gid).expect("checked above");
+        let g = self.groups.get_mut(&gid).ok_or(Refusal::Empty(404))?;
         g.members.retain(|m| !gone.contains(m));
         let remaining = g.members.clone();
         self.send_event_to(
@@ -171,7 +171,7 @@ impl State {
         let everyone = g.members.clone();
         self.groups
             .get_mut(&gid)
-            .expect("checked above")
+            .ok_or(Refusal::Empty(404))?
             .members
             .retain(|m| *m != uid);
         self.send_event_to(
@@ -244,7 +244,7 @@ impl State {
             };
             self.groups
                 .get_mut(&gid)
-                .expect("checked")
+                .ok_or(Refusal::Empty(404))?
                 .pinned_messages
                 .push(p.clone());
             Some(p)
@@ -254,7 +254,7 @@ impl State {
             }
             self.groups
                 .get_mut(&gid)
-                .expect("checked")
+                .ok_or(Refusal::Empty(404))?
                 .pinned_messages
                 .retain(|p| p.mid != mid);
             None

@@ -57,8 +57,7 @@ impl State {
         let mid = msg.mid;
         self.next_mid = self.next_mid.max(mid + 1);
         let index = self.log.len();
-        let json =
-            serde_json::to_string(&ServerEvent::Chat(msg.clone())).expect("events serialize");
+        let json = super::event_json(&ServerEvent::Chat(msg.clone()));
         self.log.push(LogEntry { msg });
         self.by_mid.insert(mid, index);
         for uid in &recipients {

@@ -6,6 +6,7 @@
 //! `impl State` per area: `users` (accounts, tokens, devices, kicks), `streams` (SSE
 //! registration, presence, fan-out), `groups`, `messages` (the log) and `settings`.
 
+use crate::protocol::ServerEvent;
 use crate::protocol::types::{ChatMessage, Group, Organization, UserInfo, UserUpdateLog};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -133,4 +134,13 @@ impl State {
             ..State::default()
         }
     }
+}
+
+/// An event as the stream sends it. The protocol's events always serialize; should one ever
+/// not, it is logged and an empty frame sent rather than the server task panicking.
+fn event_json(ev: &ServerEvent) -> String {
+    serde_json::to_string(ev).unwrap_or_else(|e| {
+        tracing::error!("demo: event not serialized: {e}");
+        String::new()
+    })
 }

@@ -26,9 +26,7 @@ impl State {
         self.next_conn += 1;
         let id = self.next_conn;
         let send = |ev: &ServerEvent| {
-            let _ = tx.send(Frame::Event(
-                serde_json::to_string(ev).expect("events serialize"),
-            ));
+            let _ = tx.send(Frame::Event(super::event_json(ev)));
         };
         match users_version {
             None => send(&ServerEvent::UsersSnapshot {
@@ -113,7 +111,7 @@ impl State {
     }
 
     pub(super) fn send_event_to(&self, uids: impl IntoIterator<Item = i64>, ev: &ServerEvent) {
-        let json = serde_json::to_string(ev).expect("events serialize");
+        let json = super::event_json(ev);
         for uid in uids {
             self.send_to_user(uid, &json);
         }

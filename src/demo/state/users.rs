@@ -165,9 +165,7 @@ impl State {
             let kick = ServerEvent::Kick {
                 reason: reason.to_string(),
             };
-            let _ = conn.tx.send(Frame::Event(
-                serde_json::to_string(&kick).expect("events serialize"),
-            ));
+            let _ = conn.tx.send(Frame::Event(super::event_json(&kick)));
             let _ = conn.tx.send(Frame::Close);
         }
     }

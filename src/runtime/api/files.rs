@@ -43,10 +43,12 @@ impl ApiClient {
                 "/api/resource/file/upload",
                 "file upload",
                 move |r| {
-                    let part = reqwest::multipart::Part::stream(chunk.clone())
-                        .file_name("blob")
+                    let blob = || reqwest::multipart::Part::stream(chunk.clone()).file_name("blob");
+                    // A constant type that always parses; without it the server defaults to
+                    // the same.
+                    let part = blob()
                         .mime_str("application/octet-stream")
-                        .expect("static mime type parses");
+                        .unwrap_or_else(|_| blob());
                     let form = reqwest::multipart::Form::new()
                         .text("file_id", file_id.clone())
                         .part("chunk_data", part)

@@ -112,6 +112,7 @@ impl ApiClient {
         &self.inner.http
     }
 
+    #[allow(clippy::expect_used)] // every path is a "/api/…" string built in this module
     pub fn url(&self, path: &str) -> Url {
         // `path` starts with `/api/...`; join keeps any prefix the base URL has.
         self.inner

@@ -228,7 +228,7 @@ impl Executor {
                     tx,
                     "invite",
                     async move { api.add_members(gid, &uids).await },
-                )
+                );
             }
             Effect::CallLink {
                 task,

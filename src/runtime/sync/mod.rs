@@ -254,7 +254,7 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
                             }
                         }
                         Decoded::Unknown(kind) => {
-                            tracing::debug!(%kind, "skipping unknown event type")
+                            tracing::debug!(%kind, "skipping unknown event type");
                         }
                         Decoded::Malformed(why) => tracing::warn!(%why, "skipping malformed event"),
                     }
@@ -292,7 +292,7 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
                 }
             }
             ServerEvent::UsersSnapshot { version, .. } => {
-                self.cursor.users_version = Some(*version)
+                self.cursor.users_version = Some(*version);
             }
             ServerEvent::UsersLog { logs } => {
                 if let Some(max) = logs.iter().map(|l| l.log_id).max() {

@@ -120,7 +120,7 @@ pub fn complete_path(prefix: &str) -> Vec<String> {
         return vec![];
     };
     let mut out: Vec<String> = entries
-        .filter_map(|e| e.ok())
+        .filter_map(Result::ok)
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             if !name.starts_with(&start) || (name.starts_with('.') && !start.starts_with('.')) {
