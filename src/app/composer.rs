@@ -78,6 +78,28 @@ impl Composer {
         self.completion = None;
     }
 
+    /// Keeps `text` as the draft of `key` (restored from the store), shown when it opens.
+    pub fn keep_draft(&mut self, key: ConvKey, text: &str) {
+        if !text.is_empty() {
+            self.drafts
+                .insert(key, text.split('\n').map(str::to_string).collect());
+        }
+    }
+
+    /// The drafts of every conversation, the one being typed in `open` included.
+    pub fn drafts(&self, open: Option<ConvKey>) -> Vec<(ConvKey, String)> {
+        let mut out: Vec<(ConvKey, String)> = self
+            .drafts
+            .iter()
+            .map(|(k, lines)| (*k, lines.join("\n")))
+            .collect();
+        if let Some(key) = open {
+            out.retain(|(k, _)| *k != key);
+            out.push((key, self.text()));
+        }
+        out
+    }
+
     /// Turns a draft into wire content: completed `@Name`s become `@uid` mentions (longest
     /// names first, so `@Ann Lee` is not cut short by `@Ann`).
     pub fn outgoing(&mut self, mut text: String) -> (Content, Properties) {

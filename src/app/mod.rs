@@ -28,7 +28,7 @@ pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
 pub use error::{Failure, Outcome};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
-pub use msg::{CallTarget, Effect, LoggedIn, Msg, View};
+pub use msg::{CallTarget, Effect, LoggedIn, Msg, Restored, View};
 pub use popups::key_context;
 pub use status::{Notice, Status};
 pub use switcher::{Choice, Switcher};

@@ -51,6 +51,8 @@ pub enum Msg {
     Clock(i64),
     /// Something the runtime did by itself that the user should know about.
     Notice(String),
+    /// What the local store remembered from the last run: shown before any network reply.
+    Restored(Box<Restored>),
     /// A personal meeting link is ready (or could not be made).
     CallLink {
         task: TaskId,
@@ -95,6 +97,15 @@ pub enum Msg {
         name: String,
         result: Outcome<String>,
     },
+}
+
+/// The state a start restores from the local store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Restored {
+    pub chat: crate::model::ChatModel,
+    /// The conversation open when the client last stopped.
+    pub open: Option<ConvKey>,
+    pub drafts: Vec<(ConvKey, String)>,
 }
 
 /// What the renderer reports back after a frame: how far up the timeline can scroll, the

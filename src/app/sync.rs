@@ -4,10 +4,31 @@
 //! notice.
 
 use super::conn::{self, ConnState, SyncMsg};
-use super::{App, Effect, Failure, LoginForm, Mode};
+use super::{App, Effect, Failure, LoginForm, Mode, Restored};
 use crate::protocol::ServerEvent;
 
 impl App {
+    /// Takes over what the store remembered (for this account only): the conversations, the
+    /// drafts, and the conversation that was open. Whatever the stream already brought is
+    /// folded on top by the stream itself (the fold ignores what it has).
+    pub(super) fn restore(&mut self, restored: Restored) -> Vec<Effect> {
+        if restored.chat.me != self.chat.me || !self.chat.convs.is_empty() {
+            return vec![];
+        }
+        self.chat = restored.chat;
+        for (key, text) in restored.drafts {
+            self.composer.keep_draft(key, &text);
+        }
+        let first = restored
+            .open
+            .filter(|k| self.chat.convs.contains_key(k))
+            .or_else(|| self.sidebar().first().copied());
+        match first {
+            Some(key) => self.open_conversation(key),
+            None => vec![],
+        }
+    }
+
     /// The session is gone: the login form for the same account, everything else kept (the
     /// draft, the conversations, unsent messages).
     pub(super) fn log_in_again(&mut self, why: String) {

@@ -116,6 +116,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.info(text);
             vec![]
         }
+        Msg::Restored(restored) => app.restore(*restored),
         Msg::Staged {
             files,
             errors,

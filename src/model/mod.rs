@@ -36,7 +36,7 @@ pub struct Applied {
     pub directory: bool,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChatModel {
     pub me: Option<i64>,
     pub users: BTreeMap<i64, UserInfo>,

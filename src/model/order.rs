@@ -6,7 +6,7 @@
 use super::ConvKey;
 use std::cmp::{Ordering, Reverse};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct Order {
     keys: Vec<ConvKey>,
     stale: bool,

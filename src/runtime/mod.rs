@@ -8,6 +8,7 @@ pub mod executor;
 pub mod notify;
 pub mod run;
 pub mod session_store;
+pub mod store;
 pub mod sync;
 pub mod tasks;
 pub mod terminal;

@@ -1,0 +1,406 @@
+//! The local store: one SQLite file per server and account, so a start draws from what was
+//! already received and the stream resumes where it stopped instead of replaying everything.
+//!
+//! What it keeps is the server's log as received: every chat record (messages, edits,
+//! reactions, replies) by mid, and the directory events (users, groups, settings) as the latest
+//! snapshot of each plus the deltas since. Loading folds them through the same `ChatModel` as
+//! the stream does, so the store can never fold differently from a live session. Deleted
+//! messages lose their row (their content is gone from the disk, not just from the screen).
+//!
+//! A batch of events and the cursor that covers them (`after_mid`, `users_version`) are
+//! written in one transaction: a crash at any instant leaves a store that resumes with no
+//! loss (the cursor never runs ahead of what is stored) and no double (the fold ignores
+//! records it has, and the stream never forwards a mid at or below the cursor).
+//!
+//! This file is the synchronous core (tested on real SQLite files); `task.rs` runs it off the
+//! UI task.
+
+mod schema;
+pub mod task;
+
+use crate::model::{ChatModel, ConvKey, Source};
+use crate::protocol::ServerEvent;
+use crate::protocol::types::{ChatMessage, MessageDetail, ReactionDetail, Target};
+use crate::runtime::sync::Cursor;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+
+/// How many of the newest records per conversation a start loads (older ones are read from
+/// the store when you scroll up).
+pub const WINDOW: usize = 300;
+
+/// Why the store could not be used. Shown to the user, who can rebuild it from the server.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the local store {path} could not be opened: {reason}")]
+    Open { path: String, reason: String },
+    #[error("the local store failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the local store holds a record it cannot read: {0}")]
+    Decode(#[from] serde_json::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// What a start needs from the store.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub chat: ChatModel,
+    pub cursor: Cursor,
+    /// The conversation open when the client last stopped.
+    pub open: Option<ConvKey>,
+    pub drafts: Vec<(ConvKey, String)>,
+}
+
+pub struct Store {
+    conn: Connection,
+    me: i64,
+    path: PathBuf,
+}
+
+/// The store file of `uid` on `server` under `dir` (a name safe on every file system).
+pub fn store_path(dir: &Path, server: &str, uid: i64) -> PathBuf {
+    let host: String = server
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(80)
+        .collect();
+    dir.join("store").join(format!("{host}-{uid}.sqlite3"))
+}
+
+impl Store {
+    /// Opens (or creates) the store at `path` for account `me`: the directory 0700, the file
+    /// 0600, WAL mode, the schema migrated to the current version.
+    pub fn open(path: &Path, me: i64) -> StoreResult<Store> {
+        let fail = |reason: String| StoreError::Open {
+            path: path.display().to_string(),
+            reason,
+        };
+        // Created 0600 in a 0700 directory before SQLite opens it (its -wal and -shm files
+        // take the same mode).
+        crate::logging::open_private(path).map_err(|e| fail(e.to_string()))?;
+        let conn = Connection::open(path).map_err(|e| fail(e.to_string()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        schema::migrate(&conn).map_err(|e| fail(e.to_string()))?;
+        Ok(Store {
+            conn,
+            me,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Forgets everything when the store belongs to another server (a reinstalled server
+    /// keeps its address but gets a new `server_id`); records `server_id` otherwise.
+    pub fn check_server(&mut self, server_id: &str) -> StoreResult<bool> {
+        let known = self.meta("server_id")?;
+        let other = known.as_deref().is_some_and(|k| k != server_id);
+        let tx = self.conn.transaction()?;
+        if other {
+            schema::wipe(&tx)?;
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('server_id', ?1)",
+            params![server_id],
+        )?;
+        tx.commit()?;
+        Ok(other)
+    }
+
+    fn meta(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    fn meta_i64(&self, key: &str) -> StoreResult<Option<i64>> {
+        Ok(self.meta(key)?.and_then(|v| v.parse().ok()))
+    }
+
+    /// The cursor the stream resumes from.
+    pub fn cursor(&self) -> StoreResult<Cursor> {
+        Ok(Cursor {
+            after_mid: self.meta_i64("after_mid")?,
+            users_version: self.meta_i64("users_version")?,
+        })
+    }
+
+    /// Writes a batch of stream events and the cursor that covers them, in one transaction.
+    pub fn write_events(&mut self, events: &[ServerEvent]) -> StoreResult<()> {
+        let mut cursor = self.cursor()?;
+        let me = self.me;
+        let tx = self.conn.transaction()?;
+        for ev in events {
+            write_event(&tx, me, ev, &mut cursor)?;
+        }
+        set_cursor(&tx, &cursor)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores a history page (records older than the stream's; the cursor is not touched).
+    pub fn write_history(&mut self, page: &[ChatMessage]) -> StoreResult<()> {
+        let me = self.me;
+        let tx = self.conn.transaction()?;
+        for m in page {
+            write_chat(&tx, me, m)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Up to `limit` stored records of `key` older than `before` (all when `None`), oldest
+    /// first, as a history page.
+    pub fn history(
+        &self,
+        key: ConvKey,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<ChatMessage>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT json FROM chat WHERE conv = ?1 AND mid < ?2 ORDER BY mid DESC LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                conv_name(key),
+                before.unwrap_or(i64::MAX),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+            |r| r.get::<_, String>(0),
+        )?;
+        let mut page = Vec::new();
+        for json in rows {
+            page.push(serde_json::from_str(&json?)?);
+        }
+        page.reverse();
+        Ok(page)
+    }
+
+    /// Remembers the open conversation and a conversation's draft (empty removes it).
+    pub fn save_view(
+        &mut self,
+        open: Option<ConvKey>,
+        drafts: &[(ConvKey, String)],
+    ) -> StoreResult<()> {
+        let tx = self.conn.transaction()?;
+        match open {
+            Some(k) => tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('open', ?1)",
+                params![conv_name(k)],
+            )?,
+            None => tx.execute("DELETE FROM meta WHERE key = 'open'", [])?,
+        };
+        for (key, text) in drafts {
+            if text.is_empty() {
+                tx.execute(
+                    "DELETE FROM drafts WHERE conv = ?1",
+                    params![conv_name(*key)],
+                )?;
+            } else {
+                tx.execute(
+                    "INSERT OR REPLACE INTO drafts (conv, text) VALUES (?1, ?2)",
+                    params![conv_name(*key), text],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Folds the store into a model: the directory events in order, then the newest
+    /// [`WINDOW`] records of each conversation.
+    pub fn load(&self) -> StoreResult<Loaded> {
+        let mut chat = ChatModel::new(self.me);
+        let mut stmt = self.conn.prepare("SELECT json FROM state ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        for json in rows {
+            let ev: ServerEvent = serde_json::from_str(&json?)?;
+            chat.apply(ev);
+        }
+        let mut convs = self.conn.prepare("SELECT DISTINCT conv FROM chat")?;
+        let keys: Vec<String> = convs
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<_, _>>()?;
+        for name in keys {
+            let Some(key) = parse_conv(&name) else {
+                continue;
+            };
+            for m in self.history(key, None, WINDOW)? {
+                chat.apply_chat(m, Source::History);
+            }
+        }
+        chat.ensure_order();
+        let mut drafts = Vec::new();
+        let mut stmt = self.conn.prepare("SELECT conv, text FROM drafts")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (conv, text) = row?;
+            if let Some(key) = parse_conv(&conv) {
+                drafts.push((key, text));
+            }
+        }
+        Ok(Loaded {
+            chat,
+            cursor: self.cursor()?,
+            open: self.meta("open")?.as_deref().and_then(parse_conv),
+            drafts,
+        })
+    }
+}
+
+fn set_cursor(tx: &rusqlite::Transaction, cursor: &Cursor) -> StoreResult<()> {
+    for (key, value) in [
+        ("after_mid", cursor.after_mid),
+        ("users_version", cursor.users_version),
+    ] {
+        if let Some(v) = value {
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                params![key, v.to_string()],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The kinds a snapshot replaces: a new snapshot makes the older deltas moot.
+fn superseded(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "users_snapshot" => &["users_snapshot", "users_log"],
+        "user_settings" => &["user_settings", "user_settings_changed"],
+        "related_groups" => &[
+            "related_groups",
+            "joined_group",
+            "user_joined_group",
+            "user_leaved_group",
+            "kick_from_group",
+            "group_changed",
+            "pinned_message_updated",
+        ],
+        _ => &[],
+    }
+}
+
+fn write_event(
+    tx: &rusqlite::Transaction,
+    me: i64,
+    ev: &ServerEvent,
+    cursor: &mut Cursor,
+) -> StoreResult<()> {
+    let kind = match ev {
+        ServerEvent::Chat(m) => {
+            cursor.after_mid = Some(cursor.after_mid.map_or(m.mid, |a| a.max(m.mid)));
+            return write_chat(tx, me, m);
+        }
+        // Live state, not history: presence and keep-alives are not kept.
+        ServerEvent::Ready
+        | ServerEvent::Heartbeat { .. }
+        | ServerEvent::UsersState { .. }
+        | ServerEvent::UsersStateChanged { .. }
+        | ServerEvent::Kick { .. } => return Ok(()),
+        ServerEvent::UsersSnapshot { version, .. } => {
+            cursor.users_version = Some(*version);
+            "users_snapshot"
+        }
+        ServerEvent::UsersLog { logs } => {
+            if let Some(max) = logs.iter().map(|l| l.log_id).max() {
+                cursor.users_version = Some(cursor.users_version.map_or(max, |v| v.max(max)));
+            }
+            "users_log"
+        }
+        ServerEvent::UserSettings(_) => "user_settings",
+        ServerEvent::UserSettingsChanged(_) => "user_settings_changed",
+        ServerEvent::RelatedGroups { .. } => "related_groups",
+        ServerEvent::JoinedGroup { .. } => "joined_group",
+        ServerEvent::UserJoinedGroup { .. } => "user_joined_group",
+        ServerEvent::UserLeavedGroup { .. } => "user_leaved_group",
+        ServerEvent::KickFromGroup { .. } => "kick_from_group",
+        ServerEvent::GroupChanged(_) => "group_changed",
+        ServerEvent::PinnedMessageUpdated { .. } => "pinned_message_updated",
+    };
+    for old in superseded(kind) {
+        tx.execute("DELETE FROM state WHERE kind = ?1", params![old])?;
+    }
+    tx.execute(
+        "INSERT INTO state (kind, json) VALUES (?1, ?2)",
+        params![kind, serde_json::to_string(ev)?],
+    )?;
+    Ok(())
+}
+
+/// One chat record, once. A deletion removes the deleted message's row (its content must
+/// not stay on disk) and keeps the deletion record.
+fn write_chat(tx: &rusqlite::Transaction, me: i64, m: &ChatMessage) -> StoreResult<()> {
+    if let MessageDetail::Reaction {
+        mid: target,
+        detail: ReactionDetail::Delete,
+    } = &m.detail
+    {
+        tx.execute("DELETE FROM chat WHERE mid = ?1", params![target])?;
+    }
+    let deleted: bool = tx
+        .query_row(
+            "SELECT 1 FROM deleted WHERE mid = ?1",
+            params![m.mid],
+            |_| Ok(true),
+        )
+        .optional()?
+        .unwrap_or(false);
+    if deleted {
+        return Ok(());
+    }
+    if let MessageDetail::Reaction {
+        mid: target,
+        detail: ReactionDetail::Delete,
+    } = &m.detail
+    {
+        tx.execute(
+            "INSERT OR IGNORE INTO deleted (mid) VALUES (?1)",
+            params![target],
+        )?;
+    }
+    tx.execute(
+        "INSERT OR IGNORE INTO chat (mid, conv, json) VALUES (?1, ?2, ?3)",
+        params![m.mid, conv_name(conv_of(me, m)), serde_json::to_string(m)?],
+    )?;
+    Ok(())
+}
+
+/// The conversation a record belongs to, as `ChatModel::conv_of` decides it.
+fn conv_of(me: i64, m: &ChatMessage) -> ConvKey {
+    match m.target {
+        Target::Group { gid } => ConvKey::Group(gid),
+        Target::User { uid } if m.from_uid == me => ConvKey::User(uid),
+        Target::User { .. } => ConvKey::User(m.from_uid),
+    }
+}
+
+fn conv_name(key: ConvKey) -> String {
+    match key {
+        ConvKey::Group(gid) => format!("g{gid}"),
+        ConvKey::User(uid) => format!("u{uid}"),
+    }
+}
+
+fn parse_conv(name: &str) -> Option<ConvKey> {
+    let (kind, id) = name.split_at_checked(1)?;
+    let id = id.parse().ok()?;
+    match kind {
+        "g" => Some(ConvKey::Group(id)),
+        "u" => Some(ConvKey::User(id)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

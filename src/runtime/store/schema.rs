@@ -1,0 +1,63 @@
+//! The store's schema and its migrations, versioned with SQLite's `user_version`. Each
+//! migration takes the store from one version to the next inside one transaction; a store
+//! from a newer client is refused rather than misread.
+
+use rusqlite::Connection;
+
+/// Migration `i` takes a store from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: the log as received, the cursor and what a start restores.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE chat (mid INTEGER PRIMARY KEY, conv TEXT NOT NULL, json TEXT NOT NULL);
+     CREATE INDEX chat_by_conv ON chat (conv, mid);
+     CREATE TABLE state (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
+                         json TEXT NOT NULL);
+     CREATE TABLE drafts (conv TEXT PRIMARY KEY, text TEXT NOT NULL);",
+    // 2: deleted mids, so a history page cannot bring a deleted message back to disk.
+    "CREATE TABLE deleted (mid INTEGER PRIMARY KEY);",
+];
+
+/// The version this client writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("it was written by a newer vocechat-tui (schema {0}, this one knows {VERSION})")]
+    Newer(i64),
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Brings the store to [`VERSION`].
+pub fn migrate(conn: &Connection) -> Result<(), SchemaError> {
+    migrate_to(conn, VERSION)
+}
+
+/// Brings the store to `target` (tests build older stores with it).
+pub fn migrate_to(conn: &Connection, target: i64) -> Result<(), SchemaError> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > VERSION {
+        return Err(SchemaError::Newer(current));
+    }
+    for version in current..target {
+        let Some(sql) = usize::try_from(version)
+            .ok()
+            .and_then(|v| MIGRATIONS.get(v))
+        else {
+            break;
+        };
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Empties every table (the store then rebuilds from the server).
+pub fn wipe(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "DELETE FROM chat; DELETE FROM state; DELETE FROM drafts; DELETE FROM deleted;
+         DELETE FROM meta;",
+    )
+}

@@ -1,0 +1,299 @@
+//! The store on real SQLite files in a temporary directory.
+
+use super::*;
+use serde_json::json;
+
+const ME: i64 = 1;
+
+fn chat(mid: i64, from: i64, target: serde_json::Value, text: &str) -> ServerEvent {
+    ServerEvent::Chat(
+        serde_json::from_value(json!({
+            "mid": mid, "from_uid": from, "created_at": 1_000 + mid, "target": target,
+            "detail": {"type": "normal", "content_type": "text/plain", "content": text,
+                       "properties": null}
+        }))
+        .unwrap(),
+    )
+}
+
+fn delete(mid: i64, from: i64, target_mid: i64) -> ServerEvent {
+    ServerEvent::Chat(
+        serde_json::from_value(json!({
+            "mid": mid, "from_uid": from, "created_at": 1_000 + mid, "target": {"gid": 1},
+            "detail": {"type": "reaction", "mid": target_mid, "detail": {"type": "delete"}}
+        }))
+        .unwrap(),
+    )
+}
+
+fn directory() -> Vec<ServerEvent> {
+    vec![
+        serde_json::from_value(json!({"type": "users_snapshot", "version": 7, "users": [
+            {"uid": 1, "name": "me", "email": "me@x", "gender": 0, "language": "en",
+             "is_admin": false, "is_bot": false, "avatar_updated_at": 0},
+            {"uid": 2, "name": "bob", "email": "bob@x", "gender": 0, "language": "en",
+             "is_admin": false, "is_bot": false, "avatar_updated_at": 0}]}))
+        .unwrap(),
+        serde_json::from_value(json!({"type": "related_groups", "groups": [
+            {"gid": 1, "owner": 1, "name": "lobby", "description": "", "members": [],
+             "is_public": true, "avatar_updated_at": 0, "pinned_messages": []}]}))
+        .unwrap(),
+    ]
+}
+
+fn open(dir: &Path) -> Store {
+    Store::open(&store_path(dir, "https://chat.example.com", ME), ME).unwrap()
+}
+
+fn texts(loaded: &Loaded, key: ConvKey) -> Vec<String> {
+    loaded.chat.convs[&key]
+        .visible()
+        .map(|m| m.content.clone())
+        .collect()
+}
+
+#[test]
+fn a_reopened_store_folds_to_what_the_stream_showed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut events = directory();
+    events.push(chat(10, 2, json!({"gid": 1}), "hello"));
+    events.push(chat(11, 1, json!({"uid": 2}), "to bob"));
+    events.push(chat(12, 2, json!({"uid": 1}), "to me"));
+    let mut live = ChatModel::new(ME);
+    for e in events.clone() {
+        live.apply(e);
+    }
+    open(dir.path()).write_events(&events).unwrap();
+    let loaded = open(dir.path()).load().unwrap();
+    assert_eq!(texts(&loaded, ConvKey::Group(1)), vec!["hello"]);
+    assert_eq!(
+        texts(&loaded, ConvKey::User(2)),
+        vec!["to bob", "to me"],
+        "both sides of a DM land in one conversation"
+    );
+    assert_eq!(loaded.chat.user_name(2), live.user_name(2));
+    assert_eq!(loaded.chat.conv_name(ConvKey::Group(1)), "lobby");
+    assert_eq!(
+        loaded.cursor,
+        Cursor {
+            after_mid: Some(12),
+            users_version: Some(7)
+        }
+    );
+}
+
+#[test]
+fn the_cursor_covers_exactly_what_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    for batch in [vec![chat(5, 2, json!({"gid": 1}), "a")], vec![]] {
+        store.write_events(&batch).unwrap();
+    }
+    store
+        .write_events(&[
+            chat(6, 2, json!({"gid": 1}), "b"),
+            chat(9, 2, json!({"gid": 1}), "c"),
+        ])
+        .unwrap();
+    let newest: i64 = store
+        .conn
+        .query_row("SELECT max(mid) FROM chat", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(store.cursor().unwrap().after_mid, Some(newest));
+    // A replay of what is stored changes nothing (no double).
+    store
+        .write_events(&[chat(6, 2, json!({"gid": 1}), "b")])
+        .unwrap();
+    let rows: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM chat", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 3);
+}
+
+#[test]
+fn a_deleted_message_leaves_the_disk_and_does_not_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    store
+        .write_events(&[
+            chat(20, 2, json!({"gid": 1}), "secret plans"),
+            delete(21, 2, 20),
+        ])
+        .unwrap();
+    // An older history page brings the message again: it stays gone.
+    let ServerEvent::Chat(original) = chat(20, 2, json!({"gid": 1}), "secret plans") else {
+        unreachable!()
+    };
+    store.write_history(&[original]).unwrap();
+    let hits: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM chat WHERE json LIKE '%secret plans%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(hits, 0);
+    let loaded = store.load().unwrap();
+    assert!(
+        loaded
+            .chat
+            .convs
+            .get(&ConvKey::Group(1))
+            .is_none_or(|c| c.visible().count() == 0)
+    );
+}
+
+#[test]
+fn a_snapshot_replaces_the_deltas_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let rename: ServerEvent =
+        serde_json::from_value(json!({"type": "group_changed", "gid": 1, "name": "renamed"}))
+            .unwrap();
+    store.write_events(&directory()).unwrap();
+    store.write_events(&[rename]).unwrap();
+    assert_eq!(
+        store.load().unwrap().chat.conv_name(ConvKey::Group(1)),
+        "renamed"
+    );
+    // The next connection sends the groups again: the old delta goes.
+    store.write_events(&directory()[1..]).unwrap();
+    let kinds: Vec<String> = store
+        .conn
+        .prepare("SELECT kind FROM state ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kinds, vec!["users_snapshot", "related_groups"]);
+}
+
+#[test]
+fn history_pages_come_from_the_store_oldest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let events: Vec<ServerEvent> = (1..=10)
+        .map(|i| chat(i, 2, json!({"gid": 1}), &format!("m{i}")))
+        .collect();
+    store.write_events(&events).unwrap();
+    let page = store.history(ConvKey::Group(1), Some(8), 3).unwrap();
+    assert_eq!(
+        page.iter().map(|m| m.mid).collect::<Vec<_>>(),
+        vec![5, 6, 7]
+    );
+    assert!(
+        store
+            .history(ConvKey::Group(2), None, 3)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn drafts_and_the_open_conversation_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    open(dir.path())
+        .save_view(
+            Some(ConvKey::User(2)),
+            &[
+                (ConvKey::Group(1), "half a thought\nsecond line".into()),
+                (ConvKey::User(2), String::new()),
+            ],
+        )
+        .unwrap();
+    let loaded = open(dir.path()).load().unwrap();
+    assert_eq!(loaded.open, Some(ConvKey::User(2)));
+    assert_eq!(
+        loaded.drafts,
+        vec![(ConvKey::Group(1), "half a thought\nsecond line".to_string())]
+    );
+}
+
+#[test]
+fn another_server_id_wipes_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    assert!(!store.check_server("server-a").unwrap());
+    store
+        .write_events(&[chat(3, 2, json!({"gid": 1}), "old server")])
+        .unwrap();
+    assert!(!store.check_server("server-a").unwrap());
+    assert!(store.check_server("server-b").unwrap(), "wiped");
+    let loaded = store.load().unwrap();
+    assert!(loaded.chat.convs.is_empty());
+    assert_eq!(loaded.cursor, Cursor::default());
+}
+
+#[test]
+fn a_store_of_an_older_schema_is_migrated_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(dir.path(), "https://chat.example.com", ME);
+    {
+        crate::logging::open_private(&path).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        schema::migrate_to(&conn, 1).unwrap();
+        conn.execute(
+            "INSERT INTO chat (mid, conv, json) VALUES (?1, 'g1', ?2)",
+            params![
+                4,
+                serde_json::to_string(&match chat(4, 2, json!({"gid": 1}), "from v1") {
+                    ServerEvent::Chat(m) => m,
+                    _ => unreachable!(),
+                })
+                .unwrap()
+            ],
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path, ME).unwrap();
+    let version: i64 = store
+        .conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, schema::VERSION);
+    store.write_events(&[delete(5, 2, 4)]).unwrap();
+    assert!(
+        store
+            .history(ConvKey::Group(1), None, 10)
+            .unwrap()
+            .iter()
+            .all(|m| m.mid != 4)
+    );
+}
+
+#[test]
+fn a_store_from_a_newer_client_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(dir.path(), "https://chat.example.com", ME);
+    crate::logging::open_private(&path).unwrap();
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let err = Store::open(&path, ME).err().unwrap().to_string();
+    assert!(err.contains("newer vocechat-tui"), "{err}");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(dir.path(), "https://chat.example.com", ME);
+    crate::logging::open_private(&path).unwrap();
+    std::fs::write(&path, vec![0x42; 8192]).unwrap();
+    let err = Store::open(&path, ME).err().unwrap().to_string();
+    assert!(err.contains("local store"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(store.path()), 0o600);
+    assert_eq!(mode(store.path().parent().unwrap()), 0o700);
+}
