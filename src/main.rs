@@ -7,13 +7,13 @@ use anyhow::Context;
 use clap::Parser;
 use std::path::PathBuf;
 use tokio::sync::mpsc;
-use vocechat_tui::app::{App, Effect, LoginForm, Mode, Settings};
+use vocechat_tui::app::{App, Effect, LoginForm, Mode, Msg, Settings, update};
 use vocechat_tui::config::Config;
 use vocechat_tui::demo::{DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer};
 use vocechat_tui::keymap::Keymap;
 use vocechat_tui::paths::Paths;
 use vocechat_tui::runtime::api::ApiClient;
-use vocechat_tui::runtime::executor::{Executor, persist_sessions};
+use vocechat_tui::runtime::executor::{Executor, local_store, persist_sessions};
 use vocechat_tui::runtime::run::{Runtime, run};
 use vocechat_tui::runtime::session_store::{InstanceLock, SessionStore};
 use vocechat_tui::runtime::sync::SyncConfig;
@@ -140,15 +140,31 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                 saved.server.clone(),
                 saved.email.clone(),
             );
-            let executor = Executor::new(Some(api), tx.clone(), sync_config, Some(store), device);
-            let rt = runtime(app, executor, theme, &config, vec![Effect::StartSync]);
+            let mut executor =
+                Executor::new(Some(api), tx.clone(), sync_config, Some(store), device)
+                    .with_store_dir(paths.data_dir().to_path_buf());
+            let mut initial = Vec::new();
+            // Cache first: what the store remembers is on the first frame, before any reply.
+            if let Some(local) = local_store(
+                paths.data_dir(),
+                &saved.server,
+                saved.session.uid,
+                &saved.session.server_id,
+                tx.clone(),
+            ) {
+                initial = update(&mut app, Msg::Restored(Box::new(local.restored)));
+                executor = executor.with_store(local.handle, local.cursor);
+            }
+            initial.push(Effect::StartSync);
+            let rt = runtime(app, executor, theme, &config, initial);
             run(rt, tx, rx).await
         }
         None => {
             let mut app = App::new(keymap, settings, server.clone().unwrap_or_default());
             app.account.password_command = password_command.clone();
             app.mode = Mode::Login(LoginForm::new(server, email, password_command));
-            let executor = Executor::new(None, tx.clone(), sync_config, Some(store), device);
+            let executor = Executor::new(None, tx.clone(), sync_config, Some(store), device)
+                .with_store_dir(paths.data_dir().to_path_buf());
             let rt = runtime(app, executor, theme, &config, vec![]);
             run(rt, tx, rx).await
         }

@@ -605,3 +605,71 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
         assert_eq!(mode(data.path()), 0o700);
     }
 }
+
+/// The local store: a restart draws what it remembers, resumes the stream where it stopped
+/// (the replay holds only what is new), shows each new message once, and a start with the
+/// server down still shows everything cached, offline.
+#[test]
+fn a_restart_resumes_from_the_store_and_works_with_the_server_down() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(DemoServer::start(DemoConfig::for_tests()))
+        .unwrap();
+    server
+        .post_as(2, Target::Group { gid: 1 }, "said before the restart")
+        .unwrap();
+    let url = server.base_url();
+    let data = tempfile::tempdir().unwrap();
+
+    let mut tui = Tui::spawn(&[&url, "--email", "admin@example.com"], data.path());
+    tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
+    tui.send(b"admin-pass\r");
+    tui.wait_for("the lobby, live", |s| {
+        s.contains("● live") && s.contains("said before the restart")
+    });
+    let seen = server.last_mid();
+    tui.send(b"a draft that must survive");
+    tui.wait_for("the draft typed", |s| {
+        s.contains("a draft that must survive")
+    });
+    tui.quit();
+    assert_eq!(
+        server.last_stream_after_mid(),
+        None,
+        "the first start replays"
+    );
+
+    for i in 1..=3 {
+        server
+            .post_as(2, Target::Group { gid: 1 }, &format!("said while away {i}"))
+            .unwrap();
+    }
+    let mut again = Tui::spawn(&[&url], data.path());
+    again.wait_for("the new messages, live", |s| {
+        s.contains("● live") && s.contains("said while away 3")
+    });
+    assert_eq!(
+        server.last_stream_after_mid(),
+        Some(seen),
+        "the stream resumed from the stored cursor instead of replaying everything"
+    );
+    let screen = again.screen();
+    for text in [
+        "said before the restart",
+        "said while away 1",
+        "said while away 2",
+        "said while away 3",
+    ] {
+        assert_eq!(screen.matches(text).count(), 1, "{text} once:\n{screen}");
+    }
+    assert!(screen.contains("a draft that must survive"), "{screen}");
+    again.quit();
+
+    // The server is gone: the cached conversation is still there, marked offline.
+    drop(server);
+    let mut offline = Tui::spawn(&[&url], data.path());
+    offline.wait_for("the cached frame, offline", |s| {
+        s.contains("said while away 3") && s.contains("offline")
+    });
+    offline.quit();
+}

@@ -81,6 +81,7 @@ pub async fn run(
                 suspend = true;
                 continue;
             }
+            rt.executor.observe(&msg);
             effects.extend(update(app, msg));
             dirty |= app.dirty;
         }
@@ -111,6 +112,7 @@ pub async fn run(
                 other => rt.executor.run(other),
             }
         }
+        rt.executor.save_view(app);
         if app.quit {
             break;
         }

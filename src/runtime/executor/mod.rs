@@ -18,6 +18,7 @@ use crate::model::ConvKey;
 use crate::protocol::types::NewGroup;
 use crate::runtime::api::{ApiClient, ApiError, MuteChange};
 use crate::runtime::session_store::SessionStore;
+use crate::runtime::store::task::{Job, StoreHandle};
 use crate::runtime::sync::{self, Cursor, SyncConfig, SyncHandle};
 use crate::runtime::tasks::{download, upload};
 use std::collections::HashMap;
@@ -31,8 +32,16 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 pub struct Executor {
     api: Option<ApiClient>,
-    /// A login in flight hands its client back here before its `Msg::LoggedIn` is sent.
-    logging_in: Option<oneshot::Receiver<ApiClient>>,
+    /// A login in flight hands its client (and the account's store) back here before its
+    /// `Msg::LoggedIn` is sent.
+    logging_in: Option<oneshot::Receiver<LoginDone>>,
+    /// The account's local store, once open; where the stream resumes from.
+    local: Option<StoreHandle>,
+    cursor: Cursor,
+    /// Where stores are kept (none in demo mode).
+    store_dir: Option<std::path::PathBuf>,
+    /// The open conversation and drafts last handed to the store.
+    saved_view: Option<(Option<ConvKey>, String)>,
     tx: UnboundedSender<Msg>,
     sync: Option<SyncHandle>,
     sync_config: SyncConfig,
@@ -56,6 +65,10 @@ impl Executor {
         Executor {
             api,
             logging_in: None,
+            local: None,
+            cursor: Cursor::default(),
+            store_dir: None,
+            saved_view: None,
             tx,
             sync: None,
             sync_config,
@@ -68,15 +81,64 @@ impl Executor {
         }
     }
 
+    /// Keeps stores under `dir` (one per server and account).
+    pub fn with_store_dir(mut self, dir: std::path::PathBuf) -> Executor {
+        self.store_dir = Some(dir);
+        self
+    }
+
+    /// Uses an open store; the stream resumes from `cursor`.
+    pub fn with_store(mut self, store: StoreHandle, cursor: Cursor) -> Executor {
+        self.local = Some(store);
+        self.cursor = cursor;
+        self
+    }
+
     /// The API client, once logged in (taking it from a finished login first).
     fn api(&mut self) -> Option<ApiClient> {
         if let Some(rx) = &mut self.logging_in
-            && let Ok(api) = rx.try_recv()
+            && let Ok(done) = rx.try_recv()
         {
-            self.api = Some(api);
+            self.api = Some(done.api);
+            if let Some((store, cursor)) = done.store {
+                self.local = Some(store);
+                self.cursor = cursor;
+            }
             self.logging_in = None;
         }
         self.api.clone()
+    }
+
+    /// Hands the store what the loop is about to fold: stream events and history pages.
+    pub fn observe(&mut self, msg: &Msg) {
+        if self.logging_in.is_some() {
+            self.api();
+        }
+        let Some(store) = &self.local else { return };
+        match msg {
+            Msg::Sync(crate::app::conn::SyncMsg::Event(ev)) => {
+                store.send(Job::Event(ev.clone()));
+            }
+            Msg::History {
+                result: Ok(page), ..
+            } if !page.is_empty() => store.send(Job::History(page.clone())),
+            _ => {}
+        }
+    }
+
+    /// Saves the open conversation and the drafts when they changed since the last save.
+    pub fn save_view(&mut self, app: &crate::app::App) {
+        let Some(store) = &self.local else { return };
+        let open = app.timeline.open;
+        let view = (open, app.composer.text());
+        if self.saved_view.as_ref() == Some(&view) {
+            return;
+        }
+        self.saved_view = Some(view);
+        store.send(Job::View {
+            open,
+            drafts: app.composer.drafts(open),
+        });
     }
 
     /// The download URL of an uploaded file, if logged in.
@@ -88,7 +150,7 @@ impl Executor {
         let Some(api) = self.api() else { return };
         self.sync = Some(sync::spawn(
             api,
-            Cursor::default(),
+            self.cursor,
             self.sync_config.clone(),
             self.tx.clone(),
         ));
@@ -162,7 +224,21 @@ impl Executor {
                 });
             }
             Effect::LoadHistory { key, before, limit } => {
+                let local = self.local.clone();
                 tokio::spawn(async move {
+                    // Older pages come from the store when it has a whole one.
+                    if let Some(local) = local {
+                        let page = local.read(key, before, limit as usize).await;
+                        if page.len() >= limit as usize {
+                            let _ = tx.send(Msg::History {
+                                key,
+                                before,
+                                limit,
+                                result: Ok(page),
+                            });
+                            return;
+                        }
+                    }
                     let result = api.history(key.target(), before, limit).await;
                     let _ = tx.send(Msg::History {
                         key,
@@ -377,22 +453,95 @@ impl Executor {
         self.logging_in = Some(api_rx);
         let device = self.device.clone();
         let store = self.store.clone();
+        let store_dir = self.store_dir.clone();
         let tx = self.tx.clone();
         tokio::spawn(async move {
             let result = login::login(&server, &email, password, from_command, &device).await;
-            let msg = match result {
+            match result {
                 Ok((api, done)) => {
                     if let Some(store) = store {
                         persist_sessions(&api, store, done.server.clone(), done.email.clone());
                     }
+                    let server_id = api.session().await.map(|s| s.server_id).unwrap_or_default();
+                    let local = match store_dir {
+                        Some(dir) => {
+                            let (server, uid, tx) = (done.server.clone(), done.uid, tx.clone());
+                            tokio::task::spawn_blocking(move || {
+                                local_store(&dir, &server, uid, &server_id, tx)
+                            })
+                            .await
+                            .ok()
+                            .flatten()
+                        }
+                        None => None,
+                    };
+                    let restored = local.as_ref().map(|l| l.restored.clone());
                     // The client first, so the effects the login message causes find it.
-                    let _ = api_tx.send(api);
-                    Msg::LoggedIn(Ok(Box::new(done)))
+                    let _ = api_tx.send(LoginDone {
+                        api,
+                        store: local.map(|l| (l.handle, l.cursor)),
+                    });
+                    let _ = tx.send(Msg::LoggedIn(Ok(Box::new(done))));
+                    if let Some(restored) = restored {
+                        let _ = tx.send(Msg::Restored(Box::new(restored)));
+                    }
                 }
-                Err(e) => Msg::LoggedIn(Err(e)),
-            };
-            let _ = tx.send(msg);
+                Err(e) => {
+                    let _ = tx.send(Msg::LoggedIn(Err(e)));
+                }
+            }
         });
+    }
+}
+
+/// What a finished login hands back to the executor.
+struct LoginDone {
+    api: ApiClient,
+    store: Option<(StoreHandle, Cursor)>,
+}
+
+/// An account's store, opened and read.
+pub struct LocalStore {
+    pub handle: StoreHandle,
+    pub cursor: Cursor,
+    pub restored: crate::app::Restored,
+}
+
+/// Opens and loads the store of `uid` on `server` under `dir` (blocking: call it before the
+/// loop starts or off the UI task). A store that cannot be used is reported to the user
+/// through `tx` and the client goes on without it.
+pub fn local_store(
+    dir: &std::path::Path,
+    server: &str,
+    uid: i64,
+    server_id: &str,
+    tx: UnboundedSender<Msg>,
+) -> Option<LocalStore> {
+    use crate::runtime::store::{Store, store_path, task};
+    let opened = Store::open(&store_path(dir, server, uid), uid).and_then(|mut s| {
+        if s.check_server(server_id)? {
+            tracing::info!("the server's id changed: the local store was emptied");
+        }
+        let loaded = s.load()?;
+        Ok((s, loaded))
+    });
+    match opened {
+        Ok((store, loaded)) => Some(LocalStore {
+            handle: task::spawn(store, tx),
+            cursor: loaded.cursor,
+            restored: crate::app::Restored {
+                chat: loaded.chat,
+                open: loaded.open,
+                drafts: loaded.drafts,
+            },
+        }),
+        Err(e) => {
+            tracing::warn!("{e}");
+            let _ = tx.send(Msg::Notice(format!(
+                "{e}; going on without it (delete the file to rebuild it from the server)"
+            )));
+            None
+        }
     }
 }
 

@@ -63,6 +63,7 @@ pub fn store_path(dir: &Path, server: &str, uid: i64) -> PathBuf {
     let host: String = server
         .trim_start_matches("https://")
         .trim_start_matches("http://")
+        .trim_end_matches('/')
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .take(80)
