@@ -22,6 +22,11 @@ impl Failure {
         matches!(self, Failure::Api(ApiError::Unauthorized))
     }
 
+    /// Network trouble or a 5xx: the same request may succeed later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Failure::Api(e) if e.is_transient())
+    }
+
     /// The server refused the size (HTTP 413).
     pub fn is_too_large(&self) -> bool {
         matches!(self, Failure::Api(ApiError::TooLarge))

@@ -159,54 +159,12 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 fn retry_failed(app: &mut App) -> Vec<Effect> {
-    let now = app.now_ms;
     let Some(key) = app.timeline.open else {
         return vec![];
     };
-    let Some(conv) = app.chat.convs.get_mut(&key) else {
-        return vec![];
-    };
-    let mut effects = Vec::new();
-    // A send whose answer was lost may have been stored: if its echo is here, it is sent.
-    let me = app.chat.me;
-    let echoed: Vec<i64> = conv
-        .messages
-        .values()
-        .rev()
-        .take(500)
-        .filter(|m| Some(m.from_uid) == me)
-        .filter_map(|m| crate::protocol::types::local_id_of(m.properties.as_ref()))
-        .collect();
-    conv.pending.retain(|p| !echoed.contains(&p.local_id));
-    for p in conv
-        .pending
-        .iter_mut()
-        .filter(|p| matches!(p.state, PendingState::Failed(_)))
-    {
-        p.state = PendingState::Sending;
-        if let Some(u) = &mut p.upload {
-            u.sent = 0;
-            u.started_ms = now;
-            effects.push(Effect::Upload {
-                key,
-                local_id: p.local_id,
-                file: u.file.clone(),
-            });
-            continue;
-        }
-        let mut properties = crate::protocol::types::Properties::with_local_id(p.local_id);
-        if let crate::protocol::types::Content::Text(t) = &p.content {
-            properties.mentions = crate::protocol::mention::uids(t);
-        }
-        effects.push(Effect::Send {
-            key,
-            local_id: p.local_id,
-            content: p.content.clone(),
-            properties,
-            reply_to: p.reply_to,
-            retry: true,
-        });
-    }
+    let effects = app.resend(key, |s| {
+        matches!(s, PendingState::Failed(_) | PendingState::Waiting(_))
+    });
     if effects.is_empty() {
         app.info("nothing to retry");
     } else {

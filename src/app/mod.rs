@@ -39,7 +39,7 @@ pub use update::update;
 use crate::config::Config;
 use crate::keymap::Keymap;
 use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState, UploadProgress};
-use crate::protocol::types::Content;
+use crate::protocol::types::{Content, Properties};
 use std::collections::HashMap;
 
 /// What the UI is doing.
@@ -355,6 +355,76 @@ impl App {
             reply_to,
             retry: false,
         }]
+    }
+
+    /// Sends again the pending messages of `key` whose state matches `which`, oldest first,
+    /// as retries (each looks for its own earlier attempt first, so none is posted twice).
+    /// One whose echo is already here was sent: it is dropped instead.
+    fn resend(&mut self, key: ConvKey, which: impl Fn(&PendingState) -> bool) -> Vec<Effect> {
+        let now = self.now_ms;
+        let me = self.chat.me;
+        let Some(conv) = self.chat.convs.get_mut(&key) else {
+            return vec![];
+        };
+        let echoed: Vec<i64> = conv
+            .messages
+            .values()
+            .rev()
+            .take(500)
+            .filter(|m| Some(m.from_uid) == me)
+            .filter_map(|m| crate::protocol::types::local_id_of(m.properties.as_ref()))
+            .collect();
+        conv.pending.retain(|p| !echoed.contains(&p.local_id));
+        conv.pending.sort_by_key(|p| p.local_id);
+        let mut effects = Vec::new();
+        for p in conv.pending.iter_mut().filter(|p| which(&p.state)) {
+            p.state = PendingState::Sending;
+            if let Some(u) = &mut p.upload {
+                u.sent = 0;
+                u.started_ms = now;
+                effects.push(Effect::Upload {
+                    key,
+                    local_id: p.local_id,
+                    file: u.file.clone(),
+                });
+                continue;
+            }
+            let mut properties = Properties::with_local_id(p.local_id);
+            if let Content::Text(t) = &p.content {
+                properties.mentions = crate::protocol::mention::uids(t);
+            }
+            effects.push(Effect::Send {
+                key,
+                local_id: p.local_id,
+                content: p.content.clone(),
+                properties,
+                reply_to: p.reply_to,
+                retry: true,
+            });
+        }
+        effects
+    }
+
+    /// The connection is back: every waiting message goes out, conversation by conversation,
+    /// oldest first.
+    fn send_waiting(&mut self) -> Vec<Effect> {
+        let mut keys: Vec<ConvKey> = self
+            .chat
+            .convs
+            .iter()
+            .filter(|(_, c)| {
+                c.pending
+                    .iter()
+                    .any(|p| matches!(p.state, PendingState::Waiting(_)))
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        keys.sort();
+        let mut effects = Vec::new();
+        for key in keys {
+            effects.extend(self.resend(key, |s| matches!(s, PendingState::Waiting(_))));
+        }
+        effects
     }
 
     /// Enter in the composer.

@@ -106,6 +106,8 @@ pub struct Restored {
     /// The conversation open when the client last stopped.
     pub open: Option<ConvKey>,
     pub drafts: Vec<(ConvKey, String)>,
+    /// Messages not acknowledged before the client stopped: they wait for the connection.
+    pub outbox: Vec<(ConvKey, crate::model::PendingMessage)>,
 }
 
 /// What the renderer reports back after a frame: how far up the timeline can scroll, the

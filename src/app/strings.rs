@@ -34,6 +34,11 @@ pub fn not_sent(why: &str, keys: &Keymap) -> String {
     format!("not sent: {why} ({} retries)", keys.hint(Action::RetrySend))
 }
 
+/// A send that could not reach the server: it is kept and goes out when the connection is back.
+pub fn not_sent_yet(why: &str) -> String {
+    format!("not sent yet: {why}; it goes out when the connection is back")
+}
+
 /// An upload failed: why, and the key that retries.
 pub fn upload_failed(why: &str, keys: &Keymap) -> String {
     format!(

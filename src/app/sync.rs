@@ -16,6 +16,10 @@ impl App {
             return vec![];
         }
         self.chat = restored.chat;
+        for (key, pending) in restored.outbox {
+            self.last_local_id = self.last_local_id.max(pending.local_id);
+            self.chat.add_pending(key, pending);
+        }
         for (key, text) in restored.drafts {
             self.composer.keep_draft(key, &text);
         }
@@ -99,6 +103,11 @@ impl App {
                 }
                 if let (Some(key), Some(mid)) = (applied.conv, applied.new_message) {
                     effects.extend(self.notify(key, mid));
+                }
+                if resend_unread {
+                    // The replay is in: whatever waited for the connection goes out now
+                    // (an echo in the replay has already removed what was delivered).
+                    effects.extend(self.send_waiting());
                 }
                 if applied.conv.is_some() && applied.conv == self.timeline.open || resend_unread {
                     effects.extend(self.mark_open_read());

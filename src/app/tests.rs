@@ -1561,7 +1561,7 @@ fn a_send_refused_with_401_asks_to_log_in_again_and_keeps_the_draft() {
 }
 
 #[test]
-fn a_network_error_on_send_keeps_you_in_the_chat() {
+fn a_send_that_cannot_reach_the_server_waits_and_goes_out_once_the_stream_is_back() {
     let mut app = synced();
     app.account.login = Some(("https://chat.example.com/".into(), "me@example.com".into()));
     typed(&mut app, "hello");
@@ -1576,12 +1576,71 @@ fn a_network_error_on_send_keeps_you_in_the_chat() {
             result: Err(ApiError::Network("connection failed".into()).into()),
         },
     );
-    assert_eq!(app.mode, Mode::Chat);
+    assert_eq!(app.mode, Mode::Chat, "you stay in the chat");
     let notice = &app.status.notice.as_ref().unwrap().text;
     assert!(
-        notice.starts_with("not sent: cannot reach the server"),
+        notice.starts_with("not sent yet: cannot reach the server"),
         "{notice}"
     );
+    let pending = &app.chat.convs[&ConvKey::Group(1)].pending;
+    assert!(matches!(pending[0].state, PendingState::Waiting(_)));
+    // The stream comes back: once its replay is in, the message goes out as a retry (which
+    // looks for an earlier attempt first), and only once.
+    let effects = update(&mut app, event(ServerEvent::Ready));
+    let sends: Vec<_> = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Send { retry: true, local_id: l, .. } if *l == local_id))
+        .collect();
+    assert_eq!(sends.len(), 1, "{effects:?}");
+    let again = update(&mut app, event(ServerEvent::Ready));
+    assert!(
+        !again.iter().any(|e| matches!(e, Effect::Send { .. })),
+        "{again:?}"
+    );
+}
+
+#[test]
+fn an_outbox_restored_from_the_store_is_sent_when_ready() {
+    let mut app = new_app(Preset::Default);
+    let mut chat = crate::model::ChatModel::new(1);
+    chat.apply(
+        serde_json::from_value(json!({"type": "related_groups", "groups": [
+        {"gid": 1, "owner": 1, "name": "lobby", "description": "", "members": [],
+         "is_public": true, "avatar_updated_at": 0, "pinned_messages": []}]}))
+        .unwrap(),
+    );
+    let queued = crate::model::PendingMessage {
+        local_id: 42,
+        content: Content::Text("typed before the crash".into()),
+        reply_to: None,
+        created_at: 0,
+        state: PendingState::Waiting("not sent before the client stopped".into()),
+        upload: None,
+    };
+    update(
+        &mut app,
+        Msg::Restored(Box::new(crate::app::Restored {
+            chat,
+            open: Some(ConvKey::Group(1)),
+            drafts: vec![(ConvKey::Group(1), "and a draft".into())],
+            outbox: vec![(ConvKey::Group(1), queued)],
+        })),
+    );
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
+    assert_eq!(app.composer.text(), "and a draft");
+    let effects = update(&mut app, event(ServerEvent::Ready));
+    assert!(
+        effects.iter().any(|e| matches!(e,
+            Effect::Send { local_id: 42, retry: true, content: Content::Text(t), .. }
+                if t == "typed before the crash")),
+        "{effects:?}"
+    );
+    // A new message never reuses a restored local id.
+    typed(&mut app, "next");
+    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
+        panic!()
+    };
+    assert!(local_id > 42);
 }
 
 #[test]

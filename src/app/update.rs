@@ -39,6 +39,10 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         } => {
             match result {
                 Ok(mid) => app.chat.pending_sent(key, local_id, mid),
+                Err(e) if e.is_transient() => {
+                    app.error(strings::not_sent_yet(&e.to_string()));
+                    app.chat.pending_waiting(key, local_id, e.to_string());
+                }
                 Err(e) => {
                     let why = if e.is_too_large() {
                         strings::MESSAGE_TOO_LARGE.to_string()

@@ -28,6 +28,9 @@ pub enum PendingState {
     Sending,
     /// The POST answered with this mid; waiting for the echo.
     Sent(i64),
+    /// Not sent yet (the server was unreachable, or the client restarted): it goes out, in
+    /// order, when the connection is back.
+    Waiting(String),
     Failed(String),
 }
 
@@ -43,6 +46,18 @@ impl ChatModel {
             conv.pending.retain(|p| p.local_id != local_id);
         } else if let Some(p) = conv.pending.iter_mut().find(|p| p.local_id == local_id) {
             p.state = PendingState::Sent(mid);
+        }
+    }
+
+    /// A transient failure: the message waits for the connection.
+    pub fn pending_waiting(&mut self, key: ConvKey, local_id: i64, why: String) {
+        if let Some(p) = self
+            .conv_mut(key)
+            .pending
+            .iter_mut()
+            .find(|p| p.local_id == local_id)
+        {
+            p.state = PendingState::Waiting(why);
         }
     }
 

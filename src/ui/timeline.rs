@@ -346,6 +346,10 @@ pub fn draw(
             PendingState::Sending | PendingState::Sent(_) => {
                 ("sending…".to_string(), theme.fg(theme.pending))
             }
+            PendingState::Waiting(why) => (
+                format!("waiting for the connection ({})", one_line(why, 60)),
+                theme.fg(theme.pending),
+            ),
             PendingState::Failed(e) => (
                 format!(
                     "not sent: {} ({} retries)",
@@ -363,6 +367,7 @@ pub fn draw(
                     app.keymap.hint(crate::keymap::Action::RetrySend)
                 ),
                 PendingState::Sent(_) => "sent".to_string(),
+                PendingState::Waiting(why) => format!("waiting ({})", one_line(why, 60)),
                 PendingState::Sending => {
                     crate::files::progress_text(u.sent, u.file.size, u.started_ms, app.now_ms)
                 }

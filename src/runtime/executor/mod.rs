@@ -122,6 +122,11 @@ impl Executor {
             Msg::History {
                 result: Ok(page), ..
             } if !page.is_empty() => store.send(Job::History(page.clone())),
+            Msg::Sent {
+                local_id,
+                result: Ok(_),
+                ..
+            } => store.send(Job::Unqueue(*local_id)),
             _ => {}
         }
     }
@@ -212,7 +217,26 @@ impl Executor {
                 reply_to,
                 retry,
             } => {
+                // Written to the outbox first: a crash or a restart cannot lose it.
+                let written = self.local.as_ref().map(|local| {
+                    let (done, written) = oneshot::channel();
+                    local.send(Job::Queue {
+                        key,
+                        out: crate::runtime::store::Outgoing {
+                            local_id,
+                            content_type: content.content_type().to_string(),
+                            body: content.body(),
+                            reply_to,
+                            created_at: crate::clock::now_ms(),
+                        },
+                        written: done,
+                    });
+                    written
+                });
                 tokio::spawn(async move {
+                    if let Some(written) = written {
+                        let _ = written.await;
+                    }
                     let result =
                         send_once(&api, key, local_id, &content, &properties, reply_to, retry)
                             .await;
@@ -533,6 +557,7 @@ pub fn local_store(
                 chat: loaded.chat,
                 open: loaded.open,
                 drafts: loaded.drafts,
+                outbox: loaded.outbox,
             },
         }),
         Err(e) => {

@@ -18,9 +18,9 @@
 mod schema;
 pub mod task;
 
-use crate::model::{ChatModel, ConvKey, Source};
+use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState, Source};
 use crate::protocol::ServerEvent;
-use crate::protocol::types::{ChatMessage, MessageDetail, ReactionDetail, Target};
+use crate::protocol::types::{ChatMessage, Content, MessageDetail, ReactionDetail, Target};
 use crate::runtime::sync::Cursor;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
@@ -50,6 +50,35 @@ pub struct Loaded {
     /// The conversation open when the client last stopped.
     pub open: Option<ConvKey>,
     pub drafts: Vec<(ConvKey, String)>,
+    /// Messages written but not acknowledged by the server, oldest first.
+    pub outbox: Vec<(ConvKey, PendingMessage)>,
+}
+
+/// A message in the outbox, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Outgoing {
+    pub local_id: i64,
+    pub content_type: String,
+    pub body: String,
+    pub reply_to: Option<i64>,
+    pub created_at: i64,
+}
+
+impl Outgoing {
+    fn pending(self) -> PendingMessage {
+        let content = match self.content_type.as_str() {
+            "text/markdown" => Content::Markdown(self.body),
+            _ => Content::Text(self.body),
+        };
+        PendingMessage {
+            local_id: self.local_id,
+            content,
+            reply_to: self.reply_to,
+            created_at: self.created_at,
+            state: PendingState::Waiting("not sent before the client stopped".into()),
+            upload: None,
+        }
+    }
 }
 
 pub struct Store {
@@ -187,6 +216,38 @@ impl Store {
         Ok(page)
     }
 
+    /// Writes a message to the outbox (before its request goes out).
+    pub fn queue(&mut self, key: ConvKey, out: &Outgoing) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO outbox (local_id, conv, json) VALUES (?1, ?2, ?3)",
+            params![out.local_id, conv_name(key), serde_json::to_string(out)?],
+        )?;
+        Ok(())
+    }
+
+    /// The server acknowledged `local_id`.
+    pub fn unqueue(&mut self, local_id: i64) -> StoreResult<()> {
+        self.conn
+            .execute("DELETE FROM outbox WHERE local_id = ?1", params![local_id])?;
+        Ok(())
+    }
+
+    fn outbox(&self) -> StoreResult<Vec<(ConvKey, PendingMessage)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT conv, json FROM outbox ORDER BY local_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (conv, json) = row?;
+            if let Some(key) = parse_conv(&conv) {
+                let queued: Outgoing = serde_json::from_str(&json)?;
+                out.push((key, queued.pending()));
+            }
+        }
+        Ok(out)
+    }
+
     /// Remembers the open conversation and a conversation's draft (empty removes it).
     pub fn save_view(
         &mut self,
@@ -255,6 +316,7 @@ impl Store {
             cursor: self.cursor()?,
             open: self.meta("open")?.as_deref().and_then(parse_conv),
             drafts,
+            outbox: self.outbox()?,
         })
     }
 }
@@ -374,6 +436,12 @@ fn write_chat(tx: &rusqlite::Transaction, me: i64, m: &ChatMessage) -> StoreResu
         "INSERT OR IGNORE INTO chat (mid, conv, json) VALUES (?1, ?2, ?3)",
         params![m.mid, conv_name(conv_of(me, m)), serde_json::to_string(m)?],
     )?;
+    // Your own message came back: it is no longer waiting to be sent.
+    if m.from_uid == me
+        && let Some(local_id) = m.local_id()
+    {
+        tx.execute("DELETE FROM outbox WHERE local_id = ?1", params![local_id])?;
+    }
     Ok(())
 }
 

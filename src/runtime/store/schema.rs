@@ -15,6 +15,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE drafts (conv TEXT PRIMARY KEY, text TEXT NOT NULL);",
     // 2: deleted mids, so a history page cannot bring a deleted message back to disk.
     "CREATE TABLE deleted (mid INTEGER PRIMARY KEY);",
+    // 3: the outbox: messages written before their request goes out, until acknowledged.
+    "CREATE TABLE outbox (local_id INTEGER PRIMARY KEY, conv TEXT NOT NULL, json TEXT NOT NULL);",
 ];
 
 /// The version this client writes.
@@ -58,6 +60,6 @@ pub fn migrate_to(conn: &Connection, target: i64) -> Result<(), SchemaError> {
 pub fn wipe(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "DELETE FROM chat; DELETE FROM state; DELETE FROM drafts; DELETE FROM deleted;
-         DELETE FROM meta;",
+         DELETE FROM meta; DELETE FROM outbox;",
     )
 }

@@ -20,6 +20,14 @@ pub enum Job {
         open: Option<ConvKey>,
         drafts: Vec<(ConvKey, String)>,
     },
+    /// A message to keep until the server has it; `written` is answered once it is on disk.
+    Queue {
+        key: ConvKey,
+        out: super::Outgoing,
+        written: oneshot::Sender<()>,
+    },
+    /// The server acknowledged a queued message.
+    Unqueue(i64),
     Read {
         key: ConvKey,
         before: Option<i64>,
@@ -81,6 +89,12 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                     Ok(())
                 }
                 Job::History(page) => store.write_history(&page),
+                Job::Queue { key, out, written } => {
+                    let result = store.queue(key, &out);
+                    let _ = written.send(());
+                    result
+                }
+                Job::Unqueue(local_id) => store.unqueue(local_id),
                 Job::View { open, drafts } => {
                     view = Some((open, drafts));
                     Ok(())

@@ -297,3 +297,55 @@ fn the_store_is_private() {
     assert_eq!(mode(store.path()), 0o600);
     assert_eq!(mode(store.path().parent().unwrap()), 0o700);
 }
+
+#[test]
+fn the_outbox_keeps_a_message_until_the_server_has_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |local_id| Outgoing {
+        local_id,
+        content_type: "text/plain".into(),
+        body: format!("queued {local_id}"),
+        reply_to: None,
+        created_at: 5,
+    };
+    let mut store = open(dir.path());
+    store.queue(ConvKey::Group(1), &out(7)).unwrap();
+    store.queue(ConvKey::User(2), &out(8)).unwrap();
+    store.queue(ConvKey::Group(1), &out(9)).unwrap();
+    let loaded = open(dir.path()).load().unwrap();
+    assert_eq!(
+        loaded
+            .outbox
+            .iter()
+            .map(|(k, p)| (*k, p.local_id, p.content.body()))
+            .collect::<Vec<_>>(),
+        vec![
+            (ConvKey::Group(1), 7, "queued 7".to_string()),
+            (ConvKey::User(2), 8, "queued 8".to_string()),
+            (ConvKey::Group(1), 9, "queued 9".to_string()),
+        ]
+    );
+    assert!(
+        loaded
+            .outbox
+            .iter()
+            .all(|(_, p)| matches!(p.state, PendingState::Waiting(_)))
+    );
+    // Acknowledged by the POST's answer, or by its echo in the stream.
+    store.unqueue(7).unwrap();
+    let ServerEvent::Chat(mut echo) = chat(30, ME, json!({"uid": 2}), "queued 8") else {
+        unreachable!()
+    };
+    echo.detail = serde_json::from_value(json!({"type": "normal",
+        "content_type": "text/plain", "content": "queued 8", "properties": {"local_id": 8}}))
+    .unwrap();
+    store.write_events(&[ServerEvent::Chat(echo)]).unwrap();
+    let left: Vec<i64> = store
+        .load()
+        .unwrap()
+        .outbox
+        .iter()
+        .map(|(_, p)| p.local_id)
+        .collect();
+    assert_eq!(left, vec![9]);
+}
