@@ -720,3 +720,82 @@ fn a_kill_loses_neither_an_unsent_message_nor_the_draft() {
     );
     again.quit();
 }
+
+/// The store's cursor is written with the events it covers: killing the client at random
+/// instants of a flood, again and again, loses nothing and doubles nothing.
+#[test]
+fn kill_9_at_random_points_of_a_flood_loses_and_doubles_nothing() {
+    use rand::Rng;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(DemoServer::start(DemoConfig::for_tests()))
+        .unwrap();
+    let url = server.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn(&[&url, "--email", "admin@example.com"], data.path());
+    tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
+    tui.send(b"admin-pass\r");
+    tui.wait_for("live", |s| s.contains("● live"));
+    // The lobby is the conversation open at every restart (the store remembers it).
+    tui.send(b"\x0b");
+    tui.send(b"lobby\r");
+    tui.wait_for("the lobby open", |s| s.contains("─ #lobby"));
+    let flooding = AtomicBool::new(true);
+    let posted = std::sync::atomic::AtomicUsize::new(0);
+    let mut rng = rand::rng();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while flooding.load(Ordering::Relaxed) {
+                let n = posted.fetch_add(1, Ordering::Relaxed);
+                server
+                    .post_as(2, Target::Group { gid: 1 }, &format!("flood {n:05}"))
+                    .unwrap();
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        });
+        for _ in 0..6 {
+            std::thread::sleep(Duration::from_millis(rng.random_range(30..400)));
+            tui.kill(libc::SIGKILL);
+            tui.wait_exit();
+            tui = Tui::spawn(&[&url], data.path());
+            tui.wait_for("live again", |s| s.contains("● live"));
+        }
+        flooding.store(false, Ordering::Relaxed);
+    });
+    let last = posted.load(Ordering::Relaxed) - 1;
+    let newest = format!("flood {last:05}");
+    tui.wait_for("the last flood message", |s| s.contains(&newest));
+    // Everything the server holds is in the store, once (what the fold shows comes from it).
+    tui.quit();
+    let store_file = std::fs::read_dir(data.path().join("store"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "sqlite3"))
+        .unwrap();
+    let store = vocechat_tui::runtime::store::Store::open(&store_file, 1).unwrap();
+    let stored = store
+        .history(vocechat_tui::model::ConvKey::Group(1), None, 1_000_000)
+        .unwrap();
+    let texts: Vec<String> = stored
+        .iter()
+        .filter_map(|m| match &m.detail {
+            vocechat_tui::protocol::types::MessageDetail::Normal { content, .. } => {
+                Some(content.clone())
+            }
+            _ => None,
+        })
+        .filter(|t| t.starts_with("flood "))
+        .collect();
+    let expected: Vec<String> = (0..=last).map(|n| format!("flood {n:05}")).collect();
+    assert_eq!(texts.len(), expected.len(), "lost or doubled in the store");
+    assert_eq!(texts, expected);
+    let loaded = store.load().unwrap();
+    let shown: Vec<&str> = loaded.chat.convs[&vocechat_tui::model::ConvKey::Group(1)]
+        .visible()
+        .map(|m| m.content.as_str())
+        .filter(|t| t.starts_with("flood "))
+        .collect();
+    let mut unique = shown.clone();
+    unique.dedup();
+    assert_eq!(shown, unique, "a message folded twice");
+}
