@@ -72,8 +72,8 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "logout",
-        args: "",
-        help: "log out this device and quit",
+        args: "[--forget]",
+        help: "log out this device and quit (--forget also empties the local store)",
     },
     Command {
         name: "quit",
@@ -359,7 +359,14 @@ impl App {
                     }
                 }
             }
-            "logout" => vec![Effect::Logout],
+            "logout" => match args.first().copied() {
+                None => vec![Effect::Logout { forget: false }],
+                Some("--forget") => vec![Effect::Logout { forget: true }],
+                Some(other) => {
+                    self.error(format!("/logout takes nothing or --forget, not {other:?}"));
+                    vec![]
+                }
+            },
             "quit" => {
                 self.quit = true;
                 vec![]

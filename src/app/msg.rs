@@ -200,7 +200,10 @@ pub enum Effect {
         gid: i64,
         uids: Vec<i64>,
     },
-    Logout,
+    /// Log this device out; `forget` also empties the local store.
+    Logout {
+        forget: bool,
+    },
     ReconnectNow,
     /// Make your personal VoceSpace link (shown, never posted).
     CallLink {

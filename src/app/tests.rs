@@ -408,7 +408,15 @@ fn commands_complete_and_run() {
         vec![Effect::Leave { gid: 2 }]
     );
     typed(&mut app, "/logout");
-    assert_eq!(update(&mut app, key(KeyCode::Enter)), vec![Effect::Logout]);
+    assert_eq!(
+        update(&mut app, key(KeyCode::Enter)),
+        vec![Effect::Logout { forget: false }]
+    );
+    typed(&mut app, "/logout --forget");
+    assert_eq!(
+        update(&mut app, key(KeyCode::Enter)),
+        vec![Effect::Logout { forget: true }]
+    );
 }
 
 #[test]

@@ -450,8 +450,14 @@ impl Executor {
                     let _ = tx.send(Msg::Preview { task, result });
                 });
             }
-            Effect::Logout => {
+            Effect::Logout { forget } => {
+                let local = self.local.clone().filter(|_| forget);
                 tokio::spawn(async move {
+                    if let Some(local) = local {
+                        let (done, wiped) = oneshot::channel();
+                        local.send(Job::Wipe(done));
+                        let _ = wiped.await;
+                    }
                     if let Err(e) = api.logout().await {
                         tracing::warn!("logout: {e}");
                     }
@@ -546,6 +552,8 @@ pub fn local_store(
         if s.check_server(server_id)? {
             tracing::info!("the server's id changed: the local store was emptied");
         }
+        // Burn-after-reading messages that expired while the client was stopped go first.
+        s.purge_expired(crate::clock::now_ms())?;
         let loaded = s.load()?;
         Ok((s, loaded))
     });

@@ -248,6 +248,22 @@ impl Store {
         Ok(out)
     }
 
+    /// Deletes the burn-after-reading messages that expired by `now_ms`; how many.
+    pub fn purge_expired(&mut self, now_ms: i64) -> StoreResult<usize> {
+        Ok(self.conn.execute(
+            "DELETE FROM chat WHERE expires_at IS NOT NULL AND expires_at <= ?1",
+            params![now_ms],
+        )?)
+    }
+
+    /// Empties the store (`/logout --forget`, or a rebuild from the server).
+    pub fn wipe(&mut self) -> StoreResult<()> {
+        let tx = self.conn.transaction()?;
+        schema::wipe(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Remembers the open conversation and a conversation's draft (empty removes it).
     pub fn save_view(
         &mut self,
@@ -432,9 +448,21 @@ fn write_chat(tx: &rusqlite::Transaction, me: i64, m: &ChatMessage) -> StoreResu
             params![target],
         )?;
     }
+    let expires_at = match &m.detail {
+        MessageDetail::Normal {
+            expires_in: Some(s),
+            ..
+        } if *s > 0 => Some(m.created_at.saturating_add(s.saturating_mul(1000))),
+        _ => None,
+    };
     tx.execute(
-        "INSERT OR IGNORE INTO chat (mid, conv, json) VALUES (?1, ?2, ?3)",
-        params![m.mid, conv_name(conv_of(me, m)), serde_json::to_string(m)?],
+        "INSERT OR IGNORE INTO chat (mid, conv, json, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            m.mid,
+            conv_name(conv_of(me, m)),
+            serde_json::to_string(m)?,
+            expires_at
+        ],
     )?;
     // Your own message came back: it is no longer waiting to be sent.
     if m.from_uid == me

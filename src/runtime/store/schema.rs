@@ -17,6 +17,9 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE deleted (mid INTEGER PRIMARY KEY);",
     // 3: the outbox: messages written before their request goes out, until acknowledged.
     "CREATE TABLE outbox (local_id INTEGER PRIMARY KEY, conv TEXT NOT NULL, json TEXT NOT NULL);",
+    // 4: burn-after-reading expiry, so expired messages can be deleted from the disk.
+    "ALTER TABLE chat ADD COLUMN expires_at INTEGER;
+     CREATE INDEX chat_by_expiry ON chat (expires_at) WHERE expires_at IS NOT NULL;",
 ];
 
 /// The version this client writes.

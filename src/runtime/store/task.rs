@@ -28,6 +28,8 @@ pub enum Job {
     },
     /// The server acknowledged a queued message.
     Unqueue(i64),
+    /// Forget everything (`/logout --forget`); `done` is answered when the store is empty.
+    Wipe(oneshot::Sender<()>),
     Read {
         key: ConvKey,
         before: Option<i64>,
@@ -95,6 +97,11 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                     result
                 }
                 Job::Unqueue(local_id) => store.unqueue(local_id),
+                Job::Wipe(done) => {
+                    let result = store.wipe();
+                    let _ = done.send(());
+                    result
+                }
                 Job::View { open, drafts } => {
                     view = Some((open, drafts));
                     Ok(())
@@ -116,6 +123,10 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
         }
         let written = store.write_events(&events);
         report(written, &mut failed, notices);
+        // Burn-after-reading messages leave the disk when they expire (at the latest with
+        // the next write after it).
+        let purged = store.purge_expired(crate::clock::now_ms()).map(drop);
+        report(purged, &mut failed, notices);
         if let Some((open, drafts)) = view {
             report(store.save_view(open, &drafts), &mut failed, notices);
         }

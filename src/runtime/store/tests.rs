@@ -349,3 +349,47 @@ fn the_outbox_keeps_a_message_until_the_server_has_it() {
         .collect();
     assert_eq!(left, vec![9]);
 }
+
+#[test]
+fn burn_after_reading_messages_leave_the_disk_when_they_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let burning: ServerEvent = ServerEvent::Chat(
+        serde_json::from_value(json!({
+            "mid": 40, "from_uid": 2, "created_at": 10_000, "target": {"gid": 1},
+            "detail": {"type": "normal", "content_type": "text/plain",
+                       "content": "read me once", "properties": null, "expires_in": 30}
+        }))
+        .unwrap(),
+    );
+    store
+        .write_events(&[burning, chat(41, 2, json!({"gid": 1}), "stays")])
+        .unwrap();
+    assert_eq!(store.purge_expired(10_000 + 29_999).unwrap(), 0);
+    assert_eq!(store.purge_expired(10_000 + 30_000).unwrap(), 1);
+    let left: Vec<i64> = store
+        .history(ConvKey::Group(1), None, 10)
+        .unwrap()
+        .iter()
+        .map(|m| m.mid)
+        .collect();
+    assert_eq!(left, vec![41]);
+}
+
+#[test]
+fn a_wipe_forgets_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    store.write_events(&directory()).unwrap();
+    store
+        .write_events(&[chat(3, 2, json!({"gid": 1}), "x")])
+        .unwrap();
+    store
+        .save_view(Some(ConvKey::Group(1)), &[(ConvKey::Group(1), "d".into())])
+        .unwrap();
+    store.wipe().unwrap();
+    let loaded = open(dir.path()).load().unwrap();
+    assert!(loaded.chat.convs.is_empty() && loaded.chat.users.is_empty());
+    assert!(loaded.drafts.is_empty() && loaded.open.is_none());
+    assert_eq!(loaded.cursor, Cursor::default());
+}
