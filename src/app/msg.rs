@@ -51,6 +51,8 @@ pub enum Msg {
     Clock(i64),
     /// Something the runtime did by itself that the user should know about.
     Notice(String),
+    /// Each conversation's newest records, learnt before a bounded replay (a cold start).
+    Latest(Vec<(ConvKey, Vec<ChatMessage>)>),
     /// What the local store remembered from the last run: shown before any network reply.
     Restored(Box<Restored>),
     /// A personal meeting link is ready (or could not be made).

@@ -5,7 +5,9 @@
 
 use super::conn::{self, ConnState, SyncMsg};
 use super::{App, Effect, Failure, LoginForm, Mode, Restored};
+use crate::model::ConvKey;
 use crate::protocol::ServerEvent;
+use crate::protocol::types::ChatMessage;
 
 impl App {
     /// Takes over what the store remembered (for this account only): the conversations, the
@@ -30,6 +32,37 @@ impl App {
         match first {
             Some(key) => self.open_conversation(key),
             None => vec![],
+        }
+    }
+
+    /// Opens the most active conversation that is not muted (or the most active one).
+    pub(super) fn open_first(&mut self) -> Vec<Effect> {
+        self.chat.ensure_order();
+        let now = self.now_ms;
+        let list = self.sidebar();
+        let first = list
+            .iter()
+            .find(|k| !self.chat.is_muted(**k, now))
+            .or(list.first())
+            .copied();
+        match first {
+            Some(key) => self.open_conversation(key),
+            None => vec![],
+        }
+    }
+
+    /// Each conversation's newest records (a cold start learns them before a bounded
+    /// replay): folded as history pages, and the most active conversation opens at once
+    /// instead of after the replay.
+    pub(super) fn latest(&mut self, pages: Vec<(ConvKey, Vec<ChatMessage>)>) -> Vec<Effect> {
+        for (key, page) in pages {
+            let limit = page.len().max(1);
+            self.chat.apply_history_page(key, None, page, limit);
+        }
+        if self.timeline.open.is_none() {
+            self.open_first()
+        } else {
+            vec![]
         }
     }
 
@@ -83,16 +116,7 @@ impl App {
                 let applied = self.chat.apply(*event);
                 let mut effects = Vec::new();
                 if self.timeline.open.is_none() && self.chat.ready {
-                    self.chat.ensure_order();
-                    let now = self.now_ms;
-                    let list = self.sidebar();
-                    let first = list
-                        .iter()
-                        .find(|k| !self.chat.is_muted(**k, now))
-                        .or(list.first());
-                    if let Some(first) = first.copied() {
-                        effects.extend(self.open_conversation(first));
-                    }
+                    effects.extend(self.open_first());
                 }
                 if let Some(open) = self.timeline.open
                     && !self.chat.convs.contains_key(&open)

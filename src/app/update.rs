@@ -121,6 +121,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Restored(restored) => app.restore(*restored),
+        Msg::Latest(pages) => app.latest(pages),
         Msg::Staged {
             files,
             errors,

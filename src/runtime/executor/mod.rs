@@ -4,6 +4,7 @@
 //! through a one-shot channel, read markers go to a debouncing task, and upload handles are
 //! owned here.
 
+mod cold;
 mod login;
 mod meeting;
 mod preview;
@@ -127,6 +128,11 @@ impl Executor {
                 result: Ok(_),
                 ..
             } => store.send(Job::Unqueue(*local_id)),
+            Msg::Latest(pages) => {
+                for (_, page) in pages {
+                    store.send(Job::History(page.clone()));
+                }
+            }
             _ => {}
         }
     }
@@ -153,9 +159,25 @@ impl Executor {
 
     pub fn start_sync(&mut self) {
         let Some(api) = self.api() else { return };
-        self.sync = Some(sync::spawn(
+        if self.cursor.after_mid.is_some() {
+            self.sync = Some(sync::spawn(
+                api,
+                self.cursor,
+                self.sync_config.clone(),
+                self.tx.clone(),
+            ));
+            return;
+        }
+        // Nothing stored: learn the newest messages first, then a bounded replay.
+        let tx = self.tx.clone();
+        let probe = api.clone();
+        let cursor = async move {
+            let me = probe.session().await.map(|s| s.uid);
+            cold::bounded_cursor(&probe, me, &tx).await
+        };
+        self.sync = Some(sync::spawn_after(
             api,
-            self.cursor,
+            cursor,
             self.sync_config.clone(),
             self.tx.clone(),
         ));

@@ -96,19 +96,39 @@ pub fn spawn<M>(
 where
     M: From<SyncMsg> + Send + 'static,
 {
+    spawn_after(api, std::future::ready(cursor), config, out)
+}
+
+/// Starts the supervisor once `cursor` is known (a cold start first learns where a bounded
+/// replay should begin); the handle works at once.
+pub fn spawn_after<M>(
+    api: ApiClient,
+    cursor: impl Future<Output = Cursor> + Send + 'static,
+    config: SyncConfig,
+    out: mpsc::UnboundedSender<M>,
+) -> SyncHandle
+where
+    M: From<SyncMsg> + Send + 'static,
+{
     let (control_tx, control_rx) = mpsc::unbounded_channel();
-    let supervisor = Supervisor {
-        api,
-        cursor,
-        config,
-        out,
-        control: control_rx,
-        gate: gate::ChatGate::default(),
-        live: false,
-    };
+    let task = tokio::spawn(async move {
+        let _ = out.send(M::from(SyncMsg::State(ConnState::Connecting {
+            attempt: 0,
+        })));
+        let supervisor = Supervisor {
+            api,
+            cursor: cursor.await,
+            config,
+            out,
+            control: control_rx,
+            gate: gate::ChatGate::default(),
+            live: false,
+        };
+        supervisor.run().await;
+    });
     SyncHandle {
         control: control_tx,
-        task: tokio::spawn(supervisor.run()),
+        task,
     }
 }
 
