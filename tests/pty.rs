@@ -799,3 +799,36 @@ fn kill_9_at_random_points_of_a_flood_loses_and_doubles_nothing() {
     unique.dedup();
     assert_eq!(shown, unique, "a message folded twice");
 }
+
+/// A cold login does not replay everything: the stream starts 300 mids below the newest one,
+/// and every conversation still shows its latest message (learnt with history?limit=1).
+#[test]
+fn a_cold_login_replays_only_the_newest_messages() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(DemoServer::start(DemoConfig::for_tests()))
+        .unwrap();
+    server
+        .post_as(2, Target::Group { gid: 2 }, "long ago in dev")
+        .unwrap();
+    for i in 0..400 {
+        server
+            .post_as(2, Target::Group { gid: 1 }, &format!("lobby {i:03}"))
+            .unwrap();
+    }
+    let newest = server.last_mid();
+    let url = server.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn(&[&url, "--email", "admin@example.com"], data.path());
+    tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
+    tui.send(b"admin-pass\r");
+    tui.wait_for("the newest message, live", |s| {
+        s.contains("● live") && s.contains("lobby 399")
+    });
+    assert_eq!(server.last_stream_after_mid(), Some(newest - 300));
+    // #dev's only message is far older than the replay, yet it is there.
+    tui.send(b"\x0b");
+    tui.send(b"dev\r");
+    tui.wait_for("#dev's latest message", |s| s.contains("long ago in dev"));
+    tui.quit();
+}
