@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 /// How many of the newest records per conversation a start loads (older ones are read from
 /// the store when you scroll up).
-pub const WINDOW: usize = 300;
+pub const WINDOW: usize = 100;
 
 /// Why the store could not be used. Shown to the user, who can rebuild it from the server.
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,165 @@
+//! Exec to the first frame drawn from the local store, through a PTY with the real binary:
+//! a saved session and a store of 100,000 messages in 50 channels, the server down (so
+//! everything on screen came from the store). Also the resident memory once that frame is
+//! up. `cargo bench --bench startup` (`-- --smoke` for a 2,000-message store).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout
+)]
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use serde_json::json;
+use std::io::Read;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use vocechat_tui::demo::{DemoConfig, DemoServer};
+use vocechat_tui::protocol::ServerEvent;
+use vocechat_tui::runtime::api::ApiClient;
+use vocechat_tui::runtime::session_store::{SavedLogin, SessionStore};
+use vocechat_tui::runtime::store::{Store, store_path};
+
+const CHANNELS: i64 = 50;
+
+fn main() {
+    let smoke = std::env::args().any(|a| a == "--smoke");
+    let messages: i64 = if smoke { 2_000 } else { 100_000 };
+    let data = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server_url = rt.block_on(async {
+        let server = DemoServer::start(DemoConfig::for_tests()).await.unwrap();
+        let api = ApiClient::new(&server.base_url()).unwrap();
+        let session = api
+            .login("admin@example.com", "admin-pass", "tui:bench")
+            .await
+            .unwrap();
+        let url = api.base_url().to_string();
+        SessionStore::new(data.path())
+            .save(&SavedLogin {
+                server: url.clone(),
+                email: "admin@example.com".into(),
+                session: session.clone(),
+            })
+            .unwrap();
+        let built = Instant::now();
+        build_store(data.path(), &url, session.uid, &session.server_id, messages);
+        println!(
+            "store of {messages} messages in {CHANNELS} channels built in {:.1} s",
+            built.elapsed().as_secs_f64()
+        );
+        // The server goes away: the first frame can only come from the store.
+        drop(server);
+        url
+    });
+    let newest = format!("message {:06}", messages - 1);
+    let mut times = Vec::new();
+    let mut rss = 0;
+    for _ in 0..5 {
+        let (elapsed, kib) = first_frame(data.path(), &server_url, &newest);
+        times.push(elapsed);
+        rss = kib;
+    }
+    times.sort();
+    println!(
+        "exec → first frame from the store: median {:.1} ms, best {:.1} ms (budget 50 ms)",
+        times[times.len() / 2].as_secs_f64() * 1000.0,
+        times[0].as_secs_f64() * 1000.0
+    );
+    println!(
+        "resident memory with the first frame up: {:.1} MiB (budget 50 MB)",
+        rss as f64 / 1024.0
+    );
+}
+
+fn build_store(dir: &std::path::Path, server: &str, uid: i64, server_id: &str, messages: i64) {
+    let mut store = Store::open(&store_path(dir, server, uid), uid).unwrap();
+    store.check_server(server_id).unwrap();
+    let groups: Vec<serde_json::Value> = (1..=CHANNELS)
+        .map(|gid| {
+            json!({"gid": gid, "owner": uid, "name": format!("channel-{gid:02}"),
+                   "description": "", "members": [], "is_public": true,
+                   "avatar_updated_at": 0, "pinned_messages": []})
+        })
+        .collect();
+    let directory: ServerEvent =
+        serde_json::from_value(json!({"type": "related_groups", "groups": groups})).unwrap();
+    store.write_events(&[directory]).unwrap();
+    let mut batch = Vec::new();
+    for i in 0..messages {
+        let gid = i % CHANNELS + 1;
+        batch.push(
+            serde_json::from_value(json!({"type": "chat", "mid": i + 1, "from_uid": uid,
+                "created_at": 1_700_000_000_000i64 + i * 1000, "target": {"gid": gid},
+                "detail": {"type": "normal", "content_type": "text/plain",
+                           "content": format!("message {i:06} with some ordinary words in it"),
+                           "properties": null}}))
+            .unwrap(),
+        );
+        if batch.len() == 5_000 {
+            store.write_events(&batch).unwrap();
+            batch.clear();
+        }
+    }
+    store.write_events(&batch).unwrap();
+    // The newest message's channel was open.
+    let last_gid = (messages - 1) % CHANNELS + 1;
+    store
+        .save_view(Some(vocechat_tui::model::ConvKey::Group(last_gid)), &[])
+        .unwrap();
+}
+
+/// Spawns the binary and waits until `text` is on its screen; the time since exec and the
+/// process's resident memory then (KiB).
+fn first_frame(data: &std::path::Path, server: &str, text: &str) -> (Duration, u64) {
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vocechat-tui"));
+    cmd.arg(server);
+    cmd.env("VOCECHAT_TUI_DATA", data);
+    cmd.env("VOCECHAT_TUI_CONFIG", data);
+    cmd.env("TERM", "xterm-256color");
+    let start = Instant::now();
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut parser = vt100::Parser::new(40, 120, 0);
+    let elapsed = loop {
+        let bytes = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the first frame within 10 s");
+        parser.process(&bytes);
+        if parser.screen().contents().contains(text) {
+            break start.elapsed();
+        }
+    };
+    let pid = child.process_id().unwrap();
+    let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(pair.master);
+    (elapsed, rss)
+}
