@@ -680,3 +680,26 @@ fn help_lists_the_popup_keys_under_their_contexts() {
     }
     assert!(s.contains("Ctrl+Y"), "{s}");
 }
+
+#[test]
+fn the_status_bar_counts_the_replay_while_syncing() {
+    let mut app = scene();
+    update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Syncing)));
+    for mid in 900..905 {
+        update(
+            &mut app,
+            Msg::Sync(SyncMsg::Event(Box::new(
+                serde_json::from_value(json!({"type": "chat", "mid": mid, "from_uid": 2,
+                    "created_at": 1, "target": {"gid": 1},
+                    "detail": {"type": "normal", "content_type": "text/plain",
+                               "content": "replayed", "properties": null}}))
+                .unwrap(),
+            ))),
+        );
+    }
+    let screen = render(&mut app, 120, 24).backend().to_string();
+    assert!(screen.contains("◐ syncing, 5 messages in"), "{screen}");
+    update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
+    let screen = render(&mut app, 120, 24).backend().to_string();
+    assert!(screen.contains("● live"), "{screen}");
+}

@@ -18,6 +18,8 @@ pub struct Status {
     pub server_label: String,
     /// The server's host when it is reached over plain http across a network (warned about).
     pub insecure: Option<String>,
+    /// Chat records received since the current connection started syncing (its replay).
+    pub replayed: u32,
 }
 
 impl Status {
@@ -27,6 +29,7 @@ impl Status {
             insecure: insecure_host(&server_label),
             server_label,
             notice: None,
+            replayed: 0,
         }
     }
 

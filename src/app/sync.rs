@@ -108,11 +108,19 @@ impl App {
                 if matches!(state, ConnState::Connecting { .. }) {
                     self.chat.ready = false;
                 }
+                if matches!(state, ConnState::Syncing) {
+                    self.status.replayed = 0;
+                }
                 self.status.conn = state;
                 vec![]
             }
             SyncMsg::Event(event) => {
                 let resend_unread = matches!(*event, ServerEvent::Ready);
+                if matches!(self.status.conn, ConnState::Syncing)
+                    && matches!(*event, ServerEvent::Chat(_))
+                {
+                    self.status.replayed = self.status.replayed.saturating_add(1);
+                }
                 let applied = self.chat.apply(*event);
                 let mut effects = Vec::new();
                 if self.timeline.open.is_none() && self.chat.ready {

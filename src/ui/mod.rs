@@ -314,6 +314,10 @@ fn task_text(task: &Task) -> String {
 fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let (conn, color) = match &app.status.conn {
         ConnState::Live => ("● live".to_string(), theme.online),
+        ConnState::Syncing if app.status.replayed > 0 => (
+            format!("◐ syncing, {} messages in", app.status.replayed),
+            theme.warning,
+        ),
         ConnState::Syncing => ("◐ syncing".to_string(), theme.warning),
         ConnState::Connecting { attempt } if *attempt <= 1 => {
             ("◌ connecting".to_string(), theme.warning)
