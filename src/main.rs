@@ -145,15 +145,18 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                     .with_store_dir(paths.data_dir().to_path_buf());
             let mut initial = Vec::new();
             // Cache first: what the store remembers is on the first frame, before any reply.
-            if let Some(local) = local_store(
+            match local_store(
                 paths.data_dir(),
                 &saved.server,
                 saved.session.uid,
                 &saved.session.server_id,
                 tx.clone(),
             ) {
-                initial = update(&mut app, Msg::Restored(Box::new(local.restored)));
-                executor = executor.with_store(local.handle, local.cursor);
+                Ok(local) => {
+                    initial = update(&mut app, Msg::Restored(Box::new(local.restored)));
+                    executor = executor.with_store(local.handle, local.cursor);
+                }
+                Err(broken) => executor = executor.with_broken_store(broken),
             }
             initial.push(Effect::StartSync);
             let rt = runtime(app, executor, theme, &config, initial);

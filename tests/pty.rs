@@ -832,3 +832,58 @@ fn a_cold_login_replays_only_the_newest_messages() {
     tui.wait_for("#dev's latest message", |s| s.contains("long ago in dev"));
     tui.quit();
 }
+
+/// An unreadable store is no crash: the client says so, offers to rebuild it from the
+/// server, moves the broken file aside and fills a fresh one.
+#[test]
+fn a_corrupt_store_is_reported_and_rebuilt_on_request() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(DemoServer::start(DemoConfig::for_tests()))
+        .unwrap();
+    server
+        .post_as(2, Target::Group { gid: 1 }, "still on the server")
+        .unwrap();
+    let url = server.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn(&[&url, "--email", "admin@example.com"], data.path());
+    tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
+    tui.send(b"admin-pass\r");
+    tui.wait_for("live", |s| {
+        s.contains("● live") && s.contains("still on the server")
+    });
+    tui.quit();
+    let dir = data.path().join("store");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "sqlite3"))
+        .unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+    std::fs::write(&file, vec![0x5a; 16_384]).unwrap();
+
+    let mut again = Tui::spawn(&[&url], data.path());
+    again.wait_for("the offer to rebuild", |s| {
+        s.contains("not a database") && s.contains("Rebuild it from the")
+    });
+    again.send(b"y");
+    again.wait_for("rebuilt and live", |s| {
+        s.contains("● live") && s.contains("still on the server")
+    });
+    again.quit();
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n.contains(".broken-")), "{names:?}");
+    let store = vocechat_tui::runtime::store::Store::open(&file, 1).unwrap();
+    assert!(
+        !store
+            .history(vocechat_tui::model::ConvKey::Group(1), None, 10)
+            .unwrap()
+            .is_empty(),
+        "the fresh store was filled from the server"
+    );
+}

@@ -84,6 +84,8 @@ pub enum Confirm {
     Leave(i64),
     /// Open a link whose text differs from its target (the target is shown).
     Open(String),
+    /// The local store could not be used (why): rebuild it from the server?
+    RebuildStore(String),
 }
 
 /// Settings the update logic needs (from the config file).

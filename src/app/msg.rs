@@ -51,6 +51,8 @@ pub enum Msg {
     Clock(i64),
     /// Something the runtime did by itself that the user should know about.
     Notice(String),
+    /// The local store could not be used (why): offer to rebuild it from the server.
+    StoreUnusable(String),
     /// Each conversation's newest records, learnt before a bounded replay (a cold start).
     Latest(Vec<(ConvKey, Vec<ChatMessage>)>),
     /// What the local store remembered from the last run: shown before any network reply.
@@ -148,6 +150,8 @@ pub enum Effect {
         password_command: bool,
     },
     StartSync,
+    /// Move the unusable local store aside and build a fresh one from the server.
+    RebuildStore,
     Send {
         key: ConvKey,
         local_id: i64,

@@ -59,6 +59,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
                     Confirm::Delete(mid) => vec![Effect::Delete { mid }],
                     Confirm::Leave(gid) => vec![Effect::Leave { gid }],
                     Confirm::Open(url) => vec![Effect::OpenUrl(url)],
+                    Confirm::RebuildStore(_) => vec![Effect::RebuildStore],
                 },
                 _ => {
                     app.info("cancelled");

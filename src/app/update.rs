@@ -122,6 +122,13 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Restored(restored) => app.restore(*restored),
         Msg::Latest(pages) => app.latest(pages),
+        Msg::StoreUnusable(why) => {
+            app.error(format!("{why}; going on without it"));
+            if matches!(app.mode, Mode::Chat | Mode::Select(_)) {
+                app.mode = Mode::Confirm(super::Confirm::RebuildStore(why));
+            }
+            vec![]
+        }
         Msg::Staged {
             files,
             errors,

@@ -149,8 +149,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                     one_line(&app.chat.conv_name(crate::model::ConvKey::Group(*gid)), 30)
                 ),
                 Confirm::Open(_) => String::new(),
+                Confirm::RebuildStore(why) => {
+                    format!("{}. Rebuild it from the server?", one_line(why, 160))
+                }
             };
-            let r = centered(area, 48, 4);
+            let wide = matches!(c, Confirm::RebuildStore(_));
+            let r = if wide {
+                centered(area, 72, 7)
+            } else {
+                centered(area, 48, 4)
+            };
             f.render_widget(Clear, r);
             let block = frame("confirm".into(), theme);
             let inner = block.inner(r);
@@ -165,7 +173,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                         ),
                         theme.dimmed(),
                     ),
-                ]),
+                ])
+                .wrap(ratatui::widgets::Wrap { trim: true }),
                 inner,
             );
         }

@@ -43,6 +43,8 @@ pub struct Executor {
     store_dir: Option<std::path::PathBuf>,
     /// The open conversation and drafts last handed to the store.
     saved_view: Option<(Option<ConvKey>, String)>,
+    /// A store that could not be used (rebuilt on request).
+    broken: Option<BrokenStore>,
     tx: UnboundedSender<Msg>,
     sync: Option<SyncHandle>,
     sync_config: SyncConfig,
@@ -70,6 +72,7 @@ impl Executor {
             cursor: Cursor::default(),
             store_dir: None,
             saved_view: None,
+            broken: None,
             tx,
             sync: None,
             sync_config,
@@ -95,15 +98,50 @@ impl Executor {
         self
     }
 
+    /// Remembers a store that could not be used, for `Effect::RebuildStore`.
+    pub fn with_broken_store(mut self, broken: BrokenStore) -> Executor {
+        self.broken = Some(broken);
+        self
+    }
+
+    /// A fresh store in place of the broken one, then a fresh start of the stream into it.
+    fn rebuild_store(&mut self) {
+        let Some(broken) = self.broken.take() else {
+            return;
+        };
+        match rebuild(&broken, self.tx.clone()) {
+            Ok(handle) => {
+                self.local = Some(handle);
+                self.cursor = Cursor::default();
+                self.saved_view = None;
+                self.sync = None;
+                self.start_sync();
+                let _ = self.tx.send(Msg::Notice(
+                    "rebuilding the local store from the server".into(),
+                ));
+            }
+            Err(e) => {
+                let _ = self
+                    .tx
+                    .send(Msg::Notice(format!("the store was not rebuilt: {e}")));
+                self.broken = Some(broken);
+            }
+        }
+    }
+
     /// The API client, once logged in (taking it from a finished login first).
     fn api(&mut self) -> Option<ApiClient> {
         if let Some(rx) = &mut self.logging_in
             && let Ok(done) = rx.try_recv()
         {
             self.api = Some(done.api);
-            if let Some((store, cursor)) = done.store {
-                self.local = Some(store);
-                self.cursor = cursor;
+            match done.store {
+                Some(Ok((store, cursor))) => {
+                    self.local = Some(store);
+                    self.cursor = cursor;
+                }
+                Some(Err(broken)) => self.broken = Some(broken),
+                None => {}
             }
             self.logging_in = None;
         }
@@ -194,6 +232,7 @@ impl Executor {
                 password_command,
             } => return self.login(server, email, password.into_inner(), password_command),
             Effect::StartSync => return self.start_sync(),
+            Effect::RebuildStore => return self.rebuild_store(),
             Effect::ReconnectNow => {
                 if let Some(s) = &self.sync {
                     s.reconnect_now();
@@ -491,6 +530,7 @@ impl Executor {
             | Effect::StartSync
             | Effect::ReconnectNow
             | Effect::CancelUpload { .. }
+            | Effect::RebuildStore
             | Effect::Notify { .. }
             | Effect::OpenUrl(_)
             | Effect::CopyText(_)
@@ -523,15 +563,17 @@ impl Executor {
                             })
                             .await
                             .ok()
-                            .flatten()
                         }
                         None => None,
                     };
-                    let restored = local.as_ref().map(|l| l.restored.clone());
+                    let restored = local
+                        .as_ref()
+                        .and_then(|l| l.as_ref().ok())
+                        .map(|l| l.restored.clone());
                     // The client first, so the effects the login message causes find it.
                     let _ = api_tx.send(LoginDone {
                         api,
-                        store: local.map(|l| (l.handle, l.cursor)),
+                        store: local.map(|l| l.map(|l| (l.handle, l.cursor))),
                     });
                     let _ = tx.send(Msg::LoggedIn(Ok(Box::new(done))));
                     if let Some(restored) = restored {
@@ -549,7 +591,7 @@ impl Executor {
 /// What a finished login hands back to the executor.
 struct LoginDone {
     api: ApiClient,
-    store: Option<(StoreHandle, Cursor)>,
+    store: Option<Result<(StoreHandle, Cursor), BrokenStore>>,
 }
 
 /// An account's store, opened and read.
@@ -559,18 +601,28 @@ pub struct LocalStore {
     pub restored: crate::app::Restored,
 }
 
+/// A store that could not be used, kept so it can be rebuilt from the server on request.
+#[derive(Debug, Clone)]
+pub struct BrokenStore {
+    path: std::path::PathBuf,
+    uid: i64,
+    server_id: String,
+}
+
 /// Opens and loads the store of `uid` on `server` under `dir` (blocking: call it before the
 /// loop starts or off the UI task). A store that cannot be used is reported to the user
-/// through `tx` and the client goes on without it.
+/// through `tx` (`Msg::StoreUnusable`, which offers a rebuild) and the client goes on
+/// without it.
 pub fn local_store(
     dir: &std::path::Path,
     server: &str,
     uid: i64,
     server_id: &str,
     tx: UnboundedSender<Msg>,
-) -> Option<LocalStore> {
+) -> Result<LocalStore, BrokenStore> {
     use crate::runtime::store::{Store, store_path, task};
-    let opened = Store::open(&store_path(dir, server, uid), uid).and_then(|mut s| {
+    let path = store_path(dir, server, uid);
+    let opened = Store::open(&path, uid).and_then(|mut s| {
         if s.check_server(server_id)? {
             tracing::info!("the server's id changed: the local store was emptied");
         }
@@ -580,7 +632,7 @@ pub fn local_store(
         Ok((s, loaded))
     });
     match opened {
-        Ok((store, loaded)) => Some(LocalStore {
+        Ok((store, loaded)) => Ok(LocalStore {
             handle: task::spawn(store, tx),
             cursor: loaded.cursor,
             restored: crate::app::Restored {
@@ -592,12 +644,34 @@ pub fn local_store(
         }),
         Err(e) => {
             tracing::warn!("{e}");
-            let _ = tx.send(Msg::Notice(format!(
-                "{e}; going on without it (delete the file to rebuild it from the server)"
-            )));
-            None
+            let _ = tx.send(Msg::StoreUnusable(e.to_string()));
+            Err(BrokenStore {
+                path,
+                uid,
+                server_id: server_id.to_string(),
+            })
         }
     }
+}
+
+/// Moves a broken store aside (`<file>.broken-<ms>`, with its -wal and -shm) and opens a
+/// fresh one in its place.
+fn rebuild(broken: &BrokenStore, tx: UnboundedSender<Msg>) -> Result<StoreHandle, String> {
+    use crate::runtime::store::{Store, task};
+    let stamp = crate::clock::now_ms();
+    for suffix in ["", "-wal", "-shm"] {
+        let from = std::path::PathBuf::from(format!("{}{suffix}", broken.path.display()));
+        if from.exists() {
+            let to = format!("{}.broken-{stamp}{suffix}", broken.path.display());
+            std::fs::rename(&from, &to)
+                .map_err(|e| format!("could not move {}: {e}", from.display()))?;
+        }
+    }
+    let mut store = Store::open(&broken.path, broken.uid).map_err(|e| e.to_string())?;
+    store
+        .check_server(&broken.server_id)
+        .map_err(|e| e.to_string())?;
+    Ok(task::spawn(store, tx))
 }
 
 /// Checks paths for staging off the UI task (file-system calls).
