@@ -10,11 +10,11 @@
     clippy::print_stdout
 )]
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+mod support;
+
 use serde_json::json;
-use std::io::Read;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
+use support::Tui;
 use vocechat_tui::demo::{DemoConfig, DemoServer};
 use vocechat_tui::protocol::ServerEvent;
 use vocechat_tui::runtime::api::ApiClient;
@@ -113,53 +113,10 @@ fn build_store(dir: &std::path::Path, server: &str, uid: i64, server_id: &str, m
 /// Spawns the binary and waits until `text` is on its screen; the time since exec and the
 /// process's resident memory then (KiB).
 fn first_frame(data: &std::path::Path, server: &str, text: &str) -> (Duration, u64) {
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vocechat-tui"));
-    cmd.arg(server);
-    cmd.env("VOCECHAT_TUI_DATA", data);
-    cmd.env("VOCECHAT_TUI_CONFIG", data);
-    cmd.env("TERM", "xterm-256color");
-    let start = Instant::now();
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 65536];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut parser = vt100::Parser::new(40, 120, 0);
-    let elapsed = loop {
-        let bytes = rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("the first frame within 10 s");
-        parser.process(&bytes);
-        if parser.screen().contents().contains(text) {
-            break start.elapsed();
-        }
-    };
-    let pid = child.process_id().unwrap();
-    let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0);
-    child.kill().unwrap();
-    child.wait().unwrap();
-    drop(pair.master);
+    let mut tui = Tui::spawn(&[server], data);
+    let shown = tui.wait_for("the first frame", |s| s.contains(text));
+    let elapsed = shown - tui.started;
+    let rss = tui.rss_kib();
+    tui.kill();
     (elapsed, rss)
 }
