@@ -47,6 +47,16 @@ pub struct Conversation {
 }
 
 impl Conversation {
+    /// Whether the unread count is only a lower bound: messages older than the oldest loaded
+    /// one are unread too, perhaps (a bounded start loads the newest records only).
+    pub fn unread_is_partial(&self) -> bool {
+        self.unread > 0
+            && !self.history_complete
+            && self
+                .oldest_mid()
+                .is_some_and(|oldest| oldest > self.read_index + 1)
+    }
+
     pub fn oldest_mid(&self) -> Option<i64> {
         self.messages.keys().next().copied()
     }

@@ -472,3 +472,23 @@ fn a_mid_reused_by_a_restored_server_shows_the_new_message() {
     assert_eq!(c.messages[&5].content, "after the restore");
     assert_eq!(m.message(5).unwrap().from_uid, 3);
 }
+
+#[test]
+fn an_unread_count_is_a_lower_bound_until_history_reaches_the_read_marker() {
+    let mut m = ChatModel::new(1);
+    let key = ConvKey::Group(1);
+    let g = Target::Group { gid: 1 };
+    // The newest 3 of a long conversation; nothing read yet.
+    let page: Vec<ChatMessage> = (500..503).map(|mid| text(mid, 2, g, "new")).collect();
+    m.apply_history_page(key, None, page, 3);
+    let conv = &m.convs[&key];
+    assert_eq!(conv.unread, 3);
+    assert!(conv.unread_is_partial(), "older messages may be unread too");
+    // Read up to just below the loaded window: the count is exact.
+    m.set_read_index(key, 499);
+    assert!(!m.convs[&key].unread_is_partial());
+    // Or the whole history is loaded.
+    let mut all = ChatModel::new(1);
+    all.apply_history_page(key, None, vec![text(7, 2, g, "only")], 100);
+    assert!(all.convs[&key].history_complete && !all.convs[&key].unread_is_partial());
+}

@@ -158,7 +158,9 @@ fn draw_sidebar(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                 theme.fg(theme.mention).add_modifier(Modifier::BOLD),
             )
         } else if conv.unread > 0 && !muted {
-            (conv.unread.to_string(), theme.fg(theme.unread))
+            // "12+": more may be unread further back than what is loaded.
+            let plus = if conv.unread_is_partial() { "+" } else { "" };
+            (format!("{}{plus}", conv.unread), theme.fg(theme.unread))
         } else if muted {
             ("muted".to_string(), theme.dimmed())
         } else {
