@@ -143,9 +143,8 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             let mut executor =
                 Executor::new(Some(api), tx.clone(), sync_config, Some(store), device)
                     .with_store_dir(paths.data_dir().to_path_buf());
-            let mut initial = Vec::new();
             // Cache first: what the store remembers is on the first frame, before any reply.
-            match local_store(
+            let mut initial = match local_store(
                 paths.data_dir(),
                 &saved.server,
                 saved.session.uid,
@@ -153,11 +152,15 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                 tx.clone(),
             ) {
                 Ok(local) => {
-                    initial = update(&mut app, Msg::Restored(Box::new(local.restored)));
                     executor = executor.with_store(local.handle, local.cursor);
+                    update(&mut app, Msg::Restored(Box::new(local.restored)))
                 }
-                Err(broken) => executor = executor.with_broken_store(broken),
-            }
+                Err(broken) => {
+                    let effects = update(&mut app, Msg::StoreUnusable(broken.reason.clone()));
+                    executor = executor.with_broken_store(broken);
+                    effects
+                }
+            };
             initial.push(Effect::StartSync);
             let rt = runtime(app, executor, theme, &config, initial);
             run(rt, tx, rx).await

@@ -127,6 +127,9 @@ impl From<&Config> for Settings {
     }
 }
 
+/// How long waiting messages wait before a retry while the stream stays up.
+const RESEND_AFTER_MS: i64 = 5_000;
+
 /// The terminal as the app knows it.
 #[derive(Debug)]
 pub struct Screen {
@@ -177,6 +180,9 @@ pub struct App {
     /// Something visible changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
+    /// When waiting messages are tried again while the stream stays up (a send failed with a
+    /// 5xx or a network error although the stream is live).
+    resend_at: Option<i64>,
     last_local_id: i64,
 }
 
@@ -196,6 +202,7 @@ impl App {
             now_ms: 0,
             dirty: true,
             quit: false,
+            resend_at: None,
             last_local_id: 0,
         }
     }
@@ -218,11 +225,36 @@ impl App {
     /// When the screen next changes by itself: the soonest burn-after-reading expiry in the
     /// open conversation. The loop sleeps until then; there is no periodic timer.
     pub fn next_deadline(&self) -> Option<i64> {
-        let conv = self.chat.convs.get(&self.timeline.open?)?;
-        conv.visible()
-            .filter_map(crate::model::Message::expires_at)
-            .filter(|t| *t > self.now_ms)
-            .min()
+        let expiry = self
+            .timeline
+            .open
+            .and_then(|key| self.chat.convs.get(&key))
+            .and_then(|conv| {
+                conv.visible()
+                    .filter_map(crate::model::Message::expires_at)
+                    .filter(|t| *t > self.now_ms)
+                    .min()
+            });
+        [expiry, self.resend_at].into_iter().flatten().min()
+    }
+
+    /// A send failed for a reason that may pass: with the stream live, waiting messages are
+    /// tried again after a few seconds (otherwise they go out at the next `ready`).
+    fn retry_later(&mut self) {
+        if matches!(self.status.conn, conn::ConnState::Live) && self.resend_at.is_none() {
+            self.resend_at = Some(self.now_ms + RESEND_AFTER_MS);
+        }
+    }
+
+    /// The clock passed `resend_at`: the waiting messages go out again.
+    fn resend_due(&mut self) -> Vec<Effect> {
+        match self.resend_at {
+            Some(at) if at <= self.now_ms => {
+                self.resend_at = None;
+                self.send_waiting()
+            }
+            _ => vec![],
+        }
     }
 
     /// Conversations as the sidebar lists them.

@@ -1717,3 +1717,38 @@ fn the_composer_placeholder_names_the_remapped_keys() {
     app.composer.set_text("");
     assert_eq!(app.composer.textarea.placeholder_text(), shown);
 }
+
+#[test]
+fn with_the_stream_up_a_waiting_message_is_tried_again_after_a_few_seconds() {
+    let mut app = synced();
+    update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
+    typed(&mut app, "through a flaky proxy");
+    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Msg::Sent {
+            key: ConvKey::Group(1),
+            local_id,
+            result: Err(ApiError::Server {
+                status: 502,
+                body: "bad gateway".into(),
+            }
+            .into()),
+        },
+    );
+    let due = app.next_deadline().expect("a retry is scheduled");
+    assert_eq!(due, app.now_ms + 5_000);
+    assert!(
+        update(&mut app, Msg::Tick).is_empty(),
+        "not before it is due"
+    );
+    app.now_ms = due;
+    let effects = update(&mut app, Msg::Tick);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Send { local_id: l, retry: true, .. }] if *l == local_id),
+        "{effects:?}"
+    );
+    assert_eq!(app.next_deadline(), None);
+}

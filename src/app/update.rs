@@ -42,6 +42,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
                 Err(e) if e.is_transient() => {
                     app.error(strings::not_sent_yet(&e.to_string()));
                     app.chat.pending_waiting(key, local_id, e.to_string());
+                    app.retry_later();
                 }
                 Err(e) => {
                     let why = if e.is_too_large() {
@@ -109,8 +110,9 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.quit = true;
             vec![]
         }
-        // Nothing to change: `now_ms` moved on, so expired messages drop out of the view.
-        Msg::Tick => vec![],
+        // `now_ms` moved on: expired messages drop out of the view, and waiting messages may
+        // be due for another try.
+        Msg::Tick => app.resend_due(),
         Msg::Clock(now_ms) => {
             app.now_ms = now_ms;
             app.dirty = false;

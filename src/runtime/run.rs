@@ -134,6 +134,8 @@ pub async fn run(
         }
     }
     input.abort();
+    // What the store was handed last (a draft, an acknowledgement) reaches the disk.
+    rt.executor.flush_store().await;
     Ok(())
 }
 

@@ -22,6 +22,20 @@ const PARALLEL: usize = 8;
 /// `tx` (one `Msg::Latest`), so each shows its latest message at once, even one older than
 /// the replay. Falls back to a full replay when nothing can be learnt.
 pub async fn bounded_cursor(api: &ApiClient, me: Option<i64>, tx: &UnboundedSender<Msg>) -> Cursor {
+    // A server with thousands of users would keep the stream waiting: past this, replay.
+    match tokio::time::timeout(PROBE_LIMIT, probe(api, me, tx)).await {
+        Ok(cursor) => cursor,
+        Err(_) => {
+            tracing::info!("the newest messages took too long to learn; replaying instead");
+            Cursor::default()
+        }
+    }
+}
+
+/// How long a cold start may spend learning the newest messages before the stream starts.
+const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn probe(api: &ApiClient, me: Option<i64>, tx: &UnboundedSender<Msg>) -> Cursor {
     let (groups, users) = tokio::join!(api.groups(), api.users());
     let mut keys: Vec<ConvKey> = groups
         .map(|gs| gs.iter().map(|g| ConvKey::Group(g.gid)).collect())

@@ -140,7 +140,12 @@ impl Executor {
                     self.local = Some(store);
                     self.cursor = cursor;
                 }
-                Some(Err(broken)) => self.broken = Some(broken),
+                Some(Err(broken)) => {
+                    // Never the previous account's store for this one.
+                    self.local = None;
+                    self.cursor = Cursor::default();
+                    self.broken = Some(broken);
+                }
                 None => {}
             }
             self.logging_in = None;
@@ -166,12 +171,25 @@ impl Executor {
                 result: Ok(_),
                 ..
             } => store.send(Job::Unqueue(*local_id)),
+            // Refused for good (403, 413…): resending it at every start would fail again.
+            Msg::Sent {
+                local_id,
+                result: Err(e),
+                ..
+            } if !e.is_transient() => store.send(Job::Unqueue(*local_id)),
             Msg::Latest(pages) => {
                 for (_, page) in pages {
                     store.send(Job::History(page.clone()));
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Waits (at most 2 s) until the store has everything handed to it (quitting).
+    pub async fn flush_store(&self) {
+        if let Some(store) = &self.local {
+            store.flush(std::time::Duration::from_secs(2)).await;
         }
     }
 
@@ -512,6 +530,10 @@ impl Executor {
                 });
             }
             Effect::Logout { forget } => {
+                if forget {
+                    // No more events may reach the store once it is emptied.
+                    self.sync = None;
+                }
                 let local = self.local.clone().filter(|_| forget);
                 tokio::spawn(async move {
                     if let Some(local) = local {
@@ -570,6 +592,10 @@ impl Executor {
                         .as_ref()
                         .and_then(|l| l.as_ref().ok())
                         .map(|l| l.restored.clone());
+                    let broken = local
+                        .as_ref()
+                        .and_then(|l| l.as_ref().err())
+                        .map(|b| b.reason.clone());
                     // The client first, so the effects the login message causes find it.
                     let _ = api_tx.send(LoginDone {
                         api,
@@ -578,6 +604,10 @@ impl Executor {
                     let _ = tx.send(Msg::LoggedIn(Ok(Box::new(done))));
                     if let Some(restored) = restored {
                         let _ = tx.send(Msg::Restored(Box::new(restored)));
+                    }
+                    // After the login form is gone, so the offer to rebuild can be shown.
+                    if let Some(why) = broken {
+                        let _ = tx.send(Msg::StoreUnusable(why));
                     }
                 }
                 Err(e) => {
@@ -607,12 +637,14 @@ pub struct BrokenStore {
     path: std::path::PathBuf,
     uid: i64,
     server_id: String,
+    /// Why, for the user.
+    pub reason: String,
 }
 
 /// Opens and loads the store of `uid` on `server` under `dir` (blocking: call it before the
-/// loop starts or off the UI task). A store that cannot be used is reported to the user
-/// through `tx` (`Msg::StoreUnusable`, which offers a rebuild) and the client goes on
-/// without it.
+/// loop starts or off the UI task). A store that cannot be used comes back as a
+/// [`BrokenStore`]: the caller tells the user (`Msg::StoreUnusable`, which offers a rebuild)
+/// once the app can show it, and the client goes on without it.
 pub fn local_store(
     dir: &std::path::Path,
     server: &str,
@@ -644,11 +676,11 @@ pub fn local_store(
         }),
         Err(e) => {
             tracing::warn!("{e}");
-            let _ = tx.send(Msg::StoreUnusable(e.to_string()));
             Err(BrokenStore {
                 path,
                 uid,
                 server_id: server_id.to_string(),
+                reason: e.to_string(),
             })
         }
     }

@@ -250,10 +250,19 @@ impl Store {
 
     /// Deletes the burn-after-reading messages that expired by `now_ms`; how many.
     pub fn purge_expired(&mut self, now_ms: i64) -> StoreResult<usize> {
-        Ok(self.conn.execute(
+        let tx = self.conn.transaction()?;
+        // Their edits and likes first: an edit carries the text too.
+        tx.execute(
+            "DELETE FROM chat WHERE target IN
+               (SELECT mid FROM chat WHERE expires_at IS NOT NULL AND expires_at <= ?1)",
+            params![now_ms],
+        )?;
+        let gone = tx.execute(
             "DELETE FROM chat WHERE expires_at IS NOT NULL AND expires_at <= ?1",
             params![now_ms],
-        )?)
+        )?;
+        tx.commit()?;
+        Ok(gone)
     }
 
     /// Empties the store (`/logout --forget`, or a rebuild from the server).
@@ -378,7 +387,10 @@ fn write_event(
 ) -> StoreResult<()> {
     let kind = match ev {
         ServerEvent::Chat(m) => {
-            cursor.after_mid = Some(cursor.after_mid.map_or(m.mid, |a| a.max(m.mid)));
+            // The stream forwards each mid once, in order; after a server restored from a
+            // backup it forwards lower mids, and resuming must start there (as the sync
+            // gate's cursor does).
+            cursor.after_mid = Some(m.mid);
             return write_chat(tx, me, m);
         }
         // Live state, not history: presence and keep-alives are not kept.
@@ -420,33 +432,45 @@ fn write_event(
 /// One chat record, once. A deletion removes the deleted message's row (its content must
 /// not stay on disk) and keeps the deletion record.
 fn write_chat(tx: &rusqlite::Transaction, me: i64, m: &ChatMessage) -> StoreResult<()> {
+    let target = match &m.detail {
+        MessageDetail::Reaction { mid, .. } => Some(*mid),
+        _ => None,
+    };
     if let MessageDetail::Reaction {
-        mid: target,
+        mid: gone,
         detail: ReactionDetail::Delete,
     } = &m.detail
     {
-        tx.execute("DELETE FROM chat WHERE mid = ?1", params![target])?;
-    }
-    let deleted: bool = tx
-        .query_row(
-            "SELECT 1 FROM deleted WHERE mid = ?1",
-            params![m.mid],
-            |_| Ok(true),
-        )
-        .optional()?
-        .unwrap_or(false);
-    if deleted {
-        return Ok(());
-    }
-    if let MessageDetail::Reaction {
-        mid: target,
-        detail: ReactionDetail::Delete,
-    } = &m.detail
-    {
+        // The message and everything about it (its edits carry its text) leave the disk.
+        tx.execute(
+            "DELETE FROM chat WHERE mid = ?1 OR target = ?1",
+            params![gone],
+        )?;
         tx.execute(
             "INSERT OR IGNORE INTO deleted (mid) VALUES (?1)",
-            params![target],
+            params![gone],
         )?;
+    }
+    let tombstoned = |mid: i64| -> rusqlite::Result<bool> {
+        Ok(tx
+            .query_row("SELECT 1 FROM deleted WHERE mid = ?1", params![mid], |_| {
+                Ok(true)
+            })
+            .optional()?
+            .unwrap_or(false))
+    };
+    let is_deletion = matches!(
+        &m.detail,
+        MessageDetail::Reaction {
+            detail: ReactionDetail::Delete,
+            ..
+        }
+    );
+    // A deleted message, or an edit or like of one, is not stored again.
+    if tombstoned(m.mid)?
+        || (!is_deletion && target.is_some_and(|t| tombstoned(t).unwrap_or(false)))
+    {
+        return Ok(());
     }
     let expires_at = match &m.detail {
         MessageDetail::Normal {
@@ -455,13 +479,20 @@ fn write_chat(tx: &rusqlite::Transaction, me: i64, m: &ChatMessage) -> StoreResu
         } if *s > 0 => Some(m.created_at.saturating_add(s.saturating_mul(1000))),
         _ => None,
     };
+    // A mid seen again with another `created_at` is another message (a server restored from
+    // a backup reuses mids): it replaces the old row; the same record again changes nothing.
     tx.execute(
-        "INSERT OR IGNORE INTO chat (mid, conv, json, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO chat (mid, conv, json, expires_at, target) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (mid) DO UPDATE SET conv = excluded.conv, json = excluded.json,
+           expires_at = excluded.expires_at, target = excluded.target
+         WHERE json_extract(chat.json, '$.created_at')
+               IS NOT json_extract(excluded.json, '$.created_at')",
         params![
             m.mid,
             conv_name(conv_of(me, m)),
             serde_json::to_string(m)?,
-            expires_at
+            expires_at,
+            target
         ],
     )?;
     // Your own message came back: it is no longer waiting to be sent.

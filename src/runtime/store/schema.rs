@@ -20,6 +20,12 @@ const MIGRATIONS: &[&str] = &[
     // 4: burn-after-reading expiry, so expired messages can be deleted from the disk.
     "ALTER TABLE chat ADD COLUMN expires_at INTEGER;
      CREATE INDEX chat_by_expiry ON chat (expires_at) WHERE expires_at IS NOT NULL;",
+    // 5: the message a reaction record (edit, like, delete) is about, so a deleted or expired
+    // message's edits leave the disk with it.
+    "ALTER TABLE chat ADD COLUMN target INTEGER;
+     CREATE INDEX chat_by_target ON chat (target) WHERE target IS NOT NULL;
+     UPDATE chat SET target = json_extract(json, '$.detail.mid')
+      WHERE json_extract(json, '$.detail.type') = 'reaction';",
 ];
 
 /// The version this client writes.

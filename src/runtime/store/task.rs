@@ -29,7 +29,10 @@ pub enum Job {
     /// The server acknowledged a queued message.
     Unqueue(i64),
     /// Forget everything (`/logout --forget`); `done` is answered when the store is empty.
+    /// Nothing is written after it.
     Wipe(oneshot::Sender<()>),
+    /// Write what is pending now (quitting); `done` is answered when it is on disk.
+    Flush(oneshot::Sender<()>),
     Read {
         key: ConvKey,
         before: Option<i64>,
@@ -47,6 +50,13 @@ pub struct StoreHandle {
 impl StoreHandle {
     pub fn send(&self, job: Job) {
         let _ = self.tx.send(job);
+    }
+
+    /// Waits (at most `limit`) until everything handed over so far is on disk.
+    pub async fn flush(&self, limit: std::time::Duration) {
+        let (done, flushed) = oneshot::channel();
+        self.send(Job::Flush(done));
+        let _ = tokio::time::timeout(limit, flushed).await;
     }
 
     /// Up to `limit` stored records older than `before`, oldest first (empty when the store
@@ -76,20 +86,50 @@ pub fn spawn(store: Store, notices: UnboundedSender<Msg>) -> StoreHandle {
 }
 
 fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSender<Msg>) {
+    // After a failed write nothing more is written: a later batch would move the cursor past
+    // the events that were lost, and they would never be asked for again. The store is then
+    // as if absent (the next start rebuilds from its last good state).
     let mut failed = false;
+    // After a wipe (`/logout --forget`) nothing more is written either.
+    let mut closed = false;
     while let Some(first) = rx.blocking_recv() {
         let mut events = Vec::new();
         let mut view = None;
+        let mut flushed = Vec::new();
         let mut jobs = vec![first];
         while let Ok(more) = rx.try_recv() {
             jobs.push(more);
         }
         for job in jobs {
             let result = match job {
+                Job::Read { reply, .. } if closed => {
+                    let _ = reply.send(Vec::new());
+                    Ok(())
+                }
+                Job::Queue { written, .. } if closed || failed => {
+                    let _ = written.send(());
+                    Ok(())
+                }
+                Job::Wipe(done) => {
+                    // A barrier: what was queued before it is dropped, nothing after is kept.
+                    events.clear();
+                    view = None;
+                    closed = true;
+                    let result = store.wipe();
+                    let _ = done.send(());
+                    result
+                }
+                Job::Flush(done) => {
+                    // Answered once this whole drain is written.
+                    flushed.push(done);
+                    Ok(())
+                }
+                _ if closed => Ok(()),
                 Job::Event(ev) => {
                     events.push(*ev);
                     Ok(())
                 }
+                Job::History(_) | Job::Unqueue(_) if failed => Ok(()),
                 Job::History(page) => store.write_history(&page),
                 Job::Queue { key, out, written } => {
                     let result = store.queue(key, &out);
@@ -97,11 +137,6 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                     result
                 }
                 Job::Unqueue(local_id) => store.unqueue(local_id),
-                Job::Wipe(done) => {
-                    let result = store.wipe();
-                    let _ = done.send(());
-                    result
-                }
                 Job::View { open, drafts } => {
                     view = Some((open, drafts));
                     Ok(())
@@ -113,7 +148,11 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                     reply,
                 } => {
                     // Events queued before the read are written first: it sees them.
-                    let written = store.write_events(&std::mem::take(&mut events));
+                    let written = if failed {
+                        Ok(())
+                    } else {
+                        store.write_events(&std::mem::take(&mut events))
+                    };
                     let page = store.history(key, before, limit);
                     let _ = reply.send(page.as_ref().map(Vec::clone).unwrap_or_default());
                     written.and(page.map(drop))
@@ -121,15 +160,36 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
             };
             report(result, &mut failed, notices);
         }
-        let written = store.write_events(&events);
-        report(written, &mut failed, notices);
-        // Burn-after-reading messages leave the disk when they expire (at the latest with
-        // the next write after it).
-        let purged = store.purge_expired(crate::clock::now_ms()).map(drop);
-        report(purged, &mut failed, notices);
-        if let Some((open, drafts)) = view {
-            report(store.save_view(open, &drafts), &mut failed, notices);
+        if !closed && !failed {
+            write_drain(&mut store, &events, view, &mut failed, notices);
         }
+        for done in flushed {
+            let _ = done.send(());
+        }
+    }
+}
+
+/// The open conversation and every draft.
+type View = (Option<ConvKey>, Vec<(ConvKey, String)>);
+
+/// The end of a drain: its events and their cursor, expired messages out, the view.
+fn write_drain(
+    store: &mut Store,
+    events: &[ServerEvent],
+    view: Option<View>,
+    failed: &mut bool,
+    notices: &UnboundedSender<Msg>,
+) {
+    report(store.write_events(events), failed, notices);
+    if *failed {
+        return;
+    }
+    // Burn-after-reading messages leave the disk when they expire (at the latest with the
+    // next write after it).
+    let purged = store.purge_expired(crate::clock::now_ms()).map(drop);
+    report(purged, failed, notices);
+    if let Some((open, drafts)) = view {
+        report(store.save_view(open, &drafts), failed, notices);
     }
 }
 
@@ -138,7 +198,9 @@ fn report(result: Result<(), StoreError>, failed: &mut bool, notices: &Unbounded
         tracing::warn!("store: {e}");
         if !*failed {
             *failed = true;
-            let _ = notices.send(Msg::Notice(format!("{e}; the client goes on without it")));
+            let _ = notices.send(Msg::Notice(format!(
+                "{e}; the client goes on without the local store"
+            )));
         }
     }
 }

@@ -393,3 +393,140 @@ fn a_wipe_forgets_everything() {
     assert!(loaded.drafts.is_empty() && loaded.open.is_none());
     assert_eq!(loaded.cursor, Cursor::default());
 }
+
+fn reaction(mid: i64, target: i64, detail: serde_json::Value) -> ServerEvent {
+    ServerEvent::Chat(
+        serde_json::from_value(json!({
+            "mid": mid, "from_uid": 2, "created_at": 1_000 + mid, "target": {"gid": 1},
+            "detail": {"type": "reaction", "mid": target, "detail": detail}
+        }))
+        .unwrap(),
+    )
+}
+
+fn rows_with(store: &Store, text: &str) -> i64 {
+    store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM chat WHERE json LIKE ?1",
+            params![format!("%{text}%")],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_deleted_message_takes_its_edits_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let edit = |mid, text: &str| {
+        reaction(
+            mid,
+            50,
+            json!({"type": "edit", "content_type": "text/plain", "content": text}),
+        )
+    };
+    store
+        .write_events(&[
+            chat(50, 2, json!({"gid": 1}), "first draft"),
+            edit(51, "second draft"),
+        ])
+        .unwrap();
+    store.write_events(&[delete(52, 2, 50)]).unwrap();
+    // A late edit or like of the deleted message is not stored either.
+    store.write_history(&[]).unwrap();
+    store.write_events(&[edit(53, "third draft")]).unwrap();
+    for text in ["first draft", "second draft", "third draft"] {
+        assert_eq!(rows_with(&store, text), 0, "{text} is still on disk");
+    }
+}
+
+#[test]
+fn an_expired_message_takes_its_edits_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let burning: ServerEvent = ServerEvent::Chat(
+        serde_json::from_value(json!({
+            "mid": 60, "from_uid": 2, "created_at": 5_000, "target": {"gid": 1},
+            "detail": {"type": "normal", "content_type": "text/plain",
+                       "content": "burn me", "properties": null, "expires_in": 10}
+        }))
+        .unwrap(),
+    );
+    store
+        .write_events(&[
+            burning,
+            reaction(
+                61,
+                60,
+                json!({"type": "edit", "content_type": "text/plain", "content": "burn me too"}),
+            ),
+        ])
+        .unwrap();
+    store.purge_expired(15_000).unwrap();
+    assert_eq!(rows_with(&store, "burn me"), 0);
+}
+
+#[test]
+fn the_cursor_follows_the_stream_when_a_restored_server_reuses_mids() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    store
+        .write_events(&[chat(70, 2, json!({"gid": 1}), "before the backup")])
+        .unwrap();
+    // The server was restored from a backup: mid 65 comes again, and 70 is reused.
+    let reused = ServerEvent::Chat(
+        serde_json::from_value(json!({
+            "mid": 70, "from_uid": 2, "created_at": 99_999, "target": {"gid": 1},
+            "detail": {"type": "normal", "content_type": "text/plain",
+                       "content": "after the backup", "properties": null}
+        }))
+        .unwrap(),
+    );
+    store
+        .write_events(&[chat(65, 2, json!({"gid": 1}), "restored 65")])
+        .unwrap();
+    assert_eq!(
+        store.cursor().unwrap().after_mid,
+        Some(65),
+        "resume from where the stream is"
+    );
+    store.write_events(&[reused]).unwrap();
+    assert_eq!(rows_with(&store, "after the backup"), 1);
+    assert_eq!(rows_with(&store, "before the backup"), 0);
+}
+
+#[tokio::test]
+async fn after_a_wipe_nothing_is_written_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let handle = task::spawn(open(dir.path()), tx);
+    handle.send(task::Job::Event(Box::new(chat(
+        80,
+        2,
+        json!({"gid": 1}),
+        "kept?",
+    ))));
+    let (done, wiped) = tokio::sync::oneshot::channel();
+    handle.send(task::Job::Wipe(done));
+    // What the stream and the composer hand over during and after the logout.
+    handle.send(task::Job::Event(Box::new(chat(
+        81,
+        2,
+        json!({"gid": 1}),
+        "late",
+    ))));
+    handle.send(task::Job::View {
+        open: Some(ConvKey::Group(1)),
+        drafts: vec![(ConvKey::Group(1), "late draft".into())],
+    });
+    wiped.await.unwrap();
+    handle.flush(std::time::Duration::from_secs(2)).await;
+    let loaded = open(dir.path()).load().unwrap();
+    assert!(
+        loaded.chat.convs.is_empty(),
+        "{:?}",
+        loaded.chat.convs.keys()
+    );
+    assert!(loaded.drafts.is_empty() && loaded.cursor == Cursor::default());
+}
