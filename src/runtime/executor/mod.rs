@@ -163,9 +163,19 @@ impl Executor {
             Msg::Sync(crate::app::conn::SyncMsg::Event(ev)) => {
                 store.send(Job::Event(ev.clone()));
             }
+            Msg::Sync(crate::app::conn::SyncMsg::State(crate::app::conn::ConnState::Syncing)) => {
+                store.send(Job::ReplayStarts);
+            }
             Msg::History {
-                result: Ok(page), ..
-            } if !page.is_empty() => store.send(Job::History(page.clone())),
+                key,
+                limit,
+                result: Ok(page),
+                ..
+            } => store.send(Job::History {
+                key: *key,
+                page: page.clone(),
+                complete: page.len() < *limit as usize,
+            }),
             Msg::Sent {
                 local_id,
                 result: Ok(_),
@@ -178,8 +188,12 @@ impl Executor {
                 ..
             } if !e.is_transient() => store.send(Job::Unqueue(*local_id)),
             Msg::Latest(pages) => {
-                for (_, page) in pages {
-                    store.send(Job::History(page.clone()));
+                for (key, page) in pages {
+                    store.send(Job::History {
+                        key: *key,
+                        page: page.clone(),
+                        complete: false,
+                    });
                 }
             }
             _ => {}

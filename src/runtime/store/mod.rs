@@ -29,6 +29,9 @@ use std::path::{Path, PathBuf};
 /// the store when you scroll up).
 pub const WINDOW: usize = 100;
 
+/// A replay of this many chat records was capped by the server: older ones are missing.
+pub const REPLAY_CAP: i64 = 5000;
+
 /// Why the store could not be used. Shown to the user, who can rebuild it from the server.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -165,25 +168,87 @@ impl Store {
         })
     }
 
+    /// A new connection starts its replay (from the stored cursor): counted, so that a replay
+    /// the server capped leaves a gap mark where records are missing. An unfinished count (a
+    /// crash during a replay) carries on: at worst a gap is marked that is not one.
+    pub fn replay_starts(&mut self) -> StoreResult<()> {
+        if self.meta("replay_from")?.is_none()
+            && let Some(from) = self.cursor()?.after_mid
+        {
+            let tx = self.conn.transaction()?;
+            for (key, value) in [("replay_from", from), ("replay_count", 0)] {
+                tx.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                    params![key, value.to_string()],
+                )?;
+            }
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
     /// Writes a batch of stream events and the cursor that covers them, in one transaction.
     pub fn write_events(&mut self, events: &[ServerEvent]) -> StoreResult<()> {
         let mut cursor = self.cursor()?;
+        let mut replay = Replay {
+            from: self.meta_i64("replay_from")?,
+            first: self.meta_i64("replay_first")?,
+            count: self.meta_i64("replay_count")?.unwrap_or(0),
+        };
         let me = self.me;
         let tx = self.conn.transaction()?;
         for ev in events {
             write_event(&tx, me, ev, &mut cursor)?;
+            replay.observe(&tx, ev)?;
         }
         set_cursor(&tx, &cursor)?;
+        replay.save(&tx)?;
         tx.commit()?;
         Ok(())
     }
 
-    /// Stores a history page (records older than the stream's; the cursor is not touched).
-    pub fn write_history(&mut self, page: &[ChatMessage]) -> StoreResult<()> {
+    /// Stores a history page of `key` (records older than the stream's; the cursor is not
+    /// touched). It fills a gap from above: the gap shrinks to below the page, or closes once
+    /// the page reaches the records under it, or when the page was the last (`complete`).
+    pub fn write_history(
+        &mut self,
+        key: ConvKey,
+        page: &[ChatMessage],
+        complete: bool,
+    ) -> StoreResult<()> {
         let me = self.me;
+        let conv = conv_name(key);
         let tx = self.conn.transaction()?;
         for m in page {
             write_chat(&tx, me, m)?;
+        }
+        if let (Some(lowest), Some(highest)) = (
+            page.iter().map(|m| m.mid).min(),
+            page.iter().map(|m| m.mid).max(),
+        ) {
+            let gap: Option<(i64, i64)> = tx
+                .query_row(
+                    "SELECT low, high FROM gaps WHERE conv = ?1 AND high > ?2 AND low < ?3
+                     ORDER BY high LIMIT 1",
+                    params![conv, lowest, highest + 1],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((low, high)) = gap {
+                if complete || lowest <= low {
+                    tx.execute(
+                        "DELETE FROM gaps WHERE conv = ?1 AND high = ?2",
+                        params![conv, high],
+                    )?;
+                } else {
+                    tx.execute(
+                        "UPDATE gaps SET high = ?3 WHERE conv = ?1 AND high = ?2",
+                        params![conv, high, lowest],
+                    )?;
+                }
+            }
+        } else if complete {
+            tx.execute("DELETE FROM gaps WHERE conv = ?1", params![conv])?;
         }
         tx.commit()?;
         Ok(())
@@ -197,13 +262,26 @@ impl Store {
         before: Option<i64>,
         limit: usize,
     ) -> StoreResult<Vec<ChatMessage>> {
+        let before = before.unwrap_or(i64::MAX);
+        // Never across a gap: below it the store may be missing records.
+        let floor: i64 = self
+            .conn
+            .query_row(
+                "SELECT high FROM gaps WHERE conv = ?1 AND high <= ?2 ORDER BY high DESC LIMIT 1",
+                params![conv_name(key), before],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(i64::MIN);
         let mut stmt = self.conn.prepare_cached(
-            "SELECT json FROM chat WHERE conv = ?1 AND mid < ?2 ORDER BY mid DESC LIMIT ?3",
+            "SELECT json FROM chat WHERE conv = ?1 AND mid < ?2 AND mid >= ?3
+             ORDER BY mid DESC LIMIT ?4",
         )?;
         let rows = stmt.query_map(
             params![
                 conv_name(key),
-                before.unwrap_or(i64::MAX),
+                before,
+                floor,
                 i64::try_from(limit).unwrap_or(i64::MAX)
             ],
             |r| r.get::<_, String>(0),
@@ -343,6 +421,72 @@ impl Store {
             drafts,
             outbox: self.outbox()?,
         })
+    }
+}
+
+/// The replay of the current connection, counted to tell a capped one.
+struct Replay {
+    /// The cursor it started from; `None` when no replay is being counted.
+    from: Option<i64>,
+    first: Option<i64>,
+    count: i64,
+}
+
+impl Replay {
+    fn observe(&mut self, tx: &rusqlite::Transaction, ev: &ServerEvent) -> StoreResult<()> {
+        let Some(from) = self.from else {
+            return Ok(());
+        };
+        match ev {
+            ServerEvent::Chat(m) => {
+                self.count += 1;
+                self.first = Some(self.first.map_or(m.mid, |f| f.min(m.mid)));
+            }
+            ServerEvent::Ready => {
+                if self.count >= REPLAY_CAP
+                    && let Some(first) = self.first
+                {
+                    // Every conversation with records from before may miss some in between.
+                    tx.execute(
+                        "INSERT OR REPLACE INTO gaps (conv, low, high)
+                         SELECT DISTINCT conv, ?1, ?2 FROM chat WHERE mid <= ?1",
+                        params![from, first],
+                    )?;
+                    tracing::info!(from, first, "the replay was capped: gaps marked");
+                }
+                *self = Replay {
+                    from: None,
+                    first: None,
+                    count: 0,
+                };
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn save(&self, tx: &rusqlite::Transaction) -> StoreResult<()> {
+        match self.from {
+            None => {
+                tx.execute(
+                    "DELETE FROM meta WHERE key IN ('replay_from', 'replay_first', 'replay_count')",
+                    [],
+                )?;
+            }
+            Some(_) => {
+                tx.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('replay_count', ?1)",
+                    params![self.count.to_string()],
+                )?;
+                if let Some(first) = self.first {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO meta (key, value) VALUES ('replay_first', ?1)",
+                        params![first.to_string()],
+                    )?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -26,6 +26,11 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX chat_by_target ON chat (target) WHERE target IS NOT NULL;
      UPDATE chat SET target = json_extract(json, '$.detail.mid')
       WHERE json_extract(json, '$.detail.type') = 'reaction';",
+    // 6: holes left by a capped replay (the server replays only the newest 5000 records):
+    // records of `conv` between `low` and `high` may be missing, so pages are not served
+    // across them from the store, and the server's pages fill them.
+    "CREATE TABLE gaps (conv TEXT NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL,
+                        PRIMARY KEY (conv, high));",
 ];
 
 /// The version this client writes.
@@ -69,6 +74,6 @@ pub fn migrate_to(conn: &Connection, target: i64) -> Result<(), SchemaError> {
 pub fn wipe(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "DELETE FROM chat; DELETE FROM state; DELETE FROM drafts; DELETE FROM deleted;
-         DELETE FROM meta; DELETE FROM outbox;",
+         DELETE FROM meta; DELETE FROM outbox; DELETE FROM gaps;",
     )
 }

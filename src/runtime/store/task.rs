@@ -15,7 +15,14 @@ use tokio::sync::oneshot;
 /// Work for the store thread.
 pub enum Job {
     Event(Box<ServerEvent>),
-    History(Vec<ChatMessage>),
+    /// A connection is syncing: its replay is counted from here.
+    ReplayStarts,
+    /// A history page of a conversation; `complete` when it was the last one.
+    History {
+        key: ConvKey,
+        page: Vec<ChatMessage>,
+        complete: bool,
+    },
     View {
         open: Option<ConvKey>,
         drafts: Vec<(ConvKey, String)>,
@@ -129,8 +136,15 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                     events.push(*ev);
                     Ok(())
                 }
-                Job::History(_) | Job::Unqueue(_) if failed => Ok(()),
-                Job::History(page) => store.write_history(&page),
+                Job::History { .. } | Job::Unqueue(_) | Job::ReplayStarts if failed => Ok(()),
+                Job::History {
+                    key,
+                    page,
+                    complete,
+                } => store.write_history(key, &page, complete),
+                Job::ReplayStarts => store
+                    .write_events(&std::mem::take(&mut events))
+                    .and_then(|()| store.replay_starts()),
                 Job::Queue { key, out, written } => {
                     let result = store.queue(key, &out);
                     let _ = written.send(());

@@ -125,7 +125,9 @@ fn a_deleted_message_leaves_the_disk_and_does_not_come_back() {
     let ServerEvent::Chat(original) = chat(20, 2, json!({"gid": 1}), "secret plans") else {
         unreachable!()
     };
-    store.write_history(&[original]).unwrap();
+    store
+        .write_history(ConvKey::Group(1), &[original], false)
+        .unwrap();
     let hits: i64 = store
         .conn
         .query_row(
@@ -434,7 +436,7 @@ fn a_deleted_message_takes_its_edits_with_it() {
         .unwrap();
     store.write_events(&[delete(52, 2, 50)]).unwrap();
     // A late edit or like of the deleted message is not stored either.
-    store.write_history(&[]).unwrap();
+
     store.write_events(&[edit(53, "third draft")]).unwrap();
     for text in ["first draft", "second draft", "third draft"] {
         assert_eq!(rows_with(&store, text), 0, "{text} is still on disk");
@@ -529,4 +531,75 @@ async fn after_a_wipe_nothing_is_written_again() {
         loaded.chat.convs.keys()
     );
     assert!(loaded.drafts.is_empty() && loaded.cursor == Cursor::default());
+}
+
+#[test]
+fn a_capped_replay_leaves_a_gap_that_pages_from_the_server_fill() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let lobby = ConvKey::Group(1);
+    let old: Vec<ServerEvent> = (1..=50)
+        .map(|i| chat(i, 2, json!({"gid": 1}), &format!("old {i}")))
+        .collect();
+    store.write_events(&old).unwrap();
+    // Away for long: the server replays only its newest 5000 (mids 10001..=15000).
+    store.replay_starts().unwrap();
+    let replay: Vec<ServerEvent> = (10_001..=15_000)
+        .map(|i| chat(i, 2, json!({"gid": 1}), "replayed"))
+        .chain([ServerEvent::Ready])
+        .collect();
+    for batch in replay.chunks(700) {
+        store.write_events(batch).unwrap();
+    }
+    // Scrolling up stops at the gap instead of joining mid 10001 to mid 50.
+    let page = store.history(lobby, Some(10_001), 100).unwrap();
+    assert!(
+        page.is_empty(),
+        "served across the gap: {:?}",
+        page.first().map(|m| m.mid)
+    );
+    // The server's pages fill it from above…
+    let filler = |range: std::ops::RangeInclusive<i64>| -> Vec<ChatMessage> {
+        range
+            .map(|i| match chat(i, 2, json!({"gid": 1}), "filled") {
+                ServerEvent::Chat(m) => m,
+                _ => unreachable!(),
+            })
+            .collect()
+    };
+    store
+        .write_history(lobby, &filler(9_901..=10_000), false)
+        .unwrap();
+    assert_eq!(store.history(lobby, Some(10_001), 100).unwrap().len(), 100);
+    assert!(
+        store.history(lobby, Some(9_901), 100).unwrap().is_empty(),
+        "still a gap below"
+    );
+    // …until they reach what was stored before.
+    store
+        .write_history(lobby, &filler(40..=9_900), false)
+        .unwrap();
+    let across = store.history(lobby, Some(60), 20).unwrap();
+    assert_eq!(across.first().map(|m| m.mid), Some(40));
+    let below = store.history(lobby, Some(40), 100).unwrap();
+    assert_eq!(
+        below.len(),
+        39,
+        "the gap is closed: the old records are served again"
+    );
+}
+
+#[test]
+fn a_replay_under_the_cap_leaves_no_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    store
+        .write_events(&[chat(1, 2, json!({"gid": 1}), "old")])
+        .unwrap();
+    store.replay_starts().unwrap();
+    store
+        .write_events(&[chat(900, 2, json!({"gid": 1}), "new"), ServerEvent::Ready])
+        .unwrap();
+    let page = store.history(ConvKey::Group(1), None, 10).unwrap();
+    assert_eq!(page.iter().map(|m| m.mid).collect::<Vec<_>>(), vec![1, 900]);
 }
