@@ -106,7 +106,11 @@ fn build_store(dir: &std::path::Path, server: &str, uid: i64, server_id: &str, m
     // The newest message's channel was open.
     let last_gid = (messages - 1) % CHANNELS + 1;
     store
-        .save_view(Some(vocechat_tui::model::ConvKey::Group(last_gid)), &[])
+        .save_view(
+            Some(vocechat_tui::model::ConvKey::Group(last_gid)),
+            &[],
+            vocechat_tui::app::ComposeTarget::New,
+        )
         .unwrap();
 }
 

@@ -8,8 +8,9 @@ use ratatui_textarea::TextArea;
 use std::collections::HashMap;
 
 /// What Enter does with the composer's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ComposeTarget {
+    #[default]
     New,
     Reply(i64),
     Edit(i64),

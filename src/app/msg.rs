@@ -107,8 +107,9 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Restored {
     pub chat: crate::model::ChatModel,
-    /// The conversation open when the client last stopped.
+    /// The conversation open when the client last stopped, and its reply or edit in progress.
     pub open: Option<ConvKey>,
+    pub target: super::ComposeTarget,
     pub drafts: Vec<(ConvKey, String)>,
     /// Messages not acknowledged before the client stopped: they wait for the connection.
     pub outbox: Vec<(ConvKey, crate::model::PendingMessage)>,

@@ -25,14 +25,22 @@ impl App {
         for (key, text) in restored.drafts {
             self.composer.keep_draft(key, &text);
         }
-        let first = restored
-            .open
-            .filter(|k| self.chat.convs.contains_key(k))
-            .or_else(|| self.sidebar().first().copied());
-        match first {
-            Some(key) => self.open_conversation(key),
-            None => vec![],
+        let reopened = restored.open.filter(|k| self.chat.convs.contains_key(k));
+        let Some(key) = reopened.or_else(|| self.sidebar().first().copied()) else {
+            return vec![];
+        };
+        let effects = self.open_conversation(key);
+        // The reply or edit that was in progress, if its message is still there.
+        let target_exists = match restored.target {
+            super::ComposeTarget::New => false,
+            super::ComposeTarget::Reply(mid) | super::ComposeTarget::Edit(mid) => {
+                self.chat.message(mid).is_some()
+            }
+        };
+        if reopened == Some(key) && target_exists {
+            self.composer.target = restored.target;
         }
+        effects
     }
 
     /// Opens the most active conversation that is not muted (or the most active one).

@@ -1630,6 +1630,7 @@ fn an_outbox_restored_from_the_store_is_sent_when_ready() {
         Msg::Restored(Box::new(crate::app::Restored {
             chat,
             open: Some(ConvKey::Group(1)),
+            target: crate::app::ComposeTarget::New,
             drafts: vec![(ConvKey::Group(1), "and a draft".into())],
             outbox: vec![(ConvKey::Group(1), queued)],
         })),
@@ -1751,4 +1752,33 @@ fn with_the_stream_up_a_waiting_message_is_tried_again_after_a_few_seconds() {
         "{effects:?}"
     );
     assert_eq!(app.next_deadline(), None);
+}
+
+#[test]
+fn a_reply_in_progress_comes_back_with_its_draft() {
+    let donor = synced();
+    let mut app = new_app(Preset::Default);
+    let replied = *donor.chat.convs[&ConvKey::Group(1)]
+        .messages
+        .keys()
+        .next_back()
+        .unwrap();
+    update(
+        &mut app,
+        Msg::Restored(Box::new(crate::app::Restored {
+            chat: donor.chat.clone(),
+            open: Some(ConvKey::Group(1)),
+            target: ComposeTarget::Reply(replied),
+            drafts: vec![(ConvKey::Group(1), "as I was saying".into())],
+            outbox: vec![],
+        })),
+    );
+    assert_eq!(app.composer.text(), "as I was saying");
+    assert_eq!(app.composer.target, ComposeTarget::Reply(replied));
+    // Enter sends it as the reply it was.
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Send { reply_to: Some(m), .. }] if *m == replied),
+        "{effects:?}"
+    );
 }

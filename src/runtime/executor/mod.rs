@@ -41,8 +41,8 @@ pub struct Executor {
     cursor: Cursor,
     /// Where stores are kept (none in demo mode).
     store_dir: Option<std::path::PathBuf>,
-    /// The open conversation and drafts last handed to the store.
-    saved_view: Option<(Option<ConvKey>, String)>,
+    /// The open conversation, its draft and its reply/edit state last handed to the store.
+    saved_view: Option<(Option<ConvKey>, String, crate::app::ComposeTarget)>,
     /// A store that could not be used (rebuilt on request).
     broken: Option<BrokenStore>,
     tx: UnboundedSender<Msg>,
@@ -211,7 +211,7 @@ impl Executor {
     pub fn save_view(&mut self, app: &crate::app::App) {
         let Some(store) = &self.local else { return };
         let open = app.timeline.open;
-        let view = (open, app.composer.text());
+        let view = (open, app.composer.text(), app.composer.target);
         if self.saved_view.as_ref() == Some(&view) {
             return;
         }
@@ -219,6 +219,7 @@ impl Executor {
         store.send(Job::View {
             open,
             drafts: app.composer.drafts(open),
+            target: app.composer.target,
         });
     }
 
@@ -684,6 +685,7 @@ pub fn local_store(
             restored: crate::app::Restored {
                 chat: loaded.chat,
                 open: loaded.open,
+                target: loaded.target,
                 drafts: loaded.drafts,
                 outbox: loaded.outbox,
             },

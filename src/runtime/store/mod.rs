@@ -18,6 +18,7 @@
 mod schema;
 pub mod task;
 
+use crate::app::ComposeTarget;
 use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState, Source};
 use crate::protocol::ServerEvent;
 use crate::protocol::types::{ChatMessage, Content, MessageDetail, ReactionDetail, Target};
@@ -50,8 +51,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Loaded {
     pub chat: ChatModel,
     pub cursor: Cursor,
-    /// The conversation open when the client last stopped.
+    /// The conversation open when the client last stopped, and what its composer was doing.
     pub open: Option<ConvKey>,
+    pub target: ComposeTarget,
     pub drafts: Vec<(ConvKey, String)>,
     /// Messages written but not acknowledged by the server, oldest first.
     pub outbox: Vec<(ConvKey, PendingMessage)>,
@@ -90,17 +92,26 @@ pub struct Store {
     path: PathBuf,
 }
 
-/// The store file of `uid` on `server` under `dir` (a name safe on every file system).
+/// The store file of `uid` on `server` under `dir`: a readable, file-system-safe form of the
+/// address plus a hash of all of it, so two servers never share a file (`ü.example` and
+/// `ö.example` read the same once made safe).
 pub fn store_path(dir: &Path, server: &str, uid: i64) -> PathBuf {
-    let host: String = server
+    use sha2::{Digest, Sha256};
+    let address = server.trim_end_matches('/');
+    let host: String = address
         .trim_start_matches("https://")
         .trim_start_matches("http://")
-        .trim_end_matches('/')
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .take(80)
+        .take(60)
         .collect();
-    dir.join("store").join(format!("{host}-{uid}.sqlite3"))
+    let hash: String = Sha256::digest(address.as_bytes())
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    dir.join("store")
+        .join(format!("{host}-{hash}-{uid}.sqlite3"))
 }
 
 impl Store {
@@ -351,11 +362,13 @@ impl Store {
         Ok(())
     }
 
-    /// Remembers the open conversation and a conversation's draft (empty removes it).
+    /// Remembers the open conversation, what its composer is doing (a reply, an edit) and
+    /// every conversation's draft (empty removes it).
     pub fn save_view(
         &mut self,
         open: Option<ConvKey>,
         drafts: &[(ConvKey, String)],
+        target: ComposeTarget,
     ) -> StoreResult<()> {
         let tx = self.conn.transaction()?;
         match open {
@@ -364,6 +377,20 @@ impl Store {
                 params![conv_name(k)],
             )?,
             None => tx.execute("DELETE FROM meta WHERE key = 'open'", [])?,
+        };
+        match target {
+            ComposeTarget::New => tx.execute("DELETE FROM meta WHERE key = 'target'", [])?,
+            ComposeTarget::Reply(mid) | ComposeTarget::Edit(mid) => {
+                let kind = if matches!(target, ComposeTarget::Reply(_)) {
+                    "reply"
+                } else {
+                    "edit"
+                };
+                tx.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('target', ?1)",
+                    params![format!("{kind} {mid}")],
+                )?
+            }
         };
         for (key, text) in drafts {
             if text.is_empty() {
@@ -414,9 +441,19 @@ impl Store {
                 drafts.push((key, text));
             }
         }
+        let target = match self
+            .meta("target")?
+            .as_deref()
+            .and_then(|t| t.split_once(' '))
+        {
+            Some(("reply", mid)) => mid.parse().map_or(ComposeTarget::New, ComposeTarget::Reply),
+            Some(("edit", mid)) => mid.parse().map_or(ComposeTarget::New, ComposeTarget::Edit),
+            _ => ComposeTarget::New,
+        };
         Ok(Loaded {
             chat,
             cursor: self.cursor()?,
+            target,
             open: self.meta("open")?.as_deref().and_then(parse_conv),
             drafts,
             outbox: self.outbox()?,

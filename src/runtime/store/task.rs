@@ -26,6 +26,7 @@ pub enum Job {
     View {
         open: Option<ConvKey>,
         drafts: Vec<(ConvKey, String)>,
+        target: crate::app::ComposeTarget,
     },
     /// A message to keep until the server has it; `written` is answered once it is on disk.
     Queue {
@@ -151,8 +152,12 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                     result
                 }
                 Job::Unqueue(local_id) => store.unqueue(local_id),
-                Job::View { open, drafts } => {
-                    view = Some((open, drafts));
+                Job::View {
+                    open,
+                    drafts,
+                    target,
+                } => {
+                    view = Some((open, drafts, target));
                     Ok(())
                 }
                 Job::Read {
@@ -183,8 +188,12 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
     }
 }
 
-/// The open conversation and every draft.
-type View = (Option<ConvKey>, Vec<(ConvKey, String)>);
+/// The open conversation, every draft, and what the open one's composer is doing.
+type View = (
+    Option<ConvKey>,
+    Vec<(ConvKey, String)>,
+    crate::app::ComposeTarget,
+);
 
 /// The end of a drain: its events and their cursor, expired messages out, the view.
 fn write_drain(
@@ -202,8 +211,8 @@ fn write_drain(
     // next write after it).
     let purged = store.purge_expired(crate::clock::now_ms()).map(drop);
     report(purged, failed, notices);
-    if let Some((open, drafts)) = view {
-        report(store.save_view(open, &drafts), failed, notices);
+    if let Some((open, drafts, target)) = view {
+        report(store.save_view(open, &drafts, target), failed, notices);
     }
 }
 

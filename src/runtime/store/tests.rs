@@ -204,10 +204,16 @@ fn drafts_and_the_open_conversation_survive_a_restart() {
                 (ConvKey::Group(1), "half a thought\nsecond line".into()),
                 (ConvKey::User(2), String::new()),
             ],
+            ComposeTarget::Reply(12),
         )
         .unwrap();
     let loaded = open(dir.path()).load().unwrap();
     assert_eq!(loaded.open, Some(ConvKey::User(2)));
+    assert_eq!(
+        loaded.target,
+        ComposeTarget::Reply(12),
+        "the reply in progress too"
+    );
     assert_eq!(
         loaded.drafts,
         vec![(ConvKey::Group(1), "half a thought\nsecond line".to_string())]
@@ -387,12 +393,17 @@ fn a_wipe_forgets_everything() {
         .write_events(&[chat(3, 2, json!({"gid": 1}), "x")])
         .unwrap();
     store
-        .save_view(Some(ConvKey::Group(1)), &[(ConvKey::Group(1), "d".into())])
+        .save_view(
+            Some(ConvKey::Group(1)),
+            &[(ConvKey::Group(1), "d".into())],
+            ComposeTarget::Edit(3),
+        )
         .unwrap();
     store.wipe().unwrap();
     let loaded = open(dir.path()).load().unwrap();
     assert!(loaded.chat.convs.is_empty() && loaded.chat.users.is_empty());
     assert!(loaded.drafts.is_empty() && loaded.open.is_none());
+    assert_eq!(loaded.target, ComposeTarget::New);
     assert_eq!(loaded.cursor, Cursor::default());
 }
 
@@ -521,6 +532,7 @@ async fn after_a_wipe_nothing_is_written_again() {
     handle.send(task::Job::View {
         open: Some(ConvKey::Group(1)),
         drafts: vec![(ConvKey::Group(1), "late draft".into())],
+        target: ComposeTarget::New,
     });
     wiped.await.unwrap();
     handle.flush(std::time::Duration::from_secs(2)).await;
@@ -602,4 +614,18 @@ fn a_replay_under_the_cap_leaves_no_gap() {
         .unwrap();
     let page = store.history(ConvKey::Group(1), None, 10).unwrap();
     assert_eq!(page.iter().map(|m| m.mid).collect::<Vec<_>>(), vec![1, 900]);
+}
+
+#[test]
+fn two_servers_never_share_a_store_file() {
+    let dir = Path::new("/data");
+    let a = store_path(dir, "https://ü.example/", 1);
+    let b = store_path(dir, "https://ö.example/", 1);
+    assert_ne!(a, b);
+    assert_eq!(
+        a,
+        store_path(dir, "https://ü.example", 1),
+        "a trailing / is the same server"
+    );
+    assert_ne!(a, store_path(dir, "https://ü.example", 2));
 }
