@@ -246,6 +246,24 @@ impl App {
         }
     }
 
+    /// The "not sent yet" notice goes once nothing waits any more.
+    fn clear_waiting_notice(&mut self) {
+        let waiting = self.chat.convs.values().any(|c| {
+            c.pending
+                .iter()
+                .any(|p| matches!(p.state, PendingState::Waiting(_)))
+        });
+        if !waiting
+            && self
+                .status
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.text.starts_with(strings::NOT_SENT_YET))
+        {
+            self.status.notice = None;
+        }
+    }
+
     /// The clock passed `resend_at`: the waiting messages go out again.
     fn resend_due(&mut self) -> Vec<Effect> {
         match self.resend_at {

@@ -36,8 +36,11 @@ pub fn not_sent(why: &str, keys: &Keymap) -> String {
 
 /// A send that could not reach the server: it is kept and goes out when the connection is back.
 pub fn not_sent_yet(why: &str) -> String {
-    format!("not sent yet: {why}; it goes out when the connection is back")
+    format!("{NOT_SENT_YET}{why}; it goes out when the connection is back")
 }
+
+/// How [`not_sent_yet`] begins (the notice goes once the waiting messages are out).
+pub const NOT_SENT_YET: &str = "not sent yet: ";
 
 /// An upload failed: why, and the key that retries.
 pub fn upload_failed(why: &str, keys: &Keymap) -> String {

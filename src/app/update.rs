@@ -38,7 +38,10 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => {
             match result {
-                Ok(mid) => app.chat.pending_sent(key, local_id, mid),
+                Ok(mid) => {
+                    app.chat.pending_sent(key, local_id, mid);
+                    app.clear_waiting_notice();
+                }
                 Err(e) if e.is_transient() => {
                     app.error(strings::not_sent_yet(&e.to_string()));
                     app.chat.pending_waiting(key, local_id, e.to_string());
