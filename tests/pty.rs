@@ -364,6 +364,14 @@ fn log_in_switch_send_see_the_echo_quit_and_come_back() {
     drop(server);
 }
 
+/// The binary started on `url` with no saved session, logged in as admin through the form.
+fn log_in(url: &str, data: &std::path::Path) -> Tui {
+    let mut tui = Tui::spawn(&[url, "--email", "admin@example.com"], data);
+    tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
+    tui.send(b"admin-pass\r");
+    tui
+}
+
 /// The demo, running and drawn; returns the byte offset where the next event's output starts.
 fn demo(data: &std::path::Path, env: &[(&str, &str)]) -> (Tui, usize) {
     let mut tui = Tui::spawn_with(&["--demo"], data, env);
@@ -621,9 +629,7 @@ fn a_restart_resumes_from_the_store_and_works_with_the_server_down() {
     let url = server.base_url();
     let data = tempfile::tempdir().unwrap();
 
-    let mut tui = Tui::spawn(&[&url, "--email", "admin@example.com"], data.path());
-    tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
-    tui.send(b"admin-pass\r");
+    let mut tui = log_in(&url, data.path());
     tui.wait_for("the lobby, live", |s| {
         s.contains("● live") && s.contains("said before the restart")
     });
@@ -684,9 +690,7 @@ fn a_kill_loses_neither_an_unsent_message_nor_the_draft() {
         .unwrap();
     let url = server.base_url();
     let data = tempfile::tempdir().unwrap();
-    let mut tui = Tui::spawn(&[&url, "--email", "admin@example.com"], data.path());
-    tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
-    tui.send(b"admin-pass\r");
+    let mut tui = log_in(&url, data.path());
     tui.wait_for("live", |s| s.contains("● live"));
     // The server fails every send: the message waits for the connection.
     server.faults().fail_next_sends(1_000);
@@ -732,9 +736,7 @@ fn kill_9_at_random_points_of_a_flood_loses_and_doubles_nothing() {
         .unwrap();
     let url = server.base_url();
     let data = tempfile::tempdir().unwrap();
-    let mut tui = Tui::spawn(&[&url, "--email", "admin@example.com"], data.path());
-    tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
-    tui.send(b"admin-pass\r");
+    let mut tui = log_in(&url, data.path());
     tui.wait_for("live", |s| s.contains("● live"));
     // The lobby is the conversation open at every restart (the store remembers it).
     tui.send(b"\x0b");
@@ -819,9 +821,7 @@ fn a_cold_login_replays_only_the_newest_messages() {
     let newest = server.last_mid();
     let url = server.base_url();
     let data = tempfile::tempdir().unwrap();
-    let mut tui = Tui::spawn(&[&url, "--email", "admin@example.com"], data.path());
-    tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
-    tui.send(b"admin-pass\r");
+    let mut tui = log_in(&url, data.path());
     tui.wait_for("the newest message, live", |s| {
         s.contains("● live") && s.contains("lobby 399")
     });
@@ -846,9 +846,7 @@ fn a_corrupt_store_is_reported_and_rebuilt_on_request() {
         .unwrap();
     let url = server.base_url();
     let data = tempfile::tempdir().unwrap();
-    let mut tui = Tui::spawn(&[&url, "--email", "admin@example.com"], data.path());
-    tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
-    tui.send(b"admin-pass\r");
+    let mut tui = log_in(&url, data.path());
     tui.wait_for("live", |s| {
         s.contains("● live") && s.contains("still on the server")
     });

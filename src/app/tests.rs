@@ -299,10 +299,7 @@ fn enter_sends_optimistically_and_alt_enter_adds_a_line() {
 #[test]
 fn failed_sends_stay_and_can_be_retried() {
     let mut app = synced();
-    typed(&mut app, "x");
-    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
-        panic!()
-    };
+    let local_id = send_typed(&mut app, "x");
     update(
         &mut app,
         Msg::Sent {
@@ -1462,10 +1459,7 @@ fn a_revoked_session_returns_to_the_login_form_and_keeps_the_draft_and_the_outbo
     let mut app = synced();
     app.account.login = Some(("https://chat.example.com/".into(), "me@example.com".into()));
     // One message failed to send, another is being typed.
-    typed(&mut app, "queued");
-    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
-        panic!()
-    };
+    let local_id = send_typed(&mut app, "queued");
     update(
         &mut app,
         Msg::Sent {
@@ -1539,10 +1533,7 @@ fn plain_http_across_a_network_is_warned_about() {
 fn a_send_refused_with_401_asks_to_log_in_again_and_keeps_the_draft() {
     let mut app = synced();
     app.account.login = Some(("https://chat.example.com/".into(), "me@example.com".into()));
-    typed(&mut app, "queued");
-    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
-        panic!()
-    };
+    let local_id = send_typed(&mut app, "queued");
     typed(&mut app, "half-typed draft");
     // The API client already tried to renew: a 401 that reaches update means the session is gone.
     update(
@@ -1572,10 +1563,7 @@ fn a_send_refused_with_401_asks_to_log_in_again_and_keeps_the_draft() {
 fn a_send_that_cannot_reach_the_server_waits_and_goes_out_once_the_stream_is_back() {
     let mut app = synced();
     app.account.login = Some(("https://chat.example.com/".into(), "me@example.com".into()));
-    typed(&mut app, "hello");
-    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
-        panic!()
-    };
+    let local_id = send_typed(&mut app, "hello");
     update(
         &mut app,
         Msg::Sent {
@@ -1645,20 +1633,14 @@ fn an_outbox_restored_from_the_store_is_sent_when_ready() {
         "{effects:?}"
     );
     // A new message never reuses a restored local id.
-    typed(&mut app, "next");
-    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
-        panic!()
-    };
+    let local_id = send_typed(&mut app, "next");
     assert!(local_id > 42);
 }
 
 #[test]
 fn a_413_says_what_is_over_the_servers_limit() {
     let mut app = synced();
-    typed(&mut app, "a very long message");
-    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
-        panic!()
-    };
+    let local_id = send_typed(&mut app, "a very long message");
     update(
         &mut app,
         Msg::Sent {
@@ -1723,10 +1705,7 @@ fn the_composer_placeholder_names_the_remapped_keys() {
 fn with_the_stream_up_a_waiting_message_is_tried_again_after_a_few_seconds() {
     let mut app = synced();
     update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
-    typed(&mut app, "through a flaky proxy");
-    let Effect::Send { local_id, .. } = update(&mut app, key(KeyCode::Enter))[0].clone() else {
-        panic!()
-    };
+    let local_id = send_typed(&mut app, "through a flaky proxy");
     update(
         &mut app,
         Msg::Sent {
@@ -1781,4 +1760,13 @@ fn a_reply_in_progress_comes_back_with_its_draft() {
         matches!(effects.as_slice(), [Effect::Send { reply_to: Some(m), .. }] if *m == replied),
         "{effects:?}"
     );
+}
+
+/// Types `text`, presses Enter, and returns the local id of the message that goes out.
+fn send_typed(app: &mut App, text: &str) -> i64 {
+    typed(app, text);
+    match update(app, key(KeyCode::Enter)).as_slice() {
+        [Effect::Send { local_id, .. }, ..] => *local_id,
+        other => panic!("{other:?}"),
+    }
 }
