@@ -15,6 +15,7 @@ mod keys;
 mod login;
 mod msg;
 mod notify;
+mod outbox;
 mod popups;
 mod status;
 pub mod strings;
@@ -39,7 +40,7 @@ pub use update::update;
 use crate::config::Config;
 use crate::keymap::Keymap;
 use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState, UploadProgress};
-use crate::protocol::types::{Content, Properties};
+use crate::protocol::types::Content;
 use std::collections::HashMap;
 
 /// What the UI is doing.
@@ -126,9 +127,6 @@ impl From<&Config> for Settings {
         Settings::new(c, false)
     }
 }
-
-/// How long waiting messages wait before a retry while the stream stays up.
-const RESEND_AFTER_MS: i64 = 5_000;
 
 /// The terminal as the app knows it.
 #[derive(Debug)]
@@ -236,43 +234,6 @@ impl App {
                     .min()
             });
         [expiry, self.resend_at].into_iter().flatten().min()
-    }
-
-    /// A send failed for a reason that may pass: with the stream live, waiting messages are
-    /// tried again after a few seconds (otherwise they go out at the next `ready`).
-    fn retry_later(&mut self) {
-        if matches!(self.status.conn, conn::ConnState::Live) && self.resend_at.is_none() {
-            self.resend_at = Some(self.now_ms + RESEND_AFTER_MS);
-        }
-    }
-
-    /// The "not sent yet" notice goes once nothing waits any more.
-    fn clear_waiting_notice(&mut self) {
-        let waiting = self.chat.convs.values().any(|c| {
-            c.pending
-                .iter()
-                .any(|p| matches!(p.state, PendingState::Waiting(_)))
-        });
-        if !waiting
-            && self
-                .status
-                .notice
-                .as_ref()
-                .is_some_and(|n| n.text.starts_with(strings::NOT_SENT_YET))
-        {
-            self.status.notice = None;
-        }
-    }
-
-    /// The clock passed `resend_at`: the waiting messages go out again.
-    fn resend_due(&mut self) -> Vec<Effect> {
-        match self.resend_at {
-            Some(at) if at <= self.now_ms => {
-                self.resend_at = None;
-                self.send_waiting()
-            }
-            _ => vec![],
-        }
     }
 
     /// Conversations as the sidebar lists them.
@@ -407,76 +368,6 @@ impl App {
             reply_to,
             retry: false,
         }]
-    }
-
-    /// Sends again the pending messages of `key` whose state matches `which`, oldest first,
-    /// as retries (each looks for its own earlier attempt first, so none is posted twice).
-    /// One whose echo is already here was sent: it is dropped instead.
-    fn resend(&mut self, key: ConvKey, which: impl Fn(&PendingState) -> bool) -> Vec<Effect> {
-        let now = self.now_ms;
-        let me = self.chat.me;
-        let Some(conv) = self.chat.convs.get_mut(&key) else {
-            return vec![];
-        };
-        let echoed: Vec<i64> = conv
-            .messages
-            .values()
-            .rev()
-            .take(500)
-            .filter(|m| Some(m.from_uid) == me)
-            .filter_map(|m| crate::protocol::types::local_id_of(m.properties.as_ref()))
-            .collect();
-        conv.pending.retain(|p| !echoed.contains(&p.local_id));
-        conv.pending.sort_by_key(|p| p.local_id);
-        let mut effects = Vec::new();
-        for p in conv.pending.iter_mut().filter(|p| which(&p.state)) {
-            p.state = PendingState::Sending;
-            if let Some(u) = &mut p.upload {
-                u.sent = 0;
-                u.started_ms = now;
-                effects.push(Effect::Upload {
-                    key,
-                    local_id: p.local_id,
-                    file: u.file.clone(),
-                });
-                continue;
-            }
-            let mut properties = Properties::with_local_id(p.local_id);
-            if let Content::Text(t) = &p.content {
-                properties.mentions = crate::protocol::mention::uids(t);
-            }
-            effects.push(Effect::Send {
-                key,
-                local_id: p.local_id,
-                content: p.content.clone(),
-                properties,
-                reply_to: p.reply_to,
-                retry: true,
-            });
-        }
-        effects
-    }
-
-    /// The connection is back: every waiting message goes out, conversation by conversation,
-    /// oldest first.
-    fn send_waiting(&mut self) -> Vec<Effect> {
-        let mut keys: Vec<ConvKey> = self
-            .chat
-            .convs
-            .iter()
-            .filter(|(_, c)| {
-                c.pending
-                    .iter()
-                    .any(|p| matches!(p.state, PendingState::Waiting(_)))
-            })
-            .map(|(k, _)| *k)
-            .collect();
-        keys.sort();
-        let mut effects = Vec::new();
-        for key in keys {
-            effects.extend(self.resend(key, |s| matches!(s, PendingState::Waiting(_))));
-        }
-        effects
     }
 
     /// Enter in the composer.

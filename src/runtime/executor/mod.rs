@@ -5,12 +5,14 @@
 //! owned here.
 
 mod cold;
+mod local;
 mod login;
 mod meeting;
 mod preview;
 mod read_marks;
 mod send;
 
+pub use local::{BrokenStore, LocalStore, local_store};
 pub use login::{persist_sessions, run_password_command};
 pub use send::send_once;
 
@@ -85,50 +87,6 @@ impl Executor {
         }
     }
 
-    /// Keeps stores under `dir` (one per server and account).
-    pub fn with_store_dir(mut self, dir: std::path::PathBuf) -> Executor {
-        self.store_dir = Some(dir);
-        self
-    }
-
-    /// Uses an open store; the stream resumes from `cursor`.
-    pub fn with_store(mut self, store: StoreHandle, cursor: Cursor) -> Executor {
-        self.local = Some(store);
-        self.cursor = cursor;
-        self
-    }
-
-    /// Remembers a store that could not be used, for `Effect::RebuildStore`.
-    pub fn with_broken_store(mut self, broken: BrokenStore) -> Executor {
-        self.broken = Some(broken);
-        self
-    }
-
-    /// A fresh store in place of the broken one, then a fresh start of the stream into it.
-    fn rebuild_store(&mut self) {
-        let Some(broken) = self.broken.take() else {
-            return;
-        };
-        match rebuild(&broken, self.tx.clone()) {
-            Ok(handle) => {
-                self.local = Some(handle);
-                self.cursor = Cursor::default();
-                self.saved_view = None;
-                self.sync = None;
-                self.start_sync();
-                let _ = self.tx.send(Msg::Notice(
-                    "rebuilding the local store from the server".into(),
-                ));
-            }
-            Err(e) => {
-                let _ = self
-                    .tx
-                    .send(Msg::Notice(format!("the store was not rebuilt: {e}")));
-                self.broken = Some(broken);
-            }
-        }
-    }
-
     /// The API client, once logged in (taking it from a finished login first).
     fn api(&mut self) -> Option<ApiClient> {
         if let Some(rx) = &mut self.logging_in
@@ -151,76 +109,6 @@ impl Executor {
             self.logging_in = None;
         }
         self.api.clone()
-    }
-
-    /// Hands the store what the loop is about to fold: stream events and history pages.
-    pub fn observe(&mut self, msg: &Msg) {
-        if self.logging_in.is_some() {
-            self.api();
-        }
-        let Some(store) = &self.local else { return };
-        match msg {
-            Msg::Sync(crate::app::conn::SyncMsg::Event(ev)) => {
-                store.send(Job::Event(ev.clone()));
-            }
-            Msg::Sync(crate::app::conn::SyncMsg::State(crate::app::conn::ConnState::Syncing)) => {
-                store.send(Job::ReplayStarts);
-            }
-            Msg::History {
-                key,
-                limit,
-                result: Ok(page),
-                ..
-            } => store.send(Job::History {
-                key: *key,
-                page: page.clone(),
-                complete: page.len() < *limit as usize,
-            }),
-            Msg::Sent {
-                local_id,
-                result: Ok(_),
-                ..
-            } => store.send(Job::Unqueue(*local_id)),
-            // Refused for good (403, 413…): resending it at every start would fail again.
-            Msg::Sent {
-                local_id,
-                result: Err(e),
-                ..
-            } if !e.is_transient() => store.send(Job::Unqueue(*local_id)),
-            Msg::Latest(pages) => {
-                for (key, page) in pages {
-                    store.send(Job::History {
-                        key: *key,
-                        page: page.clone(),
-                        complete: false,
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Waits (at most 2 s) until the store has everything handed to it (quitting).
-    pub async fn flush_store(&self) {
-        if let Some(store) = &self.local {
-            store.flush(std::time::Duration::from_secs(2)).await;
-        }
-    }
-
-    /// Saves the open conversation and the drafts when they changed since the last save.
-    pub fn save_view(&mut self, app: &crate::app::App) {
-        let Some(store) = &self.local else { return };
-        let open = app.timeline.open;
-        let view = (open, app.composer.text(), app.composer.target);
-        if self.saved_view.as_ref() == Some(&view) {
-            return;
-        }
-        self.saved_view = Some(view);
-        store.send(Job::View {
-            open,
-            drafts: app.composer.drafts(open),
-            target: app.composer.target,
-        });
     }
 
     /// The download URL of an uploaded file, if logged in.
@@ -637,89 +525,6 @@ impl Executor {
 struct LoginDone {
     api: ApiClient,
     store: Option<Result<(StoreHandle, Cursor), BrokenStore>>,
-}
-
-/// An account's store, opened and read.
-pub struct LocalStore {
-    pub handle: StoreHandle,
-    pub cursor: Cursor,
-    pub restored: crate::app::Restored,
-}
-
-/// A store that could not be used, kept so it can be rebuilt from the server on request.
-#[derive(Debug, Clone)]
-pub struct BrokenStore {
-    path: std::path::PathBuf,
-    uid: i64,
-    server_id: String,
-    /// Why, for the user.
-    pub reason: String,
-}
-
-/// Opens and loads the store of `uid` on `server` under `dir` (blocking: call it before the
-/// loop starts or off the UI task). A store that cannot be used comes back as a
-/// [`BrokenStore`]: the caller tells the user (`Msg::StoreUnusable`, which offers a rebuild)
-/// once the app can show it, and the client goes on without it.
-pub fn local_store(
-    dir: &std::path::Path,
-    server: &str,
-    uid: i64,
-    server_id: &str,
-    tx: UnboundedSender<Msg>,
-) -> Result<LocalStore, BrokenStore> {
-    use crate::runtime::store::{Store, store_path, task};
-    let path = store_path(dir, server, uid);
-    let opened = Store::open(&path, uid).and_then(|mut s| {
-        if s.check_server(server_id)? {
-            tracing::info!("the server's id changed: the local store was emptied");
-        }
-        // Burn-after-reading messages that expired while the client was stopped go first.
-        s.purge_expired(crate::clock::now_ms())?;
-        let loaded = s.load()?;
-        Ok((s, loaded))
-    });
-    match opened {
-        Ok((store, loaded)) => Ok(LocalStore {
-            handle: task::spawn(store, tx),
-            cursor: loaded.cursor,
-            restored: crate::app::Restored {
-                chat: loaded.chat,
-                open: loaded.open,
-                target: loaded.target,
-                drafts: loaded.drafts,
-                outbox: loaded.outbox,
-            },
-        }),
-        Err(e) => {
-            tracing::warn!("{e}");
-            Err(BrokenStore {
-                path,
-                uid,
-                server_id: server_id.to_string(),
-                reason: e.to_string(),
-            })
-        }
-    }
-}
-
-/// Moves a broken store aside (`<file>.broken-<ms>`, with its -wal and -shm) and opens a
-/// fresh one in its place.
-fn rebuild(broken: &BrokenStore, tx: UnboundedSender<Msg>) -> Result<StoreHandle, String> {
-    use crate::runtime::store::{Store, task};
-    let stamp = crate::clock::now_ms();
-    for suffix in ["", "-wal", "-shm"] {
-        let from = std::path::PathBuf::from(format!("{}{suffix}", broken.path.display()));
-        if from.exists() {
-            let to = format!("{}.broken-{stamp}{suffix}", broken.path.display());
-            std::fs::rename(&from, &to)
-                .map_err(|e| format!("could not move {}: {e}", from.display()))?;
-        }
-    }
-    let mut store = Store::open(&broken.path, broken.uid).map_err(|e| e.to_string())?;
-    store
-        .check_server(&broken.server_id)
-        .map_err(|e| e.to_string())?;
-    Ok(task::spawn(store, tx))
 }
 
 /// Checks paths for staging off the UI task (file-system calls).

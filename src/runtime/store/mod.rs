@@ -15,14 +15,19 @@
 //! This file is the synchronous core (tested on real SQLite files); `task.rs` runs it off the
 //! UI task.
 
+mod gaps;
+mod outbox;
 mod schema;
 pub mod task;
 
 use crate::app::ComposeTarget;
-use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState, Source};
+pub use outbox::Outgoing;
+
+use crate::model::{ChatModel, ConvKey, PendingMessage, Source};
 use crate::protocol::ServerEvent;
-use crate::protocol::types::{ChatMessage, Content, MessageDetail, ReactionDetail, Target};
+use crate::protocol::types::{ChatMessage, MessageDetail, ReactionDetail, Target};
 use crate::runtime::sync::Cursor;
+use gaps::Replay;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 
@@ -57,33 +62,6 @@ pub struct Loaded {
     pub drafts: Vec<(ConvKey, String)>,
     /// Messages written but not acknowledged by the server, oldest first.
     pub outbox: Vec<(ConvKey, PendingMessage)>,
-}
-
-/// A message in the outbox, as stored.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Outgoing {
-    pub local_id: i64,
-    pub content_type: String,
-    pub body: String,
-    pub reply_to: Option<i64>,
-    pub created_at: i64,
-}
-
-impl Outgoing {
-    fn pending(self) -> PendingMessage {
-        let content = match self.content_type.as_str() {
-            "text/markdown" => Content::Markdown(self.body),
-            _ => Content::Text(self.body),
-        };
-        PendingMessage {
-            local_id: self.local_id,
-            content,
-            reply_to: self.reply_to,
-            created_at: self.created_at,
-            state: PendingState::Waiting("not sent before the client stopped".into()),
-            upload: None,
-        }
-    }
 }
 
 pub struct Store {
@@ -177,25 +155,6 @@ impl Store {
             after_mid: self.meta_i64("after_mid")?,
             users_version: self.meta_i64("users_version")?,
         })
-    }
-
-    /// A new connection starts its replay (from the stored cursor): counted, so that a replay
-    /// the server capped leaves a gap mark where records are missing. An unfinished count (a
-    /// crash during a replay) carries on: at worst a gap is marked that is not one.
-    pub fn replay_starts(&mut self) -> StoreResult<()> {
-        if self.meta("replay_from")?.is_none()
-            && let Some(from) = self.cursor()?.after_mid
-        {
-            let tx = self.conn.transaction()?;
-            for (key, value) in [("replay_from", from), ("replay_count", 0)] {
-                tx.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                    params![key, value.to_string()],
-                )?;
-            }
-            tx.commit()?;
-        }
-        Ok(())
     }
 
     /// Writes a batch of stream events and the cursor that covers them, in one transaction.
@@ -303,38 +262,6 @@ impl Store {
         }
         page.reverse();
         Ok(page)
-    }
-
-    /// Writes a message to the outbox (before its request goes out).
-    pub fn queue(&mut self, key: ConvKey, out: &Outgoing) -> StoreResult<()> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO outbox (local_id, conv, json) VALUES (?1, ?2, ?3)",
-            params![out.local_id, conv_name(key), serde_json::to_string(out)?],
-        )?;
-        Ok(())
-    }
-
-    /// The server acknowledged `local_id`.
-    pub fn unqueue(&mut self, local_id: i64) -> StoreResult<()> {
-        self.conn
-            .execute("DELETE FROM outbox WHERE local_id = ?1", params![local_id])?;
-        Ok(())
-    }
-
-    fn outbox(&self) -> StoreResult<Vec<(ConvKey, PendingMessage)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT conv, json FROM outbox ORDER BY local_id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (conv, json) = row?;
-            if let Some(key) = parse_conv(&conv) {
-                let queued: Outgoing = serde_json::from_str(&json)?;
-                out.push((key, queued.pending()));
-            }
-        }
-        Ok(out)
     }
 
     /// Deletes the burn-after-reading messages that expired by `now_ms`; how many.
@@ -458,72 +385,6 @@ impl Store {
             drafts,
             outbox: self.outbox()?,
         })
-    }
-}
-
-/// The replay of the current connection, counted to tell a capped one.
-struct Replay {
-    /// The cursor it started from; `None` when no replay is being counted.
-    from: Option<i64>,
-    first: Option<i64>,
-    count: i64,
-}
-
-impl Replay {
-    fn observe(&mut self, tx: &rusqlite::Transaction, ev: &ServerEvent) -> StoreResult<()> {
-        let Some(from) = self.from else {
-            return Ok(());
-        };
-        match ev {
-            ServerEvent::Chat(m) => {
-                self.count += 1;
-                self.first = Some(self.first.map_or(m.mid, |f| f.min(m.mid)));
-            }
-            ServerEvent::Ready => {
-                if self.count >= REPLAY_CAP
-                    && let Some(first) = self.first
-                {
-                    // Every conversation with records from before may miss some in between.
-                    tx.execute(
-                        "INSERT OR REPLACE INTO gaps (conv, low, high)
-                         SELECT DISTINCT conv, ?1, ?2 FROM chat WHERE mid <= ?1",
-                        params![from, first],
-                    )?;
-                    tracing::info!(from, first, "the replay was capped: gaps marked");
-                }
-                *self = Replay {
-                    from: None,
-                    first: None,
-                    count: 0,
-                };
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-
-    fn save(&self, tx: &rusqlite::Transaction) -> StoreResult<()> {
-        match self.from {
-            None => {
-                tx.execute(
-                    "DELETE FROM meta WHERE key IN ('replay_from', 'replay_first', 'replay_count')",
-                    [],
-                )?;
-            }
-            Some(_) => {
-                tx.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('replay_count', ?1)",
-                    params![self.count.to_string()],
-                )?;
-                if let Some(first) = self.first {
-                    tx.execute(
-                        "INSERT OR REPLACE INTO meta (key, value) VALUES ('replay_first', ?1)",
-                        params![first.to_string()],
-                    )?;
-                }
-            }
-        }
-        Ok(())
     }
 }
 

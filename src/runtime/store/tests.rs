@@ -1,6 +1,7 @@
 //! The store on real SQLite files in a temporary directory.
 
 use super::*;
+use crate::model::PendingState;
 use serde_json::json;
 
 const ME: i64 = 1;

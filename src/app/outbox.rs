@@ -1,0 +1,123 @@
+//! Messages that wait to be sent: resent as retries (each looks for its own earlier attempt
+//! first, so none is posted twice) when the stream's replay is in, a few seconds after a
+//! transient failure while the stream stays up, or on the retry key.
+
+use super::{App, Effect, conn, strings};
+use crate::model::{ConvKey, PendingState};
+use crate::protocol::types::{Content, Properties};
+
+/// How long waiting messages wait before a retry while the stream stays up.
+const RESEND_AFTER_MS: i64 = 5_000;
+
+impl App {
+    /// A send failed for a reason that may pass: with the stream live, waiting messages are
+    /// tried again after a few seconds (otherwise they go out at the next `ready`).
+    pub(super) fn retry_later(&mut self) {
+        if matches!(self.status.conn, conn::ConnState::Live) && self.resend_at.is_none() {
+            self.resend_at = Some(self.now_ms + RESEND_AFTER_MS);
+        }
+    }
+
+    /// The "not sent yet" notice goes once nothing waits any more.
+    pub(super) fn clear_waiting_notice(&mut self) {
+        let waiting = self.chat.convs.values().any(|c| {
+            c.pending
+                .iter()
+                .any(|p| matches!(p.state, PendingState::Waiting(_)))
+        });
+        if !waiting
+            && self
+                .status
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.text.starts_with(strings::NOT_SENT_YET))
+        {
+            self.status.notice = None;
+        }
+    }
+
+    /// The clock passed `resend_at`: the waiting messages go out again.
+    pub(super) fn resend_due(&mut self) -> Vec<Effect> {
+        match self.resend_at {
+            Some(at) if at <= self.now_ms => {
+                self.resend_at = None;
+                self.send_waiting()
+            }
+            _ => vec![],
+        }
+    }
+
+    /// Sends again the pending messages of `key` whose state matches `which`, oldest first,
+    /// as retries (each looks for its own earlier attempt first, so none is posted twice).
+    /// One whose echo is already here was sent: it is dropped instead.
+    pub(super) fn resend(
+        &mut self,
+        key: ConvKey,
+        which: impl Fn(&PendingState) -> bool,
+    ) -> Vec<Effect> {
+        let now = self.now_ms;
+        let me = self.chat.me;
+        let Some(conv) = self.chat.convs.get_mut(&key) else {
+            return vec![];
+        };
+        let echoed: Vec<i64> = conv
+            .messages
+            .values()
+            .rev()
+            .take(500)
+            .filter(|m| Some(m.from_uid) == me)
+            .filter_map(|m| crate::protocol::types::local_id_of(m.properties.as_ref()))
+            .collect();
+        conv.pending.retain(|p| !echoed.contains(&p.local_id));
+        conv.pending.sort_by_key(|p| p.local_id);
+        let mut effects = Vec::new();
+        for p in conv.pending.iter_mut().filter(|p| which(&p.state)) {
+            p.state = PendingState::Sending;
+            if let Some(u) = &mut p.upload {
+                u.sent = 0;
+                u.started_ms = now;
+                effects.push(Effect::Upload {
+                    key,
+                    local_id: p.local_id,
+                    file: u.file.clone(),
+                });
+                continue;
+            }
+            let mut properties = Properties::with_local_id(p.local_id);
+            if let Content::Text(t) = &p.content {
+                properties.mentions = crate::protocol::mention::uids(t);
+            }
+            effects.push(Effect::Send {
+                key,
+                local_id: p.local_id,
+                content: p.content.clone(),
+                properties,
+                reply_to: p.reply_to,
+                retry: true,
+            });
+        }
+        effects
+    }
+
+    /// The connection is back: every waiting message goes out, conversation by conversation,
+    /// oldest first.
+    pub(super) fn send_waiting(&mut self) -> Vec<Effect> {
+        let mut keys: Vec<ConvKey> = self
+            .chat
+            .convs
+            .iter()
+            .filter(|(_, c)| {
+                c.pending
+                    .iter()
+                    .any(|p| matches!(p.state, PendingState::Waiting(_)))
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        keys.sort();
+        let mut effects = Vec::new();
+        for key in keys {
+            effects.extend(self.resend(key, |s| matches!(s, PendingState::Waiting(_))));
+        }
+        effects
+    }
+}

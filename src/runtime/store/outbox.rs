@@ -1,0 +1,69 @@
+//! The outbox: a message is written here before its request goes out and removed when the
+//! server acknowledges it (the POST's answer, or the echo with its `local_id`, which
+//! `write_chat` removes in the same transaction); a start restores what is left as waiting.
+
+use super::{Store, StoreResult, conv_name, parse_conv};
+use crate::model::{ConvKey, PendingMessage, PendingState};
+use crate::protocol::types::Content;
+use rusqlite::params;
+
+/// A message in the outbox, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Outgoing {
+    pub local_id: i64,
+    pub content_type: String,
+    pub body: String,
+    pub reply_to: Option<i64>,
+    pub created_at: i64,
+}
+
+impl Outgoing {
+    fn pending(self) -> PendingMessage {
+        let content = match self.content_type.as_str() {
+            "text/markdown" => Content::Markdown(self.body),
+            _ => Content::Text(self.body),
+        };
+        PendingMessage {
+            local_id: self.local_id,
+            content,
+            reply_to: self.reply_to,
+            created_at: self.created_at,
+            state: PendingState::Waiting("not sent before the client stopped".into()),
+            upload: None,
+        }
+    }
+}
+
+impl Store {
+    /// Writes a message to the outbox (before its request goes out).
+    pub fn queue(&mut self, key: ConvKey, out: &Outgoing) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO outbox (local_id, conv, json) VALUES (?1, ?2, ?3)",
+            params![out.local_id, conv_name(key), serde_json::to_string(out)?],
+        )?;
+        Ok(())
+    }
+
+    /// The server acknowledged `local_id`.
+    pub fn unqueue(&mut self, local_id: i64) -> StoreResult<()> {
+        self.conn
+            .execute("DELETE FROM outbox WHERE local_id = ?1", params![local_id])?;
+        Ok(())
+    }
+
+    pub(super) fn outbox(&self) -> StoreResult<Vec<(ConvKey, PendingMessage)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT conv, json FROM outbox ORDER BY local_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (conv, json) = row?;
+            if let Some(key) = parse_conv(&conv) {
+                let queued: Outgoing = serde_json::from_str(&json)?;
+                out.push((key, queued.pending()));
+            }
+        }
+        Ok(out)
+    }
+}
