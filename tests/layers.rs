@@ -287,3 +287,19 @@ fn the_checker_sees_uses_in_groups_and_paths() {
         vec!["app", "model", "ui"]
     );
 }
+
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let long: Vec<String> = sources()
+        .iter()
+        .filter_map(|s| {
+            let lines = s.code.lines().count();
+            (lines > 600).then(|| format!("{}: {lines} lines", s.path.display()))
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "split these (tests apart):\n{}",
+        long.join("\n")
+    );
+}
