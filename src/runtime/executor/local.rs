@@ -160,6 +160,7 @@ pub fn local_store(
         // Burn-after-reading messages that expired while the client was stopped go first.
         s.purge_expired(crate::clock::now_ms())?;
         let loaded = s.load()?;
+        s.compact_users(&loaded.chat)?;
         Ok((s, loaded))
     });
     match opened {

@@ -630,3 +630,38 @@ fn two_servers_never_share_a_store_file() {
     );
     assert_ne!(a, store_path(dir, "https://ü.example", 2));
 }
+
+#[test]
+fn a_long_run_of_user_log_deltas_is_folded_into_one_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    store.write_events(&directory()).unwrap();
+    let renames: Vec<ServerEvent> = (8..=300)
+        .map(|log_id| {
+            serde_json::from_value(json!({"type": "users_log", "logs": [
+                {"log_id": log_id, "action": "update", "uid": 2, "name": format!("bob {log_id}")}
+            ]}))
+            .unwrap()
+        })
+        .collect();
+    store.write_events(&renames).unwrap();
+    let before = store.load().unwrap();
+    assert!(store.compact_users(&before.chat).unwrap());
+    let kinds: Vec<String> = store
+        .conn
+        .prepare("SELECT kind FROM state ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kinds, vec!["users_snapshot", "related_groups"]);
+    let after = store.load().unwrap();
+    assert_eq!(after.chat.users, before.chat.users);
+    assert_eq!(after.chat.user_name(2), "bob 300");
+    assert_eq!(after.cursor.users_version, Some(300));
+    assert!(
+        !store.compact_users(&after.chat).unwrap(),
+        "nothing left to fold"
+    );
+}
