@@ -15,6 +15,7 @@
 //! This file is the synchronous core (tested on real SQLite files); `task.rs` runs it off the
 //! UI task.
 
+mod compact;
 mod gaps;
 mod outbox;
 mod schema;
@@ -34,9 +35,6 @@ use std::path::{Path, PathBuf};
 /// How many of the newest records per conversation a start loads (older ones are read from
 /// the store when you scroll up).
 pub const WINDOW: usize = 100;
-
-/// More stored user-log deltas than this are folded into one snapshot at start.
-const USERS_LOG_MAX: i64 = 200;
 
 /// A replay of this many chat records was capped by the server: older ones are missing.
 pub const REPLAY_CAP: i64 = 5000;
@@ -337,38 +335,6 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
-    }
-
-    /// Replaces a long run of stored user-log deltas by one snapshot of `chat`'s users (a
-    /// resumed stream sends deltas only, so they would pile up). Returns whether it did.
-    pub fn compact_users(&mut self, chat: &ChatModel) -> StoreResult<bool> {
-        let deltas: i64 = self.conn.query_row(
-            "SELECT count(*) FROM state WHERE kind = 'users_log'",
-            [],
-            |r| r.get(0),
-        )?;
-        let Some(version) = self.cursor()?.users_version else {
-            return Ok(false);
-        };
-        if deltas <= USERS_LOG_MAX {
-            return Ok(false);
-        }
-        let snapshot = ServerEvent::UsersSnapshot {
-            users: chat.users.values().cloned().collect(),
-            version,
-        };
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "DELETE FROM state WHERE kind IN ('users_snapshot', 'users_log')",
-            [],
-        )?;
-        // Users come first when the store is folded, as on the wire.
-        tx.execute(
-            "INSERT INTO state (seq, kind, json) VALUES ((SELECT coalesce(min(seq), 1) - 1 FROM state), 'users_snapshot', ?1)",
-            params![serde_json::to_string(&snapshot)?],
-        )?;
-        tx.commit()?;
-        Ok(true)
     }
 
     /// Folds the store into a model: the directory events in order, then the newest
