@@ -1770,3 +1770,45 @@ fn send_typed(app: &mut App, text: &str) -> i64 {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_restored_message_that_failed_for_good_is_not_sent_again_by_itself() {
+    let donor = synced();
+    let mut app = new_app(Preset::Default);
+    let failed = crate::model::PendingMessage {
+        local_id: 9,
+        content: Content::Text("far too long".into()),
+        reply_to: None,
+        created_at: 0,
+        state: PendingState::Failed("too large".into()),
+        upload: None,
+    };
+    update(
+        &mut app,
+        Msg::Restored(Box::new(crate::app::Restored {
+            chat: donor.chat.clone(),
+            open: Some(ConvKey::Group(1)),
+            target: ComposeTarget::New,
+            drafts: vec![],
+            outbox: vec![(ConvKey::Group(1), failed)],
+        })),
+    );
+    let effects = update(&mut app, event(ServerEvent::Ready));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Send { .. })),
+        "{effects:?}"
+    );
+    // Shown, with the retry key.
+    let retried = update(&mut app, alt(KeyCode::Char('r')));
+    assert!(
+        matches!(
+            retried.as_slice(),
+            [Effect::Send {
+                local_id: 9,
+                retry: true,
+                ..
+            }]
+        ),
+        "{retried:?}"
+    );
+}

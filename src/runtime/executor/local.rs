@@ -80,12 +80,13 @@ impl Executor {
                 result: Ok(_),
                 ..
             } => store.send(Job::Unqueue(*local_id)),
-            // Refused for good (403, 413…): resending it at every start would fail again.
+            // Refused for good (403, 413…): kept, shown failed after a restart, never resent
+            // by itself (only the retry key sends it again).
             Msg::Sent {
                 local_id,
                 result: Err(e),
                 ..
-            } if !e.is_transient() => store.send(Job::Unqueue(*local_id)),
+            } if !e.is_transient() => store.send(Job::Failed(*local_id, e.to_string())),
             Msg::Latest(pages) => {
                 for (key, page) in pages {
                     store.send(Job::History {

@@ -210,6 +210,7 @@ impl Executor {
                             body: content.body(),
                             reply_to,
                             created_at: crate::clock::now_ms(),
+                            failed: None,
                         },
                         written: done,
                     });

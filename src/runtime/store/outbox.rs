@@ -15,6 +15,10 @@ pub struct Outgoing {
     pub body: String,
     pub reply_to: Option<i64>,
     pub created_at: i64,
+    /// Refused for good (403, 413…), with the reason: shown as failed after a restart, with
+    /// the retry key, and never sent again by itself.
+    #[serde(default)]
+    pub failed: Option<String>,
 }
 
 impl Outgoing {
@@ -28,7 +32,10 @@ impl Outgoing {
             content,
             reply_to: self.reply_to,
             created_at: self.created_at,
-            state: PendingState::Waiting("not sent before the client stopped".into()),
+            state: match self.failed {
+                Some(why) => PendingState::Failed(why),
+                None => PendingState::Waiting("not sent before the client stopped".into()),
+            },
             upload: None,
         }
     }
@@ -40,6 +47,15 @@ impl Store {
         self.conn.execute(
             "INSERT OR REPLACE INTO outbox (local_id, conv, json) VALUES (?1, ?2, ?3)",
             params![out.local_id, conv_name(key), serde_json::to_string(out)?],
+        )?;
+        Ok(())
+    }
+
+    /// The server refused `local_id` for good: it stays, marked failed with `why`.
+    pub fn mark_failed(&mut self, local_id: i64, why: &str) -> StoreResult<()> {
+        self.conn.execute(
+            "UPDATE outbox SET json = json_set(json, '$.failed', ?2) WHERE local_id = ?1",
+            params![local_id, why],
         )?;
         Ok(())
     }

@@ -36,6 +36,8 @@ pub enum Job {
     },
     /// The server acknowledged a queued message.
     Unqueue(i64),
+    /// The server refused a queued message for good (why).
+    Failed(i64, String),
     /// Forget everything (`/logout --forget`); `done` is answered when the store is empty.
     /// Nothing is written after it.
     Wipe(oneshot::Sender<()>),
@@ -137,7 +139,12 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                     events.push(*ev);
                     Ok(())
                 }
-                Job::History { .. } | Job::Unqueue(_) | Job::ReplayStarts if failed => Ok(()),
+                Job::History { .. } | Job::Unqueue(_) | Job::Failed(..) | Job::ReplayStarts
+                    if failed =>
+                {
+                    Ok(())
+                }
+                Job::Failed(local_id, why) => store.mark_failed(local_id, &why),
                 Job::History {
                     key,
                     page,

@@ -316,6 +316,7 @@ fn the_outbox_keeps_a_message_until_the_server_has_it() {
         body: format!("queued {local_id}"),
         reply_to: None,
         created_at: 5,
+        failed: None,
     };
     let mut store = open(dir.path());
     store.queue(ConvKey::Group(1), &out(7)).unwrap();
@@ -664,4 +665,32 @@ fn a_long_run_of_user_log_deltas_is_folded_into_one_snapshot() {
         !store.compact_users(&after.chat).unwrap(),
         "nothing left to fold"
     );
+}
+
+#[test]
+fn a_message_refused_for_good_stays_failed_and_is_not_sent_again_by_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let out = Outgoing {
+        local_id: 5,
+        content_type: "text/plain".into(),
+        body: "far too long".into(),
+        reply_to: None,
+        created_at: 1,
+        failed: None,
+    };
+    store.queue(ConvKey::Group(1), &out).unwrap();
+    store
+        .mark_failed(5, "too large for the server's size limit")
+        .unwrap();
+    let loaded = open(dir.path()).load().unwrap();
+    assert_eq!(loaded.outbox.len(), 1);
+    assert_eq!(
+        loaded.outbox[0].1.state,
+        PendingState::Failed("too large for the server's size limit".into())
+    );
+    // The retry key queues it again, no longer failed.
+    store.queue(ConvKey::Group(1), &out).unwrap();
+    let again = open(dir.path()).load().unwrap();
+    assert!(matches!(again.outbox[0].1.state, PendingState::Waiting(_)));
 }
