@@ -113,6 +113,8 @@ pub struct Restored {
     pub drafts: Vec<(ConvKey, String)>,
     /// Messages not acknowledged before the client stopped: they wait for the connection.
     pub outbox: Vec<(ConvKey, crate::model::PendingMessage)>,
+    /// Files whose upload the stop interrupted (their paths): offered again.
+    pub uploads: Vec<(ConvKey, String)>,
 }
 
 /// What the renderer reports back after a frame: how far up the timeline can scroll, the

@@ -29,7 +29,34 @@ impl App {
         let Some(key) = reopened.or_else(|| self.sidebar().first().copied()) else {
             return vec![];
         };
-        let effects = self.open_conversation(key);
+        let mut effects = self.open_conversation(key);
+        // Uploads the stop interrupted: this conversation's are picked again (Enter sends
+        // them; the server has no resumable uploads, so they start over), others are named.
+        let (here, elsewhere): (Vec<_>, Vec<_>) =
+            restored.uploads.into_iter().partition(|(k, _)| *k == key);
+        if !elsewhere.is_empty() {
+            let names: Vec<String> = elsewhere
+                .iter()
+                .map(|(k, path)| {
+                    format!(
+                        "{} in {}",
+                        crate::sanitize::one_line(path, 60),
+                        self.conv_label(*k)
+                    )
+                })
+                .collect();
+            self.info(format!(
+                "interrupted uploads, /upload to send again: {}",
+                names.join(", ")
+            ));
+        }
+        if !here.is_empty() {
+            self.info(format!("{} interrupted upload(s) picked again", here.len()));
+            effects.push(Effect::StageFiles {
+                paths: here.into_iter().map(|(_, path)| path).collect(),
+                paste: None,
+            });
+        }
         // The reply or edit that was in progress, if its message is still there.
         let target_exists = match restored.target {
             super::ComposeTarget::New => false,

@@ -1621,6 +1621,7 @@ fn an_outbox_restored_from_the_store_is_sent_when_ready() {
             target: crate::app::ComposeTarget::New,
             drafts: vec![(ConvKey::Group(1), "and a draft".into())],
             outbox: vec![(ConvKey::Group(1), queued)],
+            uploads: vec![],
         })),
     );
     assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
@@ -1750,6 +1751,7 @@ fn a_reply_in_progress_comes_back_with_its_draft() {
             target: ComposeTarget::Reply(replied),
             drafts: vec![(ConvKey::Group(1), "as I was saying".into())],
             outbox: vec![],
+            uploads: vec![],
         })),
     );
     assert_eq!(app.composer.text(), "as I was saying");
@@ -1791,6 +1793,7 @@ fn a_restored_message_that_failed_for_good_is_not_sent_again_by_itself() {
             target: ComposeTarget::New,
             drafts: vec![],
             outbox: vec![(ConvKey::Group(1), failed)],
+            uploads: vec![],
         })),
     );
     let effects = update(&mut app, event(ServerEvent::Ready));
@@ -1811,4 +1814,31 @@ fn a_restored_message_that_failed_for_good_is_not_sent_again_by_itself() {
         ),
         "{retried:?}"
     );
+}
+
+#[test]
+fn interrupted_uploads_are_picked_again_on_start() {
+    let donor = synced();
+    let mut app = new_app(Preset::Default);
+    let effects = update(
+        &mut app,
+        Msg::Restored(Box::new(crate::app::Restored {
+            chat: donor.chat.clone(),
+            open: Some(ConvKey::Group(1)),
+            target: ComposeTarget::New,
+            drafts: vec![],
+            outbox: vec![],
+            uploads: vec![
+                (ConvKey::Group(1), "/home/me/slides.pdf".into()),
+                (ConvKey::Group(2), "/home/me/other.zip".into()),
+            ],
+        })),
+    );
+    assert!(
+        effects.iter().any(|e| matches!(e,
+            Effect::StageFiles { paths, paste: None } if paths == &vec!["/home/me/slides.pdf".to_string()])),
+        "{effects:?}"
+    );
+    let notice = &app.status.notice.as_ref().unwrap().text;
+    assert!(notice.contains("1 interrupted upload"), "{notice}");
 }

@@ -80,6 +80,7 @@ impl Executor {
                 result: Ok(_),
                 ..
             } => store.send(Job::Unqueue(*local_id)),
+            Msg::Uploaded { local_id, .. } => store.send(Job::UploadEnded(*local_id)),
             // Refused for good (403, 413…): kept, shown failed after a restart, never resent
             // by itself (only the retry key sends it again).
             Msg::Sent {
@@ -162,10 +163,11 @@ pub fn local_store(
         s.purge_expired(crate::clock::now_ms())?;
         let loaded = s.load()?;
         s.compact_users(&loaded.chat)?;
-        Ok((s, loaded))
+        let uploads = s.interrupted_uploads()?;
+        Ok((s, loaded, uploads))
     });
     match opened {
-        Ok((store, loaded)) => Ok(LocalStore {
+        Ok((store, loaded, uploads)) => Ok(LocalStore {
             handle: task::spawn(store, tx),
             cursor: loaded.cursor,
             restored: crate::app::Restored {
@@ -174,6 +176,7 @@ pub fn local_store(
                 target: loaded.target,
                 drafts: loaded.drafts,
                 outbox: loaded.outbox,
+                uploads,
             },
         }),
         Err(e) => {

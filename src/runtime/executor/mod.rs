@@ -4,6 +4,7 @@
 //! through a one-shot channel, read markers go to a debouncing task, and upload handles are
 //! owned here.
 
+mod background;
 mod cold;
 mod local;
 mod login;
@@ -13,6 +14,8 @@ mod read_marks;
 mod send;
 
 pub use local::{BrokenStore, LocalStore, local_store};
+
+use background::{notify_desktop, stage_files};
 pub use login::{persist_sessions, run_password_command};
 pub use send::send_once;
 
@@ -163,6 +166,9 @@ impl Executor {
             Effect::CancelUpload { local_id } => {
                 if let Some(handle) = self.uploads.remove(&local_id) {
                     handle.abort();
+                }
+                if let Some(local) = &self.local {
+                    local.send(Job::UploadEnded(local_id));
                 }
                 return;
             }
@@ -356,6 +362,13 @@ impl Executor {
                 local_id,
                 file,
             } => {
+                if let Some(local) = &self.local {
+                    local.send(Job::UploadStarted(
+                        local_id,
+                        key,
+                        file.path.display().to_string(),
+                    ));
+                }
                 let job = upload::UploadJob {
                     to: key.target(),
                     file,
@@ -526,51 +539,6 @@ impl Executor {
 struct LoginDone {
     api: ApiClient,
     store: Option<Result<(StoreHandle, Cursor), BrokenStore>>,
-}
-
-/// Checks paths for staging off the UI task (file-system calls).
-fn stage_files(tx: UnboundedSender<Msg>, paths: Vec<String>, paste: Option<String>) {
-    tokio::spawn(async move {
-        let checked = tokio::task::spawn_blocking(move || {
-            paths.iter().map(|p| upload::stage(p)).collect::<Vec<_>>()
-        })
-        .await
-        .unwrap_or_default();
-        let (mut files, mut errors) = (Vec::new(), Vec::new());
-        for c in checked {
-            match c {
-                Ok(f) => files.push(f),
-                Err(e) => errors.push(e),
-            }
-        }
-        if paste.is_some() && files.is_empty() {
-            errors.clear(); // not a file after all: the paste becomes text
-        }
-        let _ = tx.send(Msg::Staged {
-            files,
-            errors,
-            paste,
-        });
-    });
-}
-
-/// A desktop notification through `notify-send` when a local desktop is reachable.
-fn notify_desktop(title: String, body: String) {
-    if !crate::runtime::notify::desktop_is_local() {
-        return;
-    }
-    tokio::spawn(async move {
-        let _ = tokio::process::Command::new("notify-send")
-            .arg("--app-name=vocechat-tui")
-            // Server text after `--`: a title like `--action=…` is no option.
-            .arg("--")
-            .arg(title)
-            .arg(body)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .await;
-    });
 }
 
 fn done<F>(tx: UnboundedSender<Msg>, what: &'static str, fut: F)

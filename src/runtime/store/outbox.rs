@@ -51,6 +51,43 @@ impl Store {
         Ok(())
     }
 
+    /// An upload of the file at `path` started as pending message `local_id`.
+    pub fn upload_started(&mut self, key: ConvKey, local_id: i64, path: &str) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO uploads (local_id, conv, path) VALUES (?1, ?2, ?3)",
+            params![local_id, conv_name(key), path],
+        )?;
+        Ok(())
+    }
+
+    /// An upload ended (sent, failed, cancelled).
+    pub fn upload_ended(&mut self, local_id: i64) -> StoreResult<()> {
+        self.conn
+            .execute("DELETE FROM uploads WHERE local_id = ?1", params![local_id])?;
+        Ok(())
+    }
+
+    /// The uploads a stop interrupted, oldest first; they are forgotten once read (a start
+    /// offers them again by staging the files).
+    pub fn interrupted_uploads(&mut self) -> StoreResult<Vec<(ConvKey, String)>> {
+        let mut out = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT conv, path FROM uploads ORDER BY local_id")?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (conv, path) = row?;
+                if let Some(key) = parse_conv(&conv) {
+                    out.push((key, path));
+                }
+            }
+        }
+        self.conn.execute("DELETE FROM uploads", [])?;
+        Ok(out)
+    }
+
     /// The server refused `local_id` for good: it stays, marked failed with `why`.
     pub fn mark_failed(&mut self, local_id: i64, why: &str) -> StoreResult<()> {
         self.conn.execute(

@@ -31,6 +31,8 @@ const MIGRATIONS: &[&str] = &[
     // across them from the store, and the server's pages fill them.
     "CREATE TABLE gaps (conv TEXT NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL,
                         PRIMARY KEY (conv, high));",
+    // 7: uploads under way, so a restart can offer the interrupted ones again.
+    "CREATE TABLE uploads (local_id INTEGER PRIMARY KEY, conv TEXT NOT NULL, path TEXT NOT NULL);",
 ];
 
 /// The version this client writes.
@@ -74,6 +76,6 @@ pub fn migrate_to(conn: &Connection, target: i64) -> Result<(), SchemaError> {
 pub fn wipe(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "DELETE FROM chat; DELETE FROM state; DELETE FROM drafts; DELETE FROM deleted;
-         DELETE FROM meta; DELETE FROM outbox; DELETE FROM gaps;",
+         DELETE FROM meta; DELETE FROM outbox; DELETE FROM gaps; DELETE FROM uploads;",
     )
 }

@@ -38,6 +38,9 @@ pub enum Job {
     Unqueue(i64),
     /// The server refused a queued message for good (why).
     Failed(i64, String),
+    /// An upload started (pending message, conversation, the file's path) or ended.
+    UploadStarted(i64, ConvKey, String),
+    UploadEnded(i64),
     /// Forget everything (`/logout --forget`); `done` is answered when the store is empty.
     /// Nothing is written after it.
     Wipe(oneshot::Sender<()>),
@@ -145,6 +148,11 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                     Ok(())
                 }
                 Job::Failed(local_id, why) => store.mark_failed(local_id, &why),
+                Job::UploadStarted(..) | Job::UploadEnded(_) if failed => Ok(()),
+                Job::UploadStarted(local_id, key, path) => {
+                    store.upload_started(key, local_id, &path)
+                }
+                Job::UploadEnded(local_id) => store.upload_ended(local_id),
                 Job::History {
                     key,
                     page,

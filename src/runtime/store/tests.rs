@@ -694,3 +694,25 @@ fn a_message_refused_for_good_stays_failed_and_is_not_sent_again_by_itself() {
     let again = open(dir.path()).load().unwrap();
     assert!(matches!(again.outbox[0].1.state, PendingState::Waiting(_)));
 }
+
+#[test]
+fn an_upload_cut_short_by_a_stop_is_remembered_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    store
+        .upload_started(ConvKey::Group(1), 11, "/home/me/a.pdf")
+        .unwrap();
+    store
+        .upload_started(ConvKey::User(2), 12, "/home/me/b.png")
+        .unwrap();
+    store.upload_ended(11).unwrap();
+    let mut again = open(dir.path());
+    assert_eq!(
+        again.interrupted_uploads().unwrap(),
+        vec![(ConvKey::User(2), "/home/me/b.png".to_string())]
+    );
+    assert!(
+        again.interrupted_uploads().unwrap().is_empty(),
+        "offered once"
+    );
+}
