@@ -703,3 +703,13 @@ fn the_status_bar_counts_the_replay_while_syncing() {
     let screen = render(&mut app, 120, 24).backend().to_string();
     assert!(screen.contains("● live"), "{screen}");
 }
+
+#[test]
+fn a_gap_is_marked_in_the_timeline() {
+    let mut app = scene();
+    let key = app.timeline.open.unwrap();
+    let newest = *app.chat.convs[&key].messages.keys().next_back().unwrap();
+    app.chat.mark_gap(key, newest);
+    let screen = render(&mut app, 120, 40).backend().to_string();
+    assert!(screen.contains("messages missing here"), "{screen}");
+}

@@ -70,6 +70,27 @@ impl App {
         effects
     }
 
+    /// After a capped replay, every conversation with older messages may miss some in
+    /// between: the gap is marked (the timeline shows it) and the open one is filled at once.
+    fn mark_replay_gaps(&mut self) -> Vec<Effect> {
+        let replay = std::mem::take(&mut self.timeline.replay_first);
+        if (self.status.replayed as usize) < crate::protocol::event::REPLAY_CAP {
+            return vec![];
+        }
+        for (key, first) in replay {
+            self.chat.mark_gap(key, first);
+        }
+        self.info("more messages came while you were away than the server replays; the gap is marked and fills as you scroll");
+        match self.timeline.open {
+            Some(key) => self
+                .timeline
+                .gap_request(&self.chat, key)
+                .into_iter()
+                .collect(),
+            None => vec![],
+        }
+    }
+
     /// Opens the most active conversation that is not muted (or the most active one).
     pub(super) fn open_first(&mut self) -> Vec<Effect> {
         self.chat.ensure_order();
@@ -145,6 +166,7 @@ impl App {
                 }
                 if matches!(state, ConnState::Syncing) {
                     self.status.replayed = 0;
+                    self.timeline.replay_first.clear();
                 }
                 self.status.conn = state;
                 vec![]
@@ -152,9 +174,12 @@ impl App {
             SyncMsg::Event(event) => {
                 let resend_unread = matches!(*event, ServerEvent::Ready);
                 if matches!(self.status.conn, ConnState::Syncing)
-                    && matches!(*event, ServerEvent::Chat(_))
+                    && let ServerEvent::Chat(m) = &*event
                 {
                     self.status.replayed = self.status.replayed.saturating_add(1);
+                    let key = self.chat.conv_of(m);
+                    let first = self.timeline.replay_first.entry(key).or_insert(m.mid);
+                    *first = (*first).min(m.mid);
                 }
                 let applied = self.chat.apply(*event);
                 let mut effects = Vec::new();
@@ -175,6 +200,7 @@ impl App {
                     // The replay is in: whatever waited for the connection goes out now
                     // (an echo in the replay has already removed what was delivered).
                     effects.extend(self.send_waiting());
+                    effects.extend(self.mark_replay_gaps());
                 }
                 if applied.conv.is_some() && applied.conv == self.timeline.open || resend_unread {
                     effects.extend(self.mark_open_read());

@@ -1842,3 +1842,71 @@ fn interrupted_uploads_are_picked_again_on_start() {
     let notice = &app.status.notice.as_ref().unwrap().text;
     assert!(notice.contains("1 interrupted upload"), "{notice}");
 }
+
+#[test]
+fn a_capped_replay_marks_the_gap_and_fills_the_open_conversation_at_once() {
+    let mut app = synced();
+    let key = ConvKey::Group(1);
+    let newest_before = *app.chat.convs[&key].messages.keys().next_back().unwrap();
+    // (The page asked for when the conversation opened has come back.)
+    app.timeline.history_answered(key, true);
+    update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Syncing)));
+    let first = newest_before + 10_000;
+    for mid in first..first + crate::protocol::event::REPLAY_CAP as i64 {
+        update(
+            &mut app,
+            event(ServerEvent::Chat(chat(mid, 2, 1, "replayed"))),
+        );
+    }
+    let effects = update(&mut app, event(ServerEvent::Ready));
+    assert!(
+        effects.iter().any(|e| matches!(e,
+            Effect::LoadHistory { key: k, before: Some(b), .. } if *k == key && *b == first)),
+        "{effects:?}"
+    );
+    assert_eq!(app.chat.convs[&key].gap, Some((newest_before, first)));
+    // The page that reaches the old messages closes it.
+    let page = vec![
+        chat(newest_before + 1, 2, 1, "filled"),
+        chat(first - 1, 2, 1, "filled"),
+    ];
+    update(
+        &mut app,
+        Msg::History {
+            key,
+            before: Some(first),
+            limit: 2,
+            result: Ok(page),
+        },
+    );
+    assert_eq!(
+        app.chat.convs[&key].gap,
+        Some((newest_before, newest_before + 1))
+    );
+    let close = vec![
+        chat(newest_before - 1, 2, 1, "x"),
+        chat(newest_before, 2, 1, "y"),
+    ];
+    update(
+        &mut app,
+        Msg::History {
+            key,
+            before: Some(newest_before + 1),
+            limit: 2,
+            result: Ok(close),
+        },
+    );
+    assert_eq!(app.chat.convs[&key].gap, None);
+}
+
+#[test]
+fn a_replay_under_the_cap_marks_no_gap() {
+    let mut app = synced();
+    update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Syncing)));
+    update(
+        &mut app,
+        event(ServerEvent::Chat(chat(9_000, 2, 1, "one new"))),
+    );
+    update(&mut app, event(ServerEvent::Ready));
+    assert!(app.chat.convs.values().all(|c| c.gap.is_none()));
+}

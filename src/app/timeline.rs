@@ -20,6 +20,9 @@ pub struct Timeline {
     history_requested: HashSet<ConvKey>,
     /// The last history request per conversation (`before`), never repeated back to back.
     last_history: HashMap<ConvKey, Option<i64>>,
+    /// During a replay, each conversation's oldest replayed mid (a capped replay leaves gaps
+    /// below them).
+    pub replay_first: HashMap<ConvKey, i64>,
 }
 
 impl Timeline {
@@ -60,6 +63,21 @@ impl Timeline {
         Some(Effect::LoadHistory {
             key,
             before,
+            limit: HISTORY_PAGE,
+        })
+    }
+
+    /// The next page into `key`'s gap (at once, whatever the scroll), unless one is on its way.
+    pub fn gap_request(&mut self, chat: &ChatModel, key: ConvKey) -> Option<Effect> {
+        let (_, high) = chat.convs.get(&key)?.gap?;
+        if self.history_requested.contains(&key) {
+            return None;
+        }
+        self.history_requested.insert(key);
+        self.last_history.insert(key, Some(high));
+        Some(Effect::LoadHistory {
+            key,
+            before: Some(high),
             limit: HISTORY_PAGE,
         })
     }

@@ -73,7 +73,11 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
                         .apply_history_page(key, before, page, limit as usize);
                     if app.timeline.open == Some(key) {
                         let mut effects: Vec<Effect> = app.mark_open_read().into_iter().collect();
-                        effects.extend(app.maybe_load_history(key, false));
+                        // The open conversation's gap fills at once, page after page.
+                        match app.timeline.gap_request(&app.chat, key) {
+                            Some(next) => effects.push(next),
+                            None => effects.extend(app.maybe_load_history(key, false)),
+                        }
                         return effects;
                     }
                 }

@@ -226,6 +226,16 @@ impl ChatModel {
     /// Folds a history page for `key` asked for with `before` and `limit`. Paging ends on a
     /// short page, and on a page that brings nothing older than `before` (empty, or only
     /// mids at or above it, as a hostile server may send): asking again would loop.
+    /// A capped replay's oldest record in `key` was `first`: if older messages are loaded, the
+    /// ones between may be missing.
+    pub fn mark_gap(&mut self, key: ConvKey, first: i64) {
+        if let Some(conv) = self.convs.get_mut(&key)
+            && let Some((&low, _)) = conv.messages.range(..first).next_back()
+        {
+            conv.gap = Some((low, first));
+        }
+    }
+
     pub fn apply_history_page(
         &mut self,
         key: ConvKey,
@@ -235,6 +245,25 @@ impl ChatModel {
     ) -> Applied {
         let short = page.len() < limit;
         let oldest = page.iter().map(|m| m.mid).min();
+        let gap = self.convs.get(&key).and_then(|c| c.gap);
+        if let Some((low, high)) = gap
+            && before == Some(high)
+        {
+            // A page into a gap: it shrinks the gap, or closes it on reaching what was
+            // there before (or the start); the paging of older history is untouched.
+            for msg in page {
+                self.apply_chat(msg, Source::History);
+            }
+            let conv = self.conv_mut(key);
+            conv.gap = match oldest {
+                Some(o) if !short && o > low => Some((low, o)),
+                _ => None,
+            };
+            return Applied {
+                conv: Some(key),
+                ..Applied::default()
+            };
+        }
         let older = match (oldest, before) {
             (Some(o), Some(b)) => o < b,
             (Some(_), None) => true,

@@ -43,6 +43,9 @@ pub struct Conversation {
     /// The smallest mid any history page brought (reactions and edits included): the next
     /// page is asked for before it, so a page of reaction records still moves paging on.
     pub history_cursor: Option<i64>,
+    /// Records between these mids may be missing (a capped replay skipped them): history is
+    /// paged from `high` down until it reaches `low`, and the timeline marks the hole.
+    pub gap: Option<(i64, i64)>,
     pub pending: Vec<PendingMessage>,
 }
 
@@ -63,6 +66,9 @@ impl Conversation {
 
     /// Where the next history page starts (exclusive): below every record seen so far.
     pub fn history_before(&self) -> Option<i64> {
+        if let Some((_, high)) = self.gap {
+            return Some(high);
+        }
         match (self.history_cursor, self.oldest_mid()) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

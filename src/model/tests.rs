@@ -492,3 +492,46 @@ fn an_unread_count_is_a_lower_bound_until_history_reaches_the_read_marker() {
     all.apply_history_page(key, None, vec![text(7, 2, g, "only")], 100);
     assert!(all.convs[&key].history_complete && !all.convs[&key].unread_is_partial());
 }
+
+#[test]
+fn a_gap_is_paged_from_its_top_until_it_reaches_what_was_there() {
+    let mut m = ChatModel::new(1);
+    let key = ConvKey::Group(1);
+    let g = Target::Group { gid: 1 };
+    let older: Vec<ChatMessage> = (1..=10).map(|mid| text(mid, 2, g, "before")).collect();
+    m.apply_history_page(key, None, older, 10);
+    for mid in 500..=510 {
+        m.apply_chat(text(mid, 2, g, "replayed"), Source::Stream);
+    }
+    m.mark_gap(key, 500);
+    assert_eq!(m.convs[&key].gap, Some((10, 500)));
+    assert_eq!(
+        m.convs[&key].history_before(),
+        Some(500),
+        "paging starts at the gap"
+    );
+    // A full page into the gap shrinks it; one that reaches the old messages closes it.
+    let page: Vec<ChatMessage> = (400..500).map(|mid| text(mid, 2, g, "filled")).collect();
+    m.apply_history_page(key, Some(500), page, 100);
+    assert_eq!(m.convs[&key].gap, Some((10, 400)));
+    let page: Vec<ChatMessage> = (5..400).map(|mid| text(mid, 2, g, "filled")).collect();
+    m.apply_history_page(key, Some(400), page, 100);
+    assert_eq!(m.convs[&key].gap, None);
+    assert!(
+        !m.convs[&key].history_complete,
+        "older history is still there to page"
+    );
+    assert_eq!(m.convs[&key].history_before(), Some(1));
+}
+
+#[test]
+fn no_gap_without_older_messages() {
+    let mut m = ChatModel::new(1);
+    let key = ConvKey::Group(1);
+    m.apply_chat(
+        text(500, 2, Target::Group { gid: 1 }, "only the replay"),
+        Source::Stream,
+    );
+    m.mark_gap(key, 500);
+    assert_eq!(m.convs[&key].gap, None);
+}

@@ -133,6 +133,10 @@ struct TypeOnly {
 }
 
 /// Every event `type` this client decodes (others are skipped as unknown).
+/// The most chat records a (re)connection replays (the newest ones above `after_mid`): a
+/// replay this long may have left older records out (protocol §3.5).
+pub const REPLAY_CAP: usize = 5000;
+
 pub const KNOWN_TYPES: &[&str] = &[
     "ready",
     "heartbeat",

@@ -450,6 +450,16 @@ pub fn draw(
                 && m.reply_to.is_none()
         });
         let mut lines = Vec::new();
+        // A capped replay's hole: never silently join the two sides.
+        if let (Some((low, high)), Some(p)) = (conv.gap, prev)
+            && m.mid >= high
+            && p.mid <= low
+        {
+            lines.push(Line::styled(
+                "── messages missing here, loading… ──".to_string(),
+                theme.fg(theme.warning),
+            ));
+        }
         if prev
             .is_none_or(|p| !crate::timefmt::same_day(p.created_at, m.created_at, app.settings.utc))
         {

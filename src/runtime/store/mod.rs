@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 pub const WINDOW: usize = 100;
 
 /// A replay of this many chat records was capped by the server: older ones are missing.
-pub const REPLAY_CAP: i64 = 5000;
+pub const REPLAY_CAP: i64 = crate::protocol::event::REPLAY_CAP as i64;
 
 /// Why the store could not be used. Shown to the user, who can rebuild it from the server.
 #[derive(Debug, thiserror::Error)]
