@@ -154,6 +154,23 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
+/// A server URL as part of a file name: its host, port and path, everything but ASCII
+/// letters, digits, `.` and `-` replaced (the scheme and a trailing `/` left out).
+pub fn server_file_stem(server: &str) -> String {
+    let trimmed = server.trim_end_matches('/');
+    let without_scheme = trimmed.split_once("://").map_or(trimmed, |(_, rest)| rest);
+    without_scheme
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

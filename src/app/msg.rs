@@ -104,7 +104,7 @@ pub enum Msg {
 }
 
 /// The state a start restores from the local store.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Restored {
     pub chat: crate::model::ChatModel,
     /// The conversation open when the client last stopped, and its reply or edit in progress.

@@ -1618,10 +1618,9 @@ fn an_outbox_restored_from_the_store_is_sent_when_ready() {
         Msg::Restored(Box::new(crate::app::Restored {
             chat,
             open: Some(ConvKey::Group(1)),
-            target: crate::app::ComposeTarget::New,
             drafts: vec![(ConvKey::Group(1), "and a draft".into())],
             outbox: vec![(ConvKey::Group(1), queued)],
-            uploads: vec![],
+            ..Default::default()
         })),
     );
     assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
@@ -1750,8 +1749,7 @@ fn a_reply_in_progress_comes_back_with_its_draft() {
             open: Some(ConvKey::Group(1)),
             target: ComposeTarget::Reply(replied),
             drafts: vec![(ConvKey::Group(1), "as I was saying".into())],
-            outbox: vec![],
-            uploads: vec![],
+            ..Default::default()
         })),
     );
     assert_eq!(app.composer.text(), "as I was saying");
@@ -1790,10 +1788,8 @@ fn a_restored_message_that_failed_for_good_is_not_sent_again_by_itself() {
         Msg::Restored(Box::new(crate::app::Restored {
             chat: donor.chat.clone(),
             open: Some(ConvKey::Group(1)),
-            target: ComposeTarget::New,
-            drafts: vec![],
             outbox: vec![(ConvKey::Group(1), failed)],
-            uploads: vec![],
+            ..Default::default()
         })),
     );
     let effects = update(&mut app, event(ServerEvent::Ready));
@@ -1825,13 +1821,11 @@ fn interrupted_uploads_are_picked_again_on_start() {
         Msg::Restored(Box::new(crate::app::Restored {
             chat: donor.chat.clone(),
             open: Some(ConvKey::Group(1)),
-            target: ComposeTarget::New,
-            drafts: vec![],
-            outbox: vec![],
             uploads: vec![
                 (ConvKey::Group(1), "/home/me/slides.pdf".into()),
                 (ConvKey::Group(2), "/home/me/other.zip".into()),
             ],
+            ..Default::default()
         })),
     );
     assert!(

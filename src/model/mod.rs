@@ -36,6 +36,17 @@ pub struct Applied {
     pub directory: bool,
 }
 
+/// The conversation a chat record belongs to, seen by `me`: a channel, or the DM with the
+/// other person (your own DM records name the peer as their target). The store files records
+/// by the same rule.
+pub fn conv_of(me: Option<i64>, msg: &ChatMessage) -> ConvKey {
+    match msg.target {
+        Target::Group { gid } => ConvKey::Group(gid),
+        Target::User { uid } if Some(msg.from_uid) == me => ConvKey::User(uid),
+        Target::User { .. } => ConvKey::User(msg.from_uid),
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChatModel {
     pub me: Option<i64>,
@@ -151,16 +162,7 @@ impl ChatModel {
 
     /// The conversation a chat record belongs to, from your point of view.
     pub fn conv_of(&self, msg: &ChatMessage) -> ConvKey {
-        match msg.target {
-            Target::Group { gid } => ConvKey::Group(gid),
-            Target::User { uid } => {
-                if Some(msg.from_uid) == self.me {
-                    ConvKey::User(uid)
-                } else {
-                    ConvKey::User(msg.from_uid)
-                }
-            }
-        }
+        conv_of(self.me, msg)
     }
 
     fn conv_mut(&mut self, key: ConvKey) -> &mut Conversation {

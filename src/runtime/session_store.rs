@@ -34,19 +34,7 @@ pub struct SessionStore {
 
 /// A file name for a server URL: its host, port and path with everything else replaced.
 fn file_name(server: &str) -> String {
-    let trimmed = server.trim_end_matches('/');
-    let without_scheme = trimmed.split_once("://").map_or(trimmed, |(_, rest)| rest);
-    let safe: String = without_scheme
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{safe}.json")
+    format!("{}.json", crate::files::server_file_stem(server))
 }
 
 impl SessionStore {

@@ -7,7 +7,6 @@
 
 use crate::app::Msg;
 use crate::model::ConvKey;
-use crate::protocol::types::Target;
 use crate::runtime::api::ApiClient;
 use crate::runtime::sync::Cursor;
 use futures::StreamExt;
@@ -48,13 +47,7 @@ async fn probe(api: &ApiClient, me: Option<i64>, tx: &UnboundedSender<Msg>) -> C
             .map(|u| ConvKey::User(u.uid)),
     );
     let newest = futures::stream::iter(keys)
-        .map(|key| async move {
-            let target = match key {
-                ConvKey::Group(gid) => Target::Group { gid },
-                ConvKey::User(uid) => Target::User { uid },
-            };
-            (key, api.history(target, None, 1).await)
-        })
+        .map(|key| async move { (key, api.history(key.target(), None, 1).await) })
         .buffer_unordered(PARALLEL)
         .collect::<Vec<_>>()
         .await;

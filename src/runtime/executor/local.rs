@@ -28,27 +28,44 @@ impl Executor {
     }
 
     /// A fresh store in place of the broken one, then a fresh start of the stream into it.
+    /// Moving the file and opening a new one is disk work: it runs off the UI task, and the
+    /// notice it sends when done brings the new store in (through `observe`).
     pub(super) fn rebuild_store(&mut self) {
         let Some(broken) = self.broken.take() else {
             return;
         };
-        match rebuild(&broken, self.tx.clone()) {
+        let (done, rebuilt) = tokio::sync::oneshot::channel();
+        self.rebuilding = Some(rebuilt);
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = rebuild(&broken, tx.clone());
+            let notice = match &result {
+                Ok(_) => "rebuilding the local store from the server".to_string(),
+                Err(e) => format!("the store was not rebuilt: {e}"),
+            };
+            let _ = done.send(result.map_err(|_| broken));
+            let _ = tx.send(Msg::Notice(notice));
+        });
+    }
+
+    /// Takes over a rebuilt store once it is ready, and starts the stream into it afresh.
+    fn take_rebuilt(&mut self) {
+        let Some(rx) = &mut self.rebuilding else {
+            return;
+        };
+        let Ok(result) = rx.try_recv() else {
+            return;
+        };
+        self.rebuilding = None;
+        match result {
             Ok(handle) => {
                 self.local = Some(handle);
                 self.cursor = Cursor::default();
                 self.saved_view = None;
                 self.sync = None;
                 self.start_sync();
-                let _ = self.tx.send(Msg::Notice(
-                    "rebuilding the local store from the server".into(),
-                ));
             }
-            Err(e) => {
-                let _ = self
-                    .tx
-                    .send(Msg::Notice(format!("the store was not rebuilt: {e}")));
-                self.broken = Some(broken);
-            }
+            Err(broken) => self.broken = Some(broken),
         }
     }
 
@@ -57,6 +74,7 @@ impl Executor {
         if self.logging_in.is_some() {
             self.api();
         }
+        self.take_rebuilt();
         let Some(store) = &self.local else { return };
         match msg {
             Msg::Sync(crate::app::conn::SyncMsg::Event(ev)) => {

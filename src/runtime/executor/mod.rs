@@ -48,8 +48,9 @@ pub struct Executor {
     store_dir: Option<std::path::PathBuf>,
     /// The open conversation, its draft and its reply/edit state last handed to the store.
     saved_view: Option<(Option<ConvKey>, String, crate::app::ComposeTarget)>,
-    /// A store that could not be used (rebuilt on request).
+    /// A store that could not be used (rebuilt on request), and a rebuild under way.
     broken: Option<BrokenStore>,
+    rebuilding: Option<oneshot::Receiver<Result<StoreHandle, BrokenStore>>>,
     tx: UnboundedSender<Msg>,
     sync: Option<SyncHandle>,
     sync_config: SyncConfig,
@@ -78,6 +79,7 @@ impl Executor {
             store_dir: None,
             saved_view: None,
             broken: None,
+            rebuilding: None,
             tx,
             sync: None,
             sync_config,

@@ -26,7 +26,7 @@ pub use outbox::Outgoing;
 
 use crate::model::{ChatModel, ConvKey, PendingMessage, Source};
 use crate::protocol::ServerEvent;
-use crate::protocol::types::{ChatMessage, MessageDetail, ReactionDetail, Target};
+use crate::protocol::types::{ChatMessage, MessageDetail, ReactionDetail};
 use crate::runtime::sync::Cursor;
 use gaps::Replay;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -77,11 +77,8 @@ pub struct Store {
 pub fn store_path(dir: &Path, server: &str, uid: i64) -> PathBuf {
     use sha2::{Digest, Sha256};
     let address = server.trim_end_matches('/');
-    let host: String = address
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
+    let host: String = crate::files::server_file_stem(address)
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .take(60)
         .collect();
     let hash: String = Sha256::digest(address.as_bytes())
@@ -532,7 +529,7 @@ fn write_chat(tx: &rusqlite::Transaction, me: i64, m: &ChatMessage) -> StoreResu
                IS NOT json_extract(excluded.json, '$.created_at')",
         params![
             m.mid,
-            conv_name(conv_of(me, m)),
+            conv_name(crate::model::conv_of(Some(me), m)),
             serde_json::to_string(m)?,
             expires_at,
             target
@@ -545,15 +542,6 @@ fn write_chat(tx: &rusqlite::Transaction, me: i64, m: &ChatMessage) -> StoreResu
         tx.execute("DELETE FROM outbox WHERE local_id = ?1", params![local_id])?;
     }
     Ok(())
-}
-
-/// The conversation a record belongs to, as `ChatModel::conv_of` decides it.
-fn conv_of(me: i64, m: &ChatMessage) -> ConvKey {
-    match m.target {
-        Target::Group { gid } => ConvKey::Group(gid),
-        Target::User { uid } if m.from_uid == me => ConvKey::User(uid),
-        Target::User { .. } => ConvKey::User(m.from_uid),
-    }
 }
 
 fn conv_name(key: ConvKey) -> String {
