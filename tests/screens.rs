@@ -324,6 +324,44 @@ fn composer_replying_with_a_failed_send_80x24() {
     insta::assert_snapshot!(render(&mut app, 80, 24).backend());
 }
 
+/// Reactions the server has not made yet, under their message: one waiting for the
+/// connection, one refused with the keys that retry or discard it.
+#[test]
+fn changes_not_made_yet_80x24() {
+    let mut app = scene();
+    let answer =
+        |app: &mut vocechat_tui::app::App, pick: char, error: vocechat_tui::app::Failure| {
+            key(app, KeyCode::Char('s'), KeyModifiers::ALT);
+            key(app, KeyCode::Char('+'), KeyModifiers::NONE);
+            let effects = update(
+                app,
+                Msg::Key(KeyEvent::new(KeyCode::Char(pick), KeyModifiers::NONE)),
+            );
+            let Some(vocechat_tui::app::Effect::Change(change)) = effects.first().cloned() else {
+                panic!("{effects:?}")
+            };
+            update(
+                app,
+                Msg::Changed {
+                    id: change.id,
+                    result: Err(error),
+                },
+            );
+            key(app, KeyCode::Esc, KeyModifiers::NONE);
+        };
+    answer(
+        &mut app,
+        '6',
+        vocechat_tui::protocol::ApiError::Network("connection refused".into()).into(),
+    );
+    answer(
+        &mut app,
+        '4',
+        vocechat_tui::protocol::ApiError::Forbidden("guests cannot react".into()).into(),
+    );
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
 #[test]
 fn reaction_picker_80x24() {
     let mut app = scene();

@@ -141,6 +141,7 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::RetrySend => retry_failed(app),
+        Action::DiscardFailed => app.discard_failed(),
         Action::Unstage => {
             match app.composer.staged.pop() {
                 Some(f) => app.info(format!(

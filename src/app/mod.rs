@@ -6,6 +6,7 @@
 // A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+mod changes;
 mod commands;
 mod composer;
 pub mod conn;
@@ -397,12 +398,8 @@ impl App {
                 ComposeTarget::New => self.send_text(text, None),
                 ComposeTarget::Reply(mid) => self.send_text(text, Some(mid)),
                 ComposeTarget::Edit(mid) => {
-                    let (content, properties) = self.composer.outgoing(text);
-                    vec![Effect::Edit {
-                        mid,
-                        content,
-                        properties,
-                    }]
+                    let (content, _) = self.composer.outgoing(text);
+                    self.change(mid, crate::model::Change::Edit(content))
                 }
             },
         );
@@ -500,6 +497,8 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod change_tests;
 #[cfg(test)]
 mod popup_tests;
 #[cfg(test)]

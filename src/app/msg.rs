@@ -39,6 +39,11 @@ pub enum Msg {
         what: String,
         result: Outcome<()>,
     },
+    /// The server answered a queued change (edit, reaction, delete).
+    Changed {
+        id: i64,
+        result: Outcome<()>,
+    },
     /// `$EDITOR` returned this text (or failed).
     Edited(Outcome<String>),
     /// What the renderer found out about the last frame.
@@ -165,18 +170,11 @@ pub enum Effect {
         /// it, so look for `local_id` in the recent history before posting again.
         retry: bool,
     },
-    Edit {
-        mid: i64,
-        content: Content,
-        properties: Properties,
-    },
-    Delete {
-        mid: i64,
-    },
-    React {
-        mid: i64,
-        emoji: String,
-    },
+    /// An edit, reaction or delete: written to the outbox, then sent; answered by
+    /// `Msg::Changed`.
+    Change(crate::model::PendingChange),
+    /// A message or change leaves the outbox unsent (discarded, cancelled, or found done).
+    Forget(i64),
     LoadHistory {
         key: ConvKey,
         before: Option<i64>,

@@ -24,7 +24,11 @@ impl App {
             c.pending
                 .iter()
                 .any(|p| matches!(p.state, PendingState::Waiting(_)))
-        });
+        }) || self
+            .chat
+            .changes
+            .iter()
+            .any(crate::model::PendingChange::is_waiting);
         if !waiting
             && self
                 .status
@@ -57,8 +61,9 @@ impl App {
     ) -> Vec<Effect> {
         let now = self.now_ms;
         let me = self.chat.me;
+        let mut effects = self.resend_changes(key, &which);
         let Some(conv) = self.chat.convs.get_mut(&key) else {
-            return vec![];
+            return effects;
         };
         let echoed: Vec<i64> = conv
             .messages
@@ -70,7 +75,6 @@ impl App {
             .collect();
         conv.pending.retain(|p| !echoed.contains(&p.local_id));
         conv.pending.sort_by_key(|p| p.local_id);
-        let mut effects = Vec::new();
         for p in conv.pending.iter_mut().filter(|p| which(&p.state)) {
             p.state = PendingState::Sending;
             if let Some(u) = &mut p.upload {
@@ -112,8 +116,16 @@ impl App {
                     .any(|p| matches!(p.state, PendingState::Waiting(_)))
             })
             .map(|(k, _)| *k)
+            .chain(
+                self.chat
+                    .changes
+                    .iter()
+                    .filter(|c| c.is_waiting())
+                    .map(|c| c.key),
+            )
             .collect();
         keys.sort();
+        keys.dedup();
         let mut effects = Vec::new();
         for key in keys {
             effects.extend(self.resend(key, |s| matches!(s, PendingState::Waiting(_))));

@@ -1,10 +1,12 @@
 //! Popup keys through the keymap: defaults as before, remaps from the config's `[keys]`
 //! (the new key works, the old one no longer does), and popups ignoring modifiers.
 
+use super::tests::changes_of;
 use super::*;
 use crate::app::conn::SyncMsg;
 use crate::config::Config;
 use crate::keymap::Action;
+use crate::model::Change;
 use crate::protocol::ServerEvent;
 use crate::protocol::types::{ChatMessage, Group};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -73,9 +75,10 @@ fn a_remapped_confirm_key_confirms_and_the_old_one_no_longer_does() {
     assert_eq!(app.mode, Mode::Chat);
     assert_eq!(app.status.notice.as_ref().unwrap().text, "cancelled");
     app.mode = Mode::Confirm(Confirm::Delete(12));
+    assert_eq!(update(&mut app, key(KeyCode::Char('j'))), changes_of(&app));
     assert_eq!(
-        update(&mut app, key(KeyCode::Char('j'))),
-        vec![Effect::Delete { mid: 12 }]
+        app.chat.changes.last().map(|c| (c.mid, c.change.clone())),
+        Some((12, Change::Delete))
     );
     // The default: y and Y confirm, anything else cancels.
     let mut app = app_with("");
@@ -99,12 +102,16 @@ fn remapped_reaction_keys_move_and_pick() {
     update(&mut app, key(KeyCode::Left));
     assert_eq!(app.mode, Mode::React { mid: 12, index: 7 });
     update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(update(&mut app, key(KeyCode::Char(' '))), changes_of(&app));
     assert_eq!(
-        update(&mut app, key(KeyCode::Char(' '))),
-        vec![Effect::React {
-            mid: 12,
-            emoji: "❤️".into()
-        }]
+        app.chat.changes.last().map(|c| (c.mid, c.change.clone())),
+        Some((
+            12,
+            Change::React {
+                emoji: "❤️".into(),
+                on: true
+            }
+        ))
     );
     assert_eq!(app.mode, Mode::Select(12));
     // The old keys close the picker now.
@@ -119,10 +126,17 @@ fn remapped_reaction_keys_move_and_pick() {
     app.mode = Mode::React { mid: 12, index: 0 };
     assert_eq!(
         update(&mut app, with(KeyCode::Char('t'), KeyModifiers::CONTROL)),
-        vec![Effect::React {
-            mid: 12,
-            emoji: "👀".into()
-        }]
+        changes_of(&app)
+    );
+    assert_eq!(
+        app.chat.changes.last().map(|c| (c.mid, c.change.clone())),
+        Some((
+            12,
+            Change::React {
+                emoji: "👀".into(),
+                on: true
+            }
+        ))
     );
 }
 

@@ -56,7 +56,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
             app.mode = Mode::Chat;
             match action {
                 Some(Action::ConfirmYes) => match c {
-                    Confirm::Delete(mid) => vec![Effect::Delete { mid }],
+                    Confirm::Delete(mid) => app.change(mid, crate::model::Change::Delete),
                     Confirm::Leave(gid) => vec![Effect::Leave { gid }],
                     Confirm::Open(url) => vec![Effect::OpenUrl(url)],
                     Confirm::RebuildStore(_) => vec![Effect::RebuildStore],
@@ -120,10 +120,7 @@ fn react(app: &mut App, mid: i64, index: usize, action: Option<Action>) -> Vec<E
     };
     app.mode = Mode::Select(mid);
     match pick.and_then(|i| REACTIONS.get(i)) {
-        Some(emoji) => vec![Effect::React {
-            mid,
-            emoji: emoji.to_string(),
-        }],
+        Some(emoji) => app.toggle_reaction(mid, emoji),
         None => vec![],
     }
 }

@@ -31,7 +31,11 @@ pub fn open_a_conversation(keys: &Keymap) -> String {
 
 /// A send failed: why, and the key that retries.
 pub fn not_sent(why: &str, keys: &Keymap) -> String {
-    format!("not sent: {why} ({} retries)", keys.hint(Action::RetrySend))
+    format!(
+        "not sent: {why} ({} retries, {} discards)",
+        keys.hint(Action::RetrySend),
+        keys.hint(Action::DiscardFailed)
+    )
 }
 
 /// A send that could not reach the server: it is kept and goes out when the connection is back.
@@ -47,5 +51,35 @@ pub fn upload_failed(why: &str, keys: &Keymap) -> String {
     format!(
         "upload failed: {why} ({} retries)",
         keys.hint(Action::RetrySend)
+    )
+}
+
+/// A reaction picked again before the first one went out: neither is sent.
+pub const CHANGE_CANCELLED: &str = "reaction cancelled (it had not been sent)";
+
+/// What a queued change is, for notices and the timeline.
+pub fn change_name(change: &crate::model::Change) -> &'static str {
+    match change {
+        crate::model::Change::Edit(_) => "edit",
+        crate::model::Change::React { .. } => "reaction",
+        crate::model::Change::Delete => "delete",
+    }
+}
+
+/// The server refused a change: why, and the keys that retry or discard it.
+pub fn change_not_made(what: &str, why: &str, keys: &Keymap) -> String {
+    format!(
+        "{what} not made: {why} ({} retries, {} discards)",
+        keys.hint(Action::RetrySend),
+        keys.hint(Action::DiscardFailed)
+    )
+}
+
+pub const NOTHING_TO_DISCARD: &str = "nothing failed here to discard";
+
+pub fn discarded(n: usize) -> String {
+    format!(
+        "discarded {n} failed {}",
+        if n == 1 { "item" } else { "items" }
     )
 }

@@ -7,7 +7,7 @@ use crate::app::conn::{ConnState, SyncMsg};
 use crate::config::Config;
 use crate::config::NotifyLevel;
 use crate::keymap::Preset;
-use crate::model::{OpenFile, Staged};
+use crate::model::{Change, OpenFile, Staged};
 use crate::protocol::types::ChatMessage;
 use crate::protocol::types::{Group, Target};
 use crate::protocol::{ApiError, ServerEvent};
@@ -15,7 +15,7 @@ use crossterm::event::MouseEvent;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
 use serde_json::json;
 
-fn key(code: KeyCode) -> Msg {
+pub(super) fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
@@ -23,7 +23,7 @@ fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
-fn alt(code: KeyCode) -> Msg {
+pub(super) fn alt(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::ALT))
 }
 
@@ -33,7 +33,7 @@ fn typed(app: &mut App, text: &str) {
     }
 }
 
-fn event(ev: ServerEvent) -> Msg {
+pub(super) fn event(ev: ServerEvent) -> Msg {
     Msg::Sync(SyncMsg::Event(Box::new(ev)))
 }
 
@@ -56,7 +56,7 @@ fn file_chat(mid: i64, path: &str, props: serde_json::Value) -> ChatMessage {
     .unwrap()
 }
 
-fn chat(mid: i64, from: i64, gid: i64, text: &str) -> ChatMessage {
+pub(super) fn chat(mid: i64, from: i64, gid: i64, text: &str) -> ChatMessage {
     chat_json(mid, from, json!({"gid": gid}), text, json!(null))
 }
 
@@ -80,8 +80,19 @@ fn new_app(preset: Preset) -> App {
     app
 }
 
+/// The effect that sends the newest queued change.
+pub(super) fn changes_of(app: &App) -> Vec<Effect> {
+    app.chat
+        .changes
+        .last()
+        .cloned()
+        .map(Effect::Change)
+        .into_iter()
+        .collect()
+}
+
 /// Synced: users me(1) bob(2) carol(3); lobby (1, public) most active, dev (2, private).
-fn synced() -> App {
+pub(super) fn synced() -> App {
     let mut app = new_app(Preset::Default);
     update(
         &mut app,
@@ -446,12 +457,16 @@ fn selection_mode_replies_edits_reacts_copies_and_deletes_with_confirm() {
     update(&mut app, key(KeyCode::Char('+')));
     assert!(matches!(app.mode, Mode::React { mid: 12, index: 0 }));
     update(&mut app, key(KeyCode::Right));
+    assert_eq!(update(&mut app, key(KeyCode::Enter)), changes_of(&app));
     assert_eq!(
-        update(&mut app, key(KeyCode::Enter)),
-        vec![Effect::React {
-            mid: 12,
-            emoji: "😄".into()
-        }]
+        app.chat.changes.last().map(|c| (c.mid, c.change.clone())),
+        Some((
+            12,
+            Change::React {
+                emoji: "😄".into(),
+                on: true
+            }
+        ))
     );
     // Copy and open link.
     assert_eq!(
@@ -468,9 +483,10 @@ fn selection_mode_replies_edits_reacts_copies_and_deletes_with_confirm() {
     assert!(update(&mut app, key(KeyCode::Char('n'))).is_empty());
     update(&mut app, alt(KeyCode::Char('s')));
     update(&mut app, key(KeyCode::Char('d')));
+    assert_eq!(update(&mut app, key(KeyCode::Char('y'))), changes_of(&app));
     assert_eq!(
-        update(&mut app, key(KeyCode::Char('y'))),
-        vec![Effect::Delete { mid: 12 }]
+        app.chat.changes.last().map(|c| (c.mid, c.change.clone())),
+        Some((12, Change::Delete))
     );
     // Someone else's message cannot be edited or deleted.
     update(&mut app, alt(KeyCode::Char('s')));
@@ -500,18 +516,13 @@ fn up_on_an_empty_composer_edits_your_last_message() {
     update(&mut app, key(KeyCode::Backspace));
     typed(&mut app, "!");
     let effects = update(&mut app, key(KeyCode::Enter));
-    let [
-        Effect::Edit {
-            mid: 12,
-            content,
-            properties,
-        },
-    ] = effects.as_slice()
-    else {
+    let [Effect::Change(c)] = effects.as_slice() else {
         panic!("{effects:?}")
     };
-    assert_eq!(*content, Content::Text("hello @2!".into()));
-    assert_eq!(properties.mentions, vec![2]);
+    assert_eq!(
+        (c.mid, &c.change),
+        (12, &Change::Edit(Content::Text("hello @2!".into())))
+    );
     // Esc cancels an edit and clears the composer.
     update(&mut app, key(KeyCode::Up));
     update(&mut app, key(KeyCode::Esc));

@@ -99,6 +99,10 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
+        Msg::Changed { id, result } => {
+            app.changed(id, result);
+            vec![]
+        }
         Msg::Edited(result) => {
             match result {
                 Ok(text) => app.composer.set_text(text.trim_end_matches('\n')),

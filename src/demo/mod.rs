@@ -137,13 +137,15 @@ impl Faults {
         self.failing_chunks.store(n, Ordering::Relaxed);
     }
 
-    /// The next `n` sends are stored (and streamed) but answered 500, as when the answer is
-    /// lost on the way back: the client cannot tell whether they arrived.
+    /// The next `n` sends (messages, edits, likes, deletes) are stored (and streamed) but
+    /// answered 500, as when the answer is lost on the way back: the client cannot tell
+    /// whether they arrived.
     pub fn lose_next_send_answers(&self, n: u32) {
         self.lost_send_answers.store(n, Ordering::Relaxed);
     }
 
-    /// The next `n` sends fail with 500 before anything is stored.
+    /// The next `n` sends (messages, edits, likes, deletes) fail with 500 before anything is
+    /// stored.
     pub fn fail_next_sends(&self, n: u32) {
         self.failing_sends.store(n, Ordering::Relaxed);
     }

@@ -28,6 +28,7 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (Complete, "tab"),
         (Cancel, "esc"),
         (RetrySend, "alt+r"),
+        (DiscardFailed, "alt+d"),
         (Unstage, "alt+x"),
         (SelectUp, "up"),
         (SelectUp, "k"),

@@ -68,7 +68,8 @@ actions! {
     EditLast => "edit_last", Composer, "edit your last message (empty composer)";
     Complete => "complete", Composer, "complete @name or /command";
     Cancel => "cancel", Composer, "cancel reply/edit, close popups";
-    RetrySend => "retry_send", Composer, "retry failed sends and uploads";
+    RetrySend => "retry_send", Composer, "retry failed sends, changes and uploads";
+    DiscardFailed => "discard_failed", Composer, "discard failed sends and changes";
     Unstage => "unstage", Composer, "remove the last file picked with /upload";
     SelectUp => "select_up", Select, "select the previous message";
     SelectDown => "select_down", Select, "select the next message";

@@ -8,6 +8,7 @@
 // A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+mod changes;
 mod chat;
 mod conversation;
 mod directory;
@@ -16,6 +17,7 @@ mod order;
 mod pending;
 mod staged;
 
+pub use changes::{Change, PendingChange, Queued};
 pub use conversation::{ConvKey, Conversation, Mute, Source};
 pub use message::{Message, mentions};
 pub use pending::{PendingMessage, PendingState, UploadProgress};
@@ -61,6 +63,8 @@ pub struct ChatModel {
     pub users_version: Option<i64>,
     /// `ready` seen on the current connection.
     pub ready: bool,
+    /// Edits, reactions and deletes the server has not acknowledged, oldest first.
+    pub changes: Vec<PendingChange>,
     /// A `related_groups` snapshot has arrived: chat for unknown groups can be dropped.
     groups_known: bool,
     mid_conv: HashMap<i64, ConvKey>,

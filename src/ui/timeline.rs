@@ -6,8 +6,7 @@
 //! revision, so a 100k-message channel draws like a 10-message one.
 
 use crate::app::{App, Mode};
-use crate::model::{Message, PendingState};
-use crate::protocol::types::Content;
+use crate::model::Message;
 use crate::sanitize::{clean, one_line};
 use crate::text;
 use crate::theme::Theme;
@@ -265,6 +264,7 @@ fn message_block(
         }
         lines.push(Line::from(spans));
     }
+    lines.extend(super::pending::change_lines(app, m.mid, width, theme));
     (lines, body_range)
 }
 
@@ -342,78 +342,7 @@ pub fn draw(
     let mut blocks: Vec<(Vec<Line<'static>>, bool)> = Vec::new();
     let mut covered = 0usize;
     for p in conv.pending.iter().rev() {
-        let (state, style) = match &p.state {
-            PendingState::Sending | PendingState::Sent(_) => {
-                ("sending…".to_string(), theme.fg(theme.pending))
-            }
-            PendingState::Waiting(why) => (
-                format!("waiting for the connection ({})", one_line(why, 60)),
-                theme.fg(theme.pending),
-            ),
-            PendingState::Failed(e) => (
-                format!(
-                    "not sent: {} ({} retries)",
-                    one_line(e, 60),
-                    app.keymap.hint(crate::keymap::Action::RetrySend)
-                ),
-                theme.fg(theme.error),
-            ),
-        };
-        if let Some(u) = &p.upload {
-            let status = match &p.state {
-                PendingState::Failed(e) => format!(
-                    "upload failed: {} ({} retries)",
-                    one_line(e, 60),
-                    app.keymap.hint(crate::keymap::Action::RetrySend)
-                ),
-                PendingState::Sent(_) => "sent".to_string(),
-                PendingState::Waiting(why) => format!("waiting ({})", one_line(why, 60)),
-                PendingState::Sending => {
-                    crate::files::progress_text(u.sent, u.file.size, u.started_ms, app.now_ms)
-                }
-            };
-            let style = if matches!(p.state, PendingState::Failed(_)) {
-                theme.fg(theme.error)
-            } else {
-                theme.fg(theme.pending)
-            };
-            let lines = vec![
-                Line::styled(
-                    format!(
-                        "📎 {} · {}",
-                        one_line(&u.file.name, 60),
-                        crate::files::human_size(u.file.size)
-                    ),
-                    theme.fg(theme.pending),
-                ),
-                Line::styled(status, style),
-            ];
-            covered += lines.len();
-            blocks.push((lines, false));
-            continue;
-        }
-        let body = match &p.content {
-            Content::Text(t) | Content::Markdown(t) => app.render_mentions(t),
-            other => format!("[{}]", other.content_type()),
-        };
-        let mut lines = vec![Line::styled(
-            format!(
-                "{} {state}",
-                one_line(
-                    &app.chat
-                        .me
-                        .map(|m| app.chat.user_name(m))
-                        .unwrap_or_default(),
-                    32
-                )
-            ),
-            style,
-        )];
-        lines.extend(
-            text::plain(&clean(&body), width as usize, theme, "")
-                .into_iter()
-                .map(|l| l.patch_style(theme.fg(theme.pending))),
-        );
+        let lines = super::pending::block(app, p, width, theme);
         covered += lines.len();
         blocks.push((lines, false));
     }

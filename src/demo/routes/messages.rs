@@ -74,12 +74,20 @@ async fn send_to(s: Arc<Shared>, headers: HeaderMap, target: Target, body: Bytes
         Ok(m) => m,
         Err(e) => return e,
     };
+    with_send_faults(&s, || {
+        respond(authed(&s, &headers, |st, uid, _| {
+            st.send(uid, target, msg.content_type, msg.content, msg.properties)
+        }))
+    })
+}
+
+/// A send, edit, like or delete under the injected faults: refused before anything is
+/// stored, or stored and answered 500 (a lost answer).
+fn with_send_faults(s: &Shared, write: impl FnOnce() -> Resp) -> Resp {
     if s.faults.take_send_failure() {
         return text(500, "injected send failure");
     }
-    let answer = respond(authed(&s, &headers, |st, uid, _| {
-        st.send(uid, target, msg.content_type, msg.content, msg.properties)
-    }));
+    let answer = write();
     if answer.status().is_success() && s.faults.take_lost_send_answer() {
         return text(500, "injected lost answer");
     }
@@ -114,9 +122,11 @@ pub(super) async fn edit(
         Ok(m) => m,
         Err(e) => return e,
     };
-    respond(authed(&s, &headers, |st, uid, _| {
-        st.edit(uid, mid, msg.content_type, msg.content, msg.properties)
-    }))
+    with_send_faults(&s, || {
+        respond(authed(&s, &headers, |st, uid, _| {
+            st.edit(uid, mid, msg.content_type, msg.content, msg.properties)
+        }))
+    })
 }
 
 pub(super) async fn reply(
@@ -144,13 +154,17 @@ pub(super) async fn like(
         Ok(b) => b,
         Err(e) => return e,
     };
-    respond(authed(&s, &headers, |st, uid, _| {
-        st.like(uid, mid, &body.action)
-    }))
+    with_send_faults(&s, || {
+        respond(authed(&s, &headers, |st, uid, _| {
+            st.like(uid, mid, &body.action)
+        }))
+    })
 }
 
 pub(super) async fn delete_message(State(s): S, headers: HeaderMap, Path(mid): Path<i64>) -> Resp {
-    respond(authed(&s, &headers, |st, uid, _| st.delete(uid, mid)))
+    with_send_faults(&s, || {
+        respond(authed(&s, &headers, |st, uid, _| st.delete(uid, mid)))
+    })
 }
 
 pub(super) async fn history_user(

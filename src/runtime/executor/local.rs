@@ -106,6 +106,10 @@ impl Executor {
                 result: Err(e),
                 ..
             } if !e.is_transient() => store.send(Job::Failed(*local_id, e.to_string())),
+            Msg::Changed { id, result: Ok(()) } => store.send(Job::Unqueue(*id)),
+            Msg::Changed { id, result: Err(e) } if !e.is_transient() => {
+                store.send(Job::Failed(*id, e.to_string()));
+            }
             Msg::Latest(pages) => {
                 for (key, page) in pages {
                     store.send(Job::History {

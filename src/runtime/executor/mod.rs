@@ -175,6 +175,12 @@ impl Executor {
                 return;
             }
             Effect::Notify { title, body } => return notify_desktop(title, body),
+            Effect::Forget(id) => {
+                if let Some(local) = &self.local {
+                    local.send(Job::Unqueue(id));
+                }
+                return;
+            }
             Effect::OpenUrl(url) => {
                 tokio::spawn(async move {
                     let result = crate::runtime::tasks::open_externally(&url)
@@ -267,19 +273,27 @@ impl Executor {
                 let marks = self.read_marks.get_or_insert_with(read_marks::spawn);
                 let _ = marks.send(read_marks::Mark { api, key, mid });
             }
-            Effect::Edit {
-                mid,
-                content,
-                properties,
-            } => done(tx, "edit", async move {
-                api.edit(mid, &content, &properties).await.map(drop)
-            }),
-            Effect::Delete { mid } => done(tx, "delete", async move {
-                api.delete_message(mid).await.map(drop)
-            }),
-            Effect::React { mid, emoji } => done(tx, "reaction", async move {
-                api.like(mid, &emoji).await.map(drop)
-            }),
+            Effect::Change(change) => {
+                // Written to the outbox first, like a message.
+                let written = self.local.as_ref().map(|local| {
+                    let (done, written) = oneshot::channel();
+                    local.send(Job::QueueChange {
+                        change: change.clone(),
+                        written: done,
+                    });
+                    written
+                });
+                tokio::spawn(async move {
+                    if let Some(written) = written {
+                        let _ = written.await;
+                    }
+                    let result = send::send_change(&api, &change).await;
+                    let _ = tx.send(Msg::Changed {
+                        id: change.id,
+                        result: result.map_err(Failure::from),
+                    });
+                });
+            }
             Effect::Mute { key, seconds } => done(tx, "mute", async move {
                 let mut c = MuteChange::default();
                 match key {
@@ -471,6 +485,7 @@ impl Executor {
             | Effect::StartSync
             | Effect::ReconnectNow
             | Effect::CancelUpload { .. }
+            | Effect::Forget(_)
             | Effect::RebuildStore
             | Effect::Notify { .. }
             | Effect::OpenUrl(_)

@@ -1,5 +1,6 @@
-//! Sending a message once: a retry looks for its own earlier attempt first, so an answer
-//! lost after the server stored the message never posts it twice.
+//! Sending a message once (a retry looks for its own earlier attempt first, so an answer
+//! lost after the server stored the message never posts it twice), and sending a queued change
+//! (`update` drops a retried change the message already shows before it gets here).
 
 use crate::model::ConvKey;
 use crate::runtime::api::{ApiClient, ApiError};
@@ -37,5 +38,29 @@ pub async fn send_once(
     match reply_to {
         Some(mid) => api.reply(mid, content, properties).await,
         None => api.send(key.target(), content, properties).await,
+    }
+}
+
+/// Makes a queued change: an edit (its mentions from the text), a like, or a delete.
+pub async fn send_change(
+    api: &ApiClient,
+    change: &crate::model::PendingChange,
+) -> Result<(), ApiError> {
+    use crate::model::Change;
+    use crate::protocol::types::{Content, Properties};
+    match &change.change {
+        Change::Edit(content) => {
+            let mut properties = Properties::default();
+            if let Content::Text(t) | Content::Markdown(t) = content {
+                properties.mentions = crate::protocol::mention::uids(t);
+            }
+            api.edit(change.mid, content, &properties).await.map(drop)
+        }
+        Change::React { emoji, .. } => api.like(change.mid, emoji).await.map(drop),
+        // Deleting what is already gone is done.
+        Change::Delete => match api.delete_message(change.mid).await {
+            Ok(_) | Err(ApiError::NotFound(_)) => Ok(()),
+            Err(e) => Err(e),
+        },
     }
 }

@@ -375,6 +375,7 @@ impl Store {
             Some(("edit", mid)) => mid.parse().map_or(ComposeTarget::New, ComposeTarget::Edit),
             _ => ComposeTarget::New,
         };
+        chat.changes = self.changes()?;
         Ok(Loaded {
             chat,
             cursor: self.cursor()?,

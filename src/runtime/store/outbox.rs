@@ -1,9 +1,10 @@
 //! The outbox: a message is written here before its request goes out and removed when the
 //! server acknowledges it (the POST's answer, or the echo with its `local_id`, which
 //! `write_chat` removes in the same transaction); a start restores what is left as waiting.
+//! Changes (edits, reactions, deletes) wait in a table of their own, by the same ids.
 
 use super::{Store, StoreResult, conv_name, parse_conv};
-use crate::model::{ConvKey, PendingMessage, PendingState};
+use crate::model::{Change, ConvKey, PendingChange, PendingMessage, PendingState};
 use crate::protocol::types::Content;
 use rusqlite::params;
 
@@ -41,7 +42,114 @@ impl Outgoing {
     }
 }
 
+/// A change as stored: what it wants, and why the server refused it, if it did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct StoredChange {
+    mid: i64,
+    /// `edit`, `react` or `delete`.
+    kind: String,
+    #[serde(default)]
+    content_type: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    emoji: String,
+    #[serde(default)]
+    on: bool,
+    #[serde(default)]
+    failed: Option<String>,
+}
+
+impl StoredChange {
+    fn of(c: &PendingChange) -> StoredChange {
+        let mut stored = StoredChange {
+            mid: c.mid,
+            kind: String::new(),
+            content_type: String::new(),
+            body: String::new(),
+            emoji: String::new(),
+            on: false,
+            failed: None,
+        };
+        match &c.change {
+            Change::Edit(content) => {
+                "edit".clone_into(&mut stored.kind);
+                content.content_type().clone_into(&mut stored.content_type);
+                stored.body = content.body();
+            }
+            Change::React { emoji, on } => {
+                "react".clone_into(&mut stored.kind);
+                stored.emoji.clone_from(emoji);
+                stored.on = *on;
+            }
+            Change::Delete => "delete".clone_into(&mut stored.kind),
+        }
+        stored
+    }
+
+    fn pending(self, id: i64, key: ConvKey) -> Option<PendingChange> {
+        let change = match self.kind.as_str() {
+            "edit" if self.content_type == "text/markdown" => {
+                Change::Edit(Content::Markdown(self.body))
+            }
+            "edit" => Change::Edit(Content::Text(self.body)),
+            "react" => Change::React {
+                emoji: self.emoji,
+                on: self.on,
+            },
+            "delete" => Change::Delete,
+            _ => return None,
+        };
+        Some(PendingChange {
+            id,
+            key,
+            mid: self.mid,
+            change,
+            state: match self.failed {
+                Some(why) => PendingState::Failed(why),
+                None => PendingState::Waiting("not sent before the client stopped".into()),
+            },
+        })
+    }
+}
+
 impl Store {
+    /// Writes a change to the outbox (before its request goes out).
+    pub fn queue_change(&mut self, change: &PendingChange) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO changes (id, conv, json) VALUES (?1, ?2, ?3)",
+            params![
+                change.id,
+                conv_name(change.key),
+                serde_json::to_string(&StoredChange::of(change))?
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The changes not acknowledged before the client stopped, oldest first.
+    pub(super) fn changes(&self) -> StoreResult<Vec<PendingChange>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, conv, json FROM changes ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, conv, json) = row?;
+            let stored: StoredChange = serde_json::from_str(&json)?;
+            if let Some(c) = parse_conv(&conv).and_then(|key| stored.pending(id, key)) {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
     /// Writes a message to the outbox (before its request goes out).
     pub fn queue(&mut self, key: ConvKey, out: &Outgoing) -> StoreResult<()> {
         self.conn.execute(
@@ -88,19 +196,26 @@ impl Store {
         Ok(out)
     }
 
-    /// The server refused `local_id` for good: it stays, marked failed with `why`.
+    /// The server refused message or change `local_id` for good: it stays, marked failed
+    /// with `why`.
     pub fn mark_failed(&mut self, local_id: i64, why: &str) -> StoreResult<()> {
         self.conn.execute(
             "UPDATE outbox SET json = json_set(json, '$.failed', ?2) WHERE local_id = ?1",
             params![local_id, why],
         )?;
+        self.conn.execute(
+            "UPDATE changes SET json = json_set(json, '$.failed', ?2) WHERE id = ?1",
+            params![local_id, why],
+        )?;
         Ok(())
     }
 
-    /// The server acknowledged `local_id`.
+    /// Message or change `local_id` leaves the outbox (acknowledged, or discarded).
     pub fn unqueue(&mut self, local_id: i64) -> StoreResult<()> {
         self.conn
             .execute("DELETE FROM outbox WHERE local_id = ?1", params![local_id])?;
+        self.conn
+            .execute("DELETE FROM changes WHERE id = ?1", params![local_id])?;
         Ok(())
     }
 

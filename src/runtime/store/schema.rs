@@ -33,6 +33,8 @@ const MIGRATIONS: &[&str] = &[
                         PRIMARY KEY (conv, high));",
     // 7: uploads under way, so a restart can offer the interrupted ones again.
     "CREATE TABLE uploads (local_id INTEGER PRIMARY KEY, conv TEXT NOT NULL, path TEXT NOT NULL);",
+    // 8: edits, reactions and deletes not acknowledged yet (the outbox of changes).
+    "CREATE TABLE changes (id INTEGER PRIMARY KEY, conv TEXT NOT NULL, json TEXT NOT NULL);",
 ];
 
 /// The version this client writes.
@@ -76,6 +78,7 @@ pub fn migrate_to(conn: &Connection, target: i64) -> Result<(), SchemaError> {
 pub fn wipe(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "DELETE FROM chat; DELETE FROM state; DELETE FROM drafts; DELETE FROM deleted;
-         DELETE FROM meta; DELETE FROM outbox; DELETE FROM gaps; DELETE FROM uploads;",
+         DELETE FROM meta; DELETE FROM outbox; DELETE FROM gaps; DELETE FROM uploads;
+         DELETE FROM changes;",
     )
 }

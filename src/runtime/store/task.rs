@@ -34,9 +34,15 @@ pub enum Job {
         out: super::Outgoing,
         written: oneshot::Sender<()>,
     },
-    /// The server acknowledged a queued message.
+    /// A change (edit, reaction, delete) to keep until the server has it; `written` is
+    /// answered once it is on disk.
+    QueueChange {
+        change: crate::model::PendingChange,
+        written: oneshot::Sender<()>,
+    },
+    /// A queued message or change was acknowledged (or discarded).
     Unqueue(i64),
-    /// The server refused a queued message for good (why).
+    /// The server refused a queued message or change for good (why).
     Failed(i64, String),
     /// An upload started (pending message, conversation, the file's path) or ended.
     UploadStarted(i64, ConvKey, String),
@@ -119,7 +125,9 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                     let _ = reply.send(Vec::new());
                     Ok(())
                 }
-                Job::Queue { written, .. } if closed || failed => {
+                Job::Queue { written, .. } | Job::QueueChange { written, .. }
+                    if closed || failed =>
+                {
                     let _ = written.send(());
                     Ok(())
                 }
@@ -163,6 +171,11 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                     .and_then(|()| store.replay_starts()),
                 Job::Queue { key, out, written } => {
                     let result = store.queue(key, &out);
+                    let _ = written.send(());
+                    result
+                }
+                Job::QueueChange { change, written } => {
+                    let result = store.queue_change(&change);
                     let _ = written.send(());
                     result
                 }

@@ -716,3 +716,60 @@ fn an_upload_cut_short_by_a_stop_is_remembered_once() {
         "offered once"
     );
 }
+
+#[test]
+fn queued_changes_survive_a_restart_until_acknowledged() {
+    use crate::model::{Change, PendingChange};
+    use crate::protocol::types::Content;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let change = |id, change| PendingChange {
+        id,
+        key: ConvKey::Group(1),
+        mid: 12,
+        change,
+        state: PendingState::Sending,
+    };
+    let edit = change(7, Change::Edit(Content::Markdown("**new**".into())));
+    let like = change(
+        8,
+        Change::React {
+            emoji: "👍".into(),
+            on: false,
+        },
+    );
+    let delete = change(9, Change::Delete);
+    for c in [&edit, &like, &delete] {
+        store.queue_change(c).unwrap();
+    }
+    store.mark_failed(9, "not allowed: not yours").unwrap();
+    let restored = open(dir.path()).load().unwrap().chat.changes;
+    let waiting = PendingState::Waiting("not sent before the client stopped".into());
+    assert_eq!(
+        restored,
+        vec![
+            PendingChange {
+                state: waiting.clone(),
+                ..edit
+            },
+            PendingChange {
+                state: waiting,
+                ..like
+            },
+            PendingChange {
+                state: PendingState::Failed("not allowed: not yours".into()),
+                ..delete
+            },
+        ]
+    );
+    store.unqueue(7).unwrap();
+    let left: Vec<i64> = open(dir.path())
+        .load()
+        .unwrap()
+        .chat
+        .changes
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(left, vec![8, 9]);
+}
