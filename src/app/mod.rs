@@ -260,13 +260,17 @@ impl App {
         if self.timeline.open == Some(key) {
             return self.mark_open_read().into_iter().collect();
         }
-        // Keep the draft of the conversation we leave.
+        // Keep the draft of the conversation we leave, and trim what it loaded.
         self.composer.switch(self.timeline.open, key);
+        let left = self.timeline.open;
         if matches!(self.mode, Mode::Select(_)) {
             self.mode = Mode::Chat;
         }
         let read_index = self.chat.convs.get(&key).map_or(0, |c| c.read_index);
         self.timeline.show(key, read_index);
+        if let Some(left) = left {
+            self.trim_window(left);
+        }
         let mut effects = self.maybe_load_history(key, true);
         effects.extend(self.mark_open_read());
         effects

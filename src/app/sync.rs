@@ -182,6 +182,9 @@ impl App {
                     *first = (*first).min(m.mid);
                 }
                 let applied = self.chat.apply(*event);
+                if let Some(key) = applied.conv {
+                    self.trim_window(key);
+                }
                 let mut effects = Vec::new();
                 if self.timeline.open.is_none() && self.chat.ready {
                     effects.extend(self.open_first());
@@ -207,6 +210,23 @@ impl App {
                 }
                 effects
             }
+        }
+    }
+
+    /// Keeps the memory of a long session bounded: a conversation past its window drops its
+    /// oldest messages (the store pages them back). Not during a replay (its gaps are marked
+    /// at its end), and not the open conversation while you read back in it or its gap is
+    /// being filled.
+    pub(super) fn trim_window(&mut self, key: ConvKey) {
+        if !self.chat.needs_trim(key) || matches!(self.status.conn, ConnState::Syncing) {
+            return;
+        }
+        let busy = self.timeline.open == Some(key)
+            && (self.timeline.scroll > 0
+                || matches!(self.mode, Mode::Select(_))
+                || self.chat.convs.get(&key).is_some_and(|c| c.gap.is_some()));
+        if !busy {
+            self.chat.trim(key, crate::model::TRIM_TO);
         }
     }
 }

@@ -1915,3 +1915,28 @@ fn a_replay_under_the_cap_marks_no_gap() {
     update(&mut app, event(ServerEvent::Ready));
     assert!(app.chat.convs.values().all(|c| c.gap.is_none()));
 }
+
+#[test]
+fn a_long_session_keeps_each_conversation_to_a_window_but_not_the_one_you_read_back_in() {
+    use crate::model::{TRIM_ABOVE, TRIM_TO};
+    let mut app = synced();
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
+    let len = |app: &App, key| app.chat.convs[&key].messages.len();
+    // A busy channel you are not in: trimmed as it grows.
+    for mid in 100..100 + TRIM_ABOVE as i64 + 10 {
+        update(&mut app, event(ServerEvent::Chat(chat(mid, 2, 2, "busy"))));
+    }
+    let dev = len(&app, ConvKey::Group(2));
+    assert!((TRIM_TO..TRIM_ABOVE).contains(&dev), "{dev}");
+    // The open one while you are scrolled up in it: kept whole.
+    app.timeline.scroll = 10;
+    let start = 10_000;
+    for mid in start..start + TRIM_ABOVE as i64 + 10 {
+        update(&mut app, event(ServerEvent::Chat(chat(mid, 2, 1, "open"))));
+    }
+    assert!(len(&app, ConvKey::Group(1)) > TRIM_ABOVE);
+    // Leaving it trims it.
+    update(&mut app, alt(KeyCode::Down));
+    assert_ne!(app.timeline.open, Some(ConvKey::Group(1)));
+    assert_eq!(len(&app, ConvKey::Group(1)), TRIM_TO);
+}

@@ -117,6 +117,7 @@ impl ChatModel {
             edit_mid: 0,
             deleted: false,
             reactions: BTreeMap::new(),
+            like_mids: Vec::new(),
             mentions_me: false,
             rev: 0,
         };
@@ -149,6 +150,7 @@ impl ChatModel {
             self.order = order;
         }
         if let Some(mut waiting) = self.orphan_reactions.remove(&mid) {
+            self.orphans = self.orphans.saturating_sub(waiting.len());
             waiting.sort_by_key(|r| r.mid);
             for r in waiting {
                 self.apply_reaction(r);
@@ -169,15 +171,9 @@ impl ChatModel {
         else {
             return Applied::default();
         };
-        if self.applied_reactions.contains(&raw.mid) {
-            return Applied::default();
-        }
         let me = self.me;
         let Some(key) = self.mid_conv.get(target).copied() else {
-            let waiting = self.orphan_reactions.entry(*target).or_default();
-            if !waiting.iter().any(|r| r.mid == raw.mid) {
-                waiting.push(raw);
-            }
+            self.keep_orphan(*target, raw);
             return Applied::default();
         };
         let Some(conv) = self.convs.get_mut(&key) else {
@@ -186,14 +182,16 @@ impl ChatModel {
         let Some(message) = conv.messages.get_mut(target) else {
             return Applied::default();
         };
-        self.applied_reactions.insert(raw.mid);
-        match detail {
+        // Each fold is idempotent by itself: an edit only over an older one, a like once per
+        // record, a delete once.
+        let changed = match detail {
             ReactionDetail::Edit {
                 content_type,
                 content,
                 properties,
             } => {
-                if raw.mid > message.edit_mid {
+                let newer = raw.mid > message.edit_mid;
+                if newer {
                     message.edit_mid = raw.mid;
                     message.edited = true;
                     message.content_type = content_type.clone();
@@ -203,18 +201,44 @@ impl ChatModel {
                     message.rev += 1;
                     conv.recount(me);
                 }
+                newer
             }
-            ReactionDetail::Like { action } => message.toggle_reaction(action, raw.from_uid),
+            ReactionDetail::Like { action } => {
+                message.toggle_reaction(raw.mid, action, raw.from_uid)
+            }
             ReactionDetail::Delete => {
-                message.deleted = true;
-                message.rev += 1;
-                conv.recount(me);
+                let first = !message.deleted;
+                if first {
+                    message.deleted = true;
+                    message.rev += 1;
+                    conv.recount(me);
+                }
+                first
             }
-            ReactionDetail::Unknown => {}
-        }
+            ReactionDetail::Unknown => false,
+        };
         Applied {
-            conv: Some(key),
+            conv: changed.then_some(key),
             ..Applied::default()
+        }
+    }
+
+    /// Keeps a reaction whose target is not loaded (yet), for when it is. The buffer is
+    /// bounded: past [`super::ORPHAN_CAP`] records, those for the oldest targets go (a target read
+    /// back from the store comes with its reactions; one paged from the server may lose an
+    /// old like, never a message).
+    fn keep_orphan(&mut self, target: i64, raw: ChatMessage) {
+        let waiting = self.orphan_reactions.entry(target).or_default();
+        if waiting.iter().any(|r| r.mid == raw.mid) {
+            return;
+        }
+        waiting.push(raw);
+        self.orphans += 1;
+        while self.orphans > super::ORPHAN_CAP {
+            let Some((_, dropped)) = self.orphan_reactions.pop_first() else {
+                break;
+            };
+            self.orphans = self.orphans.saturating_sub(dropped.len());
         }
     }
 

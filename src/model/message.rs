@@ -22,6 +22,10 @@ pub struct Message {
     pub deleted: bool,
     /// emoji → users who reacted with it.
     pub reactions: BTreeMap<String, BTreeSet<i64>>,
+    /// The like records folded in (a like toggles: the same record twice must count once).
+    /// Kept with the message, so a message dropped from memory and read again from the store
+    /// folds its likes afresh.
+    pub(crate) like_mids: Vec<i64>,
     pub mentions_me: bool,
     /// Bumped on every change (edit, reaction, delete), so rendered lines can be cached.
     pub rev: u32,
@@ -51,8 +55,13 @@ impl Message {
             me.is_some_and(|me| mentions(&self.content, self.properties.as_ref(), me));
     }
 
-    /// Toggles `uid`'s reaction `emoji` (a second identical like means "unlike").
-    pub(crate) fn toggle_reaction(&mut self, emoji: &str, uid: i64) {
+    /// Folds like record `mid`: toggles `uid`'s reaction `emoji` (a second identical like
+    /// means "unlike"). False when that record was folded already.
+    pub(crate) fn toggle_reaction(&mut self, mid: i64, emoji: &str, uid: i64) -> bool {
+        if self.like_mids.contains(&mid) {
+            return false;
+        }
+        self.like_mids.push(mid);
         self.rev += 1;
         let users = self.reactions.entry(emoji.to_string()).or_default();
         if !users.remove(&uid) {
@@ -61,6 +70,7 @@ impl Message {
         if users.is_empty() {
             self.reactions.remove(emoji);
         }
+        true
     }
 
     /// The content as a sendable value (for edit pre-fill).

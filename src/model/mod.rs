@@ -16,12 +16,14 @@ mod message;
 mod order;
 mod pending;
 mod staged;
+mod window;
 
 pub use changes::{Change, PendingChange, Queued};
 pub use conversation::{ConvKey, Conversation, Mute, Source};
 pub use message::{Message, mentions};
 pub use pending::{PendingMessage, PendingState, UploadProgress};
 pub use staged::{OpenFile, Staged};
+pub use window::{ORPHAN_CAP, TRIM_ABOVE, TRIM_TO};
 
 use crate::protocol::ServerEvent;
 use crate::protocol::types::*;
@@ -68,9 +70,10 @@ pub struct ChatModel {
     /// A `related_groups` snapshot has arrived: chat for unknown groups can be dropped.
     groups_known: bool,
     mid_conv: HashMap<i64, ConvKey>,
-    applied_reactions: HashSet<i64>,
     /// Reactions whose target is not loaded yet (history paged backwards), by target mid.
-    orphan_reactions: HashMap<i64, Vec<ChatMessage>>,
+    orphan_reactions: BTreeMap<i64, Vec<ChatMessage>>,
+    /// How many records `orphan_reactions` holds.
+    orphans: usize,
     order: order::Order,
 }
 

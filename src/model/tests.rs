@@ -535,3 +535,82 @@ fn no_gap_without_older_messages() {
     m.mark_gap(key, 500);
     assert_eq!(m.convs[&key].gap, None);
 }
+
+/// A model with `n` messages from bob in lobby (mids 1..=n), all read.
+fn long_lobby(n: i64) -> ChatModel {
+    let mut m = model_with_group();
+    for mid in 1..=n {
+        m.apply_chat(text(mid, 2, G1, &format!("m{mid}")), Source::Stream);
+    }
+    m.set_read_index(ConvKey::Group(1), n);
+    m
+}
+
+#[test]
+fn a_conversation_past_its_window_drops_its_oldest_messages() {
+    let key = ConvKey::Group(1);
+    let mut m = long_lobby(TRIM_ABOVE as i64);
+    assert!(!m.needs_trim(key));
+    m.apply_chat(text(5_000, 2, G1, "one more"), Source::Stream);
+    assert!(m.needs_trim(key));
+    let dropped = m.trim(key, TRIM_TO);
+    assert_eq!(dropped, TRIM_ABOVE + 1 - TRIM_TO);
+    let conv = &m.convs[&key];
+    assert_eq!(conv.messages.len(), TRIM_TO);
+    // Paging back starts just below what stays, and is not "complete" any more.
+    let oldest = conv.oldest_mid().unwrap();
+    assert_eq!(oldest, TRIM_ABOVE as i64 - TRIM_TO as i64 + 2);
+    assert_eq!(conv.history_before(), Some(oldest));
+    assert!(!conv.history_complete);
+    assert!(m.message(1).is_none());
+    assert_eq!(m.conv_of_mid(1), None);
+}
+
+#[test]
+fn unread_messages_trimmed_leave_an_at_least_count() {
+    let key = ConvKey::Group(1);
+    let mut m = model_with_group();
+    for mid in 1..=30 {
+        m.apply_chat(text(mid, 2, G1, "unread"), Source::Stream);
+    }
+    m.trim(key, 10);
+    let conv = &m.convs[&key];
+    assert_eq!(conv.unread, 10);
+    assert!(conv.unread_is_partial());
+}
+
+#[test]
+fn a_trimmed_message_read_back_with_its_likes_folds_them_once() {
+    let key = ConvKey::Group(1);
+    let mut m = long_lobby(20);
+    m.apply_chat(like(21, 3, G1, 2, "👍"), Source::Stream);
+    m.apply_chat(like(22, 1, G1, 2, "🎉"), Source::Stream);
+    m.trim(key, 5);
+    assert!(m.message(2).is_none());
+    // The page read back (as the store gives it: the messages, then their later reactions)
+    // restores both likes, and a like seen again is not a second toggle.
+    let mut page: Vec<ChatMessage> = (1..=15).map(|mid| text(mid, 2, G1, "m")).collect();
+    page.push(like(21, 3, G1, 2, "👍"));
+    page.push(like(22, 1, G1, 2, "🎉"));
+    m.apply_history_page(key, Some(16), page, 17);
+    m.apply_chat(like(21, 3, G1, 2, "👍"), Source::Stream);
+    let reactions = &m.message(2).unwrap().reactions;
+    assert_eq!(reactions["👍"].len(), 1);
+    assert_eq!(reactions["🎉"].len(), 1);
+}
+
+#[test]
+fn reactions_waiting_for_their_targets_are_bounded() {
+    let mut m = model_with_group();
+    let total = ORPHAN_CAP as i64 + 50;
+    for i in 0..total {
+        // Likes of messages not loaded: targets 1..=total, the like records above them.
+        m.apply_chat(like(1_000_000 + i, 3, G1, i + 1, "👍"), Source::Stream);
+    }
+    assert_eq!(m.orphans, ORPHAN_CAP);
+    // The oldest targets' likes went; the newest wait still.
+    m.apply_chat(text(1, 2, G1, "oldest"), Source::History);
+    assert!(m.message(1).unwrap().reactions.is_empty());
+    m.apply_chat(text(total, 2, G1, "newest"), Source::History);
+    assert_eq!(m.message(total).unwrap().reactions["👍"].len(), 1);
+}

@@ -254,11 +254,25 @@ impl Store {
             ],
             |r| r.get::<_, String>(0),
         )?;
-        let mut page = Vec::new();
+        let mut page: Vec<ChatMessage> = Vec::new();
         for json in rows {
             page.push(serde_json::from_str(&json?)?);
         }
         page.reverse();
+        // The page's messages come with their later edits, likes and deletes, so a message
+        // read back after the model let it go folds to what it was.
+        if let Some(oldest) = page.first().map(|m| m.mid) {
+            let mut later = self.conn.prepare_cached(
+                "SELECT json FROM chat WHERE conv = ?1 AND target >= ?2 AND target < ?3
+                 AND mid >= ?3 ORDER BY mid",
+            )?;
+            let rows = later.query_map(params![conv_name(key), oldest, before], |r| {
+                r.get::<_, String>(0)
+            })?;
+            for json in rows {
+                page.push(serde_json::from_str(&json?)?);
+            }
+        }
         Ok(page)
     }
 

@@ -773,3 +773,40 @@ fn queued_changes_survive_a_restart_until_acknowledged() {
         .collect();
     assert_eq!(left, vec![8, 9]);
 }
+
+#[test]
+fn an_older_page_brings_the_later_reactions_of_its_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let mut events = directory();
+    for mid in 1..=30 {
+        events.push(chat(mid, 2, json!({"gid": 1}), &format!("m{mid}")));
+    }
+    events.push(
+        serde_json::from_value(json!({"type": "chat", "mid": 40, "from_uid": 1,
+            "created_at": 1_040, "target": {"gid": 1},
+            "detail": {"type": "reaction", "mid": 3, "detail": {"type": "like", "action": "👍"}}}))
+        .unwrap(),
+    );
+    events.push(delete(41, 2, 4));
+    store.write_events(&events).unwrap();
+    let page = store.history(ConvKey::Group(1), Some(10), 5).unwrap();
+    let mids: Vec<i64> = page.iter().map(|m| m.mid).collect();
+    assert_eq!(
+        mids,
+        vec![5, 6, 7, 8, 9],
+        "none of 5..9 has a later reaction"
+    );
+    let page = store.history(ConvKey::Group(1), Some(10), 8).unwrap();
+    let mids: Vec<i64> = page.iter().map(|m| m.mid).collect();
+    // A deleted message left the disk (4); its delete record stays, with the like of 3.
+    assert_eq!(mids, vec![1, 2, 3, 5, 6, 7, 8, 9, 40, 41]);
+    // Folded into a model that let those messages go, they come back as they were.
+    let mut model = crate::model::ChatModel::new(ME);
+    for ev in directory() {
+        model.apply(ev);
+    }
+    model.apply_history_page(ConvKey::Group(1), Some(10), page, 8);
+    assert_eq!(model.message(3).unwrap().reactions["👍"].len(), 1);
+    assert!(model.message(4).is_none());
+}
