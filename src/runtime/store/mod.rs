@@ -502,30 +502,43 @@ fn write_chat(tx: &rusqlite::Transaction, me: i64, m: &ChatMessage) -> StoreResu
             params![gone],
         )?;
         tx.execute(
-            "INSERT OR IGNORE INTO deleted (mid) VALUES (?1)",
-            params![gone],
+            "INSERT INTO deleted (mid, deleted_at) VALUES (?1, ?2)
+             ON CONFLICT (mid) DO UPDATE SET deleted_at = max(deleted_at, excluded.deleted_at)",
+            params![gone, m.created_at],
         )?;
     }
-    let tombstoned = |mid: i64| -> rusqlite::Result<bool> {
-        Ok(tx
-            .query_row("SELECT 1 FROM deleted WHERE mid = ?1", params![mid], |_| {
-                Ok(true)
-            })
-            .optional()?
-            .unwrap_or(false))
+    // A deleted message is not stored again, unless the record was made after the deletion:
+    // then it is another message under the same mid (a server restored from a backup reuses
+    // mids), and the tombstone goes. Edits and likes of a deleted message are never stored.
+    // Tombstones from before schema 9 have no time and block every record.
+    let tombstone = |mid: i64| -> rusqlite::Result<Option<Option<i64>>> {
+        tx.query_row(
+            "SELECT deleted_at FROM deleted WHERE mid = ?1",
+            params![mid],
+            |r| r.get::<_, Option<i64>>(0),
+        )
+        .optional()
     };
-    let is_deletion = matches!(
-        &m.detail,
-        MessageDetail::Reaction {
-            detail: ReactionDetail::Delete,
-            ..
+    match target {
+        Some(t) => {
+            let is_deletion = matches!(
+                &m.detail,
+                MessageDetail::Reaction {
+                    detail: ReactionDetail::Delete,
+                    ..
+                }
+            );
+            if !is_deletion && tombstone(t)?.is_some() {
+                return Ok(());
+            }
         }
-    );
-    // A deleted message, or an edit or like of one, is not stored again.
-    if tombstoned(m.mid)?
-        || (!is_deletion && target.is_some_and(|t| tombstoned(t).unwrap_or(false)))
-    {
-        return Ok(());
+        None => match tombstone(m.mid)? {
+            Some(Some(at)) if m.created_at > at => {
+                tx.execute("DELETE FROM deleted WHERE mid = ?1", params![m.mid])?;
+            }
+            Some(_) => return Ok(()),
+            None => {}
+        },
     }
     let expires_at = match &m.detail {
         MessageDetail::Normal {

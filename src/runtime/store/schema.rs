@@ -35,6 +35,9 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE uploads (local_id INTEGER PRIMARY KEY, conv TEXT NOT NULL, path TEXT NOT NULL);",
     // 8: edits, reactions and deletes not acknowledged yet (the outbox of changes).
     "CREATE TABLE changes (id INTEGER PRIMARY KEY, conv TEXT NOT NULL, json TEXT NOT NULL);",
+    // 9: when a message was deleted (the deletion record's `created_at`), so a record made
+    // later under the same mid (a server restored from a backup reuses mids) is stored.
+    "ALTER TABLE deleted ADD COLUMN deleted_at INTEGER;",
 ];
 
 /// The version this client writes.

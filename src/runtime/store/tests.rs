@@ -810,3 +810,53 @@ fn an_older_page_brings_the_later_reactions_of_its_messages() {
     assert_eq!(model.message(3).unwrap().reactions["👍"].len(), 1);
     assert!(model.message(4).is_none());
 }
+
+#[test]
+fn a_deleted_mid_reused_by_a_restored_server_is_stored_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    // chat() sets created_at = 1_000 + mid: message 70 at 1_070, deleted at 1_071.
+    store
+        .write_events(&[
+            chat(70, 2, json!({"gid": 1}), "deleted before the backup"),
+            delete(71, 2, 70),
+        ])
+        .unwrap();
+    // An older history page brings the deleted message back: it stays off the disk.
+    store
+        .write_history(
+            ConvKey::Group(1),
+            &[
+                match chat(70, 2, json!({"gid": 1}), "deleted before the backup") {
+                    ServerEvent::Chat(m) => m,
+                    _ => unreachable!(),
+                },
+            ],
+            false,
+        )
+        .unwrap();
+    assert_eq!(rows_with(&store, "deleted before the backup"), 0);
+    // The server was restored from a backup and gave mid 70 to a new message.
+    let reused = ServerEvent::Chat(
+        serde_json::from_value(json!({
+            "mid": 70, "from_uid": 2, "created_at": 99_999, "target": {"gid": 1},
+            "detail": {"type": "normal", "content_type": "text/plain",
+                       "content": "new under an old mid", "properties": null}
+        }))
+        .unwrap(),
+    );
+    store.write_events(&[reused]).unwrap();
+    assert_eq!(rows_with(&store, "new under an old mid"), 1);
+    // And its likes are kept.
+    store
+        .write_events(&[reaction(
+            100_000,
+            70,
+            json!({"type": "like", "action": "👍"}),
+        )])
+        .unwrap();
+    let loaded = open(dir.path()).load().unwrap();
+    let m = loaded.chat.message(70).unwrap();
+    assert_eq!(m.content, "new under an old mid");
+    assert_eq!(m.reactions["👍"].len(), 1);
+}
