@@ -86,7 +86,7 @@ pub(super) fn change_lines(app: &App, mid: i64, width: u16, theme: &Theme) -> Ve
             theme.fg(theme.pending)
         };
         lines.push(Line::styled(
-            crate::text::wrap::truncate(&change_text(app, c), width as usize),
+            crate::text::wrap::truncate(&change_text(app, c, width), width as usize),
             style,
         ));
         lines.extend(keys_line(app, &c.state, theme));
@@ -108,11 +108,13 @@ fn keys_line(app: &App, state: &PendingState, theme: &Theme) -> Option<Line<'sta
     })
 }
 
-fn change_text(app: &App, c: &PendingChange) -> String {
+fn change_text(app: &App, c: &PendingChange, width: u16) -> String {
+    // The new text gets what the line has left after the words around it.
+    let room = usize::from(width).saturating_sub(40).max(20);
     let what = match &c.change {
         Change::Edit(content) => format!(
             "edit to “{}”",
-            one_line(&app.render_mentions(&content.body()), 40)
+            one_line(&app.render_mentions(&content.body()), room)
         ),
         Change::React { emoji, on: true } => format!("{} reaction", one_line(emoji, 4)),
         Change::React { emoji, on: false } => {
