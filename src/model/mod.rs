@@ -15,6 +15,7 @@ mod directory;
 mod message;
 mod order;
 mod pending;
+mod search;
 mod staged;
 mod window;
 
@@ -22,6 +23,7 @@ pub use changes::{Change, PendingChange, Queued};
 pub use conversation::{ConvKey, Conversation, Mute, Source};
 pub use message::{Message, mentions};
 pub use pending::{PendingMessage, PendingState, UploadProgress};
+pub use search::{Coverage, SEARCH_LIMIT, SearchHit, SearchQuery, SearchResults};
 pub use staged::{OpenFile, Staged};
 pub use window::{ORPHAN_CAP, TRIM_ABOVE, TRIM_TO};
 

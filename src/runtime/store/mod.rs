@@ -19,6 +19,7 @@ mod compact;
 mod gaps;
 mod outbox;
 mod schema;
+mod search;
 pub mod task;
 
 use crate::app::ComposeTarget;
@@ -106,11 +107,16 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         schema::migrate(&conn).map_err(|e| fail(e.to_string()))?;
-        Ok(Store {
+        let mut store = Store {
             conn,
             me,
             path: path.to_path_buf(),
-        })
+        };
+        if store.meta("search_indexed")?.is_none() {
+            let n = store.reindex()?;
+            tracing::info!(records = n, "search index built");
+        }
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
@@ -218,6 +224,13 @@ impl Store {
         } else if complete {
             tx.execute("DELETE FROM gaps WHERE conv = ?1", params![conv])?;
         }
+        if complete {
+            // Nothing older on the server: the store reaches the conversation's start.
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, '1')",
+                params![format!("start:{conv}")],
+            )?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -289,6 +302,7 @@ impl Store {
             "DELETE FROM chat WHERE expires_at IS NOT NULL AND expires_at <= ?1",
             params![now_ms],
         )?;
+        search::unindex_expired(&tx, now_ms)?;
         tx.commit()?;
         Ok(gone)
     }
@@ -501,6 +515,7 @@ fn write_chat(tx: &rusqlite::Transaction, me: i64, m: &ChatMessage) -> StoreResu
             "DELETE FROM chat WHERE mid = ?1 OR target = ?1",
             params![gone],
         )?;
+        search::unindex(tx, *gone)?;
         tx.execute(
             "INSERT INTO deleted (mid, deleted_at) VALUES (?1, ?2)
              ON CONFLICT (mid) DO UPDATE SET deleted_at = max(deleted_at, excluded.deleted_at)",
@@ -563,6 +578,10 @@ fn write_chat(tx: &rusqlite::Transaction, me: i64, m: &ChatMessage) -> StoreResu
             target
         ],
     )?;
+    match &m.detail {
+        MessageDetail::Reaction { .. } => search::index_edit(tx, me, m)?,
+        _ => search::index_message(tx, me, m)?,
+    }
     // Your own message came back: it is no longer waiting to be sent.
     if m.from_uid == me
         && let Some(local_id) = m.local_id()

@@ -38,6 +38,15 @@ const MIGRATIONS: &[&str] = &[
     // 9: when a message was deleted (the deletion record's `created_at`), so a record made
     // later under the same mid (a server restored from a backup reuses mids) is stored.
     "ALTER TABLE deleted ADD COLUMN deleted_at INTEGER;",
+    // 10: the search index (see `search.rs`); a store from before is indexed once on open.
+    "CREATE VIRTUAL TABLE search_text USING fts5(text, tokenize = 'trigram remove_diacritics 1');
+     CREATE TABLE search_meta (mid INTEGER PRIMARY KEY, conv TEXT NOT NULL,
+       from_uid INTEGER NOT NULL, created_at INTEGER NOT NULL, content_type TEXT NOT NULL,
+       has_link INTEGER NOT NULL, reply_to INTEGER, mentions_me INTEGER NOT NULL,
+       expires_at INTEGER, edit_mid INTEGER NOT NULL);
+     CREATE INDEX search_by_conv ON search_meta (conv, mid);
+     CREATE INDEX search_by_reply ON search_meta (reply_to) WHERE reply_to IS NOT NULL;
+     CREATE INDEX search_mentions ON search_meta (mid) WHERE mentions_me;",
 ];
 
 /// The version this client writes.
@@ -82,6 +91,6 @@ pub fn wipe(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "DELETE FROM chat; DELETE FROM state; DELETE FROM drafts; DELETE FROM deleted;
          DELETE FROM meta; DELETE FROM outbox; DELETE FROM gaps; DELETE FROM uploads;
-         DELETE FROM changes;",
+         DELETE FROM changes; DELETE FROM search_text; DELETE FROM search_meta;",
     )
 }

@@ -860,3 +860,205 @@ fn a_deleted_mid_reused_by_a_restored_server_is_stored_again() {
     assert_eq!(m.content, "new under an old mid");
     assert_eq!(m.reactions["👍"].len(), 1);
 }
+
+fn search(store: &Store, q: crate::model::SearchQuery) -> Vec<i64> {
+    store
+        .search(&q, 50)
+        .unwrap()
+        .iter()
+        .map(|h| h.mid)
+        .collect()
+}
+
+fn words(terms: &[&str]) -> crate::model::SearchQuery {
+    crate::model::SearchQuery {
+        terms: terms.iter().map(|t| (*t).to_string()).collect(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn search_finds_substrings_in_any_script_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    store
+        .write_events(&[
+            chat(1, 2, json!({"gid": 1}), "我们明天在北京开会"),
+            chat(2, 2, json!({"uid": 2}), "東京で会いましょう"),
+            chat(3, 1, json!({"gid": 1}), "Le café est prêt"),
+            chat(4, 2, json!({"gid": 1}), "deploy the release tonight"),
+            chat(5, 2, json!({"gid": 1}), "北京 is cold"),
+        ])
+        .unwrap();
+    assert_eq!(
+        search(&store, words(&["北京"])),
+        vec![5, 1],
+        "two characters"
+    );
+    assert_eq!(search(&store, words(&["明天在北京"])), vec![1]);
+    assert_eq!(search(&store, words(&["東京"])), vec![2]);
+    assert_eq!(search(&store, words(&["cafe"])), vec![3], "accents ignored");
+    assert_eq!(search(&store, words(&["PRÊT"])), vec![3], "case ignored");
+    assert_eq!(
+        search(&store, words(&["leas", "tonig"])),
+        vec![4],
+        "every term"
+    );
+    assert_eq!(search(&store, words(&["the release"])), vec![4], "a phrase");
+    assert!(search(&store, words(&["release the"])).is_empty());
+    assert!(
+        search(&store, words(&["x\"y"])).is_empty(),
+        "quotes are text"
+    );
+}
+
+#[test]
+fn search_follows_edits_deletes_and_expiry() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let edit = |mid, target, text: &str| {
+        reaction(
+            mid,
+            target,
+            json!({"type": "edit", "content_type": "text/plain", "content": text}),
+        )
+    };
+    // The edit of 1 is stored before 1 itself (history pages come newest first).
+    store
+        .write_events(&[edit(10, 1, "second thoughts")])
+        .unwrap();
+    store
+        .write_events(&[
+            chat(1, 2, json!({"gid": 1}), "first thoughts"),
+            chat(2, 2, json!({"gid": 1}), "thoughts to delete"),
+            edit(11, 1, "third thoughts"),
+            edit(9, 1, "an older edit arriving late"),
+            delete(12, 2, 2),
+        ])
+        .unwrap();
+    assert_eq!(search(&store, words(&["third"])), vec![1]);
+    assert!(search(&store, words(&["first"])).is_empty());
+    assert!(search(&store, words(&["second"])).is_empty());
+    assert!(search(&store, words(&["older"])).is_empty());
+    assert!(
+        search(&store, words(&["delete"])).is_empty(),
+        "deleted: never"
+    );
+    let burning = ServerEvent::Chat(
+        serde_json::from_value(json!({
+            "mid": 20, "from_uid": 2, "created_at": 10_000, "target": {"gid": 1},
+            "detail": {"type": "normal", "content_type": "text/plain",
+                       "content": "burning thoughts", "properties": null, "expires_in": 5}
+        }))
+        .unwrap(),
+    );
+    store.write_events(&[burning]).unwrap();
+    let at = |now_ms| crate::model::SearchQuery {
+        now_ms,
+        ..words(&["burning"])
+    };
+    assert_eq!(search(&store, at(14_999)), vec![20]);
+    assert!(search(&store, at(15_000)).is_empty(), "expired");
+    store.purge_expired(15_000).unwrap();
+    assert!(
+        search(&store, at(0)).is_empty(),
+        "purged from the index too"
+    );
+}
+
+#[test]
+fn search_filters_by_author_conversation_kind_and_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let file = ServerEvent::Chat(
+        serde_json::from_value(json!({
+            "mid": 4, "from_uid": 1, "created_at": 1_004, "target": {"gid": 2},
+            "detail": {"type": "normal", "content_type": "vocechat/file",
+                       "content": "2026/1/1/x", "properties": {"name": "report.pdf"}}
+        }))
+        .unwrap(),
+    );
+    store
+        .write_events(&[
+            chat(1, 2, json!({"gid": 1}), "see https://example.com/a"),
+            chat(2, 1, json!({"gid": 1}), "my report"),
+            chat(3, 2, json!({"uid": 2}), "report in a DM"),
+            file,
+        ])
+        .unwrap();
+    let q = |f: fn(&mut crate::model::SearchQuery)| {
+        let mut q = crate::model::SearchQuery::default();
+        f(&mut q);
+        search(&store, q)
+    };
+    assert_eq!(q(|q| q.from = vec![2]), vec![3, 1]);
+    assert_eq!(q(|q| q.within = vec![ConvKey::User(2)]), vec![3]);
+    assert_eq!(q(|q| q.has_file = true), vec![4]);
+    assert_eq!(q(|q| q.has_link = true), vec![1]);
+    assert_eq!(q(|q| q.before = Some(1_003)), vec![2, 1]);
+    assert_eq!(q(|q| q.after = Some(1_003)), vec![4, 3]);
+    assert_eq!(
+        q(|q| {
+            q.terms = vec!["report".into()];
+            q.from = vec![1];
+        }),
+        vec![4, 2],
+        "a file by its name"
+    );
+}
+
+#[test]
+fn a_store_from_before_the_index_is_indexed_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(dir.path(), "https://chat.example.com", ME);
+    {
+        let mut store = Store::open(&path, ME).unwrap();
+        store
+            .write_events(&[chat(1, 2, json!({"gid": 1}), "from an older client")])
+            .unwrap();
+        // As a store of schema 9 would be: no index, no flag.
+        store
+            .conn
+            .execute_batch(
+                "DELETE FROM search_text; DELETE FROM search_meta;
+                 DELETE FROM meta WHERE key = 'search_indexed';",
+            )
+            .unwrap();
+    }
+    let store = Store::open(&path, ME).unwrap();
+    assert_eq!(search(&store, words(&["older client"])), vec![1]);
+}
+
+#[test]
+fn coverage_says_how_far_back_each_conversation_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    store
+        .write_events(&[
+            chat(5, 2, json!({"gid": 1}), "a"),
+            chat(6, 2, json!({"uid": 2}), "b"),
+        ])
+        .unwrap();
+    let ServerEvent::Chat(page) = chat(2, 2, json!({"gid": 1}), "the first") else {
+        unreachable!()
+    };
+    store
+        .write_history(ConvKey::Group(1), &[page], true)
+        .unwrap();
+    let cov = store.coverage(&[]).unwrap();
+    assert_eq!(
+        cov,
+        vec![
+            crate::model::Coverage {
+                key: ConvKey::Group(1),
+                oldest: Some(1_002),
+                complete: true
+            },
+            crate::model::Coverage {
+                key: ConvKey::User(2),
+                oldest: Some(1_006),
+                complete: false
+            },
+        ]
+    );
+}

@@ -1,0 +1,70 @@
+//! What a search asks the local store for, and what comes back: typed, so the query parser
+//! (in `app`) and the store (in `runtime`) agree without either knowing the other.
+
+use super::ConvKey;
+
+/// A parsed search: every term must match (as a substring, case- and accent-insensitive),
+/// and every filter that is set.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchQuery {
+    /// Words and quoted phrases.
+    pub terms: Vec<String>,
+    /// Authors (any of them).
+    pub from: Vec<i64>,
+    /// Conversations (any of them).
+    pub within: Vec<ConvKey>,
+    pub has_file: bool,
+    pub has_link: bool,
+    /// Sent before / at or after these times (ms).
+    pub before: Option<i64>,
+    pub after: Option<i64>,
+    /// Burn-after-reading messages expired by then are not found.
+    pub now_ms: i64,
+}
+
+impl SearchQuery {
+    /// True when it would match everything: nothing to search for.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+            && self.from.is_empty()
+            && self.within.is_empty()
+            && !self.has_file
+            && !self.has_link
+            && self.before.is_none()
+            && self.after.is_none()
+    }
+}
+
+/// One message found, with its current text (after edits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub mid: i64,
+    pub key: ConvKey,
+    pub from_uid: i64,
+    pub created_at: i64,
+    pub content_type: String,
+    pub text: String,
+}
+
+/// How far back the store holds a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    pub key: ConvKey,
+    /// When its oldest stored message was sent (ms).
+    pub oldest: Option<i64>,
+    /// The store reaches the conversation's first message.
+    pub complete: bool,
+}
+
+/// The answer to search number `seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchResults {
+    pub seq: u64,
+    /// Newest first, at most [`SEARCH_LIMIT`].
+    pub hits: Vec<SearchHit>,
+    /// For the conversations searched.
+    pub coverage: Vec<Coverage>,
+}
+
+/// At most this many hits come back.
+pub const SEARCH_LIMIT: usize = 200;
