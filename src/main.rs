@@ -99,9 +99,25 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         let api = ApiClient::new(&server.base_url())?;
         let session = api.login(DEMO_EMAIL, DEMO_PASSWORD, "tui:demo").await?;
         let label = format!("demo {}", server.addr());
-        let app = App::logged_in(session.uid, keymap, settings, label);
-        let executor = Executor::new(Some(api), tx.clone(), sync_config, None, "tui:demo".into());
-        let rt = runtime(app, executor, theme, &config, vec![Effect::StartSync]);
+        let mut app = App::logged_in(session.uid, keymap, settings, label);
+        let mut executor =
+            Executor::new(Some(api), tx.clone(), sync_config, None, "tui:demo".into());
+        // The demo has a store too (one file, emptied at each start: every demo server is a
+        // new server), so search and the rest can be tried.
+        let mut initial = vec![Effect::StartSync];
+        match local_store(
+            paths.data_dir(),
+            "demo",
+            session.uid,
+            &session.server_id,
+            tx.clone(),
+        ) {
+            Ok(local) => executor = executor.with_store(local.handle, local.cursor),
+            Err(broken) => {
+                initial.extend(update(&mut app, Msg::StoreUnusable(broken.reason)));
+            }
+        }
+        let rt = runtime(app, executor, theme, &config, initial);
         let result = run(rt, tx, rx).await;
         drop(server);
         return result;

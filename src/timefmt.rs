@@ -53,6 +53,21 @@ pub fn same_day(a: i64, b: i64, utc: bool) -> bool {
     }
 }
 
+/// The start of day `date` (`YYYY-MM-DD`) for the user, in ms; `None` when it is no date.
+pub fn day_start(date: &str, utc: bool) -> Option<i64> {
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let midnight = day.and_hms_opt(0, 0, 0)?;
+    let ms = if utc {
+        midnight.and_utc().timestamp_millis()
+    } else {
+        chrono::Local
+            .from_local_datetime(&midnight)
+            .earliest()?
+            .timestamp_millis()
+    };
+    Some(clamp_ms(ms))
+}
+
 /// Rejects strftime patterns chrono cannot format (they panic when displayed).
 pub fn check_format(pattern: &str) -> Result<(), String> {
     if StrftimeItems::new(pattern).any(|i| matches!(i, Item::Error)) {
@@ -66,6 +81,13 @@ pub fn check_format(pattern: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_parse_to_their_first_millisecond() {
+        assert_eq!(day_start("2026-12-02", true), Some(1_796_169_600_000));
+        assert_eq!(day_start("2026-13-02", true), None);
+        assert_eq!(day_start("yesterday", true), None);
+    }
 
     #[test]
     fn out_of_range_times_format_without_panicking() {

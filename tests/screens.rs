@@ -751,3 +751,67 @@ fn a_gap_is_marked_in_the_timeline() {
     let screen = render(&mut app, 120, 40).backend().to_string();
     assert!(screen.contains("messages missing here"), "{screen}");
 }
+
+/// The search view with results from several conversations (CJK included), the match
+/// highlighted, and a conversation stored only partly.
+fn searching() -> App {
+    use vocechat_tui::model::{ConvKey, Coverage, SearchHit, SearchResults};
+    let mut app = scene();
+    key(&mut app, KeyCode::Char('/'), KeyModifiers::ALT);
+    for c in "北京 OR release".chars().take(2) {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let hit = |mid: i64, key: ConvKey, from: i64, text: &str| SearchHit {
+        mid,
+        key,
+        from_uid: from,
+        created_at: T0 - mid * 60_000,
+        content_type: "text/plain".into(),
+        text: text.into(),
+    };
+    let seq = app.search.seq;
+    update(
+        &mut app,
+        Msg::Searched(Ok(SearchResults {
+            seq,
+            hits: vec![
+                hit(40, ConvKey::Group(1), 4, "我们明天在北京开会，大家都来吗？"),
+                hit(
+                    31,
+                    ConvKey::Group(2),
+                    2,
+                    "a long line before the match, which is far to the right: see you in 北京 next week",
+                ),
+                hit(12, ConvKey::User(2), 2, "北京烤鸭\nsecond line"),
+            ],
+            coverage: vec![
+                Coverage {
+                    key: ConvKey::Group(1),
+                    oldest: Some(T0 - 86_400_000 * 30),
+                    oldest_mid: Some(1),
+                    complete: true,
+                },
+                Coverage {
+                    key: ConvKey::Group(2),
+                    oldest: Some(T0 - 86_400_000 * 3),
+                    oldest_mid: Some(20),
+                    complete: false,
+                },
+            ],
+        })),
+    );
+    key(&mut app, KeyCode::Down, KeyModifiers::NONE);
+    app
+}
+
+#[test]
+fn search_view_80x24() {
+    let mut app = searching();
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn search_view_120x40() {
+    let mut app = searching();
+    insta::assert_snapshot!(render(&mut app, 120, 40).backend());
+}

@@ -16,6 +16,11 @@ pub const COMMANDS: &[Command] = &[
         help: "keys and commands",
     },
     Command {
+        name: "search",
+        args: "[words] [from:@name] [in:#channel|@name] [has:file|link] [before:|after:DATE]",
+        help: "search every stored message",
+    },
+    Command {
         name: "mute",
         args: "[30m|1h|8h|1d|1w]",
         help: "mute this conversation (forever without a duration)",
@@ -130,6 +135,14 @@ impl App {
             "help" => {
                 self.mode = Mode::Help { scroll: 0 };
                 vec![]
+            }
+            "search" => {
+                let rest = line
+                    .trim_start()
+                    .strip_prefix("search")
+                    .unwrap_or("")
+                    .trim();
+                self.open_search((!rest.is_empty()).then_some(rest))
             }
             "mute" => {
                 let Some(key) = need_open(self) else {

@@ -53,6 +53,7 @@ fn global_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             app.mode = Mode::Switcher(Switcher::new(app));
             vec![]
         }
+        Action::Search => app.open_search(None),
         Action::PrevConversation => app.step_conversation(-1),
         Action::NextConversation => app.step_conversation(1),
         Action::NextUnread => app.jump_to("unread messages", |c| c.unread > 0),
@@ -499,6 +500,7 @@ pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
             s.refresh(app);
             app.mode = Mode::Switcher(s);
         }
+        Mode::Search => return app.search_paste(text.lines().next().unwrap_or("")),
         _ => {
             app.mode = Mode::Chat;
             // A pasted file path (drag and drop from a file manager) picks the file.

@@ -12,12 +12,14 @@ mod composer;
 pub mod conn;
 mod display;
 pub mod error;
+mod jump;
 mod keys;
 mod login;
 mod msg;
 mod notify;
 mod outbox;
 mod popups;
+mod search;
 mod status;
 pub mod strings;
 mod switcher;
@@ -32,6 +34,7 @@ pub use error::{Failure, Outcome};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use msg::{CallTarget, Effect, LoggedIn, Msg, Restored, View};
 pub use popups::key_context;
+pub use search::SearchView;
 pub use status::{Notice, Status};
 pub use switcher::{Choice, Switcher};
 pub use tasks::{Task, TaskId, TaskKind, Tasks};
@@ -51,6 +54,8 @@ pub enum Mode {
     Chat,
     /// Browsing messages; the selected mid.
     Select(i64),
+    /// The search view (its state is `App::search`).
+    Search,
     Switcher(Switcher),
     Help {
         scroll: u16,
@@ -172,6 +177,8 @@ pub struct App {
     /// Background work shown in the status bar.
     pub tasks: Tasks,
     pub mode: Mode,
+    /// The search view's query and results (kept while it is closed).
+    pub search: SearchView,
     pub keymap: Keymap,
     pub settings: Settings,
     /// The clock `update` uses (set by the loop before each batch; keeps `update` pure).
@@ -196,6 +203,7 @@ impl App {
             account: Account::default(),
             tasks: Tasks::default(),
             mode: Mode::Chat,
+            search: SearchView::default(),
             keymap,
             settings,
             now_ms: 0,
@@ -505,5 +513,7 @@ impl App {
 mod change_tests;
 #[cfg(test)]
 mod popup_tests;
+#[cfg(test)]
+mod search_tests;
 #[cfg(test)]
 mod tests;

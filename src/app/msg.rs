@@ -39,6 +39,13 @@ pub enum Msg {
         what: String,
         result: Outcome<()>,
     },
+    /// The store answered a search.
+    Searched(Outcome<crate::model::SearchResults>),
+    /// Older history of `key` was fetched into the store (how many records), for search.
+    StoredOlder {
+        key: ConvKey,
+        result: Outcome<usize>,
+    },
     /// The server answered a queued change (edit, reaction, delete).
     Changed {
         id: i64,
@@ -175,6 +182,18 @@ pub enum Effect {
     Change(crate::model::PendingChange),
     /// A message or change leaves the outbox unsent (discarded, cancelled, or found done).
     Forget(i64),
+    /// Search the local store (answered by `Msg::Searched` with the same `seq`).
+    Search {
+        seq: u64,
+        query: crate::model::SearchQuery,
+    },
+    /// Fetch older history of `key` from the server into the store only (the open timeline
+    /// is not touched); answered by `Msg::StoredOlder`.
+    StoreOlder {
+        key: ConvKey,
+        before: Option<i64>,
+        limit: u32,
+    },
     LoadHistory {
         key: ConvKey,
         before: Option<i64>,

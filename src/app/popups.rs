@@ -26,6 +26,7 @@ pub fn key_context(mode: &Mode) -> Context {
         Mode::Call(_) => Context::Call,
         Mode::Confirm(_) => Context::Confirm,
         Mode::React { .. } => Context::React,
+        Mode::Search => Context::Search,
         Mode::Info { .. } | Mode::Preview(_) | Mode::Login(_) => Context::Global,
     }
 }
@@ -36,6 +37,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
     let action = popup_action(app, ctx, key);
     Some(match app.mode.clone() {
         Mode::Switcher(s) => switcher(app, s, key, action),
+        Mode::Search => app.search_key(key, action),
         Mode::Help { scroll } => help(app, scroll, action),
         Mode::Info { .. } | Mode::Preview(_) => {
             app.mode = Mode::Chat;

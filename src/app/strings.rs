@@ -83,3 +83,20 @@ pub fn discarded(n: usize) -> String {
         if n == 1 { "item" } else { "items" }
     )
 }
+
+/// A jump to a message that is not there any more.
+pub const SOUGHT_DELETED: &str = "that message was deleted";
+pub const SOUGHT_GONE: &str = "that message is no longer in the conversation's history";
+
+/// Search: older history stored, none to fetch, fetching.
+pub fn stored_older(n: usize) -> String {
+    format!("{n} older records stored")
+}
+pub const ALL_STORED: &str = "every conversation searched is stored from its start";
+pub fn fetching_older(n: usize) -> String {
+    format!(
+        "fetching older history of {n} conversation{}",
+        if n == 1 { "" } else { "s" }
+    )
+}
+pub const SEARCH_NEEDS_STORE: &str = "search needs the local store, which could not be opened";

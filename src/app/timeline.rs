@@ -23,6 +23,8 @@ pub struct Timeline {
     /// During a replay, each conversation's oldest replayed mid (a capped replay leaves gaps
     /// below them).
     pub replay_first: HashMap<ConvKey, i64>,
+    /// A message being jumped to (conversation, mid): history is paged back until it loads.
+    pub seek: Option<(ConvKey, i64)>,
 }
 
 impl Timeline {
@@ -80,6 +82,27 @@ impl Timeline {
             before: Some(high),
             limit: HISTORY_PAGE,
         })
+    }
+
+    /// The next page back toward a message being jumped to, whatever the scroll, unless one
+    /// is on its way or it would repeat the last request.
+    pub fn seek_request(&mut self, chat: &ChatModel, key: ConvKey) -> Option<Effect> {
+        let before = chat.convs.get(&key)?.history_before();
+        if self.history_requested.contains(&key) || self.last_history.get(&key) == Some(&before) {
+            return None;
+        }
+        self.history_requested.insert(key);
+        self.last_history.insert(key, before);
+        Some(Effect::LoadHistory {
+            key,
+            before,
+            limit: HISTORY_PAGE,
+        })
+    }
+
+    /// Whether a history request for `key` is on its way.
+    pub fn history_pending(&self, key: ConvKey) -> bool {
+        self.history_requested.contains(&key)
     }
 
     /// A history request for `key` came back; a failed one may be asked for again.

@@ -67,25 +67,30 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => {
             app.timeline.history_answered(key, result.is_ok());
+            let ok = result.is_ok();
             match result {
                 Ok(page) => {
                     app.chat
                         .apply_history_page(key, before, page, limit as usize);
-                    if app.timeline.open == Some(key) {
-                        let mut effects: Vec<Effect> = app.mark_open_read().into_iter().collect();
-                        // The open conversation's gap fills at once, page after page.
-                        match app.timeline.gap_request(&app.chat, key) {
-                            Some(next) => effects.push(next),
-                            None => effects.extend(app.maybe_load_history(key, false)),
-                        }
-                        return effects;
-                    }
                 }
                 Err(e) => {
                     // A failed request may be asked for again (scroll up to retry).
                     app.error(format!("could not load history: {e}"));
                     app.on_failure(&e);
                 }
+            }
+            // A jump to a message pages on until it is loaded.
+            if let Some(effects) = app.seek_on_history(key, ok) {
+                return effects;
+            }
+            if ok && app.timeline.open == Some(key) {
+                let mut effects: Vec<Effect> = app.mark_open_read().into_iter().collect();
+                // The open conversation's gap fills at once, page after page.
+                match app.timeline.gap_request(&app.chat, key) {
+                    Some(next) => effects.push(next),
+                    None => effects.extend(app.maybe_load_history(key, false)),
+                }
+                return effects;
             }
             vec![]
         }
@@ -103,6 +108,11 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.changed(id, result);
             vec![]
         }
+        Msg::Searched(result) => {
+            app.searched(result);
+            vec![]
+        }
+        Msg::StoredOlder { result, .. } => app.stored_older(result),
         Msg::Edited(result) => {
             match result {
                 Ok(text) => app.composer.set_text(text.trim_end_matches('\n')),

@@ -27,6 +27,8 @@ pub enum Context {
     Confirm,
     /// The reaction picker.
     React,
+    /// The search view (other keys type the query).
+    Search,
 }
 
 macro_rules! actions {
@@ -61,6 +63,7 @@ actions! {
     ToggleSidebar => "toggle_sidebar", Global, "show or hide the sidebar";
     Reconnect => "reconnect", Global, "reconnect now";
     SelectMode => "select_mode", Global, "select messages (reply, edit, react…)";
+    Search => "search", Global, "search all stored messages";
     Suspend => "suspend", Global, "suspend to the shell (resume with fg)";
     Send => "send", Composer, "send the message";
     Newline => "newline", Composer, "new line in the message";
@@ -90,6 +93,13 @@ actions! {
     SwitcherOpen => "switcher_open", Switcher, "open the match";
     SwitcherErase => "switcher_erase", Switcher, "delete the last typed character";
     SwitcherClose => "switcher_close", Switcher, "close";
+    SearchUp => "search_up", Search, "previous result";
+    SearchDown => "search_down", Search, "next result";
+    SearchOpen => "search_open", Search, "open the conversation at the result";
+    SearchErase => "search_erase", Search, "delete the last typed character";
+    SearchClear => "search_clear", Search, "clear the query";
+    SearchOlder => "search_older", Search, "fetch older history of the conversations searched";
+    SearchClose => "search_close", Search, "close";
     HelpDown => "help_down", Help, "scroll down a line";
     HelpUp => "help_up", Help, "scroll up a line";
     HelpPageDown => "help_page_down", Help, "scroll down a page";
@@ -245,6 +255,7 @@ impl Keymap {
                     Context::Composer => "composer",
                     Context::Select => "selection",
                     Context::Switcher => "switcher popup (other keys type the query)",
+                    Context::Search => "search view (other keys type the query)",
                     Context::Help => "help popup (any other key closes)",
                     Context::Call => "meeting link popup (any other key closes)",
                     Context::Confirm => "confirm popup (any other key is no)",
@@ -518,7 +529,7 @@ mod tests {
         // Each section comes once, after the selection keys.
         let mut sections: Vec<&str> = rows.iter().map(|(s, _, _)| *s).collect();
         sections.dedup();
-        assert_eq!(sections.len(), 8, "{sections:?}");
+        assert_eq!(sections.len(), 9, "{sections:?}");
         assert_eq!(sections[2], "selection");
     }
 }

@@ -52,6 +52,8 @@ pub struct Coverage {
     pub key: ConvKey,
     /// When its oldest stored message was sent (ms).
     pub oldest: Option<i64>,
+    /// That message's mid: older history is asked for before it.
+    pub oldest_mid: Option<i64>,
     /// The store reaches the conversation's first message.
     pub complete: bool,
 }

@@ -7,6 +7,7 @@
 
 mod pending;
 mod popups;
+mod search;
 mod timeline;
 
 pub use timeline::{Link, RenderCache};
@@ -82,7 +83,12 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) ->
     if let Some(s) = a.sidebar {
         draw_sidebar(f, app, s, theme);
     }
-    let (max_scroll, scroll) = timeline::draw(f, app, a.timeline, theme, cache);
+    let (max_scroll, scroll) = if matches!(app.mode, Mode::Search) {
+        search::draw(f, app, a.timeline, theme);
+        (app.timeline.max_scroll, app.timeline.scroll)
+    } else {
+        timeline::draw(f, app, a.timeline, theme, cache)
+    };
     draw_composer(f, app, a.composer, theme);
     draw_status(f, app, a.status, theme);
     popups::draw(f, app, area, theme, cache);

@@ -35,6 +35,8 @@ fn frame<'a>(title: String, theme: &Theme) -> Block<'a> {
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut super::RenderCache) {
     match &app.mode {
+        // Drawn in the timeline's place (`ui::search`).
+        Mode::Search => {}
         Mode::Switcher(s) => {
             let rows = (s.results.len() as u16).clamp(1, 12);
             let r = centered(area, 56, rows + 3);

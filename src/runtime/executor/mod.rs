@@ -11,6 +11,7 @@ mod login;
 mod meeting;
 mod preview;
 mod read_marks;
+mod search;
 mod send;
 
 pub use local::{BrokenStore, LocalStore, local_store};
@@ -181,6 +182,7 @@ impl Executor {
                 }
                 return;
             }
+            Effect::Search { seq, query } => return self.search(seq, query),
             Effect::OpenUrl(url) => {
                 tokio::spawn(async move {
                     let result = crate::runtime::tasks::open_externally(&url)
@@ -269,31 +271,14 @@ impl Executor {
                     });
                 });
             }
+            Effect::StoreOlder { key, before, limit } => {
+                self.store_older(api, key, before, limit);
+            }
             Effect::MarkRead { key, mid } => {
                 let marks = self.read_marks.get_or_insert_with(read_marks::spawn);
                 let _ = marks.send(read_marks::Mark { api, key, mid });
             }
-            Effect::Change(change) => {
-                // Written to the outbox first, like a message.
-                let written = self.local.as_ref().map(|local| {
-                    let (done, written) = oneshot::channel();
-                    local.send(Job::QueueChange {
-                        change: change.clone(),
-                        written: done,
-                    });
-                    written
-                });
-                tokio::spawn(async move {
-                    if let Some(written) = written {
-                        let _ = written.await;
-                    }
-                    let result = send::send_change(&api, &change).await;
-                    let _ = tx.send(Msg::Changed {
-                        id: change.id,
-                        result: result.map_err(Failure::from),
-                    });
-                });
-            }
+            Effect::Change(change) => self.send_change(api, change),
             Effect::Mute { key, seconds } => done(tx, "mute", async move {
                 let mut c = MuteChange::default();
                 match key {
@@ -486,6 +471,7 @@ impl Executor {
             | Effect::ReconnectNow
             | Effect::CancelUpload { .. }
             | Effect::Forget(_)
+            | Effect::Search { .. }
             | Effect::RebuildStore
             | Effect::Notify { .. }
             | Effect::OpenUrl(_)

@@ -264,14 +264,20 @@ impl Store {
     /// How far back the store holds each of `keys` (every stored conversation when empty).
     pub fn coverage(&self, keys: &[ConvKey]) -> StoreResult<Vec<Coverage>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT conv, min(created_at) FROM search_meta GROUP BY conv ORDER BY conv",
+            "SELECT conv, min(mid), created_at FROM search_meta GROUP BY conv ORDER BY conv",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
         let mut oldest = std::collections::HashMap::new();
         for row in rows {
-            let (conv, at) = row?;
+            let (conv, mid, at) = row?;
             if let Some(key) = parse_conv(&conv) {
-                oldest.insert(key, at);
+                oldest.insert(key, (mid, at));
             }
         }
         let mut keys = keys.to_vec();
@@ -300,9 +306,11 @@ impl Store {
                 )
                 .optional()?
                 .unwrap_or(false);
+            let first = oldest.get(&key).copied();
             out.push(Coverage {
                 key,
-                oldest: oldest.get(&key).copied(),
+                oldest: first.map(|(_, at)| at),
+                oldest_mid: first.map(|(mid, _)| mid),
                 complete: started && !holes,
             });
         }

@@ -58,6 +58,12 @@ pub enum Job {
         limit: usize,
         reply: oneshot::Sender<Vec<ChatMessage>>,
     },
+    /// Search number `seq`: answered with `Msg::Searched`. Of several waiting, only the
+    /// newest runs (typing fast costs one search).
+    Search {
+        seq: u64,
+        query: crate::model::SearchQuery,
+    },
 }
 
 /// Hands work to the store thread; cloning shares the thread.
@@ -119,8 +125,24 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
         while let Ok(more) = rx.try_recv() {
             jobs.push(more);
         }
-        for job in jobs {
+        // Only the newest of the searches waiting is answered.
+        let last_search = jobs.iter().rposition(|j| matches!(j, Job::Search { .. }));
+        for (i, job) in jobs.into_iter().enumerate() {
             let result = match job {
+                Job::Search { .. } if Some(i) != last_search => Ok(()),
+                Job::Search { seq, query } => {
+                    // It sees the events handed over before it.
+                    let written = if failed || closed {
+                        Ok(())
+                    } else {
+                        store.write_events(&std::mem::take(&mut events))
+                    };
+                    let answer = search(&store, seq, &query);
+                    let _ = notices.send(Msg::Searched(
+                        answer.map_err(|e| crate::app::Failure::local(e.to_string())),
+                    ));
+                    written
+                }
                 Job::Read { reply, .. } if closed => {
                     let _ = reply.send(Vec::new());
                     Ok(())
@@ -254,4 +276,17 @@ fn report(result: Result<(), StoreError>, failed: &mut bool, notices: &Unbounded
             )));
         }
     }
+}
+
+/// Runs a search and says how far back the conversations searched are stored.
+fn search(
+    store: &Store,
+    seq: u64,
+    query: &crate::model::SearchQuery,
+) -> super::StoreResult<crate::model::SearchResults> {
+    Ok(crate::model::SearchResults {
+        seq,
+        hits: store.search(query, crate::model::SEARCH_LIMIT)?,
+        coverage: store.coverage(&query.within)?,
+    })
 }

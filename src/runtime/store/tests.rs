@@ -1052,11 +1052,13 @@ fn coverage_says_how_far_back_each_conversation_is_stored() {
             crate::model::Coverage {
                 key: ConvKey::Group(1),
                 oldest: Some(1_002),
+                oldest_mid: Some(2),
                 complete: true
             },
             crate::model::Coverage {
                 key: ConvKey::User(2),
                 oldest: Some(1_006),
+                oldest_mid: Some(6),
                 complete: false
             },
         ]

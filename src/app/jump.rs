@@ -1,0 +1,66 @@
+//! Jumping to a message (a search hit, later a quoted original): its conversation opens and
+//! it is selected, once loaded. Until then history is paged back, from the store and then the
+//! server, a page at a time without blocking anything, however far back it is.
+
+use super::{App, Effect, Mode, strings};
+use crate::model::ConvKey;
+
+impl App {
+    /// Opens `key` and selects message `mid`, loading history back to it when needed.
+    pub(super) fn jump_to_message(&mut self, key: ConvKey, mid: i64) -> Vec<Effect> {
+        self.mode = Mode::Chat;
+        self.chat.convs.entry(key).or_default();
+        let mut effects = self.open_conversation(key);
+        self.timeline.seek = Some((key, mid));
+        effects.extend(self.seek_step(key));
+        effects
+    }
+
+    /// Selects the message sought when it is loaded; otherwise asks for the next page back,
+    /// or gives up once the conversation's start is reached.
+    fn seek_step(&mut self, key: ConvKey) -> Vec<Effect> {
+        let Some((k, mid)) = self.timeline.seek.filter(|(k, _)| *k == key) else {
+            return vec![];
+        };
+        let conv = self.chat.convs.get(&k);
+        match conv.and_then(|c| c.messages.get(&mid)) {
+            Some(m) if m.deleted || m.is_expired(self.now_ms) => {
+                self.timeline.seek = None;
+                self.info(strings::SOUGHT_DELETED);
+                return vec![];
+            }
+            Some(_) => {
+                self.timeline.seek = None;
+                self.mode = Mode::Select(mid);
+                return vec![];
+            }
+            None => {}
+        }
+        if conv.is_none_or(|c| c.history_complete) {
+            self.timeline.seek = None;
+            self.info(strings::SOUGHT_GONE);
+            return vec![];
+        }
+        match self.timeline.seek_request(&self.chat, key) {
+            Some(next) => vec![next],
+            // A request is on its way: its answer takes the next step.
+            None if self.timeline.history_pending(key) => vec![],
+            None => {
+                self.timeline.seek = None;
+                self.info(strings::SOUGHT_GONE);
+                vec![]
+            }
+        }
+    }
+
+    /// A history page for `key` came back: the next step of a seek, if one is under way
+    /// there (`None` when not).
+    pub(super) fn seek_on_history(&mut self, key: ConvKey, ok: bool) -> Option<Vec<Effect>> {
+        self.timeline.seek.filter(|(k, _)| *k == key)?;
+        if !ok {
+            self.timeline.seek = None;
+            return Some(vec![]);
+        }
+        Some(self.seek_step(key))
+    }
+}

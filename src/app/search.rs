@@ -1,0 +1,300 @@
+//! The search view: the query as typed, parsed into a [`SearchQuery`] (words, "quoted
+//! phrases", `from:@name`, `in:#channel` / `in:@person`, `has:file`, `has:link`,
+//! `before:` / `after:` dates) against the names the model knows. Each change asks the store
+//! again (its task answers only the newest question, so typing fast costs one search), and
+//! Enter opens the conversation at the message found.
+
+use super::{App, Effect, Mode, strings};
+use crate::keymap::Action;
+use crate::model::{ChatModel, ConvKey, SearchQuery, SearchResults};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// The search view's state; kept when it closes, so it reopens where it was.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchView {
+    pub input: String,
+    /// The last search asked for, and the one the shown results answer.
+    pub seq: u64,
+    pub answered: u64,
+    pub results: SearchResults,
+    pub selected: usize,
+    /// Why the query cannot be run (an unknown name, a bad date), or the store's error.
+    pub error: Option<String>,
+    /// The terms of the query shown, for highlighting.
+    pub terms: Vec<String>,
+    /// Conversations the last query was limited to (empty: all).
+    pub within: Vec<ConvKey>,
+}
+
+impl SearchView {
+    /// True while the newest question has no answer yet.
+    pub fn searching(&self) -> bool {
+        self.answered < self.seq
+    }
+}
+
+/// Splits `input` into tokens: runs of non-spaces, with `"…"` kept together (also after a
+/// `key:`), quotes removed.
+fn tokens(input: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut had_quote = false;
+    for c in input.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                had_quote = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if !cur.is_empty() {
+                    out.push((std::mem::take(&mut cur), had_quote));
+                }
+                had_quote = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push((cur, had_quote));
+    }
+    out
+}
+
+/// The users called `name` (exactly, else ignoring case).
+fn users_named(chat: &ChatModel, name: &str) -> Vec<i64> {
+    let exact: Vec<i64> = chat
+        .users
+        .values()
+        .filter(|u| u.name == name)
+        .map(|u| u.uid)
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    let lower = name.to_lowercase();
+    chat.users
+        .values()
+        .filter(|u| u.name.to_lowercase() == lower)
+        .map(|u| u.uid)
+        .collect()
+}
+
+fn groups_named(chat: &ChatModel, name: &str) -> Vec<i64> {
+    let exact: Vec<i64> = chat
+        .groups
+        .values()
+        .filter(|g| g.name == name)
+        .map(|g| g.gid)
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    let lower = name.to_lowercase();
+    chat.groups
+        .values()
+        .filter(|g| g.name.to_lowercase() == lower)
+        .map(|g| g.gid)
+        .collect()
+}
+
+/// Parses what was typed into a query; the error says what is wrong, for the user.
+pub fn parse(input: &str, chat: &ChatModel, utc: bool, now_ms: i64) -> Result<SearchQuery, String> {
+    let mut q = SearchQuery {
+        now_ms,
+        ..SearchQuery::default()
+    };
+    let date = |value: &str| {
+        crate::timefmt::day_start(value, utc)
+            .ok_or_else(|| format!("{value:?} is not a date (write it as 2026-12-01)"))
+    };
+    for (token, quoted) in tokens(input) {
+        let _ = quoted;
+        match token.split_once(':') {
+            Some(("from", name)) if !name.is_empty() => {
+                let name = name.trim_start_matches('@');
+                let uids = users_named(chat, name);
+                if uids.is_empty() {
+                    return Err(format!("no one is called @{name}"));
+                }
+                q.from.extend(uids);
+            }
+            Some(("in", name)) if name.starts_with('@') => {
+                let name = &name[1..];
+                let uids = users_named(chat, name);
+                if uids.is_empty() {
+                    return Err(format!("no one is called @{name}"));
+                }
+                q.within.extend(uids.into_iter().map(ConvKey::User));
+            }
+            Some(("in", name)) if !name.is_empty() => {
+                let name = name.trim_start_matches('#');
+                let gids = groups_named(chat, name);
+                if gids.is_empty() {
+                    return Err(format!("no channel is called #{name}"));
+                }
+                q.within.extend(gids.into_iter().map(ConvKey::Group));
+            }
+            Some(("has", "file")) => q.has_file = true,
+            Some(("has", "link")) => q.has_link = true,
+            Some(("has", other)) => {
+                return Err(format!("has:{other}: only has:file and has:link are known"));
+            }
+            Some(("before", value)) => q.before = Some(date(value)?),
+            Some(("after", value)) => q.after = Some(date(value)?),
+            _ => q.terms.push(token),
+        }
+    }
+    Ok(q)
+}
+
+impl App {
+    /// Opens the search view; `text` (from `/search <words>`) replaces the query.
+    pub(super) fn open_search(&mut self, text: Option<&str>) -> Vec<Effect> {
+        self.mode = Mode::Search;
+        match text {
+            Some(t) => {
+                self.search.input = t.to_string();
+                self.search_changed()
+            }
+            None => vec![],
+        }
+    }
+
+    /// The query changed: parse it and ask the store.
+    fn search_changed(&mut self) -> Vec<Effect> {
+        self.search.selected = 0;
+        let query = match parse(
+            &self.search.input,
+            &self.chat,
+            self.settings.utc,
+            self.now_ms,
+        ) {
+            Ok(q) => q,
+            Err(e) => {
+                self.search.error = Some(e);
+                return vec![];
+            }
+        };
+        self.search.error = None;
+        self.search.terms.clone_from(&query.terms);
+        self.search.within.clone_from(&query.within);
+        self.search.seq += 1;
+        if query.is_empty() {
+            self.search.answered = self.search.seq;
+            self.search.results = SearchResults::default();
+            return vec![];
+        }
+        vec![Effect::Search {
+            seq: self.search.seq,
+            query,
+        }]
+    }
+
+    /// The store answered a search (an older question's answer is dropped).
+    pub(super) fn searched(&mut self, result: super::Outcome<SearchResults>) {
+        match result {
+            Ok(results) if results.seq >= self.search.seq => {
+                self.search.answered = results.seq;
+                self.search.results = results;
+                self.search.selected = self
+                    .search
+                    .selected
+                    .min(self.search.results.hits.len().saturating_sub(1));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                self.search.answered = self.search.seq;
+                self.search.error = Some(e.to_string());
+            }
+        }
+    }
+
+    /// Older history was stored for the search: the same search again sees it.
+    pub(super) fn stored_older(&mut self, result: super::Outcome<usize>) -> Vec<Effect> {
+        match result {
+            Ok(n) => {
+                self.info(strings::stored_older(n));
+                if matches!(self.mode, Mode::Search) {
+                    return self.search_changed();
+                }
+            }
+            Err(e) => self.error(format!("older history: {e}")),
+        }
+        vec![]
+    }
+
+    /// Keys in the search view: its own actions, else text for the query.
+    pub(super) fn search_key(&mut self, key: &KeyEvent, action: Option<Action>) -> Vec<Effect> {
+        let hits = self.search.results.hits.len();
+        match action {
+            Some(Action::SearchClose) => self.mode = Mode::Chat,
+            Some(Action::SearchUp) => self.search.selected = self.search.selected.saturating_sub(1),
+            Some(Action::SearchDown) => {
+                self.search.selected = (self.search.selected + 1).min(hits.saturating_sub(1));
+            }
+            Some(Action::SearchOpen) => {
+                if let Some(hit) = self.search.results.hits.get(self.search.selected).cloned() {
+                    return self.jump_to_message(hit.key, hit.mid);
+                }
+            }
+            Some(Action::SearchErase) => {
+                self.search.input.pop();
+                return self.search_changed();
+            }
+            Some(Action::SearchClear) => {
+                self.search.input.clear();
+                return self.search_changed();
+            }
+            Some(Action::SearchOlder) => return self.fetch_older_for_search(),
+            _ => match key.code {
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    self.search.input.push(c);
+                    return self.search_changed();
+                }
+                _ => {
+                    if self.keymap.resolve(crate::keymap::Context::Search, key)
+                        == Some(Action::Search)
+                    {
+                        self.mode = Mode::Chat;
+                    }
+                }
+            },
+        }
+        vec![]
+    }
+
+    /// Pasted text goes into the query.
+    pub(super) fn search_paste(&mut self, text: &str) -> Vec<Effect> {
+        self.search
+            .input
+            .push_str(&crate::sanitize::one_line(text, 200));
+        self.search_changed()
+    }
+
+    /// Asks the server for older history of the conversations searched that the store does
+    /// not hold from their start, a page each; it goes to the store (not the open timeline).
+    fn fetch_older_for_search(&mut self) -> Vec<Effect> {
+        let effects: Vec<Effect> = self
+            .search
+            .results
+            .coverage
+            .iter()
+            .filter(|c| !c.complete)
+            .map(|c| Effect::StoreOlder {
+                key: c.key,
+                before: c.oldest_mid,
+                limit: OLDER_PAGE,
+            })
+            .collect();
+        if effects.is_empty() {
+            self.info(strings::ALL_STORED);
+        } else {
+            self.info(strings::fetching_older(effects.len()));
+        }
+        effects
+    }
+}
+
+/// How many older records one press fetches per conversation.
+pub const OLDER_PAGE: u32 = 200;

@@ -1,0 +1,235 @@
+//! The search view, drawn where the timeline is: the query, what was found (conversation,
+//! author, time and the matching line with the match highlighted, newest first), how far back
+//! the conversations searched are stored, and the keys.
+
+use crate::app::App;
+use crate::keymap::Action;
+use crate::model::{ConvKey, SearchHit};
+use crate::sanitize::one_line;
+use crate::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub(super) fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
+    let block = Block::default()
+        .borders(Borders::BOTTOM)
+        .border_style(theme.dimmed())
+        .title(Span::styled(
+            " search ",
+            theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+        ));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let s = &app.search;
+    let mut lines = vec![Line::from(vec![
+        Span::styled("› ", theme.fg(theme.accent)),
+        Span::raw(one_line(&s.input, width.saturating_sub(3))),
+        Span::styled("▏", theme.fg(theme.accent)),
+    ])];
+    lines.push(status_line(app, width, theme));
+    let rows = usize::from(inner.height).saturating_sub(3);
+    let first = s.selected.saturating_sub(rows.saturating_sub(1));
+    for (i, hit) in s.results.hits.iter().enumerate().skip(first).take(rows) {
+        let mut line = hit_line(app, hit, width, theme);
+        if i == s.selected {
+            line = line.patch_style(theme.selected());
+        }
+        lines.push(line);
+    }
+    let used = lines.len();
+    lines.extend((used..usize::from(inner.height).saturating_sub(1)).map(|_| Line::raw("")));
+    lines.push(Line::styled(
+        crate::text::wrap::truncate(
+            &format!(
+                "{}/{} select · {} open · {} older history · {} close",
+                app.keymap.hint(Action::SearchUp),
+                app.keymap.hint(Action::SearchDown),
+                app.keymap.hint(Action::SearchOpen),
+                app.keymap.hint(Action::SearchOlder),
+                app.keymap.hint(Action::SearchClose)
+            ),
+            width,
+        ),
+        theme.dimmed(),
+    ));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// What was found, or why nothing can be, and how far back the store reaches.
+fn status_line(app: &App, width: usize, theme: &Theme) -> Line<'static> {
+    let s = &app.search;
+    if let Some(e) = &s.error {
+        return Line::styled(crate::text::wrap::truncate(e, width), theme.fg(theme.error));
+    }
+    if s.input.trim().is_empty() {
+        return Line::styled(
+            "words, \"a phrase\", from:@name, in:#channel, has:file, has:link, before:/after:2026-12-01",
+            theme.dimmed(),
+        );
+    }
+    let found = match s.results.hits.len() {
+        _ if s.searching() => "searching…".to_string(),
+        0 => "nothing found".to_string(),
+        n if n >= crate::model::SEARCH_LIMIT => format!("the newest {n} found"),
+        1 => "1 found".to_string(),
+        n => format!("{n} found"),
+    };
+    let partial: Vec<_> = s.results.coverage.iter().filter(|c| !c.complete).collect();
+    let stored = if partial.is_empty() {
+        "stored from the start".to_string()
+    } else {
+        // Before this, some conversation searched may have messages the store lacks.
+        let since = partial.iter().filter_map(|c| c.oldest).max();
+        let when = since.map_or_else(
+            || "nothing stored yet".to_string(),
+            |at| {
+                format!(
+                    "from {}",
+                    crate::timefmt::format(at, app.settings.utc, "%-d %b %Y")
+                )
+            },
+        );
+        let which = if partial.len() == 1 {
+            conv_label(app, partial[0].key)
+        } else {
+            format!("{} conversations", partial.len())
+        };
+        format!(
+            "{which} stored only {when} ({} fetches older)",
+            app.keymap.hint(Action::SearchOlder)
+        )
+    };
+    Line::styled(
+        crate::text::wrap::truncate(&format!("{found} · {stored}"), width),
+        theme.dimmed(),
+    )
+}
+
+fn conv_label(app: &App, key: ConvKey) -> String {
+    let name = one_line(&app.chat.conv_name(key), 20);
+    match key {
+        ConvKey::Group(_) => format!("#{name}"),
+        ConvKey::User(_) => format!("@{name}"),
+    }
+}
+
+/// One hit: where, who, when, and the line that matched with the match highlighted.
+fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) -> Line<'static> {
+    let head = format!(
+        "{} · {} · {}  ",
+        conv_label(app, hit.key),
+        one_line(&app.chat.user_name(hit.from_uid), 16),
+        crate::timefmt::format(hit.created_at, app.settings.utc, "%-d %b %H:%M")
+    );
+    let room = width.saturating_sub(crate::text::wrap::width(&head));
+    let text = if hit.content_type == "vocechat/file" {
+        format!("📎 {}", hit.text)
+    } else {
+        app.render_mentions(&hit.text)
+    };
+    let snippet = snippet(&text, &app.search.terms, room);
+    let mut spans = vec![Span::styled(head, theme.dimmed())];
+    spans.extend(highlighted(&snippet, &app.search.terms, theme));
+    Line::from(spans)
+}
+
+/// The line of `text` that matches first (else its first line), cleaned to one line of at
+/// most `room` cells, starting a little before the match when the match would not fit.
+fn snippet(text: &str, terms: &[String], room: usize) -> String {
+    let line = text
+        .lines()
+        .find(|l| !matches(l, terms).is_empty())
+        .or_else(|| text.lines().next())
+        .unwrap_or_default();
+    let line = one_line(line, usize::MAX / 2);
+    let start = matches(&line, terms).first().map_or(0, |(s, _)| *s);
+    let before = line[..start].chars().count();
+    if crate::text::wrap::width(&line[..start]) + 8 > room && before > 10 {
+        let skip = before - 10;
+        let cut: String = line.chars().skip(skip).collect();
+        return one_line(&format!("…{cut}"), room);
+    }
+    one_line(&line, room)
+}
+
+/// Byte ranges of `text` where any term matches, ignoring case, in order, not overlapping.
+fn matches(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
+    let folded: Vec<(usize, char)> = text
+        .char_indices()
+        .map(|(i, c)| (i, c.to_lowercase().next().unwrap_or(c)))
+        .collect();
+    let mut found = Vec::new();
+    for term in terms {
+        let t: Vec<char> = term
+            .chars()
+            .map(|c| c.to_lowercase().next().unwrap_or(c))
+            .collect();
+        if t.is_empty() || t.len() > folded.len() {
+            continue;
+        }
+        for start in 0..=folded.len() - t.len() {
+            if folded[start..start + t.len()]
+                .iter()
+                .zip(&t)
+                .all(|((_, a), b)| a == b)
+            {
+                let from = folded[start].0;
+                let to = folded.get(start + t.len()).map_or(text.len(), |(i, _)| *i);
+                found.push((from, to));
+            }
+        }
+    }
+    found.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in found {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
+}
+
+fn highlighted(text: &str, terms: &[String], theme: &Theme) -> Vec<Span<'static>> {
+    let mark = Style::default()
+        .fg(theme.accent)
+        .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for (a, b) in matches(text, terms) {
+        if a > at {
+            spans.push(Span::raw(text[at..a].to_string()));
+        }
+        spans.push(Span::styled(text[a..b].to_string(), mark));
+        at = b;
+    }
+    if at < text.len() {
+        spans.push(Span::raw(text[at..].to_string()));
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_ignore_case_and_merge() {
+        let terms = vec!["bei".to_string(), "JING".to_string()];
+        assert_eq!(matches("in Beijing today", &terms), vec![(3, 10)]);
+        assert_eq!(matches("北京北京", &["北京".to_string()]), vec![(0, 12)]);
+        assert!(matches("nothing", &terms).is_empty());
+    }
+
+    #[test]
+    fn a_snippet_starts_near_a_far_match() {
+        let text = format!("{} needle at the end", "word ".repeat(30));
+        let s = snippet(&text, &["needle".to_string()], 30);
+        assert!(s.starts_with('…'), "{s}");
+        assert!(s.contains("needle"), "{s}");
+    }
+}
