@@ -778,6 +778,63 @@ fn a_kill_loses_no_edit_and_doubles_no_reaction() {
     again.quit();
 }
 
+/// Search finds what the store holds in any conversation (Chinese text included), says when
+/// a conversation is stored only partly, fetches older history on request, and Enter jumps to
+/// a message 2,000 messages back with it selected.
+#[test]
+fn search_finds_old_messages_and_jumps_two_thousand_back() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(DemoServer::start(DemoConfig::for_tests()))
+        .unwrap();
+    let lobby = Target::Group { gid: 1 };
+    server
+        .post_as(2, lobby, "the needle 北京烤鸭 far back")
+        .unwrap();
+    for i in 0..2_000 {
+        server.post_as(3, lobby, &format!("filler {i}")).unwrap();
+    }
+    server
+        .post_as(2, Target::Group { gid: 2 }, "明天在北京开会")
+        .unwrap();
+    server
+        .post_as(2, Target::User { uid: 1 }, "北京 in a DM")
+        .unwrap();
+    let url = server.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = log_in(&url, data.path());
+    tui.wait_for("live", |s| s.contains("● live"));
+    tui.send(b"\x1b/");
+    tui.send("北京".as_bytes());
+    tui.wait_for("the newer ones found", |s| {
+        s.contains("2 found") && s.contains("明天在北京开会") && s.contains("北京 in a DM")
+    });
+    // The cold login stored only the newest messages of the lobby: fetch older history,
+    // a page per press, until the old message is found.
+    for _ in 0..15 {
+        if tui.screen().contains("3 found") {
+            break;
+        }
+        tui.send(b"\x0f");
+        tui.wait_for("the fetch started", |s| {
+            s.contains("fetching older history") || s.contains("3 found")
+        });
+        tui.wait_for("the page stored and searched again", |s| {
+            s.contains("3 found")
+                || (s.contains("older records stored") && !s.contains("searching…"))
+        });
+    }
+    tui.wait_for("the old one found", |s| s.contains("北京烤鸭 far back"));
+    // The oldest hit is the last; select it and jump.
+    tui.send(b"\x1b[B\x1b[B\r");
+    tui.wait_for("the lobby at the needle", |s| {
+        s.contains("the needle 北京烤鸭 far back")
+            && s.contains("filler 0")
+            && !s.contains("› 北京")
+    });
+    tui.quit();
+}
+
 /// The store's cursor is written with the events it covers: killing the client at random
 /// instants of a flood, again and again, loses nothing and doubles nothing.
 #[test]

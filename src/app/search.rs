@@ -24,6 +24,8 @@ pub struct SearchView {
     pub terms: Vec<String>,
     /// Conversations the last query was limited to (empty: all).
     pub within: Vec<ConvKey>,
+    /// Conversations whose older history is being fetched for the search.
+    pub fetching: Vec<ConvKey>,
 }
 
 impl SearchView {
@@ -211,11 +213,16 @@ impl App {
     }
 
     /// Older history was stored for the search: the same search again sees it.
-    pub(super) fn stored_older(&mut self, result: super::Outcome<usize>) -> Vec<Effect> {
+    pub(super) fn stored_older(
+        &mut self,
+        key: ConvKey,
+        result: super::Outcome<usize>,
+    ) -> Vec<Effect> {
+        self.search.fetching.retain(|k| *k != key);
         match result {
             Ok(n) => {
                 self.info(strings::stored_older(n));
-                if matches!(self.mode, Mode::Search) {
+                if matches!(self.mode, Mode::Search) && self.search.fetching.is_empty() {
                     return self.search_changed();
                 }
             }
@@ -275,6 +282,10 @@ impl App {
     /// Asks the server for older history of the conversations searched that the store does
     /// not hold from their start, a page each; it goes to the store (not the open timeline).
     fn fetch_older_for_search(&mut self) -> Vec<Effect> {
+        if !self.search.fetching.is_empty() || self.search.searching() {
+            self.info(strings::OLDER_ON_ITS_WAY);
+            return vec![];
+        }
         let effects: Vec<Effect> = self
             .search
             .results
@@ -287,6 +298,13 @@ impl App {
                 limit: OLDER_PAGE,
             })
             .collect();
+        self.search.fetching = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::StoreOlder { key, .. } => Some(*key),
+                _ => None,
+            })
+            .collect();
         if effects.is_empty() {
             self.info(strings::ALL_STORED);
         } else {
@@ -297,4 +315,4 @@ impl App {
 }
 
 /// How many older records one press fetches per conversation.
-pub const OLDER_PAGE: u32 = 200;
+pub const OLDER_PAGE: u32 = 500;

@@ -92,6 +92,7 @@ pub const SOUGHT_GONE: &str = "that message is no longer in the conversation's h
 pub fn stored_older(n: usize) -> String {
     format!("{n} older records stored")
 }
+pub const OLDER_ON_ITS_WAY: &str = "older history is on its way";
 pub const ALL_STORED: &str = "every conversation searched is stored from its start";
 pub fn fetching_older(n: usize) -> String {
     format!(

@@ -112,7 +112,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.searched(result);
             vec![]
         }
-        Msg::StoredOlder { result, .. } => app.stored_older(result),
+        Msg::StoredOlder { key, result } => app.stored_older(key, result),
         Msg::Edited(result) => {
             match result {
                 Ok(text) => app.composer.set_text(text.trim_end_matches('\n')),

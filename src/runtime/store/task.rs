@@ -138,6 +138,11 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                         store.write_events(&std::mem::take(&mut events))
                     };
                     let answer = search(&store, seq, &query);
+                    tracing::debug!(
+                        seq,
+                        hits = answer.as_ref().map_or(0, |r| r.hits.len()),
+                        "search answered"
+                    );
                     let _ = notices.send(Msg::Searched(
                         answer.map_err(|e| crate::app::Failure::local(e.to_string())),
                     ));
