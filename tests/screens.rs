@@ -702,12 +702,14 @@ fn help_lists_the_popup_keys_under_their_contexts() {
         )
         .unwrap();
     key(&mut app, KeyCode::F(1), KeyModifiers::NONE);
-    // Scroll to the popups' sections, below the selection keys.
-    for _ in 0..3 {
+    // Page through the whole help: the popups' sections come below the selection keys.
+    let mut s = String::new();
+    for _ in 0..8 {
+        s.push_str(&render(&mut app, 120, 40).backend().to_string());
         key(&mut app, KeyCode::PageDown, KeyModifiers::NONE);
     }
-    let s = render(&mut app, 120, 40).backend().to_string();
     for section in [
+        "search view",
         "switcher popup",
         "help popup",
         "meeting link popup",
@@ -789,12 +791,14 @@ fn searching() -> App {
                     key: ConvKey::Group(1),
                     oldest: Some(T0 - 86_400_000 * 30),
                     oldest_mid: Some(1),
+                    stored: 100,
                     complete: true,
                 },
                 Coverage {
                     key: ConvKey::Group(2),
                     oldest: Some(T0 - 86_400_000 * 3),
                     oldest_mid: Some(20),
+                    stored: 100,
                     complete: false,
                 },
             ],
@@ -813,5 +817,57 @@ fn search_view_80x24() {
 #[test]
 fn search_view_120x40() {
     let mut app = searching();
+    insta::assert_snapshot!(render(&mut app, 120, 40).backend());
+}
+
+/// The inbox: mentions of you and replies to you from three conversations, the unread ones
+/// marked.
+fn inbox() -> App {
+    use vocechat_tui::model::{ConvKey, SearchHit, SearchResults};
+    let mut app = scene();
+    key(&mut app, KeyCode::Char('i'), KeyModifiers::ALT);
+    let hit = |mid: i64, key: ConvKey, from: i64, text: &str| SearchHit {
+        mid,
+        key,
+        from_uid: from,
+        created_at: T0 + mid * 60_000,
+        content_type: "text/plain".into(),
+        text: text.into(),
+    };
+    let seq = app.search.seq;
+    update(
+        &mut app,
+        Msg::Searched(Ok(SearchResults {
+            seq,
+            hits: vec![
+                hit(
+                    900,
+                    ConvKey::Group(2),
+                    2,
+                    "@1 can you review the migration?",
+                ),
+                hit(
+                    800,
+                    ConvKey::User(3),
+                    3,
+                    "replying to your question: yes, tomorrow",
+                ),
+                hit(4, ConvKey::Group(1), 4, "@1 日本語のメッセージも大丈夫"),
+            ],
+            coverage: vec![],
+        })),
+    );
+    app
+}
+
+#[test]
+fn inbox_80x24() {
+    let mut app = inbox();
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn inbox_120x40() {
+    let mut app = inbox();
     insta::assert_snapshot!(render(&mut app, 120, 40).backend());
 }

@@ -16,6 +16,11 @@ pub const COMMANDS: &[Command] = &[
         help: "keys and commands",
     },
     Command {
+        name: "inbox",
+        args: "",
+        help: "messages that mention you or reply to you, everywhere",
+    },
+    Command {
         name: "search",
         args: "[words] [from:@name] [in:#channel|@name] [has:file|link] [before:|after:DATE]",
         help: "search every stored message",
@@ -136,6 +141,7 @@ impl App {
                 self.mode = Mode::Help { scroll: 0 };
                 vec![]
             }
+            "inbox" => self.open_search(Some(super::search::INBOX_QUERY)),
             "search" => {
                 let rest = line
                     .trim_start()

@@ -54,6 +54,7 @@ fn global_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             vec![]
         }
         Action::Search => app.open_search(None),
+        Action::Inbox => app.open_search(Some(super::search::INBOX_QUERY)),
         Action::PrevConversation => app.step_conversation(-1),
         Action::NextConversation => app.step_conversation(1),
         Action::NextUnread => app.jump_to("unread messages", |c| c.unread > 0),

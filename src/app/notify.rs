@@ -34,9 +34,9 @@ impl App {
         let muted = self.chat.is_muted(key, self.now_ms);
         let wanted = match level {
             NotifyLevel::None => false,
-            NotifyLevel::Mentions => m.mentions_me,
-            NotifyLevel::All => !muted || m.mentions_me,
-        } && (!muted || m.mentions_me);
+            NotifyLevel::Mentions => m.concerns_me(),
+            NotifyLevel::All => !muted || m.concerns_me(),
+        } && (!muted || m.concerns_me());
         if !wanted {
             return vec![];
         }

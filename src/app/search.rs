@@ -24,6 +24,8 @@ pub struct SearchView {
     pub terms: Vec<String>,
     /// Conversations the last query was limited to (empty: all).
     pub within: Vec<ConvKey>,
+    /// The last query is the inbox (`to:me`).
+    pub inbox: bool,
     /// Conversations whose older history is being fetched for the search.
     pub fetching: Vec<ConvKey>,
 }
@@ -137,6 +139,7 @@ pub fn parse(input: &str, chat: &ChatModel, utc: bool, now_ms: i64) -> Result<Se
                 }
                 q.within.extend(gids.into_iter().map(ConvKey::Group));
             }
+            Some(("to", "me")) => q.to_me = true,
             Some(("has", "file")) => q.has_file = true,
             Some(("has", "link")) => q.has_link = true,
             Some(("has", other)) => {
@@ -181,6 +184,7 @@ impl App {
         self.search.error = None;
         self.search.terms.clone_from(&query.terms);
         self.search.within.clone_from(&query.within);
+        self.search.inbox = query.to_me;
         self.search.seq += 1;
         if query.is_empty() {
             self.search.answered = self.search.seq;
@@ -254,6 +258,7 @@ impl App {
                 return self.search_changed();
             }
             Some(Action::SearchOlder) => return self.fetch_older_for_search(),
+            Some(Action::SearchMarkRead) => return self.mark_found_read(),
             _ => match key.code {
                 KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
                     self.search.input.push(c);
@@ -271,6 +276,39 @@ impl App {
         vec![]
     }
 
+    /// Marks read what was found that is unread: each conversation up to its newest hit.
+    fn mark_found_read(&mut self) -> Vec<Effect> {
+        let mut newest: Vec<(ConvKey, i64)> = Vec::new();
+        for hit in &self.search.results.hits {
+            match newest.iter_mut().find(|(k, _)| *k == hit.key) {
+                Some((_, mid)) => *mid = (*mid).max(hit.mid),
+                None => newest.push((hit.key, hit.mid)),
+            }
+        }
+        let effects: Vec<Effect> = newest
+            .into_iter()
+            .filter(|(key, mid)| self.chat.set_read_index(*key, *mid))
+            .map(|(key, mid)| Effect::MarkRead { key, mid })
+            .collect();
+        self.info(strings::marked_read(effects.len()));
+        effects
+    }
+
+    /// Whether a hit is unread (newer than its conversation's read marker, and not yours).
+    pub fn is_unread(&self, hit: &crate::model::SearchHit) -> bool {
+        Some(hit.from_uid) != self.chat.me
+            && self
+                .chat
+                .convs
+                .get(&hit.key)
+                .is_none_or(|c| hit.mid > c.read_index)
+    }
+
+    /// Messages that concern you and are unread, in what is loaded: the inbox count.
+    pub fn inbox_unread(&self) -> u32 {
+        self.chat.convs.values().map(|c| c.mentions).sum()
+    }
+
     /// Pasted text goes into the query.
     pub(super) fn search_paste(&mut self, text: &str) -> Vec<Effect> {
         self.search
@@ -282,7 +320,7 @@ impl App {
     /// Asks the server for older history of the conversations searched that the store does
     /// not hold from their start, a page each; it goes to the store (not the open timeline).
     fn fetch_older_for_search(&mut self) -> Vec<Effect> {
-        if !self.search.fetching.is_empty() || self.search.searching() {
+        if !self.search.fetching.is_empty() {
             self.info(strings::OLDER_ON_ITS_WAY);
             return vec![];
         }
@@ -313,6 +351,9 @@ impl App {
         effects
     }
 }
+
+/// What the inbox is, as a query.
+pub const INBOX_QUERY: &str = "to:me";
 
 /// How many older records one press fetches per conversation.
 pub const OLDER_PAGE: u32 = 500;

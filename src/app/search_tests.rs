@@ -195,12 +195,14 @@ fn the_older_key_fetches_history_into_the_store_for_partly_stored_conversations(
                 key: ConvKey::Group(1),
                 oldest: Some(11_000),
                 oldest_mid: Some(11),
+                stored: 100,
                 complete: false,
             },
             Coverage {
                 key: ConvKey::Group(2),
                 oldest: Some(10_000),
                 oldest_mid: Some(10),
+                stored: 100,
                 complete: true,
             },
         ],
@@ -244,4 +246,30 @@ fn slash_search_opens_the_view_with_the_words() {
     let (_, q) = asked(&effects);
     assert_eq!(app.mode, Mode::Search);
     assert_eq!(q.terms, vec!["hello".to_string(), "world".to_string()]);
+}
+
+#[test]
+fn alt_i_opens_the_inbox_and_alt_a_marks_it_read() {
+    let mut app = synced();
+    let effects = update(&mut app, alt(KeyCode::Char('i')));
+    let (seq, q) = asked(&effects);
+    assert!(q.to_me && q.terms.is_empty());
+    assert!(app.search.inbox);
+    let mut from_bob = hit(11, ConvKey::Group(1));
+    from_bob.mid = 30;
+    update(
+        &mut app,
+        Msg::Searched(Ok(SearchResults {
+            seq,
+            hits: vec![from_bob.clone(), hit(10, ConvKey::Group(2))],
+            coverage: vec![],
+        })),
+    );
+    assert!(app.is_unread(&from_bob));
+    let effects = update(&mut app, alt(KeyCode::Char('a')));
+    assert!(effects.contains(&Effect::MarkRead {
+        key: ConvKey::Group(1),
+        mid: 30
+    }));
+    assert!(!app.is_unread(&from_bob));
 }

@@ -101,3 +101,11 @@ pub fn fetching_older(n: usize) -> String {
     )
 }
 pub const SEARCH_NEEDS_STORE: &str = "search needs the local store, which could not be opened";
+
+pub fn marked_read(n: usize) -> String {
+    match n {
+        0 => "nothing unread here".to_string(),
+        1 => "marked read in 1 conversation".to_string(),
+        n => format!("marked read in {n} conversations"),
+    }
+}

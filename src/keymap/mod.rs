@@ -64,6 +64,7 @@ actions! {
     Reconnect => "reconnect", Global, "reconnect now";
     SelectMode => "select_mode", Global, "select messages (reply, edit, react…)";
     Search => "search", Global, "search all stored messages";
+    Inbox => "inbox", Global, "messages that mention you or reply to you";
     Suspend => "suspend", Global, "suspend to the shell (resume with fg)";
     Send => "send", Composer, "send the message";
     Newline => "newline", Composer, "new line in the message";
@@ -99,6 +100,7 @@ actions! {
     SearchErase => "search_erase", Search, "delete the last typed character";
     SearchClear => "search_clear", Search, "clear the query";
     SearchOlder => "search_older", Search, "fetch older history of the conversations searched";
+    SearchMarkRead => "search_mark_read", Search, "mark what was found read";
     SearchClose => "search_close", Search, "close";
     HelpDown => "help_down", Help, "scroll down a line";
     HelpUp => "help_up", Help, "scroll up a line";

@@ -119,10 +119,17 @@ impl ChatModel {
             reactions: BTreeMap::new(),
             like_mids: Vec::new(),
             mentions_me: false,
+            replies_to_me: false,
             rev: 0,
         };
         message.compute_mentions(me);
         let mine = Some(from_uid) == me;
+        message.replies_to_me = !mine
+            && reply_to.is_some_and(|q| {
+                conv.messages
+                    .get(&q)
+                    .is_some_and(|q| Some(q.from_uid) == me)
+            });
         if mine {
             // Your echo replaces the optimistic copy: by local_id, or by the mid the POST gave.
             conv.pending
@@ -133,7 +140,7 @@ impl ChatModel {
         let counts = mid > conv.read_index && !mine;
         if counts {
             conv.unread += 1;
-            if message.mentions_me {
+            if message.concerns_me() {
                 conv.mentions += 1;
             }
         }

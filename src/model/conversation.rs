@@ -95,7 +95,7 @@ impl Conversation {
                 continue;
             }
             unread += 1;
-            if m.mentions_me {
+            if m.concerns_me() {
                 mentions += 1;
             }
         }

@@ -27,6 +27,8 @@ pub struct Message {
     /// folds its likes afresh.
     pub(crate) like_mids: Vec<i64>,
     pub mentions_me: bool,
+    /// It replies to one of your messages (someone else's reply).
+    pub replies_to_me: bool,
     /// Bumped on every change (edit, reaction, delete), so rendered lines can be cached.
     pub rev: u32,
 }
@@ -34,6 +36,11 @@ pub struct Message {
 impl Message {
     pub fn is_file(&self) -> bool {
         self.content_type == "vocechat/file"
+    }
+
+    /// It mentions you or replies to you: it goes to the inbox, counts as a mention, notifies.
+    pub fn concerns_me(&self) -> bool {
+        self.mentions_me || self.replies_to_me
     }
 
     /// True once a burn-after-reading message should no longer be shown.

@@ -15,6 +15,9 @@ pub struct SearchQuery {
     pub within: Vec<ConvKey>,
     pub has_file: bool,
     pub has_link: bool,
+    /// Only messages that concern you (`to:me`, the inbox): they mention you or reply to one
+    /// of your messages.
+    pub to_me: bool,
     /// Sent before / at or after these times (ms).
     pub before: Option<i64>,
     pub after: Option<i64>,
@@ -30,6 +33,7 @@ impl SearchQuery {
             && self.within.is_empty()
             && !self.has_file
             && !self.has_link
+            && !self.to_me
             && self.before.is_none()
             && self.after.is_none()
     }
@@ -54,6 +58,8 @@ pub struct Coverage {
     pub oldest: Option<i64>,
     /// That message's mid: older history is asked for before it.
     pub oldest_mid: Option<i64>,
+    /// How many of its messages are stored.
+    pub stored: u64,
     /// The store reaches the conversation's first message.
     pub complete: bool,
 }

@@ -614,3 +614,24 @@ fn reactions_waiting_for_their_targets_are_bounded() {
     m.apply_chat(text(total, 2, G1, "newest"), Source::History);
     assert_eq!(m.message(total).unwrap().reactions["👍"].len(), 1);
 }
+
+#[test]
+fn a_reply_to_your_message_counts_like_a_mention() {
+    let mut m = model_with_group();
+    m.apply_chat(text(1, 1, G1, "my question"), Source::Stream);
+    m.apply_chat(text(2, 2, G1, "bob's"), Source::Stream);
+    let reply = |mid, from, to| {
+        chat(
+            mid,
+            from,
+            G1,
+            json!({"type":"reply","mid":to,"content_type":"text/plain","content":"re","properties":null}),
+        )
+    };
+    m.apply_chat(reply(3, 2, 1), Source::Stream);
+    m.apply_chat(reply(4, 3, 2), Source::Stream);
+    let c = &m.convs[&ConvKey::Group(1)];
+    assert_eq!((c.unread, c.mentions), (3, 1));
+    assert!(m.message(3).unwrap().concerns_me());
+    assert!(!m.message(4).unwrap().concerns_me());
+}

@@ -122,9 +122,11 @@ fn draw_sidebar(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .filter(|(k, _)| !app.chat.is_muted(**k, app.now_ms))
         .map(|(_, c)| c.unread)
         .sum();
+    // What concerns you (mentions, replies to you), unread: the inbox (Alt+I).
+    let inbox = app.inbox_unread();
     let mut lines = vec![Line::from(vec![
         Span::styled(
-            crate::text::wrap::truncate("conversations", width.saturating_sub(6)),
+            crate::text::wrap::truncate("conversations", width.saturating_sub(10)),
             theme.dimmed(),
         ),
         Span::styled(
@@ -134,6 +136,14 @@ fn draw_sidebar(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                 String::new()
             },
             theme.fg(theme.unread),
+        ),
+        Span::styled(
+            if inbox > 0 {
+                format!(" @{inbox}")
+            } else {
+                String::new()
+            },
+            theme.fg(theme.mention),
         ),
     ])];
     for key in app

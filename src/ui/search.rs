@@ -18,7 +18,11 @@ pub(super) fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .borders(Borders::BOTTOM)
         .border_style(theme.dimmed())
         .title(Span::styled(
-            " search ",
+            if app.search.inbox {
+                " inbox: mentions of you and replies to you "
+            } else {
+                " search "
+            },
             theme.fg(theme.accent).add_modifier(Modifier::BOLD),
         ));
     let inner = block.inner(area);
@@ -45,10 +49,11 @@ pub(super) fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     lines.push(Line::styled(
         crate::text::wrap::truncate(
             &format!(
-                "{}/{} select · {} open · {} older history · {} close",
+                "{}/{} select · {} open · {} mark read · {} older history · {} close",
                 app.keymap.hint(Action::SearchUp),
                 app.keymap.hint(Action::SearchDown),
                 app.keymap.hint(Action::SearchOpen),
+                app.keymap.hint(Action::SearchMarkRead),
                 app.keymap.hint(Action::SearchOlder),
                 app.keymap.hint(Action::SearchClose)
             ),
@@ -93,10 +98,11 @@ fn status_line(app: &App, width: usize, theme: &Theme) -> Line<'static> {
                 )
             },
         );
+        let stored: u64 = partial.iter().map(|c| c.stored).sum();
         let which = if partial.len() == 1 {
-            conv_label(app, partial[0].key)
+            format!("{} ({stored} messages)", conv_label(app, partial[0].key))
         } else {
-            format!("{} conversations", partial.len())
+            format!("{} conversations ({stored} messages)", partial.len())
         };
         format!(
             "{which} stored only {when} ({} fetches older)",
@@ -119,8 +125,10 @@ fn conv_label(app: &App, key: ConvKey) -> String {
 
 /// One hit: where, who, when, and the line that matched with the match highlighted.
 fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) -> Line<'static> {
+    let unread = app.is_unread(hit);
     let head = format!(
-        "{} · {} · {}  ",
+        "{}{} · {} · {}  ",
+        if unread { "● " } else { "" },
         conv_label(app, hit.key),
         one_line(&app.chat.user_name(hit.from_uid), 16),
         crate::timefmt::format(hit.created_at, app.settings.utc, "%-d %b %H:%M")
@@ -132,7 +140,12 @@ fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) -> Line<'st
         app.render_mentions(&hit.text)
     };
     let snippet = snippet(&text, &app.search.terms, room);
-    let mut spans = vec![Span::styled(head, theme.dimmed())];
+    let style = if unread {
+        theme.fg(theme.unread)
+    } else {
+        theme.dimmed()
+    };
+    let mut spans = vec![Span::styled(head, style)];
     spans.extend(highlighted(&snippet, &app.search.terms, theme));
     Line::from(spans)
 }

@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
        has_link INTEGER NOT NULL, reply_to INTEGER, mentions_me INTEGER NOT NULL,
        expires_at INTEGER, edit_mid INTEGER NOT NULL);
      CREATE INDEX search_by_conv ON search_meta (conv, mid);
+     CREATE INDEX search_by_author ON search_meta (from_uid, mid);
      CREATE INDEX search_by_reply ON search_meta (reply_to) WHERE reply_to IS NOT NULL;
      CREATE INDEX search_mentions ON search_meta (mid) WHERE mentions_me;",
 ];

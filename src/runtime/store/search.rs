@@ -222,6 +222,14 @@ impl Store {
         if q.has_link {
             sql.push_str(" AND m.has_link");
         }
+        if q.to_me {
+            sql.push_str(
+                " AND m.from_uid != ? AND (m.mentions_me OR m.reply_to IN
+                   (SELECT mid FROM search_meta WHERE from_uid = ?))",
+            );
+            args.push(Value::Integer(self.me));
+            args.push(Value::Integer(self.me));
+        }
         if let Some(before) = q.before {
             sql.push_str(" AND m.created_at < ?");
             args.push(Value::Integer(before));
@@ -264,20 +272,21 @@ impl Store {
     /// How far back the store holds each of `keys` (every stored conversation when empty).
     pub fn coverage(&self, keys: &[ConvKey]) -> StoreResult<Vec<Coverage>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT conv, min(mid), created_at FROM search_meta GROUP BY conv ORDER BY conv",
+            "SELECT conv, min(mid), created_at, count(*) FROM search_meta GROUP BY conv ORDER BY conv",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, i64>(1)?,
                 r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
             ))
         })?;
         let mut oldest = std::collections::HashMap::new();
         for row in rows {
-            let (conv, mid, at) = row?;
+            let (conv, mid, at, n) = row?;
             if let Some(key) = parse_conv(&conv) {
-                oldest.insert(key, (mid, at));
+                oldest.insert(key, (mid, at, u64::try_from(n).unwrap_or(0)));
             }
         }
         let mut keys = keys.to_vec();
@@ -309,8 +318,9 @@ impl Store {
             let first = oldest.get(&key).copied();
             out.push(Coverage {
                 key,
-                oldest: first.map(|(_, at)| at),
-                oldest_mid: first.map(|(mid, _)| mid),
+                oldest: first.map(|(_, at, _)| at),
+                oldest_mid: first.map(|(mid, _, _)| mid),
+                stored: first.map_or(0, |(_, _, n)| n),
                 complete: started && !holes,
             });
         }

@@ -1053,14 +1053,62 @@ fn coverage_says_how_far_back_each_conversation_is_stored() {
                 key: ConvKey::Group(1),
                 oldest: Some(1_002),
                 oldest_mid: Some(2),
+                stored: 2,
                 complete: true
             },
             crate::model::Coverage {
                 key: ConvKey::User(2),
                 oldest: Some(1_006),
                 oldest_mid: Some(6),
+                stored: 1,
                 complete: false
             },
         ]
     );
+}
+
+#[test]
+fn the_inbox_holds_mentions_of_you_and_replies_to_you_from_every_conversation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let reply = |mid: i64, from: i64, target: serde_json::Value, to: i64, text: &str| {
+        ServerEvent::Chat(
+            serde_json::from_value(json!({
+                "mid": mid, "from_uid": from, "created_at": 1_000 + mid, "target": target,
+                "detail": {"type": "reply", "mid": to, "content_type": "text/plain",
+                           "content": text, "properties": null}
+            }))
+            .unwrap(),
+        )
+    };
+    let mention = ServerEvent::Chat(
+        serde_json::from_value(json!({
+            "mid": 3, "from_uid": 2, "created_at": 1_003, "target": {"gid": 2},
+            "detail": {"type": "normal", "content_type": "text/plain",
+                       "content": "ping", "properties": {"mentions": [ME]}}
+        }))
+        .unwrap(),
+    );
+    store
+        .write_events(&[
+            chat(1, ME, json!({"gid": 1}), "my question"),
+            chat(2, 2, json!({"gid": 1}), "bob's own"),
+            mention,
+            chat(4, 2, json!({"uid": 2}), "hey @1 in a DM"),
+            reply(5, 2, json!({"gid": 1}), 1, "an answer to me"),
+            reply(6, 3, json!({"gid": 1}), 2, "an answer to bob"),
+            reply(7, ME, json!({"gid": 1}), 1, "my own follow-up"),
+            chat(8, 2, json!({"gid": 1}), "no mention of 1 here"),
+        ])
+        .unwrap();
+    let inbox = crate::model::SearchQuery {
+        to_me: true,
+        ..Default::default()
+    };
+    assert_eq!(search(&store, inbox.clone()), vec![5, 4, 3]);
+    let with_words = crate::model::SearchQuery {
+        terms: vec!["answer".into()],
+        ..inbox
+    };
+    assert_eq!(search(&store, with_words), vec![5]);
 }
