@@ -5,15 +5,58 @@
 use super::{App, Effect, Mode, strings};
 use crate::model::ConvKey;
 
+/// How many jumps Backspace can go back.
+const BACK_LIMIT: usize = 50;
+
 impl App {
-    /// Opens `key` and selects message `mid`, loading history back to it when needed.
+    /// Opens `key` and selects message `mid`, loading history back to it when needed. Where
+    /// you were (the selected message) is remembered for [`App::jump_back`].
     pub(super) fn jump_to_message(&mut self, key: ConvKey, mid: i64) -> Vec<Effect> {
-        self.mode = Mode::Chat;
+        if let (Mode::Select(from), Some(open)) = (&self.mode, self.timeline.open) {
+            if self.timeline.back.len() >= BACK_LIMIT {
+                self.timeline.back.remove(0);
+            }
+            self.timeline.back.push((open, *from));
+        }
+        if matches!(self.mode, Mode::Search) {
+            self.mode = Mode::Chat;
+        }
         self.chat.convs.entry(key).or_default();
         let mut effects = self.open_conversation(key);
         self.timeline.seek = Some((key, mid));
         effects.extend(self.seek_step(key));
         effects
+    }
+
+    /// Goes to the quoted original of reply `mid`.
+    pub(super) fn follow_reply(&mut self, mid: i64) -> Vec<Effect> {
+        let Some(key) = self.timeline.open else {
+            return vec![];
+        };
+        match self.chat.message(mid).and_then(|m| m.reply_to) {
+            Some(quoted) => self.jump_to_message(key, quoted),
+            None => {
+                self.info(strings::NOT_A_REPLY);
+                vec![]
+            }
+        }
+    }
+
+    /// Back to where the last jump left from.
+    pub(super) fn jump_back(&mut self) -> Vec<Effect> {
+        match self.timeline.back.pop() {
+            Some((key, mid)) => {
+                let depth = self.timeline.back.len();
+                let effects = self.jump_to_message(key, mid);
+                // Going back is not a jump to come back from.
+                self.timeline.back.truncate(depth);
+                effects
+            }
+            None => {
+                self.info(strings::NOWHERE_TO_GO_BACK);
+                vec![]
+            }
+        }
     }
 
     /// Selects the message sought when it is loaded; otherwise asks for the next page back,

@@ -217,6 +217,9 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::FollowReply => app.follow_reply(mid),
+        Action::JumpBack => app.jump_back(),
+        Action::ListReplies => app.open_search(Some(&format!("replies:{mid}"))),
         Action::Reply => {
             app.composer.target = ComposeTarget::Reply(mid);
             app.mode = Mode::Chat;

@@ -512,6 +512,8 @@ impl App {
 #[cfg(test)]
 mod change_tests;
 #[cfg(test)]
+mod jump_tests;
+#[cfg(test)]
 mod popup_tests;
 #[cfg(test)]
 mod search_tests;

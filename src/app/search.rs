@@ -24,8 +24,9 @@ pub struct SearchView {
     pub terms: Vec<String>,
     /// Conversations the last query was limited to (empty: all).
     pub within: Vec<ConvKey>,
-    /// The last query is the inbox (`to:me`).
+    /// The last query is the inbox (`to:me`), or the replies to a message.
     pub inbox: bool,
+    pub replies: bool,
     /// Conversations whose older history is being fetched for the search.
     pub fetching: Vec<ConvKey>,
 }
@@ -140,6 +141,12 @@ pub fn parse(input: &str, chat: &ChatModel, utc: bool, now_ms: i64) -> Result<Se
                 q.within.extend(gids.into_iter().map(ConvKey::Group));
             }
             Some(("to", "me")) => q.to_me = true,
+            Some(("replies", mid)) => {
+                q.replies_to = Some(
+                    mid.parse()
+                        .map_err(|_| format!("replies:{mid}: a message number is needed"))?,
+                );
+            }
             Some(("has", "file")) => q.has_file = true,
             Some(("has", "link")) => q.has_link = true,
             Some(("has", other)) => {
@@ -185,6 +192,7 @@ impl App {
         self.search.terms.clone_from(&query.terms);
         self.search.within.clone_from(&query.within);
         self.search.inbox = query.to_me;
+        self.search.replies = query.replies_to.is_some();
         self.search.seq += 1;
         if query.is_empty() {
             self.search.answered = self.search.seq;

@@ -109,3 +109,6 @@ pub fn marked_read(n: usize) -> String {
         n => format!("marked read in {n} conversations"),
     }
 }
+
+pub const NOT_A_REPLY: &str = "that message is not a reply";
+pub const NOWHERE_TO_GO_BACK: &str = "no jump to go back from";

@@ -25,6 +25,8 @@ pub struct Timeline {
     pub replay_first: HashMap<ConvKey, i64>,
     /// A message being jumped to (conversation, mid): history is paged back until it loads.
     pub seek: Option<(ConvKey, i64)>,
+    /// Where each jump left from, newest last (Backspace in selection mode goes back).
+    pub back: Vec<(ConvKey, i64)>,
 }
 
 impl Timeline {

@@ -48,6 +48,9 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (JoinCall, "c"),
         (Save, "s"),
         (Preview, "p"),
+        (FollowReply, "tab"),
+        (JumpBack, "backspace"),
+        (ListReplies, "shift+r"),
         (Leave, "esc"),
         (Leave, "i"),
         // Popups. The first key of an action is the one its hint shows.

@@ -88,6 +88,9 @@ actions! {
     JoinCall => "join_call", Select, "your own link to the selected meeting invite";
     Save => "save", Select, "download the selected file";
     Preview => "preview", Select, "preview the selected image";
+    FollowReply => "follow_reply", Select, "go to the message a reply quotes";
+    JumpBack => "jump_back", Select, "back to where you were before a jump";
+    ListReplies => "list_replies", Select, "list the replies to the selected message";
     Leave => "leave_select", Select, "back to the composer";
     SwitcherUp => "switcher_up", Switcher, "previous match";
     SwitcherDown => "switcher_down", Switcher, "next match";

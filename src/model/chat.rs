@@ -145,6 +145,9 @@ impl ChatModel {
             }
         }
         conv.messages.insert(mid, message);
+        if let Some(quoted) = reply_to {
+            *self.reply_counts.entry(quoted).or_default() += 1;
+        }
         if mine && mid > conv.read_index {
             // What you wrote you have read, and everything before it.
             conv.read_index = mid;
@@ -218,6 +221,11 @@ impl ChatModel {
                 if first {
                     message.deleted = true;
                     message.rev += 1;
+                    if let Some(count) =
+                        message.reply_to.and_then(|q| self.reply_counts.get_mut(&q))
+                    {
+                        *count = count.saturating_sub(1);
+                    }
                     conv.recount(me);
                 }
                 first

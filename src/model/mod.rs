@@ -69,6 +69,8 @@ pub struct ChatModel {
     pub ready: bool,
     /// Edits, reactions and deletes the server has not acknowledged, oldest first.
     pub changes: Vec<PendingChange>,
+    /// How many loaded replies quote each message (deleted ones not counted).
+    reply_counts: HashMap<i64, u32>,
     /// A `related_groups` snapshot has arrived: chat for unknown groups can be dropped.
     groups_known: bool,
     mid_conv: HashMap<i64, ConvKey>,
@@ -339,6 +341,11 @@ impl ChatModel {
     }
 
     /// The mid a reaction record or message lives in, if loaded.
+    /// How many loaded replies quote message `mid`.
+    pub fn replies_to(&self, mid: i64) -> u32 {
+        self.reply_counts.get(&mid).copied().unwrap_or(0)
+    }
+
     pub fn message(&self, mid: i64) -> Option<&Message> {
         let key = self.mid_conv.get(&mid)?;
         self.convs.get(key)?.messages.get(&mid)

@@ -18,6 +18,8 @@ pub struct SearchQuery {
     /// Only messages that concern you (`to:me`, the inbox): they mention you or reply to one
     /// of your messages.
     pub to_me: bool,
+    /// Only replies to this message (`replies:<mid>`).
+    pub replies_to: Option<i64>,
     /// Sent before / at or after these times (ms).
     pub before: Option<i64>,
     pub after: Option<i64>,
@@ -34,6 +36,7 @@ impl SearchQuery {
             && !self.has_file
             && !self.has_link
             && !self.to_me
+            && self.replies_to.is_none()
             && self.before.is_none()
             && self.after.is_none()
     }

@@ -20,6 +20,8 @@ pub(super) fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .title(Span::styled(
             if app.search.inbox {
                 " inbox: mentions of you and replies to you "
+            } else if app.search.replies {
+                " replies "
             } else {
                 " search "
             },

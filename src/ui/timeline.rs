@@ -250,8 +250,13 @@ fn message_block(
     {
         last.spans.push(Span::styled(" (edited)", theme.dimmed()));
     }
-    if !m.reactions.is_empty() {
+    let replies = app.chat.replies_to(m.mid);
+    if !m.reactions.is_empty() || replies > 0 {
         let mut spans = Vec::new();
+        if replies > 0 {
+            spans.push(Span::styled(format!("↩ {replies}"), theme.dimmed()));
+            spans.push(Span::raw("  "));
+        }
         for (emoji, users) in &m.reactions {
             let mine = app.chat.me.is_some_and(|me| users.contains(&me));
             let style = if mine {

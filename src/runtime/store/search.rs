@@ -222,6 +222,10 @@ impl Store {
         if q.has_link {
             sql.push_str(" AND m.has_link");
         }
+        if let Some(mid) = q.replies_to {
+            sql.push_str(" AND m.reply_to = ?");
+            args.push(Value::Integer(mid));
+        }
         if q.to_me {
             sql.push_str(
                 " AND m.from_uid != ? AND (m.mentions_me OR m.reply_to IN

@@ -1111,4 +1111,13 @@ fn the_inbox_holds_mentions_of_you_and_replies_to_you_from_every_conversation() 
         ..inbox
     };
     assert_eq!(search(&store, with_words), vec![5]);
+    let replies = crate::model::SearchQuery {
+        replies_to: Some(1),
+        ..Default::default()
+    };
+    assert_eq!(
+        search(&store, replies),
+        vec![7, 5],
+        "the replies to a message"
+    );
 }
