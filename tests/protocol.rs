@@ -641,3 +641,51 @@ async fn the_vocespace_base_comes_from_newer_servers_and_is_absent_on_0_3_3() {
         Some("https://meet.example.com:3008")
     );
 }
+
+/// Favorites as 0.3.3 keeps them (the shapes of the recorded `128`–`133` exchanges): saved
+/// with the current, edited content, listed, read back as an archive, deleted, and a second
+/// delete is a 404.
+#[tokio::test]
+async fn favorites_save_list_read_and_delete() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let lobby = Target::Group { gid: 1 };
+    let mid = api
+        .send(
+            lobby,
+            &Content::Text("worth keeping".into()),
+            &Properties::default(),
+        )
+        .await
+        .unwrap();
+    api.edit(
+        mid,
+        &Content::Text("worth keeping, edited".into()),
+        &Properties::default(),
+    )
+    .await
+    .unwrap();
+    let saved = api.create_favorite(&[mid]).await.unwrap();
+    assert!(saved.created_at > 0);
+    let list = api.favorites().await.unwrap();
+    assert_eq!(list, vec![saved.clone()]);
+    let archive = api.favorite(&saved.id).await.unwrap();
+    assert_eq!(archive.messages.len(), 1);
+    let m = &archive.messages[0];
+    assert_eq!((m.mid, m.source), (mid, lobby));
+    assert_eq!(m.content.as_deref(), Some("worth keeping, edited"));
+    assert_eq!(archive.users[m.from_user].name, "admin");
+    // Someone else's favorites are their own.
+    let bob = login(&server, BOB, "tui:b").await;
+    assert!(bob.favorites().await.unwrap().is_empty());
+    assert!(matches!(
+        bob.favorite(&saved.id).await,
+        Err(ApiError::NotFound(_))
+    ));
+    api.delete_favorite(&saved.id).await.unwrap();
+    assert!(api.favorites().await.unwrap().is_empty());
+    assert!(matches!(
+        api.delete_favorite(&saved.id).await,
+        Err(ApiError::NotFound(_))
+    ));
+}

@@ -834,6 +834,65 @@ fn search_finds_old_messages_and_jumps_two_thousand_back() {
     tui.quit();
 }
 
+/// Saved messages: `f` saves the selected message and `/saved` lists it, on the server's
+/// favorites, or in the local store when the server keeps none (and then across a restart).
+fn saves_and_lists(favorites: bool, title: &str, notice: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(DemoServer::start(DemoConfig {
+            favorites,
+            ..DemoConfig::for_tests()
+        }))
+        .unwrap();
+    server
+        .post_as(2, Target::Group { gid: 1 }, "a message worth keeping")
+        .unwrap();
+    let url = server.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = log_in(&url, data.path());
+    tui.wait_for("live", |s| {
+        s.contains("● live") && s.contains("a message worth keeping")
+    });
+    tui.send(b"\x1bsf");
+    tui.wait_for("saved", |s| s.contains(notice));
+    tui.send(b"i/saved\r");
+    tui.wait_for("the saved list", |s| {
+        s.contains(title) && s.contains("1 saved") && s.contains("a message worth keeping")
+    });
+    tui.send(b"\r");
+    tui.wait_for("back in the lobby", |s| {
+        !s.contains(title) && s.contains("a message worth keeping")
+    });
+    tui.quit();
+    if !favorites {
+        let mut again = Tui::spawn(&[&url], data.path());
+        again.wait_for("live again", |s| s.contains("● live"));
+        again.send(b"/saved\r");
+        again.wait_for("still saved", |s| {
+            s.contains(title) && s.contains("a message worth keeping")
+        });
+        again.quit();
+    }
+}
+
+#[test]
+fn saved_messages_live_on_the_server() {
+    saves_and_lists(
+        true,
+        "saved messages (on the server)",
+        "saved (/saved lists",
+    );
+}
+
+#[test]
+fn saved_messages_stay_local_when_the_server_has_none() {
+    saves_and_lists(
+        false,
+        "saved messages (kept here: the server keeps none)",
+        "saved in the local store",
+    );
+}
+
 /// The store's cursor is written with the events it covers: killing the client at random
 /// instants of a flood, again and again, loses nothing and doubles nothing.
 #[test]

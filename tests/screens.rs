@@ -770,6 +770,7 @@ fn searching() -> App {
         created_at: T0 - mid * 60_000,
         content_type: "text/plain".into(),
         text: text.into(),
+        author: None,
     };
     let seq = app.search.seq;
     update(
@@ -833,6 +834,7 @@ fn inbox() -> App {
         created_at: T0 + mid * 60_000,
         content_type: "text/plain".into(),
         text: text.into(),
+        author: None,
     };
     let seq = app.search.seq;
     update(
@@ -869,5 +871,50 @@ fn inbox_80x24() {
 #[test]
 fn inbox_120x40() {
     let mut app = inbox();
+    insta::assert_snapshot!(render(&mut app, 120, 40).backend());
+}
+
+/// Saved messages kept in the local store (the server has none).
+fn saved_view() -> App {
+    use vocechat_tui::model::{SavedItem, SavedPlace};
+    use vocechat_tui::protocol::types::Target;
+    let mut app = scene();
+    for c in "/saved".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    let item = |mid: i64, gid: i64, author: &str, text: &str| SavedItem {
+        id: String::new(),
+        saved_at: T0,
+        mid,
+        source: Target::Group { gid },
+        from_uid: None,
+        author: Some(author.into()),
+        created_at: T0 - mid * 60_000,
+        content_type: "text/plain".into(),
+        text: text.into(),
+    };
+    update(
+        &mut app,
+        Msg::SavedList(Ok((
+            SavedPlace::Local,
+            vec![
+                item(3, 1, "carol", "Release checklist: changelog, tag, cargo test"),
+                item(9, 2, "李雷", "部署脚本在 wiki 里"),
+            ],
+        ))),
+    );
+    app
+}
+
+#[test]
+fn saved_messages_80x24() {
+    let mut app = saved_view();
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn saved_messages_120x40() {
+    let mut app = saved_view();
     insta::assert_snapshot!(render(&mut app, 120, 40).backend());
 }

@@ -21,6 +21,11 @@ pub const COMMANDS: &[Command] = &[
         help: "messages that mention you or reply to you, everywhere",
     },
     Command {
+        name: "saved",
+        args: "",
+        help: "your saved messages (f in selection mode saves one)",
+    },
+    Command {
         name: "search",
         args: "[words] [from:@name] [in:#channel|@name] [has:file|link] [before:|after:DATE]",
         help: "search every stored message",
@@ -142,6 +147,7 @@ impl App {
                 vec![]
             }
             "inbox" => self.open_search(Some(super::search::INBOX_QUERY)),
+            "saved" => self.open_saved(),
             "search" => {
                 let rest = line
                     .trim_start()

@@ -218,6 +218,7 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::FollowReply => app.follow_reply(mid),
+        Action::SaveMessage => app.save_message(mid),
         Action::JumpBack => app.jump_back(),
         Action::ListReplies => app.open_search(Some(&format!("replies:{mid}"))),
         Action::Reply => {

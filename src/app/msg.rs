@@ -39,6 +39,10 @@ pub enum Msg {
         what: String,
         result: Outcome<()>,
     },
+    /// The saved messages, and where they are kept.
+    SavedList(Outcome<(crate::model::SavedPlace, Vec<crate::model::SavedItem>)>),
+    /// A message was saved or unsaved (what to tell the user).
+    SavedChanged(Outcome<String>),
     /// The store answered a search.
     Searched(Outcome<crate::model::SearchResults>),
     /// Older history of `key` was fetched into the store (how many records), for search.
@@ -182,6 +186,18 @@ pub enum Effect {
     Change(crate::model::PendingChange),
     /// A message or change leaves the outbox unsent (discarded, cancelled, or found done).
     Forget(i64),
+    /// List the saved messages (`Msg::SavedList`).
+    LoadSaved,
+    /// Save message `mid` of `key` (on the server, or locally when it has no favorites).
+    SaveMessage {
+        mid: i64,
+        key: ConvKey,
+    },
+    /// Unsave: the server's favorite `id`, or (empty id) message `mid` kept locally.
+    Unsave {
+        id: String,
+        mid: i64,
+    },
     /// Search the local store (answered by `Msg::Searched` with the same `seq`).
     Search {
         seq: u64,

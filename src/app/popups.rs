@@ -162,12 +162,12 @@ fn switcher(app: &mut App, mut s: Switcher, key: &KeyEvent, action: Option<Actio
                 s.refresh(app);
                 app.mode = Mode::Switcher(s);
             }
-            // Then the global keys: the switcher's own closes it again.
-            _ => {
-                if app.keymap.resolve(Context::Switcher, key) == Some(Action::Switcher) {
-                    app.mode = Mode::Chat;
-                }
-            }
+            // Then the global keys: quitting works here too, the switcher's own closes it.
+            _ => match app.keymap.resolve(Context::Switcher, key) {
+                Some(Action::Quit) => app.quit = true,
+                Some(Action::Switcher) => app.mode = Mode::Chat,
+                _ => {}
+            },
         },
     }
     vec![]

@@ -29,6 +29,11 @@ pub struct SearchView {
     pub replies: bool,
     /// Conversations whose older history is being fetched for the search.
     pub fetching: Vec<ConvKey>,
+    /// The view lists saved messages (kept where `saved` says, once known), with the items
+    /// behind `results.hits`, in the same order.
+    pub saved_view: bool,
+    pub saved: Option<crate::model::SavedPlace>,
+    pub saved_items: Vec<crate::model::SavedItem>,
 }
 
 impl SearchView {
@@ -176,6 +181,9 @@ impl App {
     /// The query changed: parse it and ask the store.
     fn search_changed(&mut self) -> Vec<Effect> {
         self.search.selected = 0;
+        // Typing in the saved list starts a search.
+        self.search.saved_view = false;
+        self.search.saved_items.clear();
         let query = match parse(
             &self.search.input,
             &self.chat,
@@ -207,6 +215,9 @@ impl App {
 
     /// The store answered a search (an older question's answer is dropped).
     pub(super) fn searched(&mut self, result: super::Outcome<SearchResults>) {
+        if self.search.saved_view {
+            return;
+        }
         match result {
             Ok(results) if results.seq >= self.search.seq => {
                 self.search.answered = results.seq;
@@ -267,18 +278,20 @@ impl App {
             }
             Some(Action::SearchOlder) => return self.fetch_older_for_search(),
             Some(Action::SearchMarkRead) => return self.mark_found_read(),
+            Some(Action::SearchUnsave) => return self.unsave_selected(),
             _ => match key.code {
                 KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
                     self.search.input.push(c);
                     return self.search_changed();
                 }
-                _ => {
-                    if self.keymap.resolve(crate::keymap::Context::Search, key)
-                        == Some(Action::Search)
-                    {
-                        self.mode = Mode::Chat;
-                    }
-                }
+                // Then the global keys: quitting works here too, the view's own key closes
+                // it, the inbox's opens the inbox.
+                _ => match self.keymap.resolve(crate::keymap::Context::Search, key) {
+                    Some(Action::Quit) => self.quit = true,
+                    Some(Action::Search) => self.mode = Mode::Chat,
+                    Some(Action::Inbox) => return self.open_search(Some(INBOX_QUERY)),
+                    _ => {}
+                },
             },
         }
         vec![]

@@ -29,6 +29,7 @@ fn hit(mid: i64, key: ConvKey) -> SearchHit {
         created_at: mid * 1000,
         content_type: "text/plain".into(),
         text: "found".into(),
+        author: None,
     }
 }
 
@@ -272,4 +273,89 @@ fn alt_i_opens_the_inbox_and_alt_a_marks_it_read() {
         mid: 30
     }));
     assert!(!app.is_unread(&from_bob));
+}
+
+fn saved_item(id: &str, mid: i64, author: &str) -> crate::model::SavedItem {
+    crate::model::SavedItem {
+        id: id.into(),
+        saved_at: 5,
+        mid,
+        source: crate::protocol::types::Target::Group { gid: 1 },
+        from_uid: None,
+        author: Some(author.into()),
+        created_at: mid * 1000,
+        content_type: "text/plain".into(),
+        text: "kept".into(),
+    }
+}
+
+#[test]
+fn f_saves_the_selected_message_and_slash_saved_lists_jumps_and_removes() {
+    use crate::model::SavedPlace;
+    let mut app = synced();
+    update(&mut app, alt(KeyCode::Char('s')));
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('f'))),
+        vec![Effect::SaveMessage {
+            mid: 11,
+            key: ConvKey::Group(1)
+        }]
+    );
+    update(&mut app, key(KeyCode::Esc));
+    for c in "/saved".chars() {
+        update(&mut app, key(KeyCode::Char(c)));
+    }
+    assert_eq!(
+        update(&mut app, key(KeyCode::Enter)),
+        vec![Effect::LoadSaved]
+    );
+    assert_eq!(app.mode, Mode::Search);
+    // A search answer arriving now does not replace the list.
+    update(
+        &mut app,
+        Msg::SavedList(Ok((
+            SavedPlace::Server,
+            vec![
+                saved_item("fav-1", 11, "bob"),
+                saved_item("fav-2", 500, "carol"),
+            ],
+        ))),
+    );
+    update(&mut app, Msg::Searched(Ok(SearchResults::default())));
+    assert_eq!(app.search.results.hits.len(), 2);
+    let hits = &app.search.results.hits;
+    assert_eq!((hits[0].key, hits[0].from_uid), (ConvKey::Group(1), 2));
+    assert_eq!(hits[1].from_uid, 3, "the author found by name");
+    assert_eq!(app.search.saved, Some(SavedPlace::Server));
+    // Delete removes the selected one; the list is asked for again once it is done.
+    update(&mut app, key(KeyCode::Down));
+    assert_eq!(
+        update(&mut app, key(KeyCode::Delete)),
+        vec![Effect::Unsave {
+            id: "fav-2".into(),
+            mid: 500
+        }]
+    );
+    assert_eq!(
+        update(&mut app, Msg::SavedChanged(Ok(strings::UNSAVED.into()))),
+        vec![Effect::LoadSaved]
+    );
+    // Enter jumps to one.
+    update(&mut app, key(KeyCode::Up));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.mode, Mode::Select(11));
+}
+
+#[test]
+fn ctrl_q_quits_from_the_search_view() {
+    let mut app = synced();
+    update(&mut app, alt(KeyCode::Char('/')));
+    update(
+        &mut app,
+        Msg::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('q'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+    );
+    assert!(app.quit);
 }

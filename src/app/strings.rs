@@ -112,3 +112,11 @@ pub fn marked_read(n: usize) -> String {
 
 pub const NOT_A_REPLY: &str = "that message is not a reply";
 pub const NOWHERE_TO_GO_BACK: &str = "no jump to go back from";
+
+pub const SAVED: &str = "saved (/saved lists saved messages)";
+pub const SAVED_LOCALLY: &str =
+    "saved in the local store: this server keeps no saved messages (/saved lists them)";
+pub const UNSAVED: &str = "removed from saved messages";
+pub const SAVED_LOADING: &str = " saved messages (loading…) ";
+pub const SAVED_ON_SERVER: &str = " saved messages (on the server) ";
+pub const SAVED_IN_STORE: &str = " saved messages (in the local store: this server keeps none) ";

@@ -108,6 +108,11 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.changed(id, result);
             vec![]
         }
+        Msg::SavedList(result) => {
+            app.saved_list(result);
+            vec![]
+        }
+        Msg::SavedChanged(result) => app.saved_changed(result),
         Msg::Searched(result) => {
             app.searched(result);
             vec![]

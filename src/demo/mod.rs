@@ -32,6 +32,9 @@ pub struct DemoConfig {
     /// Answer `/api/admin/vocespace/config` like a newer server with this deployment URL
     /// (0.3.3 has no such endpoint: `None` answers 404).
     pub vocespace_url: Option<String>,
+    /// Keep favorites (saved messages) as 0.3.3 does; `false` answers 404 like a server
+    /// without them.
+    pub favorites: bool,
 }
 
 impl Default for DemoConfig {
@@ -43,6 +46,7 @@ impl Default for DemoConfig {
             seed: Seed::Demo { history: 3000 },
             bot_interval: Some(Duration::from_secs(4)),
             vocespace_url: None,
+            favorites: true,
         }
     }
 }

@@ -88,6 +88,7 @@ actions! {
     JoinCall => "join_call", Select, "your own link to the selected meeting invite";
     Save => "save", Select, "download the selected file";
     Preview => "preview", Select, "preview the selected image";
+    SaveMessage => "save_message", Select, "save the message (/saved lists them)";
     FollowReply => "follow_reply", Select, "go to the message a reply quotes";
     JumpBack => "jump_back", Select, "back to where you were before a jump";
     ListReplies => "list_replies", Select, "list the replies to the selected message";
@@ -104,6 +105,7 @@ actions! {
     SearchClear => "search_clear", Search, "clear the query";
     SearchOlder => "search_older", Search, "fetch older history of the conversations searched";
     SearchMarkRead => "search_mark_read", Search, "mark what was found read";
+    SearchUnsave => "search_unsave", Search, "remove the selected saved message (/saved)";
     SearchClose => "search_close", Search, "close";
     HelpDown => "help_down", Help, "scroll down a line";
     HelpUp => "help_up", Help, "scroll up a line";

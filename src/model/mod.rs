@@ -23,7 +23,9 @@ pub use changes::{Change, PendingChange, Queued};
 pub use conversation::{ConvKey, Conversation, Mute, Source};
 pub use message::{Message, mentions};
 pub use pending::{PendingMessage, PendingState, UploadProgress};
-pub use search::{Coverage, SEARCH_LIMIT, SearchHit, SearchQuery, SearchResults};
+pub use search::{
+    Coverage, SEARCH_LIMIT, SavedItem, SavedPlace, SearchHit, SearchQuery, SearchResults,
+};
 pub use staged::{OpenFile, Staged};
 pub use window::{ORPHAN_CAP, TRIM_ABOVE, TRIM_TO};
 

@@ -51,6 +51,33 @@ pub struct SearchHit {
     pub created_at: i64,
     pub content_type: String,
     pub text: String,
+    /// The author's name when it came with the message (a saved message from the server).
+    pub author: Option<String>,
+}
+
+/// A saved message, from the server's favorites or the local store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedItem {
+    /// The favorite's id on the server (empty for one kept locally).
+    pub id: String,
+    pub saved_at: i64,
+    pub mid: i64,
+    /// Where it was sent (for a DM the server may name either party).
+    pub source: crate::protocol::types::Target,
+    pub from_uid: Option<i64>,
+    pub author: Option<String>,
+    pub created_at: i64,
+    pub content_type: String,
+    pub text: String,
+}
+
+/// Where saved messages are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SavedPlace {
+    /// The server's favorites.
+    Server,
+    /// The local store: the server has no favorites.
+    Local,
 }
 
 /// How far back the store holds a conversation.

@@ -256,3 +256,9 @@ mod tests {
         );
     }
 }
+
+/// `POST /api/favorite`: save these messages (as one favorite).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FavoriteRequest {
+    pub mid_list: Vec<i64>,
+}

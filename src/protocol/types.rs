@@ -576,3 +576,43 @@ mod tests {
         assert_eq!(c.deployed_url(), Some("https://s"));
     }
 }
+
+/// A saved message set (`GET /api/favorite`, `POST /api/favorite`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FavoriteInfo {
+    pub id: String,
+    #[serde(default)]
+    pub created_at: i64,
+}
+
+/// An archive: what a favorite (or a forwarded message set) holds (`GET /api/favorite/{id}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Archive {
+    #[serde(default)]
+    pub users: Vec<ArchiveUser>,
+    #[serde(default)]
+    pub messages: Vec<ArchiveMessage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ArchiveUser {
+    #[serde(default)]
+    pub name: String,
+}
+
+/// A message as an archive keeps it: its author is an index into the archive's users.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArchiveMessage {
+    #[serde(default)]
+    pub from_user: usize,
+    #[serde(default)]
+    pub created_at: i64,
+    pub mid: i64,
+    pub source: Target,
+    #[serde(default)]
+    pub properties: Option<Value>,
+    #[serde(default)]
+    pub content_type: String,
+    #[serde(default)]
+    pub content: Option<String>,
+}

@@ -18,7 +18,9 @@ pub(super) fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .borders(Borders::BOTTOM)
         .border_style(theme.dimmed())
         .title(Span::styled(
-            if app.search.inbox {
+            if app.search.saved_view {
+                crate::app::saved_title(app.search.saved)
+            } else if app.search.inbox {
                 " inbox: mentions of you and replies to you "
             } else if app.search.replies {
                 " replies "
@@ -71,6 +73,19 @@ fn status_line(app: &App, width: usize, theme: &Theme) -> Line<'static> {
     let s = &app.search;
     if let Some(e) = &s.error {
         return Line::styled(crate::text::wrap::truncate(e, width), theme.fg(theme.error));
+    }
+    if s.saved_view {
+        let n = s.results.hits.len();
+        return Line::styled(
+            crate::text::wrap::truncate(
+                &format!(
+                    "{n} saved · {} removes the selected one · typing searches instead",
+                    app.keymap.hint(Action::SearchUnsave)
+                ),
+                width,
+            ),
+            theme.dimmed(),
+        );
     }
     if s.input.trim().is_empty() {
         return Line::styled(
@@ -132,7 +147,12 @@ fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) -> Line<'st
         "{}{} · {} · {}  ",
         if unread { "● " } else { "" },
         conv_label(app, hit.key),
-        one_line(&app.chat.user_name(hit.from_uid), 16),
+        one_line(
+            &hit.author
+                .clone()
+                .unwrap_or_else(|| app.chat.user_name(hit.from_uid)),
+            16
+        ),
         crate::timefmt::format(hit.created_at, app.settings.utc, "%-d %b %H:%M")
     );
     let room = width.saturating_sub(crate::text::wrap::width(&head));

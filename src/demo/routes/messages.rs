@@ -200,6 +200,40 @@ pub(super) async fn history_group(
     }))
 }
 
+pub(super) async fn favorites(State(s): S, headers: HeaderMap) -> Resp {
+    if !s.config.favorites {
+        return empty(404);
+    }
+    respond(authed(&s, &headers, |st, uid, _| Ok(st.favorites(uid))))
+}
+
+pub(super) async fn create_favorite(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
+    if !s.config.favorites {
+        return empty(404);
+    }
+    let body: crate::protocol::requests::FavoriteRequest = match parse_body(&body) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    respond(authed(&s, &headers, |st, uid, _| {
+        st.create_favorite(uid, &body.mid_list)
+    }))
+}
+
+pub(super) async fn favorite(State(s): S, headers: HeaderMap, Path(id): Path<String>) -> Resp {
+    respond(authed(&s, &headers, |st, uid, _| st.favorite(uid, &id)))
+}
+
+pub(super) async fn delete_favorite(
+    State(s): S,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Resp {
+    super::respond_empty(authed(&s, &headers, |st, uid, _| {
+        st.delete_favorite(uid, &id)
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,6 +63,14 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/message/{mid}/like", put(messages::like))
         .route("/message/{mid}/reply", post(messages::reply))
         .route("/message/{mid}", delete(messages::delete_message))
+        .route(
+            "/favorite",
+            get(messages::favorites).post(messages::create_favorite),
+        )
+        .route(
+            "/favorite/{id}",
+            get(messages::favorite).delete(messages::delete_favorite),
+        )
         .route("/resource/file/prepare", post(files::file_prepare))
         .route("/resource/file/upload", post(files::file_upload))
         .route("/resource/file", get(files::file_get));

@@ -174,7 +174,7 @@ impl State {
         }
     }
 
-    fn is_party(&self, uid: i64, msg: &ChatMessage) -> bool {
+    pub(super) fn is_party(&self, uid: i64, msg: &ChatMessage) -> bool {
         match msg.target {
             Target::User { uid: to } => uid == to || uid == msg.from_uid,
             Target::Group { gid } => self

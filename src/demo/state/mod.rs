@@ -1,6 +1,6 @@
 //! The demo server's in-memory database and the rules of VoceChat 0.3.3 that act on it:
 //! users, tokens, devices, groups, the global message log with per-user replay index,
-//! settings, uploads, and fan-out of events to live streams. No HTTP here.
+//! settings, uploads, favorites, and fan-out of events to live streams. No HTTP here.
 //!
 //! This file owns the tables ([`State`] and its rows); the rules live beside it, one
 //! `impl State` per area: `users` (accounts, tokens, devices, kicks), `streams` (SSE
@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
+mod favorites;
 mod groups;
 mod messages;
 mod settings;
@@ -109,6 +110,14 @@ pub struct State {
     pub token_ttl: Duration,
     /// `after_mid` of the latest stream request.
     pub last_after_mid: Option<i64>,
+    /// uid → their favorites, oldest first.
+    favorites: HashMap<
+        i64,
+        Vec<(
+            crate::protocol::types::FavoriteInfo,
+            crate::protocol::types::Archive,
+        )>,
+    >,
 }
 
 fn random_token() -> String {

@@ -15,6 +15,7 @@
 
 mod answers;
 mod error;
+mod favorites;
 mod files;
 mod server;
 mod session;

@@ -11,6 +11,7 @@ mod login;
 mod meeting;
 mod preview;
 mod read_marks;
+mod saved;
 mod search;
 mod send;
 
@@ -62,6 +63,8 @@ pub struct Executor {
     pub chunk_size: usize,
     /// Running uploads by local id, to cancel them (finished ones are pruned).
     uploads: HashMap<i64, tokio::task::AbortHandle>,
+    /// Whether the server has favorites (see `saved.rs`).
+    saved_place: Arc<std::sync::atomic::AtomicU8>,
 }
 
 impl Executor {
@@ -90,6 +93,7 @@ impl Executor {
             vocespace: crate::protocol::vocespace::Settings::default(),
             chunk_size: upload::DEFAULT_CHUNK,
             uploads: HashMap::new(),
+            saved_place: Arc::default(),
         }
     }
 
@@ -279,6 +283,9 @@ impl Executor {
                 let _ = marks.send(read_marks::Mark { api, key, mid });
             }
             Effect::Change(change) => self.send_change(api, change),
+            Effect::LoadSaved => self.load_saved(api),
+            Effect::SaveMessage { mid, key } => self.save_message(api, mid, key),
+            Effect::Unsave { id, mid } => self.unsave(api, id, mid),
             Effect::Mute { key, seconds } => done(tx, "mute", async move {
                 let mut c = MuteChange::default();
                 match key {

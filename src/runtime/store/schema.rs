@@ -48,6 +48,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX search_by_author ON search_meta (from_uid, mid);
      CREATE INDEX search_by_reply ON search_meta (reply_to) WHERE reply_to IS NOT NULL;
      CREATE INDEX search_mentions ON search_meta (mid) WHERE mentions_me;",
+    // 11: saved messages, kept here when the server has no favorites.
+    "CREATE TABLE saved (mid INTEGER PRIMARY KEY, conv TEXT NOT NULL, saved_at INTEGER NOT NULL);",
 ];
 
 /// The version this client writes.
@@ -92,6 +94,7 @@ pub fn wipe(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "DELETE FROM chat; DELETE FROM state; DELETE FROM drafts; DELETE FROM deleted;
          DELETE FROM meta; DELETE FROM outbox; DELETE FROM gaps; DELETE FROM uploads;
-         DELETE FROM changes; DELETE FROM search_text; DELETE FROM search_meta;",
+         DELETE FROM changes; DELETE FROM search_text; DELETE FROM search_meta;
+         DELETE FROM saved;",
     )
 }

@@ -267,6 +267,7 @@ impl Store {
                     created_at,
                     content_type,
                     text,
+                    author: None,
                 });
             }
         }
@@ -327,6 +328,62 @@ impl Store {
                 stored: first.map_or(0, |(_, _, n)| n),
                 complete: started && !holes,
             });
+        }
+        Ok(out)
+    }
+
+    /// Keeps message `mid` of `key` as saved (the server has no favorites).
+    pub fn save_local(&mut self, mid: i64, key: ConvKey, at: i64) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO saved (mid, conv, saved_at) VALUES (?1, ?2, ?3)",
+            params![mid, conv_name(key), at],
+        )?;
+        Ok(())
+    }
+
+    pub fn unsave_local(&mut self, mid: i64) -> StoreResult<()> {
+        self.conn
+            .execute("DELETE FROM saved WHERE mid = ?1", params![mid])?;
+        Ok(())
+    }
+
+    /// The messages saved here, most recently saved first, as they are now (a deleted one
+    /// is gone).
+    pub fn saved_local(&self) -> StoreResult<Vec<crate::model::SavedItem>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.mid, s.conv, s.saved_at, m.from_uid, m.created_at, m.content_type,
+                    search_text.text
+             FROM saved s JOIN search_meta m ON m.mid = s.mid
+             JOIN search_text ON search_text.rowid = s.mid
+             ORDER BY s.saved_at DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (mid, conv, saved_at, from_uid, created_at, content_type, text) = row?;
+            if let Some(key) = parse_conv(&conv) {
+                out.push(crate::model::SavedItem {
+                    id: String::new(),
+                    saved_at,
+                    mid,
+                    source: key.target(),
+                    from_uid: Some(from_uid),
+                    author: None,
+                    created_at,
+                    content_type,
+                    text,
+                });
+            }
         }
         Ok(out)
     }

@@ -58,6 +58,11 @@ pub enum Job {
         limit: usize,
         reply: oneshot::Sender<Vec<ChatMessage>>,
     },
+    /// Saved messages kept locally (the server has no favorites): save, unsave, list (the
+    /// list is answered with `Msg::SavedList`).
+    SaveLocal(i64, ConvKey, i64),
+    UnsaveLocal(i64),
+    SavedLocal,
     /// Search number `seq`: answered with `Msg::Searched`. Of several waiting, only the
     /// newest runs (typing fast costs one search).
     Search {
@@ -130,6 +135,18 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
         for (i, job) in jobs.into_iter().enumerate() {
             let result = match job {
                 Job::Search { .. } if Some(i) != last_search => Ok(()),
+                Job::SaveLocal(..) | Job::UnsaveLocal(_) if failed || closed => Ok(()),
+                Job::SaveLocal(mid, key, at) => store.save_local(mid, key, at),
+                Job::UnsaveLocal(mid) => store.unsave_local(mid),
+                Job::SavedLocal => {
+                    let list = store.saved_local();
+                    let _ = notices.send(Msg::SavedList(
+                        list.as_ref()
+                            .map(|l| (crate::model::SavedPlace::Local, l.clone()))
+                            .map_err(|e| crate::app::Failure::local(e.to_string())),
+                    ));
+                    list.map(drop)
+                }
                 Job::Search { seq, query } => {
                     // It sees the events handed over before it.
                     let written = if failed || closed {

@@ -1121,3 +1121,33 @@ fn the_inbox_holds_mentions_of_you_and_replies_to_you_from_every_conversation() 
         "the replies to a message"
     );
 }
+
+#[test]
+fn saved_messages_kept_locally_come_back_as_they_are_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    store
+        .write_events(&[
+            chat(1, 2, json!({"gid": 1}), "keep me"),
+            chat(2, 2, json!({"gid": 1}), "keep me too"),
+        ])
+        .unwrap();
+    store.save_local(1, ConvKey::Group(1), 100).unwrap();
+    store.save_local(2, ConvKey::Group(1), 200).unwrap();
+    store
+        .write_events(&[
+            reaction(
+                3,
+                1,
+                json!({"type": "edit", "content_type": "text/plain", "content": "kept, edited"}),
+            ),
+            delete(4, 2, 2),
+        ])
+        .unwrap();
+    let saved = open(dir.path()).saved_local().unwrap();
+    assert_eq!(saved.len(), 1, "a deleted one is gone");
+    assert_eq!((saved[0].mid, saved[0].text.as_str()), (1, "kept, edited"));
+    assert_eq!(saved[0].from_uid, Some(2));
+    store.unsave_local(1).unwrap();
+    assert!(store.saved_local().unwrap().is_empty());
+}
