@@ -119,4 +119,4 @@ pub const SAVED_LOCALLY: &str =
 pub const UNSAVED: &str = "removed from saved messages";
 pub const SAVED_LOADING: &str = " saved messages (loading…) ";
 pub const SAVED_ON_SERVER: &str = " saved messages (on the server) ";
-pub const SAVED_IN_STORE: &str = " saved messages (in the local store: this server keeps none) ";
+pub const SAVED_IN_STORE: &str = " saved messages (kept here: the server keeps none) ";
