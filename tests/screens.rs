@@ -792,6 +792,7 @@ fn searching() -> App {
                     key: ConvKey::Group(1),
                     oldest: Some(T0 - 86_400_000 * 30),
                     oldest_mid: Some(1),
+                    fill_before: Some(1),
                     stored: 100,
                     complete: true,
                 },
@@ -799,6 +800,7 @@ fn searching() -> App {
                     key: ConvKey::Group(2),
                     oldest: Some(T0 - 86_400_000 * 3),
                     oldest_mid: Some(20),
+                    fill_before: Some(20),
                     stored: 100,
                     complete: false,
                 },
@@ -899,7 +901,12 @@ fn saved_view() -> App {
         Msg::SavedList(Ok((
             SavedPlace::Local,
             vec![
-                item(3, 1, "carol", "Release checklist: changelog, tag, cargo test"),
+                item(
+                    3,
+                    1,
+                    "carol",
+                    "Release checklist: changelog, tag, cargo test",
+                ),
                 item(9, 2, "李雷", "部署脚本在 wiki 里"),
             ],
         ))),

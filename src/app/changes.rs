@@ -92,9 +92,15 @@ impl App {
             let Some(c) = self.chat.changes.iter().find(|c| c.id == id).cloned() else {
                 continue;
             };
-            if self.chat.message(c.mid).is_some_and(|m| c.is_done(m, me)) {
+            let message = self.chat.message(c.mid);
+            if message.is_some_and(|m| c.is_done(m, me)) {
                 self.chat.remove_change(id);
                 effects.push(Effect::Forget(id));
+            } else if message.is_none() && matches!(c.change, Change::React { .. }) {
+                // Whether it landed cannot be told without the message, and a like sent twice
+                // undoes itself: it waits for the retry key with the message in view.
+                self.chat
+                    .change_state(id, PendingState::Failed(strings::REACTION_UNSURE.into()));
             } else {
                 self.chat.change_state(id, PendingState::Sending);
                 effects.push(Effect::Change(PendingChange {

@@ -12,11 +12,23 @@ impl App {
     /// Opens `key` and selects message `mid`, loading history back to it when needed. Where
     /// you were (the selected message) is remembered for [`App::jump_back`].
     pub(super) fn jump_to_message(&mut self, key: ConvKey, mid: i64) -> Vec<Effect> {
-        if let (Mode::Select(from), Some(open)) = (&self.mode, self.timeline.open) {
+        // Where you were: the selected message, or (from the search view) the newest one of
+        // the conversation that was open.
+        let from = match (&self.mode, self.timeline.open) {
+            (Mode::Select(from), Some(open)) => Some((open, *from)),
+            (Mode::Search, Some(open)) => self
+                .chat
+                .convs
+                .get(&open)
+                .and_then(|c| c.visible().next_back())
+                .map(|m| (open, m.mid)),
+            _ => None,
+        };
+        if let Some(from) = from {
             if self.timeline.back.len() >= BACK_LIMIT {
                 self.timeline.back.remove(0);
             }
-            self.timeline.back.push((open, *from));
+            self.timeline.back.push(from);
         }
         if matches!(self.mode, Mode::Search) {
             self.mode = Mode::Chat;
@@ -65,6 +77,11 @@ impl App {
         let Some((k, mid)) = self.timeline.seek.filter(|(k, _)| *k == key) else {
             return vec![];
         };
+        // You went elsewhere (another conversation, a popup): the jump is off.
+        if self.timeline.open != Some(k) || !matches!(self.mode, Mode::Chat | Mode::Select(_)) {
+            self.timeline.seek = None;
+            return vec![];
+        }
         let conv = self.chat.convs.get(&k);
         match conv.and_then(|c| c.messages.get(&mid)) {
             Some(m) if m.deleted || m.is_expired(self.now_ms) => {
@@ -79,7 +96,13 @@ impl App {
             }
             None => {}
         }
-        if conv.is_none_or(|c| c.history_complete) {
+        // Paged past it (outside any gap still to fill): it is not there any more, e.g.
+        // deleted before it was ever loaded.
+        let passed = conv.is_some_and(|c| {
+            c.oldest_mid().is_some_and(|o| o < mid)
+                && !c.gap.is_some_and(|(low, high)| low < mid && mid < high)
+        });
+        if passed || conv.is_none_or(|c| c.history_complete) {
             self.timeline.seek = None;
             self.info(strings::SOUGHT_GONE);
             return vec![];

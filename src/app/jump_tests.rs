@@ -145,3 +145,49 @@ fn replies_are_counted_and_listed() {
     assert_eq!(query.replies_to, Some(11));
     assert!(app.search.replies);
 }
+
+#[test]
+fn a_jump_under_way_is_off_once_you_go_elsewhere() {
+    let mut app = synced();
+    let dev = ConvKey::Group(2);
+    update(&mut app, event(ServerEvent::Chat(reply(12, 2, 1, 3))));
+    update(&mut app, alt(KeyCode::Char('s')));
+    update(&mut app, key(KeyCode::Tab));
+    assert!(app.timeline.seek.is_some());
+    // Off to another conversation before the page comes back.
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, alt(KeyCode::Down));
+    assert_eq!(app.timeline.open, Some(dev));
+    assert_eq!(app.timeline.seek, None);
+    history(
+        &mut app,
+        ConvKey::Group(1),
+        11,
+        100,
+        vec![chat(3, 2, 1, "late")],
+    );
+    assert_eq!(app.mode, Mode::Chat, "nothing is selected behind your back");
+}
+
+#[test]
+fn a_jump_stops_once_history_is_older_than_the_message() {
+    let mut app = synced();
+    let lobby = ConvKey::Group(1);
+    // The original (5) was deleted before it was ever loaded: pages go past it.
+    update(&mut app, event(ServerEvent::Chat(reply(12, 2, 1, 5))));
+    update(&mut app, alt(KeyCode::Char('s')));
+    update(&mut app, key(KeyCode::Tab));
+    let effects = history(
+        &mut app,
+        lobby,
+        11,
+        2,
+        vec![chat(3, 2, 1, "x"), chat(4, 2, 1, "y")],
+    );
+    assert_eq!(asks_before(&effects, lobby), None, "{effects:?}");
+    assert_eq!(app.timeline.seek, None);
+    assert_eq!(
+        app.status.notice.as_ref().unwrap().text,
+        strings::SOUGHT_GONE
+    );
+}

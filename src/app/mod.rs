@@ -273,6 +273,10 @@ impl App {
         // Keep the draft of the conversation we leave, and trim what it loaded.
         self.composer.switch(self.timeline.open, key);
         let left = self.timeline.open;
+        // A jump under way elsewhere is off.
+        if self.timeline.seek.is_some_and(|(k, _)| k != key) {
+            self.timeline.seek = None;
+        }
         if matches!(self.mode, Mode::Select(_)) {
             self.mode = Mode::Chat;
         }

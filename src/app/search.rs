@@ -245,7 +245,10 @@ impl App {
         match result {
             Ok(n) => {
                 self.info(strings::stored_older(n));
-                if matches!(self.mode, Mode::Search) && self.search.fetching.is_empty() {
+                if matches!(self.mode, Mode::Search)
+                    && !self.search.saved_view
+                    && self.search.fetching.is_empty()
+                {
                     return self.search_changed();
                 }
             }
@@ -353,7 +356,7 @@ impl App {
             .filter(|c| !c.complete)
             .map(|c| Effect::StoreOlder {
                 key: c.key,
-                before: c.oldest_mid,
+                before: c.fill_before,
                 limit: OLDER_PAGE,
             })
             .collect();

@@ -120,3 +120,7 @@ pub const UNSAVED: &str = "removed from saved messages";
 pub const SAVED_LOADING: &str = " saved messages (loading…) ";
 pub const SAVED_ON_SERVER: &str = " saved messages (on the server) ";
 pub const SAVED_IN_STORE: &str = " saved messages (kept here: the server keeps none) ";
+
+/// A reaction to retry whose message is not loaded: whether it landed cannot be told.
+pub const REACTION_UNSURE: &str =
+    "it may have been made already; open the message to see, then retry or discard";

@@ -223,7 +223,7 @@ impl App {
         }
         let busy = self.timeline.open == Some(key)
             && (self.timeline.scroll > 0
-                || self.timeline.seek.is_some()
+                || self.timeline.seek.is_some_and(|(k, _)| k == key)
                 || matches!(self.mode, Mode::Select(_))
                 || self.chat.convs.get(&key).is_some_and(|c| c.gap.is_some()));
         if !busy {

@@ -90,6 +90,9 @@ pub struct Coverage {
     pub oldest_mid: Option<i64>,
     /// How many of its messages are stored.
     pub stored: u64,
+    /// Where the next older page should end: the top of the highest hole in what is stored,
+    /// else the oldest stored message.
+    pub fill_before: Option<i64>,
     /// The store reaches the conversation's first message.
     pub complete: bool,
 }

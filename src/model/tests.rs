@@ -635,3 +635,24 @@ fn a_reply_to_your_message_counts_like_a_mention() {
     assert!(m.message(3).unwrap().concerns_me());
     assert!(!m.message(4).unwrap().concerns_me());
 }
+
+#[test]
+fn a_trimmed_reply_is_not_counted_twice_when_read_back() {
+    let key = ConvKey::Group(1);
+    let reply = chat(
+        2,
+        3,
+        G1,
+        json!({"type":"reply","mid":1,"content_type":"text/plain","content":"re","properties":null}),
+    );
+    let mut m2 = model_with_group();
+    m2.apply_chat(text(1, 2, G1, "q"), Source::Stream);
+    m2.apply_chat(reply.clone(), Source::Stream);
+    for mid in 3..=20 {
+        m2.apply_chat(text(mid, 2, G1, "m"), Source::Stream);
+    }
+    assert_eq!(m2.replies_to(1), 1);
+    m2.trim(key, 5);
+    m2.apply_history_page(key, Some(16), vec![text(1, 2, G1, "q"), reply], 100);
+    assert_eq!(m2.replies_to(1), 1);
+}

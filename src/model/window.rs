@@ -32,8 +32,14 @@ impl ChatModel {
         };
         let kept = conv.messages.split_off(&cut);
         let dropped = std::mem::replace(&mut conv.messages, kept);
-        for mid in dropped.keys() {
+        for (mid, m) in &dropped {
             self.mid_conv.remove(mid);
+            // Its quote is counted again if it is read back.
+            if !m.deleted
+                && let Some(count) = m.reply_to.and_then(|q| self.reply_counts.get_mut(&q))
+            {
+                *count = count.saturating_sub(1);
+            }
         }
         conv.history_complete = false;
         conv.history_cursor = None;

@@ -109,16 +109,21 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         schema::migrate(&conn).map_err(|e| fail(e.to_string()))?;
-        let mut store = Store {
+        Ok(Store {
             conn,
             me,
             path: path.to_path_buf(),
-        };
-        if store.meta("search_indexed")?.is_none() {
-            let n = store.reindex()?;
+        })
+    }
+
+    /// Builds the search index if this store predates it (schema 10); the store task does
+    /// this first thing, off the UI task, so a big old store does not delay the first frame.
+    pub fn index_if_needed(&mut self) -> StoreResult<()> {
+        if self.meta("search_indexed")?.is_none() {
+            let n = self.reindex()?;
             tracing::info!(records = n, "search index built");
         }
-        Ok(store)
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -223,9 +228,9 @@ impl Store {
                     )?;
                 }
             }
-        } else if complete {
-            tx.execute("DELETE FROM gaps WHERE conv = ?1", params![conv])?;
         }
+        // An empty page says nothing about holes above where it was asked from (that is not
+        // known here): they stay, and the server's pages fill them.
         if complete {
             // Nothing older on the server: the store reaches the conversation's start.
             tx.execute(

@@ -57,7 +57,13 @@ pub(super) fn write_chat(tx: &rusqlite::Transaction, me: i64, m: &ChatMessage) -
         }
         None => match tombstone(m.mid)? {
             Some(Some(at)) if m.created_at > at => {
+                // Another message under the old mid: the old one's deletion and changes go.
                 tx.execute("DELETE FROM deleted WHERE mid = ?1", params![m.mid])?;
+                tx.execute(
+                    "DELETE FROM chat WHERE target = ?1
+                       AND json_extract(json, '$.created_at') <= ?2",
+                    params![m.mid, at],
+                )?;
             }
             Some(_) => return Ok(()),
             None => {}

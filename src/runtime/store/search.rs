@@ -97,8 +97,9 @@ pub(super) fn index_message(tx: &Transaction, me: i64, m: &ChatMessage) -> Store
         .query_row(
             "SELECT json FROM chat WHERE target = ?1
                AND json_extract(json, '$.detail.detail.type') = 'edit'
+               AND json_extract(json, '$.created_at') >= ?2
              ORDER BY mid DESC LIMIT 1",
-            params![m.mid],
+            params![m.mid, m.created_at],
             |r| r.get(0),
         )
         .optional()?;
@@ -188,16 +189,24 @@ fn like_pattern(term: &str) -> String {
 impl Store {
     /// The newest messages matching `q`, at most `limit`.
     pub fn search(&self, q: &SearchQuery, limit: usize) -> StoreResult<Vec<SearchHit>> {
-        let mut sql = String::from(
-            "SELECT m.mid, m.conv, m.from_uid, m.created_at, m.content_type, search_text.text
-             FROM search_meta m JOIN search_text ON search_text.rowid = m.mid WHERE 1",
-        );
-        let mut args: Vec<Value> = Vec::new();
         let (long, short): (Vec<&String>, Vec<&String>) = q
             .terms
             .iter()
             .filter(|t| !t.trim().is_empty())
             .partition(|t| t.chars().count() >= TRIGRAM);
+        // With terms for the index, its matches drive the query (CROSS JOIN keeps that order:
+        // looking the index up per row of a filtered conversation is far slower); without,
+        // the filters do.
+        let from = if long.is_empty() {
+            "FROM search_meta m JOIN search_text ON search_text.rowid = m.mid"
+        } else {
+            "FROM search_text CROSS JOIN search_meta m ON m.mid = search_text.rowid"
+        };
+        let mut sql = format!(
+            "SELECT m.mid, m.conv, m.from_uid, m.created_at, m.content_type, search_text.text
+             {from} WHERE 1"
+        );
+        let mut args: Vec<Value> = Vec::new();
         if !long.is_empty() {
             sql.push_str(" AND search_text MATCH ?");
             let expr: Vec<String> = long.iter().map(|t| fts_string(t)).collect();
@@ -311,21 +320,23 @@ impl Store {
                 )
                 .optional()?
                 .unwrap_or(false);
-            let holes: bool = self
+            let hole: Option<i64> = self
                 .conn
                 .query_row(
-                    "SELECT 1 FROM gaps WHERE conv = ?1 LIMIT 1",
+                    "SELECT max(high) FROM gaps WHERE conv = ?1",
                     params![conv],
-                    |_| Ok(true),
+                    |r| r.get(0),
                 )
                 .optional()?
-                .unwrap_or(false);
+                .flatten();
+            let holes = hole.is_some();
             let first = oldest.get(&key).copied();
             out.push(Coverage {
                 key,
                 oldest: first.map(|(_, at, _)| at),
                 oldest_mid: first.map(|(mid, _, _)| mid),
                 stored: first.map_or(0, |(_, _, n)| n),
+                fill_before: hole.or(first.map(|(mid, _, _)| mid)),
                 complete: started && !holes,
             });
         }

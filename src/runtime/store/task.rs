@@ -122,6 +122,10 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
     let mut failed = false;
     // After a wipe (`/logout --forget`) nothing more is written either.
     let mut closed = false;
+    if let Err(e) = store.index_if_needed() {
+        // Search finds less until the next start tries again; nothing else depends on it.
+        tracing::warn!("the search index was not built: {e}");
+    }
     while let Some(first) = rx.blocking_recv() {
         let mut events = Vec::new();
         let mut view = None;

@@ -858,6 +858,7 @@ fn a_deleted_mid_reused_by_a_restored_server_is_stored_again() {
     let loaded = open(dir.path()).load().unwrap();
     let m = loaded.chat.message(70).unwrap();
     assert_eq!(m.content, "new under an old mid");
+    assert!(!m.deleted, "the old message's deletion went with it");
     assert_eq!(m.reactions["👍"].len(), 1);
 }
 
@@ -1025,7 +1026,9 @@ fn a_store_from_before_the_index_is_indexed_on_open() {
             )
             .unwrap();
     }
-    let store = Store::open(&path, ME).unwrap();
+    let mut store = Store::open(&path, ME).unwrap();
+    assert!(search(&store, words(&["older client"])).is_empty());
+    store.index_if_needed().unwrap();
     assert_eq!(search(&store, words(&["older client"])), vec![1]);
 }
 
@@ -1053,6 +1056,7 @@ fn coverage_says_how_far_back_each_conversation_is_stored() {
                 key: ConvKey::Group(1),
                 oldest: Some(1_002),
                 oldest_mid: Some(2),
+                fill_before: Some(2),
                 stored: 2,
                 complete: true
             },
@@ -1060,6 +1064,7 @@ fn coverage_says_how_far_back_each_conversation_is_stored() {
                 key: ConvKey::User(2),
                 oldest: Some(1_006),
                 oldest_mid: Some(6),
+                fill_before: Some(6),
                 stored: 1,
                 complete: false
             },
@@ -1150,4 +1155,30 @@ fn saved_messages_kept_locally_come_back_as_they_are_now() {
     assert_eq!(saved[0].from_uid, Some(2));
     store.unsave_local(1).unwrap();
     assert!(store.saved_local().unwrap().is_empty());
+}
+
+#[test]
+fn an_empty_last_page_leaves_the_holes_above_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    store
+        .write_events(&[chat(100, 2, json!({"gid": 1}), "after the hole")])
+        .unwrap();
+    store
+        .conn
+        .execute(
+            "INSERT INTO gaps (conv, low, high) VALUES ('g1', 10, 100)",
+            [],
+        )
+        .unwrap();
+    // Nothing older than the oldest stored message: the start is reached, the hole is not
+    // filled by that.
+    store.write_history(ConvKey::Group(1), &[], true).unwrap();
+    let cov = store.coverage(&[ConvKey::Group(1)]).unwrap();
+    assert!(!cov[0].complete);
+    assert_eq!(
+        cov[0].fill_before,
+        Some(100),
+        "the next page goes into the hole"
+    );
 }
