@@ -285,10 +285,7 @@ impl Tui {
 
 #[test]
 fn log_in_switch_send_see_the_echo_quit_and_come_back() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt
-        .block_on(DemoServer::start(DemoConfig::for_tests()))
-        .unwrap();
+    let (_rt, server) = test_server(DemoConfig::for_tests());
     // Something to read in the lobby.
     server
         .post_as(2, Target::Group { gid: 1 }, "welcome to the lobby")
@@ -365,6 +362,13 @@ fn log_in_switch_send_see_the_echo_quit_and_come_back() {
 }
 
 /// The binary started on `url` with no saved session, logged in as admin through the form.
+/// A demo server on loopback, and the runtime it runs on (keep it alive with the server).
+fn test_server(config: DemoConfig) -> (tokio::runtime::Runtime, DemoServer) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(DemoServer::start(config)).unwrap();
+    (rt, server)
+}
+
 fn log_in(url: &str, data: &std::path::Path) -> Tui {
     let mut tui = Tui::spawn(&[url, "--email", "admin@example.com"], data);
     tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
@@ -547,10 +551,7 @@ fn ctrl_z_stops_under_a_shell_and_fg_redraws() {
 fn a_whole_session_at_trace_level_logs_no_secret() {
     const PASSWORD: &str = "admin-pass";
     const VOCESPACE_SECRET: &str = "vs-secret-7f3a9c-never-logged";
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt
-        .block_on(DemoServer::start(DemoConfig::for_tests()))
-        .unwrap();
+    let (_rt, server) = test_server(DemoConfig::for_tests());
     let data = tempfile::tempdir().unwrap();
     std::fs::write(
         data.path().join("config.toml"),
@@ -619,10 +620,7 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
 /// server down still shows everything cached, offline.
 #[test]
 fn a_restart_resumes_from_the_store_and_works_with_the_server_down() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt
-        .block_on(DemoServer::start(DemoConfig::for_tests()))
-        .unwrap();
+    let (_rt, server) = test_server(DemoConfig::for_tests());
     server
         .post_as(2, Target::Group { gid: 1 }, "said before the restart")
         .unwrap();
@@ -684,10 +682,7 @@ fn a_restart_resumes_from_the_store_and_works_with_the_server_down() {
 /// `kill -9`; after the restart the message is delivered exactly once and the draft is back.
 #[test]
 fn a_kill_loses_neither_an_unsent_message_nor_the_draft() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt
-        .block_on(DemoServer::start(DemoConfig::for_tests()))
-        .unwrap();
+    let (_rt, server) = test_server(DemoConfig::for_tests());
     let url = server.base_url();
     let data = tempfile::tempdir().unwrap();
     let mut tui = log_in(&url, data.path());
@@ -730,10 +725,7 @@ fn a_kill_loses_neither_an_unsent_message_nor_the_draft() {
 /// is not sent again (a second like would take it off).
 #[test]
 fn a_kill_loses_no_edit_and_doubles_no_reaction() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt
-        .block_on(DemoServer::start(DemoConfig::for_tests()))
-        .unwrap();
+    let (_rt, server) = test_server(DemoConfig::for_tests());
     let url = server.base_url();
     let data = tempfile::tempdir().unwrap();
     let mut tui = log_in(&url, data.path());
@@ -783,10 +775,7 @@ fn a_kill_loses_no_edit_and_doubles_no_reaction() {
 /// a message 2,000 messages back with it selected.
 #[test]
 fn search_finds_old_messages_and_jumps_two_thousand_back() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt
-        .block_on(DemoServer::start(DemoConfig::for_tests()))
-        .unwrap();
+    let (_rt, server) = test_server(DemoConfig::for_tests());
     let lobby = Target::Group { gid: 1 };
     server
         .post_as(2, lobby, "the needle 北京烤鸭 far back")
@@ -837,13 +826,10 @@ fn search_finds_old_messages_and_jumps_two_thousand_back() {
 /// Saved messages: `f` saves the selected message and `/saved` lists it, on the server's
 /// favorites, or in the local store when the server keeps none (and then across a restart).
 fn saves_and_lists(favorites: bool, title: &str, notice: &str) {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt
-        .block_on(DemoServer::start(DemoConfig {
-            favorites,
-            ..DemoConfig::for_tests()
-        }))
-        .unwrap();
+    let (_rt, server) = test_server(DemoConfig {
+        favorites,
+        ..DemoConfig::for_tests()
+    });
     server
         .post_as(2, Target::Group { gid: 1 }, "a message worth keeping")
         .unwrap();
@@ -898,10 +884,7 @@ fn saved_messages_stay_local_when_the_server_has_none() {
 #[test]
 fn kill_9_at_random_points_of_a_flood_loses_and_doubles_nothing() {
     use rand::Rng;
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt
-        .block_on(DemoServer::start(DemoConfig::for_tests()))
-        .unwrap();
+    let (_rt, server) = test_server(DemoConfig::for_tests());
     let url = server.base_url();
     let data = tempfile::tempdir().unwrap();
     let mut tui = log_in(&url, data.path());
@@ -974,10 +957,7 @@ fn kill_9_at_random_points_of_a_flood_loses_and_doubles_nothing() {
 /// and every conversation still shows its latest message (learnt with history?limit=1).
 #[test]
 fn a_cold_login_replays_only_the_newest_messages() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt
-        .block_on(DemoServer::start(DemoConfig::for_tests()))
-        .unwrap();
+    let (_rt, server) = test_server(DemoConfig::for_tests());
     server
         .post_as(2, Target::Group { gid: 2 }, "long ago in dev")
         .unwrap();
@@ -1005,10 +985,7 @@ fn a_cold_login_replays_only_the_newest_messages() {
 /// server, moves the broken file aside and fills a fresh one.
 #[test]
 fn a_corrupt_store_is_reported_and_rebuilt_on_request() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt
-        .block_on(DemoServer::start(DemoConfig::for_tests()))
-        .unwrap();
+    let (_rt, server) = test_server(DemoConfig::for_tests());
     server
         .post_as(2, Target::Group { gid: 1 }, "still on the server")
         .unwrap();

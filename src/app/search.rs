@@ -71,41 +71,29 @@ fn tokens(input: &str) -> Vec<(String, bool)> {
     out
 }
 
-/// The users called `name` (exactly, else ignoring case).
-fn users_named(chat: &ChatModel, name: &str) -> Vec<i64> {
-    let exact: Vec<i64> = chat
-        .users
-        .values()
-        .filter(|u| u.name == name)
-        .map(|u| u.uid)
+/// The ids of the `(name, id)` pairs called `name`: exactly, else ignoring case.
+fn named<'a>(items: impl Iterator<Item = (&'a str, i64)> + Clone, name: &str) -> Vec<i64> {
+    let exact: Vec<i64> = items
+        .clone()
+        .filter(|(n, _)| *n == name)
+        .map(|(_, id)| id)
         .collect();
     if !exact.is_empty() {
         return exact;
     }
     let lower = name.to_lowercase();
-    chat.users
-        .values()
-        .filter(|u| u.name.to_lowercase() == lower)
-        .map(|u| u.uid)
+    items
+        .filter(|(n, _)| n.to_lowercase() == lower)
+        .map(|(_, id)| id)
         .collect()
 }
 
+fn users_named(chat: &ChatModel, name: &str) -> Vec<i64> {
+    named(chat.users.values().map(|u| (u.name.as_str(), u.uid)), name)
+}
+
 fn groups_named(chat: &ChatModel, name: &str) -> Vec<i64> {
-    let exact: Vec<i64> = chat
-        .groups
-        .values()
-        .filter(|g| g.name == name)
-        .map(|g| g.gid)
-        .collect();
-    if !exact.is_empty() {
-        return exact;
-    }
-    let lower = name.to_lowercase();
-    chat.groups
-        .values()
-        .filter(|g| g.name.to_lowercase() == lower)
-        .map(|g| g.gid)
-        .collect()
+    named(chat.groups.values().map(|g| (g.name.as_str(), g.gid)), name)
 }
 
 /// Parses what was typed into a query; the error says what is wrong, for the user.

@@ -74,23 +74,15 @@ impl Timeline {
     /// The next page into `key`'s gap (at once, whatever the scroll), unless one is on its way.
     pub fn gap_request(&mut self, chat: &ChatModel, key: ConvKey) -> Option<Effect> {
         let (_, high) = chat.convs.get(&key)?.gap?;
-        if self.history_requested.contains(&key) {
-            return None;
-        }
-        self.history_requested.insert(key);
-        self.last_history.insert(key, Some(high));
-        Some(Effect::LoadHistory {
-            key,
-            before: Some(high),
-            limit: HISTORY_PAGE,
-        })
+        self.request(key, Some(high), false)
     }
 
-    /// The next page back toward a message being jumped to, whatever the scroll, unless one
-    /// is on its way or it would repeat the last request.
-    pub fn seek_request(&mut self, chat: &ChatModel, key: ConvKey) -> Option<Effect> {
-        let before = chat.convs.get(&key)?.history_before();
-        if self.history_requested.contains(&key) || self.last_history.get(&key) == Some(&before) {
+    /// Asks for the page before `before`, unless one is on its way (or, with `once`, it
+    /// would repeat the last request).
+    fn request(&mut self, key: ConvKey, before: Option<i64>, once: bool) -> Option<Effect> {
+        if self.history_requested.contains(&key)
+            || (once && self.last_history.get(&key) == Some(&before))
+        {
             return None;
         }
         self.history_requested.insert(key);
@@ -100,6 +92,13 @@ impl Timeline {
             before,
             limit: HISTORY_PAGE,
         })
+    }
+
+    /// The next page back toward a message being jumped to, whatever the scroll, unless one
+    /// is on its way or it would repeat the last request.
+    pub fn seek_request(&mut self, chat: &ChatModel, key: ConvKey) -> Option<Effect> {
+        let before = chat.convs.get(&key)?.history_before();
+        self.request(key, before, true)
     }
 
     /// Whether a history request for `key` is on its way.
