@@ -459,3 +459,36 @@ async fn a_replay_is_capped_at_the_newest_5000_and_resumes_after_them() {
         .unwrap();
     assert_eq!(chat_mids(&s.until_mid(next).await), vec![next]);
 }
+
+/// A server away for a long time is reconnected to as soon as it answers again: the backoff
+/// here is far longer than the test waits, so only the probe can bring the stream back.
+#[tokio::test]
+async fn a_server_back_after_a_long_absence_is_reconnected_to_at_once() {
+    let server = server().await;
+    let relay = Switch::start(server.addr()).await;
+    let api = vocechat_tui::runtime::api::ApiClient::new(&relay.url()).unwrap();
+    api.login(ADMIN.0, ADMIN.1, "tui:a").await.unwrap();
+    let config = SyncConfig {
+        backoff_min: Duration::from_secs(120),
+        backoff_max: Duration::from_secs(120),
+        ..fast_sync()
+    };
+    let mut s = stream(&api, Cursor::default(), config);
+    s.until_live().await;
+    relay.set(false);
+    s.until(Duration::from_secs(5), |m| {
+        matches!(m, SyncMsg::State(ConnState::Waiting { .. }))
+    })
+    .await;
+    // Away long enough for a few probes to go unanswered.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mid = server
+        .post_as(
+            2,
+            Target::Group { gid: 1 },
+            "said while the client could not hear",
+        )
+        .unwrap();
+    relay.set(true);
+    s.until_mid(mid).await;
+}

@@ -1940,3 +1940,22 @@ fn a_long_session_keeps_each_conversation_to_a_window_but_not_the_one_you_read_b
     assert_ne!(app.timeline.open, Some(ConvKey::Group(1)));
     assert_eq!(len(&app, ConvKey::Group(1)), TRIM_TO);
 }
+
+#[test]
+fn regaining_focus_while_disconnected_reconnects_at_once() {
+    let mut app = synced();
+    let later = app.now_ms + 30_000;
+    update(
+        &mut app,
+        Msg::Sync(SyncMsg::State(ConnState::Waiting {
+            retry_at_ms: later,
+            attempt: 6,
+            reason: "cannot reach the server".into(),
+        })),
+    );
+    update(&mut app, Msg::Focus(false));
+    assert!(update(&mut app, Msg::Focus(true)).contains(&Effect::ReconnectNow));
+    update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
+    update(&mut app, Msg::Focus(false));
+    assert!(!update(&mut app, Msg::Focus(true)).contains(&Effect::ReconnectNow));
+}

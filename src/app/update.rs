@@ -25,7 +25,12 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.screen.focused = focused;
             app.dirty = false;
             if focused {
-                app.mark_open_read().into_iter().collect()
+                let mut effects: Vec<Effect> = app.mark_open_read().into_iter().collect();
+                // Back at the terminal with the stream down: try now, not at the backoff's end.
+                if matches!(app.status.conn, super::conn::ConnState::Waiting { .. }) {
+                    effects.push(Effect::ReconnectNow);
+                }
+                effects
             } else {
                 vec![]
             }

@@ -7,6 +7,7 @@
 //! reconnecting, and `kick` turned into a final state instead of a reconnect loop.
 
 mod gate;
+mod probe;
 mod transport;
 
 use crate::app::conn::{ConnState, StopReason, SyncMsg};
@@ -199,6 +200,10 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
             }
             tokio::select! {
                 _ = sleep(delay) => {}
+                // The server was unreachable and answers again: no need to wait out the rest.
+                () = probe::back_online(&self.api) => {
+                    tracing::info!(attempt, "the server answers again; reconnecting now");
+                }
                 ctrl = self.control.recv() => match ctrl {
                     Some(Control::ReconnectNow) => {}
                     Some(Control::Stop) | None => {
