@@ -81,12 +81,18 @@ fn main() {
         let file = upload::stage(path.to_str().unwrap()).unwrap();
         let (rss_before, _) = rss_kib();
         let mut results = Vec::new();
-        for chunk_size in [DEFAULT_CHUNK, 1024 * 1024] {
+        // The default (adaptive, from 200 KiB), then fixed chunks of 200 KiB and 1 MiB.
+        for (chunk_size, adaptive) in [
+            (DEFAULT_CHUNK, true),
+            (DEFAULT_CHUNK, false),
+            (1024 * 1024, false),
+        ] {
             let job = UploadJob {
                 to: Target::Group { gid: 1 },
                 file: file.clone(),
                 local_id: 1,
                 chunk_size,
+                adaptive,
             };
             let mut times = Vec::new();
             for _ in 0..5 {
@@ -95,7 +101,7 @@ fn main() {
                 times.push(t.elapsed().as_secs_f64());
             }
             times.sort_by(f64::total_cmp);
-            results.push((chunk_size, times[2]));
+            results.push((chunk_size, adaptive, times[2]));
         }
         let (_, peak) = rss_kib();
         println!(
@@ -106,29 +112,35 @@ fn main() {
         );
         // Same three steps (prepare, upload, file message), the upload as one request.
         let bytes = bytes::Bytes::from(std::fs::read(&path).unwrap());
-        let t = Instant::now();
-        let id = api
-            .file_prepare(Some("application/octet-stream"), Some("raw.bin"))
+        let mut raws = Vec::new();
+        for i in 0..5 {
+            let t = Instant::now();
+            let id = api
+                .file_prepare(Some("application/octet-stream"), Some("raw.bin"))
+                .await
+                .unwrap();
+            let stored = api
+                .file_upload_chunk(&id, bytes.clone(), true)
+                .await
+                .unwrap()
+                .unwrap();
+            let props = vocechat_tui::protocol::types::Properties::with_local_id(2 + i);
+            api.send(
+                Target::Group { gid: 1 },
+                &vocechat_tui::protocol::types::Content::File { path: stored.path },
+                &props,
+            )
             .await
             .unwrap();
-        let stored = api
-            .file_upload_chunk(&id, bytes, true)
-            .await
-            .unwrap()
-            .unwrap();
-        let props = vocechat_tui::protocol::types::Properties::with_local_id(2);
-        api.send(
-            Target::Group { gid: 1 },
-            &vocechat_tui::protocol::types::Content::File { path: stored.path },
-            &props,
-        )
-        .await
-        .unwrap();
-        let raw = t.elapsed().as_secs_f64();
-        println!("raw single-request upload of 50 MiB: {raw:.3} s");
-        for (chunk, secs) in results {
+            raws.push(t.elapsed().as_secs_f64());
+        }
+        raws.sort_by(f64::total_cmp);
+        let raw = raws[2];
+        println!("raw single-request upload of 50 MiB: {raw:.3} s (median of 5)");
+        for (chunk, adaptive, secs) in results {
             println!(
-                "chunks of {} KiB: {secs:.3} s ({:.0} MiB/s, median of 5) = {:.0} % of raw",
+                "{} chunks from {} KiB: {secs:.3} s ({:.0} MiB/s, median of 5) = {:.0} % of raw",
+                if adaptive { "adaptive" } else { "fixed" },
                 chunk / 1024,
                 50.0 / secs,
                 raw / secs * 100.0

@@ -51,6 +51,7 @@ fn job(path: &std::path::Path, local_id: i64, chunk: usize) -> UploadJob {
         file: upload::stage(path.to_str().unwrap()).unwrap(),
         local_id,
         chunk_size: chunk,
+        adaptive: false,
     }
 }
 

@@ -382,6 +382,7 @@ impl Executor {
                     file,
                     local_id,
                     chunk_size: self.chunk_size,
+                    adaptive: true,
                 };
                 let task = tokio::spawn(async move {
                     let mut last: Option<Instant> = None;

@@ -144,7 +144,31 @@ pub struct UploadJob {
     pub to: Target,
     pub file: Staged,
     pub local_id: i64,
+    /// The first chunk's size.
     pub chunk_size: usize,
+    /// Chunks grow while they go fast and shrink when they are slow (see [`next_chunk`]);
+    /// otherwise every chunk is `chunk_size`.
+    pub adaptive: bool,
+}
+
+/// Chunks never get smaller or larger than these when they adapt to the link.
+pub const MIN_CHUNK: usize = 64 * 1024;
+pub const MAX_CHUNK: usize = 4 * 1024 * 1024;
+/// A chunk answered within this grows the next ones; one slower than [`SLOW_CHUNK`] shrinks
+/// them, so a slow link keeps small chunks that are cheap to send again.
+const FAST_CHUNK: Duration = Duration::from_millis(250);
+const SLOW_CHUNK: Duration = Duration::from_secs(2);
+
+/// The size of the chunks after one of `size` took `took`: doubled when fast (up to
+/// [`MAX_CHUNK`]), halved when slow (down to [`MIN_CHUNK`]), else the same.
+pub fn next_chunk(size: usize, took: Duration) -> usize {
+    if took <= FAST_CHUNK {
+        (size * 2).min(MAX_CHUNK).max(size)
+    } else if took >= SLOW_CHUNK {
+        (size / 2).max(MIN_CHUNK).min(size)
+    } else {
+        size
+    }
 }
 
 /// Runs an upload with the default [`RetryPolicy`]; `progress(sent, total)` is called after
@@ -275,14 +299,15 @@ async fn attempt(
         |e: std::io::Error| Attempt::Final(format!("{name} could not be read: {}", io_reason(&e)));
     let prepare = api.file_prepare(Some(&job.file.content_type), Some(name));
     let file_id = answer_within(policy, prepare).await?;
-    let chunk_size = job.chunk_size.max(1);
-    let first = read_hashed(file, vec![0u8; chunk_size], 0, Sha256::new()).await;
+    let mut size = job.chunk_size.max(1);
+    let first = read_hashed(file, vec![0u8; size], 0, Sha256::new()).await;
     let (mut buf, mut n, mut hasher) = first.map_err(read_err)?;
     let mut sent = 0u64;
     loop {
         let chunk = bytes::Bytes::copy_from_slice(&buf[..n]);
         sent += n as u64;
-        if sent >= total || n < chunk_size {
+        // A short read is the end of the file.
+        if sent >= total || n < buf.len() {
             if sent != total {
                 return Err(Attempt::Final(format!(
                     "{name} changed size while uploading"
@@ -293,11 +318,23 @@ async fn attempt(
             progress(sent, total);
             return verified(answer, sent, &hasher.finalize(), name);
         }
+        // The next chunk is read (at the size the last answer suggested) while this one is
+        // on the wire.
+        buf.resize(size, 0);
+        let started = std::time::Instant::now();
         let (answer, read) = tokio::join!(
-            answer_within(policy, api.file_upload_chunk(&file_id, chunk, false)),
+            async {
+                let answer =
+                    answer_within(policy, api.file_upload_chunk(&file_id, chunk, false)).await;
+                (answer, started.elapsed())
+            },
             read_hashed(file, buf, sent, hasher)
         );
+        let (answer, took) = answer;
         answer?;
+        if job.adaptive {
+            size = next_chunk(size, took);
+        }
         progress(sent, total);
         (buf, n, hasher) = read.map_err(read_err)?;
     }
@@ -396,6 +433,29 @@ fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunks_grow_while_fast_and_shrink_when_slow_within_bounds() {
+        let fast = Duration::from_millis(20);
+        let slow = Duration::from_secs(5);
+        let mut size = DEFAULT_CHUNK;
+        for _ in 0..10 {
+            size = next_chunk(size, fast);
+        }
+        assert_eq!(size, MAX_CHUNK);
+        assert_eq!(
+            next_chunk(size, Duration::from_secs(1)),
+            MAX_CHUNK,
+            "in between: kept"
+        );
+        for _ in 0..10 {
+            size = next_chunk(size, slow);
+        }
+        assert_eq!(size, MIN_CHUNK);
+        // A size set outside the bounds is never pushed across them the wrong way.
+        assert_eq!(next_chunk(8 * MAX_CHUNK, fast), 8 * MAX_CHUNK);
+        assert_eq!(next_chunk(1024, slow), 1024);
+    }
 
     #[test]
     fn tildes_and_file_urls_expand() {
