@@ -112,8 +112,10 @@ impl Write for Counter {
 }
 
 fn main() {
+    // `-- --smoke`: tiny sizes, to keep the bench compiling and running in CI.
+    let smoke = std::env::args().any(|a| a == "--smoke");
     let theme = Theme::dark();
-    let n = 100_000;
+    let n = if smoke { 2_000 } else { 100_000 };
     let start = Instant::now();
     let mut app = app_with(n);
     println!(
@@ -132,7 +134,7 @@ fn main() {
         "render 200x60, {n} messages, cold cache: {:.3} ms",
         t.elapsed().as_secs_f64() * 1000.0
     );
-    let frames = 200;
+    let frames = if smoke { 5 } else { 200 };
     let t = Instant::now();
     for i in 0..frames {
         app.dirty = true;
