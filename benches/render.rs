@@ -115,39 +115,52 @@ fn main() {
     // `-- --smoke`: tiny sizes, to keep the bench compiling and running in CI.
     let smoke = std::env::args().any(|a| a == "--smoke");
     let theme = Theme::dark();
-    let n = if smoke { 2_000 } else { 100_000 };
-    let start = Instant::now();
-    let mut app = app_with(n);
-    println!(
-        "setup: folded {n} messages in {:.0} ms",
-        start.elapsed().as_secs_f64() * 1000.0
-    );
-    update(&mut app, Msg::Resize(200, 60));
-    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
-    let mut cache = RenderCache::default();
-    let t = Instant::now();
-    term.draw(|f| {
-        draw(f, &app, &theme, &mut cache);
-    })
-    .unwrap();
-    println!(
-        "render 200x60, {n} messages, cold cache: {:.3} ms",
-        t.elapsed().as_secs_f64() * 1000.0
-    );
+    // Cost follows the viewport: the same frames with 1,000 and with 100,000 messages.
     let frames = if smoke { 5 } else { 200 };
-    let t = Instant::now();
-    for i in 0..frames {
-        app.dirty = true;
-        app.timeline.scroll = (i % 7) * 3;
+    let mut warm = Vec::new();
+    let mut app = None;
+    for n in if smoke {
+        [200, 2_000]
+    } else {
+        [1_000, 100_000]
+    } {
+        let start = Instant::now();
+        let mut a = app_with(n);
+        println!(
+            "setup: folded {n} messages in {:.0} ms",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+        update(&mut a, Msg::Resize(200, 60));
+        let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+        let mut cache = RenderCache::default();
+        let t = Instant::now();
         term.draw(|f| {
-            draw(f, &app, &theme, &mut cache);
+            draw(f, &a, &theme, &mut cache);
         })
         .unwrap();
+        println!(
+            "render 200x60, {n} messages, cold cache: {:.3} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+        let t = Instant::now();
+        for i in 0..frames {
+            a.dirty = true;
+            a.timeline.scroll = (i % 7) * 3;
+            term.draw(|f| {
+                draw(f, &a, &theme, &mut cache);
+            })
+            .unwrap();
+        }
+        let ms = t.elapsed().as_secs_f64() * 1000.0 / frames as f64;
+        println!("render 200x60, {n} messages, warm: {ms:.3} ms/frame (mean of {frames})");
+        warm.push(ms);
+        app = Some(a);
     }
     println!(
-        "render 200x60, {n} messages, warm: {:.3} ms/frame (mean of {frames})",
-        t.elapsed().as_secs_f64() * 1000.0 / frames as f64
+        "warm frame with the larger history / the smaller: {:.0} % (budget: within 20 %)",
+        warm[1] / warm[0] * 100.0
     );
+    let mut app = app.unwrap();
     app.timeline.scroll = 0;
     huge_message(&theme);
 
