@@ -689,3 +689,25 @@ async fn favorites_save_list_read_and_delete() {
         Err(ApiError::NotFound(_))
     ));
 }
+
+/// HTTPS goes through rustls on ring: against a listener that answers the TLS hello with
+/// plain text, the call fails as a network error (the TLS stack ran), never a panic for a
+/// missing crypto provider.
+#[tokio::test]
+async fn https_runs_on_the_one_tls_stack() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut hello = [0u8; 5];
+        s.read_exact(&mut hello).await.unwrap();
+        // A TLS handshake record: content type 22, version 3.x.
+        assert_eq!(hello[0], 22, "a TLS ClientHello");
+        let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+    });
+    let api = ApiClient::new(&format!("https://{addr}")).unwrap();
+    let err = api.version().await.unwrap_err();
+    assert!(err.is_transient(), "{err:?}");
+    server.await.unwrap();
+}

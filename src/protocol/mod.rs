@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod event;
+mod jwt;
 pub mod mention;
 pub mod requests;
 pub mod types;

@@ -139,6 +139,7 @@ pub fn participant_id(server_id: &str, uid: i64) -> String {
 /// Signs the claims with HS256 over the secret's raw bytes. The result is base64url without
 /// padding (what VoceSpace's token check requires).
 pub fn sign(claims: &Claims, secret: &str) -> Result<String, String> {
+    super::jwt::install();
     let mut header = Header::new(Algorithm::HS256);
     header.typ = Some("JWT".into());
     jsonwebtoken::encode(

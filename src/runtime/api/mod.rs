@@ -75,6 +75,9 @@ impl ApiClient {
 
     /// Like [`ApiClient::new`], with another limit on each REST request (30 s by default).
     pub fn with_timeout(base: &str, request_timeout: Duration) -> ApiResult<ApiClient> {
+        // TLS runs on ring, the process's one provider (installed once; later calls do
+        // nothing).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let base = normalize_base(base)?;
         let mut headers = HeaderMap::new();
         let referer = HeaderValue::from_str(base.as_str())
