@@ -164,6 +164,9 @@ pub struct Account {
     /// (server, e-mail).
     pub login: Option<(String, String)>,
     pub password_command: Option<String>,
+    /// The local store could not be used this run: messages let go of could only be paged
+    /// back from the server, without their later edits and likes, so none are let go.
+    pub without_store: bool,
 }
 
 /// All UI state, in parts that each own their piece: the folded chat, the composer, the

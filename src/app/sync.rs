@@ -215,10 +215,13 @@ impl App {
 
     /// Keeps the memory of a long session bounded: a conversation past its window drops its
     /// oldest messages (the store pages them back). Not during a replay (its gaps are marked
-    /// at its end), and not the open conversation while you read back in it or its gap is
-    /// being filled.
+    /// at its end), not without a store, and not the open conversation while you read back
+    /// in it or its gap is being filled.
     pub(super) fn trim_window(&mut self, key: ConvKey) {
-        if !self.chat.needs_trim(key) || matches!(self.status.conn, ConnState::Syncing) {
+        if !self.chat.needs_trim(key)
+            || matches!(self.status.conn, ConnState::Syncing)
+            || self.account.without_store
+        {
             return;
         }
         let busy = self.timeline.open == Some(key)

@@ -1959,3 +1959,15 @@ fn regaining_focus_while_disconnected_reconnects_at_once() {
     update(&mut app, Msg::Focus(false));
     assert!(!update(&mut app, Msg::Focus(true)).contains(&Effect::ReconnectNow));
 }
+
+#[test]
+fn without_a_store_nothing_is_let_go() {
+    use crate::model::TRIM_ABOVE;
+    let mut app = synced();
+    update(&mut app, Msg::StoreUnusable("the store is locked".into()));
+    update(&mut app, key(KeyCode::Char('n')));
+    for mid in 100..100 + TRIM_ABOVE as i64 + 10 {
+        update(&mut app, event(ServerEvent::Chat(chat(mid, 2, 2, "busy"))));
+    }
+    assert!(app.chat.convs[&ConvKey::Group(2)].messages.len() > TRIM_ABOVE);
+}

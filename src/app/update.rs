@@ -156,6 +156,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Restored(restored) => app.restore(*restored),
         Msg::Latest(pages) => app.latest(pages),
         Msg::StoreUnusable(why) => {
+            app.account.without_store = true;
             app.error(format!("{why}; going on without it"));
             if matches!(app.mode, Mode::Chat | Mode::Select(_)) {
                 app.mode = Mode::Confirm(super::Confirm::RebuildStore(why));
