@@ -85,11 +85,9 @@ impl App {
     /// (the model knows the message, or the archive names the author and the target).
     fn saved_hit(&self, item: &SavedItem) -> SearchHit {
         let by_name = |name: &str| {
-            self.chat
-                .users
-                .values()
-                .find(|u| u.name == name)
-                .map(|u| u.uid)
+            super::search::users_named(&self.chat, name)
+                .first()
+                .copied()
         };
         let author_uid = item
             .from_uid

@@ -88,7 +88,7 @@ fn named<'a>(items: impl Iterator<Item = (&'a str, i64)> + Clone, name: &str) ->
         .collect()
 }
 
-fn users_named(chat: &ChatModel, name: &str) -> Vec<i64> {
+pub(super) fn users_named(chat: &ChatModel, name: &str) -> Vec<i64> {
     named(chat.users.values().map(|u| (u.name.as_str(), u.uid)), name)
 }
 

@@ -46,13 +46,11 @@ fn items(info: &FavoriteInfo, archive: Archive) -> Vec<SavedItem> {
         .into_iter()
         .map(|m| {
             let text = match m.content_type.as_str() {
-                "vocechat/file" => m
-                    .properties
-                    .as_ref()
-                    .and_then(|p| p.get("name"))
-                    .and_then(|n| n.as_str())
-                    .unwrap_or_default()
-                    .to_string(),
+                "vocechat/file" => {
+                    crate::protocol::types::FileProperties::from_properties(m.properties.as_ref())
+                        .name
+                        .unwrap_or_default()
+                }
                 _ => m.content.unwrap_or_default(),
             };
             SavedItem {

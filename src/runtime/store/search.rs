@@ -19,11 +19,9 @@ const TRIGRAM: usize = 3;
 /// The text a message is found by: its content, or a file's name.
 fn searchable(content_type: &str, content: &str, properties: Option<&Json>) -> String {
     match content_type {
-        "vocechat/file" => properties
-            .and_then(|p| p.get("name"))
-            .and_then(Json::as_str)
-            .unwrap_or_default()
-            .to_string(),
+        "vocechat/file" => crate::protocol::types::FileProperties::from_properties(properties)
+            .name
+            .unwrap_or_default(),
         "text/plain" | "text/markdown" => content.to_string(),
         _ => String::new(),
     }

@@ -153,11 +153,7 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                 }
                 Job::Search { seq, query } => {
                     // It sees the events handed over before it.
-                    let written = if failed || closed {
-                        Ok(())
-                    } else {
-                        store.write_events(&std::mem::take(&mut events))
-                    };
+                    let written = write_first(&mut store, &mut events, failed || closed);
                     let answer = search(&store, seq, &query);
                     tracing::debug!(
                         seq,
@@ -243,11 +239,7 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                     reply,
                 } => {
                     // Events queued before the read are written first: it sees them.
-                    let written = if failed {
-                        Ok(())
-                    } else {
-                        store.write_events(&std::mem::take(&mut events))
-                    };
+                    let written = write_first(&mut store, &mut events, failed);
                     let page = store.history(key, before, limit);
                     let _ = reply.send(page.as_ref().map(Vec::clone).unwrap_or_default());
                     written.and(page.map(drop))
@@ -315,4 +307,17 @@ fn search(
         hits: store.search(query, crate::model::SEARCH_LIMIT)?,
         coverage: store.coverage(&query.within)?,
     })
+}
+
+/// Writes the events gathered so far in this drain (a read or a search must see them),
+/// unless writing has stopped.
+fn write_first(
+    store: &mut Store,
+    events: &mut Vec<ServerEvent>,
+    stopped: bool,
+) -> super::StoreResult<()> {
+    if stopped {
+        return Ok(());
+    }
+    store.write_events(&std::mem::take(events))
 }
