@@ -1,5 +1,5 @@
 //! Render budgets (design.md): one frame at 200×60 of a 100k-message channel ≤ 1 ms; terminal
-//! bytes per typed character ≤ 64 B; per incoming message in the open channel ≤ 2 KB.
+//! bytes per typed character ≤ 64 B; per incoming message in the open channel ≤ 300 B.
 //! Run with `cargo bench --bench render`.
 
 #![allow(
@@ -12,7 +12,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
-use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::backend::TestBackend;
 use serde_json::json;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -24,8 +24,9 @@ use vocechat_tui::keymap::{Keymap, Preset};
 use vocechat_tui::model::Source;
 use vocechat_tui::protocol::ServerEvent;
 use vocechat_tui::protocol::types::ChatMessage;
+use vocechat_tui::runtime::paint::{PaintBackend, draw_frame};
 use vocechat_tui::theme::Theme;
-use vocechat_tui::ui::{RenderCache, draw};
+use vocechat_tui::ui::{RenderCache, draw, scroll_band};
 
 fn message(mid: i64) -> ChatMessage {
     serde_json::from_value(json!({"mid":mid,"from_uid":2 + mid % 4,"created_at":1_700_000_000_000i64 + mid * 30_000,"target":{"gid":1},
@@ -164,47 +165,103 @@ fn main() {
     app.timeline.scroll = 0;
     huge_message(&theme);
 
-    // Bytes on the wire: a real crossterm backend counting what it writes.
-    let counter = Counter::default();
-    let mut term = Terminal::new(CrosstermBackend::new(counter.clone())).unwrap();
-    let mut cache = RenderCache::default();
-    let mut frame = |app: &App, term: &mut Terminal<CrosstermBackend<Counter>>| {
-        let before = *counter.0.lock().unwrap();
-        term.draw(|f| {
-            draw(f, app, &theme, &mut cache);
-        })
-        .unwrap();
-        *counter.0.lock().unwrap() - before
-    };
-    let mut small = app_with(2_000);
-    update(&mut small, Msg::Resize(120, 40));
-    let _ = term.resize(ratatui::layout::Rect::new(0, 0, 120, 40));
-    frame(&small, &mut term);
-    let mut typed = 0;
-    let text = "hello there";
-    for c in text.chars() {
-        update(
-            &mut small,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-        typed += frame(&small, &mut term);
+    terminal_bytes();
+}
+
+/// A message of one line of text.
+fn short_message(mid: i64) -> ChatMessage {
+    let mut m = message(mid);
+    if let vocechat_tui::protocol::types::MessageDetail::Normal { content, .. } = &mut m.detail {
+        *content = format!("ok, deploying build {mid} now");
     }
-    println!(
-        "terminal bytes per typed character: {:.0} B",
-        typed as f64 / text.len() as f64
-    );
-    let mut incoming = 0;
-    let count = 20;
-    for i in 0..count {
-        let m = message(10_000 + i);
-        update(
-            &mut small,
-            Msg::Sync(SyncMsg::Event(Box::new(ServerEvent::Chat(m)))),
-        );
-        incoming += frame(&small, &mut term);
+    m
+}
+
+/// Bytes on the wire, counted as the real painter writes them (synchronized-update brackets
+/// included), for typing and for messages arriving at the bottom of the open channel: with
+/// the terminal scrolling the timeline and with the plain diff, with and without a sidebar.
+fn terminal_bytes() {
+    let theme = Theme::dark();
+    for scroll_regions in [true, false] {
+        for (sidebar, extra) in [(true, 0), (true, 8), (false, 0)] {
+            let counter = Counter::default();
+            let size = ratatui::layout::Size::new(120, 40);
+            let backend = PaintBackend::with_size(counter.clone(), scroll_regions, size);
+            let mut term = Terminal::new(backend).unwrap();
+            let mut cache = RenderCache::default();
+            let mut frame = |app: &App, term: &mut Terminal<PaintBackend<Counter>>| {
+                let before = *counter.0.lock().unwrap();
+                draw_frame(
+                    term,
+                    |f| {
+                        draw(f, app, &theme, &mut cache);
+                        scroll_band(app, f.area())
+                    },
+                    String::new,
+                )
+                .unwrap();
+                *counter.0.lock().unwrap() - before
+            };
+            let mut small = app_with(2_000);
+            add_conversations(&mut small, extra);
+            small.screen.sidebar_visible = sidebar;
+            update(&mut small, Msg::Resize(120, 40));
+            frame(&small, &mut term);
+            let mut typed = 0;
+            let text = "hello there";
+            for c in text.chars() {
+                update(
+                    &mut small,
+                    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+                );
+                typed += frame(&small, &mut term);
+            }
+            let mut per = |make: fn(i64) -> ChatMessage, from: i64| {
+                let count = 20;
+                let mut total = 0;
+                for i in 0..count {
+                    update(
+                        &mut small,
+                        Msg::Sync(SyncMsg::Event(Box::new(ServerEvent::Chat(make(from + i))))),
+                    );
+                    total += frame(&small, &mut term);
+                }
+                total as f64 / count as f64
+            };
+            let t = Instant::now();
+            let one_line = per(short_message, 10_000);
+            let paint_ms = t.elapsed().as_secs_f64() * 1000.0 / 20.0;
+            let wrapped = per(message, 20_000);
+            println!(
+                "terminal bytes, {}, {}: per typed character {:.0} B; per incoming message {:.0} B (one line of text), {:.0} B (two wrapped lines); update + render + paint {:.3} ms per message",
+                if scroll_regions {
+                    "terminal scrolls"
+                } else {
+                    "plain diff"
+                },
+                if sidebar {
+                    format!("sidebar of {}", extra + 1)
+                } else {
+                    "no sidebar".into()
+                },
+                typed as f64 / text.len() as f64,
+                one_line,
+                wrapped,
+                paint_ms,
+            );
+        }
     }
-    println!(
-        "terminal bytes per incoming message in the open channel: {:.0} B",
-        incoming as f64 / count as f64
+}
+
+/// More channels in the sidebar, each with a message, so the sidebar has rows to disturb.
+fn add_conversations(app: &mut App, n: i64) {
+    let groups: Vec<_> = (1..2 + n)
+        .map(|gid| json!({"gid":gid,"name":if gid == 1 { "general".into() } else { format!("channel-{gid}") },"is_public":true}))
+        .collect();
+    update(
+        app,
+        Msg::Sync(SyncMsg::Event(Box::new(ServerEvent::RelatedGroups {
+            groups: serde_json::from_value(json!(groups)).unwrap(),
+        }))),
     );
 }

@@ -208,6 +208,7 @@ fn runtime(
         executor,
         theme,
         mouse: config.ui.mouse,
+        scroll_regions: config.ui.scroll_regions,
         hyperlinks: config.ui.hyperlinks,
         query_image_protocol: config.ui.image_protocol == "auto",
         initial,

@@ -98,6 +98,7 @@ pub struct Ui {
     pub time_format: String,
     pub mouse: bool,
     pub hyperlinks: bool,
+    pub scroll_regions: bool,
     pub image_previews: String,
     pub image_protocol: String,
 }
@@ -110,6 +111,7 @@ impl Default for Ui {
             time_format: "%H:%M".into(),
             mouse: true,
             hyperlinks: true,
+            scroll_regions: true,
             image_previews: "auto".into(),
             image_protocol: "halfblocks".into(),
         }

@@ -4,8 +4,10 @@
 //! the app should own.
 
 pub mod api;
+pub mod emit;
 pub mod executor;
 pub mod notify;
+pub mod paint;
 pub mod run;
 pub mod session_store;
 pub mod store;

@@ -20,6 +20,8 @@ pub struct Runtime {
     pub executor: Executor,
     pub theme: Theme,
     pub mouse: bool,
+    /// Let the terminal scroll the timeline (DECSTBM + SU) when that sends fewer bytes.
+    pub scroll_regions: bool,
     /// Mark links as OSC 8 hyperlinks.
     pub hyperlinks: bool,
     /// Ask the terminal at startup which image protocol it speaks (kitty, sixel, iTerm2).
@@ -36,7 +38,7 @@ pub async fn run(
     mut rx: mpsc::UnboundedReceiver<Msg>,
 ) -> anyhow::Result<()> {
     let mut signals = QuitSignals::install()?;
-    let mut guard = TerminalGuard::enter(rt.mouse)?;
+    let mut guard = TerminalGuard::enter(rt.mouse, rt.scroll_regions)?;
     let mut cache = RenderCache::default();
     if rt.query_image_protocol && rt.app.settings.previews {
         // Must happen before anything else reads stdin.
@@ -221,6 +223,7 @@ fn frame(
         |f| {
             view = Some(crate::ui::draw(f, app, theme, cache));
             *links.borrow_mut() = cache.links.clone();
+            crate::ui::scroll_band(app, f.area())
         },
         || {
             if hyperlinks {

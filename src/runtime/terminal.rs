@@ -4,16 +4,16 @@
 //! while the process is stopped (Ctrl+Z) and around `$EDITOR`. [`QuitSignals`] turns SIGTERM,
 //! SIGHUP and SIGINT into a clean quit so those paths restore it too.
 
+use crate::runtime::paint::{PaintBackend, draw_frame};
 use crossterm::event::{
     DisableBracketedPaste, DisableFocusChange, EnableBracketedPaste, EnableFocusChange,
 };
 use crossterm::terminal::{
-    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
-    disable_raw_mode, enable_raw_mode,
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
 use std::io::{Stdout, Write, stdout};
 
 /// Button presses and wheel (1000) in SGR encoding (1006); no drag or motion reports.
@@ -21,39 +21,33 @@ const MOUSE_ON: &str = "\x1b[?1000h\x1b[?1006h";
 const MOUSE_OFF: &str = "\x1b[?1006l\x1b[?1000l";
 
 pub struct TerminalGuard {
-    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    pub terminal: Terminal<PaintBackend<Stdout>>,
     mouse: bool,
 }
 
 impl TerminalGuard {
-    pub fn enter(mouse: bool) -> anyhow::Result<TerminalGuard> {
+    /// `scroll_regions`: let the terminal scroll the timeline (see [`crate::runtime::paint`]).
+    pub fn enter(mouse: bool, scroll_regions: bool) -> anyhow::Result<TerminalGuard> {
         install_panic_hook();
         setup(mouse)?;
-        let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+        let terminal = Terminal::new(PaintBackend::new(stdout(), scroll_regions))?;
         Ok(TerminalGuard { terminal, mouse })
     }
 
     /// Draws one frame inside a synchronized update (DEC mode 2026), so a slow link never
     /// shows half a frame; `overlay` (OSC 8 links) is written inside the same update.
+    /// `render` returns the region whose rows may have scrolled (the timeline).
     pub fn draw(
         &mut self,
-        render: impl FnOnce(&mut ratatui::Frame),
+        render: impl FnOnce(&mut ratatui::Frame) -> Option<Rect>,
         overlay: impl FnOnce() -> String,
     ) -> anyhow::Result<()> {
-        execute!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-        let drawn = self.terminal.draw(render).map(|_| ());
-        let extra = overlay();
-        if !extra.is_empty() {
-            self.terminal.backend_mut().write_all(extra.as_bytes())?;
-        }
-        execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
-        self.terminal.backend_mut().flush()?;
-        Ok(drawn?)
+        Ok(draw_frame(&mut self.terminal, render, overlay)?)
     }
 
     /// Writes raw bytes (OSC sequences, bell) between frames.
     pub fn write_raw(&mut self, bytes: &str) {
-        let out = self.terminal.backend_mut();
+        let out = self.terminal.backend_mut().writer_mut();
         let _ = out.write_all(bytes.as_bytes());
         let _ = out.flush();
     }
@@ -185,6 +179,8 @@ fn setup(mouse: bool) -> anyhow::Result<()> {
 /// Puts the terminal back the way the shell expects it. Safe to call more than once.
 pub fn restore() {
     let mut out = stdout();
+    // Scroll margins back to the whole screen, in case a frame was cut off midway.
+    let _ = out.write_all(b"\x1b[r");
     let _ = out.write_all(MOUSE_OFF.as_bytes());
     let _ = execute!(
         out,

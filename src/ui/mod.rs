@@ -72,6 +72,15 @@ fn areas(app: &App, area: Rect) -> Areas {
     }
 }
 
+/// The region whose rows may move up from one frame to the next: the timeline, when it is
+/// shown (the painter lets the terminal scroll it when that is cheaper).
+pub fn scroll_band(app: &App, area: Rect) -> Option<Rect> {
+    match app.mode {
+        Mode::Login(_) | Mode::Search => None,
+        _ => Some(areas(app, area).timeline),
+    }
+}
+
 /// Draws the whole screen.
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) -> View {
     let area = f.area();

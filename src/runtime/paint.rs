@@ -1,0 +1,313 @@
+//! Owns the bytes each frame sends to the terminal. Ratatui renders a whole frame into a
+//! buffer; [`Painter`] keeps the buffer the terminal shows and sends only what differs.
+//! When the timeline has moved up (a message arrived at the bottom, the user scrolled), it
+//! first tries letting the terminal move the lines itself: scroll margins (DECSTBM) around
+//! the timeline's rows and a scroll-up (SU), then only the cells that still differ. It keeps
+//! whichever of the two byte strings is shorter, so the plain diff is always the fallback,
+//! and `ui.scroll_regions = false` turns the scrolling off for a terminal that lacks it.
+//!
+//! [`PaintBackend`] is the ratatui backend around it: ratatui's own diff goes nowhere, and
+//! [`draw_frame`] paints the finished buffer, then puts the cursor where the frame wants it.
+
+use ratatui::Terminal;
+use ratatui::backend::{Backend, ClearType, WindowSize};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption};
+use ratatui::layout::{Position, Rect, Size};
+use std::hash::{Hash, Hasher};
+use std::io::{self, Write};
+
+/// Synchronized update (DEC mode 2026): the terminal shows the frame only once it is whole.
+const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
+const END_SYNC: &[u8] = b"\x1b[?2026l";
+
+/// What the terminal shows, and how to bring it to the next frame.
+#[derive(Debug, Default)]
+pub struct Painter {
+    /// The cells on the terminal; `None` when it has just been cleared (all blank).
+    shown: Option<Buffer>,
+    /// Off: always the plain diff.
+    pub scroll_regions: bool,
+}
+
+impl Painter {
+    pub fn new(scroll_regions: bool) -> Painter {
+        Painter {
+            shown: None,
+            scroll_regions,
+        }
+    }
+
+    /// The terminal has been cleared: every cell is blank.
+    pub fn forget(&mut self) {
+        self.shown = None;
+    }
+
+    /// The bytes that turn what the terminal shows into `next`. `band` is the region whose
+    /// rows may have moved up (the timeline); rows are scrolled whole, across the screen.
+    pub fn paint(&mut self, next: Buffer, band: Option<Rect>) -> io::Result<Vec<u8>> {
+        let shown = match self.shown.take() {
+            Some(s) if s.area == next.area => s,
+            _ => Buffer::empty(next.area),
+        };
+        let mut bytes = diff_bytes(&shown, &next)?;
+        if self.scroll_regions
+            && let Some(band) = band.map(|b| b.intersection(next.area))
+            && let Some(n) = best_shift(&shown, &next, band)
+        {
+            let scrolled = scroll_up(&shown, band, n);
+            let mut scrolling = scroll_sequence(band, n).into_bytes();
+            scrolling.extend(diff_bytes(&scrolled, &next)?);
+            if scrolling.len() < bytes.len() {
+                bytes = scrolling;
+            }
+        }
+        self.shown = Some(next);
+        Ok(bytes)
+    }
+}
+
+/// What the plain diff writes (nothing at all when no cell changed).
+fn diff_bytes(shown: &Buffer, next: &Buffer) -> io::Result<Vec<u8>> {
+    Ok(crate::runtime::emit::cells(next, shown.diff_iter(next)).into_bytes())
+}
+
+/// Margins around the band's rows, scroll them up `n`, margins back to the whole screen.
+/// Attributes are reset first: the lines scrolled in take the current background.
+fn scroll_sequence(band: Rect, n: u16) -> String {
+    format!(
+        "\x1b[m\x1b[{};{}r\x1b[{n}S\x1b[r",
+        band.y + 1,
+        band.y + band.height
+    )
+}
+
+/// The shift (in rows) that lines the most of the band's rows in `next` up with rows of
+/// `shown` further down, if it beats leaving them in place. Rows are compared by a hash of
+/// the band's columns only (the sidebar beside the timeline does not move); the caller
+/// checks the result byte for byte. Never with a cell that skips drawing (an image).
+fn best_shift(shown: &Buffer, next: &Buffer, band: Rect) -> Option<u16> {
+    if band.height < 2 || band.width == 0 {
+        return None;
+    }
+    let rows = |buf: &Buffer| -> Option<Vec<u64>> {
+        (band.top()..band.bottom())
+            .map(|y| row_hash(buf, band, y))
+            .collect()
+    };
+    let (before, after) = (rows(shown)?, rows(next)?);
+    let h = before.len();
+    let matches = |n: usize| (0..h - n).filter(|&r| after[r] == before[r + n]).count();
+    let staying = matches(0);
+    let (n, best) = (1..h)
+        .map(|n| (n, matches(n)))
+        .max_by_key(|&(n, m)| (m, h - n))?;
+    (best > staying).then_some(n as u16)
+}
+
+/// A hash of one row's cells within the band; `None` when one of them skips drawing.
+fn row_hash(buf: &Buffer, band: Rect, y: u16) -> Option<u64> {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for x in band.left()..band.right() {
+        let cell = buf.cell((x, y))?;
+        if cell.diff_option != CellDiffOption::None {
+            return None;
+        }
+        cell.symbol().hash(&mut hasher);
+        (cell.fg, cell.bg, cell.modifier).hash(&mut hasher);
+    }
+    Some(hasher.finish())
+}
+
+/// `shown` as the terminal has it after scrolling the band's rows (whole rows) up `n`.
+fn scroll_up(shown: &Buffer, band: Rect, n: u16) -> Buffer {
+    let mut after = shown.clone();
+    let width = shown.area.width as usize;
+    let row_start = |y: u16| (y - shown.area.y) as usize * width;
+    for y in band.top()..band.bottom() {
+        let to = row_start(y);
+        if y + n < band.bottom() {
+            let from = row_start(y + n);
+            after.content[to..to + width].clone_from_slice(&shown.content[from..from + width]);
+        } else {
+            after.content[to..to + width].fill(Cell::EMPTY);
+        }
+    }
+    after
+}
+
+/// The ratatui backend: everything but drawing goes to the terminal as usual; the cells of a
+/// frame are sent by [`draw_frame`] through the [`Painter`].
+pub struct PaintBackend<W: Write> {
+    writer: W,
+    painter: Painter,
+    /// A fixed size (tests and benches write to no terminal); `None`: ask the terminal.
+    size: Option<Size>,
+    /// Inside [`draw_frame`]: cursor requests wait until the cells are written.
+    framing: bool,
+    /// What the frame asked of the cursor: `Some(None)` hidden, `Some(Some(p))` shown at `p`.
+    cursor: Option<Option<Position>>,
+    /// What the terminal was last told (`None`: unknown).
+    shown_cursor: Option<Option<Position>>,
+}
+
+impl<W: Write> PaintBackend<W> {
+    pub fn new(writer: W, scroll_regions: bool) -> PaintBackend<W> {
+        PaintBackend {
+            writer,
+            painter: Painter::new(scroll_regions),
+            size: None,
+            framing: false,
+            cursor: None,
+            shown_cursor: None,
+        }
+    }
+
+    /// For a writer that is not a terminal: the size it pretends to have.
+    pub fn with_size(writer: W, scroll_regions: bool, size: Size) -> PaintBackend<W> {
+        PaintBackend {
+            size: Some(size),
+            ..PaintBackend::new(writer, scroll_regions)
+        }
+    }
+
+    pub fn writer_mut(&mut self) -> &mut W {
+        &mut self.writer
+    }
+}
+
+/// Draws one frame: `render` fills the buffer and says which region's rows may have moved
+/// up; the painted bytes and `overlay` (OSC 8 links) go out inside one synchronized update.
+pub fn draw_frame<W: Write>(
+    terminal: &mut Terminal<PaintBackend<W>>,
+    render: impl FnOnce(&mut ratatui::Frame) -> Option<Rect>,
+    overlay: impl FnOnce() -> String,
+) -> io::Result<()> {
+    let mut band = None;
+    terminal.backend_mut().framing = true;
+    let drawn = terminal
+        .draw(|f| band = render(f))
+        .map(|done| done.buffer.clone());
+    let backend = terminal.backend_mut();
+    backend.framing = false;
+    let next = drawn?;
+    let mut out = backend.painter.paint(next, band)?;
+    out.extend_from_slice(overlay().as_bytes());
+    let moved = !out.is_empty();
+    let wanted = backend.cursor.take();
+    let last = backend.shown_cursor;
+    match wanted {
+        Some(Some(p)) if moved || last != wanted => {
+            crossterm::queue!(out, crossterm::cursor::MoveTo(p.x, p.y))?;
+            if !matches!(last, Some(Some(_))) {
+                crossterm::queue!(out, crossterm::cursor::Show)?;
+            }
+        }
+        Some(None) if last != wanted => crossterm::queue!(out, crossterm::cursor::Hide)?,
+        _ => {}
+    }
+    backend.shown_cursor = wanted.or(last);
+    if out.is_empty() {
+        return Ok(());
+    }
+    let w = backend.writer_mut();
+    w.write_all(BEGIN_SYNC)?;
+    w.write_all(&out)?;
+    w.write_all(END_SYNC)?;
+    w.flush()
+}
+
+impl<W: Write> Backend for PaintBackend<W> {
+    type Error = io::Error;
+
+    /// Ratatui's own diff: [`draw_frame`] paints the finished buffer instead.
+    fn draw<'a, I>(&mut self, _content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        Ok(())
+    }
+
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        if self.framing {
+            self.cursor = Some(None);
+            return Ok(());
+        }
+        self.shown_cursor = None;
+        crossterm::execute!(self.writer, crossterm::cursor::Hide)
+    }
+
+    fn show_cursor(&mut self) -> io::Result<()> {
+        if self.framing {
+            return Ok(()); // the position that follows shows it
+        }
+        self.shown_cursor = None;
+        crossterm::execute!(self.writer, crossterm::cursor::Show)
+    }
+
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        let (x, y) = crossterm::cursor::position()?;
+        Ok(Position { x, y })
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        let p = position.into();
+        if self.framing {
+            self.cursor = Some(Some(p));
+            return Ok(());
+        }
+        self.shown_cursor = None;
+        crossterm::execute!(self.writer, crossterm::cursor::MoveTo(p.x, p.y))
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        self.clear_region(ClearType::All)
+    }
+
+    /// Any clear wipes the whole screen, so that what the painter knows stays true.
+    fn clear_region(&mut self, _clear_type: ClearType) -> io::Result<()> {
+        self.painter.forget();
+        self.shown_cursor = None;
+        crossterm::execute!(
+            self.writer,
+            crossterm::style::ResetColor,
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+        )
+    }
+
+    fn size(&self) -> io::Result<Size> {
+        if let Some(size) = self.size {
+            return Ok(size);
+        }
+        let (width, height) = crossterm::terminal::size()?;
+        Ok(Size { width, height })
+    }
+
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        let size = self.size()?;
+        if self.size.is_some() {
+            return Ok(WindowSize {
+                columns_rows: size,
+                pixels: Size::default(),
+            });
+        }
+        let w = crossterm::terminal::window_size()?;
+        Ok(WindowSize {
+            columns_rows: size,
+            pixels: Size {
+                width: w.width,
+                height: w.height,
+            },
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.framing {
+            return Ok(());
+        }
+        self.writer.flush()
+    }
+}
+
+#[cfg(test)]
+#[path = "paint_tests.rs"]
+mod tests;

@@ -1,0 +1,204 @@
+//! The painter against a real terminal emulator (vt100): whatever it chooses to send, the
+//! parsed screen must equal the frame, and scrolling must pay off where it should.
+
+use super::*;
+use ratatui::style::{Color, Style};
+
+const W: u16 = 40;
+const H: u16 = 12;
+
+/// A screen with a sidebar (columns 0..10) and a timeline band (rows 0..10, columns 10..):
+/// the timeline shows `lines` bottom-aligned, the sidebar `side`.
+fn frame(lines: &[String], side: &[&str]) -> Buffer {
+    let mut buf = Buffer::empty(Rect::new(0, 0, W, H));
+    for (y, s) in side.iter().enumerate() {
+        buf.set_string(0, y as u16, s, Style::default().fg(Color::Cyan));
+    }
+    for y in 0..H - 2 {
+        buf.set_string(10, y, "│", Style::default());
+    }
+    let band = (H - 2) as usize;
+    let start = lines.len().saturating_sub(band);
+    let shown = &lines[start..];
+    let top = band - shown.len();
+    for (i, l) in shown.iter().enumerate() {
+        buf.set_string(11, (top + i) as u16, l, Style::default().fg(Color::Yellow));
+    }
+    buf.set_string(0, H - 1, "status line", Style::default().bg(Color::Blue));
+    buf
+}
+
+fn band() -> Option<Rect> {
+    Some(Rect::new(10, 0, W - 10, H - 2))
+}
+
+fn screen_text(parser: &vt100::Parser) -> Vec<String> {
+    let screen = parser.screen();
+    (0..H)
+        .map(|y| {
+            (0..W)
+                .map(|x| {
+                    screen
+                        .cell(y, x)
+                        .map(|c| {
+                            let s = c.contents();
+                            if s.is_empty() {
+                                " ".to_string()
+                            } else {
+                                s.to_string()
+                            }
+                        })
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn buffer_text(buf: &Buffer) -> Vec<String> {
+    (0..H)
+        .map(|y| (0..W).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .collect()
+}
+
+fn colours_match(parser: &vt100::Parser, buf: &Buffer) {
+    let screen = parser.screen();
+    for y in 0..H {
+        for x in 0..W {
+            let cell = screen.cell(y, x).unwrap();
+            let want = buf[(x, y)].fg;
+            let got = cell.fgcolor();
+            let ok = match want {
+                Color::Reset => got == vt100::Color::Default,
+                Color::Yellow => got == vt100::Color::Idx(3),
+                Color::Cyan => got == vt100::Color::Idx(6),
+                _ => true,
+            };
+            assert!(ok, "fg at {x},{y}: {got:?} for {want:?}");
+        }
+    }
+}
+
+/// Lines as different from one another as chat lines are.
+fn messages(n: usize) -> Vec<String> {
+    const WORDS: [&str; 7] = [
+        "alice", "deploy", "bob", "is down", "ok", "lunch?", "ship it",
+    ];
+    (0..n)
+        .map(|i| format!("{} {} {i}", WORDS[i % 7], WORDS[(i * 3 + 1) % 7]))
+        .collect()
+}
+
+#[test]
+fn a_new_line_at_the_bottom_scrolls_the_band_and_draws_one_line() {
+    let side = ["# general", "# random"];
+    let mut painter = Painter::new(true);
+    let mut parser = vt100::Parser::new(H, W, 0);
+    let first = frame(&messages(20), &side);
+    parser.process(&painter.paint(first, band()).unwrap());
+    let next = frame(&messages(21), &side);
+    let plain = diff_bytes(&frame(&messages(20), &side), &next).unwrap();
+    let bytes = painter.paint(next.clone(), band()).unwrap();
+    assert!(
+        bytes.windows(4).any(|w| w == b"\x1b[1S"),
+        "scrolled: {:?}",
+        String::from_utf8_lossy(&bytes)
+    );
+    assert!(
+        bytes.len() * 3 < plain.len(),
+        "{} vs {}",
+        bytes.len(),
+        plain.len()
+    );
+    parser.process(&bytes);
+    assert_eq!(screen_text(&parser), buffer_text(&next));
+    colours_match(&parser, &next);
+}
+
+#[test]
+fn without_scroll_regions_the_plain_diff_is_sent() {
+    let side = ["# general"];
+    let mut painter = Painter::new(false);
+    let mut parser = vt100::Parser::new(H, W, 0);
+    parser.process(&painter.paint(frame(&messages(20), &side), band()).unwrap());
+    let next = frame(&messages(21), &side);
+    let bytes = painter.paint(next.clone(), band()).unwrap();
+    assert!(!String::from_utf8_lossy(&bytes).contains("S\x1b[r"));
+    parser.process(&bytes);
+    assert_eq!(screen_text(&parser), buffer_text(&next));
+}
+
+#[test]
+fn nothing_changed_sends_nothing() {
+    let mut painter = Painter::new(true);
+    let f = frame(&messages(5), &["# a"]);
+    painter.paint(f.clone(), band()).unwrap();
+    assert!(painter.paint(f, band()).unwrap().is_empty());
+}
+
+#[test]
+fn a_sidebar_that_changes_beside_a_scroll_is_repainted() {
+    let mut painter = Painter::new(true);
+    let mut parser = vt100::Parser::new(H, W, 0);
+    parser.process(
+        &painter
+            .paint(frame(&messages(30), &["# a", "# b", "@ c"]), band())
+            .unwrap(),
+    );
+    // The new message also reorders the sidebar.
+    let next = frame(&messages(32), &["# b", "# a", "@ c", "@ d"]);
+    parser.process(&painter.paint(next.clone(), band()).unwrap());
+    assert_eq!(screen_text(&parser), buffer_text(&next));
+    colours_match(&parser, &next);
+}
+
+#[test]
+fn a_cleared_terminal_is_painted_whole() {
+    let mut painter = Painter::new(true);
+    let f = frame(&messages(5), &["# a"]);
+    painter.paint(f.clone(), band()).unwrap();
+    painter.forget();
+    let mut parser = vt100::Parser::new(H, W, 0);
+    parser.process(&painter.paint(f.clone(), band()).unwrap());
+    assert_eq!(screen_text(&parser), buffer_text(&f));
+}
+
+#[test]
+fn wide_characters_scroll_with_their_rows() {
+    let mut painter = Painter::new(true);
+    let mut parser = vt100::Parser::new(H, W, 0);
+    let mut lines: Vec<String> = (0..15).map(|i| format!("消息 {i} 中文 ok")).collect();
+    parser.process(&painter.paint(frame(&lines, &["# 中文"]), band()).unwrap());
+    for i in 15..20 {
+        lines.push(format!("新消息 {i} 👍"));
+        let next = frame(&lines, &["# 中文"]);
+        parser.process(&painter.paint(next.clone(), band()).unwrap());
+        assert_eq!(screen_text(&parser), buffer_text(&next), "after line {i}");
+    }
+}
+
+proptest::proptest! {
+    /// Any sequence of frames (lines added, the view scrolled back and forth, the sidebar
+    /// rewritten, the status line changed) leaves the emulator showing the last frame.
+    #[test]
+    fn the_screen_always_equals_the_frame(
+        steps in proptest::collection::vec((0usize..4, 0usize..30, 0usize..3), 1..25),
+        scroll in proptest::bool::ANY,
+    ) {
+        let mut painter = Painter::new(scroll);
+        let mut parser = vt100::Parser::new(H, W, 0);
+        let mut total = 10usize;
+        let mut back = 0usize;
+        for (added, jump, side) in steps {
+            total += added;
+            back = if jump > 25 { 0 } else { jump.min(total) };
+            let lines = messages(total - back);
+            let sides: [&[&str]; 3] = [&["# a", "# b"], &["# b", "# a", "@ c"], &[]];
+            let mut next = frame(&lines, sides[side]);
+            next.set_string(20, H - 1, format!("{total}"), Style::default());
+            parser.process(&painter.paint(next.clone(), band()).unwrap());
+            proptest::prop_assert_eq!(screen_text(&parser), buffer_text(&next));
+        }
+        let _ = back;
+    }
+}
