@@ -107,3 +107,51 @@ async fn a_refresh_token_rotated_by_another_device_stops_the_stream_as_expired()
         "{seen:?}"
     );
 }
+
+#[tokio::test]
+async fn processes_sharing_the_saved_session_take_turns_to_renew_it() {
+    use std::sync::Arc;
+    use vocechat_tui::runtime::session_store::{SavedLogin, SessionStore, SharedSession};
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SessionStore::new(dir.path()));
+    let base = server.base_url();
+    let share = || {
+        Arc::new(SharedSession {
+            store: store.clone(),
+            server: base.clone(),
+            email: "admin@example.com".into(),
+        })
+    };
+    // Both copies (the UI and, say, `vocechat-tui send`) hold an expiring access token.
+    let mut session = api.session().await.unwrap();
+    session.expires_at_ms = now_ms();
+    store
+        .save(&SavedLogin {
+            server: base.clone(),
+            email: "admin@example.com".into(),
+            session: session.clone(),
+        })
+        .unwrap();
+    api.set_session(Some(session.clone())).await;
+    api.share_session(share());
+    let other = ApiClient::new(&base).unwrap();
+    other.set_session(Some(session)).await;
+    other.share_session(share());
+    let before = server.renewals();
+    let renewed = other.access_token().await.unwrap();
+    // The first copy takes the rotated session from the file instead of renewing with the
+    // refresh token the server no longer accepts.
+    assert_eq!(api.access_token().await.unwrap(), renewed);
+    assert_eq!(server.renewals(), before + 1);
+    api.me().await.unwrap();
+    let saved = store.load(&base).unwrap();
+    assert_eq!(saved.session.token, renewed);
+    // An older copy saved late (a delayed write) does not undo the renewal.
+    let mut old = saved.clone();
+    old.session.expires_at_ms -= 60_000;
+    old.session.refresh_token = "stale".into();
+    store.save(&old).unwrap();
+    assert_eq!(store.load(&base).unwrap().session.token, renewed);
+}

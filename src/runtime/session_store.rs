@@ -59,7 +59,45 @@ impl SessionStore {
         }
     }
 
+    /// Waits for, then holds (until the file is dropped), the lock on `server`'s saved
+    /// session. Every process on this install that renews or saves that session holds it,
+    /// so a renewal always starts from the newest refresh token (the server rotates it).
+    pub fn lock(&self, server: &str) -> std::io::Result<File> {
+        std::fs::create_dir_all(&self.dir)?;
+        restrict_dir(&self.dir);
+        let path = self
+            .dir
+            .join(format!("{}.lock", crate::files::server_file_stem(server)));
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)?;
+        file.lock()?;
+        Ok(file)
+    }
+
+    /// Saves `login` under the lock, unless the saved session is a newer one of the same
+    /// account and device (another process renewed it since: it must not be undone).
     pub fn save(&self, login: &SavedLogin) -> std::io::Result<()> {
+        let _lock = self.lock(&login.server)?;
+        self.save_locked(login)
+    }
+
+    /// [`SessionStore::save`] for a caller that holds the lock.
+    pub fn save_locked(&self, login: &SavedLogin) -> std::io::Result<()> {
+        if let Some(saved) = self.load(&login.server)
+            && saved.session.uid == login.session.uid
+            && saved.session.device == login.session.device
+            && saved.session.expires_at_ms > login.session.expires_at_ms
+        {
+            return Ok(());
+        }
+        self.write(login)
+    }
+
+    fn write(&self, login: &SavedLogin) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         restrict_dir(&self.dir);
         let target = self.path(&login.server);
@@ -98,6 +136,32 @@ fn restrict_dir(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
+}
+
+/// One saved session shared by every process on this install (the UI, `send`, `export`):
+/// the API client renews it under the file lock, starting from whatever was saved last.
+pub struct SharedSession {
+    pub store: std::sync::Arc<SessionStore>,
+    pub server: String,
+    pub email: String,
+}
+
+impl crate::runtime::api::SessionShare for SharedSession {
+    fn lock(&self) -> std::io::Result<Box<dyn Send>> {
+        Ok(Box::new(self.store.lock(&self.server)?))
+    }
+
+    fn load(&self) -> Option<Session> {
+        self.store.load(&self.server).map(|s| s.session)
+    }
+
+    fn save(&self, session: &Session) -> std::io::Result<()> {
+        self.store.save_locked(&SavedLogin {
+            server: self.server.clone(),
+            email: self.email.clone(),
+            session: session.clone(),
+        })
+    }
 }
 
 /// Held for the life of the process; the OS releases it if the process dies.

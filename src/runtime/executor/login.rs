@@ -60,8 +60,15 @@ pub async fn run_password_command(cmd: &str) -> Result<String, String> {
 }
 
 /// Saves every session change (login, each renewal's rotated refresh token) for
-/// `server`/`email`, off the UI task; deletes the file on logout.
+/// `server`/`email`, off the UI task; deletes the file on logout. A save never replaces a
+/// newer session another process saved.
 pub fn persist_sessions(api: &ApiClient, store: Arc<SessionStore>, server: String, email: String) {
+    // Renewals take turns with other processes (`send`, `export`) through the saved file.
+    api.share_session(Arc::new(crate::runtime::session_store::SharedSession {
+        store: store.clone(),
+        server: server.clone(),
+        email: email.clone(),
+    }));
     let mut rx = api.watch_session();
     tokio::spawn(async move {
         loop {
