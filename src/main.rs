@@ -21,8 +21,10 @@ use vocechat_tui::theme::Theme;
 
 /// A fast, keyboard-driven terminal client for VoceChat.
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Server URL, e.g. https://chat.example.com (default: `server` in the config file)
     server: Option<String>,
     /// Run against an embedded demo server with seeded users, channels and a chatty bot.
@@ -39,20 +41,83 @@ struct Args {
     print_config: bool,
 }
 
+/// Commands that run without the UI, with the session saved by logging in once in the UI.
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Send a message (and files) to #channel or @person; prints each message's mid.
+    Send {
+        /// `#channel` or `@person`.
+        conversation: String,
+        /// The text; `-` reads it from stdin (lines kept).
+        text: Option<String>,
+        /// Send the text as markdown.
+        #[arg(long)]
+        markdown: bool,
+        /// Upload and send these files, after the text.
+        #[arg(long = "file", value_name = "PATH", num_args = 1..)]
+        files: Vec<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print a conversation's history, oldest first.
+    Export {
+        /// `#channel` or `@person`.
+        conversation: String,
+        /// `md` or `jsonl`.
+        #[arg(long, default_value = "md")]
+        format: vocechat_tui::runtime::cli::export::Format,
+        /// Only messages from this day on (YYYY-MM-DD, local time).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print new messages as they arrive, until interrupted (not while the UI runs here).
+    Tail {
+        /// Only these conversations (`#channel`, `@person`); all when none are given.
+        conversations: Vec<String>,
+        /// One JSON object per line.
+        #[arg(long)]
+        jsonl: bool,
+        /// Run this shell command for each message, with the message as JSON on its stdin.
+        #[arg(long, value_name = "CMD")]
+        exec: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(clap::Args, Debug)]
+struct Common {
+    /// The server (default: `server` in the config, else the one with a saved session).
+    #[arg(long)]
+    server: Option<String>,
+    /// Config file (default: config.toml in the platform config directory).
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
 fn main() -> std::process::ExitCode {
     match run_main() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             // Not `eprintln!`, which panics when stderr is gone.
             use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "Error: {e:?}");
+            let _ = writeln!(std::io::stderr(), "Error: {e:#}");
             std::process::ExitCode::FAILURE
         }
     }
 }
 
 fn run_main() -> anyhow::Result<()> {
-    let args = Args::parse();
+    let mut args = Args::parse();
+    if let Some(command) = args.command.take() {
+        return headless(command);
+    }
     if args.print_config {
         // A closed pipe (`| head`) is not an error worth a panic.
         use std::io::Write;
@@ -72,6 +137,113 @@ fn run_main() -> anyhow::Result<()> {
         tracing::error!("exiting with error: {e:#}");
     }
     // Background tasks (the demo server, open streams) end with the runtime.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(300));
+    result
+}
+
+/// Runs a command without the UI: errors go to stderr with a non-zero exit.
+fn headless(command: Command) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    use vocechat_tui::runtime::cli::{Headless, export, send, tail};
+    let common = match command {
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Args::command(),
+                "vocechat-tui",
+                &mut std::io::stdout(),
+            );
+            return Ok(());
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Args::command()).render(&mut out)?;
+            vocechat_tui::runtime::cli::print(&String::from_utf8_lossy(&out))?;
+            return Ok(());
+        }
+        Command::Send { ref common, .. }
+        | Command::Export { ref common, .. }
+        | Command::Tail { ref common, .. } => (common.server.clone(), common.config.clone()),
+    };
+    let paths = Paths::discover()?;
+    let config_path = common.1.unwrap_or_else(|| paths.config_file());
+    let config = Config::load(&config_path).map_err(|e| anyhow::anyhow!("config: {e}"))?;
+    vocechat_tui::logging::init(&paths.log_file())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let result = runtime.block_on(async {
+        // `tail` opens this device's event stream: not while the UI (or another tail) has it.
+        let _lock = match &command {
+            Command::Tail { .. } => Some(
+                InstanceLock::acquire(paths.data_dir(), &paths.device_id()?).map_err(|e| {
+                    anyhow::anyhow!(
+                        "{e}; `tail` needs the event stream the UI is using: quit the UI first"
+                    )
+                })?,
+            ),
+            _ => None,
+        };
+        let session = Headless::open(common.0.as_deref(), &config, &paths).await?;
+        match command {
+            Command::Send {
+                conversation,
+                text,
+                markdown,
+                files,
+                ..
+            } => {
+                send::run(
+                    &session,
+                    send::SendArgs {
+                        conversation,
+                        text,
+                        markdown,
+                        files,
+                        chunk_size: config.upload.chunk_kib * 1024,
+                    },
+                )
+                .await
+            }
+            Command::Export {
+                conversation,
+                format,
+                since,
+                ..
+            } => {
+                export::run(
+                    &session,
+                    export::ExportArgs {
+                        conversation,
+                        format,
+                        since,
+                    },
+                )
+                .await
+            }
+            Command::Tail {
+                conversations,
+                jsonl,
+                exec,
+                ..
+            } => {
+                tail::run(
+                    &session,
+                    tail::TailArgs {
+                        conversations,
+                        jsonl,
+                        exec,
+                    },
+                )
+                .await
+            }
+            Command::Completions { .. } | Command::Man => Ok(()),
+        }
+    });
+    if let Err(e) = &result {
+        tracing::error!("command failed: {e:#}");
+    }
     runtime.shutdown_timeout(std::time::Duration::from_millis(300));
     result
 }

@@ -4,6 +4,7 @@
 //! the app should own.
 
 pub mod api;
+pub mod cli;
 pub mod emit;
 pub mod executor;
 pub mod notify;

@@ -59,6 +59,23 @@ impl SessionStore {
         }
     }
 
+    /// Every saved session, in file-name order.
+    pub fn all(&self) -> Vec<SavedLogin> {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<PathBuf> = dir
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .filter_map(|t| serde_json::from_str(&t).ok())
+            .collect()
+    }
+
     /// Waits for, then holds (until the file is dropped), the lock on `server`'s saved
     /// session. Every process on this install that renews or saves that session holds it,
     /// so a renewal always starts from the newest refresh token (the server rotates it).

@@ -5,7 +5,7 @@
 //! owned here.
 
 mod background;
-mod cold;
+pub(crate) mod cold;
 mod local;
 mod login;
 mod meeting;

@@ -1,0 +1,90 @@
+//! The commands that run without the UI (`send`, `export`, `tail`): they use the saved
+//! session of this install, print results to stdout and errors to stderr (the caller turns
+//! an error into a non-zero exit), and never prompt. REST commands share the session with a
+//! running UI (renewals take turns through the session file); `tail` needs the event stream,
+//! which one device id can only have once, so it refuses while the UI runs.
+
+pub mod export;
+pub mod resolve;
+pub mod send;
+pub mod tail;
+
+use crate::config::Config;
+use crate::paths::Paths;
+use crate::protocol::types::{Group, UserInfo};
+use crate::runtime::api::ApiClient;
+use crate::runtime::session_store::{SavedLogin, SessionStore, SharedSession};
+use anyhow::{Context, anyhow, bail};
+use std::io::Write;
+use std::sync::Arc;
+
+/// The saved session, with a client that renews it in turn with other processes.
+pub struct Headless {
+    pub api: ApiClient,
+    pub login: SavedLogin,
+}
+
+impl Headless {
+    /// The session saved for `server` (the argument, else the config's `server`, else the one
+    /// server with a saved session).
+    pub async fn open(
+        server: Option<&str>,
+        config: &Config,
+        paths: &Paths,
+    ) -> anyhow::Result<Headless> {
+        let store = Arc::new(SessionStore::new(paths.data_dir()));
+        let server = match server.map(str::to_string).or(config.server.clone()) {
+            Some(s) => s,
+            None => only_saved_server(&store)?,
+        };
+        let base = ApiClient::new(&server)
+            .map_err(|e| anyhow!("{server}: {e}"))?
+            .base_url()
+            .to_string();
+        let login = store.load(&base).ok_or_else(|| {
+            anyhow!("not logged in to {base}: run `vocechat-tui {server}` once and log in")
+        })?;
+        let api = ApiClient::new(&login.server)?;
+        api.set_session(Some(login.session.clone())).await;
+        api.share_session(Arc::new(SharedSession {
+            store,
+            server: login.server.clone(),
+            email: login.email.clone(),
+        }));
+        Ok(Headless { api, login })
+    }
+
+    /// The channels and users, to resolve `#name` and `@name`.
+    pub async fn directory(&self) -> anyhow::Result<(Vec<Group>, Vec<UserInfo>)> {
+        let (groups, users) = tokio::join!(self.api.groups(), self.api.users());
+        Ok((
+            groups.context("listing channels")?,
+            users.context("listing users")?,
+        ))
+    }
+}
+
+fn only_saved_server(store: &SessionStore) -> anyhow::Result<String> {
+    let mut all = store.all();
+    match all.len() {
+        0 => bail!("not logged in anywhere: run `vocechat-tui SERVER` once and log in"),
+        1 => Ok(all.remove(0).server),
+        _ => bail!(
+            "sessions are saved for several servers ({}): say which with --server",
+            all.iter()
+                .map(|s| s.server.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Writes `text` to stdout. A closed pipe (`| head`) ends the command quietly.
+pub fn print(text: &str) -> anyhow::Result<bool> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,240 @@
+//! `vocechat-tui tail [<conversation>…] [--jsonl] [--exec CMD]`: prints each new message as
+//! it arrives, one line each, until interrupted; with `--exec`, runs CMD (through `sh -c`)
+//! once per message with the message as JSON on its stdin (an `on_message` hook).
+//!
+//! It opens the event stream of this install's device, so it holds the instance lock (the
+//! caller takes it): while the UI runs it refuses instead, since a second stream on one
+//! device id knocks the first off. The stream starts just below the newest messages (the
+//! cold start's bounded replay) and nothing from before it is printed; messages missed
+//! while reconnecting are, once each.
+
+use super::{Headless, print, resolve};
+use crate::app::conn::{ConnState, SyncMsg};
+use crate::model::ConvKey;
+use crate::protocol::ServerEvent;
+use crate::protocol::types::{ChatMessage, FileProperties, MessageDetail, Target, UserInfo};
+use crate::runtime::sync::{self, SyncConfig};
+use crate::sanitize::clean;
+use anyhow::{Context, anyhow, bail};
+use std::collections::{HashMap, HashSet};
+use tokio::io::AsyncWriteExt;
+
+pub struct TailArgs {
+    pub conversations: Vec<String>,
+    pub jsonl: bool,
+    pub exec: Option<String>,
+}
+
+/// What is known to name conversations and authors.
+struct Names {
+    groups: HashMap<i64, String>,
+    users: HashMap<i64, String>,
+}
+
+impl Names {
+    fn conversation(&self, to: Target, me: i64, from: i64) -> String {
+        match to {
+            Target::Group { gid } => format!(
+                "#{}",
+                self.groups
+                    .get(&gid)
+                    .cloned()
+                    .unwrap_or_else(|| gid.to_string())
+            ),
+            // A direct message is named by the other person.
+            Target::User { uid } => format!("@{}", self.user(if uid == me { from } else { uid })),
+        }
+    }
+
+    fn user(&self, uid: i64) -> String {
+        self.users
+            .get(&uid)
+            .cloned()
+            .unwrap_or_else(|| format!("user {uid}"))
+    }
+}
+
+pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
+    let (groups, users) = session.directory().await?;
+    let mut wanted = HashSet::new();
+    for spec in &args.conversations {
+        let to = resolve::conversation(spec, &groups, &users).map_err(|e| anyhow!(e))?;
+        wanted.insert(key(to));
+    }
+    let names = Names {
+        groups: groups.iter().map(|g| (g.gid, clean(&g.name))).collect(),
+        users: users
+            .iter()
+            .map(|u: &UserInfo| (u.uid, clean(&u.name)))
+            .collect(),
+    };
+    let me = session.login.session.uid;
+    let (latest_tx, _latest_rx) = tokio::sync::mpsc::unbounded_channel();
+    let cursor =
+        crate::runtime::executor::cold::bounded_cursor(&session.api, Some(me), &latest_tx).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<SyncMsg>();
+    let _stream = sync::spawn(session.api.clone(), cursor, SyncConfig::default(), tx);
+    let mut caught_up = false;
+    loop {
+        let msg = tokio::select! {
+            m = rx.recv() => m,
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        };
+        match msg {
+            None => bail!("the event stream ended"),
+            Some(SyncMsg::State(ConnState::Stopped(reason))) => bail!("{}", reason.explain()),
+            Some(SyncMsg::State(_)) => {}
+            Some(SyncMsg::Event(event)) => match *event {
+                ServerEvent::Ready => caught_up = true,
+                ServerEvent::Chat(m) if caught_up => {
+                    let Some(line) = Line::of(&m, &names, me) else {
+                        continue;
+                    };
+                    if !wanted.is_empty() && !wanted.contains(&key(m.target)) {
+                        continue;
+                    }
+                    let file = line.file.as_ref().map(|p| session.api.file_url(p, false));
+                    let json = line.json(file.as_ref().map(reqwest::Url::as_str));
+                    let text = if args.jsonl {
+                        format!("{json}\n")
+                    } else {
+                        line.plain()
+                    };
+                    if !print(&text)? {
+                        return Ok(());
+                    }
+                    if let Some(cmd) = &args.exec {
+                        hook(cmd, &json).await;
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+}
+
+fn key(to: Target) -> ConvKey {
+    match to {
+        Target::Group { gid } => ConvKey::Group(gid),
+        Target::User { uid } => ConvKey::User(uid),
+    }
+}
+
+/// One new message as printed.
+struct Line {
+    mid: i64,
+    conversation: String,
+    from_uid: i64,
+    from: String,
+    created_at: i64,
+    content_type: String,
+    content: String,
+    reply_to: Option<i64>,
+    /// The file's path on the server, for a file message.
+    file: Option<String>,
+    file_name: Option<String>,
+}
+
+impl Line {
+    /// A new message or reply; `None` for edits, reactions and deletions.
+    fn of(m: &ChatMessage, names: &Names, me: i64) -> Option<Line> {
+        let (content_type, content, properties, reply_to) = match &m.detail {
+            MessageDetail::Normal {
+                content_type,
+                content,
+                properties,
+                ..
+            } => (content_type, content, properties, None),
+            MessageDetail::Reply {
+                mid,
+                content_type,
+                content,
+                properties,
+            } => (content_type, content, properties, Some(*mid)),
+            _ => return None,
+        };
+        let is_file = content_type == "vocechat/file";
+        // A file message's content is the file's path on the server.
+        let file = is_file.then(|| content.clone());
+        Some(Line {
+            mid: m.mid,
+            conversation: names.conversation(m.target, me, m.from_uid),
+            from_uid: m.from_uid,
+            from: names.user(m.from_uid),
+            created_at: m.created_at,
+            content_type: content_type.clone(),
+            content: if is_file {
+                String::new()
+            } else {
+                clean(content)
+            },
+            reply_to,
+            file_name: is_file.then(|| {
+                FileProperties::from_properties(properties.as_ref())
+                    .name
+                    .map(|n| clean(&n))
+                    .unwrap_or_else(|| "file".into())
+            }),
+            file,
+        })
+    }
+
+    /// `[#general] alice 12:34: text`, the text on one line.
+    fn plain(&self) -> String {
+        let body = match &self.file_name {
+            Some(name) => format!("📎 {name}"),
+            None => self.content.replace('\n', " ⏎ "),
+        };
+        format!(
+            "[{}] {} {}: {body}\n",
+            self.conversation,
+            self.from,
+            crate::timefmt::format(self.created_at, false, "%H:%M")
+        )
+    }
+
+    fn json(&self, file_url: Option<&str>) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "mid": self.mid,
+            "conversation": self.conversation,
+            "from_uid": self.from_uid,
+            "from": self.from,
+            "created_at": self.created_at,
+            "content_type": self.content_type,
+            "content": self.content,
+            "reply_to": self.reply_to,
+        });
+        if let (Some(name), Some(url)) = (&self.file_name, file_url) {
+            v["file"] = serde_json::json!({"name": name, "url": url});
+        }
+        v
+    }
+}
+
+/// Runs the hook with the message on stdin and waits for it; a failing hook is reported on
+/// stderr and tailing goes on.
+async fn hook(cmd: &str, json: &serde_json::Value) {
+    let result = async {
+        let mut child = tokio::process::Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .stdin(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting the --exec command")?;
+        if let Some(mut stdin) = child.stdin.take() {
+            // A hook that does not read its stdin is fine.
+            let _ = stdin.write_all(format!("{json}\n").as_bytes()).await;
+        }
+        let status = child.wait().await?;
+        if !status.success() {
+            bail!("the --exec command failed: {status}");
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "vocechat-tui tail: {e:#}");
+    }
+}

@@ -1,0 +1,367 @@
+//! The commands that run without the UI, as the real binary against the demo server on
+//! loopback, with stdin not a terminal (as in a script): exit codes, stderr, and what the
+//! server received (each message exactly once).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
+mod common;
+
+use common::*;
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+use vocechat_tui::demo::DemoServer;
+use vocechat_tui::paths::Paths;
+use vocechat_tui::protocol::types::{MessageDetail, Target};
+use vocechat_tui::runtime::api::ApiClient;
+use vocechat_tui::runtime::session_store::{InstanceLock, SavedLogin, SessionStore};
+
+const GENERAL: Target = Target::Group { gid: 1 };
+
+/// A demo server, and a data directory holding admin's saved session for it (what logging
+/// in once in the UI leaves behind).
+struct Setup {
+    rt: tokio::runtime::Runtime,
+    server: DemoServer,
+    data: tempfile::TempDir,
+    api: ApiClient,
+}
+
+fn setup() -> Setup {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(server());
+    let data = tempfile::tempdir().unwrap();
+    let device = Paths::at(data.path()).device_id().unwrap();
+    let api = rt.block_on(login(&server, ADMIN, &device));
+    let session = rt.block_on(api.session()).unwrap();
+    SessionStore::new(data.path())
+        .save(&SavedLogin {
+            server: api.base_url().to_string(),
+            email: ADMIN.0.into(),
+            session,
+        })
+        .unwrap();
+    Setup {
+        rt,
+        server,
+        data,
+        api,
+    }
+}
+
+fn command(data: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_vocechat-tui"));
+    c.args(args)
+        .env("VOCECHAT_TUI_DATA", data)
+        .env("VOCECHAT_TUI_CONFIG", data)
+        .env_remove("TMUX")
+        .stdin(Stdio::null());
+    c
+}
+
+fn run(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut c = command(data, args);
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+impl Setup {
+    fn url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// The texts of the newest messages of #lobby, oldest first.
+    fn general(&self) -> Vec<(i64, String, String)> {
+        let mut page = self
+            .rt
+            .block_on(self.api.history(GENERAL, None, 100))
+            .unwrap();
+        page.sort_by_key(|m| m.mid);
+        page.into_iter()
+            .filter_map(|m| match m.detail {
+                MessageDetail::Normal {
+                    content_type,
+                    content,
+                    ..
+                } => Some((m.mid, content_type, content)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn send_posts_text_stdin_markdown_and_files_once_each() {
+    let s = setup();
+    let url = s.url();
+    let out = run(
+        s.data.path(),
+        &["send", "#lobby", "hello from a script", "--server", &url],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mid: i64 = text(&out.stdout).trim().parse().unwrap();
+    let out = run(
+        s.data.path(),
+        &["send", "#LOBBY", "-", "--markdown", "--server", &url],
+        Some("line one\n**two**\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let file = s.data.path().join("notes.txt");
+    std::fs::write(&file, "some notes").unwrap();
+    let out = run(
+        s.data.path(),
+        &[
+            "send",
+            "#lobby",
+            "--file",
+            file.to_str().unwrap(),
+            "--server",
+            &url,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), 1);
+    let general = s.general();
+    let ours: Vec<_> = general.iter().filter(|(m, _, _)| *m >= mid).collect();
+    assert_eq!(ours.len(), 3, "{general:?}");
+    assert_eq!(ours[0].1, "text/plain");
+    assert_eq!(ours[0].2, "hello from a script");
+    assert_eq!(ours[1].1, "text/markdown");
+    assert_eq!(ours[1].2, "line one\n**two**");
+    assert_eq!(ours[2].1, "vocechat/file");
+}
+
+#[test]
+fn send_errors_name_the_problem_and_send_nothing() {
+    let s = setup();
+    let url = s.url();
+    let before = s.general().len();
+    for (args, stdin, says) in [
+        (vec!["send", "#nope", "hi"], None, "no channel named #nope"),
+        (vec!["send", "general", "hi"], None, "#channel or @person"),
+        (vec!["send", "#lobby"], None, "nothing to send"),
+        (vec!["send", "#lobby", "-"], Some("  \n"), "nothing to send"),
+        (
+            vec!["send", "#lobby", "hi", "--file", "/no/such/file"],
+            None,
+            "/no/such/file",
+        ),
+    ] {
+        let mut args = args.clone();
+        args.extend(["--server", &url]);
+        let out = run(s.data.path(), &args, stdin);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        let err = text(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    assert_eq!(s.general().len(), before, "something was sent");
+    // Without a saved session there is nothing to use, and no prompt.
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(
+        empty.path(),
+        &["send", "#lobby", "hi", "--server", &url],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("not logged in"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn export_prints_the_history_resolved_in_both_formats() {
+    let s = setup();
+    let url = s.url();
+    let out = run(
+        s.data.path(),
+        &["send", "@bob", "a direct word", "--server", &url],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(
+        s.data.path(),
+        &["export", "@Bob", "--format", "jsonl", "--server", &url],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let last = lines.last().unwrap();
+    assert_eq!(last["content"], "a direct word");
+    assert_eq!(last["from"], "admin");
+    run(
+        s.data.path(),
+        &["send", "#lobby", "first", "--server", &url],
+        None,
+    );
+    run(
+        s.data.path(),
+        &["send", "#lobby", "second", "--server", &url],
+        None,
+    );
+    let out = run(s.data.path(), &["export", "#lobby", "--server", &url], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(md.starts_with("# #lobby\n\n**admin** · "), "{md}");
+    let (first, second) = (
+        md.find("\nfirst\n").unwrap(),
+        md.find("\nsecond\n").unwrap(),
+    );
+    assert!(first < second, "oldest first: {md}");
+    // A date in the future leaves nothing but the title.
+    let out = run(
+        s.data.path(),
+        &[
+            "export",
+            "#lobby",
+            "--since",
+            "2999-01-01",
+            "--server",
+            &url,
+        ],
+        None,
+    );
+    assert_eq!(text(&out.stdout), "# #lobby\n\n");
+    let out = run(
+        s.data.path(),
+        &["export", "#lobby", "--since", "yesterday", "--server", &url],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn tail_prints_what_send_sends_and_runs_the_hook() {
+    let s = setup();
+    let url = s.url();
+    let hooked = s.data.path().join("hooked.jsonl");
+    let exec = format!("cat >> '{}'", hooked.display());
+    let mut tail = command(
+        s.data.path(),
+        &[
+            "tail", "#lobby", "--jsonl", "--exec", &exec, "--server", &url,
+        ],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = tail.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    // Until the stream is live nothing is printed: poke until a message comes through.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    'live: while Instant::now() < deadline {
+        let out = run(
+            s.data.path(),
+            &["send", "#lobby", "are you there?", "--server", &url],
+            None,
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(500)) {
+            seen.push(line);
+            break 'live;
+        }
+    }
+    assert!(!seen.is_empty(), "tail printed nothing");
+    let out = run(
+        s.data.path(),
+        &["send", "#lobby", "-", "--server", &url],
+        Some("the one\nwe look for"),
+    );
+    let mid: i64 = text(&out.stdout).trim().parse().unwrap();
+    // Other conversations are left out.
+    run(
+        s.data.path(),
+        &["send", "@bob", "not for tail", "--server", &url],
+        None,
+    );
+    let line = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["mid"], mid);
+    assert_eq!(v["content"], "the one\nwe look for");
+    assert_eq!(v["conversation"], "#lobby");
+    assert_eq!(v["from"], "admin");
+    assert!(
+        rx.recv_timeout(Duration::from_millis(800)).is_err(),
+        "printed more"
+    );
+    let hooked_text = std::fs::read_to_string(&hooked).unwrap();
+    assert_eq!(
+        hooked_text
+            .lines()
+            .filter(|l| l.contains("we look for"))
+            .count(),
+        1,
+        "{hooked_text}"
+    );
+    tail.kill().unwrap();
+    let _ = tail.wait();
+}
+
+#[test]
+fn tail_refuses_while_the_ui_holds_the_device() {
+    let s = setup();
+    let device = Paths::at(s.data.path()).device_id().unwrap();
+    let _ui = InstanceLock::acquire(s.data.path(), &device).unwrap();
+    let out = run(s.data.path(), &["tail", "--server", &s.url()], None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("quit the UI first"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_same_definitions() {
+    let data = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(data.path(), &["completions", shell], None);
+        assert!(out.status.success());
+        let script = text(&out.stdout);
+        assert!(
+            script.contains("vocechat-tui") && script.contains("export"),
+            "{shell}"
+        );
+    }
+    let out = run(data.path(), &["man"], None);
+    assert!(out.status.success());
+    let man = text(&out.stdout);
+    assert!(man.starts_with(".ie") || man.contains(".TH"), "{man}");
+    assert!(man.contains("send"));
+    let out = run(data.path(), &["completions", "tcsh"], None);
+    assert!(!out.status.success());
+}
