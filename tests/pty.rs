@@ -1035,3 +1035,45 @@ fn a_corrupt_store_is_reported_and_rebuilt_on_request() {
     assert!(names.iter().any(|n| n.contains(".broken-")), "{names:?}");
     assert!(stored(&file), "the fresh store was filled from the server");
 }
+
+#[test]
+fn devices_lists_and_logs_out_another_device() {
+    let (rt, server) = test_server(DemoConfig::for_tests());
+    let url = server.base_url();
+    // An old laptop logged in as admin too.
+    let laptop = rt.block_on(async {
+        let api = vocechat_tui::runtime::api::ApiClient::new(&url).unwrap();
+        api.login("admin@example.com", "admin-pass", "tui:old-laptop")
+            .await
+            .unwrap();
+        api
+    });
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = log_in(&url, data.path());
+    tui.wait_for("live", |s| s.contains("● live"));
+    tui.send(b"/devices\r");
+    tui.wait_for("the list", |s| {
+        s.contains("your devices (2)") && s.contains("(this one)") && s.contains("tui:old-laptop")
+    });
+    // This device first; the laptop below it.
+    tui.send(b"\x1b[B");
+    tui.send(b"d");
+    tui.wait_for("the question", |s| s.contains("Log out tui:old-laptop?"));
+    tui.send(b"y");
+    tui.wait_for("done", |s| {
+        s.contains("tui:old-laptop is logged out") && s.contains("your devices (1)")
+    });
+    let left = rt.block_on(async {
+        let me = vocechat_tui::runtime::api::ApiClient::new(&url).unwrap();
+        me.login("admin@example.com", "admin-pass", "tui:check")
+            .await
+            .unwrap();
+        me.devices().await.unwrap()
+    });
+    assert!(!left.contains(&"tui:old-laptop".to_string()), "{left:?}");
+    // The laptop's session is gone for good: it can no longer renew.
+    let token = rt.block_on(laptop.access_token()).unwrap();
+    assert!(rt.block_on(laptop.renew_after_rejection(&token)).is_err());
+    tui.send(b"\x1b");
+    tui.quit();
+}

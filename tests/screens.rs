@@ -925,3 +925,28 @@ fn saved_messages_120x40() {
     let mut app = saved_view();
     insta::assert_snapshot!(render(&mut app, 120, 40).backend());
 }
+
+#[test]
+fn devices_80x24() {
+    let mut app = scene();
+    for c in "/devices".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    update(
+        &mut app,
+        Msg::DevicesListed(Ok((
+            vec![
+                "web:Xk2\u{1b}]0;pwned\u{7}".into(),
+                "tui:3f9c".into(),
+                "tui:old-laptop".into(),
+            ],
+            "tui:3f9c".into(),
+        ))),
+    );
+    key(&mut app, KeyCode::Down, KeyModifiers::NONE);
+    let term = render(&mut app, 80, 24);
+    let screen = term.backend().to_string();
+    assert!(!screen.contains('\u{1b}'), "{screen}");
+    insta::assert_snapshot!(term.backend());
+}

@@ -492,3 +492,34 @@ async fn a_server_back_after_a_long_absence_is_reconnected_to_at_once() {
     relay.set(true);
     s.until_mid(mid).await;
 }
+
+#[tokio::test]
+async fn logging_out_another_device_kicks_it_and_an_unknown_one_is_not_a_logout() {
+    let server = server().await;
+    let laptop = login(&server, CAROL, "tui:laptop").await;
+    let phone = login(&server, CAROL, "tui:phone").await;
+    let mut s = stream(&phone, Cursor::default(), fast_sync());
+    s.until_live().await;
+    let mut devices = laptop.devices().await.unwrap();
+    devices.sort();
+    assert_eq!(devices, vec!["tui:laptop", "tui:phone"]);
+    laptop.delete_device("tui:phone").await.unwrap();
+    let seen = s.until(Duration::from_secs(5), stopped).await;
+    assert_eq!(
+        stop_reason(&seen),
+        StopReason::Kicked(KickReason::DeleteDevice)
+    );
+    assert_eq!(laptop.devices().await.unwrap(), vec!["tui:laptop"]);
+    // 0.3.3 answers 401 for a device it does not know: that is "no such device", and this
+    // session goes on.
+    let err = laptop.delete_device("tui:phone").await.unwrap_err();
+    assert!(matches!(err, ApiError::NotFound(_)), "{err:?}");
+    laptop.me().await.unwrap();
+    // A device id with a slash cannot reach another path.
+    let err = laptop
+        .delete_device("../../token/logout")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ApiError::NotFound(_)), "{err:?}");
+    laptop.me().await.unwrap();
+}

@@ -86,6 +86,11 @@ pub const COMMANDS: &[Command] = &[
         help: "your VoceSpace meeting link here; post: invite everyone",
     },
     Command {
+        name: "devices",
+        args: "",
+        help: "your devices; log out one you no longer have",
+    },
+    Command {
         name: "logout",
         args: "[--forget]",
         help: "log out this device and quit (--forget also empties the local store)",
@@ -248,6 +253,7 @@ impl App {
                     }
                 }
             }
+            "devices" => self.open_devices(),
             "members" => {
                 let Some(key) = need_open(self) else {
                     return vec![];

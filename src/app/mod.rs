@@ -10,6 +10,7 @@ mod changes;
 mod commands;
 mod composer;
 pub mod conn;
+mod devices;
 mod display;
 pub mod error;
 mod jump;
@@ -31,6 +32,7 @@ mod update;
 
 pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
+pub use devices::Devices;
 pub use error::{Failure, Outcome};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use msg::{CallTarget, Effect, LoggedIn, Msg, Restored, View};
@@ -78,6 +80,8 @@ pub enum Mode {
     Call(crate::protocol::vocespace::CallLink),
     /// An image preview; any key closes it.
     Preview(Preview),
+    /// Your devices (/devices).
+    Devices(Devices),
 }
 
 /// A decoded thumbnail.
@@ -95,6 +99,8 @@ pub enum Confirm {
     Open(String),
     /// The local store could not be used (why): rebuild it from the server?
     RebuildStore(String),
+    /// Log this other device of yours out?
+    LogoutDevice(String),
 }
 
 /// Settings the update logic needs (from the config file).

@@ -39,6 +39,13 @@ pub enum Msg {
         what: String,
         result: Outcome<()>,
     },
+    /// Your devices, and this one's id (`Effect::ListDevices`).
+    DevicesListed(Outcome<(Vec<String>, String)>),
+    /// A device was logged out, or could not be.
+    DeviceLoggedOut {
+        device: String,
+        result: Outcome<()>,
+    },
     /// The saved messages, and where they are kept.
     SavedList(Outcome<(crate::model::SavedPlace, Vec<crate::model::SavedItem>)>),
     /// A message was saved or unsaved (what to tell the user).
@@ -242,6 +249,10 @@ pub enum Effect {
         gid: i64,
         uids: Vec<i64>,
     },
+    /// List your devices (`Msg::DevicesListed`).
+    ListDevices,
+    /// Log another device of yours out (`Msg::DeviceLoggedOut`).
+    LogoutDevice(String),
     /// Log this device out; `forget` also empties the local store.
     Logout {
         forget: bool,

@@ -27,6 +27,7 @@ pub fn key_context(mode: &Mode) -> Context {
         Mode::Confirm(_) => Context::Confirm,
         Mode::React { .. } => Context::React,
         Mode::Search => Context::Search,
+        Mode::Devices(_) => Context::Devices,
         Mode::Info { .. } | Mode::Preview(_) | Mode::Login(_) => Context::Global,
     }
 }
@@ -62,6 +63,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
                     Confirm::Leave(gid) => vec![Effect::Leave { gid }],
                     Confirm::Open(url) => vec![Effect::OpenUrl(url)],
                     Confirm::RebuildStore(_) => vec![Effect::RebuildStore],
+                    Confirm::LogoutDevice(device) => app.logout_device(device),
                 },
                 _ => {
                     app.info("cancelled");
@@ -70,6 +72,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
             }
         }
         Mode::React { mid, index } => react(app, mid, index, action),
+        Mode::Devices(open) => app.devices_key(open, action),
         Mode::Login(_) | Mode::Chat | Mode::Select(_) => return None,
     })
 }

@@ -113,6 +113,11 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.changed(id, result);
             vec![]
         }
+        Msg::DevicesListed(result) => {
+            app.devices_listed(result);
+            vec![]
+        }
+        Msg::DeviceLoggedOut { device, result } => app.device_logged_out(device, result),
         Msg::SavedList(result) => {
             app.saved_list(result);
             vec![]

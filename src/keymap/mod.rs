@@ -29,6 +29,8 @@ pub enum Context {
     React,
     /// The search view (other keys type the query).
     Search,
+    /// Your devices (/devices).
+    Devices,
 }
 
 macro_rules! actions {
@@ -114,6 +116,10 @@ actions! {
     CallCopy => "call_copy", Call, "copy the link (OSC 52)";
     CallOpen => "call_open", Call, "open it in the browser";
     ConfirmYes => "confirm_yes", Confirm, "yes";
+    DevicesUp => "devices_up", Devices, "previous device";
+    DevicesDown => "devices_down", Devices, "next device";
+    DevicesLogout => "devices_logout", Devices, "log the selected device out (asks first)";
+    DevicesClose => "devices_close", Devices, "close";
     ReactLeft => "react_left", React, "previous reaction";
     ReactRight => "react_right", React, "next reaction";
     ReactPick => "react_pick", React, "react with it (again takes it back)";
@@ -267,6 +273,7 @@ impl Keymap {
                     Context::Call => "meeting link popup (any other key closes)",
                     Context::Confirm => "confirm popup (any other key is no)",
                     Context::React => "reaction picker (any other key closes)",
+                    Context::Devices => "devices popup (/devices)",
                 };
                 Some((
                     section,

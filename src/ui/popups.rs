@@ -121,6 +121,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
             ));
             f.render_widget(Paragraph::new(lines).scroll((*scroll, 0)), inner);
         }
+        Mode::Devices(d) => devices(f, app, d, area, theme),
         Mode::Confirm(Confirm::Open(url)) => {
             let r = centered(area, 72, 7);
             f.render_widget(Clear, r);
@@ -154,8 +155,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 Confirm::RebuildStore(why) => {
                     format!("{}. Rebuild it from the server?", one_line(why, 160))
                 }
+                Confirm::LogoutDevice(device) => format!(
+                    "Log out {}? It will have to log in again.",
+                    one_line(device, 100)
+                ),
             };
-            let wide = matches!(c, Confirm::RebuildStore(_));
+            let wide = matches!(c, Confirm::RebuildStore(_) | Confirm::LogoutDevice(_));
             let r = if wide {
                 centered(area, 72, 7)
             } else {
@@ -376,4 +381,42 @@ pub fn login(f: &mut Frame, area: Rect, form: &LoginForm, theme: &Theme) {
     {
         f.set_cursor_position(c);
     }
+}
+
+/// `/devices`: the list, this device marked, the keys at the bottom.
+fn devices(f: &mut Frame, app: &App, d: &crate::app::Devices, area: Rect, theme: &Theme) {
+    let rows = (d.list.len() as u16).clamp(1, area.height.saturating_sub(6).max(1));
+    let r = centered(area, 64, rows + 3);
+    f.render_widget(Clear, r);
+    let block = frame(format!("your devices ({})", d.list.len()), theme);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let mut lines = Vec::new();
+    if d.loading && d.list.is_empty() {
+        lines.push(Line::styled("asking the server…", theme.dimmed()));
+    }
+    let first = d.selected.saturating_sub(rows as usize - 1);
+    for (i, device) in d.list.iter().enumerate().skip(first).take(rows as usize) {
+        let mut spans = vec![Span::raw(one_line(
+            device,
+            inner.width.saturating_sub(14) as usize,
+        ))];
+        if *device == d.this {
+            spans.push(Span::styled("  (this one)", theme.fg(theme.accent)));
+        }
+        let mut line = Line::from(spans);
+        if i == d.selected {
+            line = line.patch_style(theme.selected().add_modifier(Modifier::BOLD));
+        }
+        lines.push(line);
+    }
+    lines.push(Line::styled(
+        format!(
+            "{}: log out   {}: close",
+            app.keymap.hint(Action::DevicesLogout),
+            app.keymap.hint(Action::DevicesClose)
+        ),
+        theme.dimmed(),
+    ));
+    f.render_widget(Paragraph::new(lines), inner);
 }

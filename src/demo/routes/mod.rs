@@ -43,6 +43,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/user", get(users::users))
         .route("/user/me", get(users::me))
         .route("/user/devices", get(users::devices))
+        .route("/user/devices/{device}", delete(users::delete_device))
         .route("/user/events", get(users::events))
         .route("/user/read-index", post(users::read_index))
         .route("/user/mute", post(users::mute))

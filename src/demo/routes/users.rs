@@ -38,6 +38,22 @@ pub(super) async fn devices(State(s): S, headers: HeaderMap) -> Resp {
     respond(authed(&s, &headers, |st, uid, _| Ok(st.devices_of(uid))))
 }
 
+/// `DELETE /user/devices/{device}`: like 0.3.3, 401 for a device it does not know
+/// (recorded exchanges 140 and 141); the device's stream gets `kick`/`delete_device`.
+pub(super) async fn delete_device(
+    State(s): S,
+    headers: HeaderMap,
+    axum::extract::Path(device): axum::extract::Path<String>,
+) -> Resp {
+    respond_empty(authed(&s, &headers, |st, uid, _| {
+        if !st.devices_of(uid).contains(&device) {
+            return Err(Refusal::Empty(401));
+        }
+        st.remove_device(uid, &device);
+        Ok(())
+    }))
+}
+
 #[derive(Deserialize)]
 pub(super) struct EventsQuery {
     #[serde(rename = "api-key")]

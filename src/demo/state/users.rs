@@ -152,6 +152,14 @@ impl State {
         d
     }
 
+    /// An account's device removed (from another of its devices).
+    pub fn remove_device(&mut self, uid: i64, device: &str) {
+        let key = (uid, device.to_string());
+        self.refresh.remove(&key);
+        self.devices.remove(&key);
+        self.kick(uid, device, "delete_device");
+    }
+
     pub fn logout(&mut self, uid: i64, device: &str) {
         let key = (uid, device.to_string());
         self.refresh.remove(&key);

@@ -17,9 +17,9 @@ mod answers;
 mod error;
 mod favorites;
 mod files;
+mod renew;
 mod server;
 mod session;
-mod renew;
 mod settings;
 
 pub use crate::protocol::ApiError;
@@ -244,6 +244,34 @@ impl ApiClient {
 
     pub async fn devices(&self) -> ApiResult<Vec<String>> {
         self.get_json("/api/user/devices", "devices").await
+    }
+
+    /// Logs one of your devices out (its stream gets `kick`/`delete_device`). 0.3.3 answers
+    /// 401 for a device it does not know, so the token is made fresh first and a 401 then
+    /// means "no such device", never "log in again".
+    pub async fn delete_device(&self, device: &str) -> ApiResult<()> {
+        let token = self.fresh_token(Duration::from_secs(60)).await?;
+        let mut url = self.url("/api/user/devices");
+        url.path_segments_mut()
+            .map_err(|()| ApiError::BadRequest("server URL cannot have a path".into()))?
+            .push(device);
+        let req = self
+            .inner
+            .http
+            .request(Method::DELETE, url)
+            .timeout(self.inner.request_timeout)
+            .header("X-API-Key", token);
+        let resp = self.send_plain(req).await?;
+        match resp.status() {
+            s if s.is_success() => Ok(()),
+            StatusCode::UNAUTHORIZED => Err(ApiError::NotFound(
+                "the server has no such device (logged out already?)".into(),
+            )),
+            s => {
+                let text = error_text(resp).await;
+                Err(ApiError::from_status(s, &text, "logging the device out"))
+            }
+        }
     }
 
     pub async fn groups(&self) -> ApiResult<Vec<Group>> {

@@ -94,5 +94,4 @@ impl ApiClient {
         self.inner.session_tx.send_replace(Some(next));
         Ok(token)
     }
-
 }

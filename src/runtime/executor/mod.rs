@@ -6,6 +6,7 @@
 
 mod background;
 pub(crate) mod cold;
+mod devices;
 mod local;
 mod login;
 mod meeting;
@@ -284,6 +285,8 @@ impl Executor {
             }
             Effect::Change(change) => self.send_change(api, change),
             Effect::LoadSaved => self.load_saved(api),
+            Effect::ListDevices => self.list_devices(api),
+            Effect::LogoutDevice(device) => self.logout_device(api, device),
             Effect::SaveMessage { mid, key } => self.save_message(api, mid, key),
             Effect::Unsave { id, mid } => self.unsave(api, id, mid),
             Effect::Mute { key, seconds } => done(tx, "mute", async move {
