@@ -124,3 +124,84 @@ pub const SAVED_IN_STORE: &str = " saved messages (kept here: the server keeps n
 /// A reaction to retry whose message is not loaded: whether it landed cannot be told.
 pub const REACTION_UNSURE: &str =
     "it may have been made already; open the message to see, then retry or discard";
+
+/// The mode the status bar names (as helix and lazygit do), and its main keys, each as
+/// "key what", following the live keymap. Popups list their own keys; the rest are in help.
+pub fn mode_keys(mode: &crate::app::Mode, keys: &Keymap) -> (&'static str, Vec<String>) {
+    use crate::app::Mode;
+    let k = |a: Action, what: &str| format!("{} {what}", keys.hint(a));
+    match mode {
+        Mode::Login(_) => ("LOGIN", vec![k(Action::Quit, "quit")]),
+        Mode::Chat => (
+            "COMPOSE",
+            vec![
+                k(Action::Send, "send"),
+                k(Action::SelectMode, "select"),
+                k(Action::Switcher, "jump"),
+                k(Action::Search, "search"),
+                k(Action::Help, "help"),
+            ],
+        ),
+        Mode::Select(_) => (
+            "SELECT",
+            vec![
+                k(Action::Reply, "reply"),
+                k(Action::Edit, "edit"),
+                k(Action::Delete, "delete"),
+                k(Action::React, "react"),
+                k(Action::Copy, "copy"),
+                k(Action::OpenLink, "open"),
+                k(Action::SaveMessage, "save"),
+                k(Action::FollowReply, "quoted"),
+                k(Action::Leave, "back"),
+            ],
+        ),
+        Mode::Search => (
+            "SEARCH",
+            vec![
+                k(Action::SearchOpen, "open"),
+                k(Action::SearchOlder, "older"),
+                k(Action::SearchClose, "close"),
+            ],
+        ),
+        Mode::Switcher(_) => (
+            "JUMP",
+            vec![
+                k(Action::SwitcherOpen, "open"),
+                k(Action::SwitcherClose, "close"),
+            ],
+        ),
+        Mode::Help { .. } => (
+            "HELP",
+            vec![k(Action::HelpDown, "scroll"), "any other key closes".into()],
+        ),
+        Mode::Confirm(_) => (
+            "CONFIRM",
+            vec![k(Action::ConfirmYes, "yes"), "any other key no".into()],
+        ),
+        Mode::React { .. } => (
+            "REACT",
+            vec![
+                k(Action::ReactRight, "next"),
+                k(Action::ReactPick, "react"),
+                "any other key closes".into(),
+            ],
+        ),
+        Mode::Info { .. } | Mode::Preview(_) => ("VIEW", vec!["any key closes".into()]),
+        Mode::Call(_) => (
+            "CALL",
+            vec![
+                k(Action::CallCopy, "copy"),
+                k(Action::CallOpen, "open"),
+                "any other key closes".into(),
+            ],
+        ),
+        Mode::Devices(_) => (
+            "DEVICES",
+            vec![
+                k(Action::DevicesLogout, "log out"),
+                k(Action::DevicesClose, "close"),
+            ],
+        ),
+    }
+}

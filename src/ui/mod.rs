@@ -8,12 +8,12 @@
 mod pending;
 mod popups;
 mod search;
+mod status;
 mod timeline;
 
 pub use timeline::{Link, RenderCache};
 
-use crate::app::conn::ConnState;
-use crate::app::{App, ComposeTarget, Mode, Task, TaskKind, View};
+use crate::app::{App, ComposeTarget, Mode, View};
 use crate::model::ConvKey;
 use crate::sanitize::one_line;
 use crate::theme::Theme;
@@ -99,7 +99,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) ->
         timeline::draw(f, app, a.timeline, theme, cache)
     };
     draw_composer(f, app, a.composer, theme);
-    draw_status(f, app, a.status, theme);
+    status::draw_status(f, app, a.status, theme);
     popups::draw(f, app, area, theme, cache);
     View {
         max_scroll,
@@ -306,107 +306,4 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             f.set_cursor_position((x, y));
         }
     }
-}
-
-fn clock(ms: i64, utc: bool) -> String {
-    crate::timefmt::format(ms, utc, "%H:%M:%S")
-}
-
-/// A running task as the status bar shows it: what, then how far.
-fn task_text(task: &Task) -> String {
-    let name = |n: &str| one_line(n, 24);
-    match &task.kind {
-        TaskKind::Upload { name: n, .. } => {
-            let progress = match task.total {
-                Some(total) if task.reported => {
-                    crate::files::progress_text(task.done, total, task.started_ms, task.updated_ms)
-                }
-                _ => "starting".to_string(),
-            };
-            format!("↑{} {progress}", name(n))
-        }
-        TaskKind::Download { name: n } => {
-            let progress = match task.total {
-                _ if !task.reported => "…".to_string(),
-                Some(t) if t > 0 => format!("{}%", task.done * 100 / t),
-                _ => crate::files::human_size(task.done),
-            };
-            format!("↓{} {progress}", name(n))
-        }
-        TaskKind::Preview => "preview …".to_string(),
-        TaskKind::MeetingLink => "meeting link …".to_string(),
-        TaskKind::MeetingInvite => "meeting invite …".to_string(),
-    }
-}
-
-fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
-    let (conn, color) = match &app.status.conn {
-        ConnState::Live => ("● live".to_string(), theme.online),
-        ConnState::Syncing if app.status.replayed > 0 => (
-            format!("◐ syncing, {} messages in", app.status.replayed),
-            theme.warning,
-        ),
-        ConnState::Syncing => ("◐ syncing".to_string(), theme.warning),
-        ConnState::Connecting { attempt } if *attempt <= 1 => {
-            ("◌ connecting".to_string(), theme.warning)
-        }
-        ConnState::Connecting { attempt } => {
-            (format!("◌ connecting (try {attempt})"), theme.warning)
-        }
-        ConnState::Waiting {
-            retry_at_ms,
-            reason,
-            ..
-        } => (
-            format!(
-                "○ offline ({}), retry at {} · {} now",
-                one_line(reason, 40),
-                clock(*retry_at_ms, app.settings.utc),
-                app.keymap.hint(crate::keymap::Action::Reconnect)
-            ),
-            theme.error,
-        ),
-        ConnState::Stopped(r) => (format!("✕ {}", r.explain()), theme.error),
-    };
-    let me = app
-        .chat
-        .me
-        .map(|m| one_line(&app.chat.user_name(m), 24))
-        .unwrap_or_default();
-    let mut spans = vec![
-        Span::styled(conn, theme.status().fg(color)),
-        Span::styled(
-            format!(" │ {} │ {me}", one_line(&app.status.server_label, 40)),
-            theme.status(),
-        ),
-    ];
-    if app.status.insecure.is_some() {
-        spans.push(Span::styled(
-            " │ ⚠ unencrypted http",
-            theme
-                .status()
-                .fg(theme.warning)
-                .add_modifier(Modifier::BOLD),
-        ));
-    }
-    for (_, task) in app.tasks.iter() {
-        spans.push(Span::styled(
-            format!(" │ {}", task_text(task)),
-            theme.status(),
-        ));
-    }
-    match &app.status.notice {
-        Some(n) => spans.push(Span::styled(
-            format!(" │ {}", one_line(&n.text, 100)),
-            theme
-                .status()
-                .fg(if n.error { theme.error } else { theme.accent }),
-        )),
-        None => spans.push(Span::styled(
-            format!(" │ {} help", app.keymap.hint(crate::keymap::Action::Help)),
-            theme.status().add_modifier(Modifier::DIM),
-        )),
-    }
-    let line = Line::from(spans);
-    f.render_widget(Paragraph::new(line).style(theme.status()), area);
 }

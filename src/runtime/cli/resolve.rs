@@ -86,7 +86,7 @@ mod tests {
         assert_eq!(err, "#ops is ambiguous: #Ops (channel 4), #OPS (channel 5)");
         assert_eq!(
             conversation("#nope\x1b[2J", &groups(), &[]).unwrap_err(),
-            "no channel named #nope[2J"
+            "no channel named #nope"
         );
         assert!(
             conversation("general", &groups(), &[])
