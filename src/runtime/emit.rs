@@ -1,8 +1,13 @@
 //! Writes a list of changed cells as terminal escape sequences, in as few bytes as it
 //! safely can: one SGR per change of style (only the parts that change), a short cursor move
 //! (CUF) or the few unchanged cells themselves in place of an absolute move along a row, and
-//! an absolute move (CUP) after any character whose width terminals disagree on (emoji,
-//! joined sequences), so one of those can never shift what follows it.
+//! an absolute move (CUP) after any emoji, so one can never shift what follows it.
+//!
+//! Sequences whose width terminals disagree on are drawn as a stable stand-in of exactly the
+//! width the layout gave them ([`stable`]): a flag as its two letters (`🇯🇵` → `JP`), a
+//! joined or modified emoji (`👨‍👩‍👧`, `👍🏽`, `❤️`) as its first character, padded. tmux and
+//! many terminals draw a flag as two narrow letters and a family as three wide faces, so
+//! the real sequence would leave stray cells behind popups drawn over it.
 
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::style::{Color, Modifier};
@@ -68,13 +73,71 @@ pub fn cells<'a>(next: &Buffer, changes: impl Iterator<Item = (u16, u16, &'a Cel
             current = wanted;
         }
         let symbol = cell.symbol();
-        out.push_str(symbol);
-        at = settled_width(symbol).map(|w| (x + w, y));
+        match stable(symbol) {
+            Some(stand_in) => {
+                out.push_str(&stand_in);
+                at = Some((x + width_of(&stand_in), y));
+            }
+            None => {
+                out.push_str(symbol);
+                at = settled_width(symbol).map(|w| (x + w, y));
+            }
+        }
     }
     if current != PLAIN {
         out.push_str("\x1b[0m");
     }
     out
+}
+
+/// A stand-in for a grapheme whose width terminals disagree on, of the width the layout
+/// gives it (`unicode-width`), made of characters every terminal draws alike; `None` when
+/// the grapheme is drawn as it is.
+pub fn stable(grapheme: &str) -> Option<String> {
+    let mut chars = grapheme.chars();
+    let first = chars.next()?;
+    chars.next()?; // one character: as it is
+    let wanted = grapheme.width();
+    let regional = |c: char| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
+    let joined = grapheme.chars().any(|c| {
+        matches!(c, '\u{200D}' | '\u{FE0F}' | '\u{20E3}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}')
+    });
+    let mut out = if regional(first) {
+        // A flag: its region's letters.
+        grapheme
+            .chars()
+            .filter(|c| regional(*c))
+            .map(|c| char::from(b'A' + (c as u32 - 0x1F1E6) as u8))
+            .collect::<String>()
+    } else if joined {
+        let base = first.to_string();
+        if base.width() > wanted {
+            "?".to_string()
+        } else {
+            base
+        }
+    } else {
+        return None;
+    };
+    while out.width() > wanted {
+        out.pop();
+    }
+    while out.width() < wanted {
+        out.push(' ');
+    }
+    Some(out)
+}
+
+/// [`stable`] over a whole text (the link overlay writes text, not cells).
+pub fn stable_text(text: &str) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    text.graphemes(true)
+        .map(|g| stable(g).unwrap_or_else(|| g.to_string()))
+        .collect()
+}
+
+fn width_of(s: &str) -> u16 {
+    u16::try_from(s.width()).unwrap_or(u16::MAX)
 }
 
 /// Cells `from..to` of row `y` can be printed again as they are: narrow, drawn with the
@@ -279,6 +342,40 @@ mod tests {
         let out = cells(&after, before.diff_iter(&after));
         // The emoji's width is not trusted; the CJK characters' is.
         assert_eq!(out, "\x1b[1Ha👍\x1b[1;4Hb中文c");
+    }
+
+    #[test]
+    fn unstable_sequences_get_stand_ins_of_the_layout_width() {
+        assert_eq!(stable("🇯🇵").as_deref(), Some("JP"));
+        assert_eq!(stable("👨\u{200d}👩\u{200d}👧").as_deref(), Some("👨"));
+        assert_eq!(stable("👍🏽").as_deref(), Some("👍"));
+        assert_eq!(stable("❤\u{fe0f}").as_deref(), Some("❤ "));
+        assert_eq!(stable("a"), None);
+        assert_eq!(stable("中"), None);
+        assert_eq!(stable("👍"), None);
+        // Combining marks are drawn alike everywhere.
+        assert_eq!(stable("e\u{301}"), None);
+        for g in [
+            "🇯🇵",
+            "👨\u{200d}👩\u{200d}👧",
+            "👍🏽",
+            "❤\u{fe0f}",
+            "1\u{fe0f}\u{20e3}",
+        ] {
+            let s = stable(g).unwrap();
+            assert_eq!(s.width(), g.width(), "{g:?} → {s:?}");
+        }
+        assert_eq!(stable_text("go 🇯🇵!"), "go JP!");
+    }
+
+    #[test]
+    fn a_flag_is_drawn_as_its_letters_and_what_follows_stays_in_place() {
+        let before = Buffer::empty(Rect::new(0, 0, 12, 1));
+        let mut after = before.clone();
+        after.set_string(0, 0, "a🇯🇵b 👨\u{200d}👩\u{200d}👧c", Style::default());
+        let p = parse(&cells(&after, before.diff_iter(&after)), 12, 1);
+        assert_eq!(p.screen().contents_between(0, 0, 0, 12), "aJPb 👨c");
+        assert_eq!(p.screen().cell(0, 7).unwrap().contents(), "c");
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn hyperlinks(links: &[crate::ui::Link]) -> String {
             "\x1b[{};{}H\x1b]8;;{url}\x1b\\\x1b[4m{}\x1b[24m\x1b]8;;\x1b\\",
             l.y + 1,
             l.x + 1,
-            crate::sanitize::clean(&l.text)
+            crate::runtime::emit::stable_text(&crate::sanitize::clean(&l.text))
         ));
     }
     out.push_str("\x1b8");

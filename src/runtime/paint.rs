@@ -15,6 +15,7 @@ use ratatui::buffer::{Buffer, Cell, CellDiffOption};
 use ratatui::layout::{Position, Rect, Size};
 use std::hash::{Hash, Hasher};
 use std::io::{self, Write};
+use unicode_width::UnicodeWidthStr;
 
 /// Synchronized update (DEC mode 2026): the terminal shows the frame only once it is whole.
 const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
@@ -44,7 +45,8 @@ impl Painter {
 
     /// The bytes that turn what the terminal shows into `next`. `band` is the region whose
     /// rows may have moved up (the timeline); rows are scrolled whole, across the screen.
-    pub fn paint(&mut self, next: Buffer, band: Option<Rect>) -> io::Result<Vec<u8>> {
+    pub fn paint(&mut self, mut next: Buffer, band: Option<Rect>) -> io::Result<Vec<u8>> {
+        split_covered_wide_cells(&mut next);
         let shown = match self.shown.take() {
             Some(s) if s.area == next.area => s,
             _ => Buffer::empty(next.area),
@@ -63,6 +65,31 @@ impl Painter {
         }
         self.shown = Some(next);
         Ok(bytes)
+    }
+}
+
+/// A wide character whose right half something else was drawn over (a popup's border over
+/// an emoji, a CJK character at the popup's edge) becomes blanks: ratatui's diff never
+/// sends a cell it thinks a wide character covers, so the border would be lost and the
+/// terminal would keep half a character, or a stray letter of a flag, next to the popup.
+fn split_covered_wide_cells(buf: &mut Buffer) {
+    let w = buf.area.width as usize;
+    for row in buf.content.chunks_mut(w.max(1)) {
+        let mut x = 0;
+        while x < row.len() {
+            let symbol = row[x].symbol();
+            let cells = if symbol.len() == 1 {
+                1
+            } else {
+                symbol.width().max(1)
+            };
+            let covered = (x + 1..(x + cells).min(row.len())).any(|t| row[t].symbol() != " ");
+            if covered {
+                let style = row[x].style();
+                row[x].set_symbol(" ").set_style(style);
+            }
+            x += if covered { 1 } else { cells };
+        }
     }
 }
 

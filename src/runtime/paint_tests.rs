@@ -202,3 +202,22 @@ proptest::proptest! {
         let _ = back;
     }
 }
+
+#[test]
+fn a_popup_over_half_of_a_flag_or_a_family_leaves_no_stray_cell() {
+    let area = Rect::new(0, 0, 12, 1);
+    let mut painter = Painter::new(true);
+    let mut parser = vt100::Parser::new(1, 12, 0);
+    let mut flag = Buffer::empty(area);
+    flag.set_string(0, 0, "a🇯🇵b 👨\u{200d}👩\u{200d}👧c", Style::default());
+    parser.process(&painter.paint(flag.clone(), None).unwrap());
+    // A popup's border drawn over the flag's right half and the family's.
+    let mut popup = flag;
+    popup.set_string(2, 0, "│", Style::default());
+    popup.set_string(6, 0, "│", Style::default());
+    parser.process(&painter.paint(popup, None).unwrap());
+    let row: Vec<String> = (0..8)
+        .map(|x| parser.screen().cell(0, x).unwrap().contents().to_string())
+        .collect();
+    assert_eq!(row, ["a", " ", "│", "b", " ", " ", "│", "c"]);
+}
