@@ -6,8 +6,9 @@
 //! Then the ways out that are not Ctrl+Q, each leaving the terminal restored (the alternate
 //! screen left, the cursor shown, bracketed paste off): a panic, SIGTERM, SIGHUP, SIGINT,
 //! the terminal hanging up, `$EDITOR` failing (the draft kept), and Ctrl+Z under a
-//! job-control shell (stopped, then redrawn after `fg`). Last, a whole session at
-//! `VOCECHAT_LOG=trace` leaves no secret in the log.
+//! job-control shell (stopped, then redrawn after `fg`). A desktop notification is written
+//! wrapped for tmux (`$TMUX`) or screen (`$STY`), plain without either. Last, a whole session
+//! at `VOCECHAT_LOG=trace` leaves no secret in the log.
 
 #![allow(
     clippy::unwrap_used,
@@ -338,10 +339,9 @@ fn log_in_switch_send_see_the_echo_quit_and_come_back() {
     // The session was saved privately and is reused: no password asked.
     let saved = std::fs::read_dir(data.path().join("sessions"))
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -612,6 +612,56 @@ fn a_whole_session_at_trace_level_logs_no_secret() {
         let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&log_path), 0o600);
         assert_eq!(mode(data.path()), 0o700);
+    }
+}
+
+/// A desktop notification as the binary writes it: wrapped in tmux's passthrough when `$TMUX`
+/// is set, in screen's when `$STY` is, plain otherwise (an empty variable counts as unset).
+#[test]
+fn notifications_are_wrapped_for_tmux_and_screen() {
+    let cases: [(&str, &str, &[u8]); 3] = [
+        (
+            "/tmp/tmux-1000/default,4242,0",
+            "",
+            b"\x1bPtmux;\x1b\x1b]777;notify;bob;ping 0\x1b\x1b\\\x1b\x1b]9;bob: ping 0\x1b\x1b\\\x1b\\",
+        ),
+        (
+            "",
+            "4242.pts-0.host",
+            b"\x1bP\x1b]777;notify;bob;ping 1\x07\x1b]9;bob: ping 1\x07\x1b\\",
+        ),
+        (
+            "",
+            "",
+            b"\x1b]777;notify;bob;ping 2\x1b\\\x1b]9;bob: ping 2\x1b\\",
+        ),
+    ];
+    for (i, (tmux, sty, expected)) in cases.into_iter().enumerate() {
+        // A server each: the DM must arrive in a conversation that is not open.
+        let (_rt, server) = test_server(DemoConfig::for_tests());
+        let url = server.base_url();
+        let data = tempfile::tempdir().unwrap();
+        std::fs::write(
+            data.path().join("config.toml"),
+            "[notifications]\nlevel = \"all\"\n",
+        )
+        .unwrap();
+        // SSH_CONNECTION: no notify-send on the machine running the tests.
+        let env = [("TMUX", tmux), ("STY", sty), ("SSH_CONNECTION", "1 2 3 4")];
+        let mut tui = Tui::spawn_with(&[&url, "--email", "admin@example.com"], data.path(), &env);
+        tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
+        tui.send(b"admin-pass\r");
+        tui.wait_for("the live stream", |s| s.contains("● live"));
+        let mark = tui.raw.len();
+        server
+            .post_as(2, Target::User { uid: 1 }, &format!("ping {i}"))
+            .unwrap();
+        tui.wait_for_raw("the notification", mark, |o| contains(o, expected));
+        assert!(
+            contains(&tui.raw[mark..], b"\x07"),
+            "the bell rings as well"
+        );
+        tui.quit();
     }
 }
 

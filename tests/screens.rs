@@ -682,6 +682,7 @@ fn popup_hints_show_remapped_keys() {
         url: "https://m.example.com/x".into(),
         space: "channel_1".into(),
         base: "https://m.example.com".into(),
+        room: None,
         expires_at: 0,
     });
     let s = screen(&mut app);
@@ -689,6 +690,14 @@ fn popup_hints_show_remapped_keys() {
         s.contains("Ctrl+C copy (OSC 52) · b open in the browser · any other key closes"),
         "{s}"
     );
+    assert!(s.contains("meeting channel_1 ─"), "no room asked for: {s}");
+    if let Mode::Call(link) = &mut app.mode {
+        link.room = Some(vocechat_tui::protocol::vocespace::Room::Named(
+            "stand up".into(),
+        ));
+    }
+    let s = screen(&mut app);
+    assert!(s.contains("meeting channel_1 · room stand up ─"), "{s}");
 }
 
 #[test]

@@ -15,7 +15,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
-use vocechat_tui::protocol::vocespace::{DEFAULT_SECRET, Settings, make_link};
+use vocechat_tui::protocol::vocespace::{
+    CallOptions, DEFAULT_SECRET, Participant, Room, Settings, make_link,
+};
 
 /// Splits and verifies a JWT the way VoceSpace's strict path (jsonwebtoken 9, HS256) does.
 fn verify(token: &str, secret: &[u8], now: i64) -> Result<(Value, Value), String> {
@@ -58,16 +60,47 @@ fn token_of(url: &str) -> &str {
 
 const NOW: i64 = 1_795_300_000;
 
+fn who(id: &str, username: &str, avatar: Option<String>) -> Participant {
+    Participant {
+        id: id.into(),
+        username: username.into(),
+        avatar,
+    }
+}
+
+/// The verified claims of a link for `channel_5` made with `options` over `settings`.
+fn claims_with(settings: &Settings, options: &CallOptions) -> Value {
+    let link = make_link(
+        settings,
+        options,
+        "https://meet.example.com",
+        "channel_5",
+        who("vocechat_42", "ada", None),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(
+        link.room, options.room,
+        "the link says which room it asks for"
+    );
+    verify(token_of(&link.url), settings.secret.as_bytes(), NOW)
+        .unwrap()
+        .1
+}
+
 #[test]
 fn the_link_carries_a_valid_hs256_token_with_every_claim() {
     let settings = Settings::default();
     let link = make_link(
         &settings,
+        &CallOptions::default(),
         "https://meet.example.com",
         "channel_5",
-        "vocechat_abc_42".into(),
-        "Ada Lovelace".into(),
-        Some("https://chat.example.com/api/resource/avatar?uid=42".into()),
+        who(
+            "vocechat_abc_42",
+            "Ada Lovelace",
+            Some("https://chat.example.com/api/resource/avatar?uid=42".into()),
+        ),
         NOW,
     )
     .unwrap();
@@ -106,11 +139,10 @@ fn optional_claims_are_left_out_and_settings_apply() {
     };
     let link = make_link(
         &settings,
+        &CallOptions::default(),
         "http://127.0.0.1:3000",
         "dm_7",
-        "vocechat_7".into(),
-        "bob".into(),
-        None,
+        who("vocechat_7", "bob", None),
         NOW,
     )
     .unwrap();
@@ -133,11 +165,10 @@ fn optional_claims_are_left_out_and_settings_apply() {
 fn tokens_expire_after_their_lifetime() {
     let link = make_link(
         &Settings::default(),
+        &CallOptions::default(),
         "https://m.example.com",
         "channel_1",
-        "i".into(),
-        "u".into(),
-        None,
+        who("i", "u", None),
         NOW,
     )
     .unwrap();
@@ -156,13 +187,102 @@ fn tokens_expire_after_their_lifetime() {
             lifetime_secs: 0,
             ..Settings::default()
         },
+        &CallOptions::default(),
         "https://m.example.com",
         "channel_1",
-        "i".into(),
-        "u".into(),
-        None,
+        who("i", "u", None),
         NOW,
     )
     .unwrap();
     assert_eq!(short.expires_at, NOW + 60);
+}
+
+#[test]
+fn the_room_claim_is_left_out_unless_a_room_is_asked_for() {
+    let settings = Settings::default();
+    let plain = claims_with(&settings, &CallOptions::default());
+    assert!(
+        plain.get("room").is_none(),
+        "no room claim by default: {plain}"
+    );
+    for (room, claim) in [
+        (Room::Empty, "$empty"),
+        (Room::Main, "$space"),
+        (
+            Room::Named("Design review \"β\"".into()),
+            "Design review \"β\"",
+        ),
+    ] {
+        let options = CallOptions {
+            room: Some(room),
+            ..CallOptions::default()
+        };
+        let claims = claims_with(&settings, &options);
+        assert_eq!(claims["room"], json!(claim), "{claims}");
+        // Everything else is what the plain link says.
+        let mut rest = claims.clone();
+        rest.as_object_mut().unwrap().remove("room");
+        assert_eq!(rest, plain);
+    }
+}
+
+#[test]
+fn identity_and_pre_join_per_call_override_the_config() {
+    let settings = Settings {
+        identity: "guest".into(),
+        pre_join: false,
+        ..Settings::default()
+    };
+    let from_config = claims_with(&settings, &CallOptions::default());
+    assert_eq!(
+        (&from_config["identity"], &from_config["preJoin"]),
+        (&json!("guest"), &json!(false))
+    );
+    let options = CallOptions {
+        identity: Some("manager".into()),
+        pre_join: Some(true),
+        ..CallOptions::default()
+    };
+    let claims = claims_with(&settings, &options);
+    assert_eq!(
+        (&claims["identity"], &claims["preJoin"]),
+        (&json!("manager"), &json!(true))
+    );
+    let only_pre_join = CallOptions {
+        pre_join: Some(true),
+        ..CallOptions::default()
+    };
+    assert_eq!(
+        claims_with(&settings, &only_pre_join)["identity"],
+        json!("guest"),
+        "an option left out keeps the config's value"
+    );
+}
+
+#[test]
+fn options_that_fail_their_check_are_not_signed() {
+    for options in [
+        CallOptions {
+            room: Some(Room::Named("evil\u{1b}[2J".into())),
+            ..CallOptions::default()
+        },
+        CallOptions {
+            room: Some(Room::Named("$space".into())),
+            ..CallOptions::default()
+        },
+        CallOptions {
+            identity: Some("root".into()),
+            ..CallOptions::default()
+        },
+    ] {
+        let made = make_link(
+            &Settings::default(),
+            &options,
+            "https://meet.example.com",
+            "channel_5",
+            who("i", "u", None),
+            NOW,
+        );
+        assert!(made.is_err(), "{options:?} was signed");
+    }
 }

@@ -82,8 +82,8 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "call",
-        args: "[post]",
-        help: "your VoceSpace meeting link here; post: invite everyone",
+        args: "[post] [room <name>|--empty|--main] [identity <role>] [--prejoin|--no-prejoin]",
+        help: "your VoceSpace meeting link here (options over the config's); post: invite everyone",
     },
     Command {
         name: "devices",
@@ -133,6 +133,31 @@ impl App {
                     .ok_or_else(|| format!("no user named {name}"))
             })
             .collect()
+    }
+
+    /// The room someone already invited to in `key`, if any, else the conversation's own.
+    fn call_target(&self, key: ConvKey) -> super::CallTarget {
+        let invited = self.chat.convs.get(&key).and_then(|c| {
+            c.visible()
+                .rev()
+                .find_map(|m| crate::protocol::vocespace::parse_invite(&m.content))
+        });
+        match invited {
+            Some((base, space)) => super::CallTarget::Space { base, space },
+            None => super::CallTarget::Conversation(key),
+        }
+    }
+
+    fn post_invite(&mut self, key: ConvKey) -> Vec<Effect> {
+        let local_id = self.next_local_id();
+        let task = self
+            .tasks
+            .start(super::TaskKind::MeetingInvite, self.now_ms);
+        vec![Effect::PostInvite {
+            task,
+            key,
+            local_id,
+        }]
     }
 
     pub(super) fn run_command(&mut self, line: &str) -> Vec<Effect> {
@@ -359,33 +384,15 @@ impl App {
                 let Some(key) = need_open(self) else {
                     return vec![];
                 };
-                match args.first().copied() {
-                    None => {
-                        // Join the room someone already invited to here, if any.
-                        let invited = self.chat.convs.get(&key).and_then(|c| {
-                            c.visible()
-                                .rev()
-                                .find_map(|m| crate::protocol::vocespace::parse_invite(&m.content))
-                        });
-                        let target = match invited {
-                            Some((base, space)) => super::CallTarget::Space { base, space },
-                            None => super::CallTarget::Conversation(key),
-                        };
-                        self.call_link(target)
+                let rest = line.trim_start().strip_prefix("call").unwrap_or("");
+                match super::call::parse(rest) {
+                    Ok(args) if args.post => self.post_invite(key),
+                    Ok(args) => {
+                        let target = self.call_target(key);
+                        self.call_link(target, args.options)
                     }
-                    Some("post") => {
-                        let local_id = self.next_local_id();
-                        let task = self
-                            .tasks
-                            .start(super::TaskKind::MeetingInvite, self.now_ms);
-                        vec![Effect::PostInvite {
-                            task,
-                            key,
-                            local_id,
-                        }]
-                    }
-                    Some(other) => {
-                        self.error(format!("/call takes nothing or \"post\", not {other:?}"));
+                    Err(e) => {
+                        self.error(e);
                         vec![]
                     }
                 }

@@ -355,7 +355,12 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
                 .message(mid)
                 .and_then(|m| crate::protocol::vocespace::parse_invite(&m.content));
             match invite {
-                Some((base, space)) => app.call_link(super::CallTarget::Space { base, space }),
+                // One key, no arguments: the config's room, identity and pre-join, the same
+                // as a bare /call (which takes options).
+                Some((base, space)) => app.call_link(
+                    super::CallTarget::Space { base, space },
+                    crate::protocol::vocespace::CallOptions::default(),
+                ),
                 None => {
                     app.info("not a meeting invite; /call makes a link for this conversation");
                     vec![]

@@ -6,6 +6,7 @@
 // A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+mod call;
 mod changes;
 mod commands;
 mod composer;
@@ -502,8 +503,12 @@ impl App {
         self.mode = Mode::Chat;
     }
 
-    /// Asks for your personal link to a meeting room.
-    pub(crate) fn call_link(&mut self, target: CallTarget) -> Vec<Effect> {
+    /// Asks for your personal link to a meeting room, with `options` over the config's.
+    pub(crate) fn call_link(
+        &mut self,
+        target: CallTarget,
+        options: crate::protocol::vocespace::CallOptions,
+    ) -> Vec<Effect> {
         let Some(me) = self.chat.me else {
             return vec![];
         };
@@ -518,6 +523,7 @@ impl App {
         vec![Effect::CallLink {
             task,
             target,
+            options,
             username,
             avatar_uid,
         }]

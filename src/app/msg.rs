@@ -262,6 +262,8 @@ pub enum Effect {
     CallLink {
         task: TaskId,
         target: CallTarget,
+        /// Room, identity and pre-join asked for on this call (`None`s: the config's).
+        options: crate::protocol::vocespace::CallOptions,
         username: String,
         avatar_uid: Option<i64>,
     },

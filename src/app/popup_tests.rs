@@ -194,6 +194,7 @@ fn remapped_help_and_call_keys() {
         url: "https://m.example.com/x".into(),
         space: "channel_1".into(),
         base: "https://m.example.com".into(),
+        room: None,
         expires_at: 0,
     };
     app.mode = Mode::Call(link.clone());

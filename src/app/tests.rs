@@ -816,6 +816,7 @@ fn call_makes_a_personal_link_shown_not_posted() {
         vec![Effect::CallLink {
             task,
             target: CallTarget::Conversation(ConvKey::Group(1)),
+            options: crate::protocol::vocespace::CallOptions::default(),
             username: "me".into(),
             avatar_uid: None
         }]
@@ -828,6 +829,7 @@ fn call_makes_a_personal_link_shown_not_posted() {
         url: "https://m.example.com/api/connection-details?auth=vocechat&token=a.b.c".into(),
         space: "channel_1".into(),
         base: "https://m.example.com".into(),
+        room: None,
         expires_at: 0,
     };
     update(
@@ -891,6 +893,71 @@ fn call_makes_a_personal_link_shown_not_posted() {
             .text
             .contains("no network")
     );
+}
+
+#[test]
+fn call_options_reach_the_link_and_bad_ones_are_errors() {
+    use crate::protocol::vocespace::{CallOptions, Room};
+    let mut app = synced();
+    typed(
+        &mut app,
+        "/call room \"Design review\" identity guest --no-prejoin",
+    );
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let [
+        Effect::CallLink {
+            target, options, ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(target, &CallTarget::Conversation(ConvKey::Group(1)));
+    assert_eq!(
+        options,
+        &CallOptions {
+            room: Some(Room::Named("Design review".into())),
+            identity: Some("guest".into()),
+            pre_join: Some(false),
+        }
+    );
+    // Options keep the invited room as the target, like a bare /call.
+    update(
+        &mut app,
+        event(ServerEvent::Chat(chat(
+            50,
+            2,
+            1,
+            "Join Vocespace Meeting: https://m.example.com/channel_1",
+        ))),
+    );
+    typed(&mut app, "/call --empty");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::CallLink { target: CallTarget::Space { space, .. }, options, .. }]
+            if space == "channel_1" && options.room == Some(Room::Empty)),
+        "{effects:?}"
+    );
+    let running = app.tasks.len();
+    for (typed_line, expected) in [
+        ("/call --loud", "unknown option"),
+        ("/call room", "room needs a name"),
+        ("/call post --main", "post takes no options"),
+    ] {
+        typed(&mut app, typed_line);
+        assert_eq!(
+            update(&mut app, key(KeyCode::Enter)),
+            vec![],
+            "{typed_line}"
+        );
+        let notice = app.status.notice.as_ref().unwrap();
+        assert!(
+            notice.error && notice.text.contains(expected),
+            "{typed_line}: {}",
+            notice.text
+        );
+        assert_eq!(app.tasks.len(), running, "no task for a refused /call");
+    }
 }
 
 fn staged(name: &str, size: u64) -> Staged {

@@ -160,6 +160,9 @@ impl Config {
         }
         crate::timefmt::check_format(&c.ui.time_format)
             .map_err(|e| format!("ui.time_format: {e}"))?;
+        // The same check as `/call identity`: VoceSpace reads an unknown role as a guest.
+        crate::protocol::vocespace::check_identity(&c.vocespace.identity)
+            .map_err(|e| format!("vocespace.identity: {e}"))?;
         Ok(c)
     }
 
@@ -225,6 +228,16 @@ mod tests {
         assert!(Config::parse("[ui]\ncomposer_max_lines = 0").is_err());
         let bad_time = Config::parse("[ui]\ntime_format = \"%H:%Q\"").unwrap_err();
         assert!(bad_time.contains("ui.time_format"), "{bad_time}");
+        let bad_role = Config::parse("[vocespace]\nidentity = \"Participant\"").unwrap_err();
+        assert!(
+            bad_role.contains("vocespace.identity: unknown role"),
+            "{bad_role}"
+        );
+        let role = Config::parse("[vocespace]\nidentity = \"guest\"\npre_join = false").unwrap();
+        assert_eq!(
+            (role.vocespace.identity.as_str(), role.vocespace.pre_join),
+            ("guest", false)
+        );
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(
             Config::load(&dir.path().join("missing.toml")).unwrap(),

@@ -87,7 +87,7 @@ actions! {
     React => "react", Select, "react to the selected message";
     Copy => "copy", Select, "copy the message text (OSC 52)";
     OpenLink => "open_link", Select, "open the first link or file";
-    JoinCall => "join_call", Select, "your own link to the selected meeting invite";
+    JoinCall => "join_call", Select, "your own link to the selected meeting invite (the config's defaults, like a bare /call)";
     Save => "save", Select, "download the selected file";
     Preview => "preview", Select, "preview the selected image";
     SaveMessage => "save_message", Select, "save the message (/saved lists them)";

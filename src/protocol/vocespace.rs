@@ -46,6 +46,7 @@ impl std::fmt::Debug for CallLink {
             .field("url", &crate::secret::REDACTED)
             .field("space", &self.space)
             .field("base", &self.base)
+            .field("room", &self.room)
             .field("expires_at", &self.expires_at)
             .finish()
     }
@@ -72,11 +73,103 @@ pub struct Claims {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub avatar: Option<String>,
     pub space: String,
+    /// Left out unless asked for: with it, every entry with this token goes to that room.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub room: Option<String>,
     pub identity: String,
     #[serde(rename = "preJoin")]
     pub pre_join: bool,
     pub iat: i64,
     pub exp: i64,
+}
+
+/// The roles VoceSpace knows (its `IdentityType`). It reads any other value as a guest, so a
+/// typo would quietly take the side rooms away: we refuse it instead.
+pub const IDENTITIES: &[&str] = &[
+    "participant",
+    "guest",
+    "manager",
+    "owner",
+    "assistant",
+    "customer",
+];
+
+/// Longest sub-room name we sign (VoceSpace sets none; this keeps the token and its row in
+/// VoceSpace's room list short).
+pub const ROOM_NAME_MAX: usize = 64;
+
+/// Which sub-room of the space a link enters: the token's `room` claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Room {
+    /// `$empty`: any empty sub-room.
+    Empty,
+    /// `$space`: the space's main room.
+    Main,
+    /// A sub-room by name; VoceSpace creates it if it does not exist.
+    Named(String),
+}
+
+impl Room {
+    /// The claim's value.
+    pub fn claim(&self) -> &str {
+        match self {
+            Room::Empty => "$empty",
+            Room::Main => "$space",
+            Room::Named(name) => name,
+        }
+    }
+}
+
+/// A name for [`Room::Named`]: not empty, at most [`ROOM_NAME_MAX`] characters, no control
+/// characters or bidi overrides (it is shown in VoceSpace's room list), and no leading `$`
+/// (VoceSpace gives `$empty` and `$space` their own meaning).
+pub fn check_room_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("the room name is empty".into());
+    }
+    if name.chars().any(char::is_control) || crate::sanitize::clean(name) != name {
+        return Err("the room name has control characters".into());
+    }
+    if name.starts_with('$') {
+        return Err("room names cannot start with $ (use --empty or --main)".into());
+    }
+    if name.chars().count() > ROOM_NAME_MAX {
+        return Err(format!(
+            "the room name is longer than {ROOM_NAME_MAX} characters"
+        ));
+    }
+    Ok(())
+}
+
+/// One of [`IDENTITIES`].
+pub fn check_identity(identity: &str) -> Result<(), String> {
+    if IDENTITIES.contains(&identity) {
+        Ok(())
+    } else {
+        Err(format!(
+            "unknown role {:?} (one of {})",
+            crate::sanitize::one_line(identity, 40),
+            IDENTITIES.join(", ")
+        ))
+    }
+}
+
+/// What one link asks for over the config's [`Settings`]; `None` keeps the setting (and no
+/// room claim at all).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    pub room: Option<Room>,
+    pub identity: Option<String>,
+    pub pre_join: Option<bool>,
+}
+
+/// Who a link joins as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    /// Stable per server and user ([`participant_id`]): it becomes the LiveKit identity.
+    pub id: String,
+    pub username: String,
+    pub avatar: Option<String>,
 }
 
 /// Normalizes a base URL: keeps an `http(s)://` scheme or adds `https://`, rewrites the
@@ -195,27 +288,37 @@ pub struct CallLink {
     pub url: String,
     pub space: String,
     pub base: String,
+    /// The sub-room the token asks for, if any (shown with the link).
+    pub room: Option<Room>,
     /// Expiry in seconds since the epoch.
     pub expires_at: i64,
 }
 
-/// Builds the personal link for `space` at `base`.
+/// Builds the personal link for `space` at `base`: the config's settings, with the call's
+/// options over them. An option that does not pass its check is refused, not signed.
 pub fn make_link(
     settings: &Settings,
+    options: &CallOptions,
     base: &str,
     space: &str,
-    id: String,
-    username: String,
-    avatar: Option<String>,
+    who: Participant,
     now_secs: i64,
 ) -> Result<CallLink, String> {
+    if let Some(Room::Named(name)) = &options.room {
+        check_room_name(name)?;
+    }
+    let identity = options.identity.as_ref().unwrap_or(&settings.identity);
+    if options.identity.is_some() {
+        check_identity(identity)?;
+    }
     let claims = Claims {
-        id,
-        username,
-        avatar,
+        id: who.id,
+        username: who.username,
+        avatar: who.avatar,
         space: safe_space(space),
-        identity: settings.identity.clone(),
-        pre_join: settings.pre_join,
+        room: options.room.as_ref().map(|r| r.claim().to_string()),
+        identity: identity.clone(),
+        pre_join: options.pre_join.unwrap_or(settings.pre_join),
         iat: now_secs,
         exp: now_secs + settings.lifetime_secs.max(60) as i64,
     };
@@ -229,6 +332,7 @@ pub fn make_link(
         url: personal_link(base, auth, &token),
         space: claims.space,
         base: base.to_string(),
+        room: options.room.clone(),
         expires_at: claims.exp,
     })
 }
@@ -243,19 +347,56 @@ mod tests {
             secret: "s3cr3t-signing-key".into(),
             ..Settings::default()
         };
+        let who = Participant {
+            id: "id".into(),
+            username: "ada".into(),
+            avatar: None,
+        };
+        let options = CallOptions::default();
         let link = make_link(
             &settings,
+            &options,
             "https://meet.example.com",
             "dm_2",
-            "id".into(),
-            "ada".into(),
-            None,
+            who,
             1_000,
         )
         .unwrap();
         let shown = format!("{settings:?} {link:?}");
         assert!(!shown.contains("s3cr3t-signing-key"), "{shown}");
         assert!(!shown.contains(&link.url), "{shown}");
+    }
+
+    #[test]
+    fn room_names_and_roles_are_checked() {
+        assert_eq!(check_room_name("Design review"), Ok(()));
+        assert_eq!(check_room_name("会议室"), Ok(()));
+        assert_eq!(check_room_name(&"r".repeat(ROOM_NAME_MAX)), Ok(()));
+        for (bad, why) in [
+            ("", "empty"),
+            ("  ", "empty"),
+            ("a\x1b]0;x\x07", "control"),
+            ("a\nb", "control"),
+            ("a\u{9b}b", "control"),
+            ("a\u{202e}b", "control"),
+            ("$empty", "$"),
+            ("$anything", "$"),
+        ] {
+            let err = check_room_name(bad).unwrap_err();
+            assert!(err.contains(why), "{bad:?}: {err}");
+        }
+        assert!(check_room_name(&"r".repeat(ROOM_NAME_MAX + 1)).is_err());
+        for role in IDENTITIES {
+            assert_eq!(check_identity(role), Ok(()));
+        }
+        let err = check_identity("Participant").unwrap_err();
+        assert!(
+            err.contains("unknown role") && err.contains("participant, guest"),
+            "{err}"
+        );
+        assert_eq!(Room::Empty.claim(), "$empty");
+        assert_eq!(Room::Main.claim(), "$space");
+        assert_eq!(Room::Named("standup".into()).claim(), "standup");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use super::executor::Executor;
 use crate::app::{App, Effect, Failure, Msg, update};
 use crate::keymap::Action;
+use crate::runtime::notify::{self, Multiplexer};
 use crate::runtime::terminal::{QuitSignals, TerminalGuard};
 use crate::theme::Theme;
 use crate::ui::RenderCache;
@@ -50,6 +51,8 @@ pub async fn run(
         }
     }
     let mut input = spawn_input(tx.clone());
+    // Read once: notifications and copies are wrapped for tmux or screen.
+    let mux = Multiplexer::from_env();
     let size = guard.terminal.size()?;
     let app = &mut rt.app;
     update(app, Msg::Clock(crate::clock::now_ms()));
@@ -89,20 +92,22 @@ pub async fn run(
         }
         for effect in effects {
             match effect {
+                // Never wrapped: tmux and screen show a bell themselves, so it still arrives
+                // when passthrough is off.
                 Effect::Bell => guard.write_raw("\x07"),
                 Effect::CopyText(text) => {
-                    guard.write_raw(&crate::runtime::notify::copy_sequence(&text));
+                    guard.write_raw(&notify::copy_sequence(&text, mux));
                 }
                 Effect::CopyFileUrl { path } => {
                     if let Some(url) = rt.executor.file_url(&path) {
-                        guard.write_raw(&crate::runtime::notify::copy_sequence(&url));
+                        guard.write_raw(&notify::copy_sequence(&url, mux));
                     }
                 }
                 Effect::Notify { title, body } => {
-                    guard.write_raw(&crate::runtime::notify::desktop_sequence(&title, &body));
+                    guard.write_raw(&notify::desktop_sequence(&title, &body, mux));
                     rt.executor.run(Effect::Notify { title, body });
                 }
-                Effect::OpenUrl(url) => open_url(&mut guard, &mut rt.executor, app, url),
+                Effect::OpenUrl(url) => open_url(&mut guard, &mut rt.executor, app, url, mux),
                 Effect::OpenEditor(text) => {
                     input.abort();
                     let result = guard.suspended(|| edit_externally(&text))?;
@@ -227,7 +232,7 @@ fn frame(
         },
         || {
             if hyperlinks {
-                crate::runtime::notify::hyperlinks(&links.borrow())
+                notify::hyperlinks(&links.borrow())
             } else {
                 String::new()
             }
@@ -246,7 +251,13 @@ async fn sleep_until_ms(deadline: Option<i64>) {
     }
 }
 
-fn open_url(guard: &mut TerminalGuard, executor: &mut Executor, app: &mut App, url: String) {
+fn open_url(
+    guard: &mut TerminalGuard,
+    executor: &mut Executor,
+    app: &mut App,
+    url: String,
+    mux: Multiplexer,
+) {
     let url = match url.strip_prefix("vocechat-file:") {
         Some(path) => match executor.file_url(path) {
             Some(u) => u,
@@ -256,7 +267,7 @@ fn open_url(guard: &mut TerminalGuard, executor: &mut Executor, app: &mut App, u
     };
     if std::env::var_os("SSH_CONNECTION").is_some() {
         // No browser on this side of SSH: hand the link to the user's clipboard instead.
-        guard.write_raw(&crate::runtime::notify::copy_sequence(&url));
+        guard.write_raw(&notify::copy_sequence(&url, mux));
         update(
             app,
             Msg::Notice("over SSH: link copied to your clipboard".into()),

@@ -85,12 +85,14 @@ impl SessionStore {
         let path = self
             .dir
             .join(format!("{}.lock", crate::files::server_file_stem(server)));
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)?;
+        let mut opts = OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts.open(path)?;
         file.lock()?;
         Ok(file)
     }

@@ -238,7 +238,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
         Mode::Call(link) => {
             let r = centered(area, 72, 9);
             f.render_widget(Clear, r);
-            let block = frame(format!("meeting {}", one_line(&link.space, 40)), theme);
+            let block = frame(
+                format!("meeting {}{}", one_line(&link.space, 40), room_label(link)),
+                theme,
+            );
             let inner = block.inner(r);
             f.render_widget(block, r);
             let until = crate::timefmt::format(
@@ -419,4 +422,15 @@ fn devices(f: &mut Frame, app: &App, d: &crate::app::Devices, area: Rect, theme:
         theme.dimmed(),
     ));
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Which sub-room the link asks for, for the popup's title (nothing: the user picks there).
+fn room_label(link: &crate::protocol::vocespace::CallLink) -> String {
+    use crate::protocol::vocespace::Room;
+    match &link.room {
+        None => String::new(),
+        Some(Room::Empty) => " · any empty room".into(),
+        Some(Room::Main) => " · main room".into(),
+        Some(Room::Named(name)) => format!(" · room {}", one_line(name, 24)),
+    }
 }

@@ -22,10 +22,12 @@ pub(super) async fn vocespace_base(api: &ApiClient, settings: &vs::Settings) -> 
     }
 }
 
+/// Your personal link for `target`, with the call's options over the config's settings.
 pub(super) async fn call_link(
     api: &ApiClient,
     settings: &vs::Settings,
     target: CallTarget,
+    options: &vs::CallOptions,
     username: String,
     avatar_uid: Option<i64>,
 ) -> Result<vs::CallLink, Failure> {
@@ -45,18 +47,13 @@ pub(super) async fn call_link(
             (base, space)
         }
     };
-    let avatar = avatar_uid.map(|uid| api.avatar_url(uid).to_string());
-    let now = crate::clock::now_ms() / 1000;
-    vs::make_link(
-        settings,
-        &base,
-        &space,
-        vs::participant_id(&session.server_id, session.uid),
+    let participant = vs::Participant {
+        id: vs::participant_id(&session.server_id, session.uid),
         username,
-        avatar,
-        now,
-    )
-    .map_err(Failure::Local)
+        avatar: avatar_uid.map(|uid| api.avatar_url(uid).to_string()),
+    };
+    let now = crate::clock::now_ms() / 1000;
+    vs::make_link(settings, options, &base, &space, participant, now).map_err(Failure::Local)
 }
 
 /// Posts the plain room link that invites everyone in `key`.

@@ -333,13 +333,15 @@ impl Executor {
             Effect::CallLink {
                 task,
                 target,
+                options,
                 username,
                 avatar_uid,
             } => {
                 let settings = self.vocespace.clone();
                 tokio::spawn(async move {
                     let result =
-                        meeting::call_link(&api, &settings, target, username, avatar_uid).await;
+                        meeting::call_link(&api, &settings, target, &options, username, avatar_uid)
+                            .await;
                     let _ = tx.send(Msg::CallLink { task, result });
                 });
             }
