@@ -959,3 +959,36 @@ fn devices_80x24() {
     assert!(!screen.contains('\u{1b}'), "{screen}");
     insta::assert_snapshot!(term.backend());
 }
+
+#[test]
+fn call_popup_shows_the_whole_long_link_80x24() {
+    let mut app = scene();
+    let url = format!(
+        "https://space.example.com/api/connection-details?auth=vocechat&token={}",
+        "eyJhbGciOiJIUzI1NiJ9.".to_string() + &"x".repeat(180) + ".sig_nature-42"
+    );
+    app.mode = Mode::Call(vocechat_tui::protocol::vocespace::CallLink {
+        url: url.clone(),
+        space: "channel_1".into(),
+        base: "https://space.example.com".into(),
+        room: None,
+        expires_at: 0,
+    });
+    let term = render(&mut app, 80, 24);
+    let rows: Vec<String> = term
+        .backend()
+        .buffer()
+        .content()
+        .chunks(80)
+        .map(|row| row.iter().map(|c| c.symbol()).collect())
+        .collect();
+    // The link's rows are the full width, nothing beside them: joined, they are the link.
+    let start = rows.iter().position(|r| r.starts_with("https://")).unwrap();
+    let joined: String = rows[start..]
+        .iter()
+        .take_while(|r| !r.contains("copy (OSC 52)"))
+        .map(|r| r.trim_end().to_string())
+        .collect();
+    assert_eq!(joined, url);
+    insta::assert_snapshot!(term.backend());
+}

@@ -52,6 +52,11 @@ pub fn cells<'a>(next: &Buffer, changes: impl Iterator<Item = (u16, u16, &'a Cel
     for (x, y, cell) in changes {
         match at {
             Some((cx, cy)) if cy == y && cx == x => {}
+            // Past the last column: the next character goes to the start of the next row by
+            // itself, and the terminal marks the rows as one wrapped line, so a long link
+            // selected with the mouse is copied whole.
+            Some((cx, cy))
+                if cx == next.area.right() && y == cy + 1 && x == next.area.left() => {}
             Some((cx, cy)) if cy == y && cx < x && reprintable(next, cx, x, y, current) => {
                 for gx in cx..x {
                     out.push_str(next[(gx, y)].symbol());
@@ -376,6 +381,21 @@ mod tests {
         let p = parse(&cells(&after, before.diff_iter(&after)), 12, 1);
         assert_eq!(p.screen().contents_between(0, 0, 0, 12), "aJPb 👨c");
         assert_eq!(p.screen().cell(0, 7).unwrap().contents(), "c");
+    }
+
+    #[test]
+    fn a_full_row_runs_on_into_the_next_as_one_wrapped_line() {
+        let before = Buffer::empty(Rect::new(0, 0, 10, 3));
+        let mut after = before.clone();
+        after.set_string(0, 0, "0123456789", Style::default());
+        after.set_string(0, 1, "abcdefghij", Style::default());
+        after.set_string(0, 2, "xy", Style::default());
+        let out = cells(&after, before.diff_iter(&after));
+        assert_eq!(out, "\x1b[1H0123456789abcdefghijxy");
+        let p = parse(&out, 10, 3);
+        assert_eq!(p.screen().contents(), "0123456789abcdefghijxy");
+        assert!(p.screen().row_wrapped(0) && p.screen().row_wrapped(1));
+        assert!(!p.screen().row_wrapped(2));
     }
 
     #[test]
