@@ -24,7 +24,7 @@ use vocechat_tui::keymap::{Keymap, Preset};
 use vocechat_tui::model::Source;
 use vocechat_tui::protocol::ServerEvent;
 use vocechat_tui::protocol::types::ChatMessage;
-use vocechat_tui::runtime::paint::{PaintBackend, draw_frame};
+use vocechat_tui::runtime::paint::{Drawn, PaintBackend, draw_frame};
 use vocechat_tui::theme::Theme;
 use vocechat_tui::ui::{RenderCache, draw, scroll_band};
 
@@ -191,14 +191,13 @@ fn terminal_bytes() {
             let mut cache = RenderCache::default();
             let mut frame = |app: &App, term: &mut Terminal<PaintBackend<Counter>>| {
                 let before = *counter.0.lock().unwrap();
-                draw_frame(
-                    term,
-                    |f| {
-                        draw(f, app, &theme, &mut cache);
-                        scroll_band(app, f.area())
-                    },
-                    String::new,
-                )
+                draw_frame(term, |f| {
+                    draw(f, app, &theme, &mut cache);
+                    Drawn {
+                        band: scroll_band(app, f.area()),
+                        links: cache.links.clone(),
+                    }
+                })
                 .unwrap();
                 *counter.0.lock().unwrap() - before
             };

@@ -443,8 +443,17 @@ fn links_on_screen_are_located_for_osc8() {
         assert_eq!(at, link.text);
         assert!(link.text.contains(&link.url));
     }
-    let osc = vocechat_tui::runtime::notify::hyperlinks(&cache.links);
+    let mut painter = vocechat_tui::runtime::paint::Painter::new(true);
+    let bytes = painter.paint(buf.clone(), None, &cache.links).unwrap();
+    let osc = String::from_utf8_lossy(&bytes);
     assert!(osc.contains("\u{1b}]8;;https://example.com/docs\u{1b}\\"));
+    // After the session ends, the login form has no links left over from the timeline.
+    app.mode = Mode::Login(vocechat_tui::app::LoginForm::new(None, None, None));
+    term.draw(|f| {
+        draw(f, &app, &Theme::dark(), &mut cache);
+    })
+    .unwrap();
+    assert!(cache.links.is_empty());
 }
 
 #[test]
@@ -980,7 +989,7 @@ fn call_popup_shows_the_whole_long_link_80x24() {
         .buffer()
         .content()
         .chunks(80)
-        .map(|row| row.iter().map(|c| c.symbol()).collect())
+        .map(|row| row.iter().map(ratatui::buffer::Cell::symbol).collect())
         .collect();
     // The link's rows are the full width, nothing beside them: joined, they are the link.
     let start = rows.iter().position(|r| r.starts_with("https://")).unwrap();

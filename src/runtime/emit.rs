@@ -55,8 +55,7 @@ pub fn cells<'a>(next: &Buffer, changes: impl Iterator<Item = (u16, u16, &'a Cel
             // Past the last column: the next character goes to the start of the next row by
             // itself, and the terminal marks the rows as one wrapped line, so a long link
             // selected with the mouse is copied whole.
-            Some((cx, cy))
-                if cx == next.area.right() && y == cy + 1 && x == next.area.left() => {}
+            Some((cx, cy)) if cx == next.area.right() && y == cy + 1 && x == next.area.left() => {}
             Some((cx, cy)) if cy == y && cx < x && reprintable(next, cx, x, y, current) => {
                 for gx in cx..x {
                     out.push_str(next[(gx, y)].symbol());

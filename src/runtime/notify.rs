@@ -123,45 +123,9 @@ fn screen_passthrough(sequence: &str) -> String {
     out
 }
 
-/// Re-prints on-screen links as OSC 8 hyperlinks (cursor saved and restored), so terminals
-/// that support them make the text clickable; others ignore the sequences.
-pub fn hyperlinks(links: &[crate::ui::Link]) -> String {
-    if links.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from("\x1b7");
-    for l in links {
-        // The URL came from the server: no control characters, no ST inside.
-        let url: String = l.url.chars().filter(|c| !c.is_control()).collect();
-        out.push_str(&format!(
-            "\x1b[{};{}H\x1b]8;;{url}\x1b\\\x1b[4m{}\x1b[24m\x1b]8;;\x1b\\",
-            l.y + 1,
-            l.x + 1,
-            crate::runtime::emit::stable_text(&crate::sanitize::clean(&l.text))
-        ));
-    }
-    out.push_str("\x1b8");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hyperlinks_wrap_the_text_at_its_position() {
-        let links = [crate::ui::Link {
-            x: 4,
-            y: 2,
-            text: "https://x.org".into(),
-            url: "https://x.org\x07".into(),
-        }];
-        let s = hyperlinks(&links);
-        assert!(s.starts_with("\x1b7\x1b[3;5H\x1b]8;;https://x.org\x1b\\"));
-        assert!(s.ends_with("\x1b]8;;\x1b\\\x1b8"));
-        assert!(!s.contains('\x07'));
-        assert_eq!(hyperlinks(&[]), "");
-    }
 
     /// The strings of a screen passthrough, unwrapped (each must be `ESC P … ESC \`).
     fn screen_strings(s: &str) -> Vec<&str> {

@@ -9,6 +9,7 @@
 //! [`PaintBackend`] is the ratatui backend around it: ratatui's own diff goes nowhere, and
 //! [`draw_frame`] paints the finished buffer, then puts the cursor where the frame wants it.
 
+use crate::ui::Link;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::{Buffer, Cell, CellDiffOption};
@@ -28,6 +29,8 @@ pub struct Painter {
     shown: Option<Buffer>,
     /// Off: always the plain diff.
     pub scroll_regions: bool,
+    /// The links the terminal shows as hyperlinks, where they are now.
+    links: Vec<Link>,
 }
 
 impl Painter {
@@ -35,37 +38,117 @@ impl Painter {
         Painter {
             shown: None,
             scroll_regions,
+            links: Vec::new(),
         }
     }
 
     /// The terminal has been cleared: every cell is blank.
     pub fn forget(&mut self) {
         self.shown = None;
+        self.links.clear();
     }
 
     /// The bytes that turn what the terminal shows into `next`. `band` is the region whose
     /// rows may have moved up (the timeline); rows are scrolled whole, across the screen.
-    pub fn paint(&mut self, mut next: Buffer, band: Option<Rect>) -> io::Result<Vec<u8>> {
+    /// `links` are drawn again as OSC 8 hyperlinks where their text is on screen (not under
+    /// a popup), but only where the terminal does not show them as links already.
+    pub fn paint(
+        &mut self,
+        mut next: Buffer,
+        band: Option<Rect>,
+        links: &[Link],
+    ) -> io::Result<Vec<u8>> {
         split_covered_wide_cells(&mut next);
         let shown = match self.shown.take() {
             Some(s) if s.area == next.area => s,
-            _ => Buffer::empty(next.area),
+            _ => {
+                self.links.clear();
+                Buffer::empty(next.area)
+            }
         };
         let mut bytes = diff_bytes(&shown, &next)?;
+        let mut base = shown;
         if self.scroll_regions
             && let Some(band) = band.map(|b| b.intersection(next.area))
-            && let Some(n) = best_shift(&shown, &next, band)
+            && let Some(n) = best_shift(&base, &next, band)
         {
-            let scrolled = scroll_up(&shown, band, n);
+            let scrolled = scroll_up(&base, band, n);
             let mut scrolling = scroll_sequence(band, n).into_bytes();
             scrolling.extend(diff_bytes(&scrolled, &next)?);
             if scrolling.len() < bytes.len() {
                 bytes = scrolling;
+                base = scrolled;
+                shift_links(&mut self.links, band, n);
             }
         }
+        self.overlay_links(&base, &next, links, &mut bytes);
         self.shown = Some(next);
         Ok(bytes)
     }
+
+    /// Appends the links that need drawing as hyperlinks: new ones, and those whose cells
+    /// this frame repaints (which drops the hyperlink the terminal had for them).
+    fn overlay_links(&mut self, base: &Buffer, next: &Buffer, links: &[Link], out: &mut Vec<u8>) {
+        let on_screen: Vec<&Link> = links.iter().filter(|l| shows(next, l)).collect();
+        if on_screen.is_empty() {
+            self.links.clear();
+            return;
+        }
+        let repainted: std::collections::HashSet<(u16, u16)> =
+            base.diff_iter(next).map(|(x, y, _)| (x, y)).collect();
+        for l in &on_screen {
+            let cells = link_cells(next, l);
+            let fresh = !self.links.contains(l)
+                || cells.iter().any(|(x, y, _)| repainted.contains(&(*x, *y)));
+            if fresh {
+                // The URL came from the server: no control characters, no ST inside.
+                let url: String = l.url.chars().filter(|c| !c.is_control()).collect();
+                out.extend_from_slice(format!("\x1b]8;;{url}\x1b\\").as_bytes());
+                out.extend(crate::runtime::emit::cells(next, cells.into_iter()).into_bytes());
+                out.extend_from_slice(b"\x1b]8;;\x1b\\");
+            }
+        }
+        self.links = on_screen.into_iter().cloned().collect();
+    }
+}
+
+/// The link's text is on screen where it was laid out (a popup has not covered it).
+fn shows(buf: &Buffer, link: &Link) -> bool {
+    let cells = link_cells(buf, link);
+    let text: String = cells.iter().map(|(_, _, c)| c.symbol()).collect();
+    !cells.is_empty() && text == link.text
+}
+
+/// The cells a link's text occupies, as a diff would list them (a wide character once).
+fn link_cells<'a>(buf: &'a Buffer, link: &Link) -> Vec<(u16, u16, &'a Cell)> {
+    let mut out = Vec::new();
+    let end = link
+        .x
+        .saturating_add(crate::text::wrap::width(&link.text) as u16)
+        .min(buf.area.right());
+    let mut x = link.x;
+    while x < end {
+        let Some(cell) = buf.cell((x, link.y)) else {
+            break;
+        };
+        out.push((x, link.y, cell));
+        x += (cell.symbol().width() as u16).max(1);
+    }
+    out
+}
+
+/// The links the terminal shows, after the band's rows scrolled up `n`.
+fn shift_links(links: &mut Vec<Link>, band: Rect, n: u16) {
+    links.retain_mut(|l| {
+        if l.y < band.top() || l.y >= band.bottom() {
+            return true;
+        }
+        if l.y < band.top() + n {
+            return false;
+        }
+        l.y -= n;
+        true
+    });
 }
 
 /// A wide character whose right half something else was drawn over (a popup's border over
@@ -202,23 +285,30 @@ impl<W: Write> PaintBackend<W> {
     }
 }
 
-/// Draws one frame: `render` fills the buffer and says which region's rows may have moved
-/// up; the painted bytes and `overlay` (OSC 8 links) go out inside one synchronized update.
+/// What a frame's render reports besides the cells.
+#[derive(Debug, Default)]
+pub struct Drawn {
+    /// The region whose rows may have moved up (the timeline).
+    pub band: Option<Rect>,
+    /// Links to make clickable (OSC 8).
+    pub links: Vec<Link>,
+}
+
+/// Draws one frame: `render` fills the buffer and says which region may have scrolled and
+/// where the links are; everything goes out inside one synchronized update.
 pub fn draw_frame<W: Write>(
     terminal: &mut Terminal<PaintBackend<W>>,
-    render: impl FnOnce(&mut ratatui::Frame) -> Option<Rect>,
-    overlay: impl FnOnce() -> String,
+    render: impl FnOnce(&mut ratatui::Frame) -> Drawn,
 ) -> io::Result<()> {
-    let mut band = None;
+    let mut drawn = Drawn::default();
     terminal.backend_mut().framing = true;
-    let drawn = terminal
-        .draw(|f| band = render(f))
+    let buffer = terminal
+        .draw(|f| drawn = render(f))
         .map(|done| done.buffer.clone());
     let backend = terminal.backend_mut();
     backend.framing = false;
-    let next = drawn?;
-    let mut out = backend.painter.paint(next, band)?;
-    out.extend_from_slice(overlay().as_bytes());
+    let next = buffer?;
+    let mut out = backend.painter.paint(next, drawn.band, &drawn.links)?;
     let moved = !out.is_empty();
     let wanted = backend.cursor.take();
     let last = backend.shown_cursor;

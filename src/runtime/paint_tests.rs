@@ -2,6 +2,7 @@
 //! parsed screen must equal the frame, and scrolling must pay off where it should.
 
 use super::*;
+use crate::ui::Link;
 use ratatui::style::{Color, Style};
 
 const W: u16 = 40;
@@ -95,10 +96,10 @@ fn a_new_line_at_the_bottom_scrolls_the_band_and_draws_one_line() {
     let mut painter = Painter::new(true);
     let mut parser = vt100::Parser::new(H, W, 0);
     let first = frame(&messages(20), &side);
-    parser.process(&painter.paint(first, band()).unwrap());
+    parser.process(&painter.paint(first, band(), &[]).unwrap());
     let next = frame(&messages(21), &side);
     let plain = diff_bytes(&frame(&messages(20), &side), &next).unwrap();
-    let bytes = painter.paint(next.clone(), band()).unwrap();
+    let bytes = painter.paint(next.clone(), band(), &[]).unwrap();
     assert!(
         bytes.windows(4).any(|w| w == b"\x1b[1S"),
         "scrolled: {:?}",
@@ -120,9 +121,13 @@ fn without_scroll_regions_the_plain_diff_is_sent() {
     let side = ["# general"];
     let mut painter = Painter::new(false);
     let mut parser = vt100::Parser::new(H, W, 0);
-    parser.process(&painter.paint(frame(&messages(20), &side), band()).unwrap());
+    parser.process(
+        &painter
+            .paint(frame(&messages(20), &side), band(), &[])
+            .unwrap(),
+    );
     let next = frame(&messages(21), &side);
-    let bytes = painter.paint(next.clone(), band()).unwrap();
+    let bytes = painter.paint(next.clone(), band(), &[]).unwrap();
     assert!(!String::from_utf8_lossy(&bytes).contains("S\x1b[r"));
     parser.process(&bytes);
     assert_eq!(screen_text(&parser), buffer_text(&next));
@@ -132,8 +137,8 @@ fn without_scroll_regions_the_plain_diff_is_sent() {
 fn nothing_changed_sends_nothing() {
     let mut painter = Painter::new(true);
     let f = frame(&messages(5), &["# a"]);
-    painter.paint(f.clone(), band()).unwrap();
-    assert!(painter.paint(f, band()).unwrap().is_empty());
+    painter.paint(f.clone(), band(), &[]).unwrap();
+    assert!(painter.paint(f, band(), &[]).unwrap().is_empty());
 }
 
 #[test]
@@ -142,12 +147,12 @@ fn a_sidebar_that_changes_beside_a_scroll_is_repainted() {
     let mut parser = vt100::Parser::new(H, W, 0);
     parser.process(
         &painter
-            .paint(frame(&messages(30), &["# a", "# b", "@ c"]), band())
+            .paint(frame(&messages(30), &["# a", "# b", "@ c"]), band(), &[])
             .unwrap(),
     );
     // The new message also reorders the sidebar.
     let next = frame(&messages(32), &["# b", "# a", "@ c", "@ d"]);
-    parser.process(&painter.paint(next.clone(), band()).unwrap());
+    parser.process(&painter.paint(next.clone(), band(), &[]).unwrap());
     assert_eq!(screen_text(&parser), buffer_text(&next));
     colours_match(&parser, &next);
 }
@@ -156,10 +161,10 @@ fn a_sidebar_that_changes_beside_a_scroll_is_repainted() {
 fn a_cleared_terminal_is_painted_whole() {
     let mut painter = Painter::new(true);
     let f = frame(&messages(5), &["# a"]);
-    painter.paint(f.clone(), band()).unwrap();
+    painter.paint(f.clone(), band(), &[]).unwrap();
     painter.forget();
     let mut parser = vt100::Parser::new(H, W, 0);
-    parser.process(&painter.paint(f.clone(), band()).unwrap());
+    parser.process(&painter.paint(f.clone(), band(), &[]).unwrap());
     assert_eq!(screen_text(&parser), buffer_text(&f));
 }
 
@@ -168,11 +173,15 @@ fn wide_characters_scroll_with_their_rows() {
     let mut painter = Painter::new(true);
     let mut parser = vt100::Parser::new(H, W, 0);
     let mut lines: Vec<String> = (0..15).map(|i| format!("消息 {i} 中文 ok")).collect();
-    parser.process(&painter.paint(frame(&lines, &["# 中文"]), band()).unwrap());
+    parser.process(
+        &painter
+            .paint(frame(&lines, &["# 中文"]), band(), &[])
+            .unwrap(),
+    );
     for i in 15..20 {
         lines.push(format!("新消息 {i} 👍"));
         let next = frame(&lines, &["# 中文"]);
-        parser.process(&painter.paint(next.clone(), band()).unwrap());
+        parser.process(&painter.paint(next.clone(), band(), &[]).unwrap());
         assert_eq!(screen_text(&parser), buffer_text(&next), "after line {i}");
     }
 }
@@ -196,7 +205,7 @@ proptest::proptest! {
             let sides: [&[&str]; 3] = [&["# a", "# b"], &["# b", "# a", "@ c"], &[]];
             let mut next = frame(&lines, sides[side]);
             next.set_string(20, H - 1, format!("{total}"), Style::default());
-            parser.process(&painter.paint(next.clone(), band()).unwrap());
+            parser.process(&painter.paint(next.clone(), band(), &[]).unwrap());
             proptest::prop_assert_eq!(screen_text(&parser), buffer_text(&next));
         }
         let _ = back;
@@ -210,14 +219,76 @@ fn a_popup_over_half_of_a_flag_or_a_family_leaves_no_stray_cell() {
     let mut parser = vt100::Parser::new(1, 12, 0);
     let mut flag = Buffer::empty(area);
     flag.set_string(0, 0, "a🇯🇵b 👨\u{200d}👩\u{200d}👧c", Style::default());
-    parser.process(&painter.paint(flag.clone(), None).unwrap());
+    parser.process(&painter.paint(flag.clone(), None, &[]).unwrap());
     // A popup's border drawn over the flag's right half and the family's.
     let mut popup = flag;
     popup.set_string(2, 0, "│", Style::default());
     popup.set_string(6, 0, "│", Style::default());
-    parser.process(&painter.paint(popup, None).unwrap());
+    parser.process(&painter.paint(popup, None, &[]).unwrap());
     let row: Vec<String> = (0..8)
         .map(|x| parser.screen().cell(0, x).unwrap().contents().to_string())
         .collect();
     assert_eq!(row, ["a", " ", "│", "b", " ", " ", "│", "c"]);
+}
+
+fn link_frame(popup: bool) -> (Buffer, Vec<Link>) {
+    let mut buf = Buffer::empty(Rect::new(0, 0, W, H));
+    let link_style = Style::default()
+        .fg(Color::Cyan)
+        .add_modifier(ratatui::style::Modifier::UNDERLINED);
+    buf.set_string(11, 3, "see ", Style::default());
+    buf.set_string(15, 3, "https://x.org/a", link_style);
+    buf.set_string(11, 5, "https://x.org/b", link_style);
+    if popup {
+        buf.set_string(13, 5, "┌ popup ┐", Style::default());
+    }
+    let links = vec![
+        Link {
+            x: 15,
+            y: 3,
+            text: "https://x.org/a".into(),
+            url: "https://x.org/a".into(),
+        },
+        Link {
+            x: 11,
+            y: 5,
+            text: "https://x.org/b".into(),
+            url: "https://x.org/b\x1b\\".into(),
+        },
+    ];
+    (buf, links)
+}
+
+#[test]
+fn links_become_hyperlinks_in_their_own_style_once() {
+    let mut painter = Painter::new(true);
+    let (buf, links) = link_frame(false);
+    let bytes = String::from_utf8(painter.paint(buf.clone(), band(), &links).unwrap()).unwrap();
+    // In the theme's link style (cyan, underlined), not the terminal's default colour.
+    assert!(
+        bytes.contains("\x1b]8;;https://x.org/a\x1b\\\x1b[4;16H"),
+        "{bytes:?}"
+    );
+    assert!(bytes.contains("\x1b[4;36m"), "{bytes:?}");
+    // A server's URL cannot end the sequence early.
+    assert!(
+        bytes.contains("\x1b]8;;https://x.org/b\\\x1b\\"),
+        "{bytes:?}"
+    );
+    // Nothing changed: nothing is sent again.
+    assert!(painter.paint(buf, band(), &links).unwrap().is_empty());
+}
+
+#[test]
+fn a_popup_over_a_link_is_not_drawn_over() {
+    let mut painter = Painter::new(true);
+    let (buf, links) = link_frame(false);
+    painter.paint(buf, band(), &links).unwrap();
+    let (covered, links) = link_frame(true);
+    let bytes = String::from_utf8(painter.paint(covered.clone(), band(), &links).unwrap()).unwrap();
+    assert!(!bytes.contains("x.org/b"), "{bytes:?}");
+    let mut parser = vt100::Parser::new(H, W, 0);
+    let mut fresh = Painter::new(true);
+    parser.process(&fresh.paint(covered.clone(), band(), &links).unwrap());
+    assert_eq!(screen_text(&parser), buffer_text(&covered));
 }

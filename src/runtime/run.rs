@@ -223,21 +223,17 @@ fn frame(
     hyperlinks: bool,
 ) -> anyhow::Result<Option<crate::app::View>> {
     let mut view = None;
-    let links = std::cell::RefCell::new(Vec::new());
-    guard.draw(
-        |f| {
-            view = Some(crate::ui::draw(f, app, theme, cache));
-            *links.borrow_mut() = cache.links.clone();
-            crate::ui::scroll_band(app, f.area())
-        },
-        || {
-            if hyperlinks {
-                notify::hyperlinks(&links.borrow())
+    guard.draw(|f| {
+        view = Some(crate::ui::draw(f, app, theme, cache));
+        crate::runtime::paint::Drawn {
+            band: crate::ui::scroll_band(app, f.area()),
+            links: if hyperlinks {
+                cache.links.clone()
             } else {
-                String::new()
-            }
-        },
-    )?;
+                Vec::new()
+            },
+        }
+    })?;
     Ok(view)
 }
 

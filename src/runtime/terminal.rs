@@ -13,7 +13,6 @@ use crossterm::terminal::{
 };
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
-use ratatui::layout::Rect;
 use std::io::{Stdout, Write, stdout};
 
 /// Button presses and wheel (1000) in SGR encoding (1006); no drag or motion reports.
@@ -35,14 +34,13 @@ impl TerminalGuard {
     }
 
     /// Draws one frame inside a synchronized update (DEC mode 2026), so a slow link never
-    /// shows half a frame; `overlay` (OSC 8 links) is written inside the same update.
-    /// `render` returns the region whose rows may have scrolled (the timeline).
+    /// shows half a frame; `render` says which region may have scrolled (the timeline) and
+    /// where the links are (made clickable with OSC 8 in the same update).
     pub fn draw(
         &mut self,
-        render: impl FnOnce(&mut ratatui::Frame) -> Option<Rect>,
-        overlay: impl FnOnce() -> String,
+        render: impl FnOnce(&mut ratatui::Frame) -> crate::runtime::paint::Drawn,
     ) -> anyhow::Result<()> {
-        Ok(draw_frame(&mut self.terminal, render, overlay)?)
+        Ok(draw_frame(&mut self.terminal, render)?)
     }
 
     /// Writes raw bytes (OSC sequences, bell) between frames.

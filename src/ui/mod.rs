@@ -84,6 +84,8 @@ pub fn scroll_band(app: &App, area: Rect) -> Option<Rect> {
 /// Draws the whole screen.
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) -> View {
     let area = f.area();
+    // Only the timeline finds links; a screen without it has none (no stale ones).
+    cache.links.clear();
     if let Mode::Login(form) = &app.mode {
         popups::login(f, area, form, theme);
         return View::default();

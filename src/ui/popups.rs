@@ -428,7 +428,11 @@ fn call(
         .borders(Borders::TOP | Borders::BOTTOM)
         .border_style(theme.fg(theme.accent))
         .title(Span::styled(
-            format!(" meeting {}{} ", one_line(&link.space, 40), room_label(link)),
+            format!(
+                " meeting {}{} ",
+                one_line(&link.space, 40),
+                room_label(link)
+            ),
             theme.fg(theme.accent).add_modifier(Modifier::BOLD),
         ));
     let inner = block.inner(r);
