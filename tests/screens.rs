@@ -1001,3 +1001,19 @@ fn call_popup_shows_the_whole_long_link_80x24() {
     assert_eq!(joined, url);
     insta::assert_snapshot!(term.backend());
 }
+
+#[test]
+fn composer_previews_markdown_80x24() {
+    let mut app = scene();
+    for c in "**ship it** after `cargo test`".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut app, KeyCode::Enter, KeyModifiers::ALT);
+    for c in "- then tag".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let term = render(&mut app, 80, 24);
+    let s = term.backend().to_string();
+    assert!(s.contains("markdown (Ctrl+T: plain)"), "{s}");
+    insta::assert_snapshot!(term.backend());
+}

@@ -29,6 +29,8 @@ pub struct Composer {
     drafts: HashMap<ConvKey, Vec<String>>,
     /// Shown while empty (it names the keys from the live keymap).
     placeholder: String,
+    /// Ctrl+T's choice for this draft (markdown or not), over the config's.
+    pub markdown: Option<bool>,
 }
 
 impl Default for Composer {
@@ -47,6 +49,7 @@ impl Composer {
             completion: None,
             staged: Vec::new(),
             drafts: HashMap::new(),
+            markdown: None,
         }
     }
 
@@ -101,9 +104,21 @@ impl Composer {
         out
     }
 
+    /// Whether `text` goes out as markdown: this draft's Ctrl+T choice, else the config's.
+    pub fn sends_markdown(&self, text: &str, mode: crate::config::MarkdownMode) -> bool {
+        use crate::config::MarkdownMode;
+        self.markdown.unwrap_or(match mode {
+            MarkdownMode::Always => true,
+            MarkdownMode::Never => false,
+            MarkdownMode::Auto => crate::text::looks_like_markdown(text),
+        })
+    }
+
     /// Turns a draft into wire content: completed `@Name`s become `@uid` mentions (longest
-    /// names first, so `@Ann Lee` is not cut short by `@Ann`).
-    pub fn outgoing(&mut self, mut text: String) -> (Content, Properties) {
+    /// names first, so `@Ann Lee` is not cut short by `@Ann`). The draft's markdown choice
+    /// ends with it.
+    pub fn outgoing(&mut self, mut text: String, markdown: bool) -> (Content, Properties) {
+        self.markdown = None;
         let mut props = Properties::default();
         let mut names: Vec<(String, i64)> = self.mentions.drain().collect();
         names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
@@ -116,7 +131,12 @@ impl Composer {
                 }
             }
         }
-        (Content::Text(text), props)
+        let content = if markdown {
+            Content::Markdown(text)
+        } else {
+            Content::Text(text)
+        };
+        (content, props)
     }
 
     /// Adds files to the staged list, each path once.
@@ -158,7 +178,7 @@ mod tests {
         let mut c = Composer::default();
         c.mentions.insert("Ann".into(), 1);
         c.mentions.insert("Ann Lee".into(), 2);
-        let (content, props) = c.outgoing("hi @Ann Lee and @Ann".into());
+        let (content, props) = c.outgoing("hi @Ann Lee and @Ann".into(), false);
         assert_eq!(content, Content::Text("hi @2 and @1".into()));
         assert_eq!(props.mentions, vec![2, 1]);
         assert!(c.mentions.is_empty());

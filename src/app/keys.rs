@@ -144,6 +144,19 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::RetrySend => retry_failed(app),
         Action::DiscardFailed => app.discard_failed(),
+        Action::ToggleMarkdown => {
+            let text = app.composer.text();
+            let now = app
+                .composer
+                .sends_markdown(&text, app.settings.send_markdown);
+            app.composer.markdown = Some(!now);
+            app.info(if now {
+                "this message goes as plain text"
+            } else {
+                "this message goes as markdown"
+            });
+            vec![]
+        }
         Action::Unstage => {
             match app.composer.staged.pop() {
                 Some(f) => app.info(format!(

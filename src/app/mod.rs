@@ -115,6 +115,7 @@ pub struct Settings {
     pub previews: bool,
     /// Show times in UTC instead of local time (tests; people on servers without a TZ).
     pub utc: bool,
+    pub send_markdown: crate::config::MarkdownMode,
 }
 
 impl Settings {
@@ -132,6 +133,7 @@ impl Settings {
                 _ => !over_ssh,
             },
             utc: false,
+            send_markdown: c.ui.send_markdown,
         }
     }
 }
@@ -373,7 +375,10 @@ impl App {
             self.error(strings::open_a_conversation(&self.keymap));
             return vec![];
         };
-        let (content, properties) = self.composer.outgoing(text);
+        let markdown = self
+            .composer
+            .sends_markdown(&text, self.settings.send_markdown);
+        let (content, properties) = self.composer.outgoing(text, markdown);
         let local_id = self.next_local_id();
         let mut properties = properties;
         properties.local_id = Some(local_id);
@@ -426,7 +431,10 @@ impl App {
                 ComposeTarget::New => self.send_text(text, None),
                 ComposeTarget::Reply(mid) => self.send_text(text, Some(mid)),
                 ComposeTarget::Edit(mid) => {
-                    let (content, _) = self.composer.outgoing(text);
+                    let markdown = self
+                        .composer
+                        .sends_markdown(&text, self.settings.send_markdown);
+                    let (content, _) = self.composer.outgoing(text, markdown);
                     self.change(mid, crate::model::Change::Edit(content))
                 }
             },

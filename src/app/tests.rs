@@ -263,6 +263,55 @@ fn next_unread_and_next_mention_jump() {
     );
 }
 
+/// What the composer sent for `text`, after `before` keys.
+fn sent_content(app: &mut App, text: &str, before: &[Msg]) -> Content {
+    typed(app, text);
+    for m in before {
+        update(app, m.clone());
+    }
+    let effects = update(app, key(KeyCode::Enter));
+    match effects.as_slice() {
+        [Effect::Send { content, .. }] => content.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn markdown_goes_as_markdown_and_ctrl_t_switches_one_draft() {
+    let mut app = synced();
+    assert_eq!(
+        sent_content(&mut app, "run `make`", &[]),
+        Content::Markdown("run `make`".into())
+    );
+    assert_eq!(
+        sent_content(&mut app, "2*3*4", &[]),
+        Content::Text("2*3*4".into())
+    );
+    // Ctrl+T: this one as plain text, the next one decides afresh.
+    assert_eq!(
+        sent_content(&mut app, "**no**", &[ctrl('t')]),
+        Content::Text("**no**".into())
+    );
+    assert_eq!(
+        sent_content(&mut app, "**yes**", &[]),
+        Content::Markdown("**yes**".into())
+    );
+    assert_eq!(
+        sent_content(&mut app, "plain", &[ctrl('t')]),
+        Content::Markdown("plain".into())
+    );
+    app.settings.send_markdown = crate::config::MarkdownMode::Never;
+    assert_eq!(
+        sent_content(&mut app, "**x**", &[]),
+        Content::Text("**x**".into())
+    );
+    app.settings.send_markdown = crate::config::MarkdownMode::Always;
+    assert_eq!(
+        sent_content(&mut app, "x", &[]),
+        Content::Markdown("x".into())
+    );
+}
+
 #[test]
 fn enter_sends_optimistically_and_alt_enter_adds_a_line() {
     let mut app = synced();

@@ -90,6 +90,17 @@ impl Default for Notifications {
     }
 }
 
+/// When the composer sends `text/markdown` instead of `text/plain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkdownMode {
+    /// When the text uses markdown syntax (code, emphasis, links, lists, headings, quotes).
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Ui {
@@ -99,6 +110,9 @@ pub struct Ui {
     pub mouse: bool,
     pub hyperlinks: bool,
     pub scroll_regions: bool,
+    /// What the composer sends: markdown when the text uses its syntax, always, or never
+    /// (Ctrl+T switches one draft).
+    pub send_markdown: MarkdownMode,
     pub image_previews: String,
     pub image_protocol: String,
 }
@@ -112,6 +126,7 @@ impl Default for Ui {
             mouse: true,
             hyperlinks: true,
             scroll_regions: true,
+            send_markdown: MarkdownMode::Auto,
             image_previews: "auto".into(),
             image_protocol: "halfblocks".into(),
         }
@@ -207,6 +222,18 @@ mod tests {
     #[test]
     fn the_documented_example_is_exactly_the_defaults() {
         assert_eq!(Config::parse(EXAMPLE).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn send_markdown_takes_three_values() {
+        let c = Config::parse("[ui]\nsend_markdown = \"never\"\n").unwrap();
+        assert_eq!(c.ui.send_markdown, MarkdownMode::Never);
+        assert_eq!(Config::default().ui.send_markdown, MarkdownMode::Auto);
+        let err = Config::parse("[ui]\nsend_markdown = \"yes\"\n").unwrap_err();
+        assert!(
+            err.contains("auto") && err.contains("always") && err.contains("never"),
+            "{err}"
+        );
     }
 
     #[test]

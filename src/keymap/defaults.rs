@@ -32,6 +32,7 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (RetrySend, "alt+r"),
         (DiscardFailed, "alt+d"),
         (Unstage, "alt+x"),
+        (ToggleMarkdown, "ctrl+t"),
         (SelectUp, "up"),
         (SelectUp, "k"),
         (SelectDown, "down"),

@@ -77,6 +77,7 @@ actions! {
     RetrySend => "retry_send", Composer, "retry failed sends, changes and uploads";
     DiscardFailed => "discard_failed", Composer, "discard failed sends and changes";
     Unstage => "unstage", Composer, "remove the last file picked with /upload";
+    ToggleMarkdown => "toggle_markdown", Composer, "send this draft as markdown, or not";
     SelectUp => "select_up", Select, "select the previous message";
     SelectDown => "select_down", Select, "select the next message";
     ScrollTop => "scroll_top", Select, "go to the oldest message";

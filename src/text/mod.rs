@@ -338,6 +338,39 @@ pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
 /// never act on anything the screen hides. `content` must already have its mentions turned
 /// into names. Plain text is sanitized; markdown is rendered by the same renderer that draws
 /// it (link targets appear as ` <url>` after their text, reference definitions not at all).
+/// Whether a draft uses markdown syntax a reader would want rendered: a code span or block,
+/// strong or struck text, a link, or a line that is a heading, a list item or a quote.
+/// Conservative: `2*3*4`, `snake_case_names`, a lone `#hashtag` or `- ` inside a line are
+/// plain text.
+pub fn looks_like_markdown(text: &str) -> bool {
+    let paired = |mark: &str| {
+        text.match_indices(mark).count() >= 2
+            && text.split(mark).nth(1).is_some_and(|inner| {
+                !inner.is_empty() && !inner.starts_with(' ') && !inner.ends_with(' ')
+            })
+    };
+    if text.contains("```") || paired("`") || paired("**") || paired("~~") || paired("__") {
+        return true;
+    }
+    if let Some(open) = text.find("](")
+        && text[..open].contains('[')
+        && text[open..].contains(')')
+    {
+        return true;
+    }
+    text.lines().any(|line| {
+        let l = line.trim_start();
+        let numbered = l.split_once(". ").is_some_and(|(n, _)| {
+            !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())
+        });
+        numbered
+            || l.starts_with("- ")
+            || l.starts_with("* ")
+            || l.starts_with("> ")
+            || (l.starts_with('#') && l.trim_start_matches('#').starts_with(' ') && l.len() > 2)
+    })
+}
+
 pub fn display_text(content_type: &str, content: &str) -> String {
     let cleaned = crate::sanitize::clean(content);
     if content_type != "text/markdown" {
@@ -445,6 +478,35 @@ pub fn summary(content_type: &str, content: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_is_recognised_only_where_it_is_meant() {
+        for md in [
+            "run `cargo test` first",
+            "this is **important**",
+            "```\nfn main() {}\n```",
+            "see [the guide](https://x.org)",
+            "todo:\n- tests\n- docs",
+            "1. first\n2. second",
+            "> quoted\nreply",
+            "# Release notes",
+            "~~old~~ new",
+        ] {
+            assert!(looks_like_markdown(md), "{md:?}");
+        }
+        for plain in [
+            "2*3*4 = 24",
+            "call snake_case_function",
+            "#general is busy",
+            "a - b - c",
+            "price: 5 ** 2",
+            "it costs $5 (or [so])",
+            "ok.",
+            "",
+        ] {
+            assert!(!looks_like_markdown(plain), "{plain:?}");
+        }
+    }
 
     fn text_of(lines: &[Line]) -> Vec<String> {
         lines

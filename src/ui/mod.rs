@@ -37,9 +37,29 @@ fn staged_height(app: &App) -> u16 {
     app.composer.staged.len().min(STAGED_LINES) as u16
 }
 
+/// The markdown preview above the composer (at most this many lines).
+const PREVIEW_LINES: usize = 4;
+
+/// Whether the draft goes out as markdown (and so gets a preview).
+fn sends_markdown(app: &App) -> Option<String> {
+    let text = app.composer.text();
+    (!text.trim().is_empty()
+        && app
+            .composer
+            .sends_markdown(&text, app.settings.send_markdown))
+    .then_some(text)
+}
+
+fn preview_height(app: &App) -> u16 {
+    if sends_markdown(app).is_none() {
+        return 0;
+    }
+    app.composer.textarea.lines().len().min(PREVIEW_LINES) as u16
+}
+
 fn composer_height(app: &App) -> u16 {
     let lines = app.composer.textarea.lines().len() as u16;
-    lines.clamp(1, app.settings.composer_max_lines) + 1 + staged_height(app)
+    lines.clamp(1, app.settings.composer_max_lines) + 1 + staged_height(app) + preview_height(app)
 }
 
 fn areas(app: &App, area: Rect) -> Areas {
@@ -241,6 +261,17 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         }
         ComposeTarget::New => {}
     }
+    let markdown = sends_markdown(app);
+    let toggle = app.keymap.hint(crate::keymap::Action::ToggleMarkdown);
+    if markdown.is_some() {
+        title.push(Span::styled("markdown ", theme.fg(theme.accent)));
+        title.push(Span::styled(format!("({toggle}: plain) "), theme.dimmed()));
+    } else if app.composer.markdown == Some(false) {
+        title.push(Span::styled(
+            format!("plain ({toggle}: markdown) "),
+            theme.dimmed(),
+        ));
+    }
     if let Some((cands, i)) = &app.composer.completion
         && cands.len() > 1
     {
@@ -254,6 +285,7 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .direction(Direction::Vertical)
         .constraints([
             Constraint::Length(staged_height(app)),
+            Constraint::Length(preview_height(app)),
             Constraint::Length(1),
             Constraint::Min(1),
         ])
@@ -299,12 +331,26 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         ));
     }
     f.render_widget(Paragraph::new(staged), rows[0]);
-    f.render_widget(Paragraph::new(Line::from(title)), rows[1]);
-    f.render_widget(&app.composer.textarea, rows[2]);
+    if let Some(text) = markdown {
+        // How the message will read, rendered as the timeline will show it.
+        // A dotted gutter tells the preview from the messages above it.
+        let width = rows[1].width.saturating_sub(2).max(1) as usize;
+        let lines: Vec<Line> = crate::text::markdown(&text, width, theme)
+            .into_iter()
+            .take(rows[1].height as usize)
+            .map(|mut l| {
+                l.spans.insert(0, Span::styled("┊ ", theme.dimmed()));
+                l
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), rows[1]);
+    }
+    f.render_widget(Paragraph::new(Line::from(title)), rows[2]);
+    f.render_widget(&app.composer.textarea, rows[3]);
     if matches!(app.mode, Mode::Chat) {
         let c = app.composer.textarea.screen_cursor();
-        let (x, y) = (rows[2].x + c.col as u16, rows[2].y + c.row as u16);
-        if x < rows[2].right() && y < rows[2].bottom() {
+        let (x, y) = (rows[3].x + c.col as u16, rows[3].y + c.row as u16);
+        if x < rows[3].right() && y < rows[3].bottom() {
             f.set_cursor_position((x, y));
         }
     }
