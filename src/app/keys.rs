@@ -157,6 +157,11 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
             });
             vec![]
         }
+        Action::Unstage if app.composer.staged.len() > 1 => {
+            // Several: ask which (the newest first selected).
+            app.mode = Mode::Staged(app.composer.staged.len() - 1);
+            vec![]
+        }
         Action::Unstage => {
             match app.composer.staged.pop() {
                 Some(f) => app.info(format!(

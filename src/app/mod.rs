@@ -83,6 +83,8 @@ pub enum Mode {
     Preview(Preview),
     /// Your devices (/devices).
     Devices(Devices),
+    /// Picking which staged file to remove; the selected one.
+    Staged(usize),
 }
 
 /// A decoded thumbnail.

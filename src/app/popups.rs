@@ -28,6 +28,7 @@ pub fn key_context(mode: &Mode) -> Context {
         Mode::React { .. } => Context::React,
         Mode::Search => Context::Search,
         Mode::Devices(_) => Context::Devices,
+        Mode::Staged(_) => Context::Staged,
         Mode::Info { .. } | Mode::Preview(_) | Mode::Login(_) => Context::Global,
     }
 }
@@ -73,6 +74,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
         }
         Mode::React { mid, index } => react(app, mid, index, action),
         Mode::Devices(open) => app.devices_key(open, action),
+        Mode::Staged(selected) => staged(app, selected, action),
         Mode::Login(_) | Mode::Chat | Mode::Select(_) => return None,
     })
 }
@@ -173,5 +175,29 @@ fn switcher(app: &mut App, mut s: Switcher, key: &KeyEvent, action: Option<Actio
             },
         },
     }
+    vec![]
+}
+
+/// The picked-files popup: move, remove one (the popup closes with the last), close.
+fn staged(app: &mut App, selected: usize, action: Option<Action>) -> Vec<Effect> {
+    let last = app.composer.staged.len().saturating_sub(1);
+    app.mode = match action {
+        Some(Action::StagedUp) => Mode::Staged(selected.saturating_sub(1)),
+        Some(Action::StagedDown) => Mode::Staged((selected + 1).min(last)),
+        Some(Action::StagedRemove) if selected < app.composer.staged.len() => {
+            let f = app.composer.staged.remove(selected);
+            app.info(format!(
+                "removed {}",
+                crate::sanitize::one_line(&f.name, 60)
+            ));
+            if app.composer.staged.is_empty() {
+                Mode::Chat
+            } else {
+                Mode::Staged(selected.min(app.composer.staged.len() - 1))
+            }
+        }
+        Some(Action::StagedClose) | None => Mode::Chat,
+        _ => Mode::Staged(selected),
+    };
     vec![]
 }

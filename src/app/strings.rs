@@ -196,6 +196,13 @@ pub fn mode_keys(mode: &crate::app::Mode, keys: &Keymap) -> (&'static str, Vec<S
                 "any other key closes".into(),
             ],
         ),
+        Mode::Staged(_) => (
+            "FILES",
+            vec![
+                k(Action::StagedRemove, "remove"),
+                k(Action::StagedClose, "close"),
+            ],
+        ),
         Mode::Devices(_) => (
             "DEVICES",
             vec![

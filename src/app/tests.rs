@@ -1039,8 +1039,16 @@ fn upload_picks_files_off_the_ui_task_and_sends_them_with_enter() {
         },
     );
     assert_eq!(app.composer.staged.len(), 2);
+    // Alt+X with two asks which; the first is picked and removed.
     update(&mut app, alt(KeyCode::Char('x')));
-    assert_eq!(app.composer.staged.len(), 1, "Alt+X removes the last one");
+    assert_eq!(app.mode, Mode::Staged(1));
+    update(&mut app, key(KeyCode::Up));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.mode, Mode::Staged(0), "open while files remain");
+    assert_eq!(app.composer.staged.len(), 1);
+    assert_eq!(app.composer.staged[0].name, "b c.png");
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Chat);
     typed(&mut app, "here it is");
     let effects = update(&mut app, key(KeyCode::Enter));
     let [
@@ -1054,7 +1062,7 @@ fn upload_picks_files_off_the_ui_task_and_sends_them_with_enter() {
     else {
         panic!("{effects:?}")
     };
-    assert_eq!((*k, file.name.as_str()), (ConvKey::Group(1), "a.png"));
+    assert_eq!((*k, file.name.as_str()), (ConvKey::Group(1), "b c.png"));
     assert_eq!(*content, Content::Text("here it is".into()));
     assert!(app.composer.staged.is_empty());
     let pending = &app.chat.convs[&ConvKey::Group(1)].pending;

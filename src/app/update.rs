@@ -187,7 +187,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.error(errors.join("; "));
             } else if !app.composer.staged.is_empty() {
                 app.info(format!(
-                    "{} file(s) ready: Enter sends, {} removes the last",
+                    "{} file(s) ready: Enter sends, {} removes one",
                     app.composer.staged.len(),
                     app.keymap.hint(crate::keymap::Action::Unstage)
                 ));

@@ -31,6 +31,8 @@ pub enum Context {
     Search,
     /// Your devices (/devices).
     Devices,
+    /// The files picked for the next send (Alt+X with more than one).
+    Staged,
 }
 
 macro_rules! actions {
@@ -76,7 +78,7 @@ actions! {
     Cancel => "cancel", Composer, "cancel reply/edit, close popups";
     RetrySend => "retry_send", Composer, "retry failed sends, changes and uploads";
     DiscardFailed => "discard_failed", Composer, "discard failed sends and changes";
-    Unstage => "unstage", Composer, "remove the last file picked with /upload";
+    Unstage => "unstage", Composer, "remove a file picked with /upload (asks which when several)";
     ToggleMarkdown => "toggle_markdown", Composer, "send this draft as markdown, or not";
     SelectUp => "select_up", Select, "select the previous message";
     SelectDown => "select_down", Select, "select the next message";
@@ -121,6 +123,10 @@ actions! {
     DevicesDown => "devices_down", Devices, "next device";
     DevicesLogout => "devices_logout", Devices, "log the selected device out (asks first)";
     DevicesClose => "devices_close", Devices, "close";
+    StagedUp => "staged_up", Staged, "previous file";
+    StagedDown => "staged_down", Staged, "next file";
+    StagedRemove => "staged_remove", Staged, "remove the file from the next send";
+    StagedClose => "staged_close", Staged, "close";
     ReactLeft => "react_left", React, "previous reaction";
     ReactRight => "react_right", React, "next reaction";
     ReactPick => "react_pick", React, "react with it (again takes it back)";
@@ -275,6 +281,7 @@ impl Keymap {
                     Context::Confirm => "confirm popup (any other key is no)",
                     Context::React => "reaction picker (any other key closes)",
                     Context::Devices => "devices popup (/devices)",
+                    Context::Staged => "picked files popup (Alt+X)",
                 };
                 Some((
                     section,
@@ -544,7 +551,7 @@ mod tests {
         // Each section comes once, after the selection keys.
         let mut sections: Vec<&str> = rows.iter().map(|(s, _, _)| *s).collect();
         sections.dedup();
-        assert_eq!(sections.len(), 10, "{sections:?}");
+        assert_eq!(sections.len(), 11, "{sections:?}");
         assert_eq!(sections[2], "selection");
     }
 }

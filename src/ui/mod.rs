@@ -324,7 +324,7 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     if let Some(first) = staged.first_mut() {
         first.spans.push(Span::styled(
             format!(
-                "   (Enter sends, {} removes the last)",
+                "   (Enter sends, {} removes one)",
                 app.keymap.hint(crate::keymap::Action::Unstage)
             ),
             theme.dimmed(),

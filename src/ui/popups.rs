@@ -122,6 +122,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
             f.render_widget(Paragraph::new(lines).scroll((*scroll, 0)), inner);
         }
         Mode::Devices(d) => devices(f, app, d, area, theme),
+        Mode::Staged(selected) => staged(f, app, *selected, area, theme),
         Mode::Confirm(Confirm::Open(url)) => {
             let r = centered(area, 72, 7);
             f.render_widget(Clear, r);
@@ -464,4 +465,47 @@ fn call(
     // A remapped key's longer name wraps the hint rather than cutting it (the link's rows
     // are exactly the width, so they do not wrap again).
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Alt+X with several files picked: which one to remove.
+fn staged(f: &mut Frame, app: &App, selected: usize, area: Rect, theme: &Theme) {
+    let files = &app.composer.staged;
+    let rows = (files.len() as u16).clamp(1, area.height.saturating_sub(6).max(1));
+    let r = centered(area, 64, rows + 3);
+    f.render_widget(Clear, r);
+    let block = frame(format!("files for the next send ({})", files.len()), theme);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let first = selected.saturating_sub(rows as usize - 1);
+    let mut lines: Vec<Line> = files
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows as usize)
+        .map(|(i, s)| {
+            let mut line = Line::from(vec![
+                Span::raw(crate::text::wrap::truncate(
+                    &one_line(&s.name, 200),
+                    inner.width.saturating_sub(12) as usize,
+                )),
+                Span::styled(
+                    format!("  {}", crate::files::human_size(s.size)),
+                    theme.dimmed(),
+                ),
+            ]);
+            if i == selected {
+                line = line.patch_style(theme.selected().add_modifier(Modifier::BOLD));
+            }
+            line
+        })
+        .collect();
+    lines.push(Line::styled(
+        format!(
+            "{}: remove   {}: close",
+            app.keymap.hint(Action::StagedRemove),
+            app.keymap.hint(Action::StagedClose)
+        ),
+        theme.dimmed(),
+    ));
+    f.render_widget(Paragraph::new(lines), inner);
 }
