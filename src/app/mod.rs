@@ -23,6 +23,7 @@ mod outbox;
 mod popups;
 mod saved;
 mod search;
+mod sidebar;
 mod status;
 pub mod strings;
 mod switcher;
@@ -118,6 +119,7 @@ pub struct Settings {
     /// Show times in UTC instead of local time (tests; people on servers without a TZ).
     pub utc: bool,
     pub send_markdown: crate::config::MarkdownMode,
+    pub sidebar: crate::config::Sidebar,
 }
 
 impl Settings {
@@ -136,6 +138,7 @@ impl Settings {
             },
             utc: false,
             send_markdown: c.ui.send_markdown,
+            sidebar: c.sidebar.clone(),
         }
     }
 }
@@ -206,6 +209,9 @@ pub struct App {
     /// 5xx or a network error although the stream is live).
     resend_at: Option<i64>,
     last_local_id: i64,
+    /// The sidebar order held still while conversations are stepped through (and when the
+    /// last step was).
+    held_order: Option<(Vec<ConvKey>, i64)>,
 }
 
 impl App {
@@ -227,6 +233,7 @@ impl App {
             quit: false,
             resend_at: None,
             last_local_id: 0,
+            held_order: None,
         }
     }
 
@@ -259,11 +266,6 @@ impl App {
                     .min()
             });
         [expiry, self.resend_at].into_iter().flatten().min()
-    }
-
-    /// Conversations as the sidebar lists them.
-    pub fn sidebar(&self) -> Vec<ConvKey> {
-        self.chat.conversations_by_activity()
     }
 
     pub fn conv_label(&self, key: ConvKey) -> String {
@@ -332,7 +334,7 @@ impl App {
     }
 
     fn step_conversation(&mut self, delta: isize) -> Vec<Effect> {
-        let list = self.sidebar();
+        let list = self.hold_sidebar();
         if list.is_empty() {
             return vec![];
         }

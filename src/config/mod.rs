@@ -18,6 +18,7 @@ pub struct Config {
     pub keys: BTreeMap<String, Keys>,
     pub notifications: Notifications,
     pub ui: Ui,
+    pub sidebar: Sidebar,
     pub sync: Sync,
     pub upload: Upload,
     pub vocespace: crate::protocol::vocespace::Settings,
@@ -90,6 +91,27 @@ impl Default for Notifications {
     }
 }
 
+/// How the sidebar lists conversations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SidebarOrder {
+    /// Newest activity first.
+    #[default]
+    Activity,
+    /// Channels, then people, each alphabetically: never moves.
+    Name,
+    /// `pinned` first (in their order), then the rest by activity.
+    PinnedFirst,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sidebar {
+    pub order: SidebarOrder,
+    /// Conversations as `#channel` / `@person`, for `order = "pinned-first"`.
+    pub pinned: Vec<String>,
+}
+
 /// When the composer sends `text/markdown` instead of `text/plain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -157,6 +179,7 @@ impl Default for Config {
             keys: BTreeMap::new(),
             notifications: Notifications::default(),
             ui: Ui::default(),
+            sidebar: Sidebar::default(),
             sync: Sync::default(),
             upload: Upload::default(),
             vocespace: crate::protocol::vocespace::Settings::default(),
