@@ -196,6 +196,7 @@ fn terminal_bytes() {
                     Drawn {
                         band: scroll_band(app, f.area()),
                         links: cache.links.clone(),
+                        joined_rows: Vec::new(),
                     }
                 })
                 .unwrap();

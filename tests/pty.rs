@@ -719,8 +719,24 @@ fn a_restart_resumes_from_the_store_and_works_with_the_server_down() {
     assert!(screen.contains("a draft that must survive"), "{screen}");
     again.quit();
 
-    // The server is gone: the cached conversation is still there, marked offline.
+    // The server is gone: the cached conversation is still there, marked offline. Its port
+    // is kept taken (every connection closed at once), so no other test's demo server can
+    // get it and answer this session's token with a 401.
+    let addr = server.addr();
     drop(server);
+    let closer = (0..100)
+        .find_map(|_| {
+            std::net::TcpListener::bind(addr).ok().or_else(|| {
+                std::thread::sleep(Duration::from_millis(20));
+                None
+            })
+        })
+        .expect("the port is free again");
+    std::thread::spawn(move || {
+        for conn in closer.incoming() {
+            drop(conn);
+        }
+    });
     let mut offline = Tui::spawn(&[&url], data.path());
     offline.wait_for("the cached frame, offline", |s| {
         s.contains("said while away 3") && s.contains("offline")

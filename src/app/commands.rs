@@ -369,16 +369,18 @@ impl App {
                 if let Some(conv) = self.chat.convs.get_mut(&key) {
                     conv.pending.retain(|p| !running.contains(&p.local_id));
                 }
+                let mut effects = Vec::new();
                 for local_id in &running {
                     if let Some(task) = self.tasks.upload(*local_id) {
                         self.tasks.finish(task);
+                        effects.push(Effect::CancelUpload {
+                            task,
+                            local_id: *local_id,
+                        });
                     }
                 }
                 self.info(format!("cancelled {} upload(s)", running.len()));
-                running
-                    .into_iter()
-                    .map(|local_id| Effect::CancelUpload { local_id })
-                    .collect()
+                effects
             }
             "call" => {
                 let Some(key) = need_open(self) else {

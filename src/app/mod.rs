@@ -475,7 +475,7 @@ impl App {
                     }),
                 },
             );
-            self.tasks.start(
+            let task = self.tasks.start(
                 TaskKind::Upload {
                     local_id,
                     name: file.name.clone(),
@@ -484,6 +484,7 @@ impl App {
             );
             self.status.notice = None;
             effects.push(Effect::Upload {
+                task,
                 key,
                 local_id,
                 file,

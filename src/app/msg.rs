@@ -281,12 +281,17 @@ pub enum Effect {
     CompletePath {
         prefix: String,
     },
+    /// Send a file as the pending message `local_id`; `task` is its row in the task table
+    /// (the runtime keeps the upload's cancel handle under it).
     Upload {
+        task: TaskId,
         key: ConvKey,
         local_id: i64,
         file: Staged,
     },
+    /// Stop the upload of task `task` (the pending message `local_id` is gone).
     CancelUpload {
+        task: TaskId,
         local_id: i64,
     },
     /// Download a file message to the download directory; `open` opens it afterwards.

@@ -80,7 +80,18 @@ impl App {
             if let Some(u) = &mut p.upload {
                 u.sent = 0;
                 u.started_ms = now;
+                // Tried again: a task row again (the failed try's was finished).
+                let task = self.tasks.upload(p.local_id).unwrap_or_else(|| {
+                    self.tasks.start(
+                        crate::app::TaskKind::Upload {
+                            local_id: p.local_id,
+                            name: u.file.name.clone(),
+                        },
+                        now,
+                    )
+                });
                 effects.push(Effect::Upload {
+                    task,
                     key,
                     local_id: p.local_id,
                     file: u.file.clone(),

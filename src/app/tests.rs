@@ -1056,6 +1056,7 @@ fn upload_picks_files_off_the_ui_task_and_sends_them_with_enter() {
             key: k,
             local_id,
             file,
+            ..
         },
         Effect::Send { content, .. },
     ] = effects.as_slice()
@@ -1149,7 +1150,10 @@ fn failed_uploads_retry_and_running_ones_cancel() {
     typed(&mut app, "/cancel");
     assert_eq!(
         update(&mut app, key(KeyCode::Enter)),
-        vec![Effect::CancelUpload { local_id }]
+        vec![Effect::CancelUpload {
+            task: crate::app::TaskId(2),
+            local_id
+        }]
     );
     assert!(app.chat.convs[&ConvKey::Group(1)].pending.is_empty());
     assert!(app.tasks.is_empty());

@@ -45,6 +45,15 @@ const REPRINT_MAX: u16 = 3;
 /// The escape sequences that draw `changes` (cells of `next`, in row-major order, as
 /// [`Buffer::diff`] yields them). Ends with the style reset. Empty for no changes.
 pub fn cells<'a>(next: &Buffer, changes: impl Iterator<Item = (u16, u16, &'a Cell)>) -> String {
+    cells_joined(next, changes, &[])
+}
+
+/// [`cells`], letting each row of `joined` run on into the next one (see below).
+pub fn cells_joined<'a>(
+    next: &Buffer,
+    changes: impl Iterator<Item = (u16, u16, &'a Cell)>,
+    joined: &[u16],
+) -> String {
     let mut out = String::new();
     let mut current = PLAIN;
     // Where the terminal's cursor is, when we can be sure.
@@ -52,10 +61,15 @@ pub fn cells<'a>(next: &Buffer, changes: impl Iterator<Item = (u16, u16, &'a Cel
     for (x, y, cell) in changes {
         match at {
             Some((cx, cy)) if cy == y && cx == x => {}
-            // Past the last column: the next character goes to the start of the next row by
-            // itself, and the terminal marks the rows as one wrapped line, so a long link
-            // selected with the mouse is copied whole.
-            Some((cx, cy)) if cx == next.area.right() && y == cy + 1 && x == next.area.left() => {}
+            // A joined row, written to its last column: the next character goes to the start
+            // of the next row by itself, and the terminal marks the rows as one wrapped line,
+            // so a long link selected with the mouse is copied whole. Only where the frame
+            // asks: other rows are separate lines to copy.
+            Some((cx, cy))
+                if cx == next.area.right()
+                    && y == cy + 1
+                    && x == next.area.left()
+                    && joined.contains(&cy) => {}
             Some((cx, cy)) if cy == y && cx < x && reprintable(next, cx, x, y, current) => {
                 for gx in cx..x {
                     out.push_str(next[(gx, y)].symbol());
@@ -389,8 +403,11 @@ mod tests {
         after.set_string(0, 0, "0123456789", Style::default());
         after.set_string(0, 1, "abcdefghij", Style::default());
         after.set_string(0, 2, "xy", Style::default());
-        let out = cells(&after, before.diff_iter(&after));
+        let out = cells_joined(&after, before.diff_iter(&after), &[0, 1]);
         assert_eq!(out, "\x1b[1H0123456789abcdefghijxy");
+        // Rows not joined stay separate lines.
+        let apart = cells(&after, before.diff_iter(&after));
+        assert_eq!(apart, "\x1b[1H0123456789\x1b[2Habcdefghij\x1b[3Hxy");
         let p = parse(&out, 10, 3);
         assert_eq!(p.screen().contents(), "0123456789abcdefghijxy");
         assert!(p.screen().row_wrapped(0) && p.screen().row_wrapped(1));

@@ -31,6 +31,8 @@ pub struct Painter {
     pub scroll_regions: bool,
     /// The links the terminal shows as hyperlinks, where they are now.
     links: Vec<Link>,
+    /// Rows of the next frame that continue into the row below (one wrapped line).
+    pub joined_rows: Vec<u16>,
 }
 
 impl Painter {
@@ -39,6 +41,7 @@ impl Painter {
             shown: None,
             scroll_regions,
             links: Vec::new(),
+            joined_rows: Vec::new(),
         }
     }
 
@@ -66,7 +69,7 @@ impl Painter {
                 Buffer::empty(next.area)
             }
         };
-        let mut bytes = diff_bytes(&shown, &next)?;
+        let mut bytes = diff_bytes(&shown, &next, &self.joined_rows)?;
         let mut base = shown;
         if self.scroll_regions
             && let Some(band) = band.map(|b| b.intersection(next.area))
@@ -74,7 +77,7 @@ impl Painter {
         {
             let scrolled = scroll_up(&base, band, n);
             let mut scrolling = scroll_sequence(band, n).into_bytes();
-            scrolling.extend(diff_bytes(&scrolled, &next)?);
+            scrolling.extend(diff_bytes(&scrolled, &next, &self.joined_rows)?);
             if scrolling.len() < bytes.len() {
                 bytes = scrolling;
                 base = scrolled;
@@ -177,8 +180,8 @@ fn split_covered_wide_cells(buf: &mut Buffer) {
 }
 
 /// What the plain diff writes (nothing at all when no cell changed).
-fn diff_bytes(shown: &Buffer, next: &Buffer) -> io::Result<Vec<u8>> {
-    Ok(crate::runtime::emit::cells(next, shown.diff_iter(next)).into_bytes())
+fn diff_bytes(shown: &Buffer, next: &Buffer, joined: &[u16]) -> io::Result<Vec<u8>> {
+    Ok(crate::runtime::emit::cells_joined(next, shown.diff_iter(next), joined).into_bytes())
 }
 
 /// Margins around the band's rows, scroll them up `n`, margins back to the whole screen.
@@ -292,6 +295,8 @@ pub struct Drawn {
     pub band: Option<Rect>,
     /// Links to make clickable (OSC 8).
     pub links: Vec<Link>,
+    /// Rows that continue into the row below, as one wrapped line (a long link).
+    pub joined_rows: Vec<u16>,
 }
 
 /// Draws one frame: `render` fills the buffer and says which region may have scrolled and
@@ -308,6 +313,7 @@ pub fn draw_frame<W: Write>(
     let backend = terminal.backend_mut();
     backend.framing = false;
     let next = buffer?;
+    backend.painter.joined_rows = drawn.joined_rows;
     let mut out = backend.painter.paint(next, drawn.band, &drawn.links)?;
     let moved = !out.is_empty();
     let wanted = backend.cursor.take();

@@ -98,7 +98,7 @@ fn a_new_line_at_the_bottom_scrolls_the_band_and_draws_one_line() {
     let first = frame(&messages(20), &side);
     parser.process(&painter.paint(first, band(), &[]).unwrap());
     let next = frame(&messages(21), &side);
-    let plain = diff_bytes(&frame(&messages(20), &side), &next).unwrap();
+    let plain = diff_bytes(&frame(&messages(20), &side), &next, &[]).unwrap();
     let bytes = painter.paint(next.clone(), band(), &[]).unwrap();
     assert!(
         bytes.windows(4).any(|w| w == b"\x1b[1S"),

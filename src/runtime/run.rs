@@ -232,6 +232,7 @@ fn frame(
             } else {
                 Vec::new()
             },
+            joined_rows: cache.joined_rows.clone(),
         }
     })?;
     Ok(view)

@@ -106,6 +106,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) ->
     let area = f.area();
     // Only the timeline finds links; a screen without it has none (no stale ones).
     cache.links.clear();
+    cache.joined_rows.clear();
     if let Mode::Login(form) = &app.mode {
         popups::login(f, area, form, theme);
         return View::default();

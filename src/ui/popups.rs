@@ -236,7 +236,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 inner,
             );
         }
-        Mode::Call(link) => call(f, app, link, area, theme),
+        Mode::Call(link) => call(f, app, link, area, theme, cache),
         Mode::Preview(p) => {
             let r = centered(
                 area,
@@ -403,6 +403,7 @@ fn call(
     link: &crate::protocol::vocespace::CallLink,
     area: Rect,
     theme: &Theme,
+    cache: &mut super::RenderCache,
 ) {
     let width = area.width.max(1) as usize;
     let url = crate::sanitize::one_line(&link.url, usize::MAX);
@@ -456,6 +457,15 @@ fn call(
             theme.fg(theme.warning),
         ),
     ];
+    // Every row of the link but its last runs on into the next (the painter lets the
+    // terminal wrap there), and only those rows: the link is the whole width.
+    let first_row = inner.y + lines.len() as u16;
+    let url_rows_n = url_rows.len() as u16;
+    if inner.width == area.width {
+        cache
+            .joined_rows
+            .extend((0..url_rows_n.saturating_sub(1)).map(|i| first_row + i));
+    }
     lines.extend(
         url_rows
             .into_iter()

@@ -23,6 +23,8 @@ pub struct RenderCache {
     bodies: HashMap<(i64, u32, u16, i64, bool), Body>,
     /// Links on screen after the last frame: (column, row, text, URL), for OSC 8.
     pub links: Vec<Link>,
+    /// Rows drawn as one line wrapped over several (the meeting link), for the painter.
+    pub joined_rows: Vec<u16>,
     /// How images are drawn (half-blocks unless the terminal said it can do better).
     pub picker: Option<ratatui_image::picker::Picker>,
     /// The message selected in the last frame: a newly selected tall message opens at its top.

@@ -62,8 +62,8 @@ pub struct Executor {
     read_marks: Option<UnboundedSender<read_marks::Mark>>,
     pub vocespace: crate::protocol::vocespace::Settings,
     pub chunk_size: usize,
-    /// Running uploads by local id, to cancel them (finished ones are pruned).
-    uploads: HashMap<i64, tokio::task::AbortHandle>,
+    /// Running uploads by the app's task id, to cancel them (finished ones are pruned).
+    uploads: HashMap<crate::app::TaskId, tokio::task::AbortHandle>,
     /// Whether the server has favorites (see `saved.rs`).
     saved_place: Arc<std::sync::atomic::AtomicU8>,
 }
@@ -171,8 +171,8 @@ impl Executor {
                 }
                 return;
             }
-            Effect::CancelUpload { local_id } => {
-                if let Some(handle) = self.uploads.remove(&local_id) {
+            Effect::CancelUpload { task, local_id } => {
+                if let Some(handle) = self.uploads.remove(&task) {
                     handle.abort();
                 }
                 if let Some(local) = &self.local {
@@ -371,6 +371,7 @@ impl Executor {
                 });
             }
             Effect::Upload {
+                task: task_id,
                 key,
                 local_id,
                 file,
@@ -412,7 +413,7 @@ impl Executor {
                     });
                 });
                 self.uploads.retain(|_, h| !h.is_finished());
-                self.uploads.insert(local_id, task.abort_handle());
+                self.uploads.insert(task_id, task.abort_handle());
             }
             Effect::Download {
                 task,
