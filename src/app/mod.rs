@@ -115,6 +115,8 @@ pub struct Settings {
     pub previews: bool,
     /// Show times in UTC instead of local time (tests; people on servers without a TZ).
     pub utc: bool,
+    /// Cozy or compact timeline (config `ui.layout`).
+    pub layout: crate::config::Layout,
 }
 
 impl Settings {
@@ -132,6 +134,7 @@ impl Settings {
                 _ => !over_ssh,
             },
             utc: false,
+            layout: c.ui.layout,
         }
     }
 }

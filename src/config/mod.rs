@@ -101,6 +101,18 @@ pub struct Ui {
     pub scroll_regions: bool,
     pub image_previews: String,
     pub image_protocol: String,
+    pub layout: Layout,
+}
+
+/// How the timeline lays out a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// Time and author on a line of their own above the text.
+    #[default]
+    Cozy,
+    /// Time, author and text on one line, IRC-style: a short message takes one line, not two.
+    Compact,
 }
 
 impl Default for Ui {
@@ -114,6 +126,7 @@ impl Default for Ui {
             scroll_regions: true,
             image_previews: "auto".into(),
             image_protocol: "halfblocks".into(),
+            layout: Layout::Cozy,
         }
     }
 }
@@ -237,6 +250,15 @@ mod tests {
         assert_eq!(
             (role.vocespace.identity.as_str(), role.vocespace.pre_join),
             ("guest", false)
+        );
+        let compact = Config::parse("[ui]\nlayout = \"compact\"").unwrap();
+        assert_eq!(compact.ui.layout, Layout::Compact);
+        let bad_layout = Config::parse("[ui]\nlayout = \"dense\"").unwrap_err();
+        assert!(
+            bad_layout.contains("layout")
+                && bad_layout.contains("`cozy`")
+                && bad_layout.contains("`compact`"),
+            "{bad_layout}"
         );
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(
