@@ -1,6 +1,6 @@
 //! Render budgets (design.md): one frame at 200×60 of a 100k-message channel ≤ 1 ms; terminal
 //! bytes per typed character ≤ 64 B; per incoming message in the open channel ≤ 300 B.
-//! Run with `cargo bench --bench render`.
+//! Both timeline layouts (cozy, compact). Run with `cargo bench --bench render`.
 
 #![allow(
     clippy::unwrap_used,
@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use vocechat_tui::app::conn::SyncMsg;
 use vocechat_tui::app::{App, Msg, Settings, update};
-use vocechat_tui::config::Config;
+use vocechat_tui::config::{Config, Layout};
 use vocechat_tui::keymap::{Keymap, Preset};
 use vocechat_tui::model::Source;
 use vocechat_tui::protocol::ServerEvent;
@@ -57,6 +57,34 @@ fn app_with(n: i64) -> App {
         Msg::Sync(SyncMsg::Event(Box::new(ServerEvent::Ready))),
     );
     app
+}
+
+/// A first frame with a cold cache, then `frames` warm ones scrolled a little each time, as
+/// the timeline is read; prints both and returns the warm mean (ms per frame).
+fn frames_200x60(app: &mut App, theme: &Theme, frames: usize, what: &str) -> f64 {
+    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let mut cache = RenderCache::default();
+    let t = Instant::now();
+    term.draw(|f| {
+        draw(f, app, theme, &mut cache);
+    })
+    .unwrap();
+    println!(
+        "render 200x60, {what}, cold cache: {:.3} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    let t = Instant::now();
+    for i in 0..frames {
+        app.dirty = true;
+        app.timeline.scroll = (i % 7) * 3;
+        term.draw(|f| {
+            draw(f, app, theme, &mut cache);
+        })
+        .unwrap();
+    }
+    let ms = t.elapsed().as_secs_f64() * 1000.0 / frames as f64;
+    println!("render 200x60, {what}, warm: {ms:.3} ms/frame (mean of {frames})");
+    ms
 }
 
 /// One 10 MB message newest in the channel: first frame, later frames, and selected.
@@ -132,29 +160,12 @@ fn main() {
             start.elapsed().as_secs_f64() * 1000.0
         );
         update(&mut a, Msg::Resize(200, 60));
-        let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
-        let mut cache = RenderCache::default();
-        let t = Instant::now();
-        term.draw(|f| {
-            draw(f, &a, &theme, &mut cache);
-        })
-        .unwrap();
-        println!(
-            "render 200x60, {n} messages, cold cache: {:.3} ms",
-            t.elapsed().as_secs_f64() * 1000.0
-        );
-        let t = Instant::now();
-        for i in 0..frames {
-            a.dirty = true;
-            a.timeline.scroll = (i % 7) * 3;
-            term.draw(|f| {
-                draw(f, &a, &theme, &mut cache);
-            })
-            .unwrap();
-        }
-        let ms = t.elapsed().as_secs_f64() * 1000.0 / frames as f64;
-        println!("render 200x60, {n} messages, warm: {ms:.3} ms/frame (mean of {frames})");
-        warm.push(ms);
+        warm.push(frames_200x60(
+            &mut a,
+            &theme,
+            frames,
+            &format!("{n} messages"),
+        ));
         app = Some(a);
     }
     println!(
@@ -162,6 +173,14 @@ fn main() {
         warm[1] / warm[0] * 100.0
     );
     let mut app = app.unwrap();
+    // The compact layout: more messages on the screen, the same frames.
+    app.settings.layout = Layout::Compact;
+    let n = if smoke { 2_000 } else { 100_000 };
+    let compact = frames_200x60(&mut app, &theme, frames, &format!("{n} messages, compact"));
+    println!(
+        "compact warm frame / cozy: {:.0} %",
+        compact / warm[1] * 100.0
+    );
     app.timeline.scroll = 0;
     huge_message(&theme);
 

@@ -17,7 +17,7 @@ use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 use vocechat_tui::app::conn::{ConnState, SyncMsg};
 use vocechat_tui::app::{App, LoginForm, Mode, Msg, Settings, update};
-use vocechat_tui::config::Config;
+use vocechat_tui::config::{Config, Layout};
 use vocechat_tui::keymap::{Keymap, Preset};
 use vocechat_tui::protocol::ServerEvent;
 use vocechat_tui::theme::Theme;
@@ -206,6 +206,58 @@ fn main_screen_120x40() {
     insta::assert_snapshot!(term.backend());
 }
 
+/// The scene with a busier #general, for the two layouts side by side: a run of bob's
+/// messages (the second wraps), one of yours in three lines, a run of carol's, and a send
+/// not acknowledged yet.
+fn busy_scene(layout: Layout) -> App {
+    let mut app = scene();
+    app.settings.layout = layout;
+    let g1 = json!({"gid":1});
+    chat(&mut app, 18, 2, g1.clone(), text("back from lunch"));
+    chat(
+        &mut app,
+        19,
+        2,
+        g1.clone(),
+        text(
+            "anyone seen the flaky test in CI? it fails about one run in ten, always in the upload suite and only on the slow runner",
+        ),
+    );
+    chat(
+        &mut app,
+        20,
+        1,
+        g1.clone(),
+        text("yes, it's the chunk timeout\nI'll raise it to 30 s\nand add a retry"),
+    );
+    chat(&mut app, 21, 3, g1.clone(), text("thanks!"));
+    chat(&mut app, 22, 3, g1, text("merging after CI"));
+    for c in "on it".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    app
+}
+
+/// What the compact snapshots are measured against.
+#[test]
+fn busy_cozy_80x24() {
+    let mut app = busy_scene(Layout::Cozy);
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn busy_compact_80x24() {
+    let mut app = busy_scene(Layout::Compact);
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn busy_compact_120x40() {
+    let mut app = busy_scene(Layout::Compact);
+    insta::assert_snapshot!(render(&mut app, 120, 40).backend());
+}
+
 #[test]
 fn switcher_80x24() {
     let mut app = scene();
@@ -376,6 +428,10 @@ fn narrow_terminal_degrades_without_panicking() {
     for (w, h) in [(40, 10), (20, 5), (10, 3), (1, 1)] {
         render(&mut app, w, h);
     }
+    let mut compact = busy_scene(Layout::Compact);
+    for (w, h) in [(40, 10), (27, 6), (20, 5), (10, 3), (1, 1)] {
+        render(&mut compact, w, h);
+    }
     let term = render(&mut app, 50, 12);
     assert!(
         !term.backend().to_string().contains("conversations"),
@@ -404,7 +460,14 @@ fn the_scene_counts_are_right() {
 
 #[test]
 fn links_on_screen_are_located_for_osc8() {
+    for layout in [Layout::Cozy, Layout::Compact] {
+        links_are_located(layout);
+    }
+}
+
+fn links_are_located(layout: Layout) {
     let mut app = scene();
+    app.settings.layout = layout;
     chat(
         &mut app,
         30,
@@ -585,7 +648,14 @@ fn plain_http_is_warned_about_in_the_login_form_and_the_status_bar() {
 
 #[test]
 fn a_selected_message_taller_than_the_screen_opens_at_its_top_and_scrolls_within_it() {
+    for layout in [Layout::Cozy, Layout::Compact] {
+        tall_selected(layout);
+    }
+}
+
+fn tall_selected(layout: Layout) {
     let mut app = scene();
+    app.settings.layout = layout;
     let long: String = (0..300).map(|i| format!("row {i:03}\n")).collect();
     chat(&mut app, 60, 3, json!({"gid":1}), text(&long));
     update(&mut app, Msg::Resize(80, 24));

@@ -120,6 +120,8 @@ pub struct Settings {
     pub utc: bool,
     pub send_markdown: crate::config::MarkdownMode,
     pub sidebar: crate::config::Sidebar,
+    /// Cozy or compact timeline (config `ui.layout`).
+    pub layout: crate::config::Layout,
 }
 
 impl Settings {
@@ -139,6 +141,7 @@ impl Settings {
             utc: false,
             send_markdown: c.ui.send_markdown,
             sidebar: c.sidebar.clone(),
+            layout: c.ui.layout,
         }
     }
 }

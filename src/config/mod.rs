@@ -137,6 +137,18 @@ pub struct Ui {
     pub send_markdown: MarkdownMode,
     pub image_previews: String,
     pub image_protocol: String,
+    pub layout: Layout,
+}
+
+/// How the timeline lays out a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// Time and author on a line of their own above the text.
+    #[default]
+    Cozy,
+    /// Time, author and text on one line, IRC-style: a short message takes one line, not two.
+    Compact,
 }
 
 impl Default for Ui {
@@ -151,6 +163,7 @@ impl Default for Ui {
             send_markdown: MarkdownMode::Auto,
             image_previews: "auto".into(),
             image_protocol: "halfblocks".into(),
+            layout: Layout::Cozy,
         }
     }
 }
@@ -287,6 +300,15 @@ mod tests {
         assert_eq!(
             (role.vocespace.identity.as_str(), role.vocespace.pre_join),
             ("guest", false)
+        );
+        let compact = Config::parse("[ui]\nlayout = \"compact\"").unwrap();
+        assert_eq!(compact.ui.layout, Layout::Compact);
+        let bad_layout = Config::parse("[ui]\nlayout = \"dense\"").unwrap_err();
+        assert!(
+            bad_layout.contains("layout")
+                && bad_layout.contains("`cozy`")
+                && bad_layout.contains("`compact`"),
+            "{bad_layout}"
         );
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(

@@ -5,6 +5,7 @@
 // A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+mod compact;
 mod pending;
 mod popups;
 mod search;

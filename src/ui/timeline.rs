@@ -1,10 +1,14 @@
 //! The timeline: messages of the open conversation, newest at the bottom, with day
 //! separators, a "new messages" line, reply quotes, reactions, files, edits and pending sends.
 //!
+//! Two layouts (`ui.layout`): cozy, with the time and author on a line above the text, and
+//! compact, with them before it (the lead, in `compact`).
+//!
 //! Cost follows the viewport: blocks are built from the newest message up until the screen
 //! (plus the scroll offset) is full, and each message's wrapped body is cached per width and
 //! revision, so a 100k-message channel draws like a 10-message one.
 
+use super::compact::Head;
 use crate::app::{App, Mode};
 use crate::model::Message;
 use crate::sanitize::{clean, one_line};
@@ -173,15 +177,32 @@ fn day_line(ms: i64, utc: bool, width: usize, theme: &Theme) -> Line<'static> {
     )
 }
 
-/// One message as lines: header (unless it continues the previous author's run), reply
-/// quote, body, reactions. For the selected message the body lines are placeholders (the
-/// returned range within the block): only the ones that reach the screen are filled in, by
-/// [`fill_selected`], so a message of any length costs a screenful per frame.
+/// Whether `m` continues the run of its author's messages that `prev` (the message just
+/// before it) is in, so its author is not shown again (both layouts): the same author, less
+/// than five minutes after `prev`, the same day, and not a reply (the quote reads as part
+/// of the message above without a header of its own). Each message is measured from the one
+/// before it, so a steady back-and-forth of one author stays one run. A line between them
+/// (a day separator, the new-messages line, the gap marker) breaks the run too; `draw` sees
+/// those.
+pub(super) fn groups_with(prev: Option<&Message>, m: &Message, utc: bool) -> bool {
+    prev.is_some_and(|p| {
+        p.from_uid == m.from_uid
+            && m.created_at - p.created_at < 5 * 60_000
+            && crate::timefmt::same_day(p.created_at, m.created_at, utc)
+            && m.reply_to.is_none()
+    })
+}
+
+/// One message as lines: header (cozy, unless it continues the previous author's run),
+/// reply quote, body, reactions; in compact all of them laid under the lead. For the
+/// selected message the body lines are placeholders (the returned range within the block):
+/// only the ones that reach the screen are filled in, by [`fill_selected`], so a message of
+/// any length costs a screenful per frame.
 #[allow(clippy::too_many_arguments)]
 fn message_block(
     app: &App,
     m: &Message,
-    continues: bool,
+    head: &Head,
     width: u16,
     height: usize,
     selected: bool,
@@ -189,7 +210,8 @@ fn message_block(
     cache: &mut RenderCache,
 ) -> (Vec<Line<'static>>, Option<std::ops::Range<usize>>) {
     let mut lines = Vec::new();
-    if !continues {
+    let width = head.text_width(width);
+    if let Head::Cozy { header: true } = head {
         let time =
             crate::timefmt::format(m.created_at, app.settings.utc, &app.settings.time_format);
         let mut header = vec![
@@ -229,6 +251,10 @@ fn message_block(
     let body_start = lines.len();
     let (body, more) = visible_body(cache.body(app, m, width, theme, selected), height, selected);
     lines.extend(body);
+    if head.lead().is_some() && lines.len() == body_start {
+        // An empty text: the time and author still need their line.
+        lines.push(Line::default());
+    }
     let body_range = selected.then_some(body_start..lines.len());
     if more > 0 {
         let hint = if selected {
@@ -272,6 +298,9 @@ fn message_block(
         lines.push(Line::from(spans));
     }
     lines.extend(super::pending::change_lines(app, m.mid, width, theme));
+    if let Some(lead) = head.lead() {
+        lines = lead.lay(lines, body_start);
+    }
     (lines, body_range)
 }
 
@@ -289,19 +318,20 @@ fn visible_body(body: &Body, height: usize, selected: bool) -> (Vec<Line<'static
 }
 
 /// Puts the selected message's body lines that fall in `window` (indexes into `all`) in
-/// place of their placeholders; the body starts at `body_start` in `all`.
+/// place of their placeholders (under the lead in compact); the body starts at `body_start`
+/// in `all`.
 #[allow(clippy::too_many_arguments)]
 fn fill_selected(
     all: &mut [Line<'static>],
     window: std::ops::Range<usize>,
     body_start: usize,
     app: &App,
-    m: &Message,
+    (m, head): (&Message, &Head),
     width: u16,
     theme: &Theme,
     cache: &mut RenderCache,
 ) {
-    let body = cache.body(app, m, width, theme, true);
+    let body = cache.body(app, m, head.text_width(width), theme, true);
     let from = window.start.max(body_start);
     let to = window.end.min(body_start + body.lines.len());
     let last = body.lines.len().saturating_sub(1);
@@ -310,9 +340,13 @@ fn fill_selected(
     }
     let source = &body.lines[from - body_start..to - body_start];
     for (offset, (slot, line)) in all[from..to].iter_mut().zip(source).enumerate() {
+        let index = from - body_start + offset;
         let mut line = line.clone();
-        if m.edited && from - body_start + offset == last {
+        if m.edited && index == last {
             line.spans.push(Span::styled(" (edited)", theme.dimmed()));
+        }
+        if let Some(lead) = head.lead() {
+            line = lead.put(line, index == 0);
         }
         *slot = line.patch_style(theme.selected());
     }
@@ -367,7 +401,7 @@ pub fn draw(
     let mut reached_top = true;
     let mut selected_seen = selected.is_none();
     // The selected message and where its body's placeholders sit in its block.
-    let mut selected_body: Option<(&Message, std::ops::Range<usize>)> = None;
+    let mut selected_body: Option<(&Message, std::ops::Range<usize>, Head)> = None;
     let mut newer_from_others = 0usize;
     while let Some(m) = walk.next() {
         if covered >= app.timeline.scroll + height && selected_seen {
@@ -379,12 +413,7 @@ pub fn draw(
         if from_other {
             newer_from_others += 1;
         }
-        let continues = prev.is_some_and(|p| {
-            p.from_uid == m.from_uid
-                && m.created_at - p.created_at < 5 * 60_000
-                && crate::timefmt::same_day(p.created_at, m.created_at, app.settings.utc)
-                && m.reply_to.is_none()
-        });
+        let continues = groups_with(prev, m, app.settings.utc);
         let mut lines = Vec::new();
         // A capped replay's hole: never silently join the two sides.
         if let (Some((low, high)), Some(p)) = (conv.gap, prev)
@@ -420,16 +449,9 @@ pub fn draw(
             ));
         }
         let is_selected = selected == Some(m.mid);
-        let (mut body, body_range) = message_block(
-            app,
-            m,
-            continues && lines.is_empty(),
-            width,
-            height,
-            is_selected,
-            theme,
-            cache,
-        );
+        let head = Head::of(app, m, continues && lines.is_empty(), width, theme);
+        let (mut body, body_range) =
+            message_block(app, m, &head, width, height, is_selected, theme, cache);
         if is_selected {
             selected_seen = true;
             body = body
@@ -441,7 +463,7 @@ pub fn draw(
         lines.extend(body);
         covered += lines.len();
         if let Some(r) = body_range {
-            selected_body = Some((m, r));
+            selected_body = Some((m, r, head));
         }
         blocks.push((lines, is_selected));
     }
@@ -491,13 +513,13 @@ pub fn draw(
     cache.last_selected = selected;
     let end = total - scroll.min(total);
     let start = end.saturating_sub(height);
-    if let (Some((top, _)), Some((m, body))) = (sel_range, selected_body) {
+    if let (Some((top, _)), Some((m, body, head))) = (sel_range, &selected_body) {
         fill_selected(
             &mut all,
             start..end,
             top + body.start,
             app,
-            m,
+            (m, head),
             width,
             theme,
             cache,
