@@ -124,14 +124,7 @@ fn run_main() -> anyhow::Result<()> {
         let _ = std::io::stdout().write_all(vocechat_tui::config::EXAMPLE.as_bytes());
         return Ok(());
     }
-    let paths = Paths::discover()?;
-    let config_path = args.config.clone().unwrap_or_else(|| paths.config_file());
-    let config = Config::load(&config_path).map_err(|e| anyhow::anyhow!("config: {e}"))?;
-    vocechat_tui::logging::init(&paths.log_file())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let (paths, config, runtime) = prepare(args.config.clone())?;
     let result = runtime.block_on(start(args, config, paths));
     if let Err(e) = &result {
         tracing::error!("exiting with error: {e:#}");
@@ -139,6 +132,20 @@ fn run_main() -> anyhow::Result<()> {
     // Background tasks (the demo server, open streams) end with the runtime.
     runtime.shutdown_timeout(std::time::Duration::from_millis(300));
     result
+}
+
+/// What the UI and the commands both start from: the directories, the config (the given
+/// file or the platform's), logging to the log file, and the async runtime.
+fn prepare(config: Option<PathBuf>) -> anyhow::Result<(Paths, Config, tokio::runtime::Runtime)> {
+    let paths = Paths::discover()?;
+    let config_path = config.unwrap_or_else(|| paths.config_file());
+    let config = Config::load(&config_path).map_err(|e| anyhow::anyhow!("config: {e}"))?;
+    vocechat_tui::logging::init(&paths.log_file())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    Ok((paths, config, runtime))
 }
 
 /// Runs a command without the UI: errors go to stderr with a non-zero exit.
@@ -165,14 +172,7 @@ fn headless(command: Command) -> anyhow::Result<()> {
         | Command::Export { ref common, .. }
         | Command::Tail { ref common, .. } => (common.server.clone(), common.config.clone()),
     };
-    let paths = Paths::discover()?;
-    let config_path = common.1.unwrap_or_else(|| paths.config_file());
-    let config = Config::load(&config_path).map_err(|e| anyhow::anyhow!("config: {e}"))?;
-    vocechat_tui::logging::init(&paths.log_file())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let (paths, config, runtime) = prepare(common.1)?;
     let result = runtime.block_on(async {
         // `tail` opens this device's event stream: not while the UI (or another tail) has it.
         let _lock = match &command {

@@ -371,13 +371,13 @@ fn devices(f: &mut Frame, app: &App, d: &crate::app::Devices, area: Rect, theme:
         }
         lines.push(line);
     }
-    lines.push(Line::styled(
-        format!(
-            "{}: log out   {}: close",
-            app.keymap.hint(Action::DevicesLogout),
-            app.keymap.hint(Action::DevicesClose)
-        ),
-        theme.dimmed(),
+    lines.push(key_line(
+        app,
+        &[
+            (Action::DevicesLogout, "log out"),
+            (Action::DevicesClose, "close"),
+        ],
+        theme,
     ));
     f.render_widget(Paragraph::new(lines), inner);
 }
@@ -509,13 +509,22 @@ fn staged(f: &mut Frame, app: &App, selected: usize, area: Rect, theme: &Theme) 
             line
         })
         .collect();
-    lines.push(Line::styled(
-        format!(
-            "{}: remove   {}: close",
-            app.keymap.hint(Action::StagedRemove),
-            app.keymap.hint(Action::StagedClose)
-        ),
-        theme.dimmed(),
+    lines.push(key_line(
+        app,
+        &[
+            (Action::StagedRemove, "remove"),
+            (Action::StagedClose, "close"),
+        ],
+        theme,
     ));
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A popup's bottom line of keys: "d: log out   Esc: close", from the live keymap.
+fn key_line(app: &App, keys: &[(Action, &str)], theme: &Theme) -> Line<'static> {
+    let text: Vec<String> = keys
+        .iter()
+        .map(|(a, what)| format!("{}: {what}", app.keymap.hint(*a)))
+        .collect();
+    Line::styled(text.join("   "), theme.dimmed())
 }
