@@ -268,7 +268,17 @@ impl App {
                     .filter(|t| *t > self.now_ms)
                     .min()
             });
-        [expiry, self.resend_at].into_iter().flatten().min()
+        // The sidebar order let go after the last step: the frame must follow (a click is
+        // mapped to the order of the moment).
+        let hold_ends = self
+            .held_order
+            .as_ref()
+            .map(|(_, at)| at + sidebar::HOLD_MS)
+            .filter(|t| *t > self.now_ms);
+        [expiry, self.resend_at, hold_ends]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     pub fn conv_label(&self, key: ConvKey) -> String {

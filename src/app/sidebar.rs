@@ -121,7 +121,9 @@ mod tests {
         update(&mut app, alt(KeyCode::Down));
         assert_ne!(app.timeline.open, opened);
         assert_eq!(labels(&app), before);
-        // Once the keys rest it follows activity again.
+        // The frame is redrawn when the hold ends (clicks map to what is drawn)…
+        assert_eq!(app.next_deadline(), Some(app.now_ms + HOLD_MS));
+        // …and from then on it follows activity again.
         app.now_ms += HOLD_MS;
         assert_eq!(app.sidebar()[0], last);
     }

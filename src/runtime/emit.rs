@@ -94,7 +94,9 @@ pub fn cells_joined<'a>(
         match stable(symbol) {
             Some(stand_in) => {
                 out.push_str(&stand_in);
-                at = Some((x + width_of(&stand_in), y));
+                // Letters are placed where they say; an emoji stand-in is not trusted more
+                // than any other emoji.
+                at = stand_in.is_ascii().then(|| (x + width_of(&stand_in), y));
             }
             None => {
                 out.push_str(symbol);

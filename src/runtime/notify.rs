@@ -59,10 +59,11 @@ fn field(text: &str, mux: Multiplexer) -> String {
     match mux {
         // A UTF-8 screen window (`defutf8`, the default in a UTF-8 locale) decodes the
         // passthrough and keeps one byte per character, the low one: U+021B would come out
-        // as ESC. Latin-1 survives; the rest becomes `?`.
+        // as ESC, and a Latin-1 letter as one byte a UTF-8 outer terminal cannot read. ASCII
+        // survives; the rest becomes `?`.
         Multiplexer::Screen => text
             .chars()
-            .map(|c| if u32::from(c) <= 0xff { c } else { '?' })
+            .map(|c| if c.is_ascii() { c } else { '?' })
             .collect(),
         Multiplexer::None | Multiplexer::Tmux => text,
     }
@@ -235,7 +236,8 @@ mod tests {
             screen.contains("alice?") && screen.contains("second ?"),
             "{screen:?}"
         );
-        assert!(desktop_sequence("café", "", Multiplexer::Screen).contains("café"));
+        // Screen passes one byte per character: only ASCII reaches a UTF-8 terminal intact.
+        assert!(desktop_sequence("café", "", Multiplexer::Screen).contains("caf?"));
         assert!(desktop_sequence(title, body, Multiplexer::Tmux).contains("aliceț"));
     }
 

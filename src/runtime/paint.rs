@@ -164,11 +164,12 @@ fn split_covered_wide_cells(buf: &mut Buffer) {
         let mut x = 0;
         while x < row.len() {
             let symbol = row[x].symbol();
-            let cells = if symbol.len() == 1 {
-                1
-            } else {
-                symbol.width().max(1)
-            };
+            // An image's escape sequence sits in one cell (its "width" is meaningless), and
+            // cells that skip the diff belong to it: never taken for wide characters.
+            let wide = symbol.len() > 1
+                && row[x].diff_option == CellDiffOption::None
+                && symbol.width() == 2;
+            let cells = if wide { 2 } else { 1 };
             let covered = (x + 1..(x + cells).min(row.len())).any(|t| row[t].symbol() != " ");
             if covered {
                 let style = row[x].style();

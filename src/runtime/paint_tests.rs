@@ -292,3 +292,21 @@ fn a_popup_over_a_link_is_not_drawn_over() {
     parser.process(&fresh.paint(covered.clone(), band(), &links).unwrap());
     assert_eq!(screen_text(&parser), buffer_text(&covered));
 }
+
+#[test]
+fn an_image_cell_is_never_taken_for_a_covered_wide_character() {
+    use ratatui::buffer::CellDiffOption;
+    let mut painter = Painter::new(true);
+    let mut buf = Buffer::empty(Rect::new(0, 0, 12, 2));
+    // What an image protocol leaves: its escape data in one cell, the rest skipped.
+    buf[(1, 0)].set_symbol("\x1bPq#0;2;0;0;0#0~~\x1b\\");
+    for x in 2..6 {
+        buf[(x, 0)].set_diff_option(CellDiffOption::Skip);
+    }
+    buf.set_string(8, 0, "│", Style::default());
+    let bytes = painter.paint(buf, None, &[]).unwrap();
+    assert!(
+        String::from_utf8_lossy(&bytes).contains("\x1bPq#0;2;0;0;0#0~~"),
+        "the image data is sent"
+    );
+}

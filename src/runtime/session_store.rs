@@ -28,6 +28,9 @@ impl std::fmt::Debug for SavedLogin {
     }
 }
 
+/// The longest wait for another process's hold on a saved session.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub struct SessionStore {
     dir: PathBuf,
 }
@@ -93,8 +96,24 @@ impl SessionStore {
             opts.mode(0o600);
         }
         let file = opts.open(path)?;
-        file.lock()?;
-        Ok(file)
+        // Never waits for ever: a holder stopped with Ctrl+Z, or a stuck network file
+        // system, must not hang every request of the UI behind it.
+        let deadline = std::time::Instant::now() + LOCK_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "another vocechat-tui held the saved session's lock for 10 s",
+                    ));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            }
+        }
     }
 
     /// Saves `login` under the lock, unless the saved session is a newer one of the same

@@ -343,13 +343,23 @@ pub fn markdown(text: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
 /// Conservative: `2*3*4`, `snake_case_names`, a lone `#hashtag` or `- ` inside a line are
 /// plain text.
 pub fn looks_like_markdown(text: &str) -> bool {
+    // A pair of marks around text, not inside a word (`2**10 vs 3**4`). `__` is never
+    // taken as markdown by itself: `__init__` is a name far more often than bold.
     let paired = |mark: &str| {
-        text.match_indices(mark).count() >= 2
-            && text.split(mark).nth(1).is_some_and(|inner| {
-                !inner.is_empty() && !inner.starts_with(' ') && !inner.ends_with(' ')
-            })
+        let at: Vec<usize> = text.match_indices(mark).map(|(i, _)| i).collect();
+        at.chunks_exact(2).any(|pair| {
+            let (open, close) = (pair[0], pair[1]);
+            let inner = &text[open + mark.len()..close];
+            let before = text[..open].chars().next_back();
+            let after = text[close + mark.len()..].chars().next();
+            !inner.is_empty()
+                && !inner.starts_with(' ')
+                && !inner.ends_with(' ')
+                && !before.is_some_and(char::is_alphanumeric)
+                && !after.is_some_and(char::is_alphanumeric)
+        })
     };
-    if text.contains("```") || paired("`") || paired("**") || paired("~~") || paired("__") {
+    if text.contains("```") || paired("`") || paired("**") || paired("~~") {
         return true;
     }
     if let Some(open) = text.find("](")
@@ -500,6 +510,8 @@ mod tests {
             "#general is busy",
             "a - b - c",
             "price: 5 ** 2",
+            "override __init__ here",
+            "2**10 vs 3**4",
             "it costs $5 (or [so])",
             "ok.",
             "",

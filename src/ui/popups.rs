@@ -462,9 +462,12 @@ fn call(
     let first_row = inner.y + lines.len() as u16;
     let url_rows_n = url_rows.len() as u16;
     if inner.width == area.width {
-        cache
-            .joined_rows
-            .extend((0..url_rows_n.saturating_sub(1)).map(|i| first_row + i));
+        // Only rows the popup shows (a short terminal cuts the link; the copy key has it).
+        cache.joined_rows.extend(
+            (0..url_rows_n.saturating_sub(1))
+                .map(|i| first_row + i)
+                .filter(|y| y + 1 < inner.bottom()),
+        );
     }
     lines.extend(
         url_rows

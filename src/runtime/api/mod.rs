@@ -250,6 +250,12 @@ impl ApiClient {
     /// 401 for a device it does not know, so the token is made fresh first and a 401 then
     /// means "no such device", never "log in again".
     pub async fn delete_device(&self, device: &str) -> ApiResult<()> {
+        if device.is_empty() || device == "." || device == ".." {
+            // A URL path cannot carry these as a segment: it would name another endpoint.
+            return Err(ApiError::BadRequest(format!(
+                "a device named {device:?} cannot be addressed"
+            )));
+        }
         let token = self.fresh_token(Duration::from_secs(60)).await?;
         let mut url = self.url("/api/user/devices");
         url.path_segments_mut()

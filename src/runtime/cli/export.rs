@@ -164,5 +164,5 @@ fn jsonl(m: &Message, author: &str, link: Option<&str>) -> String {
     if let Some(url) = link {
         v["file"] = serde_json::json!({"name": file_name(m), "url": url});
     }
-    format!("{v}\n")
+    super::json_line(&v)
 }

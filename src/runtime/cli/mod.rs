@@ -88,3 +88,34 @@ pub fn print(text: &str) -> anyhow::Result<bool> {
         Err(e) => Err(e.into()),
     }
 }
+
+/// One JSON value as a line. serde_json leaves DEL and the C1 controls (U+007F–U+009F) as
+/// they are, and a terminal showing the output would obey them: they are written as
+/// `\u00XX` escapes instead (still the same JSON).
+pub fn json_line(v: &serde_json::Value) -> String {
+    let mut out = String::new();
+    for c in v.to_string().chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_lines_carry_no_c1_control() {
+        let v = serde_json::json!({"content": "a\u{9d}0;pwned\u{9c}b\u{7f}"});
+        let line = super::json_line(&v);
+        assert!(
+            !line.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)),
+            "{line:?}"
+        );
+        let back: serde_json::Value = serde_json::from_str(line.trim_end()).unwrap();
+        assert_eq!(back, v);
+    }
+}

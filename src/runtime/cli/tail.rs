@@ -75,10 +75,13 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<SyncMsg>();
     let _stream = sync::spawn(session.api.clone(), cursor, SyncConfig::default(), tx);
     let mut caught_up = false;
+    // One handler for the whole run: a Ctrl+C while a hook runs is not lost.
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .context("watching for Ctrl+C")?;
     loop {
         let msg = tokio::select! {
             m = rx.recv() => m,
-            _ = tokio::signal::ctrl_c() => return Ok(()),
+            _ = interrupt.recv() => return Ok(()),
         };
         match msg {
             None => bail!("the event stream ended"),
@@ -96,7 +99,7 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
                     let file = line.file.as_ref().map(|p| session.api.file_url(p, false));
                     let json = line.json(file.as_ref().map(reqwest::Url::as_str));
                     let text = if args.jsonl {
-                        format!("{json}\n")
+                        super::json_line(&json)
                     } else {
                         line.plain()
                     };
@@ -104,7 +107,10 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
                         return Ok(());
                     }
                     if let Some(cmd) = &args.exec {
-                        hook(cmd, &json).await;
+                        tokio::select! {
+                            () = hook(cmd, &json) => {}
+                            _ = interrupt.recv() => return Ok(()),
+                        }
                     }
                 }
                 _ => {}
@@ -224,7 +230,7 @@ async fn hook(cmd: &str, json: &serde_json::Value) {
             .context("starting the --exec command")?;
         if let Some(mut stdin) = child.stdin.take() {
             // A hook that does not read its stdin is fine.
-            let _ = stdin.write_all(format!("{json}\n").as_bytes()).await;
+            let _ = stdin.write_all(super::json_line(json).as_bytes()).await;
         }
         let status = child.wait().await?;
         if !status.success() {
