@@ -218,6 +218,7 @@ fn headless(command: Command) -> anyhow::Result<()> {
                         conversation,
                         format,
                         since,
+                        data_dir: paths.data_dir().to_path_buf(),
                     },
                 )
                 .await

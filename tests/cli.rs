@@ -365,3 +365,81 @@ fn completions_and_the_man_page_come_from_the_same_definitions() {
     let out = run(data.path(), &["completions", "tcsh"], None);
     assert!(!out.status.success());
 }
+
+#[test]
+fn export_works_from_the_local_store_when_the_server_is_gone() {
+    use vocechat_tui::protocol::ServerEvent;
+    use vocechat_tui::runtime::store::{Store, store_path};
+    let s = setup();
+    let url = s.url();
+    let uid = s.rt.block_on(s.api.session()).unwrap().uid;
+    let server = s.api.base_url().to_string();
+    // What a UI session left in the store: the names, and a conversation's records (one
+    // of them edited later).
+    let users = s.rt.block_on(s.api.users()).unwrap();
+    let groups = s.rt.block_on(s.api.groups()).unwrap();
+    let chat = |mid: i64, detail: serde_json::Value| {
+        ServerEvent::Chat(
+            serde_json::from_value(serde_json::json!({
+                "mid": mid, "from_uid": 2, "created_at": 1_700_000_000_000i64 + mid,
+                "target": {"gid": 1}, "detail": detail
+            }))
+            .unwrap(),
+        )
+    };
+    let plain =
+        |t: &str| serde_json::json!({"type": "normal", "content_type": "text/plain", "content": t});
+    {
+        let mut store = Store::open(&store_path(s.data.path(), &server, uid), uid).unwrap();
+        store
+            .write_events(&[
+                ServerEvent::UsersSnapshot { users, version: 1 },
+                ServerEvent::RelatedGroups { groups },
+                chat(1, plain("kept in the store")),
+                chat(2, plain("a typo")),
+                chat(
+                    3,
+                    serde_json::json!({"type": "reaction", "mid": 2,
+                    "detail": {"type": "edit", "content_type": "text/plain", "content": "fixed"}}),
+                ),
+            ])
+            .unwrap();
+    }
+    // The server goes away (its port kept taken, so nothing else answers there).
+    let addr = s.server.addr();
+    let Setup {
+        rt,
+        server: demo,
+        data,
+        api,
+    } = s;
+    drop(demo);
+    let taken = (0..100)
+        .find_map(|_| {
+            std::net::TcpListener::bind(addr).ok().or_else(|| {
+                std::thread::sleep(Duration::from_millis(20));
+                None
+            })
+        })
+        .unwrap();
+    std::thread::spawn(move || {
+        for conn in taken.incoming() {
+            drop(conn);
+        }
+    });
+    let out = run(data.path(), &["export", "#lobby", "--server", &url], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(
+        md.contains("kept in the store") && md.contains("· edited\nfixed\n"),
+        "{md}"
+    );
+    assert!(md.contains("**bob**"), "{md}");
+    assert!(!md.contains("a typo"), "{md}");
+    assert!(
+        text(&out.stderr).contains("exporting what is stored"),
+        "{}",
+        text(&out.stderr)
+    );
+    drop((rt, api));
+}

@@ -1,11 +1,13 @@
 //! `vocechat-tui export <conversation> [--format md|jsonl] [--since DATE]`: a
-//! conversation's history, oldest first, from the server's history pages folded through the
-//! same model as the UI (edits shown as edited, deleted messages left out, reactions
-//! counted), authors and times resolved, files as links.
+//! conversation's history, oldest first: what the local store holds, completed from the
+//! server's history pages, all folded through the same model as the UI (edits shown as
+//! edited, deleted messages left out, reactions counted), authors and times resolved, files
+//! as links. With the server unreachable it exports what is stored, and says so on stderr.
 
 use super::{Headless, print, resolve};
 use crate::model::{ChatModel, ConvKey, Message, Source};
 use crate::protocol::types::{FileProperties, Target, UserInfo};
+use crate::runtime::store::{Store, store_path};
 use anyhow::{Context, anyhow, bail};
 use std::collections::HashMap;
 
@@ -34,6 +36,59 @@ pub struct ExportArgs {
     pub format: Format,
     /// `YYYY-MM-DD`, local time.
     pub since: Option<String>,
+    /// The data directory, where the local store is.
+    pub data_dir: std::path::PathBuf,
+}
+
+/// The local store of this account, if there is one (never created here).
+fn stored(session: &Headless, data_dir: &std::path::Path) -> Option<Store> {
+    let path = store_path(data_dir, &session.login.server, session.login.session.uid);
+    if !path.exists() {
+        return None;
+    }
+    match Store::open(&path, session.login.session.uid) {
+        Ok(store) => Some(store),
+        Err(e) => {
+            warn(&format!(
+                "the local store cannot be read ({e}); using the server only"
+            ));
+            None
+        }
+    }
+}
+
+fn warn(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "vocechat-tui export: {text}");
+}
+
+/// Every stored record of `key` from `since` on, into `model`.
+fn fold_stored(store: &Store, key: ConvKey, since: Option<i64>, model: &mut ChatModel) -> usize {
+    let mut before = None;
+    let mut count = 0;
+    loop {
+        let page = match store.history(key, before, PAGE as usize) {
+            Ok(page) => page,
+            Err(e) => {
+                warn(&format!("reading the local store: {e}"));
+                return count;
+            }
+        };
+        let Some(oldest) = page.iter().map(|m| (m.mid, m.created_at)).min() else {
+            return count;
+        };
+        if before.is_some_and(|b| oldest.0 >= b) {
+            return count;
+        }
+        count += page.len();
+        for m in page {
+            model.apply_chat(m, Source::History);
+        }
+        before = Some(oldest.0);
+        if since.is_some_and(|s| oldest.1 < s) {
+            return count;
+        }
+    }
 }
 
 pub async fn run(session: &Headless, args: ExportArgs) -> anyhow::Result<()> {
@@ -44,15 +99,34 @@ pub async fn run(session: &Headless, args: ExportArgs) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    let (groups, users) = session.directory().await?;
+    let store = stored(session, &args.data_dir);
+    let (groups, users, online) = match session.directory().await {
+        Ok((groups, users)) => (groups, users, true),
+        Err(e) => {
+            // Offline: the names the store remembers.
+            let Some(known) = store.as_ref().and_then(|s| s.load().ok()) else {
+                return Err(e);
+            };
+            warn(&format!(
+                "the server cannot be reached ({e:#}): exporting what is stored"
+            ));
+            let groups = known.chat.groups.values().cloned().collect();
+            let users = known.chat.users.values().cloned().collect();
+            (groups, users, false)
+        }
+    };
     let to = resolve::conversation(&args.conversation, &groups, &users).map_err(|e| anyhow!(e))?;
     let key = match to {
         Target::Group { gid } => ConvKey::Group(gid),
         Target::User { uid } => ConvKey::User(uid),
     };
     let mut model = ChatModel::new(session.login.session.uid);
+    if let Some(store) = &store {
+        fold_stored(store, key, since, &mut model);
+    }
+    // The server completes what the store lacks (the same records fold once).
     let mut before = None;
-    loop {
+    while online {
         let page = session
             .api
             .history(to, before, PAGE)
