@@ -126,7 +126,10 @@ pub async fn run(session: &Headless, args: ExportArgs) -> anyhow::Result<()> {
     }
     // The server completes what the store lacks (the same records fold once).
     let mut before = None;
-    while online {
+    loop {
+        if !online {
+            break;
+        }
         let page = session
             .api
             .history(to, before, PAGE)
