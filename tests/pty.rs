@@ -1143,3 +1143,47 @@ fn devices_lists_and_logs_out_another_device() {
     tui.send(b"\x1b");
     tui.quit();
 }
+
+/// `send --file` on a terminal: progress on stderr, the mid on stdout, exit 0, sent once;
+/// and with no saved session it says so instead of prompting.
+#[test]
+fn send_on_a_terminal_shows_upload_progress_and_never_prompts() {
+    let (rt, server) = test_server(DemoConfig::for_tests());
+    let url = server.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = log_in(&url, data.path());
+    tui.wait_for("live", |s| s.contains("● live"));
+    tui.quit();
+    let file = data.path().join("big.bin");
+    std::fs::write(&file, vec![7u8; 3 << 20]).unwrap();
+    let before = server.last_mid();
+    let mut send = Tui::spawn(
+        &[
+            "send",
+            "#lobby",
+            "--file",
+            file.to_str().unwrap(),
+            "--server",
+            &url,
+        ],
+        data.path(),
+    );
+    let status = send.wait_exit();
+    assert!(status.success(), "{}", send.screen());
+    let screen = send.screen();
+    assert!(screen.contains("big.bin 100 %"), "{screen}");
+    let mid: i64 = screen
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .next()
+        .unwrap_or_else(|| panic!("no mid printed: {screen}"));
+    assert!(mid > before);
+    assert_eq!(server.last_mid(), mid, "sent once");
+    // Another data directory has no session: an error, not a password prompt.
+    let empty = tempfile::tempdir().unwrap();
+    let mut lost = Tui::spawn(&["send", "#lobby", "hi", "--server", &url], empty.path());
+    let status = lost.wait_exit();
+    assert!(!status.success());
+    assert!(lost.screen().contains("not logged in"), "{}", lost.screen());
+    drop(rt);
+}
