@@ -414,19 +414,7 @@ fn export_works_from_the_local_store_when_the_server_is_gone() {
         api,
     } = s;
     drop(demo);
-    let taken = (0..100)
-        .find_map(|_| {
-            std::net::TcpListener::bind(addr).ok().or_else(|| {
-                std::thread::sleep(Duration::from_millis(20));
-                None
-            })
-        })
-        .unwrap();
-    std::thread::spawn(move || {
-        for conn in taken.incoming() {
-            drop(conn);
-        }
-    });
+    hold_port_closed(addr);
     let out = run(data.path(), &["export", "#lobby", "--server", &url], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let md = text(&out.stdout);

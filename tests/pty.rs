@@ -26,6 +26,8 @@ use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
+
+mod common;
 use vocechat_tui::demo::{DemoConfig, DemoServer};
 use vocechat_tui::protocol::types::Target;
 
@@ -724,19 +726,7 @@ fn a_restart_resumes_from_the_store_and_works_with_the_server_down() {
     // get it and answer this session's token with a 401.
     let addr = server.addr();
     drop(server);
-    let closer = (0..100)
-        .find_map(|_| {
-            std::net::TcpListener::bind(addr).ok().or_else(|| {
-                std::thread::sleep(Duration::from_millis(20));
-                None
-            })
-        })
-        .expect("the port is free again");
-    std::thread::spawn(move || {
-        for conn in closer.incoming() {
-            drop(conn);
-        }
-    });
+    common::hold_port_closed(addr);
     let mut offline = Tui::spawn(&[&url], data.path());
     offline.wait_for("the cached frame, offline", |s| {
         s.contains("said while away 3") && s.contains("offline")

@@ -71,29 +71,12 @@ fn tokens(input: &str) -> Vec<(String, bool)> {
     out
 }
 
-/// The ids of the `(name, id)` pairs called `name`: exactly, else ignoring case.
-fn named<'a>(items: impl Iterator<Item = (&'a str, i64)> + Clone, name: &str) -> Vec<i64> {
-    let exact: Vec<i64> = items
-        .clone()
-        .filter(|(n, _)| *n == name)
-        .map(|(_, id)| id)
-        .collect();
-    if !exact.is_empty() {
-        return exact;
-    }
-    let lower = name.to_lowercase();
-    items
-        .filter(|(n, _)| n.to_lowercase() == lower)
-        .map(|(_, id)| id)
-        .collect()
-}
-
 pub(super) fn users_named(chat: &ChatModel, name: &str) -> Vec<i64> {
-    named(chat.users.values().map(|u| (u.name.as_str(), u.uid)), name)
+    crate::model::named(chat.users.values().map(|u| (u.name.as_str(), u.uid)), name)
 }
 
 fn groups_named(chat: &ChatModel, name: &str) -> Vec<i64> {
-    named(chat.groups.values().map(|g| (g.name.as_str(), g.gid)), name)
+    crate::model::named(chat.groups.values().map(|g| (g.name.as_str(), g.gid)), name)
 }
 
 /// Parses what was typed into a query; the error says what is wrong, for the user.

@@ -13,6 +13,14 @@ pub enum ConvKey {
 }
 
 impl ConvKey {
+    /// The conversation a message target names (for a DM, the other person).
+    pub fn of(target: crate::protocol::types::Target) -> ConvKey {
+        match target {
+            crate::protocol::types::Target::Group { gid } => ConvKey::Group(gid),
+            crate::protocol::types::Target::User { uid } => ConvKey::User(uid),
+        }
+    }
+
     pub fn target(self) -> Target {
         match self {
             ConvKey::Group(gid) => Target::Group { gid },

@@ -13,6 +13,7 @@ mod chat;
 mod conversation;
 mod directory;
 mod message;
+mod names;
 mod order;
 mod pending;
 mod search;
@@ -22,6 +23,7 @@ mod window;
 pub use changes::{Change, PendingChange, Queued};
 pub use conversation::{ConvKey, Conversation, Mute, Source};
 pub use message::{Message, mentions};
+pub use names::named;
 pub use pending::{PendingMessage, PendingState, UploadProgress};
 pub use search::{
     Coverage, SEARCH_LIMIT, SavedItem, SavedPlace, SearchHit, SearchQuery, SearchResults,

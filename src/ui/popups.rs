@@ -346,40 +346,30 @@ pub fn login(f: &mut Frame, area: Rect, form: &LoginForm, theme: &Theme) {
 
 /// `/devices`: the list, this device marked, the keys at the bottom.
 fn devices(f: &mut Frame, app: &App, d: &crate::app::Devices, area: Rect, theme: &Theme) {
-    let rows = (d.list.len() as u16).clamp(1, area.height.saturating_sub(6).max(1));
-    let r = centered(area, 64, rows + 3);
-    f.render_widget(Clear, r);
-    let block = frame(format!("your devices ({})", d.list.len()), theme);
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    let mut lines = Vec::new();
-    if d.loading && d.list.is_empty() {
-        lines.push(Line::styled("asking the server…", theme.dimmed()));
-    }
-    let first = d.selected.saturating_sub(rows as usize - 1);
-    for (i, device) in d.list.iter().enumerate().skip(first).take(rows as usize) {
+    let waiting = (d.loading && d.list.is_empty()).then_some("asking the server…");
+    let row = |i: usize, width: u16| {
+        let device = &d.list[i];
         let mut spans = vec![Span::raw(one_line(
             device,
-            inner.width.saturating_sub(14) as usize,
+            width.saturating_sub(14) as usize,
         ))];
         if *device == d.this {
             spans.push(Span::styled("  (this one)", theme.fg(theme.accent)));
         }
-        let mut line = Line::from(spans);
-        if i == d.selected {
-            line = line.patch_style(theme.selected().add_modifier(Modifier::BOLD));
-        }
-        lines.push(line);
-    }
-    lines.push(key_line(
-        app,
-        &[
-            (Action::DevicesLogout, "log out"),
-            (Action::DevicesClose, "close"),
-        ],
-        theme,
-    ));
-    f.render_widget(Paragraph::new(lines), inner);
+        Line::from(spans)
+    };
+    let keys = [
+        (Action::DevicesLogout, "log out"),
+        (Action::DevicesClose, "close"),
+    ];
+    let title = format!("your devices ({})", d.list.len());
+    let list = ListPopup {
+        title,
+        count: d.list.len(),
+        selected: d.selected,
+        waiting,
+    };
+    list.draw(f, app, area, theme, row, &keys);
 }
 
 /// Which sub-room the link asks for, for the popup's title (nothing: the user picks there).
@@ -483,44 +473,74 @@ fn call(
 /// Alt+X with several files picked: which one to remove.
 fn staged(f: &mut Frame, app: &App, selected: usize, area: Rect, theme: &Theme) {
     let files = &app.composer.staged;
-    let rows = (files.len() as u16).clamp(1, area.height.saturating_sub(6).max(1));
-    let r = centered(area, 64, rows + 3);
-    f.render_widget(Clear, r);
-    let block = frame(format!("files for the next send ({})", files.len()), theme);
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    let first = selected.saturating_sub(rows as usize - 1);
-    let mut lines: Vec<Line> = files
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(rows as usize)
-        .map(|(i, s)| {
-            let mut line = Line::from(vec![
-                Span::raw(crate::text::wrap::truncate(
-                    &one_line(&s.name, 200),
-                    inner.width.saturating_sub(12) as usize,
-                )),
-                Span::styled(
-                    format!("  {}", crate::files::human_size(s.size)),
-                    theme.dimmed(),
-                ),
-            ]);
-            if i == selected {
+    let row = |i: usize, width: u16| {
+        let s = &files[i];
+        Line::from(vec![
+            Span::raw(crate::text::wrap::truncate(
+                &one_line(&s.name, 200),
+                width.saturating_sub(12) as usize,
+            )),
+            Span::styled(
+                format!("  {}", crate::files::human_size(s.size)),
+                theme.dimmed(),
+            ),
+        ])
+    };
+    let keys = [
+        (Action::StagedRemove, "remove"),
+        (Action::StagedClose, "close"),
+    ];
+    let title = format!("files for the next send ({})", files.len());
+    let list = ListPopup {
+        title,
+        count: files.len(),
+        selected,
+        waiting: None,
+    };
+    list.draw(f, app, area, theme, row, &keys);
+}
+
+/// A popup that lists rows to pick from: the selected one highlighted and kept in view, a
+/// line of keys below (the devices and the picked files).
+struct ListPopup {
+    title: String,
+    count: usize,
+    selected: usize,
+    /// Shown instead of the rows while there are none yet.
+    waiting: Option<&'static str>,
+}
+
+impl ListPopup {
+    fn draw(
+        &self,
+        f: &mut Frame,
+        app: &App,
+        area: Rect,
+        theme: &Theme,
+        row: impl Fn(usize, u16) -> Line<'static>,
+        keys: &[(Action, &str)],
+    ) {
+        let rows = (self.count as u16).clamp(1, area.height.saturating_sub(6).max(1));
+        let r = centered(area, 64, rows + 3);
+        f.render_widget(Clear, r);
+        let block = frame(self.title.clone(), theme);
+        let inner = block.inner(r);
+        f.render_widget(block, r);
+        let mut lines = Vec::new();
+        if let Some(text) = self.waiting {
+            lines.push(Line::styled(text, theme.dimmed()));
+        }
+        let first = self.selected.saturating_sub(rows as usize - 1);
+        for i in (first..self.count).take(rows as usize) {
+            let mut line = row(i, inner.width);
+            if i == self.selected {
                 line = line.patch_style(theme.selected().add_modifier(Modifier::BOLD));
             }
-            line
-        })
-        .collect();
-    lines.push(key_line(
-        app,
-        &[
-            (Action::StagedRemove, "remove"),
-            (Action::StagedClose, "close"),
-        ],
-        theme,
-    ));
-    f.render_widget(Paragraph::new(lines), inner);
+            lines.push(line);
+        }
+        lines.push(key_line(app, keys, theme));
+        f.render_widget(Paragraph::new(lines), inner);
+    }
 }
 
 /// A popup's bottom line of keys: "d: log out   Esc: close", from the live keymap.

@@ -114,3 +114,22 @@ pub fn events(msgs: &[SyncMsg]) -> Vec<ServerEvent> {
 mod switch;
 #[allow(unused_imports)] // Not every test or bench uses it.
 pub use switch::Switch;
+
+/// Takes `addr` (once its server has let it go) and closes every connection made to it, so a
+/// client sees the server down, and no other test's demo server can be given the port and
+/// answer the client's token with a 401. Held for the rest of the test process.
+pub fn hold_port_closed(addr: std::net::SocketAddr) {
+    let listener = (0..100)
+        .find_map(|_| {
+            std::net::TcpListener::bind(addr).ok().or_else(|| {
+                std::thread::sleep(Duration::from_millis(20));
+                None
+            })
+        })
+        .expect("the port is free again");
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            drop(conn);
+        }
+    });
+}

@@ -6,7 +6,7 @@
 
 use super::{Headless, print, resolve};
 use crate::model::{ChatModel, ConvKey, Message, Source};
-use crate::protocol::types::{FileProperties, Target, UserInfo};
+use crate::protocol::types::{FileProperties, UserInfo};
 use crate::runtime::store::{Store, store_path};
 use anyhow::{Context, anyhow, bail};
 use std::collections::HashMap;
@@ -116,10 +116,7 @@ pub async fn run(session: &Headless, args: ExportArgs) -> anyhow::Result<()> {
         }
     };
     let to = resolve::conversation(&args.conversation, &groups, &users).map_err(|e| anyhow!(e))?;
-    let key = match to {
-        Target::Group { gid } => ConvKey::Group(gid),
-        Target::User { uid } => ConvKey::User(uid),
-    };
+    let key = ConvKey::of(to);
     let mut model = ChatModel::new(session.login.session.uid);
     if let Some(store) = &store {
         fold_stored(store, key, since, &mut model);

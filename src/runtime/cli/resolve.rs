@@ -21,22 +21,15 @@ fn pick(name: &str, sigil: char, what: &str, all: &[(i64, &str)]) -> Result<i64,
     if name.is_empty() {
         return Err(format!("{sigil}: a {what} name is missing"));
     }
-    let exact: Vec<_> = all.iter().filter(|(_, n)| *n == name).collect();
-    let found = if exact.is_empty() {
-        let lower = name.to_lowercase();
-        all.iter()
-            .filter(|(_, n)| n.to_lowercase() == lower)
-            .collect()
-    } else {
-        exact
-    };
-    match found.as_slice() {
-        [(id, _)] => Ok(*id),
+    let ids = crate::model::named(all.iter().map(|(id, n)| (*n, *id)), name);
+    match ids.as_slice() {
+        [id] => Ok(*id),
         [] => Err(format!("no {what} named {sigil}{}", clean(name))),
         many => Err(format!(
             "{sigil}{} is ambiguous: {}",
             clean(name),
             many.iter()
+                .filter_map(|id| all.iter().find(|(i, _)| i == id))
                 .map(|(id, n)| format!("{sigil}{} ({what} {id})", clean(n)))
                 .collect::<Vec<_>>()
                 .join(", ")

@@ -59,7 +59,7 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
     let mut wanted = HashSet::new();
     for spec in &args.conversations {
         let to = resolve::conversation(spec, &groups, &users).map_err(|e| anyhow!(e))?;
-        wanted.insert(key(to));
+        wanted.insert(ConvKey::of(to));
     }
     let names = Names {
         groups: groups.iter().map(|g| (g.gid, clean(&g.name))).collect(),
@@ -93,7 +93,7 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
                     let Some(line) = Line::of(&m, &names, me) else {
                         continue;
                     };
-                    if !wanted.is_empty() && !wanted.contains(&key(m.target)) {
+                    if !wanted.is_empty() && !wanted.contains(&ConvKey::of(m.target)) {
                         continue;
                     }
                     let file = line.file.as_ref().map(|p| session.api.file_url(p, false));
@@ -116,13 +116,6 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
                 _ => {}
             },
         }
-    }
-}
-
-fn key(to: Target) -> ConvKey {
-    match to {
-        Target::Group { gid } => ConvKey::Group(gid),
-        Target::User { uid } => ConvKey::User(uid),
     }
 }
 
