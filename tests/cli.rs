@@ -431,3 +431,55 @@ fn export_works_from_the_local_store_when_the_server_is_gone() {
     );
     drop((rt, api));
 }
+
+#[test]
+fn tail_of_a_person_shows_both_sides_of_the_direct_messages() {
+    let s = setup();
+    let url = s.url();
+    let mut tail = command(
+        s.data.path(),
+        &["tail", "@bob", "--jsonl", "--server", &url],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = tail.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    let to_me = Target::User { uid: 1 };
+    // Bob writes to admin until tail is live and prints one.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut first = None;
+    while first.is_none() && Instant::now() < deadline {
+        s.server.post_as(2, to_me, "bob says hi").unwrap();
+        first = rx.recv_timeout(Duration::from_millis(500)).ok();
+    }
+    let first: serde_json::Value =
+        serde_json::from_str(&first.expect("tail printed nothing")).unwrap();
+    assert_eq!(first["conversation"], "@bob");
+    assert_eq!(first["from"], "bob");
+    while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
+    // The lobby is left out; admin's own message to bob is in.
+    s.server.post_as(2, GENERAL, "not for this tail").unwrap();
+    let out = run(
+        s.data.path(),
+        &["send", "@bob", "and back", "--server", &url],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let line: serde_json::Value =
+        serde_json::from_str(&rx.recv_timeout(Duration::from_secs(10)).unwrap()).unwrap();
+    assert_eq!(line["content"], "and back");
+    assert_eq!(line["conversation"], "@bob");
+    assert!(
+        rx.recv_timeout(Duration::from_millis(800)).is_err(),
+        "printed more"
+    );
+    tail.kill().unwrap();
+    let _ = tail.wait();
+}

@@ -93,7 +93,8 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
                     let Some(line) = Line::of(&m, &names, me) else {
                         continue;
                     };
-                    if !wanted.is_empty() && !wanted.contains(&ConvKey::of(m.target)) {
+                    if !wanted.is_empty() && !wanted.contains(&crate::model::conv_of(Some(me), &m))
+                    {
                         continue;
                     }
                     let file = line.file.as_ref().map(|p| session.api.file_url(p, false));
