@@ -260,6 +260,8 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
     let settings = Settings::new(&config, over_ssh);
     let sync_config = SyncConfig {
         heartbeat_timeout: std::time::Duration::from_secs(config.sync.heartbeat_timeout_secs),
+        // Each demo server is a new server: no stream of an earlier run can be open on it.
+        marks_dir: (!args.demo).then(|| paths.data_dir().to_path_buf()),
         ..SyncConfig::default()
     };
     let (tx, rx) = mpsc::unbounded_channel();

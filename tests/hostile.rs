@@ -502,7 +502,11 @@ async fn duplicates_are_dropped_and_live_mids_going_backwards_are_not() {
         chat(3, 300),
         chat(5, 300),
     ];
-    let (addr, queries) = scripted_stream(vec![first, second]).await;
+    // The first connection ended unasked, so the server may still run its loop and have
+    // silenced the second: a third checks (it replays from the second's cursor, as a real
+    // server would, and repeats a duplicate).
+    let third = vec![chat(3, 300), chat(5, 300), READY.to_string()];
+    let (addr, queries) = scripted_stream(vec![first, second, third]).await;
     let api = client(addr, Some(session(now_ms() + 3_600_000))).await;
     let mut s = stream(&api, Cursor::default(), fast_sync());
     let seen = s
@@ -522,9 +526,10 @@ async fn duplicates_are_dropped_and_live_mids_going_backwards_are_not() {
             (5, 300)
         ]
     );
-    // The second connection resumed from the lowered cursor.
+    // The second connection resumed from the lowered cursor, the third from the second's.
     let q = queries.entries();
-    assert_eq!(q.len(), 2);
+    assert_eq!(q.len(), 3);
     assert!(q[1].ends_with("&after_mid=2"), "{}", q[1]);
+    assert!(q[2].ends_with("&after_mid=3"), "{}", q[2]);
     s.handle.stop();
 }

@@ -523,3 +523,93 @@ async fn logging_out_another_device_kicks_it_and_an_unknown_one_is_not_a_logout(
     assert!(matches!(err, ApiError::NotFound(_)), "{err:?}");
     laptop.me().await.unwrap();
 }
+
+/// A demo server with the real server's timings (first heartbeat 15 s after a stream opens,
+/// keep-alive comments every 5 s), behaving as 0.3.3 with two streams of one device when
+/// `same_device_bug`.
+async fn server_with_real_timings(same_device_bug: bool) -> DemoServer {
+    let server = DemoServer::start(DemoConfig {
+        heartbeat_interval: Duration::from_secs(15),
+        keepalive_interval: Duration::from_secs(5),
+        ..DemoConfig::for_tests()
+    })
+    .await
+    .unwrap();
+    server.faults().same_device_bug(same_device_bug);
+    server
+}
+
+/// Waits at most `within` for the chat event with `mid`.
+async fn sees_within(s: &mut Stream, mid: i64, within: Duration) {
+    s.until(within, |m| {
+        matches!(m, SyncMsg::Event(ev) if matches!(&**ev, ServerEvent::Chat(c) if c.mid == mid))
+    })
+    .await;
+}
+
+/// Quits and restarts within a second, twice; each time bob writes 2 s after the start, and
+/// the message must arrive within 1 s (a 0.3.3 server silences a stream opened while the
+/// previous one's loop still runs there, for about 28 s).
+async fn quick_restarts_hear_at_once(same_device_bug: bool) {
+    let server = server_with_real_timings(same_device_bug).await;
+    let data = tempfile::tempdir().unwrap();
+    let config = SyncConfig {
+        marks_dir: Some(data.path().to_path_buf()),
+        heartbeat_timeout: Duration::from_secs(20),
+        ..fast_sync()
+    };
+    let api = login(&server, ADMIN, "tui:a").await;
+    for round in 0..3 {
+        let mut s = stream(&api, Cursor::default(), config.clone());
+        s.until_live().await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let mid = server
+            .post_as(2, Target::Group { gid: 1 }, &format!("after start {round}"))
+            .unwrap();
+        sees_within(&mut s, mid, Duration::from_secs(1)).await;
+        // Quit: the supervisor goes, its connection with it.
+        drop(s);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+#[tokio::test]
+async fn quick_restarts_are_not_deaf_on_a_0_3_3_server() {
+    quick_restarts_hear_at_once(true).await;
+}
+
+#[tokio::test]
+async fn quick_restarts_are_not_deaf_on_a_server_without_the_defect() {
+    quick_restarts_hear_at_once(false).await;
+}
+
+/// The connection breaks (the server's loop lives on until its next write) and the client
+/// reconnects: a message 2 s later arrives within 1 s, each of three times.
+#[tokio::test]
+async fn a_reconnect_after_a_broken_connection_is_not_deaf_on_a_0_3_3_server() {
+    let server = server_with_real_timings(true).await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let config = SyncConfig {
+        heartbeat_timeout: Duration::from_secs(20),
+        ..fast_sync()
+    };
+    let mut s = stream(&api, Cursor::default(), config);
+    s.until_live().await;
+    for round in 0..3 {
+        server.faults().drop_streams();
+        s.until(Duration::from_secs(5), |m| {
+            matches!(m, SyncMsg::State(ConnState::Waiting { .. }))
+        })
+        .await;
+        s.until_live().await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let mid = server
+            .post_as(
+                2,
+                Target::Group { gid: 1 },
+                &format!("after reconnect {round}"),
+            )
+            .unwrap();
+        sees_within(&mut s, mid, Duration::from_secs(1)).await;
+    }
+}

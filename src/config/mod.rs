@@ -177,7 +177,7 @@ pub struct Sync {
 impl Default for Sync {
     fn default() -> Self {
         Sync {
-            heartbeat_timeout_secs: 30,
+            heartbeat_timeout_secs: 20,
         }
     }
 }

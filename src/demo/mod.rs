@@ -68,6 +68,7 @@ pub struct Faults {
     drop_gen: watch::Sender<u64>,
     heartbeats_paused: AtomicBool,
     silent: AtomicBool,
+    stale_loops: AtomicBool,
     slow_ms: AtomicU64,
     /// Total upload size above which the server answers 413 (0 = no limit).
     upload_limit: AtomicU64,
@@ -98,6 +99,7 @@ impl Faults {
             drop_gen: watch::channel(0).0,
             heartbeats_paused: AtomicBool::new(false),
             silent: AtomicBool::new(false),
+            stale_loops: AtomicBool::new(false),
             slow_ms: AtomicU64::new(0),
             upload_limit: AtomicU64::new(0),
             failing_chunks: AtomicU32::new(0),
@@ -122,6 +124,17 @@ impl Faults {
     /// (the same-device bug of protocol §3.6).
     pub fn silence_streams(&self, silent: bool) {
         self.silent.store(silent, Ordering::Relaxed);
+    }
+
+    /// Behaves as every 0.3.3 server does with two streams of one device (protocol §3.6; the
+    /// server's `events_loop`): a stream's loop notices its client has gone only when one of
+    /// its own writes (a heartbeat, an event) fails, or when a newer stream of the device
+    /// kicks it; on its way out it clears the device's registration whoever owns it by then,
+    /// so the newer stream keeps only its keep-alive comments: no events, no heartbeats. A
+    /// restart or a reconnect within a heartbeat of the last stream goes deaf. Applies to
+    /// streams opened after the call.
+    pub fn same_device_bug(&self, on: bool) {
+        self.stale_loops.store(on, Ordering::Relaxed);
     }
 
     /// Delays every HTTP response.
@@ -340,6 +353,17 @@ impl DemoServer {
     /// no stream was opened yet): the client's resume cursor as it went over the wire.
     pub fn last_stream_after_mid(&self) -> Option<i64> {
         self.with_state(|s| s.last_after_mid)
+    }
+
+    /// How many `/api/user/events` requests the server has had.
+    pub fn stream_requests(&self) -> usize {
+        self.with_state(|s| s.stream_after_mids.len())
+    }
+
+    /// The `after_mid` of the `nth` `/api/user/events` request (0 = the first), while the
+    /// newest 1,000 are remembered.
+    pub fn stream_after_mid(&self, nth: usize) -> Option<Option<i64>> {
+        self.with_state(|s| s.stream_after_mids.get(nth).copied())
     }
 
     /// A restart after a restore from a backup taken when `last_mid` was the newest message:

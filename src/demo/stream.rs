@@ -21,11 +21,19 @@ pub fn open(
     after_mid: Option<i64>,
     users_version: Option<i64>,
 ) -> Response<Body> {
-    let (id, events) = shared
-        .state()
-        .open_stream(uid, &device, after_mid, users_version);
+    let stale_loops = shared.faults.stale_loops.load(Ordering::Relaxed);
+    let (id, events) =
+        shared
+            .state()
+            .open_stream(uid, &device, after_mid, users_version, stale_loops);
     let (tx, rx) = mpsc::channel::<Result<Bytes, Infallible>>(64);
-    tokio::spawn(pump(shared, uid, device, id, events, tx));
+    let conn = Connection {
+        uid,
+        device,
+        id,
+        stale_loops,
+    };
+    tokio::spawn(pump(shared, conn, events, tx));
     let mut resp = Response::new(Body::from_stream(ReceiverStream::new(rx)));
     *resp.status_mut() = StatusCode::OK;
     let h = resp.headers_mut();
@@ -38,14 +46,27 @@ pub fn open(
     resp
 }
 
-async fn pump(
-    shared: Arc<Shared>,
+/// Whose stream a pump serves.
+struct Connection {
     uid: i64,
     device: String,
     id: u64,
+    /// Behave as 0.3.3 (see [`Faults::same_device_bug`](super::Faults::same_device_bug)).
+    stale_loops: bool,
+}
+
+/// Writes one connection's frames. Its "loop" (events and heartbeats) and its body
+/// (keep-alive comments) are two lives, as in 0.3.3: normally they end together, at once
+/// when the client goes; with `stale_loops` the loop learns the client is gone only when one
+/// of its own writes fails, and a body whose loop ended lives on with comments only.
+async fn pump(
+    shared: Arc<Shared>,
+    conn: Connection,
     mut events: mpsc::UnboundedReceiver<Frame>,
     out: mpsc::Sender<Result<Bytes, Infallible>>,
 ) {
+    // `None` once the body is gone (dropping the sender ends it).
+    let mut out = Some(out);
     let cfg = &shared.config;
     let mut heartbeat = interval_at(
         Instant::now() + cfg.heartbeat_interval,
@@ -57,30 +78,71 @@ async fn pump(
     );
     let mut drops = shared.faults.drop_gen.subscribe();
     drops.borrow_and_update();
-    loop {
-        let frame = tokio::select! {
-            ev = events.recv() => match ev {
+    let mut loop_alive = true;
+    let watch_body = !conn.stale_loops;
+    while loop_alive || out.is_some() {
+        let (frame, from_loop) = tokio::select! {
+            ev = events.recv(), if loop_alive => match ev {
                 Some(Frame::Event(json)) => {
                     if shared.faults.silent.load(Ordering::Relaxed) {
                         continue;
                     }
-                    format!("data: {json}\n\n")
+                    (format!("data: {json}\n\n"), true)
                 }
-                Some(Frame::Close) | None => break,
+                Some(Frame::Close) => break,
+                // The registration went (a newer stream took the device, or 0.3.3's cleanup
+                // of another loop cleared it): this loop ends; the body lives on.
+                None if conn.stale_loops => {
+                    loop_alive = false;
+                    end_loop(&shared, &conn);
+                    continue;
+                }
+                None => break,
             },
-            _ = heartbeat.tick() => {
+            _ = heartbeat.tick(), if loop_alive => {
                 if shared.faults.heartbeats_paused.load(Ordering::Relaxed) || shared.faults.silent.load(Ordering::Relaxed) {
                     continue;
                 }
-                format!("data: {{\"time\":{},\"type\":\"heartbeat\"}}\n\n", crate::clock::now_ms())
+                (format!("data: {{\"time\":{},\"type\":\"heartbeat\"}}\n\n", crate::clock::now_ms()), true)
             }
-            _ = keepalive.tick() => ":\n\n".to_string(),
-            _ = drops.changed() => break,
-            _ = out.closed() => break,
+            _ = keepalive.tick(), if out.is_some() => (":\n\n".to_string(), false),
+            // The connection is cut. In 0.3.3 only the body knows; the loop finds out at its
+            // next write.
+            _ = drops.changed() => {
+                if !conn.stale_loops {
+                    break;
+                }
+                out = None;
+                continue;
+            }
+            () = body_closed(out.as_ref()), if watch_body => break,
         };
-        if out.send(Ok(Bytes::from(frame))).await.is_err() {
-            break;
+        let sent = match &out {
+            Some(tx) => tx.send(Ok(Bytes::from(frame))).await.is_ok(),
+            None => false,
+        };
+        if !sent {
+            out = None;
+            if from_loop || !conn.stale_loops {
+                break;
+            }
         }
     }
-    shared.state().close_stream(uid, &device, id);
+    if loop_alive {
+        end_loop(&shared, &conn);
+    }
+}
+
+/// Resolves when the client has gone (never without a body).
+async fn body_closed(out: Option<&mpsc::Sender<Result<Bytes, Infallible>>>) {
+    match out {
+        Some(tx) => tx.closed().await,
+        None => std::future::pending().await,
+    }
+}
+
+fn end_loop(shared: &Shared, conn: &Connection) {
+    shared
+        .state()
+        .close_stream(conn.uid, &conn.device, conn.id, conn.stale_loops);
 }

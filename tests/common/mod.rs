@@ -40,6 +40,7 @@ pub fn fast_sync() -> SyncConfig {
         backoff_min: Duration::from_millis(5),
         backoff_max: Duration::from_millis(50),
         token_min_left: Duration::from_secs(60),
+        marks_dir: None,
     }
 }
 

@@ -110,6 +110,8 @@ pub struct State {
     pub token_ttl: Duration,
     /// `after_mid` of the latest stream request.
     pub last_after_mid: Option<i64>,
+    /// `after_mid` of every stream request, oldest first (the newest 1,000).
+    pub stream_after_mids: std::collections::VecDeque<Option<i64>>,
     /// uid → their favorites, oldest first.
     favorites: HashMap<
         i64,

@@ -10,17 +10,33 @@ use tokio::sync::mpsc;
 impl State {
     /// Registers a stream for (uid, device), kicking an older one on the same device, and
     /// queues the whole initial batch on it. Runs under the state lock, so no live event can
-    /// slip between the batch and the live tail.
+    /// slip between the batch and the live tail. With `stale_loops` (0.3.3's same-device
+    /// defect) the older stream gets its `kick` but is neither closed nor kept registered: its
+    /// loop sees the registration go, ends, and clears whatever the device holds then.
     pub fn open_stream(
         &mut self,
         uid: i64,
         device: &str,
         after_mid: Option<i64>,
         users_version: Option<i64>,
+        stale_loops: bool,
     ) -> (u64, mpsc::UnboundedReceiver<Frame>) {
         let key = (uid, device.to_string());
         self.last_after_mid = after_mid;
-        self.kick(uid, device, "login_from_other_device");
+        if self.stream_after_mids.len() == 1000 {
+            self.stream_after_mids.pop_front();
+        }
+        self.stream_after_mids.push_back(after_mid);
+        if stale_loops {
+            if let Some(old) = self.conns.remove(&key) {
+                let kick = ServerEvent::Kick {
+                    reason: "login_from_other_device".into(),
+                };
+                let _ = old.tx.send(Frame::Event(super::event_json(&kick)));
+            }
+        } else {
+            self.kick(uid, device, "login_from_other_device");
+        }
         let was_online = self.is_online(uid);
         let (tx, rx) = mpsc::unbounded_channel();
         self.next_conn += 1;
@@ -87,10 +103,16 @@ impl State {
         (id, rx)
     }
 
-    /// Called when a stream ends; only removes the registration if it is still this one.
-    pub fn close_stream(&mut self, uid: i64, device: &str, id: u64) {
+    /// Called when a stream's loop ends; only removes the registration if it is still this
+    /// one, unless `stale_loops`: then, as 0.3.3 does, it clears the device's registration
+    /// whoever owns it (a newer stream on the device goes silent).
+    pub fn close_stream(&mut self, uid: i64, device: &str, id: u64, stale_loops: bool) {
         let key = (uid, device.to_string());
-        if self.conns.get(&key).is_some_and(|c| c.id == id) {
+        if self
+            .conns
+            .get(&key)
+            .is_some_and(|c| stale_loops || c.id == id)
+        {
             self.conns.remove(&key);
             if !self.is_online(uid) {
                 self.broadcast_except(uid, &ServerEvent::UsersStateChanged { uid, online: false });

@@ -22,6 +22,8 @@ use std::sync::Arc;
 pub struct Headless {
     pub api: ApiClient,
     pub login: SavedLogin,
+    /// The data directory (the store, the stream's mark).
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Headless {
@@ -51,7 +53,11 @@ impl Headless {
             server: login.server.clone(),
             email: login.email.clone(),
         }));
-        Ok(Headless { api, login })
+        Ok(Headless {
+            api,
+            login,
+            data_dir: paths.data_dir().to_path_buf(),
+        })
     }
 
     /// The channels and users, to resolve `#name` and `@name`.

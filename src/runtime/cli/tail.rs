@@ -73,7 +73,11 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
     let cursor =
         crate::runtime::executor::cold::bounded_cursor(&session.api, Some(me), &latest_tx).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<SyncMsg>();
-    let _stream = sync::spawn(session.api.clone(), cursor, SyncConfig::default(), tx);
+    let config = SyncConfig {
+        marks_dir: Some(session.data_dir.clone()),
+        ..SyncConfig::default()
+    };
+    let _stream = sync::spawn(session.api.clone(), cursor, config, tx);
     let mut caught_up = false;
     // One handler for the whole run: a Ctrl+C while a hook runs is not lost.
     let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())

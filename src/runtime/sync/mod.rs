@@ -4,10 +4,12 @@
 //! Each attempt gets a fresh token and the current cursor (`after_mid`, `users_version`) in its
 //! URL. The supervisor owns the reconnect policy: exponential backoff with jitter, a heartbeat
 //! watchdog (the server can leave a connection open but silent, protocol §3.6), renewal before
-//! reconnecting, and `kick` turned into a final state instead of a reconnect loop.
+//! reconnecting, and `kick` turned into a final state instead of a reconnect loop. How a
+//! restart or a reconnect stays clear of 0.3.3's silenced streams is in `stale.rs`.
 
 mod gate;
 mod probe;
+pub mod stale;
 mod transport;
 
 use crate::app::conn::{ConnState, StopReason, SyncMsg};
@@ -25,23 +27,33 @@ use tokio::time::{Instant, sleep, sleep_until};
 /// Tunables of the supervisor.
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
-    /// Reconnect when no heartbeat (or event) arrived for this long. The server sends one every
-    /// 15 s; keep-alive comments do not count, a silent connection still gets those.
+    /// Reconnect when no heartbeat (or event) arrived for this long since the stream opened
+    /// or since the last one. The server sends the first 15 s after a stream opens, then one
+    /// every 15 s; keep-alive comments do not count, a silent connection still gets those.
     pub heartbeat_timeout: Duration,
     pub backoff_min: Duration,
     pub backoff_max: Duration,
     /// Renew before connecting when the token has less than this left (it cannot be renewed
     /// on an open stream).
     pub token_min_left: Duration,
+    /// The data directory, where each account keeps the mark of when its stream was last
+    /// known open (`stale.rs`). Without one (the demo) a start never suspects that a stream
+    /// of a previous run still lives on the server.
+    pub marks_dir: Option<std::path::PathBuf>,
 }
+
+/// The server's heartbeat interval, and the margin the watchdog gives it.
+pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
+pub const HEARTBEAT_MARGIN: Duration = Duration::from_secs(5);
 
 impl Default for SyncConfig {
     fn default() -> Self {
         SyncConfig {
-            heartbeat_timeout: Duration::from_secs(30),
+            heartbeat_timeout: HEARTBEAT_EVERY + HEARTBEAT_MARGIN,
             backoff_min: Duration::from_secs(1),
             backoff_max: Duration::from_secs(30),
             token_min_left: Duration::from_secs(60),
+            marks_dir: None,
         }
     }
 }
@@ -116,14 +128,32 @@ where
         let _ = out.send(M::from(SyncMsg::State(ConnState::Connecting {
             attempt: 0,
         })));
+        let cursor = cursor.await;
+        let mark = match (&config.marks_dir, api.session().await) {
+            (Some(dir), Some(session)) => {
+                Some(stale::mark_path(dir, api.base_url().as_str(), session.uid))
+            }
+            _ => None,
+        };
+        let suspect = match &mark {
+            Some(path) => stale::may_outlive(stale::read_mark(path).await, crate::clock::now_ms()),
+            None => false,
+        };
+        if suspect {
+            tracing::info!("a stream of the previous run may still be open on the server");
+        }
         let supervisor = Supervisor {
             api,
-            cursor: cursor.await,
+            cursor,
             config,
             out,
             control: control_rx,
             gate: gate::ChatGate::default(),
             live: false,
+            held: None,
+            suspect,
+            quiet: false,
+            mark,
         };
         supervisor.run().await;
     });
@@ -143,12 +173,34 @@ struct Supervisor<M> {
     gate: gate::ChatGate,
     /// Whether the current connection sent `ready`.
     live: bool,
+    /// The previous connection, kept open until the current one proves alive (`stale.rs`).
+    held: Option<stale::Held>,
+    /// A loop of this device may still run on the server with nobody holding its stream:
+    /// the next stream is a probe.
+    suspect: bool,
+    /// The next connection replaces one the user already sees live: no state changes.
+    quiet: bool,
+    /// Where the account's stream mark is written.
+    mark: Option<std::path::PathBuf>,
 }
 
 /// How one connection attempt ended.
 enum Outcome {
-    Retry { reason: String, immediately: bool },
+    Retry { reason: String, pause: Pause },
     Stop(StopReason),
+}
+
+/// What comes before the next attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pause {
+    /// The backoff (the server or the network failed, or the stream fell silent).
+    Backoff,
+    /// Nothing: the token was renewed after a rejection (at most twice in a row).
+    Renewed,
+    /// Nothing: the user asked.
+    Now,
+    /// Nothing, and without showing it: a probe, or the stream the server silenced.
+    Quiet,
 }
 
 impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
@@ -165,29 +217,35 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
         let mut auth_retries = 0u32;
         loop {
             attempt += 1;
-            if !self.state(ConnState::Connecting { attempt }) {
+            let quiet = std::mem::take(&mut self.quiet);
+            if !quiet && !self.state(ConnState::Connecting { attempt }) {
                 return;
             }
-            let outcome = self.connect_once(&mut attempt).await;
-            let (reason, immediately) = match outcome {
+            let outcome = self.connect_once(&mut attempt, quiet).await;
+            let (reason, pause) = match outcome {
                 Outcome::Stop(reason) => {
                     tracing::info!(?reason, "sync stopped");
+                    // The server's loop of this stream outlives it: a restart must know.
+                    self.write_mark().await;
                     self.state(ConnState::Stopped(reason));
                     return;
                 }
-                Outcome::Retry {
-                    reason,
-                    immediately,
-                } => (reason, immediately),
+                Outcome::Retry { reason, pause } => (reason, pause),
             };
             tracing::info!(%reason, attempt, "stream ended; reconnecting");
-            if immediately {
-                auth_retries += 1;
-                if auth_retries <= 2 {
+            match pause {
+                Pause::Quiet => {
+                    self.quiet = true;
                     continue;
                 }
-            } else {
-                auth_retries = 0;
+                Pause::Now => continue,
+                Pause::Renewed => {
+                    auth_retries += 1;
+                    if auth_retries <= 2 {
+                        continue;
+                    }
+                }
+                Pause::Backoff => auth_retries = 0,
             }
             let delay = backoff(&self.config, attempt);
             let delay_ms = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
@@ -215,7 +273,23 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
         }
     }
 
-    async fn connect_once(&mut self, attempt: &mut u32) -> Outcome {
+    async fn write_mark(&self) {
+        if let Some(path) = &self.mark {
+            stale::write_mark(path, crate::clock::now_ms()).await;
+        }
+    }
+
+    /// The stream broke or the server ended it: its loop may live on unheld.
+    fn broke(&mut self, reason: String) -> Outcome {
+        self.held = None;
+        self.suspect = true;
+        Outcome::Retry {
+            reason,
+            pause: Pause::Backoff,
+        }
+    }
+
+    async fn connect_once(&mut self, attempt: &mut u32, quiet: bool) -> Outcome {
         self.live = false;
         let token = match self.api.fresh_token(self.config.token_min_left).await {
             Ok(t) => t,
@@ -225,7 +299,7 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
             Err(e) => {
                 return Outcome::Retry {
                     reason: e.to_string(),
-                    immediately: false,
+                    pause: Pause::Backoff,
                 };
             }
         };
@@ -237,7 +311,7 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
             Err(e) => {
                 return Outcome::Retry {
                     reason: format!("invalid stream URL: {e}"),
-                    immediately: false,
+                    pause: Pause::Backoff,
                 };
             }
         };
@@ -247,25 +321,46 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
             let item = tokio::select! {
                 item = stream.next() => item,
                 _ = sleep_until(deadline) => {
+                    // Hold the silent stream: if its loop was alive after all, the next
+                    // stream's kick of it says the next one is silenced.
+                    self.held = Some(stale::Held::new(stream));
+                    self.suspect = false;
                     return Outcome::Retry {
                         reason: format!("no heartbeat for {}s", self.config.heartbeat_timeout.as_secs()),
-                        immediately: false,
+                        pause: Pause::Backoff,
                     };
                 }
+                news = held_news(&mut self.held) => match news {
+                    stale::HeldNews::Kicked => {
+                        // The held stream's loop was alive, and on its way out it silenced
+                        // this one. No loop of the device is left now: the next is sound.
+                        self.held = None;
+                        self.suspect = false;
+                        return Outcome::Retry {
+                            reason: "the server silenced this stream (a previous stream of \
+                                     this device was still open there)"
+                                .into(),
+                            pause: Pause::Quiet,
+                        };
+                    }
+                    stale::HeldNews::Ended => {
+                        self.held = None;
+                        continue;
+                    }
+                },
                 ctrl = self.control.recv() => match ctrl {
-                    Some(Control::ReconnectNow) => return Outcome::Retry { reason: "reconnect requested".into(), immediately: true },
+                    Some(Control::ReconnectNow) => {
+                        self.held = Some(stale::Held::new(stream));
+                        self.suspect = false;
+                        return Outcome::Retry { reason: "reconnect requested".into(), pause: Pause::Now };
+                    }
                     Some(Control::Stop) | None => return Outcome::Stop(StopReason::Shutdown),
                 },
             };
             match item {
-                None => {
-                    return Outcome::Retry {
-                        reason: "the server closed the stream".into(),
-                        immediately: false,
-                    };
-                }
+                None => return self.broke("the server closed the stream".into()),
                 Some(Ok(es::SSE::Connected(_))) => {
-                    if !self.state(ConnState::Syncing) {
+                    if !quiet && !self.state(ConnState::Syncing) {
                         return Outcome::Stop(StopReason::Shutdown);
                     }
                 }
@@ -273,11 +368,22 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
                 Some(Ok(es::SSE::Event(ev))) => {
                     deadline = Instant::now() + self.config.heartbeat_timeout;
                     match event::decode(&ev.data) {
-                        Decoded::Event(ev) => {
-                            if let Some(outcome) = self.handle(*ev, attempt) {
-                                return outcome;
+                        Decoded::Event(ev) => match self.handle(*ev, attempt).await {
+                            Handled::Go => {}
+                            Handled::End(outcome) => return outcome,
+                            Handled::Probe => {
+                                // A loop of an earlier stream may have silenced this one
+                                // unseen: open the next while holding this one (stale.rs).
+                                self.held = Some(stale::Held::new(stream));
+                                self.suspect = false;
+                                return Outcome::Retry {
+                                    reason: "checking the stream against an older one of \
+                                             this device"
+                                        .into(),
+                                    pause: Pause::Quiet,
+                                };
                             }
-                        }
+                        },
                         Decoded::Unknown(kind) => {
                             tracing::debug!(%kind, "skipping unknown event type");
                         }
@@ -287,25 +393,19 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
                 Some(Err(es::Error::UnexpectedResponse(resp, _))) => {
                     return self.rejected(resp.status(), &token).await;
                 }
-                Some(Err(e)) => {
-                    return Outcome::Retry {
-                        reason: describe_stream_error(&e),
-                        immediately: false,
-                    };
-                }
+                Some(Err(e)) => return self.broke(describe_stream_error(&e)),
             }
         }
     }
 
-    /// Applies one decoded event to the cursor and forwards it. Returns `Some` to end the
-    /// connection.
-    fn handle(&mut self, ev: ServerEvent, attempt: &mut u32) -> Option<Outcome> {
+    /// Applies one decoded event to the cursor and forwards it.
+    async fn handle(&mut self, ev: ServerEvent, attempt: &mut u32) -> Handled {
         match &ev {
             ServerEvent::Chat(m) => {
                 // Never forward a message twice, whatever the server does; but a live mid
                 // that went backwards is news, not a duplicate (see gate.rs).
                 match self.gate.judge(&mut self.cursor.after_mid, m, self.live) {
-                    gate::Verdict::Drop => return None,
+                    gate::Verdict::Drop => return Handled::Go,
                     gate::Verdict::Forward => {}
                     gate::Verdict::Backwards { cursor } => tracing::warn!(
                         cursor,
@@ -328,23 +428,32 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
             ServerEvent::Ready => {
                 *attempt = 0;
                 self.live = true;
+                self.write_mark().await;
             }
-            ServerEvent::Heartbeat { .. } => return None,
+            ServerEvent::Heartbeat { .. } => {
+                // This stream's loop is alive: the held one has nothing more to tell.
+                self.held = None;
+                self.write_mark().await;
+                return Handled::Go;
+            }
             ServerEvent::Kick { reason } => {
                 // Stop applying anything after a kick and hang up ourselves: the server keeps
                 // the body open.
-                return Some(Outcome::Stop(StopReason::Kicked(KickReason::parse(reason))));
+                return Handled::End(Outcome::Stop(StopReason::Kicked(KickReason::parse(reason))));
             }
             _ => {}
         }
         let ready = matches!(ev, ServerEvent::Ready);
         if !self.report(SyncMsg::Event(Box::new(ev))) {
-            return Some(Outcome::Stop(StopReason::Shutdown));
+            return Handled::End(Outcome::Stop(StopReason::Shutdown));
         }
         if ready && !self.state(ConnState::Live) {
-            return Some(Outcome::Stop(StopReason::Shutdown));
+            return Handled::End(Outcome::Stop(StopReason::Shutdown));
         }
-        None
+        if ready && self.suspect {
+            return Handled::Probe;
+        }
+        Handled::Go
     }
 
     async fn rejected(&self, status: u16, token: &str) -> Outcome {
@@ -352,26 +461,42 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
             401 => match self.api.renew_after_rejection(token).await {
                 Ok(_) => Outcome::Retry {
                     reason: "token rejected; renewed".into(),
-                    immediately: true,
+                    pause: Pause::Renewed,
                 },
                 Err(ApiError::Unauthorized) | Err(ApiError::NoSession) => {
                     Outcome::Stop(StopReason::SessionExpired)
                 }
                 Err(e) => Outcome::Retry {
                     reason: e.to_string(),
-                    immediately: false,
+                    pause: Pause::Backoff,
                 },
             },
             403 => Outcome::Stop(StopReason::DeviceRevoked),
             404 => Outcome::Retry {
                 reason: "the server has no event stream at this address (404)".into(),
-                immediately: false,
+                pause: Pause::Backoff,
             },
             s => Outcome::Retry {
                 reason: format!("the server answered {s}"),
-                immediately: false,
+                pause: Pause::Backoff,
             },
         }
+    }
+}
+
+/// What one event did to the connection.
+enum Handled {
+    Go,
+    End(Outcome),
+    /// `ready` on a stream an unheld older loop may have silenced: probe.
+    Probe,
+}
+
+/// Resolves with the held stream's news; never without a held stream.
+async fn held_news(held: &mut Option<stale::Held>) -> stale::HeldNews {
+    match held {
+        Some(h) => h.news().await,
+        None => std::future::pending().await,
     }
 }
 
