@@ -201,7 +201,7 @@ fn headless(command: Command) -> anyhow::Result<()> {
                         text,
                         markdown,
                         files,
-                        chunk_size: config.upload.chunk_kib * 1024,
+                        chunk_size: config.upload.chunk_size(),
                     },
                 )
                 .await
@@ -377,7 +377,7 @@ fn runtime(
     initial: Vec<Effect>,
 ) -> Runtime {
     executor.vocespace = config.vocespace.clone();
-    executor.chunk_size = config.upload.chunk_kib.max(1) * 1024;
+    executor.chunk_size = config.upload.chunk_size();
     Runtime {
         app,
         executor,

@@ -129,8 +129,9 @@ impl Settings {
     /// `image_previews = "auto"` off.
     pub fn new(c: &Config, over_ssh: bool) -> Settings {
         Settings {
-            sidebar_width: c.ui.sidebar_width,
-            composer_max_lines: c.ui.composer_max_lines,
+            // In range (`Config::parse` checks): at most 200 and 100.
+            sidebar_width: u16::try_from(c.ui.sidebar_width).unwrap_or(u16::MAX),
+            composer_max_lines: u16::try_from(c.ui.composer_max_lines).unwrap_or(u16::MAX),
             time_format: c.ui.time_format.clone(),
             notify: c.notifications.clone(),
             previews: match c.ui.image_previews.as_str() {

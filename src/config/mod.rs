@@ -27,7 +27,14 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Upload {
-    pub chunk_kib: usize,
+    pub chunk_kib: u64,
+}
+
+impl Upload {
+    /// The chunk size in bytes (in range: `Config::parse` checks `chunk_kib`).
+    pub fn chunk_size(&self) -> usize {
+        usize::try_from(self.chunk_kib.saturating_mul(1024)).unwrap_or(usize::MAX)
+    }
 }
 
 impl Default for Upload {
@@ -126,8 +133,9 @@ pub enum MarkdownMode {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Ui {
-    pub sidebar_width: u16,
-    pub composer_max_lines: u16,
+    /// Columns (read wide, so an out-of-range value is a clear range error).
+    pub sidebar_width: u64,
+    pub composer_max_lines: u64,
     pub time_format: String,
     pub mouse: bool,
     pub hyperlinks: bool,
@@ -200,14 +208,40 @@ impl Default for Config {
     }
 }
 
+/// Every numeric option and the values it accepts: a value outside is a config error naming
+/// the key and the range, never an allocation of gigabytes or an overflow later on.
+fn numeric_options(c: &Config) -> [(&'static str, u64, u64, u64); 5] {
+    const DAY: u64 = 86_400;
+    [
+        ("ui.sidebar_width", c.ui.sidebar_width, 12, 200),
+        ("ui.composer_max_lines", c.ui.composer_max_lines, 1, 100),
+        // The server sends a heartbeat every 15 s.
+        (
+            "sync.heartbeat_timeout_secs",
+            c.sync.heartbeat_timeout_secs,
+            5,
+            3600,
+        ),
+        // The upload task's smallest and largest chunks (64 KiB, 4 MiB).
+        ("upload.chunk_kib", c.upload.chunk_kib, 64, 4096),
+        (
+            "vocespace.lifetime_secs",
+            c.vocespace.lifetime_secs,
+            60,
+            365 * DAY,
+        ),
+    ]
+}
+
 impl Config {
     pub fn parse(text: &str) -> Result<Config, String> {
         let c: Config = toml::from_str(text).map_err(|e| e.to_string())?;
-        if c.ui.composer_max_lines == 0 {
-            return Err("ui.composer_max_lines must be at least 1".into());
-        }
-        if c.sync.heartbeat_timeout_secs < 5 {
-            return Err("sync.heartbeat_timeout_secs must be at least 5".into());
+        for (key, value, min, max) in numeric_options(&c) {
+            if !(min..=max).contains(&value) {
+                return Err(format!(
+                    "{key} = {value} is out of range: it takes {min} to {max}"
+                ));
+            }
         }
         crate::timefmt::check_format(&c.ui.time_format)
             .map_err(|e| format!("ui.time_format: {e}"))?;
@@ -315,6 +349,55 @@ mod tests {
             Config::load(&dir.path().join("missing.toml")).unwrap(),
             Config::default()
         );
+    }
+
+    /// Every integer in the documented example is range-checked: a huge value (which would
+    /// allocate or overflow) and zero are refused with the key and its range named, and both
+    /// ends of each range are accepted. A new numeric option fails here until it has a range.
+    #[test]
+    fn every_numeric_option_is_range_checked() {
+        let mut section = String::new();
+        let mut keys = Vec::new();
+        for line in EXAMPLE.lines().map(str::trim) {
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                section = name.to_string();
+            } else if let Some((key, value)) = line.split_once(" = ")
+                && !line.starts_with('#')
+                && value.trim().parse::<i64>().is_ok()
+            {
+                keys.push((section.clone(), key.trim().to_string()));
+            }
+        }
+        assert_eq!(keys.len(), 5, "{keys:?}");
+        let with = |section: &str, key: &str, value: &str| {
+            Config::parse(&format!("[{section}]\n{key} = {value}\n"))
+        };
+        for (section, key) in &keys {
+            let name = format!("{section}.{key}");
+            let (_, _, min, max) = numeric_options(&Config::default())
+                .into_iter()
+                .find(|(k, ..)| *k == name)
+                .unwrap_or_else(|| panic!("{name} has no range"));
+            for bad in [
+                "4000000000".to_string(),
+                (min - 1).to_string(),
+                (max + 1).to_string(),
+            ] {
+                let err = with(section, key, &bad).unwrap_err();
+                assert!(
+                    err.contains(&name) && err.contains(&format!("{min} to {max}")),
+                    "{name} = {bad}: {err}"
+                );
+            }
+            for good in [min, max] {
+                assert!(
+                    with(section, key, &good.to_string()).is_ok(),
+                    "{name} = {good}"
+                );
+            }
+            // Negative numbers never parse into the unsigned options.
+            assert!(with(section, key, "-1").is_err(), "{name} = -1");
+        }
     }
 
     #[test]

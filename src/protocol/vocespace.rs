@@ -320,7 +320,8 @@ pub fn make_link(
         identity: identity.clone(),
         pre_join: options.pre_join.unwrap_or(settings.pre_join),
         iat: now_secs,
-        exp: now_secs + settings.lifetime_secs.max(60) as i64,
+        exp: now_secs
+            .saturating_add(i64::try_from(settings.lifetime_secs.max(60)).unwrap_or(i64::MAX)),
     };
     let token = sign(&claims, &settings.secret)?;
     let auth = if settings.auth.trim().is_empty() {
