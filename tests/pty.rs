@@ -33,6 +33,9 @@ use vocechat_tui::protocol::types::Target;
 
 /// What a terminal must receive on the way out.
 const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
+const END_SYNCHRONIZED_UPDATE: &[u8] = b"\x1b[?2026l";
+const RESET_COLOURS: &[u8] = b"\x1b[0m";
+const RESET_SCROLL_MARGINS: &[u8] = b"\x1b[r";
 const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
 const BRACKETED_PASTE_OFF: &[u8] = b"\x1b[?2004l";
 const ENTER_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049h";
@@ -217,6 +220,9 @@ impl Tui {
     fn assert_restored_since_until(&self, from: usize, until: usize) {
         let out = &self.raw[from.min(until)..until];
         for (what, seq) in [
+            ("end a synchronized update", END_SYNCHRONIZED_UPDATE),
+            ("reset colours", RESET_COLOURS),
+            ("reset the scroll margins", RESET_SCROLL_MARGINS),
             ("leave the alternate screen", LEAVE_ALTERNATE_SCREEN),
             ("show the cursor", SHOW_CURSOR),
             ("turn bracketed paste off", BRACKETED_PASTE_OFF),
@@ -412,6 +418,38 @@ fn a_panic_restores_the_terminal_then_prints_the_message() {
     assert!(message.is_some(), "{}", tui.screen());
     assert!(
         tui.screen().contains("panicking after the first frame"),
+        "{}",
+        tui.screen()
+    );
+}
+
+/// A frame cut off midway (here by a panic after half of it was written; a write error does
+/// the same) leaves the terminal inside a synchronized update, in the frame's colours and
+/// with the timeline's scroll margins: the last bytes written end all of that.
+#[test]
+fn a_frame_cut_off_midway_is_ended_on_the_way_out() {
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn_with(
+        &["--demo"],
+        data.path(),
+        &[
+            ("VOCECHAT_TUI_TEST_PANIC", "frame"),
+            ("RUST_BACKTRACE", "0"),
+        ],
+    );
+    let status = tui.wait_exit();
+    assert!(!status.success(), "a panic is a failure: {status:?}");
+    let begin_sync = b"\x1b[?2026h";
+    let cut = tui
+        .raw
+        .windows(begin_sync.len())
+        .rposition(|w| w == begin_sync)
+        .expect("a frame was begun");
+    assert!(contains(&tui.raw[cut..], b"half a frame"));
+    let half = find_from(&tui.raw, b"half a frame", cut).unwrap();
+    tui.assert_restored_since(half);
+    assert!(
+        tui.screen().contains("panicking in the middle of a frame"),
         "{}",
         tui.screen()
     );

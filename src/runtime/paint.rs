@@ -336,8 +336,25 @@ pub fn draw_frame<W: Write>(
     let w = backend.writer_mut();
     w.write_all(BEGIN_SYNC)?;
     w.write_all(&out)?;
+    #[cfg(debug_assertions)]
+    test_panic_mid_frame(w);
     w.write_all(END_SYNC)?;
     w.flush()
+}
+
+/// Debug builds only, for the PTY tests: `VOCECHAT_TUI_TEST_PANIC=frame` panics after half a
+/// frame is out (inside its synchronized update, in its colours), as a write error would.
+#[cfg(debug_assertions)]
+#[allow(clippy::panic)] // the point: the terminal must be restored from there too
+fn test_panic_mid_frame(w: &mut impl Write) {
+    static MID_FRAME: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let armed = MID_FRAME
+        .get_or_init(|| std::env::var("VOCECHAT_TUI_TEST_PANIC").is_ok_and(|v| v == "frame"));
+    if *armed {
+        let _ = w.write_all(b"\x1b[1;31mhalf a frame");
+        let _ = w.flush();
+        panic!("VOCECHAT_TUI_TEST_PANIC=frame: panicking in the middle of a frame");
+    }
 }
 
 impl<W: Write> Backend for PaintBackend<W> {

@@ -18,6 +18,9 @@ use std::io::{Stdout, Write, stdout};
 /// Button presses and wheel (1000) in SGR encoding (1006); no drag or motion reports.
 const MOUSE_ON: &str = "\x1b[?1000h\x1b[?1006h";
 const MOUSE_OFF: &str = "\x1b[?1006l\x1b[?1000l";
+/// End a synchronized update (DEC mode 2026), reset colours and attributes (SGR 0), scroll
+/// margins to the whole screen (DECSTBM).
+const RESET_FRAME: &str = "\x1b[?2026l\x1b[0m\x1b[r";
 
 pub struct TerminalGuard {
     pub terminal: Terminal<PaintBackend<Stdout>>,
@@ -177,8 +180,11 @@ fn setup(mouse: bool) -> anyhow::Result<()> {
 /// Puts the terminal back the way the shell expects it. Safe to call more than once.
 pub fn restore() {
     let mut out = stdout();
-    // Scroll margins back to the whole screen, in case a frame was cut off midway.
-    let _ = out.write_all(b"\x1b[r");
+    // A frame cut off midway (a panic, a write error) may have left the terminal inside a
+    // synchronized update (which would hide everything after it), in the frame's colours,
+    // and with scroll margins around the timeline: end the update, reset the colours and
+    // give the margins back to the whole screen.
+    let _ = out.write_all(RESET_FRAME.as_bytes());
     let _ = out.write_all(MOUSE_OFF.as_bytes());
     let _ = execute!(
         out,
