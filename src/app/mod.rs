@@ -30,6 +30,7 @@ mod switcher;
 mod sync;
 pub mod tasks;
 mod timeline;
+mod unread_fill;
 mod update;
 
 pub use commands::{COMMANDS, Command};
@@ -216,6 +217,8 @@ pub struct App {
     /// The sidebar order held still while conversations are stepped through (and when the
     /// last step was).
     held_order: Option<(Vec<ConvKey>, i64)>,
+    /// Pages that make unread counts exact after a bounded start.
+    unread_fill: unread_fill::UnreadFill,
 }
 
 impl App {
@@ -238,6 +241,7 @@ impl App {
             resend_at: None,
             last_local_id: 0,
             held_order: None,
+            unread_fill: unread_fill::UnreadFill::default(),
         }
     }
 
@@ -567,3 +571,5 @@ mod popup_tests;
 mod search_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod unread_tests;

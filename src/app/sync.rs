@@ -204,6 +204,7 @@ impl App {
                     // (an echo in the replay has already removed what was delivered).
                     effects.extend(self.send_waiting());
                     effects.extend(self.mark_replay_gaps());
+                    effects.extend(self.fill_unread());
                 }
                 if applied.conv.is_some() && applied.conv == self.timeline.open || resend_unread {
                     effects.extend(self.mark_open_read());

@@ -110,6 +110,13 @@ pub(super) fn synced() -> App {
             ],
         }),
     );
+    // Read up to just before dev's message: its count (1) is exact, nothing to page for it.
+    update(
+        &mut app,
+        event(ServerEvent::UserSettings(
+            serde_json::from_value(json!({"read_index_groups": [{"gid": 2, "mid": 9}]})).unwrap(),
+        )),
+    );
     update(&mut app, event(ServerEvent::Chat(chat(10, 2, 2, "old"))));
     update(&mut app, event(ServerEvent::Chat(chat(11, 2, 1, "new"))));
     update(&mut app, event(ServerEvent::Ready));

@@ -94,6 +94,22 @@ impl Timeline {
         })
     }
 
+    /// A page of `limit` records before `before` for work the user does not wait on (see
+    /// `unread_fill.rs`), unless one is on its way or it would repeat the last request.
+    pub fn background_request(
+        &mut self,
+        key: ConvKey,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Option<Effect> {
+        if self.history_requested.contains(&key) || self.last_history.get(&key) == Some(&before) {
+            return None;
+        }
+        self.history_requested.insert(key);
+        self.last_history.insert(key, before);
+        Some(Effect::LoadHistory { key, before, limit })
+    }
+
     /// The next page back toward a message being jumped to, whatever the scroll, unless one
     /// is on its way or it would repeat the last request.
     pub fn seek_request(&mut self, chat: &ChatModel, key: ConvKey) -> Option<Effect> {

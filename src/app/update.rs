@@ -72,32 +72,11 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => {
             app.timeline.history_answered(key, result.is_ok());
-            let ok = result.is_ok();
-            match result {
-                Ok(page) => {
-                    app.chat
-                        .apply_history_page(key, before, page, limit as usize);
-                }
-                Err(e) => {
-                    // A failed request may be asked for again (scroll up to retry).
-                    app.error(format!("could not load history: {e}"));
-                    app.on_failure(&e);
-                }
-            }
-            // A jump to a message pages on until it is loaded.
-            if let Some(effects) = app.seek_on_history(key, ok) {
-                return effects;
-            }
-            if ok && app.timeline.open == Some(key) {
-                let mut effects: Vec<Effect> = app.mark_open_read().into_iter().collect();
-                // The open conversation's gap fills at once, page after page.
-                match app.timeline.gap_request(&app.chat, key) {
-                    Some(next) => effects.push(next),
-                    None => effects.extend(app.maybe_load_history(key, false)),
-                }
-                return effects;
-            }
-            vec![]
+            app.unread_fill.answered(key, result.is_ok());
+            let mut effects = on_history(app, key, before, limit, result);
+            // The next conversation whose unread count is a lower bound, if one waits.
+            effects.extend(app.pump_unread_fill());
+            effects
         }
         Msg::Done { task, what, result } => {
             if let Some(task) = task {
@@ -283,4 +262,41 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+/// A history page came back (or failed): fold it, and page on where a jump or the open
+/// conversation wants more.
+fn on_history(
+    app: &mut App,
+    key: crate::model::ConvKey,
+    before: Option<i64>,
+    limit: u32,
+    result: super::Outcome<Vec<crate::protocol::types::ChatMessage>>,
+) -> Vec<Effect> {
+    let ok = result.is_ok();
+    match result {
+        Ok(page) => {
+            app.chat
+                .apply_history_page(key, before, page, limit as usize);
+        }
+        Err(e) => {
+            // A failed request may be asked for again (scroll up to retry).
+            app.error(format!("could not load history: {e}"));
+            app.on_failure(&e);
+        }
+    }
+    // A jump to a message pages on until it is loaded.
+    if let Some(effects) = app.seek_on_history(key, ok) {
+        return effects;
+    }
+    if ok && app.timeline.open == Some(key) {
+        let mut effects: Vec<Effect> = app.mark_open_read().into_iter().collect();
+        // The open conversation's gap fills at once, page after page.
+        match app.timeline.gap_request(&app.chat, key) {
+            Some(next) => effects.push(next),
+            None => effects.extend(app.maybe_load_history(key, false)),
+        }
+        return effects;
+    }
+    vec![]
 }

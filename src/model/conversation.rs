@@ -59,13 +59,18 @@ pub struct Conversation {
 
 impl Conversation {
     /// Whether the unread count is only a lower bound: messages older than the oldest loaded
-    /// one are unread too, perhaps (a bounded start loads the newest records only).
+    /// one, or in a gap above the read marker, are unread too, perhaps (a bounded start loads
+    /// the newest records only).
     pub fn unread_is_partial(&self) -> bool {
+        let unread_in_gap = self
+            .gap
+            .is_some_and(|(_, high)| high > self.read_index.saturating_add(1));
         self.unread > 0
-            && !self.history_complete
-            && self
-                .oldest_mid()
-                .is_some_and(|oldest| oldest > self.read_index + 1)
+            && (unread_in_gap
+                || !self.history_complete
+                    && self
+                        .oldest_mid()
+                        .is_some_and(|oldest| oldest > self.read_index.saturating_add(1)))
     }
 
     pub fn oldest_mid(&self) -> Option<i64> {
