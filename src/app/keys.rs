@@ -411,8 +411,16 @@ fn upload_arg(app: &App) -> Option<String> {
     if row != 0 || !before.starts_with("/upload ") {
         return None;
     }
-    let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-    Some(before[start..].to_string())
+    Some(before[word_start(&before)..].to_string())
+}
+
+/// Where the last word of `s` starts (a byte index): just after its last whitespace, which
+/// may be several bytes long (U+3000 from CJK input methods, U+00A0 from pasted web text).
+fn word_start(s: &str) -> usize {
+    s.char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 /// Completes the `/upload` argument being typed once the candidates arrive.
@@ -476,7 +484,7 @@ fn complete(app: &mut App) {
         .cloned()
         .unwrap_or_default();
     let before: String = line.chars().take(col).collect();
-    let word_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let word_start = word_start(&before);
     let word = &before[word_start..];
     let candidates: Vec<String> = if let Some(prefix) = word.strip_prefix('@') {
         let Some(key) = app.timeline.open else { return };
@@ -498,6 +506,7 @@ fn complete(app: &mut App) {
             .collect()
     } else if row == 0 && word_start == 0 && word.starts_with('/') {
         let names: Vec<&str> = super::COMMANDS.iter().map(|c| c.name).collect();
+        // `word` starts with the one-byte '/'.
         crate::fuzzy::rank(&word[1..], names.iter().copied())
             .into_iter()
             .map(|i| format!("/{} ", names[i]))

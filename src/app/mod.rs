@@ -566,3 +566,5 @@ mod popup_tests;
 mod search_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod text_tests;
