@@ -9,6 +9,7 @@
 mod call;
 mod changes;
 mod commands;
+mod complete;
 mod composer;
 pub mod conn;
 mod devices;

@@ -81,3 +81,33 @@ fn backspace_and_cursor_keys_go_through_wide_characters() {
     // Backspace removes one character (not a grapheme) at a time, never half of one.
     assert_eq!(app.composer.text(), "日本\u{3000}");
 }
+
+/// A completion cycles only while nothing else happened: after a new line, a cursor move or
+/// a paste, Tab never deletes the text before the cursor as if it were the last candidate.
+#[test]
+fn tab_after_other_edits_does_not_cycle_the_old_completion() {
+    for between in [
+        Msg::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Enter,
+            crossterm::event::KeyModifiers::ALT,
+        )),
+        key(KeyCode::Up),
+        Msg::Paste("貼り付け".into()),
+    ] {
+        let mut app = with_alice();
+        typed(&mut app, "x"); // a first line, so Up moves the cursor
+        update(&mut app, super::tests::alt(KeyCode::Enter));
+        typed(&mut app, "@");
+        update(&mut app, key(KeyCode::Tab));
+        assert!(app.composer.completion.is_some());
+        let completed = app.composer.text();
+        update(&mut app, between.clone());
+        let edited = app.composer.text();
+        update(&mut app, key(KeyCode::Tab));
+        assert_eq!(
+            app.composer.text(),
+            edited,
+            "after {between:?} (was {completed:?})"
+        );
+    }
+}
