@@ -61,6 +61,7 @@ impl Conversation {
     /// Whether the unread count is only a lower bound: messages older than the oldest loaded
     /// one are unread too, perhaps (a bounded start loads the newest records only).
     pub fn unread_is_partial(&self) -> bool {
+        // With unread > 0 some mid is above `read_index`, so `read_index + 1` cannot overflow.
         self.unread > 0
             && !self.history_complete
             && self
