@@ -71,6 +71,7 @@ fn is_reserved(name: &str) -> bool {
 /// `("notes", ".txt")`; `("README", "")`; an over-long or empty-stemmed extension stays in
 /// the stem.
 pub fn split_ext(name: &str) -> (&str, &str) {
+    // rfind() of '.' gives a char boundary.
     match name.rfind('.') {
         Some(i) if i > 0 && name.len() - i <= EXT_MAX => name.split_at(i),
         _ => (name, ""),

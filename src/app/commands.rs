@@ -105,6 +105,7 @@ pub const COMMANDS: &[Command] = &[
 /// `30m`, `1h`, `2d`, `1w`, `45s` → seconds.
 pub fn parse_duration(text: &str) -> Option<i64> {
     let text = text.trim();
+    // find() gives the start of a char: a boundary.
     let split = text.find(|c: char| !c.is_ascii_digit())?;
     let (n, unit) = text.split_at(split);
     let n: i64 = n.parse().ok().filter(|n| *n > 0)?;

@@ -26,10 +26,18 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         },
         Mode::Chat => match app.keymap.resolve(Context::Composer, &key) {
             Some(Action::EditLast) if !app.composer.text().is_empty() => {
+                app.composer.completion = None;
                 app.composer.textarea.input(key);
                 vec![]
             }
-            Some(action) => chat_action(app, action),
+            Some(action) => {
+                // A completion cycles only on the next Tab (Esc closes it): after anything
+                // else the text before the cursor is no longer the candidate it inserted.
+                if !matches!(action, Action::Complete | Action::Cancel) {
+                    app.composer.completion = None;
+                }
+                chat_action(app, action)
+            }
             None => {
                 app.composer.completion = None;
                 app.composer.textarea.input(key);
@@ -118,13 +126,13 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::Complete => match upload_arg(app) {
+        Action::Complete => match super::complete::upload_arg(app) {
             Some(prefix) => {
                 app.composer.completion = None;
                 vec![Effect::CompletePath { prefix }]
             }
             None => {
-                complete(app);
+                super::complete::complete(app);
                 vec![]
             }
         },
@@ -403,119 +411,6 @@ fn file_name(m: &crate::model::Message) -> String {
     crate::files::safe_file_name(file.name.as_deref().unwrap_or("download"))
 }
 
-/// The `/upload` argument being typed, if the cursor is on one.
-fn upload_arg(app: &App) -> Option<String> {
-    let ratatui_textarea::DataCursor(row, col) = app.composer.textarea.cursor();
-    let line = app.composer.textarea.lines().get(row)?;
-    let before: String = line.chars().take(col).collect();
-    if row != 0 || !before.starts_with("/upload ") {
-        return None;
-    }
-    let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-    Some(before[start..].to_string())
-}
-
-/// Completes the `/upload` argument being typed once the candidates arrive.
-pub fn apply_path_completion(app: &mut App, prefix: &str, candidates: Vec<String>) {
-    if upload_arg(app).as_deref() != Some(prefix) {
-        return; // the user typed on meanwhile
-    }
-    if candidates.is_empty() {
-        app.info("no matching files");
-        return;
-    }
-    // Complete as far as the candidates agree.
-    let mut common = candidates[0].clone();
-    for c in &candidates[1..] {
-        while !c.starts_with(&common) {
-            common.pop();
-        }
-    }
-    if common.len() > prefix.len() {
-        for _ in 0..prefix.chars().count() {
-            app.composer.textarea.delete_char();
-        }
-        app.composer.textarea.insert_str(&common);
-    }
-    if candidates.len() > 1 {
-        let shown = candidates
-            .iter()
-            .map(|c| {
-                c.trim_end_matches('/')
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(c)
-                    .to_string()
-            })
-            .collect();
-        app.composer.completion = Some((shown, 0));
-    } else if !common.ends_with('/') {
-        app.composer.textarea.insert_str(" ");
-    }
-}
-
-/// Tab: completes `@name` from the conversation's members or `/command`, cycling on repeats.
-fn complete(app: &mut App) {
-    if let Some((cands, i)) = app.composer.completion.take() {
-        if cands.len() > 1 {
-            for _ in 0..cands[i].chars().count() {
-                app.composer.textarea.delete_char();
-            }
-            let next = (i + 1) % cands.len();
-            app.composer.textarea.insert_str(&cands[next]);
-            app.composer.completion = Some((cands, next));
-        }
-        return;
-    }
-    let ratatui_textarea::DataCursor(row, col) = app.composer.textarea.cursor();
-    let line = app
-        .composer
-        .textarea
-        .lines()
-        .get(row)
-        .cloned()
-        .unwrap_or_default();
-    let before: String = line.chars().take(col).collect();
-    let word_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-    let word = &before[word_start..];
-    let candidates: Vec<String> = if let Some(prefix) = word.strip_prefix('@') {
-        let Some(key) = app.timeline.open else { return };
-        let names: Vec<(String, i64)> = app
-            .chat
-            .members(key)
-            .into_iter()
-            .filter(|uid| Some(*uid) != app.chat.me)
-            .map(|uid| (app.chat.user_name(uid), uid))
-            .collect();
-        let ranked = crate::fuzzy::rank(prefix, names.iter().map(|(n, _)| n.as_str()));
-        for i in &ranked {
-            let (name, uid) = &names[*i];
-            app.composer.mentions.insert(name.clone(), *uid);
-        }
-        ranked
-            .into_iter()
-            .map(|i| format!("@{} ", names[i].0))
-            .collect()
-    } else if row == 0 && word_start == 0 && word.starts_with('/') {
-        let names: Vec<&str> = super::COMMANDS.iter().map(|c| c.name).collect();
-        crate::fuzzy::rank(&word[1..], names.iter().copied())
-            .into_iter()
-            .map(|i| format!("/{} ", names[i]))
-            .collect()
-    } else {
-        return;
-    };
-    let Some(first) = candidates.first() else {
-        app.info("no completion");
-        return;
-    };
-    for _ in 0..word.chars().count() {
-        app.composer.textarea.delete_char();
-    }
-    app.composer.textarea.insert_str(first);
-    app.composer.completion = Some((candidates, 0));
-}
-
 pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
     // Terminals send pasted line breaks as CR (or CR LF): make them newlines, then keep
     // newlines and tabs and drop every other control character.
@@ -531,6 +426,7 @@ pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
         Mode::Search => return app.search_paste(text.lines().next().unwrap_or("")),
         _ => {
             app.mode = Mode::Chat;
+            app.composer.completion = None;
             // A pasted file path (drag and drop from a file manager) picks the file.
             if crate::files::is_path_like(&text) {
                 return vec![Effect::StageFiles {

@@ -9,6 +9,7 @@
 mod call;
 mod changes;
 mod commands;
+mod complete;
 mod composer;
 pub mod conn;
 mod devices;
@@ -573,3 +574,5 @@ mod search_tests;
 mod tests;
 #[cfg(test)]
 mod unread_tests;
+#[cfg(test)]
+mod text_tests;

@@ -101,7 +101,7 @@ pub fn parse(input: &str, chat: &ChatModel, utc: bool, now_ms: i64) -> Result<Se
                 q.from.extend(uids);
             }
             Some(("in", name)) if name.starts_with('@') => {
-                let name = &name[1..];
+                let name = &name[1..]; // after the one-byte '@'
                 let uids = users_named(chat, name);
                 if uids.is_empty() {
                     return Err(format!("no one is called @{name}"));

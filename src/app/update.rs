@@ -1,7 +1,7 @@
 //! The pure core: `update` applies one message to the app and returns the effects to carry
 //! out. It reads no clock (the loop sets `now_ms` before each batch) and does no IO.
 
-use super::{App, Effect, Mode, Msg, keys, login, strings};
+use super::{App, Effect, Mode, Msg, complete, keys, login, strings};
 
 /// The pure core: applies one message, returns the work to do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -174,7 +174,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::PathCompleted { prefix, candidates } => {
-            keys::apply_path_completion(app, &prefix, candidates);
+            complete::apply_path_completion(app, &prefix, candidates);
             vec![]
         }
         Msg::UploadProgress {

@@ -346,6 +346,7 @@ pub fn looks_like_markdown(text: &str) -> bool {
     // A pair of marks around text, not inside a word (`2**10 vs 3**4`). `__` is never
     // taken as markdown by itself: `__init__` is a name far more often than bold.
     let paired = |mark: &str| {
+        // Char boundaries: non-overlapping matches of an ASCII mark, so close >= open + len.
         let at: Vec<usize> = text.match_indices(mark).map(|(i, _)| i).collect();
         at.chunks_exact(2).any(|pair| {
             let (open, close) = (pair[0], pair[1]);
@@ -362,6 +363,7 @@ pub fn looks_like_markdown(text: &str) -> bool {
     if text.contains("```") || paired("`") || paired("**") || paired("~~") {
         return true;
     }
+    // `open` comes from find(): a char boundary.
     if let Some(open) = text.find("](")
         && text[..open].contains('[')
         && text[open..].contains(')')

@@ -385,4 +385,32 @@ mod tests {
         let (rows, _) = rows(&app, 20, 4);
         assert_eq!(from(&rows, "09:01"), ["09:01 bob", "hello"]);
     }
+
+    /// A server's times may be anywhere in i64: one author's messages at both ends are
+    /// measured from each other without overflowing, and drawn on clamped days.
+    #[test]
+    fn times_at_the_ends_of_i64_draw_in_both_layouts() {
+        let at = |mid: i64, created_at: i64| {
+            json!({"type":"chat","mid":mid,"from_uid":2,"created_at":created_at,"target":{"gid":1},
+                "detail":{"type":"normal","content_type":"text/plain","content":"edge","properties":null,"expires_in":null}})
+        };
+        for layout in [Layout::Cozy, Layout::Compact] {
+            let app = app(
+                layout,
+                vec![at(1, i64::MIN), at(2, i64::MAX), at(3, i64::MIN), at(4, 0)],
+            );
+            let conv = &app.chat.convs[&app.timeline.open.unwrap()];
+            let messages: Vec<_> = conv.visible().collect();
+            let runs: Vec<bool> = (0..messages.len())
+                .map(|i| groups_with(i.checked_sub(1).map(|p| messages[p]), messages[i], true))
+                .collect();
+            assert_eq!(runs, [false, false, false, false]);
+            let (rows, _) = rows(&app, 80, 24);
+            assert!(
+                rows.iter().any(|r| r.contains("December 9999")),
+                "{rows:#?}"
+            );
+            assert!(rows.iter().any(|r| r.contains("January 0001")), "{rows:#?}");
+        }
+    }
 }

@@ -181,6 +181,7 @@ fn snippet(text: &str, terms: &[String], room: usize) -> String {
         .or_else(|| text.lines().next())
         .unwrap_or_default();
     let line = one_line(line, usize::MAX / 2);
+    // A char boundary: `matches` gives `char_indices` offsets of this same `line`.
     let start = matches(&line, terms).first().map_or(0, |(s, _)| *s);
     let before = line[..start].chars().count();
     if crate::text::wrap::width(&line[..start]) + 8 > room && before > 10 {
@@ -235,6 +236,7 @@ fn highlighted(text: &str, terms: &[String], theme: &Theme) -> Vec<Span<'static>
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let mut spans = Vec::new();
     let mut at = 0;
+    // Every range `matches` gives starts and ends on a char boundary of `text`.
     for (a, b) in matches(text, terms) {
         if a > at {
             spans.push(Span::raw(text[at..a].to_string()));

@@ -187,7 +187,7 @@ fn day_line(ms: i64, utc: bool, width: usize, theme: &Theme) -> Line<'static> {
 pub(super) fn groups_with(prev: Option<&Message>, m: &Message, utc: bool) -> bool {
     prev.is_some_and(|p| {
         p.from_uid == m.from_uid
-            && m.created_at - p.created_at < 5 * 60_000
+            && m.created_at.saturating_sub(p.created_at) < 5 * 60_000
             && crate::timefmt::same_day(p.created_at, m.created_at, utc)
             && m.reply_to.is_none()
     })

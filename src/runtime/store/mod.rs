@@ -209,9 +209,10 @@ impl Store {
         ) {
             let gap: Option<(i64, i64)> = tx
                 .query_row(
-                    "SELECT low, high FROM gaps WHERE conv = ?1 AND high > ?2 AND low < ?3
+                    // `low <= highest`, not `low < highest + 1`: a mid may be i64::MAX.
+                    "SELECT low, high FROM gaps WHERE conv = ?1 AND high > ?2 AND low <= ?3
                      ORDER BY high LIMIT 1",
-                    params![conv, lowest, highest + 1],
+                    params![conv, lowest, highest],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
@@ -250,19 +251,19 @@ impl Store {
         before: Option<i64>,
         limit: usize,
     ) -> StoreResult<Vec<ChatMessage>> {
-        let before = before.unwrap_or(i64::MAX);
         // Never across a gap: below it the store may be missing records.
         let floor: i64 = self
             .conn
             .query_row(
                 "SELECT high FROM gaps WHERE conv = ?1 AND high <= ?2 ORDER BY high DESC LIMIT 1",
-                params![conv_name(key), before],
+                params![conv_name(key), before.unwrap_or(i64::MAX)],
                 |r| r.get(0),
             )
             .optional()?
             .unwrap_or(i64::MIN);
+        // No `before` is no upper bound (NULL), so a record with mid i64::MAX is paged too.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT json FROM chat WHERE conv = ?1 AND mid < ?2 AND mid >= ?3
+            "SELECT json FROM chat WHERE conv = ?1 AND (?2 IS NULL OR mid < ?2) AND mid >= ?3
              ORDER BY mid DESC LIMIT ?4",
         )?;
         let rows = stmt.query_map(
@@ -280,8 +281,9 @@ impl Store {
         }
         page.reverse();
         // The page's messages come with their later edits, likes and deletes, so a message
-        // read back after the model let it go folds to what it was.
-        if let Some(oldest) = page.first().map(|m| m.mid) {
+        // read back after the model let it go folds to what it was. (Without `before` the
+        // page already holds every later record.)
+        if let (Some(oldest), Some(before)) = (page.first().map(|m| m.mid), before) {
             let mut later = self.conn.prepare_cached(
                 "SELECT json FROM chat WHERE conv = ?1 AND target >= ?2 AND target < ?3
                  AND mid >= ?3 ORDER BY mid",

@@ -1182,3 +1182,86 @@ fn an_empty_last_page_leaves_the_holes_above_it() {
         "the next page goes into the hole"
     );
 }
+
+/// A server's mids and times may be anywhere in i64 (item 15 of issue 18): on a real file the
+/// store keeps them, pages them (the record with mid i64::MAX too) and fills a gap that
+/// reaches i64::MAX, without overflowing.
+#[test]
+fn mids_and_times_at_the_ends_of_i64_are_stored_and_paged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let edge = |mid: i64, created_at: i64, expires_in: Option<i64>| -> ChatMessage {
+        serde_json::from_value(json!({
+            "mid": mid, "from_uid": 2, "created_at": created_at, "target": {"gid": 1},
+            "detail": {"type": "normal", "content_type": "text/plain",
+                       "content": format!("edge {mid}"), "properties": null,
+                       "expires_in": expires_in}
+        }))
+        .unwrap()
+    };
+    let mut events = directory();
+    events.extend(
+        [
+            edge(5, i64::MIN, None),
+            edge(6, i64::MAX, Some(i64::MAX)),
+            edge(7, 0, Some(i64::MIN)),
+            edge(i64::MAX, 1_000, None),
+        ]
+        .map(ServerEvent::Chat),
+    );
+    store.write_events(&events).unwrap();
+    assert_eq!(store.cursor().unwrap().after_mid, Some(i64::MAX));
+    store.replay_starts().unwrap();
+    // A capped replay's hole up to the top of i64, filled by a page that reaches it.
+    store
+        .conn
+        .execute(
+            "INSERT INTO gaps (conv, low, high) VALUES ('g1', 7, ?1)",
+            [i64::MAX],
+        )
+        .unwrap();
+    store
+        .write_history(
+            ConvKey::Group(1),
+            &[edge(i64::MAX - 1, 2_000, None), edge(i64::MAX, 1_000, None)],
+            false,
+        )
+        .unwrap();
+    let gap: (i64, i64) = store
+        .conn
+        .query_row("SELECT low, high FROM gaps", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        gap,
+        (7, i64::MAX - 1),
+        "the page shrank the hole to below it"
+    );
+    // The newest page holds the record with mid i64::MAX; below the hole nothing is served.
+    let page = store.history(ConvKey::Group(1), None, 10).unwrap();
+    let mids: Vec<i64> = page.iter().map(|m| m.mid).collect();
+    assert_eq!(mids, [i64::MAX - 1, i64::MAX]);
+    assert!(
+        store
+            .history(ConvKey::Group(1), Some(i64::MIN), 10)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.purge_expired(1_795_338_000_000).unwrap(),
+        0,
+        "burning at the end of i64 is not burnt yet"
+    );
+    drop(store);
+    let loaded = open(dir.path()).load().unwrap();
+    assert_eq!(loaded.cursor.after_mid, Some(i64::MAX));
+    // What is above the hole comes back.
+    assert_eq!(
+        texts(&loaded, ConvKey::Group(1)),
+        [
+            format!("edge {}", i64::MAX - 1),
+            format!("edge {}", i64::MAX)
+        ]
+    );
+}

@@ -108,6 +108,7 @@ fn io_reason(e: &std::io::Error) -> String {
 pub fn complete_path(prefix: &str) -> Vec<String> {
     let expanded = expand_tilde(prefix);
     let text = expanded.to_string_lossy().into_owned();
+    // Slices at rfind('/') and one byte after it (the '/' is one byte): char boundaries.
     let (dir, start) = match text.rfind('/') {
         Some(i) => (
             PathBuf::from(if i == 0 { "/" } else { &text[..i] }),

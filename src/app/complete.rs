@@ -1,0 +1,127 @@
+//! Tab completion in the composer: `@name` from the conversation's members and `/command`
+//! (cycling through the candidates on repeated Tabs), and the `/upload` path argument (the
+//! runtime lists the candidates; `apply_path_completion` puts them in).
+
+use super::App;
+
+/// The `/upload` argument being typed, if the cursor is on one.
+pub(super) fn upload_arg(app: &App) -> Option<String> {
+    let ratatui_textarea::DataCursor(row, col) = app.composer.textarea.cursor();
+    let line = app.composer.textarea.lines().get(row)?;
+    let before: String = line.chars().take(col).collect();
+    if row != 0 || !before.starts_with("/upload ") {
+        return None;
+    }
+    Some(before[word_start(&before)..].to_string())
+}
+
+/// Where the last word of `s` starts (a byte index): just after its last whitespace, which
+/// may be several bytes long (U+3000 from CJK input methods, U+00A0 from pasted web text).
+fn word_start(s: &str) -> usize {
+    s.char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+/// Completes the `/upload` argument being typed once the candidates arrive.
+pub fn apply_path_completion(app: &mut App, prefix: &str, candidates: Vec<String>) {
+    if upload_arg(app).as_deref() != Some(prefix) {
+        return; // the user typed on meanwhile
+    }
+    if candidates.is_empty() {
+        app.info("no matching files");
+        return;
+    }
+    // Complete as far as the candidates agree.
+    let mut common = candidates[0].clone();
+    for c in &candidates[1..] {
+        while !c.starts_with(&common) {
+            common.pop();
+        }
+    }
+    if common.len() > prefix.len() {
+        for _ in 0..prefix.chars().count() {
+            app.composer.textarea.delete_char();
+        }
+        app.composer.textarea.insert_str(&common);
+    }
+    if candidates.len() > 1 {
+        let shown = candidates
+            .iter()
+            .map(|c| {
+                c.trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(c)
+                    .to_string()
+            })
+            .collect();
+        app.composer.completion = Some((shown, 0));
+    } else if !common.ends_with('/') {
+        app.composer.textarea.insert_str(" ");
+    }
+}
+
+/// Tab: completes `@name` from the conversation's members or `/command`, cycling on repeats.
+pub(super) fn complete(app: &mut App) {
+    if let Some((cands, i)) = app.composer.completion.take() {
+        if cands.len() > 1 {
+            for _ in 0..cands[i].chars().count() {
+                app.composer.textarea.delete_char();
+            }
+            let next = (i + 1) % cands.len();
+            app.composer.textarea.insert_str(&cands[next]);
+            app.composer.completion = Some((cands, next));
+        }
+        return;
+    }
+    let ratatui_textarea::DataCursor(row, col) = app.composer.textarea.cursor();
+    let line = app
+        .composer
+        .textarea
+        .lines()
+        .get(row)
+        .cloned()
+        .unwrap_or_default();
+    let before: String = line.chars().take(col).collect();
+    let word_start = word_start(&before);
+    let word = &before[word_start..];
+    let candidates: Vec<String> = if let Some(prefix) = word.strip_prefix('@') {
+        let Some(key) = app.timeline.open else { return };
+        let names: Vec<(String, i64)> = app
+            .chat
+            .members(key)
+            .into_iter()
+            .filter(|uid| Some(*uid) != app.chat.me)
+            .map(|uid| (app.chat.user_name(uid), uid))
+            .collect();
+        let ranked = crate::fuzzy::rank(prefix, names.iter().map(|(n, _)| n.as_str()));
+        for i in &ranked {
+            let (name, uid) = &names[*i];
+            app.composer.mentions.insert(name.clone(), *uid);
+        }
+        ranked
+            .into_iter()
+            .map(|i| format!("@{} ", names[i].0))
+            .collect()
+    } else if row == 0 && word_start == 0 && word.starts_with('/') {
+        let names: Vec<&str> = super::COMMANDS.iter().map(|c| c.name).collect();
+        // `word` starts with the one-byte '/'.
+        crate::fuzzy::rank(&word[1..], names.iter().copied())
+            .into_iter()
+            .map(|i| format!("/{} ", names[i]))
+            .collect()
+    } else {
+        return;
+    };
+    let Some(first) = candidates.first() else {
+        app.info("no completion");
+        return;
+    };
+    for _ in 0..word.chars().count() {
+        app.composer.textarea.delete_char();
+    }
+    app.composer.textarea.insert_str(first);
+    app.composer.completion = Some((candidates, 0));
+}
