@@ -53,8 +53,10 @@ enum Command {
         /// Send the text as markdown.
         #[arg(long)]
         markdown: bool,
-        /// Upload and send these files, after the text.
-        #[arg(long = "file", value_name = "PATH", num_args = 1..)]
+        /// Upload and send this file, after the text; repeat it for each file
+        /// (`--file a.pdf --file b.txt`). It takes one path, so `--file a.pdf TEXT` sends
+        /// TEXT as the text.
+        #[arg(long = "file", value_name = "PATH", num_args = 1, action = clap::ArgAction::Append)]
         files: Vec<String>,
         #[command(flatten)]
         common: Common,

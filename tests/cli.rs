@@ -483,3 +483,67 @@ fn tail_of_a_person_shows_both_sides_of_the_direct_messages() {
     tail.kill().unwrap();
     let _ = tail.wait();
 }
+
+#[test]
+fn send_with_a_file_before_the_text_sends_the_text_as_text() {
+    // Exactly `send '#lobby' --file A "$TEXT"`: one path per --file, the text positional.
+    let s = setup();
+    let url = s.url();
+    let file = s.data.path().join("report.pdf");
+    std::fs::write(&file, "%PDF-1.4 numbers").unwrap();
+    let text_arg = "the Q3 numbers, see attached";
+    let out = run(
+        s.data.path(),
+        &[
+            "send",
+            "#lobby",
+            "--file",
+            file.to_str().unwrap(),
+            text_arg,
+            "--server",
+            &url,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        2,
+        "{}",
+        text(&out.stdout)
+    );
+    let first: i64 = text(&out.stdout).lines().next().unwrap().parse().unwrap();
+    let general = s.general();
+    let ours: Vec<_> = general.iter().filter(|(m, _, _)| *m >= first).collect();
+    assert_eq!(ours.len(), 2, "{general:?}");
+    assert_eq!(
+        (ours[0].1.as_str(), ours[0].2.as_str()),
+        ("text/plain", text_arg)
+    );
+    assert_eq!(ours[1].1, "vocechat/file");
+    // Two files are two --file options; a second path after one --file is not a file.
+    let other = s.data.path().join("notes.txt");
+    std::fs::write(&other, "notes").unwrap();
+    let out = run(
+        s.data.path(),
+        &[
+            "send",
+            "#lobby",
+            "--file",
+            file.to_str().unwrap(),
+            "--file",
+            other.to_str().unwrap(),
+            "--server",
+            &url,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), 2);
+    let help = run(s.data.path(), &["send", "--help"], None);
+    assert!(
+        text(&help.stdout).contains("repeat it for each file"),
+        "{}",
+        text(&help.stdout)
+    );
+}
