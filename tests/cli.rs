@@ -547,3 +547,43 @@ fn send_with_a_file_before_the_text_sends_the_text_as_text() {
         text(&help.stdout)
     );
 }
+
+#[test]
+fn a_member_renamed_to_differ_only_by_case_takes_no_script_messages() {
+    let s = setup();
+    let url = s.url();
+    // bob is uid 2; a member now calls himself `Bob`.
+    let impostor = s.server.add_user("Bob", "mallory@example.com", "pw");
+    let out = run(
+        s.data.path(),
+        &["send", "@bob", "the wire details", "--server", &url],
+        None,
+    );
+    assert!(!out.status.success(), "sent to one of them");
+    assert_eq!(
+        text(&out.stderr).trim(),
+        format!(
+            "Error: @bob is ambiguous: @bob (@uid:2), @Bob (@uid:{impostor}); name one as @uid:N"
+        )
+    );
+    let to_bob = |api: &ApiClient| {
+        s.rt.block_on(api.history(Target::User { uid: 2 }, None, 10))
+            .unwrap()
+            .len()
+    };
+    let before = to_bob(&s.api);
+    // The stable form reaches bob, whatever anyone is called.
+    let out = run(
+        s.data.path(),
+        &["send", "@uid:2", "the wire details", "--server", &url],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(to_bob(&s.api), before + 1);
+    let out = run(
+        s.data.path(),
+        &["export", "#gid:1", "--format", "jsonl", "--server", &url],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

@@ -568,6 +568,8 @@ mod change_tests;
 #[cfg(test)]
 mod jump_tests;
 #[cfg(test)]
+mod name_tests;
+#[cfg(test)]
 mod open_tests;
 #[cfg(test)]
 mod popup_tests;
