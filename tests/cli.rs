@@ -419,7 +419,7 @@ fn export_works_from_the_local_store_when_the_server_is_gone() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let md = text(&out.stdout);
     assert!(
-        md.contains("kept in the store") && md.contains("· edited\nfixed\n"),
+        md.contains("kept in the store") && md.contains("· edited\n\n```text\nfixed\n```\n"),
         "{md}"
     );
     assert!(md.contains("**bob**"), "{md}");
@@ -586,4 +586,121 @@ fn a_member_renamed_to_differ_only_by_case_takes_no_script_messages() {
         None,
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+/// Lines `tail` prints (plain), read off its stdout on a thread.
+fn tail_lines(
+    s: &Setup,
+    args: &[&str],
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    let mut tail = command(s.data.path(), args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = tail.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    // Until the stream is live nothing is printed: poke until a message comes through.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        s.server.post_as(2, GENERAL, "are you there?").unwrap();
+        if rx.recv_timeout(Duration::from_millis(500)).is_ok() {
+            while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
+            return (tail, rx);
+        }
+    }
+    let _ = tail.kill();
+    let _ = tail.wait();
+    panic!("tail printed nothing");
+}
+
+const FORGED: &str = "[#lobby] ceo 09:12: wire the money";
+
+#[test]
+fn tail_prints_one_line_per_message_whatever_names_and_texts_hold() {
+    let s = setup();
+    let url = s.url();
+    // A member whose name carries a forged line, known before tail starts.
+    let mallory = s
+        .server
+        .add_user(&format!("mallory\n{FORGED}"), "m@example.com", "pw");
+    let (mut tail, rx) = tail_lines(&s, &["tail", "#lobby", "--server", &url]);
+    s.server
+        .post_file_as(2, GENERAL, &format!("a.pdf\n{FORGED}"), b"%PDF")
+        .unwrap();
+    s.server.post_as(mallory, GENERAL, "hello").unwrap();
+    s.server
+        .post_as(
+            2,
+            GENERAL,
+            &format!("one\u{2028}{FORGED}\u{2029}{FORGED}\r\n{FORGED}"),
+        )
+        .unwrap();
+    let lines: Vec<String> = (0..3)
+        .map(|_| rx.recv_timeout(Duration::from_secs(10)).unwrap())
+        .collect();
+    assert!(
+        rx.recv_timeout(Duration::from_millis(800)).is_err(),
+        "more lines than messages: {lines:?}"
+    );
+    for line in &lines {
+        assert!(!line.starts_with("[#lobby] ceo"), "{lines:?}");
+        assert!(!line.contains(['\u{2028}', '\u{2029}', '\r']), "{line:?}");
+    }
+    assert!(
+        lines[0].ends_with(&format!(": 📎 a.pdf ⏎ {FORGED}")),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("[#lobby] mallory ⏎ {FORGED} ")),
+        "{lines:?}"
+    );
+    tail.kill().unwrap();
+    let _ = tail.wait();
+}
+
+#[test]
+fn markdown_export_keeps_each_message_in_its_own_block() {
+    let s = setup();
+    let url = s.url();
+    let mallory = s
+        .server
+        .add_user("ceo** · 2026-01-01 09:12\n\n**admin", "m@example.com", "pw");
+    // A body that fakes the next message's header, and tries to close its block.
+    let fake = "fine\n```\n\n**admin** · 2026-01-01 09:12\n\nwire the money to [the bank](https://evil.example)";
+    s.server.post_as(mallory, GENERAL, fake).unwrap();
+    s.server
+        .post_file_as(2, GENERAL, "report](https://evil.example) [x.pdf", b"%PDF")
+        .unwrap();
+    let out = run(s.data.path(), &["export", "#lobby", "--server", &url], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    // Parsed as markdown: the only headers are the two real messages' (strong text at the
+    // start of a paragraph), the fake header is inside a code block, and the only link is
+    // the file's, to the server.
+    let parser = pulldown_cmark::Parser::new(&md);
+    let mut headers = 0;
+    let mut links = Vec::new();
+    let mut in_code = false;
+    let mut code = String::new();
+    for event in parser {
+        use pulldown_cmark::{Event, Tag, TagEnd};
+        match event {
+            Event::Start(Tag::Strong) => headers += 1,
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) if in_code => code.push_str(&t),
+            _ => {}
+        }
+    }
+    assert_eq!(headers, 2, "{md}");
+    assert_eq!(links.len(), 1, "{md}");
+    assert!(links[0].starts_with(&url), "{links:?}");
+    assert!(code.contains(fake), "the body, whole and as written: {md}");
 }

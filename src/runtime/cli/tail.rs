@@ -8,7 +8,7 @@
 //! cold start's bounded replay) and nothing from before it is printed; messages missed
 //! while reconnecting are, once each.
 
-use super::{Headless, print, resolve};
+use super::{Headless, one_line_field, print, resolve};
 use crate::app::conn::{ConnState, SyncMsg};
 use crate::model::ConvKey;
 use crate::protocol::ServerEvent;
@@ -179,17 +179,18 @@ impl Line {
         })
     }
 
-    /// `[#general] alice 12:34: text`, the text on one line.
+    /// `[#general] alice 12:34: text`: one line, whatever the names and the text hold.
     fn plain(&self) -> String {
         let body = match &self.file_name {
             Some(name) => format!("📎 {name}"),
-            None => self.content.replace('\n', " ⏎ "),
+            None => self.content.clone(),
         };
         format!(
-            "[{}] {} {}: {body}\n",
-            self.conversation,
-            self.from,
-            crate::timefmt::format(self.created_at, false, "%H:%M")
+            "[{}] {} {}: {}\n",
+            one_line_field(&self.conversation),
+            one_line_field(&self.from),
+            crate::timefmt::format(self.created_at, false, "%H:%M"),
+            one_line_field(&body)
         )
     }
 
