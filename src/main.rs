@@ -81,9 +81,16 @@ enum Command {
         /// One JSON object per line.
         #[arg(long)]
         jsonl: bool,
-        /// Run this shell command for each message, with the message as JSON on its stdin.
+        /// Run this shell command for each message, with the message as JSON on its stdin
+        /// (one at a time; while it runs at most 100 messages wait for it, more are printed
+        /// but not given to it, and stderr says how many).
         #[arg(long, value_name = "CMD")]
         exec: Option<String>,
+        /// Kill a run of the --exec command (and everything it started) after this many
+        /// seconds; tailing goes on.
+        #[arg(long, value_name = "SECS", default_value_t = vocechat_tui::runtime::cli::hook::DEFAULT_TIMEOUT.as_secs(), requires = "exec",
+              value_parser = clap::value_parser!(u64).range(1..))]
+        exec_timeout: u64,
         #[command(flatten)]
         common: Common,
     },
@@ -229,6 +236,7 @@ fn headless(command: Command) -> anyhow::Result<()> {
                 conversations,
                 jsonl,
                 exec,
+                exec_timeout,
                 ..
             } => {
                 tail::run(
@@ -237,6 +245,7 @@ fn headless(command: Command) -> anyhow::Result<()> {
                         conversations,
                         jsonl,
                         exec,
+                        exec_timeout: std::time::Duration::from_secs(exec_timeout),
                     },
                 )
                 .await

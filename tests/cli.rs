@@ -588,11 +588,32 @@ fn a_member_renamed_to_differ_only_by_case_takes_no_script_messages() {
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
-/// Lines `tail` prints (plain), read off its stdout on a thread.
-fn tail_lines(
-    s: &Setup,
-    args: &[&str],
-) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+/// A running command, killed (and waited for) if a test ends without ending it.
+struct Running(std::process::Child);
+
+impl std::ops::Deref for Running {
+    type Target = std::process::Child;
+    fn deref(&self) -> &std::process::Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Running {
+    fn deref_mut(&mut self) -> &mut std::process::Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `tail` started and live, its printed lines read off its stdout on a thread, and how many
+/// lines beyond the first it printed while being poked (each also went to a hook).
+fn tail_live(s: &Setup, args: &[&str]) -> (Running, std::sync::mpsc::Receiver<String>, usize) {
     let mut tail = command(s.data.path(), args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -610,8 +631,11 @@ fn tail_lines(
     while Instant::now() < deadline {
         s.server.post_as(2, GENERAL, "are you there?").unwrap();
         if rx.recv_timeout(Duration::from_millis(500)).is_ok() {
-            while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
-            return (tail, rx);
+            let mut extra = 0;
+            while rx.recv_timeout(Duration::from_millis(300)).is_ok() {
+                extra += 1;
+            }
+            return (Running(tail), rx, extra);
         }
     }
     let _ = tail.kill();
@@ -629,7 +653,7 @@ fn tail_prints_one_line_per_message_whatever_names_and_texts_hold() {
     let mallory = s
         .server
         .add_user(&format!("mallory\n{FORGED}"), "m@example.com", "pw");
-    let (mut tail, rx) = tail_lines(&s, &["tail", "#lobby", "--server", &url]);
+    let (mut tail, rx, _) = tail_live(&s, &["tail", "#lobby", "--server", &url]);
     s.server
         .post_file_as(2, GENERAL, &format!("a.pdf\n{FORGED}"), b"%PDF")
         .unwrap();
@@ -703,4 +727,138 @@ fn markdown_export_keeps_each_message_in_its_own_block() {
     assert_eq!(links.len(), 1, "{md}");
     assert!(links[0].starts_with(&url), "{links:?}");
     assert!(code.contains(fake), "the body, whole and as written: {md}");
+}
+
+/// What a process writes to stderr, line by line, read on a thread.
+fn stderr_lines(child: &mut Running) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    rx
+}
+
+/// Ctrl+C, as a terminal sends it.
+fn interrupt(child: &Running) {
+    let ok = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+/// Whether process `pid` is gone (reaped, or a zombie no longer running).
+fn gone(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit_once(") ")
+            .is_some_and(|(_, rest)| rest.starts_with('Z')),
+    }
+}
+
+/// Waits until `what` holds, for at most `secs`.
+fn eventually(secs: u64, what: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if what() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    what()
+}
+
+#[test]
+fn a_hook_that_never_ends_is_killed_with_what_it_started_and_tail_goes_on() {
+    let s = setup();
+    let url = s.url();
+    let pids = s.data.path().join("pids");
+    // Records its own pid and the pid of what it starts, then waits forever.
+    let exec = format!(
+        "cat >/dev/null; sleep 1000 & echo \"$$ $!\" >> '{}'; wait",
+        pids.display()
+    );
+    let (mut tail, rx, _) = tail_live(
+        &s,
+        &[
+            "tail",
+            "#lobby",
+            "--exec",
+            &exec,
+            "--exec-timeout",
+            "1",
+            "--server",
+            &url,
+        ],
+    );
+    let errors = stderr_lines(&mut tail);
+    let said = errors.recv_timeout(Duration::from_secs(20)).unwrap();
+    assert!(said.contains("ran past 1 s"), "{said}");
+    let runs = || std::fs::read_to_string(&pids).unwrap_or_default();
+    let first = runs();
+    let first: Vec<&str> = first.split_whitespace().collect();
+    assert_eq!(first.len(), 2, "{first:?}");
+    assert!(
+        eventually(10, || first.iter().all(|p| gone(p))),
+        "the hook or what it started still runs: {first:?}"
+    );
+    // Tailing goes on: the next message is printed and runs the hook again.
+    s.server.post_as(2, GENERAL, "still there?").unwrap();
+    let line = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(line.ends_with("still there?"), "{line}");
+    assert!(eventually(10, || runs().lines().count() == 2), "{}", runs());
+    // Ctrl+C while it runs: tail ends, and the hook with it.
+    interrupt(&tail);
+    let status = tail.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let second = runs();
+    let second: Vec<&str> = second.lines().nth(1).unwrap().split_whitespace().collect();
+    assert!(
+        eventually(10, || second.iter().all(|p| gone(p))),
+        "left running after tail ended: {second:?}"
+    );
+}
+
+#[test]
+fn a_flood_while_a_slow_hook_runs_is_printed_whole_and_dropped_for_the_hook_with_a_count() {
+    const FLOOD: usize = 250;
+    let s = setup();
+    let url = s.url();
+    let started = s.data.path().join("started");
+    let exec = format!("cat >> '{}'; sleep 30", started.display());
+    let (mut tail, rx, extra) =
+        tail_live(&s, &["tail", "#lobby", "--exec", &exec, "--server", &url]);
+    let errors = stderr_lines(&mut tail);
+    // The first hook is running (it holds the message tail went live with).
+    assert!(eventually(10, || started.exists()));
+    for i in 0..FLOOD {
+        s.server.post_as(2, GENERAL, &format!("flood {i}")).unwrap();
+    }
+    // Every message is printed, none waits for the hook.
+    let printed: Vec<String> = (0..FLOOD)
+        .map(|_| rx.recv_timeout(Duration::from_secs(20)).unwrap())
+        .collect();
+    assert!(
+        printed
+            .last()
+            .unwrap()
+            .ends_with(&format!("flood {}", FLOOD - 1))
+    );
+    interrupt(&tail);
+    assert!(tail.wait().unwrap().success());
+    let said: Vec<String> = errors.iter().collect();
+    assert!(said[0].contains("--exec is behind"), "{said:?}");
+    let missed: usize = said
+        .iter()
+        .find_map(|l| l.split("--exec missed ").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count: {said:?}"));
+    // The first message runs, 100 wait, the rest are counted.
+    let queue = vocechat_tui::runtime::cli::hook::QUEUE;
+    assert_eq!(missed, FLOOD + extra - queue, "{said:?}");
 }

@@ -5,6 +5,7 @@
 //! which one device id can only have once, so it refuses while the UI runs.
 
 pub mod export;
+pub mod hook;
 pub mod resolve;
 pub mod send;
 pub mod tail;
