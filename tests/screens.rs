@@ -1116,3 +1116,34 @@ fn opening_a_file_that_may_run_something_asks_first_80x24() {
     assert!(s.contains("y: download and open it"), "{s}");
     insta::assert_snapshot!(term.backend());
 }
+
+#[test]
+fn a_file_found_by_search_shows_the_end_of_its_name() {
+    use vocechat_tui::model::{ConvKey, SearchHit, SearchResults};
+    let mut app = scene();
+    key(&mut app, KeyCode::Char('/'), KeyModifiers::ALT);
+    for c in "Q3".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let seq = app.search.seq;
+    let name = format!("Q3_report{}.pdf{}.terminal", "_".repeat(50), "_".repeat(40));
+    update(
+        &mut app,
+        Msg::Searched(Ok(SearchResults {
+            seq,
+            hits: vec![SearchHit {
+                mid: 30,
+                key: ConvKey::Group(1),
+                from_uid: 3,
+                created_at: T0,
+                content_type: "vocechat/file".into(),
+                text: name,
+                author: None,
+            }],
+            coverage: vec![],
+        })),
+    );
+    let s = render(&mut app, 80, 24).backend().to_string();
+    // However little room the line leaves, the real extension shows.
+    assert!(s.contains("📎 Q3_repor….terminal"), "{s}");
+}
