@@ -6,6 +6,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 use std::path::Path;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The longest file name, in bytes, that common file systems accept (ext4, APFS, btrfs).
 pub const NAME_MAX: usize = 255;
@@ -87,6 +88,72 @@ fn fit(name: &str, budget: usize) -> String {
     let stem = &stem[..stem.floor_char_boundary(budget.saturating_sub(ext.len()))];
     let stem = stem.trim_end_matches(['.', ' ']);
     format!("{stem}{ext}")
+}
+
+/// An untrusted file name as shown on one line of at most `max` cells: sanitized, spaces
+/// folded, and when too long cut in the middle (`Q3_report_…pdf______.terminal`), so its end,
+/// where the extension that decides what opening it does is, always shows. Every place that
+/// shows a file name uses this.
+pub fn shown_name(raw: &str, max: usize) -> String {
+    let name = crate::sanitize::one_line(raw, usize::MAX);
+    if name.width() <= max {
+        return name;
+    }
+    let Some(room) = max.checked_sub(1) else {
+        return String::new(); // not even the ellipsis fits
+    };
+    let ext = name.rfind('.').map_or("", |i| &name[i..]);
+    // The end keeps the extension whole (or as much of it as fits), else half the room.
+    let tail = last_cells(&name, ext.width().max(room / 2).min(room));
+    let head = first_cells(&name, room - tail.width());
+    format!("{head}…{tail}")
+}
+
+/// The longest start of `s` that is at most `cells` wide.
+fn first_cells(s: &str, cells: usize) -> &str {
+    let mut w = 0;
+    for (i, c) in s.char_indices() {
+        w += c.width().unwrap_or(0);
+        if w > cells {
+            return &s[..i];
+        }
+    }
+    s
+}
+
+/// The longest end of `s` that is at most `cells` wide.
+fn last_cells(s: &str, cells: usize) -> &str {
+    let mut w = 0;
+    for (i, c) in s.char_indices().rev() {
+        w += c.width().unwrap_or(0);
+        if w > cells {
+            return &s[i + c.len_utf8()..];
+        }
+    }
+    s
+}
+
+/// Extensions of plain documents and media, opened without asking: what the system opener
+/// does with them is show them. Anything else (`.desktop`, `.command`, `.terminal`, `.sh`,
+/// `.exe`, `.jar`, `.app`, `.py`…, also `.html` and `.svg`, which run script in a browser,
+/// and a name with no extension, which the opener sniffs) is confirmed first.
+const PLAIN_EXTENSIONS: &[&str] = &[
+    "pdf", "txt", "md", "png", "jpg", "jpeg", "gif", "webp", "bmp", "avif", "heic", "mp3", "m4a",
+    "aac", "ogg", "oga", "opus", "flac", "wav", "mp4", "m4v", "mov", "webm", "mkv", "avi",
+];
+
+/// What a file name really ends with: the text after its last dot, lowercased (`None`
+/// without a dot, or with nothing after it).
+pub fn real_extension(name: &str) -> Option<String> {
+    name.rsplit_once('.')
+        .map(|(_, ext)| ext.to_lowercase())
+        .filter(|ext| !ext.is_empty())
+}
+
+/// Whether a file saved as `name` (already [`safe_file_name`]) is a plain document or media
+/// type that may be opened without asking.
+pub fn opens_as_document(name: &str) -> bool {
+    real_extension(name).is_some_and(|ext| PLAIN_EXTENSIONS.contains(&ext.as_str()))
 }
 
 /// Splits `/upload` arguments: spaces separate paths, quotes or backslashes keep spaces.
@@ -192,6 +259,67 @@ mod tests {
                 && !is_path_like("hello /tmp")
                 && !is_path_like("/tmp")
         );
+    }
+
+    #[test]
+    fn long_names_are_cut_in_the_middle_and_keep_their_end() {
+        let disguised = format!("Q3_report{}.pdf{}.terminal", "_".repeat(60), "_".repeat(20));
+        let shown = shown_name(&disguised, 40);
+        assert_eq!(UnicodeWidthStr::width(shown.as_str()), 40);
+        assert!(shown.starts_with("Q3_report_"), "{shown}");
+        assert!(shown.ends_with("______.terminal"), "{shown}");
+        assert!(shown.contains('…'), "{shown}");
+        // Short names, and names that just fit, are left whole (one line, sanitized).
+        assert_eq!(shown_name("notes.txt", 40), "notes.txt");
+        assert_eq!(shown_name("a\nb\u{1b}[31m.txt", 40), "a b.txt");
+        assert_eq!(shown_name("abcdef.txt", 10), "abcdef.txt");
+        // Wide characters count as two cells, and the extension stays whole while it fits.
+        let cjk = format!("{}.docx", "报告".repeat(30));
+        let shown = shown_name(&cjk, 21);
+        assert!(UnicodeWidthStr::width(shown.as_str()) <= 21, "{shown}");
+        assert!(
+            shown.ends_with(".docx") && shown.starts_with("报告"),
+            "{shown}"
+        );
+        // An extension wider than the room: the end of the name still shows.
+        let long_ext = format!("a.{}", "x".repeat(50));
+        assert!(shown_name(&long_ext, 12).ends_with("xxxxxxxxxx"));
+        assert_eq!(shown_name("abc.txt", 0), "");
+        assert_eq!(shown_name("abc.txt", 1), "…");
+    }
+
+    #[test]
+    fn only_plain_documents_and_media_open_without_asking() {
+        for ok in [
+            "report.pdf",
+            "Photo.JPG",
+            "notes.txt",
+            "song.mp3",
+            "clip.webm",
+        ] {
+            assert!(opens_as_document(ok), "{ok}");
+        }
+        for ask in [
+            "Q3_report.pdf______.terminal",
+            "run.desktop",
+            "x.command",
+            "setup.exe",
+            "a.sh",
+            "tool.jar",
+            "page.html",
+            "logo.svg",
+            "script.py",
+            "README",
+            "trailing.",
+            "archive.tar.gz",
+        ] {
+            assert!(!opens_as_document(ask), "{ask}");
+        }
+        assert_eq!(
+            real_extension("a.pdf.Terminal").as_deref(),
+            Some("terminal")
+        );
+        assert_eq!(real_extension("README"), None);
     }
 
     #[test]

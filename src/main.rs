@@ -53,8 +53,10 @@ enum Command {
         /// Send the text as markdown.
         #[arg(long)]
         markdown: bool,
-        /// Upload and send these files, after the text.
-        #[arg(long = "file", value_name = "PATH", num_args = 1..)]
+        /// Upload and send this file, after the text; repeat it for each file
+        /// (`--file a.pdf --file b.txt`). It takes one path, so `--file a.pdf TEXT` sends
+        /// TEXT as the text.
+        #[arg(long = "file", value_name = "PATH", num_args = 1, action = clap::ArgAction::Append)]
         files: Vec<String>,
         #[command(flatten)]
         common: Common,
@@ -79,9 +81,16 @@ enum Command {
         /// One JSON object per line.
         #[arg(long)]
         jsonl: bool,
-        /// Run this shell command for each message, with the message as JSON on its stdin.
+        /// Run this shell command for each message, with the message as JSON on its stdin
+        /// (one at a time; while it runs at most 100 messages wait for it, more are printed
+        /// but not given to it, and stderr says how many).
         #[arg(long, value_name = "CMD")]
         exec: Option<String>,
+        /// Kill a run of the --exec command (and everything it started) after this many
+        /// seconds; tailing goes on.
+        #[arg(long, value_name = "SECS", default_value_t = vocechat_tui::runtime::cli::hook::DEFAULT_TIMEOUT.as_secs(), requires = "exec",
+              value_parser = clap::value_parser!(u64).range(1..))]
+        exec_timeout: u64,
         #[command(flatten)]
         common: Common,
     },
@@ -227,6 +236,7 @@ fn headless(command: Command) -> anyhow::Result<()> {
                 conversations,
                 jsonl,
                 exec,
+                exec_timeout,
                 ..
             } => {
                 tail::run(
@@ -235,6 +245,7 @@ fn headless(command: Command) -> anyhow::Result<()> {
                         conversations,
                         jsonl,
                         exec,
+                        exec_timeout: std::time::Duration::from_secs(exec_timeout),
                     },
                 )
                 .await

@@ -419,7 +419,7 @@ fn export_works_from_the_local_store_when_the_server_is_gone() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let md = text(&out.stdout);
     assert!(
-        md.contains("kept in the store") && md.contains("· edited\nfixed\n"),
+        md.contains("kept in the store") && md.contains("· edited\n\n```text\nfixed\n```\n"),
         "{md}"
     );
     assert!(md.contains("**bob**"), "{md}");
@@ -482,4 +482,383 @@ fn tail_of_a_person_shows_both_sides_of_the_direct_messages() {
     );
     tail.kill().unwrap();
     let _ = tail.wait();
+}
+
+#[test]
+fn send_with_a_file_before_the_text_sends_the_text_as_text() {
+    // Exactly `send '#lobby' --file A "$TEXT"`: one path per --file, the text positional.
+    let s = setup();
+    let url = s.url();
+    let file = s.data.path().join("report.pdf");
+    std::fs::write(&file, "%PDF-1.4 numbers").unwrap();
+    let text_arg = "the Q3 numbers, see attached";
+    let out = run(
+        s.data.path(),
+        &[
+            "send",
+            "#lobby",
+            "--file",
+            file.to_str().unwrap(),
+            text_arg,
+            "--server",
+            &url,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        2,
+        "{}",
+        text(&out.stdout)
+    );
+    let first: i64 = text(&out.stdout).lines().next().unwrap().parse().unwrap();
+    let general = s.general();
+    let ours: Vec<_> = general.iter().filter(|(m, _, _)| *m >= first).collect();
+    assert_eq!(ours.len(), 2, "{general:?}");
+    assert_eq!(
+        (ours[0].1.as_str(), ours[0].2.as_str()),
+        ("text/plain", text_arg)
+    );
+    assert_eq!(ours[1].1, "vocechat/file");
+    // Two files are two --file options; a second path after one --file is not a file.
+    let other = s.data.path().join("notes.txt");
+    std::fs::write(&other, "notes").unwrap();
+    let out = run(
+        s.data.path(),
+        &[
+            "send",
+            "#lobby",
+            "--file",
+            file.to_str().unwrap(),
+            "--file",
+            other.to_str().unwrap(),
+            "--server",
+            &url,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), 2);
+    let help = run(s.data.path(), &["send", "--help"], None);
+    assert!(
+        text(&help.stdout).contains("repeat it for each file"),
+        "{}",
+        text(&help.stdout)
+    );
+}
+
+#[test]
+fn a_member_renamed_to_differ_only_by_case_takes_no_script_messages() {
+    let s = setup();
+    let url = s.url();
+    // bob is uid 2; a member now calls himself `Bob`.
+    let impostor = s.server.add_user("Bob", "mallory@example.com", "pw");
+    let out = run(
+        s.data.path(),
+        &["send", "@bob", "the wire details", "--server", &url],
+        None,
+    );
+    assert!(!out.status.success(), "sent to one of them");
+    assert_eq!(
+        text(&out.stderr).trim(),
+        format!(
+            "Error: @bob is ambiguous: @bob (@uid:2), @Bob (@uid:{impostor}); name one as @uid:N"
+        )
+    );
+    let to_bob = |api: &ApiClient| {
+        s.rt.block_on(api.history(Target::User { uid: 2 }, None, 10))
+            .unwrap()
+            .len()
+    };
+    let before = to_bob(&s.api);
+    // The stable form reaches bob, whatever anyone is called.
+    let out = run(
+        s.data.path(),
+        &["send", "@uid:2", "the wire details", "--server", &url],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(to_bob(&s.api), before + 1);
+    let out = run(
+        s.data.path(),
+        &["export", "#gid:1", "--format", "jsonl", "--server", &url],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+/// A running command, killed (and waited for) if a test ends without ending it.
+struct Running(std::process::Child);
+
+impl std::ops::Deref for Running {
+    type Target = std::process::Child;
+    fn deref(&self) -> &std::process::Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Running {
+    fn deref_mut(&mut self) -> &mut std::process::Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `tail` started and live, its printed lines read off its stdout on a thread, and how many
+/// lines beyond the first it printed while being poked (each also went to a hook).
+fn tail_live(s: &Setup, args: &[&str]) -> (Running, std::sync::mpsc::Receiver<String>, usize) {
+    let mut tail = command(s.data.path(), args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = tail.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    // Until the stream is live nothing is printed: poke until a message comes through.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        s.server.post_as(2, GENERAL, "are you there?").unwrap();
+        if rx.recv_timeout(Duration::from_millis(500)).is_ok() {
+            let mut extra = 0;
+            while rx.recv_timeout(Duration::from_millis(300)).is_ok() {
+                extra += 1;
+            }
+            return (Running(tail), rx, extra);
+        }
+    }
+    let _ = tail.kill();
+    let _ = tail.wait();
+    panic!("tail printed nothing");
+}
+
+const FORGED: &str = "[#lobby] ceo 09:12: wire the money";
+
+#[test]
+fn tail_prints_one_line_per_message_whatever_names_and_texts_hold() {
+    let s = setup();
+    let url = s.url();
+    // A member whose name carries a forged line, known before tail starts.
+    let mallory = s
+        .server
+        .add_user(&format!("mallory\n{FORGED}"), "m@example.com", "pw");
+    let (mut tail, rx, _) = tail_live(&s, &["tail", "#lobby", "--server", &url]);
+    s.server
+        .post_file_as(2, GENERAL, &format!("a.pdf\n{FORGED}"), b"%PDF")
+        .unwrap();
+    s.server.post_as(mallory, GENERAL, "hello").unwrap();
+    s.server
+        .post_as(
+            2,
+            GENERAL,
+            &format!("one\u{2028}{FORGED}\u{2029}{FORGED}\r\n{FORGED}"),
+        )
+        .unwrap();
+    let lines: Vec<String> = (0..3)
+        .map(|_| rx.recv_timeout(Duration::from_secs(10)).unwrap())
+        .collect();
+    assert!(
+        rx.recv_timeout(Duration::from_millis(800)).is_err(),
+        "more lines than messages: {lines:?}"
+    );
+    for line in &lines {
+        assert!(!line.starts_with("[#lobby] ceo"), "{lines:?}");
+        assert!(!line.contains(['\u{2028}', '\u{2029}', '\r']), "{line:?}");
+    }
+    assert!(
+        lines[0].ends_with(&format!(": 📎 a.pdf ⏎ {FORGED}")),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("[#lobby] mallory ⏎ {FORGED} ")),
+        "{lines:?}"
+    );
+    tail.kill().unwrap();
+    let _ = tail.wait();
+}
+
+#[test]
+fn markdown_export_keeps_each_message_in_its_own_block() {
+    let s = setup();
+    let url = s.url();
+    let mallory = s
+        .server
+        .add_user("ceo** · 2026-01-01 09:12\n\n**admin", "m@example.com", "pw");
+    // A body that fakes the next message's header, and tries to close its block.
+    let fake = "fine\n```\n\n**admin** · 2026-01-01 09:12\n\nwire the money to [the bank](https://evil.example)";
+    s.server.post_as(mallory, GENERAL, fake).unwrap();
+    s.server
+        .post_file_as(2, GENERAL, "report](https://evil.example) [x.pdf", b"%PDF")
+        .unwrap();
+    let out = run(s.data.path(), &["export", "#lobby", "--server", &url], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    // Parsed as markdown: the only headers are the two real messages' (strong text at the
+    // start of a paragraph), the fake header is inside a code block, and the only link is
+    // the file's, to the server.
+    let parser = pulldown_cmark::Parser::new(&md);
+    let mut headers = 0;
+    let mut links = Vec::new();
+    let mut in_code = false;
+    let mut code = String::new();
+    for event in parser {
+        use pulldown_cmark::{Event, Tag, TagEnd};
+        match event {
+            Event::Start(Tag::Strong) => headers += 1,
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) if in_code => code.push_str(&t),
+            _ => {}
+        }
+    }
+    assert_eq!(headers, 2, "{md}");
+    assert_eq!(links.len(), 1, "{md}");
+    assert!(links[0].starts_with(&url), "{links:?}");
+    assert!(code.contains(fake), "the body, whole and as written: {md}");
+}
+
+/// What a process writes to stderr, line by line, read on a thread.
+fn stderr_lines(child: &mut Running) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    rx
+}
+
+/// Ctrl+C, as a terminal sends it.
+fn interrupt(child: &Running) {
+    let ok = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+/// Whether process `pid` is gone (reaped, or a zombie no longer running).
+fn gone(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit_once(") ")
+            .is_some_and(|(_, rest)| rest.starts_with('Z')),
+    }
+}
+
+/// Waits until `what` holds, for at most `secs`.
+fn eventually(secs: u64, what: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if what() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    what()
+}
+
+#[test]
+fn a_hook_that_never_ends_is_killed_with_what_it_started_and_tail_goes_on() {
+    let s = setup();
+    let url = s.url();
+    let pids = s.data.path().join("pids");
+    // Records its own pid and the pid of what it starts, then waits forever.
+    let exec = format!(
+        "cat >/dev/null; sleep 1000 & echo \"$$ $!\" >> '{}'; wait",
+        pids.display()
+    );
+    let (mut tail, rx, _) = tail_live(
+        &s,
+        &[
+            "tail",
+            "#lobby",
+            "--exec",
+            &exec,
+            "--exec-timeout",
+            "1",
+            "--server",
+            &url,
+        ],
+    );
+    let errors = stderr_lines(&mut tail);
+    let said = errors.recv_timeout(Duration::from_secs(20)).unwrap();
+    assert!(said.contains("ran past 1 s"), "{said}");
+    let runs = || std::fs::read_to_string(&pids).unwrap_or_default();
+    let first = runs();
+    let first: Vec<&str> = first.split_whitespace().collect();
+    assert_eq!(first.len(), 2, "{first:?}");
+    assert!(
+        eventually(10, || first.iter().all(|p| gone(p))),
+        "the hook or what it started still runs: {first:?}"
+    );
+    // Tailing goes on: the next message is printed and runs the hook again.
+    s.server.post_as(2, GENERAL, "still there?").unwrap();
+    let line = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(line.ends_with("still there?"), "{line}");
+    assert!(eventually(10, || runs().lines().count() == 2), "{}", runs());
+    // Ctrl+C while it runs: tail ends, and the hook with it.
+    interrupt(&tail);
+    let status = tail.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let second = runs();
+    let second: Vec<&str> = second.lines().nth(1).unwrap().split_whitespace().collect();
+    assert!(
+        eventually(10, || second.iter().all(|p| gone(p))),
+        "left running after tail ended: {second:?}"
+    );
+}
+
+#[test]
+fn a_flood_while_a_slow_hook_runs_is_printed_whole_and_dropped_for_the_hook_with_a_count() {
+    const FLOOD: usize = 250;
+    let s = setup();
+    let url = s.url();
+    let started = s.data.path().join("started");
+    let exec = format!("cat >> '{}'; sleep 30", started.display());
+    let (mut tail, rx, extra) =
+        tail_live(&s, &["tail", "#lobby", "--exec", &exec, "--server", &url]);
+    let errors = stderr_lines(&mut tail);
+    // The first hook is running (it holds the message tail went live with).
+    assert!(eventually(10, || started.exists()));
+    for i in 0..FLOOD {
+        s.server.post_as(2, GENERAL, &format!("flood {i}")).unwrap();
+    }
+    // Every message is printed, none waits for the hook.
+    let printed: Vec<String> = (0..FLOOD)
+        .map(|_| rx.recv_timeout(Duration::from_secs(20)).unwrap())
+        .collect();
+    assert!(
+        printed
+            .last()
+            .unwrap()
+            .ends_with(&format!("flood {}", FLOOD - 1))
+    );
+    interrupt(&tail);
+    assert!(tail.wait().unwrap().success());
+    let said: Vec<String> = errors.iter().collect();
+    assert!(said[0].contains("--exec is behind"), "{said:?}");
+    let missed: usize = said
+        .iter()
+        .find_map(|l| l.split("--exec missed ").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count: {said:?}"));
+    // The first message runs, 100 wait, the rest are counted.
+    let queue = vocechat_tui::runtime::cli::hook::QUEUE;
+    assert_eq!(missed, FLOOD + extra - queue, "{said:?}");
 }

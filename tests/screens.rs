@@ -1087,3 +1087,63 @@ fn composer_previews_markdown_80x24() {
     assert!(s.contains("markdown (Ctrl+T: plain)"), "{s}");
     insta::assert_snapshot!(term.backend());
 }
+
+#[test]
+fn opening_a_file_that_may_run_something_asks_first_80x24() {
+    let mut app = scene();
+    // Sent as a PDF, named so that a cut at the end would read `Q3_report…pdf`.
+    let name = format!(
+        "Q3_report_{}.pdf{}.terminal",
+        "_".repeat(50),
+        "_".repeat(40)
+    );
+    chat(
+        &mut app,
+        30,
+        3,
+        json!({"gid":1}),
+        json!({"type":"normal","content_type":"vocechat/file","content":"2026/11/21/q3",
+        "properties":{"name":name,"size":48213,"content_type":"application/pdf"},"expires_in":null}),
+    );
+    let s = render(&mut app, 80, 24).backend().to_string();
+    // The timeline cuts the name in the middle: its real end shows.
+    assert!(s.contains("______.terminal · 47.1 KB"), "{s}");
+    key(&mut app, KeyCode::Char('s'), KeyModifiers::ALT);
+    key(&mut app, KeyCode::Char('o'), KeyModifiers::NONE);
+    let term = render(&mut app, 80, 24);
+    let s = term.backend().to_string();
+    assert!(s.contains("It is a .terminal file"), "{s}");
+    assert!(s.contains("y: download and open it"), "{s}");
+    insta::assert_snapshot!(term.backend());
+}
+
+#[test]
+fn a_file_found_by_search_shows_the_end_of_its_name() {
+    use vocechat_tui::model::{ConvKey, SearchHit, SearchResults};
+    let mut app = scene();
+    key(&mut app, KeyCode::Char('/'), KeyModifiers::ALT);
+    for c in "Q3".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let seq = app.search.seq;
+    let name = format!("Q3_report{}.pdf{}.terminal", "_".repeat(50), "_".repeat(40));
+    update(
+        &mut app,
+        Msg::Searched(Ok(SearchResults {
+            seq,
+            hits: vec![SearchHit {
+                mid: 30,
+                key: ConvKey::Group(1),
+                from_uid: 3,
+                created_at: T0,
+                content_type: "vocechat/file".into(),
+                text: name,
+                author: None,
+            }],
+            coverage: vec![],
+        })),
+    );
+    let s = render(&mut app, 80, 24).backend().to_string();
+    // However little room the line leaves, the real extension shows.
+    assert!(s.contains("📎 Q3_repor….terminal"), "{s}");
+}

@@ -126,12 +126,24 @@ impl App {
             .iter()
             .map(|w| {
                 let name = w.trim_start_matches('@');
-                self.chat
-                    .users
-                    .values()
-                    .find(|u| u.name.eq_ignore_ascii_case(name))
-                    .map(|u| u.uid)
-                    .ok_or_else(|| format!("no user named {name}"))
+                match super::search::users_named(&self.chat, name)[..] {
+                    [uid] => Ok(uid),
+                    [] => Err(format!(
+                        "no user named @{}",
+                        crate::sanitize::one_line(name, 40)
+                    )),
+                    ref many => Err(format!(
+                        "@{} is ambiguous: {}",
+                        crate::sanitize::one_line(name, 40),
+                        many.iter()
+                            .map(|uid| format!(
+                                "@{} (@uid:{uid})",
+                                crate::sanitize::one_line(&self.chat.user_name(*uid), 40)
+                            ))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                }
             })
             .collect()
     }

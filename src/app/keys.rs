@@ -1,6 +1,7 @@
 //! Keyboard, mouse and paste handling for every mode. Keys resolve through the keymap first;
 //! in the composer, keys without an action are text for the editor.
 
+use super::open::file_name;
 use super::{App, ComposeTarget, Confirm, Effect, Mode, Switcher};
 use crate::keymap::{Action, Context};
 use crate::model::{ConvKey, PendingState};
@@ -172,10 +173,7 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Unstage => {
             match app.composer.staged.pop() {
-                Some(f) => app.info(format!(
-                    "removed {}",
-                    crate::sanitize::one_line(&f.name, 60)
-                )),
+                Some(f) => app.info(format!("removed {}", crate::files::shown_name(&f.name, 60))),
                 None => app.info(super::strings::NO_FILES_PICKED),
             }
             vec![]
@@ -292,17 +290,8 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
         },
         Action::Save => match app.chat.message(mid) {
             Some(m) if m.is_file() => {
-                let name = file_name(m);
-                let path = m.content.clone();
-                let task = app
-                    .tasks
-                    .start(super::TaskKind::Download { name: name.clone() }, app.now_ms);
-                vec![Effect::Download {
-                    task,
-                    path,
-                    name,
-                    open: false,
-                }]
+                let (path, name) = (m.content.clone(), file_name(m));
+                app.download(path, name, false)
             }
             _ => {
                 app.info("not a file");
@@ -329,52 +318,7 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::OpenLink => {
-            let Some(m) = app.chat.message(mid) else {
-                return vec![];
-            };
-            if m.is_file() {
-                let name = file_name(m);
-                let path = m.content.clone();
-                let task = app
-                    .tasks
-                    .start(super::TaskKind::Download { name: name.clone() }, app.now_ms);
-                return vec![Effect::Download {
-                    task,
-                    path,
-                    name,
-                    open: true,
-                }];
-            }
-            let display = app.display_text(m);
-            let disguised = if m.content_type == "text/markdown" {
-                crate::text::disguised_links(&app.render_mentions(&m.content))
-            } else {
-                vec![]
-            };
-            let first = crate::text::visible_links(&display).into_iter().next();
-            // A URL that is only a disguised link's text leads to that link's target.
-            let first = first.map(|url| {
-                disguised
-                    .iter()
-                    .find(|(text, target)| {
-                        *target == url || crate::text::visible_links(text).contains(&url)
-                    })
-                    .map_or((url, false), |(_, target)| (target.clone(), true))
-            });
-            match first {
-                Some((url, true)) => {
-                    // The link's text says something else: show where it goes first.
-                    app.mode = Mode::Confirm(Confirm::Open(url));
-                    vec![]
-                }
-                Some((url, false)) => vec![Effect::OpenUrl(url)],
-                None => {
-                    app.info("no link in this message");
-                    vec![]
-                }
-            }
-        }
+        Action::OpenLink => app.open_selected(mid),
         Action::JoinCall => {
             let invite = app
                 .chat
@@ -403,12 +347,6 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             vec![]
         }
     }
-}
-
-/// A file message's name (from its properties, untrusted), safe as a file name.
-fn file_name(m: &crate::model::Message) -> String {
-    let file = crate::protocol::types::FileProperties::from_properties(m.properties.as_ref());
-    crate::files::safe_file_name(file.name.as_deref().unwrap_or("download"))
 }
 
 pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {

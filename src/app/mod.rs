@@ -20,6 +20,7 @@ mod keys;
 mod login;
 mod msg;
 mod notify;
+mod open;
 mod outbox;
 mod popups;
 mod saved;
@@ -103,6 +104,12 @@ pub enum Confirm {
     Leave(i64),
     /// Open a link whose text differs from its target (the target is shown).
     Open(String),
+    /// Download and open a file that is not a plain document or media type (its server
+    /// path, and the safe name it is saved and opened under, shown whole).
+    OpenFile {
+        path: String,
+        name: String,
+    },
     /// The local store could not be used (why): rebuild it from the server?
     RebuildStore(String),
     /// Log this other device of yours out?
@@ -567,12 +574,16 @@ mod change_tests;
 #[cfg(test)]
 mod jump_tests;
 #[cfg(test)]
+mod name_tests;
+#[cfg(test)]
+mod open_tests;
+#[cfg(test)]
 mod popup_tests;
 #[cfg(test)]
 mod search_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod unread_tests;
-#[cfg(test)]
 mod text_tests;
+#[cfg(test)]
+mod unread_tests;

@@ -52,7 +52,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
                     app.info("meeting link copied (it joins as you: do not share it)");
                     vec![Effect::CopyText(link.url)]
                 }
-                Some(Action::CallOpen) => vec![Effect::OpenUrl(link.url)],
+                Some(Action::CallOpen) => app.open_url(link.url),
                 _ => vec![],
             }
         }
@@ -62,7 +62,8 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
                 Some(Action::ConfirmYes) => match c {
                     Confirm::Delete(mid) => app.change(mid, crate::model::Change::Delete),
                     Confirm::Leave(gid) => vec![Effect::Leave { gid }],
-                    Confirm::Open(url) => vec![Effect::OpenUrl(url)],
+                    Confirm::Open(url) => app.open_url(url),
+                    Confirm::OpenFile { path, name } => app.download(path, name, true),
                     Confirm::RebuildStore(_) => vec![Effect::RebuildStore],
                     Confirm::LogoutDevice(device) => app.logout_device(device),
                 },
@@ -186,10 +187,7 @@ fn staged(app: &mut App, selected: usize, action: Option<Action>) -> Vec<Effect>
         Some(Action::StagedDown) => Mode::Staged((selected + 1).min(last)),
         Some(Action::StagedRemove) if selected < app.composer.staged.len() => {
             let f = app.composer.staged.remove(selected);
-            app.info(format!(
-                "removed {}",
-                crate::sanitize::one_line(&f.name, 60)
-            ));
+            app.info(format!("removed {}", crate::files::shown_name(&f.name, 60)));
             if app.composer.staged.is_empty() {
                 Mode::Chat
             } else {

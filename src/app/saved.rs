@@ -84,10 +84,10 @@ impl App {
     /// A saved message as a hit: its conversation and author as well as they can be told
     /// (the model knows the message, or the archive names the author and the target).
     fn saved_hit(&self, item: &SavedItem) -> SearchHit {
-        let by_name = |name: &str| {
-            super::search::users_named(&self.chat, name)
-                .first()
-                .copied()
+        // Only a name that names one person: two who differ only by case are neither.
+        let by_name = |name: &str| match super::search::users_named(&self.chat, name)[..] {
+            [uid] => Some(uid),
+            _ => None,
         };
         let author_uid = item
             .from_uid

@@ -72,11 +72,19 @@ fn tokens(input: &str) -> Vec<(String, bool)> {
 }
 
 pub(super) fn users_named(chat: &ChatModel, name: &str) -> Vec<i64> {
-    crate::model::named(chat.users.values().map(|u| (u.name.as_str(), u.uid)), name)
+    crate::model::named(
+        chat.users.values().map(|u| (u.name.as_str(), u.uid)),
+        name,
+        "uid",
+    )
 }
 
 fn groups_named(chat: &ChatModel, name: &str) -> Vec<i64> {
-    crate::model::named(chat.groups.values().map(|g| (g.name.as_str(), g.gid)), name)
+    crate::model::named(
+        chat.groups.values().map(|g| (g.name.as_str(), g.gid)),
+        name,
+        "gid",
+    )
 }
 
 /// Parses what was typed into a query; the error says what is wrong, for the user.

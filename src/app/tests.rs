@@ -1259,7 +1259,11 @@ fn file_messages_download_open_and_copy_their_link() {
         }],
         "no path tricks in the saved name"
     );
-    let opened = update(&mut app, key(KeyCode::Char('o')));
+    // No extension: the opener would guess what it is, so it is asked first.
+    update(&mut app, key(KeyCode::Char('o')));
+    assert!(matches!(app.mode, Mode::Confirm(Confirm::OpenFile { .. })));
+    let opened = update(&mut app, key(KeyCode::Char('y')));
+    update(&mut app, alt(KeyCode::Char('s')));
     let [
         Effect::Download {
             task: opened,

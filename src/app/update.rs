@@ -243,7 +243,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
                 Err(e) => {
                     app.error(format!(
                         "download of {}: {e}",
-                        crate::sanitize::one_line(&name, 40)
+                        crate::files::shown_name(&name, 40)
                     ));
                     app.on_failure(&e);
                 }

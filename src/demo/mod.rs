@@ -302,6 +302,36 @@ impl DemoServer {
             .map_err(|r| format!("{r:?}"))
     }
 
+    /// A file message from `from` with the file's `name` as given (the server keeps any
+    /// name an upload declares); returns its mid.
+    pub fn post_file_as(
+        &self,
+        from: i64,
+        target: Target,
+        name: &str,
+        data: &[u8],
+    ) -> Result<i64, String> {
+        self.with_state(|s| {
+            let path = format!("tests/{}", s.files.len() + 1);
+            s.files.insert(
+                path.clone(),
+                state::StoredFile {
+                    content_type: "application/pdf".into(),
+                    filename: Some(name.to_string()),
+                    data: data.to_vec(),
+                },
+            );
+            let body = crate::protocol::types::Content::File { path }.body();
+            s.send(from, target, "vocechat/file", body, None)
+        })
+        .map_err(|r| format!("{r:?}"))
+    }
+
+    /// A new member called `name` (announced to every stream); returns the uid.
+    pub fn add_user(&self, name: &str, email: &str, password: &str) -> i64 {
+        self.with_state(|s| s.add_user(name, email, password, false, false))
+    }
+
     /// Kicks the stream of (uid, device) with `reason`, as a real server does on logout,
     /// freeze, account or device deletion.
     pub fn kick(&self, uid: i64, device: &str, reason: &str) {

@@ -54,8 +54,29 @@ pub fn desktop_is_local() -> bool {
 /// 768; very old builds kept less) and drops the rest; it stores a byte per character.
 const SCREEN_CHUNK_CHARS: usize = 240;
 
+/// `<` and `>` as look-alikes (`‹`, `›`), so no tag can be made of a notification's text
+/// where a daemon reads markup in it: a link to click, an image to fetch. For the title of
+/// `notify-send` (plain text to the spec, but not to every daemon) and for OSC 777/9, which
+/// a terminal may hand to `notify-send` as it is (foot does).
+fn unmarked(text: &str) -> String {
+    text.replace('<', "\u{2039}").replace('>', "\u{203a}")
+}
+
+/// What to give `notify-send` after `--`: the title and the body, one line each. The body is
+/// markup to most notification daemons (`<a href>`, `<b>`, `<img>`), so its `&`, `<` and `>`
+/// are written as entities, which they show as the characters; the title gets look-alikes
+/// (a daemon that shows it as plain text would show an entity as typed).
+pub fn notify_send_texts(title: &str, body: &str) -> (String, String) {
+    let title = unmarked(&crate::sanitize::one_line(title, 200));
+    let body = crate::sanitize::one_line(body, 200)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    (title, body)
+}
+
 fn field(text: &str, mux: Multiplexer) -> String {
-    let text = crate::sanitize::one_line(text, 200).replace(';', ",");
+    let text = unmarked(&crate::sanitize::one_line(text, 200)).replace(';', ",");
     match mux {
         // A UTF-8 screen window (`defutf8`, the default in a UTF-8 locale) decodes the
         // passthrough and keeps one byte per character, the low one: U+021B would come out
@@ -239,6 +260,23 @@ mod tests {
         // Screen passes one byte per character: only ASCII reaches a UTF-8 terminal intact.
         assert!(desktop_sequence("café", "", Multiplexer::Screen).contains("caf?"));
         assert!(desktop_sequence(title, body, Multiplexer::Tmux).contains("aliceț"));
+    }
+
+    #[test]
+    fn notification_texts_carry_no_markup() {
+        let title = "<b>ceo</b> & co";
+        let body = "<a href=\"https://evil.example\">your invoice</a> & <img src=x> a<b";
+        let (t, b) = notify_send_texts(title, body);
+        assert_eq!(
+            b,
+            "&lt;a href=\"https://evil.example\"&gt;your invoice&lt;/a&gt; &amp; &lt;img src=x&gt; a&lt;b"
+        );
+        assert_eq!(t, "\u{2039}b\u{203a}ceo\u{2039}/b\u{203a} & co");
+        // Terminal notifications, which a terminal may pass to notify-send as they are.
+        for mux in [Multiplexer::None, Multiplexer::Tmux, Multiplexer::Screen] {
+            let s = desktop_sequence(title, body, mux);
+            assert!(!s.contains('<') && !s.contains('>'), "{mux:?}: {s:?}");
+        }
     }
 
     #[test]

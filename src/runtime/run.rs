@@ -262,6 +262,11 @@ fn open_url(
         },
         None => url,
     };
+    // The app asks the same; this is where the opener is started, so it is checked again.
+    if let Err(why) = crate::text::openable(&url) {
+        update(app, Msg::Notice(format!("not opened: {why}")));
+        return;
+    }
     if std::env::var_os("SSH_CONNECTION").is_some() {
         // No browser on this side of SSH: hand the link to the user's clipboard instead.
         guard.write_raw(&notify::copy_sequence(&url, mux));

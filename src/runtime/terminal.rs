@@ -86,7 +86,7 @@ impl TerminalGuard {
 /// The kernel discards it in an orphaned process group (no job-control shell to resume
 /// us): then this returns at once and the caller simply redraws.
 #[cfg(unix)]
-#[allow(unsafe_code)] // the crate's one unsafe call, audited below
+#[allow(unsafe_code)] // one of the crate's two unsafe calls (both kill(2)), audited below
 fn stop_process() {
     // SAFETY: kill(2) has no memory-safety preconditions. A signal sent to one's own group
     // is delivered to the calling thread before kill returns (POSIX), so the process is

@@ -425,6 +425,32 @@ pub fn url_in(word: &str) -> Option<String> {
     .then(|| t.to_string())
 }
 
+/// The schemes a link may have to be handed to the system opener: they show a page or start
+/// an e-mail. Any other (`file:` opens a local file, `smb:` a network share, and apps
+/// register their own) is refused.
+pub const OPENABLE_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+/// `Ok` when `url` may be opened, else why not, for the user.
+pub fn openable(url: &str) -> Result<(), String> {
+    let scheme = url
+        .split_once(':')
+        .map(|(s, _)| s)
+        .filter(|s| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        })
+        .map(str::to_ascii_lowercase);
+    match scheme {
+        Some(s) if OPENABLE_SCHEMES.contains(&s.as_str()) => Ok(()),
+        Some(s) => Err(format!(
+            "a {}: link (only http, https and mailto links are opened)",
+            crate::sanitize::one_line(&s, 20)
+        )),
+        None => Err("not a web address".to_string()),
+    }
+}
+
 /// Every URL visible in a displayed text, in order, each once.
 pub fn visible_links(display: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -568,6 +594,26 @@ mod tests {
                     .any(|c| c == '\u{1b}')
             );
         }
+    }
+
+    #[test]
+    fn only_web_and_mail_links_are_openable() {
+        for ok in ["https://x.org/a", "HTTP://x.org", "mailto:a@b.example"] {
+            assert_eq!(openable(ok), Ok(()), "{ok}");
+        }
+        for no in [
+            "file:///etc/passwd",
+            "smb://host/share",
+            "javascript:alert(1)",
+            "x-apple.systempreferences:com.apple",
+            "/etc/passwd",
+            "relative/path",
+            "ht tp://x.org",
+            "",
+        ] {
+            assert!(openable(no).is_err(), "{no}");
+        }
+        assert!(openable("SMB://h/s").unwrap_err().contains("smb:"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod compact;
+mod open_file;
 mod pending;
 mod popups;
 mod search;
@@ -300,7 +301,7 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .map(|s| {
             Line::from(vec![
                 Span::styled("📎 ", theme.fg(theme.accent)),
-                Span::raw(crate::text::wrap::truncate(&one_line(&s.name, 60), 40)),
+                Span::raw(crate::files::shown_name(&s.name, 40)),
                 Span::styled(
                     format!(
                         "  {} · {}",

@@ -67,7 +67,7 @@ fn parts(app: &App, p: &PendingMessage, width: u16, theme: &Theme) -> (Vec<Line<
         };
         let file = format!(
             "📎 {} · {}",
-            one_line(&u.file.name, 60),
+            crate::files::shown_name(&u.file.name, 60),
             crate::files::human_size(u.file.size)
         );
         return (vec![Line::styled(file, theme.fg(theme.pending))], status);

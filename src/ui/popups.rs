@@ -12,7 +12,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
     Rect::new(
@@ -23,7 +23,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-fn frame<'a>(title: String, theme: &Theme) -> Block<'a> {
+pub(super) fn frame<'a>(title: String, theme: &Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(theme.fg(theme.accent))
@@ -145,6 +145,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
             ));
             f.render_widget(Paragraph::new(lines), inner);
         }
+        Mode::Confirm(Confirm::OpenFile { name, .. }) => {
+            super::open_file::draw(f, app, name, area, theme);
+        }
         Mode::Confirm(c) => {
             let text = match c {
                 Confirm::Delete(_) => "Delete this message for everyone?".to_string(),
@@ -152,7 +155,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                     "Leave #{}?",
                     one_line(&app.chat.conv_name(crate::model::ConvKey::Group(*gid)), 30)
                 ),
-                Confirm::Open(_) => String::new(),
+                Confirm::Open(_) | Confirm::OpenFile { .. } => String::new(),
                 Confirm::RebuildStore(why) => {
                     format!("{}. Rebuild it from the server?", one_line(why, 160))
                 }
@@ -244,7 +247,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 area.height.saturating_sub(2).min(40),
             );
             f.render_widget(Clear, r);
-            let block = frame(format!("{} — any key closes", one_line(&p.name, 50)), theme);
+            let block = frame(
+                format!("{} — any key closes", crate::files::shown_name(&p.name, 50)),
+                theme,
+            );
             let inner = block.inner(r);
             f.render_widget(block, r);
             let id = std::sync::Arc::as_ptr(&p.image) as usize;
@@ -476,8 +482,8 @@ fn staged(f: &mut Frame, app: &App, selected: usize, area: Rect, theme: &Theme) 
     let row = |i: usize, width: u16| {
         let s = &files[i];
         Line::from(vec![
-            Span::raw(crate::text::wrap::truncate(
-                &one_line(&s.name, 200),
+            Span::raw(crate::files::shown_name(
+                &s.name,
                 width.saturating_sub(12) as usize,
             )),
             Span::styled(

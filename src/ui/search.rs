@@ -157,7 +157,11 @@ fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) -> Line<'st
     );
     let room = width.saturating_sub(crate::text::wrap::width(&head));
     let text = if hit.content_type == "vocechat/file" {
-        format!("📎 {}", hit.text)
+        // A file's name, its end (the extension) always shown.
+        format!(
+            "📎 {}",
+            crate::files::shown_name(&hit.text, room.saturating_sub(3))
+        )
     } else {
         app.render_mentions(&hit.text)
     };

@@ -18,7 +18,7 @@ fn clock(ms: i64, utc: bool) -> String {
 
 /// A running task as the status bar shows it: what, then how far.
 fn task_text(task: &Task) -> String {
-    let name = |n: &str| one_line(n, 24);
+    let name = |n: &str| crate::files::shown_name(n, 24);
     match &task.kind {
         TaskKind::Upload { name: n, .. } => {
             let progress = match task.total {

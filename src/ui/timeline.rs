@@ -125,7 +125,7 @@ fn render_body(
         let kind = file.content_type.as_deref().unwrap_or("");
         let line = format!(
             "📎 {} · {} · {}",
-            one_line(name, 80),
+            crate::files::shown_name(name, 80),
             crate::files::human_size(size),
             one_line(kind, 40)
         );

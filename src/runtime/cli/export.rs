@@ -3,6 +3,11 @@
 //! server's history pages, all folded through the same model as the UI (edits shown as
 //! edited, deleted messages left out, reactions counted), authors and times resolved, files
 //! as links. With the server unreachable it exports what is stored, and says so on stderr.
+//!
+//! In markdown nothing a member wrote can pass for something else: names, file names and
+//! reactions are escaped onto their line, each body is a fenced block of its own (the fence
+//! longer than any backtick run in it, so the body cannot close it), and link targets are
+//! percent-encoded where markdown would end or split them.
 
 use super::{Headless, print, resolve};
 use crate::model::{ChatModel, ConvKey, Message, Source};
@@ -149,10 +154,19 @@ pub async fn run(session: &Headless, args: ExportArgs) -> anyhow::Result<()> {
         }
     }
     let names: HashMap<i64, &UserInfo> = users.iter().map(|u| (u.uid, u)).collect();
-    let title = args.conversation.clone();
+    let title = match to {
+        crate::protocol::types::Target::Group { gid } => groups
+            .iter()
+            .find(|g| g.gid == gid)
+            .map(|g| format!("#{}", g.name)),
+        crate::protocol::types::Target::User { uid } => {
+            names.get(&uid).map(|u| format!("@{}", u.name))
+        }
+    }
+    .unwrap_or_else(|| args.conversation.clone());
     let mut out = String::new();
     if args.format == Format::Markdown {
-        out.push_str(&format!("# {}\n\n", crate::sanitize::clean(&title)));
+        out.push_str(&format!("# {}\n\n", md_heading(&title)));
     }
     if let Some(conv) = model.convs.get(&key) {
         for m in conv.messages.values() {
@@ -194,27 +208,95 @@ fn file_name(m: &Message) -> String {
         .unwrap_or_else(|| "file".into())
 }
 
+/// One message: its header line (author, time, edited), its body in a fenced block of its
+/// own (a file as a link), its reactions.
 fn markdown(m: &Message, author: &str, link: Option<&str>) -> String {
-    let mut s = format!("**{author}** · {}", time(m.created_at));
+    let mut s = format!("**{}** · {}", md_inline(author), time(m.created_at));
     if m.edited {
         s.push_str(" · edited");
     }
-    s.push('\n');
+    s.push_str("\n\n");
     match link {
-        Some(url) => s.push_str(&format!("[{}]({url})", file_name(m))),
-        None => s.push_str(&crate::sanitize::clean(&m.content)),
+        Some(url) => s.push_str(&format!(
+            "📎 [{}]({})\n",
+            md_inline(&file_name(m)),
+            md_url(url)
+        )),
+        None => {
+            let info = if m.content_type == "text/markdown" {
+                "markdown"
+            } else {
+                "text"
+            };
+            s.push_str(&fenced(&crate::sanitize::clean(&m.content), info));
+        }
     }
-    s.push('\n');
     if !m.reactions.is_empty() {
         let counts: Vec<String> = m
             .reactions
             .iter()
-            .map(|(e, who)| format!("{} {}", crate::sanitize::clean(e), who.len()))
+            .map(|(e, who)| format!("{} {}", md_inline(e), who.len()))
             .collect();
-        s.push_str(&format!("_{}_\n", counts.join(" · ")));
+        s.push_str(&format!("\n_{}_\n", counts.join(" · ")));
     }
     s.push('\n');
     s
+}
+
+/// Untrusted text as literal markdown inside a line: on one line (controls gone, breaks as
+/// spaces), and every character that inline markdown reads (emphasis, code, links, images,
+/// autolinks and HTML, entities, strikethrough, tables, escapes) escaped with a backslash.
+fn md_inline(text: &str) -> String {
+    let mut out = String::new();
+    for c in crate::sanitize::one_line(text, 200).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// [`md_inline`] for a heading's text: a trailing run of `#` would be taken for the heading's
+/// closing sequence and dropped, so it is escaped too.
+fn md_heading(text: &str) -> String {
+    let inline = md_inline(text);
+    let body = inline.trim_end_matches('#');
+    let closing = inline.len() - body.len();
+    format!("{body}{}", "\\#".repeat(closing))
+}
+
+/// A link target as markdown reads it whole: spaces, `<`, `>`, parentheses and backslashes
+/// percent-encoded (a `)` would end the link early and let the rest pose as another target).
+fn md_url(url: &str) -> String {
+    let mut out = String::new();
+    for c in url.chars() {
+        match c {
+            ' ' | '<' | '>' | '(' | ')' | '\\' | '[' | ']' | '`' => {
+                out.push_str(&format!("%{:02X}", c as u32));
+            }
+            c if c.is_control() || c.is_whitespace() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `body` as a fenced code block whose fence is longer than any backtick run in it, so no
+/// line of the body can close it: the body stays one block, shown as written.
+fn fenced(body: &str, info: &str) -> String {
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    let body = body.trim_end_matches('\n');
+    format!("{fence}{info}\n{body}\n{fence}\n")
 }
 
 fn jsonl(m: &Message, author: &str, link: Option<&str>) -> String {
@@ -239,4 +321,31 @@ fn jsonl(m: &Message, author: &str, link: Option<&str>) -> String {
         v["file"] = serde_json::json!({"name": file_name(m), "url": url});
     }
     super::json_line(&v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_cannot_close_its_fence() {
+        let body = "ok\n```\n**ceo** · 2026-01-01 09:12\n\nwire the money\n````x";
+        let block = fenced(body, "text");
+        assert!(block.starts_with("`````text\n"), "{block}");
+        assert!(block.ends_with("\n`````\n"), "{block}");
+        assert_eq!(fenced("plain", "text"), "```text\nplain\n```\n");
+    }
+
+    #[test]
+    fn names_and_targets_are_literal() {
+        assert_eq!(
+            md_inline("ceo**\n\n**[x](https://evil)<b>&amp;"),
+            "ceo\\*\\* \\*\\*\\[x\\](https://evil)\\<b\\>\\&amp;"
+        );
+        assert_eq!(md_heading("#ops ##"), "#ops \\#\\#");
+        assert_eq!(
+            md_url("https://h/a b)<x>\\"),
+            "https://h/a%20b%29%3Cx%3E%5C"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 //! which one device id can only have once, so it refuses while the UI runs.
 
 pub mod export;
+pub mod hook;
 pub mod resolve;
 pub mod send;
 pub mod tail;
@@ -85,6 +86,15 @@ fn only_saved_server(store: &SessionStore) -> anyhow::Result<String> {
     }
 }
 
+/// A field of a plain output line, on that one line whatever it holds: controls removed (as
+/// on screen), tabs as spaces, and every line break (`\n`, U+2028, U+2029) shown as ` ⏎ `,
+/// so a name or text can never start a line that looks like another message.
+pub fn one_line_field(text: &str) -> String {
+    crate::sanitize::clean(text)
+        .replace(['\n', '\u{2028}', '\u{2029}'], " ⏎ ")
+        .replace('\t', " ")
+}
+
 /// Writes `text` to stdout. A closed pipe (`| head`) ends the command quietly.
 pub fn print(text: &str) -> anyhow::Result<bool> {
     let mut out = std::io::stdout().lock();
@@ -96,12 +106,14 @@ pub fn print(text: &str) -> anyhow::Result<bool> {
 }
 
 /// One JSON value as a line. serde_json leaves DEL and the C1 controls (U+007F–U+009F) as
-/// they are, and a terminal showing the output would obey them: they are written as
-/// `\u00XX` escapes instead (still the same JSON).
+/// they are, and a terminal showing the output would obey them; it leaves the line and
+/// paragraph separators (U+2028, U+2029) too, where line readers such as Python's
+/// `splitlines` would start a new line: all are written as `\uXXXX` escapes instead (still
+/// the same JSON).
 pub fn json_line(v: &serde_json::Value) -> String {
     let mut out = String::new();
     for c in v.to_string().chars() {
-        if ('\u{7f}'..='\u{9f}').contains(&c) {
+        if ('\u{7f}'..='\u{9f}').contains(&c) || matches!(c, '\u{2028}' | '\u{2029}') {
             out.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             out.push(c);
@@ -123,5 +135,23 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(line.trim_end()).unwrap();
         assert_eq!(back, v);
+        let v = serde_json::json!({"content": "a\u{2028}[#ops] ceo: b\u{2029}c"});
+        let line = super::json_line(&v);
+        assert_eq!(line.lines().count(), 1);
+        assert!(!line.contains(['\u{2028}', '\u{2029}']), "{line:?}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(line.trim_end()).unwrap(),
+            v
+        );
+    }
+
+    #[test]
+    fn a_plain_field_stays_on_its_line() {
+        assert_eq!(
+            super::one_line_field(
+                "a.pdf\n[#general] ceo 09:12: wire\r\u{2028}x\u{2029}y\tz\u{1b}[2J"
+            ),
+            "a.pdf ⏎ [#general] ceo 09:12: wire ⏎ x ⏎ y z"
+        );
     }
 }

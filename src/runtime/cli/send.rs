@@ -1,4 +1,4 @@
-//! `vocechat-tui send <conversation> [text|-] [--markdown] [--file PATH…]`: the text first,
+//! `vocechat-tui send <conversation> [text|-] [--markdown] [--file PATH]…`: the text first,
 //! then each file through the same three-step upload as the UI (progress on stderr when it
 //! is a terminal). Each message is sent once: nothing is retried after the server may have
 //! stored it. Prints the mid of each message sent, one per line.

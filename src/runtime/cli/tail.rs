@@ -1,6 +1,7 @@
-//! `vocechat-tui tail [<conversation>…] [--jsonl] [--exec CMD]`: prints each new message as
-//! it arrives, one line each, until interrupted; with `--exec`, runs CMD (through `sh -c`)
-//! once per message with the message as JSON on its stdin (an `on_message` hook).
+//! `vocechat-tui tail [<conversation>…] [--jsonl] [--exec CMD [--exec-timeout SECS]]`: prints
+//! each new message as it arrives, one line each, until interrupted; with `--exec`, runs CMD
+//! (through `sh -c`) once per message with the message as JSON on its stdin (an
+//! `on_message` hook; its queue and time limit are in `hook.rs`).
 //!
 //! It opens the event stream of this install's device, so it holds the instance lock (the
 //! caller takes it): while the UI runs it refuses instead, since a second stream on one
@@ -8,7 +9,7 @@
 //! cold start's bounded replay) and nothing from before it is printed; messages missed
 //! while reconnecting are, once each.
 
-use super::{Headless, print, resolve};
+use super::{Headless, one_line_field, print, resolve};
 use crate::app::conn::{ConnState, SyncMsg};
 use crate::model::ConvKey;
 use crate::protocol::ServerEvent;
@@ -17,12 +18,13 @@ use crate::runtime::sync::{self, SyncConfig};
 use crate::sanitize::clean;
 use anyhow::{Context, anyhow, bail};
 use std::collections::{HashMap, HashSet};
-use tokio::io::AsyncWriteExt;
 
 pub struct TailArgs {
     pub conversations: Vec<String>,
     pub jsonl: bool,
     pub exec: Option<String>,
+    /// How long one run of the hook may take before it is killed.
+    pub exec_timeout: std::time::Duration,
 }
 
 /// What is known to name conversations and authors.
@@ -79,6 +81,10 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
     };
     let _stream = sync::spawn(session.api.clone(), cursor, config, tx);
     let mut caught_up = false;
+    let mut hooks = args
+        .exec
+        .clone()
+        .map(|cmd| super::hook::Hooks::start(cmd, args.exec_timeout));
     // One handler for the whole run: a Ctrl+C while a hook runs is not lost.
     let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
         .context("watching for Ctrl+C")?;
@@ -111,11 +117,8 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
                     if !print(&text)? {
                         return Ok(());
                     }
-                    if let Some(cmd) = &args.exec {
-                        tokio::select! {
-                            () = hook(cmd, &json) => {}
-                            _ = interrupt.recv() => return Ok(()),
-                        }
+                    if let Some(hooks) = &mut hooks {
+                        hooks.offer(super::json_line(&json));
                     }
                 }
                 _ => {}
@@ -183,17 +186,18 @@ impl Line {
         })
     }
 
-    /// `[#general] alice 12:34: text`, the text on one line.
+    /// `[#general] alice 12:34: text`: one line, whatever the names and the text hold.
     fn plain(&self) -> String {
         let body = match &self.file_name {
             Some(name) => format!("📎 {name}"),
-            None => self.content.replace('\n', " ⏎ "),
+            None => self.content.clone(),
         };
         format!(
-            "[{}] {} {}: {body}\n",
-            self.conversation,
-            self.from,
-            crate::timefmt::format(self.created_at, false, "%H:%M")
+            "[{}] {} {}: {}\n",
+            one_line_field(&self.conversation),
+            one_line_field(&self.from),
+            crate::timefmt::format(self.created_at, false, "%H:%M"),
+            one_line_field(&body)
         )
     }
 
@@ -212,33 +216,5 @@ impl Line {
             v["file"] = serde_json::json!({"name": name, "url": url});
         }
         v
-    }
-}
-
-/// Runs the hook with the message on stdin and waits for it; a failing hook is reported on
-/// stderr and tailing goes on.
-async fn hook(cmd: &str, json: &serde_json::Value) {
-    let result = async {
-        let mut child = tokio::process::Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .stdin(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .context("starting the --exec command")?;
-        if let Some(mut stdin) = child.stdin.take() {
-            // A hook that does not read its stdin is fine.
-            let _ = stdin.write_all(super::json_line(json).as_bytes()).await;
-        }
-        let status = child.wait().await?;
-        if !status.success() {
-            bail!("the --exec command failed: {status}");
-        }
-        anyhow::Ok(())
-    }
-    .await;
-    if let Err(e) = result {
-        use std::io::Write;
-        let _ = writeln!(std::io::stderr(), "vocechat-tui tail: {e:#}");
     }
 }

@@ -36,6 +36,8 @@ pub(super) fn notify_desktop(title: String, body: String) {
     if !crate::runtime::notify::desktop_is_local() {
         return;
     }
+    // Many daemons read the body as markup: it must not make a link or an image.
+    let (title, body) = crate::runtime::notify::notify_send_texts(&title, &body);
     tokio::spawn(async move {
         let _ = tokio::process::Command::new("notify-send")
             .arg("--app-name=vocechat-tui")

@@ -1,0 +1,91 @@
+//! What `o` opens from a selected message, and what it asks first. A file is downloaded and
+//! handed to the system opener, after a yes unless its real extension is a plain document or
+//! media type (`files::opens_as_document`). A link opens only when its scheme is http, https
+//! or mailto (`text::openable`), after a yes when its text names another target; any other
+//! scheme is refused with the reason, its target shown as text.
+
+use super::{App, Confirm, Effect, Mode, TaskKind};
+
+impl App {
+    /// `o` on message `mid`: its file, or the first link it shows.
+    pub(super) fn open_selected(&mut self, mid: i64) -> Vec<Effect> {
+        let Some(m) = self.chat.message(mid) else {
+            return vec![];
+        };
+        if m.is_file() {
+            let name = file_name(m);
+            let path = m.content.clone();
+            if !crate::files::opens_as_document(&name) {
+                // It may run something: show the whole name and what it really is first.
+                self.mode = Mode::Confirm(Confirm::OpenFile { path, name });
+                return vec![];
+            }
+            return self.download(path, name, true);
+        }
+        let display = self.display_text(m);
+        let disguised = if m.content_type == "text/markdown" {
+            crate::text::disguised_links(&self.render_mentions(&m.content))
+        } else {
+            vec![]
+        };
+        let first = crate::text::visible_links(&display).into_iter().next();
+        // A URL that is only a disguised link's text leads to that link's target.
+        let first = first.map(|url| {
+            disguised
+                .iter()
+                .find(|(text, target)| {
+                    *target == url || crate::text::visible_links(text).contains(&url)
+                })
+                .map_or((url, false), |(_, target)| (target.clone(), true))
+        });
+        match first {
+            Some((url, _)) if crate::text::openable(&url).is_err() => self.open_url(url),
+            Some((url, true)) => {
+                // The link's text says something else: show where it goes first.
+                self.mode = Mode::Confirm(Confirm::Open(url));
+                vec![]
+            }
+            Some((url, false)) => self.open_url(url),
+            None => {
+                self.info("no link in this message");
+                vec![]
+            }
+        }
+    }
+
+    /// Opens `url` if its scheme is one that only shows something (http, https, mailto);
+    /// otherwise says why not, with the target as text.
+    pub(super) fn open_url(&mut self, url: String) -> Vec<Effect> {
+        match crate::text::openable(&url) {
+            Ok(()) => vec![Effect::OpenUrl(url)],
+            Err(why) => {
+                self.error(format!(
+                    "not opened: {why}: {}",
+                    crate::sanitize::one_line(&url, 100)
+                ));
+                vec![]
+            }
+        }
+    }
+
+    /// Downloads the file at server `path` as `name` (already safe), a task in the status bar;
+    /// `open` hands it to the system opener when done.
+    pub(super) fn download(&mut self, path: String, name: String, open: bool) -> Vec<Effect> {
+        let task = self
+            .tasks
+            .start(TaskKind::Download { name: name.clone() }, self.now_ms);
+        vec![Effect::Download {
+            task,
+            path,
+            name,
+            open,
+        }]
+    }
+}
+
+/// A file message's name (from its properties, untrusted), safe as a file name: the name it is
+/// saved under, so what is checked is what is opened.
+pub(super) fn file_name(m: &crate::model::Message) -> String {
+    let file = crate::protocol::types::FileProperties::from_properties(m.properties.as_ref());
+    crate::files::safe_file_name(file.name.as_deref().unwrap_or("download"))
+}

@@ -1,0 +1,198 @@
+//! What `o` opens: files whose real extension may run something are confirmed with their
+//! whole name first, plain documents open at once; links open only with an http, https or
+//! mailto scheme, whatever was confirmed.
+
+use super::tests::{alt, event, key, synced};
+use super::*;
+use crate::protocol::ServerEvent;
+use crate::protocol::types::ChatMessage;
+use crossterm::event::KeyCode;
+use serde_json::json;
+
+/// `app` with a message from bob in lobby (mid 40) selected.
+fn select(app: &mut App, content_type: &str, content: &str, properties: serde_json::Value) {
+    let msg: ChatMessage =
+        serde_json::from_value(json!({"mid":40,"from_uid":2,"created_at":40_000,
+        "target":{"gid":1},"detail":{"type":"normal","content_type":content_type,
+        "content":content,"properties":properties,"expires_in":null}}))
+        .unwrap();
+    update(app, event(ServerEvent::Chat(msg)));
+    update(app, alt(KeyCode::Char('s')));
+    assert_eq!(app.mode, Mode::Select(40));
+}
+
+fn file(app: &mut App, name: &str) {
+    select(
+        app,
+        "vocechat/file",
+        "2026/1/1/q3",
+        json!({"name": name, "size": 10, "content_type": "application/pdf"}),
+    );
+}
+
+fn notice(app: &App) -> String {
+    app.status
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_file_that_may_run_something_is_confirmed_with_its_whole_name() {
+    let name = format!("Q3_report{}.pdf______.terminal", "_".repeat(80));
+    let mut app = synced();
+    file(&mut app, &name);
+    assert_eq!(update(&mut app, key(KeyCode::Char('o'))), vec![]);
+    assert_eq!(
+        app.mode,
+        Mode::Confirm(Confirm::OpenFile {
+            path: "2026/1/1/q3".into(),
+            name: name.clone(),
+        })
+    );
+    assert!(app.tasks.is_empty(), "nothing is downloaded before the yes");
+    // No: nothing happens.
+    assert_eq!(update(&mut app, key(KeyCode::Char('n'))), vec![]);
+    assert_eq!(app.mode, Mode::Chat);
+    // Yes: downloaded and opened.
+    update(&mut app, alt(KeyCode::Char('s')));
+    update(&mut app, key(KeyCode::Char('o')));
+    let effects = update(&mut app, key(KeyCode::Char('y')));
+    let [Effect::Download { task, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        effects,
+        vec![Effect::Download {
+            task: *task,
+            path: "2026/1/1/q3".into(),
+            name,
+            open: true,
+        }]
+    );
+}
+
+#[test]
+fn scripts_programs_pages_and_names_without_extension_are_confirmed() {
+    for name in [
+        "run.desktop",
+        "x.command",
+        "setup.EXE",
+        "install.sh",
+        "tool.jar",
+        "page.html",
+        "logo.svg",
+        "README",
+        "photo.jpg.py",
+        "a.pdf\u{202e}fdp.exe",
+    ] {
+        let mut app = synced();
+        file(&mut app, name);
+        assert_eq!(update(&mut app, key(KeyCode::Char('o'))), vec![], "{name}");
+        assert!(
+            matches!(&app.mode, Mode::Confirm(Confirm::OpenFile { .. })),
+            "{name}: {:?}",
+            app.mode
+        );
+    }
+}
+
+#[test]
+fn plain_documents_and_media_open_at_once() {
+    for name in ["report.pdf", "IMG_0001.JPG", "notes.txt", "talk.mp4"] {
+        let mut app = synced();
+        file(&mut app, name);
+        let effects = update(&mut app, key(KeyCode::Char('o')));
+        assert!(
+            matches!(effects.as_slice(), [Effect::Download { open: true, .. }]),
+            "{name}: {effects:?}"
+        );
+    }
+}
+
+#[test]
+fn links_to_other_schemes_are_refused_with_the_reason_even_when_confirmed() {
+    for (target, scheme) in [
+        ("file:///etc/passwd", "file:"),
+        ("smb://evil.example/share", "smb:"),
+        ("javascript:alert(1)", "javascript:"),
+        ("vscode://file/x", "vscode:"),
+    ] {
+        let mut app = synced();
+        select(
+            &mut app,
+            "text/markdown",
+            &format!("[https://good.example/]({target})"),
+            json!(null),
+        );
+        assert_eq!(
+            update(&mut app, key(KeyCode::Char('o'))),
+            vec![],
+            "{target}"
+        );
+        assert_eq!(
+            app.mode,
+            Mode::Select(40),
+            "{target}: no question to say yes to"
+        );
+        let said = notice(&app);
+        assert!(
+            said.contains(scheme) && said.contains(target) && said.contains("only http"),
+            "{target}: {said}"
+        );
+        // A yes to a confirmation never opens one either.
+        app.mode = Mode::Confirm(Confirm::Open(target.into()));
+        assert_eq!(
+            update(&mut app, key(KeyCode::Char('y'))),
+            vec![],
+            "{target}"
+        );
+        assert!(notice(&app).contains(scheme));
+    }
+}
+
+#[test]
+fn web_and_mail_links_still_open() {
+    let mut app = synced();
+    select(
+        &mut app,
+        "text/markdown",
+        "[https://good.example/](mailto:someone@example.com)",
+        json!(null),
+    );
+    update(&mut app, key(KeyCode::Char('o')));
+    assert_eq!(
+        app.mode,
+        Mode::Confirm(Confirm::Open("mailto:someone@example.com".into()))
+    );
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('y'))),
+        vec![Effect::OpenUrl("mailto:someone@example.com".into())]
+    );
+    let mut app = synced();
+    select(
+        &mut app,
+        "text/plain",
+        "see https://good.example/a",
+        json!(null),
+    );
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('o'))),
+        vec![Effect::OpenUrl("https://good.example/a".into())]
+    );
+}
+
+#[test]
+fn a_meeting_link_with_another_scheme_is_not_opened() {
+    let mut app = synced();
+    app.mode = Mode::Call(crate::protocol::vocespace::CallLink {
+        url: "file:///etc/passwd".into(),
+        space: "channel_1".into(),
+        base: "file://".into(),
+        room: None,
+        expires_at: 0,
+    });
+    assert_eq!(update(&mut app, key(KeyCode::Char('o'))), vec![]);
+    assert!(notice(&app).contains("file:"), "{}", notice(&app));
+}
