@@ -896,9 +896,7 @@ fn frame(term: &mut Terminal<TestBackend>, app: &mut App, cache: &mut RenderCach
     term.draw(|f| view = Some(draw(f, app, theme(), cache)))
         .unwrap();
     if let Some(v) = view
-        && (v.max_scroll != app.timeline.max_scroll
-            || v.scroll != app.timeline.scroll
-            || v.sidebar_rows != app.screen.sidebar_rows)
+        && v.differs_from(app)
     {
         update(app, Msg::View(v));
         if app.dirty {

@@ -150,6 +150,16 @@ pub struct View {
     pub sidebar_rows: Option<ratatui::layout::Rect>,
 }
 
+impl View {
+    /// Whether this frame's view differs from what `app` holds: then it goes back through
+    /// `update` (and the frame is drawn again if that changed anything).
+    pub fn differs_from(&self, app: &super::App) -> bool {
+        self.max_scroll != app.timeline.max_scroll
+            || self.scroll != app.timeline.scroll
+            || self.sidebar_rows != app.screen.sidebar_rows
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoggedIn {
     /// The account's uid (the session's tokens stay in the runtime).

@@ -202,9 +202,7 @@ fn draw(
 ) -> anyhow::Result<()> {
     let view = frame(guard, app, theme, cache, hyperlinks)?;
     if let Some(v) = view
-        && (v.max_scroll != app.timeline.max_scroll
-            || v.scroll != app.timeline.scroll
-            || v.sidebar_rows != app.screen.sidebar_rows)
+        && v.differs_from(app)
     {
         update(app, Msg::View(v));
         if app.dirty {
