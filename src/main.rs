@@ -12,8 +12,9 @@ use vocechat_tui::config::Config;
 use vocechat_tui::demo::{DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer};
 use vocechat_tui::keymap::Keymap;
 use vocechat_tui::paths::Paths;
+use vocechat_tui::runtime::account::{Opened, Source};
 use vocechat_tui::runtime::api::ApiClient;
-use vocechat_tui::runtime::executor::{Executor, local_store, persist_sessions};
+use vocechat_tui::runtime::executor::{Executor, Setup};
 use vocechat_tui::runtime::run::{Runtime, run};
 use vocechat_tui::runtime::session_store::{InstanceLock, SessionStore};
 use vocechat_tui::runtime::sync::SyncConfig;
@@ -271,38 +272,37 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
     let settings = Settings::new(&config, over_ssh);
     let sync_config = SyncConfig {
         heartbeat_timeout: std::time::Duration::from_secs(config.sync.heartbeat_timeout_secs),
-        // Each demo server is a new server: no stream of an earlier run can be open on it.
-        marks_dir: (!args.demo).then(|| paths.data_dir().to_path_buf()),
+        marks_dir: Some(paths.data_dir().to_path_buf()),
         ..SyncConfig::default()
     };
     let (tx, rx) = mpsc::unbounded_channel();
+    let setup = |device: String, sessions: Option<SessionStore>| Setup {
+        data_dir: Some(paths.data_dir().to_path_buf()),
+        sessions: sessions.map(std::sync::Arc::new),
+        device,
+        sync: sync_config.clone(),
+        vocespace: config.vocespace.clone(),
+        chunk_size: config.upload.chunk_size(),
+    };
 
     if args.demo {
         let server = DemoServer::start(DemoConfig::default())
             .await
             .context("starting the demo server")?;
         tracing::info!(url = %server.base_url(), "demo server started");
-        let api = ApiClient::new(&server.base_url())?;
-        let session = api.login(DEMO_EMAIL, DEMO_PASSWORD, "tui:demo").await?;
+        let mut executor = Executor::new(setup("tui:demo".into(), None), tx.clone());
+        let opened = executor
+            .open(Source::Demo {
+                base_url: server.base_url(),
+                email: DEMO_EMAIL.into(),
+                password: DEMO_PASSWORD.into(),
+            })
+            .await?;
         let label = format!("demo {}", server.addr());
-        let mut app = App::logged_in(session.uid, keymap, settings, label);
-        let mut executor =
-            Executor::new(Some(api), tx.clone(), sync_config, None, "tui:demo".into());
-        // The demo has a store too (one file, emptied at each start: every demo server is a
-        // new server), so search and the rest can be tried.
-        let mut initial = vec![Effect::StartSync];
-        match local_store(
-            paths.data_dir(),
-            "demo",
-            session.uid,
-            &session.server_id,
-            tx.clone(),
-        ) {
-            Ok(local) => executor = executor.with_store(local.handle, local.cursor),
-            Err(broken) => {
-                initial.extend(update(&mut app, Msg::StoreUnusable(broken.reason)));
-            }
-        }
+        let mut app = App::logged_in(opened.logged_in.uid, keymap, settings, label);
+        // The demo has a store too (emptied at each start: every demo server is a new
+        // server), so search and the rest can be tried.
+        let initial = adopt(&mut app, &mut executor, opened);
         let rt = runtime(app, executor, theme, &config, initial);
         let result = run(rt, tx, rx).await;
         drop(server);
@@ -323,47 +323,22 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         .password_command
         .clone()
         .filter(|c| !c.trim().is_empty());
+    let mut executor = Executor::new(setup(device, Some(store)), tx.clone());
     match saved.filter(|s| {
         email
             .as_ref()
             .is_none_or(|e| e.eq_ignore_ascii_case(&s.email))
     }) {
         Some(saved) => {
-            let api = ApiClient::new(&saved.server)?;
-            api.set_session(Some(saved.session.clone())).await;
-            let label = vocechat_tui::app::url_label(&saved.server);
-            let mut app = App::logged_in(saved.session.uid, keymap, settings, label);
-            app.status.insecure = vocechat_tui::app::insecure_host(&saved.server);
-            app.account.login = Some((saved.server.clone(), saved.email.clone()));
-            app.account.password_command = password_command;
-            persist_sessions(
-                &api,
-                std::sync::Arc::new(SessionStore::new(paths.data_dir())),
-                saved.server.clone(),
-                saved.email.clone(),
-            );
-            let mut executor =
-                Executor::new(Some(api), tx.clone(), sync_config, Some(store), device)
-                    .with_store_dir(paths.data_dir().to_path_buf());
             // Cache first: what the store remembers is on the first frame, before any reply.
-            let mut initial = match local_store(
-                paths.data_dir(),
-                &saved.server,
-                saved.session.uid,
-                &saved.session.server_id,
-                tx.clone(),
-            ) {
-                Ok(local) => {
-                    executor = executor.with_store(local.handle, local.cursor);
-                    update(&mut app, Msg::Restored(Box::new(local.restored)))
-                }
-                Err(broken) => {
-                    let effects = update(&mut app, Msg::StoreUnusable(broken.reason.clone()));
-                    executor = executor.with_broken_store(broken);
-                    effects
-                }
-            };
-            initial.push(Effect::StartSync);
+            let opened = executor.open(Source::Saved(saved)).await?;
+            let server = opened.logged_in.server.clone();
+            let label = vocechat_tui::app::url_label(&server);
+            let mut app = App::logged_in(opened.logged_in.uid, keymap, settings, label);
+            app.status.insecure = vocechat_tui::app::insecure_host(&server);
+            app.account.login = Some((server, opened.logged_in.email.clone()));
+            app.account.password_command = password_command;
+            let initial = adopt(&mut app, &mut executor, opened);
             let rt = runtime(app, executor, theme, &config, initial);
             run(rt, tx, rx).await
         }
@@ -371,24 +346,33 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             let mut app = App::new(keymap, settings, server.clone().unwrap_or_default());
             app.account.password_command = password_command.clone();
             app.mode = Mode::Login(LoginForm::new(server, email, password_command));
-            let executor = Executor::new(None, tx.clone(), sync_config, Some(store), device)
-                .with_store_dir(paths.data_dir().to_path_buf());
             let rt = runtime(app, executor, theme, &config, vec![]);
             run(rt, tx, rx).await
         }
     }
 }
 
+/// Takes an account opened before the loop into the executor and the app: what its store
+/// remembers (or why it cannot be used), then the stream.
+fn adopt(app: &mut App, executor: &mut Executor, opened: Opened) -> Vec<Effect> {
+    let mut initial = match (opened.restored, opened.broken) {
+        (Some(restored), _) => update(app, Msg::Restored(Box::new(restored))),
+        (None, Some(why)) => update(app, Msg::StoreUnusable(why)),
+        (None, None) => vec![],
+    };
+    executor.adopt(opened.session);
+    initial.push(Effect::StartSync);
+    initial
+}
+
 /// The loop's inputs, with the executor tuned from the config.
 fn runtime(
     app: App,
-    mut executor: Executor,
+    executor: Executor,
     theme: Theme,
     config: &Config,
     initial: Vec<Effect>,
 ) -> Runtime {
-    executor.vocespace = config.vocespace.clone();
-    executor.chunk_size = config.upload.chunk_size();
     Runtime {
         app,
         executor,

@@ -19,8 +19,8 @@ use vocechat_tui::app::conn::{ConnState, StopReason, SyncMsg};
 use vocechat_tui::clock::now_ms;
 use vocechat_tui::model::ConvKey;
 use vocechat_tui::protocol::types::{Content, Properties};
+use vocechat_tui::runtime::account::send_once;
 use vocechat_tui::runtime::api::{ApiClient, ApiError};
-use vocechat_tui::runtime::executor::send_once;
 use vocechat_tui::runtime::sync::Cursor;
 
 /// Messages in `key` carrying `local_id`.

@@ -3,6 +3,7 @@
 //! the terminal and the saved sessions. It feeds the pure `app` messages and never holds state
 //! the app should own.
 
+pub mod account;
 pub mod api;
 pub mod cli;
 pub mod emit;

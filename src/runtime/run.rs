@@ -72,6 +72,11 @@ pub async fn run(
                 None => break,
             },
             _ = sleep_until_ms(deadline) => Msg::Tick,
+            // An account became ready: the executor takes it in and tells the app.
+            Some(event) = rt.executor.next_event() => {
+                rt.executor.on_event(event);
+                continue;
+            }
             name = signals.recv() => {
                 tracing::info!("{name}: quitting");
                 break;

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::paths::Paths;
 use crate::protocol::types::{Group, UserInfo};
 use crate::runtime::api::ApiClient;
-use crate::runtime::session_store::{SavedLogin, SessionStore, SharedSession};
+use crate::runtime::session_store::{SavedLogin, SessionStore};
 use anyhow::{Context, anyhow, bail};
 use std::io::Write;
 use std::sync::Arc;
@@ -47,15 +47,29 @@ impl Headless {
         let login = store.load(&base).ok_or_else(|| {
             anyhow!("not logged in to {base}: run `vocechat-tui {server}` once and log in")
         })?;
-        let api = ApiClient::new(&login.server)?;
-        api.set_session(Some(login.session.clone())).await;
-        api.share_session(Arc::new(SharedSession {
-            store,
-            server: login.server.clone(),
-            email: login.email.clone(),
-        }));
+        // Opened like every account, without a store; renewals take turns with the UI.
+        let (tx, _) = tokio::sync::mpsc::unbounded_channel();
+        let (events, _) = tokio::sync::mpsc::unbounded_channel();
+        let ctx = crate::runtime::account::Context {
+            data_dir: None,
+            sessions: Some(store),
+            persist: false,
+            device: login.session.device.clone(),
+            sync: crate::runtime::sync::SyncConfig::default(),
+            vocespace: config.vocespace.clone(),
+            chunk_size: config.upload.chunk_size(),
+            tx,
+            events,
+        };
+        let opened = crate::runtime::account::open(
+            crate::runtime::account::AccountId(1),
+            crate::runtime::account::Source::Saved(login.clone()),
+            &ctx,
+        )
+        .await
+        .map_err(|e| anyhow!("{base}: {e}"))?;
         Ok(Headless {
-            api,
+            api: opened.session.api().clone(),
             login,
             data_dir: paths.data_dir().to_path_buf(),
         })

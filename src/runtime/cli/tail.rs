@@ -73,7 +73,7 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
     let me = session.login.session.uid;
     let (latest_tx, _latest_rx) = tokio::sync::mpsc::unbounded_channel();
     let cursor =
-        crate::runtime::executor::cold::bounded_cursor(&session.api, Some(me), &latest_tx).await;
+        crate::runtime::account::cold::bounded_cursor(&session.api, Some(me), &latest_tx).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<SyncMsg>();
     let config = SyncConfig {
         marks_dir: Some(session.data_dir.clone()),

@@ -59,16 +59,31 @@ pub async fn run_password_command(cmd: &str) -> Result<String, String> {
     Ok(line)
 }
 
-/// Saves every session change (login, each renewal's rotated refresh token) for
-/// `server`/`email`, off the UI task; deletes the file on logout. A save never replaces a
-/// newer session another process saved.
-pub fn persist_sessions(api: &ApiClient, store: Arc<SessionStore>, server: String, email: String) {
-    // Renewals take turns with other processes (`send`, `export`) through the saved file.
+/// Renewals take turns with other processes (the UI, `send`, `export`) through the saved
+/// session file of `server`/`email`.
+pub(super) fn share_sessions(
+    api: &ApiClient,
+    store: Arc<SessionStore>,
+    server: String,
+    email: String,
+) {
     api.share_session(Arc::new(crate::runtime::session_store::SharedSession {
-        store: store.clone(),
-        server: server.clone(),
-        email: email.clone(),
+        store,
+        server,
+        email,
     }));
+}
+
+/// Shares renewals as [`share_sessions`] does, and saves every session change (login, each
+/// renewal's rotated refresh token) for `server`/`email`, off the UI task; deletes the file on
+/// logout. A save never replaces a newer session another process saved.
+pub(super) fn persist_sessions(
+    api: &ApiClient,
+    store: Arc<SessionStore>,
+    server: String,
+    email: String,
+) {
+    share_sessions(api, store.clone(), server.clone(), email.clone());
     let mut rx = api.watch_session();
     tokio::spawn(async move {
         loop {

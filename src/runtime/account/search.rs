@@ -2,18 +2,20 @@
 //! history for search goes from the server into the store only (never into the open
 //! timeline), and a change is written to the outbox before its request goes out.
 
-use super::{Executor, Failure, Job, Msg};
+use super::AccountSession;
+use crate::app::{Failure, Msg};
 use crate::model::{ConvKey, PendingChange, SearchQuery};
 use crate::runtime::api::ApiClient;
+use crate::runtime::store::task::Job;
 use tokio::sync::oneshot;
 
-impl Executor {
+impl AccountSession {
     /// Hands search `seq` to the store task (it answers with `Msg::Searched`).
     pub(super) fn search(&self, seq: u64, query: SearchQuery) {
-        match &self.local {
+        match self.local() {
             Some(local) => local.send(Job::Search { seq, query }),
             None => {
-                let _ = self.tx.send(Msg::Searched(Err(Failure::local(
+                let _ = self.ctx.tx.send(Msg::Searched(Err(Failure::local(
                     crate::app::strings::SEARCH_NEEDS_STORE,
                 ))));
             }
@@ -28,8 +30,8 @@ impl Executor {
         before: Option<i64>,
         limit: u32,
     ) {
-        let local = self.local.clone();
-        let tx = self.tx.clone();
+        let local = self.local().cloned();
+        let tx = self.ctx.tx.clone();
         tokio::spawn(async move {
             let result = api.history(key.target(), before, limit).await;
             let result = match (result, local) {
@@ -51,7 +53,7 @@ impl Executor {
 
     /// Writes a change to the outbox, then makes it (answered with `Msg::Changed`).
     pub(super) fn send_change(&self, api: ApiClient, change: PendingChange) {
-        let written = self.local.as_ref().map(|local| {
+        let written = self.local().map(|local| {
             let (done, written) = oneshot::channel();
             local.send(Job::QueueChange {
                 change: change.clone(),
@@ -59,7 +61,7 @@ impl Executor {
             });
             written
         });
-        let tx = self.tx.clone();
+        let tx = self.ctx.tx.clone();
         tokio::spawn(async move {
             if let Some(written) = written {
                 let _ = written.await;

@@ -3,10 +3,12 @@
 //! means no); a save with the answer unknown asks the list first, since a 404 from the save
 //! itself can also mean the message is gone.
 
-use super::{Executor, Failure, Job, Msg};
+use super::AccountSession;
+use crate::app::{Failure, Msg};
 use crate::model::{ConvKey, SavedItem, SavedPlace};
 use crate::protocol::types::{Archive, FavoriteInfo};
 use crate::runtime::api::{ApiClient, ApiError};
+use crate::runtime::store::task::Job;
 use futures::StreamExt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -68,12 +70,12 @@ fn items(info: &FavoriteInfo, archive: Archive) -> Vec<SavedItem> {
         .collect()
 }
 
-impl Executor {
+impl AccountSession {
     /// Lists the saved messages (answered with `Msg::SavedList`).
     pub(super) fn load_saved(&self, api: ApiClient) {
         let known = Arc::clone(&self.saved_place);
-        let local = self.local.clone();
-        let tx = self.tx.clone();
+        let local = self.local().cloned();
+        let tx = self.ctx.tx.clone();
         tokio::spawn(async move {
             let result = match place(&api, &known).await {
                 Ok((SavedPlace::Server, list)) => {
@@ -113,8 +115,8 @@ impl Executor {
     /// Saves message `mid` of `key` (answered with `Msg::SavedChanged`).
     pub(super) fn save_message(&self, api: ApiClient, mid: i64, key: ConvKey) {
         let known = Arc::clone(&self.saved_place);
-        let local = self.local.clone();
-        let tx = self.tx.clone();
+        let local = self.local().cloned();
+        let tx = self.ctx.tx.clone();
         tokio::spawn(async move {
             let result = match place(&api, &known).await {
                 Ok((SavedPlace::Server, _)) => api
@@ -137,8 +139,8 @@ impl Executor {
 
     /// Unsaves the server's favorite `id`, or message `mid` kept locally (empty id).
     pub(super) fn unsave(&self, api: ApiClient, id: String, mid: i64) {
-        let local = self.local.clone();
-        let tx = self.tx.clone();
+        let local = self.local().cloned();
+        let tx = self.ctx.tx.clone();
         tokio::spawn(async move {
             let result = if id.is_empty() {
                 match local {

@@ -1,81 +1,74 @@
-//! The executor's side of the local store: opening and loading an account's store (or
-//! reporting why it cannot be used), handing the store what the loop folds, saving the view,
-//! rebuilding a broken store, and flushing on the way out.
+//! An account's local store and its lifecycle: opened and read when the account opens,
+//! ready, broken (the client goes on without it and offers a rebuild), or being rebuilt. It is
+//! handed what the loop folds (stream events, history pages, acknowledgements), the open
+//! conversation and drafts, and is flushed on the way out.
 
-use super::{Executor, Msg};
+use super::{AccountEvent, AccountSession, Msg};
 use crate::runtime::store::task::{Job, StoreHandle};
 use crate::runtime::sync::Cursor;
 use tokio::sync::mpsc::UnboundedSender;
 
-impl Executor {
-    /// Keeps stores under `dir` (one per server and account).
-    pub fn with_store_dir(mut self, dir: std::path::PathBuf) -> Executor {
-        self.store_dir = Some(dir);
-        self
-    }
+/// Where an account's store is in its life.
+pub enum StoreState {
+    /// None was asked for (the headless commands that need none).
+    Absent,
+    Ready(StoreHandle),
+    /// Unusable: kept to be rebuilt on request.
+    Broken(BrokenStore),
+    /// Moved aside; a fresh one is being opened.
+    Rebuilding,
+}
 
-    /// Uses an open store; the stream resumes from `cursor`.
-    pub fn with_store(mut self, store: StoreHandle, cursor: Cursor) -> Executor {
-        self.local = Some(store);
-        self.cursor = cursor;
-        self
-    }
-
-    /// Remembers a store that could not be used, for `Effect::RebuildStore`.
-    pub fn with_broken_store(mut self, broken: BrokenStore) -> Executor {
-        self.broken = Some(broken);
-        self
+impl AccountSession {
+    /// The store, when it is ready.
+    pub(super) fn local(&self) -> Option<&StoreHandle> {
+        match &self.store {
+            StoreState::Ready(handle) => Some(handle),
+            _ => None,
+        }
     }
 
     /// A fresh store in place of the broken one, then a fresh start of the stream into it.
-    /// Moving the file and opening a new one is disk work: it runs off the UI task, and the
-    /// notice it sends when done brings the new store in (through `observe`).
-    pub(super) fn rebuild_store(&mut self) {
-        let Some(broken) = self.broken.take() else {
+    /// Moving the file and opening a new one is disk work: it runs off the UI task, and
+    /// [`AccountEvent::StoreRebuilt`] brings the new store in.
+    pub fn rebuild_store(&mut self) {
+        let StoreState::Broken(broken) = std::mem::replace(&mut self.store, StoreState::Rebuilding)
+        else {
             return;
         };
-        let (done, rebuilt) = tokio::sync::oneshot::channel();
-        self.rebuilding = Some(rebuilt);
-        let tx = self.tx.clone();
+        let (tx, events, account) = (self.ctx.tx.clone(), self.ctx.events.clone(), self.id);
         tokio::task::spawn_blocking(move || {
             let result = rebuild(&broken, tx.clone());
             let notice = match &result {
                 Ok(_) => "rebuilding the local store from the server".to_string(),
                 Err(e) => format!("the store was not rebuilt: {e}"),
             };
-            let _ = done.send(result.map_err(|_| broken));
+            let _ = events.send(AccountEvent::StoreRebuilt {
+                account,
+                result: result.map_err(|_| broken),
+            });
             let _ = tx.send(Msg::Notice(notice));
         });
     }
 
-    /// Takes over a rebuilt store once it is ready, and starts the stream into it afresh.
-    fn take_rebuilt(&mut self) {
-        let Some(rx) = &mut self.rebuilding else {
-            return;
-        };
-        let Ok(result) = rx.try_recv() else {
-            return;
-        };
-        self.rebuilding = None;
+    /// Takes over a rebuilt store and starts the stream into it afresh; a failed rebuild
+    /// leaves the store broken (it may be tried again).
+    pub fn store_rebuilt(&mut self, result: Result<StoreHandle, BrokenStore>) {
         match result {
             Ok(handle) => {
-                self.local = Some(handle);
+                self.store = StoreState::Ready(handle);
                 self.cursor = Cursor::default();
                 self.saved_view = None;
                 self.sync = None;
                 self.start_sync();
             }
-            Err(broken) => self.broken = Some(broken),
+            Err(broken) => self.store = StoreState::Broken(broken),
         }
     }
 
     /// Hands the store what the loop is about to fold: stream events and history pages.
     pub fn observe(&mut self, msg: &Msg) {
-        if self.logging_in.is_some() {
-            self.api();
-        }
-        self.take_rebuilt();
-        let Some(store) = &self.local else { return };
+        let Some(store) = self.local() else { return };
         match msg {
             Msg::Sync(crate::app::conn::SyncMsg::Event(ev)) => {
                 store.send(Job::Event(ev.clone()));
@@ -125,20 +118,20 @@ impl Executor {
 
     /// Waits (at most 2 s) until the store has everything handed to it (quitting).
     pub async fn flush_store(&self) {
-        if let Some(store) = &self.local {
+        if let Some(store) = self.local() {
             store.flush(std::time::Duration::from_secs(2)).await;
         }
     }
 
     /// Saves the open conversation and the drafts when they changed since the last save.
     pub fn save_view(&mut self, app: &crate::app::App) {
-        let Some(store) = &self.local else { return };
         let open = app.timeline.open;
         let view = (open, app.composer.text(), app.composer.target);
-        if self.saved_view.as_ref() == Some(&view) {
+        if self.local().is_none() || self.saved_view.as_ref() == Some(&view) {
             return;
         }
         self.saved_view = Some(view);
+        let Some(store) = self.local() else { return };
         store.send(Job::View {
             open,
             drafts: app.composer.drafts(open),
