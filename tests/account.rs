@@ -1,0 +1,152 @@
+//! Opening accounts (`runtime/account`) against the demo server, with a real store and real
+//! saved sessions: a login saves its session and opens its store; a saved session opens with
+//! the server gone (nothing is asked of the network) and restores what its store holds; the
+//! executor tells the app of a login only once the account is in, so the effects the app
+//! answers with find it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
+mod common;
+
+use common::*;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use vocechat_tui::app::{Effect, Msg};
+use vocechat_tui::protocol::types::Target;
+use vocechat_tui::runtime::account::Source;
+use vocechat_tui::runtime::executor::{Executor, Setup};
+use vocechat_tui::runtime::session_store::SessionStore;
+use vocechat_tui::secret::Secret;
+
+fn setup(dir: &std::path::Path) -> Setup {
+    Setup {
+        data_dir: Some(dir.to_path_buf()),
+        sessions: Some(Arc::new(SessionStore::new(dir))),
+        device: "tui:account-test".into(),
+        sync: fast_sync(),
+        vocespace: Default::default(),
+        chunk_size: 200 * 1024,
+    }
+}
+
+fn login(server: &str, password: &str) -> Effect {
+    Effect::Login {
+        server: server.into(),
+        email: ADMIN.0.into(),
+        password: Secret::new(password),
+        password_command: false,
+    }
+}
+
+/// Reads app messages until one matches, within five seconds.
+async fn until_msg(rx: &mut mpsc::UnboundedReceiver<Msg>, pred: impl Fn(&Msg) -> bool) -> Msg {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let msg = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("in time")
+            .expect("open");
+        if pred(&msg) {
+            return msg;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_login_becomes_an_account_before_the_app_hears_of_it() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    // A wrong password: the app hears of the failure, no account.
+    executor.run(login(&server.base_url(), "wrong"));
+    let event = executor.next_event().await.unwrap();
+    executor.on_event(event);
+    let msg = until_msg(&mut rx, |m| matches!(m, Msg::LoggedIn(_))).await;
+    assert!(matches!(msg, Msg::LoggedIn(Err(_))), "{msg:?}");
+    assert_eq!(executor.file_url("a/b"), None);
+    // The right one.
+    executor.run(login(&server.base_url(), ADMIN.1));
+    let event = executor.next_event().await.unwrap();
+    executor.on_event(event);
+    let msg = until_msg(&mut rx, |m| matches!(m, Msg::LoggedIn(_))).await;
+    assert!(
+        matches!(&msg, Msg::LoggedIn(Ok(l)) if l.uid == 1),
+        "{msg:?}"
+    );
+    // The account is in as the app hears of it: what the app answers with (start the
+    // stream) reaches the server.
+    assert!(executor.file_url("a/b").is_some());
+    executor.run(Effect::StartSync);
+    until_msg(&mut rx, |m| {
+        matches!(
+            m,
+            Msg::Sync(vocechat_tui::app::conn::SyncMsg::State(
+                vocechat_tui::app::conn::ConnState::Live
+            ))
+        )
+    })
+    .await;
+    // The session was saved, for the next start.
+    let saved = SessionStore::new(dir.path()).load(&format!("{}/", server.base_url()));
+    assert_eq!(saved.map(|s| s.session.uid), Some(1));
+    executor.flush_store().await;
+}
+
+#[tokio::test]
+async fn a_saved_session_opens_with_the_server_gone_and_restores_its_store() {
+    let server = server().await;
+    server
+        .post_as(2, Target::Group { gid: 1 }, "kept in the store")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let base = format!("{}/", server.base_url());
+    {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut executor = Executor::new(setup(dir.path()), tx);
+        executor.run(login(&server.base_url(), ADMIN.1));
+        let event = executor.next_event().await.unwrap();
+        executor.on_event(event);
+        executor.run(Effect::StartSync);
+        // Hand the store what arrives, as the loop does, until the stream is live.
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+                .await
+                .unwrap()
+                .unwrap();
+            executor.observe(&msg);
+            if matches!(
+                msg,
+                Msg::Sync(vocechat_tui::app::conn::SyncMsg::State(
+                    vocechat_tui::app::conn::ConnState::Live
+                ))
+            ) {
+                break;
+            }
+        }
+        executor.flush_store().await;
+    }
+    drop(server);
+    let saved = SessionStore::new(dir.path()).load(&base).expect("saved");
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let opened = executor.open(Source::Saved(saved)).await.unwrap();
+    assert_eq!(opened.logged_in.uid, 1);
+    assert!(opened.broken.is_none());
+    let restored = opened.restored.expect("the store was read");
+    let texts: Vec<String> = restored
+        .chat
+        .convs
+        .values()
+        .flat_map(|c| c.messages.values())
+        .map(|m| m.content.clone())
+        .collect();
+    assert!(texts.iter().any(|t| t == "kept in the store"), "{texts:?}");
+}
