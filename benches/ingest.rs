@@ -2,7 +2,9 @@
 //! Run with `cargo bench --bench ingest`. Prints events per second for a realistic mix
 //! (messages, replies, likes, edits, deletes across channels and DMs), then the same through
 //! the app's `update` on a server with 3,000 channels: a 5,000-message replay and 2,000
-//! presence events (each used to re-sort the sidebar).
+//! presence events (each used to re-sort the sidebar). Last, a mention bomb: a message of
+//! `@1 @2 … @300000` (2.2 MiB) and then an edit of it, folded through `update` (budget 20 ms
+//! each; parsing its mentions used to be quadratic, seconds of a frozen UI).
 
 #![allow(
     clippy::unwrap_used,
@@ -106,9 +108,66 @@ fn app_ingest() {
     );
 }
 
+/// `@1 @2 … @n` from another member in the open channel, then that member's edit of it (the
+/// same mentions in reverse), each folded through `update`; you (uid `n + 1`) are mentioned
+/// by neither, so every token is read. Milliseconds for the message and for the edit.
+fn mention_bomb(n: i64) -> (usize, f64, f64) {
+    let mut app = App::logged_in(
+        n + 1,
+        Keymap::new(Preset::Default),
+        Settings::from(&Config::default()),
+        "bench".into(),
+    );
+    let bomb: String = (1..=n).map(|u| format!("@{u} ")).collect();
+    let edit: String = (1..=n).rev().map(|u| format!("@{u} ")).collect();
+    let chat = |detail: serde_json::Value, mid: i64| -> vocechat_tui::protocol::ServerEvent {
+        serde_json::from_value(
+            serde_json::json!({"type": "chat", "mid": mid, "from_uid": 2,
+            "created_at": 1_700_000_000_000i64 + mid, "target": {"gid": 1}, "detail": detail}),
+        )
+        .unwrap()
+    };
+    let setup = [
+        r#"{"type":"related_groups","groups":[{"gid":1,"name":"general","is_public":true,"members":[],"owner":null,"avatar_updated_at":0,"pinned_messages":[]}]}"#,
+        r#"{"type":"ready"}"#,
+    ];
+    for p in setup {
+        if let Decoded::Event(ev) = decode(p) {
+            update(&mut app, Msg::Sync(SyncMsg::Event(ev)));
+        }
+    }
+    let message = chat(
+        serde_json::json!({"type": "normal", "content_type": "text/plain", "content": bomb,
+                           "properties": null, "expires_in": null}),
+        1,
+    );
+    let edited = chat(
+        serde_json::json!({"type": "reaction", "mid": 1, "detail": {"type": "edit",
+            "content_type": "text/plain", "content": edit, "properties": null}}),
+        2,
+    );
+    let t = Instant::now();
+    update(&mut app, Msg::Sync(SyncMsg::Event(Box::new(message))));
+    let folded = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    update(&mut app, Msg::Sync(SyncMsg::Event(Box::new(edited))));
+    let edit_folded = t.elapsed().as_secs_f64() * 1e3;
+    let m = app.chat.message(1).unwrap();
+    assert!(m.edited && !m.mentions_me);
+    (bomb.len(), folded, edit_folded)
+}
+
 fn main() {
     // `-- --smoke`: tiny sizes, to keep the bench compiling and running in CI.
     let smoke = std::env::args().any(|a| a == "--smoke");
+    let mentions = if smoke { 20_000 } else { 300_000 };
+    let mut runs: Vec<(usize, f64, f64)> = (0..5).map(|_| mention_bomb(mentions)).collect();
+    runs.sort_by(|a, b| (a.1 + a.2).total_cmp(&(b.1 + b.2)));
+    let (bytes, message, edit) = runs[runs.len() / 2];
+    println!(
+        "mention bomb, {mentions} mentions ({:.1} MiB) folded through update: the message {message:.1} ms, its edit {edit:.1} ms (median of 5; budget 20 ms each)",
+        bytes as f64 / (1 << 20) as f64
+    );
     app_ingest();
     let n = if smoke { 2_000 } else { 200_000 };
     let input = payloads(n);

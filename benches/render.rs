@@ -1,6 +1,8 @@
 //! Render budgets (design.md): one frame at 200×60 of a 100k-message channel ≤ 1 ms; terminal
 //! bytes per typed character ≤ 64 B; per incoming message in the open channel ≤ 300 B.
-//! Both timeline layouts (cozy, compact). Run with `cargo bench --bench render`.
+//! Both timeline layouts (cozy, compact). Key to frame with huge text in view (budget 50 ms):
+//! ten replies quoting a 5 MiB message, and a search view of 5 MiB hits. Run with
+//! `cargo bench --bench render`.
 
 #![allow(
     clippy::unwrap_used,
@@ -127,6 +129,135 @@ fn huge_message(theme: &Theme) {
     );
 }
 
+/// A text of about 5 MiB in short lines: `line N of a very long paste`.
+fn five_mib() -> String {
+    (0..170_000)
+        .map(|i| format!("line {i} of a very long paste\n"))
+        .collect()
+}
+
+/// Key to frame (update, then draw) for `keys`, warm: the median and the worst, in ms.
+fn key_to_frame(
+    app: &mut App,
+    theme: &Theme,
+    term: &mut Terminal<TestBackend>,
+    cache: &mut RenderCache,
+    keys: &[KeyEvent],
+) -> (f64, f64) {
+    let mut ms = Vec::new();
+    for key in keys {
+        let t = Instant::now();
+        update(app, Msg::Key(*key));
+        term.draw(|f| {
+            draw(f, app, theme, cache);
+        })
+        .unwrap();
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    ms.sort_by(f64::total_cmp);
+    (ms[ms.len() / 2], ms[ms.len() - 1])
+}
+
+/// Ten replies quoting a 5 MiB message, all in view while you type; then the search view
+/// with ten 5 MiB hits (half match near their start, half nowhere in what is looked through)
+/// while you move through them.
+fn huge_quotes_and_hits(theme: &Theme, keys: usize) {
+    let mut app = app_with(100);
+    let huge = five_mib();
+    let mut m = message(1_000);
+    if let vocechat_tui::protocol::types::MessageDetail::Normal { content, .. } = &mut m.detail {
+        content.clone_from(&huge);
+    }
+    update(
+        &mut app,
+        Msg::Sync(SyncMsg::Event(Box::new(ServerEvent::Chat(m)))),
+    );
+    for mid in 1_001..=1_010 {
+        let reply: ChatMessage = serde_json::from_value(json!({"mid":mid,"from_uid":3,"created_at":1_700_000_000_000i64 + mid * 30_000,"target":{"gid":1},
+            "detail":{"type":"reply","mid":1_000,"content_type":"text/plain","content":format!("reply {mid}"),"properties":null}}))
+        .unwrap();
+        update(
+            &mut app,
+            Msg::Sync(SyncMsg::Event(Box::new(ServerEvent::Chat(reply)))),
+        );
+    }
+    update(&mut app, Msg::Resize(200, 60));
+    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let mut cache = RenderCache::default();
+    let t = Instant::now();
+    term.draw(|f| {
+        draw(f, &app, theme, &mut cache);
+    })
+    .unwrap();
+    let first = t.elapsed().as_secs_f64() * 1000.0;
+    let screen = format!("{:?}", term.backend().buffer());
+    assert_eq!(screen.matches("┃").count(), 10, "ten quotes in view");
+    let typing: Vec<KeyEvent> = (0..keys)
+        .map(|i| {
+            KeyEvent::new(
+                KeyCode::Char((b'a' + (i % 26) as u8) as char),
+                KeyModifiers::NONE,
+            )
+        })
+        .collect();
+    let (median, worst) = key_to_frame(&mut app, theme, &mut term, &mut cache, &typing);
+    println!(
+        "key to frame, 200x60, 10 replies quoting a 5 MiB message in view: median {median:.2} ms, worst {worst:.2} ms over {keys} keys; first frame {first:.1} ms (budget 50 ms)"
+    );
+    // The search view: Alt+/, a query, then ten hits of 5 MiB each.
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::ALT)),
+    );
+    for c in "needle".chars() {
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let near = format!("the needle is near the start\n{huge}");
+    let hits = (0..10)
+        .map(|i| vocechat_tui::model::SearchHit {
+            mid: 2_000 + i,
+            key: vocechat_tui::model::ConvKey::Group(1),
+            from_uid: 2,
+            created_at: 1_700_000_000_000,
+            content_type: "text/plain".into(),
+            text: if i % 2 == 0 {
+                near.clone()
+            } else {
+                huge.clone()
+            },
+            author: None,
+        })
+        .collect();
+    let seq = app.search.seq;
+    update(
+        &mut app,
+        Msg::Searched(Ok(vocechat_tui::model::SearchResults {
+            seq,
+            hits,
+            coverage: Vec::new(),
+        })),
+    );
+    let moves: Vec<KeyEvent> = (0..keys)
+        .map(|i| {
+            let code = if (i / 9) % 2 == 0 {
+                KeyCode::Down
+            } else {
+                KeyCode::Up
+            };
+            KeyEvent::new(code, KeyModifiers::NONE)
+        })
+        .collect();
+    let (median, worst) = key_to_frame(&mut app, theme, &mut term, &mut cache, &moves);
+    let screen = format!("{:?}", term.backend().buffer());
+    assert!(screen.contains("the needle is near the start"), "{screen}");
+    println!(
+        "key to frame, 200x60, search view of ten 5 MiB hits: median {median:.2} ms, worst {worst:.2} ms over {keys} keys (budget 50 ms)"
+    );
+}
+
 /// A writer whose byte count we can read.
 #[derive(Clone, Default)]
 struct Counter(Arc<Mutex<usize>>);
@@ -183,6 +314,7 @@ fn main() {
     );
     app.timeline.scroll = 0;
     huge_message(&theme);
+    huge_quotes_and_hits(&theme, if smoke { 5 } else { 50 });
 
     terminal_bytes();
 }

@@ -528,14 +528,17 @@ impl App {
             self.error("you can only edit your own text messages");
             return;
         }
-        // Show mentions as names again while editing.
-        let mut text = m.content.clone();
-        let mut mentions = HashMap::new();
-        for uid in crate::protocol::types::mentions_of(m.properties.as_ref()) {
-            let name = self.chat.user_name(uid);
-            text = text.replace(&format!("@{uid}"), &format!("@{name}"));
-            mentions.insert(name, uid);
-        }
+        // Show mentions as names again while editing: one pass over the text, whatever the
+        // number of mentions (a text replace per mention was quadratic).
+        let uids = crate::protocol::types::mentions_of(m.properties.as_ref());
+        let listed: std::collections::HashSet<i64> = uids.iter().copied().collect();
+        let text = crate::protocol::mention::render(&m.content, |uid| {
+            listed.contains(&uid).then(|| self.chat.user_name(uid))
+        });
+        let mentions: HashMap<String, i64> = uids
+            .into_iter()
+            .map(|uid| (self.chat.user_name(uid), uid))
+            .collect();
         self.composer.set_text(&text);
         self.composer.mentions = mentions;
         self.composer.target = ComposeTarget::Edit(mid);

@@ -589,6 +589,26 @@ fn up_on_an_empty_composer_edits_your_last_message() {
 }
 
 #[test]
+fn editing_shows_mentions_as_names_only_where_the_text_mentions_them() {
+    let mut app = synced();
+    update(
+        &mut app,
+        event(ServerEvent::Chat(chat_json(
+            12,
+            1,
+            json!({"gid":1}),
+            "@2 see room @23, mail x@2",
+            json!({"mentions":[2]}),
+        ))),
+    );
+    update(&mut app, key(KeyCode::Up));
+    assert_eq!(app.composer.target, ComposeTarget::Edit(12));
+    // `@23` is not a mention of 2 and `x@2` is not a mention at all.
+    assert_eq!(app.composer.text(), "@bob see room @23, mail x@2");
+    assert_eq!(app.composer.mentions.get("bob"), Some(&2));
+}
+
+#[test]
 fn the_switcher_finds_channels_and_people() {
     let mut app = synced();
     update(&mut app, ctrl('k'));

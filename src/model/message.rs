@@ -91,10 +91,7 @@ impl Message {
 
 /// True when `text`/`properties` mention `uid`.
 pub fn mentions(text: &str, properties: Option<&Value>, uid: i64) -> bool {
-    if mentions_of(properties).contains(&uid) {
-        return true;
-    }
-    crate::protocol::mention::uids(text).contains(&uid)
+    mentions_of(properties).contains(&uid) || crate::protocol::mention::mentions(text, uid)
 }
 
 #[cfg(test)]

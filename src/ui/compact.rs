@@ -380,6 +380,38 @@ mod tests {
     }
 
     #[test]
+    fn replies_quoting_a_5_mib_message_show_its_first_line() {
+        // Markdown, so the quote goes through the summary of its text; 5 MiB of it.
+        let huge = format!(
+            "**release notes** for `2.0`\n\n{}",
+            "- a change worth a line of its own\n".repeat(150_000)
+        );
+        assert!(huge.len() > 5 << 20);
+        let original = json!({"type":"chat","mid":1,"from_uid":2,"created_at":T0,"target":{"gid":1},
+            "detail":{"type":"normal","content_type":"text/markdown","content":huge,"properties":null,"expires_in":null}});
+        let reply = |mid: i64| {
+            json!({"type":"chat","mid":mid,"from_uid":3,"created_at":T0 + mid * MINUTE,"target":{"gid":1},
+            "detail":{"type":"reply","mid":1,"content_type":"text/plain","content":format!("reply {mid}"),"properties":null}})
+        };
+        for layout in [Layout::Cozy, Layout::Compact] {
+            let mut messages = vec![original.clone()];
+            messages.extend((2..12).map(reply));
+            let app = app(layout, messages);
+            let (rows, _) = rows(&app, 80, 40);
+            let quotes: Vec<&String> = rows.iter().filter(|r| r.contains('┃')).collect();
+            assert!(quotes.len() >= 5, "{layout:?}: {rows:#?}");
+            for q in quotes {
+                assert!(
+                    q.trim_start()
+                        .starts_with("┃ bob: release notes for 2.0 a change worth a line"),
+                    "{layout:?}: {q:?}"
+                );
+            }
+            assert!(rows.iter().any(|r| r.contains("reply 11")), "{rows:#?}");
+        }
+    }
+
+    #[test]
     fn too_narrow_for_text_beside_the_lead_is_laid_out_cozily() {
         let app = app(Layout::Compact, vec![text(1, 2, 1, "hello")]);
         let (rows, _) = rows(&app, 20, 4);

@@ -156,14 +156,17 @@ fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) -> Line<'st
         crate::timefmt::format(hit.created_at, app.settings.utc, "%-d %b %H:%M")
     );
     let room = width.saturating_sub(crate::text::wrap::width(&head));
+    // Drawn every frame: only the start of a long text is looked through for the match, as
+    // the timeline renders only the start of a folded message.
+    let (shown, _) = crate::text::split_at_most(&hit.text, super::timeline::FOLDED_BYTES);
     let text = if hit.content_type == "vocechat/file" {
         // A file's name, its end (the extension) always shown.
         format!(
             "📎 {}",
-            crate::files::shown_name(&hit.text, room.saturating_sub(3))
+            crate::files::shown_name(shown, room.saturating_sub(3))
         )
     } else {
-        app.render_mentions(&hit.text)
+        app.render_mentions(shown)
     };
     let snippet = snippet(&text, &app.search.terms, room);
     let style = if unread {
@@ -264,6 +267,60 @@ mod tests {
         assert_eq!(matches("in Beijing today", &terms), vec![(3, 10)]);
         assert_eq!(matches("北京北京", &["北京".to_string()]), vec![(0, 12)]);
         assert!(matches("nothing", &terms).is_empty());
+    }
+
+    /// A hit of `text` from bob in #1, and an app searching for `term`.
+    fn hit_of(text: String, term: &str) -> (App, SearchHit) {
+        let mut app = App::logged_in(
+            1,
+            crate::keymap::Keymap::new(crate::keymap::Preset::Default),
+            crate::app::Settings::from(&crate::config::Config::default()),
+            "t".into(),
+        );
+        app.search.terms = vec![term.to_string()];
+        let hit = SearchHit {
+            mid: 7,
+            key: ConvKey::Group(1),
+            from_uid: 2,
+            created_at: 0,
+            content_type: "text/plain".into(),
+            text,
+            author: Some("bob".into()),
+        };
+        (app, hit)
+    }
+
+    /// The line's text, and the parts of it drawn as a match.
+    fn shown(line: &Line<'_>) -> (String, Vec<String>) {
+        let mark = Modifier::BOLD | Modifier::UNDERLINED;
+        let text = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        let marked = line
+            .spans
+            .iter()
+            .filter(|s| s.style.add_modifier.contains(mark))
+            .map(|s| s.content.to_string())
+            .collect();
+        (text, marked)
+    }
+
+    #[test]
+    fn a_hit_in_a_5_mib_text_shows_its_match_when_it_is_near_the_start() {
+        let filler = "some filler words on a line of their own\n".repeat(130_000);
+        let near = format!("first line\nthe needle is here\n{filler}");
+        assert!(near.len() > 5 << 20);
+        let (app, hit) = hit_of(near, "needle");
+        let (text, marked) = shown(&hit_line(&app, &hit, 100, &Theme::dark()));
+        assert!(
+            text.contains("bob") && text.contains("the needle is here"),
+            "{text}"
+        );
+        assert_eq!(marked, ["needle"]);
+        // Past the part a hit line looks through, the hit shows the text's first line.
+        let far = format!("first line\n{filler}the needle is here\n");
+        let (app, hit) = hit_of(far, "needle");
+        let (text, marked) = shown(&hit_line(&app, &hit, 100, &Theme::dark()));
+        assert!(text.ends_with("first line"), "{text}");
+        assert!(marked.is_empty(), "{marked:?}");
     }
 
     #[test]

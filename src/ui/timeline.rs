@@ -72,8 +72,9 @@ fn collect_links(lines: &[Line], area: Rect, out: &mut Vec<Link>) {
 const CACHE_LIMIT: usize = 20_000;
 
 /// How much of a message is rendered while it is folded (not selected): enough for any
-/// screenful, so a 10 MB message costs what a short one does.
-const FOLDED_BYTES: usize = 16 * 1024;
+/// screenful, so a 10 MB message costs what a short one does. Every per-frame path that
+/// shows a piece of a message (reply quotes, search hits) cuts it to this first.
+pub(super) const FOLDED_BYTES: usize = 16 * 1024;
 /// How much is rendered when it is selected; the rest is left to copy (`y`).
 const FULL_BYTES: usize = 512 * 1024;
 
@@ -232,11 +233,15 @@ fn message_block(
     }
     if let Some(reply_to) = m.reply_to {
         let quote = match app.chat.message(reply_to) {
+            // Its first line only: cut before anything reads the whole original.
             Some(q) if !q.deleted => format!(
                 "┃ {}: {}",
                 one_line(&app.chat.user_name(q.from_uid), 20),
                 one_line(
-                    &app.render_mentions(&text::summary(&q.content_type, &q.content)),
+                    &app.render_mentions(&text::summary(
+                        &q.content_type,
+                        text::split_at_most(&q.content, FOLDED_BYTES).0
+                    )),
                     width as usize
                 )
             ),

@@ -4,7 +4,8 @@
 //! Beside it, the facts the filters need: conversation, author, time, file or link, the
 //! message it replies to, whether it mentions you, when it expires. The index follows the
 //! records as they are written: an edit re-indexes its message (a newer edit wins, also when
-//! it was stored before the message), a delete or an expiry removes it.
+//! it was stored before the message), a delete or an expiry removes it. Only the first
+//! [`INDEXED_BYTES`] of a text are indexed, so one huge message cannot hold the store task.
 
 use super::{Store, StoreResult, conv_name, parse_conv};
 use crate::model::{ConvKey, Coverage, SearchHit, SearchQuery};
@@ -16,15 +17,27 @@ use serde_json::Value as Json;
 /// a scan instead.
 const TRIGRAM: usize = 3;
 
-/// The text a message is found by: its content, or a file's name.
+/// How much of a message's text the index holds: its first 64 KiB. A 4 MiB message took
+/// seconds of the store task and a 17 MiB index; words after this are not found.
+pub const INDEXED_BYTES: usize = 64 * 1024;
+
+/// The text a message is found by: its content, or a file's name; at most [`INDEXED_BYTES`]
+/// of it.
 fn searchable(content_type: &str, content: &str, properties: Option<&Json>) -> String {
-    match content_type {
-        "vocechat/file" => crate::protocol::types::FileProperties::from_properties(properties)
-            .name
-            .unwrap_or_default(),
-        "text/plain" | "text/markdown" => content.to_string(),
-        _ => String::new(),
-    }
+    let name;
+    let text = match content_type {
+        "vocechat/file" => {
+            name = crate::protocol::types::FileProperties::from_properties(properties)
+                .name
+                .unwrap_or_default();
+            &name
+        }
+        "text/plain" | "text/markdown" => content,
+        _ => "",
+    };
+    crate::text::split_at_most(text, INDEXED_BYTES)
+        .0
+        .to_string()
 }
 
 fn has_link(text: &str) -> bool {

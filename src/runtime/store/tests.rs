@@ -914,6 +914,45 @@ fn search_finds_substrings_in_any_script_newest_first() {
 }
 
 #[test]
+fn search_finds_what_is_in_the_first_64_kib_of_a_huge_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    // 4 MiB of Chinese (3 bytes a character, so the cut falls inside one), a word just
+    // before the 64 KiB mark and one just past it.
+    let filler = |bytes: usize| "北京".repeat(bytes / 6);
+    let huge = |mid: i64| {
+        format!(
+            "{}earlyword{}lateword{}finalword {mid}",
+            filler(64 * 1024 - 100),
+            filler(200),
+            filler(4 << 20)
+        )
+    };
+    store
+        .write_events(&[chat(1, 2, json!({"gid": 1}), &huge(1))])
+        .unwrap();
+    drop(store);
+    let mut store = open(dir.path());
+    assert_eq!(search(&store, words(&["earlyword"])), vec![1]);
+    assert!(search(&store, words(&["lateword"])).is_empty());
+    assert!(search(&store, words(&["finalword"])).is_empty());
+    let hits = store.search(&words(&["earlyword"]), 10).unwrap();
+    assert!(hits[0].text.len() <= 64 * 1024, "{}", hits[0].text.len());
+    // An edit to a huge text is indexed the same way.
+    store
+        .write_events(&[reaction(
+            2,
+            1,
+            json!({"type": "edit", "content_type": "text/plain",
+                   "content": huge(1).replace("earlyword", "editedword")}),
+        )])
+        .unwrap();
+    assert_eq!(search(&store, words(&["editedword"])), vec![1]);
+    assert!(search(&store, words(&["earlyword"])).is_empty());
+    assert!(search(&store, words(&["lateword"])).is_empty());
+}
+
+#[test]
 fn search_follows_edits_deletes_and_expiry() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = open(dir.path());
