@@ -131,7 +131,7 @@ fn run_main() -> anyhow::Result<()> {
     if args.print_config {
         // A closed pipe (`| head`) is not an error worth a panic.
         use std::io::Write;
-        let _ = std::io::stdout().write_all(vocechat_tui::config::EXAMPLE.as_bytes());
+        let _ = std::io::stdout().write_all(vocechat_tui::config::example().as_bytes());
         return Ok(());
     }
     let (paths, config, runtime) = prepare(args.config.clone())?;

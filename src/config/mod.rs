@@ -1,12 +1,21 @@
 //! The config file (TOML at the platform config directory): theme, key preset and overrides,
 //! login defaults, notifications, UI and sync tunables. `example.toml` documents every option
-//! and is what `--print-config` prints; parsing it must give the defaults.
+//! and is what `--print-config` prints, with every action of the key map's table put in its
+//! `[keys]` section (`example`); parsing that must give the defaults.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub const EXAMPLE: &str = include_str!("example.toml");
+/// The documented config, less the `[keys]` actions (`ACTIONS` marks their place).
+const TEMPLATE: &str = include_str!("example.toml");
+const ACTIONS: &str = "# <actions>\n";
+
+/// The config `--print-config` prints: every option at its default, commented, and every
+/// action of the key map with its default keys and help (generated from the table).
+pub fn example() -> String {
+    TEMPLATE.replacen(ACTIONS, &crate::keymap::config_lines(), 1)
+}
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -289,9 +298,90 @@ impl Config {
 mod tests {
     use super::*;
 
+    /// The `[keys]` section of the printed config: each action's line `# name = [keys]  #
+    /// help`, its help continued on the lines below it.
+    fn printed_actions(printed: &str) -> BTreeMap<String, (Vec<String>, String)> {
+        let section: String = printed
+            .lines()
+            .skip_while(|l| *l != "[keys]")
+            .skip(1)
+            .take_while(|l| !l.starts_with('['))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let mut actions = BTreeMap::new();
+        let mut last: Option<String> = None;
+        for line in section.lines() {
+            let body = line.strip_prefix('#').unwrap_or(line);
+            if let Some(more) = body.strip_prefix("          ")
+                && let Some(name) = &last
+                && let Some((_, help)) = actions.get_mut(name)
+            {
+                let help: &mut String = help;
+                help.push(' ');
+                help.push_str(more.trim());
+                continue;
+            }
+            last = None;
+            let body = body.trim_start();
+            let Some((assignment, help)) = body.split_once("]") else {
+                continue;
+            };
+            let Some((name, _)) = assignment.split_once(" = [") else {
+                continue;
+            };
+            if !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                continue;
+            }
+            let parsed = Config::parse(&format!("[keys]\n{assignment}]\n"))
+                .unwrap_or_else(|e| panic!("{line}: {e}"));
+            let help = help.trim().trim_start_matches('#').trim().to_string();
+            actions.insert(
+                name.to_string(),
+                (parsed.key_overrides()[name].clone(), help),
+            );
+            last = Some(name.to_string());
+        }
+        actions
+    }
+
+    /// `--print-config` lists every action of the key map's table, each with its default keys
+    /// (those of the vim preset too where they differ) and its help, on a line that parses as
+    /// a valid override.
+    #[test]
+    fn the_printed_config_lists_every_action_with_its_keys_and_help() {
+        use crate::keymap::{Action, Keymap, Preset, default_keys};
+        let printed = printed_actions(&example());
+        let missing: Vec<&str> = Action::ALL
+            .iter()
+            .map(|a| a.name())
+            .filter(|n| !printed.contains_key(*n))
+            .collect();
+        assert!(missing.is_empty(), "not printed: {missing:?}");
+        assert_eq!(printed.len(), Action::ALL.len(), "{printed:?}");
+        for action in Action::ALL {
+            let (keys, help) = &printed[action.name()];
+            assert_eq!(keys, &default_keys(*action, Preset::Default), "{action:?}");
+            assert!(help.starts_with(action.help()), "{action:?}: {help}");
+            let vim = default_keys(*action, Preset::Vim);
+            if &vim != keys {
+                assert!(
+                    help.ends_with(&format!("(vim preset: {vim:?})")),
+                    "{action:?}: {help}"
+                );
+            }
+            let mut one = BTreeMap::new();
+            one.insert(action.name().to_string(), keys.clone());
+            assert!(Keymap::new(Preset::Default).with_overrides(&one).is_ok());
+        }
+    }
+
     #[test]
     fn the_documented_example_is_exactly_the_defaults() {
-        assert_eq!(Config::parse(EXAMPLE).unwrap(), Config::default());
+        assert_eq!(TEMPLATE.matches(ACTIONS).count(), 1);
+        assert_eq!(Config::parse(&example()).unwrap(), Config::default());
     }
 
     #[test]
@@ -358,7 +448,7 @@ mod tests {
     fn every_numeric_option_is_range_checked() {
         let mut section = String::new();
         let mut keys = Vec::new();
-        for line in EXAMPLE.lines().map(str::trim) {
+        for line in example().lines().map(str::trim) {
             if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
                 section = name.to_string();
             } else if let Some((key, value)) = line.split_once(" = ")

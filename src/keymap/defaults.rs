@@ -130,3 +130,12 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
     }
     d
 }
+
+/// The default keys of `action` in `preset`, as the config writes them, in declared order.
+pub fn default_keys(action: Action, preset: Preset) -> Vec<&'static str> {
+    defaults(preset)
+        .into_iter()
+        .filter(|(a, _)| *a == action)
+        .map(|(_, k)| k)
+        .collect()
+}

@@ -1,10 +1,14 @@
 //! Key bindings as data: every action, its default keys per context, the vim preset, and
-//! user overrides from the config file. The help overlay is generated from the live map.
+//! user overrides from the config file. The help overlay is generated from the live map, the
+//! printed config's `[keys]` actions from the table (`print.rs`).
 
 mod defaults;
 mod keyspec;
+mod print;
 
+pub use defaults::default_keys;
 pub use keyspec::KeySpec;
+pub use print::config_lines;
 
 use crossterm::event::KeyEvent;
 use defaults::defaults;

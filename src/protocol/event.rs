@@ -132,37 +132,89 @@ struct TypeOnly {
     kind: String,
 }
 
-/// Every event `type` this client decodes (others are skipped as unknown).
 /// The most chat records a (re)connection replays (the newest ones above `after_mid`): a
 /// replay this long may have left older records out (protocol §3.5).
 pub const REPLAY_CAP: usize = 5000;
 
-pub const KNOWN_TYPES: &[&str] = &[
-    "ready",
-    "heartbeat",
-    "users_snapshot",
-    "users_log",
-    "users_state",
-    "users_state_changed",
-    "user_settings",
-    "user_settings_changed",
-    "related_groups",
-    "joined_group",
-    "user_joined_group",
-    "user_leaved_group",
-    "kick_from_group",
-    "group_changed",
-    "pinned_message_updated",
-    "chat",
-    "kick",
-];
+/// Declares `EventKind` (one per `ServerEvent` variant, with its wire name) and the list of
+/// known types from one table, so the list cannot miss a kind.
+macro_rules! event_kinds {
+    ($($kind:ident => $name:literal,)*) => {
+        /// What kind of event a `ServerEvent` is, without its data: `ServerEvent::kind` maps
+        /// every variant (an exhaustive match), and a test checks each name is the variant's
+        /// serde `type`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum EventKind { $($kind),* }
+
+        impl EventKind {
+            pub const ALL: &[EventKind] = &[$(EventKind::$kind),*];
+
+            /// The JSON `type` of the event (also the store's `state.kind`).
+            pub fn name(self) -> &'static str {
+                match self { $(EventKind::$kind => $name),* }
+            }
+
+            pub fn from_name(name: &str) -> Option<EventKind> {
+                match name { $($name => Some(EventKind::$kind),)* _ => None }
+            }
+        }
+
+        /// Every event `type` this client decodes (others are skipped as unknown).
+        pub const KNOWN_TYPES: &[&str] = &[$($name),*];
+    };
+}
+
+event_kinds! {
+    Ready => "ready",
+    Heartbeat => "heartbeat",
+    UsersSnapshot => "users_snapshot",
+    UsersLog => "users_log",
+    UsersState => "users_state",
+    UsersStateChanged => "users_state_changed",
+    UserSettings => "user_settings",
+    UserSettingsChanged => "user_settings_changed",
+    RelatedGroups => "related_groups",
+    JoinedGroup => "joined_group",
+    UserJoinedGroup => "user_joined_group",
+    UserLeavedGroup => "user_leaved_group",
+    KickFromGroup => "kick_from_group",
+    GroupChanged => "group_changed",
+    PinnedMessageUpdated => "pinned_message_updated",
+    Chat => "chat",
+    Kick => "kick",
+}
+
+impl ServerEvent {
+    /// The event's kind: a new variant does not build until it has one.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            ServerEvent::Ready => EventKind::Ready,
+            ServerEvent::Heartbeat { .. } => EventKind::Heartbeat,
+            ServerEvent::UsersSnapshot { .. } => EventKind::UsersSnapshot,
+            ServerEvent::UsersLog { .. } => EventKind::UsersLog,
+            ServerEvent::UsersState { .. } => EventKind::UsersState,
+            ServerEvent::UsersStateChanged { .. } => EventKind::UsersStateChanged,
+            ServerEvent::UserSettings(_) => EventKind::UserSettings,
+            ServerEvent::UserSettingsChanged(_) => EventKind::UserSettingsChanged,
+            ServerEvent::RelatedGroups { .. } => EventKind::RelatedGroups,
+            ServerEvent::JoinedGroup { .. } => EventKind::JoinedGroup,
+            ServerEvent::UserJoinedGroup { .. } => EventKind::UserJoinedGroup,
+            ServerEvent::UserLeavedGroup { .. } => EventKind::UserLeavedGroup,
+            ServerEvent::KickFromGroup { .. } => EventKind::KickFromGroup,
+            ServerEvent::GroupChanged(_) => EventKind::GroupChanged,
+            ServerEvent::PinnedMessageUpdated { .. } => EventKind::PinnedMessageUpdated,
+            ServerEvent::Chat(_) => EventKind::Chat,
+            ServerEvent::Kick { .. } => EventKind::Kick,
+        }
+    }
+}
 
 /// Decodes one SSE `data` payload.
 pub fn decode(data: &str) -> Decoded {
     match serde_json::from_str::<ServerEvent>(data) {
         Ok(ev) => Decoded::Event(Box::new(ev)),
         Err(err) => match serde_json::from_str::<TypeOnly>(data) {
-            Ok(t) if !KNOWN_TYPES.contains(&t.kind.as_str()) => {
+            Ok(t) if EventKind::from_name(&t.kind).is_none() => {
                 Decoded::Unknown(crate::sanitize::one_line(&t.kind, 60))
             }
             Ok(t) => Decoded::Malformed(format!("bad {} event: {err}", t.kind)),
@@ -171,9 +223,69 @@ pub fn decode(data: &str) -> Decoded {
     }
 }
 
+/// One event of each kind, as the server sends it (for the tests that walk every kind).
+#[cfg(test)]
+pub(crate) mod samples {
+    use super::{EventKind, ServerEvent};
+    use serde_json::json;
+
+    /// A small event of `kind`: an exhaustive match, so a new kind needs its sample.
+    pub(crate) fn sample(kind: EventKind) -> ServerEvent {
+        let body = match kind {
+            EventKind::Ready => json!({}),
+            EventKind::Heartbeat => json!({"time": 5}),
+            EventKind::UsersSnapshot => json!({"version": 3, "users": [{"uid": 2, "name": "bob"}]}),
+            EventKind::UsersLog => json!({"logs": [
+                {"log_id": 4, "action": "update", "uid": 2, "name": "robert"}]}),
+            EventKind::UsersState => json!({"users": [{"uid": 2, "online": true}]}),
+            EventKind::UsersStateChanged => json!({"uid": 2, "online": false}),
+            EventKind::UserSettings => json!({"mute_groups": [{"gid": 1}]}),
+            EventKind::UserSettingsChanged => json!({"remove_mute_groups": [1]}),
+            EventKind::RelatedGroups => json!({"groups": [{"gid": 1, "name": "lobby"}]}),
+            EventKind::JoinedGroup => json!({"group": {"gid": 2, "name": "dev"}}),
+            EventKind::UserJoinedGroup => json!({"gid": 2, "uid": [2]}),
+            EventKind::UserLeavedGroup => json!({"gid": 2, "uid": [2]}),
+            EventKind::KickFromGroup => json!({"gid": 2}),
+            EventKind::GroupChanged => json!({"gid": 1, "name": "hall"}),
+            EventKind::PinnedMessageUpdated => json!({"gid": 1, "mid": 7}),
+            EventKind::Chat => json!({"mid": 7, "from_uid": 2, "created_at": 1000,
+                "target": {"gid": 1}, "detail": {"type": "normal",
+                "content_type": "text/plain", "content": "hi", "properties": null}}),
+            EventKind::Kick => json!({"reason": "logout"}),
+        };
+        let mut body = body;
+        body["type"] = json!(kind.name());
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("{kind:?}: {e}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::samples::sample;
     use super::*;
+
+    /// The list of known types is every kind, each named as serde names its variant: a sample
+    /// of each kind serializes with that `type` and decodes back to the same event.
+    #[test]
+    fn every_kind_is_known_by_its_wire_name() {
+        let mut names: Vec<&str> = EventKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names, KNOWN_TYPES);
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), KNOWN_TYPES.len(), "a name twice");
+        for &kind in EventKind::ALL {
+            let event = sample(kind);
+            assert_eq!(event.kind(), kind);
+            let wire = serde_json::to_value(&event).unwrap();
+            assert_eq!(wire["type"], kind.name(), "{kind:?}");
+            assert_eq!(EventKind::from_name(kind.name()), Some(kind));
+            assert_eq!(
+                decode(&wire.to_string()),
+                Decoded::Event(Box::new(event)),
+                "{kind:?}"
+            );
+        }
+    }
 
     #[test]
     fn decodes_known_unknown_and_malformed() {

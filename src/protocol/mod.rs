@@ -16,4 +16,4 @@ pub mod types;
 pub mod vocespace;
 
 pub use error::ApiError;
-pub use event::{Decoded, GroupChange, KickReason, ServerEvent};
+pub use event::{Decoded, EventKind, GroupChange, KickReason, ServerEvent};

@@ -2,9 +2,10 @@
 //! snapshot comes once, on the first connection), so at start a long run of them is folded
 //! into one snapshot of the users as the model knows them.
 
+use super::events::superseded;
 use super::{Store, StoreResult};
 use crate::model::ChatModel;
-use crate::protocol::ServerEvent;
+use crate::protocol::{EventKind, ServerEvent};
 use rusqlite::params;
 
 /// More stored user-log deltas than this are folded into one snapshot at start.
@@ -15,8 +16,8 @@ impl Store {
     /// resumed stream sends deltas only, so they would pile up). Returns whether it did.
     pub fn compact_users(&mut self, chat: &ChatModel) -> StoreResult<bool> {
         let deltas: i64 = self.conn.query_row(
-            "SELECT count(*) FROM state WHERE kind = 'users_log'",
-            [],
+            "SELECT count(*) FROM state WHERE kind = ?1",
+            params![EventKind::UsersLog.name()],
             |r| r.get(0),
         )?;
         let Some(version) = self.cursor()?.users_version else {
@@ -30,14 +31,13 @@ impl Store {
             version,
         };
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "DELETE FROM state WHERE kind IN ('users_snapshot', 'users_log')",
-            [],
-        )?;
+        for old in superseded(EventKind::UsersSnapshot) {
+            tx.execute("DELETE FROM state WHERE kind = ?1", params![old.name()])?;
+        }
         // Users come first when the store is folded, as on the wire.
         tx.execute(
-            "INSERT INTO state (seq, kind, json) VALUES ((SELECT coalesce(min(seq), 1) - 1 FROM state), 'users_snapshot', ?1)",
-            params![serde_json::to_string(&snapshot)?],
+            "INSERT INTO state (seq, kind, json) VALUES ((SELECT coalesce(min(seq), 1) - 1 FROM state), ?1, ?2)",
+            params![snapshot.kind().name(), serde_json::to_string(&snapshot)?],
         )?;
         tx.commit()?;
         Ok(true)

@@ -3,9 +3,10 @@
 //!
 //! What it keeps is the server's log as received: every chat record (messages, edits,
 //! reactions, replies) by mid, and the directory events (users, groups, settings) as the latest
-//! snapshot of each plus the deltas since. Loading folds them through the same `ChatModel` as
-//! the stream does, so the store can never fold differently from a live session. Deleted
-//! messages lose their row (their content is gone from the disk, not just from the screen).
+//! snapshot of each plus the deltas since (`events.rs` says which kind is which). Loading folds
+//! them through the same `ChatModel` as the stream does, so the store can never fold
+//! differently from a live session. Deleted messages lose their row (their content is gone
+//! from the disk, not just from the screen).
 //!
 //! A batch of events and the cursor that covers them (`after_mid`, `users_version`) are
 //! written in one transaction: a crash at any instant leaves a store that resumes with no
@@ -16,6 +17,7 @@
 //! UI task.
 
 mod compact;
+mod events;
 mod gaps;
 mod outbox;
 mod record;
@@ -30,6 +32,7 @@ use crate::model::{ChatModel, ConvKey, PendingMessage, Source};
 use crate::protocol::ServerEvent;
 use crate::protocol::types::ChatMessage;
 use crate::runtime::sync::Cursor;
+use events::write_event;
 use gaps::Replay;
 use record::write_chat;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -436,74 +439,6 @@ fn set_cursor(tx: &rusqlite::Transaction, cursor: &Cursor) -> StoreResult<()> {
             )?;
         }
     }
-    Ok(())
-}
-
-/// The kinds a snapshot replaces: a new snapshot makes the older deltas moot.
-fn superseded(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "users_snapshot" => &["users_snapshot", "users_log"],
-        "user_settings" => &["user_settings", "user_settings_changed"],
-        "related_groups" => &[
-            "related_groups",
-            "joined_group",
-            "user_joined_group",
-            "user_leaved_group",
-            "kick_from_group",
-            "group_changed",
-            "pinned_message_updated",
-        ],
-        _ => &[],
-    }
-}
-
-fn write_event(
-    tx: &rusqlite::Transaction,
-    me: i64,
-    ev: &ServerEvent,
-    cursor: &mut Cursor,
-) -> StoreResult<()> {
-    let kind = match ev {
-        ServerEvent::Chat(m) => {
-            // The stream forwards each mid once, in order; after a server restored from a
-            // backup it forwards lower mids, and resuming must start there (as the sync
-            // gate's cursor does).
-            cursor.after_mid = Some(m.mid);
-            return write_chat(tx, me, m);
-        }
-        // Live state, not history: presence and keep-alives are not kept.
-        ServerEvent::Ready
-        | ServerEvent::Heartbeat { .. }
-        | ServerEvent::UsersState { .. }
-        | ServerEvent::UsersStateChanged { .. }
-        | ServerEvent::Kick { .. } => return Ok(()),
-        ServerEvent::UsersSnapshot { version, .. } => {
-            cursor.users_version = Some(*version);
-            "users_snapshot"
-        }
-        ServerEvent::UsersLog { logs } => {
-            if let Some(max) = logs.iter().map(|l| l.log_id).max() {
-                cursor.users_version = Some(cursor.users_version.map_or(max, |v| v.max(max)));
-            }
-            "users_log"
-        }
-        ServerEvent::UserSettings(_) => "user_settings",
-        ServerEvent::UserSettingsChanged(_) => "user_settings_changed",
-        ServerEvent::RelatedGroups { .. } => "related_groups",
-        ServerEvent::JoinedGroup { .. } => "joined_group",
-        ServerEvent::UserJoinedGroup { .. } => "user_joined_group",
-        ServerEvent::UserLeavedGroup { .. } => "user_leaved_group",
-        ServerEvent::KickFromGroup { .. } => "kick_from_group",
-        ServerEvent::GroupChanged(_) => "group_changed",
-        ServerEvent::PinnedMessageUpdated { .. } => "pinned_message_updated",
-    };
-    for old in superseded(kind) {
-        tx.execute("DELETE FROM state WHERE kind = ?1", params![old])?;
-    }
-    tx.execute(
-        "INSERT INTO state (kind, json) VALUES (?1, ?2)",
-        params![kind, serde_json::to_string(ev)?],
-    )?;
     Ok(())
 }
 

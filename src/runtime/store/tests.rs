@@ -1304,3 +1304,66 @@ fn mids_and_times_at_the_ends_of_i64_are_stored_and_paged() {
         ]
     );
 }
+
+/// Every kind the state table keeps is bounded: written three times over, then each snapshot
+/// once more, the table holds exactly one row per snapshot kind (each snapshot replaced its
+/// older copy and its deltas), no live event was kept, and a delta waits for a snapshot that
+/// exists. A kind left out of `superseded` would leave rows behind here.
+#[test]
+fn every_kept_kind_is_replaced_by_its_snapshot() {
+    use crate::protocol::EventKind;
+    use crate::protocol::event::samples::sample;
+    use events::{Kept, kept};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let state_rows = |store: &Store| -> Vec<String> {
+        store
+            .conn
+            .prepare("SELECT kind FROM state ORDER BY kind")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let snapshots: Vec<EventKind> = EventKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| kept(*k) == Kept::Snapshot)
+        .collect();
+    for &kind in EventKind::ALL {
+        if let Kept::DeltaOf(snapshot) = kept(kind) {
+            assert_eq!(
+                kept(snapshot),
+                Kept::Snapshot,
+                "{kind:?} waits for {snapshot:?}"
+            );
+        }
+    }
+    for _ in 0..3 {
+        for &kind in EventKind::ALL {
+            store.write_events(&[sample(kind)]).unwrap();
+        }
+    }
+    // Deltas wait for their snapshot; only kinds that are kept are there.
+    let rows = state_rows(&store);
+    assert!(rows.len() > snapshots.len(), "the last round's deltas wait");
+    for row in &rows {
+        let kind = EventKind::from_name(row).unwrap();
+        assert!(
+            matches!(kept(kind), Kept::Snapshot | Kept::DeltaOf(_)),
+            "{row} kept"
+        );
+    }
+    for kind in &snapshots {
+        store.write_events(&[sample(*kind)]).unwrap();
+    }
+    let mut expected: Vec<String> = snapshots.iter().map(|k| k.name().to_string()).collect();
+    expected.sort();
+    assert_eq!(state_rows(&store), expected);
+    // Each snapshot alone replaces its older copy.
+    for kind in &snapshots {
+        store.write_events(&[sample(*kind), sample(*kind)]).unwrap();
+        assert_eq!(state_rows(&store), expected, "{kind:?}");
+    }
+}

@@ -1,0 +1,86 @@
+//! One stream event into the store: a chat record goes to the chat table (by mid), a
+//! directory event to the state table, which keeps per kind what `kept` says. The policy and
+//! the writes that follow it live here together, beside nothing else.
+//!
+//! Every event kind says how it is kept (an exhaustive match, so a new kind does not build
+//! until it does), and what a snapshot replaces is derived from that: itself and every kind
+//! that is a delta of it. A delta nothing replaced would make the table grow forever.
+
+use super::StoreResult;
+use super::record::write_chat;
+use crate::protocol::{EventKind, ServerEvent};
+use crate::runtime::sync::Cursor;
+use rusqlite::params;
+
+/// How the store keeps the events of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kept {
+    /// Live state or keep-alives: not kept.
+    Not,
+    /// A chat record: the chat table, by mid.
+    Record,
+    /// The state table: the newest one replaces the previous and the deltas since.
+    Snapshot,
+    /// The state table, until the next snapshot of the given kind.
+    DeltaOf(EventKind),
+}
+
+pub(super) fn kept(kind: EventKind) -> Kept {
+    use EventKind::*;
+    match kind {
+        Ready | Heartbeat | UsersState | UsersStateChanged | Kick => Kept::Not,
+        Chat => Kept::Record,
+        UsersSnapshot | UserSettings | RelatedGroups => Kept::Snapshot,
+        UsersLog => Kept::DeltaOf(UsersSnapshot),
+        UserSettingsChanged => Kept::DeltaOf(UserSettings),
+        JoinedGroup | UserJoinedGroup | UserLeavedGroup | KickFromGroup | GroupChanged
+        | PinnedMessageUpdated => Kept::DeltaOf(RelatedGroups),
+    }
+}
+
+/// The kinds a new event of `kind` deletes from the state table: for a snapshot, its older
+/// copy and its deltas; nothing for the others.
+pub(super) fn superseded(kind: EventKind) -> impl Iterator<Item = EventKind> {
+    let snapshot = kept(kind) == Kept::Snapshot;
+    EventKind::ALL
+        .iter()
+        .copied()
+        .filter(move |k| snapshot && (*k == kind || kept(*k) == Kept::DeltaOf(kind)))
+}
+
+pub(super) fn write_event(
+    tx: &rusqlite::Transaction,
+    me: i64,
+    ev: &ServerEvent,
+    cursor: &mut Cursor,
+) -> StoreResult<()> {
+    match ev {
+        ServerEvent::Chat(m) => {
+            // The stream forwards each mid once, in order; after a server restored from a
+            // backup it forwards lower mids, and resuming must start there (as the sync
+            // gate's cursor does).
+            cursor.after_mid = Some(m.mid);
+            return write_chat(tx, me, m);
+        }
+        ServerEvent::UsersSnapshot { version, .. } => cursor.users_version = Some(*version),
+        ServerEvent::UsersLog { logs } => {
+            if let Some(max) = logs.iter().map(|l| l.log_id).max() {
+                cursor.users_version = Some(cursor.users_version.map_or(max, |v| v.max(max)));
+            }
+        }
+        _ => {}
+    }
+    let kind = ev.kind();
+    match kept(kind) {
+        Kept::Not | Kept::Record => return Ok(()),
+        Kept::Snapshot | Kept::DeltaOf(_) => {}
+    }
+    for old in superseded(kind) {
+        tx.execute("DELETE FROM state WHERE kind = ?1", params![old.name()])?;
+    }
+    tx.execute(
+        "INSERT INTO state (kind, json) VALUES (?1, ?2)",
+        params![kind.name(), serde_json::to_string(ev)?],
+    )?;
+    Ok(())
+}
