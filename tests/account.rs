@@ -97,7 +97,7 @@ async fn a_login_becomes_an_account_before_the_app_hears_of_it() {
     // The session was saved, for the next start.
     let saved = SessionStore::new(dir.path()).load(&format!("{}/", server.base_url()));
     assert_eq!(saved.map(|s| s.session.uid), Some(1));
-    executor.flush_store().await;
+    executor.shutdown().await;
 }
 
 #[tokio::test]
@@ -131,7 +131,7 @@ async fn a_saved_session_opens_with_the_server_gone_and_restores_its_store() {
                 break;
             }
         }
-        executor.flush_store().await;
+        executor.shutdown().await;
     }
     drop(server);
     let saved = SessionStore::new(dir.path()).load(&base).expect("saved");

@@ -613,3 +613,48 @@ async fn a_reconnect_after_a_broken_connection_is_not_deaf_on_a_0_3_3_server() {
         sees_within(&mut s, mid, Duration::from_secs(1)).await;
     }
 }
+
+/// A connection that dies silently (a network change: no reset reaches either end, and the
+/// server's side goes on writing into it): the watchdog replaces it, and the new stream,
+/// which the dead one's loop silences on its way out, is found out at once. Twice, each time
+/// with a message 2 s after the new stream is live, seen within 1 s.
+#[tokio::test]
+async fn a_connection_that_died_silently_is_replaced_by_a_live_one_on_a_0_3_3_server() {
+    let server = DemoServer::start(DemoConfig {
+        heartbeat_interval: Duration::from_secs(1),
+        keepalive_interval: Duration::from_millis(500),
+        ..DemoConfig::for_tests()
+    })
+    .await
+    .unwrap();
+    server.faults().same_device_bug(true);
+    let api = login(&server, ADMIN, "tui:a").await;
+    let config = SyncConfig {
+        heartbeat_timeout: Duration::from_secs(6),
+        ..fast_sync()
+    };
+    let mut s = stream(&api, Cursor::default(), config);
+    s.until_live().await;
+    for round in 0..2 {
+        server.faults().freeze_streams();
+        let seen = s
+            .until(Duration::from_secs(15), |m| {
+                matches!(m, SyncMsg::State(ConnState::Waiting { .. }))
+            })
+            .await;
+        assert!(
+            matches!(seen.last(), Some(SyncMsg::State(ConnState::Waiting { reason, .. })) if reason.contains("heartbeat")),
+            "{seen:?}"
+        );
+        s.until_live().await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let mid = server
+            .post_as(
+                2,
+                Target::Group { gid: 1 },
+                &format!("after a silent death {round}"),
+            )
+            .unwrap();
+        sees_within(&mut s, mid, Duration::from_secs(1)).await;
+    }
+}

@@ -94,7 +94,14 @@ pub(super) fn complete(app: &mut App) {
             .members(key)
             .into_iter()
             .filter(|uid| Some(*uid) != app.chat.me)
-            .map(|uid| (app.chat.user_name(uid), uid))
+            // On one line, as the name is drawn: the composer would drop a CR (or more) of a
+            // raw name, and cycling would then delete the user's own text.
+            .map(|uid| {
+                (
+                    crate::sanitize::one_line(&app.chat.user_name(uid), 200),
+                    uid,
+                )
+            })
             .collect();
         let ranked = crate::fuzzy::rank(prefix, names.iter().map(|(n, _)| n.as_str()));
         for i in &ranked {

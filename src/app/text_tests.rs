@@ -111,3 +111,25 @@ fn tab_after_other_edits_does_not_cycle_the_old_completion() {
         );
     }
 }
+
+/// A member's name with line breaks and controls completes as it is drawn (on one line), so
+/// cycling through the candidates deletes exactly what it inserted.
+#[test]
+fn cycling_through_a_hostile_name_keeps_the_text_before_it() {
+    let mut app = synced();
+    let users = [(1, "me"), (2, "ab\r\nc\u{1b}[31m"), (3, "abd")]
+        .into_iter()
+        .map(|(uid, name)| serde_json::from_value(json!({"uid": uid, "name": name})).unwrap())
+        .collect();
+    update(
+        &mut app,
+        super::tests::event(ServerEvent::UsersSnapshot { users, version: 4 }),
+    );
+    typed(&mut app, "keep this @ab");
+    for _ in 0..3 {
+        update(&mut app, key(KeyCode::Tab));
+        let text = app.composer.text();
+        assert!(text.starts_with("keep this @"), "{text:?}");
+        assert!(!text.contains('\r') && !text.contains('\u{1b}'), "{text:?}");
+    }
+}

@@ -20,17 +20,22 @@ const _: () = assert!(FILL_LIMIT <= HISTORY_PAGE);
 #[derive(Debug, Default)]
 pub struct UnreadFill {
     queue: VecDeque<ConvKey>,
+    /// What `queue` holds, to ask in constant time (thousands of channels).
+    queued: HashSet<ConvKey>,
     in_flight: HashSet<ConvKey>,
     /// Conversations that had their page (or are having it): never asked twice a session.
     asked: HashSet<ConvKey>,
 }
 
 impl UnreadFill {
-    /// A page for `key` came back (or failed: then a later `ready` may ask again).
-    pub fn answered(&mut self, key: ConvKey, ok: bool) {
-        if self.in_flight.remove(&key) && !ok {
+    /// A page for `key` came back (or failed: then a later `ready` may ask again); whether
+    /// it was this filler's (nobody waits on it: a failure is no news for the user).
+    pub fn answered(&mut self, key: ConvKey, ok: bool) -> bool {
+        let ours = self.in_flight.remove(&key);
+        if ours && !ok {
             self.asked.remove(&key);
         }
+        ours
     }
 }
 
@@ -45,7 +50,7 @@ impl App {
             .convs
             .iter()
             .filter(|(k, c)| {
-                c.unread_is_partial() && !fill.asked.contains(k) && !fill.queue.contains(k)
+                c.unread_is_partial() && !fill.asked.contains(k) && !fill.queued.contains(k)
             })
             .map(|(k, c)| (*k, c))
             .collect();
@@ -58,7 +63,10 @@ impl App {
             };
             (rank, std::cmp::Reverse(c.last_activity))
         });
-        fill.queue.extend(wanted.into_iter().map(|(k, _)| k));
+        for (key, _) in wanted {
+            fill.queue.push_back(key);
+            fill.queued.insert(key);
+        }
         self.pump_unread_fill()
     }
 
@@ -72,6 +80,7 @@ impl App {
             let Some(key) = self.unread_fill.queue.pop_front() else {
                 break;
             };
+            self.unread_fill.queued.remove(&key);
             let Some(conv) = self.chat.convs.get(&key) else {
                 continue;
             };
@@ -79,6 +88,7 @@ impl App {
                 continue;
             }
             if self.timeline.history_pending(key) {
+                self.unread_fill.queued.insert(key);
                 waiting.push_back(key);
                 continue;
             }

@@ -201,6 +201,15 @@ fn a_failed_page_frees_its_place_for_the_next() {
         },
     );
     assert_eq!(requested(&more), vec![(ConvKey::Group(2), Some(25))]);
+    // Nobody asked for that page: its failure is not shown.
+    assert!(
+        !app.status
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("could not load history")),
+        "{:?}",
+        app.status.notice
+    );
     // The next `ready` (a reconnect) queues bob's page again: it goes once a place is free.
     let mut asked = requested(&update(&mut app, event(ServerEvent::Ready)));
     asked.extend(requested(&answer(

@@ -72,8 +72,8 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => {
             app.timeline.history_answered(key, result.is_ok());
-            app.unread_fill.answered(key, result.is_ok());
-            let mut effects = on_history(app, key, before, limit, result);
+            let background = app.unread_fill.answered(key, result.is_ok());
+            let mut effects = on_history(app, key, before, limit, result, background);
             // The next conversation whose unread count is a lower bound, if one waits.
             effects.extend(app.pump_unread_fill());
             effects
@@ -265,13 +265,14 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
 }
 
 /// A history page came back (or failed): fold it, and page on where a jump or the open
-/// conversation wants more.
+/// conversation wants more. `background`: nobody waits on it (see `unread_fill.rs`).
 fn on_history(
     app: &mut App,
     key: crate::model::ConvKey,
     before: Option<i64>,
     limit: u32,
     result: super::Outcome<Vec<crate::protocol::types::ChatMessage>>,
+    background: bool,
 ) -> Vec<Effect> {
     let ok = result.is_ok();
     match result {
@@ -280,8 +281,11 @@ fn on_history(
                 .apply_history_page(key, before, page, limit as usize);
         }
         Err(e) => {
-            // A failed request may be asked for again (scroll up to retry).
-            app.error(format!("could not load history: {e}"));
+            // A failed request may be asked for again (scroll up to retry). One the user did
+            // not ask for (the unread filler's) is no news, unless it means logging in again.
+            if !background {
+                app.error(format!("could not load history: {e}"));
+            }
             app.on_failure(&e);
         }
     }

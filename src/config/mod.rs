@@ -224,11 +224,12 @@ fn numeric_options(c: &Config) -> [(&'static str, u64, u64, u64); 5] {
     [
         ("ui.sidebar_width", c.ui.sidebar_width, 12, 200),
         ("ui.composer_max_lines", c.ui.composer_max_lines, 1, 100),
-        // The server sends a heartbeat every 15 s.
+        // The server's first heartbeat comes 15 s after a stream opens: a shorter wait would
+        // give up on every stream before it (and reconnect for ever).
         (
             "sync.heartbeat_timeout_secs",
             c.sync.heartbeat_timeout_secs,
-            5,
+            20,
             3600,
         ),
         // The upload task's smallest and largest chunks (64 KiB, 4 MiB).

@@ -66,6 +66,7 @@ impl DemoConfig {
 #[derive(Debug)]
 pub struct Faults {
     drop_gen: watch::Sender<u64>,
+    freeze_gen: watch::Sender<u64>,
     heartbeats_paused: AtomicBool,
     silent: AtomicBool,
     stale_loops: AtomicBool,
@@ -97,6 +98,7 @@ impl Faults {
     fn new() -> Faults {
         Faults {
             drop_gen: watch::channel(0).0,
+            freeze_gen: watch::channel(0).0,
             heartbeats_paused: AtomicBool::new(false),
             silent: AtomicBool::new(false),
             stale_loops: AtomicBool::new(false),
@@ -113,6 +115,13 @@ impl Faults {
     /// Cuts every open event stream now (the client sees the body end).
     pub fn drop_streams(&self) {
         self.drop_gen.send_modify(|g| *g += 1);
+    }
+
+    /// Every open stream's connection dies silently (a network change, no reset reaching
+    /// either end): the client hears nothing more on it, not even keep-alive comments, while
+    /// the server's side goes on writing into it as if the client were there.
+    pub fn freeze_streams(&self) {
+        self.freeze_gen.send_modify(|g| *g += 1);
     }
 
     /// Stops heartbeats while keeping streams open and events flowing.

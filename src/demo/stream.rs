@@ -78,6 +78,10 @@ async fn pump(
     );
     let mut drops = shared.faults.drop_gen.subscribe();
     drops.borrow_and_update();
+    let mut freezes = shared.faults.freeze_gen.subscribe();
+    freezes.borrow_and_update();
+    // Writes vanish on a frozen connection, as into a peer that is gone unannounced.
+    let mut frozen = false;
     let mut loop_alive = true;
     let watch_body = !conn.stale_loops;
     while loop_alive || out.is_some() {
@@ -108,16 +112,25 @@ async fn pump(
             _ = keepalive.tick(), if out.is_some() => (":\n\n".to_string(), false),
             // The connection is cut. In 0.3.3 only the body knows; the loop finds out at its
             // next write.
-            _ = drops.changed() => {
-                if !conn.stale_loops {
+            changed = drops.changed() => {
+                // (An error: the server itself is going.)
+                if changed.is_err() || !conn.stale_loops {
                     break;
                 }
                 out = None;
                 continue;
             }
+            changed = freezes.changed(), if !frozen => {
+                if changed.is_err() {
+                    break;
+                }
+                frozen = true;
+                continue;
+            }
             () = body_closed(out.as_ref()), if watch_body => break,
         };
         let sent = match &out {
+            Some(_) if frozen => true,
             Some(tx) => tx.send(Ok(Bytes::from(frame))).await.is_ok(),
             None => false,
         };

@@ -147,7 +147,7 @@ pub async fn run(
     }
     input.abort();
     // What the store was handed last (a draft, an acknowledgement) reaches the disk.
-    rt.executor.flush_store().await;
+    rt.executor.shutdown().await;
     Ok(())
 }
 

@@ -273,6 +273,12 @@ impl AccountSession {
         ));
     }
 
+    /// Takes over the uploads still running for `earlier` (the session a new login of the
+    /// window replaces), so cancelling one still stops it.
+    pub fn take_uploads(&mut self, earlier: &mut AccountSession) {
+        self.uploads.extend(earlier.uploads.drain());
+    }
+
     /// Skips the stream's backoff, or replaces a connection that looks stuck.
     pub fn reconnect_now(&self) {
         if let Some(s) = &self.sync {

@@ -32,6 +32,9 @@ impl AccountSession {
     /// Moving the file and opening a new one is disk work: it runs off the UI task, and
     /// [`AccountEvent::StoreRebuilt`] brings the new store in.
     pub fn rebuild_store(&mut self) {
+        if !matches!(self.store, StoreState::Broken(_)) {
+            return;
+        }
         let StoreState::Broken(broken) = std::mem::replace(&mut self.store, StoreState::Rebuilding)
         else {
             return;
@@ -116,8 +119,12 @@ impl AccountSession {
         }
     }
 
-    /// Waits (at most 2 s) until the store has everything handed to it (quitting).
-    pub async fn flush_store(&self) {
+    /// Quitting: stops the stream (at most 1 s: it records when it was last open) and waits
+    /// (at most 2 s) until the store has everything handed to it.
+    pub async fn shutdown(&mut self) {
+        if let Some(sync) = &mut self.sync {
+            sync.shutdown(std::time::Duration::from_secs(1)).await;
+        }
         if let Some(store) = self.local() {
             store.flush(std::time::Duration::from_secs(2)).await;
         }

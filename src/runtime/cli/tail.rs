@@ -79,7 +79,7 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
         marks_dir: Some(session.data_dir.clone()),
         ..SyncConfig::default()
     };
-    let _stream = sync::spawn(session.api.clone(), cursor, config, tx);
+    let mut stream = sync::spawn(session.api.clone(), cursor, config, tx);
     let mut caught_up = false;
     let mut hooks = args
         .exec
@@ -91,7 +91,11 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
     loop {
         let msg = tokio::select! {
             m = rx.recv() => m,
-            _ = interrupt.recv() => return Ok(()),
+            _ = interrupt.recv() => {
+                // The stream records when it was last open, for a restart soon after.
+                stream.shutdown(std::time::Duration::from_secs(1)).await;
+                return Ok(());
+            }
         };
         match msg {
             None => bail!("the event stream ended"),

@@ -82,7 +82,11 @@ impl Executor {
         match event {
             AccountEvent::Opened(Ok(opened)) => {
                 let opened = *opened;
-                self.account = Some(opened.session);
+                let mut session = opened.session;
+                if let Some(mut earlier) = self.account.take() {
+                    session.take_uploads(&mut earlier);
+                }
+                self.account = Some(session);
                 let _ = self.tx.send(Msg::LoggedIn(Ok(Box::new(opened.logged_in))));
                 if let Some(restored) = opened.restored {
                     let _ = self.tx.send(Msg::Restored(Box::new(restored)));
@@ -158,13 +162,7 @@ impl Executor {
             }
             other => match &mut self.account {
                 Some(account) => account.run(other),
-                None => {
-                    let _ = tx.send(Msg::Done {
-                        task: None,
-                        what: "request".into(),
-                        result: Err(ApiError::NoSession.into()),
-                    });
-                }
+                None => without_account(&tx, other),
             },
         }
     }
@@ -183,12 +181,33 @@ impl Executor {
         }
     }
 
-    /// Waits (at most 2 s) until the store has everything handed to it (quitting).
-    pub async fn flush_store(&self) {
-        if let Some(account) = &self.account {
-            account.flush_store().await;
+    /// Quitting: each account's stream stops and its store gets everything handed to it.
+    pub async fn shutdown(&mut self) {
+        if let Some(account) = &mut self.account {
+            account.shutdown().await;
         }
     }
+}
+
+/// An account's effect with no account (before a login): the stream and the store have
+/// nothing to do; a search says it needs the store; a request fails as not logged in.
+fn without_account(tx: &UnboundedSender<Msg>, effect: Effect) {
+    let msg = match effect {
+        Effect::StartSync
+        | Effect::ReconnectNow
+        | Effect::RebuildStore
+        | Effect::CancelUpload { .. }
+        | Effect::Forget(_) => return,
+        Effect::Search { .. } => {
+            Msg::Searched(Err(Failure::local(crate::app::strings::SEARCH_NEEDS_STORE)))
+        }
+        _ => Msg::Done {
+            task: None,
+            what: "request".into(),
+            result: Err(ApiError::NoSession.into()),
+        },
+    };
+    let _ = tx.send(msg);
 }
 
 /// An effect as the log may show it: `Debug` redacts passwords; links to open or copy can

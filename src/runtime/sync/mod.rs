@@ -91,6 +91,14 @@ impl SyncHandle {
     pub fn is_finished(&self) -> bool {
         self.task.is_finished()
     }
+
+    /// Stops the stream and waits at most `within` for the supervisor to end. On its way out
+    /// it records the stream's mark: the server's loop of this stream outlives it, and a
+    /// restart soon after must know (`stale.rs`).
+    pub async fn shutdown(&mut self, within: Duration) {
+        self.stop();
+        let _ = tokio::time::timeout(within, &mut self.task).await;
+    }
 }
 
 impl Drop for SyncHandle {
@@ -226,7 +234,9 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
                 Outcome::Stop(reason) => {
                     tracing::info!(?reason, "sync stopped");
                     // The server's loop of this stream outlives it: a restart must know.
-                    self.write_mark().await;
+                    if let Some(path) = &self.mark {
+                        let _ = stale::write_mark(path.clone(), crate::clock::now_ms()).await;
+                    }
                     self.state(ConnState::Stopped(reason));
                     return;
                 }
@@ -273,9 +283,10 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
         }
     }
 
-    async fn write_mark(&self) {
+    /// Records that this account's stream is open now, off the way of the stream.
+    fn write_mark(&self) {
         if let Some(path) = &self.mark {
-            stale::write_mark(path, crate::clock::now_ms()).await;
+            stale::write_mark(path.clone(), crate::clock::now_ms());
         }
     }
 
@@ -322,9 +333,11 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
                 item = stream.next() => item,
                 _ = sleep_until(deadline) => {
                     // Hold the silent stream: if its loop was alive after all, the next
-                    // stream's kick of it says the next one is silenced.
+                    // stream's kick of it says the next one is silenced. A connection that
+                    // died silently (a network change) never brings that kick, so the next
+                    // stream is probed too.
                     self.held = Some(stale::Held::new(stream));
-                    self.suspect = false;
+                    self.suspect = true;
                     return Outcome::Retry {
                         reason: format!("no heartbeat for {}s", self.config.heartbeat_timeout.as_secs()),
                         pause: Pause::Backoff,
@@ -350,8 +363,9 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
                 },
                 ctrl = self.control.recv() => match ctrl {
                     Some(Control::ReconnectNow) => {
+                        // As for the watchdog: asked for because the stream looks stuck.
                         self.held = Some(stale::Held::new(stream));
-                        self.suspect = false;
+                        self.suspect = true;
                         return Outcome::Retry { reason: "reconnect requested".into(), pause: Pause::Now };
                     }
                     Some(Control::Stop) | None => return Outcome::Stop(StopReason::Shutdown),
@@ -364,7 +378,14 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
                         return Outcome::Stop(StopReason::Shutdown);
                     }
                 }
-                Some(Ok(es::SSE::Comment(_))) => {}
+                // Until `ready` the server is sending its initial batch, which a silenced
+                // stream gets whole: a long one (a big users snapshot on a slow link) is
+                // progress, comments between its events too.
+                Some(Ok(es::SSE::Comment(_))) => {
+                    if !self.live {
+                        deadline = Instant::now() + self.config.heartbeat_timeout;
+                    }
+                }
                 Some(Ok(es::SSE::Event(ev))) => {
                     deadline = Instant::now() + self.config.heartbeat_timeout;
                     match event::decode(&ev.data) {
@@ -428,12 +449,12 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
             ServerEvent::Ready => {
                 *attempt = 0;
                 self.live = true;
-                self.write_mark().await;
+                self.write_mark();
             }
             ServerEvent::Heartbeat { .. } => {
                 // This stream's loop is alive: the held one has nothing more to tell.
                 self.held = None;
-                self.write_mark().await;
+                self.write_mark();
                 return Handled::Go;
             }
             ServerEvent::Kick { reason } => {
