@@ -2,14 +2,16 @@
 //! with Enter to jump and Delete to remove). They are the server's favorites, or kept in the
 //! local store when the server has none; the view says which.
 
-use super::{App, Effect, Mode, Outcome, strings};
+use super::{App, Effect, Outcome, strings};
 use crate::model::{ConvKey, SavedItem, SavedPlace, SearchHit, SearchResults};
 use crate::protocol::types::Target;
 
 impl App {
     /// Opens the list of saved messages (it fills when the answer comes).
     pub(super) fn open_saved(&mut self) -> Vec<Effect> {
-        self.mode = Mode::Search;
+        if !self.popups.search_open() {
+            self.popups.push(super::popups::SearchPopup);
+        }
         self.search.input.clear();
         self.search.error = None;
         self.search.terms.clear();
@@ -61,7 +63,7 @@ impl App {
                 self.on_failure(&e);
             }
         }
-        if matches!(self.mode, Mode::Search) && self.search.saved_view {
+        if self.popups.search_open() && self.search.saved_view {
             return vec![Effect::LoadSaved];
         }
         vec![]

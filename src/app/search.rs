@@ -4,10 +4,8 @@
 //! again (its task answers only the newest question, so typing fast costs one search), and
 //! Enter opens the conversation at the message found.
 
-use super::{App, Effect, Mode, strings};
-use crate::keymap::Action;
+use super::{App, Effect, strings};
 use crate::model::{ChatModel, ConvKey, SearchQuery, SearchResults};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The search view's state; kept when it closes, so it reopens where it was.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -147,18 +145,23 @@ pub fn parse(input: &str, chat: &ChatModel, utc: bool, now_ms: i64) -> Result<Se
 impl App {
     /// Opens the search view; `text` (from `/search <words>`) replaces the query.
     pub(super) fn open_search(&mut self, text: Option<&str>) -> Vec<Effect> {
-        self.mode = Mode::Search;
+        if !self.popups.search_open() {
+            self.popups.push(super::popups::SearchPopup);
+        }
         match text {
-            Some(t) => {
-                self.search.input = t.to_string();
-                self.search_changed()
-            }
+            Some(t) => self.search_for(t),
             None => vec![],
         }
     }
 
+    /// Searches for `text` (it replaces the query).
+    pub(super) fn search_for(&mut self, text: &str) -> Vec<Effect> {
+        self.search.input = text.to_string();
+        self.search_changed()
+    }
+
     /// The query changed: parse it and ask the store.
-    fn search_changed(&mut self) -> Vec<Effect> {
+    pub(super) fn search_changed(&mut self) -> Vec<Effect> {
         self.search.selected = 0;
         // Typing in the saved list starts a search.
         self.search.saved_view = false;
@@ -224,7 +227,7 @@ impl App {
         match result {
             Ok(n) => {
                 self.info(strings::stored_older(n));
-                if matches!(self.mode, Mode::Search)
+                if self.popups.search_open()
                     && !self.search.saved_view
                     && self.search.fetching.is_empty()
                 {
@@ -236,51 +239,8 @@ impl App {
         vec![]
     }
 
-    /// Keys in the search view: its own actions, else text for the query.
-    pub(super) fn search_key(&mut self, key: &KeyEvent, action: Option<Action>) -> Vec<Effect> {
-        let hits = self.search.results.hits.len();
-        match action {
-            Some(Action::SearchClose) => self.mode = Mode::Chat,
-            Some(Action::SearchUp) => self.search.selected = self.search.selected.saturating_sub(1),
-            Some(Action::SearchDown) => {
-                self.search.selected = (self.search.selected + 1).min(hits.saturating_sub(1));
-            }
-            Some(Action::SearchOpen) => {
-                if let Some(hit) = self.search.results.hits.get(self.search.selected).cloned() {
-                    return self.jump_to_message(hit.key, hit.mid);
-                }
-            }
-            Some(Action::SearchErase) => {
-                self.search.input.pop();
-                return self.search_changed();
-            }
-            Some(Action::SearchClear) => {
-                self.search.input.clear();
-                return self.search_changed();
-            }
-            Some(Action::SearchOlder) => return self.fetch_older_for_search(),
-            Some(Action::SearchMarkRead) => return self.mark_found_read(),
-            Some(Action::SearchUnsave) => return self.unsave_selected(),
-            _ => match key.code {
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    self.search.input.push(c);
-                    return self.search_changed();
-                }
-                // Then the global keys: quitting works here too, the view's own key closes
-                // it, the inbox's opens the inbox.
-                _ => match self.keymap.resolve(crate::keymap::Context::Search, key) {
-                    Some(Action::Quit) => self.quit = true,
-                    Some(Action::Search) => self.mode = Mode::Chat,
-                    Some(Action::Inbox) => return self.open_search(Some(INBOX_QUERY)),
-                    _ => {}
-                },
-            },
-        }
-        vec![]
-    }
-
     /// Marks read what was found that is unread: each conversation up to its newest hit.
-    fn mark_found_read(&mut self) -> Vec<Effect> {
+    pub(super) fn mark_found_read(&mut self) -> Vec<Effect> {
         let mut newest: Vec<(ConvKey, i64)> = Vec::new();
         for hit in &self.search.results.hits {
             match newest.iter_mut().find(|(k, _)| *k == hit.key) {
@@ -322,7 +282,7 @@ impl App {
 
     /// Asks the server for older history of the conversations searched that the store does
     /// not hold from their start, a page each; it goes to the store (not the open timeline).
-    fn fetch_older_for_search(&mut self) -> Vec<Effect> {
+    pub(super) fn fetch_older_for_search(&mut self) -> Vec<Effect> {
         if !self.search.fetching.is_empty() {
             self.info(strings::OLDER_ON_ITS_WAY);
             return vec![];

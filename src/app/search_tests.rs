@@ -37,7 +37,7 @@ fn hit(mid: i64, key: ConvKey) -> SearchHit {
 fn typing_asks_the_store_with_the_parsed_query() {
     let mut app = synced();
     update(&mut app, alt(KeyCode::Char('/')));
-    assert_eq!(app.mode, Mode::Search);
+    assert_eq!(app.popups.top(), Some(&Popup::Search(SearchPopup)));
     let (seq, q) = asked(&typed(
         &mut app,
         "from:@Bob in:#dev \"two words\" 北京 has:link",
@@ -114,7 +114,7 @@ fn enter_opens_the_conversation_with_the_message_selected() {
     found(&mut app, vec![hit(10, ConvKey::Group(2))], vec![]);
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(app.timeline.open, Some(ConvKey::Group(2)));
-    assert_eq!(app.mode, Mode::Select(10));
+    assert_eq!((&app.mode, app.popups.top()), (&Mode::Select(10), None));
 }
 
 #[test]
@@ -247,7 +247,7 @@ fn slash_search_opens_the_view_with_the_words() {
     }
     let effects = update(&mut app, key(KeyCode::Enter));
     let (_, q) = asked(&effects);
-    assert_eq!(app.mode, Mode::Search);
+    assert_eq!(app.popups.top(), Some(&Popup::Search(SearchPopup)));
     assert_eq!(q.terms, vec!["hello".to_string(), "world".to_string()]);
 }
 
@@ -311,7 +311,7 @@ fn f_saves_the_selected_message_and_slash_saved_lists_jumps_and_removes() {
         update(&mut app, key(KeyCode::Enter)),
         vec![Effect::LoadSaved]
     );
-    assert_eq!(app.mode, Mode::Search);
+    assert_eq!(app.popups.top(), Some(&Popup::Search(SearchPopup)));
     // A search answer arriving now does not replace the list.
     update(
         &mut app,

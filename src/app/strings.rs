@@ -1,5 +1,7 @@
 //! User-facing texts that appear in more than one place or carry a key hint: one place to
-//! word them, and to keep their hints following the live keymap.
+//! word them, and to keep their hints following the live keymap. The rule: a text only one
+//! popup shows (its hints, its notices) lives in that popup's file in `popups/`; the texts
+//! here are shared by several parts (the runtime's included) or belong to no popup.
 
 use crate::keymap::{Action, Keymap};
 
@@ -126,7 +128,8 @@ pub const REACTION_UNSURE: &str =
     "it may have been made already; open the message to see, then retry or discard";
 
 /// The mode the status bar names (as helix and lazygit do), and its main keys, each as
-/// "key what", following the live keymap. Popups list their own keys; the rest are in help.
+/// "key what", following the live keymap, when no popup is open (each popup names its own:
+/// `popups::mode_keys`). The rest are in help.
 pub fn mode_keys(mode: &crate::app::Mode, keys: &Keymap) -> (&'static str, Vec<String>) {
     use crate::app::Mode;
     let k = |a: Action, what: &str| format!("{} {what}", keys.hint(a));
@@ -154,60 +157,6 @@ pub fn mode_keys(mode: &crate::app::Mode, keys: &Keymap) -> (&'static str, Vec<S
                 k(Action::SaveMessage, "save"),
                 k(Action::FollowReply, "quoted"),
                 k(Action::Leave, "back"),
-            ],
-        ),
-        Mode::Search => (
-            "SEARCH",
-            vec![
-                k(Action::SearchOpen, "open"),
-                k(Action::SearchOlder, "older"),
-                k(Action::SearchClose, "close"),
-            ],
-        ),
-        Mode::Switcher(_) => (
-            "JUMP",
-            vec![
-                k(Action::SwitcherOpen, "open"),
-                k(Action::SwitcherClose, "close"),
-            ],
-        ),
-        Mode::Help { .. } => (
-            "HELP",
-            vec![k(Action::HelpDown, "scroll"), "any other key closes".into()],
-        ),
-        Mode::Confirm(_) => (
-            "CONFIRM",
-            vec![k(Action::ConfirmYes, "yes"), "any other key no".into()],
-        ),
-        Mode::React { .. } => (
-            "REACT",
-            vec![
-                k(Action::ReactRight, "next"),
-                k(Action::ReactPick, "react"),
-                "any other key closes".into(),
-            ],
-        ),
-        Mode::Info { .. } | Mode::Preview(_) => ("VIEW", vec!["any key closes".into()]),
-        Mode::Call(_) => (
-            "CALL",
-            vec![
-                k(Action::CallCopy, "copy"),
-                k(Action::CallOpen, "open"),
-                "any other key closes".into(),
-            ],
-        ),
-        Mode::Staged(_) => (
-            "FILES",
-            vec![
-                k(Action::StagedRemove, "remove"),
-                k(Action::StagedClose, "close"),
-            ],
-        ),
-        Mode::Devices(_) => (
-            "DEVICES",
-            vec![
-                k(Action::DevicesLogout, "log out"),
-                k(Action::DevicesClose, "close"),
             ],
         ),
     }

@@ -1,7 +1,7 @@
 //! Popups over the main screen (switcher, help, confirm, reaction picker, info) and the
 //! login form.
 
-use crate::app::{App, COMMANDS, Confirm, LoginField, LoginForm, Mode};
+use crate::app::{App, COMMANDS, Confirm, Info, LoginField, LoginForm, Popup};
 use crate::keymap::Action;
 use crate::protocol::types::REACTIONS;
 use crate::sanitize::one_line;
@@ -33,11 +33,15 @@ pub(super) fn frame<'a>(title: String, theme: &Theme) -> Block<'a> {
         ))
 }
 
+/// Draws the top popup (they are modal: what is under it shows again when it closes).
 pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut super::RenderCache) {
-    match &app.mode {
+    let Some(popup) = app.popups.top() else {
+        return;
+    };
+    match popup {
         // Drawn in the timeline's place (`ui::search`).
-        Mode::Search => {}
-        Mode::Switcher(s) => {
+        Popup::Search(_) => {}
+        Popup::Switcher(s) => {
             let rows = (s.results.len() as u16).clamp(1, 12);
             let r = centered(area, 56, rows + 3);
             f.render_widget(Clear, r);
@@ -81,7 +85,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 inner.y,
             ));
         }
-        Mode::Help { scroll } => {
+        Popup::Help(help) => {
             let r = centered(area, 76, area.height.saturating_sub(2));
             f.render_widget(Clear, r);
             let block = frame("help — any key closes".into(), theme);
@@ -119,11 +123,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 "mouse: wheel scrolls, click a conversation to open it",
                 theme.dimmed(),
             ));
-            f.render_widget(Paragraph::new(lines).scroll((*scroll, 0)), inner);
+            f.render_widget(Paragraph::new(lines).scroll((help.scroll, 0)), inner);
         }
-        Mode::Devices(d) => devices(f, app, d, area, theme),
-        Mode::Staged(selected) => staged(f, app, *selected, area, theme),
-        Mode::Confirm(Confirm::Open(url)) => {
+        Popup::Devices(d) => devices(f, app, d, area, theme),
+        Popup::Staged(s) => staged(f, app, s.selected, area, theme),
+        Popup::Confirm(Confirm::Open(url)) => {
             let r = centered(area, 72, 7);
             f.render_widget(Clear, r);
             let block = frame("open link".into(), theme);
@@ -145,10 +149,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
             ));
             f.render_widget(Paragraph::new(lines), inner);
         }
-        Mode::Confirm(Confirm::OpenFile { name, .. }) => {
+        Popup::Confirm(Confirm::OpenFile { name, .. }) => {
             super::open_file::draw(f, app, name, area, theme);
         }
-        Mode::Confirm(c) => {
+        Popup::Confirm(c) => {
             let text = match c {
                 Confirm::Delete(_) => "Delete this message for everyone?".to_string(),
                 Confirm::Leave(gid) => format!(
@@ -189,7 +193,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 inner,
             );
         }
-        Mode::React { index, .. } => {
+        Popup::React(react) => {
             let km = &app.keymap;
             let r = centered(area, 52, 4);
             f.render_widget(Clear, r);
@@ -198,7 +202,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
             f.render_widget(block, r);
             let mut spans = Vec::new();
             for (i, e) in REACTIONS.iter().enumerate() {
-                let style = if i == *index {
+                let style = if i == react.index {
                     theme.selected().add_modifier(Modifier::BOLD)
                 } else {
                     theme.base()
@@ -223,7 +227,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 inner,
             );
         }
-        Mode::Info { title, lines } => {
+        Popup::Info(Info { title, lines }) => {
             let r = centered(area, 50, (lines.len() as u16 + 2).min(area.height));
             f.render_widget(Clear, r);
             let block = frame(one_line(title, 44), theme);
@@ -239,8 +243,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 inner,
             );
         }
-        Mode::Call(link) => call(f, app, link, area, theme, cache),
-        Mode::Preview(p) => {
+        Popup::Call(link) => call(f, app, link, area, theme, cache),
+        Popup::Preview(p) => {
             let r = centered(
                 area,
                 area.width.saturating_sub(4).min(100),
@@ -264,7 +268,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
                 f.render_stateful_widget(ratatui_image::StatefulImage::default(), inner, protocol);
             }
         }
-        Mode::Chat | Mode::Select(_) | Mode::Login(_) => {}
     }
 }
 
