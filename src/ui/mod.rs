@@ -6,7 +6,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod compact;
-mod open_file;
+mod login;
 mod pending;
 mod popups;
 mod search;
@@ -111,7 +111,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) ->
     cache.links.clear();
     cache.joined_rows.clear();
     if let Mode::Login(form) = &app.mode {
-        popups::login(f, area, form, theme);
+        login::draw(f, area, form, theme);
         // A popup that came meanwhile (a preview asked for before the session ended).
         popups::draw(f, app, area, theme, cache);
         return View::default();
@@ -121,7 +121,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) ->
         draw_sidebar(f, app, s, theme);
     }
     let (max_scroll, scroll) = if app.popups.search_open() {
-        search::draw(f, app, a.timeline, theme);
+        popups::search::draw(f, app, a.timeline, theme);
         (app.timeline.max_scroll, app.timeline.scroll)
     } else {
         timeline::draw(f, app, a.timeline, theme, cache)
