@@ -39,11 +39,9 @@ pub use error::{Failure, Outcome};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use msg::{CallTarget, Effect, LoggedIn, Msg, Restored, View};
 pub use popups::{
-    Choice, Confirm, Devices, Help, Info, Popup, PopupState, Popups, Preview, React, SearchPopup,
-    Staged, Switcher, key_context, mode_keys,
+    Choice, Confirm, Devices, Help, Info, Popup, PopupState, Popups, Preview, React, SearchKind,
+    SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,
 };
-pub use saved::saved_title;
-pub use search::SearchView;
 pub use status::{Notice, Status};
 pub use tasks::{Task, TaskId, TaskKind, Tasks};
 pub use timeline::{HISTORY_PAGE, Timeline};

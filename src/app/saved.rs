@@ -1,8 +1,9 @@
-//! Saved messages: `f` in selection mode saves one, `/saved` lists them (in the search view,
-//! with Enter to jump and Delete to remove). They are the server's favorites, or kept in the
-//! local store when the server has none; the view says which.
+//! Saved messages: `f` in selection mode saves one, `/saved` lists them (the search view of
+//! the saved kind, with Enter to jump and Delete to remove). They are the server's favorites,
+//! or kept in the local store when the server has none; the view says which.
 
-use super::{App, Effect, Outcome, strings};
+use super::popups::search::SearchKind;
+use super::{App, Effect, Outcome};
 use crate::model::{ConvKey, SavedItem, SavedPlace, SearchHit, SearchResults};
 use crate::protocol::types::Target;
 
@@ -15,14 +16,13 @@ impl App {
         self.search.input.clear();
         self.search.error = None;
         self.search.terms.clear();
-        self.search.inbox = false;
-        self.search.replies = false;
-        self.search.saved_view = true;
-        self.search.saved = None;
+        self.search.kind = SearchKind::Saved {
+            place: None,
+            items: vec![],
+        };
         self.search.seq += 1;
         self.search.answered = self.search.seq;
         self.search.results = SearchResults::default();
-        self.search.saved_items.clear();
         self.search.selected = 0;
         vec![Effect::LoadSaved]
     }
@@ -37,18 +37,17 @@ impl App {
 
     /// The saved messages came (or could not be listed).
     pub(super) fn saved_list(&mut self, result: Outcome<(SavedPlace, Vec<SavedItem>)>) {
-        if !self.search.saved_view {
+        if !matches!(self.search.kind, SearchKind::Saved { .. }) {
             return;
         }
         match result {
             Ok((place, items)) => {
-                self.search.saved = Some(place);
                 self.search.results.hits = items.iter().map(|i| self.saved_hit(i)).collect();
-                self.search.saved_items = items;
-                self.search.selected = self
-                    .search
-                    .selected
-                    .min(self.search.saved_items.len().saturating_sub(1));
+                self.search.selected = self.search.selected.min(items.len().saturating_sub(1));
+                self.search.kind = SearchKind::Saved {
+                    place: Some(place),
+                    items,
+                };
             }
             Err(e) => self.search.error = Some(format!("saved messages: {e}")),
         }
@@ -63,7 +62,7 @@ impl App {
                 self.on_failure(&e);
             }
         }
-        if self.popups.search_open() && self.search.saved_view {
+        if self.popups.search_open() && matches!(self.search.kind, SearchKind::Saved { .. }) {
             return vec![Effect::LoadSaved];
         }
         vec![]
@@ -71,10 +70,7 @@ impl App {
 
     /// Removes the selected saved message (the server's favorite holding it).
     pub(super) fn unsave_selected(&mut self) -> Vec<Effect> {
-        if !self.search.saved_view {
-            return vec![];
-        }
-        match self.search.saved_items.get(self.search.selected) {
+        match self.search.saved_items().get(self.search.selected) {
             Some(item) => vec![Effect::Unsave {
                 id: item.id.clone(),
                 mid: item.mid,
@@ -111,14 +107,5 @@ impl App {
             text: item.text.clone(),
             author: item.author.clone(),
         }
-    }
-}
-
-/// The view's title for saved messages kept in `place` (still loading: `None`).
-pub fn saved_title(place: Option<SavedPlace>) -> &'static str {
-    match place {
-        None => strings::SAVED_LOADING,
-        Some(SavedPlace::Server) => strings::SAVED_ON_SERVER,
-        Some(SavedPlace::Local) => strings::SAVED_IN_STORE,
     }
 }

@@ -90,27 +90,7 @@ pub fn discarded(n: usize) -> String {
 pub const SOUGHT_DELETED: &str = "that message was deleted";
 pub const SOUGHT_GONE: &str = "that message is no longer in the conversation's history";
 
-/// Search: older history stored, none to fetch, fetching.
-pub fn stored_older(n: usize) -> String {
-    format!("{n} older records stored")
-}
-pub const OLDER_ON_ITS_WAY: &str = "older history is on its way";
-pub const ALL_STORED: &str = "every conversation searched is stored from its start";
-pub fn fetching_older(n: usize) -> String {
-    format!(
-        "fetching older history of {n} conversation{}",
-        if n == 1 { "" } else { "s" }
-    )
-}
 pub const SEARCH_NEEDS_STORE: &str = "search needs the local store, which could not be opened";
-
-pub fn marked_read(n: usize) -> String {
-    match n {
-        0 => "nothing unread here".to_string(),
-        1 => "marked read in 1 conversation".to_string(),
-        n => format!("marked read in {n} conversations"),
-    }
-}
 
 pub const NOT_A_REPLY: &str = "that message is not a reply";
 pub const NOWHERE_TO_GO_BACK: &str = "no jump to go back from";
@@ -119,9 +99,6 @@ pub const SAVED: &str = "saved (/saved lists saved messages)";
 pub const SAVED_LOCALLY: &str =
     "saved in the local store: this server keeps no saved messages (/saved lists them)";
 pub const UNSAVED: &str = "removed from saved messages";
-pub const SAVED_LOADING: &str = " saved messages (loading…) ";
-pub const SAVED_ON_SERVER: &str = " saved messages (on the server) ";
-pub const SAVED_IN_STORE: &str = " saved messages (kept here: the server keeps none) ";
 
 /// A reaction to retry whose message is not loaded: whether it landed cannot be told.
 pub const REACTION_UNSURE: &str =

@@ -43,7 +43,7 @@ pub use help::Help;
 pub use info::Info;
 pub use preview::Preview;
 pub use react::React;
-pub use search::SearchPopup;
+pub use search::{SearchKind, SearchPopup, SearchView};
 pub use staged::Staged;
 pub use switcher::{Choice, Switcher};
 

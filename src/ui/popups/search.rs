@@ -2,7 +2,7 @@
 //! author, time and the matching line with the match highlighted, newest first), how far back
 //! the conversations searched are stored, and the keys.
 
-use crate::app::App;
+use crate::app::{App, SearchKind};
 use crate::keymap::Action;
 use crate::sanitize::one_line;
 use crate::theme::Theme;
@@ -17,15 +17,7 @@ pub(in crate::ui) fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .borders(Borders::BOTTOM)
         .border_style(theme.dimmed())
         .title(Span::styled(
-            if app.search.saved_view {
-                crate::app::saved_title(app.search.saved)
-            } else if app.search.inbox {
-                " inbox: mentions of you and replies to you "
-            } else if app.search.replies {
-                " replies "
-            } else {
-                " search "
-            },
+            app.search.kind.title(),
             theme.fg(theme.accent).add_modifier(Modifier::BOLD),
         ));
     let inner = block.inner(area);
@@ -73,7 +65,7 @@ fn status_line(app: &App, width: usize, theme: &Theme) -> Line<'static> {
     if let Some(e) = &s.error {
         return Line::styled(crate::text::wrap::truncate(e, width), theme.fg(theme.error));
     }
-    if s.saved_view {
+    if let SearchKind::Saved { .. } = s.kind {
         let n = s.results.hits.len();
         return Line::styled(
             crate::text::wrap::truncate(
