@@ -21,7 +21,7 @@ mod msg;
 mod notify;
 mod open;
 mod outbox;
-mod popups;
+pub mod popups;
 mod saved;
 mod search;
 mod sidebar;
