@@ -293,3 +293,45 @@ fn no_to_a_delete_goes_back_to_the_selection() {
     update(&mut app, key(KeyCode::Char('d')));
     assert_eq!(top(&app), Some(&Popup::Confirm(Confirm::Delete(12))));
 }
+
+#[test]
+fn popups_opened_from_the_selection_close_back_to_it() {
+    let mut app = app_with("");
+    update(&mut app, with(KeyCode::Char('s'), KeyModifiers::ALT));
+    // Help (`?`), the switcher and the list of replies each close back to the selection.
+    for open in [
+        key(KeyCode::Char('?')),
+        with(KeyCode::Char('k'), KeyModifiers::CONTROL),
+        with(KeyCode::Char('R'), KeyModifiers::SHIFT),
+    ] {
+        update(&mut app, open);
+        assert!(top(&app).is_some());
+        update(&mut app, key(KeyCode::Esc));
+        assert_eq!((&app.mode, top(&app)), (&Mode::Select(12), None));
+    }
+}
+
+#[test]
+fn a_popup_opened_over_another_closes_back_to_it() {
+    let mut app = app_with("");
+    update(&mut app, with(KeyCode::Char('k'), KeyModifiers::CONTROL));
+    update(&mut app, key(KeyCode::Char('d')));
+    // A preview asked for earlier comes while the switcher is open: it goes on top.
+    let preview = Preview {
+        name: "cat.png".into(),
+        image: std::sync::Arc::new(image::DynamicImage::new_rgb8(1, 1)),
+    };
+    let task = app.tasks.start(TaskKind::Preview, app.now_ms);
+    update(
+        &mut app,
+        Msg::Preview {
+            task,
+            result: Ok(preview),
+        },
+    );
+    assert!(matches!(top(&app), Some(Popup::Preview(_))));
+    assert_eq!(key_context(&app), crate::keymap::Context::Global);
+    update(&mut app, key(KeyCode::Esc));
+    assert!(matches!(top(&app), Some(Popup::Switcher(s)) if s.query == "d"));
+    assert_eq!(app.popups.iter().count(), 1);
+}
