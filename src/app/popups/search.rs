@@ -385,4 +385,52 @@ impl App {
         }
         effects
     }
+
+    /// Opens the list of saved messages (it fills when the answer comes).
+    pub(in crate::app) fn open_saved(&mut self) -> Vec<Effect> {
+        if !self.popups.search_open() {
+            self.popups.push(SearchPopup);
+        }
+        self.search.input.clear();
+        self.search.error = None;
+        self.search.terms.clear();
+        self.search.kind = SearchKind::Saved {
+            place: None,
+            items: vec![],
+        };
+        self.search.seq += 1;
+        self.search.answered = self.search.seq;
+        self.search.results = SearchResults::default();
+        self.search.selected = 0;
+        vec![Effect::LoadSaved]
+    }
+
+    /// The saved messages came (or could not be listed).
+    pub(in crate::app) fn saved_list(&mut self, result: Outcome<(SavedPlace, Vec<SavedItem>)>) {
+        if !matches!(self.search.kind, SearchKind::Saved { .. }) {
+            return;
+        }
+        match result {
+            Ok((place, items)) => {
+                self.search.results.hits = items.iter().map(|i| self.saved_hit(i)).collect();
+                self.search.selected = self.search.selected.min(items.len().saturating_sub(1));
+                self.search.kind = SearchKind::Saved {
+                    place: Some(place),
+                    items,
+                };
+            }
+            Err(e) => self.search.error = Some(format!("saved messages: {e}")),
+        }
+    }
+
+    /// Removes the selected saved message (the server's favorite holding it).
+    fn unsave_selected(&mut self) -> Vec<Effect> {
+        match self.search.saved_items().get(self.search.selected) {
+            Some(item) => vec![Effect::Unsave {
+                id: item.id.clone(),
+                mid: item.mid,
+            }],
+            None => vec![],
+        }
+    }
 }
