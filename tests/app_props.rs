@@ -26,7 +26,7 @@ use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 use std::sync::{Arc, OnceLock};
 use vocechat_tui::app::conn::{ConnState, StopReason, SyncMsg};
-use vocechat_tui::app::{App, Effect, Failure, LoggedIn, Mode, Msg, Preview, Settings, update};
+use vocechat_tui::app::{App, Effect, Failure, LoggedIn, Msg, Popup, Preview, Settings, update};
 use vocechat_tui::config::{Config, Layout};
 use vocechat_tui::keymap::{Keymap, Preset};
 use vocechat_tui::model::{
@@ -938,20 +938,23 @@ fn play(app: &mut App, step: &Step, luck: &mut impl Iterator<Item = u8>, next_mi
 /// What holds after every step, whatever happened: each selection points into its list and
 /// the composer's cursor into its text.
 fn check(app: &App) {
-    match &app.mode {
-        Mode::Staged(i) => assert!(*i < app.composer.staged.len(), "{:?}", app.mode),
-        Mode::React { index, .. } => assert!(*index < REACTIONS.len(), "{:?}", app.mode),
-        Mode::Devices(d) => assert!(d.list.is_empty() || d.selected < d.list.len()),
-        Mode::Switcher(s) => assert!(s.results.is_empty() || s.selected < s.results.len()),
-        Mode::Search => {
-            let hits = app.search.results.hits.len();
-            assert!(
-                hits == 0 || app.search.selected < hits,
-                "{} of {hits}",
-                app.search.selected
-            );
+    // Every open popup, the ones under the top included.
+    for popup in app.popups.iter() {
+        match popup {
+            Popup::Staged(s) => assert!(s.selected < app.composer.staged.len(), "{popup:?}"),
+            Popup::React(r) => assert!(r.index < REACTIONS.len(), "{popup:?}"),
+            Popup::Devices(d) => assert!(d.list.is_empty() || d.selected < d.list.len()),
+            Popup::Switcher(s) => assert!(s.results.is_empty() || s.selected < s.results.len()),
+            Popup::Search(_) => {
+                let hits = app.search.results.hits.len();
+                assert!(
+                    hits == 0 || app.search.selected < hits,
+                    "{} of {hits}",
+                    app.search.selected
+                );
+            }
+            _ => {}
         }
-        _ => {}
     }
     let ratatui_textarea::DataCursor(row, col) = app.composer.textarea.cursor();
     let lines = app.composer.textarea.lines();

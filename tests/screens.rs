@@ -582,7 +582,7 @@ fn an_image_preview_draws_with_half_blocks() {
             image::Rgb([0, 0, 255])
         };
     }
-    app.mode = vocechat_tui::app::Mode::Preview(Preview {
+    app.popups.push(Preview {
         name: "flag.png".into(),
         image: std::sync::Arc::new(image::DynamicImage::ImageRgb8(img)),
     });
@@ -718,7 +718,7 @@ fn clicking_the_sidebar_opens_a_conversation() {
 #[test]
 fn popup_hints_show_remapped_keys() {
     use std::collections::BTreeMap;
-    use vocechat_tui::app::Confirm;
+    use vocechat_tui::app::{Confirm, Popup, React};
     let keys = |pairs: &[(&str, &[&str])]| {
         pairs
             .iter()
@@ -733,9 +733,15 @@ fn popup_hints_show_remapped_keys() {
     let screen = |app: &mut App| render(app, 80, 24).backend().to_string();
     // Today's hints with the default keys.
     let mut app = scene();
-    app.mode = Mode::Confirm(Confirm::Delete(1));
+    // Over the selection, as `d` and `+` open them.
+    app.mode = Mode::Select(1);
+    let open = |app: &mut App, popup: Popup| {
+        app.popups.clear();
+        app.popups.push(popup);
+    };
+    open(&mut app, Confirm::Delete(1).into());
     assert!(screen(&mut app).contains("y: yes   any other key: no"));
-    app.mode = Mode::React { mid: 1, index: 0 };
+    open(&mut app, React { mid: 1, index: 0 }.into());
     assert!(screen(&mut app).contains("←/→ and Enter, or 1–8; again to take it back"));
     // Remapped.
     app.keymap = Keymap::new(Preset::Default)
@@ -748,32 +754,40 @@ fn popup_hints_show_remapped_keys() {
             ("call_open", &["b"]),
         ]))
         .unwrap();
-    app.mode = Mode::Confirm(Confirm::Delete(1));
+    open(&mut app, Confirm::Delete(1).into());
     let s = screen(&mut app);
     assert!(s.contains("Ctrl+Y: yes   any other key: no"), "{s}");
-    app.mode = Mode::Confirm(Confirm::Open("https://example.com/x".into()));
+    open(
+        &mut app,
+        Confirm::Open("https://example.com/x".into()).into(),
+    );
     let s = screen(&mut app);
     assert!(s.contains("Ctrl+Y: open it   any other key: no"), "{s}");
-    app.mode = Mode::React { mid: 1, index: 0 };
+    open(&mut app, React { mid: 1, index: 0 }.into());
     let s = screen(&mut app);
     assert!(s.contains("h/l and Space, or 1–8"), "{s}");
-    app.mode = Mode::Call(vocechat_tui::protocol::vocespace::CallLink {
-        url: "https://m.example.com/x".into(),
-        space: "channel_1".into(),
-        base: "https://m.example.com".into(),
-        room: None,
-        expires_at: 0,
-    });
+    open(
+        &mut app,
+        vocechat_tui::protocol::vocespace::CallLink {
+            url: "https://m.example.com/x".into(),
+            space: "channel_1".into(),
+            base: "https://m.example.com".into(),
+            room: None,
+            expires_at: 0,
+        }
+        .into(),
+    );
     let s = screen(&mut app);
     assert!(
         s.contains("Ctrl+C copy (OSC 52) · b open in the browser · any other key closes"),
         "{s}"
     );
     assert!(s.contains("meeting channel_1 ─"), "no room asked for: {s}");
-    if let Mode::Call(link) = &mut app.mode {
+    if let Some(Popup::Call(mut link)) = app.popups.pop() {
         link.room = Some(vocechat_tui::protocol::vocespace::Room::Named(
             "stand up".into(),
         ));
+        app.popups.push(link);
     }
     let s = screen(&mut app);
     assert!(s.contains("meeting channel_1 · room stand up ─"), "{s}");
@@ -1046,13 +1060,14 @@ fn call_popup_shows_the_whole_long_link_80x24() {
         "https://space.example.com/api/connection-details?auth=vocechat&token={}",
         "eyJhbGciOiJIUzI1NiJ9.".to_string() + &"x".repeat(180) + ".sig_nature-42"
     );
-    app.mode = Mode::Call(vocechat_tui::protocol::vocespace::CallLink {
-        url: url.clone(),
-        space: "channel_1".into(),
-        base: "https://space.example.com".into(),
-        room: None,
-        expires_at: 0,
-    });
+    app.popups
+        .push(vocechat_tui::protocol::vocespace::CallLink {
+            url: url.clone(),
+            space: "channel_1".into(),
+            base: "https://space.example.com".into(),
+            room: None,
+            expires_at: 0,
+        });
     let term = render(&mut app, 80, 24);
     let rows: Vec<String> = term
         .backend()

@@ -1,6 +1,6 @@
 //! Slash commands typed in the composer (`/mute 1h`, `/invite @bob`…) and their help.
 
-use super::{App, Confirm, Effect, Mode};
+use super::{App, Confirm, Effect, Help, Info};
 use crate::model::ConvKey;
 
 pub struct Command {
@@ -186,7 +186,7 @@ impl App {
         };
         match name {
             "help" => {
-                self.mode = Mode::Help { scroll: 0 };
+                self.popups.push(Help::default());
                 vec![]
             }
             "inbox" => self.open_search(Some(super::search::INBOX_QUERY)),
@@ -247,7 +247,7 @@ impl App {
             }
             "leave" => match open {
                 Some(ConvKey::Group(gid)) => {
-                    self.mode = Mode::Confirm(Confirm::Leave(gid));
+                    self.popups.push(Confirm::Leave(gid));
                     vec![]
                 }
                 _ => {
@@ -322,10 +322,10 @@ impl App {
                     })
                     .collect();
                 lines.sort();
-                self.mode = Mode::Info {
+                self.popups.push(Info {
                     title: format!("members of {} ({})", self.conv_label(key), lines.len()),
                     lines,
-                };
+                });
                 vec![]
             }
             "me" => {

@@ -12,26 +12,26 @@ impl App {
     /// Opens `key` and selects message `mid`, loading history back to it when needed. Where
     /// you were (the selected message) is remembered for [`App::jump_back`].
     pub(super) fn jump_to_message(&mut self, key: ConvKey, mid: i64) -> Vec<Effect> {
-        // Where you were: the selected message, or (from the search view) the newest one of
-        // the conversation that was open.
         let from = match (&self.mode, self.timeline.open) {
             (Mode::Select(from), Some(open)) => Some((open, *from)),
-            (Mode::Search, Some(open)) => self
-                .chat
-                .convs
-                .get(&open)
-                .and_then(|c| c.visible().next_back())
-                .map(|m| (open, m.mid)),
             _ => None,
         };
+        self.jump_from(from, key, mid)
+    }
+
+    /// Opens `key` and selects message `mid`, remembering `from` (a conversation and a
+    /// message) as where you were.
+    pub(super) fn jump_from(
+        &mut self,
+        from: Option<(ConvKey, i64)>,
+        key: ConvKey,
+        mid: i64,
+    ) -> Vec<Effect> {
         if let Some(from) = from {
             if self.timeline.back.len() >= BACK_LIMIT {
                 self.timeline.back.remove(0);
             }
             self.timeline.back.push(from);
-        }
-        if matches!(self.mode, Mode::Search) {
-            self.mode = Mode::Chat;
         }
         self.chat.convs.entry(key).or_default();
         let mut effects = self.open_conversation(key);
@@ -78,7 +78,10 @@ impl App {
             return vec![];
         };
         // You went elsewhere (another conversation, a popup): the jump is off.
-        if self.timeline.open != Some(k) || !matches!(self.mode, Mode::Chat | Mode::Select(_)) {
+        if self.timeline.open != Some(k)
+            || !self.popups.is_empty()
+            || !matches!(self.mode, Mode::Chat | Mode::Select(_))
+        {
             self.timeline.seek = None;
             return vec![];
         }

@@ -143,7 +143,7 @@ fn replies_are_counted_and_listed() {
         panic!("{effects:?}")
     };
     assert_eq!(query.replies_to, Some(11));
-    assert!(app.search.replies);
+    assert_eq!(app.search.kind, SearchKind::Replies);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! in the composer, keys without an action are text for the editor.
 
 use super::open::file_name;
-use super::{App, ComposeTarget, Confirm, Effect, Mode, Switcher};
+use super::{App, ComposeTarget, Confirm, Effect, Help, Mode, React, Staged, Switcher};
 use crate::keymap::{Action, Context};
 use crate::model::{ConvKey, PendingState};
 use crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
@@ -45,8 +45,6 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 vec![]
             }
         },
-        // Popups answered above.
-        _ => vec![],
     }
 }
 
@@ -59,7 +57,8 @@ fn global_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             vec![]
         }
         Action::Switcher => {
-            app.mode = Mode::Switcher(Switcher::new(app));
+            let switcher = Switcher::new(app);
+            app.popups.push(switcher);
             vec![]
         }
         Action::Search => app.open_search(None),
@@ -80,7 +79,7 @@ fn global_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             app.mark_open_read().into_iter().collect()
         }
         Action::Help => {
-            app.mode = Mode::Help { scroll: 0 };
+            app.popups.push(Help::default());
             vec![]
         }
         Action::ToggleSidebar => {
@@ -168,7 +167,9 @@ fn chat_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Unstage if app.composer.staged.len() > 1 => {
             // Several: ask which (the newest first selected).
-            app.mode = Mode::Staged(app.composer.staged.len() - 1);
+            app.popups.push(Staged {
+                selected: app.composer.staged.len() - 1,
+            });
             vec![]
         }
         Action::Unstage => {
@@ -264,14 +265,14 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
                 .and_then(|me| app.chat.users.get(&me))
                 .is_some_and(|u| u.is_admin);
             if Some(m.from_uid) == app.chat.me || me_admin {
-                app.mode = Mode::Confirm(Confirm::Delete(mid));
+                app.popups.push(Confirm::Delete(mid));
             } else {
                 app.error("you can only delete your own messages");
             }
             vec![]
         }
         Action::React => {
-            app.mode = Mode::React { mid, index: 0 };
+            app.popups.push(React { mid, index: 0 });
             vec![]
         }
         Action::Copy => match app.chat.message(mid) {
@@ -353,16 +354,13 @@ pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
     // Terminals send pasted line breaks as CR (or CR LF): make them newlines, then keep
     // newlines and tabs and drop every other control character.
     let text = crate::sanitize::clean(&text.replace("\r\n", "\n").replace('\r', "\n"));
+    // The open popup first; one that takes no text closes with the others.
+    if let Some(effects) = super::popups::on_paste(app, &text) {
+        return effects;
+    }
     match &mut app.mode {
         Mode::Login(form) => form.paste(&text),
-        Mode::Switcher(s) => {
-            let mut s = s.clone();
-            s.query.push_str(text.lines().next().unwrap_or(""));
-            s.refresh(app);
-            app.mode = Mode::Switcher(s);
-        }
-        Mode::Search => return app.search_paste(text.lines().next().unwrap_or("")),
-        _ => {
+        Mode::Chat | Mode::Select(_) => {
             app.mode = Mode::Chat;
             app.composer.completion = None;
             // A pasted file path (drag and drop from a file manager) picks the file.

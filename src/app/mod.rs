@@ -12,7 +12,6 @@ mod commands;
 mod complete;
 mod composer;
 pub mod conn;
-mod devices;
 mod display;
 pub mod error;
 mod jump;
@@ -22,13 +21,12 @@ mod msg;
 mod notify;
 mod open;
 mod outbox;
-mod popups;
+pub mod popups;
 mod saved;
 mod search;
 mod sidebar;
 mod status;
 pub mod strings;
-mod switcher;
 mod sync;
 pub mod tasks;
 mod timeline;
@@ -37,15 +35,14 @@ mod update;
 
 pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
-pub use devices::Devices;
 pub use error::{Failure, Outcome};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use msg::{CallTarget, Effect, LoggedIn, Msg, Restored, View};
-pub use popups::key_context;
-pub use saved::saved_title;
-pub use search::SearchView;
+pub use popups::{
+    Choice, Confirm, Devices, Help, Info, Popup, PopupState, Popups, Preview, React, SearchKind,
+    SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,
+};
 pub use status::{Notice, Status};
-pub use switcher::{Choice, Switcher};
 pub use tasks::{Task, TaskId, TaskKind, Tasks};
 pub use timeline::{HISTORY_PAGE, Timeline};
 pub use update::update;
@@ -56,64 +53,13 @@ use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState, UploadProgr
 use crate::protocol::types::Content;
 use std::collections::HashMap;
 
-/// What the UI is doing.
+/// What is under the popups: the login form, the composer or the selection.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
     Login(LoginForm),
     Chat,
     /// Browsing messages; the selected mid.
     Select(i64),
-    /// The search view (its state is `App::search`).
-    Search,
-    Switcher(Switcher),
-    Help {
-        scroll: u16,
-    },
-    /// Waiting for y/n.
-    Confirm(Confirm),
-    /// Picking one of the eight reactions for a message.
-    React {
-        mid: i64,
-        index: usize,
-    },
-    /// A text popup (members list, command output).
-    Info {
-        title: String,
-        lines: Vec<String>,
-    },
-    /// Your meeting link: copy or open it.
-    Call(crate::protocol::vocespace::CallLink),
-    /// An image preview; any key closes it.
-    Preview(Preview),
-    /// Your devices (/devices).
-    Devices(Devices),
-    /// Picking which staged file to remove; the selected one.
-    Staged(usize),
-}
-
-/// A decoded thumbnail.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Preview {
-    pub name: String,
-    pub image: std::sync::Arc<image::DynamicImage>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Confirm {
-    Delete(i64),
-    Leave(i64),
-    /// Open a link whose text differs from its target (the target is shown).
-    Open(String),
-    /// Download and open a file that is not a plain document or media type (its server
-    /// path, and the safe name it is saved and opened under, shown whole).
-    OpenFile {
-        path: String,
-        name: String,
-    },
-    /// The local store could not be used (why): rebuild it from the server?
-    RebuildStore(String),
-    /// Log this other device of yours out?
-    LogoutDevice(String),
 }
 
 /// Settings the update logic needs (from the config file).
@@ -197,8 +143,8 @@ pub struct Account {
 }
 
 /// All UI state, in parts that each own their piece: the folded chat, the composer, the
-/// timeline's view, the status bar, the terminal, the account and the running tasks. The
-/// open popup is `mode`.
+/// timeline's view, the status bar, the terminal, the account, the running tasks, and the
+/// open popups over the login form, the composer or the selection (`mode`).
 pub struct App {
     pub chat: ChatModel,
     pub composer: Composer,
@@ -209,6 +155,8 @@ pub struct App {
     /// Background work shown in the status bar.
     pub tasks: Tasks,
     pub mode: Mode,
+    /// The open popups, bottom to top: the top one gets the keys.
+    pub popups: Popups,
     /// The search view's query and results (kept while it is closed).
     pub search: SearchView,
     pub keymap: Keymap,
@@ -240,6 +188,7 @@ impl App {
             account: Account::default(),
             tasks: Tasks::default(),
             mode: Mode::Chat,
+            popups: Popups::default(),
             search: SearchView::default(),
             keymap,
             settings,
@@ -292,6 +241,14 @@ impl App {
             .into_iter()
             .flatten()
             .min()
+    }
+
+    /// The selected message (in the selection, under any popup over it).
+    pub fn selected(&self) -> Option<i64> {
+        match self.mode {
+            Mode::Select(mid) => Some(mid),
+            Mode::Chat | Mode::Login(_) => None,
+        }
     }
 
     pub fn conv_label(&self, key: ConvKey) -> String {

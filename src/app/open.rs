@@ -4,7 +4,7 @@
 //! or mailto (`text::openable`), after a yes when its text names another target; any other
 //! scheme is refused with the reason, its target shown as text.
 
-use super::{App, Confirm, Effect, Mode, TaskKind};
+use super::{App, Confirm, Effect, TaskKind};
 
 impl App {
     /// `o` on message `mid`: its file, or the first link it shows.
@@ -17,7 +17,7 @@ impl App {
             let path = m.content.clone();
             if !crate::files::opens_as_document(&name) {
                 // It may run something: show the whole name and what it really is first.
-                self.mode = Mode::Confirm(Confirm::OpenFile { path, name });
+                self.popups.push(Confirm::OpenFile { path, name });
                 return vec![];
             }
             return self.download(path, name, true);
@@ -42,7 +42,7 @@ impl App {
             Some((url, _)) if crate::text::openable(&url).is_err() => self.open_url(url),
             Some((url, true)) => {
                 // The link's text says something else: show where it goes first.
-                self.mode = Mode::Confirm(Confirm::Open(url));
+                self.popups.push(Confirm::Open(url));
                 vec![]
             }
             Some((url, false)) => self.open_url(url),

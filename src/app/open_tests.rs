@@ -45,16 +45,16 @@ fn a_file_that_may_run_something_is_confirmed_with_its_whole_name() {
     file(&mut app, &name);
     assert_eq!(update(&mut app, key(KeyCode::Char('o'))), vec![]);
     assert_eq!(
-        app.mode,
-        Mode::Confirm(Confirm::OpenFile {
+        app.popups.top(),
+        Some(&Popup::Confirm(Confirm::OpenFile {
             path: "2026/1/1/q3".into(),
             name: name.clone(),
-        })
+        }))
     );
     assert!(app.tasks.is_empty(), "nothing is downloaded before the yes");
     // No: nothing happens.
     assert_eq!(update(&mut app, key(KeyCode::Char('n'))), vec![]);
-    assert_eq!(app.mode, Mode::Chat);
+    assert_eq!((&app.mode, app.popups.top()), (&Mode::Select(40), None));
     // Yes: downloaded and opened.
     update(&mut app, alt(KeyCode::Char('s')));
     update(&mut app, key(KeyCode::Char('o')));
@@ -91,9 +91,12 @@ fn scripts_programs_pages_and_names_without_extension_are_confirmed() {
         file(&mut app, name);
         assert_eq!(update(&mut app, key(KeyCode::Char('o'))), vec![], "{name}");
         assert!(
-            matches!(&app.mode, Mode::Confirm(Confirm::OpenFile { .. })),
+            matches!(
+                app.popups.top(),
+                Some(Popup::Confirm(Confirm::OpenFile { .. }))
+            ),
             "{name}: {:?}",
-            app.mode
+            app.popups.top()
         );
     }
 }
@@ -132,8 +135,8 @@ fn links_to_other_schemes_are_refused_with_the_reason_even_when_confirmed() {
             "{target}"
         );
         assert_eq!(
-            app.mode,
-            Mode::Select(40),
+            (&app.mode, app.popups.top()),
+            (&Mode::Select(40), None),
             "{target}: no question to say yes to"
         );
         let said = notice(&app);
@@ -142,7 +145,7 @@ fn links_to_other_schemes_are_refused_with_the_reason_even_when_confirmed() {
             "{target}: {said}"
         );
         // A yes to a confirmation never opens one either.
-        app.mode = Mode::Confirm(Confirm::Open(target.into()));
+        app.popups.push(Confirm::Open(target.into()));
         assert_eq!(
             update(&mut app, key(KeyCode::Char('y'))),
             vec![],
@@ -163,8 +166,10 @@ fn web_and_mail_links_still_open() {
     );
     update(&mut app, key(KeyCode::Char('o')));
     assert_eq!(
-        app.mode,
-        Mode::Confirm(Confirm::Open("mailto:someone@example.com".into()))
+        app.popups.top(),
+        Some(&Popup::Confirm(Confirm::Open(
+            "mailto:someone@example.com".into()
+        )))
     );
     assert_eq!(
         update(&mut app, key(KeyCode::Char('y'))),
@@ -186,7 +191,7 @@ fn web_and_mail_links_still_open() {
 #[test]
 fn a_meeting_link_with_another_scheme_is_not_opened() {
     let mut app = synced();
-    app.mode = Mode::Call(crate::protocol::vocespace::CallLink {
+    app.popups.push(crate::protocol::vocespace::CallLink {
         url: "file:///etc/passwd".into(),
         space: "channel_1".into(),
         base: "file://".into(),

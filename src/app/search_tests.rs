@@ -37,7 +37,7 @@ fn hit(mid: i64, key: ConvKey) -> SearchHit {
 fn typing_asks_the_store_with_the_parsed_query() {
     let mut app = synced();
     update(&mut app, alt(KeyCode::Char('/')));
-    assert_eq!(app.mode, Mode::Search);
+    assert_eq!(app.popups.top(), Some(&Popup::Search(SearchPopup)));
     let (seq, q) = asked(&typed(
         &mut app,
         "from:@Bob in:#dev \"two words\" 北京 has:link",
@@ -114,7 +114,7 @@ fn enter_opens_the_conversation_with_the_message_selected() {
     found(&mut app, vec![hit(10, ConvKey::Group(2))], vec![]);
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(app.timeline.open, Some(ConvKey::Group(2)));
-    assert_eq!(app.mode, Mode::Select(10));
+    assert_eq!((&app.mode, app.popups.top()), (&Mode::Select(10), None));
 }
 
 #[test]
@@ -222,7 +222,7 @@ fn the_older_key_fetches_history_into_the_store_for_partly_stored_conversations(
         vec![Effect::StoreOlder {
             key: ConvKey::Group(1),
             before: Some(11),
-            limit: search::OLDER_PAGE
+            limit: popups::search::OLDER_PAGE
         }]
     );
     // Once stored, the same search runs again.
@@ -247,7 +247,7 @@ fn slash_search_opens_the_view_with_the_words() {
     }
     let effects = update(&mut app, key(KeyCode::Enter));
     let (_, q) = asked(&effects);
-    assert_eq!(app.mode, Mode::Search);
+    assert_eq!(app.popups.top(), Some(&Popup::Search(SearchPopup)));
     assert_eq!(q.terms, vec!["hello".to_string(), "world".to_string()]);
 }
 
@@ -257,7 +257,7 @@ fn alt_i_opens_the_inbox_and_alt_a_marks_it_read() {
     let effects = update(&mut app, alt(KeyCode::Char('i')));
     let (seq, q) = asked(&effects);
     assert!(q.to_me && q.terms.is_empty());
-    assert!(app.search.inbox);
+    assert_eq!(app.search.kind, SearchKind::Inbox);
     let mut from_bob = hit(11, ConvKey::Group(1));
     from_bob.mid = 30;
     update(
@@ -311,7 +311,7 @@ fn f_saves_the_selected_message_and_slash_saved_lists_jumps_and_removes() {
         update(&mut app, key(KeyCode::Enter)),
         vec![Effect::LoadSaved]
     );
-    assert_eq!(app.mode, Mode::Search);
+    assert_eq!(app.popups.top(), Some(&Popup::Search(SearchPopup)));
     // A search answer arriving now does not replace the list.
     update(
         &mut app,
@@ -328,7 +328,13 @@ fn f_saves_the_selected_message_and_slash_saved_lists_jumps_and_removes() {
     let hits = &app.search.results.hits;
     assert_eq!((hits[0].key, hits[0].from_uid), (ConvKey::Group(1), 2));
     assert_eq!(hits[1].from_uid, 3, "the author found by name");
-    assert_eq!(app.search.saved, Some(SavedPlace::Server));
+    assert!(matches!(
+        app.search.kind,
+        SearchKind::Saved {
+            place: Some(SavedPlace::Server),
+            ..
+        }
+    ));
     // Delete removes the selected one; the list is asked for again once it is done.
     update(&mut app, key(KeyCode::Down));
     assert_eq!(

@@ -1,5 +1,7 @@
 //! User-facing texts that appear in more than one place or carry a key hint: one place to
-//! word them, and to keep their hints following the live keymap.
+//! word them, and to keep their hints following the live keymap. The rule: a text only one
+//! popup shows (its hints, its notices) lives in that popup's file in `popups/`; the texts
+//! here are shared by several parts (the runtime's included) or belong to no popup.
 
 use crate::keymap::{Action, Keymap};
 
@@ -88,27 +90,7 @@ pub fn discarded(n: usize) -> String {
 pub const SOUGHT_DELETED: &str = "that message was deleted";
 pub const SOUGHT_GONE: &str = "that message is no longer in the conversation's history";
 
-/// Search: older history stored, none to fetch, fetching.
-pub fn stored_older(n: usize) -> String {
-    format!("{n} older records stored")
-}
-pub const OLDER_ON_ITS_WAY: &str = "older history is on its way";
-pub const ALL_STORED: &str = "every conversation searched is stored from its start";
-pub fn fetching_older(n: usize) -> String {
-    format!(
-        "fetching older history of {n} conversation{}",
-        if n == 1 { "" } else { "s" }
-    )
-}
 pub const SEARCH_NEEDS_STORE: &str = "search needs the local store, which could not be opened";
-
-pub fn marked_read(n: usize) -> String {
-    match n {
-        0 => "nothing unread here".to_string(),
-        1 => "marked read in 1 conversation".to_string(),
-        n => format!("marked read in {n} conversations"),
-    }
-}
 
 pub const NOT_A_REPLY: &str = "that message is not a reply";
 pub const NOWHERE_TO_GO_BACK: &str = "no jump to go back from";
@@ -117,16 +99,14 @@ pub const SAVED: &str = "saved (/saved lists saved messages)";
 pub const SAVED_LOCALLY: &str =
     "saved in the local store: this server keeps no saved messages (/saved lists them)";
 pub const UNSAVED: &str = "removed from saved messages";
-pub const SAVED_LOADING: &str = " saved messages (loading…) ";
-pub const SAVED_ON_SERVER: &str = " saved messages (on the server) ";
-pub const SAVED_IN_STORE: &str = " saved messages (kept here: the server keeps none) ";
 
 /// A reaction to retry whose message is not loaded: whether it landed cannot be told.
 pub const REACTION_UNSURE: &str =
     "it may have been made already; open the message to see, then retry or discard";
 
 /// The mode the status bar names (as helix and lazygit do), and its main keys, each as
-/// "key what", following the live keymap. Popups list their own keys; the rest are in help.
+/// "key what", following the live keymap, when no popup is open (each popup names its own:
+/// `popups::mode_keys`). The rest are in help.
 pub fn mode_keys(mode: &crate::app::Mode, keys: &Keymap) -> (&'static str, Vec<String>) {
     use crate::app::Mode;
     let k = |a: Action, what: &str| format!("{} {what}", keys.hint(a));
@@ -154,60 +134,6 @@ pub fn mode_keys(mode: &crate::app::Mode, keys: &Keymap) -> (&'static str, Vec<S
                 k(Action::SaveMessage, "save"),
                 k(Action::FollowReply, "quoted"),
                 k(Action::Leave, "back"),
-            ],
-        ),
-        Mode::Search => (
-            "SEARCH",
-            vec![
-                k(Action::SearchOpen, "open"),
-                k(Action::SearchOlder, "older"),
-                k(Action::SearchClose, "close"),
-            ],
-        ),
-        Mode::Switcher(_) => (
-            "JUMP",
-            vec![
-                k(Action::SwitcherOpen, "open"),
-                k(Action::SwitcherClose, "close"),
-            ],
-        ),
-        Mode::Help { .. } => (
-            "HELP",
-            vec![k(Action::HelpDown, "scroll"), "any other key closes".into()],
-        ),
-        Mode::Confirm(_) => (
-            "CONFIRM",
-            vec![k(Action::ConfirmYes, "yes"), "any other key no".into()],
-        ),
-        Mode::React { .. } => (
-            "REACT",
-            vec![
-                k(Action::ReactRight, "next"),
-                k(Action::ReactPick, "react"),
-                "any other key closes".into(),
-            ],
-        ),
-        Mode::Info { .. } | Mode::Preview(_) => ("VIEW", vec!["any key closes".into()]),
-        Mode::Call(_) => (
-            "CALL",
-            vec![
-                k(Action::CallCopy, "copy"),
-                k(Action::CallOpen, "open"),
-                "any other key closes".into(),
-            ],
-        ),
-        Mode::Staged(_) => (
-            "FILES",
-            vec![
-                k(Action::StagedRemove, "remove"),
-                k(Action::StagedClose, "close"),
-            ],
-        ),
-        Mode::Devices(_) => (
-            "DEVICES",
-            vec![
-                k(Action::DevicesLogout, "log out"),
-                k(Action::DevicesClose, "close"),
             ],
         ),
     }

@@ -137,6 +137,7 @@ impl App {
             self.account.password_command.clone(),
         );
         form.error = Some(why);
+        self.popups.clear();
         self.mode = Mode::Login(form);
     }
 

@@ -447,7 +447,7 @@ fn commands_complete_and_run() {
     );
     typed(&mut app, "/members");
     update(&mut app, key(KeyCode::Enter));
-    assert!(matches!(&app.mode, Mode::Info { lines, .. } if lines.len() == 3));
+    assert!(matches!(app.popups.top(), Some(Popup::Info(Info { lines, .. })) if lines.len() == 3));
     update(&mut app, key(KeyCode::Esc));
     typed(&mut app, "/nope");
     update(&mut app, key(KeyCode::Enter));
@@ -466,7 +466,7 @@ fn commands_complete_and_run() {
     update(&mut app, alt(KeyCode::Down));
     typed(&mut app, "/leave");
     update(&mut app, key(KeyCode::Enter));
-    assert_eq!(app.mode, Mode::Confirm(Confirm::Leave(2)));
+    assert_eq!(app.popups.top(), Some(&Popup::Confirm(Confirm::Leave(2))));
     assert_eq!(
         update(&mut app, key(KeyCode::Char('y'))),
         vec![Effect::Leave { gid: 2 }]
@@ -511,7 +511,10 @@ fn selection_mode_replies_edits_reacts_copies_and_deletes_with_confirm() {
     // React with the picker.
     update(&mut app, alt(KeyCode::Char('s')));
     update(&mut app, key(KeyCode::Char('+')));
-    assert!(matches!(app.mode, Mode::React { mid: 12, index: 0 }));
+    assert_eq!(
+        app.popups.top(),
+        Some(&Popup::React(React { mid: 12, index: 0 }))
+    );
     update(&mut app, key(KeyCode::Right));
     assert_eq!(update(&mut app, key(KeyCode::Enter)), changes_of(&app));
     assert_eq!(
@@ -535,9 +538,9 @@ fn selection_mode_replies_edits_reacts_copies_and_deletes_with_confirm() {
     );
     // Delete asks first; "n" cancels.
     update(&mut app, key(KeyCode::Char('d')));
-    assert_eq!(app.mode, Mode::Confirm(Confirm::Delete(12)));
+    assert_eq!(app.popups.top(), Some(&Popup::Confirm(Confirm::Delete(12))));
     assert!(update(&mut app, key(KeyCode::Char('n'))).is_empty());
-    update(&mut app, alt(KeyCode::Char('s')));
+    assert_eq!((&app.mode, app.popups.top()), (&Mode::Select(12), None));
     update(&mut app, key(KeyCode::Char('d')));
     assert_eq!(update(&mut app, key(KeyCode::Char('y'))), changes_of(&app));
     assert_eq!(
@@ -612,7 +615,7 @@ fn editing_shows_mentions_as_names_only_where_the_text_mentions_them() {
 fn the_switcher_finds_channels_and_people() {
     let mut app = synced();
     update(&mut app, ctrl('k'));
-    assert!(matches!(app.mode, Mode::Switcher(_)));
+    assert!(matches!(app.popups.top(), Some(Popup::Switcher(_))));
     typed(&mut app, "car");
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(
@@ -626,16 +629,16 @@ fn the_switcher_finds_channels_and_people() {
     assert_eq!(app.timeline.open, Some(ConvKey::Group(2)));
     update(&mut app, ctrl('k'));
     update(&mut app, key(KeyCode::Esc));
-    assert_eq!(app.mode, Mode::Chat);
+    assert_eq!((&app.mode, app.popups.top()), (&Mode::Chat, None));
 }
 
 #[test]
 fn help_and_vim_preset() {
     let mut app = synced();
     update(&mut app, key(KeyCode::F(1)));
-    assert!(matches!(app.mode, Mode::Help { .. }));
+    assert!(matches!(app.popups.top(), Some(Popup::Help(_))));
     update(&mut app, key(KeyCode::Char('x')));
-    assert_eq!(app.mode, Mode::Chat);
+    assert_eq!((&app.mode, app.popups.top()), (&Mode::Chat, None));
     let mut vim = new_app(Preset::Vim);
     vim.chat = app.chat.clone();
     vim.timeline.open = app.timeline.open;
@@ -838,7 +841,7 @@ fn pastes_are_sanitized_and_go_where_the_focus_is() {
     assert_eq!(app.composer.text(), "ab\nc");
     update(&mut app, ctrl('k'));
     update(&mut app, Msg::Paste("de".into()));
-    assert!(matches!(&app.mode, Mode::Switcher(s) if s.query == "de"));
+    assert!(matches!(app.popups.top(), Some(Popup::Switcher(s)) if s.query == "de"));
 }
 
 #[test]
@@ -915,7 +918,7 @@ fn call_makes_a_personal_link_shown_not_posted() {
             result: Ok(link.clone()),
         },
     );
-    assert_eq!(app.mode, Mode::Call(link.clone()));
+    assert_eq!(app.popups.top(), Some(&Popup::Call(link.clone())));
     assert!(app.tasks.is_empty());
     assert_eq!(
         update(&mut app, key(KeyCode::Char('c'))),
@@ -1068,14 +1071,21 @@ fn upload_picks_files_off_the_ui_task_and_sends_them_with_enter() {
     assert_eq!(app.composer.staged.len(), 2);
     // Alt+X with two asks which; the first is picked and removed.
     update(&mut app, alt(KeyCode::Char('x')));
-    assert_eq!(app.mode, Mode::Staged(1));
+    assert_eq!(
+        app.popups.top(),
+        Some(&Popup::Staged(crate::app::Staged { selected: 1 }))
+    );
     update(&mut app, key(KeyCode::Up));
     update(&mut app, key(KeyCode::Enter));
-    assert_eq!(app.mode, Mode::Staged(0), "open while files remain");
+    assert_eq!(
+        app.popups.top(),
+        Some(&Popup::Staged(crate::app::Staged { selected: 0 })),
+        "open while files remain"
+    );
     assert_eq!(app.composer.staged.len(), 1);
     assert_eq!(app.composer.staged[0].name, "b c.png");
     update(&mut app, key(KeyCode::Esc));
-    assert_eq!(app.mode, Mode::Chat);
+    assert_eq!((&app.mode, app.popups.top()), (&Mode::Chat, None));
     typed(&mut app, "here it is");
     let effects = update(&mut app, key(KeyCode::Enter));
     let [
@@ -1281,7 +1291,10 @@ fn file_messages_download_open_and_copy_their_link() {
     );
     // No extension: the opener would guess what it is, so it is asked first.
     update(&mut app, key(KeyCode::Char('o')));
-    assert!(matches!(app.mode, Mode::Confirm(Confirm::OpenFile { .. })));
+    assert!(matches!(
+        app.popups.top(),
+        Some(Popup::Confirm(Confirm::OpenFile { .. }))
+    ));
     let opened = update(&mut app, key(KeyCode::Char('y')));
     update(&mut app, alt(KeyCode::Char('s')));
     let [
@@ -1385,9 +1398,11 @@ fn images_preview_from_their_thumbnail_when_allowed() {
         },
     );
     assert!(app.tasks.is_empty());
-    assert_eq!(app.mode, Mode::Preview(preview));
+    assert_eq!(app.popups.top(), Some(&Popup::Preview(preview)));
     update(&mut app, key(KeyCode::Esc));
-    assert_eq!(app.mode, Mode::Chat);
+    // Back to the selection it was asked from.
+    assert!(app.popups.is_empty());
+    assert!(matches!(app.mode, Mode::Select(_)));
     update(
         &mut app,
         Msg::Preview {
@@ -1497,8 +1512,10 @@ fn a_link_whose_text_differs_from_its_target_is_shown_before_opening() {
     );
     assert_eq!(update(&mut app, key(KeyCode::Char('o'))), vec![]);
     assert_eq!(
-        app.mode,
-        Mode::Confirm(Confirm::Open("https://evil.example/x".into()))
+        app.popups.top(),
+        Some(&Popup::Confirm(Confirm::Open(
+            "https://evil.example/x".into()
+        )))
     );
     assert_eq!(
         update(&mut app, key(KeyCode::Char('y'))),

@@ -142,8 +142,8 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::StoreUnusable(why) => {
             app.account.without_store = true;
             app.error(format!("{why}; going on without it"));
-            if matches!(app.mode, Mode::Chat | Mode::Select(_)) {
-                app.mode = Mode::Confirm(super::Confirm::RebuildStore(why));
+            if app.popups.is_empty() && matches!(app.mode, Mode::Chat | Mode::Select(_)) {
+                app.popups.push(super::Confirm::RebuildStore(why));
             }
             vec![]
         }
@@ -228,7 +228,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Preview { task, result } => {
             app.tasks.finish(task);
             match result {
-                Ok(p) => app.mode = Mode::Preview(p),
+                Ok(p) => app.popups.push(p),
                 Err(e) => {
                     app.error(format!("preview: {e}"));
                     app.on_failure(&e);
@@ -253,7 +253,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::CallLink { task, result } => {
             app.tasks.finish(task);
             match result {
-                Ok(link) => app.mode = Mode::Call(link),
+                Ok(link) => app.popups.push(link),
                 Err(e) => {
                     app.error(format!("meeting link: {e}"));
                     app.on_failure(&e);

@@ -159,7 +159,7 @@ fn is_suspend_key(app: &App, msg: &Msg) -> bool {
     if key.kind == crossterm::event::KeyEventKind::Release {
         return false;
     }
-    app.keymap.resolve(crate::app::key_context(&app.mode), key) == Some(Action::Suspend)
+    app.keymap.resolve(crate::app::key_context(app), key) == Some(Action::Suspend)
 }
 
 /// Whether a write failed because the terminal no longer exists (hung up, closed).

@@ -6,7 +6,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod compact;
-mod open_file;
+mod login;
 mod pending;
 mod popups;
 mod search;
@@ -98,7 +98,8 @@ fn areas(app: &App, area: Rect) -> Areas {
 /// shown (the painter lets the terminal scroll it when that is cheaper).
 pub fn scroll_band(app: &App, area: Rect) -> Option<Rect> {
     match app.mode {
-        Mode::Login(_) | Mode::Search => None,
+        Mode::Login(_) => None,
+        _ if app.popups.search_open() => None,
         _ => Some(areas(app, area).timeline),
     }
 }
@@ -110,15 +111,17 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) ->
     cache.links.clear();
     cache.joined_rows.clear();
     if let Mode::Login(form) = &app.mode {
-        popups::login(f, area, form, theme);
+        login::draw(f, area, form, theme);
+        // A popup that came meanwhile (a preview asked for before the session ended).
+        popups::draw(f, app, area, theme, cache);
         return View::default();
     }
     let a = areas(app, area);
     if let Some(s) = a.sidebar {
         draw_sidebar(f, app, s, theme);
     }
-    let (max_scroll, scroll) = if matches!(app.mode, Mode::Search) {
-        search::draw(f, app, a.timeline, theme);
+    let (max_scroll, scroll) = if app.popups.search_open() {
+        popups::search::draw(f, app, a.timeline, theme);
         (app.timeline.max_scroll, app.timeline.scroll)
     } else {
         timeline::draw(f, app, a.timeline, theme, cache)
@@ -350,7 +353,7 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     }
     f.render_widget(Paragraph::new(Line::from(title)), rows[2]);
     f.render_widget(&app.composer.textarea, rows[3]);
-    if matches!(app.mode, Mode::Chat) {
+    if matches!(app.mode, Mode::Chat) && app.popups.is_empty() {
         let c = app.composer.textarea.screen_cursor();
         let (x, y) = (rows[3].x + c.col as u16, rows[3].y + c.row as u16);
         if x < rows[3].right() && y < rows[3].bottom() {

@@ -79,7 +79,7 @@ pub(super) fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .me
         .map(|m| one_line(&app.chat.user_name(m), 24))
         .unwrap_or_default();
-    let (mode, keys) = crate::app::strings::mode_keys(&app.mode, &app.keymap);
+    let (mode, keys) = crate::app::mode_keys(app);
     let mut spans = vec![
         Span::styled(
             format!(" {mode} "),

@@ -9,7 +9,7 @@
 //! revision, so a 100k-message channel draws like a 10-message one.
 
 use super::compact::Head;
-use crate::app::{App, Mode};
+use crate::app::App;
 use crate::model::Message;
 use crate::sanitize::{clean, one_line};
 use crate::text;
@@ -379,11 +379,7 @@ pub fn draw(
     let Some(conv) = app.chat.convs.get(&key) else {
         return (0, 0);
     };
-    let selected = match app.mode {
-        Mode::Select(mid) | Mode::React { mid, .. } => Some(mid),
-        Mode::Confirm(crate::app::Confirm::Delete(mid)) => Some(mid),
-        _ => None,
-    };
+    let selected = app.selected();
     // Blocks, bottom-up. Each is (lines, is the selected message).
     let mut blocks: Vec<(Vec<Line<'static>>, bool)> = Vec::new();
     let mut covered = 0usize;

@@ -2,8 +2,10 @@
 //! and logging another one out (asks first). Useful after losing a laptop; the web client
 //! has no way to do it. The list comes from the server, so names are shown sanitized.
 
-use super::{App, Confirm, Effect, Mode, Outcome};
-use crate::keymap::Action;
+use super::{Confirm, Popup, PopupState, Popups, Step, hint};
+use crate::app::{App, Effect, Outcome};
+use crate::keymap::{Action, Context, Keymap};
+use crossterm::event::KeyEvent;
 
 /// The devices popup.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -20,26 +22,89 @@ impl Devices {
     fn selected_device(&self) -> Option<&String> {
         self.list.get(self.selected)
     }
+
+    /// Waiting for the list.
+    fn loading() -> Devices {
+        Devices {
+            loading: true,
+            ..Devices::default()
+        }
+    }
+}
+
+impl Popups {
+    /// Where the devices popup is, if it is open (the topmost one).
+    fn devices_at(&self) -> Option<usize> {
+        self.iter().rposition(|p| matches!(p, Popup::Devices(_)))
+    }
+
+    fn devices_mut(&mut self) -> Option<&mut Devices> {
+        self.iter_mut().rev().find_map(|p| match p {
+            Popup::Devices(d) => Some(d),
+            _ => None,
+        })
+    }
+}
+
+impl PopupState for Devices {
+    fn context(&self) -> Context {
+        Context::Devices
+    }
+
+    fn hints(&self, keys: &Keymap) -> (&'static str, Vec<String>) {
+        (
+            "DEVICES",
+            vec![
+                hint(keys, Action::DevicesLogout, "log out"),
+                hint(keys, Action::DevicesClose, "close"),
+            ],
+        )
+    }
+
+    fn on_key(
+        &mut self,
+        app: &mut App,
+        _key: &KeyEvent,
+        action: Option<Action>,
+    ) -> (Step, Vec<Effect>) {
+        match action {
+            Some(Action::DevicesUp) => self.selected = self.selected.saturating_sub(1),
+            Some(Action::DevicesDown) => {
+                self.selected = (self.selected + 1).min(self.list.len().saturating_sub(1));
+            }
+            Some(Action::DevicesLogout) => match self.selected_device() {
+                Some(d) if *d == self.this => {
+                    app.error("that is this device: /logout logs it out");
+                }
+                // Asked over the list, which stays as it is under the question.
+                Some(d) => app.popups.push(Confirm::LogoutDevice(d.clone())),
+                None => {}
+            },
+            Some(Action::DevicesClose) => return (Step::Close, vec![]),
+            _ => {}
+        }
+        (Step::Stay, vec![])
+    }
 }
 
 impl App {
     /// `/devices`: opens the popup and asks for the list.
-    pub(super) fn open_devices(&mut self) -> Vec<Effect> {
-        self.mode = Mode::Devices(Devices {
-            loading: true,
-            ..Devices::default()
-        });
+    pub(in crate::app) fn open_devices(&mut self) -> Vec<Effect> {
+        self.popups.push(Devices::loading());
         vec![Effect::ListDevices]
     }
 
     /// The server's list arrived (with this device's id), or could not be had.
-    pub(super) fn devices_listed(&mut self, result: Outcome<(Vec<String>, String)>) {
-        let Mode::Devices(open) = &self.mode else {
+    pub(in crate::app) fn devices_listed(&mut self, result: Outcome<(Vec<String>, String)>) {
+        let Some(at) = self.popups.devices_at() else {
             return; // closed meanwhile
         };
-        let previous = open.selected_device().cloned();
         match result {
             Ok((mut list, this)) => {
+                let Some(open) = self.popups.devices_mut() else {
+                    return;
+                };
+                let previous = open.selected_device().cloned();
                 list.sort();
                 // This device first, then the others by name.
                 if let Some(i) = list.iter().position(|d| *d == this) {
@@ -50,59 +115,36 @@ impl App {
                     .and_then(|p| list.iter().position(|d| *d == p))
                     .unwrap_or(0)
                     .min(list.len().saturating_sub(1));
-                self.mode = Mode::Devices(Devices {
+                *open = Devices {
                     list,
                     this,
                     selected,
                     loading: false,
-                });
+                };
             }
             Err(e) => {
-                self.mode = Mode::Chat;
+                self.popups.remove(at);
                 self.error(format!("devices: {e}"));
                 self.on_failure(&e);
             }
         }
     }
 
-    /// A key in the devices popup.
-    pub(super) fn devices_key(&mut self, mut open: Devices, action: Option<Action>) -> Vec<Effect> {
-        match action {
-            Some(Action::DevicesUp) => open.selected = open.selected.saturating_sub(1),
-            Some(Action::DevicesDown) => {
-                open.selected = (open.selected + 1).min(open.list.len().saturating_sub(1));
-            }
-            Some(Action::DevicesLogout) => match open.selected_device() {
-                Some(d) if *d == open.this => {
-                    self.error("that is this device: /logout logs it out");
-                }
-                Some(d) => {
-                    self.mode = Mode::Confirm(Confirm::LogoutDevice(d.clone()));
-                    return vec![];
-                }
-                None => {}
-            },
-            Some(Action::DevicesClose) => {
-                self.mode = Mode::Chat;
-                return vec![];
-            }
-            _ => {}
-        }
-        self.mode = Mode::Devices(open);
-        vec![]
-    }
-
     /// "Log out device X?" answered yes: back to the list while the server removes it.
-    pub(super) fn logout_device(&mut self, device: String) -> Vec<Effect> {
-        self.mode = Mode::Devices(Devices {
-            loading: true,
-            ..Devices::default()
-        });
+    pub(in crate::app) fn logout_device(&mut self, device: String) -> Vec<Effect> {
+        match self.popups.devices_mut() {
+            Some(open) => *open = Devices::loading(),
+            None => self.popups.push(Devices::loading()),
+        }
         vec![Effect::LogoutDevice(device)]
     }
 
     /// The server removed a device (or would not): say so and list them again.
-    pub(super) fn device_logged_out(&mut self, device: String, result: Outcome<()>) -> Vec<Effect> {
+    pub(in crate::app) fn device_logged_out(
+        &mut self,
+        device: String,
+        result: Outcome<()>,
+    ) -> Vec<Effect> {
         let name = crate::sanitize::one_line(&device, 60);
         match result {
             Ok(()) => self.info(format!("{name} is logged out")),
@@ -110,7 +152,7 @@ impl App {
                 self.error(format!("logging {name} out: {e}"));
             }
         }
-        if matches!(self.mode, Mode::Devices(_)) {
+        if self.popups.devices_at().is_some() {
             return vec![Effect::ListDevices];
         }
         vec![]
@@ -119,8 +161,8 @@ impl App {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{key, synced};
     use super::*;
+    use crate::app::tests::{key, synced};
     use crate::app::{Msg, update};
     use crossterm::event::KeyCode;
 
@@ -137,8 +179,8 @@ mod tests {
     }
 
     fn open(app: &App) -> &Devices {
-        match &app.mode {
-            Mode::Devices(d) => d,
+        match app.popups.top() {
+            Some(Popup::Devices(d)) => d,
             other => panic!("not the devices popup: {other:?}"),
         }
     }
@@ -158,7 +200,7 @@ mod tests {
         listed(&mut app);
         let fx = update(&mut app, key(KeyCode::Delete));
         assert!(fx.is_empty());
-        assert!(matches!(app.mode, Mode::Devices(_)));
+        assert!(matches!(app.popups.top(), Some(Popup::Devices(_))));
         assert!(
             app.status
                 .notice
@@ -175,11 +217,13 @@ mod tests {
         update(&mut app, key(KeyCode::Down));
         update(&mut app, key(KeyCode::Char('d')));
         assert_eq!(
-            app.mode,
-            Mode::Confirm(Confirm::LogoutDevice("web:b".into()))
+            app.popups.top(),
+            Some(&Popup::Confirm(Confirm::LogoutDevice("web:b".into())))
         );
         let fx = update(&mut app, key(KeyCode::Char('y')));
         assert_eq!(fx, vec![Effect::LogoutDevice("web:b".into())]);
+        assert!(open(&app).loading, "the list, asked for again");
+        assert_eq!(app.popups.iter().count(), 1);
         let fx = update(
             &mut app,
             Msg::DeviceLoggedOut {
@@ -198,6 +242,8 @@ mod tests {
         update(&mut app, key(KeyCode::Delete));
         let fx = update(&mut app, key(KeyCode::Char('n')));
         assert!(fx.is_empty());
-        assert_eq!(app.mode, Mode::Chat);
+        // Back to the list, the same device selected.
+        assert_eq!(open(&app).selected, 1);
+        assert_eq!(open(&app).list[1], "tui:a\x1b[2J");
     }
 }

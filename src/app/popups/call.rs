@@ -1,0 +1,45 @@
+//! Your meeting link (`/call`, `c` on an invite): its keys copy it or open it in the browser;
+//! any other key closes it, and so does each of those.
+
+use super::{PopupState, Step, hint};
+use crate::app::{App, Effect};
+use crate::keymap::{Action, Context, Keymap};
+use crate::protocol::vocespace::CallLink;
+use crossterm::event::KeyEvent;
+
+/// Said when the link is copied: it must not be passed on.
+const COPIED: &str = "meeting link copied (it joins as you: do not share it)";
+
+impl PopupState for CallLink {
+    fn context(&self) -> Context {
+        Context::Call
+    }
+
+    fn hints(&self, keys: &Keymap) -> (&'static str, Vec<String>) {
+        (
+            "CALL",
+            vec![
+                hint(keys, Action::CallCopy, "copy"),
+                hint(keys, Action::CallOpen, "open"),
+                "any other key closes".into(),
+            ],
+        )
+    }
+
+    fn on_key(
+        &mut self,
+        app: &mut App,
+        _key: &KeyEvent,
+        action: Option<Action>,
+    ) -> (Step, Vec<Effect>) {
+        let effects = match action {
+            Some(Action::CallCopy) => {
+                app.info(COPIED);
+                vec![Effect::CopyText(self.url.clone())]
+            }
+            Some(Action::CallOpen) => app.open_url(self.url.clone()),
+            _ => vec![],
+        };
+        (Step::Close, effects)
+    }
+}

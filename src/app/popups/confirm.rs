@@ -1,0 +1,73 @@
+//! A yes/no question before something that cannot be taken back: deleting a message, leaving a
+//! channel, opening a link whose text names another target or a file that may run something,
+//! rebuilding the local store, logging another device out. Its yes key does it; any other key
+//! is no, which closes it back to where it was asked (the selected message, the device list).
+
+use super::{PopupState, Step, hint};
+use crate::app::{App, Effect, Mode};
+use crate::keymap::{Action, Context, Keymap};
+use crossterm::event::KeyEvent;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirm {
+    Delete(i64),
+    Leave(i64),
+    /// Open a link whose text differs from its target (the target is shown).
+    Open(String),
+    /// Download and open a file that is not a plain document or media type (its server
+    /// path, and the safe name it is saved and opened under, shown whole).
+    OpenFile {
+        path: String,
+        name: String,
+    },
+    /// The local store could not be used (why): rebuild it from the server?
+    RebuildStore(String),
+    /// Log this other device of yours out?
+    LogoutDevice(String),
+}
+
+/// Said when the answer is no.
+pub const CANCELLED: &str = "cancelled";
+
+impl PopupState for Confirm {
+    fn context(&self) -> Context {
+        Context::Confirm
+    }
+
+    fn hints(&self, keys: &Keymap) -> (&'static str, Vec<String>) {
+        (
+            "CONFIRM",
+            vec![
+                hint(keys, Action::ConfirmYes, "yes"),
+                "any other key no".into(),
+            ],
+        )
+    }
+
+    fn on_key(
+        &mut self,
+        app: &mut App,
+        _key: &KeyEvent,
+        action: Option<Action>,
+    ) -> (Step, Vec<Effect>) {
+        if action != Some(Action::ConfirmYes) {
+            app.info(CANCELLED);
+            return (Step::Close, vec![]);
+        }
+        let effects = match self.clone() {
+            Confirm::Delete(mid) => {
+                // The message it selected goes: back to the composer.
+                if matches!(app.mode, Mode::Select(_)) {
+                    app.mode = Mode::Chat;
+                }
+                app.change(mid, crate::model::Change::Delete)
+            }
+            Confirm::Leave(gid) => vec![Effect::Leave { gid }],
+            Confirm::Open(url) => app.open_url(url),
+            Confirm::OpenFile { path, name } => app.download(path, name, true),
+            Confirm::RebuildStore(_) => vec![Effect::RebuildStore],
+            Confirm::LogoutDevice(device) => app.logout_device(device),
+        };
+        (Step::Close, effects)
+    }
+}

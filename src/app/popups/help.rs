@@ -1,0 +1,45 @@
+//! The help popup (F1, `/help`): the live key map and the commands, scrolled by its own keys;
+//! any other key closes it.
+
+use super::{PopupState, Step, hint};
+use crate::app::{App, Effect};
+use crate::keymap::{Action, Context, Keymap};
+use crossterm::event::KeyEvent;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Help {
+    /// Lines scrolled past.
+    pub scroll: u16,
+}
+
+impl PopupState for Help {
+    fn context(&self) -> Context {
+        Context::Help
+    }
+
+    fn hints(&self, keys: &Keymap) -> (&'static str, Vec<String>) {
+        (
+            "HELP",
+            vec![
+                hint(keys, Action::HelpDown, "scroll"),
+                "any other key closes".into(),
+            ],
+        )
+    }
+
+    fn on_key(
+        &mut self,
+        _app: &mut App,
+        _key: &KeyEvent,
+        action: Option<Action>,
+    ) -> (Step, Vec<Effect>) {
+        self.scroll = match action {
+            Some(Action::HelpDown) => self.scroll.saturating_add(1),
+            Some(Action::HelpUp) => self.scroll.saturating_sub(1),
+            Some(Action::HelpPageDown) => self.scroll.saturating_add(10),
+            Some(Action::HelpPageUp) => self.scroll.saturating_sub(10),
+            _ => return (Step::Close, vec![]),
+        };
+        (Step::Stay, vec![])
+    }
+}
