@@ -20,6 +20,7 @@ use vocechat_tui::app::{App, LoginForm, Mode, Msg, Settings, update};
 use vocechat_tui::config::{Config, Layout};
 use vocechat_tui::keymap::{Keymap, Preset};
 use vocechat_tui::protocol::ServerEvent;
+use vocechat_tui::protocol::types::ContentKind;
 use vocechat_tui::theme::Theme;
 use vocechat_tui::ui::{RenderCache, draw};
 
@@ -856,7 +857,7 @@ fn searching() -> App {
         key,
         from_uid: from,
         created_at: T0 - mid * 60_000,
-        content_type: "text/plain".into(),
+        kind: ContentKind::Text,
         text: text.into(),
         author: None,
     };
@@ -922,7 +923,7 @@ fn inbox() -> App {
         key,
         from_uid: from,
         created_at: T0 + mid * 60_000,
-        content_type: "text/plain".into(),
+        kind: ContentKind::Text,
         text: text.into(),
         author: None,
     };
@@ -981,7 +982,7 @@ fn saved_view() -> App {
         from_uid: None,
         author: Some(author.into()),
         created_at: T0 - mid * 60_000,
-        content_type: "text/plain".into(),
+        kind: ContentKind::Text,
         text: text.into(),
     };
     update(
@@ -1136,7 +1137,7 @@ fn a_file_found_by_search_shows_the_end_of_its_name() {
                 key: ConvKey::Group(1),
                 from_uid: 3,
                 created_at: T0,
-                content_type: "vocechat/file".into(),
+                kind: ContentKind::File,
                 text: name,
                 author: None,
             }],

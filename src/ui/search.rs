@@ -156,15 +156,7 @@ fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) -> Line<'st
         crate::timefmt::format(hit.created_at, app.settings.utc, "%-d %b %H:%M")
     );
     let room = width.saturating_sub(crate::text::wrap::width(&head));
-    let text = if hit.content_type == "vocechat/file" {
-        // A file's name, its end (the extension) always shown.
-        format!(
-            "📎 {}",
-            crate::files::shown_name(&hit.text, room.saturating_sub(3))
-        )
-    } else {
-        app.render_mentions(&hit.text)
-    };
+    let text = crate::present::hit_text(&hit.kind, &hit.text, &app.chat, room);
     let snippet = snippet(&text, &app.search.terms, room);
     let style = if unread {
         theme.fg(theme.unread)

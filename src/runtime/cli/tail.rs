@@ -12,8 +12,9 @@
 use super::{Headless, one_line_field, print, resolve};
 use crate::app::conn::{ConnState, SyncMsg};
 use crate::model::ConvKey;
+use crate::present::{Body, FileFacts};
 use crate::protocol::ServerEvent;
-use crate::protocol::types::{ChatMessage, FileProperties, MessageDetail, Target, UserInfo};
+use crate::protocol::types::{ChatMessage, ContentKind, MessageDetail, Target, UserInfo};
 use crate::runtime::sync::{self, SyncConfig};
 use crate::sanitize::clean;
 use anyhow::{Context, anyhow, bail};
@@ -136,6 +137,8 @@ struct Line {
     created_at: i64,
     content_type: String,
     content: String,
+    /// The body of the plain line (`present`).
+    body: String,
     reply_to: Option<i64>,
     /// The file's path on the server, for a file message.
     file: Option<String>,
@@ -160,44 +163,38 @@ impl Line {
             } => (content_type, content, properties, Some(*mid)),
             _ => return None,
         };
-        let is_file = content_type == "vocechat/file";
+        let kind = ContentKind::parse(content_type);
+        let body = Body::new(&kind, content, properties.as_ref());
         // A file message's content is the file's path on the server.
-        let file = is_file.then(|| content.clone());
+        let file = body.file();
         Some(Line {
             mid: m.mid,
             conversation: names.conversation(m.target, me, m.from_uid),
             from_uid: m.from_uid,
             from: names.user(m.from_uid),
             created_at: m.created_at,
-            content_type: content_type.clone(),
-            content: if is_file {
+            content_type: kind.content_type().to_string(),
+            content: if file.is_some() {
                 String::new()
             } else {
                 clean(content)
             },
+            body: body.line(),
             reply_to,
-            file_name: is_file.then(|| {
-                FileProperties::from_properties(properties.as_ref())
-                    .name
-                    .map(|n| clean(&n))
-                    .unwrap_or_else(|| "file".into())
-            }),
-            file,
+            file_name: file.as_ref().map(FileFacts::plain_name),
+            file: file.map(|f| f.path),
         })
     }
 
     /// `[#general] alice 12:34: text`: one line, whatever the names and the text hold.
     fn plain(&self) -> String {
-        let body = match &self.file_name {
-            Some(name) => format!("📎 {name}"),
-            None => self.content.clone(),
-        };
+        let body = &self.body;
         format!(
             "[{}] {} {}: {}\n",
             one_line_field(&self.conversation),
             one_line_field(&self.from),
             crate::timefmt::format(self.created_at, false, "%H:%M"),
-            one_line_field(&body)
+            one_line_field(body)
         )
     }
 

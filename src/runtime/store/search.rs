@@ -8,7 +8,7 @@
 
 use super::{Store, StoreResult, conv_name, parse_conv};
 use crate::model::{ConvKey, Coverage, SearchHit, SearchQuery};
-use crate::protocol::types::{ChatMessage, MessageDetail, ReactionDetail};
+use crate::protocol::types::{ChatMessage, ContentKind, MessageDetail, ReactionDetail};
 use rusqlite::{OptionalExtension, Transaction, params, params_from_iter, types::Value};
 use serde_json::Value as Json;
 
@@ -18,13 +18,8 @@ const TRIGRAM: usize = 3;
 
 /// The text a message is found by: its content, or a file's name.
 fn searchable(content_type: &str, content: &str, properties: Option<&Json>) -> String {
-    match content_type {
-        "vocechat/file" => crate::protocol::types::FileProperties::from_properties(properties)
-            .name
-            .unwrap_or_default(),
-        "text/plain" | "text/markdown" => content.to_string(),
-        _ => String::new(),
-    }
+    let kind = ContentKind::parse(content_type);
+    crate::present::Body::new(&kind, content, properties).search_text()
 }
 
 fn has_link(text: &str) -> bool {
@@ -224,7 +219,9 @@ impl Store {
             args.extend(q.within.iter().map(|k| Value::Text(conv_name(*k))));
         }
         if q.has_file {
-            sql.push_str(" AND m.content_type = 'vocechat/file'");
+            let types = ContentKind::file_types();
+            sql.push_str(&format!(" AND m.content_type IN ({})", list(types.len())));
+            args.extend(types.iter().map(|t| Value::Text((*t).to_string())));
         }
         if q.has_link {
             sql.push_str(" AND m.has_link");
@@ -272,7 +269,7 @@ impl Store {
                     key,
                     from_uid,
                     created_at,
-                    content_type,
+                    kind: ContentKind::parse(&content_type),
                     text,
                     author: None,
                 });
@@ -389,7 +386,7 @@ impl Store {
                     from_uid: Some(from_uid),
                     author: None,
                     created_at,
-                    content_type,
+                    kind: ContentKind::parse(&content_type),
                     text,
                 });
             }

@@ -1,0 +1,239 @@
+//! How a message's content is presented, by its kind, in one place: what the timeline shows
+//! ([`Shown`]), a reply's quote line, a notification's text, the text copy and open read,
+//! what search finds it by and shows for a hit, a file's facts (name, size, type, the name
+//! it is saved under), and the line `tail` prints and `export` writes. The timeline, search
+//! hits, notifications, the store's search index, saved messages, `export` and `tail` all
+//! read it from here, so they cannot drift apart (a reply quoting a file showed its server
+//! path while the timeline showed its name).
+//!
+//! Behaviour lives with the part that owns the state it changes: this module owns the
+//! presentation of a [`ContentKind`]. The matches that decide it ([`Body::shown`],
+//! [`Body::search_text`]) are exhaustive and the other uses follow `shown`, so a new kind is
+//! a new arm in each, here, and the compiler lists them.
+//!
+//! Pure: names come from the `ChatModel` passed in, nothing is read from anywhere else.
+
+// A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
+
+use crate::model::{ChatModel, Message};
+use crate::protocol::types::{ContentKind, FileProperties};
+use crate::sanitize::{clean, one_line};
+use serde_json::Value;
+
+/// A message's content as its three parts: from a folded message, a stored record or an
+/// archive entry.
+#[derive(Debug, Clone, Copy)]
+pub struct Body<'a> {
+    pub kind: &'a ContentKind,
+    pub content: &'a str,
+    pub properties: Option<&'a Value>,
+}
+
+/// What a message shows, before it is laid out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    /// Plain text, sanitized (mentions as names when names were given).
+    Text(String),
+    /// Markdown source, sanitized (mentions as names when names were given).
+    Markdown(String),
+    /// A file or a voice message.
+    File(FileFacts),
+    /// One line this client writes for the content (forwarded messages, an unknown kind).
+    Label(String),
+}
+
+impl<'a> Body<'a> {
+    pub fn new(kind: &'a ContentKind, content: &'a str, properties: Option<&'a Value>) -> Self {
+        Body {
+            kind,
+            content,
+            properties,
+        }
+    }
+
+    pub fn of(m: &'a Message) -> Self {
+        Body::new(&m.kind, &m.content, m.properties.as_ref())
+    }
+
+    /// The same with at most the first `max_bytes` of the content (cut at a character):
+    /// enough for a screenful or a notification without rendering a huge message.
+    pub fn head(self, max_bytes: usize) -> Self {
+        Body {
+            content: crate::text::split_at_most(self.content, max_bytes).0,
+            ..self
+        }
+    }
+
+    /// A file's facts, for the kinds that are files.
+    pub fn file(&self) -> Option<FileFacts> {
+        self.kind.is_file().then(|| self.facts())
+    }
+
+    fn facts(&self) -> FileFacts {
+        let p = FileProperties::from_properties(self.properties);
+        FileFacts {
+            audio: *self.kind == ContentKind::Audio,
+            path: self.content.to_string(),
+            name: p.name,
+            size: p.size,
+            mime: p.content_type,
+        }
+    }
+
+    /// What it shows; `names` turns `@uid` mentions into names (`None` keeps them).
+    pub fn shown(&self, names: Option<&ChatModel>) -> Shown {
+        let text = || {
+            let rendered = match names {
+                Some(chat) => render_mentions(chat, self.content),
+                None => self.content.to_string(),
+            };
+            clean(&rendered)
+        };
+        match self.kind {
+            ContentKind::Text => Shown::Text(text()),
+            ContentKind::Markdown => Shown::Markdown(text()),
+            ContentKind::File | ContentKind::Audio => Shown::File(self.facts()),
+            ContentKind::Archive => Shown::Label("🗂 forwarded messages".into()),
+            ContentKind::Unknown(other) => {
+                Shown::Label(format!("[{} message]", one_line(other, 40)))
+            }
+        }
+    }
+
+    /// The text it shows as plain text, mentions as names: what copy and open read and a
+    /// notification shows, never the raw content.
+    pub fn display_text(&self, names: &ChatModel) -> String {
+        match self.kind {
+            ContentKind::Markdown => {
+                crate::text::markdown_text(&render_mentions(names, self.content))
+            }
+            _ => clean(&render_mentions(names, self.content)),
+        }
+    }
+
+    /// A reply's quote of it: one line of at most `room` characters.
+    pub fn quote(&self, names: &ChatModel, room: usize) -> String {
+        let summary = match self.kind {
+            ContentKind::Markdown => crate::text::markdown_summary(self.content),
+            _ => self.content.to_string(),
+        };
+        one_line(&render_mentions(names, &summary), room)
+    }
+
+    /// A desktop notification's text for it (one line).
+    pub fn notification(&self, names: &ChatModel) -> String {
+        if self.kind.is_file() {
+            return "sent a file".to_string();
+        }
+        one_line(&self.display_text(names), 120)
+    }
+
+    /// What search finds it by: its text as written, a file's name.
+    pub fn search_text(&self) -> String {
+        match self.kind {
+            ContentKind::Text | ContentKind::Markdown => self.content.to_string(),
+            ContentKind::File | ContentKind::Audio => {
+                self.file().and_then(|f| f.name).unwrap_or_default()
+            }
+            ContentKind::Archive | ContentKind::Unknown(_) => String::new(),
+        }
+    }
+
+    /// The body of the line `tail` prints: the text as written (sanitized, mentions as
+    /// `@uid`), a file as its icon and name.
+    pub fn line(&self) -> String {
+        match self.shown(None) {
+            Shown::File(f) => f.short_plain(),
+            _ => clean(self.content),
+        }
+    }
+}
+
+/// A search hit's text as its line shows it (`text` is what the hit was found by,
+/// [`Body::search_text`]), in at most about `room` cells: a file's name is cut in the
+/// middle, so its extension shows.
+pub fn hit_text(kind: &ContentKind, text: &str, names: &ChatModel, room: usize) -> String {
+    if kind.is_file() {
+        return format!(
+            "📎 {}",
+            crate::files::shown_name(text, room.saturating_sub(3))
+        );
+    }
+    render_mentions(names, text)
+}
+
+/// `@uid` tokens shown as `@Name` (uids nobody has stay as they are).
+pub fn render_mentions(names: &ChatModel, text: &str) -> String {
+    crate::protocol::mention::render(text, |uid| {
+        names.users.contains_key(&uid).then(|| names.user_name(uid))
+    })
+}
+
+/// What a file (or voice) message says about its file. The name, size and type come from the
+/// message's properties: untrusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFacts {
+    /// A voice message.
+    pub audio: bool,
+    /// The file's path on the server.
+    pub path: String,
+    /// The name its sender gave, as given.
+    pub name: Option<String>,
+    /// Bytes (0 when not said).
+    pub size: u64,
+    /// Its MIME type, as given.
+    pub mime: Option<String>,
+}
+
+impl FileFacts {
+    fn icon(&self) -> &'static str {
+        "📎"
+    }
+
+    /// The name, or what stands for a missing one.
+    fn name_or_default(&self) -> &str {
+        self.name.as_deref().unwrap_or("file")
+    }
+
+    /// Its line in the timeline: icon, name (cut in the middle), size and type.
+    pub fn line(&self) -> String {
+        format!(
+            "{} {} · {} · {}",
+            self.icon(),
+            crate::files::shown_name(self.name_or_default(), 80),
+            crate::files::human_size(self.size),
+            one_line(self.mime.as_deref().unwrap_or(""), 40)
+        )
+    }
+
+    /// Icon and name, the name whole and sanitized (`tail`, `export`).
+    pub fn short_plain(&self) -> String {
+        format!("{} {}", self.icon(), self.plain_name())
+    }
+
+    /// The name, whole and sanitized (`tail`, `export`).
+    pub fn plain_name(&self) -> String {
+        self.name
+            .as_deref()
+            .map_or_else(|| self.name_or_default().to_string(), clean)
+    }
+
+    /// The icon of a link to it (`export`).
+    pub fn link_icon(&self) -> &'static str {
+        self.icon()
+    }
+
+    /// The name it is saved under, safe as a file name: what is checked before opening is
+    /// what is opened.
+    pub fn download_name(&self) -> String {
+        crate::files::safe_file_name(self.name.as_deref().unwrap_or("download"))
+    }
+
+    /// An image, by its type: it has a thumbnail to preview.
+    pub fn is_image(&self) -> bool {
+        self.mime
+            .as_deref()
+            .is_some_and(|m| m.starts_with("image/"))
+    }
+}
