@@ -102,31 +102,33 @@ impl<'a> Body<'a> {
     }
 
     /// The text it shows as plain text, mentions as names: what copy and open read and a
-    /// notification shows, never the raw content.
+    /// notification shows, never the raw content (a file's or an archive's server path).
     pub fn display_text(&self, names: &ChatModel) -> String {
-        match self.kind {
-            ContentKind::Markdown => {
-                crate::text::markdown_text(&render_mentions(names, self.content))
-            }
-            _ => clean(&render_mentions(names, self.content)),
-        }
+        self.shown(Some(names)).into_plain()
     }
 
-    /// A reply's quote of it: one line of at most `room` characters.
+    /// A reply's quote of it: one line of at most `room` characters; a file's name is cut in
+    /// the middle, so its extension shows.
     pub fn quote(&self, names: &ChatModel, room: usize) -> String {
-        let summary = match self.kind {
+        let text = match self.kind {
+            ContentKind::Text => self.content.to_string(),
             ContentKind::Markdown => crate::text::markdown_summary(self.content),
-            _ => self.content.to_string(),
+            _ => {
+                return match self.shown(None) {
+                    Shown::File(file) => file.short(room),
+                    other => one_line(&other.into_plain(), room),
+                };
+            }
         };
-        one_line(&render_mentions(names, &summary), room)
+        one_line(&render_mentions(names, &text), room)
     }
 
     /// A desktop notification's text for it (one line).
     pub fn notification(&self, names: &ChatModel) -> String {
-        if self.kind.is_file() {
-            return "sent a file".to_string();
+        match self.shown(Some(names)) {
+            Shown::File(_) => "sent a file".to_string(),
+            other => one_line(&other.into_plain(), 120),
         }
-        one_line(&self.display_text(names), 120)
     }
 
     /// What search finds it by: its text as written, a file's name.
@@ -144,8 +146,19 @@ impl<'a> Body<'a> {
     /// `@uid`), a file as its icon and name.
     pub fn line(&self) -> String {
         match self.shown(None) {
-            Shown::File(f) => f.short_plain(),
-            _ => clean(self.content),
+            Shown::Text(text) | Shown::Markdown(text) | Shown::Label(text) => text,
+            Shown::File(file) => file.short_plain(),
+        }
+    }
+}
+
+impl Shown {
+    /// As plain text: markdown rendered, a file as its timeline line.
+    pub fn into_plain(self) -> String {
+        match self {
+            Shown::Text(text) | Shown::Label(text) => text,
+            Shown::Markdown(text) => crate::text::markdown_text(&text),
+            Shown::File(file) => file.line(),
         }
     }
 }
@@ -207,6 +220,15 @@ impl FileFacts {
         )
     }
 
+    /// Icon and name in at most `room` cells, the name cut in the middle (a quote).
+    pub fn short(&self, room: usize) -> String {
+        format!(
+            "{} {}",
+            self.icon(),
+            crate::files::shown_name(self.name_or_default(), room.saturating_sub(3))
+        )
+    }
+
     /// Icon and name, the name whole and sanitized (`tail`, `export`).
     pub fn short_plain(&self) -> String {
         format!("{} {}", self.icon(), self.plain_name())
@@ -235,5 +257,96 @@ impl FileFacts {
         self.mime
             .as_deref()
             .is_some_and(|m| m.starts_with("image/"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Source;
+    use crate::protocol::types::ChatMessage;
+    use serde_json::json;
+
+    /// A model where bob (uid 2) sent message 1 with this detail.
+    fn sent(detail: Value) -> ChatModel {
+        let mut chat = ChatModel::new(1);
+        chat.users.insert(
+            2,
+            serde_json::from_value(json!({"uid": 2, "name": "bob"})).unwrap(),
+        );
+        let m: ChatMessage = serde_json::from_value(json!({
+            "mid": 1, "from_uid": 2, "created_at": 5, "target": {"gid": 1}, "detail": detail
+        }))
+        .unwrap();
+        chat.apply_chat(m, Source::Stream);
+        chat
+    }
+
+    fn normal(content_type: &str, content: &str, properties: Value) -> Value {
+        json!({"type": "normal", "content_type": content_type, "content": content,
+            "properties": properties})
+    }
+
+    #[test]
+    fn a_file_an_archive_or_an_unknown_kind_never_shows_its_server_path() {
+        let file = normal(
+            "vocechat/file",
+            "2026/1/5/file",
+            json!({"name": "report.pdf", "size": 2048, "content_type": "application/pdf"}),
+        );
+        let archive = normal("vocechat/archive", "2026/1/5/archive", Value::Null);
+        let unknown = normal("vocechat/sticker", "2026/1/5/sticker", Value::Null);
+        for (detail, quote) in [
+            (file, "📎 report.pdf"),
+            (archive, "🗂 forwarded messages"),
+            (unknown, "[vocechat/sticker message]"),
+        ] {
+            let chat = sent(detail);
+            let body = Body::of(chat.message(1).unwrap());
+            assert_eq!(body.quote(&chat, 40), quote);
+            for shown in [
+                body.quote(&chat, 40),
+                body.display_text(&chat),
+                body.notification(&chat),
+                body.line(),
+            ] {
+                assert!(!shown.contains("2026/1/5"), "{shown}");
+            }
+        }
+    }
+
+    #[test]
+    fn text_is_quoted_notified_and_printed_as_written() {
+        let chat = sent(normal(
+            "text/markdown",
+            "**Bold** @2 and `code`",
+            Value::Null,
+        ));
+        let body = Body::of(chat.message(1).unwrap());
+        assert_eq!(body.quote(&chat, 40), "Bold @bob and code");
+        assert_eq!(body.quote(&chat, 8), "Bold @b…");
+        assert_eq!(body.notification(&chat), "Bold @bob and code");
+        assert_eq!(body.line(), "**Bold** @2 and `code`");
+        assert_eq!(body.search_text(), "**Bold** @2 and `code`");
+        let chat = sent(normal("text/plain", "hi @2\u{1b}[2J", Value::Null));
+        let body = Body::of(chat.message(1).unwrap());
+        assert_eq!(body.display_text(&chat), "hi @bob");
+        assert_eq!(body.file(), None);
+    }
+
+    #[test]
+    fn a_quoted_file_name_keeps_its_extension() {
+        let name = format!("Q3_{}.pdf{}.terminal", "x".repeat(40), "_".repeat(30));
+        let chat = sent(normal(
+            "vocechat/file",
+            "2026/1/5/q3",
+            json!({"name": name}),
+        ));
+        let body = Body::of(chat.message(1).unwrap());
+        let quote = body.quote(&chat, 30);
+        assert!(quote.ends_with(".terminal"), "{quote}");
+        assert!(crate::text::wrap::width(&quote) <= 30, "{quote}");
+        assert_eq!(body.search_text(), name);
+        assert_eq!(body.file().map(|f| f.path), Some("2026/1/5/q3".into()));
     }
 }

@@ -216,8 +216,7 @@ fn markdown(m: &Message, author: &str, url_of: &dyn Fn(&FileFacts) -> String) ->
             md_url(&url_of(&f))
         )),
         Shown::Markdown(text) => s.push_str(&fenced(&text, "markdown")),
-        Shown::Text(text) => s.push_str(&fenced(&text, "text")),
-        Shown::Label(_) => s.push_str(&fenced(&crate::sanitize::clean(&m.content), "text")),
+        Shown::Text(text) | Shown::Label(text) => s.push_str(&fenced(&text, "text")),
     }
     if !m.reactions.is_empty() {
         let counts: Vec<String> = m
