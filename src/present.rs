@@ -126,7 +126,7 @@ impl<'a> Body<'a> {
     /// A desktop notification's text for it (one line).
     pub fn notification(&self, names: &ChatModel) -> String {
         match self.shown(Some(names)) {
-            Shown::File(_) => "sent a file".to_string(),
+            Shown::File(file) => file.notification().to_string(),
             other => one_line(&other.into_plain(), 120),
         }
     }
@@ -168,10 +168,14 @@ impl Shown {
 /// middle, so its extension shows.
 pub fn hit_text(kind: &ContentKind, text: &str, names: &ChatModel, room: usize) -> String {
     if kind.is_file() {
-        return format!(
-            "📎 {}",
-            crate::files::shown_name(text, room.saturating_sub(3))
-        );
+        let file = FileFacts {
+            audio: *kind == ContentKind::Audio,
+            path: String::new(),
+            name: Some(text.to_string()).filter(|t| !t.is_empty()),
+            size: 0,
+            mime: None,
+        };
+        return file.short(room);
     }
     render_mentions(names, text)
 }
@@ -201,16 +205,33 @@ pub struct FileFacts {
 
 impl FileFacts {
     fn icon(&self) -> &'static str {
-        "📎"
+        if self.audio { "🔊" } else { "📎" }
     }
 
     /// The name, or what stands for a missing one.
     fn name_or_default(&self) -> &str {
-        self.name.as_deref().unwrap_or("file")
+        match (&self.name, self.audio) {
+            (Some(name), _) => name,
+            (None, true) => "voice message",
+            (None, false) => "file",
+        }
     }
 
-    /// Its line in the timeline: icon, name (cut in the middle), size and type.
+    /// Its line in the timeline: icon, name (cut in the middle), size and type; a voice
+    /// message says so, with its name and size when its sender gave them.
     pub fn line(&self) -> String {
+        if self.audio {
+            let mut parts = vec!["🔊 voice message".to_string()];
+            parts.extend(
+                self.name
+                    .as_deref()
+                    .map(|n| crate::files::shown_name(n, 80)),
+            );
+            if self.size > 0 {
+                parts.push(crate::files::human_size(self.size));
+            }
+            return parts.join(" · ");
+        }
         format!(
             "{} {} · {} · {}",
             self.icon(),
@@ -220,7 +241,7 @@ impl FileFacts {
         )
     }
 
-    /// Icon and name in at most `room` cells, the name cut in the middle (a quote).
+    /// Icon and name in at most `room` cells, the name cut in the middle (a quote, a hit).
     pub fn short(&self, room: usize) -> String {
         format!(
             "{} {}",
@@ -246,10 +267,28 @@ impl FileFacts {
         self.icon()
     }
 
+    /// A notification's text for it.
+    pub fn notification(&self) -> &'static str {
+        if self.audio {
+            "sent a voice message"
+        } else {
+            "sent a file"
+        }
+    }
+
     /// The name it is saved under, safe as a file name: what is checked before opening is
-    /// what is opened.
+    /// what is opened. A voice message without a name gets the extension its type names
+    /// (when it is a known audio type), so a player opens it without asking.
     pub fn download_name(&self) -> String {
-        crate::files::safe_file_name(self.name.as_deref().unwrap_or("download"))
+        let name = match (&self.name, self.audio) {
+            (Some(name), _) => name.clone(),
+            (None, true) => match self.mime.as_deref().and_then(audio_extension) {
+                Some(ext) => format!("voice message.{ext}"),
+                None => "voice message".to_string(),
+            },
+            (None, false) => "download".to_string(),
+        };
+        crate::files::safe_file_name(&name)
     }
 
     /// An image, by its type: it has a thumbnail to preview.
@@ -258,6 +297,22 @@ impl FileFacts {
             .as_deref()
             .is_some_and(|m| m.starts_with("image/"))
     }
+}
+
+/// The usual extension of an audio MIME type (`audio/mp4` is what the official app records).
+fn audio_extension(mime: &str) -> Option<&'static str> {
+    let essence = mime.split(';').next().unwrap_or_default().trim();
+    Some(match essence.to_ascii_lowercase().as_str() {
+        "audio/mp4" | "audio/m4a" | "audio/x-m4a" => "m4a",
+        "audio/aac" => "aac",
+        "audio/mpeg" | "audio/mp3" => "mp3",
+        "audio/ogg" => "ogg",
+        "audio/opus" => "opus",
+        "audio/webm" => "webm",
+        "audio/wav" | "audio/wave" | "audio/x-wav" => "wav",
+        "audio/flac" => "flac",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -348,5 +403,51 @@ mod tests {
         assert!(crate::text::wrap::width(&quote) <= 30, "{quote}");
         assert_eq!(body.search_text(), name);
         assert_eq!(body.file().map(|f| f.path), Some("2026/1/5/q3".into()));
+    }
+
+    #[test]
+    fn a_voice_message_shows_as_an_audio_file() {
+        let chat = sent(normal(
+            "vocechat/audio",
+            "2026/7/24/memo",
+            json!({"name": "memo.m4a", "size": 12_345, "content_type": "audio/mp4"}),
+        ));
+        let body = Body::of(chat.message(1).unwrap());
+        assert_eq!(
+            body.display_text(&chat),
+            "🔊 voice message · memo.m4a · 12.1 KB"
+        );
+        assert_eq!(body.quote(&chat, 40), "🔊 memo.m4a");
+        assert_eq!(body.notification(&chat), "sent a voice message");
+        assert_eq!(body.line(), "🔊 memo.m4a");
+        assert_eq!(body.search_text(), "memo.m4a");
+        assert_eq!(
+            hit_text(body.kind, &body.search_text(), &chat, 40),
+            "🔊 memo.m4a"
+        );
+        let file = body.file().unwrap();
+        assert_eq!(
+            (file.path.as_str(), file.download_name().as_str()),
+            ("2026/7/24/memo", "memo.m4a")
+        );
+        // As the official app sends one: a client id, no name, size or type.
+        let chat = sent(normal(
+            "vocechat/audio",
+            "2026/7/24/bare",
+            json!({"cid": "c1"}),
+        ));
+        let body = Body::of(chat.message(1).unwrap());
+        assert_eq!(body.display_text(&chat), "🔊 voice message");
+        assert_eq!(body.quote(&chat, 40), "🔊 voice message");
+        assert_eq!(body.line(), "🔊 voice message");
+        assert_eq!(body.file().unwrap().download_name(), "voice message");
+        // Its type names the extension it is saved with.
+        let chat = sent(normal(
+            "vocechat/audio",
+            "2026/7/24/typed",
+            json!({"content_type": "audio/ogg; codecs=opus"}),
+        ));
+        let body = Body::of(chat.message(1).unwrap());
+        assert_eq!(body.file().unwrap().download_name(), "voice message.ogg");
     }
 }
