@@ -222,7 +222,7 @@ fn huge_quotes_and_hits(theme: &Theme, keys: usize) {
             key: vocechat_tui::model::ConvKey::Group(1),
             from_uid: 2,
             created_at: 1_700_000_000_000,
-            content_type: "text/plain".into(),
+            kind: vocechat_tui::protocol::types::ContentKind::Text,
             text: if i % 2 == 0 {
                 near.clone()
             } else {

@@ -3,6 +3,7 @@
 //! Layers, bottom to top (a module uses only those below it; `tests/layers.rs` checks this):
 //! - `protocol`: every wire shape, typed (shared by the client and the demo server);
 //! - `model`: the folded chat state;
+//! - `present`: how each kind of content is shown, quoted, notified, found and printed;
 //! - `app`: the pure state machine (`Msg` → `update` → `Effect`);
 //! - `ui`: draws `&App`;
 //! - `runtime`: everything that does IO (event loop, executor, API client, SSE supervisor,
@@ -23,6 +24,7 @@ pub mod keymap;
 pub mod logging;
 pub mod model;
 pub mod paths;
+pub mod present;
 pub mod protocol;
 pub mod runtime;
 pub mod sanitize;

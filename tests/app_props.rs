@@ -33,7 +33,7 @@ use vocechat_tui::model::{
     ConvKey, Coverage, OpenFile, SavedItem, SavedPlace, SearchHit, SearchResults, Staged,
 };
 use vocechat_tui::protocol::ApiError;
-use vocechat_tui::protocol::types::REACTIONS;
+use vocechat_tui::protocol::types::{ContentKind, REACTIONS};
 use vocechat_tui::protocol::vocespace::{CallLink, Room};
 use vocechat_tui::theme::Theme;
 use vocechat_tui::ui::{RenderCache, draw};
@@ -675,7 +675,7 @@ fn hit(mid: i64, key: ConvKey, text: &str) -> SearchHit {
         key,
         from_uid: 2,
         created_at: if mid % 2 == 0 { i64::MAX } else { T0 },
-        content_type: "text/plain".into(),
+        kind: ContentKind::Text,
         text: text.into(),
         author: Some("作者\u{3000}名".into()),
     }
@@ -756,7 +756,7 @@ fn answer(effect: Effect, luck: u8, next_mid: &mut i64) -> Vec<Msg> {
                 from_uid: Some(i64::MIN),
                 author: None,
                 created_at: i64::MIN,
-                content_type: "text/markdown".into(),
+                kind: ContentKind::Markdown,
                 text: "**保存**\u{a0}した".into(),
             }],
         )))],

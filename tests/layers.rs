@@ -2,8 +2,11 @@
 //! import cycle between them, and no IO in the pure layers. Test code (`tests.rs` files and
 //! everything from a file's `#[cfg(test)]` on) is exempt: tests may use any layer.
 //!
-//! Bottom to top: the leaves, `protocol`, `model`, `app`, `ui`, then `runtime` and `demo`.
-//! A new top-level module must be added to `ALLOWED` (the test fails until it is).
+//! Bottom to top: the leaves, `protocol`, `model`, `present`, `app`, `ui`, then `runtime` and
+//! `demo`. A new top-level module must be added to `ALLOWED` (the test fails until it is).
+//!
+//! Message content types are spelled only in `protocol/` (`ContentKind`): everywhere else
+//! matches the kind, so a new kind is found by the compiler, not by grepping for strings.
 
 #![allow(
     clippy::unwrap_used,
@@ -35,25 +38,30 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The layers.
     ("protocol", &["sanitize", "secret"]),
     ("model", &["protocol", "sanitize", "secret", "timefmt"]),
+    // How each kind of content is shown, quoted, notified, found and printed.
+    (
+        "present",
+        &["model", "protocol", "sanitize", "files", "text"],
+    ),
     (
         "app",
         &[
-            "model", "protocol", "sanitize", "secret", "timefmt", "fuzzy", "theme", "keymap",
-            "files", "text", "config",
+            "present", "model", "protocol", "sanitize", "secret", "timefmt", "fuzzy", "theme",
+            "keymap", "files", "text", "config",
         ],
     ),
     (
         "ui",
         &[
-            "app", "model", "protocol", "sanitize", "secret", "timefmt", "fuzzy", "theme",
-            "keymap", "files", "text", "config",
+            "app", "present", "model", "protocol", "sanitize", "secret", "timefmt", "fuzzy",
+            "theme", "keymap", "files", "text", "config",
         ],
     ),
     (
         "runtime",
         &[
-            "ui", "app", "model", "protocol", "sanitize", "secret", "timefmt", "fuzzy", "theme",
-            "keymap", "files", "text", "config", "clock", "logging", "paths",
+            "ui", "app", "present", "model", "protocol", "sanitize", "secret", "timefmt", "fuzzy",
+            "theme", "keymap", "files", "text", "config", "clock", "logging", "paths",
         ],
     ),
     ("demo", &["protocol", "sanitize", "clock"]),
@@ -61,7 +69,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
 
 /// Modules that must not do IO, read the clock or the environment, or spawn anything.
 const PURE: &[&str] = &[
-    "protocol", "model", "app", "ui", "sanitize", "secret", "timefmt", "fuzzy", "files", "text",
+    "protocol", "model", "present", "app", "ui", "sanitize", "secret", "timefmt", "fuzzy", "files",
+    "text",
 ];
 
 /// What IO looks like in source.
@@ -302,4 +311,95 @@ fn no_source_file_is_over_600_lines() {
         "split these (tests apart):\n{}",
         long.join("\n")
     );
+}
+
+/// Where a line of code spells or compares a message content type, if it does: a wire
+/// string (`"text/plain"`, `"text/markdown"`, any `"vocechat/…"`, also in single quotes as
+/// SQL has them), or a `content_type()` compared with `==` or `!=`. Comments are not code.
+fn content_type_use(line: &str) -> Option<&'static str> {
+    let code = without_comment(line);
+    // In Rust strings and in SQL ones.
+    for quote in ['"', '\''] {
+        for text in ["text/plain", "text/markdown"] {
+            if code.contains(&format!("{quote}{text}{quote}")) {
+                return Some("a text content type spelled out");
+            }
+        }
+        if code.contains(&format!("{quote}vocechat/")) {
+            return Some("a vocechat/ content type spelled out");
+        }
+    }
+    if code.contains("content_type()") && (code.contains("==") || code.contains("!=")) {
+        return Some("content types compared as strings");
+    }
+    None
+}
+
+/// `line` up to a `//` comment that is not inside a string literal.
+fn without_comment(line: &str) -> &str {
+    let mut in_string = false;
+    let mut escaped = false;
+    let bytes = line.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return &line[..i],
+            _ => {}
+        }
+    }
+    line
+}
+
+#[test]
+fn content_types_are_spelled_and_compared_only_in_protocol() {
+    let mut found = Vec::new();
+    for s in sources() {
+        let test_file = s
+            .path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with("tests.rs"));
+        if s.module == "protocol" || test_file {
+            continue;
+        }
+        for (n, line) in s.code.lines().enumerate() {
+            if let Some(what) = content_type_use(line) {
+                found.push(format!(
+                    "{}:{}: {what}: {}",
+                    s.path.display(),
+                    n + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "match protocol::content::ContentKind instead:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_content_type_check_sees_literals_and_comparisons() {
+    for bad in [
+        r#"if m.content_type == "vocechat/file" {"#,
+        r#"match ct { "text/markdown" => 1, _ => 0 }"#,
+        r#"sql.push_str(" AND m.content_type = 'vocechat/audio'");"#,
+        r#"let url = "https://x"; let t = "text/plain";"#,
+        "m.kind.content_type() == content.content_type()",
+        "if c.content_type() != other {",
+    ] {
+        assert!(content_type_use(bad).is_some(), "{bad}");
+    }
+    for fine in [
+        "/// For `vocechat/file`: the body is a path",
+        r#"let t = ContentKind::Text.content_type(); // not "text/plain""#,
+        "if m.kind == ContentKind::Markdown {",
+        r#"HeaderValue::from_static("text/plain; charset=utf-8")"#,
+        r#"let s = "a // b"; let k = kind.content_type();"#,
+    ] {
+        assert!(content_type_use(fine).is_none(), "{fine}");
+    }
 }

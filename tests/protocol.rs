@@ -244,11 +244,7 @@ async fn messages_of_every_kind_round_trip_and_fold() {
     );
     let msg2 = model.message(m2).unwrap();
     assert_eq!(
-        (
-            msg2.content_type.as_str(),
-            msg2.content.as_str(),
-            msg2.edited
-        ),
+        (msg2.kind.content_type(), msg2.content.as_str(), msg2.edited),
         ("text/markdown", "**bolder**", true)
     );
     assert_eq!(model.message(rp).unwrap().reply_to, Some(m2));
@@ -260,7 +256,7 @@ async fn messages_of_every_kind_round_trip_and_fold() {
     assert_eq!(server.stored_file(&stored.path).unwrap(), b"hello world");
     let archive = model.message(m5).unwrap();
     assert_eq!(
-        (archive.content_type.as_str(), archive.content.as_str()),
+        (archive.kind.content_type(), archive.content.as_str()),
         ("vocechat/archive", "2026/1/5/some-archive")
     );
     // Bob's DM is keyed by bob from admin's side; it is unread.

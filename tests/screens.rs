@@ -20,6 +20,7 @@ use vocechat_tui::app::{App, LoginForm, Mode, Msg, Settings, update};
 use vocechat_tui::config::{Config, Layout};
 use vocechat_tui::keymap::{Keymap, Preset};
 use vocechat_tui::protocol::ServerEvent;
+use vocechat_tui::protocol::types::ContentKind;
 use vocechat_tui::theme::Theme;
 use vocechat_tui::ui::{RenderCache, draw};
 
@@ -870,7 +871,7 @@ fn searching() -> App {
         key,
         from_uid: from,
         created_at: T0 - mid * 60_000,
-        content_type: "text/plain".into(),
+        kind: ContentKind::Text,
         text: text.into(),
         author: None,
     };
@@ -936,7 +937,7 @@ fn inbox() -> App {
         key,
         from_uid: from,
         created_at: T0 + mid * 60_000,
-        content_type: "text/plain".into(),
+        kind: ContentKind::Text,
         text: text.into(),
         author: None,
     };
@@ -995,7 +996,7 @@ fn saved_view() -> App {
         from_uid: None,
         author: Some(author.into()),
         created_at: T0 - mid * 60_000,
-        content_type: "text/plain".into(),
+        kind: ContentKind::Text,
         text: text.into(),
     };
     update(
@@ -1133,6 +1134,48 @@ fn opening_a_file_that_may_run_something_asks_first_80x24() {
 }
 
 #[test]
+fn a_reply_quoting_a_file_shows_its_name_not_its_server_path() {
+    let mut app = scene();
+    // Bob replies to carol's report.pdf (mid 9, stored at 2026/11/21/abc).
+    chat(
+        &mut app,
+        30,
+        2,
+        json!({"gid":1}),
+        json!({"type":"reply","mid":9,"content_type":"text/plain","content":"thanks","properties":null}),
+    );
+    let name = format!(
+        "Q3_report_{}.pdf{}.terminal",
+        "_".repeat(50),
+        "_".repeat(40)
+    );
+    chat(
+        &mut app,
+        31,
+        3,
+        json!({"gid":1}),
+        json!({"type":"normal","content_type":"vocechat/file","content":"2026/11/21/q3",
+        "properties":{"name":name,"size":48213,"content_type":"application/pdf"},"expires_in":null}),
+    );
+    chat(
+        &mut app,
+        32,
+        2,
+        json!({"gid":1}),
+        json!({"type":"reply","mid":31,"content_type":"text/plain","content":"is it safe?","properties":null}),
+    );
+    let s = render(&mut app, 80, 24).backend().to_string();
+    assert!(s.contains("┃ carol: 📎 report.pdf"), "{s}");
+    assert!(!s.contains("2026/11/21/"), "{s}");
+    // A long name is cut in the middle there too: its real end shows.
+    let quote = s
+        .lines()
+        .find(|l| l.contains("┃ carol: 📎 Q3_report_"))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(quote.contains(".terminal"), "{quote}");
+}
+
+#[test]
 fn a_file_found_by_search_shows_the_end_of_its_name() {
     use vocechat_tui::model::{ConvKey, SearchHit, SearchResults};
     let mut app = scene();
@@ -1151,7 +1194,7 @@ fn a_file_found_by_search_shows_the_end_of_its_name() {
                 key: ConvKey::Group(1),
                 from_uid: 3,
                 created_at: T0,
-                content_type: "vocechat/file".into(),
+                kind: ContentKind::File,
                 text: name,
                 author: None,
             }],

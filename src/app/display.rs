@@ -1,7 +1,8 @@
-//! The text a message shows, in one place: sanitized, markdown rendered and `@uid` mentions
-//! as names. Copy, open and notifications use it, never the raw content.
+//! The text a message shows (`present`: sanitized, markdown rendered and `@uid` mentions as
+//! names), with the app's names. Copy, open and notifications use it, never the raw content.
 
 use super::App;
+use crate::present::Body;
 
 impl App {
     /// The text a message shows (sanitized, markdown rendered, mentions as names): copy, open
@@ -13,17 +14,11 @@ impl App {
     /// [`App::display_text`] of at most the first `max_bytes` of the content: enough for a
     /// one-line notification without rendering a huge message on the UI task.
     pub fn display_head(&self, m: &crate::model::Message, max_bytes: usize) -> String {
-        let (head, _) = crate::text::split_at_most(&m.content, max_bytes);
-        crate::text::display_text(&m.content_type, &self.render_mentions(head))
+        Body::of(m).head(max_bytes).display_text(&self.chat)
     }
 
     /// `@uid` tokens shown as `@Name`.
     pub fn render_mentions(&self, text: &str) -> String {
-        crate::protocol::mention::render(text, |uid| {
-            self.chat
-                .users
-                .contains_key(&uid)
-                .then(|| self.chat.user_name(uid))
-        })
+        crate::present::render_mentions(&self.chat, text)
     }
 }

@@ -1,10 +1,10 @@
 //! Keyboard, mouse and paste handling for every mode. Keys resolve through the keymap first;
 //! in the composer, keys without an action are text for the editor.
 
-use super::open::file_name;
 use super::{App, ComposeTarget, Confirm, Effect, Help, Mode, React, Staged, Switcher};
 use crate::keymap::{Action, Context};
 use crate::model::{ConvKey, PendingState};
+use crate::present::{Body, FileFacts};
 use crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
 pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -275,13 +275,12 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             app.popups.push(React { mid, index: 0 });
             vec![]
         }
-        Action::Copy => match app.chat.message(mid) {
-            Some(m) if m.is_file() => {
-                let path = m.content.clone();
+        Action::Copy => match app.chat.message(mid).map(|m| (Body::of(m).file(), m)) {
+            Some((Some(file), _)) => {
                 app.info("file link copied");
-                vec![Effect::CopyFileUrl { path }]
+                vec![Effect::CopyFileUrl { path: file.path }]
             }
-            Some(m) => {
+            Some((None, m)) => {
                 // Exactly what the screen shows: hidden text is never copied.
                 let text = app.display_text(m);
                 app.info("copied");
@@ -289,10 +288,10 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             }
             None => vec![],
         },
-        Action::Save => match app.chat.message(mid) {
-            Some(m) if m.is_file() => {
-                let (path, name) = (m.content.clone(), file_name(m));
-                app.download(path, name, false)
+        Action::Save => match app.chat.message(mid).and_then(|m| Body::of(m).file()) {
+            Some(file) => {
+                let name = file.download_name();
+                app.download(file.path, name, false)
             }
             _ => {
                 app.info("not a file");
@@ -300,13 +299,15 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             }
         },
         Action::Preview => {
-            let image = app.chat.message(mid).filter(|m| m.is_file()).and_then(|m| {
-                let kind =
-                    crate::protocol::types::FileProperties::from_properties(m.properties.as_ref())
-                        .content_type?;
-                kind.starts_with("image/")
-                    .then(|| (m.content.clone(), file_name(m)))
-            });
+            let image = app
+                .chat
+                .message(mid)
+                .and_then(|m| Body::of(m).file())
+                .filter(FileFacts::is_image)
+                .map(|file| {
+                    let name = file.download_name();
+                    (file.path, name)
+                });
             match image {
                 None => app.info("not an image"),
                 Some(_) if !app.settings.previews => {

@@ -52,10 +52,10 @@ impl App {
             };
             let body = if self.settings.notify.hide_text {
                 "new message".to_string()
-            } else if m.is_file() {
-                "sent a file".to_string()
             } else {
-                crate::sanitize::one_line(&self.display_head(m, NOTIFY_HEAD_BYTES), 120)
+                crate::present::Body::of(m)
+                    .head(NOTIFY_HEAD_BYTES)
+                    .notification(&self.chat)
             };
             effects.push(Effect::Notify { title, body });
         }

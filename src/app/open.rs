@@ -5,6 +5,8 @@
 //! scheme is refused with the reason, its target shown as text.
 
 use super::{App, Confirm, Effect, TaskKind};
+use crate::present::Body;
+use crate::protocol::types::ContentKind;
 
 impl App {
     /// `o` on message `mid`: its file, or the first link it shows.
@@ -12,9 +14,8 @@ impl App {
         let Some(m) = self.chat.message(mid) else {
             return vec![];
         };
-        if m.is_file() {
-            let name = file_name(m);
-            let path = m.content.clone();
+        if let Some(file) = Body::of(m).file() {
+            let (path, name) = (file.path.clone(), file.download_name());
             if !crate::files::opens_as_document(&name) {
                 // It may run something: show the whole name and what it really is first.
                 self.popups.push(Confirm::OpenFile { path, name });
@@ -23,7 +24,7 @@ impl App {
             return self.download(path, name, true);
         }
         let display = self.display_text(m);
-        let disguised = if m.content_type == "text/markdown" {
+        let disguised = if m.kind == ContentKind::Markdown {
             crate::text::disguised_links(&self.render_mentions(&m.content))
         } else {
             vec![]
@@ -81,11 +82,4 @@ impl App {
             open,
         }]
     }
-}
-
-/// A file message's name (from its properties, untrusted), safe as a file name: the name it is
-/// saved under, so what is checked is what is opened.
-pub(super) fn file_name(m: &crate::model::Message) -> String {
-    let file = crate::protocol::types::FileProperties::from_properties(m.properties.as_ref());
-    crate::files::safe_file_name(file.name.as_deref().unwrap_or("download"))
 }

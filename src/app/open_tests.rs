@@ -201,3 +201,33 @@ fn a_meeting_link_with_another_scheme_is_not_opened() {
     assert_eq!(update(&mut app, key(KeyCode::Char('o'))), vec![]);
     assert!(notice(&app).contains("file:"), "{}", notice(&app));
 }
+
+#[test]
+fn a_voice_message_is_saved_opened_and_copied_like_a_file() {
+    let mut app = synced();
+    select(
+        &mut app,
+        "vocechat/audio",
+        "2026/7/24/memo",
+        json!({"name": "memo.m4a", "size": 12_345, "content_type": "audio/mp4"}),
+    );
+    // An audio type opens at once, like any media file.
+    assert!(matches!(
+        update(&mut app, key(KeyCode::Char('o'))).as_slice(),
+        [Effect::Download { path, name, open: true, .. }]
+            if path == "2026/7/24/memo" && name == "memo.m4a"
+    ));
+    update(&mut app, alt(KeyCode::Char('s')));
+    assert!(matches!(
+        update(&mut app, key(KeyCode::Char('s'))).as_slice(),
+        [Effect::Download { path, open: false, .. }] if path == "2026/7/24/memo"
+    ));
+    update(&mut app, alt(KeyCode::Char('s')));
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('y'))),
+        vec![Effect::CopyFileUrl {
+            path: "2026/7/24/memo".into()
+        }]
+    );
+    assert_eq!(notice(&app), "file link copied");
+}

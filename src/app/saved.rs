@@ -56,7 +56,7 @@ impl App {
             key,
             from_uid: author_uid.unwrap_or_default(),
             created_at: item.created_at,
-            content_type: item.content_type.clone(),
+            kind: item.kind.clone(),
             text: item.text.clone(),
             author: item.author.clone(),
         }

@@ -4,6 +4,7 @@ use super::tests::{alt, chat, event, key, synced};
 use super::*;
 use crate::model::{Coverage, SearchHit, SearchQuery, SearchResults};
 use crate::protocol::ServerEvent;
+use crate::protocol::types::ContentKind;
 use crossterm::event::KeyCode;
 
 fn typed(app: &mut App, text: &str) -> Vec<Effect> {
@@ -27,7 +28,7 @@ fn hit(mid: i64, key: ConvKey) -> SearchHit {
         key,
         from_uid: 2,
         created_at: mid * 1000,
-        content_type: "text/plain".into(),
+        kind: ContentKind::Text,
         text: "found".into(),
         author: None,
     }
@@ -286,7 +287,7 @@ fn saved_item(id: &str, mid: i64, author: &str) -> crate::model::SavedItem {
         from_uid: None,
         author: Some(author.into()),
         created_at: mid * 1000,
-        content_type: "text/plain".into(),
+        kind: ContentKind::Text,
         text: "kept".into(),
     }
 }

@@ -9,7 +9,7 @@ mod stream;
 
 pub use seed::{DEMO_EMAIL, DEMO_PASSWORD, Seed};
 
-use crate::protocol::types::Target;
+use crate::protocol::types::{ContentKind, Target};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -307,8 +307,16 @@ impl DemoServer {
 
     /// Sends a text message as `from` (as if another client had); returns its mid.
     pub fn post_as(&self, from: i64, target: Target, text: &str) -> Result<i64, String> {
-        self.with_state(|s| s.send(from, target, "text/plain", text.to_string(), None))
-            .map_err(|r| format!("{r:?}"))
+        self.with_state(|s| {
+            s.send(
+                from,
+                target,
+                ContentKind::Text.content_type(),
+                text.to_string(),
+                None,
+            )
+        })
+        .map_err(|r| format!("{r:?}"))
     }
 
     /// A file message from `from` with the file's `name` as given (the server keeps any
@@ -331,7 +339,7 @@ impl DemoServer {
                 },
             );
             let body = crate::protocol::types::Content::File { path }.body();
-            s.send(from, target, "vocechat/file", body, None)
+            s.send(from, target, ContentKind::File.content_type(), body, None)
         })
         .map_err(|r| format!("{r:?}"))
     }

@@ -189,7 +189,7 @@ fn seed_demo(st: &mut State, history: usize) {
             MessageDetail::Reaction {
                 mid,
                 detail: ReactionDetail::Edit {
-                    content_type: "text/plain".into(),
+                    content_type: ContentKind::Text.content_type().into(),
                     content: format!("{} (edited)", pick(&mut rng, PHRASES)),
                     properties: None,
                 },
@@ -207,20 +207,20 @@ fn seed_demo(st: &mut State, history: usize) {
             let (mid, _) = same_conv[0];
             MessageDetail::Reply {
                 mid,
-                content_type: "text/plain".into(),
+                content_type: ContentKind::Text.content_type().into(),
                 content: pick(&mut rng, PHRASES).to_string(),
                 properties: None,
             }
         } else if roll < 0.22 {
             MessageDetail::Normal {
-                content_type: "text/markdown".into(),
+                content_type: ContentKind::Markdown.content_type().into(),
                 content: pick(&mut rng, MARKDOWN).to_string(),
                 properties: None,
                 expires_in: None,
             }
         } else if roll < 0.25 && from != you {
             MessageDetail::Normal {
-                content_type: "text/plain".into(),
+                content_type: ContentKind::Text.content_type().into(),
                 content: format!("@{you} can you take a look?"),
                 properties: Properties {
                     mentions: vec![you],
@@ -231,7 +231,7 @@ fn seed_demo(st: &mut State, history: usize) {
             }
         } else {
             MessageDetail::Normal {
-                content_type: "text/plain".into(),
+                content_type: ContentKind::Text.content_type().into(),
                 content: pick(&mut rng, PHRASES).to_string(),
                 properties: None,
                 expires_in: None,
@@ -261,7 +261,7 @@ fn seed_demo(st: &mut State, history: usize) {
     st.files.insert(
         path.clone(),
         super::state::StoredFile {
-            content_type: "text/plain".into(),
+            content_type: ContentKind::Text.content_type().into(),
             filename: Some("release-notes.txt".into()),
             data: b"vocechat-tui demo release notes\n".to_vec(),
         },
@@ -269,7 +269,7 @@ fn seed_demo(st: &mut State, history: usize) {
     let _ = st.send(
         alice,
         Target::Group { gid: rust },
-        "vocechat/file",
+        ContentKind::File.content_type(),
         Content::File { path }.body(),
         None,
     );
@@ -359,14 +359,20 @@ pub async fn run_bot(shared: Arc<Shared>, every: Duration) {
         } else if roll < 0.22
             && let Some(&mid) = recent.last()
         {
-            st.reply(who, mid, "text/plain", phrase, None)
+            st.reply(who, mid, ContentKind::Text.content_type(), phrase, None)
         } else if let Some(you) = you.filter(|_| roll < 0.30) {
-            st.send(who, Target::User { uid: you }, "text/plain", phrase, None)
+            st.send(
+                who,
+                Target::User { uid: you },
+                ContentKind::Text.content_type(),
+                phrase,
+                None,
+            )
         } else if roll < 0.36 {
             st.send(
                 bot,
                 Target::Group { gid: general },
-                "text/markdown",
+                ContentKind::Markdown.content_type(),
                 pick(&mut rng, MARKDOWN).to_string(),
                 None,
             )
@@ -374,7 +380,7 @@ pub async fn run_bot(shared: Arc<Shared>, every: Duration) {
             st.send(
                 who,
                 Target::Group { gid: general },
-                "text/plain",
+                ContentKind::Text.content_type(),
                 phrase,
                 None,
             )

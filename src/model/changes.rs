@@ -36,10 +36,7 @@ impl PendingChange {
     pub fn is_done(&self, m: &Message, me: Option<i64>) -> bool {
         match &self.change {
             Change::Edit(content) => {
-                m.deleted
-                    || (m.edited
-                        && m.content == content.body()
-                        && m.content_type == content.content_type())
+                m.deleted || (m.edited && m.content == content.body() && m.kind == content.kind())
             }
             Change::React { emoji, on } => {
                 let mine =

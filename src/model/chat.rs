@@ -108,7 +108,7 @@ impl ChatModel {
             mid,
             from_uid,
             created_at,
-            content_type,
+            kind: ContentKind::parse(&content_type),
             content,
             properties,
             reply_to,
@@ -204,7 +204,7 @@ impl ChatModel {
                 if newer {
                     message.edit_mid = raw.mid;
                     message.edited = true;
-                    message.content_type = content_type.clone();
+                    message.kind = ContentKind::parse(content_type);
                     message.content = content.clone();
                     message.properties = properties.clone();
                     message.compute_mentions(me);

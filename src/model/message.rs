@@ -1,6 +1,6 @@
 //! One folded message: the original plus every edit, like and delete applied to it.
 
-use crate::protocol::types::{Content, mentions_of};
+use crate::protocol::types::{Content, ContentKind, mentions_of};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,7 +9,8 @@ pub struct Message {
     pub mid: i64,
     pub from_uid: i64,
     pub created_at: i64,
-    pub content_type: String,
+    /// What the content is, parsed once from the record's `content_type`.
+    pub kind: ContentKind,
     pub content: String,
     pub properties: Option<Value>,
     /// The mid this message quotes.
@@ -34,8 +35,9 @@ pub struct Message {
 }
 
 impl Message {
+    /// A file or a voice message: its content is the file's path on the server.
     pub fn is_file(&self) -> bool {
-        self.content_type == "vocechat/file"
+        self.kind.is_file()
     }
 
     /// It mentions you or replies to you: it goes to the inbox, counts as a mention, notifies.
@@ -82,10 +84,7 @@ impl Message {
 
     /// The content as a sendable value (for edit pre-fill).
     pub fn as_content(&self) -> Content {
-        match self.content_type.as_str() {
-            "text/markdown" => Content::Markdown(self.content.clone()),
-            _ => Content::Text(self.content.clone()),
-        }
+        Content::text(&self.kind, self.content.clone())
     }
 }
 

@@ -49,7 +49,8 @@ pub struct SearchHit {
     pub key: ConvKey,
     pub from_uid: i64,
     pub created_at: i64,
-    pub content_type: String,
+    pub kind: crate::protocol::types::ContentKind,
+    /// What it is found by (`present::search_text`): its text, a file's name.
     pub text: String,
     /// The author's name when it came with the message (a saved message from the server).
     pub author: Option<String>,
@@ -67,7 +68,8 @@ pub struct SavedItem {
     pub from_uid: Option<i64>,
     pub author: Option<String>,
     pub created_at: i64,
-    pub content_type: String,
+    pub kind: crate::protocol::types::ContentKind,
+    /// What it is found by (`present::search_text`): its text, a file's name.
     pub text: String,
 }
 

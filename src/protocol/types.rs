@@ -479,41 +479,7 @@ pub fn mentions_of(properties: Option<&Value>) -> Vec<i64> {
         .unwrap_or_default()
 }
 
-/// What a message carries, with its exact wire content type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Content {
-    Text(String),
-    Markdown(String),
-    /// A file already uploaded; `path` as returned by the upload.
-    File {
-        path: String,
-    },
-    /// An archive path from `POST /api/resource/archive`.
-    Archive(String),
-}
-
-impl Content {
-    /// The exact `Content-Type` header; anything but `text/plain` is matched as an exact string.
-    pub fn content_type(&self) -> &'static str {
-        match self {
-            Content::Text(_) => "text/plain",
-            Content::Markdown(_) => "text/markdown",
-            Content::File { .. } => "vocechat/file",
-            Content::Archive(_) => "vocechat/archive",
-        }
-    }
-
-    pub fn body(&self) -> String {
-        match self {
-            Content::Text(t) | Content::Markdown(t) | Content::Archive(t) => t.clone(),
-            Content::File { path } => {
-                // A struct of one string always serializes.
-                serde_json::to_string(&super::requests::FileMessageBody { path: path.clone() })
-                    .unwrap_or_default()
-            }
-        }
-    }
-}
+pub use super::content::{Content, ContentKind};
 
 #[cfg(test)]
 mod tests {

@@ -383,11 +383,10 @@ pub fn looks_like_markdown(text: &str) -> bool {
     })
 }
 
-pub fn display_text(content_type: &str, content: &str) -> String {
+/// Markdown as the plain text it renders to (sanitized; links as `text <target>`): what a
+/// markdown message shows, for copy, open and notifications.
+pub fn markdown_text(content: &str) -> String {
     let cleaned = crate::sanitize::clean(content);
-    if content_type != "text/markdown" {
-        return cleaned;
-    }
     let theme = Theme::monochrome();
     markdown(&cleaned, UNWRAPPED, &theme)
         .iter()
@@ -493,11 +492,8 @@ pub fn disguised_links(content: &str) -> Vec<(String, String)> {
     out
 }
 
-/// A one-line summary of a message body (for reply quotes): markdown reduced to its text.
-pub fn summary(content_type: &str, content: &str) -> String {
-    if content_type != "text/markdown" {
-        return content.to_string();
-    }
+/// Markdown reduced to its text on one line, syntax dropped (for reply quotes).
+pub fn markdown_summary(content: &str) -> String {
     let mut out = String::new();
     for event in Parser::new(content) {
         match event {
@@ -587,12 +583,8 @@ mod tests {
                 !all.chars().any(char::is_control),
                 "{src:?} rendered as {all:?}"
             );
-            assert!(!summary("text/markdown", src).chars().any(char::is_control));
-            assert!(
-                !display_text("text/markdown", src)
-                    .chars()
-                    .any(|c| c == '\u{1b}')
-            );
+            assert!(!markdown_summary(src).chars().any(char::is_control));
+            assert!(!markdown_text(src).chars().any(|c| c == '\u{1b}'));
         }
     }
 
@@ -619,10 +611,7 @@ mod tests {
     #[test]
     fn display_text_and_links_follow_what_is_drawn() {
         assert_eq!(
-            display_text(
-                "text/markdown",
-                "see [docs](https://x.org/d)\n\n[r]: https://evil/r"
-            ),
+            markdown_text("see [docs](https://x.org/d)\n\n[r]: https://evil/r"),
             "see docs <https://x.org/d>"
         );
         assert_eq!(
@@ -641,10 +630,9 @@ mod tests {
     #[test]
     fn summaries_drop_markdown_syntax() {
         assert_eq!(
-            crate::sanitize::one_line(&summary("text/markdown", "**Bold** and `code`\n- item"), 80),
+            crate::sanitize::one_line(&markdown_summary("**Bold** and `code`\n- item"), 80),
             "Bold and code item"
         );
-        assert_eq!(summary("text/plain", "**x**"), "**x**");
     }
 
     #[test]

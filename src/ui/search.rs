@@ -35,15 +35,7 @@ pub(super) fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) 
     // Drawn every frame: only the start of a long text is looked through for the match, as
     // the timeline renders only the start of a folded message.
     let (shown, _) = crate::text::split_at_most(&hit.text, super::timeline::FOLDED_BYTES);
-    let text = if hit.content_type == "vocechat/file" {
-        // A file's name, its end (the extension) always shown.
-        format!(
-            "📎 {}",
-            crate::files::shown_name(shown, room.saturating_sub(3))
-        )
-    } else {
-        app.render_mentions(shown)
-    };
+    let text = crate::present::hit_text(&hit.kind, shown, &app.chat, room);
     let snippet = snippet(&text, &app.search.terms, room);
     let style = if unread {
         theme.fg(theme.unread)
@@ -159,7 +151,7 @@ mod tests {
             key: ConvKey::Group(1),
             from_uid: 2,
             created_at: 0,
-            content_type: "text/plain".into(),
+            kind: crate::protocol::types::ContentKind::Text,
             text,
             author: Some("bob".into()),
         };

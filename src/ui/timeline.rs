@@ -11,7 +11,8 @@
 use super::compact::Head;
 use crate::app::App;
 use crate::model::Message;
-use crate::sanitize::{clean, one_line};
+use crate::present::{self, Shown};
+use crate::sanitize::one_line;
 use crate::text;
 use crate::theme::Theme;
 use ratatui::Frame;
@@ -119,20 +120,11 @@ fn render_body(
     width: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    if m.is_file() {
-        let file = crate::protocol::types::FileProperties::from_properties(m.properties.as_ref());
-        let name = file.name.as_deref().unwrap_or("file");
-        let size = file.size;
-        let kind = file.content_type.as_deref().unwrap_or("");
-        let line = format!(
-            "📎 {} · {} · {}",
-            crate::files::shown_name(name, 80),
-            crate::files::human_size(size),
-            one_line(kind, 40)
-        );
-        return text::plain(&line, width, theme, "");
-    }
-    if let Some((base, space)) = crate::protocol::vocespace::parse_invite(content) {
+    let body = present::Body::new(&m.kind, content, m.properties.as_ref());
+    let shown = body.shown(Some(&app.chat));
+    if !matches!(shown, Shown::File(_))
+        && let Some((base, space)) = crate::protocol::vocespace::parse_invite(content)
+    {
         let host = base.split("://").nth(1).unwrap_or(&base).to_string();
         let hint = app.keymap.hint(crate::keymap::Action::JoinCall);
         let select = app.keymap.hint(crate::keymap::Action::SelectMode);
@@ -151,21 +143,18 @@ fn render_body(
             ),
         ];
     }
-    let me_tag = app
-        .chat
-        .me
-        .map(|me| format!("@{}", app.chat.user_name(me)))
-        .unwrap_or_default();
-    match m.content_type.as_str() {
-        "text/markdown" => text::markdown(&clean(&app.render_mentions(content)), width, theme),
-        "text/plain" => text::plain(&clean(&app.render_mentions(content)), width, theme, &me_tag),
-        "vocechat/archive" => text::plain("🗂 forwarded messages", width, theme, ""),
-        other => text::plain(
-            &format!("[{} message]", one_line(other, 40)),
-            width,
-            theme,
-            "",
-        ),
+    match shown {
+        Shown::Markdown(text) => text::markdown(&text, width, theme),
+        Shown::Text(text) => {
+            let me_tag = app
+                .chat
+                .me
+                .map(|me| format!("@{}", app.chat.user_name(me)))
+                .unwrap_or_default();
+            text::plain(&text, width, theme, &me_tag)
+        }
+        Shown::File(file) => text::plain(&file.line(), width, theme, ""),
+        Shown::Label(label) => text::plain(&label, width, theme, ""),
     }
 }
 
@@ -234,17 +223,12 @@ fn message_block(
     if let Some(reply_to) = m.reply_to {
         let quote = match app.chat.message(reply_to) {
             // Its first line only: cut before anything reads the whole original.
-            Some(q) if !q.deleted => format!(
-                "┃ {}: {}",
-                one_line(&app.chat.user_name(q.from_uid), 20),
-                one_line(
-                    &app.render_mentions(&text::summary(
-                        &q.content_type,
-                        text::split_at_most(&q.content, FOLDED_BYTES).0
-                    )),
-                    width as usize
-                )
-            ),
+            Some(q) if !q.deleted => {
+                let lead = format!("┃ {}: ", one_line(&app.chat.user_name(q.from_uid), 20));
+                let room = (width as usize).saturating_sub(crate::text::wrap::width(&lead));
+                let body = present::Body::of(q).head(FOLDED_BYTES);
+                format!("{lead}{}", body.quote(&app.chat, room))
+            }
             Some(_) => "┃ (deleted message)".to_string(),
             None => "┃ (an earlier message)".to_string(),
         };

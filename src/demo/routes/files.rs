@@ -38,20 +38,11 @@ pub(super) async fn file_prepare(State(s): S, headers: HeaderMap, body: Bytes) -
     }))
 }
 
+/// A file's type from its name, as the server guesses it when prepare names none.
 fn guess_type(name: &str) -> &'static str {
-    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "txt" => "text/plain",
-        "md" => "text/markdown",
-        "pdf" => "application/pdf",
-        "json" => "application/json",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    }
+    mime_guess::from_path(name)
+        .first_raw()
+        .unwrap_or("application/octet-stream")
 }
 
 pub(super) async fn file_upload(State(s): S, headers: HeaderMap, mut form: Multipart) -> Resp {

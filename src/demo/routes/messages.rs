@@ -13,8 +13,9 @@ use serde_json::Value;
 use std::sync::Arc;
 
 /// Checks the Content-Type exactly as 0.3.3 does: `text/plain` by MIME type (parameters
-/// allowed), every other type as an exact string.
-fn message_content_type(headers: &HeaderMap) -> Result<&'static str, Resp> {
+/// allowed), every other type as an exact string (`ContentKind::parse`); 0.3.3 takes no
+/// `vocechat/audio`.
+fn message_content_type(headers: &HeaderMap) -> Result<ContentKind, Resp> {
     let Some(ct) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -24,20 +25,14 @@ fn message_content_type(headers: &HeaderMap) -> Result<&'static str, Resp> {
             "the client request does not include the `Content-Type` header",
         ));
     };
-    let essence = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    match ct {
-        _ if essence == "text/plain" => Ok("text/plain"),
-        "text/markdown" => Ok("text/markdown"),
-        "vocechat/file" => Ok("vocechat/file"),
-        "vocechat/archive" => Ok("vocechat/archive"),
-        other => Err(text(
+    match ContentKind::parse(ct) {
+        kind @ (ContentKind::Text
+        | ContentKind::Markdown
+        | ContentKind::File
+        | ContentKind::Archive) => Ok(kind),
+        ContentKind::Audio | ContentKind::Unknown(_) => Err(text(
             415,
-            &format!("the `Content-Type` requested by the client is not supported: {other}"),
+            &format!("the `Content-Type` requested by the client is not supported: {ct}"),
         )),
     }
 }
@@ -53,7 +48,7 @@ fn properties(headers: &HeaderMap) -> Option<Value> {
 }
 
 struct Incoming {
-    content_type: &'static str,
+    content_type: ContentKind,
     content: String,
     properties: Option<Value>,
 }
@@ -76,7 +71,13 @@ async fn send_to(s: Arc<Shared>, headers: HeaderMap, target: Target, body: Bytes
     };
     with_send_faults(&s, || {
         respond(authed(&s, &headers, |st, uid, _| {
-            st.send(uid, target, msg.content_type, msg.content, msg.properties)
+            st.send(
+                uid,
+                target,
+                msg.content_type.content_type(),
+                msg.content,
+                msg.properties,
+            )
         }))
     })
 }
@@ -124,7 +125,13 @@ pub(super) async fn edit(
     };
     with_send_faults(&s, || {
         respond(authed(&s, &headers, |st, uid, _| {
-            st.edit(uid, mid, msg.content_type, msg.content, msg.properties)
+            st.edit(
+                uid,
+                mid,
+                msg.content_type.content_type(),
+                msg.content,
+                msg.properties,
+            )
         }))
     })
 }
@@ -140,7 +147,13 @@ pub(super) async fn reply(
         Err(e) => return e,
     };
     respond(authed(&s, &headers, |st, uid, _| {
-        st.reply(uid, mid, msg.content_type, msg.content, msg.properties)
+        st.reply(
+            uid,
+            mid,
+            msg.content_type.content_type(),
+            msg.content,
+            msg.properties,
+        )
     }))
 }
 
@@ -247,7 +260,7 @@ mod tests {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; charset=utf-8"),
         );
-        assert_eq!(message_content_type(&h).unwrap(), "text/plain");
+        assert_eq!(message_content_type(&h).unwrap(), ContentKind::Text);
         h.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/markdown; charset=utf-8"),

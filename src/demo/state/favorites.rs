@@ -4,7 +4,7 @@
 
 use super::{Outcome, Refusal, State};
 use crate::protocol::types::{
-    Archive, ArchiveMessage, ArchiveUser, FavoriteInfo, MessageDetail, ReactionDetail,
+    Archive, ArchiveMessage, ArchiveUser, ContentKind, FavoriteInfo, MessageDetail, ReactionDetail,
 };
 
 impl State {
@@ -66,7 +66,7 @@ impl State {
                     archive.users.len() - 1
                 }
             };
-            let is_file = content_type == "vocechat/file";
+            let is_file = ContentKind::parse(&content_type) == ContentKind::File;
             archive.messages.push(ArchiveMessage {
                 from_user,
                 created_at: msg.created_at,

@@ -6,7 +6,7 @@ use super::{LogEntry, Outcome, Refusal, State};
 use crate::protocol::ServerEvent;
 use crate::protocol::requests::FileMessageBody;
 use crate::protocol::types::{
-    ChatMessage, FileProperties, MessageDetail, REACTIONS, ReactionDetail, Target,
+    ChatMessage, ContentKind, FileProperties, MessageDetail, REACTIONS, ReactionDetail, Target,
 };
 use serde_json::{Map, Value};
 
@@ -123,7 +123,7 @@ impl State {
         content: String,
         properties: Option<Value>,
     ) -> Outcome<(String, Option<Value>)> {
-        if content_type != "vocechat/file" {
+        if ContentKind::parse(content_type) != ContentKind::File {
             return Ok((content, properties));
         }
         let path = serde_json::from_str::<FileMessageBody>(&content)

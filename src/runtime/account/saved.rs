@@ -6,7 +6,8 @@
 use super::AccountSession;
 use crate::app::{Failure, Msg};
 use crate::model::{ConvKey, SavedItem, SavedPlace};
-use crate::protocol::types::{Archive, FavoriteInfo};
+use crate::present::Body;
+use crate::protocol::types::{Archive, ContentKind, FavoriteInfo};
 use crate::runtime::api::{ApiClient, ApiError};
 use crate::runtime::store::task::Job;
 use futures::StreamExt;
@@ -47,14 +48,9 @@ fn items(info: &FavoriteInfo, archive: Archive) -> Vec<SavedItem> {
         .messages
         .into_iter()
         .map(|m| {
-            let text = match m.content_type.as_str() {
-                "vocechat/file" => {
-                    crate::protocol::types::FileProperties::from_properties(m.properties.as_ref())
-                        .name
-                        .unwrap_or_default()
-                }
-                _ => m.content.unwrap_or_default(),
-            };
+            let kind = ContentKind::parse(&m.content_type);
+            let content = m.content.unwrap_or_default();
+            let text = Body::new(&kind, &content, m.properties.as_ref()).search_text();
             SavedItem {
                 id: info.id.clone(),
                 saved_at: info.created_at,
@@ -63,7 +59,7 @@ fn items(info: &FavoriteInfo, archive: Archive) -> Vec<SavedItem> {
                 from_uid: None,
                 author: archive.users.get(m.from_user).map(|u| u.name.clone()),
                 created_at: m.created_at,
-                content_type: m.content_type,
+                kind,
                 text,
             }
         })

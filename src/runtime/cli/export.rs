@@ -11,7 +11,8 @@
 
 use super::{Headless, print, resolve};
 use crate::model::{ChatModel, ConvKey, Message, Source};
-use crate::protocol::types::{FileProperties, UserInfo};
+use crate::present::{Body, FileFacts, Shown};
+use crate::protocol::types::UserInfo;
 use crate::runtime::store::{Store, store_path};
 use anyhow::{Context, anyhow, bail};
 use std::collections::HashMap;
@@ -177,12 +178,10 @@ pub async fn run(session: &Headless, args: ExportArgs) -> anyhow::Result<()> {
                 .get(&m.from_uid)
                 .map(|u| crate::sanitize::clean(&u.name))
                 .unwrap_or_else(|| format!("user {}", m.from_uid));
-            let link = m
-                .is_file()
-                .then(|| session.api.file_url(&m.content, false).to_string());
+            let url_of = |f: &FileFacts| session.api.file_url(&f.path, false).to_string();
             out.push_str(&match args.format {
-                Format::Markdown => markdown(m, &author, link.as_deref()),
-                Format::Jsonl => jsonl(m, &author, link.as_deref()),
+                Format::Markdown => markdown(m, &author, &url_of),
+                Format::Jsonl => jsonl(m, &author, &url_of),
             });
             // Written page by page: a long history never sits whole in memory twice.
             if out.len() > 64 * 1024 {
@@ -201,35 +200,23 @@ fn time(ms: i64) -> String {
     crate::timefmt::format(ms, false, "%Y-%m-%d %H:%M")
 }
 
-fn file_name(m: &Message) -> String {
-    FileProperties::from_properties(m.properties.as_ref())
-        .name
-        .map(|n| crate::sanitize::clean(&n))
-        .unwrap_or_else(|| "file".into())
-}
-
 /// One message: its header line (author, time, edited), its body in a fenced block of its
 /// own (a file as a link), its reactions.
-fn markdown(m: &Message, author: &str, link: Option<&str>) -> String {
+fn markdown(m: &Message, author: &str, url_of: &dyn Fn(&FileFacts) -> String) -> String {
     let mut s = format!("**{}** · {}", md_inline(author), time(m.created_at));
     if m.edited {
         s.push_str(" · edited");
     }
     s.push_str("\n\n");
-    match link {
-        Some(url) => s.push_str(&format!(
-            "📎 [{}]({})\n",
-            md_inline(&file_name(m)),
-            md_url(url)
+    match Body::of(m).shown(None) {
+        Shown::File(f) => s.push_str(&format!(
+            "{} [{}]({})\n",
+            f.link_icon(),
+            md_inline(&f.plain_name()),
+            md_url(&url_of(&f))
         )),
-        None => {
-            let info = if m.content_type == "text/markdown" {
-                "markdown"
-            } else {
-                "text"
-            };
-            s.push_str(&fenced(&crate::sanitize::clean(&m.content), info));
-        }
+        Shown::Markdown(text) => s.push_str(&fenced(&text, "markdown")),
+        Shown::Text(text) | Shown::Label(text) => s.push_str(&fenced(&text, "text")),
     }
     if !m.reactions.is_empty() {
         let counts: Vec<String> = m
@@ -299,7 +286,7 @@ fn fenced(body: &str, info: &str) -> String {
     format!("{fence}{info}\n{body}\n{fence}\n")
 }
 
-fn jsonl(m: &Message, author: &str, link: Option<&str>) -> String {
+fn jsonl(m: &Message, author: &str, url_of: &dyn Fn(&FileFacts) -> String) -> String {
     let reactions: serde_json::Map<String, serde_json::Value> = m
         .reactions
         .iter()
@@ -311,14 +298,14 @@ fn jsonl(m: &Message, author: &str, link: Option<&str>) -> String {
         "from": author,
         "created_at": m.created_at,
         "time": crate::timefmt::format(m.created_at, true, "%Y-%m-%dT%H:%M:%SZ"),
-        "content_type": m.content_type,
+        "content_type": m.kind.content_type(),
         "content": m.content,
         "edited": m.edited,
         "reply_to": m.reply_to,
         "reactions": reactions,
     });
-    if let Some(url) = link {
-        v["file"] = serde_json::json!({"name": file_name(m), "url": url});
+    if let Some(f) = Body::of(m).file() {
+        v["file"] = serde_json::json!({"name": f.plain_name(), "url": url_of(&f)});
     }
     super::json_line(&v)
 }

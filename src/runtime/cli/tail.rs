@@ -8,16 +8,23 @@
 //! device id knocks the first off. The stream starts just below the newest messages (the
 //! cold start's bounded replay) and nothing from before it is printed; messages missed
 //! while reconnecting are, once each.
+//!
+//! Every event folds through the same `ChatModel` as the UI and `export` ([`Tail`]): the
+//! model decides which conversation a message is in (a DM is the other person's), that a
+//! record seen twice is one message, and the names (renames included); `present` writes the
+//! line. Behaviour lives with the part that owns the state: the fold is the model's, the
+//! text `present`'s, and this file only picks what to print and prints it.
 
 use super::{Headless, one_line_field, print, resolve};
 use crate::app::conn::{ConnState, SyncMsg};
-use crate::model::ConvKey;
+use crate::model::{ChatModel, ConvKey, Message, TRIM_TO};
+use crate::present::Body;
 use crate::protocol::ServerEvent;
-use crate::protocol::types::{ChatMessage, FileProperties, MessageDetail, Target, UserInfo};
+use crate::protocol::types::{Group, UserInfo};
 use crate::runtime::sync::{self, SyncConfig};
 use crate::sanitize::clean;
 use anyhow::{Context, anyhow, bail};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 pub struct TailArgs {
     pub conversations: Vec<String>,
@@ -27,35 +34,6 @@ pub struct TailArgs {
     pub exec_timeout: std::time::Duration,
 }
 
-/// What is known to name conversations and authors.
-struct Names {
-    groups: HashMap<i64, String>,
-    users: HashMap<i64, String>,
-}
-
-impl Names {
-    fn conversation(&self, to: Target, me: i64, from: i64) -> String {
-        match to {
-            Target::Group { gid } => format!(
-                "#{}",
-                self.groups
-                    .get(&gid)
-                    .cloned()
-                    .unwrap_or_else(|| gid.to_string())
-            ),
-            // A direct message is named by the other person.
-            Target::User { uid } => format!("@{}", self.user(if uid == me { from } else { uid })),
-        }
-    }
-
-    fn user(&self, uid: i64) -> String {
-        self.users
-            .get(&uid)
-            .cloned()
-            .unwrap_or_else(|| format!("user {uid}"))
-    }
-}
-
 pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
     let (groups, users) = session.directory().await?;
     let mut wanted = HashSet::new();
@@ -63,14 +41,8 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
         let to = resolve::conversation(spec, &groups, &users).map_err(|e| anyhow!(e))?;
         wanted.insert(ConvKey::of(to));
     }
-    let names = Names {
-        groups: groups.iter().map(|g| (g.gid, clean(&g.name))).collect(),
-        users: users
-            .iter()
-            .map(|u: &UserInfo| (u.uid, clean(&u.name)))
-            .collect(),
-    };
     let me = session.login.session.uid;
+    let mut tail = Tail::new(me, groups, users, wanted);
     let (latest_tx, _latest_rx) = tokio::sync::mpsc::unbounded_channel();
     let cursor =
         crate::runtime::account::cold::bounded_cursor(&session.api, Some(me), &latest_tx).await;
@@ -80,7 +52,6 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
         ..SyncConfig::default()
     };
     let mut stream = sync::spawn(session.api.clone(), cursor, config, tx);
-    let mut caught_up = false;
     let mut hooks = args
         .exec
         .clone()
@@ -101,124 +72,261 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
             None => bail!("the event stream ended"),
             Some(SyncMsg::State(ConnState::Stopped(reason))) => bail!("{}", reason.explain()),
             Some(SyncMsg::State(_)) => {}
-            Some(SyncMsg::Event(event)) => match *event {
-                ServerEvent::Ready => caught_up = true,
-                ServerEvent::Chat(m) if caught_up => {
-                    let Some(line) = Line::of(&m, &names, me) else {
-                        continue;
-                    };
-                    if !wanted.is_empty() && !wanted.contains(&crate::model::conv_of(Some(me), &m))
-                    {
-                        continue;
-                    }
-                    let file = line.file.as_ref().map(|p| session.api.file_url(p, false));
-                    let json = line.json(file.as_ref().map(reqwest::Url::as_str));
-                    let text = if args.jsonl {
-                        super::json_line(&json)
-                    } else {
-                        line.plain()
-                    };
-                    if !print(&text)? {
-                        return Ok(());
-                    }
-                    if let Some(hooks) = &mut hooks {
-                        hooks.offer(super::json_line(&json));
-                    }
+            Some(SyncMsg::Event(event)) => {
+                let Some(m) = tail.fold(*event).and_then(|mid| tail.model.message(mid)) else {
+                    continue;
+                };
+                let file = Body::of(m)
+                    .file()
+                    .map(|f| session.api.file_url(&f.path, false));
+                let json = tail.json(m, file.as_ref().map(reqwest::Url::as_str));
+                let text = if args.jsonl {
+                    super::json_line(&json)
+                } else {
+                    tail.plain(m)
+                };
+                if !print(&text)? {
+                    return Ok(());
                 }
-                _ => {}
-            },
+                if let Some(hooks) = &mut hooks {
+                    hooks.offer(super::json_line(&json));
+                }
+            }
         }
     }
 }
 
-/// One new message as printed.
-struct Line {
-    mid: i64,
-    conversation: String,
-    from_uid: i64,
-    from: String,
-    created_at: i64,
-    content_type: String,
-    content: String,
-    reply_to: Option<i64>,
-    /// The file's path on the server, for a file message.
-    file: Option<String>,
-    file_name: Option<String>,
+/// The stream folded through the model, and what of it is printed: each new message (not an
+/// edit, a reaction or a deletion) of the conversations asked for, once, from `ready` on.
+struct Tail {
+    model: ChatModel,
+    /// The conversations asked for (every one when empty).
+    wanted: HashSet<ConvKey>,
+    /// `ready` seen: the replay before it is folded, not printed.
+    caught_up: bool,
+    /// The conversation of the last message printed, trimmed at the next event (memory stays
+    /// bounded however long `tail` runs).
+    last: Option<ConvKey>,
 }
 
-impl Line {
-    /// A new message or reply; `None` for edits, reactions and deletions.
-    fn of(m: &ChatMessage, names: &Names, me: i64) -> Option<Line> {
-        let (content_type, content, properties, reply_to) = match &m.detail {
-            MessageDetail::Normal {
-                content_type,
-                content,
-                properties,
-                ..
-            } => (content_type, content, properties, None),
-            MessageDetail::Reply {
-                mid,
-                content_type,
-                content,
-                properties,
-            } => (content_type, content, properties, Some(*mid)),
-            _ => return None,
+impl Tail {
+    /// Names from the directory until the stream brings its own.
+    fn new(me: i64, groups: Vec<Group>, users: Vec<UserInfo>, wanted: HashSet<ConvKey>) -> Tail {
+        let mut model = ChatModel::new(me);
+        model.groups = groups.into_iter().map(|g| (g.gid, g)).collect();
+        model.users = users.into_iter().map(|u| (u.uid, u)).collect();
+        Tail {
+            model,
+            wanted,
+            caught_up: false,
+            last: None,
+        }
+    }
+
+    /// Folds one event; the message to print (its mid), when it brings one.
+    fn fold(&mut self, event: ServerEvent) -> Option<i64> {
+        if let Some(key) = self.last.take()
+            && self.model.needs_trim(key)
+        {
+            self.model.trim(key, TRIM_TO);
+        }
+        let new = match &event {
+            ServerEvent::Ready => {
+                self.caught_up = true;
+                None
+            }
+            ServerEvent::Chat(m) if self.model.message(m.mid).is_none() => Some(m.mid),
+            _ => None,
         };
-        let is_file = content_type == "vocechat/file";
-        // A file message's content is the file's path on the server.
-        let file = is_file.then(|| content.clone());
-        Some(Line {
-            mid: m.mid,
-            conversation: names.conversation(m.target, me, m.from_uid),
-            from_uid: m.from_uid,
-            from: names.user(m.from_uid),
-            created_at: m.created_at,
-            content_type: content_type.clone(),
-            content: if is_file {
-                String::new()
-            } else {
-                clean(content)
-            },
-            reply_to,
-            file_name: is_file.then(|| {
-                FileProperties::from_properties(properties.as_ref())
-                    .name
-                    .map(|n| clean(&n))
-                    .unwrap_or_else(|| "file".into())
-            }),
-            file,
-        })
+        self.model.apply(event);
+        // A reaction record or a message the model dropped (a channel you left) has no
+        // conversation.
+        let mid = new.filter(|_| self.caught_up)?;
+        let key = self.model.conv_of_mid(mid)?;
+        if !self.wanted.is_empty() && !self.wanted.contains(&key) {
+            return None;
+        }
+        self.last = Some(key);
+        Some(mid)
+    }
+
+    /// `#general`, or `@alice` for the DM with alice.
+    fn conversation(&self, m: &Message) -> String {
+        match self.model.conv_of_mid(m.mid) {
+            Some(ConvKey::Group(gid)) => format!(
+                "#{}",
+                self.model
+                    .groups
+                    .get(&gid)
+                    .map_or_else(|| gid.to_string(), |g| clean(&g.name))
+            ),
+            Some(ConvKey::User(uid)) => format!("@{}", self.user(uid)),
+            None => String::new(),
+        }
+    }
+
+    fn user(&self, uid: i64) -> String {
+        self.model
+            .users
+            .get(&uid)
+            .map_or_else(|| format!("user {uid}"), |u| clean(&u.name))
     }
 
     /// `[#general] alice 12:34: text`: one line, whatever the names and the text hold.
-    fn plain(&self) -> String {
-        let body = match &self.file_name {
-            Some(name) => format!("📎 {name}"),
-            None => self.content.clone(),
-        };
+    fn plain(&self, m: &Message) -> String {
         format!(
             "[{}] {} {}: {}\n",
-            one_line_field(&self.conversation),
-            one_line_field(&self.from),
-            crate::timefmt::format(self.created_at, false, "%H:%M"),
-            one_line_field(&body)
+            one_line_field(&self.conversation(m)),
+            one_line_field(&self.user(m.from_uid)),
+            crate::timefmt::format(m.created_at, false, "%H:%M"),
+            one_line_field(&Body::of(m).line())
         )
     }
 
-    fn json(&self, file_url: Option<&str>) -> serde_json::Value {
+    /// The message as JSON (`--jsonl`, the hook's stdin); a file with its name and address.
+    fn json(&self, m: &Message, file_url: Option<&str>) -> serde_json::Value {
+        let file = Body::of(m).file();
         let mut v = serde_json::json!({
-            "mid": self.mid,
-            "conversation": self.conversation,
-            "from_uid": self.from_uid,
-            "from": self.from,
-            "created_at": self.created_at,
-            "content_type": self.content_type,
-            "content": self.content,
-            "reply_to": self.reply_to,
+            "mid": m.mid,
+            "conversation": self.conversation(m),
+            "from_uid": m.from_uid,
+            "from": self.user(m.from_uid),
+            "created_at": m.created_at,
+            "content_type": m.kind.content_type(),
+            "content": if file.is_some() { String::new() } else { clean(&m.content) },
+            "reply_to": m.reply_to,
         });
-        if let (Some(name), Some(url)) = (&self.file_name, file_url) {
-            v["file"] = serde_json::json!({"name": name, "url": url});
+        if let (Some(file), Some(url)) = (file, file_url) {
+            v["file"] = serde_json::json!({"name": file.plain_name(), "url": url});
         }
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn ev(v: Value) -> ServerEvent {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn chat(mid: i64, from: i64, target: Value, detail: Value) -> ServerEvent {
+        ev(
+            json!({"type": "chat", "mid": mid, "from_uid": from, "created_at": mid * 1000,
+            "target": target, "detail": detail}),
+        )
+    }
+
+    fn text(t: &str) -> Value {
+        json!({"type": "normal", "content_type": "text/plain", "content": t})
+    }
+
+    /// Ada (1) tails, with bob (2) and carol (3) in #general (1).
+    fn tail(wanted: &[ConvKey]) -> Tail {
+        let user = |uid: i64, name: &str| -> UserInfo {
+            serde_json::from_value(json!({"uid": uid, "name": name})).unwrap()
+        };
+        let general: Group =
+            serde_json::from_value(json!({"gid": 1, "name": "general", "is_public": true}))
+                .unwrap();
+        Tail::new(
+            1,
+            vec![general],
+            vec![user(1, "ada"), user(2, "bob"), user(3, "carol")],
+            wanted.iter().copied().collect(),
+        )
+    }
+
+    #[test]
+    fn each_new_message_from_ready_on_is_printed_once() {
+        let mut t = tail(&[]);
+        let g = json!({"gid": 1});
+        assert_eq!(t.fold(chat(1, 2, g.clone(), text("replayed"))), None);
+        assert_eq!(t.fold(ev(json!({"type": "ready"}))), None);
+        assert_eq!(t.fold(chat(2, 2, g.clone(), text("new"))), Some(2));
+        // The same record again (a replay after a reconnect) is the same message.
+        assert_eq!(t.fold(chat(2, 2, g.clone(), text("new"))), None);
+        let edit = json!({"type": "reaction", "mid": 2,
+            "detail": {"type": "edit", "content_type": "text/plain", "content": "newer"}});
+        assert_eq!(t.fold(chat(3, 2, g.clone(), edit)), None);
+        let like =
+            json!({"type": "reaction", "mid": 2, "detail": {"type": "like", "action": "👍"}});
+        assert_eq!(t.fold(chat(4, 3, g.clone(), like)), None);
+        let reply =
+            json!({"type": "reply", "mid": 2, "content_type": "text/plain", "content": "ok"});
+        assert_eq!(t.fold(chat(5, 3, g, reply)), Some(5));
+        let m = t.model.message(5).unwrap();
+        assert_eq!(t.json(m, None)["reply_to"], 2);
+    }
+
+    #[test]
+    fn a_person_is_both_sides_of_the_direct_messages() {
+        let mut t = tail(&[ConvKey::User(2)]);
+        t.fold(ev(json!({"type": "ready"})));
+        // Bob to ada, ada to bob: both the DM with bob.
+        assert_eq!(
+            t.fold(chat(1, 2, json!({"uid": 1}), text("hi ada"))),
+            Some(1)
+        );
+        assert_eq!(
+            t.fold(chat(2, 1, json!({"uid": 2}), text("hi bob"))),
+            Some(2)
+        );
+        assert_eq!(t.fold(chat(3, 3, json!({"uid": 1}), text("carol"))), None);
+        assert_eq!(t.fold(chat(4, 2, json!({"gid": 1}), text("general"))), None);
+        let mine = t.model.message(2).unwrap();
+        assert!(
+            t.plain(mine).starts_with("[@bob] ada "),
+            "{}",
+            t.plain(mine)
+        );
+    }
+
+    #[test]
+    fn lines_say_what_the_message_is_with_the_current_names() {
+        let mut t = tail(&[]);
+        t.fold(ev(json!({"type": "ready"})));
+        let file = json!({"type": "normal", "content_type": "vocechat/file",
+            "content": "2026/1/5/f", "properties": {"name": "report\n[#ops] x.pdf", "size": 5}});
+        let mid = t.fold(chat(7, 2, json!({"gid": 1}), file)).unwrap();
+        let m = t.model.message(mid).unwrap();
+        let time = crate::timefmt::format(7000, false, "%H:%M");
+        assert_eq!(
+            t.plain(m),
+            format!("[#general] bob {time}: 📎 report ⏎ [#ops] x.pdf\n")
+        );
+        let json = t.json(m, Some("https://h/f"));
+        assert_eq!(json["content"], "");
+        assert_eq!(json["content_type"], "vocechat/file");
+        assert_eq!(json["file"]["name"], "report\n[#ops] x.pdf");
+        // Renamed on the stream: the next line has the new name.
+        t.fold(ev(json!({"type": "users_log", "logs": [
+            {"log_id": 1, "action": "update", "uid": 2, "name": "robert"}]})));
+        let mid = t
+            .fold(chat(8, 2, json!({"gid": 1}), text("**hi** @1")))
+            .unwrap();
+        let m = t.model.message(mid).unwrap();
+        assert!(
+            t.plain(m).starts_with("[#general] robert "),
+            "{}",
+            t.plain(m)
+        );
+        assert!(t.plain(m).ends_with(": **hi** @1\n"), "{}", t.plain(m));
+    }
+
+    #[test]
+    fn memory_stays_bounded_however_long_it_runs() {
+        let mut t = tail(&[]);
+        t.fold(ev(json!({"type": "ready"})));
+        for mid in 1..=2 * crate::model::TRIM_ABOVE as i64 {
+            assert_eq!(
+                t.fold(chat(mid, 2, json!({"gid": 1}), text("x"))),
+                Some(mid)
+            );
+        }
+        let held = t.model.convs[&ConvKey::Group(1)].messages.len();
+        assert!(held <= crate::model::TRIM_ABOVE + 1, "{held}");
     }
 }

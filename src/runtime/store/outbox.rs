@@ -5,7 +5,7 @@
 
 use super::{Store, StoreResult, conv_name, parse_conv};
 use crate::model::{Change, ConvKey, PendingChange, PendingMessage, PendingState};
-use crate::protocol::types::Content;
+use crate::protocol::types::{Content, ContentKind};
 use rusqlite::params;
 
 /// A message in the outbox, as stored.
@@ -24,10 +24,7 @@ pub struct Outgoing {
 
 impl Outgoing {
     fn pending(self) -> PendingMessage {
-        let content = match self.content_type.as_str() {
-            "text/markdown" => Content::Markdown(self.body),
-            _ => Content::Text(self.body),
-        };
+        let content = Content::text(&ContentKind::parse(&self.content_type), self.body);
         PendingMessage {
             local_id: self.local_id,
             content,
@@ -89,10 +86,10 @@ impl StoredChange {
 
     fn pending(self, id: i64, key: ConvKey) -> Option<PendingChange> {
         let change = match self.kind.as_str() {
-            "edit" if self.content_type == "text/markdown" => {
-                Change::Edit(Content::Markdown(self.body))
-            }
-            "edit" => Change::Edit(Content::Text(self.body)),
+            "edit" => Change::Edit(Content::text(
+                &ContentKind::parse(&self.content_type),
+                self.body,
+            )),
             "react" => Change::React {
                 emoji: self.emoji,
                 on: self.on,

@@ -9,7 +9,7 @@
 
 use super::{Store, StoreResult, conv_name, parse_conv};
 use crate::model::{ConvKey, Coverage, SearchHit, SearchQuery};
-use crate::protocol::types::{ChatMessage, MessageDetail, ReactionDetail};
+use crate::protocol::types::{ChatMessage, ContentKind, MessageDetail, ReactionDetail};
 use rusqlite::{OptionalExtension, Transaction, params, params_from_iter, types::Value};
 use serde_json::Value as Json;
 
@@ -24,18 +24,9 @@ pub const INDEXED_BYTES: usize = 64 * 1024;
 /// The text a message is found by: its content, or a file's name; at most [`INDEXED_BYTES`]
 /// of it.
 fn searchable(content_type: &str, content: &str, properties: Option<&Json>) -> String {
-    let name;
-    let text = match content_type {
-        "vocechat/file" => {
-            name = crate::protocol::types::FileProperties::from_properties(properties)
-                .name
-                .unwrap_or_default();
-            &name
-        }
-        "text/plain" | "text/markdown" => content,
-        _ => "",
-    };
-    crate::text::split_at_most(text, INDEXED_BYTES)
+    let kind = ContentKind::parse(content_type);
+    let text = crate::present::Body::new(&kind, content, properties).search_text();
+    crate::text::split_at_most(&text, INDEXED_BYTES)
         .0
         .to_string()
 }
@@ -237,7 +228,9 @@ impl Store {
             args.extend(q.within.iter().map(|k| Value::Text(conv_name(*k))));
         }
         if q.has_file {
-            sql.push_str(" AND m.content_type = 'vocechat/file'");
+            let types = ContentKind::file_types();
+            sql.push_str(&format!(" AND m.content_type IN ({})", list(types.len())));
+            args.extend(types.iter().map(|t| Value::Text((*t).to_string())));
         }
         if q.has_link {
             sql.push_str(" AND m.has_link");
@@ -285,7 +278,7 @@ impl Store {
                     key,
                     from_uid,
                     created_at,
-                    content_type,
+                    kind: ContentKind::parse(&content_type),
                     text,
                     author: None,
                 });
@@ -402,7 +395,7 @@ impl Store {
                     from_uid: Some(from_uid),
                     author: None,
                     created_at,
-                    content_type,
+                    kind: ContentKind::parse(&content_type),
                     text,
                 });
             }

@@ -1007,6 +1007,33 @@ fn search_follows_edits_deletes_and_expiry() {
 }
 
 #[test]
+fn a_voice_message_is_found_by_its_name_and_as_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let voice = ServerEvent::Chat(
+        serde_json::from_value(json!({
+            "mid": 2, "from_uid": 2, "created_at": 1_002, "target": {"gid": 1},
+            "detail": {"type": "normal", "content_type": "vocechat/audio",
+                       "content": "2026/7/24/m", "properties": {"name": "standup memo.m4a"}}
+        }))
+        .unwrap(),
+    );
+    store
+        .write_events(&[chat(1, 2, json!({"gid": 1}), "the memo is below"), voice])
+        .unwrap();
+    let files = crate::model::SearchQuery {
+        has_file: true,
+        ..Default::default()
+    };
+    assert_eq!(search(&store, files), vec![2]);
+    let named = crate::model::SearchQuery {
+        terms: vec!["standup".into()],
+        ..Default::default()
+    };
+    assert_eq!(search(&store, named), vec![2]);
+}
+
+#[test]
 fn search_filters_by_author_conversation_kind_and_time() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = open(dir.path());
