@@ -556,6 +556,7 @@ async fn quick_restarts_hear_at_once(same_device_bug: bool) {
     let config = SyncConfig {
         marks_dir: Some(data.path().to_path_buf()),
         heartbeat_timeout: Duration::from_secs(20),
+        settle: SyncConfig::default().settle,
         ..fast_sync()
     };
     let api = login(&server, ADMIN, "tui:a").await;
@@ -591,6 +592,7 @@ async fn a_reconnect_after_a_broken_connection_is_not_deaf_on_a_0_3_3_server() {
     let api = login(&server, ADMIN, "tui:a").await;
     let config = SyncConfig {
         heartbeat_timeout: Duration::from_secs(20),
+        settle: SyncConfig::default().settle,
         ..fast_sync()
     };
     let mut s = stream(&api, Cursor::default(), config);
@@ -631,6 +633,7 @@ async fn a_connection_that_died_silently_is_replaced_by_a_live_one_on_a_0_3_3_se
     let api = login(&server, ADMIN, "tui:a").await;
     let config = SyncConfig {
         heartbeat_timeout: Duration::from_secs(6),
+        settle: SyncConfig::default().settle,
         ..fast_sync()
     };
     let mut s = stream(&api, Cursor::default(), config);

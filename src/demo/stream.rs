@@ -98,7 +98,7 @@ async fn pump(
                 // of another loop cleared it): this loop ends; the body lives on.
                 None if conn.stale_loops => {
                     loop_alive = false;
-                    end_loop(&shared, &conn);
+                    end_loop(&shared, &conn).await;
                     continue;
                 }
                 None => break,
@@ -142,7 +142,7 @@ async fn pump(
         }
     }
     if loop_alive {
-        end_loop(&shared, &conn);
+        end_loop(&shared, &conn).await;
     }
 }
 
@@ -154,7 +154,14 @@ async fn body_closed(out: Option<&mpsc::Sender<Result<Bytes, Infallible>>>) {
     }
 }
 
-fn end_loop(shared: &Shared, conn: &Connection) {
+/// How long 0.3.3's cleanup of an ended loop can trail the connect that ended it (it waits
+/// for the server's lock and for its task to run; on a busy server that takes a while).
+const CLEANUP_LAG: std::time::Duration = std::time::Duration::from_millis(100);
+
+async fn end_loop(shared: &Shared, conn: &Connection) {
+    if conn.stale_loops {
+        tokio::time::sleep(CLEANUP_LAG).await;
+    }
     shared
         .state()
         .close_stream(conn.uid, &conn.device, conn.id, conn.stale_loops);

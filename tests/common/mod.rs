@@ -40,6 +40,8 @@ pub fn fast_sync() -> SyncConfig {
         backoff_min: Duration::from_millis(5),
         backoff_max: Duration::from_millis(50),
         token_min_left: Duration::from_secs(60),
+        // The demo's default streams have no same-device defect to wait out.
+        settle: Duration::from_millis(5),
         marks_dir: None,
     }
 }

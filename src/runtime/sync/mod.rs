@@ -36,6 +36,9 @@ pub struct SyncConfig {
     /// Renew before connecting when the token has less than this left (it cannot be renewed
     /// on an open stream).
     pub token_min_left: Duration,
+    /// The wait before a connect that follows one which ended older loops of this device
+    /// ([`stale::SETTLE`]; tests against a server without the defect may shorten it).
+    pub settle: Duration,
     /// The data directory, where each account keeps the mark of when its stream was last
     /// known open (`stale.rs`). Without one (the demo) a start never suspects that a stream
     /// of a previous run still lives on the server.
@@ -53,6 +56,7 @@ impl Default for SyncConfig {
             backoff_min: Duration::from_secs(1),
             backoff_max: Duration::from_secs(30),
             token_min_left: Duration::from_secs(60),
+            settle: stale::SETTLE,
             marks_dir: None,
         }
     }
@@ -246,6 +250,19 @@ impl<M: From<SyncMsg> + Send + 'static> Supervisor<M> {
             match pause {
                 Pause::Quiet => {
                     self.quiet = true;
+                    // Let the server's loops that the last connect doomed finish their
+                    // cleanup first: one that ends after the next stream registers clears it
+                    // too (stale.rs). The user already sees the stream live meanwhile.
+                    tokio::select! {
+                        _ = sleep(self.config.settle) => {}
+                        ctrl = self.control.recv() => match ctrl {
+                            Some(Control::ReconnectNow) => {}
+                            Some(Control::Stop) | None => {
+                                self.state(ConnState::Stopped(StopReason::Shutdown));
+                                return;
+                            }
+                        },
+                    }
                     continue;
                 }
                 Pause::Now => continue,

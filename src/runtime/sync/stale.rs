@@ -16,9 +16,10 @@
 //!   alive, so it took the new stream down with it: reconnect at once, holding nothing (on a
 //!   server without the defect that costs one spare connection, never a loop).
 //! - When an old loop may run with nobody holding its stream (the previous run of the
-//!   program, or a connection that broke), the first stream is a **probe**: once its
-//!   `ready` is in, open the next one while holding it. Whichever of the two the server
-//!   silenced, the held-stream rule above finds out at once.
+//!   program, or a connection that broke or fell silent), the first stream is a **probe**:
+//!   once its `ready` is in, open the next one while holding it. Whichever of the two the
+//!   server silenced, the held-stream rule above finds out at once.
+//! - Both wait [`SETTLE`] before that next connect, so the loops the last one ended are gone.
 //! - Whether the previous run's loop may still run is read from a **mark**: the last time a
 //!   stream of this account on this device was known open, written on `ready`, on every
 //!   heartbeat and when the stream stops (a small file beside the account's store).
@@ -38,6 +39,13 @@ use std::time::Duration;
 /// too long costs a probe (one or two spare connections); too short, a deaf stream until the
 /// watchdog.
 pub const LOOP_OUTLIVES: Duration = Duration::from_secs(60);
+
+/// How long to wait, after a connect that ends older loops (a probe's first stream, or the
+/// one a kick showed silenced), before the next connect. Those loops clear the device's
+/// sender on their way out, after the server's lock is free and their task has run: on a
+/// fast link the next connect could otherwise register first and be silenced in turn (seen
+/// against the real server on loopback, where the client reconnected within 6 ms).
+pub const SETTLE: Duration = Duration::from_millis(300);
 
 /// The stream of a previous connection, kept open to learn whether the current one was
 /// silenced.
