@@ -94,7 +94,10 @@ fn main() {
         .unwrap();
     // The test cast has bob and carol, the lobby and dev (you and bob); add the rest.
     let members: Vec<i64> = (0..people)
-        .map(|i| server.add_user(&format!("member{i:02}")))
+        .map(|i| {
+            let name = format!("member{i:02}");
+            server.add_user(&name, &format!("{name}@example.com"), "member-pass")
+        })
         .collect();
     let mut everyone = vec![BOB, 3];
     everyone.extend(&members);

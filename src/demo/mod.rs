@@ -289,48 +289,9 @@ impl DemoServer {
             .map_err(|r| format!("{r:?}"))
     }
 
-    /// Edits message `mid` as `from` (its author) to `text`; returns the edit's mid.
-    pub fn edit_as(&self, from: i64, mid: i64, text: &str) -> Result<i64, String> {
-        self.with_state(|s| s.edit(from, mid, "text/plain", text.to_string(), None))
-            .map_err(|r| format!("{r:?}"))
-    }
-
-    /// Replies to message `mid` as `from`; returns the reply's mid.
-    pub fn reply_as(&self, from: i64, mid: i64, text: &str) -> Result<i64, String> {
-        self.with_state(|s| s.reply(from, mid, "text/plain", text.to_string(), None))
-            .map_err(|r| format!("{r:?}"))
-    }
-
-    /// Likes message `mid` as `from` with `emoji` (one of the server's eight; the same again
-    /// takes it back); returns the like's mid.
-    pub fn like_as(&self, from: i64, mid: i64, emoji: &str) -> Result<i64, String> {
-        self.with_state(|s| s.like(from, mid, emoji))
-            .map_err(|r| format!("{r:?}"))
-    }
-
-    /// Deletes message `mid` as `from` (its author or an admin); returns the delete's mid.
-    pub fn delete_as(&self, from: i64, mid: i64) -> Result<i64, String> {
-        self.with_state(|s| s.delete(from, mid))
-            .map_err(|r| format!("{r:?}"))
-    }
-
-    /// Adds a member `name` (email `<name>@example.com`, password `<name>-pass`); its uid.
-    /// Streams already open are not told (add members before logging in).
-    pub fn add_user(&self, name: &str) -> i64 {
-        self.with_state(|s| {
-            s.add_user(
-                name,
-                &format!("{name}@example.com"),
-                &format!("{name}-pass"),
-                false,
-                false,
-            )
-        })
-    }
-
-    /// Adds a public channel `name`; its gid.
-    pub fn add_channel(&self, name: &str) -> i64 {
-        self.with_state(|s| s.insert_group(name, None, None, vec![], true).0)
+    /// A new member called `name` (announced to every stream); returns the uid.
+    pub fn add_user(&self, name: &str, email: &str, password: &str) -> i64 {
+        self.with_state(|s| s.add_user(name, email, password, false, false))
     }
 
     /// Kicks the stream of (uid, device) with `reason`, as a real server does on logout,
@@ -378,6 +339,36 @@ impl DemoServer {
 
     pub fn rename_group(&self, gid: i64, name: &str) {
         self.with_state(|s| s.rename_group(gid, name));
+    }
+
+    /// Edits message `mid` as `from` (its author) to `text`; returns the edit's mid.
+    pub fn edit_as(&self, from: i64, mid: i64, text: &str) -> Result<i64, String> {
+        self.with_state(|s| s.edit(from, mid, "text/plain", text.to_string(), None))
+            .map_err(|r| format!("{r:?}"))
+    }
+
+    /// Replies to message `mid` as `from`; returns the reply's mid.
+    pub fn reply_as(&self, from: i64, mid: i64, text: &str) -> Result<i64, String> {
+        self.with_state(|s| s.reply(from, mid, "text/plain", text.to_string(), None))
+            .map_err(|r| format!("{r:?}"))
+    }
+
+    /// Likes message `mid` as `from` with `emoji` (one of the server's eight; the same again
+    /// takes it back); returns the like's mid.
+    pub fn like_as(&self, from: i64, mid: i64, emoji: &str) -> Result<i64, String> {
+        self.with_state(|s| s.like(from, mid, emoji))
+            .map_err(|r| format!("{r:?}"))
+    }
+
+    /// Deletes message `mid` as `from` (its author or an admin); returns the delete's mid.
+    pub fn delete_as(&self, from: i64, mid: i64) -> Result<i64, String> {
+        self.with_state(|s| s.delete(from, mid))
+            .map_err(|r| format!("{r:?}"))
+    }
+
+    /// Adds a public channel `name`; its gid.
+    pub fn add_channel(&self, name: &str) -> i64 {
+        self.with_state(|s| s.insert_group(name, None, None, vec![], true).0)
     }
 
     /// The `after_mid` of the latest `/api/user/events` request (`None` if it had none, or
