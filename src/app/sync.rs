@@ -215,24 +215,30 @@ impl App {
         }
     }
 
-    /// Keeps the memory of a long session bounded: a conversation past its window drops its
-    /// oldest messages (the store pages them back). Not during a replay (its gaps are marked
-    /// at its end), not without a store, and not the open conversation while you read back
-    /// in it or its gap is being filled.
+    /// Keeps the memory of a long session bounded: a conversation past its window (a small
+    /// one unless it is open) drops its oldest messages (the store pages them back). Not
+    /// during a replay (its gaps are marked at its end), not without a store, and not the
+    /// open conversation while you read back in it or its gap is being filled.
     pub(super) fn trim_window(&mut self, key: ConvKey) {
-        if !self.chat.needs_trim(key)
+        let open = self.timeline.open == Some(key);
+        if !self.chat.needs_trim(key, open)
             || matches!(self.status.conn, ConnState::Syncing)
             || self.account.without_store
         {
             return;
         }
-        let busy = self.timeline.open == Some(key)
+        let busy = open
             && (self.timeline.scroll > 0
                 || self.timeline.seek.is_some_and(|(k, _)| k == key)
                 || matches!(self.mode, Mode::Select(_))
                 || self.chat.convs.get(&key).is_some_and(|c| c.gap.is_some()));
         if !busy {
-            self.chat.trim(key, crate::model::TRIM_TO);
+            let keep = if open {
+                crate::model::TRIM_TO
+            } else {
+                crate::model::BACKGROUND_TO
+            };
+            self.chat.trim(key, keep);
         }
     }
 }

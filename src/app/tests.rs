@@ -2094,27 +2094,42 @@ fn a_replay_under_the_cap_marks_no_gap() {
 
 #[test]
 fn a_long_session_keeps_each_conversation_to_a_window_but_not_the_one_you_read_back_in() {
-    use crate::model::{TRIM_ABOVE, TRIM_TO};
+    use crate::model::{BACKGROUND_ABOVE, BACKGROUND_TO, TRIM_ABOVE, TRIM_TO};
     let mut app = synced();
     assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
     let len = |app: &App, key| app.chat.convs[&key].messages.len();
-    // A busy channel you are not in: trimmed as it grows.
+    // A busy channel you are not in: kept to the small window as it grows, its unread
+    // messages all counted.
     for mid in 100..100 + TRIM_ABOVE as i64 + 10 {
         update(&mut app, event(ServerEvent::Chat(chat(mid, 2, 2, "busy"))));
     }
     let dev = len(&app, ConvKey::Group(2));
-    assert!((TRIM_TO..TRIM_ABOVE).contains(&dev), "{dev}");
-    // The open one while you are scrolled up in it: kept whole.
+    assert!((BACKGROUND_TO..=BACKGROUND_ABOVE).contains(&dev), "{dev}");
+    let conv = &app.chat.convs[&ConvKey::Group(2)];
+    assert_eq!(conv.unread as usize, TRIM_ABOVE + 10 + 1);
+    // The open one keeps the large window.
+    for mid in 5_000..5_000 + BACKGROUND_ABOVE as i64 * 2 {
+        update(&mut app, event(ServerEvent::Chat(chat(mid, 2, 1, "open"))));
+    }
+    assert!(len(&app, ConvKey::Group(1)) > BACKGROUND_ABOVE * 2);
+    // While you are scrolled up in it: kept whole.
     app.timeline.scroll = 10;
     let start = 10_000;
     for mid in start..start + TRIM_ABOVE as i64 + 10 {
         update(&mut app, event(ServerEvent::Chat(chat(mid, 2, 1, "open"))));
     }
     assert!(len(&app, ConvKey::Group(1)) > TRIM_ABOVE);
-    // Leaving it trims it.
+    // Back at the bottom, the next message trims it to the open window.
+    app.timeline.scroll = 0;
+    update(
+        &mut app,
+        event(ServerEvent::Chat(chat(20_000, 2, 1, "open"))),
+    );
+    assert_eq!(len(&app, ConvKey::Group(1)), TRIM_TO);
+    // Leaving it trims it to the small one.
     update(&mut app, alt(KeyCode::Down));
     assert_ne!(app.timeline.open, Some(ConvKey::Group(1)));
-    assert_eq!(len(&app, ConvKey::Group(1)), TRIM_TO);
+    assert_eq!(len(&app, ConvKey::Group(1)), BACKGROUND_TO);
 }
 
 #[test]

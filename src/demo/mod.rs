@@ -396,6 +396,36 @@ impl DemoServer {
         self.with_state(|s| s.rename_group(gid, name));
     }
 
+    /// Edits message `mid` as `from` (its author) to `text`; returns the edit's mid.
+    pub fn edit_as(&self, from: i64, mid: i64, text: &str) -> Result<i64, String> {
+        self.with_state(|s| s.edit(from, mid, ContentKind::Text.content_type(), text.to_string(), None))
+            .map_err(|r| format!("{r:?}"))
+    }
+
+    /// Replies to message `mid` as `from`; returns the reply's mid.
+    pub fn reply_as(&self, from: i64, mid: i64, text: &str) -> Result<i64, String> {
+        self.with_state(|s| s.reply(from, mid, ContentKind::Text.content_type(), text.to_string(), None))
+            .map_err(|r| format!("{r:?}"))
+    }
+
+    /// Likes message `mid` as `from` with `emoji` (one of the server's eight; the same again
+    /// takes it back); returns the like's mid.
+    pub fn like_as(&self, from: i64, mid: i64, emoji: &str) -> Result<i64, String> {
+        self.with_state(|s| s.like(from, mid, emoji))
+            .map_err(|r| format!("{r:?}"))
+    }
+
+    /// Deletes message `mid` as `from` (its author or an admin); returns the delete's mid.
+    pub fn delete_as(&self, from: i64, mid: i64) -> Result<i64, String> {
+        self.with_state(|s| s.delete(from, mid))
+            .map_err(|r| format!("{r:?}"))
+    }
+
+    /// Adds a public channel `name`; its gid.
+    pub fn add_channel(&self, name: &str) -> i64 {
+        self.with_state(|s| s.insert_group(name, None, None, vec![], true).0)
+    }
+
     /// The `after_mid` of the latest `/api/user/events` request (`None` if it had none, or
     /// no stream was opened yet): the client's resume cursor as it went over the wire.
     pub fn last_stream_after_mid(&self) -> Option<i64> {

@@ -104,6 +104,12 @@ impl ChatModel {
         if conv.messages.contains_key(&mid) {
             return Applied::default();
         }
+        // Read back from below a trim: what was dropped is loaded again, so the counts are
+        // made from what is loaded ("at least" until the read marker passes it).
+        let reloaded = conv.dropped.is_some_and(|d| mid < d.below);
+        if reloaded {
+            conv.dropped = None;
+        }
         let mut message = Message {
             mid,
             from_uid,
@@ -145,6 +151,9 @@ impl ChatModel {
             }
         }
         conv.messages.insert(mid, message);
+        if reloaded {
+            conv.recount(me);
+        }
         if let Some(quoted) = reply_to {
             *self.reply_counts.entry(quoted).or_default() += 1;
         }
@@ -221,10 +230,8 @@ impl ChatModel {
                 if first {
                     message.deleted = true;
                     message.rev += 1;
-                    if let Some(count) =
-                        message.reply_to.and_then(|q| self.reply_counts.get_mut(&q))
-                    {
-                        *count = count.saturating_sub(1);
+                    if let Some(quoted) = message.reply_to {
+                        super::unquote(&mut self.reply_counts, quoted);
                     }
                     conv.recount(me);
                 }

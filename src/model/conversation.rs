@@ -55,6 +55,25 @@ pub struct Conversation {
     /// paged from `high` down until it reaches `low`, and the timeline marks the hole.
     pub gap: Option<(i64, i64)>,
     pub pending: Vec<PendingMessage>,
+    /// What trims let go of that still counts: unread messages no longer loaded.
+    pub dropped: Option<Dropped>,
+}
+
+/// The unread messages (and mentions among them) that trims dropped from memory, so the
+/// counts stay what they were: all of them have mids below `below`, the lowest is `lowest`.
+/// They count while the read marker is below `lowest`; once it passes `below` they are
+/// read. A marker between the two leaves the count a lower bound, as does a message read
+/// back below `below` (it would be counted twice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dropped {
+    pub below: i64,
+    /// The lowest unread mid dropped (`i64::MAX` when none was unread).
+    pub lowest: i64,
+    pub unread: u32,
+    pub mentions: u32,
+    /// The counts were exact when the first of these trims ran (not an "at least" after a
+    /// bounded start).
+    pub exact: bool,
 }
 
 impl Conversation {
@@ -70,7 +89,13 @@ impl Conversation {
                 || !self.history_complete
                     && self
                         .oldest_mid()
-                        .is_some_and(|oldest| oldest > self.read_index.saturating_add(1)))
+                        .is_some_and(|oldest| oldest > self.read_index.saturating_add(1))
+                    && !self.counted_dropped().is_some_and(|d| d.exact))
+    }
+
+    /// The dropped messages while they still count (the read marker is below all of them).
+    fn counted_dropped(&self) -> Option<&Dropped> {
+        self.dropped.as_ref().filter(|d| self.read_index < d.lowest)
     }
 
     pub fn oldest_mid(&self) -> Option<i64> {
@@ -94,8 +119,8 @@ impl Conversation {
     }
 
     pub(super) fn counts(&self, me: Option<i64>) -> (u32, u32) {
-        let mut unread = 0;
-        let mut mentions = 0;
+        let mut unread = 0u32;
+        let mut mentions = 0u32;
         for m in self
             .messages
             .range((
@@ -111,6 +136,10 @@ impl Conversation {
             if m.concerns_me() {
                 mentions += 1;
             }
+        }
+        if let Some(d) = self.counted_dropped() {
+            unread = unread.saturating_add(d.unread);
+            mentions = mentions.saturating_add(d.mentions);
         }
         (unread, mentions)
     }

@@ -21,7 +21,7 @@ mod staged;
 mod window;
 
 pub use changes::{Change, PendingChange, Queued};
-pub use conversation::{ConvKey, Conversation, Mute, Source};
+pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
 pub use message::{Message, mentions};
 pub use names::named;
 pub use pending::{PendingMessage, PendingState, UploadProgress};
@@ -29,7 +29,7 @@ pub use search::{
     Coverage, SEARCH_LIMIT, SavedItem, SavedPlace, SearchHit, SearchQuery, SearchResults,
 };
 pub use staged::{OpenFile, Staged};
-pub use window::{ORPHAN_CAP, TRIM_ABOVE, TRIM_TO};
+pub use window::{BACKGROUND_ABOVE, BACKGROUND_TO, ORPHAN_CAP, TRIM_ABOVE, TRIM_TO};
 
 use crate::protocol::ServerEvent;
 use crate::protocol::types::*;
@@ -353,6 +353,17 @@ impl ChatModel {
     pub fn message(&self, mid: i64) -> Option<&Message> {
         let key = self.mid_conv.get(&mid)?;
         self.convs.get(key)?.messages.get(&mid)
+    }
+}
+
+/// One loaded reply quoting `quoted` fewer (deleted, or dropped from memory); a message no
+/// loaded reply quotes any more leaves the map, so it holds only what is loaded.
+fn unquote(counts: &mut HashMap<i64, u32>, quoted: i64) {
+    if let Some(count) = counts.get_mut(&quoted) {
+        *count = count.saturating_sub(1);
+        if *count == 0 {
+            counts.remove(&quoted);
+        }
     }
 }
 

@@ -550,9 +550,9 @@ fn long_lobby(n: i64) -> ChatModel {
 fn a_conversation_past_its_window_drops_its_oldest_messages() {
     let key = ConvKey::Group(1);
     let mut m = long_lobby(TRIM_ABOVE as i64);
-    assert!(!m.needs_trim(key));
+    assert!(!m.needs_trim(key, true));
     m.apply_chat(text(5_000, 2, G1, "one more"), Source::Stream);
-    assert!(m.needs_trim(key));
+    assert!(m.needs_trim(key, true));
     let dropped = m.trim(key, TRIM_TO);
     assert_eq!(dropped, TRIM_ABOVE + 1 - TRIM_TO);
     let conv = &m.convs[&key];
@@ -566,17 +566,88 @@ fn a_conversation_past_its_window_drops_its_oldest_messages() {
     assert_eq!(m.conv_of_mid(1), None);
 }
 
+/// Unread (count, mentions, "at least") of the lobby.
+fn counts(m: &ChatModel) -> (u32, u32, bool) {
+    let c = &m.convs[&ConvKey::Group(1)];
+    (c.unread, c.mentions, c.unread_is_partial())
+}
+
 #[test]
-fn unread_messages_trimmed_leave_an_at_least_count() {
+fn unread_messages_trimmed_still_count() {
+    let key = ConvKey::Group(1);
+    let mut m = model_with_group();
+    // Five read, then 25 unread, two of them mentioning you (mids 7 and 12).
+    for mid in 1..=30 {
+        let body = if mid == 7 || mid == 12 {
+            "@1 look"
+        } else {
+            "unread"
+        };
+        m.apply_chat(text(mid, 2, G1, body), Source::Stream);
+    }
+    m.set_read_index(key, 5);
+    assert_eq!(counts(&m), (25, 2, false));
+    m.trim(key, 10);
+    assert_eq!(m.convs[&key].messages.len(), 10);
+    assert_eq!(
+        counts(&m),
+        (25, 2, false),
+        "exact, though 15 are not loaded"
+    );
+    // More arrive and go: still exact.
+    for mid in 31..=40 {
+        m.apply_chat(text(mid, 2, G1, "more"), Source::Stream);
+    }
+    m.trim(key, 10);
+    assert_eq!(counts(&m), (35, 2, false));
+    // Read up to the newest: nothing is unread, dropped or not.
+    m.set_read_index(key, 40);
+    assert_eq!(counts(&m), (0, 0, false));
+    m.apply_chat(text(41, 2, G1, "new"), Source::Stream);
+    m.trim(key, 1);
+    assert_eq!(counts(&m), (1, 0, false));
+}
+
+#[test]
+fn a_read_marker_among_trimmed_messages_leaves_an_at_least_count() {
     let key = ConvKey::Group(1);
     let mut m = model_with_group();
     for mid in 1..=30 {
         m.apply_chat(text(mid, 2, G1, "unread"), Source::Stream);
     }
     m.trim(key, 10);
-    let conv = &m.convs[&key];
-    assert_eq!(conv.unread, 10);
-    assert!(conv.unread_is_partial());
+    assert_eq!(counts(&m), (30, 0, false));
+    // Another device read up to 15: how many of 16..=20 were unread is not kept.
+    m.set_read_index(key, 15);
+    assert_eq!(counts(&m), (10, 0, true));
+}
+
+#[test]
+fn a_trimmed_message_read_back_is_not_counted_twice() {
+    let key = ConvKey::Group(1);
+    let mut m = model_with_group();
+    for mid in 1..=30 {
+        m.apply_chat(text(mid, 2, G1, "unread"), Source::Stream);
+    }
+    m.trim(key, 10);
+    // Scrolling up reads 11..=20 back (from the store).
+    let page: Vec<ChatMessage> = (11..=20).map(|mid| text(mid, 2, G1, "unread")).collect();
+    m.apply_history_page(key, Some(21), page, 10);
+    assert_eq!(counts(&m), (20, 0, true), "what is loaded, at least");
+}
+
+#[test]
+fn after_a_bounded_start_a_trim_keeps_the_count_at_least() {
+    let key = ConvKey::Group(1);
+    let mut m = model_with_group();
+    // A start loaded 51..=80 only; everything after 10 is unread.
+    for mid in 51..=80 {
+        m.apply_chat(text(mid, 2, G1, "unread"), Source::History);
+    }
+    m.set_read_index(key, 10);
+    assert_eq!(counts(&m), (30, 0, true));
+    m.trim(key, 10);
+    assert_eq!(counts(&m), (30, 0, true));
 }
 
 #[test]
@@ -655,4 +726,40 @@ fn a_trimmed_reply_is_not_counted_twice_when_read_back() {
     m2.trim(key, 5);
     m2.apply_history_page(key, Some(16), vec![text(1, 2, G1, "q"), reply], 100);
     assert_eq!(m2.replies_to(1), 1);
+}
+
+#[test]
+fn quotes_of_replies_no_longer_loaded_are_forgotten() {
+    let key = ConvKey::Group(1);
+    let mut m = model_with_group();
+    let reply = |mid: i64, to: i64| {
+        chat(
+            mid,
+            3,
+            G1,
+            json!({"type":"reply","mid":to,"content_type":"text/plain","content":"re","properties":null}),
+        )
+    };
+    // 100 messages, each quoted by the reply after it; then 10 plain ones.
+    for mid in (1..=200).step_by(2) {
+        m.apply_chat(text(mid, 2, G1, "q"), Source::Stream);
+        m.apply_chat(reply(mid + 1, mid), Source::Stream);
+    }
+    for mid in 201..=210 {
+        m.apply_chat(text(mid, 2, G1, "m"), Source::Stream);
+    }
+    assert_eq!(m.reply_counts.len(), 100);
+    // A reply deleted, then every reply dropped from memory: nothing is quoted any more.
+    m.apply_chat(
+        chat(
+            300,
+            3,
+            G1,
+            json!({"type":"reaction","mid":200,"detail":{"type":"delete"}}),
+        ),
+        Source::Stream,
+    );
+    assert_eq!(m.replies_to(199), 0);
+    m.trim(key, 10);
+    assert!(m.reply_counts.is_empty(), "{:?}", m.reply_counts);
 }

@@ -33,7 +33,8 @@ pub(super) fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) 
     );
     let room = width.saturating_sub(crate::text::wrap::width(&head));
     // Drawn every frame: only the start of a long text is looked through for the match, as
-    // the timeline renders only the start of a folded message.
+    // the timeline renders only the start of a folded message (a file's name is at most the
+    // 64 KiB the index keeps).
     let (shown, _) = crate::text::split_at_most(&hit.text, super::timeline::FOLDED_BYTES);
     let text = crate::present::hit_text(&hit.kind, shown, &app.chat, room);
     let snippet = snippet(&text, &app.search.terms, room);

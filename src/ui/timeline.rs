@@ -22,10 +22,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use std::collections::HashMap;
 
-/// Wrapped message bodies by (mid, revision, width, users version, full text).
+/// A body's cache key: (mid, revision, width, users version, full text).
+type BodyKey = (i64, u32, u16, i64, bool);
+
+/// Wrapped message bodies by [`BodyKey`], in two generations: `bodies` holds what was drawn
+/// since the last turn, `older` what was drawn before it; a body drawn again moves up, the
+/// rest goes at the next turn. The cache turns at the start of a frame once it holds more
+/// than [`CACHE_LIMIT`], so what one frame draws is never let go within it.
 #[derive(Default)]
 pub struct RenderCache {
-    bodies: HashMap<(i64, u32, u16, i64, bool), Body>,
+    bodies: HashMap<BodyKey, Body>,
+    older: HashMap<BodyKey, Body>,
     /// Links on screen after the last frame: (column, row, text, URL), for OSC 8.
     pub links: Vec<Link>,
     /// Rows drawn as one line wrapped over several (the meeting link), for the painter.
@@ -70,7 +77,10 @@ fn collect_links(lines: &[Line], area: Rect, out: &mut Vec<Link>) {
     }
 }
 
-const CACHE_LIMIT: usize = 20_000;
+/// Bodies the cache holds before it turns: several screens' worth, few enough that the
+/// bodies of messages scrolled past, edited or liked since, or no longer loaded do not pile
+/// up over a long session (it holds at most twice this, or twice what one frame draws).
+const CACHE_LIMIT: usize = 500;
 
 /// How much of a message is rendered while it is folded (not selected): enough for any
 /// screenful, so a 10 MB message costs what a short one does. Every per-frame path that
@@ -87,10 +97,14 @@ struct Body {
 }
 
 impl RenderCache {
-    fn body(&mut self, app: &App, m: &Message, width: u16, theme: &Theme, full: bool) -> &Body {
+    /// A frame starts: past the limit, what was not drawn since the last turn goes.
+    fn new_frame(&mut self) {
         if self.bodies.len() > CACHE_LIMIT {
-            self.bodies.clear();
+            self.older = std::mem::take(&mut self.bodies);
         }
+    }
+
+    fn body(&mut self, app: &App, m: &Message, width: u16, theme: &Theme, full: bool) -> &Body {
         let key = (
             m.mid,
             m.rev,
@@ -98,6 +112,9 @@ impl RenderCache {
             app.chat.users_version.unwrap_or(0),
             full,
         );
+        if let Some(body) = self.older.remove(&key) {
+            self.bodies.insert(key, body);
+        }
         self.bodies.entry(key).or_insert_with(|| {
             let limit = if full { FULL_BYTES } else { FOLDED_BYTES };
             let (head, rest) = text::split_at_most(&m.content, limit);
@@ -349,6 +366,7 @@ pub fn draw(
     theme: &Theme,
     cache: &mut RenderCache,
 ) -> (usize, usize) {
+    cache.new_frame();
     let height = area.height as usize;
     let width = area.width.max(1);
     let Some(key) = app.timeline.open else {
@@ -537,4 +555,68 @@ pub fn draw(
         max_scroll.max(app.timeline.scroll)
     };
     (max_scroll, scroll)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::conn::SyncMsg;
+    use crate::app::{Msg, Settings, update};
+    use crate::config::Config;
+    use crate::keymap::{Keymap, Preset};
+    use crate::protocol::ServerEvent;
+    use serde_json::json;
+
+    #[test]
+    fn the_body_cache_stays_bounded_and_keeps_what_is_drawn_again() {
+        let mut app = App::logged_in(
+            1,
+            Keymap::new(Preset::Default),
+            Settings::from(&Config::default()),
+            "t".into(),
+        );
+        // Every message stays loaded (nothing to page back from).
+        app.account.without_store = true;
+        let event = |app: &mut App, v: serde_json::Value| {
+            let ev: ServerEvent = serde_json::from_value(v).unwrap();
+            update(app, Msg::Sync(SyncMsg::Event(Box::new(ev))));
+        };
+        event(
+            &mut app,
+            json!({"type":"related_groups","groups":[{"gid":1,"name":"general","is_public":true}]}),
+        );
+        // Many times what the cache keeps: at most twice its limit stays.
+        let n = 6_000;
+        for mid in 1..=n {
+            event(
+                &mut app,
+                json!({"type":"chat","mid":mid,"from_uid":2,"created_at":mid,"target":{"gid":1},
+                "detail":{"type":"normal","content_type":"text/plain","content":format!("message {mid}"),"properties":null,"expires_in":null}}),
+            );
+        }
+        let theme = Theme::dark();
+        let mut cache = RenderCache::default();
+        let pinned = app.chat.message(n).unwrap();
+        for mid in 1..=n {
+            // A frame each: one message drawn once, like messages scrolling past, and the
+            // newest in every frame.
+            cache.new_frame();
+            let m = app.chat.message(mid).unwrap();
+            cache.body(&app, m, 80, &theme, false);
+            cache.body(&app, pinned, 80, &theme, false);
+            assert!(cache.bodies.len() + cache.older.len() <= 1_002);
+        }
+        let key = (n, pinned.rev, 80, 0, false);
+        assert!(
+            cache.bodies.contains_key(&key),
+            "what every frame draws stays"
+        );
+        // One frame drawing far more than the limit keeps all of it for the next.
+        cache.new_frame();
+        for mid in 1..=2_000 {
+            cache.body(&app, app.chat.message(mid).unwrap(), 80, &theme, false);
+        }
+        cache.new_frame();
+        assert!((1..=2_000).all(|mid| cache.older.contains_key(&(mid, 0, 80, 0, false))));
+    }
 }

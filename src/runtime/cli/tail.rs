@@ -17,7 +17,7 @@
 
 use super::{Headless, one_line_field, print, resolve};
 use crate::app::conn::{ConnState, SyncMsg};
-use crate::model::{ChatModel, ConvKey, Message, TRIM_TO};
+use crate::model::{BACKGROUND_TO, ChatModel, ConvKey, Message};
 use crate::present::Body;
 use crate::protocol::ServerEvent;
 use crate::protocol::types::{Group, UserInfo};
@@ -126,9 +126,10 @@ impl Tail {
     /// Folds one event; the message to print (its mid), when it brings one.
     fn fold(&mut self, event: ServerEvent) -> Option<i64> {
         if let Some(key) = self.last.take()
-            && self.model.needs_trim(key)
+            && self.model.needs_trim(key, false)
         {
-            self.model.trim(key, TRIM_TO);
+            // Nothing is open: every conversation keeps the small window.
+            self.model.trim(key, BACKGROUND_TO);
         }
         let new = match &event {
             ServerEvent::Ready => {
