@@ -1,7 +1,13 @@
 //! The composer: the text being typed (a ratatui-textarea), what Enter does with it (a new
 //! message, a reply, an edit), the `@Name` mentions completed in it, the completion being
 //! cycled, the drafts of other conversations and the files staged for the next send.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the draft and the staged files; the messages that change them (`Msg::Edited`,
+//! `Msg::Staged`) are handled here, and Tab completion's (`Msg::PathCompleted`) in
+//! `complete.rs`.
 
+use super::{App, Effect, Outcome};
 use crate::model::{ConvKey, Staged};
 use crate::protocol::types::{Content, Properties};
 use ratatui_textarea::TextArea;
@@ -146,6 +152,43 @@ impl Composer {
                 self.staged.push(f);
             }
         }
+    }
+}
+
+impl App {
+    /// `$EDITOR` returned the draft (its last line break dropped), or failed.
+    pub(super) fn on_edited(&mut self, result: Outcome<String>) -> Vec<Effect> {
+        match result {
+            Ok(text) => self.composer.set_text(text.trim_end_matches('\n')),
+            Err(e) => self.error(format!("editor: {e}")),
+        }
+        vec![]
+    }
+
+    /// Files were checked for staging: the readable ones are picked for the next send, and
+    /// pasted text that named no readable file goes into the draft after all.
+    pub(super) fn on_staged(
+        &mut self,
+        files: Vec<Staged>,
+        errors: Vec<String>,
+        paste: Option<String>,
+    ) -> Vec<Effect> {
+        if let Some(text) = paste.filter(|_| files.is_empty()) {
+            // Pasted text that is not a readable file: it was text after all.
+            self.composer.textarea.insert_str(&text);
+            return vec![];
+        }
+        self.composer.stage(files);
+        if !errors.is_empty() {
+            self.error(errors.join("; "));
+        } else if !self.composer.staged.is_empty() {
+            self.info(format!(
+                "{} file(s) ready: Enter sends, {} removes one",
+                self.composer.staged.len(),
+                self.keymap.hint(crate::keymap::Action::Unstage)
+            ));
+        }
+        vec![]
     }
 }
 

@@ -6,6 +6,7 @@
 // A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+mod account;
 mod call;
 mod changes;
 mod commands;
@@ -23,6 +24,7 @@ mod open;
 mod outbox;
 pub mod popups;
 mod saved;
+mod screen;
 mod search;
 mod sidebar;
 mod status;
@@ -33,6 +35,7 @@ mod timeline;
 mod unread_fill;
 mod update;
 
+pub use account::Account;
 pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
 pub use error::{Failure, Outcome};
@@ -42,6 +45,7 @@ pub use popups::{
     Choice, Confirm, Devices, Help, Info, Popup, PopupState, Popups, Preview, React, SearchKind,
     SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,
 };
+pub use screen::Screen;
 pub use status::{Notice, Status};
 pub use tasks::{Task, TaskId, TaskKind, Tasks};
 pub use timeline::{HISTORY_PAGE, Timeline};
@@ -107,39 +111,6 @@ impl From<&Config> for Settings {
     fn from(c: &Config) -> Settings {
         Settings::new(c, false)
     }
-}
-
-/// The terminal as the app knows it.
-#[derive(Debug)]
-pub struct Screen {
-    /// Size in cells.
-    pub size: (u16, u16),
-    pub focused: bool,
-    pub sidebar_visible: bool,
-    /// Where the last frame drew the sidebar's rows (for clicks).
-    pub sidebar_rows: Option<ratatui::layout::Rect>,
-}
-
-impl Default for Screen {
-    fn default() -> Screen {
-        Screen {
-            size: (80, 24),
-            focused: true,
-            sidebar_visible: true,
-            sidebar_rows: None,
-        }
-    }
-}
-
-/// The logged-in account, for a new login when the session ends.
-#[derive(Debug, Default)]
-pub struct Account {
-    /// (server, e-mail).
-    pub login: Option<(String, String)>,
-    pub password_command: Option<String>,
-    /// The local store could not be used this run: messages let go of could only be paged
-    /// back from the server, without their later edits and likes, so none are let go.
-    pub without_store: bool,
 }
 
 /// All UI state, in parts that each own their piece: the folded chat, the composer, the
@@ -241,6 +212,14 @@ impl App {
             .into_iter()
             .flatten()
             .min()
+    }
+
+    /// The wall clock, sent by the loop before each batch (`update` never reads one). By
+    /// itself it asks for no frame: the batch it comes before decides that.
+    fn on_clock(&mut self, now_ms: i64) -> Vec<Effect> {
+        self.now_ms = now_ms;
+        self.dirty = false;
+        vec![]
     }
 
     /// The selected message (in the selection, under any popup over it).

@@ -1,8 +1,13 @@
 //! Messages that wait to be sent: resent as retries (each looks for its own earlier attempt
 //! first, so none is posted twice) when the stream's replay is in, a few seconds after a
 //! transient failure while the stream stays up, or on the retry key.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the pending messages (texts and uploads) and when they are tried again; the
+//! messages that change them (`Msg::Sent`, `Msg::Uploaded`, `Msg::Tick`) are handled here.
+//! Queued edits, reactions and deletes are `changes.rs`.
 
-use super::{App, Effect, conn, strings};
+use super::{App, Effect, Outcome, conn, strings};
 use crate::model::{ConvKey, PendingState};
 use crate::protocol::types::{Content, Properties};
 
@@ -40,8 +45,70 @@ impl App {
         }
     }
 
-    /// The clock passed `resend_at`: the waiting messages go out again.
-    pub(super) fn resend_due(&mut self) -> Vec<Effect> {
+    /// A send finished: the message is sent (its echo replaces it), waits to be tried again
+    /// (a failure that may pass), or failed (shown with the reason until retried or dropped).
+    pub(super) fn on_sent(
+        &mut self,
+        key: ConvKey,
+        local_id: i64,
+        result: Outcome<i64>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(mid) => {
+                self.chat.pending_sent(key, local_id, mid);
+                self.clear_waiting_notice();
+            }
+            Err(e) if e.is_transient() => {
+                self.error(strings::not_sent_yet(&e.to_string()));
+                self.chat.pending_waiting(key, local_id, e.to_string());
+                self.retry_later();
+            }
+            Err(e) => {
+                let why = if e.is_too_large() {
+                    strings::MESSAGE_TOO_LARGE.to_string()
+                } else {
+                    e.to_string()
+                };
+                self.error(strings::not_sent(&why, &self.keymap));
+                self.chat.pending_failed(key, local_id, why);
+                self.on_failure(&e);
+            }
+        }
+        vec![]
+    }
+
+    /// An upload finished: its task ends, and the file message is sent or failed (it stays,
+    /// with the reason, until retried or dropped).
+    pub(super) fn on_uploaded(
+        &mut self,
+        key: ConvKey,
+        local_id: i64,
+        result: Outcome<i64>,
+    ) -> Vec<Effect> {
+        // The echo may have replaced the pending copy already: find the task by id.
+        if let Some(task) = self.tasks.upload(local_id) {
+            self.tasks.finish(task);
+        }
+        match result {
+            Ok(mid) => self.chat.pending_sent(key, local_id, mid),
+            Err(e) => {
+                let why = if e.is_too_large() {
+                    strings::FILE_TOO_LARGE.to_string()
+                } else {
+                    e.to_string()
+                };
+                self.error(strings::upload_failed(&why, &self.keymap));
+                self.chat.pending_failed(key, local_id, why);
+                self.on_failure(&e);
+            }
+        }
+        vec![]
+    }
+
+    /// `now_ms` moved on to a deadline the loop woke up for: expired messages drop out of the
+    /// view (the frame is drawn again), and once it passes `resend_at` the waiting messages
+    /// go out again.
+    pub(super) fn on_tick(&mut self) -> Vec<Effect> {
         match self.resend_at {
             Some(at) if at <= self.now_ms => {
                 self.resend_at = None;

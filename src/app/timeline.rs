@@ -1,9 +1,16 @@
 //! The timeline's state: which conversation is open, how far it is scrolled (and how far it
 //! can be, as the renderer last reported), the "new messages" line, and history paging: at
 //! most one request per conversation in flight, and never the same request twice in a row.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the open conversation, its scroll and history paging; the messages that change
+//! them (`Msg::History`, `Msg::View`) are handled here. A page is folded into the chat here
+//! too, and hands on to the jump under way (`jump.rs`) and the unread filler
+//! (`unread_fill.rs`).
 
-use super::Effect;
+use super::{App, Effect, Outcome, View};
 use crate::model::{ChatModel, ConvKey};
+use crate::protocol::types::ChatMessage;
 use std::collections::{HashMap, HashSet};
 
 /// How many messages one history request asks for.
@@ -128,5 +135,76 @@ impl Timeline {
         if !ok {
             self.last_history.remove(&key);
         }
+    }
+}
+
+impl App {
+    /// A history page came back (or failed): fold it, and page on where a jump, the open
+    /// conversation or the unread filler wants more.
+    pub(super) fn on_history(
+        &mut self,
+        key: ConvKey,
+        before: Option<i64>,
+        limit: u32,
+        result: Outcome<Vec<ChatMessage>>,
+    ) -> Vec<Effect> {
+        self.timeline.history_answered(key, result.is_ok());
+        let background = self.unread_fill.answered(key, result.is_ok());
+        let mut effects = self.history_page(key, before, limit, result, background);
+        // The next conversation whose unread count is a lower bound, if one waits.
+        effects.extend(self.pump_unread_fill());
+        effects
+    }
+
+    /// Folds a history page (or reports its failure), and pages on where a jump or the open
+    /// conversation wants more. `background`: nobody waits on it (see `unread_fill.rs`).
+    fn history_page(
+        &mut self,
+        key: ConvKey,
+        before: Option<i64>,
+        limit: u32,
+        result: Outcome<Vec<ChatMessage>>,
+        background: bool,
+    ) -> Vec<Effect> {
+        let ok = result.is_ok();
+        match result {
+            Ok(page) => {
+                self.chat
+                    .apply_history_page(key, before, page, limit as usize);
+            }
+            Err(e) => {
+                // A failed request may be asked for again (scroll up to retry). One the user
+                // did not ask for (the unread filler's) is no news, unless it means logging in
+                // again.
+                if !background {
+                    self.error(format!("could not load history: {e}"));
+                }
+                self.on_failure(&e);
+            }
+        }
+        // A jump to a message pages on until it is loaded.
+        if let Some(effects) = self.seek_on_history(key, ok) {
+            return effects;
+        }
+        if ok && self.timeline.open == Some(key) {
+            let mut effects: Vec<Effect> = self.mark_open_read().into_iter().collect();
+            // The open conversation's gap fills at once, page after page.
+            match self.timeline.gap_request(&self.chat, key) {
+                Some(next) => effects.push(next),
+                None => effects.extend(self.maybe_load_history(key, false)),
+            }
+            return effects;
+        }
+        vec![]
+    }
+
+    /// What the renderer found out about the last frame: how far the timeline can scroll, the
+    /// scroll it used, and where the sidebar's rows are. Drawn again only if the scroll moved.
+    pub(super) fn on_view(&mut self, view: View) -> Vec<Effect> {
+        self.dirty = view.scroll != self.timeline.scroll;
+        self.timeline.max_scroll = view.max_scroll;
+        self.timeline.scroll = view.scroll;
+        self.screen.sidebar_rows = view.sidebar_rows;
+        vec![]
     }
 }

@@ -1,8 +1,12 @@
 //! Your meeting link (`/call`, `c` on an invite): its keys copy it or open it in the browser;
 //! any other key closes it, and so does each of those.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. The
+//! link's answer (`Msg::CallLink`) mostly opens this popup, so it is handled here; it ends
+//! the task that made the link through the task table.
 
 use super::{PopupState, Step, hint};
-use crate::app::{App, Effect};
+use crate::app::{App, Effect, Outcome, TaskId};
 use crate::keymap::{Action, Context, Keymap};
 use crate::protocol::vocespace::CallLink;
 use crossterm::event::KeyEvent;
@@ -41,5 +45,24 @@ impl PopupState for CallLink {
             _ => vec![],
         };
         (Step::Close, effects)
+    }
+}
+
+impl App {
+    /// A personal meeting link is ready (shown, never posted), or could not be made.
+    pub(in crate::app) fn on_call_link(
+        &mut self,
+        task: TaskId,
+        result: Outcome<CallLink>,
+    ) -> Vec<Effect> {
+        self.tasks.finish(task);
+        match result {
+            Ok(link) => self.popups.push(link),
+            Err(e) => {
+                self.error(format!("meeting link: {e}"));
+                self.on_failure(&e);
+            }
+        }
+        vec![]
     }
 }
