@@ -3,11 +3,11 @@
 //! cycled, the drafts of other conversations and the files staged for the next send.
 //!
 //! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
-//! part owns the draft and the staged files; the messages that change them (`Msg::Edited`,
-//! `Msg::Staged`) are handled here, and Tab completion's (`Msg::PathCompleted`) in
-//! `complete.rs`.
+//! part owns the draft and the staged files: Enter (which hands the text to the outbox, a
+//! command or an edit), starting an edit, and the messages that change them (`Msg::Edited`,
+//! `Msg::Staged`) are here; Tab completion and its `Msg::PathCompleted` are `complete.rs`.
 
-use super::{App, Effect, Outcome};
+use super::{App, Effect, Mode, Outcome};
 use crate::model::{ConvKey, Staged};
 use crate::protocol::types::{Content, Properties};
 use ratatui_textarea::TextArea;
@@ -156,6 +156,70 @@ impl Composer {
 }
 
 impl App {
+    /// Enter in the composer.
+    pub(super) fn submit(&mut self) -> Vec<Effect> {
+        let text = self.composer.text();
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return self.send_staged();
+        }
+        if let Some(cmd) = trimmed.strip_prefix('/')
+            && !trimmed.starts_with("//")
+        {
+            let cmd = cmd.to_string();
+            self.composer.set_text("");
+            return self.run_command(&cmd);
+        }
+        let text = text
+            .strip_prefix('/')
+            .filter(|_| trimmed.starts_with("//"))
+            .map(str::to_string)
+            .unwrap_or(text);
+        self.composer.set_text("");
+        self.composer.completion = None;
+        let mut effects = self.send_staged();
+        effects.extend(
+            match std::mem::replace(&mut self.composer.target, ComposeTarget::New) {
+                ComposeTarget::New => self.send_text(text, None),
+                ComposeTarget::Reply(mid) => self.send_text(text, Some(mid)),
+                ComposeTarget::Edit(mid) => {
+                    let markdown = self
+                        .composer
+                        .sends_markdown(&text, self.settings.send_markdown);
+                    let (content, _) = self.composer.outgoing(text, markdown);
+                    self.change(mid, crate::model::Change::Edit(content))
+                }
+            },
+        );
+        effects
+    }
+
+    /// Puts your text message `mid` in the composer to be edited (mentions as names again).
+    pub(super) fn start_edit(&mut self, mid: i64) {
+        let Some(m) = self.chat.message(mid) else {
+            return;
+        };
+        if Some(m.from_uid) != self.chat.me || m.is_file() {
+            self.error("you can only edit your own text messages");
+            return;
+        }
+        // Show mentions as names again while editing: one pass over the text, whatever the
+        // number of mentions (a text replace per mention was quadratic).
+        let uids = crate::protocol::types::mentions_of(m.properties.as_ref());
+        let listed: std::collections::HashSet<i64> = uids.iter().copied().collect();
+        let text = crate::protocol::mention::render(&m.content, |uid| {
+            listed.contains(&uid).then(|| self.chat.user_name(uid))
+        });
+        let mentions: HashMap<String, i64> = uids
+            .into_iter()
+            .map(|uid| (self.chat.user_name(uid), uid))
+            .collect();
+        self.composer.set_text(&text);
+        self.composer.mentions = mentions;
+        self.composer.target = ComposeTarget::Edit(mid);
+        self.mode = Mode::Chat;
+    }
+
     /// `$EDITOR` returned the draft (its last line break dropped), or failed.
     pub(super) fn on_edited(&mut self, result: Outcome<String>) -> Vec<Effect> {
         match result {

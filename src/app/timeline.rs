@@ -4,11 +4,11 @@
 //!
 //! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
 //! part owns the open conversation, its scroll and history paging; the messages that change
-//! them (`Msg::History`, `Msg::View`) are handled here. A page is folded into the chat here
-//! too, and hands on to the jump under way (`jump.rs`) and the unread filler
-//! (`unread_fill.rs`).
+//! them (`Msg::History`, `Msg::View`) are handled here, and so is opening a conversation and
+//! stepping to the next one. A page is folded into the chat here too, and hands on to the
+//! jump under way (`jump.rs`) and the unread filler (`unread_fill.rs`).
 
-use super::{App, Effect, Outcome, View};
+use super::{App, Effect, Mode, Outcome, View};
 use crate::model::{ChatModel, ConvKey};
 use crate::protocol::types::ChatMessage;
 use std::collections::{HashMap, HashSet};
@@ -139,6 +139,99 @@ impl Timeline {
 }
 
 impl App {
+    /// Opens conversation `key` (its draft back in the composer, the one left kept and its
+    /// loaded history trimmed), asking for history and marking it read as needed.
+    pub(super) fn open_conversation(&mut self, key: ConvKey) -> Vec<Effect> {
+        if self.timeline.open == Some(key) {
+            return self.mark_open_read().into_iter().collect();
+        }
+        // Keep the draft of the conversation we leave, and trim what it loaded.
+        self.composer.switch(self.timeline.open, key);
+        let left = self.timeline.open;
+        // A jump under way elsewhere is off.
+        if self.timeline.seek.is_some_and(|(k, _)| k != key) {
+            self.timeline.seek = None;
+        }
+        if matches!(self.mode, Mode::Select(_)) {
+            self.mode = Mode::Chat;
+        }
+        let read_index = self.chat.convs.get(&key).map_or(0, |c| c.read_index);
+        self.timeline.show(key, read_index);
+        if let Some(left) = left {
+            self.trim_window(left);
+        }
+        let mut effects = self.maybe_load_history(key, true);
+        effects.extend(self.mark_open_read());
+        effects
+    }
+
+    /// Asks for older history when the view is near the oldest loaded message.
+    pub(super) fn maybe_load_history(&mut self, key: ConvKey, opening: bool) -> Vec<Effect> {
+        self.timeline
+            .history_request(&self.chat, key, self.screen.size.1, opening)
+            .into_iter()
+            .collect()
+    }
+
+    /// The open conversation is on screen: everything in it is read (when you are looking).
+    pub(super) fn mark_open_read(&mut self) -> Option<Effect> {
+        let key = self.timeline.open?;
+        if !self.screen.focused || self.timeline.scroll > 0 || matches!(self.mode, Mode::Login(_)) {
+            return None;
+        }
+        let newest = self
+            .chat
+            .convs
+            .get(&key)?
+            .messages
+            .keys()
+            .next_back()
+            .copied()?;
+        self.chat
+            .set_read_index(key, newest)
+            .then_some(Effect::MarkRead { key, mid: newest })
+    }
+
+    pub(super) fn step_conversation(&mut self, delta: isize) -> Vec<Effect> {
+        let list = self.hold_sidebar();
+        if list.is_empty() {
+            return vec![];
+        }
+        let pos = self
+            .timeline
+            .open
+            .and_then(|k| list.iter().position(|x| *x == k));
+        let next = match pos {
+            Some(p) => (p as isize + delta).rem_euclid(list.len() as isize) as usize,
+            None => 0,
+        };
+        self.open_conversation(list[next])
+    }
+
+    /// The next conversation (after the open one, wrapping) that matches `pred`.
+    pub(super) fn jump_to(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&crate::model::Conversation) -> bool,
+    ) -> Vec<Effect> {
+        let list = self.sidebar();
+        let start = self
+            .timeline
+            .open
+            .and_then(|k| list.iter().position(|x| *x == k))
+            .map_or(0, |p| p + 1);
+        let found = (0..list.len())
+            .map(|i| list[(start + i) % list.len()])
+            .find(|k| Some(*k) != self.timeline.open && self.chat.convs.get(k).is_some_and(&pred));
+        match found {
+            Some(k) => self.open_conversation(k),
+            None => {
+                self.info(format!("no {what}"));
+                vec![]
+            }
+        }
+    }
+
     /// A history page came back (or failed): fold it, and page on where a jump, the open
     /// conversation or the unread filler wants more.
     pub(super) fn on_history(
