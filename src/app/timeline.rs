@@ -192,6 +192,8 @@ impl App {
             .then_some(Effect::MarkRead { key, mid: newest })
     }
 
+    /// Opens the conversation `delta` places from the open one in the sidebar (wrapping),
+    /// whose order holds still while you step.
     pub(super) fn step_conversation(&mut self, delta: isize) -> Vec<Effect> {
         let list = self.hold_sidebar();
         if list.is_empty() {
