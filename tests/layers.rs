@@ -403,3 +403,95 @@ fn the_content_type_check_sees_literals_and_comparisons() {
         assert!(content_type_use(fine).is_none(), "{fine}");
     }
 }
+
+/// Whether one arm of `update`'s match only hands the message on: a single call of a part's
+/// handler (`app.on_sent(key, local_id, result)`, `keys::on_key(app, key)`), no block.
+fn dispatch_only(body: &str) -> bool {
+    let call = body.trim().strip_suffix(',').unwrap_or(body.trim());
+    let Some((callee, args)) = call.split_once('(') else {
+        return false;
+    };
+    let name = callee
+        .strip_prefix("app.")
+        .or_else(|| callee.strip_prefix("keys::"));
+    name.is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        && args.ends_with(')')
+        && !args[..args.len() - 1].contains(['(', ')', '{', '}', ';'])
+}
+
+/// The arms of the match in `src/app/update.rs`, each as what follows its `=>`.
+fn update_arms() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app/update.rs");
+    let text = std::fs::read_to_string(path).unwrap();
+    let start = text
+        .find("match msg {")
+        .expect("update matches the message")
+        + "match msg {".len();
+    let block = &text[start..start + matching_brace(&text[start..])];
+    block
+        .split("=>")
+        .skip(1)
+        .map(|rest| {
+            // Up to the start of the next arm's pattern: the line after the body's last.
+            let end = rest.find(",\n").map_or(rest.len(), |i| i + 1);
+            rest[..end].to_string()
+        })
+        .collect()
+}
+
+/// Issue 19: behaviour lives with the part that owns the state it changes, so `update` only
+/// dispatches: each message goes in one call to its part's handler, in that part's module.
+#[test]
+fn update_only_dispatches_each_message_to_its_part() {
+    let arms = update_arms();
+    assert!(arms.len() > 30, "{} arms found", arms.len());
+    let inline: Vec<&String> = arms.iter().filter(|a| !dispatch_only(a)).collect();
+    assert!(
+        inline.is_empty(),
+        "handle these in the module of the part whose state they change:\n{inline:#?}"
+    );
+}
+
+#[test]
+fn the_dispatch_check_sees_inline_behaviour() {
+    for fine in [
+        " app.on_sent(key, local_id, result),",
+        " keys::on_key(app, key),",
+        " app.restore(*restored),",
+        " app.on_logged_out(),",
+    ] {
+        assert!(dispatch_only(fine), "{fine}");
+    }
+    for bad in [
+        " {\n            app.screen.size = (w, h);\n            vec![]\n        }",
+        " app.on_history(key, before, limit, result).into_iter().chain(app.pump()).collect(),",
+        " vec![],",
+        " app.info(text.clone()),",
+    ] {
+        assert!(!dispatch_only(bad), "{bad}");
+    }
+}
+
+/// Issue 19: each part of `App` says in its header what it owns and which messages change it.
+#[test]
+fn every_part_of_the_app_names_the_rule_in_its_header() {
+    let unnamed: Vec<String> = sources()
+        .iter()
+        .filter(|s| s.module == "app" && s.code.contains("\nimpl App {"))
+        .filter(|s| {
+            let header: String = s
+                .code
+                .lines()
+                .take_while(|l| l.starts_with("//!"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            !header.contains("The rule (issue 19)")
+        })
+        .map(|s| s.path.display().to_string())
+        .collect();
+    assert!(
+        unnamed.is_empty(),
+        "say what each owns and which messages change it:\n{}",
+        unnamed.join("\n")
+    );
+}

@@ -3,7 +3,7 @@
 use super::tests::{alt, chat, event, key, synced};
 use super::*;
 use crate::model::{Change, PendingState};
-use crate::protocol::types::ChatMessage;
+use crate::protocol::types::{ChatMessage, Content};
 use crate::protocol::{ApiError, ServerEvent};
 use crossterm::event::KeyCode;
 use serde_json::json;

@@ -2,6 +2,10 @@
 //! the server answers; kept while it cannot be reached, and sent again with the waiting
 //! messages. A change the server refused stays, shown with the reason, until the retry key
 //! sends it again or the discard key drops it.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the queued changes; the message that answers one (`Msg::Changed`) is handled
+//! here. Pending messages are `outbox.rs`.
 
 use super::{App, Effect, Failure, strings};
 use crate::model::{Change, ConvKey, PendingChange, PendingState};
@@ -43,9 +47,9 @@ impl App {
     }
 
     /// The server answered change `id`.
-    pub(super) fn changed(&mut self, id: i64, result: Result<(), Failure>) {
+    pub(super) fn on_changed(&mut self, id: i64, result: Result<(), Failure>) -> Vec<Effect> {
         let Some(change) = self.chat.changes.iter().find(|c| c.id == id).cloned() else {
-            return;
+            return vec![];
         };
         match result {
             Ok(()) => {
@@ -69,6 +73,7 @@ impl App {
                 self.on_failure(&e);
             }
         }
+        vec![]
     }
 
     /// Sends again the changes of `key` whose state matches `which`, oldest first. One the

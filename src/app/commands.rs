@@ -1,4 +1,9 @@
 //! Slash commands typed in the composer (`/mute 1h`, `/invite @bob`…) and their help.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. A
+//! command owns no state: it asks the server (an effect) or calls the method of the part that
+//! owns what it changes (the popups, the search view, the outbox, the composer…), or sets its
+//! field when that is all it does.
 
 use super::{App, Confirm, Effect, Help, Info};
 use crate::model::ConvKey;
@@ -362,38 +367,7 @@ impl App {
                 let Some(key) = need_open(self) else {
                     return vec![];
                 };
-                let running: Vec<i64> = self
-                    .chat
-                    .convs
-                    .get(&key)
-                    .map(|c| {
-                        c.pending
-                            .iter()
-                            .filter(|p| !matches!(p.state, crate::model::PendingState::Failed(_)))
-                            .filter(|p| p.upload.is_some())
-                            .map(|p| p.local_id)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if running.is_empty() {
-                    self.info("no uploads running here");
-                    return vec![];
-                }
-                if let Some(conv) = self.chat.convs.get_mut(&key) {
-                    conv.pending.retain(|p| !running.contains(&p.local_id));
-                }
-                let mut effects = Vec::new();
-                for local_id in &running {
-                    if let Some(task) = self.tasks.upload(*local_id) {
-                        self.tasks.finish(task);
-                        effects.push(Effect::CancelUpload {
-                            task,
-                            local_id: *local_id,
-                        });
-                    }
-                }
-                self.info(format!("cancelled {} upload(s)", running.len()));
-                effects
+                self.cancel_uploads(key)
             }
             "call" => {
                 let Some(key) = need_open(self) else {

@@ -1,8 +1,12 @@
 //! Tab completion in the composer: `@name` from the conversation's members and `/command`
 //! (cycling through the candidates on repeated Tabs), and the `/upload` path argument (the
-//! runtime lists the candidates; `apply_path_completion` puts them in).
+//! runtime lists the candidates; `on_path_completed` puts them in).
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This is
+//! the composer's completion (its text and `Composer::completion`); the message that brings
+//! path candidates (`Msg::PathCompleted`) is handled here.
 
-use super::App;
+use super::{App, Effect};
 
 /// The `/upload` argument being typed, if the cursor is on one.
 pub(super) fn upload_arg(app: &App) -> Option<String> {
@@ -24,42 +28,50 @@ fn word_start(s: &str) -> usize {
         .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
-/// Completes the `/upload` argument being typed once the candidates arrive.
-pub fn apply_path_completion(app: &mut App, prefix: &str, candidates: Vec<String>) {
-    if upload_arg(app).as_deref() != Some(prefix) {
-        return; // the user typed on meanwhile
-    }
-    if candidates.is_empty() {
-        app.info("no matching files");
-        return;
-    }
-    // Complete as far as the candidates agree.
-    let mut common = candidates[0].clone();
-    for c in &candidates[1..] {
-        while !c.starts_with(&common) {
-            common.pop();
+impl App {
+    /// Path completions for the `/upload` argument `prefix` came: they complete it as far as
+    /// they agree, unless the user typed on meanwhile.
+    pub(super) fn on_path_completed(
+        &mut self,
+        prefix: String,
+        candidates: Vec<String>,
+    ) -> Vec<Effect> {
+        if upload_arg(self).as_deref() != Some(prefix.as_str()) {
+            return vec![]; // the user typed on meanwhile
         }
-    }
-    if common.len() > prefix.len() {
-        for _ in 0..prefix.chars().count() {
-            app.composer.textarea.delete_char();
+        if candidates.is_empty() {
+            self.info("no matching files");
+            return vec![];
         }
-        app.composer.textarea.insert_str(&common);
-    }
-    if candidates.len() > 1 {
-        let shown = candidates
-            .iter()
-            .map(|c| {
-                c.trim_end_matches('/')
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(c)
-                    .to_string()
-            })
-            .collect();
-        app.composer.completion = Some((shown, 0));
-    } else if !common.ends_with('/') {
-        app.composer.textarea.insert_str(" ");
+        // Complete as far as the candidates agree.
+        let mut common = candidates[0].clone();
+        for c in &candidates[1..] {
+            while !c.starts_with(&common) {
+                common.pop();
+            }
+        }
+        if common.len() > prefix.len() {
+            for _ in 0..prefix.chars().count() {
+                self.composer.textarea.delete_char();
+            }
+            self.composer.textarea.insert_str(&common);
+        }
+        if candidates.len() > 1 {
+            let shown = candidates
+                .iter()
+                .map(|c| {
+                    c.trim_end_matches('/')
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or(c)
+                        .to_string()
+                })
+                .collect();
+            self.composer.completion = Some((shown, 0));
+        } else if !common.ends_with('/') {
+            self.composer.textarea.insert_str(" ");
+        }
+        vec![]
     }
 }
 

@@ -1,7 +1,13 @@
 //! The composer: the text being typed (a ratatui-textarea), what Enter does with it (a new
 //! message, a reply, an edit), the `@Name` mentions completed in it, the completion being
 //! cycled, the drafts of other conversations and the files staged for the next send.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the draft and the staged files: Enter (which hands the text to the outbox, a
+//! command or an edit), starting an edit, and the messages that change them (`Msg::Edited`,
+//! `Msg::Staged`) are here; Tab completion and its `Msg::PathCompleted` are `complete.rs`.
 
+use super::{App, Effect, Mode, Outcome};
 use crate::model::{ConvKey, Staged};
 use crate::protocol::types::{Content, Properties};
 use ratatui_textarea::TextArea;
@@ -146,6 +152,107 @@ impl Composer {
                 self.staged.push(f);
             }
         }
+    }
+}
+
+impl App {
+    /// Enter in the composer.
+    pub(super) fn submit(&mut self) -> Vec<Effect> {
+        let text = self.composer.text();
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return self.send_staged();
+        }
+        if let Some(cmd) = trimmed.strip_prefix('/')
+            && !trimmed.starts_with("//")
+        {
+            let cmd = cmd.to_string();
+            self.composer.set_text("");
+            return self.run_command(&cmd);
+        }
+        let text = text
+            .strip_prefix('/')
+            .filter(|_| trimmed.starts_with("//"))
+            .map(str::to_string)
+            .unwrap_or(text);
+        self.composer.set_text("");
+        self.composer.completion = None;
+        let mut effects = self.send_staged();
+        effects.extend(
+            match std::mem::replace(&mut self.composer.target, ComposeTarget::New) {
+                ComposeTarget::New => self.send_text(text, None),
+                ComposeTarget::Reply(mid) => self.send_text(text, Some(mid)),
+                ComposeTarget::Edit(mid) => {
+                    let markdown = self
+                        .composer
+                        .sends_markdown(&text, self.settings.send_markdown);
+                    let (content, _) = self.composer.outgoing(text, markdown);
+                    self.change(mid, crate::model::Change::Edit(content))
+                }
+            },
+        );
+        effects
+    }
+
+    /// Puts your text message `mid` in the composer to be edited (mentions as names again).
+    pub(super) fn start_edit(&mut self, mid: i64) {
+        let Some(m) = self.chat.message(mid) else {
+            return;
+        };
+        if Some(m.from_uid) != self.chat.me || m.is_file() {
+            self.error("you can only edit your own text messages");
+            return;
+        }
+        // Show mentions as names again while editing: one pass over the text, whatever the
+        // number of mentions (a text replace per mention was quadratic).
+        let uids = crate::protocol::types::mentions_of(m.properties.as_ref());
+        let listed: std::collections::HashSet<i64> = uids.iter().copied().collect();
+        let text = crate::protocol::mention::render(&m.content, |uid| {
+            listed.contains(&uid).then(|| self.chat.user_name(uid))
+        });
+        let mentions: HashMap<String, i64> = uids
+            .into_iter()
+            .map(|uid| (self.chat.user_name(uid), uid))
+            .collect();
+        self.composer.set_text(&text);
+        self.composer.mentions = mentions;
+        self.composer.target = ComposeTarget::Edit(mid);
+        self.mode = Mode::Chat;
+    }
+
+    /// `$EDITOR` returned the draft (its last line break dropped), or failed.
+    pub(super) fn on_edited(&mut self, result: Outcome<String>) -> Vec<Effect> {
+        match result {
+            Ok(text) => self.composer.set_text(text.trim_end_matches('\n')),
+            Err(e) => self.error(format!("editor: {e}")),
+        }
+        vec![]
+    }
+
+    /// Files were checked for staging: the readable ones are picked for the next send, and
+    /// pasted text that named no readable file goes into the draft after all.
+    pub(super) fn on_staged(
+        &mut self,
+        files: Vec<Staged>,
+        errors: Vec<String>,
+        paste: Option<String>,
+    ) -> Vec<Effect> {
+        if let Some(text) = paste.filter(|_| files.is_empty()) {
+            // Pasted text that is not a readable file: it was text after all.
+            self.composer.textarea.insert_str(&text);
+            return vec![];
+        }
+        self.composer.stage(files);
+        if !errors.is_empty() {
+            self.error(errors.join("; "));
+        } else if !self.composer.staged.is_empty() {
+            self.info(format!(
+                "{} file(s) ready: Enter sends, {} removes one",
+                self.composer.staged.len(),
+                self.keymap.hint(crate::keymap::Action::Unstage)
+            ));
+        }
+        vec![]
     }
 }
 

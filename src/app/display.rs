@@ -1,5 +1,8 @@
 //! The text a message shows (`present`: sanitized, markdown rendered and `@uid` mentions as
 //! names), with the app's names. Copy, open and notifications use it, never the raw content.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! owns no state and changes none: it only reads the chat.
 
 use super::App;
 use crate::present::Body;

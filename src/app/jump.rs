@@ -1,6 +1,11 @@
 //! Jumping to a message (a search hit, later a quoted original): its conversation opens and
 //! it is selected, once loaded. Until then history is paged back, from the store and then the
 //! server, a page at a time without blocking anything, however far back it is.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This is
+//! the timeline's jumping: the jump under way and the way back (`Timeline::seek`,
+//! `Timeline::back`) change here; a page that comes back (`Msg::History`, `timeline.rs`) takes
+//! the next step through `seek_on_history`.
 
 use super::{App, Effect, Mode, strings};
 use crate::model::ConvKey;

@@ -1,5 +1,11 @@
 //! Keyboard, mouse and paste handling for every mode. Keys resolve through the keymap first;
 //! in the composer, keys without an action are text for the editor.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. Input
+//! (`Msg::Key`, `Msg::Mouse`, `Msg::Paste`) comes here and goes to the part it is for: the top
+//! popup (`popups/`), the login form (`login.rs`), or an action of the selection or the
+//! composer. The selection (`Mode::Select`) changes here; an action on another part calls that
+//! part's method, or sets its field when that is all it does.
 
 use super::{App, ComposeTarget, Confirm, Effect, Help, Mode, React, Staged, Switcher};
 use crate::keymap::{Action, Context};

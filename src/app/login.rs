@@ -1,8 +1,11 @@
 //! The login form shown when there is no saved session: server (when not given), e-mail and
 //! a masked password. With `password_command` configured, the password comes from it.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the form (`Mode::Login`): its keys and paste are handled here; the login's answer
+//! (`Msg::LoggedIn`) changes the account and is handled by `account.rs`.
 
-use super::{App, Effect, LoggedIn, Mode};
-use crate::model::ChatModel;
+use super::{App, Effect, Mode};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,47 +169,6 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         _ => {}
     }
     vec![]
-}
-
-pub fn logged_in(app: &mut App, result: super::Outcome<Box<LoggedIn>>) -> Vec<Effect> {
-    match result {
-        Ok(done) => {
-            let same_account = app.chat.me == Some(done.uid)
-                && app.account.login.as_ref().is_some_and(|(server, email)| {
-                    *server == done.server && email.eq_ignore_ascii_case(&done.email)
-                });
-            if !same_account {
-                app.chat = ChatModel::new(done.uid);
-                app.timeline.open = None;
-            }
-            // Logging in again as the same person (the session expired or was revoked)
-            // keeps everything: the conversations, unsent messages and the draft.
-            if let Some(u) = done.user {
-                app.chat.users.insert(u.uid, u);
-            }
-            app.status.server_label = url_label(&done.server);
-            app.status.insecure = insecure_host(&done.server);
-            app.account.login = Some((done.server.clone(), done.email.clone()));
-            app.mode = Mode::Chat;
-            app.info(format!(
-                "logged in as {}",
-                crate::sanitize::one_line(&done.email, 60)
-            ));
-            vec![Effect::StartSync]
-        }
-        Err(e) => {
-            if let Mode::Login(form) = &mut app.mode {
-                form.busy = false;
-                form.error = Some(e.to_string());
-                if form.password_command.is_none() {
-                    form.focus = LoginField::Password;
-                }
-            } else {
-                app.error(e.to_string());
-            }
-            vec![]
-        }
-    }
 }
 
 /// The host of a server URL that would be reached over plain `http://` across a network

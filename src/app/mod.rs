@@ -2,10 +2,23 @@
 //! that can happen), `Effect` (everything slow or outside the model) and the pure `update`
 //! that maps one to the other. No I/O here: the executor and the loop carry out effects and
 //! send back messages.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. `App`
+//! is made of parts, each in its own module with the messages and methods that change it: the
+//! composer (`composer.rs`, its completion `complete.rs`), the timeline (`timeline.rs`, its
+//! jumps `jump.rs`), pending messages and queued changes (`outbox.rs`, `changes.rs`), the
+//! running tasks (`tasks.rs`), the status bar (`status.rs`), the terminal (`screen.rs`), the
+//! account (`account.rs`, its form `login.rs`), the chat as the stream and the store bring it
+//! (`sync.rs`), the popups and the search view (`popups/`), the sidebar's order
+//! (`sidebar.rs`) and the unread filler (`unread_fill.rs`). `update.rs` only dispatches each
+//! message to its part; `keys.rs` and `commands.rs` hand each key and command to the part it
+//! is for. Here: `App` itself, its settings and its clock (`Msg::Clock`), and what every part
+//! uses (notices, labels, local ids).
 
 // A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+mod account;
 mod call;
 mod changes;
 mod commands;
@@ -23,6 +36,7 @@ mod open;
 mod outbox;
 pub mod popups;
 mod saved;
+mod screen;
 mod search;
 mod sidebar;
 mod status;
@@ -33,6 +47,7 @@ mod timeline;
 mod unread_fill;
 mod update;
 
+pub use account::Account;
 pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
 pub use error::{Failure, Outcome};
@@ -42,6 +57,7 @@ pub use popups::{
     Choice, Confirm, Devices, Help, Info, Popup, PopupState, Popups, Preview, React, SearchKind,
     SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,
 };
+pub use screen::Screen;
 pub use status::{Notice, Status};
 pub use tasks::{Task, TaskId, TaskKind, Tasks};
 pub use timeline::{HISTORY_PAGE, Timeline};
@@ -49,9 +65,7 @@ pub use update::update;
 
 use crate::config::Config;
 use crate::keymap::Keymap;
-use crate::model::{ChatModel, ConvKey, PendingMessage, PendingState, UploadProgress};
-use crate::protocol::types::Content;
-use std::collections::HashMap;
+use crate::model::{ChatModel, ConvKey};
 
 /// What is under the popups: the login form, the composer or the selection.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,39 +121,6 @@ impl From<&Config> for Settings {
     fn from(c: &Config) -> Settings {
         Settings::new(c, false)
     }
-}
-
-/// The terminal as the app knows it.
-#[derive(Debug)]
-pub struct Screen {
-    /// Size in cells.
-    pub size: (u16, u16),
-    pub focused: bool,
-    pub sidebar_visible: bool,
-    /// Where the last frame drew the sidebar's rows (for clicks).
-    pub sidebar_rows: Option<ratatui::layout::Rect>,
-}
-
-impl Default for Screen {
-    fn default() -> Screen {
-        Screen {
-            size: (80, 24),
-            focused: true,
-            sidebar_visible: true,
-            sidebar_rows: None,
-        }
-    }
-}
-
-/// The logged-in account, for a new login when the session ends.
-#[derive(Debug, Default)]
-pub struct Account {
-    /// (server, e-mail).
-    pub login: Option<(String, String)>,
-    pub password_command: Option<String>,
-    /// The local store could not be used this run: messages let go of could only be paged
-    /// back from the server, without their later edits and likes, so none are let go.
-    pub without_store: bool,
 }
 
 /// All UI state, in parts that each own their piece: the folded chat, the composer, the
@@ -243,6 +224,14 @@ impl App {
             .min()
     }
 
+    /// The wall clock, sent by the loop before each batch (`update` never reads one). By
+    /// itself it asks for no frame: the batch it comes before decides that.
+    fn on_clock(&mut self, now_ms: i64) -> Vec<Effect> {
+        self.now_ms = now_ms;
+        self.dirty = false;
+        vec![]
+    }
+
     /// The selected message (in the selection, under any popup over it).
     pub fn selected(&self) -> Option<i64> {
         match self.mode {
@@ -263,269 +252,6 @@ impl App {
         // Milliseconds like the web client, kept strictly increasing.
         self.last_local_id = self.now_ms.max(self.last_local_id + 1);
         self.last_local_id
-    }
-
-    fn open_conversation(&mut self, key: ConvKey) -> Vec<Effect> {
-        if self.timeline.open == Some(key) {
-            return self.mark_open_read().into_iter().collect();
-        }
-        // Keep the draft of the conversation we leave, and trim what it loaded.
-        self.composer.switch(self.timeline.open, key);
-        let left = self.timeline.open;
-        // A jump under way elsewhere is off.
-        if self.timeline.seek.is_some_and(|(k, _)| k != key) {
-            self.timeline.seek = None;
-        }
-        if matches!(self.mode, Mode::Select(_)) {
-            self.mode = Mode::Chat;
-        }
-        let read_index = self.chat.convs.get(&key).map_or(0, |c| c.read_index);
-        self.timeline.show(key, read_index);
-        if let Some(left) = left {
-            self.trim_window(left);
-        }
-        let mut effects = self.maybe_load_history(key, true);
-        effects.extend(self.mark_open_read());
-        effects
-    }
-
-    /// Asks for older history when the view is near the oldest loaded message.
-    fn maybe_load_history(&mut self, key: ConvKey, opening: bool) -> Vec<Effect> {
-        self.timeline
-            .history_request(&self.chat, key, self.screen.size.1, opening)
-            .into_iter()
-            .collect()
-    }
-
-    /// The open conversation is on screen: everything in it is read (when you are looking).
-    fn mark_open_read(&mut self) -> Option<Effect> {
-        let key = self.timeline.open?;
-        if !self.screen.focused || self.timeline.scroll > 0 || matches!(self.mode, Mode::Login(_)) {
-            return None;
-        }
-        let newest = self
-            .chat
-            .convs
-            .get(&key)?
-            .messages
-            .keys()
-            .next_back()
-            .copied()?;
-        self.chat
-            .set_read_index(key, newest)
-            .then_some(Effect::MarkRead { key, mid: newest })
-    }
-
-    fn step_conversation(&mut self, delta: isize) -> Vec<Effect> {
-        let list = self.hold_sidebar();
-        if list.is_empty() {
-            return vec![];
-        }
-        let pos = self
-            .timeline
-            .open
-            .and_then(|k| list.iter().position(|x| *x == k));
-        let next = match pos {
-            Some(p) => (p as isize + delta).rem_euclid(list.len() as isize) as usize,
-            None => 0,
-        };
-        self.open_conversation(list[next])
-    }
-
-    /// The next conversation (after the open one, wrapping) that matches `pred`.
-    fn jump_to(
-        &mut self,
-        what: &str,
-        pred: impl Fn(&crate::model::Conversation) -> bool,
-    ) -> Vec<Effect> {
-        let list = self.sidebar();
-        let start = self
-            .timeline
-            .open
-            .and_then(|k| list.iter().position(|x| *x == k))
-            .map_or(0, |p| p + 1);
-        let found = (0..list.len())
-            .map(|i| list[(start + i) % list.len()])
-            .find(|k| Some(*k) != self.timeline.open && self.chat.convs.get(k).is_some_and(&pred));
-        match found {
-            Some(k) => self.open_conversation(k),
-            None => {
-                self.info(format!("no {what}"));
-                vec![]
-            }
-        }
-    }
-
-    /// Queues a text message (optimistically shown as pending).
-    fn send_text(&mut self, text: String, reply_to: Option<i64>) -> Vec<Effect> {
-        let Some(key) = self.timeline.open else {
-            self.error(strings::open_a_conversation(&self.keymap));
-            return vec![];
-        };
-        let markdown = self
-            .composer
-            .sends_markdown(&text, self.settings.send_markdown);
-        let (content, properties) = self.composer.outgoing(text, markdown);
-        let local_id = self.next_local_id();
-        let mut properties = properties;
-        properties.local_id = Some(local_id);
-        self.chat.add_pending(
-            key,
-            PendingMessage {
-                local_id,
-                content: content.clone(),
-                reply_to,
-                created_at: self.now_ms,
-                state: PendingState::Sending,
-                upload: None,
-            },
-        );
-        self.timeline.scroll = 0;
-        vec![Effect::Send {
-            key,
-            local_id,
-            content,
-            properties,
-            reply_to,
-            retry: false,
-        }]
-    }
-
-    /// Enter in the composer.
-    fn submit(&mut self) -> Vec<Effect> {
-        let text = self.composer.text();
-        let trimmed = text.trim();
-        if trimmed.is_empty() {
-            return self.send_staged();
-        }
-        if let Some(cmd) = trimmed.strip_prefix('/')
-            && !trimmed.starts_with("//")
-        {
-            let cmd = cmd.to_string();
-            self.composer.set_text("");
-            return self.run_command(&cmd);
-        }
-        let text = text
-            .strip_prefix('/')
-            .filter(|_| trimmed.starts_with("//"))
-            .map(str::to_string)
-            .unwrap_or(text);
-        self.composer.set_text("");
-        self.composer.completion = None;
-        let mut effects = self.send_staged();
-        effects.extend(
-            match std::mem::replace(&mut self.composer.target, ComposeTarget::New) {
-                ComposeTarget::New => self.send_text(text, None),
-                ComposeTarget::Reply(mid) => self.send_text(text, Some(mid)),
-                ComposeTarget::Edit(mid) => {
-                    let markdown = self
-                        .composer
-                        .sends_markdown(&text, self.settings.send_markdown);
-                    let (content, _) = self.composer.outgoing(text, markdown);
-                    self.change(mid, crate::model::Change::Edit(content))
-                }
-            },
-        );
-        effects
-    }
-
-    /// Starts an upload for every staged file (each shown at once as a pending message).
-    fn send_staged(&mut self) -> Vec<Effect> {
-        if self.composer.staged.is_empty() {
-            return vec![];
-        }
-        let Some(key) = self.timeline.open else {
-            self.error(strings::open_a_conversation(&self.keymap));
-            return vec![];
-        };
-        let mut effects = Vec::new();
-        for file in std::mem::take(&mut self.composer.staged) {
-            let local_id = self.next_local_id();
-            self.chat.add_pending(
-                key,
-                PendingMessage {
-                    local_id,
-                    content: Content::File {
-                        path: file.name.clone(),
-                    },
-                    reply_to: None,
-                    created_at: self.now_ms,
-                    state: PendingState::Sending,
-                    upload: Some(UploadProgress {
-                        file: file.clone(),
-                        sent: 0,
-                        started_ms: self.now_ms,
-                    }),
-                },
-            );
-            let task = self.tasks.start(
-                TaskKind::Upload {
-                    local_id,
-                    name: file.name.clone(),
-                },
-                self.now_ms,
-            );
-            self.status.notice = None;
-            effects.push(Effect::Upload {
-                task,
-                key,
-                local_id,
-                file,
-            });
-        }
-        self.timeline.scroll = 0;
-        effects
-    }
-
-    fn start_edit(&mut self, mid: i64) {
-        let Some(m) = self.chat.message(mid) else {
-            return;
-        };
-        if Some(m.from_uid) != self.chat.me || m.is_file() {
-            self.error("you can only edit your own text messages");
-            return;
-        }
-        // Show mentions as names again while editing: one pass over the text, whatever the
-        // number of mentions (a text replace per mention was quadratic).
-        let uids = crate::protocol::types::mentions_of(m.properties.as_ref());
-        let listed: std::collections::HashSet<i64> = uids.iter().copied().collect();
-        let text = crate::protocol::mention::render(&m.content, |uid| {
-            listed.contains(&uid).then(|| self.chat.user_name(uid))
-        });
-        let mentions: HashMap<String, i64> = uids
-            .into_iter()
-            .map(|uid| (self.chat.user_name(uid), uid))
-            .collect();
-        self.composer.set_text(&text);
-        self.composer.mentions = mentions;
-        self.composer.target = ComposeTarget::Edit(mid);
-        self.mode = Mode::Chat;
-    }
-
-    /// Asks for your personal link to a meeting room, with `options` over the config's.
-    pub(crate) fn call_link(
-        &mut self,
-        target: CallTarget,
-        options: crate::protocol::vocespace::CallOptions,
-    ) -> Vec<Effect> {
-        let Some(me) = self.chat.me else {
-            return vec![];
-        };
-        let username = self.chat.user_name(me);
-        let avatar_uid = self
-            .chat
-            .users
-            .get(&me)
-            .filter(|u| u.avatar_updated_at > 0)
-            .map(|u| u.uid);
-        let task = self.tasks.start(TaskKind::MeetingLink, self.now_ms);
-        vec![Effect::CallLink {
-            task,
-            target,
-            options,
-            username,
-            avatar_uid,
-        }]
     }
 }
 

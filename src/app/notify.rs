@@ -1,6 +1,9 @@
 //! Whether a new message deserves a bell or a desktop notification (your level per
 //! conversation, mutes, mentions, whether you are looking), and the text it shows: the same
 //! sanitized text the timeline draws, cut to one line.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! owns no state and changes none: the stream's new messages (`sync.rs`) ask it for effects.
 
 use super::{App, Effect};
 use crate::config::NotifyLevel;

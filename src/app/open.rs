@@ -3,6 +3,9 @@
 //! media type (`files::opens_as_document`). A link opens only when its scheme is http, https
 //! or mailto (`text::openable`), after a yes when its text names another target; any other
 //! scheme is refused with the reason, its target shown as text.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. `o`
+//! owns no state: it asks the popups (a confirmation) or the task table (a download).
 
 use super::{App, Confirm, Effect, TaskKind};
 use crate::present::Body;

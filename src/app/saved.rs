@@ -2,6 +2,11 @@
 //! the saved kind, `popups/search.rs`, with Enter to jump and Delete to remove). They are the
 //! server's favorites, or kept in the local store when the server has none; the view says
 //! which. Here: saving, what a save or unsave did, and a saved message as a hit.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. Saving
+//! changes the server's (or the store's) list, not the app's: what a save or unsave did
+//! (`Msg::SavedChanged`) is told here, and the list, when open, is asked for again; the
+//! list itself (`Msg::SavedList`) is the search view's (`popups/search.rs`).
 
 use super::popups::search::SearchKind;
 use super::{App, Effect, Outcome};
@@ -18,7 +23,7 @@ impl App {
     }
 
     /// A save or unsave was done: say so, and list again if the list is open.
-    pub(super) fn saved_changed(&mut self, result: Outcome<String>) -> Vec<Effect> {
+    pub(super) fn on_saved_changed(&mut self, result: Outcome<String>) -> Vec<Effect> {
         match result {
             Ok(text) => self.info(text),
             Err(e) => {

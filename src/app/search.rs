@@ -3,6 +3,9 @@
 //! `has:link`, `before:` / `after:` dates, `to:me`, `replies:<mid>`) against the names the model
 //! knows, and what a hit is to you (unread or not). The view itself, which asks the store on
 //! each change and opens what was found, is `popups/search.rs`.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. The
+//! language owns no state; the view's state and its messages are `popups/search.rs`.
 
 use super::App;
 use crate::model::{ChatModel, ConvKey, SearchQuery};

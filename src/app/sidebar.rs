@@ -2,6 +2,10 @@
 //! `sidebar.order`). While conversations are stepped through with the keyboard the order
 //! holds still, so Alt+Down held down walks a list that does not shift under it when
 //! messages arrive; it follows activity again once the keys have rested.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the held order and changes it only here; no message changes it (the timeline's
+//! keyboard steps hold it).
 
 use super::App;
 use crate::config::SidebarOrder;

@@ -1,8 +1,14 @@
 //! What the status bar reports that is not a task: the connection, the last notice (info or
 //! error), the server shown (host only, never a token) and the plain-http warning.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the notice; the message that only sets it (`Msg::Notice`) is handled here, and
+//! every other part reports through `App::info` and `App::error`. The connection's state comes
+//! with the stream (`sync.rs`).
 
 use super::conn::ConnState;
 use super::login::insecure_host;
+use super::{App, Effect};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
@@ -45,5 +51,13 @@ impl Status {
             text: text.into(),
             error: true,
         });
+    }
+}
+
+impl App {
+    /// Something the runtime did by itself that the user should know about.
+    pub(super) fn on_notice(&mut self, text: String) -> Vec<Effect> {
+        self.info(text);
+        vec![]
     }
 }

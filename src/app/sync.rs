@@ -2,6 +2,10 @@
 //! log in again), and events (the first conversation opened once ready, notifications, read
 //! markers for the open conversation). Also the reaction to a failure that needs more than a
 //! notice.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the chat as the stream and the store bring it, and the connection's state; the
+//! messages that change them (`Msg::Sync`, `Msg::Restored`, `Msg::Latest`) are handled here.
 
 use super::conn::{self, ConnState, SyncMsg};
 use super::{App, Effect, Failure, LoginForm, Mode, Restored};

@@ -3,7 +3,15 @@
 //! the id), the runtime reports progress and the end by that id, and only `ui` turns a task
 //! into text. Uploads are also found by their message's local id (the pending message and the
 //! task share it).
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the running tasks; the messages that report on them (`Msg::Progress`,
+//! `Msg::UploadProgress`, `Msg::Done`, `Msg::Downloaded`) are handled here. A task whose end
+//! opens a popup (a preview, a meeting link) ends where that popup is (`popups/`), and a
+//! finished upload is the outbox's (`outbox.rs`).
 
+use super::{App, Effect, Outcome};
+use crate::model::ConvKey;
 use std::collections::BTreeMap;
 
 /// A task's id: unique for the life of the app, never reused.
@@ -99,6 +107,82 @@ impl Tasks {
 
     pub fn len(&self) -> usize {
         self.running.len()
+    }
+}
+
+impl App {
+    /// Progress of a background task: bytes done, of how many when known.
+    pub(super) fn on_progress(
+        &mut self,
+        task: TaskId,
+        done: u64,
+        total: Option<u64>,
+    ) -> Vec<Effect> {
+        self.tasks.progress(task, done, total, self.now_ms);
+        vec![]
+    }
+
+    /// Progress of the upload of pending message `local_id`: the message shows it, and so does
+    /// its task (while the message is still pending).
+    pub(super) fn on_upload_progress(
+        &mut self,
+        key: ConvKey,
+        local_id: i64,
+        sent: u64,
+        total: u64,
+    ) -> Vec<Effect> {
+        if let Some(u) = self
+            .chat
+            .convs
+            .get_mut(&key)
+            .and_then(|c| c.pending.iter_mut().find(|p| p.local_id == local_id))
+            .and_then(|p| p.upload.as_mut())
+        {
+            u.sent = sent;
+            if let Some(task) = self.tasks.upload(local_id) {
+                self.tasks.progress(task, sent, Some(total), self.now_ms);
+            }
+        }
+        vec![]
+    }
+
+    /// A background action finished (react, delete, mute…): its task ends, and a failure is
+    /// shown.
+    pub(super) fn on_done(
+        &mut self,
+        task: Option<TaskId>,
+        what: String,
+        result: Outcome<()>,
+    ) -> Vec<Effect> {
+        if let Some(task) = task {
+            self.tasks.finish(task);
+        }
+        if let Err(e) = result {
+            self.error(format!("{what}: {e}"));
+            self.on_failure(&e);
+        }
+        vec![]
+    }
+
+    /// A download finished: where it was saved, or why not.
+    pub(super) fn on_downloaded(
+        &mut self,
+        task: TaskId,
+        name: String,
+        result: Outcome<String>,
+    ) -> Vec<Effect> {
+        self.tasks.finish(task);
+        match result {
+            Ok(path) => self.info(format!("saved {}", crate::sanitize::one_line(&path, 80))),
+            Err(e) => {
+                self.error(format!(
+                    "download of {}: {e}",
+                    crate::files::shown_name(&name, 40)
+                ));
+                self.on_failure(&e);
+            }
+        }
+        vec![]
     }
 }
 

@@ -1,9 +1,16 @@
 //! The timeline's state: which conversation is open, how far it is scrolled (and how far it
 //! can be, as the renderer last reported), the "new messages" line, and history paging: at
 //! most one request per conversation in flight, and never the same request twice in a row.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the open conversation, its scroll and history paging; the messages that change
+//! them (`Msg::History`, `Msg::View`) are handled here, and so is opening a conversation and
+//! stepping to the next one. A page is folded into the chat here too, and hands on to the
+//! jump under way (`jump.rs`) and the unread filler (`unread_fill.rs`).
 
-use super::Effect;
+use super::{App, Effect, Mode, Outcome, View};
 use crate::model::{ChatModel, ConvKey};
+use crate::protocol::types::ChatMessage;
 use std::collections::{HashMap, HashSet};
 
 /// How many messages one history request asks for.
@@ -128,5 +135,171 @@ impl Timeline {
         if !ok {
             self.last_history.remove(&key);
         }
+    }
+}
+
+impl App {
+    /// Opens conversation `key` (its draft back in the composer, the one left kept and its
+    /// loaded history trimmed), asking for history and marking it read as needed.
+    pub(super) fn open_conversation(&mut self, key: ConvKey) -> Vec<Effect> {
+        if self.timeline.open == Some(key) {
+            return self.mark_open_read().into_iter().collect();
+        }
+        // Keep the draft of the conversation we leave, and trim what it loaded.
+        self.composer.switch(self.timeline.open, key);
+        let left = self.timeline.open;
+        // A jump under way elsewhere is off.
+        if self.timeline.seek.is_some_and(|(k, _)| k != key) {
+            self.timeline.seek = None;
+        }
+        if matches!(self.mode, Mode::Select(_)) {
+            self.mode = Mode::Chat;
+        }
+        let read_index = self.chat.convs.get(&key).map_or(0, |c| c.read_index);
+        self.timeline.show(key, read_index);
+        if let Some(left) = left {
+            self.trim_window(left);
+        }
+        let mut effects = self.maybe_load_history(key, true);
+        effects.extend(self.mark_open_read());
+        effects
+    }
+
+    /// Asks for older history when the view is near the oldest loaded message.
+    pub(super) fn maybe_load_history(&mut self, key: ConvKey, opening: bool) -> Vec<Effect> {
+        self.timeline
+            .history_request(&self.chat, key, self.screen.size.1, opening)
+            .into_iter()
+            .collect()
+    }
+
+    /// The open conversation is on screen: everything in it is read (when you are looking).
+    pub(super) fn mark_open_read(&mut self) -> Option<Effect> {
+        let key = self.timeline.open?;
+        if !self.screen.focused || self.timeline.scroll > 0 || matches!(self.mode, Mode::Login(_)) {
+            return None;
+        }
+        let newest = self
+            .chat
+            .convs
+            .get(&key)?
+            .messages
+            .keys()
+            .next_back()
+            .copied()?;
+        self.chat
+            .set_read_index(key, newest)
+            .then_some(Effect::MarkRead { key, mid: newest })
+    }
+
+    /// Opens the conversation `delta` places from the open one in the sidebar (wrapping),
+    /// whose order holds still while you step.
+    pub(super) fn step_conversation(&mut self, delta: isize) -> Vec<Effect> {
+        let list = self.hold_sidebar();
+        if list.is_empty() {
+            return vec![];
+        }
+        let pos = self
+            .timeline
+            .open
+            .and_then(|k| list.iter().position(|x| *x == k));
+        let next = match pos {
+            Some(p) => (p as isize + delta).rem_euclid(list.len() as isize) as usize,
+            None => 0,
+        };
+        self.open_conversation(list[next])
+    }
+
+    /// The next conversation (after the open one, wrapping) that matches `pred`.
+    pub(super) fn jump_to(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&crate::model::Conversation) -> bool,
+    ) -> Vec<Effect> {
+        let list = self.sidebar();
+        let start = self
+            .timeline
+            .open
+            .and_then(|k| list.iter().position(|x| *x == k))
+            .map_or(0, |p| p + 1);
+        let found = (0..list.len())
+            .map(|i| list[(start + i) % list.len()])
+            .find(|k| Some(*k) != self.timeline.open && self.chat.convs.get(k).is_some_and(&pred));
+        match found {
+            Some(k) => self.open_conversation(k),
+            None => {
+                self.info(format!("no {what}"));
+                vec![]
+            }
+        }
+    }
+
+    /// A history page came back (or failed): fold it, and page on where a jump, the open
+    /// conversation or the unread filler wants more.
+    pub(super) fn on_history(
+        &mut self,
+        key: ConvKey,
+        before: Option<i64>,
+        limit: u32,
+        result: Outcome<Vec<ChatMessage>>,
+    ) -> Vec<Effect> {
+        self.timeline.history_answered(key, result.is_ok());
+        let background = self.unread_fill.answered(key, result.is_ok());
+        let mut effects = self.history_page(key, before, limit, result, background);
+        // The next conversation whose unread count is a lower bound, if one waits.
+        effects.extend(self.pump_unread_fill());
+        effects
+    }
+
+    /// Folds a history page (or reports its failure), and pages on where a jump or the open
+    /// conversation wants more. `background`: nobody waits on it (see `unread_fill.rs`).
+    fn history_page(
+        &mut self,
+        key: ConvKey,
+        before: Option<i64>,
+        limit: u32,
+        result: Outcome<Vec<ChatMessage>>,
+        background: bool,
+    ) -> Vec<Effect> {
+        let ok = result.is_ok();
+        match result {
+            Ok(page) => {
+                self.chat
+                    .apply_history_page(key, before, page, limit as usize);
+            }
+            Err(e) => {
+                // A failed request may be asked for again (scroll up to retry). One the user
+                // did not ask for (the unread filler's) is no news, unless it means logging in
+                // again.
+                if !background {
+                    self.error(format!("could not load history: {e}"));
+                }
+                self.on_failure(&e);
+            }
+        }
+        // A jump to a message pages on until it is loaded.
+        if let Some(effects) = self.seek_on_history(key, ok) {
+            return effects;
+        }
+        if ok && self.timeline.open == Some(key) {
+            let mut effects: Vec<Effect> = self.mark_open_read().into_iter().collect();
+            // The open conversation's gap fills at once, page after page.
+            match self.timeline.gap_request(&self.chat, key) {
+                Some(next) => effects.push(next),
+                None => effects.extend(self.maybe_load_history(key, false)),
+            }
+            return effects;
+        }
+        vec![]
+    }
+
+    /// What the renderer found out about the last frame: how far the timeline can scroll, the
+    /// scroll it used, and where the sidebar's rows are. Drawn again only if the scroll moved.
+    pub(super) fn on_view(&mut self, view: View) -> Vec<Effect> {
+        self.dirty = view.scroll != self.timeline.scroll;
+        self.timeline.max_scroll = view.max_scroll;
+        self.timeline.scroll = view.scroll;
+        self.screen.sidebar_rows = view.sidebar_rows;
+        vec![]
     }
 }

@@ -4,6 +4,11 @@
 //! the background: at most [`FILL_LIMIT`] records each, the open conversation first, then
 //! direct messages, then channels (newest activity first within each), never more than
 //! [`IN_FLIGHT`] requests at a time. A count still short after its page stays `N+`.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the filler's queue and changes it only here; its pages come back as
+//! `Msg::History`, which the timeline (`timeline.rs`) hands over to `answered` and
+//! `pump_unread_fill`.
 
 use super::{App, Effect, HISTORY_PAGE};
 use crate::model::ConvKey;

@@ -1,6 +1,10 @@
 //! Your devices (`/devices`): every device the server keeps a session for, this one marked,
 //! and logging another one out (asks first). Useful after losing a laptop; the web client
 //! has no way to do it. The list comes from the server, so names are shown sanitized.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! popup owns the list; the messages that change it (`Msg::DevicesListed`,
+//! `Msg::DeviceLoggedOut`) are handled here.
 
 use super::{Confirm, Popup, PopupState, Popups, Step, hint};
 use crate::app::{App, Effect, Outcome};
@@ -95,14 +99,17 @@ impl App {
     }
 
     /// The server's list arrived (with this device's id), or could not be had.
-    pub(in crate::app) fn devices_listed(&mut self, result: Outcome<(Vec<String>, String)>) {
+    pub(in crate::app) fn on_devices_listed(
+        &mut self,
+        result: Outcome<(Vec<String>, String)>,
+    ) -> Vec<Effect> {
         let Some(at) = self.popups.devices_at() else {
-            return; // closed meanwhile
+            return vec![]; // closed meanwhile
         };
         match result {
             Ok((mut list, this)) => {
                 let Some(open) = self.popups.devices_mut() else {
-                    return;
+                    return vec![];
                 };
                 let previous = open.selected_device().cloned();
                 list.sort();
@@ -128,6 +135,7 @@ impl App {
                 self.on_failure(&e);
             }
         }
+        vec![]
     }
 
     /// "Log out device X?" answered yes: back to the list while the server removes it.
@@ -140,7 +148,7 @@ impl App {
     }
 
     /// The server removed a device (or would not): say so and list them again.
-    pub(in crate::app) fn device_logged_out(
+    pub(in crate::app) fn on_device_logged_out(
         &mut self,
         device: String,
         result: Outcome<()>,

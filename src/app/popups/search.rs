@@ -4,6 +4,10 @@
 //! the newest question, so typing fast costs one search); its keys move through what was
 //! found, open it, fetch older history, mark it read or remove a saved message, and other keys
 //! type the query. Its state is here and outlives the popup (the view reopens where it was).
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! view owns the query, what was found and the saved list shown; the messages that change
+//! them (`Msg::Searched`, `Msg::StoredOlder`, `Msg::SavedList`) are handled here.
 
 use super::{Popup, PopupState, Popups, Step, hint};
 use crate::app::search::INBOX_QUERY;
@@ -283,9 +287,9 @@ impl App {
     }
 
     /// The store answered a search (an older question's answer is dropped).
-    pub(in crate::app) fn searched(&mut self, result: Outcome<SearchResults>) {
+    pub(in crate::app) fn on_searched(&mut self, result: Outcome<SearchResults>) -> Vec<Effect> {
         if matches!(self.search.kind, SearchKind::Saved { .. }) {
-            return;
+            return vec![];
         }
         match result {
             Ok(results) if results.seq >= self.search.seq => {
@@ -302,10 +306,11 @@ impl App {
                 self.search.error = Some(e.to_string());
             }
         }
+        vec![]
     }
 
     /// Older history was stored for the search: the same search again sees it.
-    pub(in crate::app) fn stored_older(
+    pub(in crate::app) fn on_stored_older(
         &mut self,
         key: ConvKey,
         result: Outcome<usize>,
@@ -406,9 +411,12 @@ impl App {
     }
 
     /// The saved messages came (or could not be listed).
-    pub(in crate::app) fn saved_list(&mut self, result: Outcome<(SavedPlace, Vec<SavedItem>)>) {
+    pub(in crate::app) fn on_saved_list(
+        &mut self,
+        result: Outcome<(SavedPlace, Vec<SavedItem>)>,
+    ) -> Vec<Effect> {
         if !matches!(self.search.kind, SearchKind::Saved { .. }) {
-            return;
+            return vec![];
         }
         match result {
             Ok((place, items)) => {
@@ -421,6 +429,7 @@ impl App {
             }
             Err(e) => self.search.error = Some(format!("saved messages: {e}")),
         }
+        vec![]
     }
 
     /// Removes the selected saved message (the server's favorite holding it).
