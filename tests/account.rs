@@ -94,9 +94,14 @@ async fn a_login_becomes_an_account_before_the_app_hears_of_it() {
         )
     })
     .await;
-    // The session was saved, for the next start.
-    let saved = SessionStore::new(dir.path()).load(&format!("{}/", server.base_url()));
-    assert_eq!(saved.map(|s| s.session.uid), Some(1));
+    // The session was saved (by a task of its own), for the next start.
+    let sessions = SessionStore::new(dir.path());
+    let base = format!("{}/", server.base_url());
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while sessions.load(&base).is_none() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(sessions.load(&base).map(|s| s.session.uid), Some(1));
     executor.shutdown().await;
 }
 

@@ -398,14 +398,30 @@ impl DemoServer {
 
     /// Edits message `mid` as `from` (its author) to `text`; returns the edit's mid.
     pub fn edit_as(&self, from: i64, mid: i64, text: &str) -> Result<i64, String> {
-        self.with_state(|s| s.edit(from, mid, ContentKind::Text.content_type(), text.to_string(), None))
-            .map_err(|r| format!("{r:?}"))
+        self.with_state(|s| {
+            s.edit(
+                from,
+                mid,
+                ContentKind::Text.content_type(),
+                text.to_string(),
+                None,
+            )
+        })
+        .map_err(|r| format!("{r:?}"))
     }
 
     /// Replies to message `mid` as `from`; returns the reply's mid.
     pub fn reply_as(&self, from: i64, mid: i64, text: &str) -> Result<i64, String> {
-        self.with_state(|s| s.reply(from, mid, ContentKind::Text.content_type(), text.to_string(), None))
-            .map_err(|r| format!("{r:?}"))
+        self.with_state(|s| {
+            s.reply(
+                from,
+                mid,
+                ContentKind::Text.content_type(),
+                text.to_string(),
+                None,
+            )
+        })
+        .map_err(|r| format!("{r:?}"))
     }
 
     /// Likes message `mid` as `from` with `emoji` (one of the server's eight; the same again
