@@ -1,43 +1,18 @@
 //! Key bindings as data: every action, its default keys per context, the vim preset, and
-//! user overrides from the config file. The help overlay is generated from the live map, the
+//! user overrides from the config file. What the keys are is in `table.rs` (contexts,
+//! actions, default keys): a new action or a popup's keys touch that file only. The help overlay is generated from the live map, the
 //! printed config's `[keys]` actions from the table (`print.rs`).
 
-mod defaults;
 mod keyspec;
 mod print;
 
-pub use defaults::default_keys;
 pub use keyspec::KeySpec;
 pub use print::config_lines;
+pub use table::{Action, Context, REACT_PICKS, default_keys};
 
 use crossterm::event::KeyEvent;
-use defaults::defaults;
 use std::collections::BTreeMap;
-
-/// Where a binding applies. Context bindings win over global ones. Each popup that has keys
-/// of its own has a context; a key it does not bind closes it (the switcher types it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Context {
-    Global,
-    Composer,
-    Select,
-    /// The fuzzy switcher (Ctrl+K).
-    Switcher,
-    /// The help overlay (F1).
-    Help,
-    /// Your meeting link (/call).
-    Call,
-    /// "Delete this message?", "Leave #channel?", "Open this link?".
-    Confirm,
-    /// The reaction picker.
-    React,
-    /// The search view (other keys type the query).
-    Search,
-    /// Your devices (/devices).
-    Devices,
-    /// The files picked for the next send (Alt+X with more than one).
-    Staged,
-}
+use table::defaults;
 
 macro_rules! actions {
     ($($variant:ident => $name:literal, $context:ident, $help:literal;)*) => {
@@ -58,103 +33,8 @@ macro_rules! actions {
     };
 }
 
-actions! {
-    Quit => "quit", Global, "quit";
-    Switcher => "switcher", Global, "jump to a channel or person (fuzzy)";
-    PrevConversation => "prev_conversation", Global, "previous conversation";
-    NextConversation => "next_conversation", Global, "next conversation";
-    NextUnread => "next_unread", Global, "next conversation with unread messages";
-    NextMention => "next_mention", Global, "next conversation that mentions you";
-    PageUp => "page_up", Global, "scroll up a page (loads older history)";
-    PageDown => "page_down", Global, "scroll down a page";
-    Help => "help", Global, "this help";
-    ToggleSidebar => "toggle_sidebar", Global, "show or hide the sidebar";
-    Reconnect => "reconnect", Global, "reconnect now";
-    SelectMode => "select_mode", Global, "select messages (reply, edit, react…)";
-    Search => "search", Global, "search all stored messages";
-    Inbox => "inbox", Global, "messages that mention you or reply to you";
-    Suspend => "suspend", Global, "suspend to the shell (resume with fg)";
-    Send => "send", Composer, "send the message";
-    Newline => "newline", Composer, "new line in the message";
-    ExternalEditor => "external_editor", Composer, "compose in $EDITOR";
-    EditLast => "edit_last", Composer, "edit your last message (empty composer)";
-    Complete => "complete", Composer, "complete @name or /command";
-    Cancel => "cancel", Composer, "cancel reply/edit, close popups";
-    RetrySend => "retry_send", Composer, "retry failed sends, changes and uploads";
-    DiscardFailed => "discard_failed", Composer, "discard failed sends and changes";
-    Unstage => "unstage", Composer, "remove a file picked with /upload (asks which when several)";
-    ToggleMarkdown => "toggle_markdown", Composer, "send this draft as markdown, or not";
-    SelectUp => "select_up", Select, "select the previous message";
-    SelectDown => "select_down", Select, "select the next message";
-    ScrollTop => "scroll_top", Select, "go to the oldest message";
-    ScrollBottom => "scroll_bottom", Select, "go to the newest message";
-    Reply => "reply", Select, "reply to the selected message";
-    Edit => "edit", Select, "edit the selected message";
-    Delete => "delete", Select, "delete the selected message (asks first)";
-    React => "react", Select, "react to the selected message";
-    Copy => "copy", Select, "copy the message text (OSC 52)";
-    OpenLink => "open_link", Select, "open the first link or file";
-    JoinCall => "join_call", Select, "your own link to the selected meeting invite (the config's defaults, like a bare /call)";
-    Save => "save", Select, "download the selected file";
-    Preview => "preview", Select, "preview the selected image";
-    SaveMessage => "save_message", Select, "save the message (/saved lists them)";
-    FollowReply => "follow_reply", Select, "go to the message a reply quotes";
-    JumpBack => "jump_back", Select, "back to where you were before a jump";
-    ListReplies => "list_replies", Select, "list the replies to the selected message";
-    Leave => "leave_select", Select, "back to the composer";
-    SwitcherUp => "switcher_up", Switcher, "previous match";
-    SwitcherDown => "switcher_down", Switcher, "next match";
-    SwitcherOpen => "switcher_open", Switcher, "open the match";
-    SwitcherErase => "switcher_erase", Switcher, "delete the last typed character";
-    SwitcherClose => "switcher_close", Switcher, "close";
-    SearchUp => "search_up", Search, "previous result";
-    SearchDown => "search_down", Search, "next result";
-    SearchOpen => "search_open", Search, "open the conversation at the result";
-    SearchErase => "search_erase", Search, "delete the last typed character";
-    SearchClear => "search_clear", Search, "clear the query";
-    SearchOlder => "search_older", Search, "fetch older history of the conversations searched";
-    SearchMarkRead => "search_mark_read", Search, "mark what was found read";
-    SearchUnsave => "search_unsave", Search, "remove the selected saved message (/saved)";
-    SearchClose => "search_close", Search, "close";
-    HelpDown => "help_down", Help, "scroll down a line";
-    HelpUp => "help_up", Help, "scroll up a line";
-    HelpPageDown => "help_page_down", Help, "scroll down a page";
-    HelpPageUp => "help_page_up", Help, "scroll up a page";
-    CallCopy => "call_copy", Call, "copy the link (OSC 52)";
-    CallOpen => "call_open", Call, "open it in the browser";
-    ConfirmYes => "confirm_yes", Confirm, "yes";
-    DevicesUp => "devices_up", Devices, "previous device";
-    DevicesDown => "devices_down", Devices, "next device";
-    DevicesLogout => "devices_logout", Devices, "log the selected device out (asks first)";
-    DevicesClose => "devices_close", Devices, "close";
-    StagedUp => "staged_up", Staged, "previous file";
-    StagedDown => "staged_down", Staged, "next file";
-    StagedRemove => "staged_remove", Staged, "remove the file from the next send";
-    StagedClose => "staged_close", Staged, "close";
-    ReactLeft => "react_left", React, "previous reaction";
-    ReactRight => "react_right", React, "next reaction";
-    ReactPick => "react_pick", React, "react with it (again takes it back)";
-    React1 => "react_1", React, "react with ❤️";
-    React2 => "react_2", React, "react with 😄";
-    React3 => "react_3", React, "react with 👀";
-    React4 => "react_4", React, "react with 👍";
-    React5 => "react_5", React, "react with 👎";
-    React6 => "react_6", React, "react with 🎉";
-    React7 => "react_7", React, "react with 🙁";
-    React8 => "react_8", React, "react with 🚀";
-}
-
-/// The reaction picker's direct picks, in the order of `protocol::types::REACTIONS`.
-pub const REACT_PICKS: [Action; 8] = [
-    Action::React1,
-    Action::React2,
-    Action::React3,
-    Action::React4,
-    Action::React5,
-    Action::React6,
-    Action::React7,
-    Action::React8,
-];
+// After the macro: the table uses it.
+mod table;
 
 /// Which set of defaults to start from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -274,19 +154,7 @@ impl Keymap {
                 if keys.is_empty() {
                     return None;
                 }
-                let section = match a.context() {
-                    Context::Global => "anywhere",
-                    Context::Composer => "composer",
-                    Context::Select => "selection",
-                    Context::Switcher => "switcher popup (other keys type the query)",
-                    Context::Search => "search view (other keys type the query)",
-                    Context::Help => "help popup (any other key closes)",
-                    Context::Call => "meeting link popup (any other key closes)",
-                    Context::Confirm => "confirm popup (any other key is no)",
-                    Context::React => "reaction picker (any other key closes)",
-                    Context::Devices => "devices popup (/devices)",
-                    Context::Staged => "picked files popup (Alt+X)",
-                };
+                let section = a.context().title();
                 Some((
                     section,
                     keys.iter()
