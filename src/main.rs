@@ -31,6 +31,10 @@ struct Args {
     /// Run against an embedded demo server with seeded users, channels and a chatty bot.
     #[arg(long)]
     demo: bool,
+    /// The demo as a newer (0.5.x) server: its settings, pinned chats, contacts, remarks,
+    /// announcements, cleared history and the rest (implies --demo).
+    #[arg(long)]
+    demo_newer: bool,
     /// E-mail to log in with (pre-fills the login form).
     #[arg(long)]
     email: Option<String>,
@@ -285,10 +289,13 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         chunk_size: config.upload.chunk_size(),
     };
 
-    if args.demo {
-        let server = DemoServer::start(DemoConfig::default())
-            .await
-            .context("starting the demo server")?;
+    if args.demo || args.demo_newer {
+        let server = DemoServer::start(DemoConfig {
+            newer: args.demo_newer,
+            ..DemoConfig::default()
+        })
+        .await
+        .context("starting the demo server")?;
         tracing::info!(url = %server.base_url(), "demo server started");
         let mut executor = Executor::new(setup("tui:demo".into(), None), tx.clone());
         let opened = executor

@@ -96,6 +96,11 @@ pub const COMMANDS: &[Command] = &[
         help: "your devices; log out one you no longer have",
     },
     Command {
+        name: "server",
+        args: "",
+        help: "the server's version, what it can do and its limits (for bug reports)",
+    },
+    Command {
         name: "logout",
         args: "[--forget]",
         help: "log out this device and quit (--forget also empties the local store)",
@@ -297,6 +302,7 @@ impl App {
                 }
             }
             "devices" => self.open_devices(),
+            "server" => self.open_server_view(),
             "members" => {
                 let Some(key) = need_open(self) else {
                     return vec![];

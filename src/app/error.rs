@@ -27,6 +27,19 @@ impl Failure {
         matches!(self, Failure::Api(e) if e.is_transient())
     }
 
+    /// The server has no such endpoint (404, 405, or 400 where a newer route collides with a
+    /// 0.3.3 path parameter): the feature is not there.
+    pub fn is_unsupported(&self) -> bool {
+        matches!(
+            self,
+            Failure::Api(
+                ApiError::NotFound(_)
+                    | ApiError::BadRequest(_)
+                    | ApiError::Server { status: 405, .. }
+            )
+        )
+    }
+
     /// The server refused the size (HTTP 413).
     pub fn is_too_large(&self) -> bool {
         matches!(self, Failure::Api(ApiError::TooLarge))

@@ -38,6 +38,7 @@ pub mod popups;
 mod saved;
 mod screen;
 mod search;
+mod server;
 mod sidebar;
 mod status;
 pub mod strings;
@@ -52,7 +53,7 @@ pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
 pub use error::{Failure, Outcome};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
-pub use msg::{CallTarget, Effect, LoggedIn, Msg, Restored, View};
+pub use msg::{CallTarget, Effect, LoggedIn, Msg, Restored, ServerInfo, View};
 pub use popups::{
     Choice, Confirm, Devices, Help, Info, Popup, PopupState, Popups, Preview, React, SearchKind,
     SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,
@@ -156,6 +157,8 @@ pub struct App {
     held_order: Option<(Vec<ConvKey>, i64)>,
     /// Pages that make unread counts exact after a bounded start.
     unread_fill: unread_fill::UnreadFill,
+    /// The server was asked about itself this session (`server.rs`).
+    server_probed: bool,
 }
 
 impl App {
@@ -180,6 +183,7 @@ impl App {
             last_local_id: 0,
             held_order: None,
             unread_fill: unread_fill::UnreadFill::default(),
+            server_probed: false,
         }
     }
 
@@ -267,6 +271,8 @@ mod open_tests;
 mod popup_tests;
 #[cfg(test)]
 mod search_tests;
+#[cfg(test)]
+mod server_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -124,6 +124,17 @@ pub enum Msg {
         name: String,
         result: Outcome<String>,
     },
+    /// What the server said of itself (`Effect::ProbeServer`).
+    ServerInfo(ServerInfo),
+}
+
+/// The answers of the server's version and switches endpoints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerInfo {
+    /// The version text, if the endpoint answered.
+    pub version: Option<String>,
+    /// The switches; `Ok(None)` when the server has none (404, 405, 400).
+    pub common: Outcome<Option<crate::protocol::newer::SystemCommon>>,
 }
 
 /// The state a start restores from the local store.
@@ -330,6 +341,10 @@ pub enum Effect {
         body: String,
     },
     Bell,
+    /// Ask the server its version and switches (answered by `Msg::ServerInfo`).
+    ProbeServer,
+    /// Keep what is known of the server with the account's store.
+    SaveCapabilities(Box<crate::model::Capabilities>),
 }
 
 /// Which meeting room a link is for.

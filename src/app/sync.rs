@@ -178,6 +178,7 @@ impl App {
             }
             SyncMsg::Event(event) => {
                 let resend_unread = matches!(*event, ServerEvent::Ready);
+                let switches = matches!(*event, ServerEvent::ServerConfigChanged(_));
                 if matches!(self.status.conn, ConnState::Syncing)
                     && let ServerEvent::Chat(m) = &*event
                 {
@@ -204,12 +205,17 @@ impl App {
                 if let (Some(key), Some(mid)) = (applied.conv, applied.new_message) {
                     effects.extend(self.notify(key, mid));
                 }
+                if switches {
+                    // Kept with the store, so the next start knows them before its probe.
+                    effects.push(Effect::SaveCapabilities(Box::new(self.chat.server.clone())));
+                }
                 if resend_unread {
                     // The replay is in: whatever waited for the connection goes out now
                     // (an echo in the replay has already removed what was delivered).
                     effects.extend(self.send_waiting());
                     effects.extend(self.mark_replay_gaps());
                     effects.extend(self.fill_unread());
+                    effects.extend(self.probe_server_once());
                 }
                 if applied.conv.is_some() && applied.conv == self.timeline.open || resend_unread {
                     effects.extend(self.mark_open_read());

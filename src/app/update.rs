@@ -75,6 +75,8 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         } => app.on_upload_progress(key, local_id, sent, total),
         Msg::Done { task, what, result } => app.on_done(task, what, result),
         Msg::Downloaded { task, name, result } => app.on_downloaded(task, name, result),
+        // What the server can do: server.rs.
+        Msg::ServerInfo(info) => app.on_server_info(info),
         // Popups an answer opens or changes: popups/<name>.rs.
         Msg::Preview { task, result } => app.on_preview(task, result),
         Msg::CallLink { task, result } => app.on_call_link(task, result),

@@ -35,6 +35,10 @@ pub struct DemoConfig {
     /// Keep favorites (saved messages) as 0.3.3 does; `false` answers 404 like a server
     /// without them.
     pub favorites: bool,
+    /// Behave as a newer (0.5.x) server (`--demo-newer`): its version, switches, routes and
+    /// events (`vocechat-newer-servers.md`). Off: 0.3.3, which answers those routes 404 (or
+    /// 400 where one collides with a 0.3.3 path parameter) and never sends those events.
+    pub newer: bool,
 }
 
 impl Default for DemoConfig {
@@ -47,6 +51,7 @@ impl Default for DemoConfig {
             bot_interval: Some(Duration::from_secs(4)),
             vocespace_url: None,
             favorites: true,
+            newer: false,
         }
     }
 }

@@ -8,6 +8,7 @@
 // A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+pub mod capabilities;
 mod changes;
 mod chat;
 mod conversation;
@@ -20,6 +21,7 @@ mod search;
 mod staged;
 mod window;
 
+pub use capabilities::{Capabilities, Feature, Support};
 pub use changes::{Change, PendingChange, Queued};
 pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
 pub use message::{Message, mentions};
@@ -83,6 +85,8 @@ pub struct ChatModel {
     /// How many records `orphan_reactions` holds.
     orphans: usize,
     order: order::Order,
+    /// What the server can do (kept with the store, probed at each start).
+    pub server: Capabilities,
 }
 
 impl ChatModel {
@@ -210,6 +214,16 @@ impl ChatModel {
                 Applied::default()
             }
             ServerEvent::Heartbeat { .. } | ServerEvent::Kick { .. } => Applied::default(),
+            // Newer servers' events the model does not fold (yet): harmless.
+            ServerEvent::ServerConfigChanged(c) => {
+                self.server.patch_common(&c.common);
+                Applied::default()
+            }
+            ServerEvent::UserRemark { .. }
+            | ServerEvent::GroupAnnouncementChanged { .. }
+            | ServerEvent::MessageCleared { .. }
+            | ServerEvent::GroupMessageCleared { .. }
+            | ServerEvent::UserCalling { .. } => Applied::default(),
             ServerEvent::Chat(msg) => self.apply_chat(msg, Source::Stream),
             ServerEvent::UsersSnapshot { users, version } => {
                 self.users = users.into_iter().map(|u| (u.uid, u)).collect();

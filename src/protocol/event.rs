@@ -3,7 +3,8 @@
 use crate::protocol::types::*;
 use serde::{Deserialize, Serialize};
 
-/// Every event type a 0.3.3 server emits. Dispatch is on the JSON `type` field.
+/// Every event type a 0.3.3 server emits, and those newer servers add (`newer.rs`). Dispatch is
+/// on the JSON `type` field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerEvent {
@@ -59,6 +60,35 @@ pub enum ServerEvent {
     Kick {
         #[serde(default)]
         reason: String,
+    },
+    /// Newer servers: server-wide switches changed (absent keys: unchanged).
+    ServerConfigChanged(crate::protocol::newer::ServerConfigChanged),
+    /// Newer servers: your own name for a person (empty: none).
+    UserRemark {
+        contact_uid: i64,
+        #[serde(default)]
+        remark: String,
+    },
+    /// Newer servers: a channel's announcement was set (or removed: `None`).
+    GroupAnnouncementChanged {
+        gid: i64,
+        #[serde(default)]
+        announcement: Option<crate::protocol::newer::GroupAnnouncement>,
+    },
+    /// Newer servers: an admin cleared every message up to this mid.
+    MessageCleared {
+        #[serde(default)]
+        latest_deleted_mid: i64,
+    },
+    /// Newer servers: a channel's messages were cleared.
+    GroupMessageCleared {
+        gid: i64,
+    },
+    /// Newer servers: `uid` is calling `target`.
+    UserCalling {
+        uid: i64,
+        #[serde(default)]
+        target: i64,
     },
 }
 
@@ -182,6 +212,12 @@ event_kinds! {
     PinnedMessageUpdated => "pinned_message_updated",
     Chat => "chat",
     Kick => "kick",
+    ServerConfigChanged => "server_config_changed",
+    UserRemark => "user_remark",
+    GroupAnnouncementChanged => "group_announcement_changed",
+    MessageCleared => "message_cleared",
+    GroupMessageCleared => "group_message_cleared",
+    UserCalling => "user_calling",
 }
 
 impl ServerEvent {
@@ -205,6 +241,12 @@ impl ServerEvent {
             ServerEvent::PinnedMessageUpdated { .. } => EventKind::PinnedMessageUpdated,
             ServerEvent::Chat(_) => EventKind::Chat,
             ServerEvent::Kick { .. } => EventKind::Kick,
+            ServerEvent::ServerConfigChanged(_) => EventKind::ServerConfigChanged,
+            ServerEvent::UserRemark { .. } => EventKind::UserRemark,
+            ServerEvent::GroupAnnouncementChanged { .. } => EventKind::GroupAnnouncementChanged,
+            ServerEvent::MessageCleared { .. } => EventKind::MessageCleared,
+            ServerEvent::GroupMessageCleared { .. } => EventKind::GroupMessageCleared,
+            ServerEvent::UserCalling { .. } => EventKind::UserCalling,
         }
     }
 }
@@ -252,6 +294,14 @@ pub(crate) mod samples {
                 "target": {"gid": 1}, "detail": {"type": "normal",
                 "content_type": "text/plain", "content": "hi", "properties": null}}),
             EventKind::Kick => json!({"reason": "logout"}),
+            EventKind::ServerConfigChanged => json!({"dm_enable": false}),
+            EventKind::UserRemark => json!({"contact_uid": 2, "remark": "Bobby"}),
+            EventKind::GroupAnnouncementChanged => json!({"gid": 1, "announcement": {
+                "gid": 1, "content": "read the **rules**", "created_by": 1,
+                "created_at": 5, "updated_at": 6}}),
+            EventKind::MessageCleared => json!({"latest_deleted_mid": 40}),
+            EventKind::GroupMessageCleared => json!({"gid": 1}),
+            EventKind::UserCalling => json!({"uid": 2, "target": 1}),
         };
         let mut body = body;
         body["type"] = json!(kind.name());
@@ -294,8 +344,8 @@ mod tests {
             Decoded::Event(Box::new(ServerEvent::Ready))
         );
         assert_eq!(
-            decode(r#"{"type":"user_calling","uid":2}"#),
-            Decoded::Unknown("user_calling".into())
+            decode(r#"{"type":"user_typing_soon","uid":2}"#),
+            Decoded::Unknown("user_typing_soon".into())
         );
         assert!(matches!(
             decode(r#"{"type":"chat","mid":"x"}"#),

@@ -13,7 +13,9 @@ pub mod error;
 pub mod event;
 mod jwt;
 pub mod mention;
+pub mod newer;
 pub mod requests;
+pub mod settings;
 pub mod types;
 pub mod vocespace;
 

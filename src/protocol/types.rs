@@ -109,6 +109,9 @@ pub struct Group {
     pub avatar_updated_at: i64,
     #[serde(default)]
     pub pinned_messages: Vec<PinnedMessage>,
+    /// Newer servers' channel flags (all absent on 0.3.3).
+    #[serde(flatten)]
+    pub flags: super::newer::GroupFlags,
 }
 
 /// `POST /api/group` answer.
@@ -269,83 +272,7 @@ impl VoceSpaceConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserMute {
-    pub uid: i64,
-    #[serde(default)]
-    pub expired_at: Option<i64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupMute {
-    pub gid: i64,
-    #[serde(default)]
-    pub expired_at: Option<i64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserReadIndex {
-    pub uid: i64,
-    pub mid: i64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupReadIndex {
-    pub gid: i64,
-    pub mid: i64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserBurn {
-    pub uid: i64,
-    pub expires_in: i64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupBurn {
-    pub gid: i64,
-    pub expires_in: i64,
-}
-
-/// The `user_settings` snapshot sent on every connect.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct UserSettings {
-    #[serde(default)]
-    pub mute_users: Vec<UserMute>,
-    #[serde(default)]
-    pub mute_groups: Vec<GroupMute>,
-    #[serde(default)]
-    pub read_index_users: Vec<UserReadIndex>,
-    #[serde(default)]
-    pub read_index_groups: Vec<GroupReadIndex>,
-    #[serde(default)]
-    pub burn_after_reading_users: Vec<UserBurn>,
-    #[serde(default)]
-    pub burn_after_reading_groups: Vec<GroupBurn>,
-}
-
-/// The `user_settings_changed` delta sent to your other devices.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct UserSettingsChanged {
-    #[serde(default)]
-    pub from_device: String,
-    #[serde(default)]
-    pub add_mute_users: Vec<UserMute>,
-    #[serde(default)]
-    pub remove_mute_users: Vec<i64>,
-    #[serde(default)]
-    pub add_mute_groups: Vec<GroupMute>,
-    #[serde(default)]
-    pub remove_mute_groups: Vec<i64>,
-    #[serde(default)]
-    pub read_index_users: Vec<UserReadIndex>,
-    #[serde(default)]
-    pub read_index_groups: Vec<GroupReadIndex>,
-    #[serde(default)]
-    pub burn_after_reading_users: Vec<UserBurn>,
-    #[serde(default)]
-    pub burn_after_reading_groups: Vec<GroupBurn>,
-}
+pub use super::settings::*;
 
 /// One entry of the users log (`users_log`). In `update`, `None` means unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

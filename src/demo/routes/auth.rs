@@ -15,8 +15,13 @@ pub(super) async fn initialized(State(s): S) -> Resp {
     json_ok(&!s.state().users.is_empty())
 }
 
-pub(super) async fn version() -> Resp {
-    let mut r = Response::new(Body::from("0.3.3"));
+pub(super) async fn version(State(s): S) -> Resp {
+    let version = if s.config.newer {
+        super::newer::VERSION
+    } else {
+        "0.3.3"
+    };
+    let mut r = Response::new(Body::from(version));
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),

@@ -25,6 +25,7 @@ mod auth;
 mod files;
 mod groups;
 mod messages;
+mod newer;
 mod users;
 
 type S = State<Arc<Shared>>;
@@ -35,6 +36,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/admin/system/initialized", get(auth::initialized))
         .route("/admin/system/version", get(auth::version))
         .route("/admin/system/organization", get(auth::organization))
+        .route(
+            "/admin/system/common",
+            get(newer::common).put(newer::set_common),
+        )
         .route("/admin/login/config", get(auth::login_config))
         .route("/admin/vocespace/config", get(auth::vocespace_config))
         .route("/token/login", post(auth::login))

@@ -95,6 +95,7 @@ impl State {
             is_public,
             avatar_updated_at: 0,
             pinned_messages: vec![],
+            flags: Default::default(),
         };
         let audience = self.audience(&group);
         self.groups.insert(gid, group.clone());

@@ -15,6 +15,7 @@ use tokio::sync::mpsc;
 mod favorites;
 mod groups;
 mod messages;
+mod newer;
 mod settings;
 mod streams;
 mod users;
@@ -70,6 +71,8 @@ pub struct StoredFile {
 }
 
 /// Why a call was refused, as the real server would answer it.
+pub use newer::Newer;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// Status with an empty body.
@@ -112,6 +115,8 @@ pub struct State {
     pub last_after_mid: Option<i64>,
     /// `after_mid` of every stream request, oldest first (the newest 1,000).
     pub stream_after_mids: std::collections::VecDeque<Option<i64>>,
+    /// What a newer server keeps beyond 0.3.3 (used in the newer profile only).
+    pub newer: Newer,
     /// uid → their favorites, oldest first.
     favorites: HashMap<
         i64,

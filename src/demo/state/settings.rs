@@ -67,6 +67,7 @@ impl State {
                     expires_in: *e,
                 })
                 .collect(),
+            pinned_chats: None,
         }
     }
 

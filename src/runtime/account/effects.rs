@@ -40,6 +40,20 @@ impl AccountSession {
                 }
             }
             Effect::Search { seq, query } => self.search(seq, query),
+            Effect::ProbeServer => {
+                tokio::spawn(async move {
+                    let (version, common) = tokio::join!(api.version(), api.system_common());
+                    let _ = tx.send(Msg::ServerInfo(crate::app::ServerInfo {
+                        version: version.ok(),
+                        common: common.map_err(Failure::from),
+                    }));
+                });
+            }
+            Effect::SaveCapabilities(caps) => {
+                if let Some(local) = self.local() {
+                    local.send(Job::Capabilities(caps));
+                }
+            }
             Effect::Send {
                 key,
                 local_id,

@@ -2,6 +2,7 @@
 //! else), the organization, and the VoceSpace deployment of newer servers.
 
 use super::{ApiClient, ApiError, ApiResult, MAX_TEXT_BYTES, check_status, read_capped, read_json};
+use crate::protocol::newer::SystemCommon;
 use crate::protocol::types::{Organization, VoceSpaceConfig};
 use reqwest::Method;
 
@@ -31,6 +32,26 @@ impl ApiClient {
             ));
         }
         Ok(version)
+    }
+
+    /// The server-wide switches of newer servers: `Ok(None)` when the server has no such
+    /// endpoint (0.3.3 answers 404; 405 and 400 are taken the same way).
+    pub async fn system_common(&self) -> ApiResult<Option<SystemCommon>> {
+        let result = self
+            .authed(
+                Method::GET,
+                "/api/admin/system/common",
+                "server settings",
+                |r| r,
+            )
+            .await;
+        match result {
+            Ok(resp) => Ok(Some(read_json(resp).await?)),
+            Err(ApiError::NotFound(_))
+            | Err(ApiError::BadRequest(_))
+            | Err(ApiError::Server { status: 405, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     pub async fn organization(&self) -> ApiResult<Organization> {

@@ -195,6 +195,8 @@ fn without_account(tx: &UnboundedSender<Msg>, effect: Effect) {
     let msg = match effect {
         Effect::StartSync
         | Effect::ReconnectNow
+        | Effect::ProbeServer
+        | Effect::SaveCapabilities(_)
         | Effect::RebuildStore
         | Effect::CancelUpload { .. }
         | Effect::Forget(_) => return,

@@ -29,6 +29,10 @@ pub(super) fn kept(kind: EventKind) -> Kept {
     use EventKind::*;
     match kind {
         Ready | Heartbeat | UsersState | UsersStateChanged | Kick => Kept::Not,
+        // Newer servers. Clears change the stored records themselves; the switches are kept
+        // with the server's capabilities; a call is of the moment.
+        ServerConfigChanged | MessageCleared | GroupMessageCleared | UserCalling => Kept::Not,
+        UserRemark | GroupAnnouncementChanged => Kept::Not,
         Chat => Kept::Record,
         UsersSnapshot | UserSettings | RelatedGroups => Kept::Snapshot,
         UsersLog => Kept::DeltaOf(UsersSnapshot),

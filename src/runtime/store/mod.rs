@@ -159,6 +159,23 @@ impl Store {
             .optional()?)
     }
 
+    /// Keeps what is known of the server (`load` puts it back in the model).
+    pub fn save_capabilities(&mut self, caps: &crate::model::Capabilities) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('capabilities', ?1)",
+            params![serde_json::to_string(caps)?],
+        )?;
+        Ok(())
+    }
+
+    /// What is known of the server; a value this version cannot read is as none.
+    fn capabilities(&self) -> StoreResult<crate::model::Capabilities> {
+        Ok(self
+            .meta("capabilities")?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default())
+    }
+
     fn meta_i64(&self, key: &str) -> StoreResult<Option<i64>> {
         Ok(self.meta(key)?.and_then(|v| v.parse().ok()))
     }
@@ -416,6 +433,7 @@ impl Store {
             _ => ComposeTarget::New,
         };
         chat.changes = self.changes()?;
+        chat.server = self.capabilities()?;
         Ok(Loaded {
             chat,
             cursor: self.cursor()?,

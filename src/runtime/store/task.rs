@@ -63,6 +63,8 @@ pub enum Job {
     SaveLocal(i64, ConvKey, i64),
     UnsaveLocal(i64),
     SavedLocal,
+    /// What is known of the server (kept with the store, which is one server's).
+    Capabilities(Box<crate::model::Capabilities>),
     /// Search number `seq`: answered with `Msg::Searched`. Of several waiting, only the
     /// newest runs (typing fast costs one search).
     Search {
@@ -139,7 +141,12 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
         for (i, job) in jobs.into_iter().enumerate() {
             let result = match job {
                 Job::Search { .. } if Some(i) != last_search => Ok(()),
-                Job::SaveLocal(..) | Job::UnsaveLocal(_) if failed || closed => Ok(()),
+                Job::SaveLocal(..) | Job::UnsaveLocal(_) | Job::Capabilities(_)
+                    if failed || closed =>
+                {
+                    Ok(())
+                }
+                Job::Capabilities(caps) => store.save_capabilities(&caps),
                 Job::SaveLocal(mid, key, at) => store.save_local(mid, key, at),
                 Job::UnsaveLocal(mid) => store.unsave_local(mid),
                 Job::SavedLocal => {

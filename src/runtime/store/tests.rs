@@ -1394,3 +1394,30 @@ fn every_kept_kind_is_replaced_by_its_snapshot() {
         assert_eq!(state_rows(&store), expected, "{kind:?}");
     }
 }
+
+/// What is known of the server is kept with its store and back in the model at the next
+/// start; a store of another server starts knowing nothing of it.
+#[test]
+fn what_is_known_of_the_server_survives_a_restart_and_not_a_new_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut caps = crate::model::Capabilities::default();
+    caps.learn_version("0.5.31");
+    caps.learn_common(Some(crate::protocol::newer::SystemCommon {
+        dm_enable: Some(false),
+        ..Default::default()
+    }));
+    caps.lacks(crate::model::Feature::PinChats);
+    {
+        let mut store = open(dir.path());
+        store.check_server("server-a").unwrap();
+        store.save_capabilities(&caps).unwrap();
+    }
+    let mut store = open(dir.path());
+    assert!(!store.check_server("server-a").unwrap());
+    assert_eq!(store.load().unwrap().chat.server, caps);
+    assert!(store.check_server("server-b").unwrap());
+    assert_eq!(
+        store.load().unwrap().chat.server,
+        crate::model::Capabilities::default()
+    );
+}
