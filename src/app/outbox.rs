@@ -208,10 +208,12 @@ impl App {
         if let Some(task) = self.tasks.upload(local_id) {
             self.tasks.finish(task);
         }
+        let mut effects = Vec::new();
         match result {
             Ok(mid) => self.chat.pending_sent(key, local_id, mid),
             Err(e) => {
                 let why = if e.is_too_large() {
+                    effects.extend(self.upload_refused(key, local_id));
                     strings::FILE_TOO_LARGE.to_string()
                 } else {
                     e.to_string()
@@ -221,7 +223,25 @@ impl App {
                 self.on_failure(&e);
             }
         }
-        vec![]
+        effects
+    }
+
+    /// A 413 for an upload: the server's limit is below its size (for `/server`).
+    fn upload_refused(&mut self, key: ConvKey, local_id: i64) -> Vec<Effect> {
+        let size = self
+            .chat
+            .convs
+            .get(&key)
+            .and_then(|c| c.pending.iter().find(|p| p.local_id == local_id))
+            .and_then(|p| p.upload.as_ref())
+            .map(|u| u.file.size);
+        let Some(size) = size else { return vec![] };
+        let known = &mut self.chat.server.upload_refused_at;
+        if known.is_some_and(|k| k <= size) {
+            return vec![];
+        }
+        *known = Some(size);
+        vec![Effect::SaveCapabilities(Box::new(self.chat.server.clone()))]
     }
 
     /// `now_ms` moved on to a deadline the loop woke up for: expired messages drop out of the

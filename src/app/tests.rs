@@ -2162,3 +2162,52 @@ fn without_a_store_nothing_is_let_go() {
     }
     assert!(app.chat.convs[&ConvKey::Group(2)].messages.len() > TRIM_ABOVE);
 }
+
+/// A 413 for an upload tells what the server's limit is below (shown by `/server`, kept with
+/// the store); a larger refusal later says nothing new.
+#[test]
+fn an_upload_refused_for_its_size_is_remembered_as_the_servers_limit() {
+    let mut app = synced();
+    let upload = |app: &mut App, size: u64| {
+        update(
+            app,
+            Msg::Staged {
+                files: vec![staged("big.bin", size)],
+                errors: vec![],
+                paste: None,
+            },
+        );
+        let Effect::Upload { local_id, .. } = update(app, key(KeyCode::Enter))[0].clone() else {
+            panic!()
+        };
+        update(
+            app,
+            Msg::Uploaded {
+                key: ConvKey::Group(1),
+                local_id,
+                result: Err(ApiError::TooLarge.into()),
+            },
+        )
+    };
+    let effects = upload(&mut app, 300 << 20);
+    assert_eq!(app.chat.server.upload_refused_at, Some(300 << 20));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveCapabilities(_)))
+    );
+    assert!(upload(&mut app, 500 << 20).is_empty());
+    assert_eq!(app.chat.server.upload_refused_at, Some(300 << 20));
+    typed(&mut app, "/server");
+    update(&mut app, key(KeyCode::Enter));
+    let Some(Popup::Info(info)) = app.popups.top() else {
+        panic!("{:?}", app.popups.top());
+    };
+    assert!(
+        info.lines
+            .iter()
+            .any(|l| l == "upload limit: under 300.0 MB (a larger one was refused)"),
+        "{:?}",
+        info.lines
+    );
+}
