@@ -94,13 +94,12 @@ fn describe(caps: &Capabilities) -> Vec<String> {
     }
     let c = caps.switches();
     if caps.common.is_some() {
-        lines.push(format!(
-            "direct messages: {}; adding contacts: {}; user search: {}; contact verification: {}",
-            on(c.dm_enabled()),
-            on(c.add_friend_enabled()),
-            on(c.search_user_enabled()),
-            on(c.contact_verification()),
-        ));
+        lines.extend([
+            format!("direct messages: {}", on(c.dm_enabled())),
+            format!("adding contacts: {}", on(c.add_friend_enabled())),
+            format!("user search: {}", on(c.search_user_enabled())),
+            format!("contact verification: {}", on(c.contact_verification())),
+        ]);
     }
     lines.push(match c.file_expiry_days() {
         Some(d) => format!("files are deleted after {d} days"),
