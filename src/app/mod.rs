@@ -21,6 +21,7 @@
 mod account;
 mod call;
 mod changes;
+mod cleared;
 mod commands;
 mod complete;
 mod composer;
@@ -261,6 +262,8 @@ impl App {
 
 #[cfg(test)]
 mod change_tests;
+#[cfg(test)]
+mod cleared_tests;
 #[cfg(test)]
 mod jump_tests;
 #[cfg(test)]

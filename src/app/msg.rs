@@ -74,6 +74,8 @@ pub enum Msg {
     Clock(i64),
     /// Something the runtime did by itself that the user should know about.
     Notice(String),
+    /// The store wrote a clear of history by the server (what it took from the disk).
+    Cleared(crate::model::ClearedNow),
     /// The local store could not be used (why): offer to rebuild it from the server.
     StoreUnusable(String),
     /// Each conversation's newest records, learnt before a bounded replay (a cold start).

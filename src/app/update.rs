@@ -32,6 +32,8 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Sync(m) => app.on_sync(m),
         Msg::Restored(restored) => app.restore(*restored),
         Msg::Latest(pages) => app.latest(pages),
+        // History the server cleared, as the store took it: cleared.rs.
+        Msg::Cleared(now) => app.on_cleared(now),
         // The account: account.rs.
         Msg::LoggedIn(result) => app.on_logged_in(result),
         Msg::LoggedOut => app.on_logged_out(),
