@@ -19,6 +19,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod account;
+mod bulk;
 mod call;
 mod changes;
 mod cleared;
@@ -260,6 +261,8 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod bulk_tests;
 #[cfg(test)]
 mod change_tests;
 #[cfg(test)]

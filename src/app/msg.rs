@@ -57,6 +57,11 @@ pub enum Msg {
         key: ConvKey,
         result: Outcome<usize>,
     },
+    /// The server answered a bulk delete of these queued changes.
+    BulkDeleted {
+        ids: Vec<i64>,
+        result: Outcome<()>,
+    },
     /// The server answered a queued change (edit, reaction, delete).
     Changed {
         id: i64,
@@ -214,6 +219,9 @@ pub enum Effect {
     /// An edit, reaction or delete: written to the outbox, then sent; answered by
     /// `Msg::Changed`.
     Change(crate::model::PendingChange),
+    /// Several deletes in one request (`DELETE /message/bulk/…`): each written to the outbox,
+    /// then sent; answered by `Msg::BulkDeleted`.
+    DeleteMany(Vec<crate::model::PendingChange>),
     /// A message or change leaves the outbox unsent (discarded, cancelled, or found done).
     Forget(i64),
     /// List the saved messages (`Msg::SavedList`).

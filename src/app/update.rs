@@ -51,6 +51,8 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         } => app.on_uploaded(key, local_id, result),
         Msg::Tick => app.on_tick(),
         Msg::Changed { id, result } => app.on_changed(id, result),
+        // Several deletes in one request: bulk.rs.
+        Msg::BulkDeleted { ids, result } => app.on_bulk_deleted(ids, result),
         // The timeline: timeline.rs.
         Msg::History {
             key,

@@ -11,6 +11,8 @@ use crossterm::event::KeyEvent;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirm {
     Delete(i64),
+    /// Several marked messages (newer servers delete them in one request).
+    DeleteMany(Vec<i64>),
     Leave(i64),
     /// Open a link whose text differs from its target (the target is shown).
     Open(String),
@@ -62,6 +64,7 @@ impl PopupState for Confirm {
                 }
                 app.change(mid, crate::model::Change::Delete)
             }
+            Confirm::DeleteMany(mids) => app.delete_many(&mids),
             Confirm::Leave(gid) => vec![Effect::Leave { gid }],
             Confirm::Open(url) => app.open_url(url),
             Confirm::OpenFile { path, name } => app.download(path, name, true),

@@ -20,6 +20,7 @@ pub(super) fn draw(f: &mut Frame, app: &App, c: &Confirm, area: Rect, theme: &Th
         Confirm::Open(url) => return open_link(f, app, url, area, theme),
         Confirm::OpenFile { name, .. } => return open_file(f, app, name, area, theme),
         Confirm::Delete(_) => "Delete this message for everyone?".to_string(),
+        Confirm::DeleteMany(mids) => format!("Delete {} messages for everyone?", mids.len()),
         Confirm::Leave(gid) => format!(
             "Leave #{}?",
             one_line(&app.chat.conv_name(crate::model::ConvKey::Group(*gid)), 30)
