@@ -8,8 +8,8 @@
 //! part owns the reaction to a clear of history by the server; the message the store answers
 //! a clear with (`Msg::Cleared`) is handled here.
 
-use super::{App, ComposeTarget, Effect, Mode};
-use crate::model::ClearedNow;
+use super::{App, ComposeTarget, Confirm, Effect, Failure, Mode};
+use crate::model::{ClearedNow, ConvKey, Feature};
 use crate::protocol::ServerEvent;
 
 impl App {
@@ -43,6 +43,47 @@ impl App {
             self.on_cleared(now);
         }
         Some(vec![])
+    }
+
+    /// `/clear`: the open channel's owner or an admin, on a server that can, after a confirm.
+    pub(super) fn ask_clear_channel(&mut self) -> Vec<Effect> {
+        let Some(ConvKey::Group(gid)) = self.timeline.open else {
+            self.error("/clear works in a channel");
+            return vec![];
+        };
+        if !self.offers(Feature::ClearGroup) {
+            self.error(format!("this server has no {}", Feature::ClearGroup.name()));
+            return vec![];
+        }
+        let me = self.chat.me;
+        let admin = me
+            .and_then(|me| self.chat.users.get(&me))
+            .is_some_and(|u| u.is_admin);
+        let owner = self.chat.groups.get(&gid).and_then(|g| g.owner);
+        if !admin && (owner.is_none() || owner != me) {
+            self.error("only the channel's owner or an admin can clear it");
+            return vec![];
+        }
+        self.popups.push(Confirm::ClearChannel(gid));
+        vec![]
+    }
+
+    /// The server answered `/clear`: its `group_message_cleared` does the clearing.
+    pub(super) fn on_channel_cleared(
+        &mut self,
+        gid: i64,
+        result: Result<(), Failure>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(()) => self.supported(Feature::ClearGroup),
+            Err(e) if e.is_unsupported() => self.unsupported(Feature::ClearGroup),
+            Err(e) => {
+                let name = self.conv_label(ConvKey::Group(gid));
+                self.error(format!("{name} was not cleared: {e}"));
+                self.on_failure(&e);
+                vec![]
+            }
+        }
     }
 
     /// What a clear took (from the disk, or from the model without a store): the notice.

@@ -82,3 +82,61 @@ fn a_cleared_message_leaves_the_selection_and_the_composer() {
         vec![13]
     );
 }
+
+fn typed(app: &mut App, text: &str) -> Vec<Effect> {
+    for c in text.chars() {
+        update(app, super::tests::key(crossterm::event::KeyCode::Char(c)));
+    }
+    update(app, super::tests::key(crossterm::event::KeyCode::Enter))
+}
+
+#[test]
+fn slash_clear_asks_then_asks_the_server_where_the_owner_may() {
+    let mut app = synced();
+    app.chat.server.learn_version("0.5.31");
+    app.timeline.show(ConvKey::Group(2), 0);
+    typed(&mut app, "/clear");
+    assert_eq!(
+        app.popups.top(),
+        Some(&Popup::Confirm(Confirm::ClearChannel(2))),
+        "you own dev"
+    );
+    let effects = update(
+        &mut app,
+        super::tests::key(crossterm::event::KeyCode::Char('y')),
+    );
+    assert_eq!(effects, vec![Effect::ClearChannel { gid: 2 }]);
+    // Lobby has no owner, and you are no admin.
+    app.timeline.show(ConvKey::Group(1), 0);
+    typed(&mut app, "/clear");
+    assert!(app.popups.top().is_none());
+    assert_eq!(
+        notice(&app).as_deref(),
+        Some("only the channel's owner or an admin can clear it")
+    );
+}
+
+#[test]
+fn slash_clear_hides_on_a_server_without_it() {
+    let mut app = synced();
+    app.chat.server.learn_version("0.3.3");
+    app.timeline.show(ConvKey::Group(2), 0);
+    typed(&mut app, "/clear");
+    assert!(app.popups.top().is_none());
+    assert_eq!(
+        notice(&app).as_deref(),
+        Some("this server has no clearing a channel")
+    );
+    // Version unknown: tried; a 404 is remembered.
+    let mut app = synced();
+    update(
+        &mut app,
+        Msg::ChannelCleared {
+            gid: 2,
+            result: Err(
+                crate::protocol::ApiError::NotFound("the channel's messages".into()).into(),
+            ),
+        },
+    );
+    assert!(!app.offers(crate::model::Feature::ClearGroup));
+}

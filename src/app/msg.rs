@@ -79,6 +79,11 @@ pub enum Msg {
     Clock(i64),
     /// Something the runtime did by itself that the user should know about.
     Notice(String),
+    /// The server answered `/clear` (its event does the clearing).
+    ChannelCleared {
+        gid: i64,
+        result: Outcome<()>,
+    },
     /// The store wrote a clear of history by the server (what it took from the disk).
     Cleared(crate::model::ClearedNow),
     /// The local store could not be used (why): offer to rebuild it from the server.
@@ -222,6 +227,10 @@ pub enum Effect {
     /// Several deletes in one request (`DELETE /message/bulk/…`): each written to the outbox,
     /// then sent; answered by `Msg::BulkDeleted`.
     DeleteMany(Vec<crate::model::PendingChange>),
+    /// Clear every message of a channel (newer servers); answered by `Msg::ChannelCleared`.
+    ClearChannel {
+        gid: i64,
+    },
     /// A message or change leaves the outbox unsent (discarded, cancelled, or found done).
     Forget(i64),
     /// List the saved messages (`Msg::SavedList`).

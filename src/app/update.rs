@@ -34,6 +34,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Latest(pages) => app.latest(pages),
         // History the server cleared, as the store took it: cleared.rs.
         Msg::Cleared(now) => app.on_cleared(now),
+        Msg::ChannelCleared { gid, result } => app.on_channel_cleared(gid, result),
         // The account: account.rs.
         Msg::LoggedIn(result) => app.on_logged_in(result),
         Msg::LoggedOut => app.on_logged_out(),

@@ -14,6 +14,8 @@ pub enum Confirm {
     /// Several marked messages (newer servers delete them in one request).
     DeleteMany(Vec<i64>),
     Leave(i64),
+    /// Clear every message of channel `gid`, for everyone (`/clear`, newer servers).
+    ClearChannel(i64),
     /// Open a link whose text differs from its target (the target is shown).
     Open(String),
     /// Download and open a file that is not a plain document or media type (its server
@@ -66,6 +68,7 @@ impl PopupState for Confirm {
             }
             Confirm::DeleteMany(mids) => app.delete_many(&mids),
             Confirm::Leave(gid) => vec![Effect::Leave { gid }],
+            Confirm::ClearChannel(gid) => vec![Effect::ClearChannel { gid }],
             Confirm::Open(url) => app.open_url(url),
             Confirm::OpenFile { path, name } => app.download(path, name, true),
             Confirm::RebuildStore(_) => vec![Effect::RebuildStore],

@@ -25,6 +25,10 @@ pub(super) fn draw(f: &mut Frame, app: &App, c: &Confirm, area: Rect, theme: &Th
             "Leave #{}?",
             one_line(&app.chat.conv_name(crate::model::ConvKey::Group(*gid)), 30)
         ),
+        Confirm::ClearChannel(gid) => format!(
+            "Clear every message of #{} for everyone? This cannot be undone.",
+            one_line(&app.chat.conv_name(crate::model::ConvKey::Group(*gid)), 30)
+        ),
         Confirm::RebuildStore(why) => {
             format!("{}. Rebuild it from the server?", one_line(why, 160))
         }
@@ -33,7 +37,10 @@ pub(super) fn draw(f: &mut Frame, app: &App, c: &Confirm, area: Rect, theme: &Th
             one_line(device, 100)
         ),
     };
-    let wide = matches!(c, Confirm::RebuildStore(_) | Confirm::LogoutDevice(_));
+    let wide = matches!(
+        c,
+        Confirm::RebuildStore(_) | Confirm::LogoutDevice(_) | Confirm::ClearChannel(_)
+    );
     let r = if wide {
         centered(area, 72, 7)
     } else {
