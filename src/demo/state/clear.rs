@@ -5,21 +5,27 @@
 //! as a single delete does (one deletion record each), after checking all of them.
 
 use super::{Outcome, Refusal, State};
-use crate::model::ConvKey;
 use crate::protocol::ServerEvent;
 use crate::protocol::types::{ChatMessage, Target};
+use std::collections::BTreeMap;
 
 /// How many mids one bulk delete takes at most (a bound on the path, not a server rule).
 pub const BULK_MAX: usize = 500;
 
+/// What was cleared: every record up to `through`, and each channel's up to its mid.
+#[derive(Debug, Default)]
+pub struct Cleared {
+    through: Option<i64>,
+    groups: BTreeMap<i64, i64>,
+}
+
 impl State {
     /// Whether record `m` was cleared.
     pub(super) fn is_cleared(&self, m: &ChatMessage) -> bool {
-        let key = match m.target {
-            Target::Group { gid } => ConvKey::Group(gid),
-            Target::User { uid } => ConvKey::User(uid),
-        };
-        self.cleared.covers(key, m.mid)
+        let c = &self.cleared;
+        c.through.is_some_and(|t| m.mid <= t)
+            || matches!(m.target, Target::Group { gid }
+                if c.groups.get(&gid).is_some_and(|f| m.mid <= *f))
     }
 
     /// `DELETE /admin/system/message/clear`: every message so far, for everybody.
@@ -28,7 +34,7 @@ impl State {
             return Err(Refusal::Empty(403));
         }
         let latest = self.last_mid();
-        self.cleared.raise(None, latest);
+        self.cleared.through = Some(latest);
         self.broadcast_all(&ServerEvent::MessageCleared {
             latest_deleted_mid: latest,
         });
@@ -44,7 +50,7 @@ impl State {
         }
         let audience = self.audience(g);
         let latest = self.last_mid();
-        self.cleared.raise(Some(gid), latest);
+        self.cleared.groups.insert(gid, latest);
         self.send_event_to(audience, &ServerEvent::GroupMessageCleared { gid });
         Ok(())
     }

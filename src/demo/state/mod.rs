@@ -120,7 +120,7 @@ pub struct State {
     /// What a newer server keeps beyond 0.3.3 (used in the newer profile only).
     pub newer: Newer,
     /// History cleared (newer profile): records at or below these fences are gone.
-    pub cleared: crate::model::Cleared,
+    cleared: clear::Cleared,
     /// uid → their favorites, oldest first.
     favorites: HashMap<
         i64,
