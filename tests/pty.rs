@@ -1254,3 +1254,37 @@ fn send_on_a_terminal_shows_upload_progress_and_never_prompts() {
     assert!(lost.screen().contains("not logged in"), "{}", lost.screen());
     drop(rt);
 }
+
+/// A newer server clears the open channel: its messages leave the screen at once, a notice
+/// says how many went, and the next start (from the store) does not show them either.
+#[test]
+fn history_the_server_cleared_is_gone_now_and_after_a_restart() {
+    let (_rt, server) = test_server(DemoConfig {
+        newer: true,
+        ..DemoConfig::for_tests()
+    });
+    server
+        .post_as(2, Target::Group { gid: 1 }, "a secret before the clear")
+        .unwrap();
+    let url = server.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = log_in(&url, data.path());
+    tui.wait_for("the lobby, live", |s| {
+        s.contains("● live") && s.contains("a secret before the clear")
+    });
+    server.clear_group_as(1, 1).unwrap();
+    tui.wait_for("the notice, the secret gone", |s| {
+        s.contains("the server cleared") && s.contains("in #lobby") && !s.contains("a secret")
+    });
+    tui.quit();
+    server
+        .post_as(2, Target::Group { gid: 1 }, "said after the clear")
+        .unwrap();
+    let mut again = Tui::spawn(&[&url], data.path());
+    again.wait_for("the new message, live", |s| {
+        s.contains("● live") && s.contains("said after the clear")
+    });
+    let screen = again.screen();
+    assert!(!screen.contains("a secret"), "{screen}");
+    again.quit();
+}

@@ -423,6 +423,25 @@ fn reaction_picker_80x24() {
     insta::assert_snapshot!(render(&mut app, 80, 24).backend());
 }
 
+/// Two messages marked in the selection (a third selected), then the one confirm for both.
+#[test]
+fn marked_messages_80x24() {
+    let mut app = scene();
+    key(&mut app, KeyCode::Char('s'), KeyModifiers::ALT);
+    key(&mut app, KeyCode::Char(' '), KeyModifiers::NONE);
+    key(&mut app, KeyCode::Up, KeyModifiers::NONE);
+    key(&mut app, KeyCode::Up, KeyModifiers::NONE);
+    key(&mut app, KeyCode::Char('v'), KeyModifiers::NONE);
+    key(&mut app, KeyCode::Down, KeyModifiers::NONE);
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+    key(&mut app, KeyCode::Char('d'), KeyModifiers::NONE);
+    let screen = render(&mut app, 80, 24).backend().to_string();
+    assert!(
+        screen.contains("Delete 2 messages for everyone?"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn narrow_terminal_degrades_without_panicking() {
     let mut app = scene();

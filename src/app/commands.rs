@@ -56,6 +56,11 @@ pub const COMMANDS: &[Command] = &[
         help: "leave this channel (asks first)",
     },
     Command {
+        name: "clear",
+        args: "",
+        help: "empty this channel for everyone (its owner or an admin; asks first)",
+    },
+    Command {
         name: "create",
         args: "[--public] <name> [@user…]",
         help: "create a channel (private unless --public)",
@@ -301,6 +306,7 @@ impl App {
                     }
                 }
             }
+            "clear" => self.ask_clear_channel(),
             "devices" => self.open_devices(),
             "server" => self.open_server_view(),
             "members" => {

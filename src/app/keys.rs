@@ -100,7 +100,10 @@ fn global_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
                 .and_then(|k| app.chat.convs.get(&k))
                 .and_then(|c| c.visible().next_back())
             {
-                Some(m) => app.mode = Mode::Select(m.mid),
+                Some(m) => {
+                    app.mode = Mode::Select(m.mid);
+                    app.timeline.marked.clear();
+                }
                 None => app.info("nothing to select here"),
             }
             vec![]
@@ -261,6 +264,8 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             app.start_edit(mid);
             vec![]
         }
+        Action::Mark => app.toggle_mark(mid),
+        Action::Delete if !app.timeline.marked.is_empty() => app.ask_delete_marked(),
         Action::Delete => {
             let Some(m) = app.chat.message(mid) else {
                 return vec![];
@@ -347,6 +352,7 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
         }
         Action::Leave => {
             app.mode = Mode::Chat;
+            app.timeline.marked.clear();
             app.timeline.scroll = 0;
             app.mark_open_read().into_iter().collect()
         }

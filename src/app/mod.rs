@@ -19,8 +19,10 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod account;
+mod bulk;
 mod call;
 mod changes;
+mod cleared;
 mod commands;
 mod complete;
 mod composer;
@@ -260,7 +262,11 @@ impl App {
 }
 
 #[cfg(test)]
+mod bulk_tests;
+#[cfg(test)]
 mod change_tests;
+#[cfg(test)]
+mod cleared_tests;
 #[cfg(test)]
 mod jump_tests;
 #[cfg(test)]

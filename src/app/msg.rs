@@ -57,6 +57,11 @@ pub enum Msg {
         key: ConvKey,
         result: Outcome<usize>,
     },
+    /// The server answered a bulk delete of these queued changes.
+    BulkDeleted {
+        ids: Vec<i64>,
+        result: Outcome<()>,
+    },
     /// The server answered a queued change (edit, reaction, delete).
     Changed {
         id: i64,
@@ -74,6 +79,13 @@ pub enum Msg {
     Clock(i64),
     /// Something the runtime did by itself that the user should know about.
     Notice(String),
+    /// The server answered `/clear` (its event does the clearing).
+    ChannelCleared {
+        gid: i64,
+        result: Outcome<()>,
+    },
+    /// The store wrote a clear of history by the server (what it took from the disk).
+    Cleared(crate::model::ClearedNow),
     /// The local store could not be used (why): offer to rebuild it from the server.
     StoreUnusable(String),
     /// Each conversation's newest records, learnt before a bounded replay (a cold start).
@@ -212,6 +224,13 @@ pub enum Effect {
     /// An edit, reaction or delete: written to the outbox, then sent; answered by
     /// `Msg::Changed`.
     Change(crate::model::PendingChange),
+    /// Several deletes in one request (`DELETE /message/bulk/…`): each written to the outbox,
+    /// then sent; answered by `Msg::BulkDeleted`.
+    DeleteMany(Vec<crate::model::PendingChange>),
+    /// Clear every message of a channel (newer servers); answered by `Msg::ChannelCleared`.
+    ClearChannel {
+        gid: i64,
+    },
     /// A message or change leaves the outbox unsent (discarded, cancelled, or found done).
     Forget(i64),
     /// List the saved messages (`Msg::SavedList`).

@@ -30,7 +30,6 @@ impl App {
 
     /// A newer feature's endpoint answered as if it did not exist: hide the feature from now
     /// on (also after a restart), and say so this once.
-    #[allow(dead_code)] // for the newer features' requests, as they land
     pub(super) fn unsupported(&mut self, f: Feature) -> Vec<Effect> {
         let before = self.chat.server.clone();
         if self.chat.server.lacks(f) {
@@ -48,7 +47,6 @@ impl App {
     }
 
     /// A newer feature answered: it is there.
-    #[allow(dead_code)] // for the newer features' requests, as they land
     pub(super) fn supported(&mut self, f: Feature) -> Vec<Effect> {
         let before = self.chat.server.clone();
         self.chat.server.found(f);

@@ -187,6 +187,9 @@ impl App {
                     let first = self.timeline.replay_first.entry(key).or_insert(m.mid);
                     *first = (*first).min(m.mid);
                 }
+                if let Some(effects) = self.on_server_clear(&event) {
+                    return effects;
+                }
                 let applied = self.chat.apply(*event);
                 if let Some(key) = applied.conv {
                     self.trim_window(key);

@@ -34,6 +34,8 @@ pub struct Timeline {
     pub seek: Option<(ConvKey, i64)>,
     /// Where each jump left from, newest last (Backspace in selection mode goes back).
     pub back: Vec<(ConvKey, i64)>,
+    /// The messages marked in the selection (to delete several at once).
+    pub marked: std::collections::BTreeSet<i64>,
 }
 
 impl Timeline {
@@ -41,6 +43,7 @@ impl Timeline {
     pub fn show(&mut self, key: ConvKey, read_index: i64) {
         self.open = Some(key);
         self.scroll = 0;
+        self.marked.clear();
         self.unread_marker = Some((key, read_index));
     }
 

@@ -32,6 +32,9 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Sync(m) => app.on_sync(m),
         Msg::Restored(restored) => app.restore(*restored),
         Msg::Latest(pages) => app.latest(pages),
+        // History the server cleared, as the store took it: cleared.rs.
+        Msg::Cleared(now) => app.on_cleared(now),
+        Msg::ChannelCleared { gid, result } => app.on_channel_cleared(gid, result),
         // The account: account.rs.
         Msg::LoggedIn(result) => app.on_logged_in(result),
         Msg::LoggedOut => app.on_logged_out(),
@@ -49,6 +52,8 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         } => app.on_uploaded(key, local_id, result),
         Msg::Tick => app.on_tick(),
         Msg::Changed { id, result } => app.on_changed(id, result),
+        // Several deletes in one request: bulk.rs.
+        Msg::BulkDeleted { ids, result } => app.on_bulk_deleted(ids, result),
         // The timeline: timeline.rs.
         Msg::History {
             key,

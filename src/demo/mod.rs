@@ -324,6 +324,13 @@ impl DemoServer {
         .map_err(|r| format!("{r:?}"))
     }
 
+    /// Clears channel `gid`'s history as `uid` would (newer profile): what
+    /// `DELETE /group/{gid}/clear` does.
+    pub fn clear_group_as(&self, uid: i64, gid: i64) -> Result<(), String> {
+        self.with_state(|s| s.clear_group(uid, gid))
+            .map_err(|r| format!("{r:?}"))
+    }
+
     /// A file message from `from` with the file's `name` as given (the server keeps any
     /// name an upload declares); returns its mid.
     pub fn post_file_as(

@@ -80,7 +80,8 @@ actions! {
     ScrollBottom => "scroll_bottom", Select, "go to the newest message";
     Reply => "reply", Select, "reply to the selected message";
     Edit => "edit", Select, "edit the selected message";
-    Delete => "delete", Select, "delete the selected message (asks first)";
+    Delete => "delete", Select, "delete the selected or marked messages (asks)";
+    Mark => "mark", Select, "mark the selected message (delete several)";
     React => "react", Select, "react to the selected message";
     Copy => "copy", Select, "copy the message text (OSC 52)";
     OpenLink => "open_link", Select, "open the first link or file";
@@ -187,6 +188,8 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (Reply, "enter"),
         (Edit, "e"),
         (Delete, "d"),
+        (Mark, "space"),
+        (Mark, "v"),
         (React, "+"),
         (Copy, "y"),
         (OpenLink, "o"),

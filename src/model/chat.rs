@@ -19,6 +19,15 @@ impl ChatModel {
             // Replay still carries messages of groups you have left (protocol §3.7).
             return Applied::default();
         }
+        // A record of cleared history (a page asked for before the clear, say) stays out; so
+        // does a change to a cleared message.
+        let subject = match &msg.detail {
+            MessageDetail::Reaction { mid, .. } => *mid,
+            _ => msg.mid,
+        };
+        if self.cleared.covers(key, subject) {
+            return Applied::default();
+        }
         match msg.detail {
             MessageDetail::Reaction {
                 mid: target,

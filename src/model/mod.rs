@@ -11,6 +11,7 @@
 pub mod capabilities;
 mod changes;
 mod chat;
+mod cleared;
 mod conversation;
 mod directory;
 mod message;
@@ -23,6 +24,7 @@ mod window;
 
 pub use capabilities::{Capabilities, Feature, Support};
 pub use changes::{Change, PendingChange, Queued};
+pub use cleared::{Cleared, ClearedNow};
 pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
 pub use message::{Message, mentions};
 pub use names::named;
@@ -87,6 +89,8 @@ pub struct ChatModel {
     order: order::Order,
     /// What the server can do (kept with the store, probed at each start).
     pub server: Capabilities,
+    /// History the server cleared: nothing at or below these fences is taken in again.
+    pub cleared: Cleared,
 }
 
 impl ChatModel {
@@ -219,10 +223,19 @@ impl ChatModel {
                 self.server.patch_common(&c.common);
                 Applied::default()
             }
+            ServerEvent::MessageCleared { latest_deleted_mid } => {
+                self.clear_through(latest_deleted_mid);
+                directory
+            }
+            ServerEvent::GroupMessageCleared { gid } => {
+                self.clear_group(gid);
+                Applied {
+                    conv: Some(ConvKey::Group(gid)),
+                    ..directory
+                }
+            }
             ServerEvent::UserRemark { .. }
             | ServerEvent::GroupAnnouncementChanged { .. }
-            | ServerEvent::MessageCleared { .. }
-            | ServerEvent::GroupMessageCleared { .. }
             | ServerEvent::UserCalling { .. } => Applied::default(),
             ServerEvent::Chat(msg) => self.apply_chat(msg, Source::Stream),
             ServerEvent::UsersSnapshot { users, version } => {
@@ -381,5 +394,7 @@ fn unquote(counts: &mut HashMap<i64, u32>, quoted: i64) {
     }
 }
 
+#[cfg(test)]
+mod cleared_tests;
 #[cfg(test)]
 mod tests;

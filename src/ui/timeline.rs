@@ -463,7 +463,18 @@ pub fn draw(
                 .collect();
         }
         let body_range = body_range.map(|r| r.start + lines.len()..r.end + lines.len());
+        let head_at = lines.len();
         lines.extend(body);
+        // A message marked in the selection (to delete several) is ticked on its first line.
+        if selected.is_some()
+            && app.timeline.marked.contains(&m.mid)
+            && let Some(first) = lines.get_mut(head_at)
+        {
+            first.spans.insert(
+                0,
+                Span::styled("✓ ", theme.fg(theme.warning).add_modifier(Modifier::BOLD)),
+            );
+        }
         covered += lines.len();
         if let Some(r) = body_range {
             selected_body = Some((m, r, head));

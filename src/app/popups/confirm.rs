@@ -11,7 +11,11 @@ use crossterm::event::KeyEvent;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirm {
     Delete(i64),
+    /// Several marked messages (newer servers delete them in one request).
+    DeleteMany(Vec<i64>),
     Leave(i64),
+    /// Clear every message of channel `gid`, for everyone (`/clear`, newer servers).
+    ClearChannel(i64),
     /// Open a link whose text differs from its target (the target is shown).
     Open(String),
     /// Download and open a file that is not a plain document or media type (its server
@@ -62,7 +66,9 @@ impl PopupState for Confirm {
                 }
                 app.change(mid, crate::model::Change::Delete)
             }
+            Confirm::DeleteMany(mids) => app.delete_many(&mids),
             Confirm::Leave(gid) => vec![Effect::Leave { gid }],
+            Confirm::ClearChannel(gid) => vec![Effect::ClearChannel { gid }],
             Confirm::Open(url) => app.open_url(url),
             Confirm::OpenFile { path, name } => app.download(path, name, true),
             Confirm::RebuildStore(_) => vec![Effect::RebuildStore],

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 mod auth;
+mod clear;
 mod files;
 mod groups;
 mod messages;
@@ -40,6 +41,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/admin/system/common",
             get(newer::common).put(newer::set_common),
         )
+        .route("/admin/system/message/clear", delete(clear::clear_all))
         .route("/admin/login/config", get(auth::login_config))
         .route("/admin/vocespace/config", get(auth::vocespace_config))
         .route("/token/login", post(auth::login))
@@ -65,10 +67,12 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/group/{gid}/leave", get(groups::leave))
         .route("/group/{gid}/pin", post(groups::pin))
         .route("/group/{gid}/unpin", post(groups::unpin))
+        .route("/group/{gid}/clear", delete(clear::clear_group))
         .route("/message/{mid}/edit", put(messages::edit))
         .route("/message/{mid}/like", put(messages::like))
         .route("/message/{mid}/reply", post(messages::reply))
         .route("/message/{mid}", delete(messages::delete_message))
+        .route("/message/bulk/{mids}", delete(clear::delete_bulk))
         .route(
             "/favorite",
             get(messages::favorites).post(messages::create_favorite),

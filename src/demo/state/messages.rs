@@ -148,11 +148,16 @@ impl State {
 
     /// Looks up a normal/reply target for a reaction or reply by `uid`. Returns the target
     /// record, the conversation target as `uid` sees it, and the recipients.
-    fn reaction_target(&self, uid: i64, mid: i64) -> Outcome<(ChatMessage, Target, Vec<i64>)> {
+    pub(super) fn reaction_target(
+        &self,
+        uid: i64,
+        mid: i64,
+    ) -> Outcome<(ChatMessage, Target, Vec<i64>)> {
         let msg = self
             .by_mid
             .get(&mid)
             .map(|i| self.log[*i].msg.clone())
+            .filter(|m| !self.is_cleared(m))
             .ok_or(Refusal::Empty(404))?;
         if !matches!(
             msg.detail,
@@ -303,7 +308,7 @@ impl State {
         let mut page: Vec<ChatMessage> = self.log[..end]
             .iter()
             .rev()
-            .filter(|e| belongs(&e.msg))
+            .filter(|e| belongs(&e.msg) && !self.is_cleared(&e.msg))
             .take(limit)
             .map(|e| e.msg.clone())
             .collect();

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
+mod clear;
 mod favorites;
 mod groups;
 mod messages;
@@ -71,6 +72,7 @@ pub struct StoredFile {
 }
 
 /// Why a call was refused, as the real server would answer it.
+pub use clear::BULK_MAX;
 pub use newer::Newer;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +119,8 @@ pub struct State {
     pub stream_after_mids: std::collections::VecDeque<Option<i64>>,
     /// What a newer server keeps beyond 0.3.3 (used in the newer profile only).
     pub newer: Newer,
+    /// History cleared (newer profile): records at or below these fences are gone.
+    cleared: clear::Cleared,
     /// uid → their favorites, oldest first.
     favorites: HashMap<
         i64,

@@ -93,6 +93,9 @@ impl State {
             {
                 continue; // deleted groups are skipped; groups you left are not (as 0.3.3)
             }
+            if self.is_cleared(msg) {
+                continue; // cleared history is gone (newer servers)
+            }
             send(&ServerEvent::Chat(msg.clone()));
         }
         send(&ServerEvent::Ready);

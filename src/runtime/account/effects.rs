@@ -126,6 +126,13 @@ impl AccountSession {
                 let _ = marks.send(read_marks::Mark { api, key, mid });
             }
             Effect::Change(change) => self.send_change(api, change),
+            Effect::DeleteMany(changes) => self.send_bulk_delete(api, changes),
+            Effect::ClearChannel { gid } => {
+                tokio::spawn(async move {
+                    let result = api.clear_group(gid).await.map_err(Failure::from);
+                    let _ = tx.send(Msg::ChannelCleared { gid, result });
+                });
+            }
             Effect::LoadSaved => self.load_saved(api),
             Effect::ListDevices => self.list_devices(api),
             Effect::LogoutDevice(device) => self.logout_device(api, device),

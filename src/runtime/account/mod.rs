@@ -9,6 +9,7 @@
 //! readiness that comes later (a login, a rebuilt store) arrives as an [`AccountEvent`], never
 //! by polling.
 
+mod bulk;
 pub(crate) mod cold;
 mod devices;
 mod effects;

@@ -8,6 +8,7 @@
 
 use super::StoreResult;
 use super::record::write_chat;
+use crate::model::Cleared;
 use crate::protocol::{EventKind, ServerEvent};
 use crate::runtime::sync::Cursor;
 use rusqlite::params;
@@ -57,6 +58,7 @@ pub(super) fn write_event(
     me: i64,
     ev: &ServerEvent,
     cursor: &mut Cursor,
+    fences: &Cleared,
 ) -> StoreResult<()> {
     match ev {
         ServerEvent::Chat(m) => {
@@ -64,6 +66,10 @@ pub(super) fn write_event(
             // backup it forwards lower mids, and resuming must start there (as the sync
             // gate's cursor does).
             cursor.after_mid = Some(m.mid);
+            // Nothing a clear took comes back (see `cleared.rs`).
+            if super::cleared::covers(fences, me, m) {
+                return Ok(());
+            }
             return write_chat(tx, me, m);
         }
         ServerEvent::UsersSnapshot { version, .. } => cursor.users_version = Some(*version),

@@ -16,6 +16,7 @@
 //! This file is the synchronous core (tested on real SQLite files); `task.rs` runs it off the
 //! UI task.
 
+mod cleared;
 mod compact;
 mod events;
 mod gaps;
@@ -75,6 +76,8 @@ pub struct Store {
     conn: Connection,
     me: i64,
     path: PathBuf,
+    /// What the clears written since `take_cleared` took (for the notice).
+    cleared_now: Vec<crate::model::ClearedNow>,
 }
 
 /// The store file of `uid` on `server` under `dir`: a readable, file-system-safe form of the
@@ -116,6 +119,7 @@ impl Store {
             conn,
             me,
             path: path.to_path_buf(),
+            cleared_now: Vec::new(),
         })
     }
 
@@ -196,15 +200,19 @@ impl Store {
             first: self.meta_i64("replay_first")?,
             count: self.meta_i64("replay_count")?.unwrap_or(0),
         };
+        let mut fences = self.read_cleared()?;
+        let mut took = Vec::new();
         let me = self.me;
         let tx = self.conn.transaction()?;
         for ev in events {
-            write_event(&tx, me, ev, &mut cursor)?;
+            write_event(&tx, me, ev, &mut cursor, &fences)?;
             replay.observe(&tx, ev)?;
+            took.extend(cleared::apply(&tx, ev, &cursor, &mut fences)?);
         }
         set_cursor(&tx, &cursor)?;
         replay.save(&tx)?;
         tx.commit()?;
+        self.cleared_now.extend(took);
         Ok(())
     }
 
@@ -219,8 +227,10 @@ impl Store {
     ) -> StoreResult<()> {
         let me = self.me;
         let conv = conv_name(key);
+        let fences = self.read_cleared()?;
         let tx = self.conn.transaction()?;
-        for m in page {
+        // A page asked for before a clear brings back nothing the clear took.
+        for m in page.iter().filter(|m| !cleared::covers(&fences, me, m)) {
             write_chat(&tx, me, m)?;
         }
         if let (Some(lowest), Some(highest)) = (
@@ -395,6 +405,7 @@ impl Store {
     /// [`WINDOW`] records of each conversation.
     pub fn load(&self) -> StoreResult<Loaded> {
         let mut chat = ChatModel::new(self.me);
+        chat.cleared = self.read_cleared()?;
         let mut stmt = self.conn.prepare("SELECT json FROM state ORDER BY seq")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         for json in rows {
@@ -477,5 +488,7 @@ fn parse_conv(name: &str) -> Option<ConvKey> {
     }
 }
 
+#[cfg(test)]
+mod cleared_tests;
 #[cfg(test)]
 mod tests;

@@ -257,6 +257,10 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
         if !closed && !failed {
             write_drain(&mut store, &events, view, &mut failed, notices);
         }
+        // The user hears how much each clear took from the disk.
+        for now in store.take_cleared() {
+            let _ = notices.send(Msg::Cleared(now));
+        }
         for done in flushed {
             let _ = done.send(());
         }

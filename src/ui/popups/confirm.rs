@@ -20,8 +20,13 @@ pub(super) fn draw(f: &mut Frame, app: &App, c: &Confirm, area: Rect, theme: &Th
         Confirm::Open(url) => return open_link(f, app, url, area, theme),
         Confirm::OpenFile { name, .. } => return open_file(f, app, name, area, theme),
         Confirm::Delete(_) => "Delete this message for everyone?".to_string(),
+        Confirm::DeleteMany(mids) => format!("Delete {} messages for everyone?", mids.len()),
         Confirm::Leave(gid) => format!(
             "Leave #{}?",
+            one_line(&app.chat.conv_name(crate::model::ConvKey::Group(*gid)), 30)
+        ),
+        Confirm::ClearChannel(gid) => format!(
+            "Clear every message of #{} for everyone? This cannot be undone.",
             one_line(&app.chat.conv_name(crate::model::ConvKey::Group(*gid)), 30)
         ),
         Confirm::RebuildStore(why) => {
@@ -32,7 +37,10 @@ pub(super) fn draw(f: &mut Frame, app: &App, c: &Confirm, area: Rect, theme: &Th
             one_line(device, 100)
         ),
     };
-    let wide = matches!(c, Confirm::RebuildStore(_) | Confirm::LogoutDevice(_));
+    let wide = matches!(
+        c,
+        Confirm::RebuildStore(_) | Confirm::LogoutDevice(_) | Confirm::ClearChannel(_)
+    );
     let r = if wide {
         centered(area, 72, 7)
     } else {

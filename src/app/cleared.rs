@@ -1,0 +1,123 @@
+//! History the server cleared (`message_cleared`, `group_message_cleared`, newer servers): the
+//! model lets it go at once (`model::cleared`), the selection and the composer let go of a
+//! cleared message, and a notice says how many messages went. With a store the count is what
+//! the store took from the disk (it answers with `Msg::Cleared` once written); without one it
+//! is what the model held.
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! part owns the reaction to a clear of history by the server; the message the store answers
+//! a clear with (`Msg::Cleared`) is handled here.
+
+use super::{App, ComposeTarget, Confirm, Effect, Failure, Mode};
+use crate::model::{ClearedNow, ConvKey, Feature};
+use crate::protocol::ServerEvent;
+
+impl App {
+    /// A clear from the stream: applied to the model; `None` when `event` is no clear.
+    pub(super) fn on_server_clear(&mut self, event: &ServerEvent) -> Option<Vec<Effect>> {
+        let now = match event {
+            ServerEvent::MessageCleared { latest_deleted_mid } => {
+                self.chat.clear_through(*latest_deleted_mid)
+            }
+            ServerEvent::GroupMessageCleared { gid } => self.chat.clear_group(*gid),
+            _ => return None,
+        };
+        if let Mode::Select(mid) = self.mode
+            && self.chat.message(mid).is_none()
+        {
+            self.mode = Mode::Chat;
+        }
+        if let ComposeTarget::Reply(mid) | ComposeTarget::Edit(mid) = self.composer.target
+            && self.chat.message(mid).is_none()
+        {
+            self.composer.target = ComposeTarget::New;
+        }
+        if self
+            .timeline
+            .open
+            .is_some_and(|k| now.conv.is_none_or(|c| c == k))
+        {
+            self.timeline.scroll = 0;
+        }
+        if self.account.without_store {
+            self.on_cleared(now);
+        }
+        Some(vec![])
+    }
+
+    /// `/clear`: the open channel's owner or an admin, on a server that can, after a confirm.
+    pub(super) fn ask_clear_channel(&mut self) -> Vec<Effect> {
+        let Some(ConvKey::Group(gid)) = self.timeline.open else {
+            self.error("/clear works in a channel");
+            return vec![];
+        };
+        if !self.offers(Feature::ClearGroup) {
+            self.error(format!("this server has no {}", Feature::ClearGroup.name()));
+            return vec![];
+        }
+        let me = self.chat.me;
+        let admin = me
+            .and_then(|me| self.chat.users.get(&me))
+            .is_some_and(|u| u.is_admin);
+        let owner = self.chat.groups.get(&gid).and_then(|g| g.owner);
+        if !admin && (owner.is_none() || owner != me) {
+            self.error("only the channel's owner or an admin can clear it");
+            return vec![];
+        }
+        self.popups.push(Confirm::ClearChannel(gid));
+        vec![]
+    }
+
+    /// The server answered `/clear`: its `group_message_cleared` does the clearing.
+    pub(super) fn on_channel_cleared(
+        &mut self,
+        gid: i64,
+        result: Result<(), Failure>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(()) => self.supported(Feature::ClearGroup),
+            Err(e) if e.is_unsupported() => self.unsupported(Feature::ClearGroup),
+            Err(e) => {
+                let name = self.conv_label(ConvKey::Group(gid));
+                self.error(format!("{name} was not cleared: {e}"));
+                self.on_failure(&e);
+                vec![]
+            }
+        }
+    }
+
+    /// What a clear took (from the disk, or from the model without a store): the notice.
+    pub(super) fn on_cleared(&mut self, now: ClearedNow) -> Vec<Effect> {
+        if now.news {
+            let text = cleared_notice(now.messages, now.conv.map(|k| self.conv_label(k)));
+            self.info(text);
+        }
+        vec![]
+    }
+}
+
+/// "the server cleared 1,204 messages" / "… in #dev".
+pub fn cleared_notice(messages: usize, conv: Option<String>) -> String {
+    let what = match messages {
+        0 => "the history".to_string(),
+        1 => "1 message".to_string(),
+        n => format!("{} messages", thousands(n)),
+    };
+    match conv {
+        Some(name) => format!("the server cleared {what} in {name}"),
+        None => format!("the server cleared {what}"),
+    }
+}
+
+/// 1204 → "1,204".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

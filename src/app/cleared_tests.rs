@@ -1,0 +1,142 @@
+//! A clear of history by the server (`cleared.rs`): the model lets it go, the selection and
+//! the composer let go of a cleared message, and the notice says how many messages went.
+
+use super::tests::{chat, event, synced};
+use super::*;
+use crate::model::ClearedNow;
+use crate::protocol::ServerEvent;
+
+fn notice(app: &App) -> Option<String> {
+    app.status.notice.as_ref().map(|n| n.text.clone())
+}
+
+#[test]
+fn the_store_s_count_is_told_once_with_the_channel_s_name() {
+    let mut app = synced();
+    update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 2 }));
+    assert!(app.chat.convs[&ConvKey::Group(2)].messages.is_empty());
+    assert!(app.chat.message(11).is_some(), "lobby keeps its own");
+    assert_eq!(notice(&app), None, "the store tells how many went");
+    let now = ClearedNow {
+        conv: Some(ConvKey::Group(2)),
+        messages: 1204,
+        news: true,
+    };
+    update(&mut app, Msg::Cleared(now));
+    assert_eq!(
+        notice(&app).as_deref(),
+        Some("the server cleared 1,204 messages in #dev")
+    );
+    app.status.notice = None;
+    update(&mut app, Msg::Cleared(ClearedNow { news: false, ..now }));
+    assert_eq!(notice(&app), None, "a clear seen again is no news");
+    update(
+        &mut app,
+        Msg::Cleared(ClearedNow {
+            conv: None,
+            messages: 1,
+            news: true,
+        }),
+    );
+    assert_eq!(
+        notice(&app).as_deref(),
+        Some("the server cleared 1 message")
+    );
+}
+
+#[test]
+fn without_a_store_the_model_s_count_is_told() {
+    let mut app = synced();
+    app.account.without_store = true;
+    update(
+        &mut app,
+        event(ServerEvent::MessageCleared {
+            latest_deleted_mid: 11,
+        }),
+    );
+    assert!(app.chat.convs.values().all(|c| c.messages.is_empty()));
+    assert_eq!(
+        notice(&app).as_deref(),
+        Some("the server cleared 2 messages")
+    );
+}
+
+#[test]
+fn a_cleared_message_leaves_the_selection_and_the_composer() {
+    let mut app = synced();
+    app.timeline.open = Some(ConvKey::Group(1));
+    update(&mut app, event(ServerEvent::Chat(chat(12, 2, 1, "later"))));
+    app.mode = Mode::Select(11);
+    app.composer.target = ComposeTarget::Reply(11);
+    update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 1 }));
+    assert_eq!(app.mode, Mode::Chat);
+    assert_eq!(app.composer.target, ComposeTarget::New);
+    // A message after the clear shows.
+    update(&mut app, event(ServerEvent::Chat(chat(13, 2, 1, "after"))));
+    assert_eq!(
+        app.chat.convs[&ConvKey::Group(1)]
+            .messages
+            .keys()
+            .copied()
+            .collect::<Vec<_>>(),
+        vec![13]
+    );
+}
+
+fn typed(app: &mut App, text: &str) -> Vec<Effect> {
+    for c in text.chars() {
+        update(app, super::tests::key(crossterm::event::KeyCode::Char(c)));
+    }
+    update(app, super::tests::key(crossterm::event::KeyCode::Enter))
+}
+
+#[test]
+fn slash_clear_asks_then_asks_the_server_where_the_owner_may() {
+    let mut app = synced();
+    app.chat.server.learn_version("0.5.31");
+    app.timeline.show(ConvKey::Group(2), 0);
+    typed(&mut app, "/clear");
+    assert_eq!(
+        app.popups.top(),
+        Some(&Popup::Confirm(Confirm::ClearChannel(2))),
+        "you own dev"
+    );
+    let effects = update(
+        &mut app,
+        super::tests::key(crossterm::event::KeyCode::Char('y')),
+    );
+    assert_eq!(effects, vec![Effect::ClearChannel { gid: 2 }]);
+    // Lobby has no owner, and you are no admin.
+    app.timeline.show(ConvKey::Group(1), 0);
+    typed(&mut app, "/clear");
+    assert!(app.popups.top().is_none());
+    assert_eq!(
+        notice(&app).as_deref(),
+        Some("only the channel's owner or an admin can clear it")
+    );
+}
+
+#[test]
+fn slash_clear_hides_on_a_server_without_it() {
+    let mut app = synced();
+    app.chat.server.learn_version("0.3.3");
+    app.timeline.show(ConvKey::Group(2), 0);
+    typed(&mut app, "/clear");
+    assert!(app.popups.top().is_none());
+    assert_eq!(
+        notice(&app).as_deref(),
+        Some("this server has no clearing a channel")
+    );
+    // Version unknown: tried; a 404 is remembered.
+    let mut app = synced();
+    update(
+        &mut app,
+        Msg::ChannelCleared {
+            gid: 2,
+            result: Err(
+                crate::protocol::ApiError::NotFound("the channel's messages".into()).into(),
+            ),
+        },
+    );
+    assert!(!app.offers(crate::model::Feature::ClearGroup));
+}

@@ -1,0 +1,160 @@
+//! History the server cleared (newer servers): an admin cleared every message up to a mid
+//! (`message_cleared`), or a channel's owner cleared the channel (`group_message_cleared`).
+//! What was cleared leaves the model at once (messages, the reply counts they made, unread
+//! counts, reactions waiting for them, queued changes to them, quotes of them in unsent
+//! replies), and a fence remembers the clear, so that nothing at or below it comes back: not
+//! a history page that was on its way, not a replay, not the store (which keeps the same
+//! fences). Read indexes, mutes and pins stay.
+
+use super::{ChatModel, ConvKey};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The clears seen: every record at or below a fence is gone for good.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cleared {
+    /// Every conversation's records up to this mid (`message_cleared`).
+    #[serde(default)]
+    pub through: Option<i64>,
+    /// A channel's records up to the mid (`group_message_cleared`), by gid.
+    #[serde(default)]
+    pub groups: BTreeMap<i64, i64>,
+}
+
+impl Cleared {
+    /// Whether record `mid` of `key` was cleared.
+    pub fn covers(&self, key: ConvKey, mid: i64) -> bool {
+        self.through.is_some_and(|t| mid <= t)
+            || matches!(key, ConvKey::Group(gid) if self.groups.get(&gid).is_some_and(|f| mid <= *f))
+    }
+
+    /// The fence of `message_cleared` with `latest` (the server's `latest_deleted_mid`),
+    /// given the highest mid known here: never above what is known (a mid the client never
+    /// had cannot come back from a clear, and a bogus huge one must not fence off every
+    /// message to come); everything known when the server did not say (0).
+    pub fn fence_through(latest: i64, known: i64) -> i64 {
+        if latest > 0 { latest.min(known) } else { known }
+    }
+
+    /// Raises the fences by a clear of `scope` (a channel, or everything) up to `fence`;
+    /// whether that is news.
+    pub fn raise(&mut self, scope: Option<i64>, fence: i64) -> bool {
+        let slot = match scope {
+            Some(gid) => self.groups.entry(gid).or_insert(i64::MIN),
+            None => self.through.get_or_insert(i64::MIN),
+        };
+        let news = fence > *slot;
+        *slot = (*slot).max(fence);
+        news
+    }
+}
+
+/// What one clear took from the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClearedNow {
+    /// The channel cleared, or `None` for every conversation.
+    pub conv: Option<ConvKey>,
+    /// How many loaded messages went (deleted ones not counted).
+    pub messages: usize,
+    /// Whether the fence moved (a clear seen again moves nothing).
+    pub news: bool,
+}
+
+impl ChatModel {
+    /// The highest mid known: the stream's cursor or a loaded message, whichever is higher.
+    fn known_mid(&self, only: Option<ConvKey>) -> i64 {
+        let loaded = self
+            .convs
+            .iter()
+            .filter(|(k, _)| only.is_none_or(|o| o == **k))
+            .filter_map(|(_, c)| c.messages.keys().next_back().copied())
+            .max();
+        self.after_mid.into_iter().chain(loaded).max().unwrap_or(0)
+    }
+
+    /// `message_cleared`: every message up to `latest` is gone (everything known when the
+    /// server gave no mid).
+    pub fn clear_through(&mut self, latest: i64) -> ClearedNow {
+        let fence = Cleared::fence_through(latest, self.known_mid(None));
+        let news = self.cleared.raise(None, fence);
+        ClearedNow {
+            conv: None,
+            messages: self.drop_cleared(None, fence),
+            news,
+        }
+    }
+
+    /// `group_message_cleared`: channel `gid` is empty. Every record of it the stream has
+    /// brought so far was there when it was cleared (the stream is in order), so the fence is
+    /// the cursor, or its newest loaded message if that is higher.
+    pub fn clear_group(&mut self, gid: i64) -> ClearedNow {
+        let key = ConvKey::Group(gid);
+        let fence = self.known_mid(Some(key)).max(self.after_mid.unwrap_or(0));
+        let news = self.cleared.raise(Some(gid), fence);
+        ClearedNow {
+            conv: Some(key),
+            messages: self.drop_cleared(Some(key), fence),
+            news,
+        }
+    }
+
+    /// Drops what `fence` covers in `only` (or everywhere); how many messages went.
+    fn drop_cleared(&mut self, only: Option<ConvKey>, fence: i64) -> usize {
+        let me = self.me;
+        let keys: Vec<ConvKey> = match only {
+            Some(k) => vec![k],
+            None => self.convs.keys().copied().collect(),
+        };
+        let mut gone = 0;
+        for key in keys {
+            let Some(conv) = self.convs.get_mut(&key) else {
+                continue;
+            };
+            let kept = match fence.checked_add(1) {
+                Some(above) => conv.messages.split_off(&above),
+                None => std::collections::BTreeMap::new(),
+            };
+            let cleared = std::mem::replace(&mut conv.messages, kept);
+            for (mid, m) in &cleared {
+                self.mid_conv.remove(mid);
+                if !m.deleted {
+                    gone += 1;
+                    if let Some(quoted) = m.reply_to {
+                        super::unquote(&mut self.reply_counts, quoted);
+                    }
+                }
+            }
+            // Trimmed unread messages that still counted: some of them went.
+            if conv.dropped.is_some_and(|d| fence >= d.lowest) {
+                conv.dropped = None;
+            }
+            conv.gap = match conv.gap {
+                Some((_, high)) if high <= fence => None,
+                Some((low, high)) => Some((low.max(fence), high)),
+                None => None,
+            };
+            if conv.history_cursor.is_some_and(|c| c <= fence) {
+                conv.history_cursor = None;
+            }
+            // An unsent reply to a cleared message goes as a plain message.
+            for p in &mut conv.pending {
+                if p.reply_to.is_some_and(|q| q <= fence) {
+                    p.reply_to = None;
+                }
+            }
+            conv.recount(me);
+        }
+        let cleared = &self.cleared;
+        // Reactions waiting for a cleared message, and changes queued for one.
+        let mut orphans = 0;
+        self.orphan_reactions.retain(|target, waiting| {
+            waiting.retain(|r| !cleared.covers(super::conv_of(me, r), *target));
+            orphans += waiting.len();
+            !waiting.is_empty()
+        });
+        self.orphans = orphans;
+        self.changes.retain(|c| !cleared.covers(c.key, c.mid));
+        self.order.mark_stale();
+        gone
+    }
+}

@@ -1,0 +1,241 @@
+//! Cleared history in the model (`cleared.rs`): what a clear takes, what it keeps, and that
+//! nothing at or below its fence comes back.
+
+use super::*;
+use crate::model::{Change, PendingChange, PendingMessage, PendingState};
+use crate::protocol::types::Content;
+use serde_json::json;
+
+fn chat(mid: i64, from: i64, target: Target, detail: serde_json::Value) -> ChatMessage {
+    serde_json::from_value(json!({
+        "mid": mid, "from_uid": from, "created_at": mid * 1000,
+        "target": target, "detail": detail,
+    }))
+    .unwrap()
+}
+
+fn text(mid: i64, from: i64, target: Target, body: &str) -> ChatMessage {
+    chat(
+        mid,
+        from,
+        target,
+        json!({"type":"normal","content_type":"text/plain","content":body,"properties":null}),
+    )
+}
+
+fn reply(mid: i64, from: i64, target: Target, to: i64) -> ChatMessage {
+    chat(
+        mid,
+        from,
+        target,
+        json!({"type":"reply","mid":to,"content_type":"text/plain","content":"re","properties":null}),
+    )
+}
+
+fn like(mid: i64, target: Target, of: i64) -> ChatMessage {
+    chat(
+        mid,
+        3,
+        target,
+        json!({"type":"reaction","mid":of,"detail":{"type":"like","action":"👍"}}),
+    )
+}
+
+const G1: Target = Target::Group { gid: 1 };
+const G2: Target = Target::Group { gid: 2 };
+const TO_ME: Target = Target::User { uid: 1 };
+const LOBBY: ConvKey = ConvKey::Group(1);
+const DEV: ConvKey = ConvKey::Group(2);
+
+/// Me (1) in lobby (1) and dev (2), read up to 2 in lobby; messages 1–4 in lobby (4 replies
+/// to 1, 3 mentions me), 5 in dev, 6 a DM from bob (2), 7 in lobby.
+fn model() -> ChatModel {
+    let mut m = ChatModel::new(1);
+    m.apply(ServerEvent::RelatedGroups {
+        groups: vec![
+            serde_json::from_value(json!({"gid":1,"name":"lobby","is_public":true})).unwrap(),
+            serde_json::from_value(json!({"gid":2,"name":"dev","is_public":true})).unwrap(),
+        ],
+    });
+    m.apply(ServerEvent::UserSettings(
+        serde_json::from_value(json!({"read_index_groups": [{"gid": 1, "mid": 2}]})).unwrap(),
+    ));
+    for msg in [
+        text(1, 2, G1, "one"),
+        text(2, 2, G1, "two"),
+        text(3, 2, G1, "three @1 "),
+        reply(4, 2, G1, 1),
+        text(5, 2, G2, "dev"),
+        chat(
+            6,
+            2,
+            TO_ME,
+            json!({"type":"normal","content_type":"text/plain","content":"dm","properties":null}),
+        ),
+        text(7, 2, G1, "seven"),
+    ] {
+        m.apply_chat(msg, Source::Stream);
+    }
+    m
+}
+
+fn mids(m: &ChatModel, key: ConvKey) -> Vec<i64> {
+    m.convs[&key].messages.keys().copied().collect()
+}
+
+#[test]
+fn a_channel_clear_empties_it_with_its_counts_and_keeps_the_rest() {
+    let mut m = model();
+    assert_eq!(m.replies_to(1), 1);
+    assert_eq!(m.convs[&LOBBY].unread, 3);
+    assert_eq!(m.convs[&LOBBY].mentions, 1);
+    let read = m.convs[&LOBBY].read_index;
+    let now = m.clear_group(1);
+    assert_eq!(now.conv, Some(LOBBY));
+    assert_eq!(now.messages, 5, "1, 2, 3, 4 and 7");
+    assert!(now.news);
+    assert!(mids(&m, LOBBY).is_empty());
+    assert_eq!((m.convs[&LOBBY].unread, m.convs[&LOBBY].mentions), (0, 0));
+    assert_eq!(m.convs[&LOBBY].read_index, read, "the read index stays");
+    assert_eq!(m.replies_to(1), 0);
+    assert!(m.message(3).is_none());
+    assert_eq!(mids(&m, DEV), vec![5], "other conversations keep theirs");
+    assert_eq!(mids(&m, ConvKey::User(2)), vec![6]);
+    // Seen again: nothing more goes, and it is no news.
+    let again = m.clear_group(1);
+    assert_eq!((again.messages, again.news), (0, false));
+}
+
+#[test]
+fn nothing_at_or_below_a_fence_comes_back_but_what_follows_does() {
+    let mut m = model();
+    m.clear_group(1);
+    // A history page asked for before the clear, and a like of a cleared message.
+    m.apply_history(
+        LOBBY,
+        vec![text(2, 2, G1, "two"), text(3, 2, G1, "three")],
+        50,
+    );
+    m.apply_chat(like(8, G1, 3), Source::Stream);
+    assert!(mids(&m, LOBBY).is_empty());
+    assert!(m.orphan_reactions.is_empty());
+    // What is written after the clear shows.
+    m.apply_chat(text(9, 2, G1, "after"), Source::Stream);
+    assert_eq!(mids(&m, LOBBY), vec![9]);
+    assert_eq!(m.convs[&LOBBY].unread, 1);
+    // The fence belongs to lobby: dev takes old mids from history as before.
+    m.apply_history(DEV, vec![text(4, 2, G2, "older dev")], 50);
+    assert_eq!(mids(&m, DEV), vec![4, 5]);
+}
+
+#[test]
+fn a_server_clear_takes_every_conversation_up_to_its_mid() {
+    let mut m = model();
+    let now = m.clear_through(5);
+    assert_eq!((now.conv, now.messages), (None, 5), "1–5");
+    assert_eq!(mids(&m, LOBBY), vec![7]);
+    assert!(mids(&m, DEV).is_empty());
+    assert_eq!(mids(&m, ConvKey::User(2)), vec![6]);
+    assert_eq!(m.convs[&LOBBY].unread, 1);
+    // A DM page from before the clear stays out, a newer record goes in.
+    m.apply_history(
+        ConvKey::User(2),
+        vec![chat(
+            3,
+            1,
+            Target::User { uid: 2 },
+            json!({"type":"normal","content_type":"text/plain","content":"old","properties":null}),
+        )],
+        50,
+    );
+    assert_eq!(mids(&m, ConvKey::User(2)), vec![6]);
+}
+
+#[test]
+fn a_server_clear_without_a_mid_or_with_a_huge_one_takes_what_is_known_and_no_more() {
+    let mut m = model();
+    m.clear_through(0);
+    assert!(m.convs.values().all(|c| c.messages.is_empty()));
+    assert_eq!(m.cleared.through, Some(7));
+    let mut m = model();
+    m.clear_through(i64::MAX);
+    assert_eq!(m.cleared.through, Some(7), "never above what was known");
+    m.apply_chat(text(8, 2, G1, "new"), Source::Stream);
+    assert_eq!(mids(&m, LOBBY), vec![8]);
+}
+
+#[test]
+fn queued_changes_to_cleared_messages_are_dropped_and_unsent_replies_lose_their_quote() {
+    let mut m = model();
+    for (id, mid, key) in [(100, 3, LOBBY), (101, 7, LOBBY), (102, 5, DEV)] {
+        m.add_change(PendingChange {
+            id,
+            key,
+            mid,
+            change: Change::Delete,
+            state: PendingState::Waiting("offline".into()),
+        });
+    }
+    m.add_pending(
+        LOBBY,
+        PendingMessage {
+            local_id: 200,
+            content: Content::Text("about one".into()),
+            reply_to: Some(1),
+            created_at: 0,
+            state: PendingState::Waiting("offline".into()),
+            upload: None,
+        },
+    );
+    m.clear_group(1);
+    assert_eq!(
+        m.changes.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![102],
+        "dev's change stays"
+    );
+    let pending = &m.convs[&LOBBY].pending[0];
+    assert_eq!((pending.local_id, pending.reply_to), (200, None));
+}
+
+#[test]
+fn reactions_waiting_for_a_cleared_message_go_with_it() {
+    let mut m = model();
+    // A like of 20 (not loaded yet) in lobby, and one of 21 in dev.
+    m.apply_chat(like(30, G1, 20), Source::History);
+    m.apply_chat(like(31, G2, 21), Source::History);
+    assert_eq!(m.orphans, 2);
+    m.after_mid = Some(25);
+    m.clear_group(1);
+    assert_eq!(m.orphans, 1);
+    assert!(m.orphan_reactions.contains_key(&21));
+}
+
+#[test]
+fn the_events_clear_through_apply() {
+    let mut m = model();
+    let applied = m.apply(ServerEvent::GroupMessageCleared { gid: 2 });
+    assert_eq!(applied.conv, Some(DEV));
+    assert!(mids(&m, DEV).is_empty());
+    m.apply(ServerEvent::MessageCleared {
+        latest_deleted_mid: 6,
+    });
+    assert_eq!(mids(&m, LOBBY), vec![7]);
+    assert!(mids(&m, ConvKey::User(2)).is_empty());
+}
+
+/// The payloads of `vocechat-newer/examples.json`.
+#[test]
+fn the_example_payloads_decode() {
+    let m: ServerEvent =
+        serde_json::from_value(json!({"type": "message_cleared", "latest_deleted_mid": 121}))
+            .unwrap();
+    assert_eq!(
+        m,
+        ServerEvent::MessageCleared {
+            latest_deleted_mid: 121
+        }
+    );
+    let g: ServerEvent =
+        serde_json::from_value(json!({"type": "group_message_cleared", "gid": 3})).unwrap();
+    assert_eq!(g, ServerEvent::GroupMessageCleared { gid: 3 });
+}
