@@ -17,6 +17,7 @@ mod message;
 mod names;
 mod order;
 mod pending;
+mod personal;
 mod search;
 mod staged;
 mod window;
@@ -27,6 +28,7 @@ pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
 pub use message::{Message, mentions};
 pub use names::named;
 pub use pending::{PendingMessage, PendingState, UploadProgress};
+pub use personal::{ANNOUNCEMENT_MAX_BYTES, pinned_key};
 pub use search::{
     Coverage, SEARCH_LIMIT, SavedItem, SavedPlace, SearchHit, SearchQuery, SearchResults,
 };
@@ -87,6 +89,13 @@ pub struct ChatModel {
     order: order::Order,
     /// What the server can do (kept with the store, probed at each start).
     pub server: Capabilities,
+    /// The chats pinned on the server, first first; `None` until a newer server says
+    /// (`personal.rs`).
+    pub pins: Option<Vec<ConvKey>>,
+    /// Your names for people (remarks), one sanitized line each, by uid.
+    pub remarks: BTreeMap<i64, String>,
+    /// Channels' announcements, by gid.
+    pub announcements: BTreeMap<i64, crate::protocol::newer::GroupAnnouncement>,
 }
 
 impl ChatModel {
@@ -104,7 +113,16 @@ impl ChatModel {
             .unwrap_or_else(|| format!("user {uid}"))
     }
 
+    /// A conversation's name as the screen shows it (a person with your remark for them).
     pub fn conv_name(&self, key: ConvKey) -> String {
+        match key {
+            ConvKey::Group(_) => self.conv_real_name(key),
+            ConvKey::User(uid) => self.display_name(uid),
+        }
+    }
+
+    /// A conversation's own name, as lookups by name match it (no remark).
+    pub fn conv_real_name(&self, key: ConvKey) -> String {
         match key {
             ConvKey::Group(gid) => self
                 .groups
@@ -219,9 +237,18 @@ impl ChatModel {
                 self.server.patch_common(&c.common);
                 Applied::default()
             }
-            ServerEvent::UserRemark { .. }
-            | ServerEvent::GroupAnnouncementChanged { .. }
-            | ServerEvent::MessageCleared { .. }
+            ServerEvent::UserRemark {
+                contact_uid,
+                remark,
+            } => {
+                self.set_remark(contact_uid, &remark);
+                directory
+            }
+            ServerEvent::GroupAnnouncementChanged { gid, announcement } => {
+                self.set_announcement(gid, announcement);
+                directory
+            }
+            ServerEvent::MessageCleared { .. }
             | ServerEvent::GroupMessageCleared { .. }
             | ServerEvent::UserCalling { .. } => Applied::default(),
             ServerEvent::Chat(msg) => self.apply_chat(msg, Source::Stream),
