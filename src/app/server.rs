@@ -25,12 +25,13 @@ impl App {
         if let Ok(common) = info.common {
             self.chat.server.learn_common(common);
         }
-        self.capabilities_changed(&before)
+        let mut effects = self.capabilities_changed(&before);
+        effects.extend(self.fetch_open_announcement());
+        effects
     }
 
     /// A newer feature's endpoint answered as if it did not exist: hide the feature from now
     /// on (also after a restart), and say so this once.
-    #[allow(dead_code)] // for the newer features' requests, as they land
     pub(super) fn unsupported(&mut self, f: Feature) -> Vec<Effect> {
         let before = self.chat.server.clone();
         if self.chat.server.lacks(f) {
@@ -48,7 +49,6 @@ impl App {
     }
 
     /// A newer feature answered: it is there.
-    #[allow(dead_code)] // for the newer features' requests, as they land
     pub(super) fn supported(&mut self, f: Feature) -> Vec<Effect> {
         let before = self.chat.server.clone();
         self.chat.server.found(f);

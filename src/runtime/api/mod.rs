@@ -17,6 +17,7 @@ mod answers;
 mod error;
 mod favorites;
 mod files;
+mod personal;
 mod renew;
 mod server;
 mod session;
