@@ -264,6 +264,7 @@ impl DemoServer {
     pub async fn start(config: DemoConfig) -> std::io::Result<DemoServer> {
         let mut st = state::State::new(config.token_ttl);
         seed::seed(&mut st, &config.seed);
+        st.personal.on = config.newer;
         let shared = Arc::new(Shared {
             state: Mutex::new(st),
             config: config.clone(),

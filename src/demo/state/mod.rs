@@ -16,6 +16,7 @@ mod favorites;
 mod groups;
 mod messages;
 mod newer;
+mod pins;
 mod settings;
 mod streams;
 mod users;
@@ -72,6 +73,7 @@ pub struct StoredFile {
 
 /// Why a call was refused, as the real server would answer it.
 pub use newer::Newer;
+pub use pins::Personal;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -117,6 +119,8 @@ pub struct State {
     pub stream_after_mids: std::collections::VecDeque<Option<i64>>,
     /// What a newer server keeps beyond 0.3.3 (used in the newer profile only).
     pub newer: Newer,
+    /// Pinned chats, remarks and announcements (the newer profile; `pins.rs`).
+    pub personal: Personal,
     /// uid → their favorites, oldest first.
     favorites: HashMap<
         i64,
