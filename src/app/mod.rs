@@ -285,6 +285,8 @@ mod name_tests;
 #[cfg(test)]
 mod open_tests;
 #[cfg(test)]
+mod personal_tests;
+#[cfg(test)]
 mod popup_tests;
 #[cfg(test)]
 mod search_tests;

@@ -478,4 +478,6 @@ fn parse_conv(name: &str) -> Option<ConvKey> {
 }
 
 #[cfg(test)]
+mod personal_tests;
+#[cfg(test)]
 mod tests;
