@@ -17,24 +17,32 @@ const SHOWN_BYTES: usize = 32 * 1024;
 
 pub(super) fn draw(f: &mut Frame, app: &App, view: &AnnouncementView, area: Rect, theme: &Theme) {
     let label = app.conv_label(ConvKey::Group(view.gid));
-    let r = centered(area, 72, area.height.saturating_sub(2));
+    let width = 72.min(area.width);
+    let lines = match app.chat.announcements.get(&view.gid) {
+        Some(a) => text_of(app, a, width.saturating_sub(2).max(1) as usize, theme),
+        None => vec![Line::styled("it was removed", theme.dimmed())],
+    };
+    // As tall as its text, at most the screen.
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let r = centered(area, width, height.min(area.height.saturating_sub(2)));
     f.render_widget(Clear, r);
     let block = frame(format!("announcement of {}", one_line(&label, 40)), theme);
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let Some(a) = app.chat.announcements.get(&view.gid) else {
-        f.render_widget(
-            Paragraph::new(Line::styled("it was removed", theme.dimmed())),
-            inner,
-        );
-        return;
-    };
+    f.render_widget(Paragraph::new(lines).scroll((view.scroll, 0)), inner);
+}
+
+/// The announcement rendered `width` wide, with who set it and when.
+fn text_of(
+    app: &App,
+    a: &crate::protocol::newer::GroupAnnouncement,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let (head, rest) = crate::text::split_at_most(&a.content, SHOWN_BYTES);
-    let mut lines = crate::text::markdown(
-        &crate::sanitize::clean(head),
-        inner.width.max(1) as usize,
-        theme,
-    );
+    let mut lines = crate::text::markdown(&crate::sanitize::clean(head), width, theme);
     if !rest.is_empty() {
         lines.push(Line::styled("… (the rest is not shown)", theme.dimmed()));
     }
@@ -49,5 +57,5 @@ pub(super) fn draw(f: &mut Frame, app: &App, view: &AnnouncementView, area: Rect
         by.push_str(&format!(", changed {}", when(a.updated_at)));
     }
     lines.push(Line::styled(by, theme.dimmed()));
-    f.render_widget(Paragraph::new(lines).scroll((view.scroll, 0)), inner);
+    lines
 }
