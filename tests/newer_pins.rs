@@ -218,3 +218,23 @@ async fn a_0_3_3_server_answers_404_and_its_snapshot_has_no_pins() {
             .any(|e| matches!(e, ServerEvent::UserRemark { .. }))
     );
 }
+
+#[tokio::test]
+async fn the_newer_demo_world_has_an_announcement_to_try() {
+    use vocechat_tui::demo::{DEMO_EMAIL, DEMO_PASSWORD, Seed};
+    let server = DemoServer::start(DemoConfig {
+        newer: true,
+        seed: Seed::Demo { history: 10 },
+        ..fast_config()
+    })
+    .await
+    .unwrap();
+    let api = login(&server, (DEMO_EMAIL, DEMO_PASSWORD), "tui:d").await;
+    let mut found = None;
+    for g in api.groups().await.unwrap() {
+        if let Some(a) = api.announcement(g.gid).await.unwrap() {
+            found = Some(a);
+        }
+    }
+    assert!(found.unwrap().content.contains("/pin"));
+}

@@ -175,3 +175,37 @@ impl State {
         Ok(announcement)
     }
 }
+
+impl State {
+    /// The `--demo-newer` world: its first public channel has an announcement, so the line
+    /// over its timeline and `Alt+N` can be tried.
+    pub fn seed_announcement(&mut self) {
+        let Some(g) = self.groups.values().find(|g| g.is_public) else {
+            return;
+        };
+        let gid = g.gid;
+        let by = g
+            .owner
+            .or_else(|| {
+                self.users
+                    .values()
+                    .find(|u| u.info.is_admin)
+                    .map(|u| u.info.uid)
+            })
+            .unwrap_or(1);
+        let now = crate::clock::now_ms();
+        self.personal.announcements.insert(
+            gid,
+            GroupAnnouncement {
+                gid,
+                content: "**Welcome to the demo!** Be kind, keep threads on topic.\n\n\
+                          - `/pin` pins a chat for all your devices\n\
+                          - `/remark @name text` gives someone your own name for them"
+                    .into(),
+                created_by: by,
+                created_at: now,
+                updated_at: now,
+            },
+        );
+    }
+}
