@@ -222,7 +222,7 @@ fn newer_scene() -> App {
     ev(
         &mut app,
         json!({"type":"group_announcement_changed","gid":1,"announcement":{"gid":1,
-        "content":"**Welcome!** Read the [rules](https://example.com/rules) first.\n\n- be kind\n- no spoilers in #general",
+        "content":"**Welcome!** Read the [rules](https://example.com/rules) first.\u{1b}]0;pwned\u{7}\u{202e}\n\n- be kind\n- no spoilers in #general",
         "created_by":1,"created_at":T0,"updated_at":T0 + 60_000}}),
     );
     app
@@ -233,7 +233,10 @@ fn newer_server_pins_remark_and_announcement_80x24() {
     let mut app = newer_scene();
     let term = render(&mut app, 80, 24);
     let screen = term.backend().to_string();
-    assert!(!screen.contains('\u{1b}'), "{screen}");
+    assert!(
+        !screen.contains(['\u{1b}', '\u{202e}']) && !screen.contains("pwned"),
+        "{screen}"
+    );
     insta::assert_snapshot!(term.backend());
 }
 
@@ -241,7 +244,13 @@ fn newer_server_pins_remark_and_announcement_80x24() {
 fn announcement_popup_80x24() {
     let mut app = newer_scene();
     key(&mut app, KeyCode::Char('n'), KeyModifiers::ALT);
-    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+    let term = render(&mut app, 80, 24);
+    let screen = term.backend().to_string();
+    assert!(
+        !screen.contains(['\u{1b}', '\u{202e}']) && !screen.contains("pwned"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(term.backend());
 }
 
 /// The scene with a busier #general, for the two layouts side by side: a run of bob's
