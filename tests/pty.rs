@@ -1288,3 +1288,69 @@ fn history_the_server_cleared_is_gone_now_and_after_a_restart() {
     assert!(!screen.contains("a secret"), "{screen}");
     again.quit();
 }
+
+/// The sidebar row (0-based) of the first conversation whose name contains `name`.
+fn sidebar_row(screen: &str, name: &str) -> Option<usize> {
+    screen
+        .lines()
+        .position(|l| l.split('│').next().is_some_and(|side| side.contains(name)))
+}
+
+/// A newer server: `/pin` puts the lobby above #dev (listed first for its unread message;
+/// the lobby stays first after a restart), `/remark` names bob as you call him, and the
+/// lobby's announcement is its top line.
+#[test]
+fn pin_remark_and_announcement_on_a_newer_server() {
+    let (rt, server) = test_server(DemoConfig {
+        newer: true,
+        ..DemoConfig::for_tests()
+    });
+    let url = server.base_url();
+    server
+        .post_as(2, Target::Group { gid: 2 }, "in dev, earlier")
+        .unwrap();
+    server
+        .post_as(2, Target::Group { gid: 1 }, "in the lobby, later")
+        .unwrap();
+    rt.block_on(async {
+        let api = vocechat_tui::runtime::api::ApiClient::new(&url).unwrap();
+        api.login("admin@example.com", "admin-pass", "tui:setup")
+            .await
+            .unwrap();
+        api.set_announcement(1, "**Be kind.** Rules: https://example.com/rules")
+            .await
+            .unwrap();
+    });
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = log_in(&url, data.path());
+    tui.wait_for("the lobby with its announcement", |s| {
+        s.contains("in the lobby, later") && s.contains("📢 Be kind.")
+    });
+    let screen = tui.screen();
+    assert!(
+        sidebar_row(&screen, "dev") < sidebar_row(&screen, "lobby"),
+        "{screen}"
+    );
+    tui.send(b"/pin\r");
+    tui.wait_for("pinned", |s| s.contains("#lobby pinned"));
+    let screen = tui.screen();
+    assert!(
+        sidebar_row(&screen, "lobby") < sidebar_row(&screen, "dev"),
+        "{screen}"
+    );
+    tui.send(b"/remark @bob Bobby\r");
+    tui.wait_for("the remark", |s| s.contains("Bobby (bob)"));
+    tui.quit();
+    // Back from the store and the server: still first.
+    let mut again = Tui::spawn(&[&url], data.path());
+    again.wait_for("live, with the remark", |s| {
+        s.contains("● live") && s.contains("Bobby (bob)")
+    });
+    let screen = again.screen();
+    assert!(
+        sidebar_row(&screen, "lobby") < sidebar_row(&screen, "dev"),
+        "{screen}"
+    );
+    again.quit();
+    drop(server);
+}

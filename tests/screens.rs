@@ -207,6 +207,52 @@ fn main_screen_120x40() {
     insta::assert_snapshot!(term.backend());
 }
 
+/// The scene on a newer server: dev pinned there (first in the sidebar), bob with your
+/// remark, and #general's announcement over its timeline.
+fn newer_scene() -> App {
+    let mut app = scene();
+    ev(
+        &mut app,
+        json!({"type":"user_settings_changed","add_pin_chats":[{"target":{"gid":2},"updated_at":T0}]}),
+    );
+    ev(
+        &mut app,
+        json!({"type":"user_remark","contact_uid":2,"remark":"Bobby \u{1b}[2Jdesign"}),
+    );
+    ev(
+        &mut app,
+        json!({"type":"group_announcement_changed","gid":1,"announcement":{"gid":1,
+        "content":"**Welcome!** Read the [rules](https://example.com/rules) first.\u{1b}]0;pwned\u{7}\u{202e}\n\n- be kind\n- no spoilers in #general",
+        "created_by":1,"created_at":T0,"updated_at":T0 + 60_000}}),
+    );
+    app
+}
+
+#[test]
+fn newer_server_pins_remark_and_announcement_80x24() {
+    let mut app = newer_scene();
+    let term = render(&mut app, 80, 24);
+    let screen = term.backend().to_string();
+    assert!(
+        !screen.contains(['\u{1b}', '\u{202e}']) && !screen.contains("pwned"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(term.backend());
+}
+
+#[test]
+fn announcement_popup_80x24() {
+    let mut app = newer_scene();
+    key(&mut app, KeyCode::Char('n'), KeyModifiers::ALT);
+    let term = render(&mut app, 80, 24);
+    let screen = term.backend().to_string();
+    assert!(
+        !screen.contains(['\u{1b}', '\u{202e}']) && !screen.contains("pwned"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(term.backend());
+}
+
 /// The scene with a busier #general, for the two layouts side by side: a run of bob's
 /// messages (the second wraps), one of yours in three lines, a run of carol's, and a send
 /// not acknowledged yet.

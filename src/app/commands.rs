@@ -101,6 +101,26 @@ pub const COMMANDS: &[Command] = &[
         help: "your devices; log out one you no longer have",
     },
     Command {
+        name: "pin",
+        args: "",
+        help: "pin this conversation at the top of the sidebar (on every device; newer servers)",
+    },
+    Command {
+        name: "unpin",
+        args: "",
+        help: "unpin this conversation",
+    },
+    Command {
+        name: "remark",
+        args: "@name [text]",
+        help: "your own name for someone, shown beside theirs (without text: none; newer servers)",
+    },
+    Command {
+        name: "announce",
+        args: "<text> | --clear",
+        help: "set or remove this channel's announcement (owner and admins; newer servers)",
+    },
+    Command {
         name: "server",
         args: "",
         help: "the server's version, what it can do and its limits (for bug reports)",
@@ -135,8 +155,13 @@ pub fn parse_duration(text: &str) -> Option<i64> {
     n.checked_mul(mult)
 }
 
+/// What follows the command's name in `line`, as typed.
+fn rest_of<'a>(line: &'a str, name: &str) -> &'a str {
+    line.trim_start().strip_prefix(name).unwrap_or("")
+}
+
 impl App {
-    fn resolve_users(&self, words: &[&str]) -> Result<Vec<i64>, String> {
+    pub(super) fn resolve_users(&self, words: &[&str]) -> Result<Vec<i64>, String> {
         words
             .iter()
             .map(|w| {
@@ -309,6 +334,10 @@ impl App {
             "clear" => self.ask_clear_channel(),
             "devices" => self.open_devices(),
             "server" => self.open_server_view(),
+            "pin" => self.pin_command(true),
+            "unpin" => self.pin_command(false),
+            "remark" => self.remark_command(rest_of(line, "remark")),
+            "announce" => self.announce_command(rest_of(line, "announce")),
             "members" => {
                 let Some(key) = need_open(self) else {
                     return vec![];
@@ -334,7 +363,7 @@ impl App {
                         };
                         format!(
                             "{dot} {}{owner}",
-                            crate::sanitize::one_line(&self.chat.user_name(uid), 40)
+                            crate::sanitize::one_line(&self.chat.display_name(uid), 40)
                         )
                     })
                     .collect();

@@ -115,7 +115,15 @@ pub(super) fn complete(app: &mut App) {
                 )
             })
             .collect();
-        let ranked = crate::fuzzy::rank(prefix, names.iter().map(|(n, _)| n.as_str()));
+        // Matched by your remark for them too; what is typed is their name.
+        let shown: Vec<String> = names
+            .iter()
+            .map(|(name, uid)| match app.chat.remarks.get(uid) {
+                Some(remark) => format!("{name} {remark}"),
+                None => name.clone(),
+            })
+            .collect();
+        let ranked = crate::fuzzy::rank(prefix, shown.iter().map(String::as_str));
         for i in &ranked {
             let (name, uid) = &names[*i];
             app.composer.mentions.insert(name.clone(), *uid);

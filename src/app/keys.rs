@@ -69,6 +69,7 @@ fn global_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Search => app.open_search(None),
         Action::Inbox => app.open_search(Some(super::search::INBOX_QUERY)),
+        Action::Announcement => app.show_announcement(),
         Action::PrevConversation => app.step_conversation(-1),
         Action::NextConversation => app.step_conversation(1),
         Action::NextUnread => app.jump_to("unread messages", |c| c.unread > 0),

@@ -19,6 +19,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod account;
+mod announce;
 mod bulk;
 mod call;
 mod changes;
@@ -36,7 +37,9 @@ mod msg;
 mod notify;
 mod open;
 mod outbox;
+mod pins;
 pub mod popups;
+mod remarks;
 mod saved;
 mod screen;
 mod search;
@@ -55,10 +58,10 @@ pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
 pub use error::{Failure, Outcome};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
-pub use msg::{CallTarget, Effect, LoggedIn, Msg, Restored, ServerInfo, View};
+pub use msg::{AnnounceOp, CallTarget, Effect, LoggedIn, Msg, Restored, ServerInfo, View};
 pub use popups::{
-    Choice, Confirm, Devices, Help, Info, Popup, PopupState, Popups, Preview, React, SearchKind,
-    SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,
+    AnnouncementView, Choice, Confirm, Devices, Help, Info, Popup, PopupState, Popups, Preview,
+    React, SearchKind, SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,
 };
 pub use screen::Screen;
 pub use status::{Notice, Status};
@@ -161,6 +164,8 @@ pub struct App {
     unread_fill: unread_fill::UnreadFill,
     /// The server was asked about itself this session (`server.rs`).
     server_probed: bool,
+    /// Channels whose announcement was asked for on this connection (`announce.rs`).
+    announcements_asked: std::collections::HashSet<i64>,
 }
 
 impl App {
@@ -186,6 +191,7 @@ impl App {
             held_order: None,
             unread_fill: unread_fill::UnreadFill::default(),
             server_probed: false,
+            announcements_asked: std::collections::HashSet::new(),
         }
     }
 
@@ -246,8 +252,19 @@ impl App {
         }
     }
 
+    /// A conversation as the screen names it: `#channel`, `@person` (with your remark for
+    /// them: `@remark (name)`).
     pub fn conv_label(&self, key: ConvKey) -> String {
         let name = crate::sanitize::one_line(&self.chat.conv_name(key), 40);
+        match key {
+            ConvKey::Group(_) => format!("#{name}"),
+            ConvKey::User(_) => format!("@{name}"),
+        }
+    }
+
+    /// A conversation as the config and commands name it: `#channel`, `@name` (no remark).
+    pub fn conv_tag(&self, key: ConvKey) -> String {
+        let name = crate::sanitize::one_line(&self.chat.conv_real_name(key), 40);
         match key {
             ConvKey::Group(_) => format!("#{name}"),
             ConvKey::User(_) => format!("@{name}"),
@@ -273,6 +290,8 @@ mod jump_tests;
 mod name_tests;
 #[cfg(test)]
 mod open_tests;
+#[cfg(test)]
+mod personal_tests;
 #[cfg(test)]
 mod popup_tests;
 #[cfg(test)]

@@ -138,6 +138,33 @@ pub enum Msg {
     },
     /// What the server said of itself (`Effect::ProbeServer`).
     ServerInfo(ServerInfo),
+    /// A chat was pinned (`pin`) or unpinned on the server, or not (`Effect::PinChat`).
+    Pinned {
+        key: ConvKey,
+        pin: bool,
+        result: Outcome<()>,
+    },
+    /// Your remark for `uid` was set (empty: cleared), or not (`Effect::SetRemark`).
+    Remarked {
+        uid: i64,
+        remark: String,
+        result: Outcome<()>,
+    },
+    /// A channel's announcement as fetched, set or cleared (`Effect::FetchAnnouncement`,
+    /// `Effect::Announce`); `Ok(None)`: it has none.
+    Announcement {
+        gid: i64,
+        op: AnnounceOp,
+        result: Outcome<Option<crate::protocol::newer::GroupAnnouncement>>,
+    },
+}
+
+/// What was asked of a channel's announcement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnounceOp {
+    Fetch,
+    Set,
+    Clear,
 }
 
 /// The answers of the server's version and switches endpoints.
@@ -364,6 +391,28 @@ pub enum Effect {
     ProbeServer,
     /// Keep what is known of the server with the account's store.
     SaveCapabilities(Box<crate::model::Capabilities>),
+    /// Pin (or unpin) a chat on the server (`Msg::Pinned`).
+    PinChat {
+        key: ConvKey,
+        pin: bool,
+    },
+    /// Set your remark for `uid`; empty clears it (`Msg::Remarked`).
+    SetRemark {
+        uid: i64,
+        remark: String,
+    },
+    /// Ask for a channel's announcement (`Msg::Announcement`).
+    FetchAnnouncement {
+        gid: i64,
+    },
+    /// Set a channel's announcement, or remove it (`None`) (`Msg::Announcement`).
+    Announce {
+        gid: i64,
+        content: Option<String>,
+    },
+    /// Keep a change made here with the store, as the event that brings it from elsewhere
+    /// (a pin, a remark, an announcement fetched), so a start shows it before the network.
+    Keep(Box<crate::protocol::ServerEvent>),
 }
 
 /// Which meeting room a link is for.

@@ -49,8 +49,8 @@ impl App {
 
     fn ordered(&self) -> Vec<ConvKey> {
         let by_activity = self.chat.conversations_by_activity();
-        match self.settings.sidebar.order {
-            SidebarOrder::Activity => by_activity,
+        let rest = match self.settings.sidebar.order {
+            SidebarOrder::Activity | SidebarOrder::PinnedFirst => by_activity,
             SidebarOrder::Name => {
                 let mut keyed: Vec<(bool, String, ConvKey)> = by_activity
                     .into_iter()
@@ -62,21 +62,41 @@ impl App {
                 keyed.sort();
                 keyed.into_iter().map(|(_, _, k)| k).collect()
             }
-            SidebarOrder::PinnedFirst => {
-                let mut pinned: Vec<ConvKey> = Vec::new();
-                for label in &self.settings.sidebar.pinned {
-                    if let Some(k) = by_activity
-                        .iter()
-                        .find(|k| self.conv_label(**k).eq_ignore_ascii_case(label.trim()))
-                        && !pinned.contains(k)
-                    {
-                        pinned.push(*k);
-                    }
+        };
+        let pinned = self.pinned(&rest);
+        if pinned.is_empty() {
+            return rest;
+        }
+        let rest = rest.into_iter().filter(|k| !pinned.contains(k));
+        pinned.iter().copied().chain(rest).collect()
+    }
+
+    /// The conversations shown first, in their order: the server's pinned chats where it
+    /// has them (in any order of the rest), else the config's `sidebar.pinned` with
+    /// `order = "pinned-first"`. Only conversations in `known` are shown.
+    fn pinned(&self, known: &[ConvKey]) -> Vec<ConvKey> {
+        let mut pinned: Vec<ConvKey> = Vec::new();
+        if let Some(pins) = &self.chat.pins {
+            for k in pins {
+                if self.chat.convs.contains_key(k) && !pinned.contains(k) {
+                    pinned.push(*k);
                 }
-                let rest = by_activity.into_iter().filter(|k| !pinned.contains(k));
-                pinned.iter().copied().chain(rest).collect()
+            }
+            return pinned;
+        }
+        if self.settings.sidebar.order != SidebarOrder::PinnedFirst {
+            return pinned;
+        }
+        for label in &self.settings.sidebar.pinned {
+            if let Some(k) = known
+                .iter()
+                .find(|k| self.conv_tag(**k).eq_ignore_ascii_case(label.trim()))
+                && !pinned.contains(k)
+            {
+                pinned.push(*k);
             }
         }
+        pinned
     }
 }
 

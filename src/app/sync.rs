@@ -178,7 +178,16 @@ impl App {
             }
             SyncMsg::Event(event) => {
                 let resend_unread = matches!(*event, ServerEvent::Ready);
-                let switches = matches!(*event, ServerEvent::ServerConfigChanged(_));
+                // Events that can teach what the server has (switches, pins, remarks…).
+                let caps_before = matches!(
+                    *event,
+                    ServerEvent::ServerConfigChanged(_)
+                        | ServerEvent::UserSettings(_)
+                        | ServerEvent::UserSettingsChanged(_)
+                        | ServerEvent::UserRemark { .. }
+                        | ServerEvent::GroupAnnouncementChanged { .. }
+                )
+                .then(|| self.chat.server.clone());
                 if matches!(self.status.conn, ConnState::Syncing)
                     && let ServerEvent::Chat(m) = &*event
                 {
@@ -208,7 +217,7 @@ impl App {
                 if let (Some(key), Some(mid)) = (applied.conv, applied.new_message) {
                     effects.extend(self.notify(key, mid));
                 }
-                if switches {
+                if caps_before.is_some_and(|before| before != self.chat.server) {
                     // Kept with the store, so the next start knows them before its probe.
                     effects.push(Effect::SaveCapabilities(Box::new(self.chat.server.clone())));
                 }
@@ -219,6 +228,7 @@ impl App {
                     effects.extend(self.mark_replay_gaps());
                     effects.extend(self.fill_unread());
                     effects.extend(self.probe_server_once());
+                    effects.extend(self.refetch_announcement());
                 }
                 if applied.conv.is_some() && applied.conv == self.timeline.open || resend_unread {
                     effects.extend(self.mark_open_read());

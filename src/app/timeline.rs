@@ -165,6 +165,7 @@ impl App {
         }
         let mut effects = self.maybe_load_history(key, true);
         effects.extend(self.mark_open_read());
+        effects.extend(self.fetch_announcement(key));
         effects
     }
 

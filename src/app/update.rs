@@ -82,6 +82,14 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Downloaded { task, name, result } => app.on_downloaded(task, name, result),
         // What the server can do: server.rs.
         Msg::ServerInfo(info) => app.on_server_info(info),
+        // Pinned chats (pins.rs), remarks (remarks.rs) and announcements (announce.rs).
+        Msg::Pinned { key, pin, result } => app.on_pinned(key, pin, result),
+        Msg::Remarked {
+            uid,
+            remark,
+            result,
+        } => app.on_remarked(uid, remark, result),
+        Msg::Announcement { gid, op, result } => app.on_announcement(gid, op, result),
         // Popups an answer opens or changes: popups/<name>.rs.
         Msg::Preview { task, result } => app.on_preview(task, result),
         Msg::CallLink { task, result } => app.on_call_link(task, result),

@@ -264,6 +264,10 @@ impl DemoServer {
     pub async fn start(config: DemoConfig) -> std::io::Result<DemoServer> {
         let mut st = state::State::new(config.token_ttl);
         seed::seed(&mut st, &config.seed);
+        st.personal.on = config.newer;
+        if config.newer && matches!(config.seed, Seed::Demo { .. }) {
+            st.seed_announcement();
+        }
         let shared = Arc::new(Shared {
             state: Mutex::new(st),
             config: config.clone(),

@@ -63,6 +63,7 @@ actions! {
     SelectMode => "select_mode", Global, "select messages (reply, edit, react…)";
     Search => "search", Global, "search all stored messages";
     Inbox => "inbox", Global, "messages that mention you or reply to you";
+    Announcement => "announcement", Global, "the open channel's whole announcement";
     Suspend => "suspend", Global, "suspend to the shell (resume with fg)";
     Send => "send", Composer, "send the message";
     Newline => "newline", Composer, "new line in the message";
@@ -165,6 +166,7 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (SelectMode, "alt+s"),
         (Search, "alt+/"),
         (Inbox, "alt+i"),
+        (Announcement, "alt+n"),
         (Suspend, "ctrl+z"),
         (Send, "enter"),
         (Newline, "alt+enter"),

@@ -63,6 +63,7 @@ impl ChatModel {
     }
 
     pub(super) fn apply_settings(&mut self, s: UserSettings) {
+        self.set_pins(s.pinned_chats);
         self.mutes.clear();
         for m in s.mute_users {
             self.mutes.insert(
@@ -99,6 +100,7 @@ impl ChatModel {
     }
 
     pub(super) fn apply_settings_change(&mut self, c: UserSettingsChanged) {
+        self.change_pins(&c.add_pin_chats, &c.remove_pin_chats);
         for m in c.add_mute_users {
             self.mutes.insert(
                 ConvKey::User(m.uid),

@@ -18,6 +18,7 @@ mod message;
 mod names;
 mod order;
 mod pending;
+mod personal;
 mod search;
 mod staged;
 mod window;
@@ -29,6 +30,7 @@ pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
 pub use message::{Message, mentions};
 pub use names::named;
 pub use pending::{PendingMessage, PendingState, UploadProgress};
+pub use personal::{ANNOUNCEMENT_MAX_BYTES, pinned_key};
 pub use search::{
     Coverage, SEARCH_LIMIT, SavedItem, SavedPlace, SearchHit, SearchQuery, SearchResults,
 };
@@ -91,6 +93,13 @@ pub struct ChatModel {
     pub server: Capabilities,
     /// History the server cleared: nothing at or below these fences is taken in again.
     pub cleared: Cleared,
+    /// The chats pinned on the server, first first; `None` until a newer server says
+    /// (`personal.rs`).
+    pub pins: Option<Vec<ConvKey>>,
+    /// Your names for people (remarks), one sanitized line each, by uid.
+    pub remarks: BTreeMap<i64, String>,
+    /// Channels' announcements, by gid.
+    pub announcements: BTreeMap<i64, crate::protocol::newer::GroupAnnouncement>,
 }
 
 impl ChatModel {
@@ -108,7 +117,16 @@ impl ChatModel {
             .unwrap_or_else(|| format!("user {uid}"))
     }
 
+    /// A conversation's name as the screen shows it (a person with your remark for them).
     pub fn conv_name(&self, key: ConvKey) -> String {
+        match key {
+            ConvKey::Group(_) => self.conv_real_name(key),
+            ConvKey::User(uid) => self.display_name(uid),
+        }
+    }
+
+    /// A conversation's own name, as lookups by name match it (no remark).
+    pub fn conv_real_name(&self, key: ConvKey) -> String {
         match key {
             ConvKey::Group(gid) => self
                 .groups
@@ -234,9 +252,18 @@ impl ChatModel {
                     ..directory
                 }
             }
-            ServerEvent::UserRemark { .. }
-            | ServerEvent::GroupAnnouncementChanged { .. }
-            | ServerEvent::UserCalling { .. } => Applied::default(),
+            ServerEvent::UserRemark {
+                contact_uid,
+                remark,
+            } => {
+                self.set_remark(contact_uid, &remark);
+                directory
+            }
+            ServerEvent::GroupAnnouncementChanged { gid, announcement } => {
+                self.set_announcement(gid, announcement);
+                directory
+            }
+            ServerEvent::UserCalling { .. } => Applied::default(),
             ServerEvent::Chat(msg) => self.apply_chat(msg, Source::Stream),
             ServerEvent::UsersSnapshot { users, version } => {
                 self.users = users.into_iter().map(|u| (u.uid, u)).collect();

@@ -14,6 +14,7 @@ pub mod event;
 mod jwt;
 pub mod mention;
 pub mod newer;
+pub mod personal;
 pub mod requests;
 pub mod settings;
 pub mod types;

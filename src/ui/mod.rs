@@ -5,6 +5,7 @@
 // A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+mod announce;
 mod compact;
 mod login;
 mod pending;
@@ -27,6 +28,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 struct Areas {
     sidebar: Option<Rect>,
+    /// The open channel's announcement line, over the timeline.
+    announcement: Option<Rect>,
     timeline: Rect,
     composer: Rect,
     status: Rect,
@@ -86,9 +89,21 @@ fn areas(app: &App, area: Rect) -> Areas {
             Constraint::Length(composer_height(app).min(rows[0].height.saturating_sub(1))),
         ])
         .split(cols[1]);
+    // The search view takes the timeline's place, its line too.
+    let (announcement, timeline) =
+        if announce::shown(app) && !app.popups.search_open() && right[0].height >= 3 {
+            let split = Layout::default()
+                .direction(Direction::Vertical)
+                .constraints([Constraint::Length(1), Constraint::Min(1)])
+                .split(right[0]);
+            (Some(split[0]), split[1])
+        } else {
+            (None, right[0])
+        };
     Areas {
         sidebar: show_sidebar.then_some(cols[0]),
-        timeline: right[0],
+        announcement,
+        timeline,
         composer: right[1],
         status: rows[1],
     }
@@ -119,6 +134,9 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) ->
     let a = areas(app, area);
     if let Some(s) = a.sidebar {
         draw_sidebar(f, app, s, theme);
+    }
+    if let Some(r) = a.announcement {
+        announce::draw(f, app, r, theme);
     }
     let (max_scroll, scroll) = if app.popups.search_open() {
         popups::search::draw(f, app, a.timeline, theme);
@@ -253,7 +271,7 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             let who = app
                 .chat
                 .message(mid)
-                .map(|m| app.chat.user_name(m.from_uid))
+                .map(|m| app.chat.display_name(m.from_uid))
                 .unwrap_or_default();
             title.push(Span::styled(
                 format!("replying to {} ", one_line(&who, 30)),

@@ -26,7 +26,7 @@ pub(super) fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) 
         one_line(
             &hit.author
                 .clone()
-                .unwrap_or_else(|| app.chat.user_name(hit.from_uid)),
+                .unwrap_or_else(|| app.chat.display_name(hit.from_uid)),
             16
         ),
         crate::timefmt::format(hit.created_at, app.settings.utc, "%-d %b %H:%M")

@@ -26,6 +26,7 @@
 //! `ui::popups::draw` does not build without it), and, when it has keys of its own, a keymap
 //! context with its actions in the keymap's `actions!` table and their default keys.
 
+mod announcement;
 mod call;
 mod confirm;
 pub(super) mod devices;
@@ -37,6 +38,7 @@ pub(super) mod search;
 mod staged;
 pub(super) mod switcher;
 
+pub use announcement::AnnouncementView;
 pub use confirm::Confirm;
 pub use devices::Devices;
 pub use help::Help;
@@ -114,6 +116,7 @@ popups! {
     Preview(Preview),
     Devices(Devices),
     Staged(Staged),
+    Announcement(AnnouncementView),
 }
 
 /// The open popups, bottom to top.

@@ -35,7 +35,10 @@ impl Switcher {
             if Some(u.uid) != app.chat.me && !app.chat.convs.contains_key(&ConvKey::User(u.uid)) {
                 items.push((
                     Choice::Person(u.uid),
-                    format!("@{}", crate::sanitize::one_line(&u.name, 40)),
+                    format!(
+                        "@{}",
+                        crate::sanitize::one_line(&app.chat.display_name(u.uid), 40)
+                    ),
                 ));
             }
         }

@@ -27,6 +27,7 @@ mod files;
 mod groups;
 mod messages;
 mod newer;
+mod pins;
 mod users;
 
 type S = State<Arc<Shared>>;
@@ -55,6 +56,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/user/read-index", post(users::read_index))
         .route("/user/mute", post(users::mute))
         .route("/user/burn-after-reading", post(users::burn))
+        .route("/user/pin_chat", post(pins::pin_chat))
+        .route("/user/unpin_chat", post(pins::unpin_chat))
+        .route("/user/contact_remark", put(pins::contact_remark))
         .route("/user/{uid}", get(users::user))
         .route("/user/{uid}/send", post(messages::send_user))
         .route("/user/{uid}/history", get(messages::history_user))
@@ -65,6 +69,12 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/group/{gid}/members/add", post(groups::members_add))
         .route("/group/{gid}/members/remove", post(groups::members_remove))
         .route("/group/{gid}/leave", get(groups::leave))
+        .route(
+            "/group/{gid}/announcement",
+            get(pins::announcement)
+                .post(pins::set_announcement)
+                .delete(pins::clear_announcement),
+        )
         .route("/group/{gid}/pin", post(groups::pin))
         .route("/group/{gid}/unpin", post(groups::unpin))
         .route("/group/{gid}/clear", delete(clear::clear_group))

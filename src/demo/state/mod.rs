@@ -17,6 +17,7 @@ mod favorites;
 mod groups;
 mod messages;
 mod newer;
+mod pins;
 mod settings;
 mod streams;
 mod users;
@@ -74,6 +75,7 @@ pub struct StoredFile {
 /// Why a call was refused, as the real server would answer it.
 pub use clear::BULK_MAX;
 pub use newer::Newer;
+pub use pins::Personal;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -121,6 +123,8 @@ pub struct State {
     pub newer: Newer,
     /// History cleared (newer profile): records at or below these fences are gone.
     cleared: clear::Cleared,
+    /// Pinned chats, remarks and announcements (the newer profile; `pins.rs`).
+    pub personal: Personal,
     /// uid → their favorites, oldest first.
     favorites: HashMap<
         i64,

@@ -13,7 +13,10 @@ impl State {
     pub fn settings_snapshot(&self, uid: i64) -> UserSettings {
         let now = crate::clock::now_ms();
         let Some(s) = self.settings.get(&uid) else {
-            return UserSettings::default();
+            return UserSettings {
+                pinned_chats: self.pins_of(uid),
+                ..UserSettings::default()
+            };
         };
         let live = |e: &Option<i64>| e.is_none_or(|t| t > now);
         UserSettings {
@@ -67,7 +70,7 @@ impl State {
                     expires_in: *e,
                 })
                 .collect(),
-            pinned_chats: None,
+            pinned_chats: self.pins_of(uid),
         }
     }
 
@@ -83,7 +86,7 @@ impl State {
     }
 
     /// Sends a settings delta to the user's devices other than `from_device`.
-    fn settings_changed(&self, uid: i64, change: UserSettingsChanged) {
+    pub(super) fn settings_changed(&self, uid: i64, change: UserSettingsChanged) {
         let json = super::event_json(&ServerEvent::UserSettingsChanged(change.clone()));
         for ((u, device), conn) in &self.conns {
             if *u == uid && *device != change.from_device {

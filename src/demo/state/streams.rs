@@ -81,6 +81,9 @@ impl State {
                 .collect(),
         });
         send(&ServerEvent::UserSettings(self.settings_snapshot(uid)));
+        for remark in self.remark_events(uid) {
+            send(&remark);
+        }
         let after = after_mid.unwrap_or(0);
         let inbox = self.inbox.get(&uid).map(Vec::as_slice).unwrap_or(&[]);
         let start = inbox.partition_point(|i| self.log[*i].msg.mid <= after);

@@ -2,7 +2,7 @@
 //! store) and reports back with a `Msg`; the UI task never awaits any of them.
 
 use super::{AccountSession, meeting, preview, read_marks, send::send_once};
-use crate::app::{Effect, Failure, Msg};
+use crate::app::{AnnounceOp, Effect, Failure, Msg};
 use crate::model::ConvKey;
 use crate::protocol::types::NewGroup;
 use crate::runtime::api::{ApiError, MuteChange};
@@ -53,6 +53,60 @@ impl AccountSession {
                 if let Some(local) = self.local() {
                     local.send(Job::Capabilities(caps));
                 }
+            }
+            Effect::Keep(event) => {
+                if let Some(local) = self.local() {
+                    local.send(Job::Event(event));
+                }
+            }
+            Effect::PinChat { key, pin } => {
+                tokio::spawn(async move {
+                    let result = api.pin_chat(key.target(), pin).await;
+                    let _ = tx.send(Msg::Pinned {
+                        key,
+                        pin,
+                        result: result.map_err(Failure::from),
+                    });
+                });
+            }
+            Effect::SetRemark { uid, remark } => {
+                tokio::spawn(async move {
+                    let result = api.set_remark(uid, &remark).await;
+                    let _ = tx.send(Msg::Remarked {
+                        uid,
+                        remark,
+                        result: result.map_err(Failure::from),
+                    });
+                });
+            }
+            Effect::FetchAnnouncement { gid } => {
+                tokio::spawn(async move {
+                    let result = api.announcement(gid).await;
+                    let _ = tx.send(Msg::Announcement {
+                        gid,
+                        op: AnnounceOp::Fetch,
+                        result: result.map_err(Failure::from),
+                    });
+                });
+            }
+            Effect::Announce { gid, content } => {
+                tokio::spawn(async move {
+                    let (op, result) = match content {
+                        Some(text) => (
+                            AnnounceOp::Set,
+                            api.set_announcement(gid, &text).await.map(Some),
+                        ),
+                        None => (
+                            AnnounceOp::Clear,
+                            api.clear_announcement(gid).await.map(|()| None),
+                        ),
+                    };
+                    let _ = tx.send(Msg::Announcement {
+                        gid,
+                        op,
+                        result: result.map_err(Failure::from),
+                    });
+                });
             }
             Effect::Send {
                 key,

@@ -18,6 +18,7 @@ mod clear;
 mod error;
 mod favorites;
 mod files;
+mod personal;
 mod renew;
 mod server;
 mod session;

@@ -197,6 +197,8 @@ fn without_account(tx: &UnboundedSender<Msg>, effect: Effect) {
         | Effect::ReconnectNow
         | Effect::ProbeServer
         | Effect::SaveCapabilities(_)
+        | Effect::Keep(_)
+        | Effect::FetchAnnouncement { .. }
         | Effect::RebuildStore
         | Effect::CancelUpload { .. }
         | Effect::Forget(_) => return,

@@ -24,6 +24,9 @@ pub(super) enum Kept {
     Snapshot,
     /// The state table, until the next snapshot of the given kind.
     DeltaOf(EventKind),
+    /// The state table, the newest one per value of this JSON path (a person's remark, a
+    /// channel's announcement): bounded by the people and channels there are.
+    Latest(&'static str),
 }
 
 pub(super) fn kept(kind: EventKind) -> Kept {
@@ -33,7 +36,9 @@ pub(super) fn kept(kind: EventKind) -> Kept {
         // Newer servers. Clears change the stored records themselves; the switches are kept
         // with the server's capabilities; a call is of the moment.
         ServerConfigChanged | MessageCleared | GroupMessageCleared | UserCalling => Kept::Not,
-        UserRemark | GroupAnnouncementChanged => Kept::Not,
+        // No snapshot brings them back at a start: the latest of each is kept.
+        UserRemark => Kept::Latest("$.contact_uid"),
+        GroupAnnouncementChanged => Kept::Latest("$.gid"),
         Chat => Kept::Record,
         UsersSnapshot | UserSettings | RelatedGroups => Kept::Snapshot,
         UsersLog => Kept::DeltaOf(UsersSnapshot),
@@ -84,6 +89,19 @@ pub(super) fn write_event(
     match kept(kind) {
         Kept::Not | Kept::Record => return Ok(()),
         Kept::Snapshot | Kept::DeltaOf(_) => {}
+        Kept::Latest(path) => {
+            let json = serde_json::to_string(ev)?;
+            tx.execute(
+                "DELETE FROM state WHERE kind = ?1
+                   AND json_extract(json, ?2) IS json_extract(?3, ?2)",
+                params![kind.name(), path, json],
+            )?;
+            tx.execute(
+                "INSERT INTO state (kind, json) VALUES (?1, ?2)",
+                params![kind.name(), json],
+            )?;
+            return Ok(());
+        }
     }
     for old in superseded(kind) {
         tx.execute("DELETE FROM state WHERE kind = ?1", params![old.name()])?;

@@ -491,4 +491,6 @@ fn parse_conv(name: &str) -> Option<ConvKey> {
 #[cfg(test)]
 mod cleared_tests;
 #[cfg(test)]
+mod personal_tests;
+#[cfg(test)]
 mod tests;

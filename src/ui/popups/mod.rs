@@ -4,6 +4,7 @@
 //! every popup, so a new one does not build until it is drawn. Shared here: centring, the
 //! frame, and a list to pick from with its line of keys.
 
+mod announcement;
 mod call;
 mod confirm;
 mod devices;
@@ -62,6 +63,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
         Popup::Preview(p) => preview::draw(f, p, area, theme, cache),
         Popup::Devices(d) => devices::draw(f, app, d, area, theme),
         Popup::Staged(s) => staged::draw(f, app, s.selected, area, theme),
+        Popup::Announcement(a) => announcement::draw(f, app, a, area, theme),
     }
 }
 

@@ -1,0 +1,72 @@
+//! Pinned chats, remarks and announcements survive a restart (real SQLite files): pins with
+//! the settings snapshot and its changes, the latest remark per person and announcement per
+//! channel (no snapshot brings those back at a start).
+
+use super::*;
+use crate::protocol::newer::GroupAnnouncement;
+
+fn open(dir: &Path) -> Store {
+    Store::open(&store_path(dir, "https://chat.example.com", 1), 1).unwrap()
+}
+
+fn ev(json: &str) -> ServerEvent {
+    serde_json::from_str(json).unwrap()
+}
+
+fn remark(uid: i64, text: &str) -> ServerEvent {
+    ServerEvent::UserRemark {
+        contact_uid: uid,
+        remark: text.into(),
+    }
+}
+
+fn announced(gid: i64, content: Option<&str>) -> ServerEvent {
+    ServerEvent::GroupAnnouncementChanged {
+        gid,
+        announcement: content.map(|c| GroupAnnouncement {
+            gid,
+            content: c.into(),
+            created_by: 1,
+            created_at: 1,
+            updated_at: 2,
+        }),
+    }
+}
+
+fn state_rows(store: &Store) -> i64 {
+    store
+        .conn
+        .query_row("SELECT count(*) FROM state", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn pins_remarks_and_announcements_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = open(dir.path());
+        store
+            .write_events(&[
+                ev(r#"{"type":"user_settings","pinned_chats":[{"target":{"gid":1},"updated_at":1}]}"#),
+                ev(r#"{"type":"user_settings_changed","add_pin_chats":[{"target":{"uid":2},"updated_at":2}]}"#),
+                remark(2, "Bobby"),
+                remark(3, "Caz"),
+                remark(2, "Bob B."),
+                remark(3, ""),
+                announced(1, Some("first")),
+                announced(1, Some("second")),
+                announced(2, Some("dev rules")),
+                announced(2, None),
+            ])
+            .unwrap();
+        // The latest per person and per channel only: 2 settings rows, 2 remarks, 2
+        // announcements.
+        assert_eq!(state_rows(&store), 6);
+    }
+    let chat = open(dir.path()).load().unwrap().chat;
+    assert_eq!(chat.pins, Some(vec![ConvKey::User(2), ConvKey::Group(1)]));
+    assert_eq!(chat.remarks.len(), 1);
+    assert_eq!(chat.remarks[&2], "Bob B.");
+    assert_eq!(chat.announcements.len(), 1);
+    assert_eq!(chat.announcements[&1].content, "second");
+}
