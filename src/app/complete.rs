@@ -105,7 +105,7 @@ pub(super) fn complete(app: &mut App) {
             .chat
             .members(key)
             .into_iter()
-            .filter(|uid| Some(*uid) != app.chat.me)
+            .filter(|uid| Some(*uid) != app.chat.me && app.chat.may_reach(*uid))
             // On one line, as the name is drawn: the composer would drop a CR (or more) of a
             // raw name, and cycling would then delete the user's own text.
             .map(|uid| {

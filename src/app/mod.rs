@@ -25,8 +25,10 @@ mod commands;
 mod complete;
 mod composer;
 pub mod conn;
+mod contacts;
 mod display;
 pub mod error;
+mod invite;
 mod jump;
 mod keys;
 mod login;
@@ -51,6 +53,7 @@ mod update;
 pub use account::Account;
 pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
+pub use contacts::{ContactsEffect, ContactsMsg};
 pub use error::{Failure, Outcome};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use msg::{CallTarget, Effect, LoggedIn, Msg, Restored, ServerInfo, View};
@@ -261,6 +264,8 @@ impl App {
 
 #[cfg(test)]
 mod change_tests;
+#[cfg(test)]
+mod contacts_tests;
 #[cfg(test)]
 mod jump_tests;
 #[cfg(test)]

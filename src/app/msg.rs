@@ -126,6 +126,8 @@ pub enum Msg {
     },
     /// What the server said of itself (`Effect::ProbeServer`).
     ServerInfo(ServerInfo),
+    /// Contacts, user search and private invite links answered (`contacts.rs`, `invite.rs`).
+    Contacts(super::ContactsMsg),
 }
 
 /// The answers of the server's version and switches endpoints.
@@ -345,6 +347,8 @@ pub enum Effect {
     ProbeServer,
     /// Keep what is known of the server with the account's store.
     SaveCapabilities(Box<crate::model::Capabilities>),
+    /// Contacts, user search and private invite links (answered by `Msg::Contacts`).
+    Contacts(super::ContactsEffect),
 }
 
 /// Which meeting room a link is for.

@@ -25,7 +25,9 @@ impl App {
         if let Ok(common) = info.common {
             self.chat.server.learn_common(common);
         }
-        self.capabilities_changed(&before)
+        let mut effects = self.capabilities_changed(&before);
+        effects.extend(self.fetch_contacts());
+        effects
     }
 
     /// A newer feature's endpoint answered as if it did not exist: hide the feature from now

@@ -77,6 +77,8 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Downloaded { task, name, result } => app.on_downloaded(task, name, result),
         // What the server can do: server.rs.
         Msg::ServerInfo(info) => app.on_server_info(info),
+        // Contacts, user search and invite links: contacts.rs (invite links: invite.rs).
+        Msg::Contacts(msg) => app.on_contacts(msg),
         // Popups an answer opens or changes: popups/<name>.rs.
         Msg::Preview { task, result } => app.on_preview(task, result),
         Msg::CallLink { task, result } => app.on_call_link(task, result),

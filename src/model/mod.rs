@@ -11,6 +11,7 @@
 pub mod capabilities;
 mod changes;
 mod chat;
+mod contacts;
 mod conversation;
 mod directory;
 mod message;
@@ -23,6 +24,7 @@ mod window;
 
 pub use capabilities::{Capabilities, Feature, Support};
 pub use changes::{Change, PendingChange, Queued};
+pub use contacts::{ContactStatus, Contacts};
 pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
 pub use message::{Message, mentions};
 pub use names::named;
@@ -87,6 +89,8 @@ pub struct ChatModel {
     order: order::Order,
     /// What the server can do (kept with the store, probed at each start).
     pub server: Capabilities,
+    /// Your contacts' statuses (newer servers; `GET /user/contacts` after each connect).
+    pub contacts: Contacts,
 }
 
 impl ChatModel {
@@ -254,6 +258,8 @@ impl ChatModel {
                 directory
             }
             ServerEvent::UserSettingsChanged(c) => {
+                self.contacts
+                    .apply_change(&c.add_contacts, &c.remove_contacts);
                 self.apply_settings_change(c);
                 directory
             }
@@ -320,6 +326,7 @@ impl ChatModel {
                     if let Some(a) = change.avatar_updated_at {
                         g.avatar_updated_at = a;
                     }
+                    g.flags.merge(&change.flags);
                     if let Some(public) = change.is_public {
                         g.is_public = public;
                         if public {

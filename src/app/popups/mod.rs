@@ -31,12 +31,14 @@ mod confirm;
 pub(super) mod devices;
 mod help;
 mod info;
+mod invite;
 mod preview;
 mod react;
 pub(super) mod search;
 mod staged;
 pub(super) mod switcher;
 
+pub use crate::app::invite::InviteLink;
 pub use confirm::Confirm;
 pub use devices::Devices;
 pub use help::Help;
@@ -114,6 +116,7 @@ popups! {
     Preview(Preview),
     Devices(Devices),
     Staged(Staged),
+    Invite(InviteLink),
 }
 
 /// The open popups, bottom to top.

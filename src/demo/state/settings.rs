@@ -83,7 +83,7 @@ impl State {
     }
 
     /// Sends a settings delta to the user's devices other than `from_device`.
-    fn settings_changed(&self, uid: i64, change: UserSettingsChanged) {
+    pub(super) fn settings_changed(&self, uid: i64, change: UserSettingsChanged) {
         let json = super::event_json(&ServerEvent::UserSettingsChanged(change.clone()));
         for ((u, device), conn) in &self.conns {
             if *u == uid && *device != change.from_device {

@@ -10,6 +10,7 @@
 //! by polling.
 
 pub(crate) mod cold;
+mod contacts;
 mod devices;
 mod effects;
 mod login;

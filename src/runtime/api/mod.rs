@@ -14,6 +14,7 @@
 //! answers safely), `session` and `error`. Request bodies are `protocol::requests` types.
 
 mod answers;
+mod contacts;
 mod error;
 mod favorites;
 mod files;

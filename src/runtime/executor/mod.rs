@@ -197,6 +197,7 @@ fn without_account(tx: &UnboundedSender<Msg>, effect: Effect) {
         | Effect::ReconnectNow
         | Effect::ProbeServer
         | Effect::SaveCapabilities(_)
+        | Effect::Contacts(_)
         | Effect::RebuildStore
         | Effect::CancelUpload { .. }
         | Effect::Forget(_) => return,
