@@ -139,9 +139,7 @@ impl ChatModel {
             ConvKey::User(uid) => {
                 if self.contacts.status(uid) == Some(ContactStatus::Blocked) {
                     let name = crate::sanitize::one_line(&self.user_name(uid), 40);
-                    return Some(format!(
-                        "you blocked {name}: /contact unblock @{name} to write again"
-                    ));
+                    return Some(format!("you blocked {name} (/contact unblock @{name})"));
                 }
                 (!self.server.switches().dm_enabled() && !self.me_admin())
                     .then(|| "direct messages are disabled on this server".to_string())
