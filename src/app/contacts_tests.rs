@@ -154,6 +154,11 @@ fn with_contact_verification_the_switcher_and_completion_offer_contacts_and_admi
     );
     let (cands, _) = app.composer.completion.clone().unwrap();
     assert!(!cands.iter().any(|c| c.contains("carol")), "{cands:?}");
+    // `/contact add @…` completes anyone.
+    app.composer.set_text("");
+    typed(&mut app, "/contact add @car");
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.composer.text(), "/contact add @carol ");
     // A live delta adds carol.
     update(
         &mut app,
