@@ -77,7 +77,7 @@ impl App {
                 self.chat.load_contacts(entries);
                 self.supported(Feature::Contacts)
             }
-            ContactsMsg::List(Err(e)) => self.refused(Feature::Contacts, &e, "contacts"),
+            ContactsMsg::List(Err(e)) => self.refused(Feature::Contacts, &e, "contacts", true),
             ContactsMsg::StatusSet {
                 uid,
                 action,
@@ -89,9 +89,18 @@ impl App {
         }
     }
 
-    /// A newer endpoint failed: absent (hidden from now on), or an error worth saying.
-    pub(super) fn refused(&mut self, f: Feature, e: &Failure, what: &str) -> Vec<Effect> {
-        if e.is_unsupported() {
+    /// A newer endpoint failed: absent (hidden from now on), or an error worth saying. A 400
+    /// means absent only where the route collides with a 0.3.3 path parameter (`collides`);
+    /// elsewhere 0.3.3 answers 404 and a 400 is about the request.
+    pub(super) fn refused(
+        &mut self,
+        f: Feature,
+        e: &Failure,
+        what: &str,
+        collides: bool,
+    ) -> Vec<Effect> {
+        let bad_request = matches!(e, Failure::Api(ApiError::BadRequest(_)));
+        if e.is_unsupported() && (collides || !bad_request) {
             return self.unsupported(f);
         }
         self.error(format!("{what}: {e}"));
@@ -112,6 +121,16 @@ impl App {
             self.error("/contact add|remove|block|unblock @name");
             return vec![];
         };
+        let switches = self.chat.server.switches();
+        let admin = self
+            .chat
+            .me
+            .and_then(|me| self.chat.users.get(&me))
+            .is_some_and(|u| u.is_admin);
+        if action == ContactAction::Add && !switches.add_friend_enabled() && !admin {
+            self.error("adding contacts is disabled by the server's administrator");
+            return vec![];
+        }
         match self.resolve_users(&[who]).as_deref() {
             Ok([uid]) if Some(*uid) == self.chat.me => {
                 self.error("/contact: that is you");
@@ -151,7 +170,7 @@ impl App {
                 self.error("adding contacts is disabled by the server's administrator");
                 vec![]
             }
-            Err(e) => self.refused(Feature::Contacts, &e, "/contact"),
+            Err(e) => self.refused(Feature::Contacts, &e, "/contact", false),
         }
     }
 
@@ -159,6 +178,15 @@ impl App {
     pub(super) fn find_command(&mut self, line: &str) -> Vec<Effect> {
         if !self.offers(Feature::UserSearch) {
             self.error("this server has no user search");
+            return vec![];
+        }
+        let admin = self
+            .chat
+            .me
+            .and_then(|me| self.chat.users.get(&me))
+            .is_some_and(|u| u.is_admin);
+        if !self.chat.server.switches().search_user_enabled() && !admin {
+            self.error("user search is disabled by the server's administrator");
             return vec![];
         }
         let rest = line.trim_start().strip_prefix("find").unwrap_or("").trim();
@@ -212,7 +240,7 @@ impl App {
                 self.error("user search is disabled by the server's administrator");
                 vec![]
             }
-            Err(e) => self.refused(Feature::UserSearch, &e, "/find"),
+            Err(e) => self.refused(Feature::UserSearch, &e, "/find", false),
         }
     }
 

@@ -382,6 +382,67 @@ fn invite_links_are_made_in_private_channels_shown_and_joined() {
 }
 
 #[test]
+fn a_bad_request_hides_only_routes_that_collide_with_0_3_3_and_switches_are_said_first() {
+    let mut app = synced();
+    newer(
+        &mut app,
+        SystemCommon {
+            add_friend_enable: Some(false),
+            search_user_enable: Some(false),
+            ..SystemCommon::default()
+        },
+    );
+    update(
+        &mut app,
+        Msg::Contacts(ContactsMsg::Joined(Err(ApiError::BadRequest(
+            "bad token".into(),
+        )
+        .into()))),
+    );
+    assert_ne!(app.chat.server.support(Feature::PrivateInvite), Support::No);
+    assert!(notice(&app).contains("bad token"), "{}", notice(&app));
+    assert!(command(&mut app, "/contact add @carol").is_empty());
+    assert!(notice(&app).contains("adding contacts is disabled"));
+    assert!(!command(&mut app, "/contact block @carol").is_empty());
+    assert!(command(&mut app, "/find name carol").is_empty());
+    assert!(notice(&app).contains("user search is disabled"));
+}
+
+#[test]
+fn find_asks_the_server_and_shows_whom_it_found() {
+    let mut app = synced();
+    newer(&mut app, SystemCommon::default());
+    assert_eq!(
+        command(&mut app, "/find email dave@example.com"),
+        vec![Effect::Contacts(ContactsEffect::Search(
+            crate::protocol::contacts::UserSearch {
+                search_type: crate::protocol::contacts::SearchType::Email,
+                keyword: "dave@example.com".into()
+            }
+        ))]
+    );
+    update(&mut app, Msg::Contacts(ContactsMsg::Found(Ok(None))));
+    assert!(notice(&app).contains("nobody found"));
+    update(
+        &mut app,
+        Msg::Contacts(ContactsMsg::Found(Ok(Some(
+            serde_json::from_value(json!({"uid": 9, "name": "da\u{1b}[2Jve"})).unwrap(),
+        )))),
+    );
+    let Some(popups::Popup::Info(info)) = app.popups.top() else {
+        panic!("{:?}", app.popups.top())
+    };
+    let text = info.lines.join("\n");
+    assert!(
+        text.contains("(@uid:9)") && text.contains("/contact add @"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(app.chat.users.contains_key(&9), "known from now on");
+    assert!(command(&mut app, "/find nick x").is_empty());
+}
+
+#[test]
 fn private_invite_links_hide_themselves_where_the_server_lacks_them() {
     let mut app = synced();
     app.open_conversation(ConvKey::Group(2));

@@ -83,7 +83,7 @@ impl App {
                 self.popups.push(InviteLink { gid, url });
                 self.supported(Feature::PrivateInvite)
             }
-            Err(e) => self.refused(Feature::PrivateInvite, &e, "invite link"),
+            Err(e) => self.refused(Feature::PrivateInvite, &e, "invite link", true),
         }
     }
 
@@ -132,7 +132,7 @@ impl App {
                 self.error("you are already in this channel");
                 vec![]
             }
-            Err(e) => self.refused(Feature::PrivateInvite, &e, "/join"),
+            Err(e) => self.refused(Feature::PrivateInvite, &e, "/join", false),
         }
     }
 }
