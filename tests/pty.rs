@@ -1354,3 +1354,87 @@ fn pin_remark_and_announcement_on_a_newer_server() {
     again.quit();
     drop(server);
 }
+
+/// Issue 20 items 4, 7 and 9b against the newer demo profile, as bob: a channel only its
+/// owner (and admins) may post in says so in the composer before he types, a pasted private
+/// invite link joins its channel, `/invite-link` there shows a link, and after
+/// `/contact block @carol` the direct message with carol says she is blocked.
+#[test]
+fn newer_server_channel_rules_invite_links_and_contacts() {
+    let (rt, server) = test_server(DemoConfig {
+        newer: true,
+        ..DemoConfig::for_tests()
+    });
+    let url = server.base_url();
+    let link = rt.block_on(async {
+        let admin = vocechat_tui::runtime::api::ApiClient::new(&url).unwrap();
+        admin
+            .login("admin@example.com", "admin-pass", "tui:setup")
+            .await
+            .unwrap();
+        let status = admin
+            .http()
+            .put(admin.url("/api/group/1"))
+            .header("X-API-Key", admin.access_token().await.unwrap())
+            .header("Referer", url.clone())
+            .json(&serde_json::json!({"only_owner_can_send_msg": true}))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(status.is_success(), "{status}");
+        let carol = vocechat_tui::runtime::api::ApiClient::new(&url).unwrap();
+        carol
+            .login("carol@example.com", "carol-pass", "tui:carol")
+            .await
+            .unwrap();
+        carol.private_invite_link(3, 3600, 1).await.unwrap()
+    });
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn(&[&url, "--email", "bob@example.com"], data.path());
+    tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
+    tui.send(b"bob-pass\r");
+    tui.wait_for("live", |s| s.contains("● live"));
+
+    tui.send(b"\x0b"); // Ctrl+K
+    tui.send(b"lobby\r");
+    tui.wait_for("the lobby's composer says why", |s| {
+        s.contains("─ #lobby read-only") && s.contains("only the channel's owner and admins can")
+    });
+
+    tui.send(format!("/join {link}\r").as_bytes());
+    tui.wait_for("secret joined and open", |s| {
+        s.contains("joined #secret") && s.contains("─ #secret")
+    });
+    tui.send(b"/invite-link 1h\r");
+    tui.wait_for("the link", |s| {
+        s.contains("invite link to #secret") && s.contains("magic_token=")
+    });
+    tui.send(b"\x1b");
+
+    tui.send(b"/contact block @carol\r");
+    tui.wait_for("blocked", |s| s.contains("blocked carol"));
+    tui.send(b"\x0b");
+    tui.send(b"carol\r");
+    tui.wait_for("the DM's composer says so", |s| {
+        s.contains("you blocked carol (/contact unblock @carol)")
+    });
+    let blocked = rt.block_on(async {
+        let carol = vocechat_tui::runtime::api::ApiClient::new(&url).unwrap();
+        carol
+            .login("carol@example.com", "carol-pass", "tui:carol2")
+            .await
+            .unwrap();
+        let (c, p) = (
+            vocechat_tui::protocol::types::Content::Text("hi bob".into()),
+            vocechat_tui::protocol::types::Properties::with_local_id(1),
+        );
+        carol.send(Target::User { uid: 2 }, &c, &p).await
+    });
+    assert!(
+        blocked.is_err(),
+        "the server refuses carol too: {blocked:?}"
+    );
+    tui.quit();
+    drop(server);
+}

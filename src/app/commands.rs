@@ -71,6 +71,26 @@ pub const COMMANDS: &[Command] = &[
         help: "add people to this channel",
     },
     Command {
+        name: "invite-link",
+        args: "[1h|1d|7d…] [uses]",
+        help: "a link that joins this private channel (newer servers)",
+    },
+    Command {
+        name: "join",
+        args: "<invite link>",
+        help: "join the private channel a pasted invite link is for",
+    },
+    Command {
+        name: "contact",
+        args: "add|remove|block|unblock @name",
+        help: "your contacts (servers that have them)",
+    },
+    Command {
+        name: "find",
+        args: "name|email|id <text>",
+        help: "look someone up on the server (servers that allow it)",
+    },
+    Command {
         name: "members",
         args: "",
         help: "who is in this conversation",
@@ -338,6 +358,10 @@ impl App {
             "unpin" => self.pin_command(false),
             "remark" => self.remark_command(rest_of(line, "remark")),
             "announce" => self.announce_command(rest_of(line, "announce")),
+            "contact" => self.contact_command(&args),
+            "find" => self.find_command(line),
+            "invite-link" => self.invite_link_command(&args),
+            "join" => self.join_command(&args),
             "members" => {
                 let Some(key) = need_open(self) else {
                     return vec![];

@@ -101,11 +101,13 @@ pub(super) fn complete(app: &mut App) {
     let word = &before[word_start..];
     let candidates: Vec<String> = if let Some(prefix) = word.strip_prefix('@') {
         let Some(key) = app.timeline.open else { return };
+        // `/contact add @…` names people who are no contacts yet.
+        let anyone = row == 0 && line.trim_start().starts_with("/contact");
         let names: Vec<(String, i64)> = app
             .chat
             .members(key)
             .into_iter()
-            .filter(|uid| Some(*uid) != app.chat.me)
+            .filter(|uid| Some(*uid) != app.chat.me && (anyone || app.chat.may_reach(*uid)))
             // On one line, as the name is drawn: the composer would drop a CR (or more) of a
             // raw name, and cycling would then delete the user's own text.
             .map(|uid| {

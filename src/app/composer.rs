@@ -170,6 +170,11 @@ impl App {
             self.composer.set_text("");
             return self.run_command(&cmd);
         }
+        if let Some(why) = self.timeline.open.and_then(|k| self.chat.post_refusal(k)) {
+            // Said before you type (the composer shows it); the text stays.
+            self.error(why);
+            return vec![];
+        }
         let text = text
             .strip_prefix('/')
             .filter(|_| trimmed.starts_with("//"))

@@ -28,8 +28,10 @@ mod commands;
 mod complete;
 mod composer;
 pub mod conn;
+mod contacts;
 mod display;
 pub mod error;
+mod invite;
 mod jump;
 mod keys;
 mod login;
@@ -56,6 +58,7 @@ mod update;
 pub use account::Account;
 pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
+pub use contacts::{ContactsEffect, ContactsMsg};
 pub use error::{Failure, Outcome};
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use msg::{AnnounceOp, CallTarget, Effect, LoggedIn, Msg, Restored, ServerInfo, View};
@@ -284,6 +287,7 @@ mod bulk_tests;
 mod change_tests;
 #[cfg(test)]
 mod cleared_tests;
+mod contacts_tests;
 #[cfg(test)]
 mod jump_tests;
 #[cfg(test)]

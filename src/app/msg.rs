@@ -138,6 +138,8 @@ pub enum Msg {
     },
     /// What the server said of itself (`Effect::ProbeServer`).
     ServerInfo(ServerInfo),
+    /// Contacts, user search and private invite links answered (`contacts.rs`, `invite.rs`).
+    Contacts(super::ContactsMsg),
     /// A chat was pinned (`pin`) or unpinned on the server, or not (`Effect::PinChat`).
     Pinned {
         key: ConvKey,
@@ -391,6 +393,8 @@ pub enum Effect {
     ProbeServer,
     /// Keep what is known of the server with the account's store.
     SaveCapabilities(Box<crate::model::Capabilities>),
+    /// Contacts, user search and private invite links (answered by `Msg::Contacts`).
+    Contacts(super::ContactsEffect),
     /// Pin (or unpin) a chat on the server (`Msg::Pinned`).
     PinChat {
         key: ConvKey,

@@ -186,7 +186,7 @@ impl App {
                 let why = if e.is_too_large() {
                     strings::MESSAGE_TOO_LARGE.to_string()
                 } else {
-                    e.to_string()
+                    self.send_refusal(key, &e).unwrap_or_else(|| e.to_string())
                 };
                 self.error(strings::not_sent(&why, &self.keymap));
                 self.chat.pending_failed(key, local_id, why);

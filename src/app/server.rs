@@ -27,6 +27,7 @@ impl App {
         }
         let mut effects = self.capabilities_changed(&before);
         effects.extend(self.fetch_open_announcement());
+        effects.extend(self.fetch_contacts());
         effects
     }
 

@@ -227,7 +227,13 @@ impl App {
                     effects.extend(self.send_waiting());
                     effects.extend(self.mark_replay_gaps());
                     effects.extend(self.fill_unread());
-                    effects.extend(self.probe_server_once());
+                    // The first connect asks the server about itself (the contacts follow its
+                    // answer); a reconnect reads the contacts again at once.
+                    let probe = self.probe_server_once();
+                    if probe.is_none() {
+                        effects.extend(self.refetch_contacts());
+                    }
+                    effects.extend(probe);
                     effects.extend(self.refetch_announcement());
                 }
                 if applied.conv.is_some() && applied.conv == self.timeline.open || resend_unread {

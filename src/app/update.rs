@@ -90,6 +90,8 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => app.on_remarked(uid, remark, result),
         Msg::Announcement { gid, op, result } => app.on_announcement(gid, op, result),
+        // Contacts, user search and invite links: contacts.rs (invite links: invite.rs).
+        Msg::Contacts(msg) => app.on_contacts(msg),
         // Popups an answer opens or changes: popups/<name>.rs.
         Msg::Preview { task, result } => app.on_preview(task, result),
         Msg::CallLink { task, result } => app.on_call_link(task, result),

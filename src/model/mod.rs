@@ -12,6 +12,7 @@ pub mod capabilities;
 mod changes;
 mod chat;
 mod cleared;
+mod contacts;
 mod conversation;
 mod directory;
 mod message;
@@ -26,6 +27,7 @@ mod window;
 pub use capabilities::{Capabilities, Feature, Support};
 pub use changes::{Change, PendingChange, Queued};
 pub use cleared::{Cleared, ClearedNow};
+pub use contacts::{ContactStatus, Contacts};
 pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
 pub use message::{Message, mentions};
 pub use names::named;
@@ -100,6 +102,8 @@ pub struct ChatModel {
     pub remarks: BTreeMap<i64, String>,
     /// Channels' announcements, by gid.
     pub announcements: BTreeMap<i64, crate::protocol::newer::GroupAnnouncement>,
+    /// Your contacts' statuses (newer servers; `GET /user/contacts` after each connect).
+    pub contacts: Contacts,
 }
 
 impl ChatModel {
@@ -294,6 +298,8 @@ impl ChatModel {
                 directory
             }
             ServerEvent::UserSettingsChanged(c) => {
+                self.contacts
+                    .apply_change(&c.add_contacts, &c.remove_contacts);
                 self.apply_settings_change(c);
                 directory
             }
@@ -360,6 +366,7 @@ impl ChatModel {
                     if let Some(a) = change.avatar_updated_at {
                         g.avatar_updated_at = a;
                     }
+                    g.flags.merge(&change.flags);
                     if let Some(public) = change.is_public {
                         g.is_public = public;
                         if public {

@@ -19,6 +19,10 @@ pub enum ApiError {
     Unauthorized,
     #[error("not allowed: {0}")]
     Forbidden(String),
+    /// A 403 whose text says the administrator switched the thing off (newer servers answer
+    /// so when `dm_enable`, `add_friend_enable` or `search_user_enable` is off).
+    #[error("{0} is disabled by the server's administrator")]
+    Disabled(String),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("conflict: {0}")]
@@ -65,6 +69,7 @@ impl ApiError {
         match status.as_u16() {
             400 => ApiError::BadRequest(detail(what)),
             401 => ApiError::Unauthorized,
+            403 if body.contains(DISABLED_BY_ADMIN) => ApiError::Disabled(what.to_string()),
             403 => ApiError::Forbidden(what.to_string()),
             404 => ApiError::NotFound(what.to_string()),
             409 => ApiError::Conflict(conflict_reason(body).unwrap_or_else(|| detail(what))),
@@ -85,6 +90,10 @@ impl ApiError {
             || matches!(self, ApiError::Server { status, .. } if *status >= 500)
     }
 }
+
+/// What newer servers write in a 403 when an administrator switched a feature off (the web
+/// client matches this text).
+const DISABLED_BY_ADMIN: &str = "disabled by the administrator";
 
 /// 409 bodies are `{"reason": "name_conflict"}` and the like.
 fn conflict_reason(body: &str) -> Option<String> {
@@ -143,6 +152,22 @@ mod tests {
         ));
         assert!(ApiError::from_status(StatusCode::BAD_GATEWAY, "", "x").is_transient());
         assert!(!ApiError::from_status(StatusCode::FORBIDDEN, "", "x").is_transient());
+    }
+
+    #[test]
+    fn a_refusal_the_administrator_switched_on_is_told_apart() {
+        assert_eq!(
+            ApiError::from_status(
+                StatusCode::FORBIDDEN,
+                "direct message is disabled by the administrator",
+                "send"
+            ),
+            ApiError::Disabled("send".into())
+        );
+        assert_eq!(
+            ApiError::from_status(StatusCode::FORBIDDEN, "blocked", "send"),
+            ApiError::Forbidden("send".into())
+        );
     }
 
     #[test]

@@ -106,6 +106,10 @@ pub struct GroupChange {
     pub avatar_updated_at: Option<i64>,
     #[serde(default)]
     pub is_public: Option<bool>,
+    /// Newer servers' channel flags, when the change carries them (null or absent:
+    /// unchanged).
+    #[serde(flatten)]
+    pub flags: super::newer::GroupFlags,
 }
 
 /// Why the server closed this device's stream.

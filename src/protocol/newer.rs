@@ -153,6 +153,23 @@ pub struct GroupFlags {
 }
 
 impl GroupFlags {
+    /// Applies the flags a `group_changed` carries (absent: unchanged).
+    pub fn merge(&mut self, change: &GroupFlags) {
+        for (to, from) in [
+            (
+                &mut self.only_owner_can_send_msg,
+                change.only_owner_can_send_msg,
+            ),
+            (&mut self.dm_to_member, change.dm_to_member),
+            (&mut self.show_email, change.show_email),
+            (&mut self.add_friend, change.add_friend),
+        ] {
+            if from.is_some() {
+                *to = from;
+            }
+        }
+    }
+
     pub fn only_owner_can_send(&self) -> bool {
         self.only_owner_can_send_msg.unwrap_or(false)
     }

@@ -369,8 +369,21 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             .collect();
         f.render_widget(Paragraph::new(lines), rows[1]);
     }
+    let refusal = app.timeline.open.and_then(|k| app.chat.post_refusal(k));
+    if refusal.is_some() {
+        title.push(Span::styled("read-only ", theme.fg(theme.warning)));
+    }
     f.render_widget(Paragraph::new(Line::from(title)), rows[2]);
-    f.render_widget(&app.composer.textarea, rows[3]);
+    match refusal {
+        // Said before you type: the notice stands where the placeholder would.
+        Some(why) if app.composer.text().is_empty() => {
+            f.render_widget(
+                Paragraph::new(Line::styled(one_line(&why, 200), theme.fg(theme.warning))),
+                rows[3],
+            );
+        }
+        _ => f.render_widget(&app.composer.textarea, rows[3]),
+    }
     if matches!(app.mode, Mode::Chat) && app.popups.is_empty() {
         let c = app.composer.textarea.screen_cursor();
         let (x, y) = (rows[3].x + c.col as u16, rows[3].y + c.row as u16);

@@ -32,6 +32,7 @@ mod confirm;
 pub(super) mod devices;
 mod help;
 mod info;
+mod invite;
 mod preview;
 mod react;
 pub(super) mod search;
@@ -39,6 +40,7 @@ mod staged;
 pub(super) mod switcher;
 
 pub use announcement::AnnouncementView;
+pub use crate::app::invite::InviteLink;
 pub use confirm::Confirm;
 pub use devices::Devices;
 pub use help::Help;
@@ -117,6 +119,7 @@ popups! {
     Devices(Devices),
     Staged(Staged),
     Announcement(AnnouncementView),
+    Invite(InviteLink),
 }
 
 /// The open popups, bottom to top.

@@ -32,7 +32,10 @@ impl Switcher {
             .map(|k| (Choice::Open(k), app.conv_label(k)))
             .collect();
         for u in app.chat.users.values() {
-            if Some(u.uid) != app.chat.me && !app.chat.convs.contains_key(&ConvKey::User(u.uid)) {
+            if Some(u.uid) != app.chat.me
+                && !app.chat.convs.contains_key(&ConvKey::User(u.uid))
+                && app.chat.dm_offered(u.uid)
+            {
                 items.push((
                     Choice::Person(u.uid),
                     format!(

@@ -23,6 +23,7 @@ use std::sync::atomic::Ordering;
 
 mod auth;
 mod clear;
+mod contacts;
 mod files;
 mod groups;
 mod messages;
@@ -59,11 +60,25 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/user/pin_chat", post(pins::pin_chat))
         .route("/user/unpin_chat", post(pins::unpin_chat))
         .route("/user/contact_remark", put(pins::contact_remark))
+        .route("/user/contacts", get(contacts::contacts))
+        .route(
+            "/user/update_contact_status",
+            post(contacts::update_contact_status),
+        )
+        .route("/user/search", post(contacts::search))
+        .route("/user/join_private", post(contacts::join_private))
         .route("/user/{uid}", get(users::user))
         .route("/user/{uid}/send", post(messages::send_user))
         .route("/user/{uid}/history", get(messages::history_user))
         .route("/group", get(groups::groups).post(groups::create_group))
-        .route("/group/{gid}", get(groups::group))
+        .route(
+            "/group/create_invite_private_magic_link",
+            get(contacts::invite_link),
+        )
+        .route(
+            "/group/{gid}",
+            get(groups::group).put(contacts::update_group),
+        )
         .route("/group/{gid}/send", post(messages::send_group))
         .route("/group/{gid}/history", get(messages::history_group))
         .route("/group/{gid}/members/add", post(groups::members_add))

@@ -198,6 +198,7 @@ impl State {
                     owner: None,
                     avatar_updated_at: None,
                     is_public: None,
+                    flags: Default::default(),
                 }),
             );
         }

@@ -99,6 +99,7 @@ impl State {
         content: String,
         properties: Option<Value>,
     ) -> Outcome<i64> {
+        self.newer_send_rule(from, target)?;
         let recipients = self.recipients(from, target)?;
         let (content, properties) = self.file_content(content_type, content, properties)?;
         let settings = self.settings.get(&from);

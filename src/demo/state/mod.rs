@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 mod clear;
+mod contacts;
 mod favorites;
 mod groups;
 mod messages;

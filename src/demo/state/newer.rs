@@ -10,6 +10,8 @@ use crate::protocol::newer::{ServerConfigChanged, SystemCommon};
 #[derive(Debug, Clone)]
 pub struct Newer {
     pub common: SystemCommon,
+    /// Contacts and private invite tokens (`state/contacts.rs`).
+    pub contacts: super::contacts::ContactBook,
 }
 
 impl Default for Newer {
@@ -27,6 +29,7 @@ impl Default for Newer {
                 add_friend_enable: Some(true),
                 search_user_enable: Some(true),
             },
+            contacts: Default::default(),
         }
     }
 }

@@ -49,6 +49,7 @@ impl AccountSession {
                     }));
                 });
             }
+            Effect::Contacts(effect) => self.contacts(effect),
             Effect::SaveCapabilities(caps) => {
                 if let Some(local) = self.local() {
                     local.send(Job::Capabilities(caps));

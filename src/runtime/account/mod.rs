@@ -11,6 +11,7 @@
 
 mod bulk;
 pub(crate) mod cold;
+mod contacts;
 mod devices;
 mod effects;
 mod login;

@@ -15,6 +15,7 @@
 
 mod answers;
 mod clear;
+mod contacts;
 mod error;
 mod favorites;
 mod files;

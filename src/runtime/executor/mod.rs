@@ -199,6 +199,7 @@ fn without_account(tx: &UnboundedSender<Msg>, effect: Effect) {
         | Effect::SaveCapabilities(_)
         | Effect::Keep(_)
         | Effect::FetchAnnouncement { .. }
+        | Effect::Contacts(_)
         | Effect::RebuildStore
         | Effect::CancelUpload { .. }
         | Effect::Forget(_) => return,

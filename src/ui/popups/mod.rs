@@ -10,6 +10,7 @@ mod confirm;
 mod devices;
 mod help;
 mod info;
+mod invite;
 mod preview;
 mod react;
 pub(super) mod search;
@@ -64,6 +65,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
         Popup::Devices(d) => devices::draw(f, app, d, area, theme),
         Popup::Staged(s) => staged::draw(f, app, s.selected, area, theme),
         Popup::Announcement(a) => announcement::draw(f, app, a, area, theme),
+        Popup::Invite(link) => invite::draw(f, app, link, area, theme),
     }
 }
 
