@@ -27,6 +27,7 @@ mod composer;
 pub mod conn;
 mod display;
 pub mod error;
+mod join;
 mod jump;
 mod keys;
 mod login;
@@ -52,6 +53,7 @@ pub use account::Account;
 pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
 pub use error::{Failure, Outcome};
+pub use join::JoinLink;
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use msg::{CallTarget, Effect, LoggedIn, Msg, Restored, ServerInfo, View};
 pub use popups::{
@@ -261,6 +263,8 @@ impl App {
 
 #[cfg(test)]
 mod change_tests;
+#[cfg(test)]
+mod join_tests;
 #[cfg(test)]
 mod jump_tests;
 #[cfg(test)]

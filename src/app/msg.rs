@@ -126,6 +126,8 @@ pub enum Msg {
     },
     /// What the server said of itself (`Effect::ProbeServer`).
     ServerInfo(ServerInfo),
+    /// Whether an invite link's token is still good (`Effect::CheckInvite`).
+    InviteChecked(Outcome<bool>),
 }
 
 /// The answers of the server's version and switches endpoints.
@@ -195,6 +197,24 @@ pub enum Effect {
         /// The typed password, or the password command to run (never printed by `Debug`).
         password: crate::secret::Secret,
         password_command: bool,
+    },
+    /// Ask whether an invite link's token is still good (`Msg::InviteChecked`).
+    CheckInvite {
+        server: String,
+        token: crate::secret::Secret,
+    },
+    /// Register a new account with an invite link's token, then log in (`Msg::LoggedIn`).
+    Register {
+        server: String,
+        token: crate::secret::Secret,
+        name: String,
+        email: String,
+        password: crate::secret::Secret,
+    },
+    /// Log in with an e-mailed login link's token (`Msg::LoggedIn`).
+    LinkLogin {
+        server: String,
+        token: crate::secret::Secret,
     },
     StartSync,
     /// Move the unusable local store aside and build a fresh one from the server.

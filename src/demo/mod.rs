@@ -2,6 +2,7 @@
 //! protocol §12 of `vocechat-protocol.md`. `--demo` runs it with a seeded world and a chatty
 //! bot; the tests run it with small timings and flip its fault switches.
 
+mod invites;
 mod routes;
 mod seed;
 mod state;

@@ -11,6 +11,7 @@
 pub mod content;
 pub mod error;
 pub mod event;
+pub mod invite;
 mod jwt;
 pub mod mention;
 pub mod newer;

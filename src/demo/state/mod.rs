@@ -4,7 +4,8 @@
 //!
 //! This file owns the tables ([`State`] and its rows); the rules live beside it, one
 //! `impl State` per area: `users` (accounts, tokens, devices, kicks), `streams` (SSE
-//! registration, presence, fan-out), `groups`, `messages` (the log) and `settings`.
+//! registration, presence, fan-out), `groups`, `messages` (the log), `settings` and
+//! `invites` (invite and login-link tokens, registration).
 
 use crate::protocol::ServerEvent;
 use crate::protocol::types::{ChatMessage, Group, Organization, UserInfo, UserUpdateLog};
@@ -14,6 +15,7 @@ use tokio::sync::mpsc;
 
 mod favorites;
 mod groups;
+mod invites;
 mod messages;
 mod newer;
 mod settings;
@@ -117,6 +119,8 @@ pub struct State {
     pub stream_after_mids: std::collections::VecDeque<Option<i64>>,
     /// What a newer server keeps beyond 0.3.3 (used in the newer profile only).
     pub newer: Newer,
+    /// Invite and login-link tokens (both profiles).
+    pub invites: invites::Invites,
     /// uid → their favorites, oldest first.
     favorites: HashMap<
         i64,

@@ -313,6 +313,9 @@ impl AccountSession {
             }
             // The executor's, or the loop's.
             Effect::Login { .. }
+            | Effect::CheckInvite { .. }
+            | Effect::Register { .. }
+            | Effect::LinkLogin { .. }
             | Effect::Notify { .. }
             | Effect::OpenUrl(_)
             | Effect::StageFiles { .. }

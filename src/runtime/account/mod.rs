@@ -12,6 +12,7 @@
 pub(crate) mod cold;
 mod devices;
 mod effects;
+mod join;
 mod login;
 mod meeting;
 mod preview;
@@ -21,6 +22,7 @@ mod search;
 mod send;
 mod store;
 
+pub use join::check_invite;
 pub use login::run_password_command;
 pub use send::send_once;
 pub use store::{BrokenStore, StoreState};
@@ -48,6 +50,19 @@ pub enum Source {
         email: String,
         password: crate::secret::Secret,
         from_command: bool,
+    },
+    /// A new account, registered with an invite link's token.
+    Register {
+        server: String,
+        token: crate::secret::Secret,
+        name: String,
+        email: String,
+        password: crate::secret::Secret,
+    },
+    /// A login with an e-mailed login link's token.
+    LoginLink {
+        server: String,
+        token: crate::secret::Secret,
     },
     /// The embedded demo server: a login of its own, nothing saved, a store emptied at each
     /// start (every demo server is a new server).
@@ -154,6 +169,30 @@ pub async fn open(id: AccountId, source: Source, ctx: &Context) -> Result<Opened
                 &ctx.device,
             )
             .await?;
+            let store_server = logged_in.server.clone();
+            (api, logged_in, store_server, true)
+        }
+        Source::Register {
+            server,
+            token,
+            name,
+            email,
+            password,
+        } => {
+            let (api, logged_in) = join::register(
+                &server,
+                token.expose(),
+                &name,
+                &email,
+                password.expose(),
+                &ctx.device,
+            )
+            .await?;
+            let store_server = logged_in.server.clone();
+            (api, logged_in, store_server, true)
+        }
+        Source::LoginLink { server, token } => {
+            let (api, logged_in) = join::login_link(&server, token.expose(), &ctx.device).await?;
             let store_server = logged_in.server.clone();
             (api, logged_in, store_server, true)
         }

@@ -10,13 +10,15 @@
 //!
 //! This file owns the client, the session and auth, users, groups, messages and the request
 //! plumbing; beside it: `settings` (read markers, mutes, burn-after-reading), `files`
-//! (uploads and file URLs), `server` (version, organization, VoceSpace), `answers` (reading
+//! (uploads and file URLs), `server` (version, organization, VoceSpace), `register` (invite and
+//! login links), `answers` (reading
 //! answers safely), `session` and `error`. Request bodies are `protocol::requests` types.
 
 mod answers;
 mod error;
 mod favorites;
 mod files;
+mod register;
 mod renew;
 mod server;
 mod session;
