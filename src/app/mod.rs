@@ -94,6 +94,9 @@ pub struct Settings {
     pub sidebar: crate::config::Sidebar,
     /// Cozy or compact timeline (config `ui.layout`).
     pub layout: crate::config::Layout,
+    /// The voice-message player and its arguments (`ui.audio_player`); `None`: the system
+    /// opener.
+    pub audio_player: Option<Vec<String>>,
 }
 
 impl Settings {
@@ -115,6 +118,7 @@ impl Settings {
             send_markdown: c.ui.send_markdown,
             sidebar: c.sidebar.clone(),
             layout: c.ui.layout,
+            audio_player: c.audio_player(),
         }
     }
 }

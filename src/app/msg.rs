@@ -342,6 +342,14 @@ pub enum Effect {
         name: String,
         open: bool,
     },
+    /// Download a voice message to the cache and start `player` (program and arguments) on
+    /// it, its path one more argument (never through a shell).
+    Play {
+        task: TaskId,
+        path: String,
+        name: String,
+        player: Vec<String>,
+    },
     /// Fetch and decode an image's thumbnail for a preview.
     Preview {
         task: TaskId,

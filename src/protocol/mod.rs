@@ -8,6 +8,7 @@
 // A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+pub mod audio;
 pub mod content;
 pub mod error;
 pub mod event;
