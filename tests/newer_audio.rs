@@ -115,3 +115,51 @@ async fn the_player_gets_the_cached_file_as_one_argument() {
     .unwrap_err();
     assert!(err.contains("could not start no-such-player-xyz"), "{err}");
 }
+
+/// What the demo answers a `vocechat/audio` send, by profile: 0.3.3's 415 with its exact
+/// text, a newer server's mid with the bare path stored (the client itself never sends one).
+#[tokio::test]
+async fn a_voice_message_send_is_refused_by_0_3_3_and_stored_by_a_newer_server() {
+    for newer in [false, true] {
+        let server = vocechat_tui::demo::DemoServer::start(vocechat_tui::demo::DemoConfig {
+            newer,
+            ..fast_config()
+        })
+        .await
+        .unwrap();
+        let api = login(&server, ADMIN, "tui:a").await;
+        let token = api.access_token().await.unwrap();
+        let resp = reqwest::Client::new()
+            .post(format!("{}/api/group/1/send", server.base_url()))
+            .header("X-API-Key", token)
+            .header("Content-Type", "vocechat/audio")
+            .body(r#"{"path":"2026/7/24/memo"}"#)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap();
+        if newer {
+            assert_eq!(status, 200, "{text}");
+            let mid: i64 = text.parse().unwrap();
+            let page = api
+                .history(Target::Group { gid: 1 }, None, 5)
+                .await
+                .unwrap();
+            let m = page.iter().find(|m| m.mid == mid).unwrap();
+            let detail = serde_json::to_value(&m.detail).unwrap();
+            assert_eq!(
+                (detail["content_type"].as_str(), detail["content"].as_str()),
+                (Some("vocechat/audio"), Some("2026/7/24/memo"))
+            );
+        } else {
+            assert_eq!(
+                (status, text.as_str()),
+                (
+                    415,
+                    "the `Content-Type` requested by the client is not supported: vocechat/audio"
+                )
+            );
+        }
+    }
+}

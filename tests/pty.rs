@@ -1321,3 +1321,59 @@ fn joins_from_an_invite_link_and_logs_in_with_an_emailed_link() {
         );
     }
 }
+
+/// Issue 20 item 8: a voice message from a newer server shows its length; `o` fetches it
+/// and starts the configured player with the file's path as its one argument.
+#[test]
+fn a_voice_message_shows_its_length_and_plays_through_the_configured_player() {
+    let (_rt, server) = test_server(DemoConfig {
+        newer: true,
+        ..DemoConfig::for_tests()
+    });
+    let audio = b"OggS voice message bytes".to_vec();
+    server
+        .post_voice_as(
+            2,
+            Target::Group { gid: 1 },
+            &audio,
+            serde_json::json!({"name": "standup.ogg", "size": audio.len(), "duration": 4}),
+        )
+        .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let out = data.path().join("played.txt");
+    let script = data.path().join("player.sh");
+    std::fs::write(
+        &script,
+        format!("printf '%s\\n' \"$#\" \"$1\" > '{}'\n", out.display()),
+    )
+    .unwrap();
+    std::fs::write(
+        data.path().join("config.toml"),
+        format!("[ui]\naudio_player = \"sh {}\"\n", script.display()),
+    )
+    .unwrap();
+    let mut tui = log_in(&server.base_url(), data.path());
+    tui.wait_for("the voice message", |s| {
+        s.contains("● live") && s.contains("voice message · 0:04 · standup.ogg")
+    });
+    tui.send(b"\x1bso");
+    tui.wait_for("playing", |s| s.contains("playing standup.ogg"));
+    // The player runs on its own: wait for what it wrote.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let played = loop {
+        match std::fs::read_to_string(&out) {
+            Ok(text) if text.lines().count() >= 2 => break text,
+            _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            other => panic!("the player did not run: {other:?}"),
+        }
+    };
+    let mut lines = played.lines();
+    assert_eq!(lines.next(), Some("1"), "one argument: {played}");
+    let file = lines.next().unwrap();
+    assert!(
+        file.starts_with(&data.path().join("voice").display().to_string()),
+        "{file}"
+    );
+    assert_eq!(std::fs::read(file).unwrap(), audio);
+    tui.quit();
+}

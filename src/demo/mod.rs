@@ -7,6 +7,7 @@ mod routes;
 mod seed;
 mod state;
 mod stream;
+mod voice;
 
 pub use seed::{DEMO_EMAIL, DEMO_PASSWORD, Seed};
 
