@@ -72,12 +72,16 @@ impl<'a> Body<'a> {
 
     fn facts(&self) -> FileFacts {
         let p = FileProperties::from_properties(self.properties);
+        let audio = *self.kind == ContentKind::Audio;
         FileFacts {
-            audio: *self.kind == ContentKind::Audio,
+            audio,
             path: self.content.to_string(),
             name: p.name,
             size: p.size,
             mime: p.content_type,
+            duration_ms: audio
+                .then(|| crate::protocol::audio::duration_ms(self.properties))
+                .flatten(),
         }
     }
 
@@ -174,6 +178,7 @@ pub fn hit_text(kind: &ContentKind, text: &str, names: &ChatModel, room: usize) 
             name: Some(text.to_string()).filter(|t| !t.is_empty()),
             size: 0,
             mime: None,
+            duration_ms: None,
         };
         return file.short(room);
     }
@@ -201,6 +206,8 @@ pub struct FileFacts {
     pub size: u64,
     /// Its MIME type, as given.
     pub mime: Option<String>,
+    /// A voice message's length, when its properties give it.
+    pub duration_ms: Option<u64>,
 }
 
 impl FileFacts {
@@ -218,10 +225,11 @@ impl FileFacts {
     }
 
     /// Its line in the timeline: icon, name (cut in the middle), size and type; a voice
-    /// message says so, with its name and size when its sender gave them.
+    /// message says so, with its length, name and size when its sender gave them.
     pub fn line(&self) -> String {
         if self.audio {
             let mut parts = vec!["🔊 voice message".to_string()];
+            parts.extend(self.duration_ms.map(clock));
             parts.extend(
                 self.name
                     .as_deref()
@@ -296,6 +304,18 @@ impl FileFacts {
         self.mime
             .as_deref()
             .is_some_and(|m| m.starts_with("image/"))
+    }
+}
+
+/// A voice message's length as `m:ss` (`h:mm:ss` from an hour), rounded up to whole
+/// seconds as the web client shows it.
+pub fn clock(ms: u64) -> String {
+    let secs = ms.div_ceil(1000);
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
     }
 }
 
@@ -449,5 +469,43 @@ mod tests {
         ));
         let body = Body::of(chat.message(1).unwrap());
         assert_eq!(body.file().unwrap().download_name(), "voice message.ogg");
+    }
+
+    #[test]
+    fn a_voice_message_shows_its_length_when_its_properties_give_it() {
+        let chat = sent(normal(
+            "vocechat/audio",
+            "2026/7/24/memo",
+            json!({"name": "memo.m4a", "size": 12_345, "duration": 6.2}),
+        ));
+        let body = Body::of(chat.message(1).unwrap());
+        assert_eq!(
+            body.display_text(&chat),
+            "🔊 voice message · 0:07 · memo.m4a · 12.1 KB"
+        );
+        let chat = sent(normal(
+            "vocechat/audio",
+            "2026/7/24/long",
+            json!({"duration": 3_725_000}),
+        ));
+        let body = Body::of(chat.message(1).unwrap());
+        assert_eq!(body.display_text(&chat), "🔊 voice message · 1:02:05");
+        // A file is no voice message, whatever its properties say.
+        let chat = sent(normal(
+            "vocechat/file",
+            "2026/7/24/f",
+            json!({"name": "a.pdf", "duration": 7}),
+        ));
+        assert_eq!(
+            Body::of(chat.message(1).unwrap())
+                .file()
+                .unwrap()
+                .duration_ms,
+            None
+        );
+        assert_eq!(
+            (clock(0), clock(1), clock(59_001)),
+            ("0:00".into(), "0:01".into(), "1:00".into())
+        );
     }
 }

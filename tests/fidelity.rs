@@ -353,3 +353,87 @@ fn kind_of(v: &Value) -> String {
     }
     k
 }
+
+/// Registration answers as the recorded 0.3.3 server did: a `LoginResponse` of the same shape
+/// (017), a taken name silently given four digits (030), and the same statuses for the rest.
+#[tokio::test]
+async fn registration_answers_match_the_real_server() {
+    if fixtures().is_none() {
+        return;
+    }
+    let server = server().await;
+    // A client first: it installs the TLS provider the raw requests' client needs.
+    login(&server, ADMIN, "tui:a").await;
+    for (file, expect_name) in [
+        ("017_register_carol.json", None),
+        ("030_register_dave_name_clash.json", Some("bob")),
+    ] {
+        let real = exchange(file);
+        let mut body = real["request"]["body"].clone();
+        // This demo's cast already has carol: the recorded request with an address (and for
+        // 017 a name) of its own.
+        body["email"] = format!("new-{file}@example.com").into();
+        if expect_name.is_none() {
+            body["name"] = "newcomer".into();
+        }
+        let (status, ct, text) = raw(
+            &server,
+            "POST",
+            "/api/user/register",
+            None,
+            Some("application/json"),
+            &body.to_string(),
+        )
+        .await;
+        assert_eq!(status, 200, "{file}: {text}");
+        assert_eq!(ct.as_deref(), Some("application/json; charset=utf-8"));
+        let ours: Value = serde_json::from_str(&text).unwrap();
+        same_shape(&real["response"]["body"], &ours, file).unwrap();
+        let name = ours["user"]["name"].as_str().unwrap();
+        match expect_name {
+            None => assert_eq!(name, body["name"].as_str().unwrap()),
+            Some(taken) => {
+                let digits = name.strip_prefix(taken).unwrap();
+                assert!(
+                    digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()),
+                    "{name}"
+                );
+            }
+        }
+    }
+    // A token the server never made: 412 with an empty body; `check_magic_token` a bare false.
+    let (status, _, text) = raw(
+        &server,
+        "POST",
+        "/api/user/register",
+        None,
+        Some("application/json"),
+        r#"{"magic_token":"nope","email":"z@example.com","password":"p","name":"z"}"#,
+    )
+    .await;
+    assert_eq!((status, text.as_str()), (412, ""));
+    let (status, _, text) = raw(
+        &server,
+        "POST",
+        "/api/user/check_magic_token",
+        None,
+        Some("application/json"),
+        r#"{"magic_token":"nope"}"#,
+    )
+    .await;
+    assert_eq!((status, text.as_str()), (200, "false"));
+    // A taken e-mail (any case): 409 with the reason as JSON.
+    let (status, _, text) = raw(
+        &server,
+        "POST",
+        "/api/user/register",
+        None,
+        Some("application/json"),
+        r#"{"email":"BOB@example.com","password":"p","name":"b"}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, serde_json::from_str::<Value>(&text).unwrap()),
+        (409, serde_json::json!({"reason": "email_conflict"}))
+    );
+}

@@ -1438,3 +1438,126 @@ fn newer_server_channel_rules_invite_links_and_contacts() {
     tui.quit();
     drop(server);
 }
+
+/// Issue 20 item 10: `vocechat-tui '<invite link>'` opens the form to create an account,
+/// registers and is live; an expired link says so; the e-mailed login link logs in with
+/// nothing typed. At trace level, neither token nor the password reaches the log.
+#[test]
+fn joins_from_an_invite_link_and_logs_in_with_an_emailed_link() {
+    const PASSWORD: &str = "newbie-pass-1";
+    let (_rt, server) = test_server(DemoConfig::for_tests());
+    server
+        .post_as(2, Target::Group { gid: 1 }, "welcome, newcomers")
+        .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let trace = [("VOCECHAT_LOG", "trace")];
+    let invite = server.invite_link(None, Duration::from_secs(600)).unwrap();
+
+    let mut tui = Tui::spawn_with(&[&invite], data.path(), &trace);
+    tui.wait_for("the register form", |s| {
+        s.contains("create your account") && s.contains("name")
+    });
+    tui.send(b"newbie\t");
+    tui.send(b"newbie@example.com\t");
+    tui.send(format!("{PASSWORD}\r").as_bytes());
+    tui.wait_for("the live stream", |s| s.contains("● live"));
+    tui.wait_for("the lobby", |s| s.contains("welcome, newcomers"));
+    let uid = server.uid_of("newbie@example.com").expect("registered");
+    tui.quit();
+
+    // The same link once it has expired: said at once, nothing registered.
+    server.expire_links();
+    let mut tui = Tui::spawn_with(&[&invite], data.path(), &trace);
+    tui.wait_for("the expiry", |s| s.contains("this invite link has expired"));
+    tui.quit();
+
+    // The login link: live without a password.
+    let login_link = server.login_link("newbie@example.com");
+    let mut tui = Tui::spawn_with(&[&login_link], data.path(), &trace);
+    tui.wait_for("live from the link", |s| {
+        s.contains("● live") && !s.contains("log in to VoceChat")
+    });
+    tui.quit();
+    assert_eq!(server.uid_of("newbie@example.com"), Some(uid));
+
+    let log = std::fs::read_to_string(data.path().join("vocechat-tui.log")).unwrap();
+    assert!(
+        log.contains("CheckInvite") && log.contains("Register") && log.contains("LinkLogin"),
+        "the effects carrying the tokens were logged (redacted): {log}"
+    );
+    let token = |link: &str| {
+        link.split("magic_token=")
+            .nth(1)
+            .unwrap()
+            .split('#')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    for (what, secret) in [
+        ("the password", PASSWORD.to_string()),
+        ("the invite token", token(&invite)),
+        ("the login token", token(&login_link)),
+    ] {
+        assert!(
+            secret.len() > 8 && !log.contains(&secret),
+            "the log holds {what}:\n{log}"
+        );
+    }
+}
+
+/// Issue 20 item 8: a voice message from a newer server shows its length; `o` fetches it
+/// and starts the configured player with the file's path as its one argument.
+#[test]
+fn a_voice_message_shows_its_length_and_plays_through_the_configured_player() {
+    let (_rt, server) = test_server(DemoConfig {
+        newer: true,
+        ..DemoConfig::for_tests()
+    });
+    let audio = b"OggS voice message bytes".to_vec();
+    server
+        .post_voice_as(
+            2,
+            Target::Group { gid: 1 },
+            &audio,
+            serde_json::json!({"name": "standup.ogg", "size": audio.len(), "duration": 4}),
+        )
+        .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let out = data.path().join("played.txt");
+    let script = data.path().join("player.sh");
+    std::fs::write(
+        &script,
+        format!("printf '%s\\n' \"$#\" \"$1\" > '{}'\n", out.display()),
+    )
+    .unwrap();
+    std::fs::write(
+        data.path().join("config.toml"),
+        format!("[ui]\naudio_player = \"sh {}\"\n", script.display()),
+    )
+    .unwrap();
+    let mut tui = log_in(&server.base_url(), data.path());
+    tui.wait_for("the voice message", |s| {
+        s.contains("● live") && s.contains("voice message · 0:04 · standup.ogg")
+    });
+    tui.send(b"\x1bso");
+    tui.wait_for("playing", |s| s.contains("playing standup.ogg"));
+    // The player runs on its own: wait for what it wrote.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let played = loop {
+        match std::fs::read_to_string(&out) {
+            Ok(text) if text.lines().count() >= 2 => break text,
+            _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            other => panic!("the player did not run: {other:?}"),
+        }
+    };
+    let mut lines = played.lines();
+    assert_eq!(lines.next(), Some("1"), "one argument: {played}");
+    let file = lines.next().unwrap();
+    assert!(
+        file.starts_with(&data.path().join("voice").display().to_string()),
+        "{file}"
+    );
+    assert_eq!(std::fs::read(file).unwrap(), audio);
+    tui.quit();
+}

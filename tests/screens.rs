@@ -1270,3 +1270,47 @@ fn a_file_found_by_search_shows_the_end_of_its_name() {
     // However little room the line leaves, the real extension shows.
     assert!(s.contains("📎 Q3_repor….terminal"), "{s}");
 }
+
+/// The login form started from an invite link: name, e-mail and masked password; the expired
+/// link's message; the token nowhere on screen.
+#[test]
+fn register_form_from_an_invite_link_80x24() {
+    let mut app = App::new(
+        Keymap::new(Preset::Default),
+        Settings::from(&Config::default()),
+        String::new(),
+    );
+    let link = vocechat_tui::protocol::invite::parse_link(
+        "https://chat.example.com/?magic_token=invite-token-42#/register",
+    )
+    .unwrap();
+    let (mut form, _) = LoginForm::for_link(link, None, None);
+    form.name = "ada".into();
+    form.email = "ada@example.com".into();
+    form.password = "secret".into();
+    app.mode = Mode::Login(form);
+    update(&mut app, Msg::InviteChecked(Ok(false)));
+    let term = render(&mut app, 80, 24);
+    let shown = term.backend().to_string();
+    assert!(!shown.contains("secret") && !shown.contains("invite-token-42"));
+    insta::assert_snapshot!(term.backend());
+}
+
+/// The login form started from an e-mailed login link, while it logs in.
+#[test]
+fn login_link_form_80x24() {
+    let mut app = App::new(
+        Keymap::new(Preset::Default),
+        Settings::from(&Config::default()),
+        String::new(),
+    );
+    let link = vocechat_tui::protocol::invite::parse_link(
+        "https://chat.example.com/#/login?magic_token=login-token-42",
+    )
+    .unwrap();
+    let (form, _) = LoginForm::for_link(link, None, None);
+    app.mode = Mode::Login(form);
+    let term = render(&mut app, 80, 24);
+    assert!(!term.backend().to_string().contains("login-token-42"));
+    insta::assert_snapshot!(term.backend());
+}

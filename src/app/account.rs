@@ -56,7 +56,9 @@ impl App {
                 if let Mode::Login(form) = &mut self.mode {
                     form.busy = false;
                     form.error = Some(e.to_string());
-                    if form.password_command.is_none() {
+                    if form.join.is_some() {
+                        form.join_failed(&e);
+                    } else if form.password_command.is_none() {
                         form.focus = LoginField::Password;
                     }
                 } else {

@@ -32,7 +32,7 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "search",
-        args: "[words] [from:@name] [in:#channel|@name] [has:file|link] [before:|after:DATE]",
+        args: "[words] [from:@name] [in:#channel|@name] [has:file|audio|link] [before:|after:DATE]",
         help: "search every stored message",
     },
     Command {

@@ -1,5 +1,6 @@
 //! The login form shown when there is no saved session: server (when not given), e-mail and
-//! a masked password. With `password_command` configured, the password comes from it.
+//! a masked password. With `password_command` configured, the password comes from it. Started
+//! from an invite or login link, it is that link's variant (`join.rs`).
 //!
 //! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
 //! part owns the form (`Mode::Login`): its keys and paste are handled here; the login's answer
@@ -11,6 +12,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginField {
     Server,
+    /// The new account's name (registering from an invite link).
+    Name,
     Email,
     Password,
 }
@@ -26,6 +29,10 @@ pub struct LoginForm {
     /// The password comes from the configured command.
     pub password_command: Option<String>,
     pub ask_server: bool,
+    /// The new account's name (registering from an invite link).
+    pub name: String,
+    /// The invite or login link the form was started from.
+    pub join: Option<super::join::JoinLink>,
 }
 
 impl std::fmt::Debug for LoginForm {
@@ -45,6 +52,8 @@ impl std::fmt::Debug for LoginForm {
                     .map(|_| crate::secret::REDACTED),
             )
             .field("ask_server", &self.ask_server)
+            .field("name", &self.name)
+            .field("join", &self.join)
             .finish()
     }
 }
@@ -72,10 +81,15 @@ impl LoginForm {
             busy: false,
             password_command,
             ask_server,
+            name: String::new(),
+            join: None,
         }
     }
 
-    fn fields(&self) -> Vec<LoginField> {
+    pub(super) fn fields(&self) -> Vec<LoginField> {
+        if let Some(join) = &self.join {
+            return join.fields();
+        }
         let mut f = Vec::new();
         if self.ask_server {
             f.push(LoginField::Server);
@@ -90,6 +104,7 @@ impl LoginForm {
     fn current(&mut self) -> &mut String {
         match self.focus {
             LoginField::Server => &mut self.server,
+            LoginField::Name => &mut self.name,
             LoginField::Email => &mut self.email,
             LoginField::Password => &mut self.password,
         }
@@ -97,16 +112,25 @@ impl LoginForm {
 
     fn step(&mut self, delta: isize) {
         let fields = self.fields();
+        if fields.is_empty() {
+            return;
+        }
         let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
         self.focus = fields[(i + delta).rem_euclid(fields.len() as isize) as usize];
     }
 
     pub fn paste(&mut self, text: &str) {
+        if self.fields().is_empty() {
+            return;
+        }
         let line = text.lines().next().unwrap_or("").trim();
         self.current().push_str(line);
     }
 
     fn submit(&mut self) -> Option<Effect> {
+        if self.join.is_some() {
+            return self.submit_join();
+        }
         let missing = if self.server.trim().is_empty() {
             Some((LoginField::Server, "enter the server address"))
         } else if !self.email.contains('@') {
@@ -161,6 +185,8 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 return vec![e];
             }
         }
+        // A form with nothing to type (a login link) takes no text.
+        _ if form.fields().is_empty() => {}
         KeyCode::Backspace => {
             form.current().pop();
         }

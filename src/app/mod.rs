@@ -32,6 +32,7 @@ mod contacts;
 mod display;
 pub mod error;
 mod invite;
+mod join;
 mod jump;
 mod keys;
 mod login;
@@ -60,6 +61,7 @@ pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
 pub use contacts::{ContactsEffect, ContactsMsg};
 pub use error::{Failure, Outcome};
+pub use join::JoinLink;
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use msg::{AnnounceOp, CallTarget, Effect, LoggedIn, Msg, Restored, ServerInfo, View};
 pub use popups::{
@@ -100,6 +102,9 @@ pub struct Settings {
     pub sidebar: crate::config::Sidebar,
     /// Cozy or compact timeline (config `ui.layout`).
     pub layout: crate::config::Layout,
+    /// The voice-message player and its arguments (`ui.audio_player`); `None`: the system
+    /// opener.
+    pub audio_player: Option<Vec<String>>,
 }
 
 impl Settings {
@@ -121,6 +126,7 @@ impl Settings {
             send_markdown: c.ui.send_markdown,
             sidebar: c.sidebar.clone(),
             layout: c.ui.layout,
+            audio_player: c.audio_player(),
         }
     }
 }
@@ -288,6 +294,7 @@ mod change_tests;
 #[cfg(test)]
 mod cleared_tests;
 mod contacts_tests;
+mod join_tests;
 #[cfg(test)]
 mod jump_tests;
 #[cfg(test)]

@@ -138,6 +138,8 @@ pub enum Msg {
     },
     /// What the server said of itself (`Effect::ProbeServer`).
     ServerInfo(ServerInfo),
+    /// Whether an invite link's token is still good (`Effect::CheckInvite`).
+    InviteChecked(Outcome<bool>),
     /// Contacts, user search and private invite links answered (`contacts.rs`, `invite.rs`).
     Contacts(super::ContactsMsg),
     /// A chat was pinned (`pin`) or unpinned on the server, or not (`Effect::PinChat`).
@@ -236,6 +238,24 @@ pub enum Effect {
         /// The typed password, or the password command to run (never printed by `Debug`).
         password: crate::secret::Secret,
         password_command: bool,
+    },
+    /// Ask whether an invite link's token is still good (`Msg::InviteChecked`).
+    CheckInvite {
+        server: String,
+        token: crate::secret::Secret,
+    },
+    /// Register a new account with an invite link's token, then log in (`Msg::LoggedIn`).
+    Register {
+        server: String,
+        token: crate::secret::Secret,
+        name: String,
+        email: String,
+        password: crate::secret::Secret,
+    },
+    /// Log in with an e-mailed login link's token (`Msg::LoggedIn`).
+    LinkLogin {
+        server: String,
+        token: crate::secret::Secret,
     },
     StartSync,
     /// Move the unusable local store aside and build a fresh one from the server.
@@ -369,6 +389,14 @@ pub enum Effect {
         path: String,
         name: String,
         open: bool,
+    },
+    /// Download a voice message to the cache and start `player` (program and arguments) on
+    /// it, its path one more argument (never through a shell).
+    Play {
+        task: TaskId,
+        path: String,
+        name: String,
+        player: Vec<String>,
     },
     /// Fetch and decode an image's thumbnail for a preview.
     Preview {

@@ -1,6 +1,7 @@
 //! What `o` opens from a selected message, and what it asks first. A file is downloaded and
 //! handed to the system opener, after a yes unless its real extension is a plain document or
-//! media type (`files::opens_as_document`). A link opens only when its scheme is http, https
+//! media type (`files::opens_as_document`); a voice message goes to the configured player
+//! (`ui.audio_player`) when there is one. A link opens only when its scheme is http, https
 //! or mailto (`text::openable`), after a yes when its text names another target; any other
 //! scheme is refused with the reason, its target shown as text.
 //!
@@ -19,6 +20,19 @@ impl App {
         };
         if let Some(file) = Body::of(m).file() {
             let (path, name) = (file.path.clone(), file.download_name());
+            // A voice message goes to the configured player, which only plays it: nothing
+            // to ask, whatever its name says.
+            if let Some(player) = self.settings.audio_player.clone().filter(|_| file.audio) {
+                let task = self
+                    .tasks
+                    .start(TaskKind::Download { name: name.clone() }, self.now_ms);
+                return vec![Effect::Play {
+                    task,
+                    path,
+                    name,
+                    player,
+                }];
+            }
             if !crate::files::opens_as_document(&name) {
                 // It may run something: show the whole name and what it really is first.
                 self.popups.push(Confirm::OpenFile { path, name });

@@ -231,3 +231,46 @@ fn a_voice_message_is_saved_opened_and_copied_like_a_file() {
     );
     assert_eq!(notice(&app), "file link copied");
 }
+
+#[test]
+fn a_voice_message_plays_through_the_configured_player_and_nothing_else_does() {
+    let mut app = synced();
+    app.settings.audio_player = Some(vec!["mpv".into(), "--no-terminal".into()]);
+    // A name that would be confirmed for the system opener: the player only plays it.
+    select(
+        &mut app,
+        "vocechat/audio",
+        "2026/7/24/memo",
+        json!({"name": "memo.sh", "duration": 4}),
+    );
+    let effects = update(&mut app, key(KeyCode::Char('o')));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Play { path, name, player, .. }]
+                if path == "2026/7/24/memo" && name == "memo.sh"
+                    && *player == ["mpv", "--no-terminal"]
+        ),
+        "{effects:?}"
+    );
+    assert_eq!(app.popups.top(), None);
+    assert_eq!(
+        app.tasks.len(),
+        1,
+        "a task in the status bar while it downloads"
+    );
+    // `s` still saves it.
+    update(&mut app, alt(KeyCode::Char('s')));
+    assert!(matches!(
+        update(&mut app, key(KeyCode::Char('s'))).as_slice(),
+        [Effect::Download { open: false, .. }]
+    ));
+    // A file is not a voice message: the system opener, as ever.
+    let mut app = synced();
+    app.settings.audio_player = Some(vec!["mpv".into()]);
+    file(&mut app, "song.mp3");
+    assert!(matches!(
+        update(&mut app, key(KeyCode::Char('o'))).as_slice(),
+        [Effect::Download { open: true, .. }]
+    ));
+}

@@ -1,5 +1,5 @@
 //! The search language: what is typed in the search view, parsed into a [`SearchQuery`]
-//! (words, "quoted phrases", `from:@name`, `in:#channel` / `in:@person`, `has:file`,
+//! (words, "quoted phrases", `from:@name`, `in:#channel` / `in:@person`, `has:file`, `has:audio`,
 //! `has:link`, `before:` / `after:` dates, `to:me`, `replies:<mid>`) against the names the model
 //! knows, and what a hit is to you (unread or not). The view itself, which asks the store on
 //! each change and opens what was found, is `popups/search.rs`.
@@ -99,9 +99,12 @@ pub fn parse(input: &str, chat: &ChatModel, utc: bool, now_ms: i64) -> Result<Se
                 );
             }
             Some(("has", "file")) => q.has_file = true,
+            Some(("has", "audio")) => q.has_audio = true,
             Some(("has", "link")) => q.has_link = true,
             Some(("has", other)) => {
-                return Err(format!("has:{other}: only has:file and has:link are known"));
+                return Err(format!(
+                    "has:{other}: only has:file, has:audio and has:link are known"
+                ));
             }
             Some(("before", value)) => q.before = Some(date(value)?),
             Some(("after", value)) => q.after = Some(date(value)?),

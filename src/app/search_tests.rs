@@ -52,6 +52,18 @@ fn typing_asks_the_store_with_the_parsed_query() {
 }
 
 #[test]
+fn has_audio_asks_for_voice_messages_only() {
+    let mut app = synced();
+    update(&mut app, alt(KeyCode::Char('/')));
+    let (_, q) = asked(&typed(&mut app, "has:audio"));
+    assert!(q.has_audio && !q.has_file && !q.is_empty());
+    let mut app = synced();
+    update(&mut app, alt(KeyCode::Char('/')));
+    assert!(typed(&mut app, "has:video").is_empty());
+    assert!(app.search.error.as_deref().unwrap().contains("has:audio"));
+}
+
+#[test]
 fn an_unknown_name_or_date_is_said_and_nothing_is_asked() {
     let mut app = synced();
     update(&mut app, alt(KeyCode::Char('/')));

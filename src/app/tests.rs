@@ -27,7 +27,7 @@ pub(super) fn alt(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::ALT))
 }
 
-fn typed(app: &mut App, text: &str) {
+pub(super) fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         update(app, key(KeyCode::Char(c)));
     }
@@ -64,7 +64,7 @@ fn group(gid: i64, name: &str, public: bool, members: &[i64]) -> Group {
     serde_json::from_value(json!({"gid":gid,"name":name,"is_public":public,"members":members,"owner":if public {None} else {Some(1)}})).unwrap()
 }
 
-fn user(uid: i64, name: &str) -> crate::protocol::types::UserInfo {
+pub(super) fn user(uid: i64, name: &str) -> crate::protocol::types::UserInfo {
     serde_json::from_value(json!({"uid":uid,"name":name})).unwrap()
 }
 

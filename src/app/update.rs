@@ -38,6 +38,8 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         // The account: account.rs.
         Msg::LoggedIn(result) => app.on_logged_in(result),
         Msg::LoggedOut => app.on_logged_out(),
+        // The link variant of the login form: join.rs.
+        Msg::InviteChecked(result) => app.on_invite_checked(result),
         Msg::StoreUnusable(why) => app.on_store_unusable(why),
         // Pending messages (outbox.rs) and queued changes (changes.rs).
         Msg::Sent {

@@ -155,6 +155,9 @@ pub struct Ui {
     pub image_previews: String,
     pub image_protocol: String,
     pub layout: Layout,
+    /// The program `o` plays voice messages with, split on spaces (no shell); the file's path
+    /// is added as one more argument. Empty: the system opener.
+    pub audio_player: String,
 }
 
 /// How the timeline lays out a message.
@@ -181,6 +184,7 @@ impl Default for Ui {
             image_previews: "auto".into(),
             image_protocol: "halfblocks".into(),
             layout: Layout::Cozy,
+            audio_player: String::new(),
         }
     }
 }
@@ -253,6 +257,9 @@ impl Config {
                 ));
             }
         }
+        if c.ui.audio_player.chars().any(char::is_control) {
+            return Err("ui.audio_player: control characters are not allowed".into());
+        }
         crate::timefmt::check_format(&c.ui.time_format)
             .map_err(|e| format!("ui.time_format: {e}"))?;
         // The same check as `/call identity`: VoceSpace reads an unknown role as a guest.
@@ -283,6 +290,17 @@ impl Config {
             "vim" => Ok(crate::keymap::Preset::Vim),
             other => Err(format!("keymap: unknown preset {other:?} (default or vim)")),
         }
+    }
+
+    /// The voice-message player's program and arguments (`ui.audio_player`), if one is set.
+    pub fn audio_player(&self) -> Option<Vec<String>> {
+        let words: Vec<String> = self
+            .ui
+            .audio_player
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        (!words.is_empty()).then_some(words)
     }
 
     /// The level for a conversation label ("#general", "@alice").
@@ -383,6 +401,24 @@ mod tests {
     fn the_documented_example_is_exactly_the_defaults() {
         assert_eq!(TEMPLATE.matches(ACTIONS).count(), 1);
         assert_eq!(Config::parse(&example()).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn the_audio_player_is_a_program_and_its_arguments() {
+        assert_eq!(Config::default().audio_player(), None, "the system opener");
+        let c = Config::parse("[ui]\naudio_player = \"  mpv  --no-terminal \"\n").unwrap();
+        assert_eq!(
+            c.audio_player(),
+            Some(vec!["mpv".to_string(), "--no-terminal".to_string()])
+        );
+        assert_eq!(
+            Config::parse("[ui]\naudio_player = \"   \"\n")
+                .unwrap()
+                .audio_player(),
+            None
+        );
+        let err = Config::parse("[ui]\naudio_player = \"mpv\\u001b\"\n").unwrap_err();
+        assert!(err.contains("ui.audio_player"), "{err}");
     }
 
     #[test]

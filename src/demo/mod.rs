@@ -2,10 +2,12 @@
 //! protocol §12 of `vocechat-protocol.md`. `--demo` runs it with a seeded world and a chatty
 //! bot; the tests run it with small timings and flip its fault switches.
 
+mod invites;
 mod routes;
 mod seed;
 mod state;
 mod stream;
+mod voice;
 
 pub use seed::{DEMO_EMAIL, DEMO_PASSWORD, Seed};
 

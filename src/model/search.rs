@@ -14,6 +14,8 @@ pub struct SearchQuery {
     /// Conversations (any of them).
     pub within: Vec<ConvKey>,
     pub has_file: bool,
+    /// Only voice messages (`has:audio`).
+    pub has_audio: bool,
     pub has_link: bool,
     /// Only messages that concern you (`to:me`, the inbox): they mention you or reply to one
     /// of your messages.
@@ -34,6 +36,7 @@ impl SearchQuery {
             && self.from.is_empty()
             && self.within.is_empty()
             && !self.has_file
+            && !self.has_audio
             && !self.has_link
             && !self.to_me
             && self.replies_to.is_none()

@@ -15,6 +15,15 @@ pub enum ApiError {
     Frozen,
     #[error("password login is disabled on this server")]
     LoginDisabled,
+    /// An invite link's token was refused (`check_magic_token` false, or `register` 412).
+    #[error("this invite link has expired; ask for a new one")]
+    InviteExpired,
+    /// An e-mailed login link's token was refused (used, expired, or not a login link).
+    #[error("this login link has expired or was used; ask for a new one or log in with a password")]
+    LoginLinkExpired,
+    /// The server confirms e-mail addresses before an invite can be used (SMTP is on).
+    #[error("this server confirms e-mail addresses first: open the invite link in a browser")]
+    ConfirmEmailFirst,
     #[error("session expired or revoked; please log in again")]
     Unauthorized,
     #[error("not allowed: {0}")]

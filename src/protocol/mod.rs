@@ -8,10 +8,12 @@
 // A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+pub mod audio;
 pub mod contacts;
 pub mod content;
 pub mod error;
 pub mod event;
+pub mod invite;
 mod jwt;
 pub mod mention;
 pub mod newer;

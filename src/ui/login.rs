@@ -1,7 +1,9 @@
 //! The login form: server (when not given), e-mail and a masked password, a warning for plain
-//! http, and what went wrong.
+//! http, and what went wrong. Started from an invite link it asks for a name too and creates
+//! the account; from a login link it only says it is logging in.
 
 use crate::app::{LoginField, LoginForm};
+use crate::protocol::invite::LinkKind;
 use crate::sanitize::one_line;
 use crate::theme::Theme;
 use ratatui::Frame;
@@ -11,9 +13,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 pub(super) fn draw(f: &mut Frame, area: Rect, form: &LoginForm, theme: &Theme) {
-    let r = super::popups::centered(area, 60, 11);
+    let kind = form.join.as_ref().map(|j| j.kind);
+    let (title, height) = match kind {
+        Some(LinkKind::Register) => ("join VoceChat: create your account", 12),
+        Some(LinkKind::Login) => ("log in to VoceChat with a link", 10),
+        None => ("log in to VoceChat", 11),
+    };
+    let r = super::popups::centered(area, 60, height);
     f.render_widget(Clear, r);
-    let block = super::popups::frame("log in to VoceChat".into(), theme);
+    let block = super::popups::frame(title.into(), theme);
     let inner = block.inner(r);
     f.render_widget(block, r);
     let mut lines = Vec::new();
@@ -51,19 +59,28 @@ pub(super) fn draw(f: &mut Frame, area: Rect, form: &LoginForm, theme: &Theme) {
             Span::raw(one_line(&form.server, 46)),
         ]));
     }
-    field("e-mail", form.email.clone(), LoginField::Email, &mut lines);
-    if form.password_command.is_some() {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<10}", "password"), theme.dimmed()),
-            Span::styled("from password_command", theme.dimmed()),
-        ]));
-    } else {
-        field(
-            "password",
-            "•".repeat(form.password.chars().count()),
-            LoginField::Password,
-            &mut lines,
-        );
+    let masked = "•".repeat(form.password.chars().count());
+    match kind {
+        Some(LinkKind::Login) => lines.push(Line::styled(
+            "the link from your e-mail logs you in, no password",
+            theme.dimmed(),
+        )),
+        Some(LinkKind::Register) => {
+            field("name", form.name.clone(), LoginField::Name, &mut lines);
+            field("e-mail", form.email.clone(), LoginField::Email, &mut lines);
+            field("password", masked.clone(), LoginField::Password, &mut lines);
+        }
+        None => {
+            field("e-mail", form.email.clone(), LoginField::Email, &mut lines);
+            if form.password_command.is_some() {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{:<10}", "password"), theme.dimmed()),
+                    Span::styled("from password_command", theme.dimmed()),
+                ]));
+            } else {
+                field("password", masked.clone(), LoginField::Password, &mut lines);
+            }
+        }
     }
     match crate::app::insecure_host(&form.server) {
         Some(host) => lines.push(Line::styled(
@@ -73,17 +90,23 @@ pub(super) fn draw(f: &mut Frame, area: Rect, form: &LoginForm, theme: &Theme) {
         None => lines.push(Line::raw("")),
     }
     if form.busy {
-        lines.push(Line::styled("logging in…", theme.fg(theme.warning)));
+        let doing = match kind {
+            Some(LinkKind::Register) => "creating your account…",
+            _ => "logging in…",
+        };
+        lines.push(Line::styled(doing, theme.fg(theme.warning)));
     } else if let Some(e) = &form.error {
         lines.push(Line::styled(one_line(e, 56), theme.fg(theme.error)));
     } else {
         lines.push(Line::raw(""));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Tab next field · Enter log in · Esc quit",
-        theme.dimmed(),
-    ));
+    let hint = match kind {
+        Some(LinkKind::Register) => "Tab next field · Enter create the account · Esc quit",
+        Some(LinkKind::Login) => "Enter try again · Esc quit",
+        None => "Tab next field · Enter log in · Esc quit",
+    };
+    lines.push(Line::styled(hint, theme.dimmed()));
     f.render_widget(Paragraph::new(lines), inner);
     if let Some(c) = cursor
         && !form.busy

@@ -39,8 +39,8 @@ pub(super) mod search;
 mod staged;
 pub(super) mod switcher;
 
-pub use announcement::AnnouncementView;
 pub use crate::app::invite::InviteLink;
+pub use announcement::AnnouncementView;
 pub use confirm::Confirm;
 pub use devices::Devices;
 pub use help::Help;

@@ -68,10 +68,15 @@ pub(super) async fn login(State(s): S, headers: HeaderMap, body: Bytes) -> Resp 
         Ok(b) => b,
         Err(e) => return e,
     };
-    let Credential::Password { email, password } = &body.credential else {
-        return empty(403);
-    };
-    reply_with(s.state().login(email, password, &body.device))
+    match &body.credential {
+        Credential::Password { email, password } => {
+            reply_with(s.state().login(email, password, &body.device))
+        }
+        Credential::MagicLink { magic_token, .. } => {
+            super::invites::login_with_link(&s, magic_token, &body.device)
+        }
+        Credential::Other => empty(403),
+    }
 }
 
 pub(super) async fn renew(State(s): S, body: Bytes) -> Resp {

@@ -53,10 +53,31 @@ struct Incoming {
     properties: Option<Value>,
 }
 
-fn incoming(headers: &HeaderMap, body: &Bytes) -> Result<Incoming, Resp> {
-    let content_type = message_content_type(headers)?;
+/// A message's type, content and properties; `newer` takes a voice message as a newer server
+/// does (newer-servers §12): exactly `vocechat/audio`, a JSON `{"path"}` body, stored as the
+/// bare path.
+fn incoming(headers: &HeaderMap, body: &Bytes, newer: bool) -> Result<Incoming, Resp> {
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(ContentKind::parse);
+    let content_type = match message_content_type(headers) {
+        Err(_) if newer && declared == Some(ContentKind::Audio) => ContentKind::Audio,
+        other => other?,
+    };
     let content = String::from_utf8(body.to_vec())
         .map_err(|_| text(400, "parse request payload error: invalid utf-8"))?;
+    let content = if content_type == ContentKind::Audio {
+        let parsed: Value = serde_json::from_str(&content)
+            .map_err(|e| text(400, &format!("parse request payload error: {e}")))?;
+        parsed
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| text(400, "parse request payload error: `path` is required"))?
+            .to_string()
+    } else {
+        content
+    };
     Ok(Incoming {
         content_type,
         content,
@@ -65,7 +86,7 @@ fn incoming(headers: &HeaderMap, body: &Bytes) -> Result<Incoming, Resp> {
 }
 
 async fn send_to(s: Arc<Shared>, headers: HeaderMap, target: Target, body: Bytes) -> Resp {
-    let msg = match incoming(&headers, &body) {
+    let msg = match incoming(&headers, &body, s.config.newer) {
         Ok(m) => m,
         Err(e) => return e,
     };
@@ -119,7 +140,7 @@ pub(super) async fn edit(
     Path(mid): Path<i64>,
     body: Bytes,
 ) -> Resp {
-    let msg = match incoming(&headers, &body) {
+    let msg = match incoming(&headers, &body, s.config.newer) {
         Ok(m) => m,
         Err(e) => return e,
     };
@@ -142,7 +163,7 @@ pub(super) async fn reply(
     Path(mid): Path<i64>,
     body: Bytes,
 ) -> Resp {
-    let msg = match incoming(&headers, &body) {
+    let msg = match incoming(&headers, &body, s.config.newer) {
         Ok(m) => m,
         Err(e) => return e,
     };

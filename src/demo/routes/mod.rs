@@ -3,7 +3,7 @@
 //! content type, bare JSON scalars, exact content-type matching, `X-Properties`.
 //!
 //! This file owns the router and the response helpers; the handlers live by area in `auth`,
-//! `users` (with the settings endpoints), `groups`, `messages` and `files`. Request bodies
+//! `users` (with the settings endpoints), `groups`, `messages`, `files` and `invites`. Request bodies
 //! are read as their `protocol::requests` types.
 
 // Helpers return a ready axum response as their error; this is a test/demo server where
@@ -26,6 +26,7 @@ mod clear;
 mod contacts;
 mod files;
 mod groups;
+mod invites;
 mod messages;
 mod newer;
 mod pins;
@@ -49,6 +50,12 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/token/login", post(auth::login))
         .route("/token/renew", post(auth::renew))
         .route("/token/logout", get(auth::logout))
+        .route("/user/register", post(invites::register))
+        .route("/user/check_magic_token", post(invites::check_magic_token))
+        .route(
+            "/group/create_reg_magic_link",
+            get(invites::create_reg_magic_link),
+        )
         .route("/user", get(users::users))
         .route("/user/me", get(users::me))
         .route("/user/devices", get(users::devices))

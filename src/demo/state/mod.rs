@@ -4,7 +4,8 @@
 //!
 //! This file owns the tables ([`State`] and its rows); the rules live beside it, one
 //! `impl State` per area: `users` (accounts, tokens, devices, kicks), `streams` (SSE
-//! registration, presence, fan-out), `groups`, `messages` (the log) and `settings`.
+//! registration, presence, fan-out), `groups`, `messages` (the log), `settings` and
+//! `invites` (invite and login-link tokens, registration).
 
 use crate::protocol::ServerEvent;
 use crate::protocol::types::{ChatMessage, Group, Organization, UserInfo, UserUpdateLog};
@@ -16,6 +17,7 @@ mod clear;
 mod contacts;
 mod favorites;
 mod groups;
+mod invites;
 mod messages;
 mod newer;
 mod pins;
@@ -126,6 +128,8 @@ pub struct State {
     cleared: clear::Cleared,
     /// Pinned chats, remarks and announcements (the newer profile; `pins.rs`).
     pub personal: Personal,
+    /// Invite and login-link tokens (both profiles).
+    pub invites: invites::Invites,
     /// uid → their favorites, oldest first.
     favorites: HashMap<
         i64,

@@ -81,7 +81,17 @@ impl State {
         if user.password != password {
             return Err(Refusal::Empty(401));
         }
-        let info = user.info.clone();
+        let uid = user.info.uid;
+        self.log_in_as(uid, device)
+    }
+
+    /// Logs `uid` in on `device` (after its credential was checked).
+    pub(super) fn log_in_as(&mut self, uid: i64, device: &str) -> Outcome<LoginResponse> {
+        let info = self
+            .users
+            .get(&uid)
+            .map(|u| u.info.clone())
+            .ok_or(Refusal::Empty(404))?;
         let (token, refresh) = self.issue(info.uid, device);
         self.devices.insert((info.uid, device.to_string()));
         Ok(LoginResponse {

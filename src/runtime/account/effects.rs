@@ -309,6 +309,37 @@ impl AccountSession {
                 self.uploads.retain(|_, h| !h.is_finished());
                 self.uploads.insert(task_id, task.abort_handle());
             }
+            Effect::Play {
+                task,
+                path,
+                name,
+                player,
+            } => {
+                let url = api.file_url(&path, false).to_string();
+                let http = api.http().clone();
+                // The data directory is private (0700); without one, the download directory.
+                let cache = self
+                    .ctx
+                    .data_dir
+                    .as_ref()
+                    .map_or_else(download::download_dir, |d| d.join("voice"));
+                tokio::spawn(async move {
+                    let result = crate::runtime::tasks::play::play(
+                        &http, &url, &path, &name, &cache, &player,
+                    )
+                    .await;
+                    let ok = result.is_ok();
+                    let _ = tx.send(Msg::Done {
+                        task: Some(task),
+                        what: format!("playing {}", crate::files::shown_name(&name, 40)),
+                        result: result.map(|_| ()).map_err(Failure::Local),
+                    });
+                    if ok {
+                        let shown = crate::files::shown_name(&name, 40);
+                        let _ = tx.send(Msg::Notice(format!("playing {shown}")));
+                    }
+                });
+            }
             Effect::Download {
                 task,
                 path,
@@ -375,6 +406,9 @@ impl AccountSession {
             }
             // The executor's, or the loop's.
             Effect::Login { .. }
+            | Effect::CheckInvite { .. }
+            | Effect::Register { .. }
+            | Effect::LinkLogin { .. }
             | Effect::Notify { .. }
             | Effect::OpenUrl(_)
             | Effect::StageFiles { .. }

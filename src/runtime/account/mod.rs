@@ -14,6 +14,7 @@ pub(crate) mod cold;
 mod contacts;
 mod devices;
 mod effects;
+mod join;
 mod login;
 mod meeting;
 mod preview;
@@ -23,6 +24,7 @@ mod search;
 mod send;
 mod store;
 
+pub use join::check_invite;
 pub use login::run_password_command;
 pub use send::send_once;
 pub use store::{BrokenStore, StoreState};
@@ -50,6 +52,19 @@ pub enum Source {
         email: String,
         password: crate::secret::Secret,
         from_command: bool,
+    },
+    /// A new account, registered with an invite link's token.
+    Register {
+        server: String,
+        token: crate::secret::Secret,
+        name: String,
+        email: String,
+        password: crate::secret::Secret,
+    },
+    /// A login with an e-mailed login link's token.
+    LoginLink {
+        server: String,
+        token: crate::secret::Secret,
     },
     /// The embedded demo server: a login of its own, nothing saved, a store emptied at each
     /// start (every demo server is a new server).
@@ -156,6 +171,30 @@ pub async fn open(id: AccountId, source: Source, ctx: &Context) -> Result<Opened
                 &ctx.device,
             )
             .await?;
+            let store_server = logged_in.server.clone();
+            (api, logged_in, store_server, true)
+        }
+        Source::Register {
+            server,
+            token,
+            name,
+            email,
+            password,
+        } => {
+            let (api, logged_in) = join::register(
+                &server,
+                token.expose(),
+                &name,
+                &email,
+                password.expose(),
+                &ctx.device,
+            )
+            .await?;
+            let store_server = logged_in.server.clone();
+            (api, logged_in, store_server, true)
+        }
+        Source::LoginLink { server, token } => {
+            let (api, logged_in) = join::login_link(&server, token.expose(), &ctx.device).await?;
             let store_server = logged_in.server.clone();
             (api, logged_in, store_server, true)
         }

@@ -10,7 +10,8 @@
 //!
 //! This file owns the client, the session and auth, users, groups, messages and the request
 //! plumbing; beside it: `settings` (read markers, mutes, burn-after-reading), `files`
-//! (uploads and file URLs), `server` (version, organization, VoceSpace), `answers` (reading
+//! (uploads and file URLs), `server` (version, organization, VoceSpace), `register` (invite and
+//! login links), `answers` (reading
 //! answers safely), `session` and `error`. Request bodies are `protocol::requests` types.
 
 mod answers;
@@ -20,6 +21,7 @@ mod error;
 mod favorites;
 mod files;
 mod personal;
+mod register;
 mod renew;
 mod server;
 mod session;

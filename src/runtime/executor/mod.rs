@@ -121,18 +121,32 @@ impl Executor {
                 email,
                 password,
                 password_command,
-            } => {
-                let id = self.take_id();
-                let ctx = self.ctx.clone();
-                let source = Source::Login {
-                    server,
-                    email,
-                    password,
-                    from_command: password_command,
-                };
+            } => self.open_in_background(Source::Login {
+                server,
+                email,
+                password,
+                from_command: password_command,
+            }),
+            Effect::Register {
+                server,
+                token,
+                name,
+                email,
+                password,
+            } => self.open_in_background(Source::Register {
+                server,
+                token,
+                name,
+                email,
+                password,
+            }),
+            Effect::LinkLogin { server, token } => {
+                self.open_in_background(Source::LoginLink { server, token });
+            }
+            Effect::CheckInvite { server, token } => {
                 tokio::spawn(async move {
-                    let opened = account::open(id, source, &ctx).await.map(Box::new);
-                    let _ = ctx.events.send(AccountEvent::Opened(opened));
+                    let result = account::check_invite(&server, token.expose()).await;
+                    let _ = tx.send(Msg::InviteChecked(result));
                 });
             }
             Effect::Notify { title, body } => notify_desktop(title, body),
@@ -165,6 +179,17 @@ impl Executor {
                 None => without_account(&tx, other),
             },
         }
+    }
+
+    /// Opens an account from a login (or registration) off the loop; the result comes back
+    /// as an [`AccountEvent`].
+    fn open_in_background(&mut self, source: Source) {
+        let id = self.take_id();
+        let ctx = self.ctx.clone();
+        tokio::spawn(async move {
+            let opened = account::open(id, source, &ctx).await.map(Box::new);
+            let _ = ctx.events.send(AccountEvent::Opened(opened));
+        });
     }
 
     /// Hands the account's store what the loop is about to fold.

@@ -232,6 +232,10 @@ impl Store {
             sql.push_str(&format!(" AND m.content_type IN ({})", list(types.len())));
             args.extend(types.iter().map(|t| Value::Text((*t).to_string())));
         }
+        if q.has_audio {
+            sql.push_str(" AND m.content_type = ?");
+            args.push(Value::Text(ContentKind::Audio.content_type().to_string()));
+        }
         if q.has_link {
             sql.push_str(" AND m.has_link");
         }

@@ -1034,6 +1034,48 @@ fn a_voice_message_is_found_by_its_name_and_as_a_file() {
 }
 
 #[test]
+fn has_audio_finds_voice_messages_and_no_other_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    let message = |mid: i64, content_type: &str, name: &str| {
+        ServerEvent::Chat(
+            serde_json::from_value(json!({
+                "mid": mid, "from_uid": 2, "created_at": 1_000 + mid, "target": {"gid": 1},
+                "detail": {"type": "normal", "content_type": content_type,
+                           "content": format!("2026/7/24/{mid}"), "properties": {"name": name}}
+            }))
+            .unwrap(),
+        )
+    };
+    store
+        .write_events(&[
+            chat(1, 2, json!({"gid": 1}), "a voice message about audio"),
+            message(2, "vocechat/audio", "memo.m4a"),
+            message(3, "vocechat/file", "song.mp3"),
+            message(4, "vocechat/audio", "later.m4a"),
+        ])
+        .unwrap();
+    let audio = crate::model::SearchQuery {
+        has_audio: true,
+        ..Default::default()
+    };
+    assert_eq!(search(&store, audio.clone()), vec![4, 2]);
+    let named = crate::model::SearchQuery {
+        terms: vec!["memo".into()],
+        ..audio
+    };
+    assert_eq!(search(&store, named), vec![2]);
+    drop(store);
+    // Across a restart: the filter reads the file.
+    let store = open(dir.path());
+    let audio = crate::model::SearchQuery {
+        has_audio: true,
+        ..Default::default()
+    };
+    assert_eq!(search(&store, audio), vec![4, 2]);
+}
+
+#[test]
 fn search_filters_by_author_conversation_kind_and_time() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = open(dir.path());

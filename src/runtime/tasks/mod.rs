@@ -1,7 +1,8 @@
 //! Background work that is more than one API call: VoceSpace meeting links, file uploads
-//! and downloads. Each runs as a task and reports progress and results as messages.
+//! and downloads, voice messages played. Each runs as a task and reports progress and results as messages.
 
 pub mod download;
+pub mod play;
 pub mod upload;
 
 /// Opens a URL or file with the system opener (`open` on macOS, `xdg-open` elsewhere). Only

@@ -80,7 +80,7 @@ fn status_line(app: &App, width: usize, theme: &Theme) -> Line<'static> {
     }
     if s.input.trim().is_empty() {
         return Line::styled(
-            "words, \"a phrase\", from:@name, in:#channel, has:file, has:link, before:/after:2026-12-01",
+            "words, \"a phrase\", from:@name, in:#channel, has:file, has:audio, has:link, before:/after:2026-12-01",
             theme.dimmed(),
         );
     }

@@ -1,0 +1,224 @@
+//! Invite and login links (protocol §2.8, newer-servers §14): the link an admin makes with
+//! `create_reg_magic_link` (`<frontend>/?magic_token=…#/register`) and the e-mailed login link
+//! (`<frontend>/#/login?magic_token=…`), read from the command line; and the request bodies that
+//! use their token: `check_magic_token` and `register`.
+//!
+//! A magic token is a credential: it is kept in a [`Secret`] and every type here that holds one
+//! has a redacting `Debug`.
+
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+
+/// What a link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// An invitation: register a new account with the token.
+    Register,
+    /// An e-mailed login link: log in without a password.
+    Login,
+}
+
+/// A link pasted on the command line: the server it came from, its token and what it is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteLink {
+    /// The server's address: the link without its query and fragment (`https://chat.example.com/`).
+    pub server: String,
+    pub token: Secret,
+    pub kind: LinkKind,
+}
+
+/// The longest token taken from a link (real ones are a few hundred characters).
+const MAX_TOKEN: usize = 4096;
+
+/// Reads an invite or login link; `None` for anything else (a plain server address, another
+/// scheme, a link without a token, a private-channel invite, which needs an account).
+///
+/// The token may sit in the query (`/?magic_token=…#/register`, what 0.3.3 makes) or in the
+/// fragment's query (`/#/register?magic_token=…`, what the web client shows); the fragment's
+/// route says what the link is for, a register link when it names none.
+pub fn parse_link(arg: &str) -> Option<InviteLink> {
+    let url = url::Url::parse(arg.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
+    }
+    let fragment = url.fragment().unwrap_or("");
+    let (route, fragment_query) = fragment.split_once('?').unwrap_or((fragment, ""));
+    let route = route.trim_matches('/');
+    let from_query = url
+        .query_pairs()
+        .find(|(k, _)| k == "magic_token")
+        .map(|(_, v)| v.into_owned());
+    let from_fragment = url::form_urlencoded::parse(fragment_query.as_bytes())
+        .find(|(k, _)| k == "magic_token")
+        .map(|(_, v)| v.into_owned());
+    let token = from_query.or(from_fragment)?;
+    let token = token.trim();
+    if token.is_empty() || token.len() > MAX_TOKEN || token.chars().any(char::is_control) {
+        return None;
+    }
+    let kind = match route.split('/').next().unwrap_or("") {
+        "login" => LinkKind::Login,
+        "" | "register" => LinkKind::Register,
+        _ => return None,
+    };
+    let mut server = url.clone();
+    server.set_query(None);
+    server.set_fragment(None);
+    let _ = server.set_username("");
+    let _ = server.set_password(None);
+    Some(InviteLink {
+        server: server.to_string(),
+        token: Secret::new(token),
+        kind,
+    })
+}
+
+/// `POST /api/user/check_magic_token` (answer: a bare JSON bool).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckMagicToken {
+    pub magic_token: String,
+}
+
+impl std::fmt::Debug for CheckMagicToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckMagicToken")
+            .field("magic_token", &crate::secret::REDACTED)
+            .finish()
+    }
+}
+
+/// `POST /api/user/register` (protocol §2.8); the answer is a `LoginResponse`. The web client
+/// always sends `gender: 0`; `language` is left to the server's default.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterRequest {
+    #[serde(default)]
+    pub magic_token: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub gender: i32,
+    #[serde(default = "unknown_device")]
+    pub device: String,
+}
+
+fn unknown_device() -> String {
+    "unknown".into()
+}
+
+impl std::fmt::Debug for RegisterRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterRequest")
+            .field(
+                "magic_token",
+                &self.magic_token.as_ref().map(|_| crate::secret::REDACTED),
+            )
+            .field("email", &self.email)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| crate::secret::REDACTED),
+            )
+            .field("name", &self.name)
+            .field("gender", &self.gender)
+            .field("device", &self.device)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn links_from_the_server_and_the_web_client_are_read() {
+        // What 0.3.3's create_reg_magic_link answers.
+        let l = parse_link("https://chat.example.com/?magic_token=abc.DEF-1#/register").unwrap();
+        assert_eq!(
+            (l.server.as_str(), l.token.expose(), l.kind),
+            ("https://chat.example.com/", "abc.DEF-1", LinkKind::Register)
+        );
+        // The web client's form, with a port and a path prefix.
+        let l = parse_link("http://10.0.0.5:3000/vc/#/register?magic_token=t%2B1").unwrap();
+        assert_eq!(
+            (l.server.as_str(), l.token.expose(), l.kind),
+            ("http://10.0.0.5:3000/vc/", "t+1", LinkKind::Register)
+        );
+        // The e-mailed login link, either way round.
+        let l = parse_link("https://chat.example.com/#/login?magic_token=xyz").unwrap();
+        assert_eq!((l.token.expose(), l.kind), ("xyz", LinkKind::Login));
+        let l = parse_link("https://chat.example.com/?magic_token=xyz#/login").unwrap();
+        assert_eq!(l.kind, LinkKind::Login);
+        // No route: an invitation.
+        let l = parse_link("https://chat.example.com/?magic_token=q").unwrap();
+        assert_eq!(l.kind, LinkKind::Register);
+        // Credentials in the link never become part of the server address.
+        let l = parse_link("https://u:p@chat.example.com/?magic_token=q").unwrap();
+        assert_eq!(l.server, "https://chat.example.com/");
+    }
+
+    #[test]
+    fn anything_else_is_not_a_link() {
+        for not in [
+            "https://chat.example.com",
+            "chat.example.com",
+            "https://chat.example.com/?magic_token=#/register",
+            "ftp://chat.example.com/?magic_token=x",
+            "https://chat.example.com/#/invite_private/3?magic_token=x",
+            "https://chat.example.com/?magic_token=a%0Ab",
+            "",
+        ] {
+            assert_eq!(parse_link(not), None, "{not}");
+        }
+        let long = format!("https://x.org/?magic_token={}", "a".repeat(5000));
+        assert_eq!(parse_link(&long), None);
+    }
+
+    #[test]
+    fn tokens_never_reach_debug_output() {
+        let l = parse_link("https://x.org/?magic_token=s3cr3t-token").unwrap();
+        assert!(!format!("{l:?}").contains("s3cr3t"));
+        let r = RegisterRequest {
+            magic_token: Some("s3cr3t-token".into()),
+            email: Some("a@b.c".into()),
+            password: Some("pw-secret".into()),
+            name: Some("ann".into()),
+            gender: 0,
+            device: "tui:x".into(),
+        };
+        let shown = format!("{r:?}");
+        assert!(
+            !shown.contains("s3cr3t") && !shown.contains("pw-secret"),
+            "{shown}"
+        );
+        let c = CheckMagicToken {
+            magic_token: "s3cr3t-token".into(),
+        };
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn the_register_body_is_what_the_web_client_sends() {
+        let r = RegisterRequest {
+            magic_token: Some("t".into()),
+            email: Some("a@b.c".into()),
+            password: Some("pw".into()),
+            name: Some("ann".into()),
+            gender: 0,
+            device: "tui:x".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"magic_token":"t","email":"a@b.c","password":"pw","name":"ann","gender":0,"device":"tui:x"})
+        );
+        // The recorded 0.3.3 body (no token) reads too.
+        let r: RegisterRequest = serde_json::from_value(
+            json!({"email":"c@x.org","password":"p","name":"carol","gender":1,"language":"en-US","device":"tui:c"}),
+        )
+        .unwrap();
+        assert_eq!((r.magic_token, r.gender), (None, 1));
+    }
+}
