@@ -293,7 +293,9 @@ mod bulk_tests;
 mod change_tests;
 #[cfg(test)]
 mod cleared_tests;
+#[cfg(test)]
 mod contacts_tests;
+#[cfg(test)]
 mod join_tests;
 #[cfg(test)]
 mod jump_tests;
