@@ -59,7 +59,11 @@ pub struct UserSettings {
     #[serde(default)]
     pub burn_after_reading_groups: Vec<GroupBurn>,
     /// Newer servers: the chats you pinned. Absent (0.3.3) leaves the list alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::personal::lenient_option"
+    )]
     pub pinned_chats: Option<Vec<PinChat>>,
 }
 
@@ -85,9 +89,17 @@ pub struct UserSettingsChanged {
     #[serde(default)]
     pub burn_after_reading_groups: Vec<GroupBurn>,
     /// Newer servers: chats pinned and unpinned on another device (removals are bare targets).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::personal::lenient_list"
+    )]
     pub add_pin_chats: Vec<PinChat>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::personal::lenient_list"
+    )]
     pub remove_pin_chats: Vec<Target>,
     /// Newer servers: contact statuses set (or cleared) by you or for you.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
