@@ -98,8 +98,8 @@ impl App {
         rest
     }
 
-    /// The server answered a bulk delete of the queued changes `ids`. A server without it
-    /// (404, 405, 400) gets them one by one, and is not asked again.
+    /// The server answered a bulk delete of the queued changes `ids`. On 404, 405 or 400
+    /// they go one by one, and a server of unknown version is not asked again.
     pub(super) fn on_bulk_deleted(
         &mut self,
         ids: Vec<i64>,
@@ -114,7 +114,12 @@ impl App {
                 }
             }
             Err(e) if e.is_unsupported() => {
-                effects.extend(self.unsupported(Feature::BulkDelete));
+                // Tried on a server of unknown version: it has none. A server whose version
+                // has it (bulk delete is only tried there) more likely lacks a message: the
+                // single deletes tell which, and bulk delete stays.
+                if self.chat.server.version.is_none() {
+                    effects.extend(self.unsupported(Feature::BulkDelete));
+                }
                 for id in ids {
                     if let Some(c) = self.chat.changes.iter().find(|c| c.id == id).cloned() {
                         effects.push(Effect::Change(c));

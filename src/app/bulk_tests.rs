@@ -130,6 +130,27 @@ fn a_server_of_unknown_version_is_tried_and_remembered_when_it_answers_404() {
 }
 
 #[test]
+fn a_404_from_a_server_whose_version_has_bulk_delete_goes_one_by_one_this_once() {
+    let mut app = with_mine(Some("0.5.31"));
+    mark_both(&mut app);
+    update(&mut app, key(KeyCode::Char('d')));
+    update(&mut app, key(KeyCode::Char('y')));
+    let ids = app.chat.changes.iter().map(|c| c.id).collect();
+    let effects = update(
+        &mut app,
+        Msg::BulkDeleted {
+            ids,
+            result: Err(ApiError::NotFound("messages".into()).into()),
+        },
+    );
+    assert_eq!(deletes(&effects), (vec![], vec![12, 13]));
+    assert!(
+        app.offers(Feature::BulkDelete),
+        "the version says it has it"
+    );
+}
+
+#[test]
 fn only_your_own_marked_messages_unless_you_are_an_admin() {
     let mut app = with_mine(Some("0.5.31"));
     update(&mut app, key(KeyCode::Char(' ')));

@@ -121,6 +121,8 @@ pub struct State {
     pub newer: Newer,
     /// History cleared (newer profile): records at or below these fences are gone.
     cleared: clear::Cleared,
+    /// Bulk deletes made (tests tell one request from several).
+    pub bulk_deletes: u64,
     /// uid → their favorites, oldest first.
     favorites: HashMap<
         i64,
