@@ -32,6 +32,14 @@ impl App {
         {
             self.composer.target = ComposeTarget::New;
         }
+        // Marks of cleared messages go, and a jump to one ends (it will never load).
+        let chat = &self.chat;
+        self.timeline.marked.retain(|m| chat.message(*m).is_some());
+        if let Some((key, mid)) = self.timeline.seek
+            && self.chat.cleared.covers(key, mid)
+        {
+            self.timeline.seek = None;
+        }
         if self
             .timeline
             .open

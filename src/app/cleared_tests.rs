@@ -67,10 +67,14 @@ fn a_cleared_message_leaves_the_selection_and_the_composer() {
     app.timeline.open = Some(ConvKey::Group(1));
     update(&mut app, event(ServerEvent::Chat(chat(12, 2, 1, "later"))));
     app.mode = Mode::Select(11);
+    app.timeline.marked.insert(11);
+    app.timeline.seek = Some((ConvKey::Group(1), 5));
     app.composer.target = ComposeTarget::Reply(11);
     update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 1 }));
     assert_eq!(app.mode, Mode::Chat);
     assert_eq!(app.composer.target, ComposeTarget::New);
+    assert!(app.timeline.marked.is_empty());
+    assert_eq!(app.timeline.seek, None, "a jump to a cleared message ends");
     // A message after the clear shows.
     update(&mut app, event(ServerEvent::Chat(chat(13, 2, 1, "after"))));
     assert_eq!(
