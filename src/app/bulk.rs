@@ -12,6 +12,9 @@ use super::{App, Confirm, Effect, Failure, Mode};
 use crate::keymap::Action;
 use crate::model::{Change, Feature};
 
+/// At most this many messages per bulk request (its path lists them all).
+pub const BULK_CHUNK: usize = 100;
+
 impl App {
     /// Marks `mid`, or unmarks it.
     pub(super) fn toggle_mark(&mut self, mid: i64) -> Vec<Effect> {
@@ -91,7 +94,12 @@ impl App {
             })
             .collect();
         if changes.len() > 1 {
-            rest.push(Effect::DeleteMany(changes));
+            // A bounded path per request.
+            rest.extend(
+                changes
+                    .chunks(BULK_CHUNK)
+                    .map(|chunk| Effect::DeleteMany(chunk.to_vec())),
+            );
         } else {
             rest.extend(changes.into_iter().map(Effect::Change));
         }

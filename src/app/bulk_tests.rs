@@ -96,6 +96,22 @@ fn a_newer_server_deletes_every_marked_message_in_one_request_after_one_confirm(
 }
 
 #[test]
+fn a_long_bulk_delete_goes_in_requests_of_a_bounded_size() {
+    let mut app = with_mine(Some("0.5.31"));
+    for mid in 100..350 {
+        update(&mut app, event(ServerEvent::Chat(chat(mid, 1, 1, "mine"))));
+    }
+    let mids: Vec<i64> = (100..350).collect();
+    let (bulk, single) = deletes(&app.delete_many(&mids));
+    assert!(single.is_empty());
+    assert_eq!(
+        bulk.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![100, 100, 50]
+    );
+    assert_eq!(bulk.concat(), mids);
+}
+
+#[test]
 fn an_open_source_server_gets_one_delete_per_message() {
     let mut app = with_mine(Some("0.3.3"));
     mark_both(&mut app);

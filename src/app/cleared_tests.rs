@@ -45,6 +45,37 @@ fn the_store_s_count_is_told_once_with_the_channel_s_name() {
 }
 
 #[test]
+fn a_channel_this_client_does_not_know_is_not_told() {
+    let mut app = synced();
+    update(
+        &mut app,
+        event(ServerEvent::GroupMessageCleared { gid: 99 }),
+    );
+    update(
+        &mut app,
+        Msg::Cleared(ClearedNow {
+            conv: Some(ConvKey::Group(99)),
+            messages: 0,
+            news: true,
+        }),
+    );
+    assert_eq!(notice(&app), None);
+    // A known one, even empty here, is.
+    update(
+        &mut app,
+        Msg::Cleared(ClearedNow {
+            conv: Some(ConvKey::Group(2)),
+            messages: 0,
+            news: true,
+        }),
+    );
+    assert_eq!(
+        notice(&app).as_deref(),
+        Some("the server cleared the history in #dev")
+    );
+}
+
+#[test]
 fn without_a_store_the_model_s_count_is_told() {
     let mut app = synced();
     app.account.without_store = true;
