@@ -1561,3 +1561,42 @@ fn a_voice_message_shows_its_length_and_plays_through_the_configured_player() {
     assert_eq!(std::fs::read(file).unwrap(), audio);
     tui.quit();
 }
+
+/// Two of your messages marked (`Space`, `v`) and deleted with one confirm: one bulk request
+/// on a newer server, one delete each on 0.3.3; both gone from the screen either way.
+#[test]
+fn marked_messages_go_with_one_confirm_on_both_profiles() {
+    for newer in [true, false] {
+        let (_rt, server) = test_server(DemoConfig {
+            newer,
+            ..DemoConfig::for_tests()
+        });
+        for text in ["first to go", "second to go", "the one that stays"] {
+            server.post_as(1, Target::Group { gid: 1 }, text).unwrap();
+        }
+        let data = tempfile::tempdir().unwrap();
+        let mut tui = log_in(&server.base_url(), data.path());
+        tui.wait_for("the lobby, live", |s| {
+            s.contains("● live") && s.contains("the one that stays")
+        });
+        let before = server.last_mid();
+        // Select the newest, up to the second, mark it, up to the first, mark it.
+        tui.send(b"\x1bs");
+        tui.wait_for("the selection", |s| s.contains("SELECT"));
+        tui.send(b"\x1b[A \x1b[Av");
+        tui.wait_for("two marked", |s| s.contains("2 marked"));
+        tui.send(b"d");
+        tui.wait_for("one confirm", |s| {
+            s.contains("Delete 2 messages for everyone?")
+        });
+        tui.send(b"y");
+        tui.wait_for("both gone", |s| {
+            !s.contains("first to go")
+                && !s.contains("second to go")
+                && s.contains("the one that stays")
+        });
+        assert_eq!(server.bulk_deletes(), u64::from(newer), "newer: {newer}");
+        assert_eq!(server.last_mid(), before + 2, "one deletion record each");
+        tui.quit();
+    }
+}

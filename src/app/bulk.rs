@@ -12,6 +12,9 @@ use super::{App, Confirm, Effect, Failure, Mode};
 use crate::keymap::Action;
 use crate::model::{Change, Feature};
 
+/// At most this many messages per bulk request (its path lists them all).
+pub const BULK_CHUNK: usize = 100;
+
 impl App {
     /// Marks `mid`, or unmarks it.
     pub(super) fn toggle_mark(&mut self, mid: i64) -> Vec<Effect> {
@@ -91,15 +94,20 @@ impl App {
             })
             .collect();
         if changes.len() > 1 {
-            rest.push(Effect::DeleteMany(changes));
+            // A bounded path per request.
+            rest.extend(
+                changes
+                    .chunks(BULK_CHUNK)
+                    .map(|chunk| Effect::DeleteMany(chunk.to_vec())),
+            );
         } else {
             rest.extend(changes.into_iter().map(Effect::Change));
         }
         rest
     }
 
-    /// The server answered a bulk delete of the queued changes `ids`. A server without it
-    /// (404, 405, 400) gets them one by one, and is not asked again.
+    /// The server answered a bulk delete of the queued changes `ids`. On 404, 405 or 400
+    /// they go one by one, and a server of unknown version is not asked again.
     pub(super) fn on_bulk_deleted(
         &mut self,
         ids: Vec<i64>,
@@ -114,7 +122,12 @@ impl App {
                 }
             }
             Err(e) if e.is_unsupported() => {
-                effects.extend(self.unsupported(Feature::BulkDelete));
+                // Tried on a server of unknown version: it has none. A server whose version
+                // has it (bulk delete is only tried there) more likely lacks a message: the
+                // single deletes tell which, and bulk delete stays.
+                if self.chat.server.version.is_none() {
+                    effects.extend(self.unsupported(Feature::BulkDelete));
+                }
                 for id in ids {
                     if let Some(c) = self.chat.changes.iter().find(|c| c.id == id).cloned() {
                         effects.push(Effect::Change(c));

@@ -96,6 +96,22 @@ fn a_newer_server_deletes_every_marked_message_in_one_request_after_one_confirm(
 }
 
 #[test]
+fn a_long_bulk_delete_goes_in_requests_of_a_bounded_size() {
+    let mut app = with_mine(Some("0.5.31"));
+    for mid in 100..350 {
+        update(&mut app, event(ServerEvent::Chat(chat(mid, 1, 1, "mine"))));
+    }
+    let mids: Vec<i64> = (100..350).collect();
+    let (bulk, single) = deletes(&app.delete_many(&mids));
+    assert!(single.is_empty());
+    assert_eq!(
+        bulk.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![100, 100, 50]
+    );
+    assert_eq!(bulk.concat(), mids);
+}
+
+#[test]
 fn an_open_source_server_gets_one_delete_per_message() {
     let mut app = with_mine(Some("0.3.3"));
     mark_both(&mut app);
@@ -127,6 +143,27 @@ fn a_server_of_unknown_version_is_tried_and_remembered_when_it_answers_404() {
         "remembered with the store"
     );
     assert!(!app.offers(Feature::BulkDelete));
+}
+
+#[test]
+fn a_404_from_a_server_whose_version_has_bulk_delete_goes_one_by_one_this_once() {
+    let mut app = with_mine(Some("0.5.31"));
+    mark_both(&mut app);
+    update(&mut app, key(KeyCode::Char('d')));
+    update(&mut app, key(KeyCode::Char('y')));
+    let ids = app.chat.changes.iter().map(|c| c.id).collect();
+    let effects = update(
+        &mut app,
+        Msg::BulkDeleted {
+            ids,
+            result: Err(ApiError::NotFound("messages".into()).into()),
+        },
+    );
+    assert_eq!(deletes(&effects), (vec![], vec![12, 13]));
+    assert!(
+        app.offers(Feature::BulkDelete),
+        "the version says it has it"
+    );
 }
 
 #[test]

@@ -32,6 +32,14 @@ impl App {
         {
             self.composer.target = ComposeTarget::New;
         }
+        // Marks of cleared messages go, and a jump to one ends (it will never load).
+        let chat = &self.chat;
+        self.timeline.marked.retain(|m| chat.message(*m).is_some());
+        if let Some((key, mid)) = self.timeline.seek
+            && self.chat.cleared.covers(key, mid)
+        {
+            self.timeline.seek = None;
+        }
         if self
             .timeline
             .open
@@ -88,7 +96,11 @@ impl App {
 
     /// What a clear took (from the disk, or from the model without a store): the notice.
     pub(super) fn on_cleared(&mut self, now: ClearedNow) -> Vec<Effect> {
-        if now.news {
+        // A channel this client does not know of, with nothing of it here: nothing to say.
+        let unknown = now
+            .conv
+            .is_some_and(|k| now.messages == 0 && !self.chat.convs.contains_key(&k));
+        if now.news && !unknown {
             let text = cleared_notice(now.messages, now.conv.map(|k| self.conv_label(k)));
             self.info(text);
         }

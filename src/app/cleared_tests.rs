@@ -45,6 +45,37 @@ fn the_store_s_count_is_told_once_with_the_channel_s_name() {
 }
 
 #[test]
+fn a_channel_this_client_does_not_know_is_not_told() {
+    let mut app = synced();
+    update(
+        &mut app,
+        event(ServerEvent::GroupMessageCleared { gid: 99 }),
+    );
+    update(
+        &mut app,
+        Msg::Cleared(ClearedNow {
+            conv: Some(ConvKey::Group(99)),
+            messages: 0,
+            news: true,
+        }),
+    );
+    assert_eq!(notice(&app), None);
+    // A known one, even empty here, is.
+    update(
+        &mut app,
+        Msg::Cleared(ClearedNow {
+            conv: Some(ConvKey::Group(2)),
+            messages: 0,
+            news: true,
+        }),
+    );
+    assert_eq!(
+        notice(&app).as_deref(),
+        Some("the server cleared the history in #dev")
+    );
+}
+
+#[test]
 fn without_a_store_the_model_s_count_is_told() {
     let mut app = synced();
     app.account.without_store = true;
@@ -67,10 +98,14 @@ fn a_cleared_message_leaves_the_selection_and_the_composer() {
     app.timeline.open = Some(ConvKey::Group(1));
     update(&mut app, event(ServerEvent::Chat(chat(12, 2, 1, "later"))));
     app.mode = Mode::Select(11);
+    app.timeline.marked.insert(11);
+    app.timeline.seek = Some((ConvKey::Group(1), 5));
     app.composer.target = ComposeTarget::Reply(11);
     update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 1 }));
     assert_eq!(app.mode, Mode::Chat);
     assert_eq!(app.composer.target, ComposeTarget::New);
+    assert!(app.timeline.marked.is_empty());
+    assert_eq!(app.timeline.seek, None, "a jump to a cleared message ends");
     // A message after the clear shows.
     update(&mut app, event(ServerEvent::Chat(chat(13, 2, 1, "after"))));
     assert_eq!(
@@ -125,7 +160,7 @@ fn slash_clear_hides_on_a_server_without_it() {
     assert!(app.popups.top().is_none());
     assert_eq!(
         notice(&app).as_deref(),
-        Some("this server has no clearing a channel")
+        Some("this server has no channel clearing")
     );
     // Version unknown: tried; a 404 is remembered.
     let mut app = synced();

@@ -337,6 +337,11 @@ impl DemoServer {
             .map_err(|r| format!("{r:?}"))
     }
 
+    /// How many bulk deletes (`DELETE /message/bulk/…`) were made.
+    pub fn bulk_deletes(&self) -> u64 {
+        self.with_state(|s| s.bulk_deletes)
+    }
+
     /// A file message from `from` with the file's `name` as given (the server keeps any
     /// name an upload declares); returns its mid.
     pub fn post_file_as(

@@ -48,10 +48,10 @@ impl Feature {
             Feature::UserSearch => "user search",
             Feature::Remarks => "remarks",
             Feature::Announcements => "announcements",
-            Feature::ClearGroup => "clearing a channel",
+            Feature::ClearGroup => "channel clearing",
             Feature::BulkDelete => "bulk delete",
             Feature::PrivateInvite => "private invite links",
-            Feature::AudioMessages => "sending voice messages",
+            Feature::AudioMessages => "voice message sending",
         }
     }
 

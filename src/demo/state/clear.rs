@@ -68,6 +68,7 @@ impl State {
                 return Err(Refusal::Empty(403));
             }
         }
+        self.bulk_deletes += 1;
         let mut done = 0;
         for mid in mids {
             // A mid twice in the list is deleted once.

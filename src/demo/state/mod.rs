@@ -130,6 +130,8 @@ pub struct State {
     pub personal: Personal,
     /// Invite and login-link tokens (both profiles).
     pub invites: invites::Invites,
+    /// Bulk deletes made (tests tell one request from several).
+    pub bulk_deletes: u64,
     /// uid → their favorites, oldest first.
     favorites: HashMap<
         i64,
