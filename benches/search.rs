@@ -1,7 +1,8 @@
 //! Search over the local store: 100,000 messages in 50 channels (some Chinese), each query
 //! timed as the store task runs it (the UI never waits for it). `cargo bench --bench search`
-//! (`-- --smoke` for 2,000 messages). Last, one message of 4 Mi characters stored and indexed
-//! (only its first 64 KiB are: it used to take seconds of the store task).
+//! (`-- --smoke` for 2,000 messages). Then two clears a newer server sends (a channel, then the
+//! older half of everything), timed the same way. Last, one message of 4 Mi characters stored
+//! and indexed (only its first 64 KiB are: it used to take seconds of the store task).
 
 #![allow(
     clippy::unwrap_used,
@@ -121,7 +122,35 @@ fn main() {
         cov.len(),
         t.elapsed().as_secs_f64() * 1e3
     );
+    clears(&mut store, messages);
     huge_message();
+}
+
+/// History a newer server cleared, gone from the rows, the search index and the saved list
+/// in one transaction of the store task: one channel of 1/50th of the messages, then
+/// everything older than the newest half.
+fn clears(store: &mut Store, messages: i64) {
+    let cases = [
+        (
+            "one channel cleared",
+            json!({"type": "group_message_cleared", "gid": 7}),
+        ),
+        (
+            "the older half of the server cleared",
+            json!({"type": "message_cleared", "latest_deleted_mid": messages / 2}),
+        ),
+    ];
+    for (name, event) in cases {
+        let event: ServerEvent = serde_json::from_value(event).unwrap();
+        let t = Instant::now();
+        store.write_events(&[event]).unwrap();
+        let took = t.elapsed();
+        let gone: usize = store.take_cleared().iter().map(|c| c.messages).sum();
+        println!(
+            "{name}: {gone} messages deleted and unindexed in {:.0} ms",
+            took.as_secs_f64() * 1e3
+        );
+    }
 }
 
 /// One message of 4 Mi characters in a fresh store: the time to store and index it, and
