@@ -140,7 +140,7 @@ async fn an_admin_clear_takes_every_message_for_everybody() {
         .await;
     match events(&seen).last() {
         Some(ServerEvent::MessageCleared { latest_deleted_mid }) => {
-            assert_eq!(*latest_deleted_mid, last);
+            assert_eq!(*latest_deleted_mid, Some(last));
         }
         other => panic!("{other:?}"),
     }

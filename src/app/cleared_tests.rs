@@ -82,7 +82,7 @@ fn without_a_store_the_model_s_count_is_told() {
     update(
         &mut app,
         event(ServerEvent::MessageCleared {
-            latest_deleted_mid: 11,
+            latest_deleted_mid: Some(11),
         }),
     );
     assert!(app.chat.convs.values().all(|c| c.messages.is_empty()));

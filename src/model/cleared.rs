@@ -31,9 +31,12 @@ impl Cleared {
     /// The fence of `message_cleared` with `latest` (the server's `latest_deleted_mid`),
     /// given the highest mid known here: never above what is known (a mid the client never
     /// had cannot come back from a clear, and a bogus huge one must not fence off every
-    /// message to come); everything known when the server did not say (0).
-    pub fn fence_through(latest: i64, known: i64) -> i64 {
-        if latest > 0 { latest.min(known) } else { known }
+    /// message to come); everything known when the server did not say (`None`, or 0).
+    pub fn fence_through(latest: Option<i64>, known: i64) -> i64 {
+        match latest {
+            Some(latest) if latest > 0 => latest.min(known),
+            _ => known,
+        }
     }
 
     /// Raises the fences by a clear of `scope` (a channel, or everything) up to `fence`;
@@ -74,7 +77,7 @@ impl ChatModel {
 
     /// `message_cleared`: every message up to `latest` is gone (everything known when the
     /// server gave no mid).
-    pub fn clear_through(&mut self, latest: i64) -> ClearedNow {
+    pub fn clear_through(&mut self, latest: Option<i64>) -> ClearedNow {
         let fence = Cleared::fence_through(latest, self.known_mid(None));
         let news = self.cleared.raise(None, fence);
         ClearedNow {

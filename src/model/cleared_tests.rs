@@ -131,7 +131,7 @@ fn nothing_at_or_below_a_fence_comes_back_but_what_follows_does() {
 #[test]
 fn a_server_clear_takes_every_conversation_up_to_its_mid() {
     let mut m = model();
-    let now = m.clear_through(5);
+    let now = m.clear_through(Some(5));
     assert_eq!((now.conv, now.messages), (None, 5), "1–5");
     assert_eq!(mids(&m, LOBBY), vec![7]);
     assert!(mids(&m, DEV).is_empty());
@@ -154,11 +154,11 @@ fn a_server_clear_takes_every_conversation_up_to_its_mid() {
 #[test]
 fn a_server_clear_without_a_mid_or_with_a_huge_one_takes_what_is_known_and_no_more() {
     let mut m = model();
-    m.clear_through(0);
+    m.clear_through(Some(0));
     assert!(m.convs.values().all(|c| c.messages.is_empty()));
     assert_eq!(m.cleared.through, Some(7));
     let mut m = model();
-    m.clear_through(i64::MAX);
+    m.clear_through(Some(i64::MAX));
     assert_eq!(m.cleared.through, Some(7), "never above what was known");
     m.apply_chat(text(8, 2, G1, "new"), Source::Stream);
     assert_eq!(mids(&m, LOBBY), vec![8]);
@@ -217,7 +217,7 @@ fn the_events_clear_through_apply() {
     assert_eq!(applied.conv, Some(DEV));
     assert!(mids(&m, DEV).is_empty());
     m.apply(ServerEvent::MessageCleared {
-        latest_deleted_mid: 6,
+        latest_deleted_mid: Some(6),
     });
     assert_eq!(mids(&m, LOBBY), vec![7]);
     assert!(mids(&m, ConvKey::User(2)).is_empty());
@@ -232,10 +232,27 @@ fn the_example_payloads_decode() {
     assert_eq!(
         m,
         ServerEvent::MessageCleared {
-            latest_deleted_mid: 121
+            latest_deleted_mid: Some(121)
         }
     );
     let g: ServerEvent =
         serde_json::from_value(json!({"type": "group_message_cleared", "gid": 3})).unwrap();
     assert_eq!(g, ServerEvent::GroupMessageCleared { gid: 3 });
+}
+
+/// Reference §8.1: the web client ignores `latest_deleted_mid` and wipes everything; a `null`
+/// or missing one clears every message known here (not a skipped event).
+#[test]
+fn a_server_clear_with_a_null_or_missing_mid_clears_everything_known() {
+    for body in [
+        json!({"type": "message_cleared", "latest_deleted_mid": null}),
+        json!({"type": "message_cleared"}),
+    ] {
+        let ev: ServerEvent = serde_json::from_value(body.clone()).unwrap();
+        assert!(matches!(ev, ServerEvent::MessageCleared { .. }), "{body}");
+        let mut m = model();
+        m.apply(ev);
+        assert!(m.convs.values().all(|c| c.messages.is_empty()), "{body}");
+        assert_eq!(m.cleared.through, Some(7));
+    }
 }

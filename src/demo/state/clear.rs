@@ -36,7 +36,7 @@ impl State {
         let latest = self.last_mid();
         self.cleared.through = Some(latest);
         self.broadcast_all(&ServerEvent::MessageCleared {
-            latest_deleted_mid: latest,
+            latest_deleted_mid: Some(latest),
         });
         Ok(())
     }

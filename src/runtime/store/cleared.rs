@@ -23,7 +23,7 @@ pub(super) fn apply(
 ) -> StoreResult<Option<ClearedNow>> {
     let (gid, latest) = match ev {
         ServerEvent::MessageCleared { latest_deleted_mid } => (None, *latest_deleted_mid),
-        ServerEvent::GroupMessageCleared { gid } => (Some(*gid), 0),
+        ServerEvent::GroupMessageCleared { gid } => (Some(*gid), None),
         _ => return Ok(None),
     };
     let conv = gid.map(|g| conv_name(ConvKey::Group(g)));

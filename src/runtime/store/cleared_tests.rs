@@ -201,7 +201,7 @@ fn a_server_clear_takes_every_conversation_up_to_its_mid() {
     let mut store = seeded(dir.path());
     store
         .write_events(&[ServerEvent::MessageCleared {
-            latest_deleted_mid: 13,
+            latest_deleted_mid: Some(13),
         }])
         .unwrap();
     assert_eq!(
