@@ -76,14 +76,23 @@ impl App {
         vec![]
     }
 
-    /// The server answered `/clear`: its `group_message_cleared` does the clearing.
+    /// The server answered `/clear`: on success the channel is cleared here at once, as its
+    /// `group_message_cleared` would (whether the server sends that to the one who cleared is
+    /// not known, reference §8.2), and the store is handed the same event; an echo later is
+    /// no news.
     pub(super) fn on_channel_cleared(
         &mut self,
         gid: i64,
         result: Result<(), Failure>,
     ) -> Vec<Effect> {
         match result {
-            Ok(()) => self.supported(Feature::ClearGroup),
+            Ok(()) => {
+                let event = ServerEvent::GroupMessageCleared { gid };
+                let mut effects = self.on_server_clear(&event).unwrap_or_default();
+                effects.push(Effect::Keep(Box::new(event)));
+                effects.extend(self.supported(Feature::ClearGroup));
+                effects
+            }
             Err(e) if e.is_unsupported() => self.unsupported(Feature::ClearGroup),
             Err(e) => {
                 let name = self.conv_label(ConvKey::Group(gid));

@@ -175,3 +175,31 @@ fn slash_clear_hides_on_a_server_without_it() {
     );
     assert!(!app.offers(crate::model::Feature::ClearGroup));
 }
+
+#[test]
+fn your_own_clear_empties_the_channel_without_waiting_for_the_stream() {
+    let mut app = synced();
+    app.chat.server.learn_version("0.5.31");
+    app.timeline.show(ConvKey::Group(2), 0);
+    app.mode = Mode::Select(10);
+    let effects = update(
+        &mut app,
+        Msg::ChannelCleared {
+            gid: 2,
+            result: Ok(()),
+        },
+    );
+    assert!(app.chat.convs[&ConvKey::Group(2)].messages.is_empty());
+    assert!(app.chat.message(10).is_none());
+    assert_eq!(app.mode, Mode::Chat, "the selected message went");
+    assert!(app.chat.message(11).is_some(), "lobby keeps its own");
+    assert!(
+        effects.contains(&Effect::Keep(Box::new(ServerEvent::GroupMessageCleared {
+            gid: 2
+        }))),
+        "the store clears it too: {effects:?}"
+    );
+    // The stream's echo, if the server sends one, clears nothing more.
+    update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 2 }));
+    assert!(app.chat.message(11).is_some());
+}
