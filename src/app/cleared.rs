@@ -8,7 +8,7 @@
 //! part owns the reaction to a clear of history by the server; the message the store answers
 //! a clear with (`Msg::Cleared`) is handled here.
 
-use super::{App, ComposeTarget, Confirm, Effect, Failure, Mode};
+use super::{App, ComposeTarget, Confirm, Effect, Failure, Mode, Popup};
 use crate::model::{ClearedNow, ConvKey, Feature};
 use crate::protocol::ServerEvent;
 
@@ -40,6 +40,7 @@ impl App {
         {
             self.timeline.seek = None;
         }
+        self.let_go_of_cleared_views();
         if self
             .timeline
             .open
@@ -51,6 +52,51 @@ impl App {
             self.on_cleared(now);
         }
         Some(vec![])
+    }
+
+    /// A question to delete messages the clear took closes (they are gone already), and
+    /// the search view drops what it found of them (the store has let go of it too).
+    fn let_go_of_cleared_views(&mut self) {
+        let chat = &self.chat;
+        let mut closed = false;
+        self.popups.retain(|p| {
+            let keep = match p {
+                Popup::Confirm(Confirm::Delete(mid)) => chat.message(*mid).is_some(),
+                Popup::Confirm(Confirm::DeleteMany(mids)) => {
+                    mids.iter().all(|m| chat.message(*m).is_some())
+                }
+                _ => true,
+            };
+            closed |= !keep;
+            keep
+        });
+        if closed {
+            self.info("the messages to delete were cleared by the server");
+        }
+        let chat = &self.chat;
+        let found = &mut self.search;
+        let gone: Vec<bool> = found
+            .results
+            .hits
+            .iter()
+            .map(|h| chat.cleared.covers(h.key, h.mid))
+            .collect();
+        if gone.iter().any(|g| *g) {
+            let mut it = gone.iter();
+            found
+                .results
+                .hits
+                .retain(|_| !it.next().is_some_and(|g| *g));
+            if let super::popups::SearchKind::Saved { items, .. } = &mut found.kind
+                && items.len() == gone.len()
+            {
+                let mut it = gone.iter();
+                items.retain(|_| !it.next().is_some_and(|g| *g));
+            }
+            found.selected = found
+                .selected
+                .min(found.results.hits.len().saturating_sub(1));
+        }
     }
 
     /// `/clear`: the open channel's owner or an admin, on a server that can, after a confirm.

@@ -203,3 +203,68 @@ fn your_own_clear_empties_the_channel_without_waiting_for_the_stream() {
     update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 2 }));
     assert!(app.chat.message(11).is_some());
 }
+
+fn deletes(effects: &[Effect]) -> Vec<i64> {
+    let mut mids = Vec::new();
+    for e in effects {
+        match e {
+            Effect::DeleteMany(cs) => mids.extend(cs.iter().map(|c| c.mid)),
+            Effect::Change(c) if c.change == crate::model::Change::Delete => mids.push(c.mid),
+            _ => {}
+        }
+    }
+    mids
+}
+
+#[test]
+fn a_delete_question_about_cleared_messages_closes_and_sends_nothing() {
+    let mut app = synced();
+    app.timeline.show(ConvKey::Group(2), 0);
+    app.popups.push(Confirm::Delete(10));
+    update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 2 }));
+    assert_eq!(app.popups.top(), None, "the question closed");
+    // Asked before a clear the popup missed: yes deletes only what is still there.
+    let mut app = synced();
+    app.timeline.show(ConvKey::Group(1), 0);
+    update(&mut app, event(ServerEvent::Chat(chat(12, 1, 1, "mine"))));
+    app.popups.push(Confirm::DeleteMany(vec![11, 12]));
+    app.chat.clear_through(Some(11));
+    let effects = update(
+        &mut app,
+        super::tests::key(crossterm::event::KeyCode::Char('y')),
+    );
+    assert_eq!(deletes(&effects), vec![12]);
+    app.popups.push(Confirm::Delete(11));
+    let effects = update(
+        &mut app,
+        super::tests::key(crossterm::event::KeyCode::Char('y')),
+    );
+    assert_eq!(deletes(&effects), Vec::<i64>::new());
+}
+
+#[test]
+fn the_search_view_drops_what_it_found_of_a_cleared_channel() {
+    let mut app = synced();
+    let hit = |mid: i64, key: ConvKey| crate::model::SearchHit {
+        mid,
+        key,
+        from_uid: 2,
+        created_at: mid * 1000,
+        kind: crate::protocol::types::ContentKind::Text,
+        text: "found".into(),
+        author: None,
+    };
+    app.search.results.hits = vec![hit(11, ConvKey::Group(1)), hit(10, ConvKey::Group(2))];
+    app.search.selected = 1;
+    update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 2 }));
+    assert_eq!(
+        app.search
+            .results
+            .hits
+            .iter()
+            .map(|h| h.mid)
+            .collect::<Vec<_>>(),
+        vec![11]
+    );
+    assert_eq!(app.search.selected, 0);
+}
