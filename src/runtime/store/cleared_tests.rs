@@ -224,3 +224,42 @@ fn a_server_clear_takes_every_conversation_up_to_its_mid() {
         "the cursor stays: the stream resumes where it was"
     );
 }
+
+/// Whether `needle` is anywhere in the bytes of the store's files (the database, its
+/// write-ahead log).
+fn on_disk(dir: &Path, needle: &[u8]) -> bool {
+    let db = store_path(dir, "https://chat.example.com", ME);
+    let mut files = vec![db.clone()];
+    for ext in ["-wal", "-journal"] {
+        let mut name = db.clone().into_os_string();
+        name.push(ext);
+        files.push(PathBuf::from(name));
+    }
+    files.iter().any(|f| {
+        std::fs::read(f).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+    })
+}
+
+#[test]
+fn cleared_text_leaves_the_files_bytes_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = seeded(dir.path());
+    let marker = "zq-unique-marker-7c1f";
+    store
+        .write_events(&[chat(text(20, json!({"gid": 1}), marker))])
+        .unwrap();
+    assert!(on_disk(dir.path(), marker.as_bytes()), "written");
+    store
+        .write_events(&[ServerEvent::GroupMessageCleared { gid: 1 }])
+        .unwrap();
+    assert!(found(&store, "marker").is_empty());
+    assert!(
+        !on_disk(dir.path(), marker.as_bytes()),
+        "still in the files"
+    );
+    drop(store);
+    assert!(
+        !on_disk(dir.path(), marker.as_bytes()),
+        "still in the files"
+    );
+}

@@ -114,6 +114,9 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(2))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // What is deleted (a deletion, a clear, an expiry) is overwritten with zeros, not left
+        // in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         schema::migrate(&conn).map_err(|e| fail(e.to_string()))?;
         Ok(Store {
             conn,
@@ -212,6 +215,11 @@ impl Store {
         set_cursor(&tx, &cursor)?;
         replay.save(&tx)?;
         tx.commit()?;
+        if !took.is_empty() {
+            // The pages as they were before the clear leave the write-ahead log too.
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
         self.cleared_now.extend(took);
         Ok(())
     }
