@@ -10,6 +10,10 @@ use super::{ChatModel, ConvKey};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The most channels' fences kept (one per channel you are in; a hostile server may clear
+/// any number of gids).
+pub const FENCES_MAX: usize = 1_000;
+
 /// The clears seen: every record at or below a fence is gone for good.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cleared {
@@ -42,6 +46,12 @@ impl Cleared {
     /// Raises the fences by a clear of `scope` (a channel, or everything) up to `fence`;
     /// whether that is news.
     pub fn raise(&mut self, scope: Option<i64>, fence: i64) -> bool {
+        if let Some(gid) = scope
+            && self.groups.len() >= FENCES_MAX
+            && !self.groups.contains_key(&gid)
+        {
+            return false;
+        }
         let slot = match scope {
             Some(gid) => self.groups.entry(gid).or_insert(i64::MIN),
             None => self.through.get_or_insert(i64::MIN),
@@ -92,6 +102,14 @@ impl ChatModel {
     /// the cursor, or its newest loaded message if that is higher.
     pub fn clear_group(&mut self, gid: i64) -> ClearedNow {
         let key = ConvKey::Group(gid);
+        if self.groups_known && !self.groups.contains_key(&gid) {
+            // A channel you are not in: nothing of it is here, no fence to keep.
+            return ClearedNow {
+                conv: Some(key),
+                messages: 0,
+                news: false,
+            };
+        }
         let fence = self.known_mid(Some(key)).max(self.after_mid.unwrap_or(0));
         let news = self.cleared.raise(Some(gid), fence);
         ClearedNow {

@@ -256,3 +256,44 @@ fn a_server_clear_with_a_null_or_missing_mid_clears_everything_known() {
         assert_eq!(m.cleared.through, Some(7));
     }
 }
+
+#[test]
+fn what_a_server_says_of_channels_and_people_is_bounded() {
+    let mut m = model();
+    let announce = |gid: i64| ServerEvent::GroupAnnouncementChanged {
+        gid,
+        announcement: Some(crate::protocol::newer::GroupAnnouncement {
+            gid,
+            content: "rules".into(),
+            created_by: 1,
+            created_at: 1,
+            updated_at: 1,
+        }),
+    };
+    m.apply(announce(99));
+    m.apply(ServerEvent::GroupMessageCleared { gid: 99 });
+    assert!(m.announcements.is_empty(), "not a channel you are in");
+    assert!(m.cleared.groups.is_empty());
+    m.apply(announce(2));
+    m.clear_group(2);
+    assert!(m.announcements.contains_key(&2) && m.cleared.groups.contains_key(&2));
+    // Out of dev: its announcement and its fence go.
+    m.apply(ServerEvent::KickFromGroup {
+        gid: 2,
+        reason: String::new(),
+    });
+    assert!(m.announcements.is_empty() && m.cleared.groups.is_empty());
+    // Remarks may come before the people they name: bounded instead.
+    for uid in 0..crate::model::REMARKS_MAX as i64 + 5 {
+        m.apply(ServerEvent::UserRemark {
+            contact_uid: uid,
+            remark: "r".into(),
+        });
+    }
+    assert_eq!(m.remarks.len(), crate::model::REMARKS_MAX);
+    let mut fences = Cleared::default();
+    for gid in 0..crate::model::FENCES_MAX as i64 + 5 {
+        fences.raise(Some(gid), 10);
+    }
+    assert_eq!(fences.groups.len(), crate::model::FENCES_MAX);
+}

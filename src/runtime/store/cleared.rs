@@ -79,6 +79,49 @@ pub(super) fn apply(
     }))
 }
 
+/// Channels you are no longer in (a `related_groups` snapshot without them, a leave, a
+/// kick) lose their fence and their kept announcement.
+pub(super) fn forget_groups(
+    tx: &Transaction,
+    me: i64,
+    ev: &ServerEvent,
+    cleared: &mut Cleared,
+) -> StoreResult<()> {
+    let gone: Vec<i64> = match ev {
+        ServerEvent::RelatedGroups { groups } => cleared
+            .groups
+            .keys()
+            .copied()
+            .filter(|gid| !groups.iter().any(|g| g.gid == *gid))
+            .collect(),
+        ServerEvent::KickFromGroup { gid, .. } => vec![*gid],
+        ServerEvent::UserLeavedGroup { gid, uid } if uid.contains(&me) => vec![*gid],
+        _ => return Ok(()),
+    };
+    if let ServerEvent::RelatedGroups { groups } = ev {
+        let gids = serde_json::to_string(&groups.iter().map(|g| g.gid).collect::<Vec<_>>())?;
+        tx.execute(
+            "DELETE FROM state WHERE kind = 'group_announcement_changed'
+               AND json_extract(json, '$.gid') NOT IN (SELECT value FROM json_each(?1))",
+            params![gids],
+        )?;
+    }
+    for gid in &gone {
+        tx.execute(
+            "DELETE FROM state WHERE kind = 'group_announcement_changed'
+               AND json_extract(json, '$.gid') = ?1",
+            params![gid],
+        )?;
+    }
+    if gone.iter().any(|g| cleared.groups.remove(g).is_some()) {
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('cleared', ?1)",
+            params![serde_json::to_string(cleared)?],
+        )?;
+    }
+    Ok(())
+}
+
 /// Whether `m` (a message, or a change to one) is something a clear took.
 pub(super) fn covers(fences: &Cleared, me: i64, m: &ChatMessage) -> bool {
     let subject = match &m.detail {

@@ -211,6 +211,7 @@ impl Store {
             write_event(&tx, me, ev, &mut cursor, &fences)?;
             replay.observe(&tx, ev)?;
             took.extend(cleared::apply(&tx, ev, &cursor, &mut fences)?);
+            cleared::forget_groups(&tx, me, ev, &mut fences)?;
         }
         set_cursor(&tx, &cursor)?;
         replay.save(&tx)?;
