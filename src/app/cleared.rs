@@ -16,10 +16,12 @@ impl App {
     /// A clear from the stream: applied to the model; `None` when `event` is no clear.
     pub(super) fn on_server_clear(&mut self, event: &ServerEvent) -> Option<Vec<Effect>> {
         let now = match event {
-            ServerEvent::MessageCleared { latest_deleted_mid } => {
-                self.chat.clear_through(*latest_deleted_mid)
+            ServerEvent::MessageCleared { latest_deleted_mid } => self
+                .chat
+                .clear_through_at(*latest_deleted_mid, Some(self.now_ms)),
+            ServerEvent::GroupMessageCleared { gid } => {
+                self.chat.clear_group_at(*gid, Some(self.now_ms))
             }
-            ServerEvent::GroupMessageCleared { gid } => self.chat.clear_group(*gid),
             _ => return None,
         };
         if let Mode::Select(mid) = self.mode

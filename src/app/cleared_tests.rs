@@ -268,3 +268,19 @@ fn the_search_view_drops_what_it_found_of_a_cleared_channel() {
     );
     assert_eq!(app.search.selected, 0);
 }
+
+#[test]
+fn a_clear_is_kept_with_the_time_it_came() {
+    let mut app = synced();
+    app.now_ms = 50_000;
+    update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 2 }));
+    assert_eq!(
+        app.chat.cleared.groups.get(&2).map(|f| f.at),
+        Some(Some(50_000))
+    );
+    // A message under an old mid (a server restored from a backup), made after it, shows.
+    let mut later = chat(10, 2, 2, "new under an old mid");
+    later.created_at = 60_000;
+    update(&mut app, event(ServerEvent::Chat(later)));
+    assert!(app.chat.message(10).is_some());
+}

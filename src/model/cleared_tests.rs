@@ -156,10 +156,14 @@ fn a_server_clear_without_a_mid_or_with_a_huge_one_takes_what_is_known_and_no_mo
     let mut m = model();
     m.clear_through(Some(0));
     assert!(m.convs.values().all(|c| c.messages.is_empty()));
-    assert_eq!(m.cleared.through, Some(7));
+    assert_eq!(m.cleared.through.map(|f| f.mid), Some(7));
     let mut m = model();
     m.clear_through(Some(i64::MAX));
-    assert_eq!(m.cleared.through, Some(7), "never above what was known");
+    assert_eq!(
+        m.cleared.through.map(|f| f.mid),
+        Some(7),
+        "never above what was known"
+    );
     m.apply_chat(text(8, 2, G1, "new"), Source::Stream);
     assert_eq!(mids(&m, LOBBY), vec![8]);
 }
@@ -253,7 +257,7 @@ fn a_server_clear_with_a_null_or_missing_mid_clears_everything_known() {
         let mut m = model();
         m.apply(ev);
         assert!(m.convs.values().all(|c| c.messages.is_empty()), "{body}");
-        assert_eq!(m.cleared.through, Some(7));
+        assert_eq!(m.cleared.through.map(|f| f.mid), Some(7));
     }
 }
 
@@ -293,7 +297,41 @@ fn what_a_server_says_of_channels_and_people_is_bounded() {
     assert_eq!(m.remarks.len(), crate::model::REMARKS_MAX);
     let mut fences = Cleared::default();
     for gid in 0..crate::model::FENCES_MAX as i64 + 5 {
-        fences.raise(Some(gid), 10);
+        fences.raise(Some(gid), 10, None);
     }
     assert_eq!(fences.groups.len(), crate::model::FENCES_MAX);
+}
+
+fn at(mut m: ChatMessage, created_at: i64) -> ChatMessage {
+    m.created_at = created_at;
+    m
+}
+
+/// A server restored from a backup gives old mids to new messages: those made after the
+/// clear pass its fence, those made before stay out.
+#[test]
+fn a_record_made_after_the_clear_passes_its_fence() {
+    let mut m = model();
+    // Lobby's newest was made at 7,000; the clear is received at 10,000.
+    m.clear_group_at(1, Some(10_000));
+    assert_eq!(m.cleared.groups[&1].at, Some(10_000));
+    m.apply_history(
+        LOBBY,
+        vec![
+            at(text(2, 2, G1, "old two"), 2_000),
+            at(text(3, 2, G1, "new three"), 50_000),
+        ],
+        50,
+    );
+    assert_eq!(mids(&m, LOBBY), vec![3]);
+    // A clock behind the server's: the clear's time is never before what it took.
+    let mut m = model();
+    m.clear_through_at(None, Some(1));
+    assert_eq!(m.cleared.through.map(|f| f.at), Some(Some(7_000)));
+    m.apply_chat(at(text(5, 2, G2, "dev again"), 6_000), Source::History);
+    assert!(mids(&m, DEV).is_empty());
+    // A fence kept before times were (a bare mid) holds everything at or below it off.
+    let old: Cleared = serde_json::from_str(r#"{"through":null,"groups":{"1":7}}"#).unwrap();
+    assert!(old.covers_record(LOBBY, 3, i64::MAX));
+    assert!(!old.covers_record(LOBBY, 8, 0));
 }

@@ -26,7 +26,7 @@ mod window;
 
 pub use capabilities::{Capabilities, Feature, Support};
 pub use changes::{Change, PendingChange, Queued};
-pub use cleared::{Cleared, ClearedNow, FENCES_MAX};
+pub use cleared::{Cleared, ClearedNow, FENCES_MAX, Fence};
 pub use contacts::{ContactStatus, Contacts};
 pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
 pub use message::{Message, mentions};

@@ -20,6 +20,7 @@ pub(super) fn apply(
     ev: &ServerEvent,
     cursor: &Cursor,
     cleared: &mut Cleared,
+    now_ms: i64,
 ) -> StoreResult<Option<ClearedNow>> {
     let (gid, latest) = match ev {
         ServerEvent::MessageCleared { latest_deleted_mid } => (None, *latest_deleted_mid),
@@ -43,7 +44,16 @@ pub(super) fn apply(
         Some(_) => known,
         None => Cleared::fence_through(latest, known),
     };
-    let news = cleared.raise(gid, fence);
+    // When it was received, and never before a message it takes was made (a clock behind
+    // the server's must not let a cleared message back in).
+    let newest: Option<i64> = tx.query_row(
+        "SELECT MAX(json_extract(json, '$.created_at')) FROM chat
+         WHERE mid <= ?1 AND (?2 IS NULL OR conv = ?2)",
+        params![fence, conv],
+        |r| r.get(0),
+    )?;
+    let at = newest.map_or(now_ms, |n| n.max(now_ms));
+    let news = cleared.raise(gid, fence, Some(at));
     tx.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('cleared', ?1)",
         params![serde_json::to_string(cleared)?],
@@ -128,7 +138,7 @@ pub(super) fn covers(fences: &Cleared, me: i64, m: &ChatMessage) -> bool {
         MessageDetail::Reaction { mid, .. } => *mid,
         _ => m.mid,
     };
-    fences.covers(crate::model::conv_of(Some(me), m), subject)
+    fences.covers_record(crate::model::conv_of(Some(me), m), subject, m.created_at)
 }
 
 impl Store {

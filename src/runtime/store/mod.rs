@@ -197,6 +197,11 @@ impl Store {
 
     /// Writes a batch of stream events and the cursor that covers them, in one transaction.
     pub fn write_events(&mut self, events: &[ServerEvent]) -> StoreResult<()> {
+        self.write_events_at(events, crate::clock::now_ms())
+    }
+
+    /// [`Store::write_events`], received at `now_ms` (the time a clear is kept with).
+    pub fn write_events_at(&mut self, events: &[ServerEvent], now_ms: i64) -> StoreResult<()> {
         let mut cursor = self.cursor()?;
         let mut replay = Replay {
             from: self.meta_i64("replay_from")?,
@@ -210,7 +215,7 @@ impl Store {
         for ev in events {
             write_event(&tx, me, ev, &mut cursor, &fences)?;
             replay.observe(&tx, ev)?;
-            took.extend(cleared::apply(&tx, ev, &cursor, &mut fences)?);
+            took.extend(cleared::apply(&tx, ev, &cursor, &mut fences, now_ms)?);
             cleared::forget_groups(&tx, me, ev, &mut fences)?;
         }
         set_cursor(&tx, &cursor)?;
