@@ -140,7 +140,7 @@ async fn an_admin_clear_takes_every_message_for_everybody() {
         .await;
     match events(&seen).last() {
         Some(ServerEvent::MessageCleared { latest_deleted_mid }) => {
-            assert_eq!(*latest_deleted_mid, last);
+            assert_eq!(*latest_deleted_mid, Some(last));
         }
         other => panic!("{other:?}"),
     }
@@ -194,4 +194,33 @@ async fn a_bulk_delete_deletes_every_listed_message_or_none() {
     assert_eq!(deleted, vec![a, c]);
     // An admin deletes anybody's.
     admin.delete_messages(&[b, theirs]).await.unwrap();
+}
+
+/// The fault switch `no_clear_echo`: the one who clears a channel hears nothing of it on
+/// their own streams (reference §8.2 does not say whether a newer server tells them); the
+/// channel's other members do.
+#[tokio::test]
+async fn without_the_echo_the_clearer_s_own_stream_hears_nothing() {
+    let server = profile(true).await;
+    server.faults().no_clear_echo(true);
+    let admin = login(&server, ADMIN, "tui:a").await;
+    let bob = login(&server, BOB, "tui:b").await;
+    server.post_as(2, LOBBY, "old").unwrap();
+    let mut mine = stream(&admin, Cursor::default(), fast_sync());
+    mine.until_live().await;
+    let mut his = stream(&bob, Cursor::default(), fast_sync());
+    his.until_live().await;
+    admin.clear_group(1).await.unwrap();
+    his.until(Duration::from_secs(5), |m| {
+        matches!(m, SyncMsg::Event(e) if matches!(&**e, ServerEvent::GroupMessageCleared { gid: 1 }))
+    })
+    .await;
+    let after = server.post_as(2, LOBBY, "after").unwrap();
+    let seen = mine.until_mid(after).await;
+    assert!(
+        !events(&seen)
+            .iter()
+            .any(|e| matches!(e, ServerEvent::GroupMessageCleared { .. })),
+        "{seen:#?}"
+    );
 }

@@ -1289,6 +1289,39 @@ fn history_the_server_cleared_is_gone_now_and_after_a_restart() {
     again.quit();
 }
 
+/// `/clear` on a newer server that does not tell the one who cleared (the demo's
+/// `no_clear_echo`): the channel empties at once all the same, and stays empty after a
+/// restart.
+#[test]
+fn your_own_clear_empties_the_channel_without_the_server_s_echo() {
+    let (_rt, server) = test_server(DemoConfig {
+        newer: true,
+        ..DemoConfig::for_tests()
+    });
+    server.faults().no_clear_echo(true);
+    server
+        .post_as(2, Target::Group { gid: 1 }, "a secret before the clear")
+        .unwrap();
+    let url = server.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = log_in(&url, data.path());
+    tui.wait_for("the lobby, live", |s| {
+        s.contains("● live") && s.contains("a secret before the clear")
+    });
+    tui.send(b"/clear\r");
+    tui.wait_for("the confirm", |s| s.contains("CONFIRM"));
+    tui.send(b"y");
+    tui.wait_for("the notice, the secret gone", |s| {
+        s.contains("the server cleared") && s.contains("in #lobby") && !s.contains("a secret")
+    });
+    tui.quit();
+    let mut again = Tui::spawn(&[&url], data.path());
+    again.wait_for("live again", |s| s.contains("● live"));
+    let screen = again.screen();
+    assert!(!screen.contains("a secret"), "{screen}");
+    again.quit();
+}
+
 /// The sidebar row (0-based) of the first conversation whose name contains `name`.
 fn sidebar_row(screen: &str, name: &str) -> Option<usize> {
     screen

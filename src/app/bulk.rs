@@ -77,7 +77,13 @@ impl App {
         }
         self.timeline.marked.clear();
         let mut effects = Vec::new();
-        for mid in mids {
+        // A message the server cleared (or deleted) since the question is gone already.
+        let mids: Vec<i64> = mids
+            .iter()
+            .copied()
+            .filter(|m| self.chat.message(*m).is_some())
+            .collect();
+        for mid in &mids {
             effects.extend(self.change(*mid, Change::Delete));
         }
         if !self.offers(Feature::BulkDelete) {

@@ -8,7 +8,7 @@
 //! part owns the reaction to a clear of history by the server; the message the store answers
 //! a clear with (`Msg::Cleared`) is handled here.
 
-use super::{App, ComposeTarget, Confirm, Effect, Failure, Mode};
+use super::{App, ComposeTarget, Confirm, Effect, Failure, Mode, Popup};
 use crate::model::{ClearedNow, ConvKey, Feature};
 use crate::protocol::ServerEvent;
 
@@ -16,10 +16,12 @@ impl App {
     /// A clear from the stream: applied to the model; `None` when `event` is no clear.
     pub(super) fn on_server_clear(&mut self, event: &ServerEvent) -> Option<Vec<Effect>> {
         let now = match event {
-            ServerEvent::MessageCleared { latest_deleted_mid } => {
-                self.chat.clear_through(*latest_deleted_mid)
+            ServerEvent::MessageCleared { latest_deleted_mid } => self
+                .chat
+                .clear_through_at(*latest_deleted_mid, Some(self.now_ms)),
+            ServerEvent::GroupMessageCleared { gid } => {
+                self.chat.clear_group_at(*gid, Some(self.now_ms))
             }
-            ServerEvent::GroupMessageCleared { gid } => self.chat.clear_group(*gid),
             _ => return None,
         };
         if let Mode::Select(mid) = self.mode
@@ -40,6 +42,7 @@ impl App {
         {
             self.timeline.seek = None;
         }
+        self.let_go_of_cleared_views();
         if self
             .timeline
             .open
@@ -51,6 +54,51 @@ impl App {
             self.on_cleared(now);
         }
         Some(vec![])
+    }
+
+    /// A question to delete messages the clear took closes (they are gone already), and
+    /// the search view drops what it found of them (the store has let go of it too).
+    fn let_go_of_cleared_views(&mut self) {
+        let chat = &self.chat;
+        let mut closed = false;
+        self.popups.retain(|p| {
+            let keep = match p {
+                Popup::Confirm(Confirm::Delete(mid)) => chat.message(*mid).is_some(),
+                Popup::Confirm(Confirm::DeleteMany(mids)) => {
+                    mids.iter().all(|m| chat.message(*m).is_some())
+                }
+                _ => true,
+            };
+            closed |= !keep;
+            keep
+        });
+        if closed {
+            self.info("the messages to delete were cleared by the server");
+        }
+        let chat = &self.chat;
+        let found = &mut self.search;
+        let gone: Vec<bool> = found
+            .results
+            .hits
+            .iter()
+            .map(|h| chat.cleared.covers(h.key, h.mid))
+            .collect();
+        if gone.iter().any(|g| *g) {
+            let mut it = gone.iter();
+            found
+                .results
+                .hits
+                .retain(|_| !it.next().is_some_and(|g| *g));
+            if let super::popups::SearchKind::Saved { items, .. } = &mut found.kind
+                && items.len() == gone.len()
+            {
+                let mut it = gone.iter();
+                items.retain(|_| !it.next().is_some_and(|g| *g));
+            }
+            found.selected = found
+                .selected
+                .min(found.results.hits.len().saturating_sub(1));
+        }
     }
 
     /// `/clear`: the open channel's owner or an admin, on a server that can, after a confirm.
@@ -76,14 +124,23 @@ impl App {
         vec![]
     }
 
-    /// The server answered `/clear`: its `group_message_cleared` does the clearing.
+    /// The server answered `/clear`: on success the channel is cleared here at once, as its
+    /// `group_message_cleared` would (whether the server sends that to the one who cleared is
+    /// not known, reference §8.2), and the store is handed the same event; an echo later is
+    /// no news.
     pub(super) fn on_channel_cleared(
         &mut self,
         gid: i64,
         result: Result<(), Failure>,
     ) -> Vec<Effect> {
         match result {
-            Ok(()) => self.supported(Feature::ClearGroup),
+            Ok(()) => {
+                let event = ServerEvent::GroupMessageCleared { gid };
+                let mut effects = self.on_server_clear(&event).unwrap_or_default();
+                effects.push(Effect::Keep(Box::new(event)));
+                effects.extend(self.supported(Feature::ClearGroup));
+                effects
+            }
             Err(e) if e.is_unsupported() => self.unsupported(Feature::ClearGroup),
             Err(e) => {
                 let name = self.conv_label(ConvKey::Group(gid));

@@ -82,7 +82,7 @@ fn without_a_store_the_model_s_count_is_told() {
     update(
         &mut app,
         event(ServerEvent::MessageCleared {
-            latest_deleted_mid: 11,
+            latest_deleted_mid: Some(11),
         }),
     );
     assert!(app.chat.convs.values().all(|c| c.messages.is_empty()));
@@ -174,4 +174,113 @@ fn slash_clear_hides_on_a_server_without_it() {
         },
     );
     assert!(!app.offers(crate::model::Feature::ClearGroup));
+}
+
+#[test]
+fn your_own_clear_empties_the_channel_without_waiting_for_the_stream() {
+    let mut app = synced();
+    app.chat.server.learn_version("0.5.31");
+    app.timeline.show(ConvKey::Group(2), 0);
+    app.mode = Mode::Select(10);
+    let effects = update(
+        &mut app,
+        Msg::ChannelCleared {
+            gid: 2,
+            result: Ok(()),
+        },
+    );
+    assert!(app.chat.convs[&ConvKey::Group(2)].messages.is_empty());
+    assert!(app.chat.message(10).is_none());
+    assert_eq!(app.mode, Mode::Chat, "the selected message went");
+    assert!(app.chat.message(11).is_some(), "lobby keeps its own");
+    assert!(
+        effects.contains(&Effect::Keep(Box::new(ServerEvent::GroupMessageCleared {
+            gid: 2
+        }))),
+        "the store clears it too: {effects:?}"
+    );
+    // The stream's echo, if the server sends one, clears nothing more.
+    update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 2 }));
+    assert!(app.chat.message(11).is_some());
+}
+
+fn deletes(effects: &[Effect]) -> Vec<i64> {
+    let mut mids = Vec::new();
+    for e in effects {
+        match e {
+            Effect::DeleteMany(cs) => mids.extend(cs.iter().map(|c| c.mid)),
+            Effect::Change(c) if c.change == crate::model::Change::Delete => mids.push(c.mid),
+            _ => {}
+        }
+    }
+    mids
+}
+
+#[test]
+fn a_delete_question_about_cleared_messages_closes_and_sends_nothing() {
+    let mut app = synced();
+    app.timeline.show(ConvKey::Group(2), 0);
+    app.popups.push(Confirm::Delete(10));
+    update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 2 }));
+    assert_eq!(app.popups.top(), None, "the question closed");
+    // Asked before a clear the popup missed: yes deletes only what is still there.
+    let mut app = synced();
+    app.timeline.show(ConvKey::Group(1), 0);
+    update(&mut app, event(ServerEvent::Chat(chat(12, 1, 1, "mine"))));
+    app.popups.push(Confirm::DeleteMany(vec![11, 12]));
+    app.chat.clear_through(Some(11));
+    let effects = update(
+        &mut app,
+        super::tests::key(crossterm::event::KeyCode::Char('y')),
+    );
+    assert_eq!(deletes(&effects), vec![12]);
+    app.popups.push(Confirm::Delete(11));
+    let effects = update(
+        &mut app,
+        super::tests::key(crossterm::event::KeyCode::Char('y')),
+    );
+    assert_eq!(deletes(&effects), Vec::<i64>::new());
+}
+
+#[test]
+fn the_search_view_drops_what_it_found_of_a_cleared_channel() {
+    let mut app = synced();
+    let hit = |mid: i64, key: ConvKey| crate::model::SearchHit {
+        mid,
+        key,
+        from_uid: 2,
+        created_at: mid * 1000,
+        kind: crate::protocol::types::ContentKind::Text,
+        text: "found".into(),
+        author: None,
+    };
+    app.search.results.hits = vec![hit(11, ConvKey::Group(1)), hit(10, ConvKey::Group(2))];
+    app.search.selected = 1;
+    update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 2 }));
+    assert_eq!(
+        app.search
+            .results
+            .hits
+            .iter()
+            .map(|h| h.mid)
+            .collect::<Vec<_>>(),
+        vec![11]
+    );
+    assert_eq!(app.search.selected, 0);
+}
+
+#[test]
+fn a_clear_is_kept_with_the_time_it_came() {
+    let mut app = synced();
+    app.now_ms = 50_000;
+    update(&mut app, event(ServerEvent::GroupMessageCleared { gid: 2 }));
+    assert_eq!(
+        app.chat.cleared.groups.get(&2).map(|f| f.at),
+        Some(Some(50_000))
+    );
+    // A message under an old mid (a server restored from a backup), made after it, shows.
+    let mut later = chat(10, 2, 2, "new under an old mid");
+    later.created_at = 60_000;
+    update(&mut app, event(ServerEvent::Chat(later)));
+    assert!(app.chat.message(10).is_some());
 }

@@ -84,6 +84,8 @@ pub struct Faults {
     lost_send_answers: AtomicU32,
     failing_sends: AtomicU32,
     failing_history: AtomicU32,
+    /// A channel's clear is not told to the streams of the one who cleared it.
+    no_clear_echo: AtomicBool,
     /// A fault for one chunk further on: (chunks left before it, the fault).
     chunk_fault: Mutex<Option<(u32, ChunkFault)>>,
 }
@@ -115,6 +117,7 @@ impl Faults {
             lost_send_answers: AtomicU32::new(0),
             failing_sends: AtomicU32::new(0),
             failing_history: AtomicU32::new(0),
+            no_clear_echo: AtomicBool::new(false),
             chunk_fault: Mutex::new(None),
         }
     }
@@ -228,6 +231,16 @@ impl Faults {
         self.failing_history.store(n, Ordering::Relaxed);
     }
 
+    /// `DELETE /group/{gid}/clear` tells the channel's other members but not the streams of
+    /// the one who cleared it (whether a newer server does is not known, reference §8.2).
+    pub fn no_clear_echo(&self, on: bool) {
+        self.no_clear_echo.store(on, Ordering::Relaxed);
+    }
+
+    fn clear_echo(&self) -> bool {
+        !self.no_clear_echo.load(Ordering::Relaxed)
+    }
+
     fn take_history_failure(&self) -> bool {
         take_one(&self.failing_history)
     }
@@ -333,7 +346,8 @@ impl DemoServer {
     /// Clears channel `gid`'s history as `uid` would (newer profile): what
     /// `DELETE /group/{gid}/clear` does.
     pub fn clear_group_as(&self, uid: i64, gid: i64) -> Result<(), String> {
-        self.with_state(|s| s.clear_group(uid, gid))
+        let echo = self.faults().clear_echo();
+        self.with_state(|s| s.clear_group(uid, gid, echo))
             .map_err(|r| format!("{r:?}"))
     }
 

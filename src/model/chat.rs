@@ -25,7 +25,7 @@ impl ChatModel {
             MessageDetail::Reaction { mid, .. } => *mid,
             _ => msg.mid,
         };
-        if self.cleared.covers(key, subject) {
+        if self.cleared.covers_record(key, subject, msg.created_at) {
             return Applied::default();
         }
         match msg.detail {

@@ -10,41 +10,118 @@ use super::{ChatModel, ConvKey};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The clears seen: every record at or below a fence is gone for good.
+/// The most channels' fences kept (one per channel you are in; a hostile server may clear
+/// any number of gids).
+pub const FENCES_MAX: usize = 1_000;
+
+/// The clears seen: every record at or below a fence is gone for good, unless it was made
+/// after the clear (a server restored from a backup gives old mids to new messages).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cleared {
-    /// Every conversation's records up to this mid (`message_cleared`).
+    /// Every conversation's records up to this fence (`message_cleared`).
     #[serde(default)]
-    pub through: Option<i64>,
-    /// A channel's records up to the mid (`group_message_cleared`), by gid.
+    pub through: Option<Fence>,
+    /// A channel's records up to its fence (`group_message_cleared`), by gid.
     #[serde(default)]
-    pub groups: BTreeMap<i64, i64>,
+    pub groups: BTreeMap<i64, Fence>,
+}
+
+/// One clear: the highest mid it took, and when it was received (ms; `None` for a fence
+/// kept before times were, which holds off every record at or below its mid).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "FenceForm")]
+pub struct Fence {
+    pub mid: i64,
+    pub at: Option<i64>,
+}
+
+/// A fence as kept: a bare mid (before times were kept), or with its time.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum FenceForm {
+    Mid(i64),
+    Timed { mid: i64, at: Option<i64> },
+}
+
+impl From<FenceForm> for Fence {
+    fn from(form: FenceForm) -> Fence {
+        match form {
+            FenceForm::Mid(mid) => Fence { mid, at: None },
+            FenceForm::Timed { mid, at } => Fence { mid, at },
+        }
+    }
+}
+
+impl Fence {
+    /// Whether it holds off record `mid` made at `created_at`.
+    fn holds(&self, mid: i64, created_at: i64) -> bool {
+        mid <= self.mid && self.at.is_none_or(|at| created_at <= at)
+    }
 }
 
 impl Cleared {
-    /// Whether record `mid` of `key` was cleared.
+    /// Whether `mid` of `key` was cleared, for what was here when the clear came (a
+    /// message, a mark, a queued change): by its mid alone.
     pub fn covers(&self, key: ConvKey, mid: i64) -> bool {
-        self.through.is_some_and(|t| mid <= t)
-            || matches!(key, ConvKey::Group(gid) if self.groups.get(&gid).is_some_and(|f| mid <= *f))
+        self.fences(key).any(|f| mid <= f.mid)
+    }
+
+    /// Whether a record arriving now (a history page, a replay, the store) about `mid` of
+    /// `key`, made at `created_at`, is something a clear took: at or below a fence and not
+    /// made after the clear.
+    pub fn covers_record(&self, key: ConvKey, mid: i64, created_at: i64) -> bool {
+        self.fences(key).any(|f| f.holds(mid, created_at))
+    }
+
+    fn fences(&self, key: ConvKey) -> impl Iterator<Item = &Fence> {
+        let group = match key {
+            ConvKey::Group(gid) => self.groups.get(&gid),
+            ConvKey::User(_) => None,
+        };
+        self.through.iter().chain(group)
     }
 
     /// The fence of `message_cleared` with `latest` (the server's `latest_deleted_mid`),
     /// given the highest mid known here: never above what is known (a mid the client never
     /// had cannot come back from a clear, and a bogus huge one must not fence off every
-    /// message to come); everything known when the server did not say (0).
-    pub fn fence_through(latest: i64, known: i64) -> i64 {
-        if latest > 0 { latest.min(known) } else { known }
+    /// message to come); everything known when the server did not say (`None`, or 0).
+    pub fn fence_through(latest: Option<i64>, known: i64) -> i64 {
+        match latest {
+            Some(latest) if latest > 0 => latest.min(known),
+            _ => known,
+        }
     }
 
-    /// Raises the fences by a clear of `scope` (a channel, or everything) up to `fence`;
-    /// whether that is news.
-    pub fn raise(&mut self, scope: Option<i64>, fence: i64) -> bool {
+    /// Raises the fences by a clear of `scope` (a channel, or everything) up to `fence`,
+    /// received at `at`; whether that is news. A clear below the fence (a server restored
+    /// from a backup, its mids lower) moves the time on: what was made before it is gone.
+    pub fn raise(&mut self, scope: Option<i64>, fence: i64, at: Option<i64>) -> bool {
+        if let Some(gid) = scope
+            && self.groups.len() >= FENCES_MAX
+            && !self.groups.contains_key(&gid)
+        {
+            return false;
+        }
         let slot = match scope {
-            Some(gid) => self.groups.entry(gid).or_insert(i64::MIN),
-            None => self.through.get_or_insert(i64::MIN),
+            Some(gid) => self.groups.get_mut(&gid),
+            None => self.through.as_mut(),
         };
-        let news = fence > *slot;
-        *slot = (*slot).max(fence);
+        let Some(slot) = slot else {
+            let new = Fence { mid: fence, at };
+            match scope {
+                Some(gid) => self.groups.insert(gid, new),
+                None => self.through.replace(new),
+            };
+            return true;
+        };
+        let news = fence > slot.mid;
+        if fence != slot.mid {
+            slot.mid = slot.mid.max(fence);
+            slot.at = match (slot.at, at) {
+                (_, None) => None,
+                (old, Some(now)) => Some(old.map_or(now, |o| o.max(now))),
+            };
+        }
         news
     }
 }
@@ -74,9 +151,15 @@ impl ChatModel {
 
     /// `message_cleared`: every message up to `latest` is gone (everything known when the
     /// server gave no mid).
-    pub fn clear_through(&mut self, latest: i64) -> ClearedNow {
+    pub fn clear_through(&mut self, latest: Option<i64>) -> ClearedNow {
+        self.clear_through_at(latest, None)
+    }
+
+    /// [`ChatModel::clear_through`] received at `at` (ms): records made after it pass.
+    pub fn clear_through_at(&mut self, latest: Option<i64>, at: Option<i64>) -> ClearedNow {
         let fence = Cleared::fence_through(latest, self.known_mid(None));
-        let news = self.cleared.raise(None, fence);
+        let at = self.clear_time(None, fence, at);
+        let news = self.cleared.raise(None, fence, at);
         ClearedNow {
             conv: None,
             messages: self.drop_cleared(None, fence),
@@ -88,14 +171,40 @@ impl ChatModel {
     /// brought so far was there when it was cleared (the stream is in order), so the fence is
     /// the cursor, or its newest loaded message if that is higher.
     pub fn clear_group(&mut self, gid: i64) -> ClearedNow {
+        self.clear_group_at(gid, None)
+    }
+
+    /// [`ChatModel::clear_group`] received at `at` (ms): records made after it pass.
+    pub fn clear_group_at(&mut self, gid: i64, at: Option<i64>) -> ClearedNow {
         let key = ConvKey::Group(gid);
+        if self.groups_known && !self.groups.contains_key(&gid) {
+            // A channel you are not in: nothing of it is here, no fence to keep.
+            return ClearedNow {
+                conv: Some(key),
+                messages: 0,
+                news: false,
+            };
+        }
         let fence = self.known_mid(Some(key)).max(self.after_mid.unwrap_or(0));
-        let news = self.cleared.raise(Some(gid), fence);
+        let at = self.clear_time(Some(key), fence, at);
+        let news = self.cleared.raise(Some(gid), fence, at);
         ClearedNow {
             conv: Some(key),
             messages: self.drop_cleared(Some(key), fence),
             news,
         }
+    }
+
+    /// The time of a clear received at `at`: never before a message it takes was made (a
+    /// clock behind the server's must not let a cleared message back in).
+    fn clear_time(&self, only: Option<ConvKey>, fence: i64, at: Option<i64>) -> Option<i64> {
+        let newest = self
+            .convs
+            .iter()
+            .filter(|(k, _)| only.is_none_or(|o| o == **k))
+            .flat_map(|(_, c)| c.messages.range(..=fence).map(|(_, m)| m.created_at))
+            .max();
+        at.map(|at| newest.map_or(at, |n| n.max(at)))
     }
 
     /// Drops what `fence` covers in `only` (or everywhere); how many messages went.

@@ -131,7 +131,7 @@ fn nothing_at_or_below_a_fence_comes_back_but_what_follows_does() {
 #[test]
 fn a_server_clear_takes_every_conversation_up_to_its_mid() {
     let mut m = model();
-    let now = m.clear_through(5);
+    let now = m.clear_through(Some(5));
     assert_eq!((now.conv, now.messages), (None, 5), "1–5");
     assert_eq!(mids(&m, LOBBY), vec![7]);
     assert!(mids(&m, DEV).is_empty());
@@ -154,12 +154,16 @@ fn a_server_clear_takes_every_conversation_up_to_its_mid() {
 #[test]
 fn a_server_clear_without_a_mid_or_with_a_huge_one_takes_what_is_known_and_no_more() {
     let mut m = model();
-    m.clear_through(0);
+    m.clear_through(Some(0));
     assert!(m.convs.values().all(|c| c.messages.is_empty()));
-    assert_eq!(m.cleared.through, Some(7));
+    assert_eq!(m.cleared.through.map(|f| f.mid), Some(7));
     let mut m = model();
-    m.clear_through(i64::MAX);
-    assert_eq!(m.cleared.through, Some(7), "never above what was known");
+    m.clear_through(Some(i64::MAX));
+    assert_eq!(
+        m.cleared.through.map(|f| f.mid),
+        Some(7),
+        "never above what was known"
+    );
     m.apply_chat(text(8, 2, G1, "new"), Source::Stream);
     assert_eq!(mids(&m, LOBBY), vec![8]);
 }
@@ -217,7 +221,7 @@ fn the_events_clear_through_apply() {
     assert_eq!(applied.conv, Some(DEV));
     assert!(mids(&m, DEV).is_empty());
     m.apply(ServerEvent::MessageCleared {
-        latest_deleted_mid: 6,
+        latest_deleted_mid: Some(6),
     });
     assert_eq!(mids(&m, LOBBY), vec![7]);
     assert!(mids(&m, ConvKey::User(2)).is_empty());
@@ -232,10 +236,102 @@ fn the_example_payloads_decode() {
     assert_eq!(
         m,
         ServerEvent::MessageCleared {
-            latest_deleted_mid: 121
+            latest_deleted_mid: Some(121)
         }
     );
     let g: ServerEvent =
         serde_json::from_value(json!({"type": "group_message_cleared", "gid": 3})).unwrap();
     assert_eq!(g, ServerEvent::GroupMessageCleared { gid: 3 });
+}
+
+/// Reference §8.1: the web client ignores `latest_deleted_mid` and wipes everything; a `null`
+/// or missing one clears every message known here (not a skipped event).
+#[test]
+fn a_server_clear_with_a_null_or_missing_mid_clears_everything_known() {
+    for body in [
+        json!({"type": "message_cleared", "latest_deleted_mid": null}),
+        json!({"type": "message_cleared"}),
+    ] {
+        let ev: ServerEvent = serde_json::from_value(body.clone()).unwrap();
+        assert!(matches!(ev, ServerEvent::MessageCleared { .. }), "{body}");
+        let mut m = model();
+        m.apply(ev);
+        assert!(m.convs.values().all(|c| c.messages.is_empty()), "{body}");
+        assert_eq!(m.cleared.through.map(|f| f.mid), Some(7));
+    }
+}
+
+#[test]
+fn what_a_server_says_of_channels_and_people_is_bounded() {
+    let mut m = model();
+    let announce = |gid: i64| ServerEvent::GroupAnnouncementChanged {
+        gid,
+        announcement: Some(crate::protocol::newer::GroupAnnouncement {
+            gid,
+            content: "rules".into(),
+            created_by: 1,
+            created_at: 1,
+            updated_at: 1,
+        }),
+    };
+    m.apply(announce(99));
+    m.apply(ServerEvent::GroupMessageCleared { gid: 99 });
+    assert!(m.announcements.is_empty(), "not a channel you are in");
+    assert!(m.cleared.groups.is_empty());
+    m.apply(announce(2));
+    m.clear_group(2);
+    assert!(m.announcements.contains_key(&2) && m.cleared.groups.contains_key(&2));
+    // Out of dev: its announcement and its fence go.
+    m.apply(ServerEvent::KickFromGroup {
+        gid: 2,
+        reason: String::new(),
+    });
+    assert!(m.announcements.is_empty() && m.cleared.groups.is_empty());
+    // Remarks may come before the people they name: bounded instead.
+    for uid in 0..crate::model::REMARKS_MAX as i64 + 5 {
+        m.apply(ServerEvent::UserRemark {
+            contact_uid: uid,
+            remark: "r".into(),
+        });
+    }
+    assert_eq!(m.remarks.len(), crate::model::REMARKS_MAX);
+    let mut fences = Cleared::default();
+    for gid in 0..crate::model::FENCES_MAX as i64 + 5 {
+        fences.raise(Some(gid), 10, None);
+    }
+    assert_eq!(fences.groups.len(), crate::model::FENCES_MAX);
+}
+
+fn at(mut m: ChatMessage, created_at: i64) -> ChatMessage {
+    m.created_at = created_at;
+    m
+}
+
+/// A server restored from a backup gives old mids to new messages: those made after the
+/// clear pass its fence, those made before stay out.
+#[test]
+fn a_record_made_after_the_clear_passes_its_fence() {
+    let mut m = model();
+    // Lobby's newest was made at 7,000; the clear is received at 10,000.
+    m.clear_group_at(1, Some(10_000));
+    assert_eq!(m.cleared.groups[&1].at, Some(10_000));
+    m.apply_history(
+        LOBBY,
+        vec![
+            at(text(2, 2, G1, "old two"), 2_000),
+            at(text(3, 2, G1, "new three"), 50_000),
+        ],
+        50,
+    );
+    assert_eq!(mids(&m, LOBBY), vec![3]);
+    // A clock behind the server's: the clear's time is never before what it took.
+    let mut m = model();
+    m.clear_through_at(None, Some(1));
+    assert_eq!(m.cleared.through.map(|f| f.at), Some(Some(7_000)));
+    m.apply_chat(at(text(5, 2, G2, "dev again"), 6_000), Source::History);
+    assert!(mids(&m, DEV).is_empty());
+    // A fence kept before times were (a bare mid) holds everything at or below it off.
+    let old: Cleared = serde_json::from_str(r#"{"through":null,"groups":{"1":7}}"#).unwrap();
+    assert!(old.covers_record(LOBBY, 3, i64::MAX));
+    assert!(!old.covers_record(LOBBY, 8, 0));
 }

@@ -26,13 +26,13 @@ mod window;
 
 pub use capabilities::{Capabilities, Feature, Support};
 pub use changes::{Change, PendingChange, Queued};
-pub use cleared::{Cleared, ClearedNow};
+pub use cleared::{Cleared, ClearedNow, FENCES_MAX, Fence};
 pub use contacts::{ContactStatus, Contacts};
 pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
 pub use message::{Message, mentions};
 pub use names::named;
 pub use pending::{PendingMessage, PendingState, UploadProgress};
-pub use personal::{ANNOUNCEMENT_MAX_BYTES, pinned_key};
+pub use personal::{ANNOUNCEMENT_MAX_BYTES, ANNOUNCEMENTS_MAX, REMARKS_MAX, pinned_key};
 pub use search::{
     Coverage, SEARCH_LIMIT, SavedItem, SavedPlace, SearchHit, SearchQuery, SearchResults,
 };
@@ -84,7 +84,7 @@ pub struct ChatModel {
     /// How many loaded replies quote each message (deleted ones not counted).
     reply_counts: HashMap<i64, u32>,
     /// A `related_groups` snapshot has arrived: chat for unknown groups can be dropped.
-    groups_known: bool,
+    pub(crate) groups_known: bool,
     mid_conv: HashMap<i64, ConvKey>,
     /// Reactions whose target is not loaded yet (history paged backwards), by target mid.
     orphan_reactions: BTreeMap<i64, Vec<ChatMessage>>,
@@ -306,6 +306,10 @@ impl ChatModel {
             ServerEvent::RelatedGroups { groups } => {
                 self.groups = groups.into_iter().map(|g| (g.gid, g)).collect();
                 self.groups_known = true;
+                // Announcements and clears of channels you are no longer in go.
+                let known = &self.groups;
+                self.announcements.retain(|gid, _| known.contains_key(gid));
+                self.cleared.groups.retain(|gid, _| known.contains_key(gid));
                 let gone: Vec<ConvKey> = self
                     .convs
                     .keys()
@@ -399,6 +403,9 @@ impl ChatModel {
         self.order.mark_stale();
         self.groups.remove(&gid);
         self.convs.remove(&ConvKey::Group(gid));
+        // Its announcement and clear go with it (a channel joined again starts afresh).
+        self.announcements.remove(&gid);
+        self.cleared.groups.remove(&gid);
     }
 
     pub fn total_unread(&self) -> u32 {

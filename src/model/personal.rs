@@ -20,6 +20,13 @@ pub const ANNOUNCEMENT_MAX_BYTES: usize = 64 * 1024;
 /// The most chats a pinned list keeps (a hostile server may send any number).
 const PINS_MAX: usize = 500;
 
+/// The most remarks kept: a remark may come before the people it names (the order of a
+/// connect's first events is not known), so it is bounded rather than checked.
+pub const REMARKS_MAX: usize = 10_000;
+
+/// The most announcements kept (one per channel you are in).
+pub const ANNOUNCEMENTS_MAX: usize = 1_000;
+
 /// The conversation a pinned chat's target names.
 pub fn pinned_key(target: Target) -> ConvKey {
     match target {
@@ -76,6 +83,8 @@ impl ChatModel {
         let remark = remark.trim();
         let changed = if remark.is_empty() {
             self.remarks.remove(&uid).is_some()
+        } else if self.remarks.len() >= REMARKS_MAX && !self.remarks.contains_key(&uid) {
+            false
         } else {
             self.remarks.insert(uid, remark.to_string()).as_deref() != Some(remark)
         };
@@ -95,9 +104,14 @@ impl ChatModel {
         }
     }
 
-    /// A channel's announcement set, replaced or (None, or empty) removed.
+    /// A channel's announcement set, replaced or (None, or empty) removed; one of a channel
+    /// you are not in is ignored.
     pub(super) fn set_announcement(&mut self, gid: i64, announcement: Option<GroupAnnouncement>) {
+        let unknown = self.groups_known && !self.groups.contains_key(&gid);
+        let full =
+            self.announcements.len() >= ANNOUNCEMENTS_MAX && !self.announcements.contains_key(&gid);
         match announcement.filter(|a| !a.content.trim().is_empty()) {
+            Some(_) if unknown || full => {}
             Some(mut a) => {
                 a.gid = gid;
                 let end = a.content.floor_char_boundary(ANNOUNCEMENT_MAX_BYTES);

@@ -75,10 +75,12 @@ pub enum ServerEvent {
         #[serde(default)]
         announcement: Option<crate::protocol::newer::GroupAnnouncement>,
     },
-    /// Newer servers: an admin cleared every message up to this mid.
+    /// Newer servers: an admin cleared every message up to this mid. Missing or `null`
+    /// (reference §8.1: the web client ignores it and wipes everything): every message
+    /// known here.
     MessageCleared {
         #[serde(default)]
-        latest_deleted_mid: i64,
+        latest_deleted_mid: Option<i64>,
     },
     /// Newer servers: a channel's messages were cleared.
     GroupMessageCleared {

@@ -64,7 +64,12 @@ impl PopupState for Confirm {
                 if matches!(app.mode, Mode::Select(_)) {
                     app.mode = Mode::Chat;
                 }
-                app.change(mid, crate::model::Change::Delete)
+                // One the server cleared meanwhile is gone already: nothing to send.
+                if app.chat.message(mid).is_some() {
+                    app.change(mid, crate::model::Change::Delete)
+                } else {
+                    vec![]
+                }
             }
             Confirm::DeleteMany(mids) => app.delete_many(&mids),
             Confirm::Leave(gid) => vec![Effect::Leave { gid }],

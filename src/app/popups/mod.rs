@@ -145,6 +145,11 @@ impl Popups {
         self.0.clear();
     }
 
+    /// Closes every popup `keep` says no to (the others stay in their order).
+    pub fn retain(&mut self, keep: impl FnMut(&Popup) -> bool) {
+        self.0.retain(keep);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -26,7 +26,10 @@ pub(super) async fn clear_group(State(s): S, headers: HeaderMap, Path(gid): Path
     let Ok(gid) = gid.parse::<i64>() else {
         return text(400, "failed to parse path `gid`");
     };
-    respond_empty(authed(&s, &headers, |st, uid, _| st.clear_group(uid, gid)))
+    let echo = s.faults.clear_echo();
+    respond_empty(authed(&s, &headers, |st, uid, _| {
+        st.clear_group(uid, gid, echo)
+    }))
 }
 
 /// `DELETE /message/bulk/{mids}`, the mids joined by commas: how many were deleted.

@@ -36,19 +36,23 @@ impl State {
         let latest = self.last_mid();
         self.cleared.through = Some(latest);
         self.broadcast_all(&ServerEvent::MessageCleared {
-            latest_deleted_mid: latest,
+            latest_deleted_mid: Some(latest),
         });
         Ok(())
     }
 
-    /// `DELETE /group/{gid}/clear`: the channel's messages so far (its owner or an admin).
-    pub fn clear_group(&mut self, uid: i64, gid: i64) -> Outcome<()> {
+    /// `DELETE /group/{gid}/clear`: the channel's messages so far (its owner or an admin);
+    /// the event goes to the streams of the one who cleared it too when `echo`.
+    pub fn clear_group(&mut self, uid: i64, gid: i64, echo: bool) -> Outcome<()> {
         let g = self.groups.get(&gid).ok_or(Refusal::Empty(404))?;
         let is_admin = self.users.get(&uid).is_some_and(|u| u.info.is_admin);
         if g.owner != Some(uid) && !is_admin {
             return Err(Refusal::Empty(403));
         }
-        let audience = self.audience(g);
+        let mut audience = self.audience(g);
+        if !echo {
+            audience.retain(|u| *u != uid);
+        }
         let latest = self.last_mid();
         self.cleared.groups.insert(gid, latest);
         self.send_event_to(audience, &ServerEvent::GroupMessageCleared { gid });

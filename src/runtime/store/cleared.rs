@@ -20,10 +20,11 @@ pub(super) fn apply(
     ev: &ServerEvent,
     cursor: &Cursor,
     cleared: &mut Cleared,
+    now_ms: i64,
 ) -> StoreResult<Option<ClearedNow>> {
     let (gid, latest) = match ev {
         ServerEvent::MessageCleared { latest_deleted_mid } => (None, *latest_deleted_mid),
-        ServerEvent::GroupMessageCleared { gid } => (Some(*gid), 0),
+        ServerEvent::GroupMessageCleared { gid } => (Some(*gid), None),
         _ => return Ok(None),
     };
     let conv = gid.map(|g| conv_name(ConvKey::Group(g)));
@@ -43,7 +44,16 @@ pub(super) fn apply(
         Some(_) => known,
         None => Cleared::fence_through(latest, known),
     };
-    let news = cleared.raise(gid, fence);
+    // When it was received, and never before a message it takes was made (a clock behind
+    // the server's must not let a cleared message back in).
+    let newest: Option<i64> = tx.query_row(
+        "SELECT MAX(json_extract(json, '$.created_at')) FROM chat
+         WHERE mid <= ?1 AND (?2 IS NULL OR conv = ?2)",
+        params![fence, conv],
+        |r| r.get(0),
+    )?;
+    let at = newest.map_or(now_ms, |n| n.max(now_ms));
+    let news = cleared.raise(gid, fence, Some(at));
     tx.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('cleared', ?1)",
         params![serde_json::to_string(cleared)?],
@@ -79,13 +89,56 @@ pub(super) fn apply(
     }))
 }
 
+/// Channels you are no longer in (a `related_groups` snapshot without them, a leave, a
+/// kick) lose their fence and their kept announcement.
+pub(super) fn forget_groups(
+    tx: &Transaction,
+    me: i64,
+    ev: &ServerEvent,
+    cleared: &mut Cleared,
+) -> StoreResult<()> {
+    let gone: Vec<i64> = match ev {
+        ServerEvent::RelatedGroups { groups } => cleared
+            .groups
+            .keys()
+            .copied()
+            .filter(|gid| !groups.iter().any(|g| g.gid == *gid))
+            .collect(),
+        ServerEvent::KickFromGroup { gid, .. } => vec![*gid],
+        ServerEvent::UserLeavedGroup { gid, uid } if uid.contains(&me) => vec![*gid],
+        _ => return Ok(()),
+    };
+    if let ServerEvent::RelatedGroups { groups } = ev {
+        let gids = serde_json::to_string(&groups.iter().map(|g| g.gid).collect::<Vec<_>>())?;
+        tx.execute(
+            "DELETE FROM state WHERE kind = 'group_announcement_changed'
+               AND json_extract(json, '$.gid') NOT IN (SELECT value FROM json_each(?1))",
+            params![gids],
+        )?;
+    }
+    for gid in &gone {
+        tx.execute(
+            "DELETE FROM state WHERE kind = 'group_announcement_changed'
+               AND json_extract(json, '$.gid') = ?1",
+            params![gid],
+        )?;
+    }
+    if gone.iter().any(|g| cleared.groups.remove(g).is_some()) {
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('cleared', ?1)",
+            params![serde_json::to_string(cleared)?],
+        )?;
+    }
+    Ok(())
+}
+
 /// Whether `m` (a message, or a change to one) is something a clear took.
 pub(super) fn covers(fences: &Cleared, me: i64, m: &ChatMessage) -> bool {
     let subject = match &m.detail {
         MessageDetail::Reaction { mid, .. } => *mid,
         _ => m.mid,
     };
-    fences.covers(crate::model::conv_of(Some(me), m), subject)
+    fences.covers_record(crate::model::conv_of(Some(me), m), subject, m.created_at)
 }
 
 impl Store {

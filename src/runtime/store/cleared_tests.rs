@@ -164,7 +164,7 @@ fn a_channel_clear_leaves_the_disk_and_the_next_start() {
         loaded.outbox[0].1.reply_to, None,
         "the unsent reply goes as a plain message"
     );
-    assert_eq!(loaded.chat.cleared.groups.get(&1), Some(&14));
+    assert_eq!(loaded.chat.cleared.groups.get(&1).map(|f| f.mid), Some(14));
 
     // A page asked for before the clear, and a replay from an older cursor: kept out.
     let mut store =
@@ -201,7 +201,7 @@ fn a_server_clear_takes_every_conversation_up_to_its_mid() {
     let mut store = seeded(dir.path());
     store
         .write_events(&[ServerEvent::MessageCleared {
-            latest_deleted_mid: 13,
+            latest_deleted_mid: Some(13),
         }])
         .unwrap();
     assert_eq!(
@@ -217,10 +217,90 @@ fn a_server_clear_takes_every_conversation_up_to_its_mid() {
     assert!(mids(&loaded, LOBBY).is_empty());
     assert!(mids(&loaded, DEV).is_empty());
     assert_eq!(mids(&loaded, ConvKey::User(2)), vec![14]);
-    assert_eq!(loaded.chat.cleared.through, Some(13));
+    assert_eq!(loaded.chat.cleared.through.map(|f| f.mid), Some(13));
     assert_eq!(
         loaded.cursor.after_mid,
         Some(14),
         "the cursor stays: the stream resumes where it was"
     );
+}
+
+/// Whether `needle` is anywhere in the bytes of the store's files (the database, its
+/// write-ahead log).
+fn on_disk(dir: &Path, needle: &[u8]) -> bool {
+    let db = store_path(dir, "https://chat.example.com", ME);
+    let mut files = vec![db.clone()];
+    for ext in ["-wal", "-journal"] {
+        let mut name = db.clone().into_os_string();
+        name.push(ext);
+        files.push(PathBuf::from(name));
+    }
+    files.iter().any(|f| {
+        std::fs::read(f).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+    })
+}
+
+#[test]
+fn cleared_text_leaves_the_files_bytes_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = seeded(dir.path());
+    let marker = "zq-unique-marker-7c1f";
+    store
+        .write_events(&[chat(text(20, json!({"gid": 1}), marker))])
+        .unwrap();
+    assert!(on_disk(dir.path(), marker.as_bytes()), "written");
+    store
+        .write_events(&[ServerEvent::GroupMessageCleared { gid: 1 }])
+        .unwrap();
+    assert!(found(&store, "marker").is_empty());
+    assert!(
+        !on_disk(dir.path(), marker.as_bytes()),
+        "still in the files"
+    );
+    drop(store);
+    assert!(
+        !on_disk(dir.path(), marker.as_bytes()),
+        "still in the files"
+    );
+}
+
+/// A server restored from a backup gives old mids to new messages: the store takes those
+/// made after the clear (by the stream or a history page), and still refuses those before.
+#[test]
+fn a_record_made_after_the_clear_is_stored_under_an_old_mid() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = seeded(dir.path());
+    // Lobby's records were made at 1,010–1,012; the clear is received at 5,000.
+    store
+        .write_events_at(&[ServerEvent::GroupMessageCleared { gid: 1 }], 5_000)
+        .unwrap();
+    let made = |mid: i64, created_at: i64, body: &str| {
+        let mut m = text(mid, json!({"gid": 1}), body);
+        m.created_at = created_at;
+        m
+    };
+    store
+        .write_events_at(&[chat(made(11, 9_000, "new eleven"))], 9_000)
+        .unwrap();
+    store
+        .write_history(
+            LOBBY,
+            &[made(10, 8_000, "new ten"), made(12, 1_012, "old twelve")],
+            false,
+        )
+        .unwrap();
+    assert_eq!(mids(&reopen(dir.path()), LOBBY), vec![10, 11]);
+    assert_eq!(store.read_cleared().unwrap().groups[&1].at, Some(5_000));
+    // A fence kept before times were holds everything at or below it off.
+    store
+        .conn
+        .execute(
+            "UPDATE meta SET value = '{\"through\":null,\"groups\":{\"1\":14}}' WHERE key = 'cleared'",
+            [],
+        )
+        .unwrap();
+    store
+        .write_history(LOBBY, &[made(9, 9_999, "nine")], false)
+        .unwrap();
+    assert_eq!(count(&store, "SELECT count(*) FROM chat WHERE mid = 9"), 0);
 }

@@ -96,10 +96,19 @@ pub(super) fn write_event(
                    AND json_extract(json, ?2) IS json_extract(?3, ?2)",
                 params![kind.name(), path, json],
             )?;
-            tx.execute(
-                "INSERT INTO state (kind, json) VALUES (?1, ?2)",
-                params![kind.name(), json],
-            )?;
+            // A removal (an empty remark, no announcement) needs no row: none is the same.
+            if !removes(ev) {
+                tx.execute(
+                    "INSERT INTO state (kind, json) VALUES (?1, ?2)",
+                    params![kind.name(), json],
+                )?;
+                // Bounded as the model bounds them: the oldest go.
+                tx.execute(
+                    "DELETE FROM state WHERE kind = ?1 AND seq NOT IN
+                       (SELECT seq FROM state WHERE kind = ?1 ORDER BY seq DESC LIMIT ?2)",
+                    params![kind.name(), latest_max(kind)],
+                )?;
+            }
             return Ok(());
         }
     }
@@ -111,4 +120,24 @@ pub(super) fn write_event(
         params![kind.name(), serde_json::to_string(ev)?],
     )?;
     Ok(())
+}
+
+/// Whether a `Kept::Latest` event takes its value away.
+fn removes(ev: &ServerEvent) -> bool {
+    match ev {
+        ServerEvent::UserRemark { remark, .. } => remark.trim().is_empty(),
+        ServerEvent::GroupAnnouncementChanged { announcement, .. } => announcement
+            .as_ref()
+            .is_none_or(|a| a.content.trim().is_empty()),
+        _ => false,
+    }
+}
+
+/// How many rows of a `Kept::Latest` kind are kept.
+fn latest_max(kind: EventKind) -> i64 {
+    let max = match kind {
+        EventKind::UserRemark => crate::model::REMARKS_MAX,
+        _ => crate::model::ANNOUNCEMENTS_MAX,
+    };
+    i64::try_from(max).unwrap_or(i64::MAX)
 }

@@ -114,6 +114,9 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(2))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // What is deleted (a deletion, a clear, an expiry) is overwritten with zeros, not left
+        // in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         schema::migrate(&conn).map_err(|e| fail(e.to_string()))?;
         Ok(Store {
             conn,
@@ -194,6 +197,11 @@ impl Store {
 
     /// Writes a batch of stream events and the cursor that covers them, in one transaction.
     pub fn write_events(&mut self, events: &[ServerEvent]) -> StoreResult<()> {
+        self.write_events_at(events, crate::clock::now_ms())
+    }
+
+    /// [`Store::write_events`], received at `now_ms` (the time a clear is kept with).
+    pub fn write_events_at(&mut self, events: &[ServerEvent], now_ms: i64) -> StoreResult<()> {
         let mut cursor = self.cursor()?;
         let mut replay = Replay {
             from: self.meta_i64("replay_from")?,
@@ -207,11 +215,17 @@ impl Store {
         for ev in events {
             write_event(&tx, me, ev, &mut cursor, &fences)?;
             replay.observe(&tx, ev)?;
-            took.extend(cleared::apply(&tx, ev, &cursor, &mut fences)?);
+            took.extend(cleared::apply(&tx, ev, &cursor, &mut fences, now_ms)?);
+            cleared::forget_groups(&tx, me, ev, &mut fences)?;
         }
         set_cursor(&tx, &cursor)?;
         replay.save(&tx)?;
         tx.commit()?;
+        if !took.is_empty() {
+            // The pages as they were before the clear leave the write-ahead log too.
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
         self.cleared_now.extend(took);
         Ok(())
     }
