@@ -490,6 +490,14 @@ mod tests {
         ));
         let body = Body::of(chat.message(1).unwrap());
         assert_eq!(body.display_text(&chat), "🔊 voice message · 1:02:05");
+        // A whole `duration` is seconds: a twelve-minute memo shows 12:00, not 0:01.
+        let chat = sent(normal(
+            "vocechat/audio",
+            "2026/7/24/memo12",
+            json!({"duration": 720}),
+        ));
+        let body = Body::of(chat.message(1).unwrap());
+        assert_eq!(body.display_text(&chat), "🔊 voice message · 12:00");
         // A file is no voice message, whatever its properties say.
         let chat = sent(normal(
             "vocechat/file",
