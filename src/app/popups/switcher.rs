@@ -40,10 +40,7 @@ impl Switcher {
             {
                 items.push((
                     Choice::Person(u.uid),
-                    format!(
-                        "@{}",
-                        crate::sanitize::one_line(&app.chat.display_name(u.uid), 40)
-                    ),
+                    format!("@{}", crate::present::person(&app.chat, u.uid, 40)),
                 ));
             }
         }
