@@ -311,6 +311,8 @@ impl AccountSession {
             }
             Effect::Play {
                 task,
+                key,
+                mid,
                 path,
                 name,
                 player,
@@ -324,10 +326,15 @@ impl AccountSession {
                     .as_ref()
                     .map_or_else(download::download_dir, |d| d.join("voice"));
                 tokio::spawn(async move {
-                    let result = crate::runtime::tasks::play::play(
-                        &http, &url, &path, &name, &cache, &player,
-                    )
-                    .await;
+                    let voice = crate::runtime::tasks::play::Voice {
+                        key,
+                        mid,
+                        path: &path,
+                        name: &name,
+                    };
+                    let result =
+                        crate::runtime::tasks::play::play(&http, &url, voice, &cache, &player)
+                            .await;
                     let ok = result.is_ok();
                     let _ = tx.send(Msg::Done {
                         task: Some(task),

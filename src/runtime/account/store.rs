@@ -184,6 +184,8 @@ pub fn local_store(
         // Burn-after-reading messages that expired while the client was stopped go first.
         s.purge_expired(crate::clock::now_ms())?;
         let loaded = s.load()?;
+        // Played voice messages of cleared history, and unfinished downloads, leave the cache.
+        crate::runtime::tasks::voice_cache::sweep(&dir.join("voice"), &loaded.chat.cleared);
         s.compact_users(&loaded.chat)?;
         let uploads = s.interrupted_uploads()?;
         Ok((s, loaded, uploads))
