@@ -75,6 +75,8 @@ impl AccountSession {
         match msg {
             Msg::Sync(crate::app::conn::SyncMsg::Event(ev)) => {
                 store.send(Job::Event(ev.clone()));
+                // A clear takes the played voice messages it covers from the cache too.
+                crate::runtime::tasks::voice_cache::on_event(self.ctx.data_dir.as_deref(), ev);
             }
             Msg::Sync(crate::app::conn::SyncMsg::State(crate::app::conn::ConnState::Syncing)) => {
                 store.send(Job::ReplayStarts);

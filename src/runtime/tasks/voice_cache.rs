@@ -7,6 +7,7 @@
 //! store's fences cover (cleared history) and unfinished downloads go too.
 
 use crate::model::{Cleared, ConvKey};
+use crate::protocol::ServerEvent;
 use std::path::{Path, PathBuf};
 
 /// The most voice messages kept.
@@ -134,22 +135,57 @@ pub fn prune(dir: &Path, max_files: usize, max_bytes: u64, keep: Option<&Path>) 
 /// At an account's opening: unfinished downloads and the messages `cleared` covers leave,
 /// then the directory is pruned to its bounds (blocking). How many files went.
 pub fn sweep(dir: &Path, cleared: &Cleared) -> usize {
+    remove_where(dir, |name| {
+        name.ends_with(PART) || parse(name).is_some_and(|(key, mid)| cleared.covers(key, mid))
+    }) + prune(dir, MAX_FILES, MAX_BYTES, None)
+}
+
+/// What a clear arriving live takes from the cache, from the event alone: every cached file
+/// is of a message known here, so a channel's clear (fenced at the highest mid known) covers
+/// all of the channel's, and `message_cleared` all up to its `latest_deleted_mid` (all when
+/// it says 0). `None` for any other event.
+pub fn covered_by(ev: &ServerEvent) -> Option<Cleared> {
+    let mut cleared = Cleared::default();
+    match ev {
+        ServerEvent::MessageCleared { latest_deleted_mid } => {
+            cleared.through = Some(if *latest_deleted_mid > 0 {
+                *latest_deleted_mid
+            } else {
+                i64::MAX
+            });
+        }
+        ServerEvent::GroupMessageCleared { gid } => {
+            cleared.groups.insert(*gid, i64::MAX);
+        }
+        _ => return None,
+    }
+    Some(cleared)
+}
+
+/// A clear arriving live: the played messages it covers leave the cache in `data_dir`'s
+/// `voice/` (off the UI task). Any other event does nothing.
+pub fn on_event(data_dir: Option<&Path>, ev: &ServerEvent) {
+    if let (Some(dir), Some(cleared)) = (data_dir, covered_by(ev)) {
+        let dir = dir.join("voice");
+        tokio::task::spawn_blocking(move || {
+            remove_where(&dir, |name| {
+                parse(name).is_some_and(|(key, mid)| cleared.covers(key, mid))
+            })
+        });
+    }
+}
+
+/// Removes the files of `dir` whose name `gone` picks. How many went.
+fn remove_where(dir: &Path, gone: impl Fn(&str) -> bool) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
-    let mut removed = 0;
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let gone =
-            name.ends_with(PART) || parse(&name).is_some_and(|(key, mid)| cleared.covers(key, mid));
-        if gone
-            && e.file_type().is_ok_and(|t| t.is_file())
-            && std::fs::remove_file(e.path()).is_ok()
-        {
-            removed += 1;
-        }
-    }
-    removed + prune(dir, MAX_FILES, MAX_BYTES, None)
+    entries
+        .flatten()
+        .filter(|e| gone(&e.file_name().to_string_lossy()))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }
 
 #[cfg(test)]
@@ -270,5 +306,43 @@ mod tests {
         );
         // No directory yet: nothing to do.
         assert_eq!(sweep(&dir.path().join("none"), &cleared), 0);
+    }
+
+    #[test]
+    fn a_clear_arriving_live_covers_what_it_cleared() {
+        let group = covered_by(&ServerEvent::GroupMessageCleared { gid: 1 }).unwrap();
+        assert!(group.covers(ConvKey::Group(1), 1_000_000));
+        assert!(!group.covers(ConvKey::Group(2), 1) && !group.covers(ConvKey::User(1), 1));
+        let through = covered_by(&ServerEvent::MessageCleared {
+            latest_deleted_mid: 40,
+        })
+        .unwrap();
+        assert!(through.covers(ConvKey::User(3), 40) && !through.covers(ConvKey::User(3), 41));
+        let all = covered_by(&ServerEvent::MessageCleared {
+            latest_deleted_mid: 0,
+        })
+        .unwrap();
+        assert!(all.covers(ConvKey::Group(9), 1_000_000));
+        assert_eq!(covered_by(&ServerEvent::Ready), None);
+    }
+
+    #[tokio::test]
+    async fn a_clear_arriving_live_removes_the_played_messages_it_covers() {
+        let dir = tempfile::tempdir().unwrap();
+        let voice = dir.path().join("voice");
+        std::fs::create_dir(&voice).unwrap();
+        for name in ["g1-10-a.ogg", "g2-10-a.ogg", "u3-5-a.ogg"] {
+            put(&voice, name, 3, 10);
+        }
+        on_event(
+            Some(dir.path()),
+            &ServerEvent::GroupMessageCleared { gid: 1 },
+        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while names(&voice).len() == 3 {
+            assert!(std::time::Instant::now() < deadline, "nothing went");
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(names(&voice), ["g2-10-a.ogg", "u3-5-a.ogg"]);
     }
 }
