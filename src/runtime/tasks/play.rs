@@ -1,10 +1,9 @@
 //! Playing a voice message: the file is fetched into the data directory's `voice/` cache
-//! (once: a second play of the same message uses the cached file; the cache's bounds and
-//! clears are `voice_cache`'s) and the configured player
-//! is started on it. The player is a program and its arguments, run directly, never through
-//! a shell: the file's path is one argument, whatever its name holds. It is not waited for
-//! (its exit is collected in the background) and it has no terminal: its output would draw
-//! over the UI.
+//! (once: a second play of the same message uses the cached file; the cache's names, bounds
+//! and clears are `voice_cache`'s) and the configured player is started on it. The player
+//! is a program and its arguments, run directly, never through a shell: the file's path is
+//! one argument, whatever its name holds. It is not waited for (its exit is collected in the
+//! background) and it has no terminal: its output would draw over the UI.
 
 use super::download::{self, STALL_TIMEOUT};
 use super::voice_cache;
