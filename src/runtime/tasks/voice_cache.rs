@@ -89,14 +89,19 @@ fn private(_: &Path, _: u32) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The finished files in `dir`: path, size and age order key (modified time).
+/// The finished cache files in `dir` (named by [`cache_file`]): path, size and modified
+/// time.
 fn finished(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return vec![];
     };
     entries
         .flatten()
-        .filter(|e| !e.file_name().to_string_lossy().ends_with(PART))
+        // Only the cache's own files: never anything else the directory holds.
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            !name.ends_with(PART) && parse(&name).is_some()
+        })
         .filter_map(|e| {
             let meta = e.metadata().ok().filter(std::fs::Metadata::is_file)?;
             let modified = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
@@ -236,11 +241,12 @@ mod tests {
             // g1-0 is the oldest.
             put(dir.path(), &format!("g1-{i:02}-x.ogg"), 10, 1_000 - i);
         }
-        // A download under way is not counted, nor removed.
+        // A download under way is not counted, nor removed; nor is what is not the cache's.
         put(dir.path(), "g1-99-x.ogg.part", 10, 5_000);
+        put(dir.path(), "thesis.pdf", 10, 9_000);
         assert_eq!(prune(dir.path(), MAX_FILES, MAX_BYTES, None), 5);
         let left = names(dir.path());
-        assert_eq!(left.len(), 51);
+        assert_eq!(left.len(), 52);
         assert_eq!(left[0], "g1-05-x.ogg", "the five oldest went");
         assert!(left.contains(&"g1-99-x.ogg.part".to_string()));
         // By bytes: 35 bytes keep the three newest; the one just added is kept whatever
@@ -253,7 +259,8 @@ mod tests {
                 "g1-05-x.ogg",
                 "g1-53-x.ogg",
                 "g1-54-x.ogg",
-                "g1-99-x.ogg.part"
+                "g1-99-x.ogg.part",
+                "thesis.pdf"
             ]
         );
     }
