@@ -21,6 +21,37 @@ use crate::protocol::types::{ContentKind, FileProperties};
 use crate::sanitize::{clean, one_line};
 use serde_json::Value;
 
+/// The most characters of a name or a remark looked at before fitting it to a width.
+const NAME_CHARS: usize = 128;
+
+/// A person as the screen shows them ([`ChatModel::display_name`]), sanitized to one line of
+/// at most `cells` cells: `remark (name)` with the remark shortened, never the real name (a
+/// remark may be 64 characters; the name is what the server vouches for). A name too wide
+/// even alone is shown alone, cut.
+pub fn person(names: &ChatModel, uid: i64, cells: usize) -> String {
+    use crate::text::wrap::{truncate, width};
+    if cells == 0 {
+        return String::new();
+    }
+    let name = one_line(&names.user_name(uid), NAME_CHARS);
+    let remark = match names.remarks.get(&uid) {
+        Some(r) if Some(uid) != names.me => one_line(r, NAME_CHARS),
+        _ => String::new(),
+    };
+    if remark.is_empty() {
+        return truncate(&name, cells);
+    }
+    let full = format!("{remark} ({name})");
+    if width(&full) <= cells {
+        return full;
+    }
+    // " (" and ")" around the name; the remark keeps at least a character and its "…".
+    match cells.checked_sub(width(&name) + 3) {
+        Some(room) if room >= 2 => format!("{} ({name})", truncate(&remark, room)),
+        _ => truncate(&name, cells),
+    }
+}
+
 /// A message's content as its three parts: from a folded message, a stored record or an
 /// archive entry.
 #[derive(Debug, Clone, Copy)]
@@ -472,6 +503,35 @@ mod tests {
     }
 
     #[test]
+    fn a_long_remark_is_shortened_never_the_real_name() {
+        let mut chat = ChatModel::new(1);
+        chat.me = Some(1);
+        for (uid, name) in [(2, "bob"), (3, "a-very-long-account-name-indeed")] {
+            chat.users.insert(
+                uid,
+                serde_json::from_value(json!({"uid": uid, "name": name})).unwrap(),
+            );
+        }
+        let remark = "Bobby from the design team, who reviews every release note twice";
+        assert_eq!(remark.chars().count(), 64);
+        chat.remarks.insert(2, remark.to_string());
+        chat.remarks.insert(3, "Al".to_string());
+        assert_eq!(person(&chat, 2, 20), "Bobby from th… (bob)");
+        assert_eq!(person(&chat, 2, 16), "Bobby fro… (bob)");
+        assert_eq!(person(&chat, 2, 200), format!("{remark} (bob)"));
+        assert_eq!(person(&chat, 2, 8), "B… (bob)");
+        // No room for any of the remark: the name alone.
+        assert_eq!(person(&chat, 2, 7), "bob");
+        assert_eq!(person(&chat, 3, 16), "a-very-long-acc…");
+        assert_eq!(person(&chat, 3, 40), "Al (a-very-long-account-name-indeed)");
+        // Your own name, and people without a remark.
+        assert_eq!(person(&chat, 1, 16), chat.user_name(1));
+        for cells in 0..40 {
+            assert!(crate::text::wrap::width(&person(&chat, 2, cells)) <= cells);
+        }
+    }
+
+    #[test]
     fn a_voice_message_shows_its_length_when_its_properties_give_it() {
         let chat = sent(normal(
             "vocechat/audio",
@@ -490,6 +550,14 @@ mod tests {
         ));
         let body = Body::of(chat.message(1).unwrap());
         assert_eq!(body.display_text(&chat), "🔊 voice message · 1:02:05");
+        // A whole `duration` is seconds: a twelve-minute memo shows 12:00, not 0:01.
+        let chat = sent(normal(
+            "vocechat/audio",
+            "2026/7/24/memo12",
+            json!({"duration": 720}),
+        ));
+        let body = Body::of(chat.message(1).unwrap());
+        assert_eq!(body.display_text(&chat), "🔊 voice message · 12:00");
         // A file is no voice message, whatever its properties say.
         let chat = sent(normal(
             "vocechat/file",

@@ -14,8 +14,9 @@ mod common;
 
 use common::*;
 use std::time::{Duration, Instant};
+use vocechat_tui::model::ConvKey;
 use vocechat_tui::protocol::types::{ChatMessage, Target};
-use vocechat_tui::runtime::tasks::play::play;
+use vocechat_tui::runtime::tasks::play::{Voice, play, play_with_stall};
 
 /// The server path of the file message `mid`.
 async fn file_path(api: &vocechat_tui::runtime::api::ApiClient, mid: i64) -> String {
@@ -28,6 +29,16 @@ async fn file_path(api: &vocechat_tui::runtime::api::ApiClient, mid: i64) -> Str
         .as_str()
         .unwrap()
         .to_string()
+}
+
+/// The voice message `mid` of #1.
+fn voice<'a>(mid: i64, path: &'a str, name: &'a str) -> Voice<'a> {
+    Voice {
+        key: ConvKey::Group(1),
+        mid,
+        path,
+        name,
+    }
 }
 
 fn wait_for_file(path: &std::path::Path) -> String {
@@ -70,8 +81,7 @@ async fn the_player_gets_the_cached_file_as_one_argument() {
     let played = play(
         api.http(),
         &url,
-        &path,
-        "memo; touch pwned.ogg",
+        voice(mid, &path, "memo; touch pwned.ogg"),
         &cache,
         &player,
     )
@@ -91,8 +101,7 @@ async fn the_player_gets_the_cached_file_as_one_argument() {
     let again = play(
         api.http(),
         &url,
-        &path,
-        "memo; touch pwned.ogg",
+        voice(mid, &path, "memo; touch pwned.ogg"),
         &cache,
         &player,
     )
@@ -106,14 +115,79 @@ async fn the_player_gets_the_cached_file_as_one_argument() {
     let err = play(
         api.http(),
         &url,
-        &path,
-        "memo.ogg",
+        voice(mid, &path, "memo.ogg"),
         &cache,
         &["no-such-player-xyz".to_string()],
     )
     .await
     .unwrap_err();
     assert!(err.contains("could not start no-such-player-xyz"), "{err}");
+}
+
+/// A download killed halfway (the client quit, the task was dropped) leaves no file the cache
+/// takes for the message: the next play fetches all of it.
+#[tokio::test]
+async fn a_download_killed_halfway_is_never_played_from_the_cache() {
+    let server = server().await;
+    let api = login(&server, ADMIN, "tui:a").await;
+    let audio = b"OggS\x00\x02the whole voice message".to_vec();
+    let mid = server
+        .post_file_as(2, Target::Group { gid: 1 }, "memo.ogg", &audio)
+        .unwrap();
+    let path = file_path(&api, mid).await;
+    // A server that sends the first bytes of a long body, then nothing.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let stalled = format!("http://{}/file", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = sock.read(&mut buf).await;
+        sock.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\nOggS half")
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("voice");
+    let player = vec!["true".to_string()];
+    let task = {
+        let (http, cache, player, path) = (
+            api.http().clone(),
+            cache.clone(),
+            player.clone(),
+            path.clone(),
+        );
+        tokio::spawn(async move {
+            let v = voice(mid, &path, "memo.ogg");
+            play_with_stall(&http, &stalled, v, &cache, &player, Duration::from_secs(60)).await
+        })
+    };
+    // The first bytes are on disk, then the download is killed.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_dir(&cache)
+        .is_ok_and(|d| d.flatten().any(|e| e.metadata().is_ok_and(|m| m.len() > 0)))
+    {
+        assert!(Instant::now() < deadline, "the download never started");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    task.abort();
+    let _ = task.await;
+    let url = api.file_url(&path, false).to_string();
+    let played = play(
+        api.http(),
+        &url,
+        voice(mid, &path, "memo.ogg"),
+        &cache,
+        &player,
+    )
+    .await
+    .unwrap();
+    assert_eq!(std::fs::read(&played).unwrap(), audio, "the whole message");
+    assert!(
+        played.contains(&format!("g1-{mid}-")),
+        "named by conversation and mid: {played}"
+    );
 }
 
 /// What the demo answers a `vocechat/audio` send, by profile: 0.3.3's 415 with its exact

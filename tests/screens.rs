@@ -305,6 +305,34 @@ fn busy_compact_120x40() {
     insta::assert_snapshot!(render(&mut app, 120, 40).backend());
 }
 
+/// bob with a remark as long as the server allows (64 characters): it is the remark that is
+/// shortened, in both layouts, never bob's real name.
+fn long_remark_scene(layout: Layout) -> App {
+    let mut app = busy_scene(layout);
+    ev(
+        &mut app,
+        json!({"type":"user_remark","contact_uid":2,
+        "remark":"Bobby from the design team, who reviews every release note twice"}),
+    );
+    app
+}
+
+#[test]
+fn a_long_remark_is_cut_not_the_real_name_cozy_80x24() {
+    let mut app = long_remark_scene(Layout::Cozy);
+    let term = render(&mut app, 80, 24);
+    assert!(term.backend().to_string().contains("… (bob)"));
+    insta::assert_snapshot!(term.backend());
+}
+
+#[test]
+fn a_long_remark_is_cut_not_the_real_name_compact_80x24() {
+    let mut app = long_remark_scene(Layout::Compact);
+    let term = render(&mut app, 80, 24);
+    assert!(term.backend().to_string().contains("… (bob)"));
+    insta::assert_snapshot!(term.backend());
+}
+
 #[test]
 fn switcher_80x24() {
     let mut app = scene();

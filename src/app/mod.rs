@@ -264,10 +264,13 @@ impl App {
     /// A conversation as the screen names it: `#channel`, `@person` (with your remark for
     /// them: `@remark (name)`).
     pub fn conv_label(&self, key: ConvKey) -> String {
-        let name = crate::sanitize::one_line(&self.chat.conv_name(key), 40);
         match key {
-            ConvKey::Group(_) => format!("#{name}"),
-            ConvKey::User(_) => format!("@{name}"),
+            ConvKey::Group(_) => format!(
+                "#{}",
+                crate::sanitize::one_line(&self.chat.conv_name(key), 40)
+            ),
+            // A remark is shortened before the person's real name.
+            ConvKey::User(uid) => format!("@{}", crate::present::person(&self.chat, uid, 40)),
         }
     }
 

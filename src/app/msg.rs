@@ -394,6 +394,9 @@ pub enum Effect {
     /// it, its path one more argument (never through a shell).
     Play {
         task: TaskId,
+        /// The message's conversation and mid (they name its cached file).
+        key: ConvKey,
+        mid: i64,
         path: String,
         name: String,
         player: Vec<String>,

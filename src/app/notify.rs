@@ -48,7 +48,7 @@ impl App {
             effects.push(Effect::Bell);
         }
         if self.settings.notify.desktop {
-            let author = crate::sanitize::one_line(&self.chat.display_name(m.from_uid), 32);
+            let author = crate::present::person(&self.chat, m.from_uid, 32);
             let title = match key {
                 ConvKey::Group(_) => format!("{author} in {label}"),
                 ConvKey::User(_) => author,

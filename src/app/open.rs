@@ -26,8 +26,11 @@ impl App {
                 let task = self
                     .tasks
                     .start(TaskKind::Download { name: name.clone() }, self.now_ms);
+                let key = self.chat.conv_of_mid(mid).or(self.timeline.open);
                 return vec![Effect::Play {
                     task,
+                    key: key.unwrap_or(crate::model::ConvKey::User(0)),
+                    mid,
                     path,
                     name,
                     player,

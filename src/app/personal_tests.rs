@@ -320,3 +320,40 @@ fn announce_sets_and_clears_and_a_refusal_says_who_may() {
         notice(&unknown)
     );
 }
+
+#[test]
+fn a_long_remark_is_shortened_in_labels_and_notifications_never_the_real_name() {
+    let mut app = synced();
+    let remark = "Bobby from the design team, who reviews every release note twice";
+    update(
+        &mut app,
+        event(ServerEvent::UserRemark {
+            contact_uid: 2,
+            remark: remark.into(),
+        }),
+    );
+    assert_eq!(app.chat.display_name(2), format!("{remark} (bob)"));
+    let label = app.conv_label(ConvKey::User(2));
+    assert!(label.ends_with("… (bob)"), "{label}");
+    // A desktop notification of bob mentioning you is titled by him.
+    app.settings.notify.desktop = true;
+    update(&mut app, Msg::Focus(false));
+    let effects = update(
+        &mut app,
+        event(ServerEvent::Chat(super::tests::chat_json(
+            40,
+            2,
+            serde_json::json!({"gid": 1}),
+            "hey @1 ",
+            serde_json::json!({"mentions": [1]}),
+        ))),
+    );
+    let title = effects.iter().find_map(|e| match e {
+        Effect::Notify { title, .. } => Some(title.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        title.as_deref(),
+        Some("Bobby from the design tea… (bob) in #lobby")
+    );
+}

@@ -37,7 +37,7 @@ pub(super) fn event(ev: ServerEvent) -> Msg {
     Msg::Sync(SyncMsg::Event(Box::new(ev)))
 }
 
-fn chat_json(
+pub(super) fn chat_json(
     mid: i64,
     from: i64,
     target: serde_json::Value,

@@ -7,7 +7,7 @@
 use super::{ChatModel, ConvKey};
 use crate::protocol::newer::ContactEntry;
 use crate::protocol::settings::ContactChange;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A contact's status with you (no entry: neither).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,40 @@ impl ContactStatus {
             "added" => Some(ContactStatus::Added),
             "blocked" => Some(ContactStatus::Blocked),
             _ => None,
+        }
+    }
+}
+
+/// The channel rules on direct messages for every person at once ([`ChatModel::dm_gate`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DmGate {
+    /// Nothing forbids them (you are an admin, or no channel you share forbids it).
+    Open,
+    /// Direct messages are switched off on the server.
+    Closed,
+    /// Some channels forbid messaging their members: a person is refused when a channel you
+    /// share forbids it (every public one is shared) and none you share allows it.
+    Channels {
+        everyone_forbidden: bool,
+        forbidden: BTreeSet<i64>,
+        allowed: BTreeSet<i64>,
+    },
+}
+
+impl DmGate {
+    /// Whether a direct message to `uid` is offered ([`ChatModel::dm_offered`]).
+    pub fn offers(&self, chat: &ChatModel, uid: i64) -> bool {
+        if !chat.may_reach(uid) {
+            return false;
+        }
+        match self {
+            DmGate::Open => true,
+            DmGate::Closed => false,
+            DmGate::Channels {
+                everyone_forbidden,
+                forbidden,
+                allowed,
+            } => allowed.contains(&uid) || !(*everyone_forbidden || forbidden.contains(&uid)),
         }
     }
 }
@@ -101,28 +135,52 @@ impl ChatModel {
 
     /// Whether a direct message to `uid` is offered: they may be reached, direct messages
     /// are on (`dm_enable`), and not every channel you share with them forbids messaging its
-    /// members (`dm_to_member`). Admins are not held to the last two.
+    /// members (`dm_to_member`). Admins are not held to the last two. For many people at
+    /// once (the switcher), take [`ChatModel::dm_gate`] once and ask it.
     pub fn dm_offered(&self, uid: i64) -> bool {
-        if !self.may_reach(uid) {
-            return false;
-        }
+        self.dm_gate().offers(self, uid)
+    }
+
+    /// The channel rules on direct messages, worked out once for asking about many people:
+    /// nothing is scanned when no channel forbids messaging its members (every server
+    /// without the newer flag), else every channel once, not once per person.
+    pub fn dm_gate(&self) -> DmGate {
         if self.me_admin() {
-            return true;
+            return DmGate::Open;
         }
         if !self.server.switches().dm_enabled() {
-            return false;
+            return DmGate::Closed;
         }
-        let shared: Vec<bool> = self
-            .groups
-            .values()
-            .filter(|g| {
-                g.is_public
-                    || (g.members.contains(&uid)
-                        && self.me.is_some_and(|me| g.members.contains(&me)))
-            })
-            .map(|g| g.flags.dm_to_member())
-            .collect();
-        shared.is_empty() || shared.iter().any(|allowed| *allowed)
+        // A public channel is shared with everyone: one that allows it allows everyone.
+        if self.groups.values().all(|g| g.flags.dm_to_member())
+            || self
+                .groups
+                .values()
+                .any(|g| g.is_public && g.flags.dm_to_member())
+        {
+            return DmGate::Open;
+        }
+        let mut everyone_forbidden = false;
+        let mut forbidden = BTreeSet::new();
+        let mut allowed = BTreeSet::new();
+        for g in self.groups.values() {
+            if g.is_public {
+                // Forbidding (an allowing public channel returned above).
+                everyone_forbidden = true;
+            } else if self.me.is_some_and(|me| g.members.contains(&me)) {
+                let set = if g.flags.dm_to_member() {
+                    &mut allowed
+                } else {
+                    &mut forbidden
+                };
+                set.extend(g.members.iter().copied());
+            }
+        }
+        DmGate::Channels {
+            everyone_forbidden,
+            forbidden,
+            allowed,
+        }
     }
 
     /// Why you cannot post in `key`, before you type: a channel only its owner (and admins)
@@ -270,5 +328,86 @@ mod tests {
                 .contains("direct messages are disabled")
         );
         assert!(!m.dm_offered(3));
+    }
+
+    /// The rule as it reads, person by person (what `dm_offered` scanned before the gate).
+    fn offered_by_scan(m: &ChatModel, uid: i64) -> bool {
+        if !m.may_reach(uid) {
+            return false;
+        }
+        if m.me_admin() {
+            return true;
+        }
+        if !m.server.switches().dm_enabled() {
+            return false;
+        }
+        let shared: Vec<bool> = m
+            .groups
+            .values()
+            .filter(|g| {
+                g.is_public
+                    || (g.members.contains(&uid) && m.me.is_some_and(|me| g.members.contains(&me)))
+            })
+            .map(|g| g.flags.dm_to_member())
+            .collect();
+        shared.is_empty() || shared.iter().any(|allowed| *allowed)
+    }
+
+    #[test]
+    fn the_gate_taken_once_answers_as_the_rule_does_for_every_person() {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut refused_somewhere = 0;
+        for case in 0..600 {
+            let mut m = model();
+            for uid in 4..=6 {
+                m.users.insert(uid, user(uid, &format!("u{uid}"), false));
+            }
+            m.me = Some(if case % 7 == 0 { 1 } else { 2 });
+            for gid in 0..next(4) as i64 {
+                let members: Vec<i64> = (1..=6).filter(|_| next(2) == 0).collect();
+                let dm = match next(3) {
+                    0 => serde_json::Value::Null,
+                    1 => serde_json::Value::Bool(true),
+                    _ => serde_json::Value::Bool(false),
+                };
+                let g: Group = serde_json::from_value(serde_json::json!({
+                    "gid": gid, "owner": 1, "name": format!("g{gid}"), "members": members,
+                    "is_public": next(3) == 0, "dm_to_member": dm
+                }))
+                .unwrap();
+                m.groups.insert(gid, g);
+            }
+            if case % 11 == 0 {
+                m.server.learn_common(Some(SystemCommon {
+                    dm_enable: Some(false),
+                    ..SystemCommon::default()
+                }));
+            }
+            let gate = m.dm_gate();
+            for uid in 1..=7 {
+                let want = offered_by_scan(&m, uid);
+                refused_somewhere += usize::from(!want);
+                assert_eq!(gate.offers(&m, uid), want, "case {case}, uid {uid}: {m:?}");
+                assert_eq!(m.dm_offered(uid), want);
+            }
+        }
+        assert!(refused_somewhere > 100, "the cases refuse someone");
+    }
+
+    #[test]
+    fn without_a_forbidding_channel_the_gate_scans_nothing() {
+        let mut m = model();
+        let g: Group = serde_json::from_value(serde_json::json!({
+            "gid": 1, "owner": 1, "name": "all", "members": [1, 2, 3], "is_public": false
+        }))
+        .unwrap();
+        m.groups.insert(1, g);
+        assert_eq!(m.dm_gate(), DmGate::Open);
     }
 }

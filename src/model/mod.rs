@@ -27,7 +27,7 @@ mod window;
 pub use capabilities::{Capabilities, Feature, Support};
 pub use changes::{Change, PendingChange, Queued};
 pub use cleared::{Cleared, ClearedNow, FENCES_MAX, Fence};
-pub use contacts::{ContactStatus, Contacts};
+pub use contacts::{ContactStatus, Contacts, DmGate};
 pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
 pub use message::{Message, mentions};
 pub use names::named;

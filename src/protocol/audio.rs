@@ -1,18 +1,17 @@
 //! Voice messages (`vocechat/audio`, newer-servers §12): what their properties may say of
 //! their length. The web client learns it by decoding the file; what the server or the
 //! sending app puts in `properties` is not documented, so a `duration` is taken in seconds
-//! or in milliseconds (`duration_ms`, or a whole `duration` too large to be seconds of a
-//! voice message), and anything else is no duration at all.
+//! and `duration_ms` in milliseconds; a whole `duration` is read as milliseconds only when it
+//! cannot be seconds (more than a day of them), and anything else is no duration at all.
 
 use serde_json::Value;
 
 /// The longest a voice message is taken to be (a day); longer is nonsense, not a duration.
 const MAX_MS: f64 = 86_400_000.0;
 
-/// A whole `duration` above this is read as milliseconds: ten minutes of seconds is already
-/// a long voice message, and a message of under ten minutes in ms is always above it (over
-/// 600 ms).
-const SECONDS_UP_TO: f64 = 600.0;
+/// A whole `duration` above this is read as milliseconds: more seconds than a day has cannot
+/// be a voice message's length, while a long memo (`duration: 720`, twelve minutes) can.
+const SECONDS_UP_TO: f64 = 86_400.0;
 
 /// The length a voice message's properties give, in milliseconds, if they give one.
 pub fn duration_ms(properties: Option<&Value>) -> Option<u64> {
@@ -50,8 +49,12 @@ mod tests {
         assert_eq!(d(json!({"duration": 7})), Some(7_000));
         assert_eq!(d(json!({"duration": 7.4})), Some(7_400));
         assert_eq!(d(json!({"duration": 600})), Some(600_000));
-        // Too many to be seconds of a voice message: milliseconds.
-        assert_eq!(d(json!({"duration": 7_250})), Some(7_250));
+        // A twelve-minute memo is twelve minutes, not 720 ms.
+        assert_eq!(d(json!({"duration": 720})), Some(720_000));
+        assert_eq!(d(json!({"duration": 7_250})), Some(7_250_000));
+        assert_eq!(d(json!({"duration": 86_400})), Some(86_400_000));
+        // More seconds than a day has: milliseconds.
+        assert_eq!(d(json!({"duration": 90_000})), Some(90_000));
         assert_eq!(d(json!({"duration_ms": 950})), Some(950));
         assert_eq!(d(json!({"duration": "12"})), Some(12_000));
     }

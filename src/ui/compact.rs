@@ -120,10 +120,7 @@ pub(super) fn lead(
 ) -> Option<Lead> {
     let time = crate::timefmt::format(m.created_at, app.settings.utc, &app.settings.time_format);
     let mut author = vec![Span::styled(
-        truncate(
-            &one_line(&app.chat.display_name(m.from_uid), 32),
-            AUTHOR_CELLS,
-        ),
+        crate::present::person(&app.chat, m.from_uid, AUTHOR_CELLS),
         theme.author(m.from_uid),
     )];
     if app.chat.users.get(&m.from_uid).is_some_and(|u| u.is_bot) {

@@ -223,7 +223,6 @@ fn draw_sidebar(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             }
             ConvKey::Group(_) => ("# ", theme.dimmed()),
         };
-        let name = one_line(&app.chat.conv_name(key), 40);
         let (badge, badge_style) = if conv.mentions > 0 {
             (
                 format!("@{}", conv.mentions),
@@ -239,7 +238,13 @@ fn draw_sidebar(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             (String::new(), theme.base())
         };
         let room = width.saturating_sub(2 + badge.len() + usize::from(!badge.is_empty()));
-        let label = crate::text::wrap::truncate(&name, room);
+        // A remark is shortened before a person's real name.
+        let label = match key {
+            ConvKey::User(uid) => crate::present::person(&app.chat, uid, room),
+            ConvKey::Group(_) => {
+                crate::text::wrap::truncate(&one_line(&app.chat.conv_name(key), 40), room)
+            }
+        };
         let pad =
             room.saturating_sub(crate::text::wrap::width(&label)) + usize::from(!badge.is_empty());
         let mut line = Line::from(vec![
@@ -271,10 +276,10 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             let who = app
                 .chat
                 .message(mid)
-                .map(|m| app.chat.display_name(m.from_uid))
+                .map(|m| crate::present::person(&app.chat, m.from_uid, 30))
                 .unwrap_or_default();
             title.push(Span::styled(
-                format!("replying to {} ", one_line(&who, 30)),
+                format!("replying to {who} "),
                 theme.fg(theme.accent),
             ));
             title.push(Span::styled("(Esc cancels) ", theme.dimmed()));

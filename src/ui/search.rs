@@ -9,10 +9,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 pub(super) fn conv_label(app: &App, key: ConvKey) -> String {
-    let name = one_line(&app.chat.conv_name(key), 20);
     match key {
-        ConvKey::Group(_) => format!("#{name}"),
-        ConvKey::User(_) => format!("@{name}"),
+        ConvKey::Group(_) => format!("#{}", one_line(&app.chat.conv_name(key), 20)),
+        // A remark is shortened before the person's real name.
+        ConvKey::User(uid) => format!("@{}", crate::present::person(&app.chat, uid, 20)),
     }
 }
 
@@ -23,12 +23,10 @@ pub(super) fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) 
         "{}{} · {} · {}  ",
         if unread { "● " } else { "" },
         conv_label(app, hit.key),
-        one_line(
-            &hit.author
-                .clone()
-                .unwrap_or_else(|| app.chat.display_name(hit.from_uid)),
-            16
-        ),
+        hit.author
+            .as_deref()
+            .map(|a| one_line(a, 16))
+            .unwrap_or_else(|| crate::present::person(&app.chat, hit.from_uid, 16)),
         crate::timefmt::format(hit.created_at, app.settings.utc, "%-d %b %H:%M")
     );
     let room = width.saturating_sub(crate::text::wrap::width(&head));

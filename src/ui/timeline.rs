@@ -225,7 +225,7 @@ fn message_block(
             Span::styled(time, theme.dimmed()),
             Span::raw(" "),
             Span::styled(
-                one_line(&app.chat.display_name(m.from_uid), 32),
+                crate::present::person(&app.chat, m.from_uid, 32),
                 theme.author(m.from_uid),
             ),
         ];
@@ -241,7 +241,7 @@ fn message_block(
         let quote = match app.chat.message(reply_to) {
             // Its first line only: cut before anything reads the whole original.
             Some(q) if !q.deleted => {
-                let lead = format!("┃ {}: ", one_line(&app.chat.display_name(q.from_uid), 20));
+                let lead = format!("┃ {}: ", crate::present::person(&app.chat, q.from_uid, 20));
                 let room = (width as usize).saturating_sub(crate::text::wrap::width(&lead));
                 let body = present::Body::of(q).head(FOLDED_BYTES);
                 format!("{lead}{}", body.quote(&app.chat, room))

@@ -31,17 +31,16 @@ impl Switcher {
             .into_iter()
             .map(|k| (Choice::Open(k), app.conv_label(k)))
             .collect();
+        // The channel rules once per opening, not once per person.
+        let gate = app.chat.dm_gate();
         for u in app.chat.users.values() {
             if Some(u.uid) != app.chat.me
                 && !app.chat.convs.contains_key(&ConvKey::User(u.uid))
-                && app.chat.dm_offered(u.uid)
+                && gate.offers(&app.chat, u.uid)
             {
                 items.push((
                     Choice::Person(u.uid),
-                    format!(
-                        "@{}",
-                        crate::sanitize::one_line(&app.chat.display_name(u.uid), 40)
-                    ),
+                    format!("@{}", crate::present::person(&app.chat, u.uid, 40)),
                 ));
             }
         }

@@ -311,23 +311,30 @@ impl AccountSession {
             }
             Effect::Play {
                 task,
+                key,
+                mid,
                 path,
                 name,
                 player,
             } => {
                 let url = api.file_url(&path, false).to_string();
                 let http = api.http().clone();
-                // The data directory is private (0700); without one, the download directory.
-                let cache = self
-                    .ctx
-                    .data_dir
-                    .as_ref()
-                    .map_or_else(download::download_dir, |d| d.join("voice"));
+                // The data directory is private (0700); without one, a directory of its own in
+                // the download directory (the cache makes its directory private and prunes it).
+                let cache = self.ctx.data_dir.as_ref().map_or_else(
+                    || download::download_dir().join("vocechat voice"),
+                    |d| d.join("voice"),
+                );
                 tokio::spawn(async move {
-                    let result = crate::runtime::tasks::play::play(
-                        &http, &url, &path, &name, &cache, &player,
-                    )
-                    .await;
+                    let voice = crate::runtime::tasks::play::Voice {
+                        key,
+                        mid,
+                        path: &path,
+                        name: &name,
+                    };
+                    let result =
+                        crate::runtime::tasks::play::play(&http, &url, voice, &cache, &player)
+                            .await;
                     let ok = result.is_ok();
                     let _ = tx.send(Msg::Done {
                         task: Some(task),

@@ -23,6 +23,8 @@ mod saved;
 mod search;
 mod send;
 mod store;
+#[cfg(test)]
+mod voice_tests;
 
 pub use join::check_invite;
 pub use login::run_password_command;

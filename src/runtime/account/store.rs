@@ -75,6 +75,8 @@ impl AccountSession {
         match msg {
             Msg::Sync(crate::app::conn::SyncMsg::Event(ev)) => {
                 store.send(Job::Event(ev.clone()));
+                // A clear takes the played voice messages it covers from the cache too.
+                crate::runtime::tasks::voice_cache::on_event(self.ctx.data_dir.as_deref(), ev);
             }
             Msg::Sync(crate::app::conn::SyncMsg::State(crate::app::conn::ConnState::Syncing)) => {
                 store.send(Job::ReplayStarts);
@@ -184,6 +186,8 @@ pub fn local_store(
         // Burn-after-reading messages that expired while the client was stopped go first.
         s.purge_expired(crate::clock::now_ms())?;
         let loaded = s.load()?;
+        // Played voice messages of cleared history, and unfinished downloads, leave the cache.
+        crate::runtime::tasks::voice_cache::sweep(&dir.join("voice"), &loaded.chat.cleared);
         s.compact_users(&loaded.chat)?;
         let uploads = s.interrupted_uploads()?;
         Ok((s, loaded, uploads))

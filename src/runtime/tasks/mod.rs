@@ -4,6 +4,7 @@
 pub mod download;
 pub mod play;
 pub mod upload;
+pub mod voice_cache;
 
 /// Opens a URL or file with the system opener (`open` on macOS, `xdg-open` elsewhere). Only
 /// ever called on an explicit user action, and only when running locally.

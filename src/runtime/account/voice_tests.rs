@@ -1,0 +1,43 @@
+//! The voice cache at an account's opening, on real files: the played messages of history
+//! the store's fences cleared, and unfinished downloads, leave `voice/`; the rest stays.
+
+use super::store::local_store;
+use crate::protocol::ServerEvent;
+use crate::runtime::store::{Store, store_path};
+
+const SERVER: &str = "https://chat.example.com";
+
+#[tokio::test]
+async fn opening_the_account_removes_the_cleared_voice_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(&store_path(dir.path(), SERVER, 1), 1).unwrap();
+        let events: Vec<ServerEvent> = vec![
+            serde_json::from_value(serde_json::json!({"type": "related_groups", "groups": [
+                {"gid": 1, "owner": 2, "name": "lobby", "members": [], "is_public": true}]}))
+            .unwrap(),
+            ServerEvent::Chat(
+                serde_json::from_value(serde_json::json!({
+                    "mid": 10, "from_uid": 2, "created_at": 1_000, "target": {"gid": 1},
+                    "detail": {"type": "normal", "content_type": "vocechat/audio",
+                               "content": "2026/1/1/memo", "properties": null}
+                }))
+                .unwrap(),
+            ),
+            ServerEvent::GroupMessageCleared { gid: 1 },
+        ];
+        store.write_events(&events).unwrap();
+    }
+    let voice = dir.path().join("voice");
+    std::fs::create_dir(&voice).unwrap();
+    for name in ["g1-10-2026_1_1_memo.ogg", "g2-10-x.ogg", "u3-4-y.ogg.part"] {
+        std::fs::write(voice.join(name), b"bytes").unwrap();
+    }
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    assert!(local_store(dir.path(), SERVER, 1, "id", tx).is_ok());
+    let left: Vec<String> = std::fs::read_dir(&voice)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["g2-10-x.ogg"]);
+}
