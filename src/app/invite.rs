@@ -14,17 +14,28 @@ use crate::protocol::ApiError;
 use crate::protocol::ServerEvent;
 use crate::protocol::contacts::parse_private_invite;
 use crate::protocol::types::Group;
+use crate::secret::Secret;
 
 /// How long a link lasts and how often it may be used when `/invite-link` does not say (the
 /// web client's defaults).
 const DEFAULT_EXPIRY_S: i64 = 86_400;
 const DEFAULT_USES: i64 = 10_000_000;
 
-/// A private channel's invite link, shown with keys to copy or open it.
-#[derive(Debug, Clone, PartialEq)]
+/// A private channel's invite link, shown with keys to copy or open it. The link holds a
+/// token: `Debug` leaves it out.
+#[derive(Clone, PartialEq)]
 pub struct InviteLink {
     pub gid: i64,
     pub url: String,
+}
+
+impl std::fmt::Debug for InviteLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InviteLink")
+            .field("gid", &self.gid)
+            .field("url", &crate::secret::REDACTED)
+            .finish()
+    }
 }
 
 impl App {
@@ -72,10 +83,10 @@ impl App {
         })]
     }
 
-    pub(super) fn on_invite_link(&mut self, gid: i64, result: Outcome<String>) -> Vec<Effect> {
+    pub(super) fn on_invite_link(&mut self, gid: i64, result: Outcome<Secret>) -> Vec<Effect> {
         match result {
             Ok(url) => {
-                let url = crate::sanitize::one_line(url.trim(), 4096);
+                let url = crate::sanitize::one_line(url.expose().trim(), 4096);
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
                     self.error("invite link: the server's answer is not a link");
                     return vec![];
@@ -104,7 +115,7 @@ impl App {
             return self.open_conversation(ConvKey::Group(gid));
         }
         vec![Effect::Contacts(ContactsEffect::JoinPrivate {
-            magic_token: invite.magic_token,
+            magic_token: invite.magic_token.into(),
         })]
     }
 
