@@ -310,6 +310,11 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             .await?;
         let label = format!("demo {}", server.addr());
         let mut app = App::logged_in(opened.logged_in.uid, keymap, settings, label);
+        // The account's server: links are checked against it and shown on it.
+        app.account.login = Some((
+            opened.logged_in.server.clone(),
+            opened.logged_in.email.clone(),
+        ));
         // The demo has a store too (emptied at each start: every demo server is a new
         // server), so search and the rest can be tried.
         let initial = adopt(&mut app, &mut executor, opened);

@@ -13,6 +13,7 @@ use crate::model::{ConvKey, Feature};
 use crate::protocol::ApiError;
 use crate::protocol::ServerEvent;
 use crate::protocol::contacts::parse_private_invite;
+use crate::protocol::invite::{on_origin, same_host};
 use crate::protocol::types::Group;
 use crate::secret::Secret;
 
@@ -86,11 +87,14 @@ impl App {
     pub(super) fn on_invite_link(&mut self, gid: i64, result: Outcome<Secret>) -> Vec<Effect> {
         match result {
             Ok(url) => {
-                let url = crate::sanitize::one_line(url.expose().trim(), 4096);
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                // Shown on the account's own origin, as the web client does: the server's
+                // idea of its address is often an internal one behind a proxy.
+                let server = self.account.login.as_ref().map(|(s, _)| s.as_str());
+                let rebuilt = on_origin(url.expose(), server.unwrap_or(url.expose()));
+                let Some(url) = rebuilt.map(|u| crate::sanitize::one_line(&u, 4096)) else {
                     self.error("invite link: the server's answer is not a link");
                     return vec![];
-                }
+                };
                 self.popups.push(InviteLink { gid, url });
                 self.supported(Feature::PrivateInvite)
             }
@@ -108,6 +112,19 @@ impl App {
             self.error("this server has no private invite links");
             return vec![];
         }
+        // The token is for the link's server: never handed to another one.
+        let here = self
+            .account
+            .login
+            .as_ref()
+            .map(|(server, _)| server.as_str());
+        if !here.is_some_and(|s| same_host(s, &invite.origin)) {
+            self.error(format!(
+                "this link is for {}; log in there",
+                super::login::url_label(&invite.origin)
+            ));
+            return vec![];
+        }
         if let Some(gid) = invite.gid
             && self.chat.groups.contains_key(&gid)
         {
@@ -115,7 +132,7 @@ impl App {
             return self.open_conversation(ConvKey::Group(gid));
         }
         vec![Effect::Contacts(ContactsEffect::JoinPrivate {
-            magic_token: invite.magic_token.into(),
+            magic_token: invite.magic_token,
         })]
     }
 

@@ -42,20 +42,9 @@ pub fn parse_link(arg: &str) -> Option<InviteLink> {
         return None;
     }
     let fragment = url.fragment().unwrap_or("");
-    let (route, fragment_query) = fragment.split_once('?').unwrap_or((fragment, ""));
+    let route = fragment.split_once('?').map_or(fragment, |(r, _)| r);
     let route = route.trim_matches('/');
-    let from_query = url
-        .query_pairs()
-        .find(|(k, _)| k == "magic_token")
-        .map(|(_, v)| v.into_owned());
-    let from_fragment = url::form_urlencoded::parse(fragment_query.as_bytes())
-        .find(|(k, _)| k == "magic_token")
-        .map(|(_, v)| v.into_owned());
-    let token = from_query.or(from_fragment)?;
-    let token = token.trim();
-    if token.is_empty() || token.len() > MAX_TOKEN || token.chars().any(char::is_control) {
-        return None;
-    }
+    let token = magic_token(&url)?;
     let kind = match route.split('/').next().unwrap_or("") {
         "login" => LinkKind::Login,
         "" | "register" => LinkKind::Register,
@@ -71,6 +60,75 @@ pub fn parse_link(arg: &str) -> Option<InviteLink> {
         token: Secret::new(token),
         kind,
     })
+}
+
+/// A link's `magic_token`, percent-decoded: from its query, else from its fragment's query
+/// (`#/route?magic_token=…`). Only that exact key counts (`xmagic_token=` is another); an
+/// empty, over-long or control-character token is none.
+pub fn magic_token(url: &url::Url) -> Option<String> {
+    let from_query = url
+        .query_pairs()
+        .find(|(k, _)| k == "magic_token")
+        .map(|(_, v)| v.into_owned());
+    let token = from_query.or_else(|| {
+        let fragment = url.fragment().unwrap_or("");
+        let (_, fragment_query) = fragment.split_once('?')?;
+        url::form_urlencoded::parse(fragment_query.as_bytes())
+            .find(|(k, _)| k == "magic_token")
+            .map(|(_, v)| v.into_owned())
+    })?;
+    let token = token.trim();
+    if token.is_empty() || token.len() > MAX_TOKEN || token.chars().any(char::is_control) {
+        return None;
+    }
+    Some(token.to_string())
+}
+
+/// A server address as the client reaches it: `https://` when it names no scheme.
+fn server_url(server: &str) -> Option<url::Url> {
+    let trimmed = server.trim();
+    let url = if trimmed.contains("://") {
+        url::Url::parse(trimmed)
+    } else {
+        url::Url::parse(&format!("https://{trimmed}"))
+    }
+    .ok()?;
+    (matches!(url.scheme(), "http" | "https") && url.host_str().is_some()).then_some(url)
+}
+
+/// Whether two server addresses are the same origin: scheme, host and port (default ports
+/// and letter case normalized; the path does not count).
+pub fn same_origin(a: &str, b: &str) -> bool {
+    match (server_url(a), server_url(b)) {
+        (Some(a), Some(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
+}
+
+/// Whether two server addresses name the same host and port (`http` and `https` on their
+/// default ports count as the same).
+pub fn same_host(a: &str, b: &str) -> bool {
+    match (server_url(a), server_url(b)) {
+        (Some(a), Some(b)) => a.host() == b.host() && a.port() == b.port(),
+        _ => false,
+    }
+}
+
+/// `link` with the scheme, host and port of `server` (its path, query and fragment kept): a
+/// link the server made names the address the server believes it has, often an internal
+/// one behind a proxy; the web client shows it on its own origin, and so does this client.
+pub fn on_origin(link: &str, server: &str) -> Option<String> {
+    let link = url::Url::parse(link.trim()).ok()?;
+    if !matches!(link.scheme(), "http" | "https") {
+        return None;
+    }
+    let mut out = server_url(server)?;
+    let _ = out.set_username("");
+    let _ = out.set_password(None);
+    out.set_path(link.path());
+    out.set_query(link.query());
+    out.set_fragment(link.fragment());
+    Some(out.to_string())
 }
 
 /// `POST /api/user/check_magic_token` (answer: a bare JSON bool).
@@ -175,6 +233,63 @@ mod tests {
         }
         let long = format!("https://x.org/?magic_token={}", "a".repeat(5000));
         assert_eq!(parse_link(&long), None);
+    }
+
+    #[test]
+    fn origins_and_hosts_are_compared_normalized() {
+        assert!(same_origin(
+            "chat.example.com",
+            "https://CHAT.example.com:443/x/"
+        ));
+        assert!(same_origin(
+            "http://10.0.0.5:3000",
+            "http://10.0.0.5:3000/vc/?magic_token=t#/login"
+        ));
+        for (a, b) in [
+            ("https://chat.example.com", "http://chat.example.com"),
+            ("https://chat.example.com", "https://chat.example.com:8443"),
+            ("https://chat.example.com", "https://evil.example/"),
+            ("https://chat.example.com", "not a url at all"),
+        ] {
+            assert!(!same_origin(a, b), "{a} {b}");
+        }
+        assert!(same_host(
+            "https://chat.example.com/",
+            "http://chat.example.com/#/x"
+        ));
+        assert!(!same_host(
+            "http://127.0.0.1:3000/",
+            "http://127.0.0.1:3001/"
+        ));
+        assert!(!same_host(
+            "https://chat.example.com/",
+            "https://chat.example.com.evil/"
+        ));
+    }
+
+    #[test]
+    fn a_link_is_rebuilt_on_the_accounts_origin() {
+        assert_eq!(
+            on_origin(
+                "http://10.0.0.9:3000/#/invite_private/2?magic_token=ab",
+                "https://chat.example.com/"
+            )
+            .as_deref(),
+            Some("https://chat.example.com/#/invite_private/2?magic_token=ab")
+        );
+        assert_eq!(
+            on_origin(
+                "https://internal/invite_private/2?magic_token=ab",
+                "chat.example.com:8443"
+            )
+            .as_deref(),
+            Some("https://chat.example.com:8443/invite_private/2?magic_token=ab")
+        );
+        assert_eq!(
+            on_origin("javascript:alert(1)", "https://chat.example.com/"),
+            None
+        );
+        assert_eq!(on_origin("no link", "https://chat.example.com/"), None);
     }
 
     #[test]
