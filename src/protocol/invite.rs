@@ -131,6 +131,67 @@ pub fn on_origin(link: &str, server: &str) -> Option<String> {
     Some(out.to_string())
 }
 
+/// The e-mail and password command a link's login form is given from the config: only for
+/// the configured server. A link is someone else's text: a refused login link gives way to
+/// the password form, which would run the command and send the password to the link's host.
+pub fn config_login_for(
+    link: &InviteLink,
+    configured_server: Option<&str>,
+    email: Option<String>,
+    password_command: Option<String>,
+) -> (Option<String>, Option<String>) {
+    if configured_server.is_some_and(|s| same_origin(s, &link.server)) {
+        (email, password_command)
+    } else {
+        (None, None)
+    }
+}
+
+/// What the program starts with, from its server argument or `VOCECHAT_LINK`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StartWith {
+    /// An invite or login link.
+    Link(InviteLink),
+    /// A server address, or none (the config's).
+    Server(Option<String>),
+}
+
+/// Reads the server argument and the `VOCECHAT_LINK` variable (a link there stays out of
+/// `ps` and the shell's history). Anything holding a `magic_token` that is no invite or
+/// login link is refused, so a token never becomes a server address, a label or an error
+/// text; the refusals never repeat the link.
+pub fn start_with(arg: Option<&str>, env_link: Option<&str>) -> Result<StartWith, String> {
+    let env_link = env_link.filter(|l| !l.trim().is_empty());
+    match (arg, env_link) {
+        (Some(_), Some(_)) => Err(
+            "VOCECHAT_LINK is set: give no server or link on the command line too (or unset it)"
+                .into(),
+        ),
+        (None, Some(link)) => parse_link(link)
+            .map(StartWith::Link)
+            .ok_or_else(|| not_a_link(link, "VOCECHAT_LINK")),
+        (Some(arg), None) => match parse_link(arg) {
+            Some(link) => Ok(StartWith::Link(link)),
+            None if arg.contains("magic_token") => Err(not_a_link(arg, "the argument")),
+            None => Ok(StartWith::Server(Some(arg.to_string()))),
+        },
+        (None, None) => Ok(StartWith::Server(None)),
+    }
+}
+
+/// Why `link` (from `whence`) cannot start the program, without the link itself.
+fn not_a_link(link: &str, whence: &str) -> String {
+    if link.contains("invite_private") {
+        return format!(
+            "{whence} is an invite to a private channel: log in, then /join <link> in the chat"
+        );
+    }
+    format!(
+        "{whence} is not an invite or login link vocechat-tui can use \
+         (…/?magic_token=…#/register or …/#/login?magic_token=…, a token of at most {MAX_TOKEN} bytes)"
+    )
+}
+
 /// `POST /api/user/check_magic_token` (answer: a bare JSON bool).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckMagicToken {
@@ -290,6 +351,73 @@ mod tests {
             None
         );
         assert_eq!(on_origin("no link", "https://chat.example.com/"), None);
+    }
+
+    #[test]
+    fn the_configs_login_goes_only_to_the_configured_server() {
+        let link = parse_link("https://chat.example.com/#/login?magic_token=t").unwrap();
+        let given = || {
+            (
+                Some("me@x.org".to_string()),
+                Some("pass show vc".to_string()),
+            )
+        };
+        let (e, p) = given();
+        assert_eq!(
+            config_login_for(&link, Some("chat.example.com"), e, p),
+            given()
+        );
+        for configured in [
+            None,
+            Some("https://other.example/"),
+            Some("http://chat.example.com"),
+        ] {
+            let (e, p) = given();
+            assert_eq!(
+                config_login_for(&link, configured, e, p),
+                (None, None),
+                "{configured:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_start_argument_never_turns_a_token_into_a_server() {
+        let link = "https://chat.example.com/?magic_token=s3cr3t-token#/register";
+        assert!(matches!(
+            start_with(Some(link), None),
+            Ok(StartWith::Link(_))
+        ));
+        assert!(matches!(
+            start_with(None, Some(link)),
+            Ok(StartWith::Link(_))
+        ));
+        assert_eq!(
+            start_with(Some("chat.example.com"), None),
+            Ok(StartWith::Server(Some("chat.example.com".into())))
+        );
+        assert_eq!(start_with(None, None), Ok(StartWith::Server(None)));
+        assert_eq!(start_with(None, Some(" ")), Ok(StartWith::Server(None)));
+        let private = "https://chat.example.com/#/invite_private/3?magic_token=s3cr3t-token";
+        let long = format!(
+            "https://x.org/?magic_token=s3cr3t-token{}",
+            "a".repeat(5000)
+        );
+        for (arg, env, says) in [
+            (Some(private), None, "log in, then /join <link>"),
+            (None, Some(private), "log in, then /join <link>"),
+            (
+                Some("https://chat.example.com/#/elsewhere?magic_token=s3cr3t-token"),
+                None,
+                "not an invite or login link",
+            ),
+            (Some(long.as_str()), None, "at most 4096 bytes"),
+            (None, Some("s3cr3t-token"), "not an invite or login link"),
+            (Some("chat.example.com"), Some(link), "VOCECHAT_LINK is set"),
+        ] {
+            let why = start_with(arg, env).unwrap_err();
+            assert!(why.contains(says) && !why.contains("s3cr3t"), "{why}");
+        }
     }
 
     #[test]
