@@ -12,7 +12,7 @@ use vocechat_tui::config::Config;
 use vocechat_tui::demo::{DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer};
 use vocechat_tui::keymap::Keymap;
 use vocechat_tui::paths::Paths;
-use vocechat_tui::protocol::invite::parse_link;
+use vocechat_tui::protocol::invite::{StartWith, config_login_for, start_with};
 use vocechat_tui::runtime::account::{Opened, Source};
 use vocechat_tui::runtime::api::ApiClient;
 use vocechat_tui::runtime::executor::{Executor, Setup};
@@ -29,7 +29,8 @@ struct Args {
     command: Option<Command>,
     /// Server URL, e.g. https://chat.example.com (default: `server` in the config file); or
     /// an invite link (`…/?magic_token=…#/register`: create an account there) or an e-mailed
-    /// login link (`…/#/login?magic_token=…`: log in without a password)
+    /// login link (`…/#/login?magic_token=…`: log in without a password); a link may come
+    /// from the environment variable VOCECHAT_LINK instead, out of `ps` and shell history
     server: Option<String>,
     /// Run against an embedded demo server with seeded users, channels and a chatty bot.
     #[arg(long)]
@@ -310,6 +311,11 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             .await?;
         let label = format!("demo {}", server.addr());
         let mut app = App::logged_in(opened.logged_in.uid, keymap, settings, label);
+        // The account's server: links are checked against it and shown on it.
+        app.account.login = Some((
+            opened.logged_in.server.clone(),
+            opened.logged_in.email.clone(),
+        ));
         // The demo has a store too (emptied at each start: every demo server is a new
         // server), so search and the rest can be tried.
         let initial = adopt(&mut app, &mut executor, opened);
@@ -322,24 +328,41 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
     let device = paths.device_id()?;
     let _lock = InstanceLock::acquire(paths.data_dir(), &device).map_err(|e| anyhow::anyhow!(e))?;
     let store = SessionStore::new(paths.data_dir());
+    // The server argument, or a link from it or from VOCECHAT_LINK (kept out of `ps` and the
+    // shell's history); a token is never taken for a server address.
+    let env_link = std::env::var("VOCECHAT_LINK").ok();
+    let start_with = start_with(args.server.as_deref(), env_link.as_deref())
+        .map_err(|why| anyhow::anyhow!(why))?;
     let email = args.email.clone().or(config.login.email.clone());
     let password_command = config
         .login
         .password_command
         .clone()
         .filter(|c| !c.trim().is_empty());
-    // An invite or login link: register or log in with it, whatever session is saved.
-    if let Some(link) = args.server.as_deref().and_then(parse_link) {
-        let executor = Executor::new(setup(device, Some(store)), tx.clone());
-        let label = vocechat_tui::app::url_label(&link.server);
-        let mut app = App::new(keymap, settings, label);
-        app.account.password_command = password_command.clone();
-        let (form, initial) = LoginForm::for_link(link, email, password_command);
-        app.mode = Mode::Login(form);
-        let rt = runtime(app, executor, theme, &config, initial);
-        return run(rt, tx, rx).await;
-    }
-    let server = args.server.clone().or(config.server.clone());
+    let arg_server = match start_with {
+        // An invite or login link: register or log in with it, whatever session is saved.
+        StartWith::Link(link) => {
+            let executor = Executor::new(setup(device, Some(store)), tx.clone());
+            let label = vocechat_tui::app::url_label(&link.server);
+            let mut app = App::new(keymap, settings, label);
+            // The config's e-mail and password command are for the configured server only;
+            // an e-mail given on this command line is the user's own choice.
+            let (config_email, password_command) = config_login_for(
+                &link,
+                config.server.as_deref(),
+                config.login.email.clone(),
+                password_command,
+            );
+            app.account.password_command = password_command.clone();
+            let email = args.email.clone().or(config_email);
+            let (form, initial) = LoginForm::for_link(link, email, password_command);
+            app.mode = Mode::Login(form);
+            let rt = runtime(app, executor, theme, &config, initial);
+            return run(rt, tx, rx).await;
+        }
+        StartWith::Server(server) => server,
+    };
+    let server = arg_server.or(config.server.clone());
     let saved = server.as_deref().and_then(|s| {
         let api = ApiClient::new(s).ok()?;
         store.load(api.base_url().as_str())

@@ -288,7 +288,7 @@ async fn a_private_invite_link_joins_once_and_then_is_spent() {
     assert!(link.starts_with("http://"), "{link}");
     let invite = parse_private_invite(&link).expect("a link the client reads");
     assert_eq!(invite.gid, Some(3));
-    let group = bob.join_private(&invite.magic_token).await.unwrap();
+    let group = bob.join_private(invite.magic_token.expose()).await.unwrap();
     assert_eq!(group.gid, 3);
     assert!(group.members.contains(&2));
     let seen = s
@@ -300,7 +300,7 @@ async fn a_private_invite_link_joins_once_and_then_is_spent() {
     assert!(!seen.is_empty());
     assert!(
         matches!(
-            bob.join_private(&invite.magic_token).await,
+            bob.join_private(invite.magic_token.expose()).await,
             Err(ApiError::Conflict(_))
         ),
         "used up"
@@ -309,7 +309,7 @@ async fn a_private_invite_link_joins_once_and_then_is_spent() {
     let again = parse_private_invite(&link).unwrap();
     assert!(
         matches!(
-            bob.join_private(&again.magic_token).await,
+            bob.join_private(again.magic_token.expose()).await,
             Err(ApiError::Server { status: 412, .. })
         ),
         "already in"

@@ -1424,7 +1424,9 @@ fn newer_server_channel_rules_invite_links_and_contacts() {
         carol.private_invite_link(3, 3600, 1).await.unwrap()
     });
     let data = tempfile::tempdir().unwrap();
-    let mut tui = Tui::spawn(&[&url, "--email", "bob@example.com"], data.path());
+    // At trace level, neither the pasted link's token nor the one shown reaches the log.
+    let trace = [("VOCECHAT_LOG", "trace")];
+    let mut tui = Tui::spawn_with(&[&url, "--email", "bob@example.com"], data.path(), &trace);
     tui.wait_for("the login form", |s| s.contains("log in to VoceChat"));
     tui.send(b"bob-pass\r");
     tui.wait_for("live", |s| s.contains("● live"));
@@ -1443,6 +1445,15 @@ fn newer_server_channel_rules_invite_links_and_contacts() {
     tui.wait_for("the link", |s| {
         s.contains("invite link to #secret") && s.contains("magic_token=")
     });
+    let hex_after = |text: &str| -> String {
+        text.split("magic_token=")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect()
+    };
+    let shown_token = hex_after(&tui.screen());
     tui.send(b"\x1b");
 
     tui.send(b"/contact block @carol\r");
@@ -1470,6 +1481,21 @@ fn newer_server_channel_rules_invite_links_and_contacts() {
     );
     tui.quit();
     drop(server);
+
+    let log = std::fs::read_to_string(data.path().join("vocechat-tui.log")).unwrap();
+    assert!(
+        log.contains("JoinPrivate"),
+        "the join was logged (redacted): {log}"
+    );
+    for (what, token) in [
+        ("the pasted link's token", hex_after(&link)),
+        ("the shown link's token", shown_token),
+    ] {
+        assert!(
+            token.len() > 8 && !log.contains(&token),
+            "the log holds {what} {token:?}:\n{log}"
+        );
+    }
 }
 
 /// Issue 20 item 10: `vocechat-tui '<invite link>'` opens the form to create an account,

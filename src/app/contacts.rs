@@ -15,6 +15,7 @@ use crate::protocol::ApiError;
 use crate::protocol::contacts::{ContactAction, SearchType, UserSearch};
 use crate::protocol::newer::ContactEntry;
 use crate::protocol::types::{Group, UserInfo};
+use crate::secret::Secret;
 
 /// What the server answered to a contacts, user search or invite link request.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,8 +30,8 @@ pub enum ContactsMsg {
     },
     /// `POST /user/search`: the user, or nobody.
     Found(Outcome<Option<UserInfo>>),
-    /// `GET /group/create_invite_private_magic_link`: the link.
-    InviteLink { gid: i64, result: Outcome<String> },
+    /// `GET /group/create_invite_private_magic_link`: the link (a token: `Debug` hides it).
+    InviteLink { gid: i64, result: Outcome<Secret> },
     /// `POST /user/join_private`: the channel joined.
     Joined(Outcome<Group>),
 }
@@ -49,8 +50,9 @@ pub enum ContactsEffect {
         expired_in: i64,
         max_times: i64,
     },
+    /// The pasted link's token (`Debug` hides it).
     JoinPrivate {
-        magic_token: String,
+        magic_token: Secret,
     },
 }
 

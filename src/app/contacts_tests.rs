@@ -328,6 +328,7 @@ fn channel_rules_close_the_composer_and_hide_direct_messages() {
 #[test]
 fn invite_links_are_made_in_private_channels_shown_and_joined() {
     let mut app = synced();
+    app.account.login = Some(("https://chat.example.com/".into(), "me@example.com".into()));
     newer(&mut app, SystemCommon::default());
     app.open_conversation(ConvKey::Group(1));
     assert!(command(&mut app, "/invite-link").is_empty());
@@ -341,28 +342,47 @@ fn invite_links_are_made_in_private_channels_shown_and_joined() {
             max_times: 5
         })]
     );
-    let url = "http://chat.example/#/invite_private/2?magic_token=abc";
-    update(
-        &mut app,
-        Msg::Contacts(ContactsMsg::InviteLink {
-            gid: 2,
-            result: Ok(format!("{url}\n")),
-        }),
-    );
+    // The server's idea of its address (internal, behind a proxy) gives way to the
+    // account's, as in the web client; the token never reaches `Debug`.
+    let answer = "http://10.0.0.9:3000/#/invite_private/2?magic_token=abc9f";
+    let url = "https://chat.example.com/#/invite_private/2?magic_token=abc9f";
+    let msg = Msg::Contacts(ContactsMsg::InviteLink {
+        gid: 2,
+        result: Ok(format!("{answer}\n").into()),
+    });
+    assert!(!format!("{msg:?}").contains("abc9f"), "{msg:?}");
+    update(&mut app, msg);
     assert!(matches!(app.popups.top(), Some(popups::Popup::Invite(l)) if l.url == url));
+    let shown = format!("{:?}", app.popups.top());
+    assert!(!shown.contains("abc9f"), "{shown}");
     let effects = update(&mut app, key(KeyCode::Char('y')));
     assert_eq!(effects, vec![Effect::CopyText(url.into())]);
     assert!(app.popups.is_empty());
 
-    assert_eq!(
+    // A link for another server: its token is not sent to this one.
+    assert!(
         command(
             &mut app,
-            "/join http://chat.example/#/invite_private/7?magic_token=t0k"
-        ),
+            "/join https://other.example/#/invite_private/7?magic_token=t0k3n"
+        )
+        .is_empty()
+    );
+    assert!(
+        notice(&app).contains("this link is for other.example; log in there"),
+        "{}",
+        notice(&app)
+    );
+    let effects = command(
+        &mut app,
+        "/join http://CHAT.example.com/#/invite_private/7?xmagic_token=no&magic_token=t0k%2B3n",
+    );
+    assert_eq!(
+        effects,
         vec![Effect::Contacts(ContactsEffect::JoinPrivate {
-            magic_token: "t0k".into()
+            magic_token: "t0k+3n".into()
         })]
     );
+    assert!(!format!("{effects:?}").contains("t0k"), "{effects:?}");
     update(
         &mut app,
         Msg::Contacts(ContactsMsg::Joined(Err(

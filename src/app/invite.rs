@@ -13,18 +13,30 @@ use crate::model::{ConvKey, Feature};
 use crate::protocol::ApiError;
 use crate::protocol::ServerEvent;
 use crate::protocol::contacts::parse_private_invite;
+use crate::protocol::invite::{on_origin, same_host};
 use crate::protocol::types::Group;
+use crate::secret::Secret;
 
 /// How long a link lasts and how often it may be used when `/invite-link` does not say (the
 /// web client's defaults).
 const DEFAULT_EXPIRY_S: i64 = 86_400;
 const DEFAULT_USES: i64 = 10_000_000;
 
-/// A private channel's invite link, shown with keys to copy or open it.
-#[derive(Debug, Clone, PartialEq)]
+/// A private channel's invite link, shown with keys to copy or open it. The link holds a
+/// token: `Debug` leaves it out.
+#[derive(Clone, PartialEq)]
 pub struct InviteLink {
     pub gid: i64,
     pub url: String,
+}
+
+impl std::fmt::Debug for InviteLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InviteLink")
+            .field("gid", &self.gid)
+            .field("url", &crate::secret::REDACTED)
+            .finish()
+    }
 }
 
 impl App {
@@ -72,14 +84,17 @@ impl App {
         })]
     }
 
-    pub(super) fn on_invite_link(&mut self, gid: i64, result: Outcome<String>) -> Vec<Effect> {
+    pub(super) fn on_invite_link(&mut self, gid: i64, result: Outcome<Secret>) -> Vec<Effect> {
         match result {
             Ok(url) => {
-                let url = crate::sanitize::one_line(url.trim(), 4096);
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                // Shown on the account's own origin, as the web client does: the server's
+                // idea of its address is often an internal one behind a proxy.
+                let server = self.account.login.as_ref().map(|(s, _)| s.as_str());
+                let rebuilt = on_origin(url.expose(), server.unwrap_or(url.expose()));
+                let Some(url) = rebuilt.map(|u| crate::sanitize::one_line(&u, 4096)) else {
                     self.error("invite link: the server's answer is not a link");
                     return vec![];
-                }
+                };
                 self.popups.push(InviteLink { gid, url });
                 self.supported(Feature::PrivateInvite)
             }
@@ -95,6 +110,19 @@ impl App {
         };
         if !self.offers(Feature::PrivateInvite) {
             self.error("this server has no private invite links");
+            return vec![];
+        }
+        // The token is for the link's server: never handed to another one.
+        let here = self
+            .account
+            .login
+            .as_ref()
+            .map(|(server, _)| server.as_str());
+        if !here.is_some_and(|s| same_host(s, &invite.origin)) {
+            self.error(format!(
+                "this link is for {}; log in there",
+                super::login::url_label(&invite.origin)
+            ));
             return vec![];
         }
         if let Some(gid) = invite.gid

@@ -2,6 +2,7 @@
 //! (`vocechat-newer-servers.md` §5, §13): the request bodies, the contact actions and
 //! statuses, and reading a pasted invite link. 0.3.3 has none of these routes.
 
+use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
 /// The invite link endpoint answers plain text (the web client asks for it so).
@@ -67,38 +68,44 @@ pub struct MagicToken {
     pub magic_token: String,
 }
 
-/// A private channel's invite link as pasted: the channel and the token.
+/// A private channel's invite link as pasted: where it is from, the channel and the token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrivateInvite {
+    /// The link's scheme, host and port (`https://chat.example.com/`): its token is for the
+    /// server there.
+    pub origin: String,
     pub gid: Option<i64>,
-    pub magic_token: String,
+    pub magic_token: Secret,
 }
 
 /// Reads `https://host/#/invite_private/5?magic_token=…` (the web client's form) or
 /// `https://host/invite_private/5?magic_token=…` (the app's): the token from the query or the
-/// fragment, the channel from the segment after `invite_private`. A token is URL-safe text
-/// of bounded length; anything else is no invite.
+/// fragment (percent-decoded, `magic_token` exactly), the channel from the segment after
+/// `invite_private` in the path or the fragment. Anything else is no invite.
 pub fn parse_private_invite(link: &str) -> Option<PrivateInvite> {
-    let link = link.trim();
-    let start = link.find("magic_token=")? + "magic_token=".len();
-    let token: String = link[start..]
-        .chars()
-        .take_while(|c| !matches!(c, '&' | '#' | '/' | '?') && !c.is_whitespace())
-        .collect();
-    let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '%');
-    if token.is_empty() || token.len() > 2048 || !token.chars().all(safe) {
+    let url = url::Url::parse(link.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return None;
     }
-    let gid = link.find("invite_private/").and_then(|at| {
-        let digits: String = link[at + "invite_private/".len()..]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        digits.parse().ok()
-    });
+    let token = super::invite::magic_token(&url)?;
+    let fragment = url.fragment().unwrap_or("");
+    let route = fragment.split_once('?').map_or(fragment, |(r, _)| r);
+    let after = |path: &str| -> Option<i64> {
+        let mut segments = path.split('/');
+        segments.find(|s| *s == "invite_private")?;
+        segments.next()?.parse().ok()
+    };
+    let gid = after(url.path()).or_else(|| after(route));
+    let mut origin = url.clone();
+    origin.set_path("/");
+    origin.set_query(None);
+    origin.set_fragment(None);
+    let _ = origin.set_username("");
+    let _ = origin.set_password(None);
     Some(PrivateInvite {
+        origin: origin.to_string(),
         gid,
-        magic_token: token,
+        magic_token: Secret::new(token),
     })
 }
 
@@ -108,35 +115,38 @@ mod tests {
 
     #[test]
     fn invite_links_of_the_web_client_and_the_app_are_read() {
+        let read = |l: &str| {
+            parse_private_invite(l).map(|i| (i.origin, i.gid, i.magic_token.into_inner()))
+        };
         assert_eq!(
-            parse_private_invite("https://chat.example.com/#/invite_private/5?magic_token=ab12"),
-            Some(PrivateInvite {
-                gid: Some(5),
-                magic_token: "ab12".into()
-            })
+            read("https://chat.example.com/#/invite_private/5?magic_token=ab12"),
+            Some(("https://chat.example.com/".into(), Some(5), "ab12".into()))
         );
         assert_eq!(
-            parse_private_invite(" https://c.example/invite_private/226?magic_token=f0&x=1 "),
-            Some(PrivateInvite {
-                gid: Some(226),
-                magic_token: "f0".into()
-            })
+            read(" https://c.example:8443/vc/invite_private/226?magic_token=f0&x=1 "),
+            Some(("https://c.example:8443/".into(), Some(226), "f0".into()))
         );
         assert_eq!(
-            parse_private_invite("https://c.example/?magic_token=zz#/invite_private/7"),
-            Some(PrivateInvite {
-                gid: Some(7),
-                magic_token: "zz".into()
-            })
+            read("https://c.example/?magic_token=zz#/invite_private/7"),
+            Some(("https://c.example/".into(), Some(7), "zz".into()))
+        );
+        // Percent-escapes are decoded; only the key `magic_token` counts.
+        assert_eq!(
+            read("https://c.example/#/invite_private/5?xmagic_token=no&magic_token=a%2Bb"),
+            Some(("https://c.example/".into(), Some(5), "a+b".into()))
         );
         for bad in [
             "",
             "https://c.example/#/invite_private/5",
+            "https://c.example/#/invite_private/5?xmagic_token=ab",
             "magic_token=",
+            "ftp://c.example/?magic_token=ab",
             "https://c.example/?magic_token=a\u{1b}[2J",
         ] {
-            assert_eq!(parse_private_invite(bad), None, "{bad:?}");
+            assert_eq!(read(bad), None, "{bad:?}");
         }
+        let token = parse_private_invite("https://c.example/?magic_token=s3cr3t-token").unwrap();
+        assert!(!format!("{token:?}").contains("s3cr3t"));
     }
 
     #[test]

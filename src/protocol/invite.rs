@@ -42,20 +42,9 @@ pub fn parse_link(arg: &str) -> Option<InviteLink> {
         return None;
     }
     let fragment = url.fragment().unwrap_or("");
-    let (route, fragment_query) = fragment.split_once('?').unwrap_or((fragment, ""));
+    let route = fragment.split_once('?').map_or(fragment, |(r, _)| r);
     let route = route.trim_matches('/');
-    let from_query = url
-        .query_pairs()
-        .find(|(k, _)| k == "magic_token")
-        .map(|(_, v)| v.into_owned());
-    let from_fragment = url::form_urlencoded::parse(fragment_query.as_bytes())
-        .find(|(k, _)| k == "magic_token")
-        .map(|(_, v)| v.into_owned());
-    let token = from_query.or(from_fragment)?;
-    let token = token.trim();
-    if token.is_empty() || token.len() > MAX_TOKEN || token.chars().any(char::is_control) {
-        return None;
-    }
+    let token = magic_token(&url)?;
     let kind = match route.split('/').next().unwrap_or("") {
         "login" => LinkKind::Login,
         "" | "register" => LinkKind::Register,
@@ -71,6 +60,136 @@ pub fn parse_link(arg: &str) -> Option<InviteLink> {
         token: Secret::new(token),
         kind,
     })
+}
+
+/// A link's `magic_token`, percent-decoded: from its query, else from its fragment's query
+/// (`#/route?magic_token=…`). Only that exact key counts (`xmagic_token=` is another); an
+/// empty, over-long or control-character token is none.
+pub fn magic_token(url: &url::Url) -> Option<String> {
+    let from_query = url
+        .query_pairs()
+        .find(|(k, _)| k == "magic_token")
+        .map(|(_, v)| v.into_owned());
+    let token = from_query.or_else(|| {
+        let fragment = url.fragment().unwrap_or("");
+        let (_, fragment_query) = fragment.split_once('?')?;
+        url::form_urlencoded::parse(fragment_query.as_bytes())
+            .find(|(k, _)| k == "magic_token")
+            .map(|(_, v)| v.into_owned())
+    })?;
+    let token = token.trim();
+    if token.is_empty() || token.len() > MAX_TOKEN || token.chars().any(char::is_control) {
+        return None;
+    }
+    Some(token.to_string())
+}
+
+/// A server address as the client reaches it: `https://` when it names no scheme.
+fn server_url(server: &str) -> Option<url::Url> {
+    let trimmed = server.trim();
+    let url = if trimmed.contains("://") {
+        url::Url::parse(trimmed)
+    } else {
+        url::Url::parse(&format!("https://{trimmed}"))
+    }
+    .ok()?;
+    (matches!(url.scheme(), "http" | "https") && url.host_str().is_some()).then_some(url)
+}
+
+/// Whether two server addresses are the same origin: scheme, host and port (default ports
+/// and letter case normalized; the path does not count).
+pub fn same_origin(a: &str, b: &str) -> bool {
+    match (server_url(a), server_url(b)) {
+        (Some(a), Some(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
+}
+
+/// Whether two server addresses name the same host and port (`http` and `https` on their
+/// default ports count as the same).
+pub fn same_host(a: &str, b: &str) -> bool {
+    match (server_url(a), server_url(b)) {
+        (Some(a), Some(b)) => a.host() == b.host() && a.port() == b.port(),
+        _ => false,
+    }
+}
+
+/// `link` with the scheme, host and port of `server` (its path, query and fragment kept): a
+/// link the server made names the address the server believes it has, often an internal
+/// one behind a proxy; the web client shows it on its own origin, and so does this client.
+pub fn on_origin(link: &str, server: &str) -> Option<String> {
+    let link = url::Url::parse(link.trim()).ok()?;
+    if !matches!(link.scheme(), "http" | "https") {
+        return None;
+    }
+    let mut out = server_url(server)?;
+    let _ = out.set_username("");
+    let _ = out.set_password(None);
+    out.set_path(link.path());
+    out.set_query(link.query());
+    out.set_fragment(link.fragment());
+    Some(out.to_string())
+}
+
+/// The e-mail and password command a link's login form is given from the config: only for
+/// the configured server. A link is someone else's text: a refused login link gives way to
+/// the password form, which would run the command and send the password to the link's host.
+pub fn config_login_for(
+    link: &InviteLink,
+    configured_server: Option<&str>,
+    email: Option<String>,
+    password_command: Option<String>,
+) -> (Option<String>, Option<String>) {
+    if configured_server.is_some_and(|s| same_origin(s, &link.server)) {
+        (email, password_command)
+    } else {
+        (None, None)
+    }
+}
+
+/// What the program starts with, from its server argument or `VOCECHAT_LINK`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StartWith {
+    /// An invite or login link.
+    Link(InviteLink),
+    /// A server address, or none (the config's).
+    Server(Option<String>),
+}
+
+/// Reads the server argument and the `VOCECHAT_LINK` variable (a link there stays out of
+/// `ps` and the shell's history). Anything holding a `magic_token` that is no invite or
+/// login link is refused, so a token never becomes a server address, a label or an error
+/// text; the refusals never repeat the link.
+pub fn start_with(arg: Option<&str>, env_link: Option<&str>) -> Result<StartWith, String> {
+    let env_link = env_link.filter(|l| !l.trim().is_empty());
+    match (arg, env_link) {
+        (Some(_), Some(_)) => Err(
+            "VOCECHAT_LINK is set: give no server or link on the command line too (or unset it)"
+                .into(),
+        ),
+        (None, Some(link)) => parse_link(link)
+            .map(StartWith::Link)
+            .ok_or_else(|| not_a_link(link, "VOCECHAT_LINK")),
+        (Some(arg), None) => match parse_link(arg) {
+            Some(link) => Ok(StartWith::Link(link)),
+            None if arg.contains("magic_token") => Err(not_a_link(arg, "the argument")),
+            None => Ok(StartWith::Server(Some(arg.to_string()))),
+        },
+        (None, None) => Ok(StartWith::Server(None)),
+    }
+}
+
+/// Why `link` (from `whence`) cannot start the program, without the link itself.
+fn not_a_link(link: &str, whence: &str) -> String {
+    if link.contains("invite_private") {
+        return format!(
+            "{whence} is an invite to a private channel: log in, then /join <link> in the chat"
+        );
+    }
+    format!(
+        "{whence} is not an invite or login link vocechat-tui can use \
+         (…/?magic_token=…#/register or …/#/login?magic_token=…, a token of at most {MAX_TOKEN} bytes)"
+    )
 }
 
 /// `POST /api/user/check_magic_token` (answer: a bare JSON bool).
@@ -175,6 +294,130 @@ mod tests {
         }
         let long = format!("https://x.org/?magic_token={}", "a".repeat(5000));
         assert_eq!(parse_link(&long), None);
+    }
+
+    #[test]
+    fn origins_and_hosts_are_compared_normalized() {
+        assert!(same_origin(
+            "chat.example.com",
+            "https://CHAT.example.com:443/x/"
+        ));
+        assert!(same_origin(
+            "http://10.0.0.5:3000",
+            "http://10.0.0.5:3000/vc/?magic_token=t#/login"
+        ));
+        for (a, b) in [
+            ("https://chat.example.com", "http://chat.example.com"),
+            ("https://chat.example.com", "https://chat.example.com:8443"),
+            ("https://chat.example.com", "https://evil.example/"),
+            ("https://chat.example.com", "not a url at all"),
+        ] {
+            assert!(!same_origin(a, b), "{a} {b}");
+        }
+        assert!(same_host(
+            "https://chat.example.com/",
+            "http://chat.example.com/#/x"
+        ));
+        assert!(!same_host(
+            "http://127.0.0.1:3000/",
+            "http://127.0.0.1:3001/"
+        ));
+        assert!(!same_host(
+            "https://chat.example.com/",
+            "https://chat.example.com.evil/"
+        ));
+    }
+
+    #[test]
+    fn a_link_is_rebuilt_on_the_accounts_origin() {
+        assert_eq!(
+            on_origin(
+                "http://10.0.0.9:3000/#/invite_private/2?magic_token=ab",
+                "https://chat.example.com/"
+            )
+            .as_deref(),
+            Some("https://chat.example.com/#/invite_private/2?magic_token=ab")
+        );
+        assert_eq!(
+            on_origin(
+                "https://internal/invite_private/2?magic_token=ab",
+                "chat.example.com:8443"
+            )
+            .as_deref(),
+            Some("https://chat.example.com:8443/invite_private/2?magic_token=ab")
+        );
+        assert_eq!(
+            on_origin("javascript:alert(1)", "https://chat.example.com/"),
+            None
+        );
+        assert_eq!(on_origin("no link", "https://chat.example.com/"), None);
+    }
+
+    #[test]
+    fn the_configs_login_goes_only_to_the_configured_server() {
+        let link = parse_link("https://chat.example.com/#/login?magic_token=t").unwrap();
+        let given = || {
+            (
+                Some("me@x.org".to_string()),
+                Some("pass show vc".to_string()),
+            )
+        };
+        let (e, p) = given();
+        assert_eq!(
+            config_login_for(&link, Some("chat.example.com"), e, p),
+            given()
+        );
+        for configured in [
+            None,
+            Some("https://other.example/"),
+            Some("http://chat.example.com"),
+        ] {
+            let (e, p) = given();
+            assert_eq!(
+                config_login_for(&link, configured, e, p),
+                (None, None),
+                "{configured:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_start_argument_never_turns_a_token_into_a_server() {
+        let link = "https://chat.example.com/?magic_token=s3cr3t-token#/register";
+        assert!(matches!(
+            start_with(Some(link), None),
+            Ok(StartWith::Link(_))
+        ));
+        assert!(matches!(
+            start_with(None, Some(link)),
+            Ok(StartWith::Link(_))
+        ));
+        assert_eq!(
+            start_with(Some("chat.example.com"), None),
+            Ok(StartWith::Server(Some("chat.example.com".into())))
+        );
+        assert_eq!(start_with(None, None), Ok(StartWith::Server(None)));
+        assert_eq!(start_with(None, Some(" ")), Ok(StartWith::Server(None)));
+        let private = "https://chat.example.com/#/invite_private/3?magic_token=s3cr3t-token";
+        let long = format!(
+            "https://x.org/?magic_token=s3cr3t-token{}",
+            "a".repeat(5000)
+        );
+        for (arg, env, says) in [
+            (Some(private), None, "log in, then /join <link>"),
+            (None, Some(private), "log in, then /join <link>"),
+            (
+                Some("https://chat.example.com/#/elsewhere?magic_token=s3cr3t-token"),
+                None,
+                "not an invite or login link",
+            ),
+            (Some(long.as_str()), None, "at most 4096 bytes"),
+            (None, Some("s3cr3t-token"), "not an invite or login link"),
+            (Some("chat.example.com"), Some(link), "VOCECHAT_LINK is set"),
+        ] {
+            let why = start_with(arg, env).unwrap_err();
+            assert!(why.contains(says) && !why.contains("s3cr3t"), "{why}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::AccountSession;
 use crate::app::{ContactsEffect, ContactsMsg, Failure, Msg};
+use crate::secret::Secret;
 
 impl AccountSession {
     pub(super) fn contacts(&self, effect: ContactsEffect) {
@@ -33,11 +34,14 @@ impl AccountSession {
                     result: api
                         .private_invite_link(gid, expired_in, max_times)
                         .await
+                        .map(Secret::new)
                         .map_err(Failure::from),
                 },
-                ContactsEffect::JoinPrivate { magic_token } => {
-                    ContactsMsg::Joined(api.join_private(&magic_token).await.map_err(Failure::from))
-                }
+                ContactsEffect::JoinPrivate { magic_token } => ContactsMsg::Joined(
+                    api.join_private(magic_token.expose())
+                        .await
+                        .map_err(Failure::from),
+                ),
             };
             let _ = tx.send(Msg::Contacts(msg));
         });
