@@ -342,14 +342,10 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
     let server = args.server.clone().or(config.server.clone());
     let saved = server.as_deref().and_then(|s| {
         let api = ApiClient::new(s).ok()?;
-        store.load(api.base_url().as_str())
+        store.find(api.base_url().as_str(), email.as_deref())
     });
     let mut executor = Executor::new(setup(device, Some(store)), tx.clone());
-    match saved.filter(|s| {
-        email
-            .as_ref()
-            .is_none_or(|e| e.eq_ignore_ascii_case(&s.email))
-    }) {
+    match saved {
         Some(saved) => {
             // Cache first: what the store remembers is on the first frame, before any reply.
             let opened = executor.open(Source::Saved(saved)).await?;

@@ -219,9 +219,9 @@ pub async fn open(id: AccountId, source: Source, ctx: &Context) -> Result<Opened
     if saved && let Some(sessions) = &ctx.sessions {
         let (server, email) = (logged_in.server.clone(), logged_in.email.clone());
         if ctx.persist {
-            login::persist_sessions(&api, sessions.clone(), server, email);
+            login::persist_sessions(&api, sessions.clone(), server, email, logged_in.uid);
         } else {
-            login::share_sessions(&api, sessions.clone(), server, email);
+            login::share_sessions(&api, sessions.clone(), server, email, logged_in.uid);
         }
     }
     let server_id = api.session().await.map(|s| s.server_id).unwrap_or_default();

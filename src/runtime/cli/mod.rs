@@ -44,7 +44,7 @@ impl Headless {
             .map_err(|e| anyhow!("{server}: {e}"))?
             .base_url()
             .to_string();
-        let login = store.load(&base).ok_or_else(|| {
+        let login = store.find(&base, None).ok_or_else(|| {
             anyhow!("not logged in to {base}: run `vocechat-tui {server}` once and log in")
         })?;
         // Opened like every account, without a store; renewals take turns with the UI.
