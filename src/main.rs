@@ -322,12 +322,22 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
     let device = paths.device_id()?;
     let _lock = InstanceLock::acquire(paths.data_dir(), &device).map_err(|e| anyhow::anyhow!(e))?;
     let store = SessionStore::new(paths.data_dir());
-    let email = args.email.clone().or(config.login.email.clone());
-    let password_command = config
-        .login
-        .password_command
-        .clone()
-        .filter(|c| !c.trim().is_empty());
+    // The window holds one account for now: the one named on the command line, else the
+    // config's first (the top-level `server`, else the first `[[account]]`).
+    let first = config
+        .accounts()
+        .into_iter()
+        .next()
+        .filter(|_| args.server.is_none());
+    let email = args.email.clone().or_else(|| match &first {
+        Some(account) => account.email.clone(),
+        None => config.login.email.clone(),
+    });
+    let password_command = match &first {
+        Some(account) => account.password_command.clone(),
+        None => config.login.password_command.clone(),
+    }
+    .filter(|c| !c.trim().is_empty());
     // An invite or login link: register or log in with it, whatever session is saved.
     if let Some(link) = args.server.as_deref().and_then(parse_link) {
         let executor = Executor::new(setup(device, Some(store)), tx.clone());
@@ -339,7 +349,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         let rt = runtime(app, executor, theme, &config, initial);
         return run(rt, tx, rx).await;
     }
-    let server = args.server.clone().or(config.server.clone());
+    let server = args.server.clone().or(first.map(|a| a.server));
     let saved = server.as_deref().and_then(|s| {
         let api = ApiClient::new(s).ok()?;
         store.find(api.base_url().as_str(), email.as_deref())
