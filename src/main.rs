@@ -191,10 +191,17 @@ fn headless(command: Command) -> anyhow::Result<()> {
     };
     let (paths, config, runtime) = prepare(common.1)?;
     let result = runtime.block_on(async {
-        // `tail` opens this device's event stream: not while the UI (or another tail) has it.
+        let session = Headless::open(common.0.as_deref(), &config, &paths).await?;
+        // `tail` opens the account's event stream: not while the UI (or another tail) holds
+        // the same account; another account's UI is no obstacle.
         let _lock = match &command {
             Command::Tail { .. } => Some(
-                InstanceLock::acquire(paths.data_dir(), &paths.device_id()?).map_err(|e| {
+                InstanceLock::acquire(
+                    paths.data_dir(),
+                    &session.login.server,
+                    session.login.session.uid,
+                )
+                .map_err(|e| {
                     anyhow::anyhow!(
                         "{e}; `tail` needs the event stream the UI is using: quit the UI first"
                     )
@@ -202,7 +209,6 @@ fn headless(command: Command) -> anyhow::Result<()> {
             ),
             _ => None,
         };
-        let session = Headless::open(common.0.as_deref(), &config, &paths).await?;
         match command {
             Command::Send {
                 conversation,
@@ -320,7 +326,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
     }
 
     let device = paths.device_id()?;
-    let _lock = InstanceLock::acquire(paths.data_dir(), &device).map_err(|e| anyhow::anyhow!(e))?;
+    // The account's instance lock is taken when it is opened (see `runtime::account`).
     let store = SessionStore::new(paths.data_dir());
     // The window holds one account for now: the one named on the command line, else the
     // config's first (the top-level `server`, else the first `[[account]]`).

@@ -4,8 +4,9 @@
 //! one file per account, `sessions/<server>-<uid>.json` (two accounts on one server keep
 //! one each; an earlier version's `<server>.json` is moved there on first use), written to a
 //! fresh file created with mode 0600 and renamed into place, so the tokens are never
-//! readable by other users, not even for a moment. The lock file makes a second instance on
-//! the same device id refuse to start: two streams on one device break each other.
+//! readable by other users, not even for a moment. An account's instance lock makes a second
+//! client streaming the same account (same device id) refuse: two streams on one account and
+//! device break each other.
 
 use crate::runtime::api::Session;
 use serde::{Deserialize, Serialize};
@@ -275,19 +276,30 @@ impl crate::runtime::api::SessionShare for SharedSession {
     }
 }
 
-/// Held for the life of the process; the OS releases it if the process dies.
+/// One account's hold on its event stream, taken when an account that streams is opened (the
+/// UI, `tail`) and held as long as it is; the OS releases it if the process dies. Two
+/// clients on one account and device id would knock each other off the server's stream, so
+/// a second one refuses; other accounts are free (`tail` on one beside the UI on another).
 pub struct InstanceLock {
     _file: File,
 }
 
+/// The locks this process holds, by file: a new login of an account the window already holds
+/// shares its lock instead of refusing itself.
+static HELD: std::sync::Mutex<Vec<(PathBuf, std::sync::Weak<InstanceLock>)>> =
+    std::sync::Mutex::new(Vec::new());
+
 impl InstanceLock {
-    /// Takes the lock for `device`, or says who holds it.
-    pub fn acquire(data_dir: &Path, device: &str) -> Result<InstanceLock, String> {
-        let safe: String = device
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        let path = data_dir.join(format!("{safe}.lock"));
+    /// The lock file of the account `uid` on `server`: `<server>-<uid>.instance.lock` in the
+    /// data directory.
+    pub fn path(data_dir: &Path, server: &str, uid: i64) -> PathBuf {
+        data_dir.join(format!("{}.instance.lock", account_stem(server, uid)))
+    }
+
+    /// Takes the lock of the account `uid` on `server`, or says who holds it.
+    pub fn acquire(data_dir: &Path, server: &str, uid: i64) -> Result<InstanceLock, String> {
+        let path = Self::path(data_dir, server, uid);
+        let _ = std::fs::create_dir_all(data_dir);
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -304,8 +316,9 @@ impl InstanceLock {
             Err(std::fs::TryLockError::WouldBlock) => {
                 let holder = std::fs::read_to_string(&path).unwrap_or_default();
                 Err(format!(
-                    "another vocechat-tui (pid {}) is already running with this device id; \
-                     two clients on one device id knock each other off the server's event stream",
+                    "another vocechat-tui (pid {}) is already running with this account and \
+                     device id; two clients on one device id knock each other off the \
+                     server's event stream",
                     holder.trim()
                 ))
             }
@@ -313,6 +326,29 @@ impl InstanceLock {
                 Err(format!("cannot lock {}: {e}", path.display()))
             }
         }
+    }
+
+    /// [`InstanceLock::acquire`], or the lock this process already holds for the account.
+    pub fn shared(
+        data_dir: &Path,
+        server: &str,
+        uid: i64,
+    ) -> Result<std::sync::Arc<InstanceLock>, String> {
+        let path = Self::path(data_dir, server, uid);
+        let mut held = HELD
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        held.retain(|(_, lock)| lock.strong_count() > 0);
+        if let Some(lock) = held
+            .iter()
+            .find(|(p, _)| *p == path)
+            .and_then(|(_, lock)| lock.upgrade())
+        {
+            return Ok(lock);
+        }
+        let lock = std::sync::Arc::new(Self::acquire(data_dir, server, uid)?);
+        held.push((path, std::sync::Arc::downgrade(&lock)));
+        Ok(lock)
     }
 }
 
@@ -459,13 +495,37 @@ mod tests {
     }
 
     #[test]
-    fn a_second_instance_on_the_same_device_is_refused() {
+    fn a_second_instance_on_the_same_account_is_refused_another_account_is_not() {
         let dir = tempfile::tempdir().unwrap();
-        let first = InstanceLock::acquire(dir.path(), "tui:abc").unwrap();
-        let err = InstanceLock::acquire(dir.path(), "tui:abc").err().unwrap();
+        let first = InstanceLock::acquire(dir.path(), SERVER, 3).unwrap();
+        assert!(
+            dir.path()
+                .join("chat.example.com_8443_vc-3.instance.lock")
+                .exists()
+        );
+        let err = InstanceLock::acquire(dir.path(), &format!("{SERVER}/"), 3)
+            .err()
+            .unwrap();
         assert!(err.contains("already running"), "{err}");
-        assert!(InstanceLock::acquire(dir.path(), "tui:other").is_ok());
+        assert!(err.contains(&std::process::id().to_string()), "{err}");
+        // Another user on the same server, the same uid on another server.
+        let other_user = InstanceLock::acquire(dir.path(), SERVER, 4).unwrap();
+        let other_server = InstanceLock::acquire(dir.path(), "https://b.example", 3).unwrap();
         drop(first);
-        assert!(InstanceLock::acquire(dir.path(), "tui:abc").is_ok());
+        assert!(InstanceLock::acquire(dir.path(), SERVER, 3).is_ok());
+        drop((other_user, other_server));
+    }
+
+    /// Within one process the same account shares its lock (a new login of the window's
+    /// account), and it is free again once nobody holds it.
+    #[test]
+    fn one_process_shares_an_accounts_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = InstanceLock::shared(dir.path(), SERVER, 3).unwrap();
+        let b = InstanceLock::shared(dir.path(), SERVER, 3).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&a, &b));
+        assert!(InstanceLock::acquire(dir.path(), SERVER, 3).is_err());
+        drop((a, b));
+        assert!(InstanceLock::acquire(dir.path(), SERVER, 3).is_ok());
     }
 }

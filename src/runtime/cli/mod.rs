@@ -2,7 +2,8 @@
 //! session of this install, print results to stdout and errors to stderr (the caller turns
 //! an error into a non-zero exit), and never prompt. REST commands share the session with a
 //! running UI (renewals take turns through the session file); `tail` needs the event stream,
-//! which one device id can only have once, so it refuses while the UI runs.
+//! which one account and device id can only have once, so it refuses while the UI holds the
+//! same account.
 
 pub mod export;
 pub mod hook;
@@ -54,6 +55,7 @@ impl Headless {
             data_dir: None,
             sessions: Some(store),
             persist: false,
+            stream_lock: false,
             device: login.session.device.clone(),
             sync: crate::runtime::sync::SyncConfig::default(),
             vocespace: config.vocespace.clone(),

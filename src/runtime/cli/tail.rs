@@ -3,11 +3,11 @@
 //! (through `sh -c`) once per message with the message as JSON on its stdin (an
 //! `on_message` hook; its queue and time limit are in `hook.rs`).
 //!
-//! It opens the event stream of this install's device, so it holds the instance lock (the
-//! caller takes it): while the UI runs it refuses instead, since a second stream on one
-//! device id knocks the first off. The stream starts just below the newest messages (the
-//! cold start's bounded replay) and nothing from before it is printed; messages missed
-//! while reconnecting are, once each.
+//! It opens the account's event stream on this install's device, so it holds the account's
+//! instance lock (the caller takes it): while the UI holds the same account it refuses
+//! instead, since a second stream on one account and device id knocks the first off. The
+//! stream starts just below the newest messages (the cold start's bounded replay) and
+//! nothing from before it is printed; messages missed while reconnecting are, once each.
 //!
 //! Every event folds through the same `ChatModel` as the UI and `export` ([`Tail`]): the
 //! model decides which conversation a message is in (a DM is the other person's), that a
