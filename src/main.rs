@@ -110,6 +110,10 @@ enum Command {
 
 #[derive(clap::Args, Debug)]
 struct Common {
+    /// The account: a name from the config's `[[account]]` tables, else the e-mail or server
+    /// host of a saved session (default: the config's `server`, else the one saved session).
+    #[arg(long, value_name = "NAME", conflicts_with = "server")]
+    account: Option<String>,
     /// The server (default: `server` in the config, else the one with a saved session).
     #[arg(long)]
     server: Option<String>,
@@ -187,11 +191,19 @@ fn headless(command: Command) -> anyhow::Result<()> {
         }
         Command::Send { ref common, .. }
         | Command::Export { ref common, .. }
-        | Command::Tail { ref common, .. } => (common.server.clone(), common.config.clone()),
+        | Command::Tail { ref common, .. } => (
+            common.server.clone(),
+            common.config.clone(),
+            common.account.clone(),
+        ),
     };
     let (paths, config, runtime) = prepare(common.1)?;
+    let wanted = vocechat_tui::runtime::cli::account::Wanted {
+        account: common.2.as_deref(),
+        server: common.0.as_deref(),
+    };
     let result = runtime.block_on(async {
-        let session = Headless::open(common.0.as_deref(), &config, &paths).await?;
+        let session = Headless::open(wanted, &config, &paths).await?;
         // `tail` opens the account's event stream: not while the UI (or another tail) holds
         // the same account; another account's UI is no obstacle.
         let _lock = match &command {

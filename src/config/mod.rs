@@ -5,7 +5,7 @@
 
 mod accounts;
 
-pub use accounts::{Account, AccountTable};
+pub use accounts::{Account, AccountTable, host_name};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;

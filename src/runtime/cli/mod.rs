@@ -5,6 +5,7 @@
 //! which one account and device id can only have once, so it refuses while the UI holds the
 //! same account.
 
+pub mod account;
 pub mod export;
 pub mod hook;
 pub mod resolve;
@@ -16,7 +17,7 @@ use crate::paths::Paths;
 use crate::protocol::types::{Group, UserInfo};
 use crate::runtime::api::ApiClient;
 use crate::runtime::session_store::{SavedLogin, SessionStore};
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, anyhow};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -29,25 +30,16 @@ pub struct Headless {
 }
 
 impl Headless {
-    /// The session saved for `server` (the argument, else the config's `server`, else the one
-    /// server with a saved session).
+    /// The saved session `wanted` names (see `account.rs`).
     pub async fn open(
-        server: Option<&str>,
+        wanted: account::Wanted<'_>,
         config: &Config,
         paths: &Paths,
     ) -> anyhow::Result<Headless> {
         let store = Arc::new(SessionStore::new(paths.data_dir()));
-        let server = match server.map(str::to_string).or(config.server.clone()) {
-            Some(s) => s,
-            None => only_saved_server(&store)?,
-        };
-        let base = ApiClient::new(&server)
-            .map_err(|e| anyhow!("{server}: {e}"))?
-            .base_url()
-            .to_string();
-        let login = store.find(&base, None).ok_or_else(|| {
-            anyhow!("not logged in to {base}: run `vocechat-tui {server}` once and log in")
-        })?;
+        let all = store.all();
+        let login = account::choose(wanted, config, &all).map_err(|e| anyhow!(e))?;
+        let base = login.server.clone();
         // Opened like every account, without a store; renewals take turns with the UI.
         let (tx, _) = tokio::sync::mpsc::unbounded_channel();
         let (events, _) = tokio::sync::mpsc::unbounded_channel();
@@ -84,21 +76,6 @@ impl Headless {
             groups.context("listing channels")?,
             users.context("listing users")?,
         ))
-    }
-}
-
-fn only_saved_server(store: &SessionStore) -> anyhow::Result<String> {
-    let mut all = store.all();
-    match all.len() {
-        0 => bail!("not logged in anywhere: run `vocechat-tui SERVER` once and log in"),
-        1 => Ok(all.remove(0).server),
-        _ => bail!(
-            "sessions are saved for several servers ({}): say which with --server",
-            all.iter()
-                .map(|s| s.server.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
     }
 }
 
