@@ -94,6 +94,9 @@ enum Command {
         /// but not given to it, and stderr says how many).
         #[arg(long, value_name = "CMD")]
         exec: Option<String>,
+        /// Follow every account with a saved session, each line tagged with its name.
+        #[arg(long, conflicts_with_all = ["account", "server"])]
+        all_accounts: bool,
         /// Kill a run of the --exec command (and everything it started) after this many
         /// seconds; tailing goes on.
         #[arg(long, value_name = "SECS", default_value_t = vocechat_tui::runtime::cli::hook::DEFAULT_TIMEOUT.as_secs(), requires = "exec",
@@ -112,8 +115,9 @@ enum Command {
 struct Common {
     /// The account: a name from the config's `[[account]]` tables, else the e-mail or server
     /// host of a saved session (default: the config's `server`, else the one saved session).
-    #[arg(long, value_name = "NAME", conflicts_with = "server")]
-    account: Option<String>,
+    /// `tail` takes it more than once, to follow several accounts.
+    #[arg(long, value_name = "NAME", conflicts_with = "server", action = clap::ArgAction::Append)]
+    account: Vec<String>,
     /// The server (default: `server` in the config, else the one with a saved session).
     #[arg(long)]
     server: Option<String>,
@@ -198,29 +202,62 @@ fn headless(command: Command) -> anyhow::Result<()> {
         ),
     };
     let (paths, config, runtime) = prepare(common.1)?;
-    let wanted = vocechat_tui::runtime::cli::account::Wanted {
-        account: common.2.as_deref(),
-        server: common.0.as_deref(),
-    };
     let result = runtime.block_on(async {
-        let session = Headless::open(wanted, &config, &paths).await?;
-        // `tail` opens the account's event stream: not while the UI (or another tail) holds
+        let is_tail = matches!(command, Command::Tail { .. });
+        let all_accounts = matches!(
+            command,
+            Command::Tail {
+                all_accounts: true,
+                ..
+            }
+        );
+        if common.2.len() > 1 && !is_tail {
+            anyhow::bail!("--account is given once here (`tail` follows several)");
+        }
+        let server = common.0.as_deref();
+        let wanted = |account| vocechat_tui::runtime::cli::account::Wanted { account, server };
+        let mut sessions = if all_accounts {
+            Headless::every(&config, &paths).await?
+        } else if common.2.is_empty() {
+            vec![Headless::open(wanted(None), &config, &paths).await?]
+        } else {
+            let mut sessions: Vec<Headless> = Vec::new();
+            for name in &common.2 {
+                let session = Headless::open(wanted(Some(name.as_str())), &config, &paths).await?;
+                // The same account named twice (by its name and its e-mail) is followed once.
+                if !sessions.iter().any(|s| {
+                    s.login.session.uid == session.login.session.uid
+                        && s.api.base_url() == session.api.base_url()
+                }) {
+                    sessions.push(session);
+                }
+            }
+            sessions
+        };
+        // `tail` opens each account's event stream: not while the UI (or another tail) holds
         // the same account; another account's UI is no obstacle.
-        let _lock = match &command {
-            Command::Tail { .. } => Some(
-                InstanceLock::acquire(
+        let mut _locks = Vec::new();
+        if is_tail {
+            for session in &sessions {
+                let lock = InstanceLock::acquire(
                     paths.data_dir(),
                     &session.login.server,
                     session.login.session.uid,
                 )
                 .map_err(|e| {
+                    let who = if sessions.len() > 1 {
+                        format!("{}: ", session.name)
+                    } else {
+                        String::new()
+                    };
                     anyhow::anyhow!(
-                        "{e}; `tail` needs the event stream the UI is using: quit the UI first"
+                        "{who}{e}; `tail` needs the event stream the UI is using: quit the UI first"
                     )
-                })?,
-            ),
-            _ => None,
-        };
+                })?;
+                _locks.push(lock);
+            }
+        }
+        let session = sessions.remove(0);
         match command {
             Command::Send {
                 conversation,
@@ -265,16 +302,19 @@ fn headless(command: Command) -> anyhow::Result<()> {
                 exec_timeout,
                 ..
             } => {
-                tail::run(
-                    &session,
-                    tail::TailArgs {
-                        conversations,
-                        jsonl,
-                        exec,
-                        exec_timeout: std::time::Duration::from_secs(exec_timeout),
-                    },
-                )
-                .await
+                let args = tail::TailArgs {
+                    conversations,
+                    tagged: !sessions.is_empty(),
+                    jsonl,
+                    exec,
+                    exec_timeout: std::time::Duration::from_secs(exec_timeout),
+                };
+                if sessions.is_empty() {
+                    tail::run(&session, args).await
+                } else {
+                    sessions.insert(0, session);
+                    tail::run_many(sessions, args).await
+                }
             }
             Command::Completions { .. } | Command::Man => Ok(()),
         }

@@ -202,3 +202,125 @@ fn tail_on_one_account_runs_beside_a_client_holding_another() {
     let line = seen.expect("bob's tail printed nothing");
     assert!(line.contains("for bob's tail"), "{line}");
 }
+
+/// `tail` with these arguments, until a poke posted by carol reached it from each of
+/// `accounts`: the lines printed by then.
+fn tail_until_each(
+    server: &vocechat_tui::demo::DemoServer,
+    data: &Path,
+    args: &[&str],
+    accounts: &[&str],
+) -> Vec<String> {
+    use std::io::BufRead;
+    let mut tail = Command::new(env!("CARGO_BIN_EXE_vocechat-tui"))
+        .args(args)
+        .env("VOCECHAT_TUI_DATA", data)
+        .env("VOCECHAT_TUI_CONFIG", data)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = tail.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut lines: Vec<String> = Vec::new();
+    let reached = |lines: &[String]| {
+        accounts
+            .iter()
+            .all(|a| lines.iter().any(|l| l.contains(a) && l.contains("poke")))
+    };
+    while std::time::Instant::now() < deadline && !reached(&lines) {
+        server.post_as(3, LOBBY, "poke").unwrap();
+        while let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(400)) {
+            lines.push(line);
+        }
+    }
+    let _ = tail.kill();
+    let _ = tail.wait();
+    assert!(reached(&lines), "{lines:#?}");
+    lines
+}
+
+#[test]
+fn tail_follows_several_accounts_in_one_process_each_line_tagged() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(server());
+    let data = tempfile::tempdir().unwrap();
+    save_login(&rt, &server, data.path(), ADMIN);
+    save_login(&rt, &server, data.path(), BOB);
+    let url = server.base_url();
+    std::fs::write(
+        data.path().join("config.toml"),
+        format!(
+            "[[account]]\nname = \"boss\"\nserver = \"{url}\"\nemail = \"admin@example.com\"\n"
+        ),
+    )
+    .unwrap();
+    // Every saved account: the config's name, else the e-mail.
+    let lines = tail_until_each(
+        &server,
+        data.path(),
+        &["tail", "--all-accounts"],
+        &["boss · [#lobby]", "bob@example.com · [#lobby]"],
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("boss · ") || l.starts_with("bob@example.com · ")),
+        "{lines:#?}"
+    );
+    // Named ones, as JSON lines with the account.
+    let lines = tail_until_each(
+        &server,
+        data.path(),
+        &[
+            "tail",
+            "--account",
+            "boss",
+            "--account",
+            "bob@example.com",
+            "--jsonl",
+        ],
+        &["\"account\":\"boss\"", "\"account\":\"bob@example.com\""],
+    );
+    for line in &lines {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["conversation"], "#lobby", "{line}");
+    }
+    // One account: lines as before, untagged.
+    let lines = tail_until_each(
+        &server,
+        data.path(),
+        &["tail", "--account", "boss"],
+        &["[#lobby]"],
+    );
+    assert!(
+        lines.iter().all(|l| l.starts_with("[#lobby]")),
+        "{lines:#?}"
+    );
+    // send and export take one.
+    let out = run(
+        data.path(),
+        &[
+            "send",
+            "#lobby",
+            "x",
+            "--account",
+            "boss",
+            "--account",
+            "bob",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--account is given once"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -40,6 +40,12 @@ fn configured<'c>(config: &'c [Account], saved: &SavedLogin) -> Option<&'c Accou
     })
 }
 
+/// An account's short name: the config's, else its e-mail.
+pub fn name(config: &[Account], saved: &SavedLogin) -> String {
+    configured(config, saved)
+        .map_or_else(|| crate::sanitize::clean(&saved.email), |a| a.name.clone())
+}
+
 /// How an account is named in a list: `work (me@work.example @ chat.work.example)`.
 pub fn describe(config: &[Account], saved: &SavedLogin) -> String {
     let [_, host] = hosts(&saved.server);

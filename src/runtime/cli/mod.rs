@@ -25,6 +25,8 @@ use std::sync::Arc;
 pub struct Headless {
     pub api: ApiClient,
     pub login: SavedLogin,
+    /// The account's name: the config's, else its e-mail (`tail` tags lines with it).
+    pub name: String,
     /// The data directory (the store, the stream's mark).
     pub data_dir: std::path::PathBuf,
 }
@@ -39,7 +41,32 @@ impl Headless {
         let store = Arc::new(SessionStore::new(paths.data_dir()));
         let all = store.all();
         let login = account::choose(wanted, config, &all).map_err(|e| anyhow!(e))?;
+        Self::of(login, store, config, paths).await
+    }
+
+    /// Every saved account (`tail --all-accounts`).
+    pub async fn every(config: &Config, paths: &Paths) -> anyhow::Result<Vec<Headless>> {
+        let store = Arc::new(SessionStore::new(paths.data_dir()));
+        let all = store.all();
+        if all.is_empty() {
+            anyhow::bail!("not logged in anywhere: run `vocechat-tui SERVER` once and log in");
+        }
+        let mut out = Vec::new();
+        for login in all {
+            out.push(Self::of(login, store.clone(), config, paths).await?);
+        }
+        Ok(out)
+    }
+
+    /// A saved session opened like every account, without a store.
+    async fn of(
+        login: SavedLogin,
+        store: Arc<SessionStore>,
+        config: &Config,
+        paths: &Paths,
+    ) -> anyhow::Result<Headless> {
         let base = login.server.clone();
+        let name = account::name(&config.accounts(), &login);
         // Opened like every account, without a store; renewals take turns with the UI.
         let (tx, _) = tokio::sync::mpsc::unbounded_channel();
         let (events, _) = tokio::sync::mpsc::unbounded_channel();
@@ -65,6 +92,7 @@ impl Headless {
         Ok(Headless {
             api: opened.session.api().clone(),
             login,
+            name,
             data_dir: paths.data_dir().to_path_buf(),
         })
     }
