@@ -316,9 +316,8 @@ impl InstanceLock {
             Err(std::fs::TryLockError::WouldBlock) => {
                 let holder = std::fs::read_to_string(&path).unwrap_or_default();
                 Err(format!(
-                    "another vocechat-tui (pid {}) is already running with this account and \
-                     device id; two clients on one device id knock each other off the \
-                     server's event stream",
+                    "another vocechat-tui (pid {}) is already running with this device id; \
+                     two clients on one device id knock each other off the server's event stream",
                     holder.trim()
                 ))
             }
