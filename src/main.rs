@@ -95,6 +95,9 @@ enum Command {
         /// but not given to it, and stderr says how many).
         #[arg(long, value_name = "CMD")]
         exec: Option<String>,
+        /// Follow every account with a saved session, each line tagged with its name.
+        #[arg(long, conflicts_with_all = ["account", "server"])]
+        all_accounts: bool,
         /// Kill a run of the --exec command (and everything it started) after this many
         /// seconds; tailing goes on.
         #[arg(long, value_name = "SECS", default_value_t = vocechat_tui::runtime::cli::hook::DEFAULT_TIMEOUT.as_secs(), requires = "exec",
@@ -111,6 +114,11 @@ enum Command {
 
 #[derive(clap::Args, Debug)]
 struct Common {
+    /// The account: a name from the config's `[[account]]` tables, else the e-mail or server
+    /// host of a saved session (default: the config's `server`, else the one saved session).
+    /// `tail` takes it more than once, to follow several accounts.
+    #[arg(long, value_name = "NAME", conflicts_with = "server", action = clap::ArgAction::Append)]
+    account: Vec<String>,
     /// The server (default: `server` in the config, else the one with a saved session).
     #[arg(long)]
     server: Option<String>,
@@ -188,22 +196,69 @@ fn headless(command: Command) -> anyhow::Result<()> {
         }
         Command::Send { ref common, .. }
         | Command::Export { ref common, .. }
-        | Command::Tail { ref common, .. } => (common.server.clone(), common.config.clone()),
+        | Command::Tail { ref common, .. } => (
+            common.server.clone(),
+            common.config.clone(),
+            common.account.clone(),
+        ),
     };
     let (paths, config, runtime) = prepare(common.1)?;
     let result = runtime.block_on(async {
-        // `tail` opens this device's event stream: not while the UI (or another tail) has it.
-        let _lock = match &command {
-            Command::Tail { .. } => Some(
-                InstanceLock::acquire(paths.data_dir(), &paths.device_id()?).map_err(|e| {
-                    anyhow::anyhow!(
-                        "{e}; `tail` needs the event stream the UI is using: quit the UI first"
-                    )
-                })?,
-            ),
-            _ => None,
+        let is_tail = matches!(command, Command::Tail { .. });
+        let all_accounts = matches!(
+            command,
+            Command::Tail {
+                all_accounts: true,
+                ..
+            }
+        );
+        if common.2.len() > 1 && !is_tail {
+            anyhow::bail!("--account is given once here (`tail` follows several)");
+        }
+        let server = common.0.as_deref();
+        let wanted = |account| vocechat_tui::runtime::cli::account::Wanted { account, server };
+        let mut sessions = if all_accounts {
+            Headless::every(&config, &paths).await?
+        } else if common.2.is_empty() {
+            vec![Headless::open(wanted(None), &config, &paths).await?]
+        } else {
+            let mut sessions: Vec<Headless> = Vec::new();
+            for name in &common.2 {
+                let session = Headless::open(wanted(Some(name.as_str())), &config, &paths).await?;
+                // The same account named twice (by its name and its e-mail) is followed once.
+                if !sessions.iter().any(|s| {
+                    s.login.session.uid == session.login.session.uid
+                        && s.api.base_url() == session.api.base_url()
+                }) {
+                    sessions.push(session);
+                }
+            }
+            sessions
         };
-        let session = Headless::open(common.0.as_deref(), &config, &paths).await?;
+        // `tail` opens each account's event stream: not while the UI (or another tail) holds
+        // the same account; another account's UI is no obstacle.
+        let mut _locks = Vec::new();
+        if is_tail {
+            for session in &sessions {
+                let lock = InstanceLock::acquire(
+                    paths.data_dir(),
+                    &session.login.server,
+                    session.login.session.uid,
+                )
+                .map_err(|e| {
+                    let who = if sessions.len() > 1 {
+                        format!("{}: ", session.name)
+                    } else {
+                        String::new()
+                    };
+                    anyhow::anyhow!(
+                        "{who}{e}; `tail` needs the event stream the UI is using: quit the UI first"
+                    )
+                })?;
+                _locks.push(lock);
+            }
+        }
+        let session = sessions.remove(0);
         match command {
             Command::Send {
                 conversation,
@@ -248,16 +303,19 @@ fn headless(command: Command) -> anyhow::Result<()> {
                 exec_timeout,
                 ..
             } => {
-                tail::run(
-                    &session,
-                    tail::TailArgs {
-                        conversations,
-                        jsonl,
-                        exec,
-                        exec_timeout: std::time::Duration::from_secs(exec_timeout),
-                    },
-                )
-                .await
+                let args = tail::TailArgs {
+                    conversations,
+                    tagged: !sessions.is_empty(),
+                    jsonl,
+                    exec,
+                    exec_timeout: std::time::Duration::from_secs(exec_timeout),
+                };
+                if sessions.is_empty() {
+                    tail::run(&session, args).await
+                } else {
+                    sessions.insert(0, session);
+                    tail::run_many(sessions, args).await
+                }
             }
             Command::Completions { .. } | Command::Man => Ok(()),
         }
@@ -326,19 +384,13 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
     }
 
     let device = paths.device_id()?;
-    let _lock = InstanceLock::acquire(paths.data_dir(), &device).map_err(|e| anyhow::anyhow!(e))?;
+    // The account's instance lock is taken when it is opened (see `runtime::account`).
     let store = SessionStore::new(paths.data_dir());
     // The server argument, or a link from it or from VOCECHAT_LINK (kept out of `ps` and the
     // shell's history); a token is never taken for a server address.
     let env_link = std::env::var("VOCECHAT_LINK").ok();
     let start_with = start_with(args.server.as_deref(), env_link.as_deref())
         .map_err(|why| anyhow::anyhow!(why))?;
-    let email = args.email.clone().or(config.login.email.clone());
-    let password_command = config
-        .login
-        .password_command
-        .clone()
-        .filter(|c| !c.trim().is_empty());
     let arg_server = match start_with {
         // An invite or login link: register or log in with it, whatever session is saved.
         StartWith::Link(link) => {
@@ -351,7 +403,11 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                 &link,
                 config.server.as_deref(),
                 config.login.email.clone(),
-                password_command,
+                config
+                    .login
+                    .password_command
+                    .clone()
+                    .filter(|c| !c.trim().is_empty()),
             );
             app.account.password_command = password_command.clone();
             let email = args.email.clone().or(config_email);
@@ -362,17 +418,29 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         }
         StartWith::Server(server) => server,
     };
-    let server = arg_server.or(config.server.clone());
+    // The window holds one account for now: the one named on the command line, else the
+    // config's first (the top-level `server`, else the first `[[account]]`).
+    let first = config
+        .accounts()
+        .into_iter()
+        .next()
+        .filter(|_| arg_server.is_none());
+    let email = args.email.clone().or_else(|| match &first {
+        Some(account) => account.email.clone(),
+        None => config.login.email.clone(),
+    });
+    let password_command = match &first {
+        Some(account) => account.password_command.clone(),
+        None => config.login.password_command.clone(),
+    }
+    .filter(|c| !c.trim().is_empty());
+    let server = arg_server.or(first.map(|a| a.server));
     let saved = server.as_deref().and_then(|s| {
         let api = ApiClient::new(s).ok()?;
-        store.load(api.base_url().as_str())
+        store.find(api.base_url().as_str(), email.as_deref())
     });
     let mut executor = Executor::new(setup(device, Some(store)), tx.clone());
-    match saved.filter(|s| {
-        email
-            .as_ref()
-            .is_none_or(|e| e.eq_ignore_ascii_case(&s.email))
-    }) {
+    match saved {
         Some(saved) => {
             // Cache first: what the store remembers is on the first frame, before any reply.
             let opened = executor.open(Source::Saved(saved)).await?;

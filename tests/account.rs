@@ -98,10 +98,10 @@ async fn a_login_becomes_an_account_before_the_app_hears_of_it() {
     let sessions = SessionStore::new(dir.path());
     let base = format!("{}/", server.base_url());
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while sessions.load(&base).is_none() && std::time::Instant::now() < deadline {
+    while sessions.load(&base, 1).is_none() && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(sessions.load(&base).map(|s| s.session.uid), Some(1));
+    assert_eq!(sessions.load(&base, 1).map(|s| s.session.uid), Some(1));
     executor.shutdown().await;
 }
 
@@ -139,7 +139,7 @@ async fn a_saved_session_opens_with_the_server_gone_and_restores_its_store() {
         executor.shutdown().await;
     }
     drop(server);
-    let saved = SessionStore::new(dir.path()).load(&base).expect("saved");
+    let saved = SessionStore::new(dir.path()).load(&base, 1).expect("saved");
     let (tx, _rx) = mpsc::unbounded_channel();
     let mut executor = Executor::new(setup(dir.path()), tx);
     let opened = executor.open(Source::Saved(saved)).await.unwrap();

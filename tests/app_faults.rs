@@ -122,6 +122,7 @@ async fn processes_sharing_the_saved_session_take_turns_to_renew_it() {
             store: store.clone(),
             server: base.clone(),
             email: "admin@example.com".into(),
+            uid: 1,
         })
     };
     // Both copies (the UI and, say, `vocechat-tui send`) hold an expiring access token.
@@ -146,12 +147,12 @@ async fn processes_sharing_the_saved_session_take_turns_to_renew_it() {
     assert_eq!(api.access_token().await.unwrap(), renewed);
     assert_eq!(server.renewals(), before + 1);
     api.me().await.unwrap();
-    let saved = store.load(&base).unwrap();
+    let saved = store.load(&base, 1).unwrap();
     assert_eq!(saved.session.token, renewed);
     // An older copy saved late (a delayed write) does not undo the renewal.
     let mut old = saved.clone();
     old.session.expires_at_ms -= 60_000;
     old.session.refresh_token = "stale".into();
     store.save(&old).unwrap();
-    assert_eq!(store.load(&base).unwrap().session.token, renewed);
+    assert_eq!(store.load(&base, 1).unwrap().session.token, renewed);
 }

@@ -332,17 +332,22 @@ fn tail_prints_what_send_sends_and_runs_the_hook() {
 }
 
 #[test]
-fn tail_refuses_while_the_ui_holds_the_device() {
+fn tail_refuses_while_the_ui_holds_the_account_and_runs_beside_another() {
     let s = setup();
-    let device = Paths::at(s.data.path()).device_id().unwrap();
-    let _ui = InstanceLock::acquire(s.data.path(), &device).unwrap();
+    let base = s.api.base_url().to_string();
+    // The UI on this account (admin, uid 1): tail refuses, saying why.
+    let ui = InstanceLock::acquire(s.data.path(), &base, 1).unwrap();
     let out = run(s.data.path(), &["tail", "--server", &s.url()], None);
     assert!(!out.status.success());
+    let err = text(&out.stderr);
     assert!(
-        text(&out.stderr).contains("quit the UI first"),
-        "{}",
-        text(&out.stderr)
+        err.contains("already running") && err.contains("quit the UI first"),
+        "{err}"
     );
+    drop(ui);
+    // The UI on another account (another user of the same server): tail runs.
+    let _other = InstanceLock::acquire(s.data.path(), &base, 2).unwrap();
+    let (_tail, _lines, _) = tail_live(&s, &["tail", "--server", &s.url()]);
 }
 
 #[test]

@@ -3,6 +3,9 @@
 //! and is what `--print-config` prints, with every action of the key map's table put in its
 //! `[keys]` section (`example`); parsing that must give the defaults.
 
+mod accounts;
+
+pub use accounts::{Account, AccountTable, host_name};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -31,6 +34,9 @@ pub struct Config {
     pub sync: Sync,
     pub upload: Upload,
     pub vocespace: crate::protocol::vocespace::Settings,
+    /// The `[[account]]` tables (see [`Config::accounts`]).
+    #[serde(rename = "account")]
+    pub account_tables: Vec<AccountTable>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -217,6 +223,7 @@ impl Default for Config {
             sync: Sync::default(),
             upload: Upload::default(),
             vocespace: crate::protocol::vocespace::Settings::default(),
+            account_tables: Vec::new(),
         }
     }
 }
@@ -265,7 +272,23 @@ impl Config {
         // The same check as `/call identity`: VoceSpace reads an unknown role as a guest.
         crate::protocol::vocespace::check_identity(&c.vocespace.identity)
             .map_err(|e| format!("vocespace.identity: {e}"))?;
+        c.try_accounts()?;
         Ok(c)
+    }
+
+    /// The accounts: the top-level `server` with `[login]` (named after its host), then each
+    /// `[[account]]` table. Checked by [`Config::parse`].
+    pub fn accounts(&self) -> Vec<Account> {
+        self.try_accounts().unwrap_or_default()
+    }
+
+    fn try_accounts(&self) -> Result<Vec<Account>, String> {
+        accounts::accounts(self.server.as_deref(), &self.login, &self.account_tables)
+    }
+
+    /// The account named `name`.
+    pub fn account(&self, name: &str) -> Option<Account> {
+        self.accounts().into_iter().find(|a| a.name == name)
     }
 
     /// Reads the file if it exists; a missing file means the defaults.

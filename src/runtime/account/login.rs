@@ -60,30 +60,33 @@ pub async fn run_password_command(cmd: &str) -> Result<String, String> {
 }
 
 /// Renewals take turns with other processes (the UI, `send`, `export`) through the saved
-/// session file of `server`/`email`.
+/// session file of the account `uid` on `server`.
 pub(super) fn share_sessions(
     api: &ApiClient,
     store: Arc<SessionStore>,
     server: String,
     email: String,
+    uid: i64,
 ) {
     api.share_session(Arc::new(crate::runtime::session_store::SharedSession {
         store,
         server,
         email,
+        uid,
     }));
 }
 
 /// Shares renewals as [`share_sessions`] does, and saves every session change (login, each
-/// renewal's rotated refresh token) for `server`/`email`, off the UI task; deletes the file on
+/// renewal's rotated refresh token) for the account `uid` on `server`, off the UI task; deletes the file on
 /// logout. A save never replaces a newer session another process saved.
 pub(super) fn persist_sessions(
     api: &ApiClient,
     store: Arc<SessionStore>,
     server: String,
     email: String,
+    uid: i64,
 ) {
-    share_sessions(api, store.clone(), server.clone(), email.clone());
+    share_sessions(api, store.clone(), server.clone(), email.clone(), uid);
     let mut rx = api.watch_session();
     tokio::spawn(async move {
         loop {
@@ -96,7 +99,7 @@ pub(super) fn persist_sessions(
                     email,
                     session,
                 }),
-                None => store.delete(&server),
+                None => store.delete(&server, uid),
             })
             .await;
             if let Ok(Err(e)) = result {

@@ -86,6 +86,9 @@ pub struct Context {
     pub sessions: Option<Arc<SessionStore>>,
     /// Save every session change (the UI); the headless commands only share renewals.
     pub persist: bool,
+    /// Hold the account's instance lock while it is open (the UI, which streams: a second
+    /// client on the same account refuses); the REST-only commands take none.
+    pub stream_lock: bool,
     /// This install's device id.
     pub device: String,
     pub sync: SyncConfig,
@@ -140,6 +143,8 @@ pub struct AccountSession {
     )>,
     /// Whether the server has favorites (see `saved.rs`).
     saved_place: Arc<std::sync::atomic::AtomicU8>,
+    /// The account's hold on its event stream (`Context::stream_lock`).
+    _instance: Option<Arc<crate::runtime::session_store::InstanceLock>>,
 }
 
 /// Opens an account: its client (logging in when the source is a login), its saved session
@@ -218,12 +223,24 @@ pub async fn open(id: AccountId, source: Source, ctx: &Context) -> Result<Opened
             (api, logged_in, "demo".to_string(), false)
         }
     };
+    // Before its session is saved: a second client on this account saves nothing.
+    let instance = match (&ctx.data_dir, saved && ctx.stream_lock) {
+        (Some(dir), true) => Some(
+            crate::runtime::session_store::InstanceLock::shared(
+                dir,
+                &logged_in.server,
+                logged_in.uid,
+            )
+            .map_err(Failure::Local)?,
+        ),
+        _ => None,
+    };
     if saved && let Some(sessions) = &ctx.sessions {
         let (server, email) = (logged_in.server.clone(), logged_in.email.clone());
         if ctx.persist {
-            login::persist_sessions(&api, sessions.clone(), server, email);
+            login::persist_sessions(&api, sessions.clone(), server, email, logged_in.uid);
         } else {
-            login::share_sessions(&api, sessions.clone(), server, email);
+            login::share_sessions(&api, sessions.clone(), server, email, logged_in.uid);
         }
     }
     let server_id = api.session().await.map(|s| s.server_id).unwrap_or_default();
@@ -268,6 +285,7 @@ pub async fn open(id: AccountId, source: Source, ctx: &Context) -> Result<Opened
             uploads: HashMap::new(),
             saved_view: None,
             saved_place: Arc::default(),
+            _instance: instance,
         },
         logged_in,
         restored,

@@ -2,8 +2,10 @@
 //! session of this install, print results to stdout and errors to stderr (the caller turns
 //! an error into a non-zero exit), and never prompt. REST commands share the session with a
 //! running UI (renewals take turns through the session file); `tail` needs the event stream,
-//! which one device id can only have once, so it refuses while the UI runs.
+//! which one account and device id can only have once, so it refuses while the UI holds the
+//! same account.
 
+pub mod account;
 pub mod export;
 pub mod hook;
 pub mod resolve;
@@ -15,7 +17,7 @@ use crate::paths::Paths;
 use crate::protocol::types::{Group, UserInfo};
 use crate::runtime::api::ApiClient;
 use crate::runtime::session_store::{SavedLogin, SessionStore};
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, anyhow};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -23,30 +25,48 @@ use std::sync::Arc;
 pub struct Headless {
     pub api: ApiClient,
     pub login: SavedLogin,
+    /// The account's name: the config's, else its e-mail (`tail` tags lines with it).
+    pub name: String,
     /// The data directory (the store, the stream's mark).
     pub data_dir: std::path::PathBuf,
 }
 
 impl Headless {
-    /// The session saved for `server` (the argument, else the config's `server`, else the one
-    /// server with a saved session).
+    /// The saved session `wanted` names (see `account.rs`).
     pub async fn open(
-        server: Option<&str>,
+        wanted: account::Wanted<'_>,
         config: &Config,
         paths: &Paths,
     ) -> anyhow::Result<Headless> {
         let store = Arc::new(SessionStore::new(paths.data_dir()));
-        let server = match server.map(str::to_string).or(config.server.clone()) {
-            Some(s) => s,
-            None => only_saved_server(&store)?,
-        };
-        let base = ApiClient::new(&server)
-            .map_err(|e| anyhow!("{server}: {e}"))?
-            .base_url()
-            .to_string();
-        let login = store.load(&base).ok_or_else(|| {
-            anyhow!("not logged in to {base}: run `vocechat-tui {server}` once and log in")
-        })?;
+        let all = store.all();
+        let login = account::choose(wanted, config, &all).map_err(|e| anyhow!(e))?;
+        Self::of(login, store, config, paths).await
+    }
+
+    /// Every saved account (`tail --all-accounts`).
+    pub async fn every(config: &Config, paths: &Paths) -> anyhow::Result<Vec<Headless>> {
+        let store = Arc::new(SessionStore::new(paths.data_dir()));
+        let all = store.all();
+        if all.is_empty() {
+            anyhow::bail!("not logged in anywhere: run `vocechat-tui SERVER` once and log in");
+        }
+        let mut out = Vec::new();
+        for login in all {
+            out.push(Self::of(login, store.clone(), config, paths).await?);
+        }
+        Ok(out)
+    }
+
+    /// A saved session opened like every account, without a store.
+    async fn of(
+        login: SavedLogin,
+        store: Arc<SessionStore>,
+        config: &Config,
+        paths: &Paths,
+    ) -> anyhow::Result<Headless> {
+        let base = login.server.clone();
+        let name = account::name(&config.accounts(), &login);
         // Opened like every account, without a store; renewals take turns with the UI.
         let (tx, _) = tokio::sync::mpsc::unbounded_channel();
         let (events, _) = tokio::sync::mpsc::unbounded_channel();
@@ -54,6 +74,7 @@ impl Headless {
             data_dir: None,
             sessions: Some(store),
             persist: false,
+            stream_lock: false,
             device: login.session.device.clone(),
             sync: crate::runtime::sync::SyncConfig::default(),
             vocespace: config.vocespace.clone(),
@@ -71,6 +92,7 @@ impl Headless {
         Ok(Headless {
             api: opened.session.api().clone(),
             login,
+            name,
             data_dir: paths.data_dir().to_path_buf(),
         })
     }
@@ -82,21 +104,6 @@ impl Headless {
             groups.context("listing channels")?,
             users.context("listing users")?,
         ))
-    }
-}
-
-fn only_saved_server(store: &SessionStore) -> anyhow::Result<String> {
-    let mut all = store.all();
-    match all.len() {
-        0 => bail!("not logged in anywhere: run `vocechat-tui SERVER` once and log in"),
-        1 => Ok(all.remove(0).server),
-        _ => bail!(
-            "sessions are saved for several servers ({}): say which with --server",
-            all.iter()
-                .map(|s| s.server.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
     }
 }
 

@@ -3,17 +3,21 @@
 //! (through `sh -c`) once per message with the message as JSON on its stdin (an
 //! `on_message` hook; its queue and time limit are in `hook.rs`).
 //!
-//! It opens the event stream of this install's device, so it holds the instance lock (the
-//! caller takes it): while the UI runs it refuses instead, since a second stream on one
-//! device id knocks the first off. The stream starts just below the newest messages (the
-//! cold start's bounded replay) and nothing from before it is printed; messages missed
-//! while reconnecting are, once each.
+//! It opens the account's event stream on this install's device, so it holds the account's
+//! instance lock (the caller takes it): while the UI holds the same account it refuses
+//! instead, since a second stream on one account and device id knocks the first off. The
+//! stream starts just below the newest messages (the cold start's bounded replay) and
+//! nothing from before it is printed; messages missed while reconnecting are, once each.
 //!
 //! Every event folds through the same `ChatModel` as the UI and `export` ([`Tail`]): the
 //! model decides which conversation a message is in (a DM is the other person's), that a
 //! record seen twice is one message, and the names (renames included); `present` writes the
 //! line. Behaviour lives with the part that owns the state: the fold is the model's, the
 //! text `present`'s, and this file only picks what to print and prints it.
+//!
+//! Several accounts (`--account a --account b`, `--all-accounts`) are followed in one process
+//! by [`run_many`]: a stream, a lock and a hook queue each, every line tagged with the
+//! account's name; one account's stream failing is told on stderr and the others go on.
 
 use super::{Headless, one_line_field, print, resolve};
 use crate::app::conn::{ConnState, SyncMsg};
@@ -26,8 +30,12 @@ use crate::sanitize::clean;
 use anyhow::{Context, anyhow, bail};
 use std::collections::HashSet;
 
+#[derive(Clone)]
 pub struct TailArgs {
     pub conversations: Vec<String>,
+    /// Tag each line with the account's name (`work · [#ops] …`, `"account"` in JSON): set
+    /// when several accounts are followed.
+    pub tagged: bool,
     pub jsonl: bool,
     pub exec: Option<String>,
     /// How long one run of the hook may take before it is killed.
@@ -79,12 +87,20 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
                 let file = Body::of(m)
                     .file()
                     .map(|f| session.api.file_url(&f.path, false));
-                let json = tail.json(m, file.as_ref().map(reqwest::Url::as_str));
+                let mut json = tail.json(m, file.as_ref().map(reqwest::Url::as_str));
                 let text = if args.jsonl {
+                    if args.tagged {
+                        json["account"] = serde_json::Value::from(session.name.clone());
+                    }
                     super::json_line(&json)
+                } else if args.tagged {
+                    format!("{} · {}", one_line_field(&session.name), tail.plain(m))
                 } else {
                     tail.plain(m)
                 };
+                if args.tagged && !args.jsonl {
+                    json["account"] = serde_json::Value::from(session.name.clone());
+                }
                 if !print(&text)? {
                     return Ok(());
                 }
@@ -94,6 +110,36 @@ pub async fn run(session: &Headless, args: TailArgs) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+/// Follows every account of `sessions` at once (see the module header); the first error of
+/// any of them once all have ended.
+pub async fn run_many(sessions: Vec<Headless>, args: TailArgs) -> anyhow::Result<()> {
+    let runs = sessions.into_iter().map(|session| {
+        let args = args.clone();
+        tokio::spawn(async move {
+            let result = run(&session, args).await;
+            if let Err(e) = &result {
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{}: {e:#}",
+                    one_line_field(&session.name)
+                );
+            }
+            result.map_err(|e| anyhow!("{}: {e:#}", session.name))
+        })
+    });
+    let mut first = None;
+    for ended in futures::future::join_all(runs).await {
+        let result = ended
+            .map_err(|e| anyhow!("a tail task failed: {e}"))
+            .and_then(|r| r);
+        if let Err(e) = result {
+            first.get_or_insert(e);
+        }
+    }
+    first.map_or(Ok(()), Err)
 }
 
 /// The stream folded through the model, and what of it is printed: each new message (not an

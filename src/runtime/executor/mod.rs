@@ -40,6 +40,7 @@ impl Executor {
                 data_dir: setup.data_dir,
                 sessions: setup.sessions,
                 persist: true,
+                stream_lock: true,
                 device: setup.device,
                 sync: setup.sync,
                 vocespace: setup.vocespace,

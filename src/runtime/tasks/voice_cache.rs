@@ -6,7 +6,7 @@
 //! pruned when a file is added and when the account opens; at that opening, what the
 //! store's fences cover (cleared history) and unfinished downloads go too.
 
-use crate::model::{Cleared, ConvKey};
+use crate::model::{Cleared, ConvKey, Fence};
 use crate::protocol::ServerEvent;
 use std::path::{Path, PathBuf};
 
@@ -148,19 +148,22 @@ pub fn sweep(dir: &Path, cleared: &Cleared) -> usize {
 /// What a clear arriving live takes from the cache, from the event alone: every cached file
 /// is of a message known here, so a channel's clear (fenced at the highest mid known) covers
 /// all of the channel's, and `message_cleared` all up to its `latest_deleted_mid` (all when
-/// it says 0). `None` for any other event.
+/// it says 0 or nothing). `None` for any other event.
 pub fn covered_by(ev: &ServerEvent) -> Option<Cleared> {
     let mut cleared = Cleared::default();
     match ev {
         ServerEvent::MessageCleared { latest_deleted_mid } => {
-            cleared.through = Some(if *latest_deleted_mid > 0 {
-                *latest_deleted_mid
-            } else {
-                i64::MAX
-            });
+            let mid = latest_deleted_mid.filter(|m| *m > 0).unwrap_or(i64::MAX);
+            cleared.through = Some(Fence { mid, at: None });
         }
         ServerEvent::GroupMessageCleared { gid } => {
-            cleared.groups.insert(*gid, i64::MAX);
+            cleared.groups.insert(
+                *gid,
+                Fence {
+                    mid: i64::MAX,
+                    at: None,
+                },
+            );
         }
         _ => return None,
     }
@@ -304,8 +307,8 @@ mod tests {
             put(dir.path(), name, 3, 10);
         }
         let mut cleared = Cleared::default();
-        cleared.groups.insert(1, 20);
-        cleared.through = Some(8);
+        cleared.groups.insert(1, Fence { mid: 20, at: None });
+        cleared.through = Some(Fence { mid: 8, at: None });
         assert_eq!(sweep(dir.path(), &cleared), 3);
         assert_eq!(
             names(dir.path()),
@@ -321,15 +324,20 @@ mod tests {
         assert!(group.covers(ConvKey::Group(1), 1_000_000));
         assert!(!group.covers(ConvKey::Group(2), 1) && !group.covers(ConvKey::User(1), 1));
         let through = covered_by(&ServerEvent::MessageCleared {
-            latest_deleted_mid: 40,
+            latest_deleted_mid: Some(40),
         })
         .unwrap();
         assert!(through.covers(ConvKey::User(3), 40) && !through.covers(ConvKey::User(3), 41));
         let all = covered_by(&ServerEvent::MessageCleared {
-            latest_deleted_mid: 0,
+            latest_deleted_mid: Some(0),
         })
         .unwrap();
         assert!(all.covers(ConvKey::Group(9), 1_000_000));
+        let unsaid = covered_by(&ServerEvent::MessageCleared {
+            latest_deleted_mid: None,
+        })
+        .unwrap();
+        assert!(unsaid.covers(ConvKey::User(2), 1_000_000));
         assert_eq!(covered_by(&ServerEvent::Ready), None);
     }
 
