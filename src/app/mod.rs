@@ -19,6 +19,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod account;
+mod accounts;
 mod announce;
 mod bulk;
 mod call;
@@ -57,6 +58,7 @@ mod unread_fill;
 mod update;
 
 pub use account::Account;
+pub use accounts::AccountId;
 pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
 pub use contacts::{ContactsEffect, ContactsMsg};
