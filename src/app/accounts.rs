@@ -2,12 +2,22 @@
 //! lives in the fields `App` has always had; the others are *parked*, each in an
 //! [`AccountState`] in `App::parked`. Which account something belongs to is an [`AccountId`].
 //!
+//! A message of one account arrives as `Msg::For(id, msg)`. For the focused account it is
+//! handled as any message. For a parked one, that account is swapped in, the message handled,
+//! and the account swapped out again; every effect the handling returns comes out as
+//! `Effect::For(id, effect)`, for the runtime to carry out on that account's session. The
+//! focused account's effects are never wrapped (they go to the session the window runs on).
+//! While a parked account is handled, its state is the only account state in reach, so
+//! nothing can act through the wrong account; and nobody is looking at it: its open
+//! conversation is not read, and its mentions notify.
+//!
 //! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
 //! part owns which account is focused (`App::focused`), the parked accounts (`App::parked`)
-//! and the exchange of an account's fields between the two (`App::swap_account`).
+//! and the exchange of an account's fields between the two (`App::swap_account`); the message
+//! that changes them (`Msg::For`) is handled here.
 
 use super::unread_fill::UnreadFill;
-use super::{App, Composer, Timeline};
+use super::{App, Composer, Effect, Msg, Timeline};
 use crate::model::{ChatModel, ConvKey};
 use std::collections::HashSet;
 
@@ -91,6 +101,18 @@ account_fields! {
     }
 }
 
+impl AccountState {
+    /// The parked account's chat (its conversations, messages and unread counts).
+    pub fn chat(&self) -> &ChatModel {
+        &self.chat
+    }
+
+    /// The parked account's view: its open conversation and where it is scrolled.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+}
+
 impl App {
     /// Parks a new account `id`, fresh (nothing folded, nothing typed), logged in as `me`
     /// when known. False (and nothing changes) when `id` is already in the app.
@@ -104,5 +126,34 @@ impl App {
         }
         self.parked.insert(id, AccountState::take_from(fresh));
         true
+    }
+
+    /// A message of account `id` (`Msg::For`; nested tags: the innermost one counts). An
+    /// account the app does not hold: dropped.
+    pub(super) fn on_for(&mut self, mut id: AccountId, mut msg: Msg) -> Vec<Effect> {
+        while let Msg::For(inner_id, inner) = msg {
+            id = inner_id;
+            msg = *inner;
+        }
+        if id == self.focused {
+            return super::update(self, msg);
+        }
+        let Some(mut state) = self.parked.remove(&id) else {
+            self.dirty = false;
+            return vec![];
+        };
+        let focused = std::mem::replace(&mut self.focused, id);
+        // Nobody looks at a parked account (the terminal's focus is the focused account's).
+        let looking = std::mem::replace(&mut self.screen.focused, false);
+        self.swap_account(&mut state);
+        let effects = super::update(self, msg);
+        self.swap_account(&mut state);
+        self.screen.focused = looking;
+        self.focused = focused;
+        self.parked.insert(id, state);
+        effects
+            .into_iter()
+            .map(|effect| Effect::For(id, Box::new(effect)))
+            .collect()
     }
 }

@@ -88,3 +88,78 @@ fn two_accounts_with_the_same_channel_id_keep_their_messages_drafts_and_open_con
     assert_eq!(app.composer.text(), "home draft");
     assert_eq!(mids(&app, ConvKey::Group(1)), vec![5]);
 }
+
+fn home_chat(mid: i64, text: &str, mentions: &[i64]) -> Msg {
+    let msg = super::tests::chat_json(
+        mid,
+        4,
+        json!({"gid": 1}),
+        text,
+        json!({ "mentions": mentions }),
+    );
+    Msg::For(HOME, Box::new(event(ServerEvent::Chat(msg))))
+}
+
+#[test]
+fn a_message_for_a_parked_account_lands_in_its_model_and_its_effects_come_back_tagged() {
+    let mut app = two_accounts();
+    let before = app.parked[&HOME].chat().convs[&ConvKey::Group(1)].unread;
+    let effects = update(&mut app, home_chat(6, "are you coming @1 ", &[1]));
+    // The focused account (work) did not move: same open conversation, same messages.
+    assert_eq!(app.focused, FIRST_ACCOUNT);
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
+    assert_eq!(app.timeline.scroll, 0);
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![11]);
+    assert_eq!(app.chat.convs[&ConvKey::Group(1)].unread, 0);
+    // Home has it, unread (nobody looks at a parked account, even in its open conversation).
+    let home = &app.parked[&HOME];
+    let family = &home.chat().convs[&ConvKey::Group(1)];
+    assert_eq!(
+        family.visible().map(|m| m.mid).collect::<Vec<_>>(),
+        vec![5, 6]
+    );
+    assert_eq!(family.unread, before + 1);
+    assert_eq!(home.timeline().open, Some(ConvKey::Group(1)));
+    // Every effect is home's: its mention notifies, nothing is marked read.
+    assert!(!effects.is_empty());
+    assert!(
+        effects
+            .iter()
+            .all(|e| matches!(e, Effect::For(id, _) if *id == HOME))
+    );
+    assert!(effects.iter().any(|e| matches!(e, Effect::For(_, inner)
+        if matches!(inner.as_ref(), Effect::Notify { title, .. } if title == "dad in #family"))));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::For(_, inner)
+        if matches!(inner.as_ref(), Effect::MarkRead { .. }))));
+    // The terminal still counts as looked at for the focused account.
+    assert!(app.screen.focused);
+}
+
+#[test]
+fn a_message_for_the_focused_account_is_handled_as_any_and_unknown_accounts_are_dropped() {
+    let mut app = two_accounts();
+    let live = event(ServerEvent::Chat(chat(12, 3, 1, "live")));
+    let effects = update(&mut app, Msg::For(FIRST_ACCOUNT, Box::new(live.clone())));
+    assert_eq!(
+        effects,
+        vec![Effect::MarkRead {
+            key: ConvKey::Group(1),
+            mid: 12
+        }]
+    );
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![11, 12]);
+    let home = app.parked[&HOME].chat();
+    assert_eq!(
+        home.convs[&ConvKey::Group(1)]
+            .visible()
+            .map(|m| m.mid)
+            .collect::<Vec<_>>(),
+        vec![5]
+    );
+    // An account the app does not hold: nothing happens.
+    let stranger = event(ServerEvent::Chat(chat(13, 3, 1, "lost")));
+    let effects = update(&mut app, Msg::For(AccountId(9), Box::new(stranger)));
+    assert!(effects.is_empty());
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![11, 12]);
+    assert!(!app.parked.contains_key(&AccountId(9)));
+}
