@@ -128,6 +128,26 @@ impl App {
         true
     }
 
+    /// Focuses account `id` for good (the app's fields become its; the account focused until
+    /// now is parked as it was, drafts and open conversation included). The popups and the
+    /// selection were over the other account's view: they close. Returns the newly focused
+    /// account's effects (its open conversation is read now that it is looked at). An account
+    /// the app does not hold: nothing changes.
+    pub fn focus(&mut self, id: AccountId) -> Vec<Effect> {
+        let Some(mut state) = self.parked.remove(&id) else {
+            return vec![];
+        };
+        self.swap_account(&mut state);
+        let previous = std::mem::replace(&mut self.focused, id);
+        self.parked.insert(previous, state);
+        self.popups.clear();
+        if matches!(self.mode, super::Mode::Select(_)) {
+            self.mode = super::Mode::Chat;
+        }
+        self.dirty = true;
+        self.mark_open_read().into_iter().collect()
+    }
+
     /// A message of account `id` (`Msg::For`; nested tags: the innermost one counts). An
     /// account the app does not hold: dropped.
     pub(super) fn on_for(&mut self, mut id: AccountId, mut msg: Msg) -> Vec<Effect> {

@@ -163,3 +163,56 @@ fn a_message_for_the_focused_account_is_handled_as_any_and_unknown_accounts_are_
     assert_eq!(mids(&app, ConvKey::Group(1)), vec![11, 12]);
     assert!(!app.parked.contains_key(&AccountId(9)));
 }
+
+#[test]
+fn focusing_an_account_swaps_it_in_for_good_and_parks_the_other_as_it_was() {
+    let mut app = two_accounts();
+    typed(&mut app, "work draft");
+    update(&mut app, home_chat(6, "still there?", &[]));
+    // Deleting work's message 11, asked in the selection: must not survive into home.
+    app.mode = Mode::Select(11);
+    app.popups.push(Confirm::Delete(11));
+    let effects = app.focus(HOME);
+    assert_eq!(app.focused, HOME);
+    assert!(app.parked.contains_key(&FIRST_ACCOUNT));
+    assert!(!app.parked.contains_key(&HOME));
+    assert_eq!(app.mode, Mode::Chat);
+    assert!(app.popups.is_empty());
+    // Home's view, now looked at: its open conversation is read, through no tag.
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![5, 6]);
+    assert_eq!(app.composer.text(), "");
+    assert_eq!(
+        effects,
+        vec![Effect::MarkRead {
+            key: ConvKey::Group(1),
+            mid: 6
+        }]
+    );
+    assert_eq!(app.chat.convs[&ConvKey::Group(1)].unread, 0);
+    // Work is the parked one now: its messages come back tagged, home's do not.
+    let work = event(ServerEvent::Chat(chat(12, 3, 1, "meanwhile at work")));
+    let effects = update(&mut app, Msg::For(FIRST_ACCOUNT, Box::new(work)));
+    assert!(
+        effects
+            .iter()
+            .all(|e| matches!(e, Effect::For(id, _) if *id == FIRST_ACCOUNT))
+    );
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![5, 6]);
+    let effects = update(&mut app, home_chat(7, "see you", &[]));
+    assert_eq!(
+        effects,
+        vec![Effect::MarkRead {
+            key: ConvKey::Group(1),
+            mid: 7
+        }]
+    );
+    // An account the app does not hold: nothing changes.
+    assert!(app.focus(AccountId(9)).is_empty());
+    assert_eq!(app.focused, HOME);
+    // Back to work: as it was left, with what came meanwhile.
+    app.focus(FIRST_ACCOUNT);
+    assert_eq!(app.focused, FIRST_ACCOUNT);
+    assert_eq!(app.composer.text(), "work draft");
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![11, 12]);
+}
