@@ -69,14 +69,17 @@ macro_rules! account_fields {
 
 // Shared, never swapped (docs/accounts.md): the screen, the mode and the popups over it, the
 // key map and settings, the clock, `dirty` and `quit`, the background tasks, the search view
-// (it spans accounts), the status bar, and the account bookkeeping itself (`parked`,
-// `focused`).
+// (it spans accounts), and the account bookkeeping itself (`parked`, `focused`). Unlike the
+// plan, the status is an account's: its connection, server, plain-http warning and replay
+// count are, and so are its notices (a failure stays inside its account, issue 21); the
+// status bar shows the focused account's.
 account_fields! {
     per_account {
         chat: ChatModel,
         composer: Composer,
         timeline: Timeline,
         account: super::Account,
+        status: super::Status,
         resend_at: Option<i64>,
         last_local_id: i64,
         held_order: Option<(Vec<ConvKey>, i64)>,
@@ -85,7 +88,6 @@ account_fields! {
         announcements_asked: HashSet<i64>,
     }
     shared {
-        status,
         screen,
         tasks,
         mode,
@@ -107,6 +109,11 @@ impl AccountState {
         &self.chat
     }
 
+    /// The parked account's status: its connection, server and last notice.
+    pub fn status(&self) -> &super::Status {
+        &self.status
+    }
+
     /// The parked account's view: its open conversation and where it is scrolled.
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
@@ -114,13 +121,14 @@ impl AccountState {
 }
 
 impl App {
-    /// Parks a new account `id`, fresh (nothing folded, nothing typed), logged in as `me`
-    /// when known. False (and nothing changes) when `id` is already in the app.
-    pub fn add_account(&mut self, id: AccountId, me: Option<i64>) -> bool {
+    /// Parks a new account `id` on the server shown as `server_label`, fresh (nothing folded,
+    /// nothing typed), logged in as `me` when known. False (and nothing changes) when `id` is
+    /// already in the app.
+    pub fn add_account(&mut self, id: AccountId, me: Option<i64>, server_label: String) -> bool {
         if id == self.focused || self.parked.contains_key(&id) {
             return false;
         }
-        let mut fresh = App::new(self.keymap.clone(), self.settings.clone(), String::new());
+        let mut fresh = App::new(self.keymap.clone(), self.settings.clone(), server_label);
         if let Some(me) = me {
             fresh.chat = ChatModel::new(me);
         }

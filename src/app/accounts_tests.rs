@@ -1,6 +1,7 @@
 //! Several accounts in one app: parked accounts keep their own chat, drafts and open
 //! conversation (`accounts.rs`).
 
+use super::conn::{ConnState, SyncMsg};
 use super::tests::{chat, event, synced, typed, user};
 use super::*;
 use crate::model::ConvKey;
@@ -26,8 +27,8 @@ fn mids(app: &App, key: ConvKey) -> Vec<i64> {
 /// the same id as work's lobby (ConvKey::Group(1)) and one message, read and open there.
 pub(super) fn two_accounts() -> App {
     let mut app = synced();
-    assert!(app.add_account(HOME, Some(1)));
-    assert!(!app.add_account(HOME, Some(1)));
+    assert!(app.add_account(HOME, Some(1), "home.example".into()));
+    assert!(!app.add_account(HOME, Some(1), "home.example".into()));
     let mut home = app.parked.remove(&HOME).unwrap();
     app.swap_account(&mut home);
     for ev in [
@@ -215,4 +216,33 @@ fn focusing_an_account_swaps_it_in_for_good_and_parks_the_other_as_it_was() {
     assert_eq!(app.focused, FIRST_ACCOUNT);
     assert_eq!(app.composer.text(), "work draft");
     assert_eq!(mids(&app, ConvKey::Group(1)), vec![11, 12]);
+}
+
+#[test]
+fn a_parked_accounts_connection_and_notices_stay_its_own() {
+    let mut app = two_accounts();
+    update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
+    app.info("work notice");
+    let waiting = ConnState::Waiting {
+        retry_at_ms: 2_000,
+        attempt: 2,
+        reason: "home is down".into(),
+    };
+    let effects = update(
+        &mut app,
+        Msg::For(HOME, Box::new(Msg::Sync(SyncMsg::State(waiting.clone())))),
+    );
+    assert!(effects.is_empty());
+    // The status bar (the focused account's) is as it was; home's is its own.
+    assert_eq!(app.status.conn, ConnState::Live);
+    assert_eq!(app.status.server_label, "test");
+    assert_eq!(
+        app.status.notice.as_ref().map(|n| n.text.as_str()),
+        Some("work notice")
+    );
+    assert_eq!(app.parked[&HOME].status().conn, waiting);
+    assert_eq!(app.parked[&HOME].status().server_label, "home.example");
+    app.focus(HOME);
+    assert_eq!(app.status.conn, waiting);
+    assert_eq!(app.status.notice, None);
 }
