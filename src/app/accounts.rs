@@ -16,8 +16,9 @@
 //! and the exchange of an account's fields between the two (`App::swap_account`); the message
 //! that changes them (`Msg::For`) is handled here.
 
+use super::conn::{ConnState, StopReason};
 use super::unread_fill::UnreadFill;
-use super::{App, Composer, Effect, Msg, Timeline};
+use super::{App, Composer, Effect, Mode, Msg, Timeline};
 use crate::model::{ChatModel, ConvKey};
 use std::collections::HashSet;
 
@@ -149,10 +150,20 @@ impl App {
         let previous = std::mem::replace(&mut self.focused, id);
         self.parked.insert(previous, state);
         self.popups.clear();
-        if matches!(self.mode, super::Mode::Select(_)) {
-            self.mode = super::Mode::Chat;
+        if matches!(self.mode, Mode::Select(_)) {
+            self.mode = Mode::Chat;
         }
         self.dirty = true;
+        // Its session ended while it was parked: the login form, for it.
+        if let ConnState::Stopped(reason) = &self.status.conn
+            && matches!(
+                reason,
+                StopReason::SessionExpired | StopReason::DeviceRevoked
+            )
+        {
+            let why = reason.explain();
+            self.log_in_again(why);
+        }
         self.mark_open_read().into_iter().collect()
     }
 
@@ -171,12 +182,19 @@ impl App {
             return vec![];
         };
         let focused = std::mem::replace(&mut self.focused, id);
-        // Nobody looks at a parked account (the terminal's focus is the focused account's).
+        // Nobody looks at a parked account (the terminal's focus is the focused account's),
+        // and the mode and the popups are the focused account's view: out of reach while a
+        // parked account is handled. What its handling would open over the window (the login
+        // form, a popup) is not opened; a login it needs is asked for when it is focused.
         let looking = std::mem::replace(&mut self.screen.focused, false);
+        let mode = std::mem::replace(&mut self.mode, Mode::Chat);
+        let popups = std::mem::take(&mut self.popups);
         self.swap_account(&mut state);
         let effects = super::update(self, msg);
         self.swap_account(&mut state);
         self.screen.focused = looking;
+        self.mode = mode;
+        self.popups = popups;
         self.focused = focused;
         self.parked.insert(id, state);
         effects

@@ -31,6 +31,7 @@ pub(super) fn two_accounts() -> App {
     assert!(!app.add_account(HOME, Some(1), "home.example".into()));
     let mut home = app.parked.remove(&HOME).unwrap();
     app.swap_account(&mut home);
+    app.account.login = Some(("https://home.example/".into(), "me@home.example".into()));
     for ev in [
         ServerEvent::UsersSnapshot {
             users: vec![user(1, "me"), user(4, "dad")],
@@ -245,4 +246,32 @@ fn a_parked_accounts_connection_and_notices_stay_its_own() {
     app.focus(HOME);
     assert_eq!(app.status.conn, waiting);
     assert_eq!(app.status.notice, None);
+}
+
+#[test]
+fn a_parked_account_never_takes_over_the_window_and_asks_to_log_in_once_focused() {
+    let mut app = two_accounts();
+    app.account.login = Some(("https://work.example/".into(), "me@work.example".into()));
+    // Work is about to delete its message 11.
+    app.mode = Mode::Select(11);
+    app.popups.push(Confirm::Delete(11));
+    let expired = Msg::Sync(SyncMsg::State(ConnState::Stopped(
+        conn::StopReason::SessionExpired,
+    )));
+    let effects = update(&mut app, Msg::For(HOME, Box::new(expired)));
+    assert!(effects.is_empty());
+    // Work's view is untouched: no login form for home over it, its popup still there.
+    assert_eq!(app.mode, Mode::Select(11));
+    assert!(matches!(
+        app.popups.top(),
+        Some(Popup::Confirm(Confirm::Delete(11)))
+    ));
+    assert_eq!(app.status.notice, None);
+    // Focused, home asks to log in, as itself.
+    app.focus(HOME);
+    let Mode::Login(form) = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert_eq!(form.email, "me@home.example");
+    assert!(app.popups.is_empty());
 }
