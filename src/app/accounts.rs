@@ -138,8 +138,9 @@ impl App {
     }
 
     /// Focuses account `id` for good (the app's fields become its; the account focused until
-    /// now is parked as it was, drafts and open conversation included). The popups and the
-    /// selection were over the other account's view: they close. Returns the newly focused
+    /// now is parked as it was, drafts and open conversation included). The popups, the
+    /// selection and a login form were over the other account's view: they close (a login
+    /// that account needs is asked for again when it is focused again). Returns the newly focused
     /// account's effects (its open conversation is read now that it is looked at). An account
     /// the app does not hold: nothing changes.
     pub fn focus(&mut self, id: AccountId) -> Vec<Effect> {
@@ -150,7 +151,8 @@ impl App {
         let previous = std::mem::replace(&mut self.focused, id);
         self.parked.insert(previous, state);
         self.popups.clear();
-        if matches!(self.mode, Mode::Select(_)) {
+        // The selection and a login form were the other account's.
+        if matches!(self.mode, Mode::Select(_) | Mode::Login(_)) {
             self.mode = Mode::Chat;
         }
         self.dirty = true;

@@ -274,4 +274,9 @@ fn a_parked_account_never_takes_over_the_window_and_asks_to_log_in_once_focused(
     };
     assert_eq!(form.email, "me@home.example");
     assert!(app.popups.is_empty());
+    // Home's form is not work's: back at work it is gone, back at home it is there again.
+    app.focus(FIRST_ACCOUNT);
+    assert_eq!(app.mode, Mode::Chat);
+    app.focus(HOME);
+    assert!(matches!(&app.mode, Mode::Login(form) if form.email == "me@home.example"));
 }
