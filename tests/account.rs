@@ -2,7 +2,7 @@
 //! saved sessions: a login saves its session and opens its store; a saved session opens with
 //! the server gone (nothing is asked of the network) and restores what its store holds; the
 //! executor tells the app of a login only once the account is in, so the effects the app
-//! answers with find it.
+//! answers with find it; an effect tagged with an account runs on that account's session only.
 
 #![allow(
     clippy::unwrap_used,
@@ -18,7 +18,7 @@ use common::*;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
-use vocechat_tui::app::{Effect, Msg};
+use vocechat_tui::app::{AccountId, Effect, Msg};
 use vocechat_tui::protocol::types::Target;
 use vocechat_tui::runtime::account::Source;
 use vocechat_tui::runtime::executor::{Executor, Setup};
@@ -154,4 +154,37 @@ async fn a_saved_session_opens_with_the_server_gone_and_restores_its_store() {
         .map(|m| m.content.clone())
         .collect();
     assert!(texts.iter().any(|t| t == "kept in the store"), "{texts:?}");
+}
+
+#[tokio::test]
+async fn an_effect_tagged_with_an_account_runs_on_its_session_and_no_other() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let opened = executor
+        .open(Source::Login {
+            server: server.base_url(),
+            email: ADMIN.0.into(),
+            password: Secret::new(ADMIN.1),
+            from_command: false,
+        })
+        .await
+        .unwrap();
+    let id = opened.session.id;
+    executor.adopt(opened.session);
+    let probe = || Box::new(Effect::ProbeServer);
+    // Another account's: not run on this session (no answer), and not answered as needing one.
+    executor.run(Effect::For(AccountId(id.0 + 1), probe()));
+    // This account's: run, answered once.
+    executor.run(Effect::For(id, probe()));
+    until_msg(&mut rx, |m| matches!(m, Msg::ServerInfo(_))).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    while let Ok(msg) = rx.try_recv() {
+        assert!(
+            !matches!(msg, Msg::ServerInfo(_) | Msg::Done { .. }),
+            "{msg:?}"
+        );
+    }
+    executor.shutdown().await;
 }

@@ -19,6 +19,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod account;
+mod accounts;
 mod announce;
 mod bulk;
 mod call;
@@ -57,6 +58,7 @@ mod unread_fill;
 mod update;
 
 pub use account::Account;
+pub use accounts::{AccountId, AccountState, FIRST_ACCOUNT};
 pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
 pub use contacts::{ContactsEffect, ContactsMsg};
@@ -175,6 +177,10 @@ pub struct App {
     server_probed: bool,
     /// Channels whose announcement was asked for on this connection (`announce.rs`).
     announcements_asked: std::collections::HashSet<i64>,
+    /// The accounts not focused, each with its part of the app (`accounts.rs`).
+    pub parked: std::collections::BTreeMap<AccountId, AccountState>,
+    /// The account whose part of the app is in the fields above.
+    pub focused: AccountId,
 }
 
 impl App {
@@ -201,6 +207,8 @@ impl App {
             unread_fill: unread_fill::UnreadFill::default(),
             server_probed: false,
             announcements_asked: std::collections::HashSet::new(),
+            parked: std::collections::BTreeMap::new(),
+            focused: FIRST_ACCOUNT,
         }
     }
 
@@ -290,6 +298,8 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod accounts_tests;
 #[cfg(test)]
 mod bulk_tests;
 #[cfg(test)]

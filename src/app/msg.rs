@@ -161,6 +161,10 @@ pub enum Msg {
         op: AnnounceOp,
         result: Outcome<Option<crate::protocol::newer::GroupAnnouncement>>,
     },
+    /// A message of account `AccountId` (`accounts.rs`): handled as the focused account's if
+    /// it is focused; otherwise that account is swapped in for it and out again, and the
+    /// effects come back as `Effect::For` it.
+    For(super::AccountId, Box<Msg>),
 }
 
 /// What was asked of a channel's announcement.
@@ -448,6 +452,9 @@ pub enum Effect {
     /// Keep a change made here with the store, as the event that brings it from elsewhere
     /// (a pin, a remark, an announcement fetched), so a start shows it before the network.
     Keep(Box<crate::protocol::ServerEvent>),
+    /// An effect of a parked account (`Msg::For`), for that account's session. The focused
+    /// account's effects are never wrapped: they go to the session the window runs on.
+    For(super::AccountId, Box<Effect>),
 }
 
 /// Which meeting room a link is for.

@@ -108,5 +108,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Notice(text) => app.on_notice(text),
         // The app's clock: mod.rs.
         Msg::Clock(now_ms) => app.on_clock(now_ms),
+        // A message of one account, focused or parked: accounts.rs.
+        Msg::For(account, msg) => app.on_for(account, *msg),
     }
 }

@@ -423,6 +423,7 @@ impl AccountSession {
             | Effect::CopyText(_)
             | Effect::CopyFileUrl { .. }
             | Effect::OpenEditor(_)
+            | Effect::For(..)
             | Effect::Bell => {}
         }
     }

@@ -40,9 +40,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
-/// Which account a session is, in this process (the next issue puts several in one window).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AccountId(pub u32);
+/// Which account a session is, in this process (defined in the app, which keys its parked
+/// accounts by it).
+pub use crate::app::AccountId;
 
 /// Where an account comes from.
 pub enum Source {

@@ -163,6 +163,20 @@ impl Executor {
                     });
                 });
             }
+            // A parked account's effect (`Msg::For`): run on that account's session, if this
+            // executor holds it. The loop's effects (bell, copy, editor) never reach the
+            // terminal this way: a parked account is not on screen.
+            Effect::For(id, effect) => {
+                if self.account.as_ref().is_some_and(|a| a.id == id) {
+                    self.run(*effect);
+                } else {
+                    tracing::warn!(
+                        account = id.0,
+                        effect = %loggable(&effect),
+                        "no session for this account: effect dropped"
+                    );
+                }
+            }
             Effect::StageFiles { paths, paste } => stage_files(tx, paths, paste),
             Effect::CompletePath { prefix } => {
                 tokio::spawn(async move {
@@ -248,5 +262,42 @@ fn loggable(effect: &Effect) -> String {
         Effect::OpenUrl(_) => "OpenUrl(<redacted>)".into(),
         Effect::CopyText(_) => "CopyText(<redacted>)".into(),
         other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::AccountId;
+
+    fn executor() -> (Executor, UnboundedReceiver<Msg>) {
+        let (tx, rx) = unbounded_channel();
+        let setup = Setup {
+            data_dir: None,
+            sessions: None,
+            device: "test".into(),
+            sync: crate::runtime::sync::SyncConfig::default(),
+            vocespace: crate::protocol::vocespace::Settings::default(),
+            chunk_size: 1 << 16,
+        };
+        (Executor::new(setup, tx), rx)
+    }
+
+    fn search() -> Effect {
+        Effect::Search {
+            seq: 1,
+            query: Default::default(),
+        }
+    }
+
+    #[test]
+    fn an_effect_for_an_account_the_executor_does_not_hold_is_dropped() {
+        let (mut executor, mut rx) = executor();
+        // Untagged, with no account: answered as needing one.
+        executor.run(search());
+        assert!(matches!(rx.try_recv(), Ok(Msg::Searched(Err(_)))));
+        // Tagged with an account it does not hold: nothing runs, nothing answers.
+        executor.run(Effect::For(AccountId(2), Box::new(search())));
+        assert!(rx.try_recv().is_err());
     }
 }

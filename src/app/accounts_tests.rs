@@ -1,0 +1,282 @@
+//! Several accounts in one app: parked accounts keep their own chat, drafts and open
+//! conversation (`accounts.rs`).
+
+use super::conn::{ConnState, SyncMsg};
+use super::tests::{chat, event, synced, typed, user};
+use super::*;
+use crate::model::ConvKey;
+use crate::protocol::ServerEvent;
+use crate::protocol::types::Group;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+const HOME: AccountId = AccountId(2);
+
+fn group(gid: i64, name: &str) -> Group {
+    serde_json::from_value(
+        json!({"gid":gid,"name":name,"is_public":true,"members":[],"owner":null}),
+    )
+    .unwrap()
+}
+
+fn mids(app: &App, key: ConvKey) -> Vec<i64> {
+    app.chat.convs[&key].visible().map(|m| m.mid).collect()
+}
+
+/// `synced()` as the work account, and a second one, "home", parked, whose only channel has
+/// the same id as work's lobby (ConvKey::Group(1)) and one message, read and open there.
+pub(super) fn two_accounts() -> App {
+    let mut app = synced();
+    assert!(app.add_account(HOME, Some(1), "home.example".into()));
+    assert!(!app.add_account(HOME, Some(1), "home.example".into()));
+    let mut home = app.parked.remove(&HOME).unwrap();
+    app.swap_account(&mut home);
+    app.account.login = Some(("https://home.example/".into(), "me@home.example".into()));
+    for ev in [
+        ServerEvent::UsersSnapshot {
+            users: vec![user(1, "me"), user(4, "dad")],
+            version: 1,
+        },
+        ServerEvent::RelatedGroups {
+            groups: vec![group(1, "family")],
+        },
+        ServerEvent::Chat(chat(5, 4, 1, "dinner at 7")),
+        ServerEvent::Ready,
+    ] {
+        update(&mut app, event(ev));
+    }
+    app.swap_account(&mut home);
+    app.parked.insert(HOME, home);
+    app
+}
+
+#[test]
+fn two_accounts_with_the_same_channel_id_keep_their_messages_drafts_and_open_conversation() {
+    let mut app = two_accounts();
+    // Work: a draft in lobby (Group 1), then dev (Group 2) open with another draft.
+    typed(&mut app, "work lobby draft");
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::ALT)),
+    );
+    typed(&mut app, "dev draft");
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(2)));
+
+    let mut home = app.parked.remove(&HOME).unwrap();
+    app.swap_account(&mut home);
+    // Home: its own Group 1, open, with only its own message; nothing typed.
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
+    assert_eq!(app.conv_label(ConvKey::Group(1)), "#family");
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![5]);
+    assert!(!app.chat.convs.contains_key(&ConvKey::Group(2)));
+    assert_eq!(app.composer.text(), "");
+    typed(&mut app, "home draft");
+
+    app.swap_account(&mut home);
+    // Work again: as it was left.
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(2)));
+    assert_eq!(app.composer.text(), "dev draft");
+    assert_eq!(app.conv_label(ConvKey::Group(1)), "#lobby");
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![11]);
+    assert!(
+        app.composer
+            .drafts(app.timeline.open)
+            .contains(&(ConvKey::Group(1), "work lobby draft".to_string()))
+    );
+
+    app.swap_account(&mut home);
+    // Home again: its draft and conversation kept.
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
+    assert_eq!(app.composer.text(), "home draft");
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![5]);
+}
+
+fn home_chat(mid: i64, text: &str, mentions: &[i64]) -> Msg {
+    let msg = super::tests::chat_json(
+        mid,
+        4,
+        json!({"gid": 1}),
+        text,
+        json!({ "mentions": mentions }),
+    );
+    Msg::For(HOME, Box::new(event(ServerEvent::Chat(msg))))
+}
+
+#[test]
+fn a_message_for_a_parked_account_lands_in_its_model_and_its_effects_come_back_tagged() {
+    let mut app = two_accounts();
+    let before = app.parked[&HOME].chat().convs[&ConvKey::Group(1)].unread;
+    let effects = update(&mut app, home_chat(6, "are you coming @1 ", &[1]));
+    // The focused account (work) did not move: same open conversation, same messages.
+    assert_eq!(app.focused, FIRST_ACCOUNT);
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
+    assert_eq!(app.timeline.scroll, 0);
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![11]);
+    assert_eq!(app.chat.convs[&ConvKey::Group(1)].unread, 0);
+    // Home has it, unread (nobody looks at a parked account, even in its open conversation).
+    let home = &app.parked[&HOME];
+    let family = &home.chat().convs[&ConvKey::Group(1)];
+    assert_eq!(
+        family.visible().map(|m| m.mid).collect::<Vec<_>>(),
+        vec![5, 6]
+    );
+    assert_eq!(family.unread, before + 1);
+    assert_eq!(home.timeline().open, Some(ConvKey::Group(1)));
+    // Every effect is home's: its mention notifies, nothing is marked read.
+    assert!(!effects.is_empty());
+    assert!(
+        effects
+            .iter()
+            .all(|e| matches!(e, Effect::For(id, _) if *id == HOME))
+    );
+    assert!(effects.iter().any(|e| matches!(e, Effect::For(_, inner)
+        if matches!(inner.as_ref(), Effect::Notify { title, .. } if title == "dad in #family"))));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::For(_, inner)
+        if matches!(inner.as_ref(), Effect::MarkRead { .. }))));
+    // The terminal still counts as looked at for the focused account.
+    assert!(app.screen.focused);
+}
+
+#[test]
+fn a_message_for_the_focused_account_is_handled_as_any_and_unknown_accounts_are_dropped() {
+    let mut app = two_accounts();
+    let live = event(ServerEvent::Chat(chat(12, 3, 1, "live")));
+    let effects = update(&mut app, Msg::For(FIRST_ACCOUNT, Box::new(live.clone())));
+    assert_eq!(
+        effects,
+        vec![Effect::MarkRead {
+            key: ConvKey::Group(1),
+            mid: 12
+        }]
+    );
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![11, 12]);
+    let home = app.parked[&HOME].chat();
+    assert_eq!(
+        home.convs[&ConvKey::Group(1)]
+            .visible()
+            .map(|m| m.mid)
+            .collect::<Vec<_>>(),
+        vec![5]
+    );
+    // An account the app does not hold: nothing happens.
+    let stranger = event(ServerEvent::Chat(chat(13, 3, 1, "lost")));
+    let effects = update(&mut app, Msg::For(AccountId(9), Box::new(stranger)));
+    assert!(effects.is_empty());
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![11, 12]);
+    assert!(!app.parked.contains_key(&AccountId(9)));
+}
+
+#[test]
+fn focusing_an_account_swaps_it_in_for_good_and_parks_the_other_as_it_was() {
+    let mut app = two_accounts();
+    typed(&mut app, "work draft");
+    update(&mut app, home_chat(6, "still there?", &[]));
+    // Deleting work's message 11, asked in the selection: must not survive into home.
+    app.mode = Mode::Select(11);
+    app.popups.push(Confirm::Delete(11));
+    let effects = app.focus(HOME);
+    assert_eq!(app.focused, HOME);
+    assert!(app.parked.contains_key(&FIRST_ACCOUNT));
+    assert!(!app.parked.contains_key(&HOME));
+    assert_eq!(app.mode, Mode::Chat);
+    assert!(app.popups.is_empty());
+    // Home's view, now looked at: its open conversation is read, through no tag.
+    assert_eq!(app.timeline.open, Some(ConvKey::Group(1)));
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![5, 6]);
+    assert_eq!(app.composer.text(), "");
+    assert_eq!(
+        effects,
+        vec![Effect::MarkRead {
+            key: ConvKey::Group(1),
+            mid: 6
+        }]
+    );
+    assert_eq!(app.chat.convs[&ConvKey::Group(1)].unread, 0);
+    // Work is the parked one now: its messages come back tagged, home's do not.
+    let work = event(ServerEvent::Chat(chat(12, 3, 1, "meanwhile at work")));
+    let effects = update(&mut app, Msg::For(FIRST_ACCOUNT, Box::new(work)));
+    assert!(
+        effects
+            .iter()
+            .all(|e| matches!(e, Effect::For(id, _) if *id == FIRST_ACCOUNT))
+    );
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![5, 6]);
+    let effects = update(&mut app, home_chat(7, "see you", &[]));
+    assert_eq!(
+        effects,
+        vec![Effect::MarkRead {
+            key: ConvKey::Group(1),
+            mid: 7
+        }]
+    );
+    // An account the app does not hold: nothing changes.
+    assert!(app.focus(AccountId(9)).is_empty());
+    assert_eq!(app.focused, HOME);
+    // Back to work: as it was left, with what came meanwhile.
+    app.focus(FIRST_ACCOUNT);
+    assert_eq!(app.focused, FIRST_ACCOUNT);
+    assert_eq!(app.composer.text(), "work draft");
+    assert_eq!(mids(&app, ConvKey::Group(1)), vec![11, 12]);
+}
+
+#[test]
+fn a_parked_accounts_connection_and_notices_stay_its_own() {
+    let mut app = two_accounts();
+    update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
+    app.info("work notice");
+    let waiting = ConnState::Waiting {
+        retry_at_ms: 2_000,
+        attempt: 2,
+        reason: "home is down".into(),
+    };
+    let effects = update(
+        &mut app,
+        Msg::For(HOME, Box::new(Msg::Sync(SyncMsg::State(waiting.clone())))),
+    );
+    assert!(effects.is_empty());
+    // The status bar (the focused account's) is as it was; home's is its own.
+    assert_eq!(app.status.conn, ConnState::Live);
+    assert_eq!(app.status.server_label, "test");
+    assert_eq!(
+        app.status.notice.as_ref().map(|n| n.text.as_str()),
+        Some("work notice")
+    );
+    assert_eq!(app.parked[&HOME].status().conn, waiting);
+    assert_eq!(app.parked[&HOME].status().server_label, "home.example");
+    app.focus(HOME);
+    assert_eq!(app.status.conn, waiting);
+    assert_eq!(app.status.notice, None);
+}
+
+#[test]
+fn a_parked_account_never_takes_over_the_window_and_asks_to_log_in_once_focused() {
+    let mut app = two_accounts();
+    app.account.login = Some(("https://work.example/".into(), "me@work.example".into()));
+    // Work is about to delete its message 11.
+    app.mode = Mode::Select(11);
+    app.popups.push(Confirm::Delete(11));
+    let expired = Msg::Sync(SyncMsg::State(ConnState::Stopped(
+        conn::StopReason::SessionExpired,
+    )));
+    let effects = update(&mut app, Msg::For(HOME, Box::new(expired)));
+    assert!(effects.is_empty());
+    // Work's view is untouched: no login form for home over it, its popup still there.
+    assert_eq!(app.mode, Mode::Select(11));
+    assert!(matches!(
+        app.popups.top(),
+        Some(Popup::Confirm(Confirm::Delete(11)))
+    ));
+    assert_eq!(app.status.notice, None);
+    // Focused, home asks to log in, as itself.
+    app.focus(HOME);
+    let Mode::Login(form) = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert_eq!(form.email, "me@home.example");
+    assert!(app.popups.is_empty());
+    // Home's form is not work's: back at work it is gone, back at home it is there again.
+    app.focus(FIRST_ACCOUNT);
+    assert_eq!(app.mode, Mode::Chat);
+    app.focus(HOME);
+    assert!(matches!(&app.mode, Mode::Login(form) if form.email == "me@home.example"));
+}
