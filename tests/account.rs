@@ -2,7 +2,8 @@
 //! saved sessions: a login saves its session and opens its store; a saved session opens with
 //! the server gone (nothing is asked of the network) and restores what its store holds; the
 //! executor tells the app of a login only once the account is in, so the effects the app
-//! answers with find it; an effect tagged with an account runs on that account's session only.
+//! answers with find it; an effect tagged with an account runs on that account's session only;
+//! one executor holds two accounts on two servers and routes each effect to its own.
 
 #![allow(
     clippy::unwrap_used,
@@ -187,4 +188,65 @@ async fn an_effect_tagged_with_an_account_runs_on_its_session_and_no_other() {
         );
     }
     executor.shutdown().await;
+}
+
+/// Opens an account on `server` as the admin.
+async fn open_on(executor: &mut Executor, server: &vocechat_tui::demo::DemoServer) -> AccountId {
+    let opened = executor
+        .open(Source::Login {
+            server: server.base_url(),
+            email: ADMIN.0.into(),
+            password: Secret::new(ADMIN.1),
+            from_command: false,
+        })
+        .await
+        .unwrap();
+    let id = opened.session.id;
+    executor.adopt(opened.session);
+    id
+}
+
+/// Waits until `server` has `n` open streams, within five seconds.
+async fn until_streams(server: &vocechat_tui::demo::DemoServer, n: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while server.open_streams() != n {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} streams, not {n}",
+            server.open_streams()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn one_executor_holds_two_accounts_and_routes_each_effect_to_its_own() {
+    let (work, home) = (server().await, server().await);
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let w = open_on(&mut executor, &work).await;
+    let h = open_on(&mut executor, &home).await;
+    assert_ne!(w, h);
+    assert_eq!(executor.accounts(), vec![w, h]);
+    // Untagged: the focused account's (the first taken in).
+    executor.run(Effect::StartSync);
+    until_streams(&work, 1).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(home.open_streams(), 0);
+    // Tagged: its own account's, whichever is focused.
+    executor.run(Effect::For(h, Box::new(Effect::StartSync)));
+    until_streams(&home, 1).await;
+    assert_eq!(work.open_streams(), 1);
+    // The focus moves: the untagged effects follow it.
+    let on = |url: Option<String>, server: &vocechat_tui::demo::DemoServer| {
+        url.is_some_and(|u| u.starts_with(&server.base_url()))
+    };
+    assert!(on(executor.file_url("a"), &work));
+    executor.focus(h);
+    assert!(on(executor.file_url("a"), &home));
+    // Quitting ends every account's stream.
+    executor.shutdown().await;
+    until_streams(&work, 0).await;
+    until_streams(&home, 0).await;
 }

@@ -95,6 +95,8 @@ pub async fn run(
             effects.extend(update(app, msg));
             dirty |= app.dirty;
         }
+        // The untagged effects are the focused account's: the executor follows the app.
+        rt.executor.focus(app.focused);
         for effect in effects {
             match effect {
                 // Never wrapped: tmux and screen show a bell themselves, so it still arrives

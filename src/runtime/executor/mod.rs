@@ -1,5 +1,5 @@
 //! Routes effects: those of an account to its [`AccountSession`] (see `runtime/account/`),
-//! the rest (a login, opening a link, staging files, completing a path, a desktop
+//! an untagged one to the focused account's, an `Effect::For(id, ..)` to account `id`'s; the rest (a login, opening a link, staging files, completing a path, a desktop
 //! notification) to a task of their own. Each reports back with a `Msg`; the UI task never
 //! awaits any of them. What arrives later for an account (a finished login, a rebuilt store)
 //! comes as an [`AccountEvent`] the loop hands to [`Executor::on_event`].
@@ -10,12 +10,15 @@ use crate::app::{Effect, Failure, Msg};
 use crate::runtime::account::{self, AccountEvent, AccountId, AccountSession, Context, Source};
 use crate::runtime::api::ApiError;
 use background::{notify_desktop, stage_files};
+use std::collections::BTreeMap;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 pub struct Executor {
     ctx: Context,
-    /// The account (one per window, for now).
-    account: Option<AccountSession>,
+    /// Every open account, by its id (ids are never reused).
+    sessions: BTreeMap<AccountId, AccountSession>,
+    /// The account the app has focused: its untagged effects run on this one's session.
+    focused: Option<AccountId>,
     next_id: u32,
     events: UnboundedReceiver<AccountEvent>,
     tx: UnboundedSender<Msg>,
@@ -48,7 +51,8 @@ impl Executor {
                 tx: tx.clone(),
                 events: events_tx,
             },
-            account: None,
+            sessions: BTreeMap::new(),
+            focused: None,
             next_id: 1,
             events,
             tx,
@@ -61,9 +65,31 @@ impl Executor {
         account::open(id, source, &self.ctx).await
     }
 
-    /// Makes `session` the window's account.
+    /// Takes `session` in beside the others; the first one taken in is focused.
     pub fn adopt(&mut self, session: AccountSession) {
-        self.account = Some(session);
+        let id = session.id;
+        self.sessions.insert(id, session);
+        if self.focused.is_none() {
+            self.focused = Some(id);
+        }
+    }
+
+    /// Follows the app's focus: the untagged effects go to account `id`'s session from now
+    /// on. An account the executor does not hold: nothing changes.
+    pub fn focus(&mut self, id: AccountId) {
+        if self.sessions.contains_key(&id) {
+            self.focused = Some(id);
+        }
+    }
+
+    /// The accounts it holds, in the order they were opened.
+    pub fn accounts(&self) -> Vec<AccountId> {
+        self.sessions.keys().copied().collect()
+    }
+
+    /// The focused account's session.
+    fn focused_mut(&mut self) -> Option<&mut AccountSession> {
+        self.focused.and_then(|id| self.sessions.get_mut(&id))
     }
 
     fn take_id(&mut self) -> AccountId {
@@ -83,11 +109,14 @@ impl Executor {
         match event {
             AccountEvent::Opened(Ok(opened)) => {
                 let opened = *opened;
+                // A login in the window is the focused account's: it replaces the session
+                // that account had (its uploads carry over), and is focused.
                 let mut session = opened.session;
-                if let Some(mut earlier) = self.account.take() {
+                if let Some(mut earlier) = self.focused.and_then(|id| self.sessions.remove(&id)) {
                     session.take_uploads(&mut earlier);
                 }
-                self.account = Some(session);
+                self.focused = Some(session.id);
+                self.sessions.insert(session.id, session);
                 let _ = self.tx.send(Msg::LoggedIn(Ok(Box::new(opened.logged_in))));
                 if let Some(restored) = opened.restored {
                     let _ = self.tx.send(Msg::Restored(Box::new(restored)));
@@ -101,7 +130,7 @@ impl Executor {
                 let _ = self.tx.send(Msg::LoggedIn(Err(e)));
             }
             AccountEvent::StoreRebuilt { account, result } => {
-                if let Some(session) = self.account.as_mut().filter(|s| s.id == account) {
+                if let Some(session) = self.sessions.get_mut(&account) {
                     session.store_rebuilt(result);
                 }
             }
@@ -110,10 +139,20 @@ impl Executor {
 
     /// The download URL of an uploaded file, if logged in.
     pub fn file_url(&self, path: &str) -> Option<String> {
-        self.account.as_ref().map(|a| a.file_url(path))
+        self.focused
+            .and_then(|id| self.sessions.get(&id))
+            .map(|a| a.file_url(path))
     }
 
+    /// Runs an effect: an account's on the focused account's session, unless it is tagged
+    /// (`Effect::For`) with another.
     pub fn run(&mut self, effect: Effect) {
+        self.run_for(self.focused, effect);
+    }
+
+    /// Runs an effect for account `account` (an account's effect with none: answered as not
+    /// logged in).
+    fn run_for(&mut self, account: Option<AccountId>, effect: Effect) {
         tracing::trace!(effect = %loggable(&effect), "running");
         let tx = self.tx.clone();
         match effect {
@@ -167,8 +206,8 @@ impl Executor {
             // executor holds it. The loop's effects (bell, copy, editor) never reach the
             // terminal this way: a parked account is not on screen.
             Effect::For(id, effect) => {
-                if self.account.as_ref().is_some_and(|a| a.id == id) {
-                    self.run(*effect);
+                if self.sessions.contains_key(&id) {
+                    self.run_for(Some(id), *effect);
                 } else {
                     tracing::warn!(
                         account = id.0,
@@ -189,7 +228,7 @@ impl Executor {
                     let _ = tx.send(Msg::PathCompleted { prefix, candidates });
                 });
             }
-            other => match &mut self.account {
+            other => match account.and_then(|id| self.sessions.get_mut(&id)) {
                 Some(account) => account.run(other),
                 None => without_account(&tx, other),
             },
@@ -207,26 +246,42 @@ impl Executor {
         });
     }
 
-    /// Hands the account's store what the loop is about to fold.
+    /// Hands the account's store what the loop is about to fold: a tagged message to its
+    /// account's, an untagged one to the focused account's.
     pub fn observe(&mut self, msg: &Msg) {
-        if let Some(account) = &mut self.account {
-            account.observe(msg);
+        let (id, msg) = untag(msg);
+        let session = match id {
+            Some(id) => self.sessions.get_mut(&id),
+            None => self.focused_mut(),
+        };
+        if let Some(session) = session {
+            session.observe(msg);
         }
     }
 
     /// Saves the open conversation and the drafts when they changed.
     pub fn save_view(&mut self, app: &crate::app::App) {
-        if let Some(account) = &mut self.account {
+        if let Some(account) = self.focused_mut() {
             account.save_view(app);
         }
     }
 
     /// Quitting: each account's stream stops and its store gets everything handed to it.
     pub async fn shutdown(&mut self) {
-        if let Some(account) = &mut self.account {
-            account.shutdown().await;
+        for session in self.sessions.values_mut() {
+            session.shutdown().await;
         }
     }
+}
+
+/// The account a message is tagged with (the innermost tag counts) and the message itself.
+fn untag(mut msg: &Msg) -> (Option<AccountId>, &Msg) {
+    let mut id = None;
+    while let Msg::For(inner_id, inner) = msg {
+        id = Some(*inner_id);
+        msg = inner;
+    }
+    (id, msg)
 }
 
 /// An account's effect with no account (before a login): the stream and the store have
