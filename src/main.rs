@@ -472,6 +472,8 @@ fn adopt(app: &mut App, executor: &mut Executor, opened: Opened) -> Vec<Effect> 
         (None, Some(why)) => update(app, Msg::StoreUnusable(why)),
         (None, None) => vec![],
     };
+    // The window's account is the one just opened: its messages come tagged with its id.
+    app.focused = opened.session.id;
     executor.adopt(opened.session);
     initial.push(Effect::StartSync);
     initial

@@ -46,6 +46,23 @@ fn login(server: &str, password: &str) -> Effect {
     }
 }
 
+/// The message `msg` if it is tagged with account `id`.
+fn of(id: AccountId, msg: &Msg) -> Option<&Msg> {
+    match msg {
+        Msg::For(tag, inner) if *tag == id => Some(inner),
+        _ => None,
+    }
+}
+
+fn is_live(msg: &Msg) -> bool {
+    matches!(
+        msg,
+        Msg::Sync(vocechat_tui::app::conn::SyncMsg::State(
+            vocechat_tui::app::conn::ConnState::Live
+        ))
+    )
+}
+
 /// Reads app messages until one matches, within five seconds.
 async fn until_msg(rx: &mut mpsc::UnboundedReceiver<Msg>, pred: impl Fn(&Msg) -> bool) -> Msg {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -78,23 +95,19 @@ async fn a_login_becomes_an_account_before_the_app_hears_of_it() {
     let event = executor.next_event().await.unwrap();
     executor.on_event(event);
     let msg = until_msg(&mut rx, |m| matches!(m, Msg::LoggedIn(_))).await;
-    assert!(
-        matches!(&msg, Msg::LoggedIn(Ok(l)) if l.uid == 1),
-        "{msg:?}"
-    );
+    let Msg::LoggedIn(Ok(logged_in)) = &msg else {
+        panic!("{msg:?}")
+    };
+    assert_eq!(logged_in.uid, 1);
+    // The login tells the app which account it opened (the failed one spent a number).
+    let id = logged_in.account;
+    assert_eq!(executor.accounts(), vec![id]);
+    assert_ne!(id, AccountId(1));
     // The account is in as the app hears of it: what the app answers with (start the
-    // stream) reaches the server.
+    // stream) reaches the server, and what the stream says comes tagged with the account.
     assert!(executor.file_url("a/b").is_some());
     executor.run(Effect::StartSync);
-    until_msg(&mut rx, |m| {
-        matches!(
-            m,
-            Msg::Sync(vocechat_tui::app::conn::SyncMsg::State(
-                vocechat_tui::app::conn::ConnState::Live
-            ))
-        )
-    })
-    .await;
+    until_msg(&mut rx, |m| of(id, m).is_some_and(is_live)).await;
     // The session was saved (by a task of its own), for the next start.
     let sessions = SessionStore::new(dir.path());
     let base = format!("{}/", server.base_url());
@@ -128,12 +141,9 @@ async fn a_saved_session_opens_with_the_server_gone_and_restores_its_store() {
                 .unwrap()
                 .unwrap();
             executor.observe(&msg);
-            if matches!(
-                msg,
-                Msg::Sync(vocechat_tui::app::conn::SyncMsg::State(
-                    vocechat_tui::app::conn::ConnState::Live
-                ))
-            ) {
+            if let Msg::For(_, inner) = &msg
+                && is_live(inner)
+            {
                 break;
             }
         }
@@ -179,9 +189,13 @@ async fn an_effect_tagged_with_an_account_runs_on_its_session_and_no_other() {
     executor.run(Effect::For(AccountId(id.0 + 1), probe()));
     // This account's: run, answered once.
     executor.run(Effect::For(id, probe()));
-    until_msg(&mut rx, |m| matches!(m, Msg::ServerInfo(_))).await;
+    until_msg(&mut rx, |m| {
+        of(id, m).is_some_and(|m| matches!(m, Msg::ServerInfo(_)))
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     while let Ok(msg) = rx.try_recv() {
+        let msg = of(id, &msg).unwrap_or(&msg);
         assert!(
             !matches!(msg, Msg::ServerInfo(_) | Msg::Done { .. }),
             "{msg:?}"

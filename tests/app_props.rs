@@ -861,6 +861,7 @@ fn answer(effect: Effect, luck: u8, next_mid: &mut i64) -> Vec<Msg> {
         }],
         Effect::OpenEditor(text) => vec![Msg::Edited(outcome!(format!("{text}\n編集\u{3000}済")))],
         Effect::Login { server, email, .. } => vec![Msg::LoggedIn(outcome!(Box::new(LoggedIn {
+            account: vocechat_tui::app::FIRST_ACCOUNT,
             uid: 1,
             user: None,
             server,

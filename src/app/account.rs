@@ -45,6 +45,11 @@ impl App {
                 self.status.server_label = url_label(&done.server);
                 self.status.insecure = insecure_host(&done.server);
                 self.account.login = Some((done.server.clone(), done.email.clone()));
+                // The window's account is the one this login opened (a parked account is
+                // handled under its own id already).
+                if !self.parked.contains_key(&done.account) {
+                    self.focused = done.account;
+                }
                 self.mode = Mode::Chat;
                 self.info(format!(
                     "logged in as {}",

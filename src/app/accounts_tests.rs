@@ -280,3 +280,33 @@ fn a_parked_account_never_takes_over_the_window_and_asks_to_log_in_once_focused(
     app.focus(HOME);
     assert!(matches!(&app.mode, Mode::Login(form) if form.email == "me@home.example"));
 }
+
+#[test]
+fn a_login_makes_its_account_the_windows_and_its_tagged_messages_are_handled_as_such() {
+    // The window's session expired; logging in again opened account 3 (numbers are never
+    // reused).
+    let mut app = synced();
+    let effects = update(
+        &mut app,
+        Msg::LoggedIn(Ok(Box::new(LoggedIn {
+            account: AccountId(3),
+            uid: 1,
+            user: None,
+            server: "https://chat.example.com/".into(),
+            email: "me@example.com".into(),
+        }))),
+    );
+    assert_eq!(effects, vec![Effect::StartSync]);
+    assert_eq!(app.focused, AccountId(3));
+    // What its session sends comes tagged with 3: handled as the window's (untagged effects).
+    let for_3 = |msg| Msg::For(AccountId(3), Box::new(msg));
+    update(&mut app, for_3(Msg::Sync(SyncMsg::State(ConnState::Live))));
+    assert_eq!(app.status.conn, ConnState::Live);
+    update(
+        &mut app,
+        for_3(event(ServerEvent::Chat(chat(500, 2, 1, "hi")))),
+    );
+    assert!(mids(&app, ConvKey::Group(1)).contains(&500));
+    // A session it no longer holds (the number the window's account had before): dropped.
+    assert!(update(&mut app, Msg::For(FIRST_ACCOUNT, Box::new(Msg::Tick))).is_empty());
+}

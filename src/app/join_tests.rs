@@ -95,6 +95,7 @@ fn an_invite_link_checks_the_token_then_registers_name_email_and_password() {
     let effects = update(
         &mut app,
         Msg::LoggedIn(Ok(Box::new(LoggedIn {
+            account: crate::app::FIRST_ACCOUNT,
             uid: 9,
             user: Some(user(9, "ann")),
             server: "https://chat.example.com/".into(),

@@ -220,6 +220,9 @@ impl View {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoggedIn {
+    /// Which account of the window this is (the runtime numbers each account it opens): the
+    /// window's account from now on.
+    pub account: super::AccountId,
     /// The account's uid (the session's tokens stay in the runtime).
     pub uid: i64,
     pub user: Option<UserInfo>,

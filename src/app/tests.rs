@@ -823,6 +823,7 @@ fn the_login_form_validates_and_submits() {
     let effects = update(
         &mut app,
         Msg::LoggedIn(Ok(Box::new(LoggedIn {
+            account: crate::app::FIRST_ACCOUNT,
             uid: 7,
             user: Some(user(7, "me")),
             server: "https://chat.example.com/".into(),
@@ -1668,6 +1669,7 @@ fn a_revoked_session_returns_to_the_login_form_and_keeps_the_draft_and_the_outbo
     update(
         &mut app,
         Msg::LoggedIn(Ok(Box::new(LoggedIn {
+            account: crate::app::FIRST_ACCOUNT,
             uid: 1,
             user: None,
             server: "https://chat.example.com/".into(),
@@ -1707,6 +1709,7 @@ fn plain_http_across_a_network_is_warned_about() {
     update(
         &mut app,
         Msg::LoggedIn(Ok(Box::new(LoggedIn {
+            account: crate::app::FIRST_ACCOUNT,
             uid: 1,
             user: None,
             server: "http://chat.example.com/".into(),

@@ -62,6 +62,8 @@ fn logged_in(
     (
         api,
         LoggedIn {
+            // Numbered by `account::open`.
+            account: crate::app::FIRST_ACCOUNT,
             uid,
             user: Some(user),
             server,

@@ -29,6 +29,8 @@ pub(super) async fn login(
     Ok((
         api,
         LoggedIn {
+            // Numbered by `account::open`.
+            account: crate::app::FIRST_ACCOUNT,
             uid: session.uid,
             user,
             server,

@@ -152,11 +152,12 @@ pub struct AccountSession {
 /// off the calling task.
 pub async fn open(id: AccountId, source: Source, ctx: &Context) -> Result<Opened, Failure> {
     let mut ctx = ctx.clone();
-    let (api, logged_in, store_server, saved) = match source {
+    let (api, mut logged_in, store_server, saved) = match source {
         Source::Saved(saved) => {
             let api = ApiClient::new(&saved.server)?;
             api.set_session(Some(saved.session.clone())).await;
             let logged_in = LoggedIn {
+                account: id,
                 uid: saved.session.uid,
                 user: None,
                 server: saved.server.clone(),
@@ -213,6 +214,7 @@ pub async fn open(id: AccountId, source: Source, ctx: &Context) -> Result<Opened
             let api = ApiClient::new(&base_url)?;
             let session = api.login(&email, &password, &ctx.device).await?;
             let logged_in = LoggedIn {
+                account: id,
                 uid: session.uid,
                 user: None,
                 server: api.base_url().to_string(),
@@ -223,6 +225,7 @@ pub async fn open(id: AccountId, source: Source, ctx: &Context) -> Result<Opened
             (api, logged_in, "demo".to_string(), false)
         }
     };
+    logged_in.account = id;
     // Before its session is saved: a second client on this account saves nothing.
     let instance = match (&ctx.data_dir, saved && ctx.stream_lock) {
         (Some(dir), true) => Some(

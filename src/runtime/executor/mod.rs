@@ -11,6 +11,8 @@ use crate::runtime::account::{self, AccountEvent, AccountId, AccountSession, Con
 use crate::runtime::api::ApiError;
 use background::{notify_desktop, stage_files};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 pub struct Executor {
@@ -19,6 +21,9 @@ pub struct Executor {
     sessions: BTreeMap<AccountId, AccountSession>,
     /// The account the app has focused: its untagged effects run on this one's session.
     focused: Option<AccountId>,
+    /// The tag each account's messages reach the app with (`Msg::For`), by the account it
+    /// was opened as: a login replacing an account hands the earlier session's tag on.
+    tags: BTreeMap<AccountId, Arc<AtomicU32>>,
     next_id: u32,
     events: UnboundedReceiver<AccountEvent>,
     tx: UnboundedSender<Msg>,
@@ -53,6 +58,7 @@ impl Executor {
             },
             sessions: BTreeMap::new(),
             focused: None,
+            tags: BTreeMap::new(),
             next_id: 1,
             events,
             tx,
@@ -62,7 +68,31 @@ impl Executor {
     /// Opens an account now (a saved session, the demo), before the loop starts.
     pub async fn open(&mut self, source: Source) -> Result<account::Opened, Failure> {
         let id = self.take_id();
-        account::open(id, source, &self.ctx).await
+        let ctx = self.context_for(id);
+        account::open(id, source, &ctx).await
+    }
+
+    /// The context account `id` is opened with: each message its tasks send reaches the app
+    /// as `Msg::For(id, ..)`, forwarded as it comes by a task that ends with the account.
+    fn context_for(&mut self, id: AccountId) -> Context {
+        // Tags of accounts whose tasks have all ended are no longer needed.
+        self.tags.retain(|_, tag| Arc::strong_count(tag) > 1);
+        let tag = Arc::new(AtomicU32::new(id.0));
+        self.tags.insert(id, tag.clone());
+        let (tx, mut rx) = unbounded_channel::<Msg>();
+        let out = self.tx.clone();
+        tokio::spawn(async move {
+            while let Some(msg) = rx.recv().await {
+                let id = AccountId(tag.load(Ordering::Relaxed));
+                if out.send(Msg::For(id, Box::new(msg))).is_err() {
+                    break;
+                }
+            }
+        });
+        Context {
+            tx,
+            ..self.ctx.clone()
+        }
     }
 
     /// Takes `session` in beside the others; the first one taken in is focused.
@@ -114,6 +144,11 @@ impl Executor {
                 let mut session = opened.session;
                 if let Some(mut earlier) = self.focused.and_then(|id| self.sessions.remove(&id)) {
                     session.take_uploads(&mut earlier);
+                    // What the earlier session's tasks (the uploads taken over) still report
+                    // is the new account's.
+                    if let Some(tag) = self.tags.get(&earlier.id) {
+                        tag.store(session.id.0, Ordering::Relaxed);
+                    }
                 }
                 self.focused = Some(session.id);
                 self.sessions.insert(session.id, session);
@@ -239,7 +274,7 @@ impl Executor {
     /// as an [`AccountEvent`].
     fn open_in_background(&mut self, source: Source) {
         let id = self.take_id();
-        let ctx = self.ctx.clone();
+        let ctx = self.context_for(id);
         tokio::spawn(async move {
             let opened = account::open(id, source, &ctx).await.map(Box::new);
             let _ = ctx.events.send(AccountEvent::Opened(opened));
