@@ -3,7 +3,9 @@
 //! the server gone (nothing is asked of the network) and restores what its store holds; the
 //! executor tells the app of a login only once the account is in, so the effects the app
 //! answers with find it; an effect tagged with an account runs on that account's session only;
-//! one executor holds two accounts on two servers and routes each effect to its own.
+//! one executor holds two accounts on two servers and routes each effect to its own; what
+//! each session sends the app comes tagged with its account, and one server going away leaves
+//! the other account sending and hearing.
 
 #![allow(
     clippy::unwrap_used,
@@ -263,4 +265,90 @@ async fn one_executor_holds_two_accounts_and_routes_each_effect_to_its_own() {
     executor.shutdown().await;
     until_streams(&work, 0).await;
     until_streams(&home, 0).await;
+}
+
+/// A text for the lobby of the account the effect is run for.
+fn send(local_id: i64, text: &str) -> Effect {
+    Effect::Send {
+        key: vocechat_tui::model::ConvKey::Group(1),
+        local_id,
+        content: vocechat_tui::protocol::content::Content::Text(text.into()),
+        properties: Default::default(),
+        reply_to: None,
+        retry: false,
+    }
+}
+
+/// The texts of the server's events in `msg`.
+fn chat_text(msg: &Msg) -> Option<String> {
+    let Msg::Sync(vocechat_tui::app::conn::SyncMsg::Event(event)) = msg else {
+        return None;
+    };
+    let vocechat_tui::protocol::ServerEvent::Chat(chat) = event.as_ref() else {
+        return None;
+    };
+    Some(format!("{chat:?}"))
+}
+
+#[tokio::test]
+async fn two_accounts_on_two_servers_each_hear_their_own_and_one_going_away_leaves_the_other() {
+    let (work, home) = (server().await, server().await);
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let w = open_on(&mut executor, &work).await;
+    let h = open_on(&mut executor, &home).await;
+    // Both streams start; each one's state comes back tagged with its own account.
+    executor.run(Effect::StartSync);
+    executor.run(Effect::For(h, Box::new(Effect::StartSync)));
+    until_msg(&mut rx, |m| of(w, m).is_some_and(is_live)).await;
+    until_msg(&mut rx, |m| of(h, m).is_some_and(is_live)).await;
+    // A send tagged with home reaches home's server only, and its answer comes back as home's.
+    let (work_count, home_count) = (work.message_count(), home.message_count());
+    executor.run(Effect::For(h, Box::new(send(1, "to home"))));
+    until_msg(&mut rx, |m| {
+        of(h, m).is_some_and(|m| matches!(m, Msg::Sent { result: Ok(_), .. }))
+    })
+    .await;
+    assert_eq!(home.message_count(), home_count + 1);
+    assert_eq!(work.message_count(), work_count);
+    // What each server says reaches the app as its account's, never the other's.
+    work.post_as(2, Target::Group { gid: 1 }, "said at work")
+        .unwrap();
+    home.post_as(2, Target::Group { gid: 1 }, "said at home")
+        .unwrap();
+    let (mut at_work, mut at_home) = (false, false);
+    while !(at_work && at_home) {
+        let msg = until_msg(&mut rx, |m| matches!(m, Msg::For(..))).await;
+        let Msg::For(id, inner) = &msg else { continue };
+        let Some(text) = chat_text(inner) else {
+            continue;
+        };
+        if text.contains("said at work") {
+            assert_eq!(*id, w, "{text}");
+            at_work = true;
+        }
+        if text.contains("said at home") {
+            assert_eq!(*id, h, "{text}");
+            at_home = true;
+        }
+    }
+    // Work's server goes away: home keeps sending and hearing.
+    drop(work);
+    let home_count = home.message_count();
+    executor.run(Effect::For(h, Box::new(send(2, "still here"))));
+    until_msg(&mut rx, |m| {
+        of(h, m).is_some_and(|m| matches!(m, Msg::Sent { result: Ok(_), .. }))
+    })
+    .await;
+    assert_eq!(home.message_count(), home_count + 1);
+    home.post_as(2, Target::Group { gid: 1 }, "home again")
+        .unwrap();
+    until_msg(&mut rx, |m| {
+        of(h, m)
+            .and_then(chat_text)
+            .is_some_and(|t| t.contains("home again"))
+    })
+    .await;
+    executor.shutdown().await;
 }
