@@ -3,7 +3,7 @@
 //! key closes it. It names the channel only: the text is read from the chat when drawn, so
 //! a change streamed while it is open shows at once.
 
-use super::{PopupState, Step, hint};
+use super::{PopupState, Step, scroll_key, scrolled_hints};
 use crate::app::{App, Effect};
 use crate::keymap::{Action, Context, Keymap};
 use crossterm::event::KeyEvent;
@@ -21,13 +21,7 @@ impl PopupState for AnnouncementView {
     }
 
     fn hints(&self, keys: &Keymap) -> (&'static str, Vec<String>) {
-        (
-            "ANNOUNCEMENT",
-            vec![
-                hint(keys, Action::HelpDown, "scroll"),
-                "any other key closes".into(),
-            ],
-        )
+        scrolled_hints(keys, "ANNOUNCEMENT")
     }
 
     fn on_key(
@@ -36,13 +30,6 @@ impl PopupState for AnnouncementView {
         _key: &KeyEvent,
         action: Option<Action>,
     ) -> (Step, Vec<Effect>) {
-        self.scroll = match action {
-            Some(Action::HelpDown) => self.scroll.saturating_add(1),
-            Some(Action::HelpUp) => self.scroll.saturating_sub(1),
-            Some(Action::HelpPageDown) => self.scroll.saturating_add(10),
-            Some(Action::HelpPageUp) => self.scroll.saturating_sub(10),
-            _ => return (Step::Close, vec![]),
-        };
-        (Step::Stay, vec![])
+        (scroll_key(&mut self.scroll, action), vec![])
     }
 }

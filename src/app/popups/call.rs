@@ -5,7 +5,7 @@
 //! for the link and its answer (`Msg::CallLink`), which mostly opens this popup, are here; the
 //! task that makes the link starts and ends through the task table.
 
-use super::{PopupState, Step, hint};
+use super::{PopupState, Step, link_hints, link_key};
 use crate::app::{App, CallTarget, Effect, Outcome, TaskId, TaskKind};
 use crate::keymap::{Action, Context, Keymap};
 use crate::protocol::vocespace::CallLink;
@@ -20,14 +20,7 @@ impl PopupState for CallLink {
     }
 
     fn hints(&self, keys: &Keymap) -> (&'static str, Vec<String>) {
-        (
-            "CALL",
-            vec![
-                hint(keys, Action::CallCopy, "copy"),
-                hint(keys, Action::CallOpen, "open"),
-                "any other key closes".into(),
-            ],
-        )
+        link_hints(keys, "CALL")
     }
 
     fn on_key(
@@ -36,15 +29,7 @@ impl PopupState for CallLink {
         _key: &KeyEvent,
         action: Option<Action>,
     ) -> (Step, Vec<Effect>) {
-        let effects = match action {
-            Some(Action::CallCopy) => {
-                app.info(COPIED);
-                vec![Effect::CopyText(self.url.clone())]
-            }
-            Some(Action::CallOpen) => app.open_url(self.url.clone()),
-            _ => vec![],
-        };
-        (Step::Close, effects)
+        link_key(app, action, &self.url, COPIED)
     }
 }
 

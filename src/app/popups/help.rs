@@ -1,7 +1,7 @@
 //! The help popup (F1, `/help`): the live key map and the commands, scrolled by its own keys;
 //! any other key closes it.
 
-use super::{PopupState, Step, hint};
+use super::{PopupState, Step, scroll_key, scrolled_hints};
 use crate::app::{App, Effect};
 use crate::keymap::{Action, Context, Keymap};
 use crossterm::event::KeyEvent;
@@ -18,13 +18,7 @@ impl PopupState for Help {
     }
 
     fn hints(&self, keys: &Keymap) -> (&'static str, Vec<String>) {
-        (
-            "HELP",
-            vec![
-                hint(keys, Action::HelpDown, "scroll"),
-                "any other key closes".into(),
-            ],
-        )
+        scrolled_hints(keys, "HELP")
     }
 
     fn on_key(
@@ -33,13 +27,6 @@ impl PopupState for Help {
         _key: &KeyEvent,
         action: Option<Action>,
     ) -> (Step, Vec<Effect>) {
-        self.scroll = match action {
-            Some(Action::HelpDown) => self.scroll.saturating_add(1),
-            Some(Action::HelpUp) => self.scroll.saturating_sub(1),
-            Some(Action::HelpPageDown) => self.scroll.saturating_add(10),
-            Some(Action::HelpPageUp) => self.scroll.saturating_sub(10),
-            _ => return (Step::Close, vec![]),
-        };
-        (Step::Stay, vec![])
+        (scroll_key(&mut self.scroll, action), vec![])
     }
 }

@@ -239,3 +239,53 @@ fn popup_action(app: &App, ctx: Context, key: &KeyEvent) -> Option<Action> {
 fn hint(keys: &Keymap, action: Action, what: &str) -> String {
     format!("{} {what}", keys.hint(action))
 }
+
+/// The status-bar hints of a popup that only shows text scrolled by the help keys.
+fn scrolled_hints(keys: &Keymap, title: &'static str) -> (&'static str, Vec<String>) {
+    (
+        title,
+        vec![
+            hint(keys, Action::HelpDown, "scroll"),
+            "any other key closes".into(),
+        ],
+    )
+}
+
+/// A key on a popup of scrolled text (help, an announcement): the help keys move `scroll`,
+/// any other key closes it.
+fn scroll_key(scroll: &mut u16, action: Option<Action>) -> Step {
+    *scroll = match action {
+        Some(Action::HelpDown) => scroll.saturating_add(1),
+        Some(Action::HelpUp) => scroll.saturating_sub(1),
+        Some(Action::HelpPageDown) => scroll.saturating_add(10),
+        Some(Action::HelpPageUp) => scroll.saturating_sub(10),
+        _ => return Step::Close,
+    };
+    Step::Stay
+}
+
+/// The status-bar hints of a popup showing one link (a meeting link, an invite link).
+fn link_hints(keys: &Keymap, title: &'static str) -> (&'static str, Vec<String>) {
+    (
+        title,
+        vec![
+            hint(keys, Action::CallCopy, "copy"),
+            hint(keys, Action::CallOpen, "open"),
+            "any other key closes".into(),
+        ],
+    )
+}
+
+/// A key on a popup showing one link: copy it (saying `copied`) or open it in the browser;
+/// each of those, and any other key, closes it.
+fn link_key(app: &mut App, action: Option<Action>, url: &str, copied: &str) -> (Step, Vec<Effect>) {
+    let effects = match action {
+        Some(Action::CallCopy) => {
+            app.info(copied);
+            vec![Effect::CopyText(url.to_string())]
+        }
+        Some(Action::CallOpen) => app.open_url(url.to_string()),
+        _ => vec![],
+    };
+    (Step::Close, effects)
+}
