@@ -10,14 +10,16 @@ use tokio::sync::mpsc;
 use vocechat_tui::app::{App, Effect, LoginForm, Mode, Msg, Settings, update};
 use vocechat_tui::config::Config;
 use vocechat_tui::demo::{DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer};
+use vocechat_tui::files::server_file_stem;
 use vocechat_tui::keymap::Keymap;
 use vocechat_tui::paths::Paths;
 use vocechat_tui::protocol::invite::{StartWith, config_login_for, start_with};
 use vocechat_tui::runtime::account::{Opened, Source};
 use vocechat_tui::runtime::api::ApiClient;
+use vocechat_tui::runtime::cli::account::short_names;
 use vocechat_tui::runtime::executor::{Executor, Setup};
 use vocechat_tui::runtime::run::{Runtime, run};
-use vocechat_tui::runtime::session_store::{InstanceLock, SessionStore};
+use vocechat_tui::runtime::session_store::{InstanceLock, SavedLogin, SessionStore};
 use vocechat_tui::runtime::sync::SyncConfig;
 use vocechat_tui::theme::Theme;
 
@@ -374,6 +376,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             opened.logged_in.server.clone(),
             opened.logged_in.email.clone(),
         ));
+        app.account.name = "demo".into();
         // The demo has a store too (emptied at each start: every demo server is a new
         // server), so search and the rest can be tried.
         let initial = adopt(&mut app, &mut executor, opened);
@@ -439,18 +442,63 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         let api = ApiClient::new(s).ok()?;
         store.find(api.base_url().as_str(), email.as_deref())
     });
+    // Every account logged in on this install opens with the window (docs/accounts.md).
+    let every = store.all();
+    let configured = config.accounts();
+    let names = short_names(&configured, &every);
     let mut executor = Executor::new(setup(device, Some(store)), tx.clone());
     match saved {
         Some(saved) => {
             // Cache first: what the store remembers is on the first frame, before any reply.
-            let opened = executor.open(Source::Saved(saved)).await?;
+            let is_saved = |s: &SavedLogin| {
+                s.session.uid == saved.session.uid
+                    && server_file_stem(&s.server) == server_file_stem(&saved.server)
+            };
+            let name_of = |s: &SavedLogin| {
+                every
+                    .iter()
+                    .position(|o| o.session.uid == s.session.uid && o.server == s.server)
+                    .map_or_else(
+                        || vocechat_tui::app::url_label(&s.server),
+                        |i| names[i].clone(),
+                    )
+            };
+            let focused_name = name_of(&saved);
+            let opened = executor.open(Source::Saved(saved.clone())).await?;
             let server = opened.logged_in.server.clone();
             let label = vocechat_tui::app::url_label(&server);
             let mut app = App::logged_in(opened.logged_in.uid, keymap, settings, label);
             app.status.insecure = vocechat_tui::app::insecure_host(&server);
             app.account.login = Some((server, opened.logged_in.email.clone()));
             app.account.password_command = password_command;
-            let initial = adopt(&mut app, &mut executor, opened);
+            app.account.name = focused_name;
+            let mut initial = adopt(&mut app, &mut executor, opened);
+            // The others, parked, each from its store; their streams start one after another.
+            let mut opened_others = 0u32;
+            for other in every.iter().filter(|s| !is_saved(s)) {
+                let name = name_of(other);
+                match executor.open(Source::Saved(other.clone())).await {
+                    Ok(mut opened) => {
+                        opened_others += 1;
+                        opened.session.delay_start(STAGGER * opened_others);
+                        let account = vocechat_tui::app::Account {
+                            name,
+                            login: Some((
+                                opened.logged_in.server.clone(),
+                                opened.logged_in.email.clone(),
+                            )),
+                            password_command: configured_for(&configured, other)
+                                .and_then(|a| a.password_command.clone()),
+                            ..Default::default()
+                        };
+                        initial.extend(adopt_parked(&mut app, &mut executor, opened, account));
+                    }
+                    Err(e) => {
+                        tracing::warn!("account {name} not opened: {e}");
+                        app.info(format!("account {name} was not opened: {e}"));
+                    }
+                }
+            }
             let rt = runtime(app, executor, theme, &config, initial);
             run(rt, tx, rx).await
         }
@@ -462,6 +510,41 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             run(rt, tx, rx).await
         }
     }
+}
+
+/// How long each further account opened at a start waits before it connects, after the one
+/// before it: the focused account has the link to itself first.
+const STAGGER: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// The config's account a saved session is, if any.
+fn configured_for<'c>(
+    configured: &'c [vocechat_tui::config::Account],
+    saved: &SavedLogin,
+) -> Option<&'c vocechat_tui::config::Account> {
+    vocechat_tui::runtime::cli::account::configured(configured, saved)
+}
+
+/// Takes a further account opened before the loop into the executor and the app, parked:
+/// what its store remembers, then its stream.
+fn adopt_parked(
+    app: &mut App,
+    executor: &mut Executor,
+    opened: Opened,
+    account: vocechat_tui::app::Account,
+) -> Vec<Effect> {
+    let id = opened.session.id;
+    app.add_account(id, Some(opened.logged_in.uid), account);
+    let mut initial = match (opened.restored, opened.broken) {
+        (Some(restored), _) => update(
+            app,
+            Msg::For(id, Box::new(Msg::Restored(Box::new(restored)))),
+        ),
+        (None, Some(why)) => update(app, Msg::For(id, Box::new(Msg::StoreUnusable(why)))),
+        (None, None) => vec![],
+    };
+    executor.adopt(opened.session);
+    initial.push(Effect::For(id, Box::new(Effect::StartSync)));
+    initial
 }
 
 /// Takes an account opened before the loop into the executor and the app: what its store

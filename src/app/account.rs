@@ -15,6 +15,10 @@ use crate::model::ChatModel;
 /// The logged-in account, for a new login when the session ends.
 #[derive(Debug, Default)]
 pub struct Account {
+    /// Its short name, shown in the sidebar's section header, the composer's title and the
+    /// status bar when the window holds several accounts (the config's `name`, else the
+    /// server's host or the e-mail). Sanitized by whoever sets it.
+    pub name: String,
     /// (server, e-mail).
     pub login: Option<(String, String)>,
     pub password_command: Option<String>,

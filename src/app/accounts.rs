@@ -104,6 +104,18 @@ account_fields! {
     }
 }
 
+/// One account of the window as the screen reads it: focused or parked alike.
+#[derive(Clone, Copy)]
+pub struct AccountView<'a> {
+    pub id: AccountId,
+    /// Whether it is the focused account (the one the timeline and composer show).
+    pub focused: bool,
+    pub name: &'a str,
+    pub chat: &'a ChatModel,
+    pub status: &'a super::Status,
+    pub timeline: &'a Timeline,
+}
+
 impl AccountState {
     /// The parked account's chat (its conversations, messages and unread counts).
     pub fn chat(&self) -> &ChatModel {
@@ -122,19 +134,55 @@ impl AccountState {
 }
 
 impl App {
-    /// Parks a new account `id` on the server shown as `server_label`, fresh (nothing folded,
-    /// nothing typed), logged in as `me` when known. False (and nothing changes) when `id` is
-    /// already in the app.
-    pub fn add_account(&mut self, id: AccountId, me: Option<i64>, server_label: String) -> bool {
+    /// Parks a new account `id`, fresh (nothing folded, nothing typed), logged in as `me` when
+    /// known, as `account` (its name, server and e-mail). False (and nothing changes) when
+    /// `id` is already in the app.
+    pub fn add_account(&mut self, id: AccountId, me: Option<i64>, account: super::Account) -> bool {
         if id == self.focused || self.parked.contains_key(&id) {
             return false;
         }
-        let mut fresh = App::new(self.keymap.clone(), self.settings.clone(), server_label);
+        let server = account.login.as_ref().map(|(s, _)| s.clone());
+        let label = server.as_deref().map(super::url_label).unwrap_or_default();
+        let mut fresh = App::new(self.keymap.clone(), self.settings.clone(), label);
         if let Some(me) = me {
             fresh.chat = ChatModel::new(me);
         }
+        fresh.status.insecure = server.as_deref().and_then(super::insecure_host);
+        fresh.account = account;
         self.parked.insert(id, AccountState::take_from(fresh));
         true
+    }
+
+    /// Every account of the window, in the order they were opened (by id), the focused one
+    /// included: what the sidebar's sections and the list of what needs you are drawn from.
+    pub fn accounts(&self) -> Vec<AccountView<'_>> {
+        let mut all: Vec<AccountView<'_>> = self
+            .parked
+            .iter()
+            .map(|(id, state)| AccountView {
+                id: *id,
+                focused: false,
+                name: &state.account.name,
+                chat: &state.chat,
+                status: &state.status,
+                timeline: &state.timeline,
+            })
+            .collect();
+        all.push(AccountView {
+            id: self.focused,
+            focused: true,
+            name: &self.account.name,
+            chat: &self.chat,
+            status: &self.status,
+            timeline: &self.timeline,
+        });
+        all.sort_by_key(|a| a.id);
+        all
+    }
+
+    /// Whether the window holds more than one account (then each is named where it matters).
+    pub fn several_accounts(&self) -> bool {
+        !self.parked.is_empty()
     }
 
     /// Focuses account `id` for good (the app's fields become its; the account focused until

@@ -27,11 +27,16 @@ fn mids(app: &App, key: ConvKey) -> Vec<i64> {
 /// the same id as work's lobby (ConvKey::Group(1)) and one message, read and open there.
 pub(super) fn two_accounts() -> App {
     let mut app = synced();
-    assert!(app.add_account(HOME, Some(1), "home.example".into()));
-    assert!(!app.add_account(HOME, Some(1), "home.example".into()));
+    let home_account = || Account {
+        name: "home".into(),
+        login: Some(("https://home.example/".into(), "me@home.example".into())),
+        ..Account::default()
+    };
+    app.account.name = "work".into();
+    assert!(app.add_account(HOME, Some(1), home_account()));
+    assert!(!app.add_account(HOME, Some(1), home_account()));
     let mut home = app.parked.remove(&HOME).unwrap();
     app.swap_account(&mut home);
-    app.account.login = Some(("https://home.example/".into(), "me@home.example".into()));
     for ev in [
         ServerEvent::UsersSnapshot {
             users: vec![user(1, "me"), user(4, "dad")],

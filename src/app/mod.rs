@@ -58,7 +58,7 @@ mod unread_fill;
 mod update;
 
 pub use account::Account;
-pub use accounts::{AccountId, AccountState, FIRST_ACCOUNT};
+pub use accounts::{AccountId, AccountState, AccountView, FIRST_ACCOUNT};
 pub use commands::{COMMANDS, Command};
 pub use composer::{ComposeTarget, Composer, new_textarea};
 pub use contacts::{ContactsEffect, ContactsMsg};

@@ -132,6 +132,9 @@ pub struct AccountSession {
     store: StoreState,
     cursor: Cursor,
     sync: Option<SyncHandle>,
+    /// How long its first connect waits (`delay_start`): accounts opened together at a start
+    /// connect one after another, so the focused one has a slow link to itself first.
+    start_delay: std::time::Duration,
     read_marks: Option<UnboundedSender<read_marks::Mark>>,
     /// Running uploads by the app's task id, to cancel them (finished ones are pruned).
     uploads: HashMap<crate::app::TaskId, tokio::task::AbortHandle>,
@@ -284,6 +287,7 @@ pub async fn open(id: AccountId, source: Source, ctx: &Context) -> Result<Opened
             store,
             cursor,
             sync: None,
+            start_delay: std::time::Duration::ZERO,
             read_marks: None,
             uploads: HashMap::new(),
             saved_view: None,
@@ -316,25 +320,32 @@ impl AccountSession {
     pub fn start_sync(&mut self) {
         let api = self.api.clone();
         let config = self.ctx.sync.clone();
-        if self.cursor.after_mid.is_some() {
-            self.sync = Some(crate::runtime::sync::spawn(
-                api,
-                self.cursor,
-                config,
-                self.ctx.tx.clone(),
-            ));
-            return;
-        }
+        let delay = std::mem::take(&mut self.start_delay);
+        let warm = self.cursor;
         let tx = self.ctx.tx.clone();
         let probe = api.clone();
         let me = self.uid;
-        let cursor = async move { cold::bounded_cursor(&probe, Some(me), &tx).await };
+        let cursor = async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            if warm.after_mid.is_some() {
+                return warm;
+            }
+            cold::bounded_cursor(&probe, Some(me), &tx).await
+        };
         self.sync = Some(crate::runtime::sync::spawn_after(
             api,
             cursor,
             config,
             self.ctx.tx.clone(),
         ));
+    }
+
+    /// Makes the first connect wait `delay` (accounts opened together connect one after
+    /// another).
+    pub fn delay_start(&mut self, delay: std::time::Duration) {
+        self.start_delay = delay;
     }
 
     /// Takes over the uploads still running for `earlier` (the session a new login of the

@@ -31,7 +31,7 @@ fn hosts(server: &str) -> [String; 2] {
 
 /// The config's account a saved session is, if any: same server, and its e-mail (or no
 /// e-mail given in the config).
-fn configured<'c>(config: &'c [Account], saved: &SavedLogin) -> Option<&'c Account> {
+pub fn configured<'c>(config: &'c [Account], saved: &SavedLogin) -> Option<&'c Account> {
     config.iter().find(|a| {
         same_server(&a.server, &saved.server)
             && a.email
@@ -44,6 +44,31 @@ fn configured<'c>(config: &'c [Account], saved: &SavedLogin) -> Option<&'c Accou
 pub fn name(config: &[Account], saved: &SavedLogin) -> String {
     configured(config, saved)
         .map_or_else(|| crate::sanitize::clean(&saved.email), |a| a.name.clone())
+}
+
+/// The short names of the window's accounts, one per saved session of `saved`, each unique:
+/// the config's name, else the server's host when no other account is on it, else the e-mail
+/// (sanitized).
+pub fn short_names(config: &[Account], saved: &[SavedLogin]) -> Vec<String> {
+    saved
+        .iter()
+        .map(|s| {
+            if let Some(a) = configured(config, s) {
+                return a.name.clone();
+            }
+            let [_, host] = hosts(&s.server);
+            let shared = saved
+                .iter()
+                .filter(|o| same_server(&o.server, &s.server))
+                .count()
+                > 1;
+            if shared {
+                crate::sanitize::clean(&s.email)
+            } else {
+                crate::sanitize::clean(&host)
+            }
+        })
+        .collect()
 }
 
 /// How an account is named in a list: `work (me@work.example @ chat.work.example)`.
@@ -209,6 +234,18 @@ mod tests {
 
     fn uid(r: Result<SavedLogin, String>) -> Result<i64, String> {
         r.map(|s| s.session.uid)
+    }
+
+    #[test]
+    fn the_window_names_each_account_by_its_config_name_else_its_host_else_its_email() {
+        // Two on the work server and none configured: each by its e-mail; home by its host.
+        assert_eq!(
+            short_names(&[], &all()),
+            ["me@work.example", "bot@work.example", "home.example:3000"]
+        );
+        // A configured name wins.
+        let c = config("[[account]]\nname = \"home\"\nserver = \"http://home.example:3000\"\n");
+        assert_eq!(short_names(&c.accounts(), &all())[2], "home");
     }
 
     #[test]
