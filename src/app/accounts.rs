@@ -101,6 +101,7 @@ account_fields! {
         quit,
         parked,
         focused,
+        collapsed,
     }
 }
 

@@ -10,7 +10,7 @@ use crate::protocol::types::Group;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
-const HOME: AccountId = AccountId(2);
+pub(super) const HOME: AccountId = AccountId(2);
 
 fn group(gid: i64, name: &str) -> Group {
     serde_json::from_value(
@@ -96,7 +96,7 @@ fn two_accounts_with_the_same_channel_id_keep_their_messages_drafts_and_open_con
     assert_eq!(mids(&app, ConvKey::Group(1)), vec![5]);
 }
 
-fn home_chat(mid: i64, text: &str, mentions: &[i64]) -> Msg {
+pub(super) fn home_chat(mid: i64, text: &str, mentions: &[i64]) -> Msg {
     let msg = super::tests::chat_json(
         mid,
         4,

@@ -36,6 +36,11 @@ pub enum StopReason {
 }
 
 impl StopReason {
+    /// Whether only a new login brings the account back.
+    pub fn needs_login(&self) -> bool {
+        matches!(self, StopReason::SessionExpired | StopReason::DeviceRevoked)
+    }
+
     pub fn explain(&self) -> String {
         match self {
             StopReason::Kicked(k) => k.explain(),

@@ -9,7 +9,7 @@
 
 use super::{App, ComposeTarget, Confirm, Effect, Help, Mode, React, Staged, Switcher};
 use crate::keymap::{Action, Context};
-use crate::model::{ConvKey, PendingState};
+use crate::model::PendingState;
 use crate::present::{Body, FileFacts};
 use crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
@@ -70,6 +70,10 @@ fn global_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         Action::Search => app.open_search(None),
         Action::Inbox => app.open_search(Some(super::search::INBOX_QUERY)),
         Action::Announcement => app.show_announcement(),
+        Action::PrevConversation if app.several_accounts() => app.step_across(-1),
+        Action::NextConversation if app.several_accounts() => app.step_across(1),
+        Action::NextUnread if app.several_accounts() => app.jump_across("unread messages", false),
+        Action::NextMention if app.several_accounts() => app.jump_across("unread mentions", true),
         Action::PrevConversation => app.step_conversation(-1),
         Action::NextConversation => app.step_conversation(1),
         Action::NextUnread => app.jump_to("unread messages", |c| c.unread > 0),
@@ -404,7 +408,7 @@ pub fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
             app.mark_open_read().into_iter().collect()
         }
         MouseEventKind::Down(MouseButton::Left) => match sidebar_hit(app, m.column, m.row) {
-            Some(key) => app.open_conversation(key),
+            Some(row) => app.click_row(row),
             None => {
                 app.dirty = false;
                 vec![]
@@ -417,14 +421,16 @@ pub fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
     }
 }
 
-/// Which conversation a click at (col, row) lands on, from where the last frame drew the
-/// sidebar's rows.
-fn sidebar_hit(app: &App, col: u16, row: u16) -> Option<ConvKey> {
+/// Which row of the sidebar (a conversation, an account's header) a click at (col, row)
+/// lands on, from where the last frame drew the sidebar's rows.
+fn sidebar_hit(app: &App, col: u16, row: u16) -> Option<super::sections::SidebarRow> {
     let rows = app.screen.sidebar_rows?;
     let inside = (rows.x..rows.x + rows.width).contains(&col)
         && (rows.y..rows.y + rows.height).contains(&row);
     if !inside {
         return None;
     }
-    app.sidebar().get(usize::from(row - rows.y)).copied()
+    app.sidebar_window(usize::from(rows.height))
+        .get(usize::from(row - rows.y))
+        .copied()
 }

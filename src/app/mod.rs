@@ -47,6 +47,7 @@ mod remarks;
 mod saved;
 mod screen;
 mod search;
+mod sections;
 mod server;
 mod sidebar;
 mod status;
@@ -71,6 +72,7 @@ pub use popups::{
     React, SearchKind, SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,
 };
 pub use screen::Screen;
+pub use sections::{NEEDS_MAX, SidebarRow};
 pub use status::{Notice, Status};
 pub use tasks::{Task, TaskId, TaskKind, Tasks};
 pub use timeline::{HISTORY_PAGE, Timeline};
@@ -181,6 +183,8 @@ pub struct App {
     pub parked: std::collections::BTreeMap<AccountId, AccountState>,
     /// The account whose part of the app is in the fields above.
     pub focused: AccountId,
+    /// The accounts whose sidebar section is folded to its header (`sections.rs`).
+    pub collapsed: std::collections::BTreeSet<AccountId>,
 }
 
 impl App {
@@ -208,6 +212,7 @@ impl App {
             server_probed: false,
             announcements_asked: std::collections::HashSet::new(),
             parked: std::collections::BTreeMap::new(),
+            collapsed: std::collections::BTreeSet::new(),
             focused: FIRST_ACCOUNT,
         }
     }
@@ -284,17 +289,22 @@ impl App {
 
     /// A conversation as the config and commands name it: `#channel`, `@name` (no remark).
     pub fn conv_tag(&self, key: ConvKey) -> String {
-        let name = crate::sanitize::one_line(&self.chat.conv_real_name(key), 40);
-        match key {
-            ConvKey::Group(_) => format!("#{name}"),
-            ConvKey::User(_) => format!("@{name}"),
-        }
+        tag_of(&self.chat, key)
     }
 
     fn next_local_id(&mut self) -> i64 {
         // Milliseconds like the web client, kept strictly increasing.
         self.last_local_id = self.now_ms.max(self.last_local_id + 1);
         self.last_local_id
+    }
+}
+
+/// A conversation of `chat` as the config and commands name it (see `App::conv_tag`).
+pub(crate) fn tag_of(chat: &ChatModel, key: ConvKey) -> String {
+    let name = crate::sanitize::one_line(&chat.conv_real_name(key), 40);
+    match key {
+        ConvKey::Group(_) => format!("#{name}"),
+        ConvKey::User(_) => format!("@{name}"),
     }
 }
 
@@ -322,6 +332,8 @@ mod personal_tests;
 mod popup_tests;
 #[cfg(test)]
 mod search_tests;
+#[cfg(test)]
+mod sections_tests;
 #[cfg(test)]
 mod server_tests;
 #[cfg(test)]

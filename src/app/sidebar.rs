@@ -7,9 +7,9 @@
 //! part owns the held order and changes it only here; no message changes it (the timeline's
 //! keyboard steps hold it).
 
-use super::App;
+use super::{App, Settings};
 use crate::config::SidebarOrder;
-use crate::model::ConvKey;
+use crate::model::{ChatModel, ConvKey};
 
 /// How long after the last step the order stays held.
 pub const HOLD_MS: i64 = 1_500;
@@ -48,56 +48,62 @@ impl App {
     }
 
     fn ordered(&self) -> Vec<ConvKey> {
-        let by_activity = self.chat.conversations_by_activity();
-        let rest = match self.settings.sidebar.order {
-            SidebarOrder::Activity | SidebarOrder::PinnedFirst => by_activity,
-            SidebarOrder::Name => {
-                let mut keyed: Vec<(bool, String, ConvKey)> = by_activity
-                    .into_iter()
-                    .map(|k| {
-                        let person = matches!(k, ConvKey::User(_));
-                        (person, self.chat.conv_name(k).to_lowercase(), k)
-                    })
-                    .collect();
-                keyed.sort();
-                keyed.into_iter().map(|(_, _, k)| k).collect()
-            }
-        };
-        let pinned = self.pinned(&rest);
-        if pinned.is_empty() {
-            return rest;
-        }
-        let rest = rest.into_iter().filter(|k| !pinned.contains(k));
-        pinned.iter().copied().chain(rest).collect()
+        order(&self.chat, &self.settings)
     }
+}
 
-    /// The conversations shown first, in their order: the server's pinned chats where it
-    /// has them (in any order of the rest), else the config's `sidebar.pinned` with
-    /// `order = "pinned-first"`. Only conversations in `known` are shown.
-    fn pinned(&self, known: &[ConvKey]) -> Vec<ConvKey> {
-        let mut pinned: Vec<ConvKey> = Vec::new();
-        if let Some(pins) = &self.chat.pins {
-            for k in pins {
-                if self.chat.convs.contains_key(k) && !pinned.contains(k) {
-                    pinned.push(*k);
-                }
-            }
-            return pinned;
+/// The conversations of `chat` in the sidebar's order under `settings` (no hold): what a
+/// parked account's section lists, and the focused one's when no step holds it.
+pub(super) fn order(chat: &ChatModel, settings: &Settings) -> Vec<ConvKey> {
+    let by_activity = chat.conversations_by_activity();
+    let rest = match settings.sidebar.order {
+        SidebarOrder::Activity | SidebarOrder::PinnedFirst => by_activity,
+        SidebarOrder::Name => {
+            let mut keyed: Vec<(bool, String, ConvKey)> = by_activity
+                .into_iter()
+                .map(|k| {
+                    let person = matches!(k, ConvKey::User(_));
+                    (person, chat.conv_name(k).to_lowercase(), k)
+                })
+                .collect();
+            keyed.sort();
+            keyed.into_iter().map(|(_, _, k)| k).collect()
         }
-        if self.settings.sidebar.order != SidebarOrder::PinnedFirst {
-            return pinned;
-        }
-        for label in &self.settings.sidebar.pinned {
-            if let Some(k) = known
-                .iter()
-                .find(|k| self.conv_tag(**k).eq_ignore_ascii_case(label.trim()))
-                && !pinned.contains(k)
-            {
+    };
+    let pinned = pinned(chat, settings, &rest);
+    if pinned.is_empty() {
+        return rest;
+    }
+    let rest = rest.into_iter().filter(|k| !pinned.contains(k));
+    pinned.iter().copied().chain(rest).collect()
+}
+
+/// The conversations shown first, in their order: the server's pinned chats where it has
+/// them (in any order of the rest), else the config's `sidebar.pinned` with
+/// `order = "pinned-first"`. Only conversations in `known` are shown.
+fn pinned(chat: &ChatModel, settings: &Settings, known: &[ConvKey]) -> Vec<ConvKey> {
+    let mut pinned: Vec<ConvKey> = Vec::new();
+    if let Some(pins) = &chat.pins {
+        for k in pins {
+            if chat.convs.contains_key(k) && !pinned.contains(k) {
                 pinned.push(*k);
             }
         }
-        pinned
+        return pinned;
     }
+    if settings.sidebar.order != SidebarOrder::PinnedFirst {
+        return pinned;
+    }
+    for label in &settings.sidebar.pinned {
+        if let Some(k) = known
+            .iter()
+            .find(|k| super::tag_of(chat, **k).eq_ignore_ascii_case(label.trim()))
+            && !pinned.contains(k)
+        {
+            pinned.push(*k);
+        }
+    }
+    pinned
 }
 
 #[cfg(test)]

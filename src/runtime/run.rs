@@ -92,10 +92,17 @@ pub async fn run(
                 continue;
             }
             rt.executor.observe(&msg);
-            effects.extend(update(app, msg));
+            // Each message's effects are the account's focused after it (a key may focus
+            // another account mid-batch): tagged now, they cannot reach the wrong session.
+            // (Before a login the account has no session yet: its effects go untagged.)
+            let owner = Some(app.focused).filter(|id| rt.executor.holds(*id));
+            effects.extend(update(app, msg).into_iter().map(|e| match owner {
+                Some(id) => own(e, id),
+                None => e,
+            }));
             dirty |= app.dirty;
         }
-        // The untagged effects are the focused account's: the executor follows the app.
+        // The effects nobody tagged are the focused account's: the executor follows the app.
         rt.executor.focus(app.focused);
         for effect in effects {
             match effect {
@@ -151,6 +158,21 @@ pub async fn run(
     // What the store was handed last (a draft, an acknowledgement) reaches the disk.
     rt.executor.shutdown().await;
     Ok(())
+}
+
+/// `effect` as account `owner`'s: tagged, unless it is the loop's own (the terminal's: a
+/// bell, a copy, an editor, a notification, a link) or already tagged.
+fn own(effect: Effect, owner: crate::app::AccountId) -> Effect {
+    match effect {
+        Effect::Bell
+        | Effect::CopyText(_)
+        | Effect::CopyFileUrl { .. }
+        | Effect::Notify { .. }
+        | Effect::OpenUrl(_)
+        | Effect::OpenEditor(_)
+        | Effect::For(..) => effect,
+        other => Effect::For(owner, Box::new(other)),
+    }
 }
 
 /// Whether `msg` is the suspend key. Handled here rather than in `update` because it is about

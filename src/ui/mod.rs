@@ -11,20 +11,19 @@ mod login;
 mod pending;
 mod popups;
 mod search;
+mod sidebar;
 mod status;
 mod timeline;
 
 pub use timeline::{Link, RenderCache};
 
 use crate::app::{App, ComposeTarget, Mode, View};
-use crate::model::ConvKey;
 use crate::sanitize::one_line;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 struct Areas {
     sidebar: Option<Rect>,
@@ -133,7 +132,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) ->
     }
     let a = areas(app, area);
     if let Some(s) = a.sidebar {
-        draw_sidebar(f, app, s, theme);
+        sidebar::draw(f, app, s, theme);
     }
     if let Some(r) = a.announcement {
         announce::draw(f, app, r, theme);
@@ -162,105 +161,6 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) ->
     }
 }
 
-fn draw_sidebar(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
-    let block = Block::default()
-        .borders(Borders::RIGHT)
-        .border_style(theme.dimmed());
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let width = inner.width as usize;
-    // Muted conversations do not add to the total.
-    let total: u32 = app
-        .chat
-        .convs
-        .iter()
-        .filter(|(k, _)| !app.chat.is_muted(**k, app.now_ms))
-        .map(|(_, c)| c.unread)
-        .sum();
-    // What concerns you (mentions, replies to you), unread: the inbox (Alt+I).
-    let inbox = app.inbox_unread();
-    let mut lines = vec![Line::from(vec![
-        Span::styled(
-            crate::text::wrap::truncate("conversations", width.saturating_sub(10)),
-            theme.dimmed(),
-        ),
-        Span::styled(
-            if total > 0 {
-                format!(" {total}")
-            } else {
-                String::new()
-            },
-            theme.fg(theme.unread),
-        ),
-        Span::styled(
-            if inbox > 0 {
-                format!(" @{inbox}")
-            } else {
-                String::new()
-            },
-            theme.fg(theme.mention),
-        ),
-    ])];
-    for key in app
-        .sidebar()
-        .into_iter()
-        .take(inner.height.saturating_sub(1) as usize)
-    {
-        let conv = &app.chat.convs[&key];
-        let selected = app.timeline.open == Some(key);
-        let muted = app.chat.is_muted(key, app.now_ms);
-        let mut style = theme.base();
-        if muted {
-            style = theme.dimmed();
-        } else if conv.unread > 0 {
-            style = theme.fg(theme.unread).add_modifier(Modifier::BOLD);
-        }
-        let (marker, marker_style) = match key {
-            ConvKey::User(uid) if app.chat.online.contains(&uid) => ("● ", theme.fg(theme.online)),
-            ConvKey::User(_) => ("○ ", theme.dimmed()),
-            ConvKey::Group(gid) if app.chat.groups.get(&gid).is_some_and(|g| !g.is_public) => {
-                ("🔒", theme.dimmed())
-            }
-            ConvKey::Group(_) => ("# ", theme.dimmed()),
-        };
-        let (badge, badge_style) = if conv.mentions > 0 {
-            (
-                format!("@{}", conv.mentions),
-                theme.fg(theme.mention).add_modifier(Modifier::BOLD),
-            )
-        } else if conv.unread > 0 && !muted {
-            // "12+": more may be unread further back than what is loaded.
-            let plus = if conv.unread_is_partial() { "+" } else { "" };
-            (format!("{}{plus}", conv.unread), theme.fg(theme.unread))
-        } else if muted {
-            ("muted".to_string(), theme.dimmed())
-        } else {
-            (String::new(), theme.base())
-        };
-        let room = width.saturating_sub(2 + badge.len() + usize::from(!badge.is_empty()));
-        // A remark is shortened before a person's real name.
-        let label = match key {
-            ConvKey::User(uid) => crate::present::person(&app.chat, uid, room),
-            ConvKey::Group(_) => {
-                crate::text::wrap::truncate(&one_line(&app.chat.conv_name(key), 40), room)
-            }
-        };
-        let pad =
-            room.saturating_sub(crate::text::wrap::width(&label)) + usize::from(!badge.is_empty());
-        let mut line = Line::from(vec![
-            Span::styled(marker, marker_style),
-            Span::styled(label, style),
-            Span::raw(" ".repeat(pad)),
-            Span::styled(badge, badge_style),
-        ]);
-        if selected {
-            line = line.patch_style(theme.selected().add_modifier(Modifier::BOLD));
-        }
-        lines.push(line);
-    }
-    f.render_widget(Paragraph::new(lines), inner);
-}
-
 fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     if area.height == 0 {
         return;
@@ -270,6 +170,12 @@ fn draw_composer(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .open
         .map(|k| app.conv_label(k))
         .unwrap_or_else(|| "no conversation".into());
+    // With several accounts, who you speak as is named first.
+    let label = if app.several_accounts() {
+        format!("{} · {label}", one_line(&app.account.name, 24))
+    } else {
+        label
+    };
     let mut title = vec![Span::styled(format!("─ {label} "), theme.dimmed())];
     match app.composer.target {
         ComposeTarget::Reply(mid) => {

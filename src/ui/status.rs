@@ -91,7 +91,15 @@ pub(super) fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         Span::styled(" ", theme.status()),
         Span::styled(conn, theme.status().fg(color)),
         Span::styled(
-            format!(" │ {} │ {me}", one_line(&app.status.server_label, 40)),
+            if app.several_accounts() {
+                format!(
+                    " │ {} @ {} │ {me}",
+                    one_line(&app.account.name, 24),
+                    one_line(&app.status.server_label, 40)
+                )
+            } else {
+                format!(" │ {} │ {me}", one_line(&app.status.server_label, 40))
+            },
             theme.status(),
         ),
     ];

@@ -112,6 +112,11 @@ impl Executor {
         }
     }
 
+    /// Whether it holds account `id`'s session.
+    pub fn holds(&self, id: AccountId) -> bool {
+        self.sessions.contains_key(&id)
+    }
+
     /// The accounts it holds, in the order they were opened.
     pub fn accounts(&self) -> Vec<AccountId> {
         self.sessions.keys().copied().collect()
