@@ -438,12 +438,15 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
     }
     .filter(|c| !c.trim().is_empty());
     let server = arg_server.or(first.map(|a| a.server));
-    let saved = server.as_deref().and_then(|s| {
-        let api = ApiClient::new(s).ok()?;
-        store.find(api.base_url().as_str(), email.as_deref())
-    });
     // Every account logged in on this install opens with the window (docs/accounts.md).
     let every = store.all();
+    // Focused: the account named (server argument, config), else the first saved one.
+    let saved = match server.as_deref() {
+        Some(s) => ApiClient::new(s)
+            .ok()
+            .and_then(|api| store.find(api.base_url().as_str(), email.as_deref())),
+        None => every.first().cloned(),
+    };
     let configured = config.accounts();
     let names = short_names(&configured, &every);
     let mut executor = Executor::new(setup(device, Some(store)), tx.clone());

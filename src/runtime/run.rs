@@ -5,7 +5,7 @@
 //! terminal given back and redraws everything when it is continued.
 
 use super::executor::Executor;
-use crate::app::{App, Effect, Failure, Msg, update};
+use crate::app::{AccountId, App, Effect, Failure, Msg, update};
 use crate::keymap::Action;
 use crate::runtime::notify::{self, Multiplexer};
 use crate::runtime::terminal::{QuitSignals, TerminalGuard};
@@ -92,14 +92,7 @@ pub async fn run(
                 continue;
             }
             rt.executor.observe(&msg);
-            // Each message's effects are the account's focused after it (a key may focus
-            // another account mid-batch): tagged now, they cannot reach the wrong session.
-            // (Before a login the account has no session yet: its effects go untagged.)
-            let owner = Some(app.focused).filter(|id| rt.executor.holds(*id));
-            effects.extend(update(app, msg).into_iter().map(|e| match owner {
-                Some(id) => own(e, id),
-                None => e,
-            }));
+            effects.extend(update_owned(app, msg, |id| rt.executor.holds(id)));
             dirty |= app.dirty;
         }
         // The effects nobody tagged are the focused account's: the executor follows the app.
@@ -160,9 +153,21 @@ pub async fn run(
     Ok(())
 }
 
+/// Handles `msg`. Its effects are the account's focused after it (a key may focus another
+/// account mid-batch): tagged now, they cannot reach the wrong session. Before a login the
+/// account has no session (`held` says which the executor holds): its effects go untagged.
+fn update_owned(app: &mut App, msg: Msg, held: impl Fn(AccountId) -> bool) -> Vec<Effect> {
+    let out = update(app, msg);
+    if !held(app.focused) {
+        return out;
+    }
+    let owner = app.focused;
+    out.into_iter().map(|e| own(e, owner)).collect()
+}
+
 /// `effect` as account `owner`'s: tagged, unless it is the loop's own (the terminal's: a
 /// bell, a copy, an editor, a notification, a link) or already tagged.
-fn own(effect: Effect, owner: crate::app::AccountId) -> Effect {
+fn own(effect: Effect, owner: AccountId) -> Effect {
     match effect {
         Effect::Bell
         | Effect::CopyText(_)
@@ -354,4 +359,71 @@ fn spawn_input(tx: mpsc::UnboundedSender<Msg>) -> JoinHandle<()> {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::conn::SyncMsg;
+    use crate::app::{Account, Settings};
+    use crate::config::Config;
+    use crate::keymap::{Keymap, Preset};
+    use crate::protocol::ServerEvent;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use serde_json::json;
+
+    const HOME: AccountId = AccountId(2);
+
+    fn event(v: serde_json::Value) -> Msg {
+        let ev: ServerEvent = serde_json::from_value(v).unwrap();
+        Msg::Sync(SyncMsg::Event(Box::new(ev)))
+    }
+
+    /// Work (focused, #ops) and home (parked, #family with one unread message).
+    fn two_accounts() -> App {
+        let settings = Settings::from(&Config::default());
+        let mut app = App::logged_in(1, Keymap::new(Preset::Default), settings, "work".into());
+        app.focused = AccountId(1);
+        assert!(app.add_account(HOME, Some(1), Account::default()));
+        for (tag, name) in [(None, "ops"), (Some(HOME), "family")] {
+            for ev in [
+                json!({"type":"related_groups","groups":[{"gid":1,"name":name,"owner":null,"is_public":true,"avatar_updated_at":0,"members":[]}]}),
+                json!({"type":"chat","mid":5,"from_uid":4,"created_at":1_000,"target":{"gid":1},
+                    "detail":{"type":"normal","content_type":"text/plain","content":"hi","properties":null,"expires_in":null}}),
+                json!({"type":"ready"}),
+            ] {
+                let msg = match tag {
+                    Some(id) => Msg::For(id, Box::new(event(ev))),
+                    None => event(ev),
+                };
+                update(&mut app, msg);
+            }
+        }
+        app
+    }
+
+    #[test]
+    fn a_key_that_focuses_another_account_sends_its_effects_through_that_account() {
+        let mut app = two_accounts();
+        let alt_down = Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::ALT));
+        let effects = update_owned(&mut app, alt_down, |_| true);
+        assert_eq!(app.focused, HOME);
+        // Home's family is read now: through home's session, not work's.
+        assert!(effects.iter().any(|e| matches!(e, Effect::For(id, inner)
+            if *id == HOME && matches!(inner.as_ref(), Effect::MarkRead { .. }))));
+        assert!(
+            effects
+                .iter()
+                .all(|e| matches!(e, Effect::For(id, _) if *id == HOME))
+        );
+    }
+
+    #[test]
+    fn before_a_login_the_effects_go_untagged() {
+        let mut app = two_accounts();
+        let alt_down = Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::ALT));
+        let effects = update_owned(&mut app, alt_down, |_| false);
+        assert!(!effects.is_empty());
+        assert!(!effects.iter().any(|e| matches!(e, Effect::For(..))));
+    }
 }

@@ -47,8 +47,8 @@ pub fn name(config: &[Account], saved: &SavedLogin) -> String {
 }
 
 /// The short names of the window's accounts, one per saved session of `saved`, each unique:
-/// the config's name, else the server's host when no other account is on it, else the e-mail
-/// (sanitized).
+/// the config's name, else the server's host when no other account is on it, else the
+/// e-mail's user part (the whole e-mail if another account there has the same), sanitized.
 pub fn short_names(config: &[Account], saved: &[SavedLogin]) -> Vec<String> {
     saved
         .iter()
@@ -63,7 +63,19 @@ pub fn short_names(config: &[Account], saved: &[SavedLogin]) -> Vec<String> {
                 .count()
                 > 1;
             if shared {
-                crate::sanitize::clean(&s.email)
+                // The e-mail's user part, unless another account on the server has it too.
+                let user = |e: &str| e.split('@').next().unwrap_or(e).to_lowercase();
+                let same_user = saved
+                    .iter()
+                    .filter(|o| same_server(&o.server, &s.server))
+                    .filter(|o| user(&o.email) == user(&s.email))
+                    .count()
+                    > 1;
+                crate::sanitize::clean(&if same_user {
+                    s.email.clone()
+                } else {
+                    user(&s.email)
+                })
             } else {
                 crate::sanitize::clean(&host)
             }
@@ -238,10 +250,17 @@ mod tests {
 
     #[test]
     fn the_window_names_each_account_by_its_config_name_else_its_host_else_its_email() {
-        // Two on the work server and none configured: each by its e-mail; home by its host.
+        // Two on the work server and none configured: each by its e-mail's user part; home
+        // by its host.
+        assert_eq!(short_names(&[], &all()), ["me", "bot", "home.example:3000"]);
+        // The same user part twice on one server: the whole e-mails.
+        let twins = [
+            saved(WORK, 1, "me@work.example"),
+            saved(WORK, 2, "me@other.example"),
+        ];
         assert_eq!(
-            short_names(&[], &all()),
-            ["me@work.example", "bot@work.example", "home.example:3000"]
+            short_names(&[], &twins),
+            ["me@work.example", "me@other.example"]
         );
         // A configured name wins.
         let c = config("[[account]]\nname = \"home\"\nserver = \"http://home.example:3000\"\n");
