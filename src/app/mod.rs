@@ -49,7 +49,7 @@ mod screen;
 mod search;
 mod sections;
 mod server;
-mod sidebar;
+pub(crate) mod sidebar;
 mod status;
 pub mod strings;
 mod sync;
@@ -277,14 +277,7 @@ impl App {
     /// A conversation as the screen names it: `#channel`, `@person` (with your remark for
     /// them: `@remark (name)`).
     pub fn conv_label(&self, key: ConvKey) -> String {
-        match key {
-            ConvKey::Group(_) => format!(
-                "#{}",
-                crate::sanitize::one_line(&self.chat.conv_name(key), 40)
-            ),
-            // A remark is shortened before the person's real name.
-            ConvKey::User(uid) => format!("@{}", crate::present::person(&self.chat, uid, 40)),
-        }
+        label_of(&self.chat, key)
     }
 
     /// A conversation as the config and commands name it: `#channel`, `@name` (no remark).
@@ -296,6 +289,15 @@ impl App {
         // Milliseconds like the web client, kept strictly increasing.
         self.last_local_id = self.now_ms.max(self.last_local_id + 1);
         self.last_local_id
+    }
+}
+
+/// A conversation of `chat` as the screen names it (see `App::conv_label`).
+pub(crate) fn label_of(chat: &ChatModel, key: ConvKey) -> String {
+    match key {
+        ConvKey::Group(_) => format!("#{}", crate::sanitize::one_line(&chat.conv_name(key), 40)),
+        // A remark is shortened before the person's real name.
+        ConvKey::User(uid) => format!("@{}", crate::present::person(chat, uid, 40)),
     }
 }
 

@@ -143,6 +143,21 @@ impl App {
         effects
     }
 
+    /// Opens a new direct conversation with `uid` in `account` (focusing it first).
+    pub(super) fn open_person_in(&mut self, account: AccountId, uid: i64) -> Vec<Effect> {
+        let mut effects = if account == self.focused {
+            vec![]
+        } else {
+            if !self.parked.contains_key(&account) {
+                return vec![];
+            }
+            self.focus(account)
+        };
+        self.chat.convs.entry(ConvKey::User(uid)).or_default();
+        effects.extend(self.open_conversation(ConvKey::User(uid)));
+        effects
+    }
+
     /// A click on a row: a conversation opens (in its account), a header folds or unfolds
     /// its section.
     pub(super) fn click_row(&mut self, row: SidebarRow) -> Vec<Effect> {

@@ -164,3 +164,43 @@ fn the_window_scrolls_to_keep_the_open_conversation_in_view() {
     // Tall enough: from the top.
     assert_eq!(app.sidebar_window(20), all);
 }
+
+fn shown(app: &App) -> Vec<String> {
+    let Some(popups::Popup::Switcher(s)) = app.popups.top() else {
+        panic!("no switcher: {:?}", app.popups.top());
+    };
+    s.results.iter().map(|i| s.items[*i].1.clone()).collect()
+}
+
+#[test]
+fn the_switcher_spans_accounts_and_in_narrows_it_to_one() {
+    let mut app = two_accounts();
+    let ctrl_k = Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('k'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    update(&mut app, ctrl_k);
+    // The focused account's first, each named with its account; people to write to as well.
+    let all = shown(&app);
+    assert_eq!(all[..2], ["work · #lobby", "work · #dev"]);
+    assert!(all.contains(&"home · #family".to_string()));
+    assert!(all.contains(&"home · @dad".to_string()));
+    // `in:ho` keeps home's rows only; the rest of the query still matches.
+    typed(&mut app, "in:ho fam");
+    assert_eq!(shown(&app), ["home · #family"]);
+    // Enter opens it in its account.
+    update(&mut app, super::tests::key(KeyCode::Enter));
+    assert!(app.popups.top().is_none());
+    assert_eq!((app.focused, app.timeline.open), (HOME, Some(FAMILY)));
+}
+
+#[test]
+fn with_one_account_the_switcher_names_no_account() {
+    let mut app = synced();
+    let ctrl_k = Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('k'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    update(&mut app, ctrl_k);
+    assert!(shown(&app).iter().all(|l| !l.contains(" · ")));
+}

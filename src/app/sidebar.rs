@@ -54,7 +54,7 @@ impl App {
 
 /// The conversations of `chat` in the sidebar's order under `settings` (no hold): what a
 /// parked account's section lists, and the focused one's when no step holds it.
-pub(super) fn order(chat: &ChatModel, settings: &Settings) -> Vec<ConvKey> {
+pub(crate) fn order(chat: &ChatModel, settings: &Settings) -> Vec<ConvKey> {
     let by_activity = chat.conversations_by_activity();
     let rest = match settings.sidebar.order {
         SidebarOrder::Activity | SidebarOrder::PinnedFirst => by_activity,

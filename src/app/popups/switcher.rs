@@ -1,17 +1,27 @@
 //! The Ctrl+K switcher: fuzzy search over conversations and people. Letters type the query;
-//! its keys move and open the match, and Ctrl+K (its global key) or Esc close it.
+//! its keys move and open the match, and Ctrl+K (its global key) or Esc close it. With several
+//! accounts it spans them all, each row named with its account (`work · #ops`), and `in:work`
+//! in the query narrows it to the accounts whose name starts with `work`.
 
 use super::{PopupState, Step, hint};
-use crate::app::{App, Effect};
+use crate::app::{AccountId, App, Effect};
 use crate::keymap::{Action, Context, Keymap};
 use crate::model::ConvKey;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
-    Open(ConvKey),
-    /// A person you have no DM with yet.
-    Person(i64),
+    Open(AccountId, ConvKey),
+    /// A person you have no DM with yet (in that account).
+    Person(AccountId, i64),
+}
+
+impl Choice {
+    pub fn account(&self) -> AccountId {
+        match self {
+            Choice::Open(id, _) | Choice::Person(id, _) => *id,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,45 +32,85 @@ pub struct Switcher {
     /// Indexes into `items`, best match first.
     pub results: Vec<usize>,
     pub selected: usize,
+    /// Each account's name, lower-cased, for `in:`.
+    names: Vec<(AccountId, String)>,
 }
 
 impl Switcher {
     pub fn new(app: &App) -> Switcher {
-        let mut items: Vec<(Choice, String)> = app
-            .sidebar()
-            .into_iter()
-            .map(|k| (Choice::Open(k), app.conv_label(k)))
-            .collect();
-        // The channel rules once per opening, not once per person.
-        let gate = app.chat.dm_gate();
-        for u in app.chat.users.values() {
-            if Some(u.uid) != app.chat.me
-                && !app.chat.convs.contains_key(&ConvKey::User(u.uid))
-                && gate.offers(&app.chat, u.uid)
-            {
-                items.push((
-                    Choice::Person(u.uid),
-                    format!("@{}", crate::present::person(&app.chat, u.uid, 40)),
-                ));
+        let several = app.several_accounts();
+        let mut items: Vec<(Choice, String)> = Vec::new();
+        let mut names: Vec<(AccountId, String)> = Vec::new();
+        // The focused account first: its conversations in the sidebar's order.
+        let mut accounts = app.accounts();
+        accounts.sort_by_key(|a| !a.focused);
+        for account in accounts {
+            let chat = account.chat;
+            let tag = if several {
+                format!("{} · ", crate::sanitize::one_line(account.name, 16))
+            } else {
+                String::new()
+            };
+            names.push((account.id, account.name.to_lowercase()));
+            let order = if account.focused {
+                app.sidebar()
+            } else {
+                crate::app::sidebar::order(chat, &app.settings)
+            };
+            items.extend(order.into_iter().map(|k| {
+                let label = crate::app::label_of(chat, k);
+                (Choice::Open(account.id, k), format!("{tag}{label}"))
+            }));
+            // The channel rules once per opening, not once per person.
+            let gate = chat.dm_gate();
+            for u in chat.users.values() {
+                if Some(u.uid) != chat.me
+                    && !chat.convs.contains_key(&ConvKey::User(u.uid))
+                    && gate.offers(chat, u.uid)
+                {
+                    items.push((
+                        Choice::Person(account.id, u.uid),
+                        format!("{tag}@{}", crate::present::person(chat, u.uid, 40)),
+                    ));
+                }
             }
         }
         let mut s = Switcher {
             query: String::new(),
             results: (0..items.len()).collect(),
             items,
+            names,
             selected: 0,
         };
         // The open conversation is first in activity order; start on the next one.
-        if s.results.len() > 1
-            && matches!(s.items[0].0, Choice::Open(k) if Some(k) == app.timeline.open)
-        {
+        let open = app.timeline.open.map(|k| Choice::Open(app.focused, k));
+        if s.results.len() > 1 && Some(s.items[0].0) == open {
             s.selected = 1;
         }
         s
     }
 
     pub fn refresh(&mut self) {
-        self.results = crate::fuzzy::rank(&self.query, self.items.iter().map(|(_, l)| l.as_str()));
+        // `in:<name>` words narrow to those accounts; the rest is matched.
+        let mut within: Vec<String> = Vec::new();
+        let mut rest: Vec<&str> = Vec::new();
+        for word in self.query.split_whitespace() {
+            match word.strip_prefix("in:") {
+                Some(name) => within.push(name.to_lowercase()),
+                None => rest.push(word),
+            }
+        }
+        let allowed = |id: AccountId| {
+            within.is_empty()
+                || self.names.iter().any(|(n_id, name)| {
+                    *n_id == id && within.iter().any(|w| name.starts_with(w.as_str()))
+                })
+        };
+        let query = rest.join(" ");
+        self.results = crate::fuzzy::rank(&query, self.items.iter().map(|(_, l)| l.as_str()))
+            .into_iter()
+            .filter(|i| allowed(self.items[*i].0.account()))
+            .collect();
         self.selected = 0;
     }
 
@@ -104,11 +154,8 @@ impl PopupState for Switcher {
             Some(Action::SwitcherClose) => return (Step::Close, vec![]),
             Some(Action::SwitcherOpen) => {
                 let effects = match self.chosen() {
-                    Some(Choice::Open(k)) => app.open_conversation(k),
-                    Some(Choice::Person(uid)) => {
-                        app.chat.convs.entry(ConvKey::User(uid)).or_default();
-                        app.open_conversation(ConvKey::User(uid))
-                    }
+                    Some(Choice::Open(id, k)) => app.open_in(id, k),
+                    Some(Choice::Person(id, uid)) => app.open_person_in(id, uid),
                     None => vec![],
                 };
                 return (Step::Close, effects);

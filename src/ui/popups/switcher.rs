@@ -22,6 +22,7 @@ pub(super) fn draw(f: &mut Frame, app: &App, s: &Switcher, area: Rect, theme: &T
         Span::styled("› ", theme.fg(theme.accent)),
         Span::raw(one_line(&s.query, 50)),
     ])];
+    let accounts = app.accounts();
     let first = s.selected.saturating_sub(rows as usize - 1);
     for (pos, idx) in s.results.iter().enumerate().skip(first).take(rows as usize) {
         let (choice, label) = &s.items[*idx];
@@ -29,8 +30,9 @@ pub(super) fn draw(f: &mut Frame, app: &App, s: &Switcher, area: Rect, theme: &T
             label,
             inner.width.saturating_sub(8) as usize,
         ))];
-        if let Choice::Open(k) = choice
-            && let Some(c) = app.chat.convs.get(k)
+        if let Choice::Open(id, k) = choice
+            && let Some(account) = accounts.iter().find(|a| a.id == *id)
+            && let Some(c) = account.chat.convs.get(k)
             && c.unread > 0
         {
             let style = if c.mentions > 0 {
