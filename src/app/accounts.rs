@@ -128,6 +128,11 @@ impl AccountState {
         &self.status
     }
 
+    /// When the parked account's waiting messages are tried again, if they are.
+    pub fn resend_at(&self) -> Option<i64> {
+        self.resend_at
+    }
+
     /// The parked account's view: its open conversation and where it is scrolled.
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
@@ -218,6 +223,22 @@ impl App {
         self.mark_open_read().into_iter().collect()
     }
 
+    /// The clock passed a deadline: the focused account's (its retry), then each parked
+    /// account's retry that is due, handled as that account's (its effects tagged).
+    pub(super) fn on_tick_all(&mut self) -> Vec<Effect> {
+        let mut effects = self.on_tick();
+        let due: Vec<AccountId> = self
+            .parked
+            .iter()
+            .filter(|(_, s)| s.resend_at.is_some_and(|at| at <= self.now_ms))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in due {
+            effects.extend(self.on_for(id, Msg::Tick));
+        }
+        effects
+    }
+
     /// A message of account `id` (`Msg::For`; nested tags: the innermost one counts). An
     /// account the app does not hold: dropped.
     pub(super) fn on_for(&mut self, mut id: AccountId, mut msg: Msg) -> Vec<Effect> {
@@ -241,7 +262,11 @@ impl App {
         let mode = std::mem::replace(&mut self.mode, Mode::Chat);
         let popups = std::mem::take(&mut self.popups);
         self.swap_account(&mut state);
-        let effects = super::update(self, msg);
+        let effects = match msg {
+            // Its own retry only (the others' are the caller's to hand out).
+            Msg::Tick => self.on_tick(),
+            msg => super::update(self, msg),
+        };
         self.swap_account(&mut state);
         self.screen.focused = looking;
         self.mode = mode;

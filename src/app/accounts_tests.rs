@@ -315,3 +315,40 @@ fn a_login_makes_its_account_the_windows_and_its_tagged_messages_are_handled_as_
     // A session it no longer holds (the number the window's account had before): dropped.
     assert!(update(&mut app, Msg::For(FIRST_ACCOUNT, Box::new(Msg::Tick))).is_empty());
 }
+
+#[test]
+fn a_parked_accounts_retry_is_due_while_another_is_on_screen() {
+    let mut app = two_accounts();
+    // Home, live, sends; the send fails for a reason that may pass: a retry in 5 s.
+    app.focus(HOME);
+    update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
+    let local_id = super::tests::send_typed(&mut app, "through a flaky proxy");
+    update(
+        &mut app,
+        Msg::Sent {
+            key: ConvKey::Group(1),
+            local_id,
+            result: Err(crate::runtime::api::ApiError::Server {
+                status: 502,
+                body: "bad gateway".into(),
+            }
+            .into()),
+        },
+    );
+    let due = app.next_deadline().expect("home's retry is scheduled");
+    // Work is on screen again: home's retry still wakes the loop, and goes out as home's.
+    app.focus(FIRST_ACCOUNT);
+    assert_eq!(app.next_deadline(), Some(due));
+    assert!(
+        update(&mut app, Msg::Tick).is_empty(),
+        "not before it is due"
+    );
+    app.now_ms = due;
+    let effects = update(&mut app, Msg::Tick);
+    assert!(
+        matches!(effects.as_slice(), [Effect::For(id, inner)]
+            if *id == HOME && matches!(inner.as_ref(), Effect::Send { local_id: l, retry: true, .. } if *l == local_id)),
+        "{effects:?}"
+    );
+    assert_eq!(app.next_deadline(), None);
+}

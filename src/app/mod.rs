@@ -252,7 +252,9 @@ impl App {
             .as_ref()
             .map(|(_, at)| at + sidebar::HOLD_MS)
             .filter(|t| *t > self.now_ms);
-        [expiry, self.resend_at, hold_ends]
+        // A parked account's retry is due while another is on screen.
+        let parked_resend = self.parked.values().filter_map(|s| s.resend_at()).min();
+        [expiry, self.resend_at, hold_ends, parked_resend]
             .into_iter()
             .flatten()
             .min()

@@ -1953,7 +1953,7 @@ fn a_reply_in_progress_comes_back_with_its_draft() {
 }
 
 /// Types `text`, presses Enter, and returns the local id of the message that goes out.
-fn send_typed(app: &mut App, text: &str) -> i64 {
+pub(super) fn send_typed(app: &mut App, text: &str) -> i64 {
     typed(app, text);
     match update(app, key(KeyCode::Enter)).as_slice() {
         [Effect::Send { local_id, .. }, ..] => *local_id,

@@ -52,7 +52,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             local_id,
             result,
         } => app.on_uploaded(key, local_id, result),
-        Msg::Tick => app.on_tick(),
+        Msg::Tick => app.on_tick_all(),
         Msg::Changed { id, result } => app.on_changed(id, result),
         // Several deletes in one request: bulk.rs.
         Msg::BulkDeleted { ids, result } => app.on_bulk_deleted(ids, result),
