@@ -1659,3 +1659,106 @@ fn marked_messages_go_with_one_confirm_on_both_profiles() {
         tui.quit();
     }
 }
+
+/// Issue 21: two accounts on two servers in one window. Each was logged in once; a start
+/// opens both (a section each, named by the config). A message on the parked one is listed
+/// under what needs you and Alt+U goes there. Its server stops: its header says offline, a
+/// message typed there waits, and the other account keeps sending and receiving. The server
+/// comes back: the waiting message is delivered exactly once.
+#[test]
+fn two_accounts_one_server_stops_the_other_keeps_working_and_the_outbox_waits() {
+    let (work_rt, work) = test_server(DemoConfig::for_tests());
+    let (home_rt, home) = test_server(DemoConfig::for_tests());
+    // Home is reached through a relay that can be switched off (the server going away)
+    // and on again with everything it held.
+    let relay = home_rt.block_on(common::Switch::start(home.addr()));
+    let (work_url, home_url) = (work.base_url(), relay.url());
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data.path().join("config.toml"),
+        format!(
+            "[[account]]\nname = \"work\"\nserver = \"{work_url}\"\nemail = \"admin@example.com\"\n\n\
+             [[account]]\nname = \"home\"\nserver = \"{home_url}\"\nemail = \"admin@example.com\"\n"
+        ),
+    )
+    .unwrap();
+    for url in [&work_url, &home_url] {
+        let mut tui = log_in(url, data.path());
+        tui.wait_for("logged in, live", |s| s.contains("● live"));
+        tui.quit();
+    }
+
+    let mut tui = Tui::spawn(&[], data.path());
+    tui.wait_for("both accounts, work focused and live", |s| {
+        sidebar_row(s, "▾ work").is_some()
+            && sidebar_row(s, "▾ home").is_some()
+            && s.contains("● live │ work @")
+    });
+    // Bob writes at home: listed first under what needs you; Alt+U opens it, as home.
+    home.post_as(2, Target::Group { gid: 1 }, "dinner at seven")
+        .unwrap();
+    tui.wait_for("home's message listed as needing you", |s| {
+        sidebar_row(s, "home · ").is_some_and(|r| r < sidebar_row(s, "▾ work").unwrap_or(0))
+    });
+    tui.send(b"\x1bu"); // Alt+U
+    tui.wait_for("home focused, its message shown", |s| {
+        s.contains("dinner at seven") && s.contains("│ home @") && s.contains("─ home · #")
+    });
+
+    // Home's server goes away: its header (and, focused, the status bar) says so.
+    relay.set(false);
+    tui.wait_for("home offline", |s| s.contains("offline"));
+    let home_before = home.message_count();
+    tui.send(b"typed while home is down\r");
+    tui.wait_for("the message waiting", |s| {
+        s.contains("typed while home is down")
+    });
+
+    // Work keeps working: Alt+Down crosses into work; a send goes out and comes back, and a
+    // message from bob arrives.
+    tui.send(b"\x1b[1;3A"); // Alt+Up: work's last conversation
+    tui.wait_for("work focused", |s| s.contains("│ work @"));
+    let work_before = work.message_count();
+    tui.send(b"work goes on\r");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while work.message_count() == work_before {
+        assert!(Instant::now() < deadline, "work's send never arrived");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    work.post_as(2, Target::Group { gid: 1 }, "work news while home is down")
+        .unwrap();
+    tui.wait_for("work's news shown or listed, home still offline", |s| {
+        (s.contains("work news while home is down") || sidebar_row(s, "work · ").is_some())
+            && sidebar_row(s, "home offline").is_some()
+    });
+    assert_eq!(home.message_count(), home_before, "nothing reached home");
+    // Two servers number their messages alike: work's lobby shows work's messages, never
+    // home's text drawn for the same number.
+    let screen = tui.screen();
+    assert!(screen.contains("work goes on"), "{screen}");
+    assert!(!screen.contains("dinner at seven"), "{screen}");
+
+    // Home comes back: its waiting message goes out once.
+    relay.set(true);
+    tui.wait_for_within("home live again", Duration::from_secs(40), |s| {
+        sidebar_row(s, "▾ home").is_some()
+            && sidebar_row(s, "home offline").is_none()
+            && !s.contains("connecting")
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while home.message_count() == home_before {
+        assert!(
+            Instant::now() < deadline,
+            "home's waiting message never arrived"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(1_500));
+    assert_eq!(
+        home.message_count(),
+        home_before + 1,
+        "delivered exactly once"
+    );
+    tui.quit();
+    drop((work_rt, home_rt));
+}

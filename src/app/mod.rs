@@ -253,7 +253,11 @@ impl App {
             .map(|(_, at)| at + sidebar::HOLD_MS)
             .filter(|t| *t > self.now_ms);
         // A parked account's retry is due while another is on screen.
-        let parked_resend = self.parked.values().filter_map(AccountState::resend_at).min();
+        let parked_resend = self
+            .parked
+            .values()
+            .filter_map(AccountState::resend_at)
+            .min();
         [expiry, self.resend_at, hold_ends, parked_resend]
             .into_iter()
             .flatten()

@@ -22,8 +22,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use std::collections::HashMap;
 
-/// A body's cache key: (mid, revision, width, users version, full text).
-type BodyKey = (i64, u32, u16, i64, bool);
+/// A body's cache key: (account, mid, revision, width, users version, full text). Two
+/// accounts' servers number their messages alike, so the account is part of it.
+type BodyKey = (u32, i64, u32, u16, i64, bool);
 
 /// Wrapped message bodies by [`BodyKey`], in two generations: `bodies` holds what was drawn
 /// since the last turn, `older` what was drawn before it; a body drawn again moves up, the
@@ -106,6 +107,7 @@ impl RenderCache {
 
     fn body(&mut self, app: &App, m: &Message, width: u16, theme: &Theme, full: bool) -> &Body {
         let key = (
+            app.focused.0,
             m.mid,
             m.rev,
             width,
@@ -617,7 +619,7 @@ mod tests {
             cache.body(&app, pinned, 80, &theme, false);
             assert!(cache.bodies.len() + cache.older.len() <= 1_002);
         }
-        let key = (n, pinned.rev, 80, 0, false);
+        let key = (app.focused.0, n, pinned.rev, 80, 0, false);
         assert!(
             cache.bodies.contains_key(&key),
             "what every frame draws stays"
@@ -628,6 +630,13 @@ mod tests {
             cache.body(&app, app.chat.message(mid).unwrap(), 80, &theme, false);
         }
         cache.new_frame();
-        assert!((1..=2_000).all(|mid| cache.older.contains_key(&(mid, 0, 80, 0, false))));
+        assert!((1..=2_000).all(|mid| cache.older.contains_key(&(
+            app.focused.0,
+            mid,
+            0,
+            80,
+            0,
+            false
+        ))));
     }
 }

@@ -321,10 +321,9 @@ impl AccountSession {
                 let http = api.http().clone();
                 // The data directory is private (0700); without one, a directory of its own in
                 // the download directory (the cache makes its directory private and prunes it).
-                let cache = self.ctx.data_dir.as_ref().map_or_else(
-                    || download::download_dir().join("vocechat voice"),
-                    |d| d.join("voice"),
-                );
+                let cache = self
+                    .voice_dir()
+                    .unwrap_or_else(|| download::download_dir().join("vocechat voice"));
                 tokio::spawn(async move {
                     let voice = crate::runtime::tasks::play::Voice {
                         key,

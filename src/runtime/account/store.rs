@@ -69,6 +69,16 @@ impl AccountSession {
         }
     }
 
+    /// This account's cache of played voice messages (none without a data directory).
+    pub(super) fn voice_dir(&self) -> Option<std::path::PathBuf> {
+        let dir = self.ctx.data_dir.as_deref()?;
+        Some(crate::runtime::tasks::voice_cache::account_dir(
+            dir,
+            self.api.base_url().as_str(),
+            self.uid,
+        ))
+    }
+
     /// Hands the store what the loop is about to fold: stream events and history pages.
     pub fn observe(&mut self, msg: &Msg) {
         let Some(store) = self.local() else { return };
@@ -76,7 +86,7 @@ impl AccountSession {
             Msg::Sync(crate::app::conn::SyncMsg::Event(ev)) => {
                 store.send(Job::Event(ev.clone()));
                 // A clear takes the played voice messages it covers from the cache too.
-                crate::runtime::tasks::voice_cache::on_event(self.ctx.data_dir.as_deref(), ev);
+                crate::runtime::tasks::voice_cache::on_event(self.voice_dir(), ev);
             }
             Msg::Sync(crate::app::conn::SyncMsg::State(crate::app::conn::ConnState::Syncing)) => {
                 store.send(Job::ReplayStarts);
@@ -187,7 +197,10 @@ pub fn local_store(
         s.purge_expired(crate::clock::now_ms())?;
         let loaded = s.load()?;
         // Played voice messages of cleared history, and unfinished downloads, leave the cache.
-        crate::runtime::tasks::voice_cache::sweep(&dir.join("voice"), &loaded.chat.cleared);
+        crate::runtime::tasks::voice_cache::sweep(
+            &crate::runtime::tasks::voice_cache::account_dir(dir, server, uid),
+            &loaded.chat.cleared,
+        );
         s.compact_users(&loaded.chat)?;
         let uploads = s.interrupted_uploads()?;
         Ok((s, loaded, uploads))

@@ -28,8 +28,13 @@ async fn opening_the_account_removes_the_cleared_voice_messages() {
         ];
         store.write_events(&events).unwrap();
     }
-    let voice = dir.path().join("voice");
-    std::fs::create_dir(&voice).unwrap();
+    let voice = crate::runtime::tasks::voice_cache::account_dir(dir.path(), SERVER, 1);
+    std::fs::create_dir_all(&voice).unwrap();
+    // Another account's cache (another server numbers its channels alike) is not touched.
+    let other =
+        crate::runtime::tasks::voice_cache::account_dir(dir.path(), "https://other.example", 1);
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("g1-10-2026_1_1_memo.ogg"), b"bytes").unwrap();
     for name in ["g1-10-2026_1_1_memo.ogg", "g2-10-x.ogg", "u3-4-y.ogg.part"] {
         std::fs::write(voice.join(name), b"bytes").unwrap();
     }
@@ -40,4 +45,5 @@ async fn opening_the_account_removes_the_cleared_voice_messages() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(left, ["g2-10-x.ogg"]);
+    assert!(other.join("g1-10-2026_1_1_memo.ogg").exists());
 }

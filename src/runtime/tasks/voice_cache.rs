@@ -170,11 +170,18 @@ pub fn covered_by(ev: &ServerEvent) -> Option<Cleared> {
     Some(cleared)
 }
 
-/// A clear arriving live: the played messages it covers leave the cache in `data_dir`'s
-/// `voice/` (off the UI task). Any other event does nothing.
-pub fn on_event(data_dir: Option<&Path>, ev: &ServerEvent) {
-    if let (Some(dir), Some(cleared)) = (data_dir, covered_by(ev)) {
-        let dir = dir.join("voice");
+/// The cache of one account (`data_dir/voice/<server>-<uid>/`): two servers number their
+/// channels and messages alike, and one's clear must not empty the other's cache.
+pub fn account_dir(data_dir: &Path, server: &str, uid: i64) -> PathBuf {
+    data_dir
+        .join("voice")
+        .join(crate::runtime::session_store::account_stem(server, uid))
+}
+
+/// A clear arriving live: the played messages it covers leave the account's cache `dir`
+/// (off the UI task). Any other event does nothing.
+pub fn on_event(dir: Option<PathBuf>, ev: &ServerEvent) {
+    if let (Some(dir), Some(cleared)) = (dir, covered_by(ev)) {
         tokio::task::spawn_blocking(move || {
             remove_where(&dir, |name| {
                 parse(name).is_some_and(|(key, mid)| cleared.covers(key, mid))
@@ -350,7 +357,7 @@ mod tests {
             put(&voice, name, 3, 10);
         }
         on_event(
-            Some(dir.path()),
+            Some(voice.clone()),
             &ServerEvent::GroupMessageCleared { gid: 1 },
         );
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
