@@ -352,3 +352,51 @@ async fn two_accounts_on_two_servers_each_hear_their_own_and_one_going_away_leav
     .await;
     executor.shutdown().await;
 }
+
+/// A draft typed in one account just before a key focused another is saved with its own
+/// account's store at the end of that batch (the loop saves every account's view), so a
+/// crash right after loses nothing typed.
+#[tokio::test]
+async fn the_draft_of_an_account_left_is_saved_in_its_own_store() {
+    use vocechat_tui::app::{Account, App, Settings};
+    use vocechat_tui::keymap::{Keymap, Preset};
+    use vocechat_tui::model::ConvKey;
+    let (work, home) = (server().await, server().await);
+    let dir = tempfile::tempdir().unwrap();
+    let home_base = format!("{}/", home.base_url());
+    {
+        let (tx, _rx) = mpsc::unbounded_channel();
+        let mut executor = Executor::new(setup(dir.path()), tx);
+        let w = open_on(&mut executor, &work).await;
+        let h = open_on(&mut executor, &home).await;
+        let settings = Settings::from(&vocechat_tui::config::Config::default());
+        let mut app = App::logged_in(1, Keymap::new(Preset::Default), settings, "work".into());
+        app.focused = w;
+        assert!(app.add_account(h, Some(1), Account::default()));
+        // Home: its lobby open, a draft typed; then work is focused (the key that left home).
+        app.focus(h);
+        app.chat.convs.entry(ConvKey::Group(1)).or_default();
+        app.timeline.open = Some(ConvKey::Group(1));
+        app.composer.set_text("half a thought for home");
+        app.focus(w);
+        executor.save_view(&app);
+        executor.shutdown().await;
+    }
+    drop(home);
+    let saved = SessionStore::new(dir.path())
+        .load(&home_base, 1)
+        .expect("saved");
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let restored = executor
+        .open(Source::Saved(saved))
+        .await
+        .unwrap()
+        .restored
+        .expect("the store was read");
+    assert_eq!(restored.open, Some(ConvKey::Group(1)));
+    assert_eq!(
+        restored.drafts,
+        [(ConvKey::Group(1), "half a thought for home".to_string())]
+    );
+}

@@ -115,6 +115,8 @@ pub struct AccountView<'a> {
     pub chat: &'a ChatModel,
     pub status: &'a super::Status,
     pub timeline: &'a Timeline,
+    /// Its composer: the draft being typed and the drafts kept per conversation.
+    pub composer: &'a Composer,
 }
 
 impl AccountState {
@@ -172,6 +174,7 @@ impl App {
                 chat: &state.chat,
                 status: &state.status,
                 timeline: &state.timeline,
+                composer: &state.composer,
             })
             .collect();
         all.push(AccountView {
@@ -181,6 +184,7 @@ impl App {
             chat: &self.chat,
             status: &self.status,
             timeline: &self.timeline,
+            composer: &self.composer,
         });
         all.sort_by_key(|a| a.id);
         all

@@ -143,9 +143,12 @@ impl AccountSession {
     }
 
     /// Saves the open conversation and the drafts when they changed since the last save.
-    pub fn save_view(&mut self, app: &crate::app::App) {
-        let open = app.timeline.open;
-        let view = (open, app.composer.text(), app.composer.target);
+    pub fn save_view(
+        &mut self,
+        open: Option<crate::model::ConvKey>,
+        composer: &crate::app::Composer,
+    ) {
+        let view = (open, composer.text(), composer.target);
         if self.local().is_none() || self.saved_view.as_ref() == Some(&view) {
             return;
         }
@@ -153,8 +156,8 @@ impl AccountSession {
         let Some(store) = self.local() else { return };
         store.send(Job::View {
             open,
-            drafts: app.composer.drafts(open),
-            target: app.composer.target,
+            drafts: composer.drafts(open),
+            target: composer.target,
         });
     }
 }

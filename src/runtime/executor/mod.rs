@@ -299,10 +299,13 @@ impl Executor {
         }
     }
 
-    /// Saves the open conversation and the drafts when they changed.
+    /// Saves each account's open conversation and drafts when they changed (a draft typed
+    /// just before a key focused another account included).
     pub fn save_view(&mut self, app: &crate::app::App) {
-        if let Some(account) = self.focused_mut() {
-            account.save_view(app);
+        for view in app.accounts() {
+            if let Some(session) = self.sessions.get_mut(&view.id) {
+                session.save_view(view.timeline.open, view.composer);
+            }
         }
     }
 
