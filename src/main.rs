@@ -467,7 +467,16 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                     )
             };
             let focused_name = name_of(&saved);
-            let opened = executor.open(Source::Saved(saved.clone())).await?;
+            // Every account's store is read at the same time: the first frame waits for the
+            // slowest, not for the sum.
+            let others: Vec<&SavedLogin> = every.iter().filter(|s| !is_saved(s)).collect();
+            let sources = std::iter::once(Source::Saved(saved.clone()))
+                .chain(others.iter().map(|s| Source::Saved((*s).clone())))
+                .collect();
+            let mut answers = executor.open_all(sources).await.into_iter();
+            let opened = answers
+                .next()
+                .ok_or_else(|| anyhow::anyhow!("no account was opened"))??;
             let server = opened.logged_in.server.clone();
             let label = vocechat_tui::app::url_label(&server);
             let mut app = App::logged_in(opened.logged_in.uid, keymap, settings, label);
@@ -476,11 +485,11 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             app.account.password_command = password_command;
             app.account.name = focused_name;
             let mut initial = adopt(&mut app, &mut executor, opened);
-            // The others, parked, each from its store; their streams start one after another.
+            // The others, parked; their streams start one after another.
             let mut opened_others = 0u32;
-            for other in every.iter().filter(|s| !is_saved(s)) {
+            for (other, answer) in others.into_iter().zip(answers) {
                 let name = name_of(other);
-                match executor.open(Source::Saved(other.clone())).await {
+                match answer {
                     Ok(mut opened) => {
                         opened_others += 1;
                         opened.session.delay_start(STAGGER * opened_others);

@@ -400,3 +400,57 @@ async fn the_draft_of_an_account_left_is_saved_in_its_own_store() {
         [(ConvKey::Group(1), "half a thought for home".to_string())]
     );
 }
+
+/// A start opens every saved account at the same time; the answers come in the order asked,
+/// each from its own store, and one that cannot be opened fails alone.
+#[tokio::test]
+async fn every_saved_account_opens_at_once_in_the_order_asked() {
+    let (work, home) = (server().await, server().await);
+    work.post_as(2, Target::Group { gid: 1 }, "stored at work")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (tx, _rx) = mpsc::unbounded_channel();
+        let mut executor = Executor::new(setup(dir.path()), tx);
+        open_on(&mut executor, &work).await;
+        open_on(&mut executor, &home).await;
+        executor.shutdown().await;
+    }
+    let sessions = SessionStore::new(dir.path());
+    let at = |s: &vocechat_tui::demo::DemoServer| {
+        sessions
+            .load(&format!("{}/", s.base_url()), 1)
+            .expect("saved")
+    };
+    let (work_saved, home_saved) = (at(&work), at(&home));
+    let mut broken = home_saved.clone();
+    broken.server = "not a server".into();
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let answers = executor
+        .open_all(vec![
+            Source::Saved(home_saved),
+            Source::Saved(broken),
+            Source::Saved(work_saved),
+        ])
+        .await;
+    assert_eq!(answers.len(), 3);
+    let servers: Vec<Option<String>> = answers
+        .iter()
+        .map(|a| a.as_ref().ok().map(|o| o.logged_in.server.clone()))
+        .collect();
+    assert_eq!(
+        servers,
+        [
+            Some(format!("{}/", home.base_url())),
+            None,
+            Some(format!("{}/", work.base_url())),
+        ]
+    );
+    let ids: Vec<u32> = answers
+        .iter()
+        .filter_map(|a| a.as_ref().ok().map(|o| o.session.id.0))
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1]);
+}

@@ -72,6 +72,23 @@ impl Executor {
         account::open(id, source, &ctx).await
     }
 
+    /// Opens several accounts now, at the same time (each store is read on a blocking thread
+    /// of its own), before the loop starts; the answers in the order of `sources`.
+    pub async fn open_all(
+        &mut self,
+        sources: Vec<Source>,
+    ) -> Vec<Result<account::Opened, Failure>> {
+        let opening: Vec<_> = sources
+            .into_iter()
+            .map(|source| {
+                let id = self.take_id();
+                let ctx = self.context_for(id);
+                async move { account::open(id, source, &ctx).await }
+            })
+            .collect();
+        futures::future::join_all(opening).await
+    }
+
     /// The context account `id` is opened with: each message its tasks send reaches the app
     /// as `Msg::For(id, ..)`, forwarded as it comes by a task that ends with the account.
     fn context_for(&mut self, id: AccountId) -> Context {
