@@ -328,7 +328,7 @@ fn a_parked_accounts_retry_is_due_while_another_is_on_screen() {
         Msg::Sent {
             key: ConvKey::Group(1),
             local_id,
-            result: Err(crate::runtime::api::ApiError::Server {
+            result: Err(crate::protocol::ApiError::Server {
                 status: 502,
                 body: "bad gateway".into(),
             }
