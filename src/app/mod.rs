@@ -19,6 +19,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod account;
+mod account_cmds;
 mod accounts;
 mod announce;
 mod bulk;
@@ -298,6 +299,8 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod account_cmds_tests;
 #[cfg(test)]
 mod accounts_tests;
 #[cfg(test)]
