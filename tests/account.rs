@@ -352,3 +352,64 @@ async fn two_accounts_on_two_servers_each_hear_their_own_and_one_going_away_leav
     .await;
     executor.shutdown().await;
 }
+
+/// Waits until the saved session of the admin on `server` is there (or gone), within five
+/// seconds.
+async fn until_saved(dir: &std::path::Path, server: &vocechat_tui::demo::DemoServer, there: bool) {
+    let sessions = SessionStore::new(dir);
+    let base = format!("{}/", server.base_url());
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while sessions.load(&base, 1).is_some() != there {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "saved session there: {}",
+            !there
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_added_account_opens_beside_the_focused_one_which_keeps_running() {
+    let (work, home) = (server().await, server().await);
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let w = open_on(&mut executor, &work).await;
+    executor.run(Effect::StartSync);
+    until_msg(&mut rx, |m| of(w, m).is_some_and(is_live)).await;
+    // `/account add` for home: a login that opens a new account.
+    executor.run(Effect::AddAccount(Box::new(login(
+        &home.base_url(),
+        ADMIN.1,
+    ))));
+    let event = executor.next_event().await.unwrap();
+    executor.on_event(event);
+    let msg = until_msg(&mut rx, |m| matches!(m, Msg::LoggedIn(_))).await;
+    let Msg::LoggedIn(Ok(logged_in)) = &msg else {
+        panic!("{msg:?}")
+    };
+    let h = logged_in.account;
+    assert_ne!(h, w);
+    // Beside work, not in its place; focused: the untagged effects are home's now.
+    assert_eq!(executor.accounts(), vec![w, h]);
+    assert!(
+        executor
+            .file_url("a")
+            .is_some_and(|u| u.starts_with(&home.base_url()))
+    );
+    executor.run(Effect::StartSync);
+    until_msg(&mut rx, |m| of(h, m).is_some_and(is_live)).await;
+    // Work's stream kept running, and work still sends through its own server.
+    assert_eq!(work.open_streams(), 1);
+    let work_count = work.message_count();
+    executor.run(Effect::For(w, Box::new(send(1, "still at work"))));
+    until_msg(&mut rx, |m| {
+        of(w, m).is_some_and(|m| matches!(m, Msg::Sent { result: Ok(_), .. }))
+    })
+    .await;
+    assert_eq!(work.message_count(), work_count + 1);
+    // Its session was saved: the next start opens it.
+    until_saved(dir.path(), &home, true).await;
+    executor.shutdown().await;
+}

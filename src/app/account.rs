@@ -33,6 +33,10 @@ impl App {
     pub(super) fn on_logged_in(&mut self, result: Outcome<Box<LoggedIn>>) -> Vec<Effect> {
         match result {
             Ok(done) => {
+                // `/account add`: the new account joins the window first (account_cmds.rs).
+                if let Err(effects) = self.take_added(&done) {
+                    return effects;
+                }
                 let same_account = self.chat.me == Some(done.uid)
                     && self.account.login.as_ref().is_some_and(|(server, email)| {
                         *server == done.server && email.eq_ignore_ascii_case(&done.email)

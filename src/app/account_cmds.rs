@@ -9,7 +9,10 @@
 //! methods.
 
 use super::conn::ConnState;
-use super::{AccountId, App, Effect, Info};
+use super::{Account, AccountId, App, Effect, Info, LoggedIn, LoginForm, Mode};
+
+/// Said when the login form of `/account add` is closed with Esc.
+pub const ADD_ACCOUNT_CANCELLED: &str = "adding an account cancelled";
 
 /// What `/account` takes.
 pub const USAGE: &str = "/account list | add <server> [--email <e-mail>] | remove <name> \
@@ -42,6 +45,113 @@ impl App {
         ids
     }
 
+    /// The account logged in as `email` on `server`, if the window holds it.
+    fn account_at(&mut self, server: &str, email: &str) -> Option<AccountId> {
+        self.account_ids().into_iter().find(|id| {
+            self.with_account(*id, |a| {
+                a.account.login.as_ref().is_some_and(|(s, e)| {
+                    same_server(s, server) && e.trim().eq_ignore_ascii_case(email.trim())
+                })
+            })
+            .unwrap_or(false)
+        })
+    }
+
+    /// The account logged in as `uid` on `server`, other than `except`, if the window holds
+    /// one.
+    fn account_of(&mut self, server: &str, uid: i64, except: AccountId) -> Option<AccountId> {
+        self.account_ids()
+            .into_iter()
+            .filter(|id| *id != except)
+            .find(|id| {
+                self.with_account(*id, |a| {
+                    a.chat.me == Some(uid)
+                        && a.account
+                            .login
+                            .as_ref()
+                            .is_some_and(|(s, _)| same_server(s, server))
+                })
+                .unwrap_or(false)
+            })
+    }
+
+    /// A name for a new account no other account has: the server's host, else the e-mail,
+    /// else the host with the account's number.
+    fn new_account_name(&mut self, id: AccountId, server: &str, email: &str) -> String {
+        let taken: Vec<String> = self
+            .account_ids()
+            .into_iter()
+            .filter_map(|a| self.with_account(a, |app| app.account.name.clone()))
+            .collect();
+        let host = crate::config::host_name(server);
+        let email = crate::sanitize::one_line(email, 40);
+        [host.clone(), email]
+            .into_iter()
+            .find(|n| !n.is_empty() && !taken.contains(n))
+            .unwrap_or_else(|| format!("{host}-{}", id.0))
+    }
+
+    /// `/account add <server> [--email <e-mail>]`: the login form for one more account, over
+    /// the window; an account already open is focused instead.
+    fn add_account_command(&mut self, args: &[&str]) -> Vec<Effect> {
+        let (server, email) = match args {
+            [server] => (*server, None),
+            [server, "--email", email] | ["--email", email, server] => (*server, Some(*email)),
+            _ => {
+                self.error("/account add <server> [--email <e-mail>]");
+                return vec![];
+            }
+        };
+        if let Some(email) = email
+            && let Some(id) = self.account_at(server, email)
+        {
+            return self.focus_existing(id);
+        }
+        let mut form = LoginForm::new(Some(server.to_string()), email.map(str::to_string), None);
+        form.adding = true;
+        self.mode = Mode::Login(form);
+        vec![]
+    }
+
+    /// Focuses account `id`, which a login or `/account add` found already open, and says so.
+    fn focus_existing(&mut self, id: AccountId) -> Vec<Effect> {
+        let effects = self.focus(id);
+        let name = crate::sanitize::one_line(&self.account.name, 16);
+        self.info(format!("already open as {name}"));
+        effects
+    }
+
+    /// A login finished while the form of `/account add` was open: the new account joins the
+    /// window and is focused (the one focused until now is parked as it was), so the login's
+    /// answer is then handled as the new account's. `Err`: the effects to return instead,
+    /// when the login was of an account already open (the new session ends, the open account
+    /// is focused). Any other login: nothing changes here.
+    pub(super) fn take_added(&mut self, done: &LoggedIn) -> Result<(), Vec<Effect>> {
+        if !matches!(&self.mode, Mode::Login(form) if form.adding) {
+            return Ok(());
+        }
+        if let Some(open) = self.account_of(&done.server, done.uid, done.account) {
+            self.mode = Mode::Chat;
+            let mut effects = vec![Effect::EndAccount {
+                account: done.account,
+                // The same person on the same server: the saved session is that account's.
+                forget_session: false,
+            }];
+            effects.extend(self.focus_existing(open));
+            return Err(effects);
+        }
+        let name = self.new_account_name(done.account, &done.server, &done.email);
+        let account = Account {
+            name,
+            login: Some((done.server.clone(), done.email.clone())),
+            ..Account::default()
+        };
+        self.add_account(done.account, Some(done.uid), account);
+        // Closes the form (it was over the other account's view); nothing to read yet.
+        self.focus(done.account);
+        Ok(())
+    }
+
     /// `/account …`: `rest` is what follows the command's name.
     pub(super) fn account_command(&mut self, rest: &str) -> Vec<Effect> {
         let args: Vec<&str> = rest.split_whitespace().collect();
@@ -50,6 +160,7 @@ impl App {
                 self.list_accounts();
                 vec![]
             }
+            Some("add") => self.add_account_command(&args[1..]),
             _ => {
                 self.error(USAGE);
                 vec![]
@@ -106,5 +217,30 @@ fn conn_words(conn: &ConnState) -> String {
         ConnState::Live => "connected".into(),
         ConnState::Waiting { .. } => "offline, retrying".into(),
         ConnState::Stopped(reason) => format!("stopped: {}", reason.explain()),
+    }
+}
+
+/// Whether two server addresses are the same server (`chat.example.com` is
+/// `https://chat.example.com/`).
+pub(super) fn same_server(a: &str, b: &str) -> bool {
+    let parse = |s: &str| {
+        let s = s.trim();
+        let full = if s.contains("://") {
+            s.to_string()
+        } else {
+            format!("https://{s}")
+        };
+        url::Url::parse(&full).ok().map(|u| {
+            (
+                u.scheme().to_string(),
+                u.host_str().map(str::to_ascii_lowercase),
+                u.port_or_known_default(),
+                u.path().trim_end_matches('/').to_string(),
+            )
+        })
+    };
+    match (parse(a), parse(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a.trim() == b.trim(),
     }
 }

@@ -53,3 +53,143 @@ fn account_list_names_every_account_its_state_unread_and_which_is_focused() {
     assert_eq!(app.focused, FIRST_ACCOUNT);
     assert!(app.parked.contains_key(&HOME));
 }
+
+const NEW: AccountId = AccountId(3);
+
+fn form(app: &App) -> &LoginForm {
+    match &app.mode {
+        Mode::Login(form) => form,
+        other => panic!("no login form: {other:?}"),
+    }
+}
+
+fn logged_in(account: AccountId, uid: i64, server: &str, email: &str) -> Msg {
+    Msg::LoggedIn(Ok(Box::new(LoggedIn {
+        account,
+        uid,
+        user: None,
+        server: server.into(),
+        email: email.into(),
+    })))
+}
+
+/// Work (focused) with a draft in dev, home parked; `/account add` for the office server.
+fn adding() -> App {
+    let mut app = two_accounts();
+    update(&mut app, super::tests::alt(KeyCode::Down));
+    typed(&mut app, "dev draft");
+    let effects = app.run_command("account add https://office.example --email me@office.example");
+    assert!(effects.is_empty(), "{effects:?}");
+    let form = form(&app);
+    assert!(form.adding);
+    assert_eq!(form.server, "https://office.example");
+    assert_eq!(form.email, "me@office.example");
+    assert_eq!(form.focus, LoginField::Password);
+    app
+}
+
+#[test]
+fn a_login_for_an_added_account_opens_a_new_account_and_leaves_the_others_untouched() {
+    let mut app = adding();
+    typed(&mut app, "pw");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    // One more account, not a login in the focused one's place.
+    assert!(
+        matches!(&effects[..], [Effect::AddAccount(login)]
+            if matches!(login.as_ref(), Effect::Login { server, email, .. }
+                if server == "https://office.example" && email == "me@office.example")),
+        "{effects:?}"
+    );
+    // While it logs in, work's stream keeps being folded under the form.
+    let live = super::tests::event(crate::protocol::ServerEvent::Chat(super::tests::chat(
+        12,
+        3,
+        1,
+        "meanwhile",
+    )));
+    update(&mut app, Msg::For(FIRST_ACCOUNT, Box::new(live)));
+    assert!(matches!(app.mode, Mode::Login(_)));
+    let effects = update(
+        &mut app,
+        logged_in(NEW, 7, "https://office.example/", "me@office.example"),
+    );
+    // The new account is focused, fresh, and its stream starts (untagged: it is focused).
+    assert_eq!(app.focused, NEW);
+    assert_eq!(app.mode, Mode::Chat);
+    assert_eq!(app.chat.me, Some(7));
+    assert!(app.chat.convs.is_empty());
+    assert_eq!(app.composer.text(), "");
+    assert_eq!(app.account.name, "office.example");
+    assert!(effects.contains(&Effect::StartSync), "{effects:?}");
+    // Work is parked as it was: its open conversation, its draft, its messages.
+    assert_eq!(app.account_ids(), vec![FIRST_ACCOUNT, HOME, NEW]);
+    let work = &app.parked[&FIRST_ACCOUNT];
+    assert_eq!(work.timeline().open, Some(crate::model::ConvKey::Group(2)));
+    let lobby: Vec<i64> = work.chat().convs[&crate::model::ConvKey::Group(1)]
+        .visible()
+        .map(|m| m.mid)
+        .collect();
+    assert_eq!(lobby, vec![11, 12]);
+    app.focus(FIRST_ACCOUNT);
+    assert_eq!(app.composer.text(), "dev draft");
+    // Home was not touched.
+    assert_eq!(app.parked[&HOME].chat().me, Some(1));
+}
+
+#[test]
+fn esc_cancels_an_add_back_to_the_account_as_it_was_and_a_failed_login_says_why() {
+    let mut app = adding();
+    typed(&mut app, "pw");
+    update(&mut app, key(KeyCode::Enter));
+    update(
+        &mut app,
+        Msg::LoggedIn(Err(Failure::local("wrong e-mail or password"))),
+    );
+    let form = form(&app);
+    assert!(form.adding && !form.busy);
+    assert_eq!(form.error.as_deref(), Some("wrong e-mail or password"));
+    assert_eq!(app.focused, FIRST_ACCOUNT);
+    // Esc: back to work, nothing lost, nothing quit.
+    update(&mut app, key(KeyCode::Esc));
+    assert!(!app.quit);
+    assert_eq!(app.mode, Mode::Chat);
+    assert_eq!(app.focused, FIRST_ACCOUNT);
+    assert_eq!(app.composer.text(), "dev draft");
+    assert_eq!(app.account_ids(), vec![FIRST_ACCOUNT, HOME]);
+    assert_eq!(
+        app.status.notice.as_ref().map(|n| n.text.as_str()),
+        Some(super::account_cmds::ADD_ACCOUNT_CANCELLED)
+    );
+}
+
+#[test]
+fn adding_an_account_already_open_focuses_it_instead() {
+    // Named by server and e-mail: no login at all.
+    let mut app = two_accounts();
+    let effects = app.run_command("account add home.example --email ME@home.example");
+    assert_eq!(app.focused, HOME);
+    assert_eq!(app.mode, Mode::Chat);
+    assert!(effects.iter().all(|e| !matches!(e, Effect::AddAccount(_))));
+    assert_eq!(
+        app.status.notice.as_ref().map(|n| n.text.as_str()),
+        Some("already open as home")
+    );
+    // Found only once logged in (another e-mail spelling of the same user): the new
+    // session ends (its saved session is the open account's: kept) and the open one is
+    // focused.
+    let mut app = two_accounts();
+    app.run_command("account add https://home.example");
+    let effects = update(
+        &mut app,
+        logged_in(NEW, 1, "https://home.example/", "alias@home.example"),
+    );
+    assert_eq!(app.focused, HOME);
+    assert_eq!(app.account_ids(), vec![FIRST_ACCOUNT, HOME]);
+    assert_eq!(
+        effects.first(),
+        Some(&Effect::EndAccount {
+            account: NEW,
+            forget_session: false
+        })
+    );
+}

@@ -25,6 +25,9 @@ pub struct Executor {
     /// was opened as: a login replacing an account hands the earlier session's tag on.
     tags: BTreeMap<AccountId, Arc<AtomicU32>>,
     next_id: u32,
+    /// Accounts being opened by `/account add` (`Effect::AddAccount`): taken in beside the
+    /// others, never in the focused one's place.
+    adding: std::collections::BTreeSet<AccountId>,
     events: UnboundedReceiver<AccountEvent>,
     tx: UnboundedSender<Msg>,
 }
@@ -60,6 +63,7 @@ impl Executor {
             focused: None,
             tags: BTreeMap::new(),
             next_id: 1,
+            adding: std::collections::BTreeSet::new(),
             events,
             tx,
         }
@@ -140,9 +144,15 @@ impl Executor {
             AccountEvent::Opened(Ok(opened)) => {
                 let opened = *opened;
                 // A login in the window is the focused account's: it replaces the session
-                // that account had (its uploads carry over), and is focused.
+                // that account had (its uploads carry over), and is focused. One more account
+                // (`/account add`) is taken in beside the others.
                 let mut session = opened.session;
-                if let Some(mut earlier) = self.focused.and_then(|id| self.sessions.remove(&id)) {
+                let added = self.adding.remove(&session.id);
+                if added {
+                    // Nothing replaced.
+                } else if let Some(mut earlier) =
+                    self.focused.and_then(|id| self.sessions.remove(&id))
+                {
                     session.take_uploads(&mut earlier);
                     // What the earlier session's tasks (the uploads taken over) still report
                     // is the new account's.
@@ -218,6 +228,11 @@ impl Executor {
             Effect::LinkLogin { server, token } => {
                 self.open_in_background(Source::LoginLink { server, token });
             }
+            Effect::AddAccount(login) => self.add_in_background(*login),
+            Effect::EndAccount {
+                account,
+                forget_session,
+            } => self.end(account, forget_session),
             Effect::CheckInvite { server, token } => {
                 tokio::spawn(async move {
                     let result = account::check_invite(&server, token.expose()).await;
@@ -268,6 +283,42 @@ impl Executor {
                 None => without_account(&tx, other),
             },
         }
+    }
+
+    /// Opens one more account with `login` (`/account add`) off the loop, to be taken in
+    /// beside the others when it is ready.
+    fn add_in_background(&mut self, login: Effect) {
+        self.adding.insert(AccountId(self.next_id));
+        match login {
+            Effect::Login {
+                server,
+                email,
+                password,
+                password_command,
+            } => self.open_in_background(Source::Login {
+                server,
+                email,
+                password,
+                from_command: password_command,
+            }),
+            other => {
+                self.adding.remove(&AccountId(self.next_id));
+                tracing::warn!(effect = %loggable(&other), "not a login: nothing added");
+            }
+        }
+    }
+
+    /// Ends account `id`'s session (`/account remove`, a login of an account already open):
+    /// its stream stops, its store gets everything handed to it, and with `forget_session`
+    /// its saved session is deleted. The untagged effects wait for the app's next focus.
+    fn end(&mut self, id: AccountId, forget_session: bool) {
+        let Some(session) = self.sessions.remove(&id) else {
+            return;
+        };
+        if self.focused == Some(id) {
+            self.focused = None;
+        }
+        tokio::spawn(session.close(forget_session));
     }
 
     /// Opens an account from a login (or registration) off the loop; the result comes back
