@@ -413,3 +413,65 @@ async fn an_added_account_opens_beside_the_focused_one_which_keeps_running() {
     until_saved(dir.path(), &home, true).await;
     executor.shutdown().await;
 }
+
+#[tokio::test]
+async fn ending_an_account_stops_its_stream_and_forgets_its_session_but_keeps_its_store() {
+    let (work, home) = (server().await, server().await);
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let w = open_on(&mut executor, &work).await;
+    let h = open_on(&mut executor, &home).await;
+    executor.run(Effect::StartSync);
+    executor.run(Effect::For(h, Box::new(Effect::StartSync)));
+    until_msg(&mut rx, |m| of(w, m).is_some_and(is_live)).await;
+    until_msg(&mut rx, |m| of(h, m).is_some_and(is_live)).await;
+    until_saved(dir.path(), &home, true).await;
+    until_saved(dir.path(), &work, true).await;
+    let stores = || {
+        std::fs::read_dir(dir.path().join("store"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sqlite3"))
+            })
+            .count()
+    };
+    assert_eq!(stores(), 2);
+    // `/account remove home`: its session ends, its saved session goes, its store stays.
+    executor.run(Effect::EndAccount {
+        account: h,
+        forget_session: true,
+    });
+    assert_eq!(executor.accounts(), vec![w]);
+    until_streams(&home, 0).await;
+    until_saved(dir.path(), &home, false).await;
+    assert_eq!(stores(), 2);
+    // Its effects go nowhere now; work keeps its stream, its saved session and its sends.
+    executor.run(Effect::For(h, Box::new(send(1, "lost"))));
+    let home_count = home.message_count();
+    assert_eq!(work.open_streams(), 1);
+    let work_count = work.message_count();
+    executor.run(send(2, "at work"));
+    until_msg(&mut rx, |m| {
+        of(w, m).is_some_and(|m| matches!(m, Msg::Sent { result: Ok(_), .. }))
+    })
+    .await;
+    assert_eq!(work.message_count(), work_count + 1);
+    assert_eq!(home.message_count(), home_count);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    until_saved(dir.path(), &work, true).await;
+    // Ending the focused one: the untagged effects have no account until the app focuses
+    // another.
+    executor.run(Effect::EndAccount {
+        account: w,
+        forget_session: false,
+    });
+    assert!(executor.accounts().is_empty());
+    assert_eq!(executor.file_url("a"), None);
+    until_streams(&work, 0).await;
+    // Without forgetting: its saved session stays.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    until_saved(dir.path(), &work, true).await;
+    executor.shutdown().await;
+}

@@ -9,7 +9,9 @@
 //! methods.
 
 use super::conn::ConnState;
-use super::{Account, AccountId, App, Effect, Info, LoggedIn, LoginForm, Mode};
+use super::{
+    Account, AccountId, AccountState, App, Confirm, Effect, Info, LoggedIn, LoginForm, Mode,
+};
 
 /// Said when the login form of `/account add` is closed with Esc.
 pub const ADD_ACCOUNT_CANCELLED: &str = "adding an account cancelled";
@@ -152,6 +154,77 @@ impl App {
         Ok(())
     }
 
+    /// The account named `name` (its short name, else its e-mail; case does not matter).
+    pub(super) fn account_named(&mut self, name: &str) -> Option<AccountId> {
+        let ids = self.account_ids();
+        let by = |app: &mut App, f: &dyn Fn(&App) -> bool| {
+            ids.iter()
+                .copied()
+                .find(|id| app.with_account(*id, |a| f(a)).unwrap_or(false))
+        };
+        by(self, &|a| a.account.name.eq_ignore_ascii_case(name)).or_else(|| {
+            by(self, &|a| {
+                a.account
+                    .login
+                    .as_ref()
+                    .is_some_and(|(_, email)| email.eq_ignore_ascii_case(name))
+            })
+        })
+    }
+
+    /// `/account remove <name>`: asks first.
+    fn remove_account_command(&mut self, args: &[&str]) -> Vec<Effect> {
+        let [name] = args else {
+            self.error("/account remove <name>");
+            return vec![];
+        };
+        match self.account_named(name) {
+            Some(id) => {
+                let name = self
+                    .with_account(id, |a| a.account.name.clone())
+                    .unwrap_or_default();
+                self.popups.push(Confirm::RemoveAccount { id, name });
+            }
+            None => self.error(format!(
+                "no account named {}",
+                crate::sanitize::one_line(name, 40)
+            )),
+        }
+        vec![]
+    }
+
+    /// Account `id` leaves the window (`/account remove`, confirmed): its session ends and
+    /// its saved session is deleted (the runtime's part); its store stays. The focused one
+    /// hands the window to another account; the last one leaves the login form.
+    pub(super) fn remove_account(&mut self, id: AccountId) -> Vec<Effect> {
+        let Some(name) = self.with_account(id, |a| a.account.name.clone()) else {
+            return vec![];
+        };
+        let mut effects = vec![Effect::EndAccount {
+            account: id,
+            forget_session: true,
+        }];
+        if id == self.focused {
+            match self.parked.keys().next().copied() {
+                Some(next) => effects.extend(self.focus(next)),
+                None => {
+                    // The last account: nothing left of it, and the login form.
+                    let fresh = App::new(self.keymap.clone(), self.settings.clone(), String::new());
+                    let mut gone = AccountState::take_from(fresh);
+                    self.swap_account(&mut gone);
+                    self.popups.clear();
+                    self.mode = Mode::Login(LoginForm::new(None, None, None));
+                }
+            }
+        }
+        self.parked.remove(&id);
+        self.info(format!(
+            "removed the account {}",
+            crate::sanitize::one_line(&name, 16)
+        ));
+        effects
+    }
+
     /// `/account …`: `rest` is what follows the command's name.
     pub(super) fn account_command(&mut self, rest: &str) -> Vec<Effect> {
         let args: Vec<&str> = rest.split_whitespace().collect();
@@ -161,6 +234,7 @@ impl App {
                 vec![]
             }
             Some("add") => self.add_account_command(&args[1..]),
+            Some("remove") => self.remove_account_command(&args[1..]),
             _ => {
                 self.error(USAGE);
                 vec![]

@@ -193,3 +193,68 @@ fn adding_an_account_already_open_focuses_it_instead() {
         })
     );
 }
+
+fn yes(app: &mut App) -> Vec<Effect> {
+    update(app, key(KeyCode::Char('y')))
+}
+
+const FORGET: fn(AccountId) -> Effect = |account| Effect::EndAccount {
+    account,
+    forget_session: true,
+};
+
+#[test]
+fn removing_a_parked_account_asks_first_then_ends_its_session_and_forgets_it() {
+    let mut app = two_accounts();
+    typed(&mut app, "work draft");
+    app.run_command("account remove nobody");
+    assert!(app.popups.is_empty());
+    assert_eq!(
+        app.status.notice.as_ref().map(|n| n.text.as_str()),
+        Some("no account named nobody")
+    );
+    app.run_command("account remove Home");
+    assert_eq!(
+        app.popups.top(),
+        Some(&Popup::Confirm(Confirm::RemoveAccount {
+            id: HOME,
+            name: "home".into()
+        }))
+    );
+    // Any other key: nothing removed.
+    update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(app.account_ids(), vec![FIRST_ACCOUNT, HOME]);
+    app.run_command("account remove home");
+    let effects = yes(&mut app);
+    assert_eq!(effects, vec![FORGET(HOME)]);
+    assert_eq!(app.account_ids(), vec![FIRST_ACCOUNT]);
+    // Work, focused, as it was.
+    assert_eq!(app.focused, FIRST_ACCOUNT);
+    assert_eq!(app.composer.text(), "work draft");
+    assert!(!app.several_accounts());
+}
+
+#[test]
+fn removing_the_focused_account_focuses_another_and_the_last_one_leaves_the_login_form() {
+    let mut app = two_accounts();
+    app.run_command("account remove work");
+    let effects = yes(&mut app);
+    assert_eq!(effects.first(), Some(&FORGET(FIRST_ACCOUNT)));
+    assert_eq!(app.focused, HOME);
+    assert_eq!(app.account_ids(), vec![HOME]);
+    assert_eq!(app.conv_label(crate::model::ConvKey::Group(1)), "#family");
+    assert_eq!(app.mode, Mode::Chat);
+    // The last one: nothing of it is left, and the login form asks for an account.
+    app.run_command("account remove me@home.example");
+    let effects = yes(&mut app);
+    assert_eq!(effects, vec![FORGET(HOME)]);
+    assert!(app.parked.is_empty());
+    assert!(app.chat.convs.is_empty());
+    assert_eq!(app.chat.me, None);
+    assert_eq!(app.account.login, None);
+    let form = form(&app);
+    assert!(!form.adding && form.ask_server);
+    // Esc there quits, as at a start with no account.
+    update(&mut app, key(KeyCode::Esc));
+    assert!(app.quit);
+}

@@ -55,7 +55,7 @@ macro_rules! account_fields {
 
         impl AccountState {
             /// The per-account fields of `app` (of a fresh app: a fresh account).
-            fn take_from(app: App) -> AccountState {
+            pub(super) fn take_from(app: App) -> AccountState {
                 AccountState { $($field: app.$field,)* }
             }
         }
