@@ -22,6 +22,12 @@ pub struct Account {
     /// (server, e-mail).
     pub login: Option<(String, String)>,
     pub password_command: Option<String>,
+    /// Which of its new messages notify (the config's `[[account]] notify`); `None`: as
+    /// `[notifications]` says.
+    pub notify: Option<crate::config::NotifyLevel>,
+    /// Muted for this run until then (`/account mute`; `i64::MAX`: until unmuted): none of
+    /// its messages notify.
+    pub muted_until: Option<i64>,
     /// The local store could not be used this run: messages let go of could only be paged
     /// back from the server, without their later edits and likes, so none are let go.
     pub without_store: bool,

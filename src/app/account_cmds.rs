@@ -178,17 +178,8 @@ impl App {
             self.error("/account remove <name>");
             return vec![];
         };
-        match self.account_named(name) {
-            Some(id) => {
-                let name = self
-                    .with_account(id, |a| a.account.name.clone())
-                    .unwrap_or_default();
-                self.popups.push(Confirm::RemoveAccount { id, name });
-            }
-            None => self.error(format!(
-                "no account named {}",
-                crate::sanitize::one_line(name, 40)
-            )),
+        if let Some((id, name)) = self.named_or_error(name) {
+            self.popups.push(Confirm::RemoveAccount { id, name });
         }
         vec![]
     }
@@ -225,6 +216,70 @@ impl App {
         effects
     }
 
+    /// The account named `name`, or an error saying there is none.
+    fn named_or_error(&mut self, name: &str) -> Option<(AccountId, String)> {
+        let found = self.account_named(name).and_then(|id| {
+            self.with_account(id, |a| a.account.name.clone())
+                .map(|n| (id, crate::sanitize::one_line(&n, 16)))
+        });
+        if found.is_none() {
+            self.error(format!(
+                "no account named {}",
+                crate::sanitize::one_line(name, 40)
+            ));
+        }
+        found
+    }
+
+    /// `/account mute <name> [duration]`: none of the account's messages notify, for this
+    /// run (forever without a duration, until `/account unmute`).
+    fn mute_account_command(&mut self, args: &[&str]) -> Vec<Effect> {
+        let (name, duration) = match args {
+            [name] => (*name, None),
+            [name, duration] => (*name, Some(*duration)),
+            _ => {
+                self.error("/account mute <name> [30m|1h|8h|1d|1w]");
+                return vec![];
+            }
+        };
+        let until = match duration {
+            None => i64::MAX,
+            Some(d) => match super::commands::parse_duration(d) {
+                Some(seconds) => self.now_ms.saturating_add(seconds.saturating_mul(1000)),
+                None => {
+                    self.error(format!(
+                        "/account mute: {:?} is not a duration like 30m, 1h, 1d",
+                        crate::sanitize::one_line(d, 20)
+                    ));
+                    return vec![];
+                }
+            },
+        };
+        let Some((id, name)) = self.named_or_error(name) else {
+            return vec![];
+        };
+        self.with_account(id, |a| a.account.muted_until = Some(until));
+        self.info(match duration {
+            Some(d) => format!("muted the account {name} for {d}"),
+            None => format!("muted the account {name} (until /account unmute {name})"),
+        });
+        vec![]
+    }
+
+    /// `/account unmute <name>`.
+    fn unmute_account_command(&mut self, args: &[&str]) -> Vec<Effect> {
+        let [name] = args else {
+            self.error("/account unmute <name>");
+            return vec![];
+        };
+        let Some((id, name)) = self.named_or_error(name) else {
+            return vec![];
+        };
+        self.with_account(id, |a| a.account.muted_until = None);
+        self.info(format!("unmuted the account {name}"));
+        vec![]
+    }
+
     /// `/account …`: `rest` is what follows the command's name.
     pub(super) fn account_command(&mut self, rest: &str) -> Vec<Effect> {
         let args: Vec<&str> = rest.split_whitespace().collect();
@@ -235,6 +290,8 @@ impl App {
             }
             Some("add") => self.add_account_command(&args[1..]),
             Some("remove") => self.remove_account_command(&args[1..]),
+            Some("mute") => self.mute_account_command(&args[1..]),
+            Some("unmute") => self.unmute_account_command(&args[1..]),
             _ => {
                 self.error(USAGE);
                 vec![]
@@ -271,6 +328,15 @@ fn describe(app: &mut App) -> Vec<String> {
     let mut head = format!("{name} · {}", conn_words(&app.status.conn));
     if unread > 0 {
         head.push_str(&format!(" · {unread} unread"));
+    }
+    if app.account_muted() {
+        match app.account.muted_until {
+            Some(i64::MAX) | None => head.push_str(" · muted"),
+            Some(until) => head.push_str(&format!(
+                " · muted {} more",
+                left(until.saturating_sub(app.now_ms))
+            )),
+        }
     }
     let who = match &app.account.login {
         Some((server, email)) => format!(
@@ -316,5 +382,15 @@ pub(super) fn same_server(a: &str, b: &str) -> bool {
     match (parse(a), parse(b)) {
         (Some(a), Some(b)) => a == b,
         _ => a.trim() == b.trim(),
+    }
+}
+
+/// A time left, roughly: `45m`, `3h`, `2d`.
+fn left(ms: i64) -> String {
+    let minutes = (ms + 59_999) / 60_000;
+    match minutes {
+        ..60 => format!("{minutes}m"),
+        60..2880 => format!("{}h", (minutes + 59) / 60),
+        _ => format!("{}d", (minutes + 1439) / 1440),
     }
 }

@@ -258,3 +258,118 @@ fn removing_the_focused_account_focuses_another_and_the_last_one_leaves_the_logi
     update(&mut app, key(KeyCode::Esc));
     assert!(app.quit);
 }
+
+/// A message to gid `gid` of account `id` from `from`, mentioning you when `mention`.
+fn said(id: AccountId, mid: i64, from: i64, gid: i64, mention: bool) -> Msg {
+    let props = if mention {
+        serde_json::json!({ "mentions": [1] })
+    } else {
+        serde_json::json!(null)
+    };
+    let text = if mention { "ping @1 " } else { "hello" };
+    let msg = super::tests::chat_json(mid, from, serde_json::json!({ "gid": gid }), text, props);
+    Msg::For(
+        id,
+        Box::new(super::tests::event(crate::protocol::ServerEvent::Chat(msg))),
+    )
+}
+
+/// The titles of the desktop notifications among `effects` (tagged or not).
+fn titles(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::For(_, inner) => titles(std::slice::from_ref(inner)).pop(),
+            Effect::Notify { title, .. } => Some(title.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn notifications_name_their_account_when_the_window_holds_several() {
+    // One account: as before.
+    let mut one = super::tests::synced();
+    let effects = update(&mut one, said(FIRST_ACCOUNT, 20, 2, 2, true));
+    assert_eq!(titles(&effects), vec!["bob in #dev"]);
+    // Two: each names its own, the parked one's mention included.
+    let mut app = two_accounts();
+    let effects = update(&mut app, said(FIRST_ACCOUNT, 20, 2, 2, true));
+    assert_eq!(titles(&effects), vec!["work · #dev: bob"]);
+    let effects = update(&mut app, said(HOME, 21, 4, 1, true));
+    assert_eq!(titles(&effects), vec!["home · #family: dad"]);
+    assert!(matches!(&effects[..], [Effect::For(HOME, _), ..]));
+}
+
+#[test]
+fn each_account_notifies_at_its_own_level() {
+    let mut app = two_accounts();
+    // Home: every message; work: none at all, not even a mention.
+    app.with_account(HOME, |a| {
+        a.account.notify = Some(crate::config::NotifyLevel::All);
+    });
+    app.account.notify = Some(crate::config::NotifyLevel::None);
+    let effects = update(&mut app, said(HOME, 21, 4, 1, false));
+    assert_eq!(titles(&effects), vec!["home · #family: dad"]);
+    let effects = update(&mut app, said(FIRST_ACCOUNT, 20, 2, 2, true));
+    assert!(
+        effects
+            .iter()
+            .all(|e| !matches!(e, Effect::Notify { .. } | Effect::Bell))
+    );
+    // No level of its own: the global one (mentions).
+    app.account.notify = None;
+    let effects = update(&mut app, said(FIRST_ACCOUNT, 22, 2, 2, false));
+    assert!(titles(&effects).is_empty());
+    let effects = update(&mut app, said(FIRST_ACCOUNT, 23, 2, 2, true));
+    assert_eq!(titles(&effects), vec!["work · #dev: bob"]);
+}
+
+#[test]
+fn account_mute_silences_an_account_for_a_while_and_the_list_says_so() {
+    let mut app = two_accounts();
+    app.now_ms = 1_000_000;
+    app.run_command("account mute home 1h");
+    assert_eq!(
+        app.status.notice.as_ref().map(|n| n.text.as_str()),
+        Some("muted the account home for 1h")
+    );
+    let effects = update(&mut app, said(HOME, 21, 4, 1, true));
+    assert!(titles(&effects).is_empty(), "{effects:?}");
+    // Work still notifies.
+    let effects = update(&mut app, said(FIRST_ACCOUNT, 20, 2, 2, true));
+    assert_eq!(titles(&effects), vec!["work · #dev: bob"]);
+    app.run_command("account list");
+    assert_eq!(
+        info_lines(&app)[3],
+        "home · connecting · 1 unread · muted 1h more"
+    );
+    app.popups.clear();
+    // An hour later it notifies again.
+    app.now_ms += 3_600_000;
+    let effects = update(&mut app, said(HOME, 22, 4, 1, true));
+    assert_eq!(titles(&effects), vec!["home · #family: dad"]);
+    // Without a duration: until unmuted.
+    app.run_command("account mute home");
+    app.now_ms += 365 * 86_400_000;
+    let effects = update(&mut app, said(HOME, 23, 4, 1, true));
+    assert!(titles(&effects).is_empty());
+    app.run_command("account list");
+    assert!(
+        info_lines(&app)[3].ends_with(" · muted"),
+        "{:?}",
+        info_lines(&app)
+    );
+    app.popups.clear();
+    app.run_command("account unmute home");
+    let effects = update(&mut app, said(HOME, 24, 4, 1, true));
+    assert_eq!(titles(&effects), vec!["home · #family: dad"]);
+    // Nothing to mute by that name, or a duration that is none.
+    app.run_command("account mute nobody");
+    assert_eq!(
+        app.status.notice.as_ref().map(|n| n.text.as_str()),
+        Some("no account named nobody")
+    );
+    app.run_command("account mute home soon");
+    assert!(app.status.notice.as_ref().is_some_and(|n| n.error));
+}

@@ -240,13 +240,18 @@ impl App {
         let mode = std::mem::replace(&mut self.mode, Mode::Chat);
         let popups = std::mem::take(&mut self.popups);
         self.swap_account(&mut state);
+        // The focused account waits among the parked ones meanwhile, so the window still
+        // counts every account (a notification names its account when there are several).
+        self.parked.insert(focused, state);
         let effects = super::update(self, msg);
-        self.swap_account(&mut state);
+        if let Some(mut state) = self.parked.remove(&focused) {
+            self.swap_account(&mut state);
+            self.parked.insert(id, state);
+        }
         self.screen.focused = looking;
         self.mode = mode;
         self.popups = popups;
         self.focused = focused;
-        self.parked.insert(id, state);
         effects
             .into_iter()
             .map(|effect| Effect::For(id, Box::new(effect)))
