@@ -127,9 +127,14 @@ impl App {
     /// window and is focused (the one focused until now is parked as it was), so the login's
     /// answer is then handled as the new account's. `Err`: the effects to return instead,
     /// when the login was of an account already open (the new session ends, the open account
-    /// is focused). Any other login: nothing changes here.
+    /// is focused). Any other login only gets a name if its account has none.
     pub(super) fn take_added(&mut self, done: &LoggedIn) -> Result<(), Vec<Effect>> {
         if !matches!(&self.mode, Mode::Login(form) if form.adding) {
+            // A login with no account left (the last one removed) or none yet: it is named
+            // as an added one is.
+            if self.account.name.is_empty() {
+                self.account.name = self.new_account_name(done.account, &done.server, &done.email);
+            }
             return Ok(());
         }
         if let Some(open) = self.account_of(&done.server, done.uid, done.account) {

@@ -254,9 +254,15 @@ fn removing_the_focused_account_focuses_another_and_the_last_one_leaves_the_logi
     assert_eq!(app.account.login, None);
     let form = form(&app);
     assert!(!form.adding && form.ask_server);
-    // Esc there quits, as at a start with no account.
-    update(&mut app, key(KeyCode::Esc));
-    assert!(app.quit);
+    // Its login is the window's account, named after its server.
+    update(
+        &mut app,
+        logged_in(NEW, 9, "https://office.example/", "me@office.example"),
+    );
+    assert_eq!(app.focused, NEW);
+    assert_eq!(app.account.name, "office.example");
+    assert_eq!(app.mode, Mode::Chat);
+    assert_eq!(app.account_ids(), vec![NEW]);
 }
 
 /// A message to gid `gid` of account `id` from `from`, mentioning you when `mention`.

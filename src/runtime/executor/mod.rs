@@ -28,6 +28,8 @@ pub struct Executor {
     /// Accounts being opened by `/account add` (`Effect::AddAccount`): taken in beside the
     /// others, never in the focused one's place.
     adding: std::collections::BTreeSet<AccountId>,
+    /// Accounts being closed (`Effect::EndAccount`): quitting waits for them.
+    closing: Vec<tokio::task::JoinHandle<()>>,
     events: UnboundedReceiver<AccountEvent>,
     tx: UnboundedSender<Msg>,
 }
@@ -64,6 +66,7 @@ impl Executor {
             tags: BTreeMap::new(),
             next_id: 1,
             adding: std::collections::BTreeSet::new(),
+            closing: Vec::new(),
             events,
             tx,
         }
@@ -318,7 +321,9 @@ impl Executor {
         if self.focused == Some(id) {
             self.focused = None;
         }
-        tokio::spawn(session.close(forget_session));
+        self.closing.retain(|task| !task.is_finished());
+        self.closing
+            .push(tokio::spawn(session.close(forget_session)));
     }
 
     /// Opens an account from a login (or registration) off the loop; the result comes back
@@ -352,10 +357,14 @@ impl Executor {
         }
     }
 
-    /// Quitting: each account's stream stops and its store gets everything handed to it.
+    /// Quitting: each account's stream stops and its store gets everything handed to it;
+    /// the accounts being closed finish closing (a removed one's saved session is gone).
     pub async fn shutdown(&mut self) {
         for session in self.sessions.values_mut() {
             session.shutdown().await;
+        }
+        for task in std::mem::take(&mut self.closing) {
+            let _ = task.await;
         }
     }
 }
