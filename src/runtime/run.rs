@@ -92,7 +92,14 @@ pub async fn run(
                 continue;
             }
             rt.executor.observe(&msg);
-            effects.extend(update(app, msg));
+            let focused = app.focused;
+            let out = update(app, msg);
+            // The focus moved (a login of an added account, a removal, another account
+            // opened): what came before is the previous account's.
+            if app.focused != focused {
+                crate::runtime::executor::tag_before_focus_change(&mut effects, focused);
+            }
+            effects.extend(out);
             dirty |= app.dirty;
         }
         // The untagged effects are the focused account's: the executor follows the app.

@@ -369,6 +369,29 @@ impl Executor {
     }
 }
 
+/// The focus moved to another account within a batch of messages: the untagged effects the
+/// batch returned before it are the previous account's (`previous`), and are tagged with it,
+/// so they do not run on the account focused after the batch. The loop's own (the bell,
+/// copies, notifications, opening a link or the editor) stay as they are.
+pub fn tag_before_focus_change(effects: &mut [Effect], previous: AccountId) {
+    for effect in effects.iter_mut() {
+        let local = matches!(
+            effect,
+            Effect::For(..)
+                | Effect::Bell
+                | Effect::CopyText(_)
+                | Effect::CopyFileUrl { .. }
+                | Effect::Notify { .. }
+                | Effect::OpenUrl(_)
+                | Effect::OpenEditor(_)
+        );
+        if !local {
+            let untagged = std::mem::replace(effect, Effect::Bell);
+            *effect = Effect::For(previous, Box::new(untagged));
+        }
+    }
+}
+
 /// The account a message is tagged with (the innermost tag counts) and the message itself.
 fn untag(mut msg: &Msg) -> (Option<AccountId>, &Msg) {
     let mut id = None;
@@ -438,6 +461,36 @@ mod tests {
             seq: 1,
             query: Default::default(),
         }
+    }
+
+    #[test]
+    fn effects_from_before_a_focus_change_are_tagged_with_the_account_they_came_from() {
+        let mark = || Effect::MarkRead {
+            key: crate::model::ConvKey::Group(1),
+            mid: 5,
+        };
+        let mut effects = vec![
+            mark(),
+            Effect::Bell,
+            Effect::For(AccountId(3), Box::new(mark())),
+            Effect::Notify {
+                title: "t".into(),
+                body: "b".into(),
+            },
+        ];
+        tag_before_focus_change(&mut effects, AccountId(1));
+        assert_eq!(
+            effects,
+            vec![
+                Effect::For(AccountId(1), Box::new(mark())),
+                Effect::Bell,
+                Effect::For(AccountId(3), Box::new(mark())),
+                Effect::Notify {
+                    title: "t".into(),
+                    body: "b".into(),
+                },
+            ]
+        );
     }
 
     #[test]
