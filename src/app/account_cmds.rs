@@ -47,6 +47,18 @@ impl App {
         ids
     }
 
+    /// The config's account on `server` (with `email`, when the config names one and `email`
+    /// is given), if there is one.
+    fn configured(&self, server: &str, email: Option<&str>) -> Option<&crate::config::Account> {
+        self.settings.accounts.iter().find(|a| {
+            same_server(&a.server, server)
+                && match (&a.email, email) {
+                    (Some(a), Some(e)) => a.eq_ignore_ascii_case(e.trim()),
+                    _ => true,
+                }
+        })
+    }
+
     /// The account logged in as `email` on `server`, if the window holds it.
     fn account_at(&mut self, server: &str, email: &str) -> Option<AccountId> {
         self.account_ids().into_iter().find(|id| {
@@ -109,8 +121,19 @@ impl App {
         {
             return self.focus_existing(id);
         }
-        let mut form = LoginForm::new(Some(server.to_string()), email.map(str::to_string), None);
+        // An account of the config: its e-mail when none is given, its password command.
+        let configured = self.configured(server, email).cloned();
+        let email = email
+            .map(str::to_string)
+            .or_else(|| configured.as_ref().and_then(|a| a.email.clone()));
+        let command = configured.and_then(|a| a.password_command);
+        let from_command = command.is_some();
+        let mut form = LoginForm::new(Some(server.to_string()), email, command);
         form.adding = true;
+        // No password to type: Enter logs in.
+        if from_command {
+            form.focus = super::LoginField::Email;
+        }
         self.mode = Mode::Login(form);
         vec![]
     }
@@ -147,10 +170,16 @@ impl App {
             effects.extend(self.focus_existing(open));
             return Err(effects);
         }
-        let name = self.new_account_name(done.account, &done.server, &done.email);
+        let configured = self.configured(&done.server, Some(&done.email)).cloned();
+        let name = match &configured {
+            Some(a) => a.name.clone(),
+            None => self.new_account_name(done.account, &done.server, &done.email),
+        };
         let account = Account {
             name,
             login: Some((done.server.clone(), done.email.clone())),
+            password_command: configured.as_ref().and_then(|a| a.password_command.clone()),
+            notify: configured.and_then(|a| a.notify),
             ..Account::default()
         };
         self.add_account(done.account, Some(done.uid), account);

@@ -379,3 +379,33 @@ fn account_mute_silences_an_account_for_a_while_and_the_list_says_so() {
     app.run_command("account mute home soon");
     assert!(app.status.notice.as_ref().is_some_and(|n| n.error));
 }
+
+#[test]
+fn an_added_account_of_the_config_takes_its_name_password_command_and_level() {
+    let mut app = two_accounts();
+    app.settings.accounts = crate::config::Config::parse(
+        "[[account]]\nname = \"office\"\nserver = \"https://office.example\"\n\
+         email = \"me@office.example\"\npassword_command = \"pass office\"\nnotify = \"all\"\n",
+    )
+    .unwrap()
+    .accounts();
+    app.run_command("account add office.example");
+    let form = form(&app);
+    assert_eq!(form.email, "me@office.example");
+    assert_eq!(form.password_command.as_deref(), Some("pass office"));
+    // Nothing to type: the password comes from the command.
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::AddAccount(login)]
+            if matches!(login.as_ref(), Effect::Login { password_command: true, .. })),
+        "{effects:?}"
+    );
+    update(
+        &mut app,
+        logged_in(NEW, 7, "https://office.example/", "me@office.example"),
+    );
+    assert_eq!(app.focused, NEW);
+    assert_eq!(app.account.name, "office");
+    assert_eq!(app.account.password_command.as_deref(), Some("pass office"));
+    assert_eq!(app.account.notify, Some(crate::config::NotifyLevel::All));
+}

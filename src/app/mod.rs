@@ -108,6 +108,9 @@ pub struct Settings {
     /// The voice-message player and its arguments (`ui.audio_player`); `None`: the system
     /// opener.
     pub audio_player: Option<Vec<String>>,
+    /// The config's accounts: one added with `/account add` takes its name, password command
+    /// and notification level from there.
+    pub accounts: Vec<crate::config::Account>,
 }
 
 impl Settings {
@@ -130,6 +133,7 @@ impl Settings {
             sidebar: c.sidebar.clone(),
             layout: c.ui.layout,
             audio_player: c.audio_player(),
+            accounts: c.accounts(),
         }
     }
 }
