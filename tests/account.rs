@@ -475,3 +475,38 @@ async fn ending_an_account_stops_its_stream_and_forgets_its_session_but_keeps_it
     until_saved(dir.path(), &work, true).await;
     executor.shutdown().await;
 }
+
+#[tokio::test]
+async fn adding_an_account_already_open_keeps_the_open_session_alone() {
+    let work = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let w = open_on(&mut executor, &work).await;
+    executor.run(Effect::StartSync);
+    until_msg(&mut rx, |m| of(w, m).is_some_and(is_live)).await;
+    // The same user on the same server, added again.
+    executor.run(Effect::AddAccount(Box::new(login(
+        &work.base_url(),
+        ADMIN.1,
+    ))));
+    let event = executor.next_event().await.unwrap();
+    executor.on_event(event);
+    let msg = until_msg(&mut rx, |m| matches!(m, Msg::LoggedIn(_))).await;
+    let Msg::LoggedIn(Ok(logged_in)) = &msg else {
+        panic!("{msg:?}")
+    };
+    assert_ne!(logged_in.account, w);
+    // Not taken in: the open account stays the one, focused, its stream alone.
+    assert_eq!(executor.accounts(), vec![w]);
+    assert!(executor.file_url("a").is_some());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    while let Ok(msg) = rx.try_recv() {
+        assert!(
+            !matches!(msg, Msg::Restored(_) | Msg::StoreUnusable(_)),
+            "{msg:?}"
+        );
+    }
+    assert_eq!(work.open_streams(), 1);
+    executor.shutdown().await;
+}

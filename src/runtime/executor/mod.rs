@@ -151,6 +151,14 @@ impl Executor {
                 // (`/account add`) is taken in beside the others.
                 let mut session = opened.session;
                 let added = self.adding.remove(&session.id);
+                if added && self.holds(&session) {
+                    // An account already open: the new session goes (its saved session is
+                    // that account's, kept), and the app, told of the login, focuses the
+                    // open one; nothing of the new one's store reaches it.
+                    self.closing.push(tokio::spawn(session.close(false)));
+                    let _ = self.tx.send(Msg::LoggedIn(Ok(Box::new(opened.logged_in))));
+                    return;
+                }
                 if added {
                     // Nothing replaced.
                 } else if let Some(mut earlier) =
@@ -183,6 +191,16 @@ impl Executor {
                 }
             }
         }
+    }
+
+    /// Whether another session it holds is the same account as `session` (same server, same
+    /// user).
+    fn holds(&self, session: &AccountSession) -> bool {
+        self.sessions.values().any(|s| {
+            s.id != session.id
+                && s.uid() == session.uid()
+                && s.api().base_url() == session.api().base_url()
+        })
     }
 
     /// The download URL of an uploaded file, if logged in.
