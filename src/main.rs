@@ -437,6 +437,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         None => config.login.password_command.clone(),
     }
     .filter(|c| !c.trim().is_empty());
+    let first_notify = first.as_ref().and_then(|a| a.notify);
     let server = arg_server.or(first.map(|a| a.server));
     // Every account logged in on this install opens with the window (docs/accounts.md).
     let every = store.all();
@@ -484,6 +485,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             app.account.login = Some((server, opened.logged_in.email.clone()));
             app.account.password_command = password_command;
             app.account.name = focused_name;
+            app.account.notify = configured_for(&configured, &saved).and_then(|a| a.notify);
             let mut initial = adopt(&mut app, &mut executor, opened);
             // The others, parked; their streams start one after another.
             let mut opened_others = 0u32;
@@ -501,6 +503,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                             )),
                             password_command: configured_for(&configured, other)
                                 .and_then(|a| a.password_command.clone()),
+                            notify: configured_for(&configured, other).and_then(|a| a.notify),
                             ..Default::default()
                         };
                         initial.extend(adopt_parked(&mut app, &mut executor, opened, account));
@@ -517,6 +520,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         None => {
             let mut app = App::new(keymap, settings, server.clone().unwrap_or_default());
             app.account.password_command = password_command.clone();
+            app.account.notify = first_notify;
             app.mode = Mode::Login(LoginForm::new(server, email, password_command));
             let rt = runtime(app, executor, theme, &config, vec![]);
             run(rt, tx, rx).await

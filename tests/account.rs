@@ -454,3 +454,161 @@ async fn every_saved_account_opens_at_once_in_the_order_asked() {
     assert_eq!(ids.len(), 2);
     assert_ne!(ids[0], ids[1]);
 }
+
+/// Waits until the saved session of the admin on `server` is there (or gone), within five
+/// seconds.
+async fn until_saved(dir: &std::path::Path, server: &vocechat_tui::demo::DemoServer, there: bool) {
+    let sessions = SessionStore::new(dir);
+    let base = format!("{}/", server.base_url());
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while sessions.load(&base, 1).is_some() != there {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "saved session there: {}",
+            !there
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_added_account_opens_beside_the_focused_one_which_keeps_running() {
+    let (work, home) = (server().await, server().await);
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let w = open_on(&mut executor, &work).await;
+    executor.run(Effect::StartSync);
+    until_msg(&mut rx, |m| of(w, m).is_some_and(is_live)).await;
+    // `/account add` for home: a login that opens a new account.
+    executor.run(Effect::AddAccount(Box::new(login(
+        &home.base_url(),
+        ADMIN.1,
+    ))));
+    let event = executor.next_event().await.unwrap();
+    executor.on_event(event);
+    let msg = until_msg(&mut rx, |m| matches!(m, Msg::LoggedIn(_))).await;
+    let Msg::LoggedIn(Ok(logged_in)) = &msg else {
+        panic!("{msg:?}")
+    };
+    let h = logged_in.account;
+    assert_ne!(h, w);
+    // Beside work, not in its place; focused: the untagged effects are home's now.
+    assert_eq!(executor.accounts(), vec![w, h]);
+    assert!(
+        executor
+            .file_url("a")
+            .is_some_and(|u| u.starts_with(&home.base_url()))
+    );
+    executor.run(Effect::StartSync);
+    until_msg(&mut rx, |m| of(h, m).is_some_and(is_live)).await;
+    // Work's stream kept running, and work still sends through its own server.
+    assert_eq!(work.open_streams(), 1);
+    let work_count = work.message_count();
+    executor.run(Effect::For(w, Box::new(send(1, "still at work"))));
+    until_msg(&mut rx, |m| {
+        of(w, m).is_some_and(|m| matches!(m, Msg::Sent { result: Ok(_), .. }))
+    })
+    .await;
+    assert_eq!(work.message_count(), work_count + 1);
+    // Its session was saved: the next start opens it.
+    until_saved(dir.path(), &home, true).await;
+    executor.shutdown().await;
+}
+
+#[tokio::test]
+async fn ending_an_account_stops_its_stream_and_forgets_its_session_but_keeps_its_store() {
+    let (work, home) = (server().await, server().await);
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let w = open_on(&mut executor, &work).await;
+    let h = open_on(&mut executor, &home).await;
+    executor.run(Effect::StartSync);
+    executor.run(Effect::For(h, Box::new(Effect::StartSync)));
+    until_msg(&mut rx, |m| of(w, m).is_some_and(is_live)).await;
+    until_msg(&mut rx, |m| of(h, m).is_some_and(is_live)).await;
+    until_saved(dir.path(), &home, true).await;
+    until_saved(dir.path(), &work, true).await;
+    let stores = || {
+        std::fs::read_dir(dir.path().join("store"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sqlite3"))
+            })
+            .count()
+    };
+    assert_eq!(stores(), 2);
+    // `/account remove home`: its session ends, its saved session goes, its store stays.
+    executor.run(Effect::EndAccount {
+        account: h,
+        forget_session: true,
+    });
+    assert_eq!(executor.accounts(), vec![w]);
+    until_streams(&home, 0).await;
+    until_saved(dir.path(), &home, false).await;
+    assert_eq!(stores(), 2);
+    // Its effects go nowhere now; work keeps its stream, its saved session and its sends.
+    executor.run(Effect::For(h, Box::new(send(1, "lost"))));
+    let home_count = home.message_count();
+    assert_eq!(work.open_streams(), 1);
+    let work_count = work.message_count();
+    executor.run(send(2, "at work"));
+    until_msg(&mut rx, |m| {
+        of(w, m).is_some_and(|m| matches!(m, Msg::Sent { result: Ok(_), .. }))
+    })
+    .await;
+    assert_eq!(work.message_count(), work_count + 1);
+    assert_eq!(home.message_count(), home_count);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    until_saved(dir.path(), &work, true).await;
+    // Ending the focused one: the untagged effects have no account until the app focuses
+    // another.
+    executor.run(Effect::EndAccount {
+        account: w,
+        forget_session: false,
+    });
+    assert!(executor.accounts().is_empty());
+    assert_eq!(executor.file_url("a"), None);
+    until_streams(&work, 0).await;
+    // Without forgetting: its saved session stays.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    until_saved(dir.path(), &work, true).await;
+    executor.shutdown().await;
+}
+
+#[tokio::test]
+async fn adding_an_account_already_open_keeps_the_open_session_alone() {
+    let work = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let w = open_on(&mut executor, &work).await;
+    executor.run(Effect::StartSync);
+    until_msg(&mut rx, |m| of(w, m).is_some_and(is_live)).await;
+    // The same user on the same server, added again.
+    executor.run(Effect::AddAccount(Box::new(login(
+        &work.base_url(),
+        ADMIN.1,
+    ))));
+    let event = executor.next_event().await.unwrap();
+    executor.on_event(event);
+    let msg = until_msg(&mut rx, |m| matches!(m, Msg::LoggedIn(_))).await;
+    let Msg::LoggedIn(Ok(logged_in)) = &msg else {
+        panic!("{msg:?}")
+    };
+    assert_ne!(logged_in.account, w);
+    // Not taken in: the open account stays the one, focused, its stream alone.
+    assert_eq!(executor.accounts(), vec![w]);
+    assert!(executor.file_url("a").is_some());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    while let Ok(msg) = rx.try_recv() {
+        assert!(
+            !matches!(msg, Msg::Restored(_) | Msg::StoreUnusable(_)),
+            "{msg:?}"
+        );
+    }
+    assert_eq!(work.open_streams(), 1);
+    executor.shutdown().await;
+}

@@ -1762,3 +1762,69 @@ fn two_accounts_one_server_stops_the_other_keeps_working_and_the_outbox_waits() 
     tui.quit();
     drop((work_rt, home_rt));
 }
+
+/// Two accounts on two demo servers: `/account add` logs in to the second while the first
+/// keeps running, `/account list` shows both, the next start opens both, and `/account remove`
+/// (confirmed) forgets the second's session, so the start after that opens one.
+#[test]
+fn accounts_are_added_listed_reopened_and_removed() {
+    let (_rt, work) = test_server(DemoConfig::for_tests());
+    let (_rt2, home) = test_server(DemoConfig::for_tests());
+    work.post_as(2, Target::Group { gid: 1 }, "said at work")
+        .unwrap();
+    home.post_as(2, Target::Group { gid: 1 }, "said at home")
+        .unwrap();
+    let home_name = vocechat_tui::config::host_name(&home.base_url());
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = log_in(&work.base_url(), data.path());
+    tui.wait_for("work, live", |s| {
+        s.contains("● live") && s.contains("said at work")
+    });
+    tui.send(
+        format!(
+            "/account add {} --email admin@example.com\r",
+            home.base_url()
+        )
+        .as_bytes(),
+    );
+    tui.wait_for("the login form for home", |s| {
+        s.contains("log in to VoceChat")
+    });
+    tui.send(b"admin-pass\r");
+    tui.wait_for("home, live", |s| {
+        s.contains("● live") && s.contains("said at home") && !s.contains("said at work")
+    });
+    // Work kept its stream under the form and after.
+    assert_eq!(work.open_streams(), 1);
+    tui.send(b"/account list\r");
+    tui.wait_for("both accounts", |s| {
+        s.contains("accounts (2)")
+            && s.contains(&format!("{home_name} · connected"))
+            && s.contains("(focused)")
+    });
+    tui.send(b"\x1b");
+    tui.quit();
+    // The next start opens both (home parked, from its saved session).
+    let mut again = Tui::spawn(&[&work.base_url()], data.path());
+    again.wait_for("work, live", |s| s.contains("● live"));
+    again.send(b"/account list\r");
+    again.wait_for("both accounts again", |s| s.contains("accounts (2)"));
+    again.send(b"\x1b");
+    again.send(format!("/account remove {home_name}\r").as_bytes());
+    again.wait_for("the confirm", |s| s.contains("its local store stays"));
+    again.send(b"y");
+    again.wait_for("removed", |s| s.contains("removed the account"));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while home.open_streams() > 0 {
+        assert!(Instant::now() < deadline, "home's stream did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    again.quit();
+    // Home's session is gone: one account.
+    let mut last = Tui::spawn(&[&work.base_url()], data.path());
+    last.wait_for("work, live", |s| s.contains("● live"));
+    last.send(b"/account list\r");
+    last.wait_for("one account", |s| s.contains("accounts (1)"));
+    last.send(b"\x1b");
+    last.quit();
+}

@@ -1342,3 +1342,28 @@ fn login_link_form_80x24() {
     assert!(!term.backend().to_string().contains("login-token-42"));
     insta::assert_snapshot!(term.backend());
 }
+
+/// `/account list` with two accounts: each one's name, connection, unread count, e-mail and
+/// server, the focused one marked.
+#[test]
+fn account_list_80x24() {
+    use vocechat_tui::app::{Account, AccountId};
+    let mut app = scene();
+    app.account.name = "work".into();
+    app.account.login = Some(("https://chat.example.com/".into(), "ada@example.com".into()));
+    update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
+    let home = Account {
+        name: "home".into(),
+        login: Some((
+            "https://home.example:8443/".into(),
+            "ada@home.example".into(),
+        )),
+        ..Account::default()
+    };
+    assert!(app.add_account(AccountId(2), Some(1), home));
+    for c in "/account list".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}

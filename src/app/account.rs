@@ -22,6 +22,12 @@ pub struct Account {
     /// (server, e-mail).
     pub login: Option<(String, String)>,
     pub password_command: Option<String>,
+    /// Which of its new messages notify (the config's `[[account]] notify`); `None`: as
+    /// `[notifications]` says.
+    pub notify: Option<crate::config::NotifyLevel>,
+    /// Muted for this run until then (`/account mute`; `i64::MAX`: until unmuted): none of
+    /// its messages notify.
+    pub muted_until: Option<i64>,
     /// The local store could not be used this run: messages let go of could only be paged
     /// back from the server, without their later edits and likes, so none are let go.
     pub without_store: bool,
@@ -33,6 +39,10 @@ impl App {
     pub(super) fn on_logged_in(&mut self, result: Outcome<Box<LoggedIn>>) -> Vec<Effect> {
         match result {
             Ok(done) => {
+                // `/account add`: the new account joins the window first (account_cmds.rs).
+                if let Err(effects) = self.take_added(&done) {
+                    return effects;
+                }
                 let same_account = self.chat.me == Some(done.uid)
                     && self.account.login.as_ref().is_some_and(|(server, email)| {
                         *server == done.server && email.eq_ignore_ascii_case(&done.email)

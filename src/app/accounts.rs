@@ -55,7 +55,7 @@ macro_rules! account_fields {
 
         impl AccountState {
             /// The per-account fields of `app` (of a fresh app: a fresh account).
-            fn take_from(app: App) -> AccountState {
+            pub(super) fn take_from(app: App) -> AccountState {
                 AccountState { $($field: app.$field,)* }
             }
         }
@@ -266,17 +266,22 @@ impl App {
         let mode = std::mem::replace(&mut self.mode, Mode::Chat);
         let popups = std::mem::take(&mut self.popups);
         self.swap_account(&mut state);
+        // The focused account waits among the parked ones meanwhile, so the window still
+        // counts every account (a notification names its account when there are several).
+        self.parked.insert(focused, state);
         let effects = match msg {
             // Its own retry only (the others' are the caller's to hand out).
             Msg::Tick => self.on_tick(),
             msg => super::update(self, msg),
         };
-        self.swap_account(&mut state);
+        if let Some(mut state) = self.parked.remove(&focused) {
+            self.swap_account(&mut state);
+            self.parked.insert(id, state);
+        }
         self.screen.focused = looking;
         self.mode = mode;
         self.popups = popups;
         self.focused = focused;
-        self.parked.insert(id, state);
         effects
             .into_iter()
             .map(|effect| Effect::For(id, Box::new(effect)))

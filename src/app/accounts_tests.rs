@@ -135,7 +135,7 @@ fn a_message_for_a_parked_account_lands_in_its_model_and_its_effects_come_back_t
             .all(|e| matches!(e, Effect::For(id, _) if *id == HOME))
     );
     assert!(effects.iter().any(|e| matches!(e, Effect::For(_, inner)
-        if matches!(inner.as_ref(), Effect::Notify { title, .. } if title == "dad in #family"))));
+        if matches!(inner.as_ref(), Effect::Notify { title, .. } if title == "home · #family: dad"))));
     assert!(!effects.iter().any(|e| matches!(e, Effect::For(_, inner)
         if matches!(inner.as_ref(), Effect::MarkRead { .. }))));
     // The terminal still counts as looked at for the focused account.

@@ -146,6 +146,11 @@ pub const COMMANDS: &[Command] = &[
         help: "the server's version, what it can do and its limits (for bug reports)",
     },
     Command {
+        name: "account",
+        args: "list | add <server> [--email …] | remove <name> | mute <name> [1h…] | unmute <name>",
+        help: "the accounts of this window: list them, log in to one more, remove one, mute one",
+    },
+    Command {
         name: "logout",
         args: "[--forget]",
         help: "log out this device and quit (--forget also empties the local store)",
@@ -451,6 +456,7 @@ impl App {
                     }
                 }
             }
+            "account" => self.account_command(rest_of(line, "account")),
             "logout" => match args.first().copied() {
                 None => vec![Effect::Logout { forget: false }],
                 Some("--forget") => vec![Effect::Logout { forget: true }],

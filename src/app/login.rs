@@ -33,6 +33,9 @@ pub struct LoginForm {
     pub name: String,
     /// The invite or login link the form was started from.
     pub join: Option<super::join::JoinLink>,
+    /// It logs in one more account (`/account add`): the others keep running, Esc goes back
+    /// to them, and the login opens a new account instead of replacing the focused one.
+    pub adding: bool,
 }
 
 impl std::fmt::Debug for LoginForm {
@@ -54,6 +57,7 @@ impl std::fmt::Debug for LoginForm {
             .field("ask_server", &self.ask_server)
             .field("name", &self.name)
             .field("join", &self.join)
+            .field("adding", &self.adding)
             .finish()
     }
 }
@@ -83,6 +87,7 @@ impl LoginForm {
             ask_server,
             name: String::new(),
             join: None,
+            adding: false,
         }
     }
 
@@ -174,6 +179,11 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
     match key.code {
         KeyCode::Char('c') | KeyCode::Char('q') if ctrl => app.quit = true,
+        // Adding an account: back to the accounts already open, nothing lost.
+        KeyCode::Esc if form.adding => {
+            app.mode = Mode::Chat;
+            app.info(super::account_cmds::ADD_ACCOUNT_CANCELLED);
+        }
         KeyCode::Esc => app.quit = true,
         KeyCode::Tab | KeyCode::Down => form.step(1),
         KeyCode::BackTab | KeyCode::Up => form.step(-1),
@@ -182,6 +192,10 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             if last.is_some_and(|l| form.focus != l) && form.current().is_empty() {
                 form.step(1);
             } else if let Some(e) = form.submit() {
+                // One more account: opened beside the others, not in the focused one's place.
+                if form.adding {
+                    return vec![Effect::AddAccount(Box::new(e))];
+                }
                 return vec![e];
             }
         }

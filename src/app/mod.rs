@@ -19,6 +19,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod account;
+mod account_cmds;
 mod accounts;
 mod announce;
 mod bulk;
@@ -109,6 +110,9 @@ pub struct Settings {
     /// The voice-message player and its arguments (`ui.audio_player`); `None`: the system
     /// opener.
     pub audio_player: Option<Vec<String>>,
+    /// The config's accounts: one added with `/account add` takes its name, password command
+    /// and notification level from there.
+    pub accounts: Vec<crate::config::Account>,
 }
 
 impl Settings {
@@ -131,6 +135,7 @@ impl Settings {
             sidebar: c.sidebar.clone(),
             layout: c.ui.layout,
             audio_player: c.audio_player(),
+            accounts: c.accounts(),
         }
     }
 }
@@ -316,6 +321,8 @@ pub(crate) fn tag_of(chat: &ChatModel, key: ConvKey) -> String {
     }
 }
 
+#[cfg(test)]
+mod account_cmds_tests;
 #[cfg(test)]
 mod accounts_tests;
 #[cfg(test)]

@@ -264,6 +264,16 @@ pub enum Effect {
         server: String,
         token: crate::secret::Secret,
     },
+    /// Opens one more account with the login inside (`/account add`): beside the others,
+    /// never in the focused one's place (`Msg::LoggedIn` names the new account).
+    AddAccount(Box<Effect>),
+    /// Ends account `account`'s session: its stream stops and the executor lets it go;
+    /// `forget_session` also deletes its saved session, so the next start does not open it.
+    /// Its store stays.
+    EndAccount {
+        account: super::AccountId,
+        forget_session: bool,
+    },
     StartSync,
     /// Move the unusable local store aside and build a fresh one from the server.
     RebuildStore,

@@ -1,6 +1,7 @@
 //! Whether a new message deserves a bell or a desktop notification (your level per
-//! conversation, mutes, mentions, whether you are looking), and the text it shows: the same
-//! sanitized text the timeline draws, cut to one line.
+//! conversation, then per account, mutes, mentions, whether you are looking), and the text it
+//! shows: the same sanitized text the timeline draws, cut to one line, named after its account
+//! when the window holds several (`work · #ops: alice`).
 //!
 //! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
 //! owns no state and changes none: the stream's new messages (`sync.rs`) ask it for effects.
@@ -26,6 +27,10 @@ impl App {
         if looking {
             return vec![];
         }
+        // A muted account, or one whose level is none, notifies nothing.
+        if self.account_muted() || self.account.notify == Some(NotifyLevel::None) {
+            return vec![];
+        }
         let label = self.conv_label(key);
         let level = self
             .settings
@@ -33,6 +38,7 @@ impl App {
             .conversations
             .get(&label)
             .copied()
+            .or(self.account.notify)
             .unwrap_or(self.settings.notify.level);
         let muted = self.chat.is_muted(key, self.now_ms);
         let wanted = match level {
@@ -49,9 +55,11 @@ impl App {
         }
         if self.settings.notify.desktop {
             let author = crate::present::person(&self.chat, m.from_uid, 32);
-            let title = match key {
-                ConvKey::Group(_) => format!("{author} in {label}"),
-                ConvKey::User(_) => author,
+            let title = match (key, self.several_accounts()) {
+                (ConvKey::Group(_), false) => format!("{author} in {label}"),
+                (ConvKey::User(_), false) => author,
+                (ConvKey::Group(_), true) => format!("{} · {label}: {author}", self.account_tag()),
+                (ConvKey::User(_), true) => format!("{} · {author}", self.account_tag()),
             };
             let body = if self.settings.notify.hide_text {
                 "new message".to_string()
@@ -63,5 +71,15 @@ impl App {
             effects.push(Effect::Notify { title, body });
         }
         effects
+    }
+
+    /// Whether the account in the app's fields is muted (`/account mute`) at this moment.
+    pub(super) fn account_muted(&self) -> bool {
+        self.account.muted_until.is_some_and(|t| t > self.now_ms)
+    }
+
+    /// The account in the app's fields as a notification names it.
+    fn account_tag(&self) -> String {
+        crate::sanitize::one_line(&self.account.name, 16)
     }
 }

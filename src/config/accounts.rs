@@ -14,6 +14,8 @@ pub struct AccountTable {
     pub server: Option<String>,
     pub email: Option<String>,
     pub password_command: Option<String>,
+    /// `all`, `mentions` or `none` (checked: an error names the table).
+    pub notify: Option<String>,
 }
 
 /// An account of the config.
@@ -26,6 +28,8 @@ pub struct Account {
     pub email: Option<String>,
     /// A command whose first line of output is the password.
     pub password_command: Option<String>,
+    /// Which of its new messages notify (`notify`); `None`: as `[notifications]` says.
+    pub notify: Option<super::NotifyLevel>,
 }
 
 /// The longest account name.
@@ -71,6 +75,18 @@ pub fn host_name(server: &str) -> String {
     .to_lowercase()
 }
 
+/// The notification level `notify` names, or why it names none.
+fn check_notify(notify: &str) -> Result<super::NotifyLevel, String> {
+    match notify {
+        "all" => Ok(super::NotifyLevel::All),
+        "mentions" => Ok(super::NotifyLevel::Mentions),
+        "none" => Ok(super::NotifyLevel::None),
+        other => Err(format!(
+            "notify {other:?} must be \"all\", \"mentions\" or \"none\""
+        )),
+    }
+}
+
 /// A value that is set, trimmed (an empty `password_command = ""` is none).
 fn set(value: &Option<String>) -> Option<String> {
     value
@@ -94,6 +110,7 @@ pub fn accounts(
             server: server.to_string(),
             email: set(&login.email),
             password_command: set(&login.password_command),
+            notify: None,
         });
     }
     for (i, table) in tables.iter().enumerate() {
@@ -116,11 +133,16 @@ pub fn accounts(
         {
             return Err(format!("{which}: email has control characters"));
         }
+        let notify = match table.notify.as_deref() {
+            Some(level) => Some(check_notify(level).map_err(|e| format!("{which}: {e}"))?),
+            None => None,
+        };
         out.push(Account {
             name,
             server,
             email: set(&table.email),
             password_command: set(&table.password_command),
+            notify,
         });
     }
     Ok(out)
@@ -137,7 +159,8 @@ mod tests {
              [login]\nemail = \"me@example.com\"\npassword_command = \"pass show vc\"\n\
              [[account]]\nname = \"work\"\nserver = \"https://chat.work.example\"\n\
              email = \"me@work.example\"\npassword_command = \"  \"\n\
-             [[account]]\nname = \"family_2-x\"\nserver = \"http://10.0.0.2:3000\"\n",
+             [[account]]\nname = \"family_2-x\"\nserver = \"http://10.0.0.2:3000\"\n\
+             notify = \"none\"\n",
         )
         .unwrap();
         assert_eq!(
@@ -148,18 +171,21 @@ mod tests {
                     server: "https://Chat.Example.com:8443/".into(),
                     email: Some("me@example.com".into()),
                     password_command: Some("pass show vc".into()),
+                    notify: None,
                 },
                 Account {
                     name: "work".into(),
                     server: "https://chat.work.example".into(),
                     email: Some("me@work.example".into()),
                     password_command: None,
+                    notify: None,
                 },
                 Account {
                     name: "family_2-x".into(),
                     server: "http://10.0.0.2:3000".into(),
                     email: None,
                     password_command: None,
+                    notify: Some(crate::config::NotifyLevel::None),
                 },
             ]
         );
@@ -239,6 +265,10 @@ mod tests {
             (
                 "name = \"b\"\nserver = \"https://b.example\"\nemail = \"a\\u001b@b\"\n",
                 "email has control characters",
+            ),
+            (
+                "name = \"b\"\nserver = \"https://b.example\"\nnotify = \"loud\"\n",
+                "notify \"loud\" must be \"all\", \"mentions\" or \"none\"",
             ),
         ] {
             let err = table(body);

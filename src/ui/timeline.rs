@@ -580,6 +580,51 @@ mod tests {
     use crate::protocol::ServerEvent;
     use serde_json::json;
 
+    /// Two accounts whose servers both have a message 1 (same revision, same users version):
+    /// each is drawn with its own text, however they take turns.
+    #[test]
+    fn the_same_mid_in_two_accounts_is_two_bodies() {
+        let new = || {
+            App::logged_in(
+                1,
+                Keymap::new(Preset::Default),
+                Settings::from(&Config::default()),
+                "t".into(),
+            )
+        };
+        let mut app = new();
+        let said = |app: &mut App, text: &str| {
+            let ev: ServerEvent =
+                serde_json::from_value(json!({"type":"chat","mid":1,"from_uid":2,
+                "created_at":1,"target":{"gid":1},"detail":{"type":"normal",
+                "content_type":"text/plain","content":text,"properties":null,"expires_in":null}}))
+                .unwrap();
+            update(app, Msg::Sync(SyncMsg::Event(Box::new(ev))));
+        };
+        said(&mut app, "said at work");
+        assert!(app.add_account(crate::app::AccountId(2), Some(1), Default::default()));
+        let mut home = app.parked.remove(&crate::app::AccountId(2)).unwrap();
+        app.swap_account(&mut home);
+        said(&mut app, "said at home");
+        app.swap_account(&mut home);
+        app.parked.insert(crate::app::AccountId(2), home);
+        let theme = Theme::dark();
+        let mut cache = RenderCache::default();
+        let text = |cache: &mut RenderCache, app: &App| {
+            let m = app.chat.message(1).unwrap();
+            let body = cache.body(app, m, 80, &theme, false);
+            body.lines
+                .iter()
+                .flat_map(|l| l.spans.iter().map(|s| s.content.to_string()))
+                .collect::<String>()
+        };
+        assert!(text(&mut cache, &app).contains("said at work"));
+        app.focus(crate::app::AccountId(2));
+        assert!(text(&mut cache, &app).contains("said at home"));
+        app.focus(crate::app::FIRST_ACCOUNT);
+        assert!(text(&mut cache, &app).contains("said at work"));
+    }
+
     #[test]
     fn the_body_cache_stays_bounded_and_keeps_what_is_drawn_again() {
         let mut app = App::logged_in(

@@ -28,6 +28,11 @@ pub enum Confirm {
     RebuildStore(String),
     /// Log this other device of yours out?
     LogoutDevice(String),
+    /// Remove account `id` (named `name`) from the window (`/account remove`)?
+    RemoveAccount {
+        id: crate::app::AccountId,
+        name: String,
+    },
 }
 
 /// Said when the answer is no.
@@ -78,6 +83,7 @@ impl PopupState for Confirm {
             Confirm::OpenFile { path, name } => app.download(path, name, true),
             Confirm::RebuildStore(_) => vec![Effect::RebuildStore],
             Confirm::LogoutDevice(device) => app.logout_device(device),
+            Confirm::RemoveAccount { id, .. } => app.remove_account(id),
         };
         (Step::Close, effects)
     }

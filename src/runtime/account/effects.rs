@@ -415,6 +415,8 @@ impl AccountSession {
             | Effect::CheckInvite { .. }
             | Effect::Register { .. }
             | Effect::LinkLogin { .. }
+            | Effect::AddAccount(_)
+            | Effect::EndAccount { .. }
             | Effect::Notify { .. }
             | Effect::OpenUrl(_)
             | Effect::StageFiles { .. }

@@ -354,6 +354,31 @@ impl AccountSession {
         self.uploads.extend(earlier.uploads.drain());
     }
 
+    /// The account leaves the window (`/account remove`): its stream stops, with
+    /// `forget_session` its saved session is deleted (the next start does not open it) and the
+    /// client forgets it (no renewal saves it again), and its store gets everything handed to
+    /// it. The store stays.
+    pub async fn close(mut self, forget_session: bool) {
+        // Taken: a stream is shut down once.
+        if let Some(mut sync) = self.sync.take() {
+            sync.shutdown(std::time::Duration::from_secs(1)).await;
+        }
+        if forget_session {
+            let server = self.api.base_url().to_string();
+            // Saving follows the client's session: none, and the saved file is deleted too.
+            self.api.set_session(None).await;
+            if let Some(sessions) = self.ctx.sessions.clone() {
+                let uid = self.uid;
+                let deleted =
+                    tokio::task::spawn_blocking(move || sessions.delete(&server, uid)).await;
+                if let Ok(Err(e)) = deleted {
+                    tracing::warn!("could not delete the saved session: {e}");
+                }
+            }
+        }
+        self.shutdown().await;
+    }
+
     /// Skips the stream's backoff, or replaces a connection that looks stuck.
     pub fn reconnect_now(&self) {
         if let Some(s) = &self.sync {

@@ -25,6 +25,11 @@ pub struct Executor {
     /// was opened as: a login replacing an account hands the earlier session's tag on.
     tags: BTreeMap<AccountId, Arc<AtomicU32>>,
     next_id: u32,
+    /// Accounts being opened by `/account add` (`Effect::AddAccount`): taken in beside the
+    /// others, never in the focused one's place.
+    adding: std::collections::BTreeSet<AccountId>,
+    /// Accounts being closed (`Effect::EndAccount`): quitting waits for them.
+    closing: Vec<tokio::task::JoinHandle<()>>,
     events: UnboundedReceiver<AccountEvent>,
     tx: UnboundedSender<Msg>,
 }
@@ -60,6 +65,8 @@ impl Executor {
             focused: None,
             tags: BTreeMap::new(),
             next_id: 1,
+            adding: std::collections::BTreeSet::new(),
+            closing: Vec::new(),
             events,
             tx,
         }
@@ -162,9 +169,23 @@ impl Executor {
             AccountEvent::Opened(Ok(opened)) => {
                 let opened = *opened;
                 // A login in the window is the focused account's: it replaces the session
-                // that account had (its uploads carry over), and is focused.
+                // that account had (its uploads carry over), and is focused. One more account
+                // (`/account add`) is taken in beside the others.
                 let mut session = opened.session;
-                if let Some(mut earlier) = self.focused.and_then(|id| self.sessions.remove(&id)) {
+                let added = self.adding.remove(&session.id);
+                if added && self.holds_session(&session) {
+                    // An account already open: the new session goes (its saved session is
+                    // that account's, kept), and the app, told of the login, focuses the
+                    // open one; nothing of the new one's store reaches it.
+                    self.closing.push(tokio::spawn(session.close(false)));
+                    let _ = self.tx.send(Msg::LoggedIn(Ok(Box::new(opened.logged_in))));
+                    return;
+                }
+                if added {
+                    // Nothing replaced.
+                } else if let Some(mut earlier) =
+                    self.focused.and_then(|id| self.sessions.remove(&id))
+                {
                     session.take_uploads(&mut earlier);
                     // What the earlier session's tasks (the uploads taken over) still report
                     // is the new account's.
@@ -192,6 +213,16 @@ impl Executor {
                 }
             }
         }
+    }
+
+    /// Whether another session it holds is the same account as `session` (same server, same
+    /// user).
+    fn holds_session(&self, session: &AccountSession) -> bool {
+        self.sessions.values().any(|s| {
+            s.id != session.id
+                && s.uid() == session.uid()
+                && s.api().base_url() == session.api().base_url()
+        })
     }
 
     /// The download URL of an uploaded file, if logged in.
@@ -240,6 +271,11 @@ impl Executor {
             Effect::LinkLogin { server, token } => {
                 self.open_in_background(Source::LoginLink { server, token });
             }
+            Effect::AddAccount(login) => self.add_in_background(*login),
+            Effect::EndAccount {
+                account,
+                forget_session,
+            } => self.end(account, forget_session),
             Effect::CheckInvite { server, token } => {
                 tokio::spawn(async move {
                     let result = account::check_invite(&server, token.expose()).await;
@@ -292,6 +328,44 @@ impl Executor {
         }
     }
 
+    /// Opens one more account with `login` (`/account add`) off the loop, to be taken in
+    /// beside the others when it is ready.
+    fn add_in_background(&mut self, login: Effect) {
+        self.adding.insert(AccountId(self.next_id));
+        match login {
+            Effect::Login {
+                server,
+                email,
+                password,
+                password_command,
+            } => self.open_in_background(Source::Login {
+                server,
+                email,
+                password,
+                from_command: password_command,
+            }),
+            other => {
+                self.adding.remove(&AccountId(self.next_id));
+                tracing::warn!(effect = %loggable(&other), "not a login: nothing added");
+            }
+        }
+    }
+
+    /// Ends account `id`'s session (`/account remove`, a login of an account already open):
+    /// its stream stops, its store gets everything handed to it, and with `forget_session`
+    /// its saved session is deleted. The untagged effects wait for the app's next focus.
+    fn end(&mut self, id: AccountId, forget_session: bool) {
+        let Some(session) = self.sessions.remove(&id) else {
+            return;
+        };
+        if self.focused == Some(id) {
+            self.focused = None;
+        }
+        self.closing.retain(|task| !task.is_finished());
+        self.closing
+            .push(tokio::spawn(session.close(forget_session)));
+    }
+
     /// Opens an account from a login (or registration) off the loop; the result comes back
     /// as an [`AccountEvent`].
     fn open_in_background(&mut self, source: Source) {
@@ -326,10 +400,14 @@ impl Executor {
         }
     }
 
-    /// Quitting: each account's stream stops and its store gets everything handed to it.
+    /// Quitting: each account's stream stops and its store gets everything handed to it;
+    /// the accounts being closed finish closing (a removed one's saved session is gone).
     pub async fn shutdown(&mut self) {
         for session in self.sessions.values_mut() {
             session.shutdown().await;
+        }
+        for task in std::mem::take(&mut self.closing) {
+            let _ = task.await;
         }
     }
 }

@@ -36,10 +36,18 @@ pub(super) fn draw(f: &mut Frame, app: &App, c: &Confirm, area: Rect, theme: &Th
             "Log out {}? It will have to log in again.",
             one_line(device, 100)
         ),
+        Confirm::RemoveAccount { name, .. } => format!(
+            "Remove the account {} from this window? Its stream stops and its saved session \
+             is deleted (the next start does not open it); its local store stays on disk.",
+            one_line(name, 16)
+        ),
     };
     let wide = matches!(
         c,
-        Confirm::RebuildStore(_) | Confirm::LogoutDevice(_) | Confirm::ClearChannel(_)
+        Confirm::RebuildStore(_)
+            | Confirm::LogoutDevice(_)
+            | Confirm::ClearChannel(_)
+            | Confirm::RemoveAccount { .. }
     );
     let r = if wide {
         centered(area, 72, 7)
