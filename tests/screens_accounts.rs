@@ -1,7 +1,7 @@
 //! Whole-screen snapshots of a window holding several accounts: the list of what needs you
 //! across accounts, a section per account with its state in words, the account named in the
-//! composer's title and the status bar; and the same window after Alt+U crossed into the
-//! other account.
+//! composer's title and the status bar; the same window after Alt+U crossed into the
+//! other account; and a search whose hits come from both accounts, each row naming its own.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -13,7 +13,9 @@ use vocechat_tui::app::conn::{ConnState, SyncMsg};
 use vocechat_tui::app::{Account, AccountId, App, Msg, Settings, update};
 use vocechat_tui::config::Config;
 use vocechat_tui::keymap::{Keymap, Preset};
+use vocechat_tui::model::{ConvKey, SearchHit, SearchResults};
 use vocechat_tui::protocol::ServerEvent;
+use vocechat_tui::protocol::types::ContentKind;
 use vocechat_tui::theme::Theme;
 use vocechat_tui::ui::{RenderCache, draw};
 
@@ -149,6 +151,58 @@ fn two_accounts_after_alt_u_crossed_into_home_80x24() {
         Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::ALT)),
     );
     assert_eq!(app.focused, HOME);
+    app.status.notice = None;
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+fn hit(mid: i64, key: ConvKey, from: i64, text: &str) -> SearchHit {
+    SearchHit {
+        mid,
+        key,
+        from_uid: from,
+        created_at: T0 + mid * 60_000,
+        kind: ContentKind::Text,
+        text: text.into(),
+        author: None,
+    }
+}
+
+#[test]
+fn two_accounts_search_80x24() {
+    let mut app = scene();
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::ALT)),
+    );
+    for c in "at".chars() {
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let seq = app.search.seq;
+    let answer = |hits| {
+        Msg::Searched(Ok(SearchResults {
+            seq,
+            hits,
+            coverage: vec![],
+        }))
+    };
+    // Each account answers from its own store; the view merges them newest first.
+    update(
+        &mut app,
+        Msg::For(
+            HOME,
+            Box::new(answer(vec![hit(5, ConvKey::Group(1), 4, "dinner at 7?")])),
+        ),
+    );
+    update(
+        &mut app,
+        Msg::For(
+            AccountId(1),
+            Box::new(answer(vec![hit(2, ConvKey::Group(1), 3, "deploy at noon")])),
+        ),
+    );
     app.status.notice = None;
     insta::assert_snapshot!(render(&mut app, 80, 24).backend());
 }
