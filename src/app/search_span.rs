@@ -1,5 +1,5 @@
 //! The search view across accounts (issue 21): with several accounts a search, the inbox and
-//! the saved list ask every account (each parses the query against its own chat: `from:@bob`
+//! the saved messages ask every account (each parses the query against its own chat: `from:@bob`
 //! is a different person on each server) and merge the answers newest first, each hit knowing
 //! its account. `in:<name>` in the query narrows to the accounts whose name starts with it.
 //! Opening a hit focuses its account; marking read acts through each hit's own account. With
@@ -7,12 +7,15 @@
 //!
 //! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
 //! part owns which accounts a question went to and the merge of their answers (the search
-//! view's `answers`, `waiting`, `owners` and `covered`); the view's keys and messages are
+//! view's `answers`, `saved`, `waiting`, `owners` and `covered`); the view's keys and messages are
 //! `popups/search.rs`.
 
 use super::accounts::AccountId;
+use super::popups::search::SearchKind;
 use super::{App, Effect};
-use crate::model::{ChatModel, ConvKey, SEARCH_LIMIT, SearchHit, SearchQuery, SearchResults};
+use crate::model::{
+    ChatModel, ConvKey, SEARCH_LIMIT, SavedItem, SearchHit, SearchQuery, SearchResults,
+};
 
 /// `effect` as account `id`'s: untagged for the focused account (it goes to the window's
 /// session, as with one account), tagged for a parked one.
@@ -197,6 +200,38 @@ impl App {
         }
         let n = effects.len();
         (effects, n)
+    }
+
+    /// The saved lists that came, merged: newest saved first (each list keeps its own
+    /// order; one list is itself), each item with its account.
+    pub(super) fn merge_saved(&mut self) {
+        let answers = &self.search.saved;
+        let mut at = vec![0usize; answers.len()];
+        let mut merged: Vec<(AccountId, SavedItem, SearchHit)> = Vec::new();
+        loop {
+            let mut best: Option<(usize, &SavedItem)> = None;
+            for (i, answer) in answers.iter().enumerate() {
+                if let Some((item, _)) = answer.items.get(at[i])
+                    && best.is_none_or(|(_, b)| item.saved_at > b.saved_at)
+                {
+                    best = Some((i, item));
+                }
+            }
+            let Some((i, _)) = best else { break };
+            let (item, hit) = answers[i].items[at[i]].clone();
+            merged.push((answers[i].account, item, hit));
+            at[i] += 1;
+        }
+        let place = answers.first().map(|a| a.place);
+        let mixed = answers.iter().any(|a| Some(a.place) != place);
+        self.search.owners = merged.iter().map(|(id, _, _)| *id).collect();
+        self.search.results.hits = merged.iter().map(|(_, _, hit)| hit.clone()).collect();
+        self.search.selected = self.search.selected.min(merged.len().saturating_sub(1));
+        self.search.kind = SearchKind::Saved {
+            place,
+            items: merged.into_iter().map(|(_, item, _)| item).collect(),
+            mixed,
+        };
     }
 
     /// The search again, when an account's older history asked for it while that account

@@ -275,3 +275,77 @@ fn older_history_is_fetched_through_each_account_then_every_account_is_asked_aga
     );
     assert!(matches!(again[0], Effect::Search { .. }));
 }
+
+fn saved(id: &str, mid: i64, saved_at: i64, author: &str) -> crate::model::SavedItem {
+    crate::model::SavedItem {
+        id: id.into(),
+        saved_at,
+        mid,
+        source: crate::protocol::types::Target::Group { gid: 1 },
+        from_uid: None,
+        author: Some(author.into()),
+        created_at: mid * 1000,
+        kind: ContentKind::Text,
+        text: "kept".into(),
+    }
+}
+
+#[test]
+fn slash_saved_lists_every_accounts_saved_messages_and_removes_through_each() {
+    use crate::model::SavedPlace;
+    let mut app = two_accounts();
+    typed(&mut app, "/saved");
+    assert_eq!(
+        update(&mut app, key(KeyCode::Enter)),
+        [
+            Effect::LoadSaved,
+            Effect::For(HOME, Box::new(Effect::LoadSaved))
+        ]
+    );
+    // Home keeps its own (its server keeps none); work's are on its server.
+    let home_list = |items| from(HOME, Msg::SavedList(Ok((SavedPlace::Local, items))));
+    update(&mut app, home_list(vec![saved("", 5, 20, "dad")]));
+    update(
+        &mut app,
+        from(
+            WORK,
+            Msg::SavedList(Ok((
+                SavedPlace::Server,
+                vec![saved("fav-1", 11, 30, "bob"), saved("fav-2", 10, 10, "bob")],
+            ))),
+        ),
+    );
+    // Newest saved first, each with its account; dad is found among home's people.
+    assert_eq!(shown(&app), [(WORK, 11), (HOME, 5), (WORK, 10)]);
+    assert_eq!(app.search.results.hits[1].from_uid, 4);
+    assert_eq!(app.search.results.hits[0].from_uid, 2);
+    assert!(matches!(
+        app.search.kind,
+        SearchKind::Saved { mixed: true, .. }
+    ));
+    // Delete on home's removes it through home; home's list alone comes again.
+    update(&mut app, key(KeyCode::Down));
+    assert_eq!(
+        update(&mut app, key(KeyCode::Delete)),
+        [Effect::For(
+            HOME,
+            Box::new(Effect::Unsave {
+                id: String::new(),
+                mid: 5
+            })
+        )]
+    );
+    assert_eq!(
+        update(
+            &mut app,
+            from(HOME, Msg::SavedChanged(Ok(strings::UNSAVED.into())))
+        ),
+        [Effect::For(HOME, Box::new(Effect::LoadSaved))]
+    );
+    update(&mut app, home_list(vec![]));
+    assert_eq!(shown(&app), [(WORK, 11), (WORK, 10)]);
+    // Enter on work's older one jumps there, in work.
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!((app.focused, app.mode.clone()), (WORK, Mode::Select(10)));
+}

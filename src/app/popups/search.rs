@@ -28,11 +28,13 @@ pub enum SearchKind {
     Inbox,
     /// The replies to one message (`replies:<mid>`).
     Replies,
-    /// Saved messages: where they are kept (`None` until the list comes), and the items
-    /// behind `results.hits`, in the same order. Typing searches instead.
+    /// Saved messages: where they are kept (`None` until a list comes), and the items
+    /// behind `results.hits`, in the same order. Typing searches instead. `mixed`: of
+    /// several accounts, some kept on their server and some here.
     Saved {
         place: Option<SavedPlace>,
         items: Vec<SavedItem>,
+        mixed: bool,
     },
 }
 
@@ -55,6 +57,9 @@ impl SearchKind {
             SearchKind::Inbox => " inbox: mentions of you and replies to you ",
             SearchKind::Replies => " replies ",
             SearchKind::Saved { place: None, .. } => " saved messages (loading…) ",
+            SearchKind::Saved { mixed: true, .. } => {
+                " saved messages (on their servers, or kept here where a server keeps none) "
+            }
             SearchKind::Saved {
                 place: Some(SavedPlace::Server),
                 ..
@@ -98,6 +103,16 @@ pub struct SearchView {
     /// Older history came while an account was handled alone: search again once every
     /// account is in reach (`App::on_for`).
     pub again: bool,
+    /// The saved lists that came, by account (merged into the saved kind's items).
+    pub saved: Vec<SavedAnswer>,
+}
+
+/// One account's saved messages, each with its hit (told against that account's chat).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedAnswer {
+    pub account: AccountId,
+    pub place: SavedPlace,
+    pub items: Vec<(SavedItem, crate::model::SearchHit)>,
 }
 
 impl SearchView {
@@ -451,12 +466,21 @@ impl App {
         self.search.kind = SearchKind::Saved {
             place: None,
             items: vec![],
+            mixed: false,
         };
         self.search.seq += 1;
         self.search.answered = self.search.seq;
         self.search.results = SearchResults::default();
+        self.search.owners.clear();
+        self.search.covered.clear();
         self.search.selected = 0;
-        vec![Effect::LoadSaved]
+        self.search.saved.clear();
+        // Every account's list (each through its own session).
+        let ids: Vec<AccountId> = self.accounts().iter().map(|a| a.id).collect();
+        self.search.waiting = ids.clone();
+        ids.into_iter()
+            .map(|id| through(self, id, Effect::LoadSaved))
+            .collect()
     }
 
     /// The saved messages came (or could not be listed).
@@ -467,27 +491,49 @@ impl App {
         if !matches!(self.search.kind, SearchKind::Saved { .. }) {
             return vec![];
         }
+        // The account handled now is the one whose list came.
+        let from = self.focused;
+        self.search.waiting.retain(|id| *id != from);
         match result {
             Ok((place, items)) => {
-                self.search.results.hits = items.iter().map(|i| self.saved_hit(i)).collect();
-                self.search.selected = self.search.selected.min(items.len().saturating_sub(1));
-                self.search.kind = SearchKind::Saved {
-                    place: Some(place),
+                // Each item told against its own account's chat (swapped in now).
+                let items = items
+                    .into_iter()
+                    .map(|i| {
+                        let hit = self.saved_hit(&i);
+                        (i, hit)
+                    })
+                    .collect();
+                self.search.saved.retain(|a| a.account != from);
+                self.search.saved.push(SavedAnswer {
+                    account: from,
+                    place,
                     items,
-                };
+                });
+                self.search.saved.sort_by_key(|a| a.account);
+                self.merge_saved();
             }
-            Err(e) => self.search.error = Some(format!("saved messages: {e}")),
+            Err(e) => {
+                self.search.error = Some(match self.account_tag(from) {
+                    Some(name) => format!("{name}: saved messages: {e}"),
+                    None => format!("saved messages: {e}"),
+                });
+            }
         }
         vec![]
     }
 
     /// Removes the selected saved message (the server's favorite holding it).
     fn unsave_selected(&mut self) -> Vec<Effect> {
+        let id = self.hit_account(self.search.selected);
         match self.search.saved_items().get(self.search.selected) {
-            Some(item) => vec![Effect::Unsave {
-                id: item.id.clone(),
-                mid: item.mid,
-            }],
+            Some(item) => {
+                let unsave = Effect::Unsave {
+                    id: item.id.clone(),
+                    mid: item.mid,
+                };
+                vec![through(self, id, unsave)]
+            }
             None => vec![],
         }
     }
