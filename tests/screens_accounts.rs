@@ -1,7 +1,8 @@
 //! Whole-screen snapshots of a window holding several accounts: the list of what needs you
 //! across accounts, a section per account with its state in words, the account named in the
 //! composer's title and the status bar; the same window after Alt+U crossed into the
-//! other account; and a search whose hits come from both accounts, each row naming its own.
+//! other account; and a search, and the saved messages, from both accounts, each row naming
+//! its own.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -13,9 +14,9 @@ use vocechat_tui::app::conn::{ConnState, SyncMsg};
 use vocechat_tui::app::{Account, AccountId, App, Msg, Settings, update};
 use vocechat_tui::config::Config;
 use vocechat_tui::keymap::{Keymap, Preset};
-use vocechat_tui::model::{ConvKey, SearchHit, SearchResults};
+use vocechat_tui::model::{ConvKey, SavedItem, SavedPlace, SearchHit, SearchResults};
 use vocechat_tui::protocol::ServerEvent;
-use vocechat_tui::protocol::types::ContentKind;
+use vocechat_tui::protocol::types::{ContentKind, Target};
 use vocechat_tui::theme::Theme;
 use vocechat_tui::ui::{RenderCache, draw};
 
@@ -201,6 +202,58 @@ fn two_accounts_search_80x24() {
         Msg::For(
             AccountId(1),
             Box::new(answer(vec![hit(2, ConvKey::Group(1), 3, "deploy at noon")])),
+        ),
+    );
+    app.status.notice = None;
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+fn saved(mid: i64, saved_at: i64, author: &str, text: &str) -> SavedItem {
+    SavedItem {
+        id: String::new(),
+        saved_at,
+        mid,
+        source: Target::Group { gid: 1 },
+        from_uid: None,
+        author: Some(author.into()),
+        created_at: T0 + mid * 60_000,
+        kind: ContentKind::Text,
+        text: text.into(),
+    }
+}
+
+#[test]
+fn two_accounts_saved_80x24() {
+    let mut app = scene();
+    for c in "/saved".chars() {
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    // Work's server keeps them; home's does not, so home's are kept here.
+    update(
+        &mut app,
+        Msg::For(
+            HOME,
+            Box::new(Msg::SavedList(Ok((
+                SavedPlace::Local,
+                vec![saved(5, T0 + 600_000, "dad", "dinner at 7?")],
+            )))),
+        ),
+    );
+    update(
+        &mut app,
+        Msg::For(
+            AccountId(1),
+            Box::new(Msg::SavedList(Ok((
+                SavedPlace::Server,
+                vec![saved(2, T0 + 900_000, "bob", "deploy at noon")],
+            )))),
         ),
     );
     app.status.notice = None;

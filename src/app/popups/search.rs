@@ -58,7 +58,7 @@ impl SearchKind {
             SearchKind::Replies => " replies ",
             SearchKind::Saved { place: None, .. } => " saved messages (loading…) ",
             SearchKind::Saved { mixed: true, .. } => {
-                " saved messages (on their servers, or kept here where a server keeps none) "
+                " saved messages (on their servers; some kept here) "
             }
             SearchKind::Saved {
                 place: Some(SavedPlace::Server),
