@@ -259,3 +259,20 @@ fn two_accounts_saved_80x24() {
     app.status.notice = None;
     insta::assert_snapshot!(render(&mut app, 80, 24).backend());
 }
+
+#[test]
+fn two_accounts_search_before_typing_80x24() {
+    let mut app = scene();
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::ALT)),
+    );
+    app.status.notice = None;
+    let term = render(&mut app, 80, 24);
+    // The filters say how to narrow to one account.
+    let row: String = (24..80)
+        .map(|x| term.backend().buffer()[(x, 2)].symbol().to_string())
+        .collect();
+    assert!(row.contains("in:<account>"), "{row}");
+    insta::assert_snapshot!(term.backend());
+}

@@ -79,8 +79,16 @@ fn status_line(app: &App, width: usize, theme: &Theme) -> Line<'static> {
         );
     }
     if s.input.trim().is_empty() {
+        // With several accounts, `in:<account>` narrows to some (after the channel filter).
+        let accounts = if app.several_accounts() {
+            " in:<account>,"
+        } else {
+            ""
+        };
         return Line::styled(
-            "words, \"a phrase\", from:@name, in:#channel, has:file, has:audio, has:link, before:/after:2026-12-01",
+            format!(
+                "words, \"a phrase\", from:@name, in:#channel,{accounts} has:file, has:audio, has:link, before:/after:2026-12-01"
+            ),
             theme.dimmed(),
         );
     }
