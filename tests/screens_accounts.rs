@@ -1,7 +1,8 @@
 //! Whole-screen snapshots of a window holding several accounts: the list of what needs you
 //! across accounts, a section per account with its state in words, the account named in the
-//! composer's title and the status bar; and the same window after Alt+U crossed into the
-//! other account.
+//! composer's title and the status bar; the same window after Alt+U crossed into the
+//! other account; and a search, and the saved messages, from both accounts, each row naming
+//! its own.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -13,7 +14,9 @@ use vocechat_tui::app::conn::{ConnState, SyncMsg};
 use vocechat_tui::app::{Account, AccountId, App, Msg, Settings, update};
 use vocechat_tui::config::Config;
 use vocechat_tui::keymap::{Keymap, Preset};
+use vocechat_tui::model::{ConvKey, SavedItem, SavedPlace, SearchHit, SearchResults};
 use vocechat_tui::protocol::ServerEvent;
+use vocechat_tui::protocol::types::{ContentKind, Target};
 use vocechat_tui::theme::Theme;
 use vocechat_tui::ui::{RenderCache, draw};
 
@@ -151,4 +154,125 @@ fn two_accounts_after_alt_u_crossed_into_home_80x24() {
     assert_eq!(app.focused, HOME);
     app.status.notice = None;
     insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+fn hit(mid: i64, key: ConvKey, from: i64, text: &str) -> SearchHit {
+    SearchHit {
+        mid,
+        key,
+        from_uid: from,
+        created_at: T0 + mid * 60_000,
+        kind: ContentKind::Text,
+        text: text.into(),
+        author: None,
+    }
+}
+
+#[test]
+fn two_accounts_search_80x24() {
+    let mut app = scene();
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::ALT)),
+    );
+    for c in "at".chars() {
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    let seq = app.search.seq;
+    let answer = |hits| {
+        Msg::Searched(Ok(SearchResults {
+            seq,
+            hits,
+            coverage: vec![],
+        }))
+    };
+    // Each account answers from its own store; the view merges them newest first.
+    update(
+        &mut app,
+        Msg::For(
+            HOME,
+            Box::new(answer(vec![hit(5, ConvKey::Group(1), 4, "dinner at 7?")])),
+        ),
+    );
+    update(
+        &mut app,
+        Msg::For(
+            AccountId(1),
+            Box::new(answer(vec![hit(2, ConvKey::Group(1), 3, "deploy at noon")])),
+        ),
+    );
+    app.status.notice = None;
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+fn saved(mid: i64, saved_at: i64, author: &str, text: &str) -> SavedItem {
+    SavedItem {
+        id: String::new(),
+        saved_at,
+        mid,
+        source: Target::Group { gid: 1 },
+        from_uid: None,
+        author: Some(author.into()),
+        created_at: T0 + mid * 60_000,
+        kind: ContentKind::Text,
+        text: text.into(),
+    }
+}
+
+#[test]
+fn two_accounts_saved_80x24() {
+    let mut app = scene();
+    for c in "/saved".chars() {
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    // Work's server keeps them; home's does not, so home's are kept here.
+    update(
+        &mut app,
+        Msg::For(
+            HOME,
+            Box::new(Msg::SavedList(Ok((
+                SavedPlace::Local,
+                vec![saved(5, T0 + 600_000, "dad", "dinner at 7?")],
+            )))),
+        ),
+    );
+    update(
+        &mut app,
+        Msg::For(
+            AccountId(1),
+            Box::new(Msg::SavedList(Ok((
+                SavedPlace::Server,
+                vec![saved(2, T0 + 900_000, "bob", "deploy at noon")],
+            )))),
+        ),
+    );
+    app.status.notice = None;
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn two_accounts_search_before_typing_80x24() {
+    let mut app = scene();
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::ALT)),
+    );
+    app.status.notice = None;
+    let term = render(&mut app, 80, 24);
+    // The filters say how to narrow to one account.
+    let row: String = (24..80)
+        .map(|x| term.backend().buffer()[(x, 2)].symbol().to_string())
+        .collect();
+    assert!(row.contains("in:<account>"), "{row}");
+    insta::assert_snapshot!(term.backend());
 }

@@ -251,7 +251,9 @@ impl App {
             msg = *inner;
         }
         if id == self.focused {
-            return super::update(self, msg);
+            let mut effects = super::update(self, msg);
+            effects.extend(self.search_again());
+            return effects;
         }
         let Some(mut state) = self.parked.remove(&id) else {
             self.dirty = false;
@@ -282,9 +284,11 @@ impl App {
         self.mode = mode;
         self.popups = popups;
         self.focused = focused;
-        effects
+        let mut effects: Vec<Effect> = effects
             .into_iter()
             .map(|effect| Effect::For(id, Box::new(effect)))
-            .collect()
+            .collect();
+        effects.extend(self.search_again());
+        effects
     }
 }

@@ -48,6 +48,7 @@ mod remarks;
 mod saved;
 mod screen;
 mod search;
+mod search_span;
 mod sections;
 mod server;
 pub(crate) mod sidebar;
@@ -73,6 +74,7 @@ pub use popups::{
     React, SearchKind, SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,
 };
 pub use screen::Screen;
+pub use search_span::unread_in as hit_unread;
 pub use sections::{NEEDS_MAX, SidebarRow};
 pub use status::{Notice, Status};
 pub use tasks::{Task, TaskId, TaskKind, Tasks};
@@ -345,6 +347,8 @@ mod open_tests;
 mod personal_tests;
 #[cfg(test)]
 mod popup_tests;
+#[cfg(test)]
+mod search_span_tests;
 #[cfg(test)]
 mod search_tests;
 #[cfg(test)]

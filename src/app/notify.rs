@@ -58,8 +58,8 @@ impl App {
             let title = match (key, self.several_accounts()) {
                 (ConvKey::Group(_), false) => format!("{author} in {label}"),
                 (ConvKey::User(_), false) => author,
-                (ConvKey::Group(_), true) => format!("{} · {label}: {author}", self.account_tag()),
-                (ConvKey::User(_), true) => format!("{} · {author}", self.account_tag()),
+                (ConvKey::Group(_), true) => format!("{} · {label}: {author}", self.focused_account_name()),
+                (ConvKey::User(_), true) => format!("{} · {author}", self.focused_account_name()),
             };
             let body = if self.settings.notify.hide_text {
                 "new message".to_string()
@@ -79,7 +79,7 @@ impl App {
     }
 
     /// The account in the app's fields as a notification names it.
-    fn account_tag(&self) -> String {
+    fn focused_account_name(&self) -> String {
         crate::sanitize::one_line(&self.account.name, 16)
     }
 }

@@ -31,7 +31,9 @@ impl App {
                 self.on_failure(&e);
             }
         }
-        if self.popups.search_open() && matches!(self.search.kind, SearchKind::Saved { .. }) {
+        // The list (open, or shown when the view reopens) is this account's again. Not asked
+        // of the popups: a parked account's message is handled with them out of reach.
+        if matches!(self.search.kind, SearchKind::Saved { .. }) {
             return vec![Effect::LoadSaved];
         }
         vec![]

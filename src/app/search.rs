@@ -117,12 +117,7 @@ pub fn parse(input: &str, chat: &ChatModel, utc: bool, now_ms: i64) -> Result<Se
 impl App {
     /// Whether a hit is unread (newer than its conversation's read marker, and not yours).
     pub fn is_unread(&self, hit: &crate::model::SearchHit) -> bool {
-        Some(hit.from_uid) != self.chat.me
-            && self
-                .chat
-                .convs
-                .get(&hit.key)
-                .is_none_or(|c| hit.mid > c.read_index)
+        super::search_span::unread_in(&self.chat, hit)
     }
 
     /// Messages that concern you and are unread, in what is loaded: the inbox count.

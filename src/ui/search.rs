@@ -2,31 +2,42 @@
 //! highlighted (the search view around it is `popups/search.rs`).
 
 use crate::app::App;
-use crate::model::{ConvKey, SearchHit};
+use crate::model::{ChatModel, ConvKey};
 use crate::sanitize::one_line;
 use crate::theme::Theme;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-pub(super) fn conv_label(app: &App, key: ConvKey) -> String {
+/// A conversation of `chat` (the account a hit is of) as a hit names it.
+pub(super) fn conv_label(chat: &ChatModel, key: ConvKey) -> String {
     match key {
-        ConvKey::Group(_) => format!("#{}", one_line(&app.chat.conv_name(key), 20)),
+        ConvKey::Group(_) => format!("#{}", one_line(&chat.conv_name(key), 20)),
         // A remark is shortened before the person's real name.
-        ConvKey::User(uid) => format!("@{}", crate::present::person(&app.chat, uid, 20)),
+        ConvKey::User(uid) => format!("@{}", crate::present::person(chat, uid, 20)),
     }
 }
 
-/// One hit: where, who, when, and the line that matched with the match highlighted.
-pub(super) fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) -> Line<'static> {
-    let unread = app.is_unread(hit);
+/// Hit `i` of the search view: its account (named when the window holds several), where,
+/// who, when, and the line that matched with the match highlighted.
+pub(super) fn hit_line(app: &App, i: usize, width: usize, theme: &Theme) -> Line<'static> {
+    let Some(hit) = app.search.results.hits.get(i) else {
+        return Line::raw("");
+    };
+    let id = app.hit_account(i);
+    let chat = app.chat_of(id);
+    let unread = crate::app::hit_unread(chat, hit);
+    let account = app
+        .account_tag(id)
+        .map(|name| format!("{name} · "))
+        .unwrap_or_default();
     let head = format!(
-        "{}{} · {} · {}  ",
+        "{}{account}{} · {} · {}  ",
         if unread { "● " } else { "" },
-        conv_label(app, hit.key),
+        conv_label(chat, hit.key),
         hit.author
             .as_deref()
             .map(|a| one_line(a, 16))
-            .unwrap_or_else(|| crate::present::person(&app.chat, hit.from_uid, 16)),
+            .unwrap_or_else(|| crate::present::person(chat, hit.from_uid, 16)),
         crate::timefmt::format(hit.created_at, app.settings.utc, "%-d %b %H:%M")
     );
     let room = width.saturating_sub(crate::text::wrap::width(&head));
@@ -34,7 +45,7 @@ pub(super) fn hit_line(app: &App, hit: &SearchHit, width: usize, theme: &Theme) 
     // the timeline renders only the start of a folded message (a file's name is at most the
     // 64 KiB the index keeps).
     let (shown, _) = crate::text::split_at_most(&hit.text, super::timeline::FOLDED_BYTES);
-    let text = crate::present::hit_text(&hit.kind, shown, &app.chat, room);
+    let text = crate::present::hit_text(&hit.kind, shown, chat, room);
     let snippet = snippet(&text, &app.search.terms, room);
     let style = if unread {
         theme.fg(theme.unread)
@@ -127,6 +138,7 @@ fn highlighted(text: &str, terms: &[String], theme: &Theme) -> Vec<Span<'static>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SearchHit;
 
     #[test]
     fn matches_ignore_case_and_merge() {
@@ -136,8 +148,8 @@ mod tests {
         assert!(matches("nothing", &terms).is_empty());
     }
 
-    /// A hit of `text` from bob in #1, and an app searching for `term`.
-    fn hit_of(text: String, term: &str) -> (App, SearchHit) {
+    /// A hit of `text` from bob in #1, found by an app searching for `term`.
+    fn hit_of(text: String, term: &str) -> App {
         let mut app = App::logged_in(
             1,
             crate::keymap::Keymap::new(crate::keymap::Preset::Default),
@@ -154,7 +166,8 @@ mod tests {
             text,
             author: Some("bob".into()),
         };
-        (app, hit)
+        app.search.results.hits = vec![hit];
+        app
     }
 
     /// The line's text, and the parts of it drawn as a match.
@@ -175,8 +188,8 @@ mod tests {
         let filler = "some filler words on a line of their own\n".repeat(130_000);
         let near = format!("first line\nthe needle is here\n{filler}");
         assert!(near.len() > 5 << 20);
-        let (app, hit) = hit_of(near, "needle");
-        let (text, marked) = shown(&hit_line(&app, &hit, 100, &Theme::dark()));
+        let app = hit_of(near, "needle");
+        let (text, marked) = shown(&hit_line(&app, 0, 100, &Theme::dark()));
         assert!(
             text.contains("bob") && text.contains("the needle is here"),
             "{text}"
@@ -184,8 +197,8 @@ mod tests {
         assert_eq!(marked, ["needle"]);
         // Past the part a hit line looks through, the hit shows the text's first line.
         let far = format!("first line\n{filler}the needle is here\n");
-        let (app, hit) = hit_of(far, "needle");
-        let (text, marked) = shown(&hit_line(&app, &hit, 100, &Theme::dark()));
+        let app = hit_of(far, "needle");
+        let (text, marked) = shown(&hit_line(&app, 0, 100, &Theme::dark()));
         assert!(text.ends_with("first line"), "{text}");
         assert!(marked.is_empty(), "{marked:?}");
     }

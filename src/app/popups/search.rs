@@ -4,6 +4,7 @@
 //! the newest question, so typing fast costs one search); its keys move through what was
 //! found, open it, fetch older history, mark it read or remove a saved message, and other keys
 //! type the query. Its state is here and outlives the popup (the view reopens where it was).
+//! With several accounts it spans them all (`search_span.rs`: who is asked, the merge).
 //!
 //! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
 //! view owns the query, what was found and the saved list shown; the messages that change
@@ -11,7 +12,8 @@
 
 use super::{Popup, PopupState, Popups, Step, hint};
 use crate::app::search::INBOX_QUERY;
-use crate::app::{App, Effect, Mode, Outcome};
+use crate::app::search_span::{merge, through};
+use crate::app::{AccountId, App, Effect, Mode, Outcome};
 use crate::keymap::{Action, Context, Keymap};
 use crate::model::{ConvKey, SavedItem, SavedPlace, SearchQuery, SearchResults};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -26,11 +28,13 @@ pub enum SearchKind {
     Inbox,
     /// The replies to one message (`replies:<mid>`).
     Replies,
-    /// Saved messages: where they are kept (`None` until the list comes), and the items
-    /// behind `results.hits`, in the same order. Typing searches instead.
+    /// Saved messages: where they are kept (`None` until a list comes), and the items
+    /// behind `results.hits`, in the same order. Typing searches instead. `mixed`: of
+    /// several accounts, some kept on their server and some here.
     Saved {
         place: Option<SavedPlace>,
         items: Vec<SavedItem>,
+        mixed: bool,
     },
 }
 
@@ -53,6 +57,9 @@ impl SearchKind {
             SearchKind::Inbox => " inbox: mentions of you and replies to you ",
             SearchKind::Replies => " replies ",
             SearchKind::Saved { place: None, .. } => " saved messages (loading…) ",
+            SearchKind::Saved { mixed: true, .. } => {
+                " saved messages (on their servers; some kept here) "
+            }
             SearchKind::Saved {
                 place: Some(SavedPlace::Server),
                 ..
@@ -81,14 +88,37 @@ pub struct SearchView {
     pub terms: Vec<String>,
     /// Conversations the last query was limited to (empty: all).
     pub within: Vec<ConvKey>,
-    /// Conversations whose older history is being fetched for the search.
-    pub fetching: Vec<ConvKey>,
+    /// Conversations whose older history is being fetched for the search, by account.
+    pub fetching: Vec<(AccountId, ConvKey)>,
+    /// The account of each hit in `results.hits` (same order).
+    pub owners: Vec<AccountId>,
+    /// The account of each entry of `results.coverage` (same order).
+    pub covered: Vec<AccountId>,
+    /// The answers to the newest question so far, by account (merged into `results`).
+    pub answers: Vec<(AccountId, SearchResults)>,
+    /// The accounts asked the newest question that have not answered yet.
+    pub waiting: Vec<AccountId>,
+    /// The newest question went to several accounts (they were in the window).
+    pub several: bool,
+    /// Older history came while an account was handled alone: search again once every
+    /// account is in reach (`App::on_for`).
+    pub again: bool,
+    /// The saved lists that came, by account (merged into the saved kind's items).
+    pub saved: Vec<SavedAnswer>,
+}
+
+/// One account's saved messages, each with its hit (told against that account's chat).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedAnswer {
+    pub account: AccountId,
+    pub place: SavedPlace,
+    pub items: Vec<(SavedItem, crate::model::SearchHit)>,
 }
 
 impl SearchView {
     /// True while the newest question has no answer yet.
     pub fn searching(&self) -> bool {
-        self.answered < self.seq
+        self.answered < self.seq || !self.waiting.is_empty()
     }
 
     /// The saved messages listed (none unless the view lists them).
@@ -174,7 +204,8 @@ impl PopupState for SearchPopup {
             Some(Action::SearchOpen) => match app.search.results.hits.get(app.search.selected) {
                 Some(hit) => {
                     let (key, mid) = (hit.key, hit.mid);
-                    return (Step::Close, open_hit(app, key, mid));
+                    let id = app.hit_account(app.search.selected);
+                    return (Step::Close, open_hit(app, id, key, mid));
                 }
                 None => vec![],
             },
@@ -216,10 +247,10 @@ impl PopupState for SearchPopup {
     }
 }
 
-/// Enter on a hit: its conversation opens with it selected. Where you were is the newest
-/// message of the conversation that was open (Backspace goes back there), and the jump leaves
-/// the selection.
-fn open_hit(app: &mut App, key: crate::model::ConvKey, mid: i64) -> Vec<Effect> {
+/// Enter on a hit: its conversation opens (in its account) with it selected. Where you were is
+/// the newest message of the conversation that was open (Backspace goes back there), and the
+/// jump leaves the selection.
+fn open_hit(app: &mut App, id: AccountId, key: ConvKey, mid: i64) -> Vec<Effect> {
     let from = app.timeline.open.and_then(|open| {
         app.chat
             .convs
@@ -230,7 +261,7 @@ fn open_hit(app: &mut App, key: crate::model::ConvKey, mid: i64) -> Vec<Effect> 
     if matches!(app.mode, Mode::Select(_)) {
         app.mode = Mode::Chat;
     }
-    app.jump_from(from, key, mid)
+    app.open_hit_in(id, from, key, mid)
 }
 
 impl App {
@@ -252,38 +283,54 @@ impl App {
     }
 
     /// The query changed: parse it and ask the store.
-    fn search_changed(&mut self) -> Vec<Effect> {
+    pub(in crate::app) fn search_changed(&mut self) -> Vec<Effect> {
         self.search.selected = 0;
         // Typing in the saved list starts a search.
         if matches!(self.search.kind, SearchKind::Saved { .. }) {
             self.search.kind = SearchKind::Search;
         }
-        let query = match crate::app::search::parse(
-            &self.search.input,
-            &self.chat,
-            self.settings.utc,
-            self.now_ms,
-        ) {
-            Ok(q) => q,
-            Err(e) => {
-                self.search.error = Some(e);
-                return vec![];
+        // Each account parses the query against its own chat; those it fits are asked.
+        let (scope, text) = self.search_scope(&self.search.input);
+        let mut asked: Vec<(AccountId, SearchQuery)> = Vec::new();
+        let mut error = None;
+        for (id, parsed) in self.parse_for(&scope, &text) {
+            match parsed {
+                Ok(q) => asked.push((id, q)),
+                Err(e) => {
+                    error.get_or_insert(e);
+                }
             }
+        }
+        let Some((_, query)) = asked.first() else {
+            self.search.error = error;
+            return vec![];
         };
         self.search.error = None;
         self.search.terms.clone_from(&query.terms);
         self.search.within.clone_from(&query.within);
-        self.search.kind = SearchKind::of(&query);
+        self.search.kind = SearchKind::of(query);
+        let empty = query.is_empty();
+        // A message number is one account's: its replies are asked of that account only.
+        if query.replies_to.is_some() {
+            asked.truncate(1);
+        }
         self.search.seq += 1;
-        if query.is_empty() {
+        self.search.answers.clear();
+        if empty {
             self.search.answered = self.search.seq;
+            self.search.waiting.clear();
             self.search.results = SearchResults::default();
+            self.search.owners.clear();
+            self.search.covered.clear();
             return vec![];
         }
-        vec![Effect::Search {
-            seq: self.search.seq,
-            query,
-        }]
+        let seq = self.search.seq;
+        self.search.several = self.several_accounts();
+        self.search.waiting = asked.iter().map(|(id, _)| *id).collect();
+        asked
+            .into_iter()
+            .map(|(id, query)| through(self, id, Effect::Search { seq, query }))
+            .collect()
     }
 
     /// The store answered a search (an older question's answer is dropped).
@@ -291,10 +338,20 @@ impl App {
         if matches!(self.search.kind, SearchKind::Saved { .. }) {
             return vec![];
         }
+        // The account handled now is the one that answered.
+        let from = self.focused;
         match result {
             Ok(results) if results.seq >= self.search.seq => {
-                self.search.answered = results.seq;
-                self.search.results = results;
+                let seq = results.seq;
+                self.search.answered = seq;
+                self.search.waiting.retain(|id| *id != from);
+                self.search.answers.retain(|(id, _)| *id != from);
+                self.search.answers.push((from, results));
+                self.search.answers.sort_by_key(|(id, _)| *id);
+                let (merged, owners, covered) = merge(seq, &self.search.answers);
+                self.search.results = merged;
+                self.search.owners = owners;
+                self.search.covered = covered;
                 self.search.selected = self
                     .search
                     .selected
@@ -302,8 +359,14 @@ impl App {
             }
             Ok(_) => {}
             Err(e) => {
-                self.search.answered = self.search.seq;
-                self.search.error = Some(e.to_string());
+                self.search.waiting.retain(|id| *id != from);
+                if self.search.waiting.is_empty() {
+                    self.search.answered = self.search.seq;
+                }
+                self.search.error = Some(match self.account_tag(from) {
+                    Some(name) => format!("{name}: {e}"),
+                    None => e.to_string(),
+                });
             }
         }
         vec![]
@@ -315,15 +378,21 @@ impl App {
         key: ConvKey,
         result: Outcome<usize>,
     ) -> Vec<Effect> {
-        self.search.fetching.retain(|k| *k != key);
+        let from = self.focused;
+        self.search.fetching.retain(|f| *f != (from, key));
         match result {
             Ok(n) => {
                 self.info(stored_older(n));
-                if self.popups.search_open()
-                    && !matches!(self.search.kind, SearchKind::Saved { .. })
+                if !matches!(self.search.kind, SearchKind::Saved { .. })
                     && self.search.fetching.is_empty()
                 {
-                    return self.search_changed();
+                    // With several accounts this one may be handled alone (parked): the
+                    // search runs again once every account is in reach (`App::on_for`).
+                    if self.search.several {
+                        self.search.again = true;
+                    } else if self.popups.search_open() {
+                        return self.search_changed();
+                    }
                 }
             }
             Err(e) => self.error(format!("older history: {e}")),
@@ -331,21 +400,11 @@ impl App {
         vec![]
     }
 
-    /// Marks read what was found that is unread: each conversation up to its newest hit.
+    /// Marks read what was found that is unread: each conversation up to its newest hit
+    /// (through the hit's own account).
     fn mark_found_read(&mut self) -> Vec<Effect> {
-        let mut newest: Vec<(ConvKey, i64)> = Vec::new();
-        for hit in &self.search.results.hits {
-            match newest.iter_mut().find(|(k, _)| *k == hit.key) {
-                Some((_, mid)) => *mid = (*mid).max(hit.mid),
-                None => newest.push((hit.key, hit.mid)),
-            }
-        }
-        let effects: Vec<Effect> = newest
-            .into_iter()
-            .filter(|(key, mid)| self.chat.set_read_index(*key, *mid))
-            .map(|(key, mid)| Effect::MarkRead { key, mid })
-            .collect();
-        self.info(marked_read(effects.len()));
+        let (effects, n) = self.mark_hits_read();
+        self.info(marked_read(n));
         effects
     }
 
@@ -364,23 +423,28 @@ impl App {
             self.info(OLDER_ON_ITS_WAY);
             return vec![];
         }
-        let effects: Vec<Effect> = self
+        let partial: Vec<(AccountId, crate::model::Coverage)> = self
             .search
             .results
             .coverage
             .iter()
-            .filter(|c| !c.complete)
-            .map(|c| Effect::StoreOlder {
-                key: c.key,
-                before: c.fill_before,
-                limit: OLDER_PAGE,
+            .enumerate()
+            .filter(|(_, c)| !c.complete)
+            .map(|(i, c)| {
+                let id = self.search.covered.get(i).copied().unwrap_or(self.focused);
+                (id, c.clone())
             })
             .collect();
-        self.search.fetching = effects
-            .iter()
-            .filter_map(|e| match e {
-                Effect::StoreOlder { key, .. } => Some(*key),
-                _ => None,
+        self.search.fetching = partial.iter().map(|(id, c)| (*id, c.key)).collect();
+        let effects: Vec<Effect> = partial
+            .into_iter()
+            .map(|(id, c)| {
+                let older = Effect::StoreOlder {
+                    key: c.key,
+                    before: c.fill_before,
+                    limit: OLDER_PAGE,
+                };
+                through(self, id, older)
             })
             .collect();
         if effects.is_empty() {
@@ -402,12 +466,21 @@ impl App {
         self.search.kind = SearchKind::Saved {
             place: None,
             items: vec![],
+            mixed: false,
         };
         self.search.seq += 1;
         self.search.answered = self.search.seq;
         self.search.results = SearchResults::default();
+        self.search.owners.clear();
+        self.search.covered.clear();
         self.search.selected = 0;
-        vec![Effect::LoadSaved]
+        self.search.saved.clear();
+        // Every account's list (each through its own session).
+        let ids: Vec<AccountId> = self.accounts().iter().map(|a| a.id).collect();
+        self.search.waiting = ids.clone();
+        ids.into_iter()
+            .map(|id| through(self, id, Effect::LoadSaved))
+            .collect()
     }
 
     /// The saved messages came (or could not be listed).
@@ -418,27 +491,49 @@ impl App {
         if !matches!(self.search.kind, SearchKind::Saved { .. }) {
             return vec![];
         }
+        // The account handled now is the one whose list came.
+        let from = self.focused;
+        self.search.waiting.retain(|id| *id != from);
         match result {
             Ok((place, items)) => {
-                self.search.results.hits = items.iter().map(|i| self.saved_hit(i)).collect();
-                self.search.selected = self.search.selected.min(items.len().saturating_sub(1));
-                self.search.kind = SearchKind::Saved {
-                    place: Some(place),
+                // Each item told against its own account's chat (swapped in now).
+                let items = items
+                    .into_iter()
+                    .map(|i| {
+                        let hit = self.saved_hit(&i);
+                        (i, hit)
+                    })
+                    .collect();
+                self.search.saved.retain(|a| a.account != from);
+                self.search.saved.push(SavedAnswer {
+                    account: from,
+                    place,
                     items,
-                };
+                });
+                self.search.saved.sort_by_key(|a| a.account);
+                self.merge_saved();
             }
-            Err(e) => self.search.error = Some(format!("saved messages: {e}")),
+            Err(e) => {
+                self.search.error = Some(match self.account_tag(from) {
+                    Some(name) => format!("{name}: saved messages: {e}"),
+                    None => format!("saved messages: {e}"),
+                });
+            }
         }
         vec![]
     }
 
     /// Removes the selected saved message (the server's favorite holding it).
     fn unsave_selected(&mut self) -> Vec<Effect> {
+        let id = self.hit_account(self.search.selected);
         match self.search.saved_items().get(self.search.selected) {
-            Some(item) => vec![Effect::Unsave {
-                id: item.id.clone(),
-                mid: item.mid,
-            }],
+            Some(item) => {
+                let unsave = Effect::Unsave {
+                    id: item.id.clone(),
+                    mid: item.mid,
+                };
+                vec![through(self, id, unsave)]
+            }
             None => vec![],
         }
     }

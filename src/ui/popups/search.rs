@@ -32,8 +32,8 @@ pub(in crate::ui) fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     lines.push(status_line(app, width, theme));
     let rows = usize::from(inner.height).saturating_sub(3);
     let first = s.selected.saturating_sub(rows.saturating_sub(1));
-    for (i, hit) in s.results.hits.iter().enumerate().skip(first).take(rows) {
-        let mut line = crate::ui::search::hit_line(app, hit, width, theme);
+    for i in (0..s.results.hits.len()).skip(first).take(rows) {
+        let mut line = crate::ui::search::hit_line(app, i, width, theme);
         if i == s.selected {
             line = line.patch_style(theme.selected());
         }
@@ -79,8 +79,16 @@ fn status_line(app: &App, width: usize, theme: &Theme) -> Line<'static> {
         );
     }
     if s.input.trim().is_empty() {
+        // With several accounts, `in:<account>` narrows to some (after the channel filter).
+        let accounts = if app.several_accounts() {
+            " in:<account>,"
+        } else {
+            ""
+        };
         return Line::styled(
-            "words, \"a phrase\", from:@name, in:#channel, has:file, has:audio, has:link, before:/after:2026-12-01",
+            format!(
+                "words, \"a phrase\", from:@name, in:#channel,{accounts} has:file, has:audio, has:link, before:/after:2026-12-01"
+            ),
             theme.dimmed(),
         );
     }
@@ -91,12 +99,19 @@ fn status_line(app: &App, width: usize, theme: &Theme) -> Line<'static> {
         1 => "1 found".to_string(),
         n => format!("{n} found"),
     };
-    let partial: Vec<_> = s.results.coverage.iter().filter(|c| !c.complete).collect();
+    let partial: Vec<_> = s
+        .results
+        .coverage
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.complete)
+        .map(|(i, c)| (s.covered.get(i).copied().unwrap_or(app.focused), c))
+        .collect();
     let stored = if partial.is_empty() {
         "stored from the start".to_string()
     } else {
         // Before this, some conversation searched may have messages the store lacks.
-        let since = partial.iter().filter_map(|c| c.oldest).max();
+        let since = partial.iter().filter_map(|(_, c)| c.oldest).max();
         let when = since.map_or_else(
             || "nothing stored yet".to_string(),
             |at| {
@@ -106,11 +121,15 @@ fn status_line(app: &App, width: usize, theme: &Theme) -> Line<'static> {
                 )
             },
         );
-        let stored: u64 = partial.iter().map(|c| c.stored).sum();
-        let which = if partial.len() == 1 {
+        let stored: u64 = partial.iter().map(|(_, c)| c.stored).sum();
+        let which = if let [(id, c)] = partial[..] {
+            let account = app
+                .account_tag(id)
+                .map(|name| format!("{name} · "))
+                .unwrap_or_default();
             format!(
-                "{} ({stored} messages)",
-                crate::ui::search::conv_label(app, partial[0].key)
+                "{account}{} ({stored} messages)",
+                crate::ui::search::conv_label(app.chat_of(id), c.key)
             )
         } else {
             format!("{} conversations ({stored} messages)", partial.len())
