@@ -4,6 +4,13 @@
 //! started 400 ms apart).
 //! 1. Three accounts with 100,000 stored messages each, opened from their stores, to the first
 //!    frame (budget 60 ms); one account the same way, for comparison.
+//! 2. Three accounts live on three demo servers, each behind a relay that counts the bytes:
+//!    the resident memory each adds (budget 3 MB), then an idle minute: bytes each way, the
+//!    client's CPU (the servers run on threads of their own), messages handled, frames drawn
+//!    (budget: nothing but the servers' heartbeats).
+//! 3. A message posted on a parked account's server: from the post to the batch that folded
+//!    it (its unread count up) and drew the frame, against the focused account and a window
+//!    of one account (budget: the single-account latency of `benches/live.rs`).
 //!
 //! `cargo bench --bench accounts` (`-- --smoke` for small stores and few runs).
 
@@ -21,12 +28,14 @@ use ratatui::backend::TestBackend;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::build_store;
+use support::{SlowLink, build_store};
 use tokio::sync::mpsc;
-use vocechat_tui::app::{Account, App, Effect, Msg, Settings, update};
+use vocechat_tui::app::conn::ConnState;
+use vocechat_tui::app::{Account, AccountId, AccountView, App, Effect, Msg, Settings, update};
 use vocechat_tui::config::Config;
 use vocechat_tui::demo::{DemoConfig, DemoServer};
 use vocechat_tui::keymap::{Keymap, Preset};
+use vocechat_tui::protocol::types::Target;
 use vocechat_tui::runtime::account::{Opened, Source};
 use vocechat_tui::runtime::api::ApiClient;
 use vocechat_tui::runtime::executor::{Executor, Setup};
@@ -41,10 +50,35 @@ const STAGGER: Duration = Duration::from_millis(400);
 const CHANNELS: i64 = 50;
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
+/// The threads of the demo servers and relays (not the client's).
+const SERVER_THREADS: &str = "demo-server";
+
+/// Each part runs in a process of its own (this one, run again with `--part`), so that
+/// none inherits another's memory or threads.
+const PARTS: [&str; 2] = ["first-frame", "idle"];
 
 fn main() {
-    let smoke = std::env::args().any(|a| a == "--smoke");
-    first_frame(smoke);
+    let args: Vec<String> = std::env::args().collect();
+    let smoke = args.iter().any(|a| a == "--smoke");
+    match args
+        .iter()
+        .position(|a| a == "--part")
+        .map(|i| args[i + 1].as_str())
+    {
+        Some("first-frame") => first_frame(smoke),
+        Some("idle") => idle_and_latency(smoke),
+        Some(other) => panic!("no part {other}"),
+        None => {
+            for part in PARTS {
+                let status = std::process::Command::new(std::env::current_exe().unwrap())
+                    .args(smoke.then_some("--smoke"))
+                    .args(["--part", part])
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "part {part}: {status}");
+            }
+        }
+    }
 }
 
 /// The executor's setup as `main.rs` makes it for the data directory `dir`.
@@ -114,7 +148,10 @@ struct Window {
     app: App,
     executor: Executor,
     /// The app's channel, which the executor's tasks report to.
-    _rx: mpsc::UnboundedReceiver<Msg>,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    /// Messages handled and frames drawn since the start.
+    handled: u64,
+    frames: u64,
     term: Terminal<TestBackend>,
     theme: Theme,
     cache: RenderCache,
@@ -160,19 +197,106 @@ impl Window {
             executor.run(effect);
         }
         phase("run the initial effects");
-        let mut window = Window {
-            app,
-            executor,
-            _rx: rx,
-            term: Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap(),
-            theme: Theme::dark(),
-            cache: RenderCache::default(),
-            phases: Vec::new(),
-        };
+        let mut window = Window::new(app, executor, rx);
         window.draw();
         phase("draw the first frame");
         window.phases = phases;
         window
+    }
+
+    fn new(app: App, executor: Executor, rx: mpsc::UnboundedReceiver<Msg>) -> Window {
+        Window {
+            app,
+            executor,
+            rx,
+            handled: 0,
+            frames: 0,
+            term: Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap(),
+            theme: Theme::dark(),
+            cache: RenderCache::default(),
+            phases: Vec::new(),
+        }
+    }
+
+    /// Opens `saved` into the running window, parked, its stream started now (an account
+    /// added while the others run); its id.
+    async fn add_parked(&mut self, saved: &SavedLogin, name: &str) -> AccountId {
+        let opened = self
+            .executor
+            .open(Source::Saved(saved.clone()))
+            .await
+            .unwrap();
+        let id = opened.session.id;
+        let account = account_of(&opened, name);
+        for effect in adopt_parked(&mut self.app, &mut self.executor, opened, account) {
+            self.executor.run(effect);
+        }
+        if self.app.dirty {
+            self.draw();
+        }
+        id
+    }
+
+    /// `run.rs`'s loop until `done` holds after a batch of messages (the moment it did), or
+    /// until `until` (`None`).
+    async fn run_until(&mut self, until: Instant, done: impl Fn(&App) -> bool) -> Option<Instant> {
+        let until = tokio::time::Instant::from_std(until);
+        loop {
+            let deadline = self.app.next_deadline();
+            let first = tokio::select! {
+                msg = self.rx.recv() => msg.unwrap(),
+                () = sleep_until_ms(deadline) => Msg::Tick,
+                Some(event) = self.executor.next_event() => {
+                    self.executor.on_event(event);
+                    continue;
+                }
+                () = tokio::time::sleep_until(until) => return None,
+            };
+            self.handle(first);
+            if done(&self.app) {
+                return Some(Instant::now());
+            }
+        }
+    }
+
+    /// One batch, as `run.rs` handles it: every message waiting, the effects (those for the
+    /// terminal left out: nothing here has one), a frame if anything changed.
+    fn handle(&mut self, first: Msg) {
+        update(&mut self.app, Msg::Clock(vocechat_tui::clock::now_ms()));
+        let mut batch = vec![first];
+        while let Ok(more) = self.rx.try_recv() {
+            batch.push(more);
+        }
+        let mut effects = Vec::new();
+        let mut dirty = false;
+        for msg in batch {
+            self.handled += 1;
+            self.executor.observe(&msg);
+            effects.extend(update(&mut self.app, msg));
+            dirty |= self.app.dirty;
+        }
+        self.executor.focus(self.app.focused);
+        for effect in effects {
+            match effect {
+                Effect::Bell
+                | Effect::CopyText(_)
+                | Effect::CopyFileUrl { .. }
+                | Effect::Notify { .. }
+                | Effect::OpenUrl(_)
+                | Effect::OpenEditor(_) => {}
+                other => self.executor.run(other),
+            }
+        }
+        self.executor.save_view(&self.app);
+        if dirty {
+            self.frames += 1;
+            self.draw();
+        }
+    }
+
+    /// Account `id` as the screen reads it.
+    fn account(&self, id: AccountId) -> AccountView<'_> {
+        view_of(&self.app, id)
     }
 
     /// `run.rs`'s `draw`.
@@ -348,4 +472,265 @@ fn wait_for_no_thread(name: &str) {
         );
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+fn view_of(app: &App, id: AccountId) -> AccountView<'_> {
+    app.accounts().into_iter().find(|a| a.id == id).unwrap()
+}
+
+/// `run.rs`: sleep until the app's next deadline (a little after it), or for ever.
+async fn sleep_until_ms(deadline: Option<i64>) {
+    match deadline {
+        Some(at) => {
+            let wait = (at - vocechat_tui::clock::now_ms()).max(0) as u64;
+            tokio::time::sleep(Duration::from_millis(wait + 5)).await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Resident memory of this process: (all, anonymous), in KiB.
+fn rss_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("RssAnon:"))
+}
+
+/// CPU time (ms) each thread of this process but those called `except` has used, by thread
+/// id (`se.sum_exec_runtime` in `/proc/self/task/*/sched`: sub-millisecond, unlike the
+/// 10 ms ticks of `stat`).
+fn cpu_ms_except(except: &str) -> std::collections::BTreeMap<String, f64> {
+    threads()
+        .into_iter()
+        .filter(|(_, comm)| comm != except)
+        .filter_map(|(tid, _)| {
+            let sched = std::fs::read_to_string(format!("/proc/self/task/{tid}/sched")).ok()?;
+            let ms = sched
+                .lines()
+                .find(|l| l.starts_with("se.sum_exec_runtime"))?
+                .split(':')
+                .nth(1)?
+                .trim()
+                .parse()
+                .ok()?;
+            Some((tid, ms))
+        })
+        .collect()
+}
+
+/// CPU used between two readings of [`cpu_ms_except`] (a thread that ended meanwhile is
+/// not counted: the loop's threads all live through an idle spell).
+fn cpu_between(
+    before: &std::collections::BTreeMap<String, f64>,
+    after: &std::collections::BTreeMap<String, f64>,
+) -> f64 {
+    after
+        .iter()
+        .map(|(tid, ms)| ms - before.get(tid).copied().unwrap_or(0.0))
+        .sum()
+}
+
+/// 2 and 3. Three accounts on three demo servers, each behind a counting relay: the memory
+/// each adds once live, then an idle spell (bytes each way, the client's CPU, messages and
+/// frames), then the latency of a message posted on each account's server, the window
+/// holding one account and then three (the focused one and the two parked).
+fn idle_and_latency(smoke: bool) {
+    let messages = if smoke { 200 } else { 2_000 };
+    let idle = Duration::from_secs(if smoke { 1 } else { 60 });
+    let samples = if smoke { 5 } else { 30 };
+    // The servers and relays run on threads of their own, so the client's CPU can be told
+    // from theirs.
+    let servers_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name(SERVER_THREADS)
+        .enable_all()
+        .build()
+        .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let (servers, links, saved) = servers_rt.block_on(async {
+        let (mut servers, mut links, mut saved) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..3 {
+            let server = DemoServer::start(DemoConfig::for_tests()).await.unwrap();
+            for i in 0..messages {
+                server
+                    .post_as(
+                        2,
+                        Target::Group { gid: 1 },
+                        &format!("lobby {i:05} and some words"),
+                    )
+                    .unwrap();
+            }
+            // No delay, no cap worth the name: it only counts.
+            let link = SlowLink::start(server.addr(), 8_000_000, Duration::ZERO).await;
+            saved.push(
+                save_login(data.path(), &format!("http://{}", link.addr))
+                    .await
+                    .0,
+            );
+            servers.push(server);
+            links.push(link);
+        }
+        (servers, links, saved)
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("client")
+        .enable_all()
+        .build()
+        .unwrap();
+    let settle = Duration::from_secs(2);
+    let live_with = |id: AccountId, mid: i64| {
+        move |app: &App| {
+            let a = view_of(app, id);
+            matches!(a.status.conn, ConnState::Live) && a.chat.message(mid).is_some()
+        }
+    };
+    let (rss0, anon0) = rss_kib();
+    // The first account, as a window of one.
+    let mut window = rt.block_on(async {
+        let mut window = Window::start(data.path(), &saved[..1]).await;
+        let id = window.app.focused;
+        let latest = servers[0].last_mid();
+        let ready = window.run_until(
+            Instant::now() + Duration::from_secs(30),
+            live_with(id, latest),
+        );
+        assert!(ready.await.is_some(), "account one never caught up");
+        window.run_until(Instant::now() + settle, |_| false).await;
+        window
+    });
+    let mut rss = vec![rss_kib()];
+    let one = window.app.focused;
+    let single = latencies(&rt, &mut window, &servers[0], one, samples);
+    // The two others, parked, added one after the other.
+    let mut ids = vec![one];
+    for (n, name) in [(1, "two"), (2, "three")] {
+        let id = rt.block_on(async {
+            let id = window.add_parked(&saved[n], name).await;
+            let latest = servers[n].last_mid();
+            let ready = window.run_until(
+                Instant::now() + Duration::from_secs(30),
+                live_with(id, latest),
+            );
+            assert!(ready.await.is_some(), "account {name} never caught up");
+            window.run_until(Instant::now() + settle, |_| false).await;
+            id
+        });
+        ids.push(id);
+        rss.push(rss_kib());
+    }
+    let added: Vec<String> = std::iter::once((rss0, anon0))
+        .chain(rss.iter().copied())
+        .collect::<Vec<_>>()
+        .windows(2)
+        .map(|w| {
+            format!(
+                "+{:.1} MiB ({:+.1} MiB anonymous)",
+                (w[1].0 as f64 - w[0].0 as f64) / 1024.0,
+                (w[1].1 as f64 - w[0].1 as f64) / 1024.0
+            )
+        })
+        .collect();
+    println!(
+        "resident memory, {messages}-message lobby per account, each live and settled: {:.1} MiB before, then {} for accounts one, two (parked), three (parked) (budget +3 MB per idle account)",
+        rss0 as f64 / 1024.0,
+        added.join(", ")
+    );
+
+    // Idle.
+    let bytes = |links: &[SlowLink]| -> Vec<(u64, u64)> {
+        links
+            .iter()
+            .map(|l| (l.up_bytes(), l.down_bytes()))
+            .collect()
+    };
+    let (bytes0, cpu0, handled0, frames0) = (
+        bytes(&links),
+        cpu_ms_except(SERVER_THREADS),
+        window.handled,
+        window.frames,
+    );
+    rt.block_on(window.run_until(Instant::now() + idle, |_| false));
+    let (bytes1, cpu1) = (bytes(&links), cpu_ms_except(SERVER_THREADS));
+    let rss_idle = rss_kib();
+    let per_account: Vec<String> = bytes0
+        .iter()
+        .zip(&bytes1)
+        .map(|(b0, b1)| format!("{} B up / {} B down", b1.0 - b0.0, b1.1 - b0.1))
+        .collect();
+    println!(
+        "3 accounts idle for {} s: {} (the servers' heartbeats every 15 s and their answers), client CPU {:.1} ms ({:.3} % of one core), {} messages handled, {} frames drawn; resident memory after it {:+.1} MiB (budget 0 B and 0 CPU besides the heartbeats)",
+        idle.as_secs(),
+        per_account.join(", "),
+        cpu_between(&cpu0, &cpu1),
+        cpu_between(&cpu0, &cpu1) / idle.as_secs_f64() / 10.0,
+        window.handled - handled0,
+        window.frames - frames0,
+        (rss_idle.0 as f64 - rss[2].0 as f64) / 1024.0
+    );
+
+    // Latency, three accounts: the focused one and the two parked.
+    let focused = latencies(&rt, &mut window, &servers[0], ids[0], samples);
+    let parked: Vec<Vec<f64>> = [1, 2]
+        .iter()
+        .map(|&n| latencies(&rt, &mut window, &servers[n], ids[n], samples))
+        .collect();
+    let line = |lat: &[f64]| {
+        format!(
+            "median {:.2} ms, p95 {:.2} ms, worst {:.2} ms",
+            percentile(lat, 0.5),
+            percentile(lat, 0.95),
+            lat[lat.len() - 1]
+        )
+    };
+    println!(
+        "incoming message, server send → handled and drawn (in-process, {samples} each): one account alone {}; of three, the focused {}; parked two {}; parked three {} (budget: the single-account latency, `live`)",
+        line(&single),
+        line(&focused),
+        line(&parked[0]),
+        line(&parked[1])
+    );
+    rt.block_on(window.close());
+    drop(servers);
+}
+
+/// `samples` messages posted on `server` one at a time: from the post to the batch that
+/// folded it into account `id` (and drew the frame), sorted (ms). A parked account's unread
+/// count must rise with each.
+fn latencies(
+    rt: &tokio::runtime::Runtime,
+    window: &mut Window,
+    server: &DemoServer,
+    id: AccountId,
+    samples: usize,
+) -> Vec<f64> {
+    let mut lat = Vec::new();
+    for i in 0..samples {
+        let parked = !window.account(id).focused;
+        let unread = window.account(id).chat.total_unread();
+        let sent = Instant::now();
+        let mid = server
+            .post_as(2, Target::Group { gid: 1 }, &format!("incoming {i:03} now"))
+            .unwrap();
+        let seen = rt
+            .block_on(window.run_until(sent + Duration::from_secs(5), |app| {
+                view_of(app, id).chat.message(mid).is_some()
+            }))
+            .expect("the message arrives");
+        lat.push((seen - sent).as_secs_f64() * 1e3);
+        if parked {
+            assert!(
+                window.account(id).chat.total_unread() > unread,
+                "unread rises"
+            );
+        }
+        rt.block_on(window.run_until(Instant::now() + Duration::from_millis(50), |_| false));
+    }
+    lat.sort_by(f64::total_cmp);
+    lat
 }
