@@ -11,6 +11,9 @@
 //! 3. A message posted on a parked account's server: from the post to the batch that folded
 //!    it (its unread count up) and drew the frame, against the focused account and a window
 //!    of one account (budget: the single-account latency of `benches/live.rs`).
+//! 4. Three cold logins at once through relays sharing one 256 kbit/s line with 150 ms RTT:
+//!    each account's latest message in its model (budget 5 s), the parked accounts' streams
+//!    staggered as at a start, and not.
 //!
 //! `cargo bench --bench accounts` (`-- --smoke` for small stores and few runs).
 
@@ -21,41 +24,40 @@
     clippy::print_stdout
 )]
 
+#[path = "accounts/measure.rs"]
+mod measure;
 mod support;
+#[path = "accounts/window.rs"]
+mod window;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use measure::{cpu_between, cpu_ms_except, percentile, rss_kib, wait_for_no_thread};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{SlowLink, build_store};
 use tokio::sync::mpsc;
 use vocechat_tui::app::conn::ConnState;
-use vocechat_tui::app::{Account, AccountId, AccountView, App, Effect, Msg, Settings, update};
+use vocechat_tui::app::{AccountId, App, Msg, Settings, update};
 use vocechat_tui::config::Config;
 use vocechat_tui::demo::{DemoConfig, DemoServer};
 use vocechat_tui::keymap::{Keymap, Preset};
 use vocechat_tui::protocol::types::Target;
-use vocechat_tui::runtime::account::{Opened, Source};
+use vocechat_tui::runtime::account::Source;
 use vocechat_tui::runtime::api::ApiClient;
-use vocechat_tui::runtime::executor::{Executor, Setup};
+use vocechat_tui::runtime::executor::Executor;
 use vocechat_tui::runtime::session_store::{SavedLogin, SessionStore};
 use vocechat_tui::runtime::store::{Store, store_path};
-use vocechat_tui::runtime::sync::SyncConfig;
-use vocechat_tui::theme::Theme;
-use vocechat_tui::ui::RenderCache;
+use vocechat_tui::secret::Secret;
+use window::{
+    HEIGHT, STAGGER, WIDTH, Window, account_of, adopt, adopt_parked, setup, tagged_context, view_of,
+};
 
-/// `main.rs`: each further account opened at a start connects this long after the one before.
-const STAGGER: Duration = Duration::from_millis(400);
 const CHANNELS: i64 = 50;
-const WIDTH: u16 = 120;
-const HEIGHT: u16 = 40;
 /// The threads of the demo servers and relays (not the client's).
 const SERVER_THREADS: &str = "demo-server";
 
 /// Each part runs in a process of its own (this one, run again with `--part`), so that
 /// none inherits another's memory or threads.
-const PARTS: [&str; 2] = ["first-frame", "idle"];
+const PARTS: [&str; 4] = ["first-frame", "idle", "cold", "cold-unstaggered"];
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -67,6 +69,8 @@ fn main() {
     {
         Some("first-frame") => first_frame(smoke),
         Some("idle") => idle_and_latency(smoke),
+        Some("cold") => cold_logins(smoke, true),
+        Some("cold-unstaggered") => cold_logins(smoke, false),
         Some(other) => panic!("no part {other}"),
         None => {
             for part in PARTS {
@@ -78,267 +82,6 @@ fn main() {
                 assert!(status.success(), "part {part}: {status}");
             }
         }
-    }
-}
-
-/// The executor's setup as `main.rs` makes it for the data directory `dir`.
-fn setup(dir: &Path) -> Setup {
-    Setup {
-        data_dir: Some(dir.to_path_buf()),
-        sessions: Some(Arc::new(SessionStore::new(dir))),
-        device: "tui:bench-accounts".into(),
-        sync: SyncConfig {
-            marks_dir: Some(dir.to_path_buf()),
-            ..SyncConfig::default()
-        },
-        vocespace: Default::default(),
-        chunk_size: 200 * 1024,
-    }
-}
-
-fn account_of(opened: &Opened, name: &str) -> Account {
-    Account {
-        name: name.into(),
-        login: Some((
-            opened.logged_in.server.clone(),
-            opened.logged_in.email.clone(),
-        )),
-        ..Default::default()
-    }
-}
-
-/// `main.rs`'s `adopt`: the window's account, from its store, then its stream.
-fn adopt(app: &mut App, executor: &mut Executor, opened: Opened) -> Vec<Effect> {
-    let mut initial = match (opened.restored, opened.broken) {
-        (Some(restored), _) => update(app, Msg::Restored(Box::new(restored))),
-        (None, Some(why)) => update(app, Msg::StoreUnusable(why)),
-        (None, None) => vec![],
-    };
-    app.focused = opened.session.id;
-    executor.adopt(opened.session);
-    initial.push(Effect::StartSync);
-    initial
-}
-
-/// `main.rs`'s `adopt_parked`: a further account, parked, from its store, then its stream.
-fn adopt_parked(
-    app: &mut App,
-    executor: &mut Executor,
-    opened: Opened,
-    account: Account,
-) -> Vec<Effect> {
-    let id = opened.session.id;
-    app.add_account(id, Some(opened.logged_in.uid), account);
-    let mut initial = match (opened.restored, opened.broken) {
-        (Some(restored), _) => update(
-            app,
-            Msg::For(id, Box::new(Msg::Restored(Box::new(restored)))),
-        ),
-        (None, Some(why)) => update(app, Msg::For(id, Box::new(Msg::StoreUnusable(why)))),
-        (None, None) => vec![],
-    };
-    executor.adopt(opened.session);
-    initial.push(Effect::For(id, Box::new(Effect::StartSync)));
-    initial
-}
-
-/// A window: the app, its executor and its channel, drawn on a `TestBackend` as the loop
-/// draws (a frame, then again if the frame's view changed the app).
-struct Window {
-    app: App,
-    executor: Executor,
-    /// The app's channel, which the executor's tasks report to.
-    rx: mpsc::UnboundedReceiver<Msg>,
-    /// Messages handled and frames drawn since the start.
-    handled: u64,
-    frames: u64,
-    term: Terminal<TestBackend>,
-    theme: Theme,
-    cache: RenderCache,
-    /// Where the start's time went: (phase, ms).
-    phases: Vec<(&'static str, f64)>,
-}
-
-impl Window {
-    /// Opens `saved` (the first focused, the others parked with their streams staggered) as a
-    /// start does, runs the effects the loop runs before its first frame, and draws it.
-    async fn start(dir: &Path, saved: &[SavedLogin]) -> Window {
-        let mut phases = Vec::new();
-        let mut at = Instant::now();
-        let mut phase = |name: &'static str| {
-            phases.push((name, at.elapsed().as_secs_f64() * 1e3));
-            at = Instant::now();
-        };
-        let (tx, rx) = mpsc::unbounded_channel();
-        let mut executor = Executor::new(setup(dir), tx);
-        let keymap = Keymap::new(Preset::Default);
-        let settings = Settings::from(&Config::default());
-        let first = executor
-            .open(Source::Saved(saved[0].clone()))
-            .await
-            .unwrap();
-        phase("open the focused store");
-        let label = vocechat_tui::app::url_label(&first.logged_in.server);
-        let mut app = App::logged_in(first.logged_in.uid, keymap, settings, label);
-        app.account = account_of(&first, "one");
-        let mut initial = adopt(&mut app, &mut executor, first);
-        phase("fold it into the app");
-        for (n, other) in saved.iter().enumerate().skip(1) {
-            let mut opened = executor.open(Source::Saved(other.clone())).await.unwrap();
-            phase("open a parked store");
-            opened.session.delay_start(STAGGER * n as u32);
-            let account = account_of(&opened, ["one", "two", "three"][n.min(2)]);
-            initial.extend(adopt_parked(&mut app, &mut executor, opened, account));
-            phase("fold it in, parked");
-        }
-        update(&mut app, Msg::Clock(vocechat_tui::clock::now_ms()));
-        update(&mut app, Msg::Resize(WIDTH, HEIGHT));
-        for effect in initial {
-            executor.run(effect);
-        }
-        phase("run the initial effects");
-        let mut window = Window::new(app, executor, rx);
-        window.draw();
-        phase("draw the first frame");
-        window.phases = phases;
-        window
-    }
-
-    fn new(app: App, executor: Executor, rx: mpsc::UnboundedReceiver<Msg>) -> Window {
-        Window {
-            app,
-            executor,
-            rx,
-            handled: 0,
-            frames: 0,
-            term: Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap(),
-            theme: Theme::dark(),
-            cache: RenderCache::default(),
-            phases: Vec::new(),
-        }
-    }
-
-    /// Opens `saved` into the running window, parked, its stream started now (an account
-    /// added while the others run); its id.
-    async fn add_parked(&mut self, saved: &SavedLogin, name: &str) -> AccountId {
-        let opened = self
-            .executor
-            .open(Source::Saved(saved.clone()))
-            .await
-            .unwrap();
-        let id = opened.session.id;
-        let account = account_of(&opened, name);
-        for effect in adopt_parked(&mut self.app, &mut self.executor, opened, account) {
-            self.executor.run(effect);
-        }
-        if self.app.dirty {
-            self.draw();
-        }
-        id
-    }
-
-    /// `run.rs`'s loop until `done` holds after a batch of messages (the moment it did), or
-    /// until `until` (`None`).
-    async fn run_until(&mut self, until: Instant, done: impl Fn(&App) -> bool) -> Option<Instant> {
-        let until = tokio::time::Instant::from_std(until);
-        loop {
-            let deadline = self.app.next_deadline();
-            let first = tokio::select! {
-                msg = self.rx.recv() => msg.unwrap(),
-                () = sleep_until_ms(deadline) => Msg::Tick,
-                Some(event) = self.executor.next_event() => {
-                    self.executor.on_event(event);
-                    continue;
-                }
-                () = tokio::time::sleep_until(until) => return None,
-            };
-            self.handle(first);
-            if done(&self.app) {
-                return Some(Instant::now());
-            }
-        }
-    }
-
-    /// One batch, as `run.rs` handles it: every message waiting, the effects (those for the
-    /// terminal left out: nothing here has one), a frame if anything changed.
-    fn handle(&mut self, first: Msg) {
-        update(&mut self.app, Msg::Clock(vocechat_tui::clock::now_ms()));
-        let mut batch = vec![first];
-        while let Ok(more) = self.rx.try_recv() {
-            batch.push(more);
-        }
-        let mut effects = Vec::new();
-        let mut dirty = false;
-        for msg in batch {
-            self.handled += 1;
-            self.executor.observe(&msg);
-            effects.extend(update(&mut self.app, msg));
-            dirty |= self.app.dirty;
-        }
-        self.executor.focus(self.app.focused);
-        for effect in effects {
-            match effect {
-                Effect::Bell
-                | Effect::CopyText(_)
-                | Effect::CopyFileUrl { .. }
-                | Effect::Notify { .. }
-                | Effect::OpenUrl(_)
-                | Effect::OpenEditor(_) => {}
-                other => self.executor.run(other),
-            }
-        }
-        self.executor.save_view(&self.app);
-        if dirty {
-            self.frames += 1;
-            self.draw();
-        }
-    }
-
-    /// Account `id` as the screen reads it.
-    fn account(&self, id: AccountId) -> AccountView<'_> {
-        view_of(&self.app, id)
-    }
-
-    /// `run.rs`'s `draw`.
-    fn draw(&mut self) {
-        let mut view = None;
-        self.term
-            .draw(|f| {
-                view = Some(vocechat_tui::ui::draw(
-                    f,
-                    &self.app,
-                    &self.theme,
-                    &mut self.cache,
-                ));
-            })
-            .unwrap();
-        if let Some(v) = view
-            && v.differs_from(&self.app)
-        {
-            update(&mut self.app, Msg::View(v));
-            if self.app.dirty {
-                self.term
-                    .draw(|f| {
-                        vocechat_tui::ui::draw(f, &self.app, &self.theme, &mut self.cache);
-                    })
-                    .unwrap();
-            }
-        }
-        self.app.dirty = false;
-    }
-
-    /// The text on the last frame.
-    fn screen(&self) -> String {
-        let buffer = self.term.backend().buffer();
-        buffer
-            .content
-            .iter()
-            .map(ratatui::buffer::Cell::symbol)
-            .collect()
-    }
-
-    async fn close(mut self) {
-        self.executor.shutdown().await;
     }
 }
 
@@ -357,11 +100,6 @@ async fn save_login(dir: &Path, url: &str) -> (SavedLogin, String) {
     };
     SessionStore::new(dir).save(&saved).unwrap();
     (saved, session.server_id)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i]
 }
 
 /// 1. Three accounts, 100k stored messages each, their servers down: the start to the first
@@ -448,92 +186,6 @@ fn first_frame(smoke: bool) {
         "  3 accounts, phase by phase (medians): {}",
         spent.join(", ")
     );
-}
-
-/// The names of this process's threads (Linux), by thread id.
-fn threads() -> Vec<(String, String)> {
-    let mut all = Vec::new();
-    for entry in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
-        let tid = entry.file_name().to_string_lossy().into_owned();
-        if let Ok(comm) = std::fs::read_to_string(entry.path().join("comm")) {
-            all.push((tid, comm.trim().to_string()));
-        }
-    }
-    all
-}
-
-/// Waits (at most 10 s) until no thread of this process is called `name`.
-fn wait_for_no_thread(name: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while threads().iter().any(|(_, comm)| comm == name) {
-        assert!(
-            Instant::now() < deadline,
-            "a {name} thread is still running"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn view_of(app: &App, id: AccountId) -> AccountView<'_> {
-    app.accounts().into_iter().find(|a| a.id == id).unwrap()
-}
-
-/// `run.rs`: sleep until the app's next deadline (a little after it), or for ever.
-async fn sleep_until_ms(deadline: Option<i64>) {
-    match deadline {
-        Some(at) => {
-            let wait = (at - vocechat_tui::clock::now_ms()).max(0) as u64;
-            tokio::time::sleep(Duration::from_millis(wait + 5)).await;
-        }
-        None => std::future::pending().await,
-    }
-}
-
-/// Resident memory of this process: (all, anonymous), in KiB.
-fn rss_kib() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("RssAnon:"))
-}
-
-/// CPU time (ms) each thread of this process but those called `except` has used, by thread
-/// id (`se.sum_exec_runtime` in `/proc/self/task/*/sched`: sub-millisecond, unlike the
-/// 10 ms ticks of `stat`).
-fn cpu_ms_except(except: &str) -> std::collections::BTreeMap<String, f64> {
-    threads()
-        .into_iter()
-        .filter(|(_, comm)| comm != except)
-        .filter_map(|(tid, _)| {
-            let sched = std::fs::read_to_string(format!("/proc/self/task/{tid}/sched")).ok()?;
-            let ms = sched
-                .lines()
-                .find(|l| l.starts_with("se.sum_exec_runtime"))?
-                .split(':')
-                .nth(1)?
-                .trim()
-                .parse()
-                .ok()?;
-            Some((tid, ms))
-        })
-        .collect()
-}
-
-/// CPU used between two readings of [`cpu_ms_except`] (a thread that ended meanwhile is
-/// not counted: the loop's threads all live through an idle spell).
-fn cpu_between(
-    before: &std::collections::BTreeMap<String, f64>,
-    after: &std::collections::BTreeMap<String, f64>,
-) -> f64 {
-    after
-        .iter()
-        .map(|(tid, ms)| ms - before.get(tid).copied().unwrap_or(0.0))
-        .sum()
 }
 
 /// 2 and 3. Three accounts on three demo servers, each behind a counting relay: the memory
@@ -664,7 +316,7 @@ fn idle_and_latency(smoke: bool) {
         .map(|(b0, b1)| format!("{} B up / {} B down", b1.0 - b0.0, b1.1 - b0.1))
         .collect();
     println!(
-        "3 accounts idle for {} s: {} (the servers' heartbeats every 15 s and their answers), client CPU {:.1} ms ({:.3} % of one core), {} messages handled, {} frames drawn; resident memory after it {:+.1} MiB (budget 0 B and 0 CPU besides the heartbeats)",
+        "3 accounts idle for {} s: {} (the servers' heartbeats, every 15 s), client CPU {:.1} ms ({:.3} % of one core), {} messages handled, {} frames drawn; resident memory after it {:+.1} MiB (budget 0 B and 0 CPU besides the heartbeats)",
         idle.as_secs(),
         per_account.join(", "),
         cpu_between(&cpu0, &cpu1),
@@ -733,4 +385,168 @@ fn latencies(
     }
     lat.sort_by(f64::total_cmp);
     lat
+}
+
+/// 4. Three cold logins at once (no store, no saved session) on three demo servers with a
+///    2,000-message lobby each, through relays sharing one 256 kbit/s line with 150 ms RTT:
+///    the time from the start to each login, and to each account's latest message in its
+///    model. The first login to finish is the focused account, the others are parked as they
+///    finish; with `stagger`, the n-th parked account's stream waits n × 400 ms as at a start
+///    (`main.rs`).
+fn cold_logins(smoke: bool, stagger: bool) {
+    let messages = if smoke { 200 } else { 2_000 };
+    let servers_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name(SERVER_THREADS)
+        .enable_all()
+        .build()
+        .unwrap();
+    let line = support::Line::default();
+    let (servers, links) = servers_rt.block_on(async {
+        let (mut servers, mut links) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            let server = DemoServer::start(DemoConfig::for_tests()).await.unwrap();
+            server
+                .post_as(2, Target::Group { gid: 2 }, "an older message in dev")
+                .unwrap();
+            for i in 0..messages {
+                server
+                    .post_as(
+                        2,
+                        Target::Group { gid: 1 },
+                        &format!("lobby {i:05} and some words"),
+                    )
+                    .unwrap();
+            }
+            let link = SlowLink::start_on(
+                server.addr(),
+                256,
+                Duration::from_millis(150),
+                Some(line.clone()),
+            )
+            .await;
+            servers.push(server);
+            links.push(link);
+        }
+        (servers, links)
+    });
+    let latest: Vec<i64> = servers.iter().map(DemoServer::last_mid).collect();
+    let data = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("client")
+        .enable_all()
+        .build()
+        .unwrap();
+    let names = ["one", "two", "three"];
+    let (logged, shown, total) = rt.block_on(async {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut executor = Executor::new(setup(data.path()), tx.clone());
+        let (done_tx, mut done_rx) = mpsc::unbounded_channel();
+        let started = Instant::now();
+        // Ids the executor will not hand out: it opens nothing itself here.
+        let ids: Vec<AccountId> = (0..3).map(|k| AccountId(100 + k)).collect();
+        for (k, link) in links.iter().enumerate() {
+            let ctx = tagged_context(ids[k], data.path(), &tx);
+            let source = Source::Login {
+                server: format!("http://{}", link.addr),
+                email: "admin@example.com".into(),
+                password: Secret::new("admin-pass"),
+                from_command: false,
+            };
+            let (id, done) = (ids[k], done_tx.clone());
+            tokio::spawn(async move {
+                let opened = vocechat_tui::runtime::account::open(id, source, &ctx).await;
+                let _ = done.send((k, opened));
+            });
+        }
+        let mut logged = [None; 3];
+        let mut shown = [None; 3];
+        // The first login in: the window's account.
+        let (k, first) = done_rx.recv().await.unwrap();
+        let first = first.unwrap();
+        logged[k] = Some(started.elapsed());
+        let label = vocechat_tui::app::url_label(&first.logged_in.server);
+        let mut app = App::logged_in(
+            first.logged_in.uid,
+            Keymap::new(Preset::Default),
+            Settings::from(&Config::default()),
+            label,
+        );
+        app.account = account_of(&first, names[k]);
+        let initial = adopt(&mut app, &mut executor, first);
+        update(&mut app, Msg::Clock(vocechat_tui::clock::now_ms()));
+        update(&mut app, Msg::Resize(WIDTH, HEIGHT));
+        for effect in initial {
+            executor.run(effect);
+        }
+        let mut window = Window::new(app, executor, rx);
+        window.draw();
+        let mut parked = 0u32;
+        let deadline = started + Duration::from_secs(60);
+        while shown.iter().any(Option::is_none) && Instant::now() < deadline {
+            while let Ok((k, opened)) = done_rx.try_recv() {
+                let mut opened = opened.unwrap();
+                logged[k] = Some(started.elapsed());
+                parked += 1;
+                if stagger {
+                    opened.session.delay_start(STAGGER * parked);
+                }
+                let account = account_of(&opened, names[k]);
+                for effect in adopt_parked(&mut window.app, &mut window.executor, opened, account) {
+                    window.executor.run(effect);
+                }
+            }
+            let waiting: Vec<(usize, AccountId, i64)> = (0..3)
+                .filter(|&k| logged[k].is_some() && shown[k].is_none())
+                .map(|k| (k, ids[k], latest[k]))
+                .collect();
+            let has = |app: &App, id: AccountId, mid: i64| {
+                app.accounts()
+                    .iter()
+                    .any(|a| a.id == id && a.chat.message(mid).is_some())
+            };
+            // A short turn, so a login that lands is taken in at once.
+            let turn = Instant::now() + Duration::from_millis(5);
+            if let Some(at) = window
+                .run_until(turn, |app| {
+                    waiting.iter().any(|&(_, id, mid)| has(app, id, mid))
+                })
+                .await
+            {
+                for &(k, id, mid) in &waiting {
+                    if has(&window.app, id, mid) {
+                        shown[k] = Some(at - started);
+                    }
+                }
+            }
+        }
+        window.close().await;
+        (logged, shown, started.elapsed())
+    });
+    let down: u64 = links.iter().map(SlowLink::down_bytes).sum();
+    let each: Vec<String> = (0..3)
+        .map(|k| {
+            let s = |d: Option<Duration>| {
+                d.map_or("never".into(), |d| format!("{:.2} s", d.as_secs_f64()))
+            };
+            format!(
+                "{}: logged in {}, latest message {}",
+                names[k],
+                s(logged[k]),
+                s(shown[k])
+            )
+        })
+        .collect();
+    println!(
+        "3 cold logins at once, {messages}-message lobbies, one 256 kbit/s line, 150 ms RTT, streams {}: {}; {:.1} KB down in {:.1} s (budget 5 s each)",
+        if stagger {
+            "staggered 400 ms"
+        } else {
+            "not staggered"
+        },
+        each.join("; "),
+        down as f64 / 1000.0,
+        total.as_secs_f64()
+    );
+    drop(servers);
 }
