@@ -186,6 +186,52 @@ fn first_frame(smoke: bool) {
         "  3 accounts, phase by phase (medians): {}",
         spent.join(", ")
     );
+    open_steps(data.path(), &saved[0], if smoke { 2 } else { 11 });
+}
+
+/// Where opening one store goes (`runtime/account/store.rs`'s `local_store`, step by step,
+/// on this thread, after the HTTP client `account::open` makes first): each step's median
+/// over `runs`.
+fn open_steps(dir: &Path, saved: &SavedLogin, runs: usize) {
+    let path = store_path(dir, &saved.server, saved.session.uid);
+    let mut steps: Vec<Vec<(&str, f64)>> = Vec::new();
+    for _ in 0..runs {
+        let mut times = Vec::new();
+        let mut at = Instant::now();
+        let mut step = |name: &'static str| {
+            times.push((name, at.elapsed().as_secs_f64() * 1e3));
+            at = Instant::now();
+        };
+        // `account::open` makes the account's HTTP client first.
+        drop(ApiClient::new(&saved.server).unwrap());
+        step("an HTTP client");
+        let mut store = Store::open(&path, saved.session.uid).unwrap();
+        step("open");
+        store.check_server(&saved.session.server_id).unwrap();
+        step("check the server");
+        store.purge_expired(vocechat_tui::clock::now_ms()).unwrap();
+        step("purge expired");
+        let loaded = store.load().unwrap();
+        step("load");
+        store.compact_users(&loaded.chat).unwrap();
+        step("compact users");
+        store.interrupted_uploads().unwrap();
+        step("interrupted uploads");
+        drop(store);
+        step("close");
+        steps.push(times);
+    }
+    let spent: Vec<String> = (0..steps[0].len())
+        .map(|i| {
+            let mut ms: Vec<f64> = steps.iter().map(|s| s[i].1).collect();
+            ms.sort_by(f64::total_cmp);
+            format!("{} {:.1} ms", steps[0][i].0, percentile(&ms, 0.5))
+        })
+        .collect();
+    println!(
+        "  one store opened step by step (medians of {runs}): {}",
+        spent.join(", ")
+    );
 }
 
 /// 2 and 3. Three accounts on three demo servers, each behind a counting relay: the memory
