@@ -12,14 +12,11 @@
 
 mod support;
 
-use serde_json::json;
 use std::time::{Duration, Instant};
-use support::Tui;
+use support::{Tui, build_store};
 use vocechat_tui::demo::{DemoConfig, DemoServer};
-use vocechat_tui::protocol::ServerEvent;
 use vocechat_tui::runtime::api::ApiClient;
 use vocechat_tui::runtime::session_store::{SavedLogin, SessionStore};
-use vocechat_tui::runtime::store::{Store, store_path};
 
 const CHANNELS: i64 = 50;
 
@@ -44,7 +41,14 @@ fn main() {
             })
             .unwrap();
         let built = Instant::now();
-        build_store(data.path(), &url, session.uid, &session.server_id, messages);
+        build_store(
+            data.path(),
+            &url,
+            session.uid,
+            &session.server_id,
+            messages,
+            CHANNELS,
+        );
         println!(
             "store of {messages} messages in {CHANNELS} channels built in {:.1} s",
             built.elapsed().as_secs_f64()
@@ -71,47 +75,6 @@ fn main() {
         "resident memory with the first frame up: {:.1} MiB (budget 50 MB)",
         rss as f64 / 1024.0
     );
-}
-
-fn build_store(dir: &std::path::Path, server: &str, uid: i64, server_id: &str, messages: i64) {
-    let mut store = Store::open(&store_path(dir, server, uid), uid).unwrap();
-    store.check_server(server_id).unwrap();
-    let groups: Vec<serde_json::Value> = (1..=CHANNELS)
-        .map(|gid| {
-            json!({"gid": gid, "owner": uid, "name": format!("channel-{gid:02}"),
-                   "description": "", "members": [], "is_public": true,
-                   "avatar_updated_at": 0, "pinned_messages": []})
-        })
-        .collect();
-    let directory: ServerEvent =
-        serde_json::from_value(json!({"type": "related_groups", "groups": groups})).unwrap();
-    store.write_events(&[directory]).unwrap();
-    let mut batch = Vec::new();
-    for i in 0..messages {
-        let gid = i % CHANNELS + 1;
-        batch.push(
-            serde_json::from_value(json!({"type": "chat", "mid": i + 1, "from_uid": uid,
-                "created_at": 1_700_000_000_000i64 + i * 1000, "target": {"gid": gid},
-                "detail": {"type": "normal", "content_type": "text/plain",
-                           "content": format!("message {i:06} with some ordinary words in it"),
-                           "properties": null}}))
-            .unwrap(),
-        );
-        if batch.len() == 5_000 {
-            store.write_events(&batch).unwrap();
-            batch.clear();
-        }
-    }
-    store.write_events(&batch).unwrap();
-    // The newest message's channel was open.
-    let last_gid = (messages - 1) % CHANNELS + 1;
-    store
-        .save_view(
-            Some(vocechat_tui::model::ConvKey::Group(last_gid)),
-            &[],
-            vocechat_tui::app::ComposeTarget::New,
-        )
-        .unwrap();
 }
 
 /// Spawns the binary and waits until `text` is on its screen; the time since exec and the

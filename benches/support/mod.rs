@@ -117,20 +117,40 @@ impl Tui {
 }
 
 /// A TCP relay on loopback that delays each direction by half the RTT and caps the
-/// server-to-client bandwidth, counting the bytes it passes down.
+/// server-to-client bandwidth, counting the bytes it passes each way.
 pub struct SlowLink {
     pub addr: std::net::SocketAddr,
     down: Arc<AtomicU64>,
+    up: Arc<AtomicU64>,
+}
+
+/// One downlink several relays share: its bandwidth is spent by whichever connection sends
+/// next, as on one slow line.
+#[derive(Clone, Default)]
+pub struct Line {
+    free_at: Arc<std::sync::Mutex<Option<tokio::time::Instant>>>,
 }
 
 impl SlowLink {
     pub async fn start(target: std::net::SocketAddr, kbit: u64, rtt: Duration) -> SlowLink {
+        SlowLink::start_on(target, kbit, rtt, None).await
+    }
+
+    /// The same, on `line` when given (shared with other relays), else on a line of each
+    /// connection's own.
+    pub async fn start_on(
+        target: std::net::SocketAddr,
+        kbit: u64,
+        rtt: Duration,
+        line: Option<Line>,
+    ) -> SlowLink {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
             .await
             .unwrap();
         let addr = listener.local_addr().unwrap();
         let down = Arc::new(AtomicU64::new(0));
-        let counted = down.clone();
+        let up = Arc::new(AtomicU64::new(0));
+        let (counted_down, counted_up) = (down.clone(), up.clone());
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let Ok(server) = tokio::net::TcpStream::connect(target).await else {
@@ -138,28 +158,48 @@ impl SlowLink {
                 };
                 let (cr, cw) = client.into_split();
                 let (sr, sw) = server.into_split();
-                let counted = counted.clone();
-                tokio::spawn(pipe(cr, sw, None, rtt / 2, None));
-                tokio::spawn(pipe(sr, cw, Some(kbit * 1000 / 8), rtt / 2, Some(counted)));
+                let down_line = line.clone().unwrap_or_default();
+                tokio::spawn(pipe(
+                    cr,
+                    sw,
+                    None,
+                    rtt / 2,
+                    Line::default(),
+                    counted_up.clone(),
+                ));
+                tokio::spawn(pipe(
+                    sr,
+                    cw,
+                    Some(kbit * 1000 / 8),
+                    rtt / 2,
+                    down_line,
+                    counted_down.clone(),
+                ));
             }
         });
-        SlowLink { addr, down }
+        SlowLink { addr, down, up }
     }
 
     /// Bytes passed to the client so far.
     pub fn down_bytes(&self) -> u64 {
         self.down.load(Ordering::Relaxed)
     }
+
+    /// Bytes passed to the server so far.
+    pub fn up_bytes(&self) -> u64 {
+        self.up.load(Ordering::Relaxed)
+    }
 }
 
 /// Copies `from` to `to`: each chunk leaves `delay` after it arrived, no sooner than the
-/// previous one has drained at `rate` bytes/s.
+/// previous one on `line` has drained at `rate` bytes/s.
 async fn pipe(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     rate: Option<u64>,
     delay: Duration,
-    count: Option<Arc<AtomicU64>>,
+    line: Line,
+    count: Arc<AtomicU64>,
 ) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(tokio::time::Instant, Vec<u8>)>();
@@ -175,22 +215,80 @@ async fn pipe(
             }
         }
     });
-    let mut free_at = tokio::time::Instant::now();
     while let Some((arrived, chunk)) = rx.recv().await {
-        let mut at = (arrived + delay).max(free_at);
-        if let Some(rate) = rate {
-            at += Duration::from_secs_f64(chunk.len() as f64 / rate as f64);
-        }
+        let at = {
+            let mut free_at = line.free_at.lock().unwrap();
+            let mut at = free_at.map_or(arrived + delay, |free| (arrived + delay).max(free));
+            if let Some(rate) = rate {
+                at += Duration::from_secs_f64(chunk.len() as f64 / rate as f64);
+            }
+            *free_at = Some(at);
+            at
+        };
         tokio::time::sleep_until(at).await;
-        free_at = at;
         if to.write_all(&chunk).await.is_err() {
             break;
         }
-        if let Some(c) = &count {
-            c.fetch_add(chunk.len() as u64, Ordering::Relaxed);
-        }
+        count.fetch_add(chunk.len() as u64, Ordering::Relaxed);
     }
     reader.abort();
+}
+
+/// A real store for account `uid` of `server` in `dir`, as a long use leaves it: `messages`
+/// messages spread over `channels` channels, the newest one's channel open.
+pub fn build_store(
+    dir: &std::path::Path,
+    server: &str,
+    uid: i64,
+    server_id: &str,
+    messages: i64,
+    channels: i64,
+) {
+    let mut store = vocechat_tui::runtime::store::Store::open(
+        &vocechat_tui::runtime::store::store_path(dir, server, uid),
+        uid,
+    )
+    .unwrap();
+    store.check_server(server_id).unwrap();
+    let groups: Vec<serde_json::Value> = (1..=channels)
+        .map(|gid| {
+            serde_json::json!({"gid": gid, "owner": uid, "name": format!("channel-{gid:02}"),
+                   "description": "", "members": [], "is_public": true,
+                   "avatar_updated_at": 0, "pinned_messages": []})
+        })
+        .collect();
+    let directory: vocechat_tui::protocol::ServerEvent =
+        serde_json::from_value(serde_json::json!({"type": "related_groups", "groups": groups}))
+            .unwrap();
+    store.write_events(&[directory]).unwrap();
+    let mut batch = Vec::new();
+    for i in 0..messages {
+        let gid = i % channels + 1;
+        batch.push(
+            serde_json::from_value(
+                serde_json::json!({"type": "chat", "mid": i + 1, "from_uid": uid,
+                "created_at": 1_700_000_000_000i64 + i * 1000, "target": {"gid": gid},
+                "detail": {"type": "normal", "content_type": "text/plain",
+                           "content": format!("message {i:06} with some ordinary words in it"),
+                           "properties": null}}),
+            )
+            .unwrap(),
+        );
+        if batch.len() == 5_000 {
+            store.write_events(&batch).unwrap();
+            batch.clear();
+        }
+    }
+    store.write_events(&batch).unwrap();
+    // The newest message's channel was open.
+    let last_gid = (messages - 1) % channels + 1;
+    store
+        .save_view(
+            Some(vocechat_tui::model::ConvKey::Group(last_gid)),
+            &[],
+            vocechat_tui::app::ComposeTarget::New,
+        )
+        .unwrap();
 }
 
 /// The switchable relay the integration tests use too.
