@@ -116,24 +116,23 @@ impl Window {
         let mut executor = Executor::new(setup(dir), tx);
         let keymap = Keymap::new(Preset::Default);
         let settings = Settings::from(&Config::default());
-        let first = executor
-            .open(Source::Saved(saved[0].clone()))
-            .await
-            .unwrap();
-        phase("open the focused store");
+        // Every store read at the same time (`Executor::open_all`), as main.rs does.
+        let sources = saved.iter().map(|s| Source::Saved(s.clone())).collect();
+        let mut answers = executor.open_all(sources).await.into_iter();
+        phase("open every store at once");
+        let first = answers.next().unwrap().unwrap();
         let label = vocechat_tui::app::url_label(&first.logged_in.server);
         let mut app = App::logged_in(first.logged_in.uid, keymap, settings, label);
         app.account = account_of(&first, "one");
         let mut initial = adopt(&mut app, &mut executor, first);
-        phase("fold it into the app");
-        for (n, other) in saved.iter().enumerate().skip(1) {
-            let mut opened = executor.open(Source::Saved(other.clone())).await.unwrap();
-            phase("open a parked store");
+        for (n, opened) in answers.enumerate() {
+            let mut opened = opened.unwrap();
+            let n = n + 1;
             opened.session.delay_start(STAGGER * n as u32);
             let account = account_of(&opened, ["one", "two", "three"][n.min(2)]);
             initial.extend(adopt_parked(&mut app, &mut executor, opened, account));
-            phase("fold it in, parked");
         }
+        phase("fold them into the app");
         update(&mut app, Msg::Clock(vocechat_tui::clock::now_ms()));
         update(&mut app, Msg::Resize(WIDTH, HEIGHT));
         for effect in initial {
