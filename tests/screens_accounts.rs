@@ -276,3 +276,30 @@ fn two_accounts_search_before_typing_80x24() {
     assert!(row.contains("in:<account>"), "{row}");
     insta::assert_snapshot!(term.backend());
 }
+
+#[test]
+fn a_muted_account_says_so_in_its_header() {
+    let mut app = scene();
+    for c in "/account mute home".chars() {
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    // Wide enough for the name, both states and the counts (narrower, the words are cut
+    // before the name is).
+    app.settings.sidebar_width = 32;
+    let term = render(&mut app, 100, 24);
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(screen.contains("home offline, muted"), "{screen}");
+}

@@ -33,6 +33,13 @@ pub struct Account {
     pub without_store: bool,
 }
 
+impl Account {
+    /// Whether its notifications are off at `now_ms` (`/account mute`).
+    pub fn is_muted(&self, now_ms: i64) -> bool {
+        self.muted_until.is_some_and(|t| t > now_ms)
+    }
+}
+
 impl App {
     /// A login finished: the app is that account's now (and the stream may start), or the
     /// form says why not.

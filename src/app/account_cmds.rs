@@ -18,7 +18,7 @@ pub const ADD_ACCOUNT_CANCELLED: &str = "adding an account cancelled";
 
 /// What `/account` takes.
 pub const USAGE: &str = "/account list | add <server> [--email <e-mail>] | remove <name> \
-                         | mute <name> [30m|1h|8h|1d|1w] | unmute <name>";
+                         | mute <name> [30m|1h|8h|1d|1w] | unmute <name> | fold [name]";
 
 impl App {
     /// Runs `f` with account `id`'s fields in the app (swapped in when parked, swapped out
@@ -314,6 +314,25 @@ impl App {
         vec![]
     }
 
+    /// `/account fold [name]`: folds the account's sidebar section to its header, or unfolds
+    /// it (the focused account's without a name): the keyboard's way to what a click on the
+    /// header does.
+    fn fold_account_command(&mut self, args: &[&str]) -> Vec<Effect> {
+        let id = match args {
+            [] => self.focused,
+            [name] => match self.named_or_error(name) {
+                Some((id, _)) => id,
+                None => return vec![],
+            },
+            _ => {
+                self.error("/account fold [name]");
+                return vec![];
+            }
+        };
+        self.toggle_section(id);
+        vec![]
+    }
+
     /// `/account …`: `rest` is what follows the command's name.
     pub(super) fn account_command(&mut self, rest: &str) -> Vec<Effect> {
         let args: Vec<&str> = rest.split_whitespace().collect();
@@ -326,6 +345,7 @@ impl App {
             Some("remove") => self.remove_account_command(&args[1..]),
             Some("mute") => self.mute_account_command(&args[1..]),
             Some("unmute") => self.unmute_account_command(&args[1..]),
+            Some("fold") => self.fold_account_command(&args[1..]),
             _ => {
                 self.error(USAGE);
                 vec![]

@@ -409,3 +409,19 @@ fn an_added_account_of_the_config_takes_its_name_password_command_and_level() {
     assert_eq!(app.account.password_command.as_deref(), Some("pass office"));
     assert_eq!(app.account.notify, Some(crate::config::NotifyLevel::All));
 }
+
+#[test]
+fn account_fold_folds_a_section_by_name_or_the_focused_one_without() {
+    let mut app = two_accounts();
+    command(&mut app, "/account fold home");
+    assert_eq!(app.sidebar_rows().last(), Some(&SidebarRow::Header(HOME)));
+    command(&mut app, "/account fold home");
+    assert!(matches!(app.sidebar_rows().last(), Some(SidebarRow::Conv(id, _)) if *id == HOME));
+    // Without a name: the focused account's.
+    command(&mut app, "/account fold");
+    assert!(app.collapsed.contains(&FIRST_ACCOUNT));
+    // An unknown name says so and folds nothing.
+    command(&mut app, "/account fold nope");
+    assert!(app.status.notice.as_ref().unwrap().error);
+    assert_eq!(app.collapsed.len(), 1);
+}

@@ -117,6 +117,8 @@ pub struct AccountView<'a> {
     pub timeline: &'a Timeline,
     /// Its composer: the draft being typed and the drafts kept per conversation.
     pub composer: &'a Composer,
+    /// Its notifications are off (`/account mute`).
+    pub muted: bool,
 }
 
 impl AccountState {
@@ -175,6 +177,7 @@ impl App {
                 status: &state.status,
                 timeline: &state.timeline,
                 composer: &state.composer,
+                muted: state.account.is_muted(self.now_ms),
             })
             .collect();
         all.push(AccountView {
@@ -185,6 +188,7 @@ impl App {
             status: &self.status,
             timeline: &self.timeline,
             composer: &self.composer,
+            muted: self.account.is_muted(self.now_ms),
         });
         all.sort_by_key(|a| a.id);
         all

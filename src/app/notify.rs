@@ -58,7 +58,9 @@ impl App {
             let title = match (key, self.several_accounts()) {
                 (ConvKey::Group(_), false) => format!("{author} in {label}"),
                 (ConvKey::User(_), false) => author,
-                (ConvKey::Group(_), true) => format!("{} · {label}: {author}", self.focused_account_name()),
+                (ConvKey::Group(_), true) => {
+                    format!("{} · {label}: {author}", self.focused_account_name())
+                }
                 (ConvKey::User(_), true) => format!("{} · {author}", self.focused_account_name()),
             };
             let body = if self.settings.notify.hide_text {
@@ -75,7 +77,7 @@ impl App {
 
     /// Whether the account in the app's fields is muted (`/account mute`) at this moment.
     pub(super) fn account_muted(&self) -> bool {
-        self.account.muted_until.is_some_and(|t| t > self.now_ms)
+        self.account.is_muted(self.now_ms)
     }
 
     /// The account in the app's fields as a notification names it.

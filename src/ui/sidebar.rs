@@ -100,7 +100,11 @@ fn state_words(conn: &ConnState) -> &'static str {
 fn header(app: &App, account: &AccountView<'_>, width: usize, theme: &Theme) -> Line<'static> {
     let folded = app.collapsed.contains(&account.id);
     let fold = if folded { "▸ " } else { "▾ " };
-    let state = state_words(&account.status.conn);
+    let state = match (state_words(&account.status.conn), account.muted) {
+        ("", true) => "muted".to_string(),
+        (words, true) => format!("{words}, muted"),
+        (words, false) => words.to_string(),
+    };
     let mentions: u32 = account.chat.convs.values().map(|c| c.mentions).sum();
     let badge = format!(
         "{}{}",
@@ -108,16 +112,29 @@ fn header(app: &App, account: &AccountView<'_>, width: usize, theme: &Theme) -> 
         count(" @", mentions)
     );
     let badge = badge.trim().to_string();
-    let state_text = if state.is_empty() {
+    // The badge first, then the name (up to 12 columns before the state words are cut),
+    // then the state in what is left.
+    let room = width
+        .saturating_sub(2 + badge.len() + usize::from(!badge.is_empty()))
+        .max(1);
+    let full_name = one_line(account.name, 24);
+    let state_width = crate::text::wrap::width(&state);
+    let name_room = if state.is_empty() {
+        room
+    } else {
+        room.saturating_sub(state_width + 1)
+            .max(crate::text::wrap::width(&full_name).min(12))
+            .min(room)
+    };
+    let name = crate::text::wrap::truncate(&full_name, name_room);
+    let left = room.saturating_sub(crate::text::wrap::width(&name));
+    let state_text = if state.is_empty() || left < 2 {
         String::new()
     } else {
-        format!(" {state}")
+        format!(" {}", crate::text::wrap::truncate(&state, left - 1))
     };
-    let used =
-        2 + crate::text::wrap::width(&state_text) + badge.len() + usize::from(!badge.is_empty());
-    let room = width.saturating_sub(used).max(1);
-    let name = crate::text::wrap::truncate(&one_line(account.name, 24), room);
-    let pad = room.saturating_sub(crate::text::wrap::width(&name)) + usize::from(!badge.is_empty());
+    let pad =
+        left.saturating_sub(crate::text::wrap::width(&state_text)) + usize::from(!badge.is_empty());
     let state_style = match account.status.conn {
         ConnState::Waiting { .. } | ConnState::Stopped(_) => theme.fg(theme.error),
         _ => theme.fg(theme.warning),
