@@ -299,7 +299,7 @@ fn a_muted_account_says_so_in_its_header() {
         .buffer()
         .content()
         .iter()
-        .map(|c| c.symbol())
+        .map(ratatui::buffer::Cell::symbol)
         .collect();
     assert!(screen.contains("home offline, muted"), "{screen}");
 }
