@@ -442,12 +442,25 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
     // Every account logged in on this install opens with the window (docs/accounts.md).
     let every = store.all();
     // Focused: the account named (server argument, config), else the first saved one.
-    let saved = match server.as_deref() {
+    let mut saved = match server.as_deref() {
         Some(s) => ApiClient::new(s)
             .ok()
             .and_then(|api| store.find(api.base_url().as_str(), email.as_deref())),
         None => every.first().cloned(),
     };
+    // A server not logged in yet while others are: those open as always, and the login form
+    // over them adds this one (as `/account add` does).
+    let mut adding = None;
+    if saved.is_none()
+        && let Some(first_saved) = every.first()
+    {
+        adding = Some(LoginForm::new(
+            server.clone(),
+            email.clone(),
+            password_command.clone(),
+        ));
+        saved = Some(first_saved.clone());
+    }
     let configured = config.accounts();
     let names = short_names(&configured, &every);
     let mut executor = Executor::new(setup(device, Some(store)), tx.clone());
@@ -483,7 +496,13 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             let mut app = App::logged_in(opened.logged_in.uid, keymap, settings, label);
             app.status.insecure = vocechat_tui::app::insecure_host(&server);
             app.account.login = Some((server, opened.logged_in.email.clone()));
-            app.account.password_command = password_command;
+            // The command line's password command is for the account it names (the one
+            // being added, when it is not saved); a saved one of the config keeps its own.
+            app.account.password_command = if adding.is_some() {
+                configured_for(&configured, &saved).and_then(|a| a.password_command.clone())
+            } else {
+                password_command
+            };
             app.account.name = focused_name;
             app.account.notify = configured_for(&configured, &saved).and_then(|a| a.notify);
             let mut initial = adopt(&mut app, &mut executor, opened);
@@ -513,6 +532,14 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                         app.info(format!("account {name} was not opened: {e}"));
                     }
                 }
+            }
+            if let Some(mut form) = adding {
+                form.adding = true;
+                // No password to type: Enter logs in.
+                if form.password_command.is_some() {
+                    form.focus = vocechat_tui::app::LoginField::Email;
+                }
+                app.mode = Mode::Login(form);
             }
             let rt = runtime(app, executor, theme, &config, initial);
             run(rt, tx, rx).await

@@ -1828,3 +1828,34 @@ fn accounts_are_added_listed_reopened_and_removed() {
     last.send(b"\x1b");
     last.quit();
 }
+
+/// Starting with a server not logged in yet while another account is saved: the saved one
+/// opens as always, the login form over it adds the new one, and both are in the window.
+#[test]
+fn a_new_server_on_the_command_line_is_added_beside_the_saved_accounts() {
+    let (_work_rt, work) = test_server(DemoConfig::for_tests());
+    let (_home_rt, home) = test_server(DemoConfig::for_tests());
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = log_in(&work.base_url(), data.path());
+    tui.wait_for("work logged in, live", |s| s.contains("● live"));
+    tui.quit();
+    work.post_as(2, Target::Group { gid: 1 }, "work kept running")
+        .unwrap();
+
+    let mut tui = Tui::spawn(
+        &[&home.base_url(), "--email", "admin@example.com"],
+        data.path(),
+    );
+    tui.wait_for("the login form for home", |s| {
+        s.contains("log in to VoceChat")
+    });
+    tui.send(b"admin-pass\r");
+    tui.wait_for("both accounts, the new one focused", |s| {
+        let headers = s.lines().filter(|l| l.starts_with('▾')).count();
+        headers == 2 && s.contains("● live") && !s.contains("log in to VoceChat")
+    });
+    // The saved account was opened too, and heard what was said meanwhile.
+    tui.send(b"\x1bu"); // Alt+U: work's unread lobby
+    tui.wait_for("work's news", |s| s.contains("work kept running"));
+    tui.quit();
+}
