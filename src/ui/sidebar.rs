@@ -27,8 +27,12 @@ pub(super) fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .iter()
         .map(|a| unread_total(a.chat, app.now_ms))
         .sum();
-    // What concerns you (mentions, replies to you), unread: the inbox (Alt+I).
-    let inbox = app.inbox_unread();
+    // What concerns you (mentions, replies to you), unread, in every account: the inbox
+    // (Alt+I, which spans them too).
+    let inbox: u32 = accounts
+        .iter()
+        .map(|a| a.chat.convs.values().map(|c| c.mentions).sum::<u32>())
+        .sum();
     let mut lines = vec![Line::from(vec![
         Span::styled(
             crate::text::wrap::truncate("conversations", width.saturating_sub(10)),
