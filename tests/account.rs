@@ -91,7 +91,7 @@ async fn a_login_becomes_an_account_before_the_app_hears_of_it() {
     executor.on_event(event);
     let msg = until_msg(&mut rx, |m| matches!(m, Msg::LoggedIn(_))).await;
     assert!(matches!(msg, Msg::LoggedIn(Err(_))), "{msg:?}");
-    assert_eq!(executor.file_url("a/b"), None);
+    assert_eq!(executor.file_url(None, "a/b"), None);
     // The right one.
     executor.run(login(&server.base_url(), ADMIN.1));
     let event = executor.next_event().await.unwrap();
@@ -107,7 +107,7 @@ async fn a_login_becomes_an_account_before_the_app_hears_of_it() {
     assert_ne!(id, AccountId(1));
     // The account is in as the app hears of it: what the app answers with (start the
     // stream) reaches the server, and what the stream says comes tagged with the account.
-    assert!(executor.file_url("a/b").is_some());
+    assert!(executor.file_url(None, "a/b").is_some());
     executor.run(Effect::StartSync);
     until_msg(&mut rx, |m| of(id, m).is_some_and(is_live)).await;
     // The session was saved (by a task of its own), for the next start.
@@ -258,9 +258,11 @@ async fn one_executor_holds_two_accounts_and_routes_each_effect_to_its_own() {
     let on = |url: Option<String>, server: &vocechat_tui::demo::DemoServer| {
         url.is_some_and(|u| u.starts_with(&server.base_url()))
     };
-    assert!(on(executor.file_url("a"), &work));
+    assert!(on(executor.file_url(None, "a"), &work));
     executor.focus(h);
-    assert!(on(executor.file_url("a"), &home));
+    assert!(on(executor.file_url(None, "a"), &home));
+    // A link made in an account is on that account's server, whichever is focused.
+    assert!(on(executor.file_url(Some(w), "a"), &work));
     // Quitting ends every account's stream.
     executor.shutdown().await;
     until_streams(&work, 0).await;
@@ -497,7 +499,7 @@ async fn an_added_account_opens_beside_the_focused_one_which_keeps_running() {
     assert_eq!(executor.accounts(), vec![w, h]);
     assert!(
         executor
-            .file_url("a")
+            .file_url(None, "a")
             .is_some_and(|u| u.starts_with(&home.base_url()))
     );
     executor.run(Effect::StartSync);
@@ -570,7 +572,7 @@ async fn ending_an_account_stops_its_stream_and_forgets_its_session_but_keeps_it
         forget_session: false,
     });
     assert!(executor.accounts().is_empty());
-    assert_eq!(executor.file_url("a"), None);
+    assert_eq!(executor.file_url(None, "a"), None);
     until_streams(&work, 0).await;
     // Without forgetting: its saved session stays.
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -601,7 +603,7 @@ async fn adding_an_account_already_open_keeps_the_open_session_alone() {
     assert_ne!(logged_in.account, w);
     // Not taken in: the open account stays the one, focused, its stream alone.
     assert_eq!(executor.accounts(), vec![w]);
-    assert!(executor.file_url("a").is_some());
+    assert!(executor.file_url(None, "a").is_some());
     tokio::time::sleep(Duration::from_millis(300)).await;
     while let Ok(msg) = rx.try_recv() {
         assert!(

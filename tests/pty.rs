@@ -1678,7 +1678,7 @@ fn two_accounts_one_server_stops_the_other_keeps_working_and_the_outbox_waits() 
         data.path().join("config.toml"),
         format!(
             "[[account]]\nname = \"work\"\nserver = \"{work_url}\"\nemail = \"admin@example.com\"\n\n\
-             [[account]]\nname = \"home\"\nserver = \"{home_url}\"\nemail = \"admin@example.com\"\n"
+             [[account]]\nname = \"home\"\nserver = \"{home_url}\"\nemail = \"admin@example.com\"\n\n[notifications]\nlevel = \"all\"\n"
         ),
     )
     .unwrap();
@@ -1688,19 +1688,46 @@ fn two_accounts_one_server_stops_the_other_keeps_working_and_the_outbox_waits() 
         tui.quit();
     }
 
-    let mut tui = Tui::spawn(&[], data.path());
+    // SSH_CONNECTION: no notify-send on the machine running the tests.
+    let mut tui = Tui::spawn_with(&[], data.path(), &[("SSH_CONNECTION", "1 2 3 4")]);
+    // Both live: work in the status bar, home's header without a state in words.
+    let home_live = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("▾ home"))
+            .is_some_and(|l| {
+                let side = l.split('│').next().unwrap_or("");
+                !["connecting", "syncing", "offline"]
+                    .iter()
+                    .any(|w| side.contains(w))
+            })
+    };
     tui.wait_for("both accounts, work focused and live", |s| {
-        sidebar_row(s, "▾ work").is_some()
-            && sidebar_row(s, "▾ home").is_some()
-            && s.contains("● live │ work @")
+        sidebar_row(s, "▾ work").is_some() && home_live(s) && s.contains("● live │ work @")
     });
+    // A direct message at home, parked: the terminal is notified, naming the account, and
+    // the bell rings.
+    let mark = tui.raw.len();
+    home.post_as(2, Target::User { uid: 1 }, "psst from home")
+        .unwrap();
+    tui.wait_for_raw("home's notification", mark, |o| {
+        contains(o, b"\x1b]777;notify;home \xc2\xb7 ") && contains(o, b"psst from home")
+    });
+    assert!(
+        contains(&tui.raw[mark..], b"\x07"),
+        "the bell rings as well"
+    );
     // Bob writes at home: listed first under what needs you; Alt+U opens it, as home.
     home.post_as(2, Target::Group { gid: 1 }, "dinner at seven")
         .unwrap();
     tui.wait_for("home's message listed as needing you", |s| {
         sidebar_row(s, "home · ").is_some_and(|r| r < sidebar_row(s, "▾ work").unwrap_or(0))
     });
-    tui.send(b"\x1bu"); // Alt+U
+    // Alt+U: home's direct message first (more pressing than a channel), then its lobby.
+    tui.send(b"\x1bu");
+    tui.wait_for("home's direct message", |s| {
+        s.contains("psst from home") && s.contains("│ home @")
+    });
+    tui.send(b"\x1bu");
     tui.wait_for("home focused, its message shown", |s| {
         s.contains("dinner at seven") && s.contains("│ home @") && s.contains("─ home · #")
     });

@@ -98,6 +98,9 @@ pub async fn run(
         // The effects nobody tagged are the focused account's: the executor follows the app.
         rt.executor.focus(app.focused);
         for effect in effects {
+            // An account's terminal effects (a parked account's bell and notification, a
+            // file link of the account it was made in) are the loop's to carry out.
+            let (account, effect) = for_the_terminal(effect);
             match effect {
                 // Never wrapped: tmux and screen show a bell themselves, so it still arrives
                 // when passthrough is off.
@@ -106,7 +109,7 @@ pub async fn run(
                     guard.write_raw(&notify::copy_sequence(&text, mux));
                 }
                 Effect::CopyFileUrl { path } => {
-                    if let Some(url) = rt.executor.file_url(&path) {
+                    if let Some(url) = rt.executor.file_url(account, &path) {
                         guard.write_raw(&notify::copy_sequence(&url, mux));
                     }
                 }
@@ -114,7 +117,9 @@ pub async fn run(
                     guard.write_raw(&notify::desktop_sequence(&title, &body, mux));
                     rt.executor.run(Effect::Notify { title, body });
                 }
-                Effect::OpenUrl(url) => open_url(&mut guard, &mut rt.executor, app, url, mux),
+                Effect::OpenUrl(url) => {
+                    open_url(&mut guard, &mut rt.executor, app, account, url, mux);
+                }
                 Effect::OpenEditor(text) => {
                     input.abort();
                     let result = guard.suspended(|| edit_externally(&text))?;
@@ -165,19 +170,51 @@ fn update_owned(app: &mut App, msg: Msg, held: impl Fn(AccountId) -> bool) -> Ve
     out.into_iter().map(|e| own(e, owner)).collect()
 }
 
-/// `effect` as account `owner`'s: tagged, unless it is the loop's own (the terminal's: a
-/// bell, a copy, an editor, a notification, a link) or already tagged.
+/// `effect` as account `owner`'s: tagged, unless it needs no account (a bell, a copy of
+/// text, an editor, a notification) or is already tagged. A file link is tagged: its address
+/// is on its own account's server.
 fn own(effect: Effect, owner: AccountId) -> Effect {
     match effect {
         Effect::Bell
         | Effect::CopyText(_)
-        | Effect::CopyFileUrl { .. }
         | Effect::Notify { .. }
-        | Effect::OpenUrl(_)
         | Effect::OpenEditor(_)
         | Effect::For(..) => effect,
         other => Effect::For(owner, Box::new(other)),
     }
+}
+
+/// Whether `effect` is the terminal's (the loop carries it out: a bell, a copy, a
+/// notification, a link to open, the editor).
+fn is_terminal(effect: &Effect) -> bool {
+    matches!(
+        effect,
+        Effect::Bell
+            | Effect::CopyText(_)
+            | Effect::CopyFileUrl { .. }
+            | Effect::Notify { .. }
+            | Effect::OpenUrl(_)
+            | Effect::OpenEditor(_)
+    )
+}
+
+/// A tagged terminal effect unwrapped, with the account it is of (`None`: untagged); any
+/// other effect as it is, for the executor.
+fn for_the_terminal(effect: Effect) -> (Option<AccountId>, Effect) {
+    let mut account = None;
+    let mut inner = &effect;
+    while let Effect::For(id, e) = inner {
+        account = Some(*id);
+        inner = e;
+    }
+    if account.is_none() || !is_terminal(inner) {
+        return (None, effect);
+    }
+    let mut effect = effect;
+    while let Effect::For(_, e) = effect {
+        effect = *e;
+    }
+    (account, effect)
 }
 
 /// Whether `msg` is the suspend key. Handled here rather than in `update` because it is about
@@ -284,11 +321,12 @@ fn open_url(
     guard: &mut TerminalGuard,
     executor: &mut Executor,
     app: &mut App,
+    account: Option<AccountId>,
     url: String,
     mux: Multiplexer,
 ) {
     let url = match url.strip_prefix("vocechat-file:") {
-        Some(path) => match executor.file_url(path) {
+        Some(path) => match executor.file_url(account, path) {
             Some(u) => u,
             None => return,
         },
@@ -416,6 +454,32 @@ mod tests {
                 .iter()
                 .all(|e| matches!(e, Effect::For(id, _) if *id == HOME))
         );
+    }
+
+    #[test]
+    fn a_parked_accounts_bell_and_notification_reach_the_terminal_and_links_keep_their_account() {
+        let notify = Effect::Notify {
+            title: "home · dad".into(),
+            body: "psst".into(),
+        };
+        let tagged = Effect::For(HOME, Box::new(notify.clone()));
+        assert_eq!(for_the_terminal(tagged), (Some(HOME), notify));
+        let bell = Effect::For(HOME, Box::new(Effect::For(HOME, Box::new(Effect::Bell))));
+        assert_eq!(for_the_terminal(bell), (Some(HOME), Effect::Bell));
+        // A file link is tagged with its account, and unwrapped with it for the loop.
+        let copy = Effect::CopyFileUrl { path: "p".into() };
+        let owned = own(copy.clone(), HOME);
+        assert_eq!(owned, Effect::For(HOME, Box::new(copy.clone())));
+        assert_eq!(for_the_terminal(owned), (Some(HOME), copy));
+        // Anything else stays tagged, for the executor.
+        let mark = Effect::For(
+            HOME,
+            Box::new(Effect::MarkRead {
+                key: crate::model::ConvKey::Group(1),
+                mid: 5,
+            }),
+        );
+        assert_eq!(for_the_terminal(mark.clone()), (None, mark));
     }
 
     #[test]

@@ -225,9 +225,11 @@ impl Executor {
         })
     }
 
-    /// The download URL of an uploaded file, if logged in.
-    pub fn file_url(&self, path: &str) -> Option<String> {
-        self.focused
+    /// The download URL of an uploaded file on account `account`'s server (the focused
+    /// one's when `None`), if logged in.
+    pub fn file_url(&self, account: Option<AccountId>, path: &str) -> Option<String> {
+        account
+            .or(self.focused)
             .and_then(|id| self.sessions.get(&id))
             .map(|a| a.file_url(path))
     }
