@@ -614,3 +614,43 @@ async fn adding_an_account_already_open_keeps_the_open_session_alone() {
     assert_eq!(work.open_streams(), 1);
     executor.shutdown().await;
 }
+
+/// Staging a file and completing a path are answered as the account whose composer asked,
+/// even when another account is focused by then.
+#[tokio::test]
+async fn staging_and_path_completion_answer_the_account_that_asked() {
+    let (work, home) = (server().await, server().await);
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let w = open_on(&mut executor, &work).await;
+    let h = open_on(&mut executor, &home).await;
+    executor.focus(w);
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, b"hello").unwrap();
+    executor.run(Effect::For(
+        h,
+        Box::new(Effect::StageFiles {
+            paths: vec![file.to_string_lossy().into_owned()],
+            paste: None,
+        }),
+    ));
+    let staged = until_msg(
+        &mut rx,
+        |m| matches!(m, Msg::For(_, inner) if matches!(inner.as_ref(), Msg::Staged { .. })),
+    )
+    .await;
+    assert!(matches!(staged, Msg::For(id, _) if id == h), "{staged:?}");
+    let prefix = format!("{}/no", dir.path().display());
+    executor.run(Effect::For(h, Box::new(Effect::CompletePath { prefix })));
+    let completed = until_msg(
+        &mut rx,
+        |m| matches!(m, Msg::For(_, inner) if matches!(inner.as_ref(), Msg::PathCompleted { .. })),
+    )
+    .await;
+    assert!(
+        matches!(completed, Msg::For(id, _) if id == h),
+        "{completed:?}"
+    );
+    executor.shutdown().await;
+}

@@ -1,12 +1,26 @@
 //! Small jobs off the UI task: checking paths for staging (file-system calls) and desktop
 //! notifications through `notify-send`.
 
-use crate::app::Msg;
+use crate::app::{AccountId, Msg};
 use crate::runtime::tasks::upload;
 use tokio::sync::mpsc::UnboundedSender;
 
-/// Checks paths for staging off the UI task (file-system calls).
-pub(super) fn stage_files(tx: UnboundedSender<Msg>, paths: Vec<String>, paste: Option<String>) {
+/// `msg` as account `account`'s answer (untagged when it has none).
+pub(super) fn answer_of(account: Option<AccountId>, msg: Msg) -> Msg {
+    match account {
+        Some(id) => Msg::For(id, Box::new(msg)),
+        None => msg,
+    }
+}
+
+/// Checks paths for staging off the UI task (file-system calls); the answer is account
+/// `account`'s (its composer asked).
+pub(super) fn stage_files(
+    tx: UnboundedSender<Msg>,
+    account: Option<AccountId>,
+    paths: Vec<String>,
+    paste: Option<String>,
+) {
     tokio::spawn(async move {
         let checked = tokio::task::spawn_blocking(move || {
             paths.iter().map(|p| upload::stage(p)).collect::<Vec<_>>()
@@ -23,11 +37,14 @@ pub(super) fn stage_files(tx: UnboundedSender<Msg>, paths: Vec<String>, paste: O
         if paste.is_some() && files.is_empty() {
             errors.clear(); // not a file after all: the paste becomes text
         }
-        let _ = tx.send(Msg::Staged {
-            files,
-            errors,
-            paste,
-        });
+        let _ = tx.send(answer_of(
+            account,
+            Msg::Staged {
+                files,
+                errors,
+                paste,
+            },
+        ));
     });
 }
 

@@ -9,7 +9,7 @@ mod background;
 use crate::app::{Effect, Failure, Msg};
 use crate::runtime::account::{self, AccountEvent, AccountId, AccountSession, Context, Source};
 use crate::runtime::api::ApiError;
-use background::{notify_desktop, stage_files};
+use background::{answer_of, notify_desktop, stage_files};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -311,7 +311,8 @@ impl Executor {
                     );
                 }
             }
-            Effect::StageFiles { paths, paste } => stage_files(tx, paths, paste),
+            // Answered as the account whose composer asked (another may be focused by then).
+            Effect::StageFiles { paths, paste } => stage_files(tx, account, paths, paste),
             Effect::CompletePath { prefix } => {
                 tokio::spawn(async move {
                     let p = prefix.clone();
@@ -320,7 +321,10 @@ impl Executor {
                     })
                     .await
                     .unwrap_or_default();
-                    let _ = tx.send(Msg::PathCompleted { prefix, candidates });
+                    let _ = tx.send(answer_of(
+                        account,
+                        Msg::PathCompleted { prefix, candidates },
+                    ));
                 });
             }
             other => match account.and_then(|id| self.sessions.get_mut(&id)) {
