@@ -259,6 +259,12 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
         Action::FollowReply => app.follow_reply(mid),
         Action::SaveMessage => app.save_message(mid),
         Action::JumpBack => app.jump_back(),
+        // A message number is one server's: with several accounts the query names whose,
+        // so asking it again (after another account was focused) asks the same one.
+        Action::ListReplies if app.several_accounts() => {
+            let query = format!("in:{} replies:{mid}", app.account.name.to_lowercase());
+            app.open_search(Some(&query))
+        }
         Action::ListReplies => app.open_search(Some(&format!("replies:{mid}"))),
         Action::Reply => {
             app.composer.target = ComposeTarget::Reply(mid);

@@ -110,10 +110,22 @@ impl App {
         accounts.sort_by_key(|a| !a.focused);
         let names: Vec<String> = accounts.iter().map(|a| a.name.to_lowercase()).collect();
         let (rest, within) = account_words(input, &names);
+        // A word naming an account exactly means that one (`in:work` beside `work2`);
+        // otherwise every account whose name starts with it.
+        let exact = |w: &String| names.contains(w);
         let ids = accounts
             .iter()
             .zip(&names)
-            .filter(|(_, name)| within.is_empty() || within.iter().any(|w| name.starts_with(w)))
+            .filter(|(_, name)| {
+                within.is_empty()
+                    || within.iter().any(|w| {
+                        if exact(w) {
+                            *name == w
+                        } else {
+                            name.starts_with(w.as_str())
+                        }
+                    })
+            })
             .map(|(a, _)| a.id)
             .collect();
         (ids, rest)

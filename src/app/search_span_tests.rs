@@ -349,3 +349,33 @@ fn slash_saved_lists_every_accounts_saved_messages_and_removes_through_each() {
     update(&mut app, key(KeyCode::Enter));
     assert_eq!((app.focused, app.mode.clone()), (WORK, Mode::Select(10)));
 }
+
+#[test]
+fn the_replies_to_a_message_stay_its_accounts_after_another_is_focused() {
+    let mut app = two_accounts();
+    // Work's lobby message 11, selected: Shift+R names work in the query.
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::ALT)),
+    );
+    let effects = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+    );
+    assert_eq!(app.search.input, "in:work replies:11");
+    let questions = asked(&app, &effects);
+    assert_eq!(questions.len(), 1, "{effects:?}");
+    assert_eq!(questions[0].0, WORK);
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, key(KeyCode::Esc));
+    // Home focused; the view reopens on the same query and asks it again: of work still.
+    app.focus(HOME);
+    update(&mut app, alt(KeyCode::Char('/')));
+    let effects = typed(&mut app, " ");
+    let questions = asked(&app, &effects);
+    assert_eq!(questions.len(), 1, "{effects:?}");
+    assert_eq!(
+        (questions[0].0, questions[0].2.replies_to),
+        (WORK, Some(11))
+    );
+}

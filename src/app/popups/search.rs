@@ -310,7 +310,8 @@ impl App {
         self.search.within.clone_from(&query.within);
         self.search.kind = SearchKind::of(query);
         let empty = query.is_empty();
-        // A message number is one account's: its replies are asked of that account only.
+        // A message number is one account's: its replies are asked of one account only, the
+        // one `in:` names (Shift+R writes it), else the focused one.
         if query.replies_to.is_some() {
             asked.truncate(1);
         }
