@@ -16,7 +16,7 @@ use vocechat_tui::paths::Paths;
 use vocechat_tui::protocol::invite::{StartWith, config_login_for, start_with};
 use vocechat_tui::runtime::account::{Opened, Source};
 use vocechat_tui::runtime::api::ApiClient;
-use vocechat_tui::runtime::cli::account::short_names;
+use vocechat_tui::runtime::cli::account::{configured_on, password_command_for, short_names};
 use vocechat_tui::runtime::executor::{Executor, Setup};
 use vocechat_tui::runtime::run::{Runtime, run};
 use vocechat_tui::runtime::session_store::{InstanceLock, SavedLogin, SessionStore};
@@ -421,22 +421,23 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         }
         StartWith::Server(server) => server,
     };
-    // The window holds one account for now: the one named on the command line, else the
-    // config's first (the top-level `server`, else the first `[[account]]`).
-    let first = config
-        .accounts()
-        .into_iter()
-        .next()
-        .filter(|_| arg_server.is_none());
-    let email = args.email.clone().or_else(|| match &first {
-        Some(account) => account.email.clone(),
-        None => config.login.email.clone(),
-    });
-    let password_command = match &first {
-        Some(account) => account.password_command.clone(),
-        None => config.login.password_command.clone(),
-    }
-    .filter(|c| !c.trim().is_empty());
+    // The account focused first: the one named on the command line, else the config's first
+    // (the top-level `server`, else the first `[[account]]`). A server on the command line
+    // takes the e-mail and password command of the config's account on that server only:
+    // a password is never sent to another host.
+    let first = match &arg_server {
+        None => config.accounts().into_iter().next(),
+        Some(server) => configured_on(&config.accounts(), server, args.email.as_deref()),
+    };
+    let email = args
+        .email
+        .clone()
+        .or_else(|| first.as_ref().and_then(|a| a.email.clone()))
+        // An e-mail is no secret: the config's, to save typing, whatever the server.
+        .or_else(|| config.login.email.clone());
+    let password_command = first
+        .as_ref()
+        .and_then(|a| password_command_for(a, args.email.as_deref()));
     let first_notify = first.as_ref().and_then(|a| a.notify);
     let server = arg_server.or(first.map(|a| a.server));
     // Every account logged in on this install opens with the window (docs/accounts.md).

@@ -46,6 +46,35 @@ pub fn name(config: &[Account], saved: &SavedLogin) -> String {
         .map_or_else(|| crate::sanitize::clean(&saved.email), |a| a.name.clone())
 }
 
+/// The config's account on `server` (with `email` when both name one), if any: what a
+/// server on the command line takes its e-mail and password command from.
+pub fn configured_on(config: &[Account], server: &str, email: Option<&str>) -> Option<Account> {
+    config
+        .iter()
+        .find(|a| {
+            same_server(&a.server, server)
+                && match (a.email.as_deref(), email) {
+                    (Some(a), Some(e)) => a.eq_ignore_ascii_case(e.trim()),
+                    _ => true,
+                }
+        })
+        .cloned()
+}
+
+/// The password command of `account` for a login as `asked` (the e-mail given on the command
+/// line): none when the config names another e-mail, so one person's password is never sent
+/// as another's.
+pub fn password_command_for(account: &Account, asked: Option<&str>) -> Option<String> {
+    let command = account
+        .password_command
+        .clone()
+        .filter(|c| !c.trim().is_empty())?;
+    match (account.email.as_deref(), asked) {
+        (Some(configured), Some(asked)) if !configured.eq_ignore_ascii_case(asked.trim()) => None,
+        _ => Some(command),
+    }
+}
+
 /// The short names of the window's accounts, one per saved session of `saved`, each unique:
 /// the config's name, else the server's host when no other account is on it, else the
 /// e-mail's user part (the whole e-mail if another account there has the same), sanitized.
@@ -246,6 +275,31 @@ mod tests {
 
     fn uid(r: Result<SavedLogin, String>) -> Result<i64, String> {
         r.map(|s| s.session.uid)
+    }
+
+    #[test]
+    fn a_server_on_the_command_line_takes_only_its_own_accounts_password_command() {
+        let c = config(
+            "server = \"https://chat.work.example\"\n[login]\nemail = \"me@work.example\"\n\
+             password_command = \"pass work\"\n",
+        );
+        let accounts = c.accounts();
+        // Another server: nothing of the config's login.
+        assert_eq!(
+            configured_on(&accounts, "https://other.example", None),
+            None
+        );
+        // Its own server: its login, for its own e-mail only.
+        let work = configured_on(&accounts, "https://chat.work.example/", None).unwrap();
+        assert_eq!(
+            password_command_for(&work, None).as_deref(),
+            Some("pass work")
+        );
+        assert_eq!(
+            password_command_for(&work, Some("ME@work.example")).as_deref(),
+            Some("pass work")
+        );
+        assert_eq!(password_command_for(&work, Some("bob@work.example")), None);
     }
 
     #[test]
