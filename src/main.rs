@@ -500,12 +500,12 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             // The command line's password command is for the account it names (the one
             // being added, when it is not saved); a saved one of the config keeps its own.
             app.account.password_command = if adding.is_some() {
-                configured_for(&configured, &saved).and_then(|a| a.password_command.clone())
+                configured_for(&configured, &every, &saved).and_then(|a| a.password_command.clone())
             } else {
                 password_command
             };
             app.account.name = focused_name;
-            app.account.notify = configured_for(&configured, &saved).and_then(|a| a.notify);
+            app.account.notify = configured_for(&configured, &every, &saved).and_then(|a| a.notify);
             let mut initial = adopt(&mut app, &mut executor, opened);
             // The others, parked; their streams start one after another.
             let mut opened_others = 0u32;
@@ -521,9 +521,10 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                                 opened.logged_in.server.clone(),
                                 opened.logged_in.email.clone(),
                             )),
-                            password_command: configured_for(&configured, other)
+                            password_command: configured_for(&configured, &every, other)
                                 .and_then(|a| a.password_command.clone()),
-                            notify: configured_for(&configured, other).and_then(|a| a.notify),
+                            notify: configured_for(&configured, &every, other)
+                                .and_then(|a| a.notify),
                             ..Default::default()
                         };
                         initial.extend(adopt_parked(&mut app, &mut executor, opened, account));
@@ -563,9 +564,10 @@ const STAGGER: std::time::Duration = std::time::Duration::from_millis(400);
 /// The config's account a saved session is, if any.
 fn configured_for<'c>(
     configured: &'c [vocechat_tui::config::Account],
+    every: &[SavedLogin],
     saved: &SavedLogin,
 ) -> Option<&'c vocechat_tui::config::Account> {
-    vocechat_tui::runtime::cli::account::configured(configured, saved)
+    vocechat_tui::runtime::cli::account::configured_among(configured, every, saved)
 }
 
 /// Takes a further account opened before the loop into the executor and the app, parked:

@@ -49,11 +49,15 @@ impl App {
 
     /// The config's account on `server` (with `email`, when the config names one and `email`
     /// is given), if there is one.
+    /// A table without an e-mail whose account is already open (by its name) is that
+    /// account's, not another person's on the same server.
     fn configured(&self, server: &str, email: Option<&str>) -> Option<&crate::config::Account> {
+        let open: Vec<&str> = self.accounts().iter().map(|a| a.name).collect();
         self.settings.accounts.iter().find(|a| {
             same_server(&a.server, server)
                 && match (&a.email, email) {
                     (Some(a), Some(e)) => a.eq_ignore_ascii_case(e.trim()),
+                    (None, _) => !open.contains(&a.name.as_str()),
                     _ => true,
                 }
         })

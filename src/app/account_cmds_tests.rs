@@ -425,3 +425,19 @@ fn account_fold_folds_a_section_by_name_or_the_focused_one_without() {
     assert!(app.status.notice.as_ref().unwrap().error);
     assert_eq!(app.collapsed.len(), 1);
 }
+
+#[test]
+fn a_table_without_an_e_mail_is_not_used_for_another_person_once_its_account_is_open() {
+    let mut app = two_accounts();
+    // "home" (open, https://home.example/) is the config's table without an e-mail.
+    app.settings.accounts = crate::config::Config::parse(
+        "[[account]]\nname = \"home\"\nserver = \"https://home.example\"\n\
+         password_command = \"pass me-at-home\"\n",
+    )
+    .unwrap()
+    .accounts();
+    app.run_command("account add https://home.example --email kid@home.example");
+    let form = form(&app);
+    assert_eq!(form.email, "kid@home.example");
+    assert_eq!(form.password_command, None, "the kid types their own password");
+}

@@ -40,6 +40,34 @@ pub fn configured<'c>(config: &'c [Account], saved: &SavedLogin) -> Option<&'c A
     })
 }
 
+/// The config's account a saved session is, among every saved session `all`: as
+/// [`configured`], but a table without an e-mail claims one session only (the first on its
+/// server that no table names by e-mail), so two people on one server never share a table's
+/// name, password command or notification level.
+pub fn configured_among<'c>(
+    config: &'c [Account],
+    all: &[SavedLogin],
+    saved: &SavedLogin,
+) -> Option<&'c Account> {
+    let account = configured(config, saved)?;
+    if account.email.is_some() {
+        return Some(account);
+    }
+    let named_by_email = |s: &SavedLogin| {
+        config.iter().any(|a| {
+            same_server(&a.server, &s.server)
+                && a.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(&s.email))
+        })
+    };
+    let claimed = all
+        .iter()
+        .find(|s| same_server(&s.server, &account.server) && !named_by_email(s))?;
+    (claimed.session.uid == saved.session.uid && same_server(&claimed.server, &saved.server))
+        .then_some(account)
+}
+
 /// An account's short name: the config's, else its e-mail.
 pub fn name(config: &[Account], saved: &SavedLogin) -> String {
     configured(config, saved)
@@ -82,7 +110,7 @@ pub fn short_names(config: &[Account], saved: &[SavedLogin]) -> Vec<String> {
     saved
         .iter()
         .map(|s| {
-            if let Some(a) = configured(config, s) {
+            if let Some(a) = configured_among(config, saved, s) {
                 return a.name.clone();
             }
             let [_, host] = hosts(&s.server);
@@ -275,6 +303,20 @@ mod tests {
 
     fn uid(r: Result<SavedLogin, String>) -> Result<i64, String> {
         r.map(|s| s.session.uid)
+    }
+
+    #[test]
+    fn a_table_without_an_e_mail_names_one_account_of_its_server() {
+        let c = config("[[account]]\nname = \"work\"\nserver = \"https://chat.work.example\"\n");
+        // Two saved on the work server: the table names the first, the other keeps its own.
+        assert_eq!(
+            short_names(&c.accounts(), &all()),
+            ["work", "bot", "home.example:3000"]
+        );
+        let accounts = c.accounts();
+        let all = all();
+        assert!(configured_among(&accounts, &all, &all[0]).is_some());
+        assert!(configured_among(&accounts, &all, &all[1]).is_none());
     }
 
     #[test]
