@@ -481,59 +481,77 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                         |i| names[i].clone(),
                     )
             };
-            let focused_name = name_of(&saved);
             // Every account's store is read at the same time: the first frame waits for the
             // slowest, not for the sum.
-            let others: Vec<&SavedLogin> = every.iter().filter(|s| !is_saved(s)).collect();
-            let sources = std::iter::once(Source::Saved(saved.clone()))
-                .chain(others.iter().map(|s| Source::Saved((*s).clone())))
-                .collect();
-            let mut answers = executor.open_all(sources).await.into_iter();
-            let opened = answers
-                .next()
-                .ok_or_else(|| anyhow::anyhow!("no account was opened"))??;
+            let mut order: Vec<SavedLogin> = vec![saved.clone()];
+            order.extend(every.iter().filter(|s| !is_saved(s)).cloned());
+            let sources = order.iter().map(|s| Source::Saved(s.clone())).collect();
+            let answers = executor.open_all(sources).await;
+            // The account asked for is focused; when it cannot be opened (another client
+            // holds it, its store is locked), the first that could is, and the failure is a
+            // notice: one account never keeps the others from starting.
+            let Some(lead) = answers.iter().position(Result::is_ok) else {
+                let first = answers.into_iter().next();
+                return match first {
+                    Some(Err(e)) => Err(e.into()),
+                    _ => Err(anyhow::anyhow!("no account was opened")),
+                };
+            };
+            let mut failures = Vec::new();
+            let mut parked = Vec::new();
+            let mut focused = None;
+            for (i, (login, answer)) in order.iter().zip(answers).enumerate() {
+                match answer {
+                    Ok(opened) if i == lead => focused = Some((login, opened)),
+                    Ok(opened) => parked.push((login, opened)),
+                    Err(e) => failures.push((name_of(login), e)),
+                }
+            }
+            let Some((lead_login, opened)) = focused else {
+                return Err(anyhow::anyhow!("no account was opened"));
+            };
             let server = opened.logged_in.server.clone();
             let label = vocechat_tui::app::url_label(&server);
             let mut app = App::logged_in(opened.logged_in.uid, keymap, settings, label);
             app.status.insecure = vocechat_tui::app::insecure_host(&server);
             app.account.login = Some((server, opened.logged_in.email.clone()));
             // The command line's password command is for the account it names (the one
-            // being added, when it is not saved); a saved one of the config keeps its own.
-            app.account.password_command = if adding.is_some() {
-                configured_for(&configured, &every, &saved).and_then(|a| a.password_command.clone())
-            } else {
+            // being added, when it is not saved); any other keeps its own from the config.
+            app.account.password_command = if adding.is_none() && lead == 0 {
                 password_command
+            } else {
+                configured_for(&configured, &every, lead_login)
+                    .and_then(|a| a.password_command.clone())
             };
-            app.account.name = focused_name;
-            app.account.notify = configured_for(&configured, &every, &saved).and_then(|a| a.notify);
+            app.account.name = name_of(lead_login);
+            app.account.notify =
+                configured_for(&configured, &every, lead_login).and_then(|a| a.notify);
             let mut initial = adopt(&mut app, &mut executor, opened);
             // The others, parked; their streams start one after another.
-            let mut opened_others = 0u32;
-            for (other, answer) in others.into_iter().zip(answers) {
-                let name = name_of(other);
-                match answer {
-                    Ok(mut opened) => {
-                        opened_others += 1;
-                        opened.session.delay_start(STAGGER * opened_others);
-                        let account = vocechat_tui::app::Account {
-                            name,
-                            login: Some((
-                                opened.logged_in.server.clone(),
-                                opened.logged_in.email.clone(),
-                            )),
-                            password_command: configured_for(&configured, &every, other)
-                                .and_then(|a| a.password_command.clone()),
-                            notify: configured_for(&configured, &every, other)
-                                .and_then(|a| a.notify),
-                            ..Default::default()
-                        };
-                        initial.extend(adopt_parked(&mut app, &mut executor, opened, account));
-                    }
-                    Err(e) => {
+            for (n, (other, mut opened)) in parked.into_iter().enumerate() {
+                opened.session.delay_start(STAGGER * (n as u32 + 1));
+                let account = vocechat_tui::app::Account {
+                    name: name_of(other),
+                    login: Some((
+                        opened.logged_in.server.clone(),
+                        opened.logged_in.email.clone(),
+                    )),
+                    password_command: configured_for(&configured, &every, other)
+                        .and_then(|a| a.password_command.clone()),
+                    notify: configured_for(&configured, &every, other).and_then(|a| a.notify),
+                    ..Default::default()
+                };
+                initial.extend(adopt_parked(&mut app, &mut executor, opened, account));
+            }
+            if !failures.is_empty() {
+                let said: Vec<String> = failures
+                    .iter()
+                    .map(|(name, e)| {
                         tracing::warn!("account {name} not opened: {e}");
-                        app.info(format!("account {name} was not opened: {e}"));
-                    }
-                }
+                        format!("{name} ({e})")
+                    })
+                    .collect();
+                app.error(format!("not opened: {}", said.join("; ")));
             }
             if let Some(mut form) = adding {
                 form.adding = true;

@@ -1886,3 +1886,49 @@ fn a_new_server_on_the_command_line_is_added_beside_the_saved_accounts() {
     tui.wait_for("work's news", |s| s.contains("work kept running"));
     tui.quit();
 }
+
+/// One account held elsewhere (a `tail` on it) does not keep the window from starting: the
+/// window opens the other, focused, and says which was not opened and why.
+#[test]
+fn an_account_held_elsewhere_leaves_the_others_starting() {
+    let (_work_rt, work) = test_server(DemoConfig::for_tests());
+    let (_home_rt, home) = test_server(DemoConfig::for_tests());
+    let (work_url, home_url) = (work.base_url(), home.base_url());
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data.path().join("config.toml"),
+        format!(
+            "[[account]]\nname = \"work\"\nserver = \"{work_url}\"\nemail = \"admin@example.com\"\n\n\
+             [[account]]\nname = \"home\"\nserver = \"{home_url}\"\nemail = \"admin@example.com\"\n"
+        ),
+    )
+    .unwrap();
+    for url in [&work_url, &home_url] {
+        let mut tui = log_in(url, data.path());
+        tui.wait_for("logged in, live", |s| s.contains("● live"));
+        tui.quit();
+    }
+    // `tail` holds work's event stream (and its instance lock).
+    let mut tail = std::process::Command::new(env!("CARGO_BIN_EXE_vocechat-tui"))
+        .args(["tail", "--account", "work"])
+        .env("VOCECHAT_TUI_DATA", data.path())
+        .env("VOCECHAT_TUI_CONFIG", data.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while work.open_streams() == 0 {
+        assert!(Instant::now() < deadline, "tail never streamed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut tui = Tui::spawn(&[], data.path());
+    // Home alone in the window (so named by nothing but its server), work's failure said.
+    let home_host = home.addr().to_string();
+    tui.wait_for("home focused, work said not opened", |s| {
+        s.contains(&format!("● live │ {home_host}")) && s.contains("not opened: work")
+    });
+    tui.quit();
+    let _ = tail.kill();
+    let _ = tail.wait();
+}

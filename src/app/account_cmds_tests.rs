@@ -439,5 +439,8 @@ fn a_table_without_an_e_mail_is_not_used_for_another_person_once_its_account_is_
     app.run_command("account add https://home.example --email kid@home.example");
     let form = form(&app);
     assert_eq!(form.email, "kid@home.example");
-    assert_eq!(form.password_command, None, "the kid types their own password");
+    assert_eq!(
+        form.password_command, None,
+        "the kid types their own password"
+    );
 }
