@@ -95,8 +95,12 @@ impl App {
         }
     }
 
-    /// This device was logged out (`/logout`): the program ends.
+    /// This device was logged out (`/logout`): the program ends, or, with other accounts in
+    /// the window, the account leaves it (as `/account remove` does) and the others go on.
     pub(super) fn on_logged_out(&mut self) -> Vec<Effect> {
+        if self.several_accounts() {
+            return self.remove_account(self.focused);
+        }
         self.quit = true;
         vec![]
     }

@@ -444,3 +444,29 @@ fn a_table_without_an_e_mail_is_not_used_for_another_person_once_its_account_is_
         "the kid types their own password"
     );
 }
+
+#[test]
+fn logging_out_of_one_account_leaves_the_others_running() {
+    let mut app = two_accounts();
+    // Work (focused) logs out: it leaves the window, home is focused, nothing quits.
+    let effects = update(&mut app, Msg::LoggedOut);
+    assert!(!app.quit);
+    assert_eq!(app.focused, HOME);
+    assert!(app.parked.is_empty());
+    assert!(effects.iter().any(|e| matches!(e,
+        Effect::EndAccount { account, .. } if *account == FIRST_ACCOUNT)));
+    // The last one logging out ends the program, as with one account.
+    update(&mut app, Msg::LoggedOut);
+    assert!(app.quit);
+}
+
+#[test]
+fn a_parked_account_logging_out_leaves_the_window() {
+    let mut app = two_accounts();
+    let effects = update(&mut app, Msg::For(HOME, Box::new(Msg::LoggedOut)));
+    assert!(!app.quit);
+    assert_eq!(app.focused, FIRST_ACCOUNT);
+    assert!(!app.parked.contains_key(&HOME));
+    assert!(effects.iter().any(|e| matches!(e,
+        Effect::EndAccount { account, .. } if *account == HOME)));
+}

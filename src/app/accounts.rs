@@ -259,6 +259,11 @@ impl App {
             effects.extend(self.search_again());
             return effects;
         }
+        // A parked account logged out (its `/logout` answered after the focus moved on):
+        // it leaves the window, which only the window's level can do.
+        if matches!(msg, Msg::LoggedOut) && self.parked.contains_key(&id) {
+            return self.remove_account(id);
+        }
         let Some(mut state) = self.parked.remove(&id) else {
             self.dirty = false;
             return vec![];
