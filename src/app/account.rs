@@ -28,6 +28,9 @@ pub struct Account {
     /// Muted for this run until then (`/account mute`; `i64::MAX`: until unmuted): none of
     /// its messages notify.
     pub muted_until: Option<i64>,
+    /// The offer to rebuild the store, made while the account was parked (nothing can open
+    /// over the window then): made when it is focused.
+    pub rebuild_offer: Option<String>,
     /// The local store could not be used this run: messages let go of could only be paged
     /// back from the server, without their later edits and likes, so none are let go.
     pub without_store: bool,

@@ -218,6 +218,10 @@ impl App {
             self.mode = Mode::Chat;
         }
         self.dirty = true;
+        // Its store could not be used, found while it was parked: the offer, now.
+        if let Some(why) = self.account.rebuild_offer.take() {
+            self.popups.push(super::Confirm::RebuildStore(why));
+        }
         // Its session ended while it was parked: the login form, for it.
         if let ConnState::Stopped(reason) = &self.status.conn
             && matches!(
@@ -291,7 +295,16 @@ impl App {
         }
         self.screen.focused = looking;
         self.mode = mode;
-        self.popups = popups;
+        // What the handling opened over the window is dropped; an offer to rebuild its store
+        // is kept with the account, for when it is focused.
+        let opened = std::mem::replace(&mut self.popups, popups);
+        let offer = opened.iter().find_map(|p| match p {
+            super::Popup::Confirm(super::Confirm::RebuildStore(why)) => Some(why.clone()),
+            _ => None,
+        });
+        if let (Some(why), Some(state)) = (offer, self.parked.get_mut(&id)) {
+            state.account.rebuild_offer = Some(why);
+        }
         self.focused = focused;
         let mut effects: Vec<Effect> = effects
             .into_iter()

@@ -352,3 +352,23 @@ fn a_parked_accounts_retry_is_due_while_another_is_on_screen() {
     );
     assert_eq!(app.next_deadline(), None);
 }
+
+#[test]
+fn a_parked_accounts_broken_store_is_offered_for_rebuilding_when_it_is_focused() {
+    let mut app = two_accounts();
+    update(
+        &mut app,
+        Msg::For(
+            HOME,
+            Box::new(Msg::StoreUnusable("the store is damaged".into())),
+        ),
+    );
+    // Nothing opens over work's view…
+    assert!(app.popups.top().is_none());
+    // …and focusing home offers the rebuild.
+    app.focus(HOME);
+    assert!(matches!(
+        app.popups.top(),
+        Some(popups::Popup::Confirm(Confirm::RebuildStore(why))) if why == "the store is damaged"
+    ));
+}
