@@ -654,3 +654,24 @@ async fn staging_and_path_completion_answer_the_account_that_asked() {
     );
     executor.shutdown().await;
 }
+
+/// Logging in again in the window (a session that expired) keeps the account's id, so what
+/// the app keeps by account (search hits, folded sections) still names it.
+#[tokio::test]
+async fn a_login_again_keeps_the_accounts_id() {
+    let work = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(setup(dir.path()), tx);
+    let w = open_on(&mut executor, &work).await;
+    executor.run(login(&work.base_url(), ADMIN.1));
+    let event = executor.next_event().await.unwrap();
+    executor.on_event(event);
+    let msg = until_msg(&mut rx, |m| matches!(m, Msg::LoggedIn(_))).await;
+    let Msg::LoggedIn(Ok(logged_in)) = &msg else {
+        panic!("{msg:?}")
+    };
+    assert_eq!(logged_in.account, w);
+    assert_eq!(executor.accounts(), vec![w]);
+    executor.shutdown().await;
+}

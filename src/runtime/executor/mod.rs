@@ -337,21 +337,27 @@ impl Executor {
     /// Opens one more account with `login` (`/account add`) off the loop, to be taken in
     /// beside the others when it is ready.
     fn add_in_background(&mut self, login: Effect) {
-        self.adding.insert(AccountId(self.next_id));
         match login {
             Effect::Login {
                 server,
                 email,
                 password,
                 password_command,
-            } => self.open_in_background(Source::Login {
-                server,
-                email,
-                password,
-                from_command: password_command,
-            }),
+            } => {
+                // A new account: a new id, beside the others.
+                let id = self.take_id();
+                self.adding.insert(id);
+                self.open_as(
+                    id,
+                    Source::Login {
+                        server,
+                        email,
+                        password,
+                        from_command: password_command,
+                    },
+                );
+            }
             other => {
-                self.adding.remove(&AccountId(self.next_id));
                 tracing::warn!(effect = %loggable(&other), "not a login: nothing added");
             }
         }
@@ -372,10 +378,21 @@ impl Executor {
             .push(tokio::spawn(session.close(forget_session)));
     }
 
-    /// Opens an account from a login (or registration) off the loop; the result comes back
-    /// as an [`AccountEvent`].
+    /// Opens the window's account from a login (or registration) off the loop; the result
+    /// comes back as an [`AccountEvent`].
     fn open_in_background(&mut self, source: Source) {
-        let id = self.take_id();
+        // A login in the window is the focused account's: it keeps its id, so what the app
+        // keeps by account (search hits, folded sections) still names it afterwards.
+        let id = match self.focused {
+            Some(id) => id,
+            None => self.take_id(),
+        };
+        self.open_as(id, source);
+    }
+
+    /// Opens account `id` from `source` off the loop; the result comes back as an
+    /// [`AccountEvent`].
+    fn open_as(&mut self, id: AccountId, source: Source) {
         let ctx = self.context_for(id);
         tokio::spawn(async move {
             let opened = account::open(id, source, &ctx).await.map(Box::new);
