@@ -70,7 +70,8 @@ macro_rules! account_fields {
 
 // Shared, never swapped (docs/accounts.md): the screen, the mode and the popups over it, the
 // key map and settings, the clock, `dirty` and `quit`, the background tasks, the search view
-// (it spans accounts), and the account bookkeeping itself (`parked`, `focused`). Unlike the
+// (it spans accounts), the last local id (unique across accounts, as the tasks are shared),
+// and the account bookkeeping itself (`parked`, `focused`, `collapsed`). Unlike the
 // plan, the status is an account's: its connection, server, plain-http warning and replay
 // count are, and so are its notices (a failure stays inside its account, issue 21); the
 // status bar shows the focused account's.
@@ -82,7 +83,6 @@ account_fields! {
         account: super::Account,
         status: super::Status,
         resend_at: Option<i64>,
-        last_local_id: i64,
         held_order: Option<(Vec<ConvKey>, i64)>,
         unread_fill: UnreadFill,
         server_probed: bool,
@@ -102,6 +102,7 @@ account_fields! {
         parked,
         focused,
         collapsed,
+        last_local_id,
     }
 }
 

@@ -372,3 +372,13 @@ fn a_parked_accounts_broken_store_is_offered_for_rebuilding_when_it_is_focused()
         Some(popups::Popup::Confirm(Confirm::RebuildStore(why))) if why == "the store is damaged"
     ));
 }
+
+#[test]
+fn local_ids_are_unique_across_accounts() {
+    let mut app = two_accounts();
+    let first = super::tests::send_typed(&mut app, "from work");
+    app.focus(HOME);
+    // The clock did not move: home's next id still comes after work's.
+    let second = super::tests::send_typed(&mut app, "from home");
+    assert!(second > first, "{second} after {first}");
+}

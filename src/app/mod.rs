@@ -176,6 +176,8 @@ pub struct App {
     /// When waiting messages are tried again while the stream stays up (a send failed with a
     /// 5xx or a network error although the stream is live).
     resend_at: Option<i64>,
+    /// The newest local id given out, in any account: ids stay unique across accounts, so
+    /// the shared task list tells their uploads apart.
     last_local_id: i64,
     /// The sidebar order held still while conversations are stepped through (and when the
     /// last step was).
