@@ -482,6 +482,58 @@ mod tests {
         assert_eq!(for_the_terminal(mark.clone()), (None, mark));
     }
 
+    fn keys(app: &mut App, keys: &[(KeyCode, KeyModifiers)]) -> Vec<Effect> {
+        keys.iter()
+            .flat_map(|(code, mods)| {
+                update_owned(app, Msg::Key(KeyEvent::new(*code, *mods)), |_| true)
+            })
+            .collect()
+    }
+
+    fn typed(app: &mut App, text: &str) -> Vec<Effect> {
+        let keys_of: Vec<(KeyCode, KeyModifiers)> = text
+            .chars()
+            .map(|c| (KeyCode::Char(c), KeyModifiers::NONE))
+            .collect();
+        keys(app, &keys_of)
+    }
+
+    #[test]
+    fn a_reply_in_another_account_goes_out_through_it_and_no_other() {
+        let mut app = two_accounts();
+        // Into home (Alt+Down), select its message, reply.
+        keys(&mut app, &[(KeyCode::Down, KeyModifiers::ALT)]);
+        assert_eq!(app.focused, HOME);
+        keys(
+            &mut app,
+            &[
+                (KeyCode::Char('s'), KeyModifiers::ALT),
+                (KeyCode::Char('r'), KeyModifiers::NONE),
+            ],
+        );
+        typed(&mut app, "on my way");
+        let effects = keys(&mut app, &[(KeyCode::Enter, KeyModifiers::NONE)]);
+        let sends: Vec<&Effect> = effects
+            .iter()
+            .filter(|e| matches!(e, Effect::For(_, inner) if matches!(inner.as_ref(), Effect::Send { .. })))
+            .collect();
+        assert_eq!(sends.len(), 1, "{effects:?}");
+        assert!(matches!(sends[0], Effect::For(id, inner)
+            if *id == HOME && matches!(inner.as_ref(), Effect::Send { reply_to: Some(5), .. })));
+        // Back in work, a plain message goes out through work.
+        keys(&mut app, &[(KeyCode::Up, KeyModifiers::ALT)]);
+        assert_eq!(app.focused, AccountId(1));
+        typed(&mut app, "hello work");
+        let effects = keys(&mut app, &[(KeyCode::Enter, KeyModifiers::NONE)]);
+        assert!(effects.iter().any(|e| matches!(e, Effect::For(id, inner)
+            if *id == AccountId(1) && matches!(inner.as_ref(), Effect::Send { reply_to: None, .. }))));
+        assert!(
+            !effects
+                .iter()
+                .any(|e| matches!(e, Effect::For(id, _) if *id == HOME))
+        );
+    }
+
     #[test]
     fn before_a_login_the_effects_go_untagged() {
         let mut app = two_accounts();
