@@ -204,6 +204,7 @@ pub fn local_store(
             &crate::runtime::tasks::voice_cache::account_dir(dir, server, uid),
             &loaded.chat.cleared,
         );
+        crate::runtime::tasks::voice_cache::drop_unowned(dir);
         s.compact_users(&loaded.chat)?;
         let uploads = s.interrupted_uploads()?;
         Ok((s, loaded, uploads))

@@ -35,6 +35,9 @@ async fn opening_the_account_removes_the_cleared_voice_messages() {
         crate::runtime::tasks::voice_cache::account_dir(dir.path(), "https://other.example", 1);
     std::fs::create_dir_all(&other).unwrap();
     std::fs::write(other.join("g1-10-2026_1_1_memo.ogg"), b"bytes").unwrap();
+    // A file an earlier version cached straight in voice/: nobody's, it goes.
+    let old = dir.path().join("voice").join("g5-1-old.ogg");
+    std::fs::write(&old, b"bytes").unwrap();
     for name in ["g1-10-2026_1_1_memo.ogg", "g2-10-x.ogg", "u3-4-y.ogg.part"] {
         std::fs::write(voice.join(name), b"bytes").unwrap();
     }
@@ -46,4 +49,5 @@ async fn opening_the_account_removes_the_cleared_voice_messages() {
         .collect();
     assert_eq!(left, ["g2-10-x.ogg"]);
     assert!(other.join("g1-10-2026_1_1_memo.ogg").exists());
+    assert!(!old.exists());
 }

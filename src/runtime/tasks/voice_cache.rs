@@ -137,6 +137,19 @@ pub fn prune(dir: &Path, max_files: usize, max_bytes: u64, keep: Option<&Path>) 
     removed
 }
 
+/// Files an earlier version cached straight in `data_dir/voice/` (before each account had its
+/// own directory there): nobody's any more, they go (blocking). How many went.
+pub fn drop_unowned(data_dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(data_dir.join("voice")) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
 /// At an account's opening: unfinished downloads and the messages `cleared` covers leave,
 /// then the directory is pruned to its bounds (blocking). How many files went.
 pub fn sweep(dir: &Path, cleared: &Cleared) -> usize {
