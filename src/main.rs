@@ -44,6 +44,11 @@ struct Args {
     /// E-mail to log in with (pre-fills the login form).
     #[arg(long)]
     email: Option<String>,
+    /// Open only this account (a name from the config's `[[account]]` tables, else the e-mail
+    /// or server host of a saved session); more than once for several. Without it every saved
+    /// account opens, and `tail` can follow none of them beside the window.
+    #[arg(long = "account", value_name = "NAME", conflicts_with = "server", action = clap::ArgAction::Append)]
+    accounts: Vec<String>,
     /// Config file (default: config.toml in the platform config directory).
     #[arg(long)]
     config: Option<PathBuf>,
@@ -440,10 +445,12 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         .and_then(|a| password_command_for(a, args.email.as_deref()));
     let first_notify = first.as_ref().and_then(|a| a.notify);
     let server = arg_server.or(first.map(|a| a.server));
-    // Every account logged in on this install opens with the window (docs/accounts.md).
-    let every = store.all();
+    // Every account logged in on this install opens with the window (docs/accounts.md), or
+    // those `--account` names.
+    let every = only_named(&args.accounts, &config, store.all())?;
     // Focused: the account named (server argument, config), else the first saved one.
-    let mut saved = match server.as_deref() {
+    let chosen = !args.accounts.is_empty();
+    let mut saved = match server.as_deref().filter(|_| !chosen) {
         Some(s) => ApiClient::new(s)
             .ok()
             .and_then(|api| store.find(api.base_url().as_str(), email.as_deref())),
@@ -517,7 +524,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             app.account.login = Some((server, opened.logged_in.email.clone()));
             // The command line's password command is for the account it names (the one
             // being added, when it is not saved); any other keeps its own from the config.
-            app.account.password_command = if adding.is_none() && lead == 0 {
+            app.account.password_command = if adding.is_none() && lead == 0 && !chosen {
                 password_command
             } else {
                 configured_for(&configured, &every, lead_login)
@@ -578,6 +585,34 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
 /// How long each further account opened at a start waits before it connects, after the one
 /// before it: the focused account has the link to itself first.
 const STAGGER: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// The saved sessions `--account` names (each once, in the order named), or all of them
+/// without it; a name that is no saved account is an error listing them.
+fn only_named(
+    names: &[String],
+    config: &Config,
+    all: Vec<SavedLogin>,
+) -> anyhow::Result<Vec<SavedLogin>> {
+    if names.is_empty() {
+        return Ok(all);
+    }
+    let mut chosen: Vec<SavedLogin> = Vec::new();
+    for name in names {
+        let wanted = vocechat_tui::runtime::cli::account::Wanted {
+            account: Some(name),
+            server: None,
+        };
+        let found = vocechat_tui::runtime::cli::account::choose(wanted, config, &all)
+            .map_err(|why| anyhow::anyhow!(why))?;
+        if !chosen
+            .iter()
+            .any(|c| c.session.uid == found.session.uid && c.server == found.server)
+        {
+            chosen.push(found);
+        }
+    }
+    Ok(chosen)
+}
 
 /// The config's account a saved session is, if any.
 fn configured_for<'c>(

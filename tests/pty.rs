@@ -1929,6 +1929,15 @@ fn an_account_held_elsewhere_leaves_the_others_starting() {
         s.contains(&format!("● live │ {home_host}")) && s.contains("not opened: work")
     });
     tui.quit();
+    // `--account home`: the window opens home only, and says nothing of work.
+    let mut tui = Tui::spawn(&["--account", "home"], data.path());
+    tui.wait_for("home alone, live", |s| {
+        s.contains(&format!("● live │ {home_host}"))
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let screen = tui.screen();
+    assert!(!screen.contains("not opened"), "{screen}");
+    tui.quit();
     let _ = tail.kill();
     let _ = tail.wait();
 }
