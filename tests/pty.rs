@@ -1941,3 +1941,68 @@ fn an_account_held_elsewhere_leaves_the_others_starting() {
     let _ = tail.kill();
     let _ = tail.wait();
 }
+
+/// Issue 22: the terminal's cursor sits where the eyes are (screen readers and braille
+/// displays follow it): in selection mode on the selected message's first line, in the
+/// switcher on the selected row, and it moves with the selection.
+#[test]
+fn the_cursor_follows_the_selection() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut tui, _) = demo(data.path(), &[]);
+    let cursor_row = |tui: &Tui| {
+        let screen = tui.parser.screen();
+        assert!(!screen.hide_cursor(), "the cursor is shown");
+        let (row, col) = screen.cursor_position();
+        let text: String = screen
+            .contents()
+            .lines()
+            .nth(usize::from(row))
+            .unwrap_or("")
+            .into();
+        (row, col, text)
+    };
+    // Selection mode: the newest message is selected; the cursor is on its first line (its
+    // highlight under it), at the timeline's left edge.
+    tui.send(b"\x1bs"); // Alt+S
+    tui.wait_for("selection mode", |s| s.contains("SELECT"));
+    let (row, col, text) = cursor_row(&tui);
+    let timeline_x = text
+        .find('│')
+        .map(|i| text[..i].chars().count() + 1)
+        .unwrap();
+    assert_eq!(usize::from(col), timeline_x, "{text}");
+    let highlighted = |tui: &Tui| {
+        let screen = tui.parser.screen();
+        let (row, col) = screen.cursor_position();
+        screen
+            .cell(row, col)
+            .is_some_and(|c| c.bgcolor() != vt100::Color::Default)
+    };
+    assert!(
+        highlighted(&tui),
+        "the cursor is on the highlighted message: {text}"
+    );
+    // Up: the previous message; the cursor moves up with it.
+    tui.send(b"\x1b[A");
+    std::thread::sleep(Duration::from_millis(200));
+    while let Ok(b) = tui.rx.try_recv() {
+        tui.process(&b);
+    }
+    let (up, _, up_text) = cursor_row(&tui);
+    assert!(up < row, "{up} above {row}: {up_text}");
+    assert!(highlighted(&tui), "{up_text}");
+    tui.send(b"\x1b"); // Esc: back to the composer
+    // The switcher: on its selected row, the row below after Down.
+    tui.send(b"\x0b"); // Ctrl+K
+    tui.wait_for("the switcher", |s| s.contains("jump to"));
+    let (first, _, first_text) = cursor_row(&tui);
+    tui.send(b"\x1b[B");
+    std::thread::sleep(Duration::from_millis(200));
+    while let Ok(b) = tui.rx.try_recv() {
+        tui.process(&b);
+    }
+    let (second, _, second_text) = cursor_row(&tui);
+    assert_eq!(second, first + 1, "{first_text} then {second_text}");
+    assert!(highlighted(&tui), "{second_text}");
+    tui.quit();
+}

@@ -407,6 +407,8 @@ pub fn draw(
     let mut selected_seen = selected.is_none();
     // The selected message and where its body's placeholders sit in its block.
     let mut selected_body: Option<(&Message, std::ops::Range<usize>, Head)> = None;
+    // Where the selected message's first line is in its block.
+    let mut selected_head = 0usize;
     let mut newer_from_others = 0usize;
     while let Some(m) = walk.next() {
         if covered >= app.timeline.scroll + height && selected_seen {
@@ -466,6 +468,9 @@ pub fn draw(
         }
         let body_range = body_range.map(|r| r.start + lines.len()..r.end + lines.len());
         let head_at = lines.len();
+        if is_selected {
+            selected_head = head_at;
+        }
         lines.extend(body);
         // A message marked in the selection (to delete several) is ticked on its first line.
         if selected.is_some()
@@ -552,6 +557,17 @@ pub fn draw(
     cache.links.clear();
     collect_links(&visible, inner, &mut cache.links);
     f.render_widget(Paragraph::new(visible), inner);
+    // The terminal's cursor on the selected message's first line (its first row on screen
+    // when it starts above): screen readers and braille displays follow the cursor, not a
+    // colour.
+    if let Some((top, _)) = sel_range
+        && app.popups.is_empty()
+    {
+        let row = (top + selected_head).max(start).saturating_sub(start);
+        if row < end - start {
+            f.set_cursor_position((inner.x, inner.y + row as u16));
+        }
+    }
     if scroll > 0 && area.height > 0 {
         let hint = format!(" ↓ {scroll} lines below ");
         let w = crate::text::wrap::width(&hint) as u16;

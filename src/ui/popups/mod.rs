@@ -100,15 +100,21 @@ impl ListPopup {
             lines.push(Line::styled(text, theme.dimmed()));
         }
         let first = self.selected.saturating_sub(rows as usize - 1);
+        let mut cursor = None;
         for i in (first..self.count).take(rows as usize) {
             let mut line = row(i, inner.width);
             if i == self.selected {
                 line = line.patch_style(theme.selected().add_modifier(Modifier::BOLD));
+                cursor = Some((inner.x, inner.y + lines.len() as u16));
             }
             lines.push(line);
         }
         lines.push(key_line(app, keys, theme));
         f.render_widget(Paragraph::new(lines), inner);
+        // The terminal's cursor on the selected row: what screen readers follow.
+        if let Some(at) = cursor.filter(|(_, y)| *y < inner.bottom()) {
+            f.set_cursor_position(at);
+        }
     }
 }
 

@@ -19,13 +19,20 @@ pub(super) fn draw(f: &mut Frame, app: &App, react: &React, area: Rect, theme: &
     let inner = block.inner(r);
     f.render_widget(block, r);
     let mut spans = Vec::new();
+    let mut x = inner.x;
     for (i, e) in REACTIONS.iter().enumerate() {
         let style = if i == react.index {
             theme.selected().add_modifier(Modifier::BOLD)
         } else {
             theme.base()
         };
-        spans.push(Span::styled(format!(" {} {e} ", i + 1), style));
+        let text = format!(" {} {e} ", i + 1);
+        if i == react.index && x < inner.right() {
+            // The cursor on the reaction picked (on its number).
+            f.set_cursor_position((x + 1, inner.y));
+        }
+        x = x.saturating_add(crate::text::wrap::width(&text) as u16);
+        spans.push(Span::styled(text, style));
     }
     f.render_widget(
         Paragraph::new(vec![

@@ -32,10 +32,14 @@ pub(in crate::ui) fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     lines.push(status_line(app, width, theme));
     let rows = usize::from(inner.height).saturating_sub(3);
     let first = s.selected.saturating_sub(rows.saturating_sub(1));
+    // The terminal's cursor where the eyes are: on the selected hit, else after the query.
+    let typed = crate::text::wrap::width(&one_line(&s.input, width.saturating_sub(3)));
+    let mut cursor = (inner.x + 2 + typed as u16, inner.y);
     for i in (0..s.results.hits.len()).skip(first).take(rows) {
         let mut line = crate::ui::search::hit_line(app, i, width, theme);
         if i == s.selected {
             line = line.patch_style(theme.selected());
+            cursor = (inner.x, inner.y + lines.len() as u16);
         }
         lines.push(line);
     }
@@ -57,6 +61,15 @@ pub(in crate::ui) fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         theme.dimmed(),
     ));
     f.render_widget(Paragraph::new(lines), inner);
+    if app
+        .popups
+        .top()
+        .is_some_and(|p| matches!(p, crate::app::Popup::Search(_)))
+        && cursor.0 < inner.right()
+        && cursor.1 < inner.bottom()
+    {
+        f.set_cursor_position(cursor);
+    }
 }
 
 /// What was found, or why nothing can be, and how far back the store reaches.

@@ -23,6 +23,10 @@ pub(super) fn draw(f: &mut Frame, app: &App, s: &Switcher, area: Rect, theme: &T
         Span::raw(one_line(&s.query, 50)),
     ])];
     let accounts = app.accounts();
+    let mut cursor = (
+        inner.x + 2 + crate::text::wrap::width(&s.query) as u16,
+        inner.y,
+    );
     let first = s.selected.saturating_sub(rows as usize - 1);
     for (pos, idx) in s.results.iter().enumerate().skip(first).take(rows as usize) {
         let (choice, label) = &s.items[*idx];
@@ -45,6 +49,7 @@ pub(super) fn draw(f: &mut Frame, app: &App, s: &Switcher, area: Rect, theme: &T
         let mut line = Line::from(spans);
         if pos == s.selected {
             line = line.patch_style(theme.selected().add_modifier(Modifier::BOLD));
+            cursor = (inner.x, inner.y + lines.len() as u16);
         }
         lines.push(line);
     }
@@ -52,8 +57,9 @@ pub(super) fn draw(f: &mut Frame, app: &App, s: &Switcher, area: Rect, theme: &T
         lines.push(Line::styled("no match", theme.dimmed()));
     }
     f.render_widget(Paragraph::new(lines), inner);
-    f.set_cursor_position((
-        inner.x + 2 + crate::text::wrap::width(&s.query) as u16,
-        inner.y,
-    ));
+    // The terminal's cursor on the selected row (screen readers and braille displays follow
+    // it); after the query while nothing matches.
+    if cursor.1 < inner.bottom() {
+        f.set_cursor_position(cursor);
+    }
 }
