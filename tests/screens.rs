@@ -1367,3 +1367,53 @@ fn account_list_80x24() {
     key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     insta::assert_snapshot!(render(&mut app, 80, 24).backend());
 }
+
+/// Issue 22: with `NO_COLOR` (the monochrome theme) and with `basic16`, every state the
+/// sidebar shows is in characters: the same text as in colour, the open conversation marked
+/// `›`, unread counts, mentions as `@n`, a muted conversation saying so, people online `●`.
+#[test]
+fn no_color_and_basic16_lose_no_state() {
+    let text = |theme: &Theme| {
+        let mut app = scene();
+        update(&mut app, Msg::Resize(80, 24));
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let mut cache = RenderCache::default();
+        term.draw(|f| {
+            draw(f, &app, theme, &mut cache);
+        })
+        .unwrap();
+        let buffer = term.backend().buffer().clone();
+        (0..24)
+            .map(|y| {
+                (0..80)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let colour = text(&Theme::dark());
+    let mono = Theme::load("dark", None, true).unwrap();
+    let basic = Theme::load("basic16", None, false).unwrap();
+    for theme in [&mono, &basic] {
+        assert_eq!(text(theme), colour);
+    }
+    let sidebar: Vec<String> = colour
+        .iter()
+        .map(|l| l.split('│').next().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        sidebar.iter().any(|l| l.starts_with("›# general")),
+        "{sidebar:#?}"
+    );
+    assert!(
+        sidebar
+            .iter()
+            .any(|l| l.contains("random") && l.contains("muted"))
+    );
+    assert!(
+        sidebar
+            .iter()
+            .any(|l| l.contains("dev") && l.trim_end().ends_with("@1"))
+    );
+    assert!(sidebar.iter().any(|l| l.contains("● bob")));
+}

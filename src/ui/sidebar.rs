@@ -1,7 +1,9 @@
 //! The sidebar: its title row (unread and mention totals), then the rows the app computes
 //! (`App::sidebar_window`): with one account its conversations; with several, the
 //! conversations that need you across accounts, then a section per account under a header
-//! naming it and its connection state.
+//! naming it and its connection state. State is in characters, not only colour: the open
+//! conversation is marked `›`, unread messages are counted, mentions are `@n`, a muted
+//! conversation says `muted`, people online `●` and away `○`.
 
 use crate::app::conn::ConnState;
 use crate::app::{AccountView, App, SidebarRow};
@@ -56,9 +58,11 @@ pub(super) fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                     SidebarRow::Needs(..) => Some(account.name),
                     _ => None,
                 };
-                let mut line = conversation(app, account, key, prefix, width, theme);
-                let open = account.focused && account.timeline.open == Some(key);
-                if open && !matches!(row, SidebarRow::Needs(..) if several) {
+                let open = account.focused
+                    && account.timeline.open == Some(key)
+                    && !matches!(row, SidebarRow::Needs(..) if several);
+                let mut line = conversation(app, account, key, prefix, open, width, theme);
+                if open {
                     line = line.patch_style(theme.selected().add_modifier(Modifier::BOLD));
                 }
                 line
@@ -163,6 +167,7 @@ fn conversation(
     account: &AccountView<'_>,
     key: ConvKey,
     prefix: Option<&str>,
+    open: bool,
     width: usize,
     theme: &Theme,
 ) -> Line<'static> {
@@ -202,8 +207,10 @@ fn conversation(
     let prefix = prefix
         .map(|p| format!("{} · ", one_line(p, 12)))
         .unwrap_or_default();
+    // The open conversation is marked in text too (`›`), not only by its highlight: the
+    // column is there on every row, so names line up.
     let room = width
-        .saturating_sub(2 + badge.len() + usize::from(!badge.is_empty()))
+        .saturating_sub(3 + badge.len() + usize::from(!badge.is_empty()))
         .saturating_sub(crate::text::wrap::width(&prefix));
     // A remark is shortened before a person's real name.
     let label = match key {
@@ -212,7 +219,10 @@ fn conversation(
     };
     let pad =
         room.saturating_sub(crate::text::wrap::width(&label)) + usize::from(!badge.is_empty());
-    let mut spans = vec![Span::styled(marker, marker_style)];
+    let mut spans = vec![
+        Span::styled(if open { "›" } else { " " }, theme.fg(theme.accent)),
+        Span::styled(marker, marker_style),
+    ];
     if !prefix.is_empty() {
         spans.push(Span::styled(prefix, theme.dimmed()));
     }
