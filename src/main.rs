@@ -52,6 +52,11 @@ struct Args {
     /// Config file (default: config.toml in the platform config directory).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Linear mode for screen readers and braille displays: no full-screen drawing, each new
+    /// message and change of state one plain line in the terminal's scrollback, lines typed
+    /// with the terminal's own line editing (also when `TERM=dumb`).
+    #[arg(long)]
+    screen_reader: bool,
     /// Print a commented example config with every option, then exit.
     #[arg(long)]
     print_config: bool,
@@ -334,7 +339,22 @@ fn headless(command: Command) -> anyhow::Result<()> {
     result
 }
 
+/// Runs the full screen, or the linear front end (`--screen-reader`, `TERM=dumb`).
+async fn front_end(
+    rt: Runtime,
+    tx: mpsc::UnboundedSender<Msg>,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    linear: bool,
+) -> anyhow::Result<()> {
+    if linear {
+        vocechat_tui::runtime::linear::run_linear(rt, tx, rx).await
+    } else {
+        run(rt, tx, rx).await
+    }
+}
+
 async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
+    let linear = args.screen_reader || std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::load(&config.theme, Some(&paths.themes_dir()), no_color)
         .map_err(|e| anyhow::anyhow!(e))?;
@@ -386,7 +406,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
         // server), so search and the rest can be tried.
         let initial = adopt(&mut app, &mut executor, opened);
         let rt = runtime(app, executor, theme, &config, initial);
-        let result = run(rt, tx, rx).await;
+        let result = front_end(rt, tx, rx, linear).await;
         drop(server);
         return result;
     }
@@ -422,7 +442,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             let (form, initial) = LoginForm::for_link(link, email, password_command);
             app.mode = Mode::Login(form);
             let rt = runtime(app, executor, theme, &config, initial);
-            return run(rt, tx, rx).await;
+            return front_end(rt, tx, rx, linear).await;
         }
         StartWith::Server(server) => server,
     };
@@ -569,7 +589,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                 app.mode = Mode::Login(form);
             }
             let rt = runtime(app, executor, theme, &config, initial);
-            run(rt, tx, rx).await
+            front_end(rt, tx, rx, linear).await
         }
         None => {
             let mut app = App::new(keymap, settings, server.clone().unwrap_or_default());
@@ -577,7 +597,7 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             app.account.notify = first_notify;
             app.mode = Mode::Login(LoginForm::new(server, email, password_command));
             let rt = runtime(app, executor, theme, &config, vec![]);
-            run(rt, tx, rx).await
+            front_end(rt, tx, rx, linear).await
         }
     }
 }

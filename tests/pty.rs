@@ -2006,3 +2006,36 @@ fn the_cursor_follows_the_selection() {
     assert!(highlighted(&tui), "{second_text}");
     tui.quit();
 }
+
+/// Issue 22: the linear mode (`--screen-reader`) writes plain lines and nothing else: no
+/// alternate screen, no cursor movement, no colour, no box drawing. The open conversation's
+/// last messages are said once it is live, a line typed is sent and its echo said as a line,
+/// `/help` lists the commands as text, and end of input (Ctrl+D) ends it.
+#[test]
+fn the_linear_mode_writes_plain_lines() {
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn_with(&["--demo", "--screen-reader"], data.path(), &[]);
+    tui.wait_for("live, said as a line", |s| {
+        s.lines().any(|l| l.trim() == "live")
+    });
+    tui.send(b"hello from the linear mode\r");
+    tui.wait_for("the echo, as a line", |s| {
+        s.lines().any(|l| {
+            let l = l.trim_end();
+            l.starts_with("demo ") && l.ends_with(": hello from the linear mode")
+        })
+    });
+    let mark = tui.raw.len();
+    tui.send(b"/help\r");
+    tui.wait_for_raw("the commands, as text", mark, |o| {
+        contains(o, b"commands:") && contains(o, b"/inbox")
+    });
+    tui.send(b"\x04"); // Ctrl+D: end of input
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}");
+    let raw = String::from_utf8_lossy(&tui.raw).to_string();
+    assert!(!raw.contains('\x1b'), "no escape sequence at all: {raw:?}");
+    for frame in ['┌', '┐', '└', '┘', '├', '┤', '▾', '▸'] {
+        assert!(!raw.contains(frame), "no {frame:?} drawn: {raw}");
+    }
+}

@@ -8,6 +8,7 @@ pub mod api;
 pub mod cli;
 pub mod emit;
 pub mod executor;
+pub mod linear;
 pub mod notify;
 pub mod paint;
 pub mod run;

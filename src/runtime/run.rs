@@ -161,7 +161,11 @@ pub async fn run(
 /// Handles `msg`. Its effects are the account's focused after it (a key may focus another
 /// account mid-batch): tagged now, they cannot reach the wrong session. Before a login the
 /// account has no session (`held` says which the executor holds): its effects go untagged.
-fn update_owned(app: &mut App, msg: Msg, held: impl Fn(AccountId) -> bool) -> Vec<Effect> {
+pub(super) fn update_owned(
+    app: &mut App,
+    msg: Msg,
+    held: impl Fn(AccountId) -> bool,
+) -> Vec<Effect> {
     let out = update(app, msg);
     if !held(app.focused) {
         return out;
@@ -200,7 +204,7 @@ fn is_terminal(effect: &Effect) -> bool {
 
 /// A tagged terminal effect unwrapped, with the account it is of (`None`: untagged); any
 /// other effect as it is, for the executor.
-fn for_the_terminal(effect: Effect) -> (Option<AccountId>, Effect) {
+pub(super) fn for_the_terminal(effect: Effect) -> (Option<AccountId>, Effect) {
     let mut account = None;
     let mut inner = &effect;
     while let Effect::For(id, e) = inner {

@@ -7,6 +7,7 @@
 
 mod announce;
 mod compact;
+pub mod linear;
 mod login;
 mod pending;
 mod popups;

@@ -1,0 +1,254 @@
+//! The linear transcript (issue 22, `--screen-reader`): what the app holds, as plain lines
+//! appended to the terminal's scrollback instead of a screen drawn over and over. Each new
+//! message is said once (`[#general] alice 14:02: text`; the conversation's name only when it
+//! changes), and each change of the connection or a notice is one line. No colour, no box
+//! drawing, no cursor movement: the terminal's own scrollback and review keys work, and a
+//! screen reader reads each line once.
+//!
+//! Reads the `App`, never changes it; what was said already is this transcript's own state.
+
+use crate::app::conn::ConnState;
+use crate::app::{AccountId, App};
+use crate::model::ConvKey;
+use crate::sanitize::{clean, one_line};
+use std::collections::HashMap;
+
+/// How many of the open conversation's newest messages are said when its account is first
+/// live.
+pub const START_LINES: usize = 10;
+
+/// What was said so far.
+#[derive(Debug, Default)]
+pub struct Transcript {
+    /// The newest message said, per conversation (of each account).
+    said: HashMap<(AccountId, ConvKey), i64>,
+    /// The conversation the last message said was in.
+    last_conv: Option<(AccountId, ConvKey)>,
+    /// The last connection state and notice said, per account.
+    conn: HashMap<AccountId, String>,
+    notice: Option<String>,
+    /// The accounts that were live at least once: before that, what arrives is history
+    /// (the stream's first batch), not news.
+    live_once: std::collections::HashSet<AccountId>,
+}
+
+impl Transcript {
+    /// The lines to append now: new messages in every account, then changes of state.
+    pub fn lines(&mut self, app: &App) -> Vec<String> {
+        let mut out = Vec::new();
+        let several = app.several_accounts();
+        let accounts = app.accounts();
+        // Every new message of every conversation, said in the order they were written.
+        let mut fresh = Vec::new();
+        let mut states = Vec::new();
+        for account in &accounts {
+            let live = matches!(account.status.conn, ConnState::Live)
+                || self.live_once.contains(&account.id);
+            let first_live = live && self.live_once.insert(account.id);
+            let mut keys: Vec<&ConvKey> = account.chat.convs.keys().collect();
+            keys.sort();
+            for key in keys {
+                let conv = &account.chat.convs[key];
+                let at = (account.id, *key);
+                let newest = conv.visible().next_back().map_or(0, |m| m.mid);
+                let open = account.focused && account.timeline.open == Some(*key);
+                let from = match self.said.get(&at) {
+                    // Not live yet: history, taken in silently.
+                    _ if !live => {
+                        self.said.insert(at, newest);
+                        continue;
+                    }
+                    // Live for the first time: the open conversation's last few messages are
+                    // said, the rest is history.
+                    _ if first_live && open => conv
+                        .visible()
+                        .rev()
+                        .nth(START_LINES - 1)
+                        .map_or(0, |m| m.mid.saturating_sub(1)),
+                    _ if first_live => {
+                        self.said.insert(at, newest);
+                        continue;
+                    }
+                    Some(mid) => *mid,
+                    // A conversation that appears later: all of it is new.
+                    None => 0,
+                };
+                if newest <= from {
+                    continue;
+                }
+                fresh.extend(
+                    conv.visible()
+                        .rev()
+                        .take_while(|m| m.mid > from)
+                        .filter(|m| !m.is_expired(app.now_ms))
+                        .map(|m| (m.created_at, m.mid, account, *key, m)),
+                );
+                self.said.insert(at, newest);
+            }
+            let conn = conn_words(&account.status.conn);
+            states.push((account.id, account.name, conn));
+        }
+        fresh.sort_by_key(|(at, mid, account, _, _)| (*at, account.id, *mid));
+        for (_, _, account, key, m) in fresh {
+            let at = (account.id, key);
+            let label = crate::app::label_of(account.chat, key);
+            let prefix = if self.last_conv != Some(at) {
+                if several {
+                    format!("[{} · {}] ", one_line(account.name, 16), label)
+                } else {
+                    format!("[{label}] ")
+                }
+            } else {
+                String::new()
+            };
+            self.last_conv = Some(at);
+            let who = crate::present::person(account.chat, m.from_uid, 40);
+            let time = crate::timefmt::format(m.created_at, app.settings.utc, "%H:%M");
+            let text = clean(&app_text(app, account.focused, m));
+            let mut lines = text.lines();
+            let first = lines.next().unwrap_or("");
+            out.push(format!("{prefix}{who} {time}: {first}"));
+            out.extend(lines.map(|l| format!("  {l}")));
+        }
+        for (id, name, conn) in states {
+            if self.conn.get(&id) != Some(&conn) {
+                if conn != "connecting" {
+                    out.push(if several {
+                        format!("{}: {conn}", one_line(name, 16))
+                    } else {
+                        conn.clone()
+                    });
+                }
+                self.conn.insert(id, conn);
+            }
+        }
+        let notice = app.status.notice.as_ref().map(|n| clean(&n.text));
+        if notice != self.notice {
+            if let Some(text) = &notice {
+                out.push(text.clone());
+            }
+            self.notice = notice;
+        }
+        out
+    }
+}
+
+/// A message's text as the screen shows it (the focused account's mentions resolved; a
+/// parked account's said as stored).
+fn app_text(app: &App, focused: bool, m: &crate::model::Message) -> String {
+    if focused {
+        app.display_text(m)
+    } else {
+        m.content.clone()
+    }
+}
+
+/// The connection in words, one line's worth.
+fn conn_words(conn: &ConnState) -> String {
+    match conn {
+        ConnState::Live => "live".into(),
+        ConnState::Syncing => "catching up".into(),
+        ConnState::Connecting { .. } => "connecting".into(),
+        ConnState::Waiting { reason, .. } => {
+            format!("connection lost ({}), retrying", one_line(reason, 60))
+        }
+        ConnState::Stopped(reason) => format!("stopped: {}", reason.explain()),
+    }
+}
+
+/// `/help` (and F1) as plain lines: the commands first (this mode is driven by them), then
+/// the keys of the full screen, from the live key map.
+pub fn help_lines(app: &App) -> Vec<String> {
+    let mut out = vec!["commands:".to_string()];
+    for c in crate::app::COMMANDS {
+        out.push(format!("  /{} {} — {}", c.name, c.args, c.help));
+    }
+    out.push("keys of the full screen:".into());
+    let mut section = "";
+    for (sec, keys, help) in app.keymap.help_rows() {
+        if sec != section {
+            section = sec;
+            out.push(format!("{sec}:"));
+        }
+        out.push(format!("  {keys} — {help}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::conn::SyncMsg;
+    use crate::app::{Msg, Settings, update};
+    use crate::config::Config;
+    use crate::keymap::{Keymap, Preset};
+    use crate::protocol::ServerEvent;
+    use serde_json::json;
+
+    fn event(app: &mut App, v: serde_json::Value) {
+        let ev: ServerEvent = serde_json::from_value(v).unwrap();
+        update(app, Msg::Sync(SyncMsg::Event(Box::new(ev))));
+    }
+
+    fn chat(app: &mut App, mid: i64, gid: i64, text: &str) {
+        event(
+            app,
+            json!({"type":"chat","mid":mid,"from_uid":2,"created_at":1_795_338_000_000i64 + mid * 60_000,
+                "target":{"gid":gid},"detail":{"type":"normal","content_type":"text/plain","content":text}}),
+        );
+    }
+
+    #[test]
+    fn history_is_taken_in_silently_then_each_new_message_is_said_once() {
+        let mut settings = Settings::from(&Config::default());
+        settings.utc = true;
+        let mut app = App::logged_in(1, Keymap::new(Preset::Default), settings, "t".into());
+        let mut t = Transcript::default();
+        event(
+            &mut app,
+            json!({"type":"users_snapshot","version":1,"users":[
+                {"uid":1,"name":"me","gender":0,"language":"en","is_admin":false,"is_bot":false,"avatar_updated_at":0,"create_by":"password"},
+                {"uid":2,"name":"bob","gender":0,"language":"en","is_admin":false,"is_bot":false,"avatar_updated_at":0,"create_by":"password"}]}),
+        );
+        event(
+            &mut app,
+            json!({"type":"related_groups","groups":[
+                {"gid":1,"name":"lobby","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]},
+                {"gid":2,"name":"dev","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]}]}),
+        );
+        chat(&mut app, 1, 1, "old news");
+        chat(&mut app, 2, 2, "older news");
+        // Not live yet: nothing said.
+        assert!(t.lines(&app).is_empty());
+        event(&mut app, json!({"type":"ready"}));
+        update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
+        // Live: the open conversation's last messages, then the state.
+        let open = crate::app::label_of(&app.chat, app.timeline.open.unwrap());
+        let first = t.lines(&app);
+        assert!(first[0].starts_with(&format!("[{open}] bob ")), "{first:?}");
+        assert_eq!(first.last().map(String::as_str), Some("live"));
+        // Nothing new: nothing said again.
+        assert!(t.lines(&app).is_empty());
+        // Two in dev, one in lobby: the conversation named when it changes, each once.
+        chat(&mut app, 3, 2, "first\nsecond line");
+        chat(&mut app, 4, 2, "again");
+        chat(&mut app, 5, 1, "lobby news");
+        let said = t.lines(&app);
+        // Dev's first (named only if dev was not the last said), its second line indented,
+        // its next without the name again; then the lobby's, named.
+        let dev_at = said.iter().position(|l| l.ends_with(": first")).unwrap();
+        assert_eq!(
+            said[dev_at].starts_with("[#dev] bob"),
+            open != "#dev",
+            "{said:?}"
+        );
+        assert_eq!(said[dev_at + 1], "  second line");
+        assert!(said[dev_at + 2].starts_with("bob ") && said[dev_at + 2].ends_with(": again"));
+        let last = said.last().unwrap();
+        assert!(
+            last.starts_with("[#lobby] bob") && last.ends_with(": lobby news"),
+            "{said:?}"
+        );
+        assert!(t.lines(&app).is_empty());
+    }
+}
