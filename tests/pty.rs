@@ -2019,11 +2019,24 @@ fn the_linear_mode_writes_plain_lines() {
         s.lines().any(|l| l.trim() == "live")
     });
     tui.send(b"hello from the linear mode\r");
-    tui.wait_for("the echo, as a line", |s| {
+    tui.wait_for("the echo, as a numbered line", |s| {
         s.lines().any(|l| {
             let l = l.trim_end();
-            l.starts_with("demo ") && l.ends_with(": hello from the linear mode")
+            l.contains(" demo ") && l.ends_with(": hello from the linear mode")
         })
+    });
+    // Reply to it by its number: the reply is said as a line of its own.
+    let screen = tui.screen();
+    let n: u64 = screen
+        .lines()
+        .find(|l| l.trim_end().ends_with(": hello from the linear mode"))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the echo is numbered");
+    tui.send(format!("/reply {n} answering myself\r").as_bytes());
+    tui.wait_for("the reply, said", |s| {
+        s.lines()
+            .any(|l| l.trim_end().ends_with(": answering myself"))
     });
     let mark = tui.raw.len();
     tui.send(b"/help\r");

@@ -40,6 +40,7 @@ mod keys;
 mod login;
 mod msg;
 mod notify;
+mod numbered;
 mod open;
 mod outbox;
 mod pins;
@@ -69,6 +70,7 @@ pub use error::{Failure, Outcome};
 pub use join::JoinLink;
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
 pub use msg::{AnnounceOp, CallTarget, Effect, LoggedIn, Msg, Restored, ServerInfo, View};
+pub use numbered::Act;
 pub use popups::{
     AnnouncementView, Choice, Confirm, Devices, Help, Info, Popup, PopupState, Popups, Preview,
     React, SearchKind, SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,

@@ -92,7 +92,24 @@ pub async fn run_linear(
             }
             let line = waiting.pop_front().unwrap_or_default();
             update(app, Msg::Clock(crate::clock::now_ms()));
-            effects.extend(typed_line(app, &line, |id| rt.executor.holds(id)));
+            match numbered_command(&line) {
+                Some(Ok((n, act))) => match transcript.numbered(n) {
+                    Some((account, key, mid)) => {
+                        let out = app.act_on(account, key, mid, act);
+                        let owner = app.focused;
+                        effects.extend(out.into_iter().map(|e| match e {
+                            Effect::For(..) => e,
+                            e => Effect::For(owner, Box::new(e)),
+                        }));
+                    }
+                    None => app.error(format!(
+                        "no message numbered {n} (the newest {} are)",
+                        crate::ui::linear::NUMBERED
+                    )),
+                },
+                Some(Err(usage)) => app.error(usage),
+                None => effects.extend(typed_line(app, &line, |id| rt.executor.holds(id))),
+            }
         }
         rt.executor.focus(app.focused);
         for effect in effects {
@@ -119,6 +136,25 @@ pub async fn run_linear(
     }
     rt.executor.shutdown().await;
     Ok(())
+}
+
+/// `/reply <n> <text>` or `/edit <n> <text>`: the message numbered `n` and what to do with it
+/// (`Err`: how to write it); `None` for any other line.
+fn numbered_command(line: &str) -> Option<Result<(u64, crate::app::Act), String>> {
+    let line = line.trim();
+    let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let make: fn(String) -> crate::app::Act = match word {
+        "/reply" => crate::app::Act::Reply,
+        "/edit" => crate::app::Act::Edit,
+        _ => return None,
+    };
+    let (n, text) = rest.trim().split_once(' ').unwrap_or((rest.trim(), ""));
+    match (n.parse::<u64>(), text.trim()) {
+        (Ok(n), text) if !text.is_empty() => Some(Ok((n, make(text.to_string())))),
+        _ => Some(Err(format!(
+            "{word} <number> <text>: the number is the one a message was said with"
+        ))),
+    }
 }
 
 /// A line typed: into the composer, then Enter (a message sent, or a command run).

@@ -1,7 +1,8 @@
 //! The linear transcript (issue 22, `--screen-reader`): what the app holds, as plain lines
 //! appended to the terminal's scrollback instead of a screen drawn over and over. Each new
-//! message is said once (`[#general] alice 14:02: text`; the conversation's name only when it
-//! changes), and each change of the connection or a notice is one line. No colour, no box
+//! message is said once, numbered so it can be named (`12 [#general] alice 14:02: text`; the
+//! conversation's name only when it changes), and each change of the connection or a notice
+//! is one line. No colour, no box
 //! drawing, no cursor movement: the terminal's own scrollback and review keys work, and a
 //! screen reader reads each line once.
 //!
@@ -30,7 +31,13 @@ pub struct Transcript {
     /// The accounts that were live at least once: before that, what arrives is history
     /// (the stream's first batch), not news.
     live_once: std::collections::HashSet<AccountId>,
+    /// Each message said, by the number it was said with (the newest [`NUMBERED`]).
+    numbers: std::collections::BTreeMap<u64, (AccountId, ConvKey, i64)>,
+    next_number: u64,
 }
+
+/// How many numbered messages can be named (`/reply <n>`): the newest this many.
+pub const NUMBERED: usize = 5_000;
 
 impl Transcript {
     /// The lines to append now: new messages in every account, then changes of state.
@@ -107,7 +114,13 @@ impl Transcript {
             let text = clean(&app_text(app, account.focused, m));
             let mut lines = text.lines();
             let first = lines.next().unwrap_or("");
-            out.push(format!("{prefix}{who} {time}: {first}"));
+            self.next_number += 1;
+            let n = self.next_number;
+            self.numbers.insert(n, (account.id, key, m.mid));
+            while self.numbers.len() > NUMBERED {
+                self.numbers.pop_first();
+            }
+            out.push(format!("{n} {prefix}{who} {time}: {first}"));
             out.extend(lines.map(|l| format!("  {l}")));
         }
         for (id, name, conn) in states {
@@ -153,6 +166,13 @@ fn conn_words(conn: &ConnState) -> String {
             format!("connection lost ({}), retrying", one_line(reason, 60))
         }
         ConnState::Stopped(reason) => format!("stopped: {}", reason.explain()),
+    }
+}
+
+impl Transcript {
+    /// The message said with number `n`, if it is among the newest [`NUMBERED`].
+    pub fn numbered(&self, n: u64) -> Option<(AccountId, ConvKey, i64)> {
+        self.numbers.get(&n).copied()
     }
 }
 
@@ -225,7 +245,10 @@ mod tests {
         // Live: the open conversation's last messages, then the state.
         let open = crate::app::label_of(&app.chat, app.timeline.open.unwrap());
         let first = t.lines(&app);
-        assert!(first[0].starts_with(&format!("[{open}] bob ")), "{first:?}");
+        assert!(
+            first[0].starts_with(&format!("1 [{open}] bob ")),
+            "{first:?}"
+        );
         assert_eq!(first.last().map(String::as_str), Some("live"));
         // Nothing new: nothing said again.
         assert!(t.lines(&app).is_empty());
@@ -237,18 +260,26 @@ mod tests {
         // Dev's first (named only if dev was not the last said), its second line indented,
         // its next without the name again; then the lobby's, named.
         let dev_at = said.iter().position(|l| l.ends_with(": first")).unwrap();
+        let number = |l: &str| l.split(' ').next().unwrap().parse::<u64>().unwrap();
+        let n = number(&said[dev_at]);
         assert_eq!(
-            said[dev_at].starts_with("[#dev] bob"),
+            said[dev_at].contains(" [#dev] bob"),
             open != "#dev",
             "{said:?}"
         );
         assert_eq!(said[dev_at + 1], "  second line");
-        assert!(said[dev_at + 2].starts_with("bob ") && said[dev_at + 2].ends_with(": again"));
+        assert!(said[dev_at + 2].starts_with(&format!("{} bob ", n + 1)));
+        assert!(said[dev_at + 2].ends_with(": again"));
         let last = said.last().unwrap();
         assert!(
-            last.starts_with("[#lobby] bob") && last.ends_with(": lobby news"),
+            last.starts_with(&format!("{} [#lobby] bob", n + 2)),
             "{said:?}"
         );
+        assert!(last.ends_with(": lobby news"));
+        // Each number names its message.
+        assert_eq!(t.numbered(n), Some((app.focused, ConvKey::Group(2), 3)));
+        assert_eq!(t.numbered(n + 2), Some((app.focused, ConvKey::Group(1), 5)));
+        assert_eq!(t.numbered(n + 3), None);
         assert!(t.lines(&app).is_empty());
     }
 }
