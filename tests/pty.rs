@@ -2038,6 +2038,30 @@ fn the_linear_mode_writes_plain_lines() {
         s.lines()
             .any(|l| l.trim_end().ends_with(": answering myself"))
     });
+    // /list numbers the conversations; /open takes a number and says where it is, with
+    // the last messages there; /history says them again.
+    let mark = tui.raw.len();
+    tui.send(b"/list\r");
+    tui.wait_for_raw("the conversations, numbered", mark, |o| {
+        contains(o, b"\n1 #") || contains(o, b"\n1 @") || contains(o, b"\r\n1 ")
+    });
+    let listed = String::from_utf8_lossy(&tui.raw[mark..]).to_string();
+    let second = listed
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("2 "))
+        .map(|rest| rest.split(',').next().unwrap_or("").trim().to_string())
+        .expect("a second conversation listed");
+    let mark = tui.raw.len();
+    tui.send(b"/open 2\r");
+    let opened = format!("opened {second}");
+    tui.wait_for_raw("the second conversation opened", mark, |o| {
+        contains(o, opened.as_bytes())
+    });
+    let mark = tui.raw.len();
+    tui.send(b"/history 3\r");
+    tui.wait_for_raw("its last messages again", mark, |o| {
+        contains(o, b"the last ") && contains(o, b" messages:\r\n")
+    });
     let mark = tui.raw.len();
     tui.send(b"/help\r");
     tui.wait_for_raw("the commands, as text", mark, |o| {

@@ -20,6 +20,12 @@ pub enum Act {
 }
 
 impl App {
+    /// Opens conversation `key` of `account` (focusing the account): `/open` of the linear
+    /// mode.
+    pub fn open_conversation_in(&mut self, account: AccountId, key: ConvKey) -> Vec<Effect> {
+        self.open_in(account, key)
+    }
+
     /// Does `act` to message `mid` of `key` in `account`: that account focused and the
     /// conversation opened first. A message no longer there (deleted, cleared) says so.
     pub fn act_on(&mut self, account: AccountId, key: ConvKey, mid: i64, act: Act) -> Vec<Effect> {

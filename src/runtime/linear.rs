@@ -92,6 +92,10 @@ pub async fn run_linear(
             }
             let line = waiting.pop_front().unwrap_or_default();
             update(app, Msg::Clock(crate::clock::now_ms()));
+            if let Some(lines) = linear_command(&line, app, &mut transcript, &mut effects) {
+                say(&mut out, &lines)?;
+                continue;
+            }
             match numbered_command(&line) {
                 Some(Ok((n, act))) => match transcript.numbered(n) {
                     Some((account, key, mid)) => {
@@ -136,6 +140,50 @@ pub async fn run_linear(
     }
     rt.executor.shutdown().await;
     Ok(())
+}
+
+/// The linear mode's own commands: `/list` (every conversation, numbered), `/open <number or
+/// name>`, `/history [n]`. Their lines, or `None` for any other line.
+fn linear_command(
+    line: &str,
+    app: &mut App,
+    transcript: &mut Transcript,
+    effects: &mut Vec<Effect>,
+) -> Option<Vec<String>> {
+    let line = line.trim();
+    let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let rest = rest.trim();
+    match word {
+        "/list" => Some(transcript.list(app)),
+        "/open" if rest.is_empty() => Some(vec![
+            "/open <number from /list, or #channel or @name>".into(),
+        ]),
+        "/open" => Some(match transcript.find_conversation(app, rest) {
+            Some((account, key)) => {
+                let out = app.open_conversation_in(account, key);
+                let owner = app.focused;
+                effects.extend(out.into_iter().map(|e| match e {
+                    Effect::For(..) => e,
+                    e => Effect::For(owner, Box::new(e)),
+                }));
+                let mut lines = vec![format!("opened {}", crate::app::label_of(&app.chat, key))];
+                lines.extend(transcript.history(app, crate::ui::linear::START_LINES));
+                lines
+            }
+            None => vec![format!(
+                "no conversation {}: /list numbers them",
+                crate::sanitize::one_line(rest, 40)
+            )],
+        }),
+        "/history" => {
+            let n = rest
+                .parse::<usize>()
+                .unwrap_or(crate::ui::linear::START_LINES)
+                .clamp(1, 200);
+            Some(transcript.history(app, n))
+        }
+        _ => None,
+    }
 }
 
 /// `/reply <n> <text>` or `/edit <n> <text>`: the message numbered `n` and what to do with it

@@ -34,6 +34,8 @@ pub struct Transcript {
     /// Each message said, by the number it was said with (the newest [`NUMBERED`]).
     numbers: std::collections::BTreeMap<u64, (AccountId, ConvKey, i64)>,
     next_number: u64,
+    /// The conversations the last `/list` numbered.
+    listed: Vec<(AccountId, ConvKey)>,
 }
 
 /// How many numbered messages can be named (`/reply <n>`): the newest this many.
@@ -170,6 +172,106 @@ fn conn_words(conn: &ConnState) -> String {
 }
 
 impl Transcript {
+    /// `/list`: every conversation of every account, numbered for `/open <n>`, with its
+    /// unread count and mentions in words; the open one says so.
+    pub fn list(&mut self, app: &App) -> Vec<String> {
+        let several = app.several_accounts();
+        self.listed.clear();
+        let mut out = Vec::new();
+        for account in app.accounts() {
+            if several {
+                out.push(format!("{}:", one_line(account.name, 16)));
+            }
+            for key in crate::app::sidebar::order(account.chat, &app.settings) {
+                let Some(conv) = account.chat.convs.get(&key) else {
+                    continue;
+                };
+                self.listed.push((account.id, key));
+                let mut words = Vec::new();
+                if account.focused && account.timeline.open == Some(key) {
+                    words.push("open".to_string());
+                }
+                if conv.mentions > 0 {
+                    words.push(format!("{} mentioning you", conv.mentions));
+                }
+                if account.chat.is_muted(key, app.now_ms) {
+                    words.push("muted".into());
+                } else if conv.unread > 0 {
+                    words.push(format!("{} unread", conv.unread));
+                }
+                let label = crate::app::label_of(account.chat, key);
+                let tail = if words.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", words.join(", "))
+                };
+                out.push(format!("{} {label}{tail}", self.listed.len()));
+            }
+        }
+        out
+    }
+
+    /// The conversation `/open` names: a number of the last `/list`, else a name
+    /// (`#general`, `@bob`, or without the sign), in the focused account first.
+    pub fn find_conversation(&self, app: &App, name: &str) -> Option<(AccountId, ConvKey)> {
+        if let Ok(n) = name.parse::<usize>() {
+            return n.checked_sub(1).and_then(|i| self.listed.get(i)).copied();
+        }
+        let wanted = name.trim().to_lowercase();
+        let mut accounts = app.accounts();
+        accounts.sort_by_key(|a| !a.focused);
+        for account in accounts {
+            for key in account.chat.convs.keys() {
+                let tag = crate::app::tag_of(account.chat, *key).to_lowercase();
+                if tag == wanted || tag.get(1..) == Some(wanted.as_str()) {
+                    return Some((account.id, *key));
+                }
+            }
+        }
+        None
+    }
+
+    /// `/history [n]`: the open conversation's last `n` messages again, numbered anew.
+    pub fn history(&mut self, app: &App, n: usize) -> Vec<String> {
+        let Some(key) = app.timeline.open else {
+            return vec!["no conversation is open".into()];
+        };
+        let Some(conv) = app.chat.convs.get(&key) else {
+            return vec![];
+        };
+        let mut shown: Vec<&crate::model::Message> = conv
+            .visible()
+            .rev()
+            .filter(|m| !m.is_expired(app.now_ms))
+            .take(n)
+            .collect();
+        shown.reverse();
+        let label = crate::app::label_of(&app.chat, key);
+        let mut out = vec![match shown.len() {
+            1 => format!("[{label}] the last message:"),
+            n => format!("[{label}] the last {n} messages:"),
+        }];
+        for m in shown {
+            self.next_number += 1;
+            let number = self.next_number;
+            self.numbers.insert(number, (app.focused, key, m.mid));
+            let who = crate::present::person(&app.chat, m.from_uid, 40);
+            let time = crate::timefmt::format(m.created_at, app.settings.utc, "%H:%M");
+            let text = clean(&app.display_text(m));
+            let mut lines = text.lines();
+            out.push(format!(
+                "{number} {who} {time}: {}",
+                lines.next().unwrap_or("")
+            ));
+            out.extend(lines.map(|l| format!("  {l}")));
+        }
+        while self.numbers.len() > NUMBERED {
+            self.numbers.pop_first();
+        }
+        self.last_conv = Some((app.focused, key));
+        out
+    }
+
     /// The message said with number `n`, if it is among the newest [`NUMBERED`].
     pub fn numbered(&self, n: u64) -> Option<(AccountId, ConvKey, i64)> {
         self.numbers.get(&n).copied()
@@ -281,5 +383,48 @@ mod tests {
         assert_eq!(t.numbered(n + 2), Some((app.focused, ConvKey::Group(1), 5)));
         assert_eq!(t.numbered(n + 3), None);
         assert!(t.lines(&app).is_empty());
+    }
+
+    #[test]
+    fn list_numbers_every_conversation_and_open_finds_by_number_or_name() {
+        let settings = Settings::from(&Config::default());
+        let mut app = App::logged_in(1, Keymap::new(Preset::Default), settings, "t".into());
+        event(
+            &mut app,
+            json!({"type":"related_groups","groups":[
+                {"gid":1,"name":"lobby","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]},
+                {"gid":2,"name":"dev","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]}]}),
+        );
+        chat(&mut app, 1, 1, "old news");
+        chat(&mut app, 2, 2, "newer news");
+        event(&mut app, json!({"type":"ready"}));
+        let mut t = Transcript::default();
+        let listed = t.list(&app);
+        assert_eq!(listed.len(), 2, "{listed:?}");
+        assert!(listed[0].starts_with("1 #dev"), "{listed:?}");
+        assert!(listed[1].starts_with("2 #lobby"), "{listed:?}");
+        assert!(listed.iter().any(|l| l.contains("open")));
+        assert_eq!(
+            t.find_conversation(&app, "2"),
+            Some((app.focused, ConvKey::Group(1)))
+        );
+        assert_eq!(
+            t.find_conversation(&app, "#DEV"),
+            Some((app.focused, ConvKey::Group(2)))
+        );
+        assert_eq!(
+            t.find_conversation(&app, "lobby"),
+            Some((app.focused, ConvKey::Group(1)))
+        );
+        assert_eq!(t.find_conversation(&app, "3"), None);
+        assert_eq!(t.find_conversation(&app, "#nope"), None);
+        // /history numbers the open conversation's last messages anew.
+        let said = t.history(&app, 5);
+        assert!(said[0].ends_with("the last message:"), "{said:?}");
+        let n: u64 = said[1].split(' ').next().unwrap().parse().unwrap();
+        assert_eq!(
+            t.numbered(n),
+            Some((app.focused, app.timeline.open.unwrap(), 2))
+        );
     }
 }
