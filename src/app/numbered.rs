@@ -1,5 +1,6 @@
 //! Acting on a message named by its account, conversation and number rather than selected on
-//! screen: the linear mode's numbered messages (`/reply <n> text`, `/edit <n> text`, issue 22).
+//! screen: the linear mode's numbered messages (`/reply <n> text`, `/edit <n> text`,
+//! `/react <n> 👍`, `/delete <n>`, issue 22).
 //! The message's account is focused and its conversation opened first, so the reply or edit
 //! goes through the account the message is of.
 //!
@@ -17,6 +18,11 @@ pub enum Act {
     Reply(String),
     /// Replace its text with this (your own text messages only).
     Edit(String),
+    /// Put this reaction on it, or take it back (one of the server's eight, or its number
+    /// 1–8 as the picker shows them).
+    React(String),
+    /// Delete it (yours, or any as an administrator): the command itself is the confirmation.
+    Delete,
 }
 
 impl App {
@@ -39,6 +45,38 @@ impl App {
             return effects;
         }
         match act {
+            Act::React(emoji) => {
+                let reactions = crate::protocol::types::REACTIONS;
+                let picked = emoji
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| n.checked_sub(1))
+                    .and_then(|i| reactions.get(i))
+                    .or_else(|| reactions.iter().find(|r| **r == emoji.trim()));
+                match picked {
+                    Some(r) => effects.extend(self.toggle_reaction(mid, r)),
+                    None => self.error(format!("the reactions are {}", reactions.join(" "))),
+                }
+                return effects;
+            }
+            Act::Delete => {
+                let mine = self
+                    .chat
+                    .message(mid)
+                    .is_some_and(|m| Some(m.from_uid) == self.chat.me);
+                let admin = self
+                    .chat
+                    .me
+                    .and_then(|me| self.chat.users.get(&me))
+                    .is_some_and(|u| u.is_admin);
+                if mine || admin {
+                    effects.extend(self.change(mid, crate::model::Change::Delete));
+                } else {
+                    self.error("you can only delete your own messages");
+                }
+                return effects;
+            }
             Act::Reply(text) => {
                 self.composer.set_text(&text);
                 self.composer.target = ComposeTarget::Reply(mid);
@@ -97,5 +135,44 @@ mod tests {
                 .text
                 .contains("no longer here")
         );
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::super::accounts_tests::{HOME, two_accounts};
+    use super::*;
+    use crate::model::{Change, PendingChange};
+
+    fn changes(effects: &[Effect]) -> Vec<Change> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Change(PendingChange { change, .. }) => Some(change.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_reaction_by_number_or_emoji_and_a_delete_by_number() {
+        let mut app = two_accounts();
+        let first = crate::protocol::types::REACTIONS[0].to_string();
+        let effects = app.act_on(HOME, ConvKey::Group(1), 5, Act::React("1".into()));
+        assert_eq!(
+            changes(&effects),
+            [Change::React {
+                emoji: first.clone(),
+                on: true
+            }]
+        );
+        // An emoji the server does not take names the ones it does.
+        let effects = app.act_on(HOME, ConvKey::Group(1), 5, Act::React("🦀".into()));
+        assert!(changes(&effects).is_empty());
+        assert!(app.status.notice.as_ref().unwrap().text.contains(&first));
+        // Dad's message is not mine to delete.
+        let effects = app.act_on(HOME, ConvKey::Group(1), 5, Act::Delete);
+        assert!(changes(&effects).is_empty());
+        assert!(app.status.notice.as_ref().unwrap().error);
     }
 }

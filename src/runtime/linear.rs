@@ -194,13 +194,21 @@ fn numbered_command(line: &str) -> Option<Result<(u64, crate::app::Act), String>
     let make: fn(String) -> crate::app::Act = match word {
         "/reply" => crate::app::Act::Reply,
         "/edit" => crate::app::Act::Edit,
+        "/react" => crate::app::Act::React,
+        "/delete" => |_| crate::app::Act::Delete,
         _ => return None,
     };
     let (n, text) = rest.trim().split_once(' ').unwrap_or((rest.trim(), ""));
     match (n.parse::<u64>(), text.trim()) {
+        (Ok(n), _) if word == "/delete" => Some(Ok((n, make(String::new())))),
         (Ok(n), text) if !text.is_empty() => Some(Ok((n, make(text.to_string())))),
         _ => Some(Err(format!(
-            "{word} <number> <text>: the number is the one a message was said with"
+            "{word} <number>{}: the number is the one a message was said with",
+            match word {
+                "/delete" => "",
+                "/react" => " <reaction or 1-8>",
+                _ => " <text>",
+            }
         ))),
     }
 }
