@@ -36,6 +36,42 @@ pub struct Transcript {
     next_number: u64,
     /// The conversations the last `/list` numbered.
     listed: Vec<(AccountId, ConvKey)>,
+    /// The newest messages said ([`WATCHED`] of them), with what they were when said: an edit,
+    /// a deletion or a change of reactions is said as a line of its own.
+    watched: std::collections::VecDeque<Watched>,
+}
+
+/// How many of the newest messages said are watched for edits, deletions and reactions.
+pub const WATCHED: usize = 200;
+
+#[derive(Debug, Clone)]
+struct Watched {
+    number: u64,
+    account: AccountId,
+    key: ConvKey,
+    mid: i64,
+    rev: u32,
+    deleted: bool,
+    reactions: String,
+    /// A hash of its text when said: an edit changes it.
+    text: u64,
+}
+
+fn text_hash(m: &crate::model::Message) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    m.content.hash(&mut h);
+    h.finish()
+}
+
+/// A message's reactions in words (`👍 2, 🎉 1`), empty for none.
+fn reactions_of(m: &crate::model::Message) -> String {
+    m.reactions
+        .iter()
+        .filter(|(_, who)| !who.is_empty())
+        .map(|(emoji, who)| format!("{} {}", clean(emoji), who.len()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// How many numbered messages can be named (`/reply <n>`): the newest this many.
@@ -111,7 +147,12 @@ impl Transcript {
                 String::new()
             };
             self.last_conv = Some(at);
-            let who = crate::present::person(account.chat, m.from_uid, 40);
+            let mut who = crate::present::person(account.chat, m.from_uid, 40);
+            // A reply names whom it answers.
+            if let Some(quoted) = m.reply_to.and_then(|r| account.chat.message(r)) {
+                let to = crate::present::person(account.chat, quoted.from_uid, 40);
+                who = format!("{who} replied to {to},");
+            }
             let time = crate::timefmt::format(m.created_at, app.settings.utc, "%H:%M");
             let text = clean(&app_text(app, account.focused, m));
             let mut lines = text.lines();
@@ -122,9 +163,23 @@ impl Transcript {
             while self.numbers.len() > NUMBERED {
                 self.numbers.pop_first();
             }
+            self.watched.push_back(Watched {
+                number: n,
+                account: account.id,
+                key,
+                mid: m.mid,
+                rev: m.rev,
+                deleted: m.deleted,
+                reactions: reactions_of(m),
+                text: text_hash(m),
+            });
+            while self.watched.len() > WATCHED {
+                self.watched.pop_front();
+            }
             out.push(format!("{n} {prefix}{who} {time}: {first}"));
             out.extend(lines.map(|l| format!("  {l}")));
         }
+        out.extend(self.changes(app, &accounts));
         for (id, name, conn) in states {
             if self.conn.get(&id) != Some(&conn) {
                 if conn != "connecting" {
@@ -172,6 +227,56 @@ fn conn_words(conn: &ConnState) -> String {
 }
 
 impl Transcript {
+    /// What changed in the messages watched: each edit, deletion or change of reactions one
+    /// line, naming the message by its number.
+    fn changes(&mut self, app: &App, accounts: &[crate::app::AccountView<'_>]) -> Vec<String> {
+        let mut out = Vec::new();
+        for w in &mut self.watched {
+            let Some(account) = accounts.iter().find(|a| a.id == w.account) else {
+                continue;
+            };
+            let m = account
+                .chat
+                .convs
+                .get(&w.key)
+                .and_then(|c| c.messages.get(&w.mid));
+            let gone = m.is_none_or(|m| m.deleted);
+            if gone {
+                if !w.deleted {
+                    out.push(format!("message {} was deleted", w.number));
+                    w.deleted = true;
+                }
+                continue;
+            }
+            let Some(m) = m else { continue };
+            if m.rev != w.rev {
+                let reactions = reactions_of(m);
+                if reactions != w.reactions {
+                    let said = if reactions.is_empty() {
+                        "no reactions".to_string()
+                    } else {
+                        reactions.clone()
+                    };
+                    out.push(format!("message {} reactions: {said}", w.number));
+                    w.reactions = reactions;
+                }
+                let text = text_hash(m);
+                if text != w.text {
+                    w.text = text;
+                    let who = crate::present::person(account.chat, m.from_uid, 40);
+                    let text = clean(&app_text(app, account.focused, m));
+                    out.push(format!(
+                        "{} {who} edited: {}",
+                        w.number,
+                        text.lines().next().unwrap_or("")
+                    ));
+                }
+                w.rev = m.rev;
+            }
+        }
+        out
+    }
+
     /// `/list`: every conversation of every account, numbered for `/open <n>`, with its
     /// unread count and mentions in words; the open one says so.
     pub fn list(&mut self, app: &App) -> Vec<String> {
@@ -426,5 +531,57 @@ mod tests {
             t.numbered(n),
             Some((app.focused, app.timeline.open.unwrap(), 2))
         );
+    }
+
+    fn record(app: &mut App, mid: i64, of: i64, detail: serde_json::Value) {
+        event(
+            app,
+            json!({"type":"chat","mid":mid,"from_uid":2,"created_at":1_795_338_000_000i64 + mid * 60_000,
+                "target":{"gid":1},"detail":{"type":"reaction","mid":of,"detail":detail}}),
+        );
+    }
+
+    #[test]
+    fn replies_edits_reactions_and_deletions_are_said_as_short_lines() {
+        let mut settings = Settings::from(&Config::default());
+        settings.utc = true;
+        let mut app = App::logged_in(1, Keymap::new(Preset::Default), settings, "t".into());
+        event(
+            &mut app,
+            json!({"type":"related_groups","groups":[
+                {"gid":1,"name":"lobby","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]}]}),
+        );
+        event(&mut app, json!({"type":"ready"}));
+        update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
+        let mut t = Transcript::default();
+        t.lines(&app);
+        chat(&mut app, 3, 1, "first");
+        event(
+            &mut app,
+            json!({"type":"chat","mid":4,"from_uid":2,"created_at":1_795_338_300_000i64,
+                "target":{"gid":1},"detail":{"type":"reply","mid":3,"content_type":"text/plain","content":"an answer"}}),
+        );
+        let said = t.lines(&app);
+        let number = |l: &str| l.split(' ').next().unwrap().to_string();
+        let first = number(&said[0]);
+        assert!(said[1].contains("replied to "), "{said:?}");
+        assert!(said[1].ends_with(": an answer"));
+        record(
+            &mut app,
+            5,
+            3,
+            json!({"type":"edit","content_type":"text/plain","content":"first, fixed"}),
+        );
+        record(&mut app, 6, 3, json!({"type":"like","action":"👍"}));
+        let said = t.lines(&app);
+        assert!(said.iter().any(|l| l.starts_with(&format!("{first} ")) && l.ends_with("edited: first, fixed")), "{said:?}");
+        assert!(
+            said.iter()
+                .any(|l| *l == format!("message {first} reactions: 👍 1")),
+            "{said:?}"
+        );
+        record(&mut app, 7, 3, json!({"type":"delete"}));
+        assert_eq!(t.lines(&app), [format!("message {first} was deleted")]);
+        assert!(t.lines(&app).is_empty());
     }
 }
