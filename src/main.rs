@@ -354,7 +354,9 @@ async fn front_end(
 }
 
 async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
-    let linear = args.screen_reader || std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let linear = args.screen_reader
+        || config.ui.mode == vocechat_tui::config::UiMode::Linear
+        || std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::load(&config.theme, Some(&paths.themes_dir()), no_color)
         .map_err(|e| anyhow::anyhow!(e))?;

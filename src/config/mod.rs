@@ -161,6 +161,9 @@ pub struct Ui {
     pub image_previews: String,
     pub image_protocol: String,
     pub layout: Layout,
+    /// `full` (the screen drawn) or `linear` (for screen readers: plain lines appended, as
+    /// `--screen-reader` starts it).
+    pub mode: UiMode,
     /// The program `o` plays voice messages with, split on spaces (no shell); the file's path
     /// is added as one more argument. Empty: the system opener.
     pub audio_player: String,
@@ -177,6 +180,17 @@ pub enum Layout {
     Compact,
 }
 
+/// How the window is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UiMode {
+    /// The full screen: sidebar, timeline, composer, popups.
+    #[default]
+    Full,
+    /// Plain lines appended to the terminal's scrollback (screen readers, braille displays).
+    Linear,
+}
+
 impl Default for Ui {
     fn default() -> Self {
         Ui {
@@ -190,6 +204,7 @@ impl Default for Ui {
             image_previews: "auto".into(),
             image_protocol: "halfblocks".into(),
             layout: Layout::Cozy,
+            mode: UiMode::Full,
             audio_player: String::new(),
         }
     }
@@ -485,6 +500,9 @@ mod tests {
             (role.vocespace.identity.as_str(), role.vocespace.pre_join),
             ("guest", false)
         );
+        let linear = Config::parse("[ui]\nmode = \"linear\"").unwrap();
+        assert_eq!(linear.ui.mode, UiMode::Linear);
+        assert!(Config::parse("[ui]\nmode = \"braille\"").is_err());
         let compact = Config::parse("[ui]\nlayout = \"compact\"").unwrap();
         assert_eq!(compact.ui.layout, Layout::Compact);
         let bad_layout = Config::parse("[ui]\nlayout = \"dense\"").unwrap_err();
