@@ -1890,7 +1890,7 @@ fn a_new_server_on_the_command_line_is_added_beside_the_saved_accounts() {
         s.lines().any(|l| {
             l.split('│')
                 .next()
-                .is_some_and(|side| side.contains(" · lobby"))
+                .is_some_and(|side| side.contains(" · lo"))
         })
     });
     tui.send(b"\x1bu"); // Alt+U: work's unread lobby
