@@ -7,19 +7,22 @@ use anyhow::Context;
 use clap::Parser;
 use std::path::PathBuf;
 use tokio::sync::mpsc;
-use vocechat_tui::app::{App, Effect, LoginForm, Mode, Msg, Settings, update};
+use vocechat_tui::app::{App, Effect, LoginForm, Mode, Msg, Settings};
 use vocechat_tui::config::Config;
 use vocechat_tui::demo::{DEMO_EMAIL, DEMO_PASSWORD, DemoConfig, DemoServer};
 use vocechat_tui::files::server_file_stem;
 use vocechat_tui::keymap::Keymap;
 use vocechat_tui::paths::Paths;
 use vocechat_tui::protocol::invite::{StartWith, config_login_for, start_with};
-use vocechat_tui::runtime::account::{Opened, Source};
+use vocechat_tui::runtime::account::Source;
 use vocechat_tui::runtime::api::ApiClient;
-use vocechat_tui::runtime::cli::account::{configured_on, password_command_for, short_names};
+use vocechat_tui::runtime::cli::account::{
+    configured_among, configured_on, password_command_for, short_names,
+};
 use vocechat_tui::runtime::executor::{Executor, Setup};
 use vocechat_tui::runtime::run::{Runtime, run};
 use vocechat_tui::runtime::session_store::{InstanceLock, SavedLogin, SessionStore};
+use vocechat_tui::runtime::start::{adopt, adopt_parked};
 use vocechat_tui::runtime::sync::SyncConfig;
 use vocechat_tui::theme::Theme;
 
@@ -549,12 +552,12 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
             app.account.password_command = if adding.is_none() && lead == 0 && !chosen {
                 password_command
             } else {
-                configured_for(&configured, &every, lead_login)
+                configured_among(&configured, &every, lead_login)
                     .and_then(|a| a.password_command.clone())
             };
             app.account.name = name_of(lead_login);
             app.account.notify =
-                configured_for(&configured, &every, lead_login).and_then(|a| a.notify);
+                configured_among(&configured, &every, lead_login).and_then(|a| a.notify);
             let mut initial = adopt(&mut app, &mut executor, opened);
             // The others, parked; their streams start one after another.
             for (n, (other, mut opened)) in parked.into_iter().enumerate() {
@@ -565,9 +568,9 @@ async fn start(args: Args, config: Config, paths: Paths) -> anyhow::Result<()> {
                         opened.logged_in.server.clone(),
                         opened.logged_in.email.clone(),
                     )),
-                    password_command: configured_for(&configured, &every, other)
+                    password_command: configured_among(&configured, &every, other)
                         .and_then(|a| a.password_command.clone()),
-                    notify: configured_for(&configured, &every, other).and_then(|a| a.notify),
+                    notify: configured_among(&configured, &every, other).and_then(|a| a.notify),
                     ..Default::default()
                 };
                 initial.extend(adopt_parked(&mut app, &mut executor, opened, account));
@@ -634,53 +637,6 @@ fn only_named(
         }
     }
     Ok(chosen)
-}
-
-/// The config's account a saved session is, if any.
-fn configured_for<'c>(
-    configured: &'c [vocechat_tui::config::Account],
-    every: &[SavedLogin],
-    saved: &SavedLogin,
-) -> Option<&'c vocechat_tui::config::Account> {
-    vocechat_tui::runtime::cli::account::configured_among(configured, every, saved)
-}
-
-/// Takes a further account opened before the loop into the executor and the app, parked:
-/// what its store remembers, then its stream.
-fn adopt_parked(
-    app: &mut App,
-    executor: &mut Executor,
-    opened: Opened,
-    account: vocechat_tui::app::Account,
-) -> Vec<Effect> {
-    let id = opened.session.id;
-    app.add_account(id, Some(opened.logged_in.uid), account);
-    let mut initial = match (opened.restored, opened.broken) {
-        (Some(restored), _) => update(
-            app,
-            Msg::For(id, Box::new(Msg::Restored(Box::new(restored)))),
-        ),
-        (None, Some(why)) => update(app, Msg::For(id, Box::new(Msg::StoreUnusable(why)))),
-        (None, None) => vec![],
-    };
-    executor.adopt(opened.session);
-    initial.push(Effect::For(id, Box::new(Effect::StartSync)));
-    initial
-}
-
-/// Takes an account opened before the loop into the executor and the app: what its store
-/// remembers (or why it cannot be used), then the stream.
-fn adopt(app: &mut App, executor: &mut Executor, opened: Opened) -> Vec<Effect> {
-    let mut initial = match (opened.restored, opened.broken) {
-        (Some(restored), _) => update(app, Msg::Restored(Box::new(restored))),
-        (None, Some(why)) => update(app, Msg::StoreUnusable(why)),
-        (None, None) => vec![],
-    };
-    // The window's account is the one just opened: its messages come tagged with its id.
-    app.focused = opened.session.id;
-    executor.adopt(opened.session);
-    initial.push(Effect::StartSync);
-    initial
 }
 
 /// The loop's inputs, with the executor tuned from the config.

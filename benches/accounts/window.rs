@@ -50,40 +50,7 @@ pub fn account_of(opened: &Opened, name: &str) -> Account {
     }
 }
 
-/// `main.rs`'s `adopt`: the window's account, from its store, then its stream.
-pub fn adopt(app: &mut App, executor: &mut Executor, opened: Opened) -> Vec<Effect> {
-    let mut initial = match (opened.restored, opened.broken) {
-        (Some(restored), _) => update(app, Msg::Restored(Box::new(restored))),
-        (None, Some(why)) => update(app, Msg::StoreUnusable(why)),
-        (None, None) => vec![],
-    };
-    app.focused = opened.session.id;
-    executor.adopt(opened.session);
-    initial.push(Effect::StartSync);
-    initial
-}
-
-/// `main.rs`'s `adopt_parked`: a further account, parked, from its store, then its stream.
-pub fn adopt_parked(
-    app: &mut App,
-    executor: &mut Executor,
-    opened: Opened,
-    account: Account,
-) -> Vec<Effect> {
-    let id = opened.session.id;
-    app.add_account(id, Some(opened.logged_in.uid), account);
-    let mut initial = match (opened.restored, opened.broken) {
-        (Some(restored), _) => update(
-            app,
-            Msg::For(id, Box::new(Msg::Restored(Box::new(restored)))),
-        ),
-        (None, Some(why)) => update(app, Msg::For(id, Box::new(Msg::StoreUnusable(why)))),
-        (None, None) => vec![],
-    };
-    executor.adopt(opened.session);
-    initial.push(Effect::For(id, Box::new(Effect::StartSync)));
-    initial
-}
+pub use vocechat_tui::runtime::start::{adopt, adopt_parked};
 
 /// A window: the app, its executor and its channel, drawn on a `TestBackend` as the loop
 /// draws (a frame, then again if the frame's view changed the app).

@@ -4,7 +4,7 @@
 //!
 //! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
 //! part owns no state of its own: it reads every account (focused or parked, through
-//! [`App::with_account`]) and changes an account's own fields (its mute) or the set of
+//! `App::with_account`, `accounts.rs`) and changes an account's own fields (its mute) or the set of
 //! accounts (`add_account`, `focus`, `parked`), which `accounts.rs` owns, through their
 //! methods.
 
@@ -21,24 +21,6 @@ pub const USAGE: &str = "/account list | add <server> [--email <e-mail>] | remov
                          | mute <name> [30m|1h|8h|1d|1w] | unmute <name> | fold [name]";
 
 impl App {
-    /// Runs `f` with account `id`'s fields in the app (swapped in when parked, swapped out
-    /// again after). `None` when the app does not hold `id`.
-    pub(super) fn with_account<R>(
-        &mut self,
-        id: AccountId,
-        f: impl FnOnce(&mut App) -> R,
-    ) -> Option<R> {
-        if id == self.focused {
-            return Some(f(self));
-        }
-        let mut state = self.parked.remove(&id)?;
-        self.swap_account(&mut state);
-        let result = f(self);
-        self.swap_account(&mut state);
-        self.parked.insert(id, state);
-        Some(result)
-    }
-
     /// Every account's id, in the order they were opened.
     pub(super) fn account_ids(&self) -> Vec<AccountId> {
         let mut ids: Vec<AccountId> = self.parked.keys().copied().collect();

@@ -236,6 +236,24 @@ impl App {
         self.mark_open_read().into_iter().collect()
     }
 
+    /// Runs `f` with account `id`'s fields in the app (swapped in when parked, swapped out
+    /// again after). `None` when the app does not hold `id`.
+    pub(super) fn with_account<R>(
+        &mut self,
+        id: AccountId,
+        f: impl FnOnce(&mut App) -> R,
+    ) -> Option<R> {
+        if id == self.focused {
+            return Some(f(self));
+        }
+        let mut state = self.parked.remove(&id)?;
+        self.swap_account(&mut state);
+        let result = f(self);
+        self.swap_account(&mut state);
+        self.parked.insert(id, state);
+        Some(result)
+    }
+
     /// The clock passed a deadline: the focused account's (its retry), then each parked
     /// account's retry that is due, handled as that account's (its effects tagged).
     pub(super) fn on_tick_all(&mut self) -> Vec<Effect> {

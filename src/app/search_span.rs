@@ -171,24 +171,6 @@ impl App {
             .map(|a| crate::sanitize::one_line(a.name, 16))
     }
 
-    /// Runs `f` with account `id` swapped in (directly when it is the focused one); `None`
-    /// when the app does not hold it. The caller tags what `f` asks for with `id`.
-    pub(super) fn as_account<R>(
-        &mut self,
-        id: AccountId,
-        f: impl FnOnce(&mut App) -> R,
-    ) -> Option<R> {
-        if id == self.focused {
-            return Some(f(self));
-        }
-        let mut state = self.parked.remove(&id)?;
-        self.swap_account(&mut state);
-        let out = f(self);
-        self.swap_account(&mut state);
-        self.parked.insert(id, state);
-        Some(out)
-    }
-
     /// Marks read what the search view found that is unread: each conversation up to its
     /// newest hit, through the hit's own account. Returns the requests and how many
     /// conversations were marked.
@@ -206,7 +188,7 @@ impl App {
         }
         let mut effects = Vec::new();
         for (id, key, mid) in newest {
-            if self.as_account(id, |app| app.chat.set_read_index(key, mid)) == Some(true) {
+            if self.with_account(id, |app| app.chat.set_read_index(key, mid)) == Some(true) {
                 effects.push(through(self, id, Effect::MarkRead { key, mid }));
             }
         }

@@ -4,7 +4,7 @@
 //! happens comes out as plain lines (`ui::linear::Transcript`), each once. Ctrl+D (end of
 //! input), `/quit` or a quit signal ends it.
 
-use super::run::{Runtime, for_the_terminal, update_owned};
+use super::run::{Runtime, for_the_terminal, own, sleep_until_ms, update_owned};
 use crate::app::{App, Effect, Msg, Popup, update};
 use crate::runtime::terminal::QuitSignals;
 use crate::ui::linear::Transcript;
@@ -48,7 +48,7 @@ pub async fn run_linear(
         rt.executor.shutdown().await;
         return Ok(());
     }
-    say(&mut out, &transcript_lines(&mut transcript, app))?;
+    say(&mut out, &transcript.lines(app))?;
     writeln!(
         out,
         "type a message and Enter to send it; /help lists the commands"
@@ -101,10 +101,7 @@ pub async fn run_linear(
                     Some((account, key, mid)) => {
                         let out = app.act_on(account, key, mid, act);
                         let owner = app.focused;
-                        effects.extend(out.into_iter().map(|e| match e {
-                            Effect::For(..) => e,
-                            e => Effect::For(owner, Box::new(e)),
-                        }));
+                        effects.extend(out.into_iter().map(|e| own(e, owner)));
                     }
                     None => app.error(format!(
                         "no message numbered {n} (the newest {} are)",
@@ -131,7 +128,7 @@ pub async fn run_linear(
             }
         }
         rt.executor.save_view(app);
-        let mut said = transcript_lines(&mut transcript, app);
+        let mut said = transcript.lines(app);
         said.extend(popup_lines(app));
         say(&mut out, &said)?;
         if app.quit {
@@ -162,10 +159,7 @@ fn linear_command(
             Some((account, key)) => {
                 let out = app.open_conversation_in(account, key);
                 let owner = app.focused;
-                effects.extend(out.into_iter().map(|e| match e {
-                    Effect::For(..) => e,
-                    e => Effect::For(owner, Box::new(e)),
-                }));
+                effects.extend(out.into_iter().map(|e| own(e, owner)));
                 let mut lines = vec![format!("opened {}", crate::app::label_of(&app.chat, key))];
                 lines.extend(transcript.history(app, crate::ui::linear::START_LINES));
                 lines
@@ -231,10 +225,6 @@ fn typed_line(
     )
 }
 
-fn transcript_lines(transcript: &mut Transcript, app: &App) -> Vec<String> {
-    transcript.lines(app)
-}
-
 /// What a command opened, said as lines (an info view's text), and closed: nothing stays
 /// drawn. A view linear mode cannot show yet says so.
 fn popup_lines(app: &mut App) -> Vec<String> {
@@ -258,14 +248,4 @@ fn say(out: &mut std::io::Stdout, lines: &[String]) -> std::io::Result<()> {
         writeln!(out, "{line}")?;
     }
     out.flush()
-}
-
-async fn sleep_until_ms(deadline: Option<i64>) {
-    match deadline {
-        Some(at) => {
-            let wait = (at - crate::clock::now_ms()).max(0) as u64;
-            tokio::time::sleep(std::time::Duration::from_millis(wait + 5)).await;
-        }
-        None => std::future::pending().await,
-    }
 }

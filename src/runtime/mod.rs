@@ -13,6 +13,7 @@ pub mod notify;
 pub mod paint;
 pub mod run;
 pub mod session_store;
+pub mod start;
 pub mod store;
 pub mod sync;
 pub mod tasks;

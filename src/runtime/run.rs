@@ -177,7 +177,7 @@ pub(super) fn update_owned(
 /// `effect` as account `owner`'s: tagged, unless it needs no account (a bell, a copy of
 /// text, an editor, a notification) or is already tagged. A file link is tagged: its address
 /// is on its own account's server.
-fn own(effect: Effect, owner: AccountId) -> Effect {
+pub(super) fn own(effect: Effect, owner: AccountId) -> Effect {
     match effect {
         Effect::Bell
         | Effect::CopyText(_)
@@ -311,7 +311,7 @@ fn frame(
     Ok(view)
 }
 
-async fn sleep_until_ms(deadline: Option<i64>) {
+pub(super) async fn sleep_until_ms(deadline: Option<i64>) {
     match deadline {
         Some(at) => {
             let wait = (at - crate::clock::now_ms()).max(0) as u64;
