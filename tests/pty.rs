@@ -2081,12 +2081,117 @@ fn the_linear_mode_writes_plain_lines() {
     tui.wait_for_raw("the commands, as text", mark, |o| {
         contains(o, b"commands:") && contains(o, b"/inbox")
     });
-    tui.send(b"\x04"); // Ctrl+D: end of input
+    // The input line completes a command with Tab, through the composer.
+    tui.send(b"/sea\t");
+    tui.wait_for("Tab completed the command on the input line", |s| {
+        s.lines().any(|l| l.trim_end() == "> /search")
+    });
+    // A search's hits are numbered like messages; /goto says the messages around one.
+    let mark = tui.raw.len();
+    tui.send(b"linear mode\r");
+    tui.wait_for_raw("what the search found", mark, |o| {
+        contains(o, b"search for linear mode: ") && contains(o, b"/goto <number>")
+    });
+    let found = String::from_utf8_lossy(&tui.raw[mark..]).to_string();
+    let hit: u64 = found
+        .lines()
+        .find(|l| l.trim_end().ends_with(": hello from the linear mode"))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the hit is numbered");
+    let mark = tui.raw.len();
+    tui.send(format!("/goto {hit}\r").as_bytes());
+    tui.wait_for_raw("the messages around the hit", mark, |o| {
+        contains(o, b"around the message") && contains(o, b"(this one): hello from the linear mode")
+    });
+    // Up brings the last line back; Ctrl+C clears it.
+    tui.send(b"\x1b[A");
+    let goto = format!("> /goto {hit}");
+    tui.wait_for("Up: the line sent before", |s| {
+        s.lines().any(|l| l.trim_end() == goto)
+    });
+    tui.send(b"\x03");
+    tui.wait_for("Ctrl+C cleared the line", |s| {
+        s.lines().rfind(|l| !l.trim().is_empty()).map(str::trim_end) == Some(">")
+    });
+    // /copy hands the message's text to the terminal's clipboard (OSC 52, asked for).
+    let mark = tui.raw.len();
+    tui.send(format!("/copy {hit}\r").as_bytes());
+    use base64::Engine;
+    let copied = format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode("hello from the linear mode")
+    );
+    tui.wait_for_raw("the copy sequence", mark, |o| {
+        contains(o, copied.as_bytes())
+    });
+    tui.send(b"\x04"); // Ctrl+D on an empty line: the end
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}");
+    let raw = String::from_utf8_lossy(&tui.raw).replace(&copied, "");
+    assert!(
+        !raw.contains('\x1b'),
+        "no escape sequence but the copy asked for: {raw:?}"
+    );
+    for frame in ['┌', '┐', '└', '┘', '├', '┤', '▾', '▸'] {
+        assert!(!raw.contains(frame), "no {frame:?} drawn: {raw}");
+    }
+}
+
+/// Issue 22: the linear mode logs in field by field (the password never shown), then is live;
+/// with the server gone, a message typed waits (said), and goes out when it is back (said);
+/// its lines hold no escape sequence and no password.
+#[test]
+fn the_linear_mode_logs_in_field_by_field_and_the_outbox_waits() {
+    let (rt, server) = test_server(DemoConfig::for_tests());
+    server
+        .post_as(2, Target::Group { gid: 1 }, "welcome to the lobby")
+        .unwrap();
+    // Reached through a relay that can be switched off (the server going away) and on.
+    let relay = rt.block_on(common::Switch::start(server.addr()));
+    let url = relay.url();
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn(&["--screen-reader", &url], data.path());
+    tui.wait_for("the e-mail asked", |s| {
+        s.contains("log in to VoceChat at ") && s.lines().any(|l| l.trim_end() == "e-mail>")
+    });
+    tui.send(b"admin@example.com\r");
+    tui.wait_for("the password asked", |s| {
+        s.lines().any(|l| l.trim_end() == "password (not shown)>")
+    });
+    tui.send(b"wrong-password\r");
+    tui.wait_for("the login error, as a line", |s| {
+        s.lines().any(|l| l.trim_end() == "wrong password")
+    });
+    tui.send(b"admin-pass\r");
+    tui.wait_for("live, with the lobby's message", |s| {
+        s.lines().any(|l| l.trim_end() == "live")
+            && s.lines()
+                .any(|l| l.trim_end().ends_with(": welcome to the lobby"))
+    });
+    // The server goes away: said as one line; a message typed waits, and says so.
+    let mark = tui.raw.len();
+    relay.set(false);
+    tui.wait_for_raw("the connection lost, said", mark, |o| {
+        contains(o, b"connection lost (")
+    });
+    let before = server.message_count();
+    tui.send(b"typed while the server is down\r");
+    tui.wait_for_raw("the message waiting, said", mark, |o| {
+        contains(o, b"not connected: the message waits")
+    });
+    // Back: live again, the message goes out once, said, and its echo is said.
+    relay.set(true);
+    tui.wait_for_raw("sent once back", mark, |o| {
+        contains(o, b"1 message sent") && contains(o, b": typed while the server is down\r\n")
+    });
+    assert_eq!(server.message_count(), before + 1, "sent once");
+    tui.send(b"\x04");
     let status = tui.wait_exit();
     assert!(status.success(), "{status:?}");
     let raw = String::from_utf8_lossy(&tui.raw).to_string();
-    assert!(!raw.contains('\x1b'), "no escape sequence at all: {raw:?}");
-    for frame in ['┌', '┐', '└', '┘', '├', '┤', '▾', '▸'] {
-        assert!(!raw.contains(frame), "no {frame:?} drawn: {raw}");
+    assert!(!raw.contains('\x1b'), "no escape sequence: {raw:?}");
+    for secret in ["admin-pass", "wrong-password"] {
+        assert!(!raw.contains(secret), "{secret} was never shown: {raw:?}");
     }
 }

@@ -297,19 +297,7 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             app.popups.push(React { mid, index: 0 });
             vec![]
         }
-        Action::Copy => match app.chat.message(mid).map(|m| (Body::of(m).file(), m)) {
-            Some((Some(file), _)) => {
-                app.info("file link copied");
-                vec![Effect::CopyFileUrl { path: file.path }]
-            }
-            Some((None, m)) => {
-                // Exactly what the screen shows: hidden text is never copied.
-                let text = app.display_text(m);
-                app.info("copied");
-                vec![Effect::CopyText(text)]
-            }
-            None => vec![],
-        },
+        Action::Copy => app.copy_message(mid),
         Action::Save => match app.chat.message(mid).and_then(|m| Body::of(m).file()) {
             Some(file) => {
                 let name = file.download_name();

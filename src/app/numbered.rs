@@ -23,6 +23,13 @@ pub enum Act {
     React(String),
     /// Delete it (yours, or any as an administrator): the command itself is the confirmation.
     Delete,
+    /// Copy its text as shown, or its file's link (`/copy <n>`).
+    Copy,
+    /// Open its link `k` (from 1), or its file; without `k` its only link (`/open-link <n> [k]`).
+    OpenLink(Option<usize>),
+    /// Open its conversation at it, selected (`/goto <n>`, for a search hit): the messages
+    /// around it load as they would on screen.
+    Goto,
 }
 
 impl App {
@@ -30,6 +37,18 @@ impl App {
     /// mode.
     pub fn open_conversation_in(&mut self, account: AccountId, key: ConvKey) -> Vec<Effect> {
         self.open_in(account, key)
+    }
+
+    /// The message a jump selected, if one is (the linear mode says the messages around
+    /// it); the input goes back to the composer.
+    pub fn selection_said(&mut self) -> Option<i64> {
+        match self.mode {
+            super::Mode::Select(mid) => {
+                self.mode = super::Mode::Chat;
+                Some(mid)
+            }
+            _ => None,
+        }
     }
 
     /// Does `act` to message `mid` of `key` in `account`: that account focused and the
@@ -40,11 +59,24 @@ impl App {
             self.error("that message's account is no longer open");
             return effects;
         }
+        if act == Act::Goto {
+            effects.extend(self.jump_from(None, key, mid));
+            return effects;
+        }
         if self.chat.message(mid).is_none() {
             self.error("that message is no longer here");
             return effects;
         }
         match act {
+            Act::Goto => {}
+            Act::Copy => {
+                effects.extend(self.copy_message(mid));
+                return effects;
+            }
+            Act::OpenLink(k) => {
+                effects.extend(self.open_link_of(mid, k));
+                return effects;
+            }
             Act::React(emoji) => {
                 let reactions = crate::protocol::types::REACTIONS;
                 let picked = emoji

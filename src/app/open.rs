@@ -43,22 +43,7 @@ impl App {
             }
             return self.download(path, name, true);
         }
-        let display = self.display_text(m);
-        let disguised = if m.kind == ContentKind::Markdown {
-            crate::text::disguised_links(&self.render_mentions(&m.content))
-        } else {
-            vec![]
-        };
-        let first = crate::text::visible_links(&display).into_iter().next();
-        // A URL that is only a disguised link's text leads to that link's target.
-        let first = first.map(|url| {
-            disguised
-                .iter()
-                .find(|(text, target)| {
-                    *target == url || crate::text::visible_links(text).contains(&url)
-                })
-                .map_or((url, false), |(_, target)| (target.clone(), true))
-        });
+        let first = self.links_of(mid).into_iter().next();
         match first {
             Some((url, _)) if crate::text::openable(&url).is_err() => self.open_url(url),
             Some((url, true)) => {
@@ -71,6 +56,100 @@ impl App {
                 self.info("no link in this message");
                 vec![]
             }
+        }
+    }
+
+    /// The links message `mid` shows, in order, each once: its target, and whether that
+    /// target differs from what the text shows (a markdown link whose text is another URL).
+    pub(super) fn links_of(&self, mid: i64) -> Vec<(String, bool)> {
+        let Some(m) = self.chat.message(mid) else {
+            return vec![];
+        };
+        let display = self.display_text(m);
+        let disguised = if m.kind == ContentKind::Markdown {
+            crate::text::disguised_links(&self.render_mentions(&m.content))
+        } else {
+            vec![]
+        };
+        let mut out: Vec<(String, bool)> = Vec::new();
+        for url in crate::text::visible_links(&display) {
+            // A URL that is only a disguised link's text leads to that link's target.
+            let link = disguised
+                .iter()
+                .find(|(text, target)| {
+                    *target == url || crate::text::visible_links(text).contains(&url)
+                })
+                .map_or((url, false), |(_, target)| (target.clone(), true));
+            if !out.iter().any(|(u, _)| *u == link.0) {
+                out.push(link);
+            }
+        }
+        out
+    }
+
+    /// `/open-link <n> [k]` of the linear mode: link `k` (from 1) of message `mid`; without
+    /// `k`, its only link, or the links numbered when there are several.
+    pub(super) fn open_link_of(&mut self, mid: i64, k: Option<usize>) -> Vec<Effect> {
+        if self
+            .chat
+            .message(mid)
+            .is_some_and(|m| Body::of(m).file().is_some())
+            && k.is_none()
+        {
+            return self.open_selected(mid);
+        }
+        let links = self.links_of(mid);
+        let picked = match (k, links.len()) {
+            (_, 0) => {
+                self.info("no link in this message");
+                return vec![];
+            }
+            (None, 1) => 0,
+            (None, n) => {
+                let listed: Vec<String> = links
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (url, _))| {
+                        format!("{} {}", i + 1, crate::sanitize::one_line(url, 200))
+                    })
+                    .collect();
+                self.info(format!(
+                    "{n} links: {}; add its number to open one",
+                    listed.join(", ")
+                ));
+                return vec![];
+            }
+            (Some(k), n) if k == 0 || k > n => {
+                self.error(format!(
+                    "this message has {n} link{}",
+                    if n == 1 { "" } else { "s" }
+                ));
+                return vec![];
+            }
+            (Some(k), _) => k - 1,
+        };
+        let (url, disguised) = links[picked].clone();
+        if disguised && crate::text::openable(&url).is_ok() {
+            self.popups.push(Confirm::Open(url));
+            return vec![];
+        }
+        self.open_url(url)
+    }
+
+    /// `y` on message `mid`: exactly the text the screen shows (hidden text is never
+    /// copied), or a file's link.
+    pub(super) fn copy_message(&mut self, mid: i64) -> Vec<Effect> {
+        match self.chat.message(mid).map(|m| (Body::of(m).file(), m)) {
+            Some((Some(file), _)) => {
+                self.info("file link copied");
+                vec![Effect::CopyFileUrl { path: file.path }]
+            }
+            Some((None, m)) => {
+                let text = self.display_text(m);
+                self.info("copied");
+                vec![Effect::CopyText(text)]
+            }
+            None => vec![],
         }
     }
 

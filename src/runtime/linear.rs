@@ -1,17 +1,89 @@
 //! The linear front end's loop (issue 22, `--screen-reader`): the same app, executor, store
-//! and accounts as the full UI, but no alternate screen, no raw mode and no drawing. Lines
-//! typed at the terminal (its own line editing) go to the composer as if typed and sent; what
-//! happens comes out as plain lines (`ui::linear::Transcript`), each once. Ctrl+D (end of
-//! input), `/quit` or a quit signal ends it.
+//! and accounts as the full UI, but no alternate screen and no drawing. At a terminal, an
+//! input line edited key by key through the composer (`linear_input.rs`), redrawn in place
+//! with carriage return and backspaces only (`ui::prompt_line`); from a pipe, whole lines.
+//! What happens comes out as plain lines (`ui::linear::Transcript`), each once, said above
+//! the input line. Ctrl+D on an empty line, `/quit` or a quit signal ends it.
 
-use super::run::{Runtime, for_the_terminal, own, sleep_until_ms, update_owned};
-use crate::app::{App, Effect, Msg, Popup, update};
-use crate::runtime::terminal::QuitSignals;
+use super::linear_cmds::{linear_command, numbered_command, popup_lines};
+use super::linear_input::{Input, Typed, input_line, on_key, spawn_keys, spawn_lines};
+use super::run::{
+    Runtime, edit_externally, for_the_terminal, open_url, own, sleep_until_ms, update_owned,
+};
+use crate::app::{App, Effect, Failure, Msg, update};
+use crate::runtime::notify::{self, Multiplexer};
+use crate::runtime::terminal::{LineTerminal, QuitSignals};
 use crate::ui::linear::Transcript;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::ui::prompt_line::{History, PromptLine};
 use std::io::Write;
-use tokio::io::AsyncBufReadExt;
 use tokio::sync::mpsc;
+
+/// Where lines are said: above the input line, when there is one.
+struct Out {
+    stdout: std::io::Stdout,
+    /// Raw mode: each line ends with CR LF, and the input line is redrawn after.
+    raw: bool,
+    line: PromptLine,
+    columns: usize,
+    /// The input line as last drawn (`None`: not on the screen now).
+    drawn: Option<(String, String, usize)>,
+}
+
+impl Out {
+    /// Says `lines` above the input line.
+    fn say(&mut self, lines: &[String]) -> std::io::Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        if self.raw {
+            let clear = self.line.clear();
+            self.stdout.write_all(clear.as_bytes())?;
+            self.drawn = None;
+        }
+        let end = if self.raw { "\r\n" } else { "\n" };
+        for line in lines {
+            write!(self.stdout, "{line}{end}")?;
+        }
+        self.stdout.flush()
+    }
+
+    /// Draws the input line (raw mode only) when it is not on the screen as it is now.
+    fn prompt(&mut self, app: &App) -> std::io::Result<()> {
+        if !self.raw {
+            return Ok(());
+        }
+        let now = input_line(app);
+        if self.drawn.as_ref() == Some(&now) {
+            return Ok(());
+        }
+        let (prompt, text, cursor) = &now;
+        let bytes = self.line.draw(prompt, text, *cursor, self.columns);
+        self.drawn = Some(now);
+        self.stdout.write_all(bytes.as_bytes())?;
+        self.stdout.flush()
+    }
+
+    /// The line entered stays in the scrollback, whole, as typed.
+    fn entered(&mut self, prompt: &str, line: &str) -> std::io::Result<()> {
+        if !self.raw {
+            return Ok(());
+        }
+        let clear = self.line.clear();
+        let shown: String = line
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        write!(self.stdout, "{clear}{prompt}{shown}\r\n")?;
+        self.line.leave();
+        self.drawn = None;
+        self.stdout.flush()
+    }
+
+    fn raw_bytes(&mut self, bytes: &str) {
+        let _ = self.stdout.write_all(bytes.as_bytes());
+        let _ = self.stdout.flush();
+    }
+}
 
 /// Runs until end of input, `/quit` or a quit signal.
 pub async fn run_linear(
@@ -20,42 +92,41 @@ pub async fn run_linear(
     mut rx: mpsc::UnboundedReceiver<Msg>,
 ) -> anyhow::Result<()> {
     let mut signals = QuitSignals::install()?;
-    let (lines_tx, mut lines) = mpsc::unbounded_channel::<Option<String>>();
-    tokio::spawn(async move {
-        let mut input = tokio::io::BufReader::new(tokio::io::stdin()).lines();
-        loop {
-            let line = input.next_line().await.ok().flatten();
-            let end = line.is_none();
-            if lines_tx.send(line).is_err() || end {
-                break;
-            }
-        }
-    });
-    let mut out = std::io::stdout();
-    let mut transcript = Transcript::default();
-    let mut waiting: std::collections::VecDeque<String> = std::collections::VecDeque::new();
     let app = &mut rt.app;
     update(app, Msg::Clock(crate::clock::now_ms()));
     for e in std::mem::take(&mut rt.initial) {
         rt.executor.run(e);
     }
-    if matches!(app.mode, crate::app::Mode::Login(_)) {
-        writeln!(
-            out,
-            "not logged in: log in once with the full screen (run without --screen-reader), \
-             then come back"
-        )?;
-        rt.executor.shutdown().await;
-        return Ok(());
+    let mut terminal = LineTerminal::enter();
+    let (input_tx, mut input) = mpsc::unbounded_channel::<Input>();
+    let reader = match terminal {
+        Some(_) => spawn_keys(input_tx),
+        None => spawn_lines(input_tx),
+    };
+    let mux = Multiplexer::from_env();
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let mut out = Out {
+        stdout: std::io::stdout(),
+        raw: terminal.is_some(),
+        line: PromptLine::default(),
+        columns: crossterm::terminal::size().map_or(80, |(w, _)| w as usize),
+        drawn: None,
+    };
+    let mut transcript = Transcript::default();
+    let mut history = History::default();
+    let mut waiting: std::collections::VecDeque<String> = std::collections::VecDeque::new();
+    let mut asked = false;
+    let mut said = transcript.login(app);
+    said.extend(transcript.lines(app));
+    if !matches!(app.mode, crate::app::Mode::Login(_)) {
+        said.push(crate::ui::linear::HINT.into());
     }
-    say(&mut out, &transcript.lines(app))?;
-    writeln!(
-        out,
-        "type a message and Enter to send it; /help lists the commands"
-    )?;
+    out.say(&said)?;
+    out.prompt(app)?;
     loop {
         let deadline = app.next_deadline();
         let mut effects = Vec::new();
+        let mut lines_said = Vec::new();
         tokio::select! {
             msg = rx.recv() => match msg {
                 Some(m) => {
@@ -67,9 +138,52 @@ pub async fn run_linear(
                 }
                 None => break,
             },
-            line = lines.recv() => match line.flatten() {
-                Some(line) => waiting.push_back(line),
-                None => break,
+            typed = input.recv() => {
+                update(app, Msg::Clock(crate::clock::now_ms()));
+                match typed {
+                    Some(Input::Line(line)) if matches!(app.mode, crate::app::Mode::Login(_)) => {
+                        // A field's text, then Enter.
+                        update(app, Msg::Paste(line));
+                        effects.extend(update_owned(
+                            app,
+                            Msg::Key(crossterm::event::KeyEvent::new(
+                                crossterm::event::KeyCode::Enter,
+                                crossterm::event::KeyModifiers::NONE,
+                            )),
+                            |id| rt.executor.holds(id),
+                        ));
+                    }
+                    Some(Input::Line(line)) => {
+                        if asked {
+                            effects.extend(app.answer_question(line.trim() == "yes"));
+                        } else {
+                            waiting.push_back(line);
+                        }
+                    }
+                    Some(Input::Key(key)) => {
+                        let (before, shown, _) = input_line(app);
+                        match on_key(app, key, &mut history, |id| rt.executor.holds(id)) {
+                            Typed::Line(line) => {
+                                out.entered(&before, &line)?;
+                                waiting.push_back(line);
+                            }
+                            Typed::Field(more) => {
+                                out.entered(&before, &shown)?;
+                                effects.extend(more);
+                            }
+                            Typed::Edited(more) => {
+                                effects.extend(more);
+                            }
+                            Typed::Said(why) => lines_said.push(why),
+                            Typed::Quit => break,
+                        }
+                    }
+                    Some(Input::Resize(w)) => {
+                        out.columns = w as usize;
+                        out.drawn = None;
+                    }
+                    Some(Input::End) | None => break,
+                }
             },
             _ = sleep_until_ms(deadline) => {
                 update(app, Msg::Clock(crate::clock::now_ms()));
@@ -84,16 +198,20 @@ pub async fn run_linear(
                 break;
             }
         }
-        // Lines typed: a message waits until a conversation is open (nothing typed is
+        // Lines typed: a message waits until a conversation is open (or the login is done) (nothing typed is
         // lost while the account is still connecting); a command runs at once.
         while let Some(line) = waiting.front() {
-            if app.timeline.open.is_none() && !line.trim_start().starts_with('/') {
+            let login = matches!(app.mode, crate::app::Mode::Login(_));
+            if login || (app.timeline.open.is_none() && !line.trim_start().starts_with('/')) {
                 break;
             }
             let line = waiting.pop_front().unwrap_or_default();
-            update(app, Msg::Clock(crate::clock::now_ms()));
+            // A search still waiting for its answer is given up for the new line.
+            if matches!(app.popups.top(), Some(crate::app::Popup::Search(_))) {
+                app.popups.clear();
+            }
             if let Some(lines) = linear_command(&line, app, &mut transcript, &mut effects) {
-                say(&mut out, &lines)?;
+                lines_said.extend(lines);
                 continue;
             }
             match numbered_command(&line) {
@@ -114,97 +232,76 @@ pub async fn run_linear(
         }
         rt.executor.focus(app.focused);
         for effect in effects {
-            let (_, effect) = for_the_terminal(effect);
+            let (account, effect) = for_the_terminal(effect);
             match effect {
-                Effect::Bell => write!(out, "\x07")?,
+                Effect::Bell => out.raw_bytes("\x07"),
                 Effect::Notify { title, body } => rt.executor.run(Effect::Notify { title, body }),
-                Effect::CopyText(_) | Effect::CopyFileUrl { .. } => {
-                    writeln!(out, "copying is not available in linear mode yet")?;
+                Effect::CopyText(text) => copy(&mut out, &mut lines_said, &text, mux, dumb),
+                Effect::CopyFileUrl { path } => {
+                    if let Some(url) = rt.executor.file_url(account, &path) {
+                        copy(&mut out, &mut lines_said, &url, mux, dumb);
+                    }
                 }
-                Effect::OpenUrl(_) | Effect::OpenEditor(_) => {
-                    writeln!(out, "opening is not available in linear mode yet")?;
+                Effect::OpenUrl(url) => open_url(
+                    &mut |bytes| out.raw_bytes(bytes),
+                    &mut rt.executor,
+                    app,
+                    account,
+                    url,
+                    mux,
+                ),
+                Effect::OpenEditor(text) => {
+                    out.say(&["$EDITOR: the draft opens in your editor".into()])?;
+                    let result = match terminal.as_mut() {
+                        Some(t) => t.suspended(|| edit_externally(&text)),
+                        None => Err("no terminal to run an editor in".into()),
+                    };
+                    update(app, Msg::Edited(result.map_err(Failure::Local)));
+                    out.line.leave();
+                    out.drawn = None;
                 }
                 other => rt.executor.run(other),
             }
         }
         rt.executor.save_view(app);
-        let mut said = transcript.lines(app);
-        said.extend(popup_lines(app));
-        say(&mut out, &said)?;
+        lines_said.extend(transcript.login(app));
+        lines_said.extend(transcript.lines(app));
+        lines_said.extend(transcript.work(app));
+        lines_said.extend(popup_lines(
+            app,
+            &mut transcript,
+            &mut asked,
+            terminal.is_some(),
+        ));
+        // A jump (`/goto`) selected a message once it was loaded: the messages around it
+        // are said, and the line is the composer's again.
+        if let Some(mid) = app.selection_said() {
+            lines_said.extend(transcript.around(app, mid));
+        }
+        out.say(&lines_said)?;
         if app.quit {
             break;
         }
+        out.prompt(app)?;
     }
+    reader.abort();
+    if out.raw {
+        out.say(&["".into()])?;
+    }
+    drop(terminal);
     rt.executor.shutdown().await;
     Ok(())
 }
 
-/// The linear mode's own commands: `/list` (every conversation, numbered), `/open <number or
-/// name>`, `/history [n]`. Their lines, or `None` for any other line.
-fn linear_command(
-    line: &str,
-    app: &mut App,
-    transcript: &mut Transcript,
-    effects: &mut Vec<Effect>,
-) -> Option<Vec<String>> {
-    let line = line.trim();
-    let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
-    let rest = rest.trim();
-    match word {
-        "/list" => Some(transcript.list(app)),
-        "/open" if rest.is_empty() => Some(vec![
-            "/open <number from /list, or #channel or @name>".into(),
-        ]),
-        "/open" => Some(match transcript.find_conversation(app, rest) {
-            Some((account, key)) => {
-                let out = app.open_conversation_in(account, key);
-                let owner = app.focused;
-                effects.extend(out.into_iter().map(|e| own(e, owner)));
-                let mut lines = vec![format!("opened {}", crate::app::label_of(&app.chat, key))];
-                lines.extend(transcript.history(app, crate::ui::linear::START_LINES));
-                lines
-            }
-            None => vec![format!(
-                "no conversation {}: /list numbers them",
-                crate::sanitize::one_line(rest, 40)
-            )],
-        }),
-        "/history" => {
-            let n = rest
-                .parse::<usize>()
-                .unwrap_or(crate::ui::linear::START_LINES)
-                .clamp(1, 200);
-            Some(transcript.history(app, n))
-        }
-        _ => None,
+/// A copy asked for (`/copy <n>`): to the terminal's clipboard (OSC 52), except on a dumb
+/// terminal, which takes no such sequence: there the text is said instead.
+fn copy(out: &mut Out, said: &mut Vec<String>, text: &str, mux: Multiplexer, dumb: bool) {
+    if dumb {
+        said.push("this terminal (TERM=dumb) takes no clipboard sequence; the text:".into());
+        said.extend(crate::sanitize::clean(text).lines().map(str::to_string));
+        return;
     }
-}
-
-/// `/reply <n> <text>` or `/edit <n> <text>`: the message numbered `n` and what to do with it
-/// (`Err`: how to write it); `None` for any other line.
-fn numbered_command(line: &str) -> Option<Result<(u64, crate::app::Act), String>> {
-    let line = line.trim();
-    let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
-    let make: fn(String) -> crate::app::Act = match word {
-        "/reply" => crate::app::Act::Reply,
-        "/edit" => crate::app::Act::Edit,
-        "/react" => crate::app::Act::React,
-        "/delete" => |_| crate::app::Act::Delete,
-        _ => return None,
-    };
-    let (n, text) = rest.trim().split_once(' ').unwrap_or((rest.trim(), ""));
-    match (n.parse::<u64>(), text.trim()) {
-        (Ok(n), _) if word == "/delete" => Some(Ok((n, make(String::new())))),
-        (Ok(n), text) if !text.is_empty() => Some(Ok((n, make(text.to_string())))),
-        _ => Some(Err(format!(
-            "{word} <number>{}: the number is the one a message was said with",
-            match word {
-                "/delete" => "",
-                "/react" => " <reaction or 1-8>",
-                _ => " <text>",
-            }
-        ))),
-    }
+    out.raw_bytes(&notify::copy_sequence(text, mux));
 }
 
 /// A line typed: into the composer, then Enter (a message sent, or a command run).
@@ -217,35 +314,20 @@ fn typed_line(
     if line.trim().is_empty() {
         return vec![];
     }
+    // What is being typed meanwhile stays (a line that waited for the connection is sent
+    // while the next is typed).
+    let typing = app.composer.text();
     app.composer.set_text(line);
-    update_owned(
+    let effects = update_owned(
         app,
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Enter,
+            crossterm::event::KeyModifiers::NONE,
+        )),
         held,
-    )
-}
-
-/// What a command opened, said as lines (an info view's text), and closed: nothing stays
-/// drawn. A view linear mode cannot show yet says so.
-fn popup_lines(app: &mut App) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(popup) = app.popups.top() {
-        match popup {
-            Popup::Help(_) => out.extend(crate::ui::linear::help_lines(app)),
-            Popup::Info(info) => {
-                out.push(crate::sanitize::clean(&info.title));
-                out.extend(info.lines.iter().map(|l| crate::sanitize::clean(l)));
-            }
-            _ => out.push("that view is not available in linear mode yet".into()),
-        }
-        app.popups.clear();
+    );
+    if !typing.is_empty() && app.composer.text().is_empty() {
+        app.composer.set_text(&typing);
     }
-    out
-}
-
-fn say(out: &mut std::io::Stdout, lines: &[String]) -> std::io::Result<()> {
-    for line in lines {
-        writeln!(out, "{line}")?;
-    }
-    out.flush()
+    effects
 }

@@ -9,6 +9,8 @@ pub mod cli;
 pub mod emit;
 pub mod executor;
 pub mod linear;
+mod linear_cmds;
+mod linear_input;
 pub mod notify;
 pub mod paint;
 pub mod run;

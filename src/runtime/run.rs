@@ -118,7 +118,14 @@ pub async fn run(
                     rt.executor.run(Effect::Notify { title, body });
                 }
                 Effect::OpenUrl(url) => {
-                    open_url(&mut guard, &mut rt.executor, app, account, url, mux);
+                    open_url(
+                        &mut |bytes| guard.write_raw(bytes),
+                        &mut rt.executor,
+                        app,
+                        account,
+                        url,
+                        mux,
+                    );
                 }
                 Effect::OpenEditor(text) => {
                     input.abort();
@@ -321,8 +328,10 @@ pub(super) async fn sleep_until_ms(deadline: Option<i64>) {
     }
 }
 
-fn open_url(
-    guard: &mut TerminalGuard,
+/// Opens `url` (a file's link made on `account`'s server), or over SSH hands it to the
+/// clipboard through `raw` (what writes to the terminal).
+pub(super) fn open_url(
+    raw: &mut dyn FnMut(&str),
     executor: &mut Executor,
     app: &mut App,
     account: Option<AccountId>,
@@ -343,7 +352,7 @@ fn open_url(
     }
     if std::env::var_os("SSH_CONNECTION").is_some() {
         // No browser on this side of SSH: hand the link to the user's clipboard instead.
-        guard.write_raw(&notify::copy_sequence(&url, mux));
+        raw(&notify::copy_sequence(&url, mux));
         update(
             app,
             Msg::Notice("over SSH: link copied to your clipboard".into()),
@@ -353,7 +362,7 @@ fn open_url(
     }
 }
 
-fn edit_externally(text: &str) -> Result<String, String> {
+pub(super) fn edit_externally(text: &str) -> Result<String, String> {
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".into());

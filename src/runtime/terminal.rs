@@ -150,6 +150,42 @@ impl QuitSignals {
     }
 }
 
+/// The linear mode holds the terminal in raw mode only (no alternate screen, nothing
+/// enabled by an escape sequence): a panic then gives back only that.
+static LINEAR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The linear mode's hold on the terminal: raw mode, so its input line can take each key
+/// (Tab, Up, Down); nothing else changes, so the scrollback stays the terminal's own. Given
+/// back on drop, on a fatal panic, while the process is stopped and around `$EDITOR`.
+pub struct LineTerminal;
+
+impl LineTerminal {
+    /// Raw mode, when both ends are a terminal (else `None`: input is read as lines).
+    pub fn enter() -> Option<LineTerminal> {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() || !stdout().is_terminal() {
+            return None;
+        }
+        LINEAR.store(true, std::sync::atomic::Ordering::Relaxed);
+        install_panic_hook();
+        enable_raw_mode().ok().map(|()| LineTerminal)
+    }
+
+    /// Gives the terminal back, runs `f` (`$EDITOR`), then takes it again.
+    pub fn suspended<T>(&mut self, f: impl FnOnce() -> T) -> T {
+        let _ = disable_raw_mode();
+        let result = f();
+        let _ = enable_raw_mode();
+        result
+    }
+}
+
+impl Drop for LineTerminal {
+    fn drop(&mut self) {
+        let _ = disable_raw_mode();
+    }
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
@@ -206,7 +242,12 @@ fn install_panic_hook() {
         std::panic::set_hook(Box::new(move |info| {
             let fatal = cfg!(panic = "abort") || std::thread::current().name() == Some("main");
             if fatal {
-                restore();
+                if LINEAR.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = disable_raw_mode();
+                    let _ = stdout().write_all(b"\r\n");
+                } else {
+                    restore();
+                }
             }
             tracing::error!(
                 "panic: {info}\n{}",

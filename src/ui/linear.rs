@@ -44,6 +44,14 @@ pub struct Transcript {
     /// Accounts whose waiting messages were said to wait: their going out is said too (a
     /// message sent at once is said by its echo alone).
     told_waiting: std::collections::HashSet<AccountId>,
+    /// The login form as last said (`None`: none is open).
+    login: Option<views::LoginSaid>,
+    /// The files picked to send, as last said.
+    picked: Vec<String>,
+    /// The completions of the last Tab said (several only).
+    completions: Vec<String>,
+    /// The tasks running at the last look, with the quarter of the way last said.
+    tasks: std::collections::BTreeMap<crate::app::TaskId, u64>,
 }
 
 /// How many of the newest messages said are watched for edits, deletions and reactions.
@@ -162,12 +170,7 @@ impl Transcript {
             let text = clean(&app_text(app, account.focused, m));
             let mut lines = text.lines();
             let first = lines.next().unwrap_or("");
-            self.next_number += 1;
-            let n = self.next_number;
-            self.numbers.insert(n, (account.id, key, m.mid));
-            while self.numbers.len() > NUMBERED {
-                self.numbers.pop_first();
-            }
+            let n = self.number(account.id, key, m.mid);
             self.watched.push_back(Watched {
                 number: n,
                 account: account.id,
@@ -397,9 +400,7 @@ impl Transcript {
             n => format!("[{label}] the last {n} messages:"),
         }];
         for m in shown {
-            self.next_number += 1;
-            let number = self.next_number;
-            self.numbers.insert(number, (app.focused, key, m.mid));
+            let number = self.number(app.focused, key, m.mid);
             let who = crate::present::person(&app.chat, m.from_uid, 40);
             let time = crate::timefmt::format(m.created_at, app.settings.utc, "%H:%M");
             let text = clean(&app.display_text(m));
@@ -410,11 +411,19 @@ impl Transcript {
             ));
             out.extend(lines.map(|l| format!("  {l}")));
         }
+        self.last_conv = Some((app.focused, key));
+        out
+    }
+
+    /// The next number, given to message `mid` of `key` in `account` (the newest
+    /// [`NUMBERED`] are kept).
+    fn number(&mut self, account: AccountId, key: ConvKey, mid: i64) -> u64 {
+        self.next_number += 1;
+        self.numbers.insert(self.next_number, (account, key, mid));
         while self.numbers.len() > NUMBERED {
             self.numbers.pop_first();
         }
-        self.last_conv = Some((app.focused, key));
-        out
+        self.next_number
     }
 
     /// The message said with number `n`, if it is among the newest [`NUMBERED`].
@@ -441,6 +450,10 @@ pub fn help_lines(app: &App) -> Vec<String> {
     }
     out
 }
+
+#[path = "linear_views.rs"]
+mod views;
+pub use views::{AROUND, HINT, question, shown};
 
 #[cfg(test)]
 #[path = "linear_tests.rs"]

@@ -268,3 +268,200 @@ fn the_outbox_is_said_in_words() {
             .any(|l| l.contains("sent") || l.contains("wait"))
     );
 }
+
+/// One channel (lobby) with `n` messages from bob, the open conversation.
+fn lobby(n: i64) -> App {
+    let mut settings = Settings::from(&Config::default());
+    settings.utc = true;
+    let mut app = App::logged_in(1, Keymap::new(Preset::Default), settings, "t".into());
+    event(
+        &mut app,
+        json!({"type":"related_groups","groups":[
+            {"gid":1,"name":"lobby","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]}]}),
+    );
+    for mid in 1..=n {
+        chat(&mut app, mid, 1, &format!("message {mid}"));
+    }
+    event(&mut app, json!({"type":"ready"}));
+    app
+}
+
+#[test]
+fn links_by_number_copy_and_goto() {
+    use crate::app::{Act, Effect};
+    let mut app = lobby(3);
+    chat(
+        &mut app,
+        4,
+        1,
+        "see https://one.example/a and https://two.example/b",
+    );
+    let key = ConvKey::Group(1);
+    let me = app.focused;
+    // Two links and none named: they are listed, numbered, and nothing opens.
+    let effects = app.act_on(me, key, 4, Act::OpenLink(None));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::OpenUrl(_))));
+    let listed = &app.status.notice.as_ref().unwrap().text;
+    assert!(
+        listed.contains("1 https://one.example/a") && listed.contains("2 https://two.example/b"),
+        "{listed}"
+    );
+    // The second, by its number.
+    let effects = app.act_on(me, key, 4, Act::OpenLink(Some(2)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| *e == Effect::OpenUrl("https://two.example/b".into())),
+        "{effects:?}"
+    );
+    // A third there is not: said, nothing opened.
+    let effects = app.act_on(me, key, 4, Act::OpenLink(Some(3)));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(app.status.notice.as_ref().unwrap().error);
+    // A message without links says so.
+    app.act_on(me, key, 1, Act::OpenLink(None));
+    assert!(app.status.notice.as_ref().unwrap().text.contains("no link"));
+    // Copy: the text as shown.
+    let effects = app.act_on(me, key, 2, Act::Copy);
+    assert_eq!(effects, vec![Effect::CopyText("message 2".into())]);
+    // Goto selects the message (it is loaded); the linear mode says what is around it.
+    app.act_on(me, key, 2, Act::Goto);
+    assert_eq!(app.selection_said(), Some(2));
+    assert_eq!(
+        app.selection_said(),
+        None,
+        "the line is the composer's again"
+    );
+    let mut t = Transcript::default();
+    let around = t.around(&app, 2);
+    assert!(
+        around[0].starts_with("[#lobby] around the message"),
+        "{around:?}"
+    );
+    assert_eq!(around.len(), 1 + 4, "mids 1-4: {around:?}");
+    assert!(around[2].ends_with(" (this one): message 2"), "{around:?}");
+    let n: u64 = around[2].split(' ').next().unwrap().parse().unwrap();
+    assert_eq!(t.numbered(n), Some((me, key, 2)));
+}
+
+#[test]
+fn what_a_search_found_is_said_numbered_with_unread_ones_named() {
+    use crate::model::SearchHit;
+    use crate::protocol::types::ContentKind;
+    let mut app = lobby(20);
+    let hit = |mid: i64| SearchHit {
+        mid,
+        key: ConvKey::Group(1),
+        from_uid: 2,
+        created_at: 1_795_338_000_000 + mid * 60_000,
+        kind: ContentKind::Text,
+        text: format!("message {mid}"),
+        author: None,
+    };
+    app.search.kind = crate::app::SearchKind::Inbox;
+    app.search.results.hits = vec![hit(20), hit(3)];
+    // Read up to message 10: the hit of message 20 is unread, the one of message 3 is not.
+    app.chat
+        .convs
+        .get_mut(&ConvKey::Group(1))
+        .unwrap()
+        .read_index = 10;
+    let mut t = Transcript::default();
+    let said = t.found(&app);
+    assert_eq!(
+        said[0],
+        "inbox (mentions of you and replies to you): 2 found, 1 unread"
+    );
+    assert!(
+        said[1].starts_with("1 [#lobby] user 2 2026-11-22 09:20, unread: message 20"),
+        "{said:?}"
+    );
+    assert!(said[2].ends_with("09:03: message 3"), "{said:?}");
+    assert_eq!(t.numbered(2), Some((app.focused, ConvKey::Group(1), 3)));
+    assert!(said.last().unwrap().starts_with("/goto"));
+    // Nothing found says so, and offers nothing to go to.
+    app.search.results.hits.clear();
+    let said = t.found(&app);
+    assert_eq!(
+        said,
+        vec!["inbox (mentions of you and replies to you): nothing found"]
+    );
+}
+
+#[test]
+fn picked_files_and_an_uploads_quarters_are_said_once_each() {
+    use crate::app::TaskKind;
+    use crate::model::{OpenFile, Staged};
+    let mut app = lobby(1);
+    let mut t = Transcript::default();
+    t.lines(&app);
+    assert!(t.work(&app).is_empty());
+    app.composer.stage(vec![Staged {
+        path: "/tmp/a.png".into(),
+        name: "a.png".into(),
+        size: 2048,
+        content_type: "image/png".into(),
+        file: OpenFile::new(tempfile::tempfile().unwrap()),
+    }]);
+    assert_eq!(
+        t.work(&app),
+        ["picked to send with the next Enter: a.png (2.0 KB)"]
+    );
+    assert!(t.work(&app).is_empty(), "said once");
+    // Sent: the upload starts (said), the pick is not said to be gone.
+    app.composer.staged.clear();
+    let task = app.tasks.start(
+        TaskKind::Upload {
+            local_id: 1,
+            name: "a.png".into(),
+        },
+        0,
+    );
+    assert_eq!(t.work(&app), ["uploading a.png"]);
+    // Progress by quarters: 10% says nothing, 55% says 50%, 60% nothing new.
+    for (done, said) in [(10, vec![]), (55, vec!["a.png: 50%"]), (60, vec![])] {
+        app.tasks.progress(task, done, Some(100), 0);
+        assert_eq!(t.work(&app), said, "at {done}%");
+    }
+    app.tasks.finish(task);
+    assert!(t.work(&app).is_empty());
+}
+
+#[test]
+fn the_login_form_is_said_as_it_changes() {
+    use crate::app::{LoginForm, Mode};
+    let mut app = lobby(0);
+    let mut t = Transcript::default();
+    let mut form = LoginForm::new(Some("http://chat.example.org".into()), None, None);
+    app.mode = Mode::Login(form.clone());
+    let said = t.login(&app);
+    assert!(
+        said[0].starts_with("log in to VoceChat at chat.example.org"),
+        "{said:?}"
+    );
+    // The server, given, is plain HTTP across a network: said before any password.
+    assert!(
+        said.iter()
+            .any(|l| *l == crate::app::insecure_warning("chat.example.org")),
+        "{said:?}"
+    );
+    assert!(t.login(&app).is_empty(), "said once");
+    form.focus = crate::app::LoginField::Password;
+    app.mode = Mode::Login(form.clone());
+    assert!(t.login(&app).is_empty(), "the warning is not said again");
+    // Logging in, then refused.
+    form.busy = true;
+    app.mode = Mode::Login(form.clone());
+    assert_eq!(t.login(&app), ["logging in…"]);
+    form.busy = false;
+    form.error = Some("wrong password".into());
+    app.mode = Mode::Login(form.clone());
+    assert_eq!(t.login(&app), ["wrong password"]);
+    // In: how to go on.
+    form.busy = true;
+    app.mode = Mode::Login(form);
+    t.login(&app);
+    app.mode = Mode::Chat;
+    assert_eq!(t.login(&app), [HINT]);
+    assert!(t.login(&app).is_empty());
+}

@@ -11,6 +11,7 @@ pub mod linear;
 mod login;
 mod pending;
 mod popups;
+pub mod prompt_line;
 mod search;
 mod sidebar;
 mod status;

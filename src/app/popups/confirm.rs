@@ -2,6 +2,10 @@
 //! channel, opening a link whose text names another target or a file that may run something,
 //! rebuilding the local store, logging another device out. Its yes key does it; any other key
 //! is no, which closes it back to where it was asked (the selected message, the device list).
+//! The linear mode answers it in words (`App::answer_question`).
+//!
+//! The rule (issue 19): behaviour lives with the part that owns the state it changes. This
+//! popup owns the question; its answer (a key, or `answer_question`) is handled here.
 
 use super::{PopupState, Step, hint};
 use crate::app::{App, Effect, Mode};
@@ -59,11 +63,21 @@ impl PopupState for Confirm {
         _key: &KeyEvent,
         action: Option<Action>,
     ) -> (Step, Vec<Effect>) {
-        if action != Some(Action::ConfirmYes) {
+        (
+            Step::Close,
+            self.clone().answer(app, action == Some(Action::ConfirmYes)),
+        )
+    }
+}
+
+impl Confirm {
+    /// The answer given: yes does what was asked; no says it was cancelled.
+    fn answer(self, app: &mut App, yes: bool) -> Vec<Effect> {
+        if !yes {
             app.info(CANCELLED);
-            return (Step::Close, vec![]);
+            return vec![];
         }
-        let effects = match self.clone() {
+        match self {
             Confirm::Delete(mid) => {
                 // The message it selected goes: back to the composer.
                 if matches!(app.mode, Mode::Select(_)) {
@@ -84,7 +98,21 @@ impl PopupState for Confirm {
             Confirm::RebuildStore(_) => vec![Effect::RebuildStore],
             Confirm::LogoutDevice(device) => app.logout_device(device),
             Confirm::RemoveAccount { id, .. } => app.remove_account(id),
-        };
-        (Step::Close, effects)
+        }
+    }
+}
+
+impl App {
+    /// The question on top answered in words (the linear mode's `yes` or anything else):
+    /// what its yes or no key would do. Nothing when no question is asked.
+    pub fn answer_question(&mut self, yes: bool) -> Vec<Effect> {
+        match self.popups.top() {
+            Some(crate::app::Popup::Confirm(c)) => {
+                let c = c.clone();
+                self.popups.pop();
+                c.answer(self, yes)
+            }
+            _ => vec![],
+        }
     }
 }

@@ -15,10 +15,23 @@ use ratatui::style::Modifier;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-pub(super) fn draw(f: &mut Frame, app: &App, c: &Confirm, area: Rect, theme: &Theme) {
+/// The question asked, as plain text: drawn in the popup, and said as lines by the linear
+/// mode. A link's target and a file's whole name and real extension come after it.
+pub fn question(app: &App, c: &Confirm) -> Vec<String> {
     let text = match c {
-        Confirm::Open(url) => return open_link(f, app, url, area, theme),
-        Confirm::OpenFile { name, .. } => return open_file(f, app, name, area, theme),
+        Confirm::Open(url) => {
+            return vec![
+                "The link's text differs from where it goes:".into(),
+                crate::sanitize::clean(url),
+            ];
+        }
+        Confirm::OpenFile { name, .. } => {
+            return vec![
+                "Open this file with the system's opener?".into(),
+                crate::sanitize::one_line(name, usize::MAX),
+                file_warning(name),
+            ];
+        }
         Confirm::Delete(_) => "Delete this message for everyone?".to_string(),
         Confirm::DeleteMany(mids) => format!("Delete {} messages for everyone?", mids.len()),
         Confirm::Leave(gid) => format!(
@@ -41,6 +54,28 @@ pub(super) fn draw(f: &mut Frame, app: &App, c: &Confirm, area: Rect, theme: &Th
              is deleted (the next start does not open it); its local store stays on disk.",
             one_line(name, 16)
         ),
+    };
+    vec![text]
+}
+
+/// What opening a file that is not a plain document or media type may do.
+fn file_warning(name: &str) -> String {
+    match crate::files::real_extension(name) {
+        Some(ext) => format!(
+            "It is a .{} file, not a plain document or media type: opening it may run a program.",
+            crate::sanitize::one_line(&ext, 40)
+        ),
+        None => "It has no extension: the opener guesses what it is, and opening it may run a \
+                 program."
+            .to_string(),
+    }
+}
+
+pub(super) fn draw(f: &mut Frame, app: &App, c: &Confirm, area: Rect, theme: &Theme) {
+    let text = match c {
+        Confirm::Open(url) => return open_link(f, app, url, area, theme),
+        Confirm::OpenFile { name, .. } => return open_file(f, app, name, area, theme),
+        other => question(app, other).concat(),
     };
     let wide = matches!(
         c,
@@ -104,15 +139,7 @@ fn open_link(f: &mut Frame, app: &App, url: &str, area: Rect, theme: &Theme) {
 fn open_file(f: &mut Frame, app: &App, name: &str, area: Rect, theme: &Theme) {
     let inner_width = 70.min(area.width.saturating_sub(2)).max(1) as usize;
     let shown = crate::sanitize::one_line(name, usize::MAX);
-    let what = match crate::files::real_extension(name) {
-        Some(ext) => format!(
-            "It is a .{} file, not a plain document or media type: opening it may run a program.",
-            crate::sanitize::one_line(&ext, 40)
-        ),
-        None => "It has no extension: the opener guesses what it is, and opening it may run a \
-                 program."
-            .to_string(),
-    };
+    let what = file_warning(name);
     let mut lines = vec![Line::raw("Open this file with the system's opener?")];
     lines.extend(
         wrap(&shown, inner_width)

@@ -6,7 +6,7 @@
 
 mod announcement;
 mod call;
-mod confirm;
+pub mod confirm;
 mod devices;
 mod help;
 mod info;

@@ -1,0 +1,181 @@
+//! The linear mode's own commands and its views said as lines (issue 22): `/list`, `/open`,
+//! `/history`, the numbered ones (`/reply <n>`, `/edit <n>`, `/react <n>`, `/delete <n>`,
+//! `/copy <n>`, `/open-link <n> [k]`, `/goto <n>`), and what a command of the full UI opened
+//! (help, an info view, what a search found, a question) said and closed. Every other line
+//! goes to the composer as typed.
+
+use super::run::own;
+use crate::app::{Act, App, Effect, Popup};
+use crate::ui::linear::Transcript;
+
+/// The linear mode's own commands: `/list` (every conversation, numbered), `/open <number or
+/// name>`, `/history [n]`. Their lines, or `None` for any other line.
+pub(super) fn linear_command(
+    line: &str,
+    app: &mut App,
+    transcript: &mut Transcript,
+    effects: &mut Vec<Effect>,
+) -> Option<Vec<String>> {
+    let line = line.trim();
+    let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let rest = rest.trim();
+    match word {
+        "/list" => Some(transcript.list(app)),
+        "/open" if rest.is_empty() => Some(vec![
+            "/open <number from /list, or #channel or @name>".into(),
+        ]),
+        "/open" => Some(match transcript.find_conversation(app, rest) {
+            Some((account, key)) => {
+                let out = app.open_conversation_in(account, key);
+                let owner = app.focused;
+                effects.extend(out.into_iter().map(|e| own(e, owner)));
+                let mut lines = vec![format!("opened {}", crate::app::label_of(&app.chat, key))];
+                if let crate::model::ConvKey::Group(gid) = key
+                    && let Some(a) = app.chat.announcements.get(&gid)
+                {
+                    let text = crate::sanitize::clean(&a.content);
+                    lines.push(format!(
+                        "announcement: {} ({} says all of it)",
+                        text.lines().next().unwrap_or(""),
+                        app.keymap.hint(crate::keymap::Action::Announcement)
+                    ));
+                }
+                lines.extend(transcript.history(app, crate::ui::linear::START_LINES));
+                lines
+            }
+            None => vec![format!(
+                "no conversation {}: /list numbers them",
+                crate::sanitize::one_line(rest, 40)
+            )],
+        }),
+        "/history" => {
+            let n = rest
+                .parse::<usize>()
+                .unwrap_or(crate::ui::linear::START_LINES)
+                .clamp(1, 200);
+            Some(transcript.history(app, n))
+        }
+        _ => None,
+    }
+}
+
+/// A command naming a message by the number it was said with: the number and what to do
+/// with it (`Err`: how to write it); `None` for any other line.
+pub(super) fn numbered_command(line: &str) -> Option<Result<(u64, Act), String>> {
+    let line = line.trim();
+    let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let (n, text) = rest.trim().split_once(' ').unwrap_or((rest.trim(), ""));
+    let text = text.trim();
+    let usage = match word {
+        "/reply" | "/edit" => " <text>",
+        "/react" => " <reaction or 1-8>",
+        "/open-link" => " [which link, from 1]",
+        "/delete" | "/copy" | "/goto" => "",
+        _ => return None,
+    };
+    let act = match (word, n.parse::<u64>()) {
+        (_, Err(_)) => None,
+        ("/reply", _) if !text.is_empty() => Some(Act::Reply(text.to_string())),
+        ("/edit", _) if !text.is_empty() => Some(Act::Edit(text.to_string())),
+        ("/react", _) if !text.is_empty() => Some(Act::React(text.to_string())),
+        ("/delete", _) => Some(Act::Delete),
+        ("/copy", _) => Some(Act::Copy),
+        ("/goto", _) => Some(Act::Goto),
+        ("/open-link", _) if text.is_empty() => Some(Act::OpenLink(None)),
+        ("/open-link", _) => text.parse::<usize>().ok().map(|k| Act::OpenLink(Some(k))),
+        _ => None,
+    };
+    Some(match (n.parse::<u64>(), act) {
+        (Ok(n), Some(act)) => Ok((n, act)),
+        _ => Err(format!(
+            "{word} <number>{usage}: the number is the one a message was said with"
+        )),
+    })
+}
+
+/// What the full UI would show over the screen, said as lines: help and an info view are
+/// said and closed; what a search found once it is in (the view waits for it); a question
+/// once, staying open for its answer (`asked`). A view this mode cannot say yet says so.
+pub(super) fn popup_lines(
+    app: &mut App,
+    transcript: &mut Transcript,
+    asked: &mut bool,
+    keys: bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(popup) = app.popups.top() else {
+        *asked = false;
+        return out;
+    };
+    match popup {
+        Popup::Help(_) => out.extend(crate::ui::linear::help_lines(app)),
+        Popup::Info(info) => {
+            out.push(crate::sanitize::clean(&info.title));
+            out.extend(info.lines.iter().map(|l| crate::sanitize::clean(l)));
+        }
+        Popup::Devices(d) if d.loading => return out,
+        Popup::Search(_) if app.search.searching() => return out,
+        Popup::Search(_) => out.extend(transcript.found(app)),
+        Popup::Confirm(c) => {
+            if !*asked {
+                *asked = true;
+                out.extend(crate::ui::linear::question(app, c));
+                out.push(if keys {
+                    format!(
+                        "{}: yes, any other key: no",
+                        app.keymap.hint(crate::keymap::Action::ConfirmYes)
+                    )
+                } else {
+                    "type yes and Enter to go ahead; anything else is no".into()
+                });
+            }
+            return out;
+        }
+        other => match crate::ui::linear::shown(app, other) {
+            Some(lines) => out.extend(lines),
+            None => out.push("that view is not available in linear mode yet".into()),
+        },
+    }
+    app.popups.clear();
+    *asked = false;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_commands_take_a_number_and_what_they_need() {
+        assert_eq!(
+            numbered_command("/reply 12 on my way"),
+            Some(Ok((12, Act::Reply("on my way".into()))))
+        );
+        assert_eq!(numbered_command("/copy 3"), Some(Ok((3, Act::Copy))));
+        assert_eq!(numbered_command("/goto 7"), Some(Ok((7, Act::Goto))));
+        assert_eq!(
+            numbered_command("/open-link 4"),
+            Some(Ok((4, Act::OpenLink(None))))
+        );
+        assert_eq!(
+            numbered_command("/open-link 4 2"),
+            Some(Ok((4, Act::OpenLink(Some(2)))))
+        );
+        // What is missing or not a number says how to write it.
+        for wrong in [
+            "/reply 12",
+            "/copy x",
+            "/open-link 4 two",
+            "/react 5",
+            "/goto",
+        ] {
+            let Some(Err(usage)) = numbered_command(wrong) else {
+                panic!("{wrong}: {:?}", numbered_command(wrong));
+            };
+            assert!(usage.contains("<number>"), "{usage}");
+        }
+        // Any other line is not theirs.
+        assert_eq!(numbered_command("/open 2"), None);
+        assert_eq!(numbered_command("hello"), None);
+    }
+}
