@@ -1,8 +1,11 @@
 //! The linear mode's input line (issue 22): the composer's text drawn on one terminal row
 //! after a short prompt, redrawn in place with nothing but carriage return, spaces and
 //! backspaces (no escape sequence, no cursor addressing: braille displays and `TERM=dumb`
-//! follow it). A text wider than the row scrolls sideways around the cursor, as readline does
-//! on a dumb terminal. Also the history of lines sent, walked with Up and Down.
+//! follow it). Only what changed is written: a character typed at the end is written alone,
+//! as a terminal's own echo would, so a screen reader hears that character and nothing else;
+//! one deleted at the end is blanked alone. A text wider than the row scrolls sideways around
+//! the cursor, as readline does on a dumb terminal. Also the history of lines sent, walked
+//! with Up and Down.
 //!
 //! Pure: it computes the bytes to write; the loop (`runtime/linear.rs`) writes them.
 
@@ -15,6 +18,10 @@ pub struct PromptLine {
     start: usize,
     /// Columns written after the carriage return last time (to blank what is left over).
     drawn: usize,
+    /// The row as last drawn (prompt and text shown) and the cursor's column in it; empty
+    /// when nothing is on the row.
+    row: Vec<char>,
+    col: usize,
 }
 
 /// One character as the row shows it: a control character (a newline typed with Alt+Enter)
@@ -63,14 +70,52 @@ impl PromptLine {
             }
         }
         let total = prompt_width + used;
-        let blank = self.drawn.saturating_sub(total);
+        let row: Vec<char> = prompt.chars().chain(visible.chars()).collect();
+        let col = total - after_cursor;
+        let out = self.change(&row, col, total);
         self.drawn = total;
-        let mut out = String::with_capacity(total + 2 * blank + after_cursor + 1);
+        self.row = row;
+        self.col = col;
+        out
+    }
+
+    /// The fewest bytes that turn the row as drawn into `row` with the cursor at `col`
+    /// (`total` columns wide): an addition or a deletion at the end, or a move of the
+    /// cursor, is written alone; anything else redraws the row.
+    fn change(&self, row: &[char], col: usize, total: usize) -> String {
+        let old_end = self.col == self.drawn && !self.row.is_empty();
+        let columns = |cs: &[char]| cs.iter().map(|c| width(*c)).sum::<usize>();
+        if old_end && col == total && row.starts_with(&self.row) {
+            return row[self.row.len()..].iter().collect();
+        }
+        if old_end && col == total && self.row.starts_with(row) && !row.is_empty() {
+            let w = self.drawn - total;
+            let back = "\u{8}".repeat(w);
+            return format!("{back}{}{back}", " ".repeat(w));
+        }
+        if row == self.row.as_slice() && !row.is_empty() {
+            if col <= self.col {
+                return "\u{8}".repeat(self.col - col);
+            }
+            // Right: the characters passed over are written again (no escape sequence).
+            let mut at = 0;
+            let mut out = String::new();
+            for c in row {
+                if at >= self.col && at < col {
+                    out.push(*c);
+                }
+                at += width(*c);
+            }
+            if columns(row) >= col {
+                return out;
+            }
+        }
+        let blank = self.drawn.saturating_sub(total);
+        let mut out = String::with_capacity(total + 2 * blank + (total - col) + 1);
         out.push('\r');
-        out.push_str(prompt);
-        out.push_str(&visible);
+        out.extend(row.iter());
         out.extend(std::iter::repeat_n(' ', blank));
-        out.extend(std::iter::repeat_n('\u{8}', blank + after_cursor));
+        out.extend(std::iter::repeat_n('\u{8}', blank + (total - col)));
         out
     }
 
@@ -79,6 +124,8 @@ impl PromptLine {
     pub fn clear(&mut self) -> String {
         let out = format!("\r{}\r", " ".repeat(self.drawn));
         self.drawn = 0;
+        self.row.clear();
+        self.col = 0;
         out
     }
 
@@ -87,6 +134,8 @@ impl PromptLine {
     pub fn leave(&mut self) {
         self.drawn = 0;
         self.start = 0;
+        self.row.clear();
+        self.col = 0;
     }
 }
 
@@ -154,43 +203,48 @@ impl History {
 mod tests {
     use super::*;
 
-    /// What a terminal shows after `bytes` on a row of `columns` starting from `row`: the
-    /// row's text and the cursor's column (carriage return, backspace and text only).
-    fn apply(row: &str, bytes: &str, columns: usize) -> (String, usize) {
-        let mut cells: Vec<char> = row.chars().collect();
-        cells.resize(columns, ' ');
-        let mut col: usize = 0;
-        for c in bytes.chars() {
-            match c {
-                '\r' => col = 0,
-                '\u{8}' => col = col.saturating_sub(1),
-                c => {
-                    assert!(
-                        !c.is_control(),
-                        "only CR, BS and text are written: {bytes:?}"
-                    );
-                    cells[col] = c;
-                    col += 1;
-                    assert!(col < columns, "the last column is never written");
+    /// A terminal row of `columns` with its cursor, as carriage return, backspace and text
+    /// leave it.
+    #[derive(Default)]
+    struct Row {
+        cells: Vec<char>,
+        col: usize,
+    }
+
+    impl Row {
+        fn apply(&mut self, bytes: &str, columns: usize) -> (String, usize) {
+            self.cells.resize(columns, ' ');
+            for c in bytes.chars() {
+                match c {
+                    '\r' => self.col = 0,
+                    '\u{8}' => self.col = self.col.saturating_sub(1),
+                    c => {
+                        assert!(
+                            !c.is_control(),
+                            "only CR, BS and text are written: {bytes:?}"
+                        );
+                        self.cells[self.col] = c;
+                        self.col += 1;
+                        assert!(self.col < columns, "the last column is never written");
+                    }
                 }
             }
+            let text: String = self.cells.iter().collect();
+            (text.trim_end().to_string(), self.col)
         }
-        (
-            cells.into_iter().collect::<String>().trim_end().to_string(),
-            col,
-        )
     }
 
     #[test]
     fn a_redraw_blanks_what_is_left_over_and_puts_the_cursor_back() {
         let mut line = PromptLine::default();
-        let (row, col) = apply("", &line.draw("> ", "hello world", 5, 40), 40);
+        let mut t = Row::default();
+        let (row, col) = t.apply(&line.draw("> ", "hello world", 5, 40), 40);
         assert_eq!((row.as_str(), col), ("> hello world", 7));
         // Shorter now (a word deleted): the old tail is blanked, the cursor at the end.
-        let (row, col) = apply(&row, &line.draw("> ", "hello", 5, 40), 40);
+        let (row, col) = t.apply(&line.draw("> ", "hello", 5, 40), 40);
         assert_eq!((row.as_str(), col), ("> hello", 7));
         // Cleared: the row is empty and the cursor at its start.
-        let (row, col) = apply(&row, &line.clear(), 40);
+        let (row, col) = t.apply(&line.clear(), 40);
         assert_eq!((row.as_str(), col), ("", 0));
     }
 
@@ -200,14 +254,50 @@ mod tests {
         let text = "abcdefghijklmnopqrstuvwxyz";
         // 12 columns: "> ", 9 columns of room (the last column is never written); at the
         // end, 8 characters and the cursor's cell.
-        let (row, col) = apply("", &line.draw("> ", text, 26, 12), 12);
+        let mut t = Row::default();
+        let (row, col) = t.apply(&line.draw("> ", text, 26, 12), 12);
         assert_eq!((row.as_str(), col), ("> stuvwxyz", 10));
         // Home: the window goes back to the start.
-        let (row, col) = apply(&row, &line.draw("> ", text, 0, 12), 12);
+        let (row, col) = t.apply(&line.draw("> ", text, 0, 12), 12);
         assert_eq!((row.as_str(), col), ("> abcdefghi", 2));
         // Moving right inside the window does not scroll it.
-        let (row, col) = apply(&row, &line.draw("> ", text, 4, 12), 12);
+        let (row, col) = t.apply(&line.draw("> ", text, 4, 12), 12);
         assert_eq!((row.as_str(), col), ("> abcdefghi", 6));
+    }
+
+    #[test]
+    fn typing_at_the_end_writes_only_the_character_typed() {
+        let mut line = PromptLine::default();
+        let first = line.draw("> ", "", 0, 40);
+        assert_eq!(first, "\r> ");
+        assert_eq!(line.draw("> ", "h", 1, 40), "h");
+        assert_eq!(line.draw("> ", "hi", 2, 40), "i");
+        // Backspace at the end blanks that one column.
+        assert_eq!(line.draw("> ", "h", 1, 40), "\u{8} \u{8}");
+        // Left moves back; Right writes the character passed over again.
+        assert_eq!(line.draw("> ", "h", 0, 40), "\u{8}");
+        assert_eq!(line.draw("> ", "h", 1, 40), "h");
+        // Typing in the middle redraws; after each change the row and the cursor are
+        // what they should be, and nothing is written when nothing changed.
+        let mut t = Row::default();
+        let mut line = PromptLine::default();
+        for (text, cursor) in [
+            ("", 0),
+            ("ac", 2),
+            ("ac", 1),
+            ("abc", 2),
+            ("abcd", 4),
+            ("ab", 2),
+            ("ab", 0),
+            ("xab", 1),
+        ] {
+            let (row, col) = t.apply(&line.draw("> ", text, cursor, 40), 40);
+            assert_eq!(line.draw("> ", text, cursor, 40), "", "nothing changed");
+            assert_eq!(
+                (row, col),
+                (format!("> {text}").trim_end().to_string(), 2 + cursor)
+            );
+        }
     }
 
     #[test]
