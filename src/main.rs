@@ -26,9 +26,17 @@ use vocechat_tui::runtime::start::{adopt, adopt_parked};
 use vocechat_tui::runtime::sync::SyncConfig;
 use vocechat_tui::theme::Theme;
 
+/// The version `--version` prints: the package's, and the git revision it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("VOCECHAT_TUI_REVISION"),
+    ")"
+);
+
 /// A fast, keyboard-driven terminal client for VoceChat.
 #[derive(Parser, Debug)]
-#[command(version, about, args_conflicts_with_subcommands = true)]
+#[command(version = VERSION, about, args_conflicts_with_subcommands = true)]
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,

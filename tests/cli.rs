@@ -371,6 +371,28 @@ fn completions_and_the_man_page_come_from_the_same_definitions() {
     assert!(!out.status.success());
 }
 
+/// Issue 23: `--version` names the package version and the git revision built from (the
+/// commit checked out here, since the tests build from this checkout).
+#[test]
+fn the_version_names_the_git_revision() {
+    let data = tempfile::tempdir().unwrap();
+    let out = run(data.path(), &["--version"], None);
+    assert!(out.status.success());
+    let printed = text(&out.stdout);
+    let head = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| text(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    assert_eq!(
+        printed.trim(),
+        format!("vocechat-tui {} ({head})", env!("CARGO_PKG_VERSION"))
+    );
+}
+
 #[test]
 fn export_works_from_the_local_store_when_the_server_is_gone() {
     use vocechat_tui::protocol::ServerEvent;
