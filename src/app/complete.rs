@@ -1,6 +1,7 @@
-//! Tab completion in the composer: `@name` from the conversation's members and `/command`
-//! (cycling through the candidates on repeated Tabs), and the `/upload` path argument (the
-//! runtime lists the candidates; `on_path_completed` puts them in).
+//! Tab completion in the composer: `@name` from the conversation's members, `/command` and
+//! `:emoji` by name (`:thu` → 👍; cycling through the candidates on repeated Tabs), and the
+//! `/upload` path argument (the runtime lists the candidates; `on_path_completed` puts them
+//! in).
 //!
 //! The rule (issue 19): behaviour lives with the part that owns the state it changes. This is
 //! the composer's completion (its text and `Composer::completion`); the message that brings
@@ -75,6 +76,17 @@ impl App {
     }
 }
 
+/// The emoji name being typed: a word `:` and at least two letters, digits, `_`, `+` or `-`
+/// (`:thu`, `:+1`), with no second colon (`12:30` and `:)` are not names).
+fn emoji_name(word: &str) -> Option<&str> {
+    let name = word.strip_prefix(':')?.trim_end_matches(':');
+    let fits = name.chars().count() >= 2
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-'));
+    fits.then_some(name)
+}
+
 /// Tab: completes `@name` from the conversation's members or `/command`, cycling on repeats.
 pub(super) fn complete(app: &mut App) {
     if let Some((cands, i)) = app.composer.completion.take() {
@@ -134,6 +146,11 @@ pub(super) fn complete(app: &mut App) {
             .into_iter()
             .map(|i| format!("@{} ", names[i].0))
             .collect()
+    } else if let Some(name) = emoji_name(word) {
+        crate::text::emoji::by_name(name)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     } else if row == 0 && word_start == 0 && word.starts_with('/') {
         let names: Vec<&str> = super::COMMANDS.iter().map(|c| c.name).collect();
         // `word` starts with the one-byte '/'.
@@ -153,4 +170,34 @@ pub(super) fn complete(app: &mut App) {
     }
     app.composer.textarea.insert_str(first);
     app.composer.completion = Some((candidates, 0));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{key, synced, typed};
+    use crate::app::update;
+    use crossterm::event::KeyCode;
+
+    #[test]
+    fn an_emoji_name_completes_to_the_emoji_and_cycles() {
+        let mut app = synced();
+        typed(&mut app, "nice :thu");
+        update(&mut app, key(KeyCode::Tab));
+        assert_eq!(app.composer.text(), "nice 👍");
+        // Tab again: the next one offered, in the name's place.
+        update(&mut app, key(KeyCode::Tab));
+        let next = app.composer.text();
+        assert!(next.starts_with("nice ") && next != "nice 👍", "{next}");
+        assert_eq!(next.chars().filter(|c| *c == ':').count(), 0, "{next}");
+    }
+
+    #[test]
+    fn a_colon_that_starts_no_name_completes_nothing() {
+        for text in ["at 12:30", "hi :)", "x :t"] {
+            let mut app = synced();
+            typed(&mut app, text);
+            update(&mut app, key(KeyCode::Tab));
+            assert_eq!(app.composer.text(), text);
+        }
+    }
 }

@@ -69,7 +69,7 @@ actions! {
     Newline => "newline", Composer, "new line in the message";
     ExternalEditor => "external_editor", Composer, "compose in $EDITOR";
     EditLast => "edit_last", Composer, "edit your last message (empty composer)";
-    Complete => "complete", Composer, "complete @name or /command";
+    Complete => "complete", Composer, "complete @name, /command or :emoji";
     Cancel => "cancel", Composer, "cancel reply/edit, close popups";
     RetrySend => "retry_send", Composer, "retry failed sends, changes and uploads";
     DiscardFailed => "discard_failed", Composer, "discard failed sends and changes";

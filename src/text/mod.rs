@@ -4,6 +4,7 @@
 // A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+pub mod emoji;
 pub mod wrap;
 
 use crate::theme::Theme;
