@@ -2195,3 +2195,43 @@ fn the_linear_mode_logs_in_field_by_field_and_the_outbox_waits() {
         assert!(!raw.contains(secret), "{secret} was never shown: {raw:?}");
     }
 }
+
+/// Issue 23: Alt+L numbers the links on screen with hints; a hint in capitals copies its
+/// link (OSC 52) and closes the picker.
+#[test]
+fn the_link_picker_copies_a_link_by_its_hint() {
+    use base64::Engine;
+    let (_rt, server) = test_server(DemoConfig::for_tests());
+    server
+        .post_as(
+            2,
+            Target::Group { gid: 1 },
+            "read https://docs.example.org/start first",
+        )
+        .unwrap();
+    server
+        .post_as(2, Target::Group { gid: 1 }, "then https://two.example/next")
+        .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = log_in(&server.base_url(), data.path());
+    tui.wait_for("the lobby's links on screen", |s| {
+        s.contains("● live") && s.contains("https://two.example/next")
+    });
+    tui.send(b"\x1bl"); // Alt+L
+    tui.wait_for("the picker, with hints", |s| {
+        s.contains("links (2)")
+            && s.contains("a https://docs.example.org/start")
+            && s.contains("s https://two.example/next")
+    });
+    let mark = tui.raw.len();
+    tui.send(b"S");
+    let copied = format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode("https://two.example/next")
+    );
+    tui.wait_for_raw("the link copied", mark, |o| contains(o, copied.as_bytes()));
+    tui.wait_for("the picker closed", |s| {
+        !s.contains("links (2)") && s.contains("link copied")
+    });
+    tui.quit();
+}

@@ -1417,3 +1417,40 @@ fn no_color_and_basic16_lose_no_state() {
     );
     assert!(sidebar.iter().any(|l| l.contains("● bob")));
 }
+
+/// Issue 23: the link picker over the links on screen, each with its hint. The renderer says
+/// which messages were on screen; the picker offers theirs.
+#[test]
+fn link_picker_80x24() {
+    let mut app = scene();
+    let open = app.timeline.open.unwrap();
+    let target = match open {
+        vocechat_tui::model::ConvKey::Group(gid) => json!({"gid": gid}),
+        vocechat_tui::model::ConvKey::User(uid) => json!({"uid": uid}),
+    };
+    chat(
+        &mut app,
+        90,
+        2,
+        target.clone(),
+        text("docs: https://docs.example.org/start"),
+    );
+    chat(
+        &mut app,
+        91,
+        3,
+        target,
+        text("two links: https://a.example/x and https://b.example/y"),
+    );
+    update(&mut app, Msg::Resize(80, 24));
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut cache = RenderCache::default();
+    let mut view = None;
+    term.draw(|f| view = Some(draw(f, &app, &Theme::dark(), &mut cache)))
+        .unwrap();
+    let view = view.unwrap();
+    assert_eq!(view.shown.map(|(_, newest)| newest), Some(91), "{view:?}");
+    update(&mut app, Msg::View(view));
+    key(&mut app, KeyCode::Char('l'), KeyModifiers::ALT);
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}

@@ -71,6 +71,11 @@ pub const COMMANDS: &[Command] = &[
         help: "add people to this channel",
     },
     Command {
+        name: "links",
+        args: "",
+        help: "pick a link on the screen by its hint (Alt+L; in capitals: copy it)",
+    },
+    Command {
         name: "invite-link",
         args: "[1h|1d|7d…] [uses]",
         help: "a link that joins this private channel (newer servers)",
@@ -366,6 +371,7 @@ impl App {
             "contact" => self.contact_command(&args),
             "find" => self.find_command(line),
             "invite-link" => self.invite_link_command(&args),
+            "links" => self.open_link_picker(),
             "join" => self.join_command(&args),
             "members" => {
                 let Some(key) = need_open(self) else {

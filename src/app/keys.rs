@@ -70,6 +70,7 @@ fn global_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         Action::Search => app.open_search(None),
         Action::Inbox => app.open_search(Some(super::search::INBOX_QUERY)),
         Action::Announcement => app.show_announcement(),
+        Action::LinkPicker => app.open_link_picker(),
         Action::PrevConversation if app.several_accounts() => app.step_across(-1),
         Action::NextConversation if app.several_accounts() => app.step_across(1),
         Action::NextUnread if app.several_accounts() => app.jump_across("unread messages", false),

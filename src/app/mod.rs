@@ -72,8 +72,8 @@ pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_labe
 pub use msg::{AnnounceOp, CallTarget, Effect, LoggedIn, Msg, Restored, ServerInfo, View};
 pub use numbered::Act;
 pub use popups::{
-    AnnouncementView, Choice, Confirm, Devices, Help, Info, Popup, PopupState, Popups, Preview,
-    React, SearchKind, SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,
+    AnnouncementView, Choice, Confirm, Devices, Help, Info, LinkPicker, Popup, PopupState, Popups,
+    Preview, React, SearchKind, SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,
 };
 pub use screen::Screen;
 pub use search_span::unread_in as hit_unread;

@@ -206,6 +206,8 @@ pub struct View {
     pub scroll: usize,
     /// The clickable sidebar rows: row `y + i` is the `i`-th conversation of the sidebar.
     pub sidebar_rows: Option<ratatui::layout::Rect>,
+    /// The oldest and newest message of the open conversation on screen.
+    pub shown: Option<(i64, i64)>,
 }
 
 impl View {
@@ -215,6 +217,7 @@ impl View {
         self.max_scroll != app.timeline.max_scroll
             || self.scroll != app.timeline.scroll
             || self.sidebar_rows != app.screen.sidebar_rows
+            || self.shown != app.timeline.shown
     }
 }
 

@@ -688,6 +688,7 @@ fn scrolling_asks_for_history_before_the_top() {
             max_scroll: 3,
             scroll: 3,
             sidebar_rows: None,
+            shown: None,
         }),
     );
     assert_eq!(app.timeline.scroll, 3);

@@ -36,6 +36,8 @@ pub struct Timeline {
     pub back: Vec<(ConvKey, i64)>,
     /// The messages marked in the selection (to delete several at once).
     pub marked: std::collections::BTreeSet<i64>,
+    /// The oldest and newest message on screen at the last frame (the renderer says).
+    pub shown: Option<(i64, i64)>,
 }
 
 impl Timeline {
@@ -304,6 +306,7 @@ impl App {
         self.timeline.max_scroll = view.max_scroll;
         self.timeline.scroll = view.scroll;
         self.screen.sidebar_rows = view.sidebar_rows;
+        self.timeline.shown = view.shown;
         vec![]
     }
 }

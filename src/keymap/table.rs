@@ -27,6 +27,8 @@ pub enum Context {
     Devices,
     /// The files picked for the next send (Alt+X with more than one).
     Staged,
+    /// The link picker (Alt+L; letters type a hint).
+    Links,
 }
 
 impl Context {
@@ -44,6 +46,7 @@ impl Context {
             Context::React => "reaction picker (any other key closes)",
             Context::Devices => "devices popup (/devices)",
             Context::Staged => "picked files popup (Alt+X)",
+            Context::Links => "link picker (a hint opens its link, in capitals copies it)",
         }
     }
 }
@@ -64,6 +67,7 @@ actions! {
     Search => "search", Global, "search all stored messages";
     Inbox => "inbox", Global, "messages that mention you or reply to you";
     Announcement => "announcement", Global, "the open channel's whole announcement";
+    LinkPicker => "links", Global, "open or copy a link on the screen by its hint";
     Suspend => "suspend", Global, "suspend to the shell (resume with fg)";
     Send => "send", Composer, "send the message";
     Newline => "newline", Composer, "new line in the message";
@@ -123,6 +127,8 @@ actions! {
     StagedDown => "staged_down", Staged, "next file";
     StagedRemove => "staged_remove", Staged, "remove the file from the next send";
     StagedClose => "staged_close", Staged, "close";
+    LinksErase => "links_erase", Links, "take back the last letter typed";
+    LinksClose => "links_close", Links, "close";
     ReactLeft => "react_left", React, "previous reaction";
     ReactRight => "react_right", React, "next reaction";
     ReactPick => "react_pick", React, "react with it (again takes it back)";
@@ -167,6 +173,7 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (Search, "alt+/"),
         (Inbox, "alt+i"),
         (Announcement, "alt+n"),
+        (LinkPicker, "alt+l"),
         (Suspend, "ctrl+z"),
         (Send, "enter"),
         (Newline, "alt+enter"),
@@ -248,6 +255,8 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (StagedRemove, "delete"),
         (StagedRemove, "enter"),
         (StagedClose, "esc"),
+        (LinksErase, "backspace"),
+        (LinksClose, "esc"),
         (ConfirmYes, "y"),
         (ConfirmYes, "shift+y"),
         (ReactLeft, "left"),

@@ -115,7 +115,7 @@ pub async fn run_linear(
     let mut transcript = Transcript::default();
     let mut history = History::default();
     let mut waiting: std::collections::VecDeque<String> = std::collections::VecDeque::new();
-    let mut asked = false;
+    let mut asked = None;
     let mut said = transcript.login(app);
     said.extend(transcript.lines(app));
     if !matches!(app.mode, crate::app::Mode::Login(_)) {
@@ -154,7 +154,7 @@ pub async fn run_linear(
                         ));
                     }
                     Some(Input::Line(line)) => {
-                        if asked {
+                        if asked.is_some() {
                             effects.extend(app.answer_question(line.trim() == "yes"));
                         } else {
                             waiting.push_back(line);

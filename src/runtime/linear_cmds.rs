@@ -95,18 +95,20 @@ pub(super) fn numbered_command(line: &str) -> Option<Result<(u64, Act), String>>
 
 /// What the full UI would show over the screen, said as lines: help and an info view are
 /// said and closed; what a search found once it is in (the view waits for it); a question
-/// once, staying open for its answer (`asked`). A view this mode cannot say yet says so.
+/// once, staying open for its answer (`asked`: the kind of popup said last, so one that opens
+/// another is said too). A view this mode cannot say yet says so.
 pub(super) fn popup_lines(
     app: &mut App,
     transcript: &mut Transcript,
-    asked: &mut bool,
+    asked: &mut Option<std::mem::Discriminant<Popup>>,
     keys: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let Some(popup) = app.popups.top() else {
-        *asked = false;
+        *asked = None;
         return out;
     };
+    let kind = Some(std::mem::discriminant(popup));
     match popup {
         Popup::Help(_) => out.extend(crate::ui::linear::help_lines(app)),
         Popup::Info(info) => {
@@ -116,9 +118,21 @@ pub(super) fn popup_lines(
         Popup::Devices(d) if d.loading => return out,
         Popup::Search(_) if app.search.searching() => return out,
         Popup::Search(_) => out.extend(transcript.found(app)),
+        Popup::Links(picker) if keys => {
+            if *asked != kind {
+                *asked = kind;
+                out.extend(transcript.links(app, picker));
+                out.push("type a hint to open its link, in capitals to copy it; Esc closes".into());
+            }
+            return out;
+        }
+        Popup::Links(picker) => {
+            out.extend(transcript.links(app, picker));
+            out.push("/open-link <message> <which> opens one".into());
+        }
         Popup::Confirm(c) => {
-            if !*asked {
-                *asked = true;
+            if *asked != kind {
+                *asked = kind;
                 out.extend(crate::ui::linear::question(app, c));
                 out.push(if keys {
                     format!(
@@ -137,7 +151,7 @@ pub(super) fn popup_lines(
         },
     }
     app.popups.clear();
-    *asked = false;
+    *asked = None;
     out
 }
 

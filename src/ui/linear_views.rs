@@ -278,6 +278,34 @@ impl Transcript {
     }
 }
 
+impl Transcript {
+    /// The link picker's links as lines: each hint, its link and the number of the message
+    /// it is in (when that message was said).
+    pub fn links(&self, app: &App, picker: &crate::app::LinkPicker) -> Vec<String> {
+        let mut out = vec![format!("links ({}):", picker.links.len())];
+        for l in &picker.links {
+            let number = self
+                .numbers
+                .iter()
+                .rev()
+                .find(|(_, (account, _, mid))| *account == app.focused && *mid == l.mid)
+                .map(|(n, _)| format!(" (message {n})"))
+                .unwrap_or_default();
+            out.push(format!(
+                "{} {}{}{number}",
+                l.hint,
+                one_line(&l.url, usize::MAX),
+                if l.disguised {
+                    " (its text differs)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        out
+    }
+}
+
 /// A view that only shows something, as lines: a meeting link, an invite link, an
 /// announcement, the devices; `None` for any other, and for the devices still loading.
 pub fn shown(app: &App, popup: &crate::app::Popup) -> Option<Vec<String>> {

@@ -139,9 +139,13 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) ->
     if let Some(r) = a.announcement {
         announce::draw(f, app, r, theme);
     }
-    let (max_scroll, scroll) = if app.popups.search_open() {
+    let (max_scroll, scroll, shown) = if app.popups.search_open() {
         popups::search::draw(f, app, a.timeline, theme);
-        (app.timeline.max_scroll, app.timeline.scroll)
+        (
+            app.timeline.max_scroll,
+            app.timeline.scroll,
+            app.timeline.shown,
+        )
     } else {
         timeline::draw(f, app, a.timeline, theme, cache)
     };
@@ -151,6 +155,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, cache: &mut RenderCache) ->
     View {
         max_scroll,
         scroll,
+        shown,
         // Below the sidebar's title row, left of its border.
         sidebar_rows: a.sidebar.map(|s| {
             Rect::new(

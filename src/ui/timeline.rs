@@ -360,14 +360,12 @@ fn fill_selected(
     }
 }
 
-/// Draws the open conversation; returns (how far up it can scroll, the scroll it used).
-pub fn draw(
-    f: &mut Frame,
-    app: &App,
-    area: Rect,
-    theme: &Theme,
-    cache: &mut RenderCache,
-) -> (usize, usize) {
+/// What drawing the timeline found: how far up it can scroll, the scroll it used, and the
+/// oldest and newest message on screen (the link picker's messages).
+pub type Drawn = (usize, usize, Option<(i64, i64)>);
+
+/// Draws the open conversation.
+pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut RenderCache) -> Drawn {
     cache.new_frame();
     let height = area.height as usize;
     let width = area.width.max(1);
@@ -378,19 +376,19 @@ pub fn draw(
             "syncing…"
         };
         f.render_widget(Paragraph::new(text).style(theme.dimmed()), area);
-        return (0, 0);
+        return (0, 0, None);
     };
     let Some(conv) = app.chat.convs.get(&key) else {
-        return (0, 0);
+        return (0, 0, None);
     };
     let selected = app.selected();
-    // Blocks, bottom-up. Each is (lines, is the selected message).
-    let mut blocks: Vec<(Vec<Line<'static>>, bool)> = Vec::new();
+    // Blocks, bottom-up. Each is (lines, is the selected message, the message's mid).
+    let mut blocks: Vec<(Vec<Line<'static>>, bool, Option<i64>)> = Vec::new();
     let mut covered = 0usize;
     for p in conv.pending.iter().rev() {
         let lines = super::pending::block(app, p, width, theme);
         covered += lines.len();
-        blocks.push((lines, false));
+        blocks.push((lines, false, None));
     }
     let marker = app
         .timeline
@@ -486,7 +484,7 @@ pub fn draw(
         if let Some(r) = body_range {
             selected_body = Some((m, r, head));
         }
-        blocks.push((lines, is_selected));
+        blocks.push((lines, is_selected, Some(m.mid)));
     }
     if reached_top {
         let note = if conv.history_complete {
@@ -494,15 +492,24 @@ pub fn draw(
         } else {
             "── loading older messages… ──"
         };
-        blocks.push((vec![Line::styled(note.to_string(), theme.dimmed())], false));
+        blocks.push((
+            vec![Line::styled(note.to_string(), theme.dimmed())],
+            false,
+            None,
+        ));
         covered += 1;
     }
     // Lines bottom-up → top-down.
     let mut all: Vec<Line<'static>> = Vec::with_capacity(covered);
     let mut sel_range = None;
-    for (lines, is_sel) in blocks.into_iter().rev() {
+    // Where each message's lines are, top-down.
+    let mut placed: Vec<(i64, usize, usize)> = Vec::with_capacity(blocks.len());
+    for (lines, is_sel, mid) in blocks.into_iter().rev() {
         if is_sel {
             sel_range = Some((all.len(), all.len() + lines.len()));
+        }
+        if let Some(mid) = mid {
+            placed.push((mid, all.len(), all.len() + lines.len()));
         }
         all.extend(lines);
     }
@@ -546,6 +553,11 @@ pub fn draw(
             cache,
         );
     }
+    let on_screen = placed
+        .iter()
+        .filter(|(_, top, bottom)| *top < end && *bottom > start)
+        .map(|(mid, _, _)| *mid);
+    let shown = on_screen.clone().min().zip(on_screen.max());
     let visible: Vec<Line> = all.drain(start..end).collect();
     // Short conversations sit at the bottom, next to the composer.
     let pad = height.saturating_sub(visible.len()) as u16;
@@ -583,7 +595,7 @@ pub fn draw(
     } else {
         max_scroll.max(app.timeline.scroll)
     };
-    (max_scroll, scroll)
+    (max_scroll, scroll, shown)
 }
 
 #[cfg(test)]
