@@ -1454,3 +1454,25 @@ fn link_picker_80x24() {
     key(&mut app, KeyCode::Char('l'), KeyModifiers::ALT);
     insta::assert_snapshot!(render(&mut app, 80, 24).backend());
 }
+
+/// Issue 23: do not disturb is said in the status bar while it lasts.
+#[test]
+fn do_not_disturb_shows_in_the_status_bar() {
+    let mut app = scene();
+    for c in "/dnd 1h".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    let term = render(&mut app, 120, 24);
+    let status: String = (0..120)
+        .map(|x| term.backend().buffer()[(x, 23)].symbol().to_string())
+        .collect();
+    assert!(status.contains("│ do not disturb until "), "{status}");
+    // Over: gone.
+    app.now_ms += 3_600_000;
+    let term = render(&mut app, 120, 24);
+    let status: String = (0..120)
+        .map(|x| term.backend().buffer()[(x, 23)].symbol().to_string())
+        .collect();
+    assert!(!status.contains("do not disturb until"), "{status}");
+}

@@ -36,6 +36,16 @@ pub const COMMANDS: &[Command] = &[
         help: "search every stored message",
     },
     Command {
+        name: "notify",
+        args: "[all|mentions|none|default]",
+        help: "what notifies in this conversation (kept; bare: what does now, and why)",
+    },
+    Command {
+        name: "dnd",
+        args: "[30m|1h|8h|1d|off]",
+        help: "do not disturb: no bell or notification in any account (bare: on, or off)",
+    },
+    Command {
         name: "mute",
         args: "[30m|1h|8h|1d|1w]",
         help: "mute this conversation (forever without a duration)",
@@ -269,6 +279,8 @@ impl App {
                     .trim();
                 self.open_search((!rest.is_empty()).then_some(rest))
             }
+            "notify" => self.notify_command(&args),
+            "dnd" => self.dnd_command(&args),
             "mute" => {
                 let Some(key) = need_open(self) else {
                     return vec![];

@@ -40,6 +40,7 @@ mod keys;
 mod login;
 mod msg;
 mod notify;
+mod notify_rules;
 mod numbered;
 mod open;
 mod outbox;
@@ -269,7 +270,13 @@ impl App {
             .values()
             .filter_map(AccountState::resend_at)
             .min();
-        [expiry, self.resend_at, hold_ends, parked_resend]
+        // Do not disturb ends: the status bar stops saying it.
+        let dnd_ends = self
+            .chat
+            .notify_rules
+            .dnd_until
+            .filter(|t| *t > self.now_ms && *t < i64::MAX);
+        [expiry, self.resend_at, hold_ends, parked_resend, dnd_ends]
             .into_iter()
             .flatten()
             .min()

@@ -444,6 +444,8 @@ pub enum Effect {
     ProbeServer,
     /// Keep what is known of the server with the account's store.
     SaveCapabilities(Box<crate::model::Capabilities>),
+    /// Keep the notification rules set at run time with the account's store.
+    SaveNotifyRules(Box<crate::model::NotifyRules>),
     /// Contacts, user search and private invite links (answered by `Msg::Contacts`).
     Contacts(super::ContactsEffect),
     /// Pin (or unpin) a chat on the server (`Msg::Pinned`).

@@ -27,19 +27,17 @@ impl App {
         if looking {
             return vec![];
         }
-        // A muted account, or one whose level is none, notifies nothing.
-        if self.account_muted() || self.account.notify == Some(NotifyLevel::None) {
+        // Do not disturb, a muted account, or one whose level is none: nothing notifies.
+        if self.chat.notify_rules.dnd(self.now_ms)
+            || self.account_muted()
+            || self.account.notify == Some(NotifyLevel::None)
+        {
             return vec![];
         }
         let label = self.conv_label(key);
-        let level = self
-            .settings
-            .notify
-            .conversations
-            .get(&label)
-            .copied()
-            .or(self.account.notify)
-            .unwrap_or(self.settings.notify.level);
+        // The level set with /notify, else the config's for the conversation, the account's,
+        // the config's default (`notify_rules.rs`).
+        let (level, _) = self.notify_level(key);
         let muted = self.chat.is_muted(key, self.now_ms);
         let wanted = match level {
             NotifyLevel::None => false,

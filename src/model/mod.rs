@@ -17,6 +17,7 @@ mod conversation;
 mod directory;
 mod message;
 mod names;
+mod notify_rules;
 mod order;
 mod pending;
 mod personal;
@@ -31,6 +32,7 @@ pub use contacts::{ContactStatus, Contacts, DmGate};
 pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
 pub use message::{Message, mentions};
 pub use names::named;
+pub use notify_rules::{NotifyRules, RULES_MAX};
 pub use pending::{PendingMessage, PendingState, UploadProgress};
 pub use personal::{ANNOUNCEMENT_MAX_BYTES, ANNOUNCEMENTS_MAX, REMARKS_MAX, pinned_key};
 pub use search::{
@@ -93,6 +95,8 @@ pub struct ChatModel {
     order: order::Order,
     /// What the server can do (kept with the store, probed at each start).
     pub server: Capabilities,
+    /// Notification rules set at run time (kept with the store).
+    pub notify_rules: NotifyRules,
     /// History the server cleared: nothing at or below these fences is taken in again.
     pub cleared: Cleared,
     /// The chats pinned on the server, first first; `None` until a newer server says

@@ -112,6 +112,12 @@ pub(super) fn draw_status(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                 .add_modifier(Modifier::BOLD),
         ));
     }
+    if let Some(dnd) = app.dnd_words() {
+        spans.push(Span::styled(
+            format!(" │ {dnd}"),
+            theme.status().fg(theme.warning),
+        ));
+    }
     for (_, task) in app.tasks.iter() {
         spans.push(Span::styled(
             format!(" │ {}", task_text(task)),

@@ -55,6 +55,11 @@ impl AccountSession {
                     local.send(Job::Capabilities(caps));
                 }
             }
+            Effect::SaveNotifyRules(rules) => {
+                if let Some(local) = self.local() {
+                    local.send(Job::NotifyRules(rules));
+                }
+            }
             Effect::Keep(event) => {
                 if let Some(local) = self.local() {
                     local.send(Job::Event(event));

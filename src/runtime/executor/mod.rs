@@ -453,6 +453,7 @@ fn without_account(tx: &UnboundedSender<Msg>, effect: Effect) {
         | Effect::ReconnectNow
         | Effect::ProbeServer
         | Effect::SaveCapabilities(_)
+        | Effect::SaveNotifyRules(_)
         | Effect::Keep(_)
         | Effect::FetchAnnouncement { .. }
         | Effect::Contacts(_)

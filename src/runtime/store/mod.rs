@@ -183,6 +183,40 @@ impl Store {
             .unwrap_or_default())
     }
 
+    /// Keeps the notification rules set at run time (`load` puts them back in the model).
+    pub fn save_notify_rules(&mut self, rules: &crate::model::NotifyRules) -> StoreResult<()> {
+        let stored = StoredRules {
+            conversations: rules
+                .conversations
+                .iter()
+                .map(|(key, level)| (conv_name(*key), *level))
+                .collect(),
+            dnd_until: rules.dnd_until,
+        };
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('notify_rules', ?1)",
+            params![serde_json::to_string(&stored)?],
+        )?;
+        Ok(())
+    }
+
+    /// The notification rules; a value this version cannot read is as none.
+    fn notify_rules(&self) -> StoreResult<crate::model::NotifyRules> {
+        let stored: Option<StoredRules> = self
+            .meta("notify_rules")?
+            .and_then(|json| serde_json::from_str(&json).ok());
+        let mut rules = crate::model::NotifyRules::default();
+        if let Some(stored) = stored {
+            for (name, level) in stored.conversations {
+                if let Some(key) = parse_conv(&name) {
+                    rules.set(key, Some(level));
+                }
+            }
+            rules.dnd_until = stored.dnd_until;
+        }
+        Ok(rules)
+    }
+
     fn meta_i64(&self, key: &str) -> StoreResult<Option<i64>> {
         Ok(self.meta(key)?.and_then(|v| v.parse().ok()))
     }
@@ -459,6 +493,7 @@ impl Store {
         };
         chat.changes = self.changes()?;
         chat.server = self.capabilities()?;
+        chat.notify_rules = self.notify_rules()?;
         Ok(Loaded {
             chat,
             cursor: self.cursor()?,
@@ -490,6 +525,13 @@ fn conv_name(key: ConvKey) -> String {
         ConvKey::Group(gid) => format!("g{gid}"),
         ConvKey::User(uid) => format!("u{uid}"),
     }
+}
+
+/// The notification rules as the store keeps them (conversations by their stored names).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredRules {
+    conversations: Vec<(String, crate::config::NotifyLevel)>,
+    dnd_until: Option<i64>,
 }
 
 fn parse_conv(name: &str) -> Option<ConvKey> {

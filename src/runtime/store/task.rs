@@ -65,6 +65,8 @@ pub enum Job {
     SavedLocal,
     /// What is known of the server (kept with the store, which is one server's).
     Capabilities(Box<crate::model::Capabilities>),
+    /// The notification rules set at run time.
+    NotifyRules(Box<crate::model::NotifyRules>),
     /// Search number `seq`: answered with `Msg::Searched`. Of several waiting, only the
     /// newest runs (typing fast costs one search).
     Search {
@@ -141,12 +143,16 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
         for (i, job) in jobs.into_iter().enumerate() {
             let result = match job {
                 Job::Search { .. } if Some(i) != last_search => Ok(()),
-                Job::SaveLocal(..) | Job::UnsaveLocal(_) | Job::Capabilities(_)
+                Job::SaveLocal(..)
+                | Job::UnsaveLocal(_)
+                | Job::Capabilities(_)
+                | Job::NotifyRules(_)
                     if failed || closed =>
                 {
                     Ok(())
                 }
                 Job::Capabilities(caps) => store.save_capabilities(&caps),
+                Job::NotifyRules(rules) => store.save_notify_rules(&rules),
                 Job::SaveLocal(mid, key, at) => store.save_local(mid, key, at),
                 Job::UnsaveLocal(mid) => store.unsave_local(mid),
                 Job::SavedLocal => {

@@ -1471,3 +1471,34 @@ fn what_is_known_of_the_server_survives_a_restart_and_not_a_new_server() {
         crate::model::Capabilities::default()
     );
 }
+
+/// Issue 23: the notification rules set at run time survive a restart; an unreadable value
+/// is as none.
+#[test]
+fn notification_rules_are_kept() {
+    use crate::config::NotifyLevel;
+    let dir = tempfile::tempdir().unwrap();
+    let mut rules = crate::model::NotifyRules {
+        dnd_until: Some(123_456),
+        ..Default::default()
+    };
+    rules.set(ConvKey::Group(3), Some(NotifyLevel::None));
+    rules.set(ConvKey::User(7), Some(NotifyLevel::All));
+    {
+        let mut store = open(dir.path());
+        store.save_notify_rules(&rules).unwrap();
+    }
+    let store = open(dir.path());
+    assert_eq!(store.load().unwrap().chat.notify_rules, rules);
+    store
+        .conn
+        .execute(
+            "UPDATE meta SET value = 'not json' WHERE key = 'notify_rules'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(
+        store.load().unwrap().chat.notify_rules,
+        crate::model::NotifyRules::default()
+    );
+}

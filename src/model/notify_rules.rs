@@ -1,0 +1,68 @@
+//! The notification rules set at run time: a level per conversation (`/notify all|mentions|
+//! none`) and do not disturb (`/dnd [1h]`). Kept with the account's store; the config's
+//! per-conversation levels stay the defaults under them.
+
+use crate::config::NotifyLevel;
+use std::collections::BTreeMap;
+
+use super::ConvKey;
+
+/// At most this many conversations keep a level of their own (a bound on what the store
+/// holds; past it the lowest-numbered conversation's rule goes).
+pub const RULES_MAX: usize = 1_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NotifyRules {
+    /// The level set for a conversation, over the config's.
+    pub conversations: BTreeMap<ConvKey, NotifyLevel>,
+    /// Do not disturb until then (ms; `i64::MAX`: until turned off).
+    pub dnd_until: Option<i64>,
+}
+
+impl NotifyRules {
+    /// Whether do not disturb is on at `now_ms`.
+    pub fn dnd(&self, now_ms: i64) -> bool {
+        self.dnd_until.is_some_and(|until| until > now_ms)
+    }
+
+    /// Sets `key`'s level (`None`: back to the config's).
+    pub fn set(&mut self, key: ConvKey, level: Option<NotifyLevel>) {
+        match level {
+            Some(level) => {
+                self.conversations.insert(key, level);
+                while self.conversations.len() > RULES_MAX {
+                    self.conversations.pop_first();
+                }
+            }
+            None => {
+                self.conversations.remove(&key);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dnd_ends_at_its_time_and_a_rule_can_be_taken_back() {
+        let mut rules = NotifyRules {
+            dnd_until: Some(1_000),
+            ..NotifyRules::default()
+        };
+        assert!(rules.dnd(999));
+        assert!(!rules.dnd(1_000));
+        rules.set(ConvKey::Group(1), Some(NotifyLevel::None));
+        assert_eq!(
+            rules.conversations.get(&ConvKey::Group(1)),
+            Some(&NotifyLevel::None)
+        );
+        rules.set(ConvKey::Group(1), None);
+        assert!(rules.conversations.is_empty());
+        for gid in 0..(RULES_MAX as i64 + 5) {
+            rules.set(ConvKey::Group(gid), Some(NotifyLevel::All));
+        }
+        assert_eq!(rules.conversations.len(), RULES_MAX);
+    }
+}
