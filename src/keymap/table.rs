@@ -27,6 +27,8 @@ pub enum Context {
     Devices,
     /// The files picked for the next send (Alt+X with more than one).
     Staged,
+    /// A channel's pinned messages (/pins).
+    Pinned,
 }
 
 impl Context {
@@ -44,6 +46,7 @@ impl Context {
             Context::React => "reaction picker (any other key closes)",
             Context::Devices => "devices popup (/devices)",
             Context::Staged => "picked files popup (Alt+X)",
+            Context::Pinned => "pinned messages popup (/pins)",
         }
     }
 }
@@ -93,6 +96,7 @@ actions! {
     FollowReply => "follow_reply", Select, "go to the message a reply quotes";
     JumpBack => "jump_back", Select, "back to where you were before a jump";
     ListReplies => "list_replies", Select, "list the replies to the selected message";
+    PinMessage => "pin_message", Select, "pin the selected message in its channel, or unpin it (admins; a private channel's owner)";
     Leave => "leave_select", Select, "back to the composer";
     SwitcherUp => "switcher_up", Switcher, "previous match";
     SwitcherDown => "switcher_down", Switcher, "next match";
@@ -123,6 +127,11 @@ actions! {
     StagedDown => "staged_down", Staged, "next file";
     StagedRemove => "staged_remove", Staged, "remove the file from the next send";
     StagedClose => "staged_close", Staged, "close";
+    PinnedUp => "pinned_up", Pinned, "previous pinned message";
+    PinnedDown => "pinned_down", Pinned, "next pinned message";
+    PinnedOpen => "pinned_open", Pinned, "go to the message in the timeline";
+    PinnedUnpin => "pinned_unpin", Pinned, "unpin the selected message";
+    PinnedClose => "pinned_close", Pinned, "close";
     ReactLeft => "react_left", React, "previous reaction";
     ReactRight => "react_right", React, "next reaction";
     ReactPick => "react_pick", React, "react with it (again takes it back)";
@@ -202,6 +211,7 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (FollowReply, "tab"),
         (JumpBack, "backspace"),
         (ListReplies, "shift+r"),
+        (PinMessage, "shift+p"),
         (Leave, "esc"),
         (Leave, "i"),
         // Popups. The first key of an action is the one its hint shows.
@@ -248,6 +258,14 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (StagedRemove, "delete"),
         (StagedRemove, "enter"),
         (StagedClose, "esc"),
+        (PinnedUp, "up"),
+        (PinnedUp, "k"),
+        (PinnedDown, "down"),
+        (PinnedDown, "j"),
+        (PinnedOpen, "enter"),
+        (PinnedUnpin, "d"),
+        (PinnedUnpin, "delete"),
+        (PinnedClose, "esc"),
         (ConfirmYes, "y"),
         (ConfirmYes, "shift+y"),
         (ReactLeft, "left"),

@@ -1,6 +1,6 @@
 //! Popups as a stack over the chat or the selection: the switcher, help, a confirmation, the
-//! reaction picker, a text, the meeting link, an image preview, your devices, the picked files
-//! and the search view. Each popup is one file here with its state, its keys and its
+//! reaction picker, a text, the meeting link, an image preview, your devices, the picked files,
+//! a channel's pinned messages and the search view. Each popup is one file here with its state, its keys and its
 //! status-bar hints, and one file in `ui/popups/` that draws it; `popups!` below is the one
 //! list of them.
 //!
@@ -33,6 +33,7 @@ pub(super) mod devices;
 mod help;
 mod info;
 mod invite;
+pub(super) mod pinned;
 mod preview;
 mod react;
 pub(super) mod search;
@@ -45,6 +46,7 @@ pub use confirm::Confirm;
 pub use devices::Devices;
 pub use help::Help;
 pub use info::Info;
+pub use pinned::PinnedView;
 pub use preview::Preview;
 pub use react::React;
 pub use search::{SearchKind, SearchPopup, SearchView};
@@ -120,6 +122,7 @@ popups! {
     Staged(Staged),
     Announcement(AnnouncementView),
     Invite(InviteLink),
+    Pinned(PinnedView),
 }
 
 /// The open popups, bottom to top.

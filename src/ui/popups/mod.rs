@@ -11,6 +11,7 @@ mod devices;
 mod help;
 mod info;
 mod invite;
+mod pinned;
 mod preview;
 mod react;
 pub(super) mod search;
@@ -66,6 +67,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
         Popup::Staged(s) => staged::draw(f, app, s.selected, area, theme),
         Popup::Announcement(a) => announcement::draw(f, app, a, area, theme),
         Popup::Invite(link) => invite::draw(f, app, link, area, theme),
+        Popup::Pinned(v) => pinned::draw(f, app, v, area, theme),
     }
 }
 
