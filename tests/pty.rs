@@ -2235,3 +2235,50 @@ fn the_link_picker_copies_a_link_by_its_hint() {
     });
     tui.quit();
 }
+
+/// Issue 23 item 3, pinned messages: as admin, `P` on the lobby's oldest message pins it
+/// (the header says `pinned` once the server's event comes back), `/pins` lists it, and
+/// `Enter` there goes back to it from the newest messages.
+#[test]
+fn a_message_pinned_with_p_is_marked_listed_by_pins_and_enter_goes_to_it() {
+    let (_rt, server) = test_server(DemoConfig::for_tests());
+    server
+        .post_as(2, Target::Group { gid: 1 }, "the rules: be kind")
+        .unwrap();
+    for n in 1..=40 {
+        server
+            .post_as(3, Target::Group { gid: 1 }, &format!("filler {n}"))
+            .unwrap();
+    }
+    let url = server.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = log_in(&url, data.path());
+    tui.wait_for("the lobby, live", |s| {
+        s.contains("● live") && s.contains("filler 40")
+    });
+    tui.send(b"\x1bs"); // Alt+S
+    tui.wait_for("selection", |s| s.contains("SELECT"));
+    tui.send(b"\x1b[H"); // Home: the oldest message
+    tui.wait_for("the oldest selected", |s| s.contains("the rules: be kind"));
+    tui.send(b"P");
+    tui.wait_for("the marker, from the server's event", |s| {
+        s.contains("bob · pinned") && s.contains("the rules: be kind")
+    });
+    tui.send(b"\x1b"); // Esc: back to the composer, at the newest
+    tui.wait_for("back at the newest", |s| {
+        s.contains("COMPOSE") && s.contains("filler 40") && !s.contains("the rules")
+    });
+    tui.send(b"/pins\r");
+    tui.wait_for("the pins popup", |s| {
+        s.contains("pinned in #lobby (1)") && s.contains("bob: the rules: be kind")
+    });
+    tui.send(b"\r");
+    tui.wait_for("the pinned message, selected in the timeline", |s| {
+        s.contains("SELECT")
+            && s.contains("bob · pinned")
+            && s.contains("the rules: be kind")
+            && !s.contains("pinned in #lobby")
+    });
+    tui.quit();
+    drop(server);
+}

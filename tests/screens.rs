@@ -1476,3 +1476,79 @@ fn do_not_disturb_shows_in_the_status_bar() {
         .collect();
     assert!(!status.contains("do not disturb until"), "{status}");
 }
+
+/// #general with pins: bob's edited greeting (1), ada's message (3) and carol's file (9), and
+/// one whose message is not loaded here (pinned by bob, with an escape sequence in it).
+fn pins_scene(layout: Layout) -> App {
+    let mut app = scene();
+    app.settings.layout = layout;
+    let pin = |mid: i64, by: i64, minutes: i64, content_type: &str, content: &str, props: Value| {
+        json!({"type":"pinned_message_updated","gid":1,"mid":mid,"msg":{"mid":mid,"created_by":by,
+            "created_at":T0 + minutes * 60_000,"properties":props,"content_type":content_type,"content":content}})
+    };
+    ev(
+        &mut app,
+        pin(
+            900,
+            2,
+            1,
+            "text/plain",
+            "\u{1b}[2Jno deploys on Friday\nsecond line",
+            json!(null),
+        ),
+    );
+    ev(
+        &mut app,
+        pin(1, 1, 30, "text/plain", "morning all ☕☕", json!(null)),
+    );
+    ev(
+        &mut app,
+        pin(
+            9,
+            1,
+            40,
+            "vocechat/file",
+            "2026/11/21/abc",
+            json!({"name":"report.pdf","size":48213,"content_type":"application/pdf"}),
+        ),
+    );
+    ev(
+        &mut app,
+        pin(
+            3,
+            1,
+            50,
+            "text/plain",
+            "I'll tag it after lunch",
+            json!(null),
+        ),
+    );
+    app
+}
+
+#[test]
+fn pinned_messages_are_marked_in_the_timeline_80x24() {
+    let mut app = pins_scene(Layout::Cozy);
+    let term = render(&mut app, 80, 24);
+    let screen = term.backend().to_string();
+    // Ada's pinned message, which would continue her run, gets its own header.
+    assert!(screen.contains("ada · pinned"), "{screen}");
+    insta::assert_snapshot!(term.backend());
+    let mut app = pins_scene(Layout::Compact);
+    let screen = render(&mut app, 80, 24).backend().to_string();
+    assert!(screen.contains("ada pinned"), "{screen}");
+}
+
+#[test]
+fn pins_popup_80x24() {
+    let mut app = pins_scene(Layout::Cozy);
+    for c in "/pins".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    let term = render(&mut app, 80, 24);
+    let screen = term.backend().to_string();
+    assert!(screen.contains("pinned in #general (4)"), "{screen}");
+    assert!(!screen.contains('\u{1b}'), "{screen}");
+    insta::assert_snapshot!(term.backend());
+}

@@ -136,6 +136,11 @@ pub const COMMANDS: &[Command] = &[
         help: "your devices; log out one you no longer have",
     },
     Command {
+        name: "pins",
+        args: "",
+        help: "this channel's pinned messages (Enter goes to one; P in selection pins)",
+    },
+    Command {
         name: "pin",
         args: "",
         help: "pin this conversation at the top of the sidebar (on every device; newer servers)",
@@ -375,6 +380,7 @@ impl App {
             }
             "clear" => self.ask_clear_channel(),
             "devices" => self.open_devices(),
+            "pins" => self.open_pins(),
             "server" => self.open_server_view(),
             "pin" => self.pin_command(true),
             "unpin" => self.pin_command(false),

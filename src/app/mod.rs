@@ -38,6 +38,7 @@ mod join;
 mod jump;
 mod keys;
 mod login;
+mod message_pins;
 mod msg;
 mod notify;
 mod notify_rules;
@@ -70,11 +71,13 @@ pub use contacts::{ContactsEffect, ContactsMsg};
 pub use error::{Failure, Outcome};
 pub use join::JoinLink;
 pub use login::{LoginField, LoginForm, insecure_host, insecure_warning, url_label};
+pub use message_pins::PinRow;
 pub use msg::{AnnounceOp, CallTarget, Effect, LoggedIn, Msg, Restored, ServerInfo, View};
 pub use numbered::Act;
 pub use popups::{
-    AnnouncementView, Choice, Confirm, Devices, Help, Info, LinkPicker, Popup, PopupState, Popups,
-    Preview, React, SearchKind, SearchPopup, SearchView, Staged, Switcher, key_context, mode_keys,
+    AnnouncementView, Choice, Confirm, Devices, Help, Info, LinkPicker, PinnedView, Popup,
+    PopupState, Popups, Preview, React, SearchKind, SearchPopup, SearchView, Staged, Switcher,
+    key_context, mode_keys,
 };
 pub use screen::Screen;
 pub use search_span::unread_in as hit_unread;
@@ -350,6 +353,8 @@ mod contacts_tests;
 mod join_tests;
 #[cfg(test)]
 mod jump_tests;
+#[cfg(test)]
+mod message_pins_tests;
 #[cfg(test)]
 mod name_tests;
 #[cfg(test)]

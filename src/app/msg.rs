@@ -148,6 +148,14 @@ pub enum Msg {
         pin: bool,
         result: Outcome<()>,
     },
+    /// Message `mid` was pinned (`pin`) or unpinned in channel `gid`, or not
+    /// (`Effect::PinMessage`; the change itself arrives as `pinned_message_updated`).
+    MessagePinned {
+        gid: i64,
+        mid: i64,
+        pin: bool,
+        result: Outcome<()>,
+    },
     /// Your remark for `uid` was set (empty: cleared), or not (`Effect::SetRemark`).
     Remarked {
         uid: i64,
@@ -451,6 +459,12 @@ pub enum Effect {
     /// Pin (or unpin) a chat on the server (`Msg::Pinned`).
     PinChat {
         key: ConvKey,
+        pin: bool,
+    },
+    /// Pin (or unpin) message `mid` in channel `gid` (`Msg::MessagePinned`).
+    PinMessage {
+        gid: i64,
+        mid: i64,
         pin: bool,
     },
     /// Set your remark for `uid`; empty clears it (`Msg::Remarked`).

@@ -100,6 +100,21 @@ pub const SAVED_LOCALLY: &str =
     "saved in the local store: this server keeps no saved messages (/saved lists them)";
 pub const UNSAVED: &str = "removed from saved messages";
 
+/// Pinned messages (`/pins`, `P` in selection): where there are none, and the server's
+/// refusals of a pin or an unpin (0.3.3 answers 403, 409 and 404 with empty bodies).
+pub const PINS_FOR_CHANNELS: &str = "pins are for channels; a direct message has none";
+pub const PIN_ADMIN_ONLY: &str = "only an admin can pin in a public channel";
+pub const PIN_OWNER_OR_ADMIN: &str = "only the owner or an admin can pin in a private channel";
+pub const PINNED_ALREADY: &str = "that message is pinned already";
+pub const NOT_PINNED: &str = "that message is not pinned";
+pub const PIN_GONE: &str = "that message is no longer on the server";
+
+/// The pins view of a channel with none (the popup's title names the channel).
+pub const NO_PINS_HERE: &str = "nothing is pinned in this channel";
+pub fn no_pins(label: &str) -> String {
+    format!("nothing is pinned in {label}")
+}
+
 /// A reaction to retry whose message is not loaded: whether it landed cannot be told.
 pub const REACTION_UNSURE: &str =
     "it may have been made already; open the message to see, then retry or discard";

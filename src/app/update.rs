@@ -86,6 +86,13 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::ServerInfo(info) => app.on_server_info(info),
         // Pinned chats (pins.rs), remarks (remarks.rs) and announcements (announce.rs).
         Msg::Pinned { key, pin, result } => app.on_pinned(key, pin, result),
+        // Pinned messages of a channel: message_pins.rs.
+        Msg::MessagePinned {
+            gid,
+            mid,
+            pin,
+            result,
+        } => app.on_message_pinned(gid, mid, pin, result),
         Msg::Remarked {
             uid,
             remark,

@@ -497,17 +497,25 @@ impl DemoServer {
     }
 
     /// A restart after a restore from a backup taken when `last_mid` was the newest message:
-    /// later messages are gone, new ones reuse their mids, every stream is cut. Only the
-    /// message log is rolled back (users, groups, tokens and pins stay as they are).
+    /// later messages are gone, new ones reuse their mids, every stream is cut. The message
+    /// log is rolled back (users, groups and tokens stay as they are) and, as after any
+    /// restart of 0.3.3, the channels' pins are gone (protocol pitfall 20).
     pub fn restore_backup(&self, last_mid: i64) {
-        self.with_state(|s| s.restore_backup(last_mid));
+        self.with_state(|s| {
+            s.restore_backup(last_mid);
+            s.forget_pins();
+        });
         self.faults().drop_streams();
     }
 
     /// A restart after which mids continue `gap` higher (ids reserved but never used, as a
-    /// database sequence can do after a crash); every stream is cut.
+    /// database sequence can do after a crash); every stream is cut, and the channels' pins
+    /// are gone as after any restart of 0.3.3 (protocol pitfall 20).
     pub fn restart_skipping_mids(&self, gap: i64) {
-        self.with_state(|s| s.skip_mids(gap));
+        self.with_state(|s| {
+            s.skip_mids(gap);
+            s.forget_pins();
+        });
         self.faults().drop_streams();
     }
 }

@@ -29,6 +29,8 @@ pub enum Context {
     Staged,
     /// The link picker (Alt+L; letters type a hint).
     Links,
+    /// A channel's pinned messages (/pins).
+    Pinned,
 }
 
 impl Context {
@@ -47,6 +49,7 @@ impl Context {
             Context::Devices => "devices popup (/devices)",
             Context::Staged => "picked files popup (Alt+X)",
             Context::Links => "link picker (a hint opens its link, in capitals copies it)",
+            Context::Pinned => "pinned messages popup (/pins)",
         }
     }
 }
@@ -97,6 +100,7 @@ actions! {
     FollowReply => "follow_reply", Select, "go to the message a reply quotes";
     JumpBack => "jump_back", Select, "back to where you were before a jump";
     ListReplies => "list_replies", Select, "list the replies to the selected message";
+    PinMessage => "pin_message", Select, "pin the selected message in its channel, or unpin it (admins; a private channel's owner)";
     Leave => "leave_select", Select, "back to the composer";
     SwitcherUp => "switcher_up", Switcher, "previous match";
     SwitcherDown => "switcher_down", Switcher, "next match";
@@ -129,6 +133,11 @@ actions! {
     StagedClose => "staged_close", Staged, "close";
     LinksErase => "links_erase", Links, "take back the last letter typed";
     LinksClose => "links_close", Links, "close";
+    PinnedUp => "pinned_up", Pinned, "previous pinned message";
+    PinnedDown => "pinned_down", Pinned, "next pinned message";
+    PinnedOpen => "pinned_open", Pinned, "go to the message in the timeline";
+    PinnedUnpin => "pinned_unpin", Pinned, "unpin the selected message";
+    PinnedClose => "pinned_close", Pinned, "close";
     ReactLeft => "react_left", React, "previous reaction";
     ReactRight => "react_right", React, "next reaction";
     ReactPick => "react_pick", React, "react with it (again takes it back)";
@@ -209,6 +218,7 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (FollowReply, "tab"),
         (JumpBack, "backspace"),
         (ListReplies, "shift+r"),
+        (PinMessage, "shift+p"),
         (Leave, "esc"),
         (Leave, "i"),
         // Popups. The first key of an action is the one its hint shows.
@@ -257,6 +267,14 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (StagedClose, "esc"),
         (LinksErase, "backspace"),
         (LinksClose, "esc"),
+        (PinnedUp, "up"),
+        (PinnedUp, "k"),
+        (PinnedDown, "down"),
+        (PinnedDown, "j"),
+        (PinnedOpen, "enter"),
+        (PinnedUnpin, "d"),
+        (PinnedUnpin, "delete"),
+        (PinnedClose, "esc"),
         (ConfirmYes, "y"),
         (ConfirmYes, "shift+y"),
         (ReactLeft, "left"),

@@ -21,6 +21,7 @@ mod notify_rules;
 mod order;
 mod pending;
 mod personal;
+mod pinned;
 mod search;
 mod staged;
 mod window;
@@ -35,6 +36,7 @@ pub use names::named;
 pub use notify_rules::{NotifyRules, RULES_MAX};
 pub use pending::{PendingMessage, PendingState, UploadProgress};
 pub use personal::{ANNOUNCEMENT_MAX_BYTES, ANNOUNCEMENTS_MAX, REMARKS_MAX, pinned_key};
+pub use pinned::PINNED_MAX;
 pub use search::{
     Coverage, SEARCH_LIMIT, SavedItem, SavedPlace, SearchHit, SearchQuery, SearchResults,
 };
@@ -386,15 +388,7 @@ impl ChatModel {
                 directory
             }
             ServerEvent::PinnedMessageUpdated { gid, mid, msg } => {
-                if let Some(g) = self.groups.get_mut(&gid) {
-                    match msg {
-                        Some(pin) => match g.pinned_messages.iter_mut().find(|p| p.mid == mid) {
-                            Some(existing) => *existing = pin,
-                            None => g.pinned_messages.push(pin),
-                        },
-                        None => g.pinned_messages.retain(|p| p.mid != mid),
-                    }
-                }
+                self.apply_pin(gid, mid, msg);
                 Applied {
                     conv: Some(ConvKey::Group(gid)),
                     ..directory

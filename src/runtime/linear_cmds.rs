@@ -130,6 +130,7 @@ pub(super) fn popup_lines(
             out.extend(transcript.links(app, picker));
             out.push("/open-link <message> <which> opens one".into());
         }
+        Popup::Pinned(view) => out.extend(transcript.pinned(app, view)),
         Popup::Confirm(c) => {
             if *asked != kind {
                 *asked = kind;
@@ -191,5 +192,30 @@ mod tests {
         // Any other line is not theirs.
         assert_eq!(numbered_command("/open 2"), None);
         assert_eq!(numbered_command("hello"), None);
+    }
+
+    #[test]
+    fn the_pins_view_is_said_as_lines_and_closed() {
+        use crate::app::{Msg, PinnedView, Settings, update};
+        let mut app = App::logged_in(
+            1,
+            crate::keymap::Keymap::new(crate::keymap::Preset::Default),
+            Settings::from(&crate::config::Config::default()),
+            "t".into(),
+        );
+        let groups: crate::protocol::ServerEvent = serde_json::from_value(serde_json::json!(
+            {"type":"related_groups","groups":[{"gid":1,"name":"lobby","is_public":true}]}
+        ))
+        .unwrap();
+        update(
+            &mut app,
+            Msg::Sync(crate::app::conn::SyncMsg::Event(Box::new(groups))),
+        );
+        app.popups.push(PinnedView::new(1));
+        let mut transcript = Transcript::default();
+        let mut asked = None;
+        let said = popup_lines(&mut app, &mut transcript, &mut asked, false);
+        assert_eq!(said, vec!["nothing is pinned in #lobby"]);
+        assert!(app.popups.is_empty());
     }
 }

@@ -133,6 +133,9 @@ pub(super) fn lead(
     if m.expires_in.is_some_and(|e| e > 0) {
         author.push(Span::styled(" 🔥", theme.dimmed()));
     }
+    if super::timeline::pinned(app, m) {
+        author.push(Span::styled(" pinned", theme.fg(theme.accent)));
+    }
     let mut spans = vec![Span::styled(time, theme.dimmed()), Span::raw(" ")];
     spans.extend(author);
     Lead::new(spans, width_cells)

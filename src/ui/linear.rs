@@ -453,6 +453,9 @@ pub fn help_lines(app: &App) -> Vec<String> {
 
 #[path = "linear_views.rs"]
 mod views;
+
+#[path = "linear_pins.rs"]
+mod pins;
 pub use views::{AROUND, HINT, question, shown};
 
 #[cfg(test)]

@@ -193,6 +193,14 @@ fn day_line(ms: i64, utc: bool, width: usize, theme: &Theme) -> Line<'static> {
 /// before it, so a steady back-and-forth of one author stays one run. A line between them
 /// (a day separator, the new-messages line, the gap marker) breaks the run too; `draw` sees
 /// those.
+/// Whether `m`, a message of the open conversation, is pinned there: its header says so (in
+/// words, not colour alone), so it never continues a run. Reads the channel's short pin list.
+pub(super) fn pinned(app: &App, m: &Message) -> bool {
+    app.timeline
+        .open
+        .is_some_and(|k| app.chat.is_message_pinned(k, m.mid))
+}
+
 pub(super) fn groups_with(prev: Option<&Message>, m: &Message, utc: bool) -> bool {
     prev.is_some_and(|p| {
         p.from_uid == m.from_uid
@@ -236,6 +244,9 @@ fn message_block(
         }
         if m.expires_in.is_some_and(|e| e > 0) {
             header.push(Span::styled(" 🔥", theme.dimmed()));
+        }
+        if pinned(app, m) {
+            header.push(Span::styled(" · pinned", theme.fg(theme.accent)));
         }
         lines.push(Line::from(header));
     }
@@ -418,7 +429,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
         if from_other {
             newer_from_others += 1;
         }
-        let continues = groups_with(prev, m, app.settings.utc);
+        let continues = groups_with(prev, m, app.settings.utc) && !pinned(app, m);
         let mut lines = Vec::new();
         // A capped replay's hole: never silently join the two sides.
         if let (Some((low, high)), Some(p)) = (conv.gap, prev)

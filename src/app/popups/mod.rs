@@ -1,7 +1,7 @@
 //! Popups as a stack over the chat or the selection: the switcher, help, a confirmation, the
 //! reaction picker, a text, the meeting link, an image preview, your devices, the picked files,
-//! the link picker and the search view. Each popup is one file here with its state, its keys and its
-//! status-bar hints, and one file in `ui/popups/` that draws it; `popups!` below is the one
+//! the link picker, a channel's pinned messages and the search view. Each popup is one file
+//! here with its state, its keys and its status-bar hints, and one file in `ui/popups/` that draws it; `popups!` below is the one
 //! list of them.
 //!
 //! The rule (issue 19): behaviour lives with the part that owns the state it changes. A
@@ -34,6 +34,7 @@ mod help;
 mod info;
 mod invite;
 mod links;
+pub(super) mod pinned;
 mod preview;
 mod react;
 pub(super) mod search;
@@ -47,6 +48,7 @@ pub use devices::Devices;
 pub use help::Help;
 pub use info::Info;
 pub use links::LinkPicker;
+pub use pinned::PinnedView;
 pub use preview::Preview;
 pub use react::React;
 pub use search::{SearchKind, SearchPopup, SearchView};
@@ -123,6 +125,7 @@ popups! {
     Announcement(AnnouncementView),
     Invite(InviteLink),
     Links(LinkPicker),
+    Pinned(PinnedView),
 }
 
 /// The open popups, bottom to top.

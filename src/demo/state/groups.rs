@@ -5,7 +5,7 @@ use super::{Outcome, Refusal, State};
 use crate::protocol::ServerEvent;
 use crate::protocol::event::GroupChange;
 use crate::protocol::requests::{GROUP_READ_ONLY_FIELDS, NewGroup};
-use crate::protocol::types::{Group, MessageDetail, PinnedMessage};
+use crate::protocol::types::{Group, MessageDetail, PinnedMessage, ReactionDetail};
 use serde_json::Value;
 
 impl State {
@@ -204,6 +204,12 @@ impl State {
         }
     }
 
+    /// `POST /group/{gid}/pin|unpin` as 0.3.3 answers it: 404 for an unknown channel; 403
+    /// unless an admin (public channel) or its owner or an admin (private); then 409 for a
+    /// pin already there or 404 for an unpin of one that is not, and 404 for a pin of a
+    /// message that does not exist. A pin holds the message's current (edited) content and
+    /// the pin's time and pinner; the list stays in pin order. Every member (public: every
+    /// user), the pinner's own devices too, gets `pinned_message_updated`.
     pub fn pin(&mut self, uid: i64, gid: i64, mid: i64, pin: bool) -> Outcome<()> {
         let is_admin = self.users.get(&uid).is_some_and(|u| u.info.is_admin);
         let g = self.groups.get(&gid).ok_or(Refusal::Empty(404))?;
@@ -211,55 +217,38 @@ impl State {
         if !allowed {
             return Err(Refusal::Empty(403));
         }
-        let already = g.pinned_messages.iter().any(|p| p.mid == mid);
-        let msg = self
-            .by_mid
-            .get(&mid)
-            .map(|i| self.log[*i].msg.clone())
-            .ok_or(Refusal::Empty(404))?;
-        let update = if pin {
-            if already {
-                return Err(Refusal::Empty(409));
-            }
-            let (content_type, content, properties) = match &msg.detail {
-                MessageDetail::Normal {
+        let at = g.pinned_messages.iter().position(|p| p.mid == mid);
+        let update = match (pin, at) {
+            (true, Some(_)) => return Err(Refusal::Empty(409)),
+            (false, None) => return Err(Refusal::Empty(404)),
+            (true, None) => {
+                let (content_type, content, properties) =
+                    self.current_content(mid).ok_or(Refusal::Empty(404))?;
+                let p = PinnedMessage {
+                    mid,
+                    created_by: uid,
+                    created_at: crate::clock::now_ms(),
+                    properties,
                     content_type,
                     content,
-                    properties,
-                    ..
-                }
-                | MessageDetail::Reply {
-                    content_type,
-                    content,
-                    properties,
-                    ..
-                } => (content_type.clone(), content.clone(), properties.clone()),
-                _ => return Err(Refusal::Empty(403)),
-            };
-            let p = PinnedMessage {
-                mid,
-                created_by: uid,
-                created_at: crate::clock::now_ms(),
-                properties,
-                content_type,
-                content,
-            };
-            self.groups
-                .get_mut(&gid)
-                .ok_or(Refusal::Empty(404))?
-                .pinned_messages
-                .push(p.clone());
-            Some(p)
-        } else {
-            if !already {
-                return Err(Refusal::Empty(404));
+                };
+                let list = &mut self
+                    .groups
+                    .get_mut(&gid)
+                    .ok_or(Refusal::Empty(404))?
+                    .pinned_messages;
+                list.push(p.clone());
+                list.sort_by_key(|p| p.created_at);
+                Some(p)
             }
-            self.groups
-                .get_mut(&gid)
-                .ok_or(Refusal::Empty(404))?
-                .pinned_messages
-                .retain(|p| p.mid != mid);
-            None
+            (false, Some(i)) => {
+                self.groups
+                    .get_mut(&gid)
+                    .ok_or(Refusal::Empty(404))?
+                    .pinned_messages
+                    .remove(i);
+                None
+            }
         };
         let audience = self.audience(&self.groups[&gid]);
         self.send_event_to(
@@ -271,5 +260,52 @@ impl State {
             },
         );
         Ok(())
+    }
+
+    /// The content type, content and properties of text, markdown or file message `mid` as
+    /// it reads now (its newest edit), as 0.3.3's merged message holds it; `None` for a
+    /// message that does not exist or is a reaction.
+    fn current_content(&self, mid: i64) -> Option<(String, String, Option<Value>)> {
+        let msg = &self.log[*self.by_mid.get(&mid)?].msg;
+        let (MessageDetail::Normal {
+            content_type,
+            content,
+            properties,
+            ..
+        }
+        | MessageDetail::Reply {
+            content_type,
+            content,
+            properties,
+            ..
+        }) = &msg.detail
+        else {
+            return None;
+        };
+        let mut now = (content_type.clone(), content.clone(), properties.clone());
+        for entry in &self.log[*self.by_mid.get(&mid)?..] {
+            if let MessageDetail::Reaction {
+                mid: target,
+                detail:
+                    ReactionDetail::Edit {
+                        content_type,
+                        content,
+                        properties,
+                    },
+            } = &entry.msg.detail
+                && *target == mid
+            {
+                now = (content_type.clone(), content.clone(), properties.clone());
+            }
+        }
+        Some(now)
+    }
+
+    /// A restart of 0.3.3: its loader never reads the pins back (protocol pitfall 20), so
+    /// every channel comes back with none, although they were never unpinned.
+    pub fn forget_pins(&mut self) {
+        for g in self.groups.values_mut() {
+            g.pinned_messages.clear();
+        }
     }
 }

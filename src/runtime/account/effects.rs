@@ -75,6 +75,21 @@ impl AccountSession {
                     });
                 });
             }
+            Effect::PinMessage { gid, mid, pin } => {
+                tokio::spawn(async move {
+                    let result = if pin {
+                        api.pin(gid, mid).await
+                    } else {
+                        api.unpin(gid, mid).await
+                    };
+                    let _ = tx.send(Msg::MessagePinned {
+                        gid,
+                        mid,
+                        pin,
+                        result: result.map_err(Failure::from),
+                    });
+                });
+            }
             Effect::SetRemark { uid, remark } => {
                 tokio::spawn(async move {
                     let result = api.set_remark(uid, &remark).await;

@@ -12,6 +12,7 @@ mod help;
 mod info;
 mod invite;
 mod links;
+mod pinned;
 mod preview;
 mod react;
 pub(super) mod search;
@@ -68,6 +69,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
         Popup::Announcement(a) => announcement::draw(f, app, a, area, theme),
         Popup::Invite(link) => invite::draw(f, app, link, area, theme),
         Popup::Links(picker) => links::draw(f, app, picker, area, theme),
+        Popup::Pinned(v) => pinned::draw(f, app, v, area, theme),
     }
 }
 
