@@ -1552,3 +1552,27 @@ fn pins_popup_80x24() {
     assert!(!screen.contains('\u{1b}'), "{screen}");
     insta::assert_snapshot!(term.backend());
 }
+
+/// Issue 23: `Y` on a message opens it line by line, with its code blocks and links
+/// numbered; a range picked is marked with `»`.
+#[test]
+fn copy_part_of_a_message_80x24() {
+    let mut app = scene();
+    let target = match app.timeline.open.unwrap() {
+        vocechat_tui::model::ConvKey::Group(gid) => json!({"gid": gid}),
+        vocechat_tui::model::ConvKey::User(uid) => json!({"uid": uid}),
+    };
+    chat(
+        &mut app,
+        95,
+        1,
+        target,
+        json!({"type":"normal","content_type":"text/markdown","content":"steps:\n```\ncargo build\ncargo test\n```\ndocs at https://docs.example.org/guide\nthanks","properties":null,"expires_in":null}),
+    );
+    key(&mut app, KeyCode::Char('s'), KeyModifiers::ALT);
+    key(&mut app, KeyCode::Char('Y'), KeyModifiers::SHIFT);
+    key(&mut app, KeyCode::Down, KeyModifiers::NONE);
+    key(&mut app, KeyCode::Char('v'), KeyModifiers::NONE);
+    key(&mut app, KeyCode::Down, KeyModifiers::NONE);
+    insta::assert_snapshot!(render(&mut app, 80, 24).backend());
+}

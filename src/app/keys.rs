@@ -300,6 +300,7 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Copy => app.copy_message(mid),
+        Action::CopyPart => app.open_copy_view(mid),
         Action::Save => match app.chat.message(mid).and_then(|m| Body::of(m).file()) {
             Some(file) => {
                 let name = file.download_name();

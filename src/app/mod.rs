@@ -75,9 +75,9 @@ pub use message_pins::PinRow;
 pub use msg::{AnnounceOp, CallTarget, Effect, LoggedIn, Msg, Restored, ServerInfo, View};
 pub use numbered::Act;
 pub use popups::{
-    AnnouncementView, Choice, Confirm, Devices, Help, Info, LinkPicker, PinnedView, Popup,
-    PopupState, Popups, Preview, React, SearchKind, SearchPopup, SearchView, Staged, Switcher,
-    key_context, mode_keys,
+    AnnouncementView, Choice, Confirm, CopyView, Devices, Help, Info, LinkPicker, Piece,
+    PinnedView, Popup, PopupState, Popups, Preview, React, SearchKind, SearchPopup, SearchView,
+    Staged, Switcher, key_context, mode_keys,
 };
 pub use screen::Screen;
 pub use search_span::unread_in as hit_unread;

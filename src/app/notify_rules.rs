@@ -10,7 +10,25 @@
 use super::search_span::through;
 use super::{AccountId, App, Effect};
 use crate::config::NotifyLevel;
-use crate::model::ConvKey;
+use crate::model::{ConvKey, NotifyLevel as Rule};
+
+/// A level as the model keeps it.
+fn rule(level: NotifyLevel) -> Rule {
+    match level {
+        NotifyLevel::All => Rule::All,
+        NotifyLevel::Mentions => Rule::Mentions,
+        NotifyLevel::None => Rule::None,
+    }
+}
+
+/// A rule as the config's level.
+fn level(rule: Rule) -> NotifyLevel {
+    match rule {
+        Rule::All => NotifyLevel::All,
+        Rule::Mentions => NotifyLevel::Mentions,
+        Rule::None => NotifyLevel::None,
+    }
+}
 
 /// How a level is said.
 fn level_word(level: NotifyLevel) -> &'static str {
@@ -24,8 +42,8 @@ fn level_word(level: NotifyLevel) -> &'static str {
 impl App {
     /// The level in effect for `key`, and where it comes from.
     pub(super) fn notify_level(&self, key: ConvKey) -> (NotifyLevel, &'static str) {
-        if let Some(level) = self.chat.notify_rules.conversations.get(&key) {
-            return (*level, "set with /notify");
+        if let Some(rule) = self.chat.notify_rules.conversations.get(&key) {
+            return (level(*rule), "set with /notify");
         }
         let label = self.conv_label(key);
         if let Some(level) = self.settings.notify.conversations.get(&label) {
@@ -72,7 +90,7 @@ impl App {
                 return vec![];
             }
         };
-        self.chat.notify_rules.set(key, level);
+        self.chat.notify_rules.set(key, level.map(rule));
         let (now, from) = self.notify_level(key);
         self.info(match level {
             Some(_) => format!("{label} notifies {} from now on", level_word(now)),

@@ -423,7 +423,7 @@ mod tests {
         // Each section comes once, after the selection keys.
         let mut sections: Vec<&str> = rows.iter().map(|(s, _, _)| *s).collect();
         sections.dedup();
-        assert_eq!(sections.len(), 13, "{sections:?}");
+        assert_eq!(sections.len(), 14, "{sections:?}");
         assert_eq!(sections[2], "selection");
     }
 }

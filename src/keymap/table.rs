@@ -29,6 +29,8 @@ pub enum Context {
     Staged,
     /// The link picker (Alt+L; letters type a hint).
     Links,
+    /// Copying part of a message (Y in selection; 1-9 copy a code block or link).
+    CopyView,
     /// A channel's pinned messages (/pins).
     Pinned,
 }
@@ -49,6 +51,7 @@ impl Context {
             Context::Devices => "devices popup (/devices)",
             Context::Staged => "picked files popup (Alt+X)",
             Context::Links => "link picker (a hint opens its link, in capitals copies it)",
+            Context::CopyView => "copy part of a message (1-9 copy a code block or link)",
             Context::Pinned => "pinned messages popup (/pins)",
         }
     }
@@ -92,6 +95,7 @@ actions! {
     Mark => "mark", Select, "mark the selected message (delete several)";
     React => "react", Select, "react to the selected message";
     Copy => "copy", Select, "copy the message text (OSC 52)";
+    CopyPart => "copy_part", Select, "copy part of the message: lines, a code block, a link";
     OpenLink => "open_link", Select, "open the first link or file";
     JoinCall => "join_call", Select, "your own link to the selected meeting invite (the config's defaults, like a bare /call)";
     Save => "save", Select, "download the selected file";
@@ -133,6 +137,12 @@ actions! {
     StagedClose => "staged_close", Staged, "close";
     LinksErase => "links_erase", Links, "take back the last letter typed";
     LinksClose => "links_close", Links, "close";
+    CopyViewUp => "copy_view_up", CopyView, "previous line";
+    CopyViewDown => "copy_view_down", CopyView, "next line";
+    CopyViewRange => "copy_view_range", CopyView, "start or end a range of lines";
+    CopyViewCopy => "copy_view_copy", CopyView, "copy the line or the range (OSC 52)";
+    CopyViewAll => "copy_view_all", CopyView, "copy every line";
+    CopyViewClose => "copy_view_close", CopyView, "close";
     PinnedUp => "pinned_up", Pinned, "previous pinned message";
     PinnedDown => "pinned_down", Pinned, "next pinned message";
     PinnedOpen => "pinned_open", Pinned, "go to the message in the timeline";
@@ -210,6 +220,7 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (Mark, "v"),
         (React, "+"),
         (Copy, "y"),
+        (CopyPart, "shift+y"),
         (OpenLink, "o"),
         (JoinCall, "c"),
         (Save, "s"),
@@ -267,6 +278,16 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (StagedClose, "esc"),
         (LinksErase, "backspace"),
         (LinksClose, "esc"),
+        (CopyViewUp, "up"),
+        (CopyViewUp, "k"),
+        (CopyViewDown, "down"),
+        (CopyViewDown, "j"),
+        (CopyViewRange, "v"),
+        (CopyViewRange, "space"),
+        (CopyViewCopy, "y"),
+        (CopyViewCopy, "enter"),
+        (CopyViewAll, "a"),
+        (CopyViewClose, "esc"),
         (PinnedUp, "up"),
         (PinnedUp, "k"),
         (PinnedDown, "down"),

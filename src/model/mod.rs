@@ -33,7 +33,7 @@ pub use contacts::{ContactStatus, Contacts, DmGate};
 pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
 pub use message::{Message, mentions};
 pub use names::named;
-pub use notify_rules::{NotifyRules, RULES_MAX};
+pub use notify_rules::{NotifyLevel, NotifyRules, RULES_MAX};
 pub use pending::{PendingMessage, PendingState, UploadProgress};
 pub use personal::{ANNOUNCEMENT_MAX_BYTES, ANNOUNCEMENTS_MAX, REMARKS_MAX, pinned_key};
 pub use pinned::PINNED_MAX;

@@ -2,10 +2,18 @@
 //! none`) and do not disturb (`/dnd [1h]`). Kept with the account's store; the config's
 //! per-conversation levels stay the defaults under them.
 
-use crate::config::NotifyLevel;
+use super::ConvKey;
 use std::collections::BTreeMap;
 
-use super::ConvKey;
+/// What a conversation's rule lets notify (the config's `NotifyLevel`, one layer down: the
+/// app turns one into the other).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifyLevel {
+    All,
+    Mentions,
+    None,
+}
 
 /// At most this many conversations keep a level of their own (a bound on what the store
 /// holds; past it the lowest-numbered conversation's rule goes).

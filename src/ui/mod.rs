@@ -12,12 +12,14 @@ mod login;
 mod pending;
 mod popups;
 pub mod prompt_line;
+mod screen_links;
 mod search;
 mod sidebar;
 mod status;
 mod timeline;
 
-pub use timeline::{Link, RenderCache};
+pub use screen_links::Link;
+pub use timeline::RenderCache;
 
 use crate::app::{App, ComposeTarget, Mode, View};
 use crate::sanitize::one_line;

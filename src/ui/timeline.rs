@@ -35,7 +35,7 @@ pub struct RenderCache {
     bodies: HashMap<BodyKey, Body>,
     older: HashMap<BodyKey, Body>,
     /// Links on screen after the last frame: (column, row, text, URL), for OSC 8.
-    pub links: Vec<Link>,
+    pub links: Vec<super::screen_links::Link>,
     /// Rows drawn as one line wrapped over several (the meeting link), for the painter.
     pub joined_rows: Vec<u16>,
     /// How images are drawn (half-blocks unless the terminal said it can do better).
@@ -44,38 +44,6 @@ pub struct RenderCache {
     last_selected: Option<i64>,
     /// The preview being shown, keyed by its image's address.
     pub preview: Option<(usize, ratatui_image::protocol::StatefulProtocol)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    pub x: u16,
-    pub y: u16,
-    pub text: String,
-    pub url: String,
-}
-
-/// Records where URL spans landed on screen.
-fn collect_links(lines: &[Line], area: Rect, out: &mut Vec<Link>) {
-    for (row, line) in lines.iter().enumerate() {
-        let mut x = 0u16;
-        for span in &line.spans {
-            let w = crate::text::wrap::width(&span.content) as u16;
-            if let Some(url) = text::url_in(&span.content) {
-                let lead = (span.content.len() - span.content.trim_start().len()) as u16;
-                let text = span.content.trim().to_string();
-                let text_w = crate::text::wrap::width(&text) as u16;
-                if x + lead + text_w <= area.width {
-                    out.push(Link {
-                        x: area.x + x + lead,
-                        y: area.y + row as u16,
-                        text,
-                        url,
-                    });
-                }
-            }
-            x = x.saturating_add(w);
-        }
-    }
 }
 
 /// Bodies the cache holds before it turns: several screens' worth, few enough that the
@@ -578,7 +546,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut Ren
         ..area
     };
     cache.links.clear();
-    collect_links(&visible, inner, &mut cache.links);
+    super::screen_links::collect(&visible, inner, &mut cache.links);
     f.render_widget(Paragraph::new(visible), inner);
     // The terminal's cursor on the selected message's first line (its first row on screen
     // when it starts above): screen readers and braille displays follow the cursor, not a

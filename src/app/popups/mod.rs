@@ -29,6 +29,7 @@
 mod announcement;
 mod call;
 mod confirm;
+pub(super) mod copy_view;
 pub(super) mod devices;
 mod help;
 mod info;
@@ -44,6 +45,7 @@ pub(super) mod switcher;
 pub use crate::app::invite::InviteLink;
 pub use announcement::AnnouncementView;
 pub use confirm::Confirm;
+pub use copy_view::{CopyView, Piece};
 pub use devices::Devices;
 pub use help::Help;
 pub use info::Info;
@@ -125,6 +127,7 @@ popups! {
     Announcement(AnnouncementView),
     Invite(InviteLink),
     Links(LinkPicker),
+    CopyView(CopyView),
     Pinned(PinnedView),
 }
 

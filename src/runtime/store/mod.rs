@@ -530,7 +530,7 @@ fn conv_name(key: ConvKey) -> String {
 /// The notification rules as the store keeps them (conversations by their stored names).
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoredRules {
-    conversations: Vec<(String, crate::config::NotifyLevel)>,
+    conversations: Vec<(String, crate::model::NotifyLevel)>,
     dnd_until: Option<i64>,
 }
 

@@ -1476,7 +1476,7 @@ fn what_is_known_of_the_server_survives_a_restart_and_not_a_new_server() {
 /// is as none.
 #[test]
 fn notification_rules_are_kept() {
-    use crate::config::NotifyLevel;
+    use crate::model::NotifyLevel;
     let dir = tempfile::tempdir().unwrap();
     let mut rules = crate::model::NotifyRules {
         dnd_until: Some(123_456),

@@ -7,6 +7,7 @@
 mod announcement;
 mod call;
 pub mod confirm;
+mod copy_view;
 mod devices;
 mod help;
 mod info;
@@ -69,6 +70,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, theme: &Theme, cache: &mut sup
         Popup::Announcement(a) => announcement::draw(f, app, a, area, theme),
         Popup::Invite(link) => invite::draw(f, app, link, area, theme),
         Popup::Links(picker) => links::draw(f, app, picker, area, theme),
+        Popup::CopyView(v) => copy_view::draw(f, app, v, area, theme),
         Popup::Pinned(v) => pinned::draw(f, app, v, area, theme),
     }
 }
