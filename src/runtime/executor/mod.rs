@@ -455,6 +455,7 @@ fn without_account(tx: &UnboundedSender<Msg>, effect: Effect) {
         | Effect::SaveCapabilities(_)
         | Effect::Keep(_)
         | Effect::FetchAnnouncement { .. }
+        | Effect::FetchArchive { .. }
         | Effect::Contacts(_)
         | Effect::RebuildStore
         | Effect::CancelUpload { .. }
