@@ -12,7 +12,7 @@
 
 use super::popups::Switcher;
 use super::strings;
-use super::{App, Effect, Mode, Outcome, TaskId, TaskKind};
+use super::{AccountId, App, Effect, Mode, Outcome, TaskId, TaskKind};
 use crate::model::ConvKey;
 use crate::protocol::ApiError;
 use crate::protocol::types::{Archive, ContentKind};
@@ -36,18 +36,7 @@ impl App {
             .filter(|m| self.chat.message(*m).is_some() && self.chat.conv_of_mid(*m) == open)
             .collect();
         let mids = if marked.is_empty() { vec![mid] } else { marked };
-        let not_forwardable = mids
-            .iter()
-            .filter(|m| {
-                !self.chat.message(**m).is_some_and(|m| {
-                    matches!(
-                        m.kind,
-                        ContentKind::Text | ContentKind::Markdown | ContentKind::File
-                    )
-                })
-            })
-            .count();
-        if not_forwardable > 0 {
+        if !mids.iter().all(|m| self.forwardable(*m)) {
             self.error(strings::FORWARD_ONLY);
             return vec![];
         }
@@ -60,6 +49,36 @@ impl App {
         let switcher = Switcher::forwarding(self, mids);
         self.popups.push(switcher);
         vec![]
+    }
+
+    /// Whether message `mid` is loaded and one 0.3.3 archives: text, markdown or a file.
+    fn forwardable(&self, mid: i64) -> bool {
+        self.chat.message(mid).is_some_and(|m| {
+            matches!(
+                m.kind,
+                ContentKind::Text | ContentKind::Markdown | ContentKind::File
+            )
+        })
+    }
+
+    /// `/forward <n> <conversation>` of the linear mode: message `mid` of `account` to `to`
+    /// of the same account (an archive is one server's), which must be the focused one.
+    pub fn forward_in(&mut self, account: AccountId, mid: i64, to: ConvKey) -> Vec<Effect> {
+        if account != self.focused {
+            self.error(
+                "that message's account is not the open one: /open one of its conversations first",
+            );
+            return vec![];
+        }
+        if self.chat.message(mid).is_none() {
+            self.error("that message is no longer here");
+            return vec![];
+        }
+        if !self.forwardable(mid) {
+            self.error(strings::FORWARD_ONLY);
+            return vec![];
+        }
+        self.forward_to(to, vec![mid])
     }
 
     /// The switcher picked `to`: `mids` go there.
