@@ -236,6 +236,18 @@ fn a_forwarded_archive_shown_is_fetched_once_and_kept() {
             .iter()
             .any(|e| matches!(e, Effect::FetchArchive { .. }))
     );
+    // A new connection asks again for the one that failed, not for the one kept.
+    let effects = update(&mut app, event(ServerEvent::Ready));
+    let fetched: Vec<&Effect> = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::FetchArchive { .. }))
+        .collect();
+    assert_eq!(
+        fetched,
+        [&Effect::FetchArchive {
+            path: "2026/1/1/b".into()
+        }]
+    );
 }
 
 #[test]

@@ -149,6 +149,18 @@ impl Archives {
         }
     }
 
+    /// The failed fetches are forgotten (a new connection): asked for again when shown.
+    pub fn forget_failed(&mut self) {
+        let before = self.by_path.len();
+        self.by_path
+            .retain(|_, s| !matches!(s, ArchiveState::Failed(_)));
+        if self.by_path.len() != before {
+            let by_path = &self.by_path;
+            self.order.retain(|p| by_path.contains_key(p));
+            self.rev = self.rev.wrapping_add(1);
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.by_path.len()
     }
