@@ -2282,3 +2282,36 @@ fn a_message_pinned_with_p_is_marked_listed_by_pins_and_enter_goes_to_it() {
     tui.quit();
     drop(server);
 }
+/// Issue 23, item 4: `F` on a selected message forwards it to a channel picked in the
+/// switcher (the demo server makes the archive and takes the `vocechat/archive` message),
+/// and that channel shows the forwarded archive inline with its author and text.
+#[test]
+fn a_message_forwarded_with_f_shows_in_the_other_channel() {
+    let (_rt, server) = test_server(DemoConfig::for_tests());
+    server
+        .post_as(2, Target::Group { gid: 1 }, "worth passing on to dev")
+        .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let mut tui = log_in(&server.base_url(), data.path());
+    tui.wait_for("the lobby, live", |s| {
+        s.contains("● live") && s.contains("worth passing on to dev")
+    });
+    tui.send(b"\x1bs");
+    tui.wait_for("the selection", |s| s.contains("SELECT"));
+    tui.send(b"F");
+    tui.wait_for("the switcher, to pick where", |s| {
+        s.contains("forward to") && s.contains("FORWARD")
+    });
+    tui.send(b"dev");
+    tui.send(b"\r");
+    tui.wait_for("the forward done", |s| s.contains("forwarded to #dev"));
+    tui.send(b"\x0b"); // Ctrl+K
+    tui.send(b"dev");
+    tui.send(b"\r");
+    tui.wait_for("the archive shown in #dev", |s| {
+        s.contains("─ #dev")
+            && s.contains("forwarded, 1 message")
+            && s.contains("bob: worth passing on to dev")
+    });
+    tui.quit();
+}

@@ -1576,3 +1576,69 @@ fn copy_part_of_a_message_80x24() {
     key(&mut app, KeyCode::Down, KeyModifiers::NONE);
     insta::assert_snapshot!(render(&mut app, 80, 24).backend());
 }
+/// A forwarded archive in the timeline (issue 23, item 4): "loading" until fetched, then a
+/// header with the count, each message's author and first lines (markdown as text, escape
+/// sequences gone) or its file's name, indented, and "… N more" past the ten shown.
+#[test]
+fn a_forwarded_archive_shows_inline_80x24() {
+    use vocechat_tui::protocol::types::{Archive, ArchiveMessage, ArchiveUser, Target};
+    let mut app = scene();
+    chat(
+        &mut app,
+        18,
+        2,
+        json!({"gid":1}),
+        json!({"type":"normal","content_type":"vocechat/archive","content":"2026/11/21/fwd","properties":null,"expires_in":null}),
+    );
+    let s = render(&mut app, 80, 24).backend().to_string();
+    assert!(s.contains("forwarded messages (loading…)"), "{s}");
+    let line = |from_user: usize, ct: &str, content: Option<&str>| ArchiveMessage {
+        from_user,
+        created_at: T0,
+        mid: 4,
+        source: Target::Group { gid: 2 },
+        properties: Some(json!({"name": "pixel.png", "size": 1079, "content_type": "image/png"})),
+        content_type: ct.into(),
+        content: content.map(str::to_string),
+        file_id: content.is_none().then_some(0),
+        thumbnail_id: None,
+    };
+    let mut messages = vec![
+        line(
+            0,
+            "text/markdown",
+            Some("**release** notes: `v0.3.3`\n- faster sync\n- \u{1b}[31mfewer bugs"),
+        ),
+        line(1, "vocechat/file", None),
+    ];
+    messages.extend((0..10).map(|i| line(1, "text/plain", Some(&format!("note {i}")))));
+    let archive = Archive {
+        users: vec![
+            ArchiveUser {
+                name: "carol".into(),
+                avatar: None,
+            },
+            ArchiveUser {
+                name: "bob".into(),
+                avatar: None,
+            },
+        ],
+        messages,
+        num_attachments: 1,
+    };
+    update(
+        &mut app,
+        Msg::ArchiveFetched {
+            path: "2026/11/21/fwd".into(),
+            result: Ok(Box::new(archive)),
+        },
+    );
+    let term = render(&mut app, 80, 24);
+    let s = term.backend().to_string();
+    assert!(
+        s.contains("forwarded, 12 messages") && s.contains("… 2 more"),
+        "{s}"
+    );
+    assert!(!s.contains('\u{1b}'));
+    insta::assert_snapshot!(term.backend());
+}

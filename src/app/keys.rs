@@ -260,6 +260,7 @@ fn select_action(app: &mut App, mid: i64, action: Action) -> Vec<Effect> {
         Action::FollowReply => app.follow_reply(mid),
         Action::SaveMessage => app.save_message(mid),
         Action::PinMessage => app.toggle_pin(mid),
+        Action::Forward => app.start_forward(mid),
         Action::JumpBack => app.jump_back(),
         // A message number is one server's: with several accounts the query names whose,
         // so asking it again (after another account was focused) asks the same one.

@@ -33,6 +33,7 @@ pub mod conn;
 mod contacts;
 mod display;
 pub mod error;
+pub mod forward;
 mod invite;
 mod join;
 mod jump;
@@ -349,6 +350,8 @@ mod change_tests;
 mod cleared_tests;
 #[cfg(test)]
 mod contacts_tests;
+#[cfg(test)]
+mod forward_tests;
 #[cfg(test)]
 mod join_tests;
 #[cfg(test)]

@@ -169,6 +169,18 @@ pub enum Msg {
         op: AnnounceOp,
         result: Outcome<Option<crate::protocol::newer::GroupAnnouncement>>,
     },
+    /// A forward of `count` messages to `to` answered (`Effect::Forward`): the mid sent.
+    Forwarded {
+        task: TaskId,
+        to: ConvKey,
+        count: usize,
+        result: Outcome<i64>,
+    },
+    /// A forwarded archive was fetched, or not (`Effect::FetchArchive`).
+    ArchiveFetched {
+        path: String,
+        result: Outcome<Box<crate::protocol::types::Archive>>,
+    },
     /// A message of account `AccountId` (`accounts.rs`): handled as the focused account's if
     /// it is focused; otherwise that account is swapped in for it and out again, and the
     /// effects come back as `Effect::For` it.
@@ -480,6 +492,17 @@ pub enum Effect {
     Announce {
         gid: i64,
         content: Option<String>,
+    },
+    /// Forward `mids` to `to`: an archive of them made on the server, then sent there as a
+    /// message (`Msg::Forwarded`).
+    Forward {
+        task: TaskId,
+        mids: Vec<i64>,
+        to: ConvKey,
+    },
+    /// Fetch the forwarded archive at `path` (`Msg::ArchiveFetched`).
+    FetchArchive {
+        path: String,
     },
     /// Keep a change made here with the store, as the event that brings it from elsewhere
     /// (a pin, a remark, an announcement fetched), so a start shows it before the network.

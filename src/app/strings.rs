@@ -115,6 +115,34 @@ pub fn no_pins(label: &str) -> String {
     format!("nothing is pinned in {label}")
 }
 
+/// Forwarding (`forward.rs`): what 0.3.3 archives, a 403, a forward done, and what the
+/// switcher says when it picks where to.
+pub const FORWARD_ONLY: &str = "only text, markdown and file messages can be forwarded";
+pub const FORWARD_FORBIDDEN: &str = "forward: you cannot see one of them (the server refused: 403)";
+pub fn forwarded(n: usize, to: &str) -> String {
+    match n {
+        1 => format!("forwarded to {to}"),
+        n => format!("forwarded {n} messages to {to}"),
+    }
+}
+pub fn forward_title(n: usize) -> String {
+    match n {
+        1 => "forward to".into(),
+        n => format!("forward {n} messages to"),
+    }
+}
+/// Forwarded messages as shown: a header, while it loads, and past what is shown.
+pub fn forwarded_header(n: usize) -> String {
+    match n {
+        1 => "forwarded, 1 message".into(),
+        n => format!("forwarded, {n} messages"),
+    }
+}
+pub const FORWARD_LOADING: &str = "forwarded messages (loading…)";
+pub fn forward_more(n: usize) -> String {
+    format!("… {n} more")
+}
+
 /// A reaction to retry whose message is not loaded: whether it landed cannot be told.
 pub const REACTION_UNSURE: &str =
     "it may have been made already; open the message to see, then retry or discard";

@@ -235,6 +235,8 @@ impl App {
                     }
                     effects.extend(probe);
                     effects.extend(self.refetch_announcement());
+                    // Archives that could not be fetched are asked for again when shown.
+                    self.chat.archives.forget_failed();
                 }
                 if applied.conv.is_some() && applied.conv == self.timeline.open || resend_unread {
                     effects.extend(self.mark_open_read());

@@ -30,6 +30,8 @@ pub enum TaskKind {
     MeetingLink,
     /// A meeting invite being posted.
     MeetingInvite,
+    /// Messages being forwarded to a conversation (its label).
+    Forward { count: usize, to: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,9 +11,11 @@ use super::{App, Effect, Msg, keys};
 
 /// The pure core: applies one message, returns the work to do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
-    let effects = apply(app, msg);
+    let mut effects = apply(app, msg);
     // The sidebar order is rebuilt here only after a structural change (never per event).
     app.chat.ensure_order();
+    // Forwarded archives the open conversation shows, each fetched once: forward.rs.
+    effects.extend(app.fetch_shown_archives());
     effects
 }
 
@@ -115,6 +117,14 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Notice(text) => app.on_notice(text),
         // The app's clock: mod.rs.
         Msg::Clock(now_ms) => app.on_clock(now_ms),
+        // Forwards and forwarded archives: forward.rs.
+        Msg::Forwarded {
+            task,
+            to,
+            count,
+            result,
+        } => app.on_forwarded(task, to, count, result),
+        Msg::ArchiveFetched { path, result } => app.on_archive_fetched(path, result),
         // A message of one account, focused or parked: accounts.rs.
         Msg::For(account, msg) => app.on_for(account, *msg),
     }

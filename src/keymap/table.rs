@@ -101,6 +101,7 @@ actions! {
     Save => "save", Select, "download the selected file";
     Preview => "preview", Select, "preview the selected image";
     SaveMessage => "save_message", Select, "save the message (/saved lists them)";
+    Forward => "forward", Select, "forward the selected or marked messages to a conversation";
     FollowReply => "follow_reply", Select, "go to the message a reply quotes";
     JumpBack => "jump_back", Select, "back to where you were before a jump";
     ListReplies => "list_replies", Select, "list the replies to the selected message";
@@ -226,6 +227,7 @@ pub(super) fn defaults(preset: Preset) -> Vec<(Action, &'static str)> {
         (Save, "s"),
         (Preview, "p"),
         (SaveMessage, "f"),
+        (Forward, "shift+f"),
         (FollowReply, "tab"),
         (JumpBack, "backspace"),
         (ListReplies, "shift+r"),

@@ -8,6 +8,7 @@
 // A pure layer: IO, clocks, the environment and processes are a build error here (clippy.toml).
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+mod archives;
 pub mod capabilities;
 mod changes;
 mod chat;
@@ -26,6 +27,10 @@ mod search;
 mod staged;
 mod window;
 
+pub use archives::{
+    ARCHIVE_KEPT, ARCHIVE_NAME_CHARS, ARCHIVE_TEXT_BYTES, ARCHIVES_MAX, ArchiveState, Archives,
+    Forward, Forwarded,
+};
 pub use capabilities::{Capabilities, Feature, Support};
 pub use changes::{Change, PendingChange, Queued};
 pub use cleared::{Cleared, ClearedNow, FENCES_MAX, Fence};
@@ -110,6 +115,8 @@ pub struct ChatModel {
     pub announcements: BTreeMap<i64, crate::protocol::newer::GroupAnnouncement>,
     /// Your contacts' statuses (newer servers; `GET /user/contacts` after each connect).
     pub contacts: Contacts,
+    /// Forwarded archives fetched, by path (`archives.rs`).
+    pub archives: Archives,
 }
 
 impl ChatModel {

@@ -478,19 +478,26 @@ pub struct FavoriteInfo {
     pub created_at: i64,
 }
 
-/// An archive: what a favorite (or a forwarded message set) holds (`GET /api/favorite/{id}`).
+/// An archive: what a favorite (`GET /api/favorite/{id}`) or a forwarded message set
+/// (`GET /api/resource/archive?file_path=…`, protocol §4.10) holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Archive {
     #[serde(default)]
     pub users: Vec<ArchiveUser>,
     #[serde(default)]
     pub messages: Vec<ArchiveMessage>,
+    /// How many files it carries (`…/archive/attachment?attachment_id=` 0 to this − 1).
+    #[serde(default)]
+    pub num_attachments: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ArchiveUser {
     #[serde(default)]
     pub name: String,
+    /// The attachment index of their avatar, if the archive carries one.
+    #[serde(default)]
+    pub avatar: Option<usize>,
 }
 
 /// A message as an archive keeps it: its author is an index into the archive's users.
@@ -508,4 +515,10 @@ pub struct ArchiveMessage {
     pub content_type: String,
     #[serde(default)]
     pub content: Option<String>,
+    /// A file message's file, as an attachment index (its content is then `null`).
+    #[serde(default)]
+    pub file_id: Option<usize>,
+    /// An image's thumbnail, as an attachment index.
+    #[serde(default)]
+    pub thumbnail_id: Option<usize>,
 }

@@ -48,6 +48,7 @@ pub(super) fn linear_command(
                 crate::sanitize::one_line(rest, 40)
             )],
         }),
+        "/forward" => Some(forward(rest, app, transcript, effects)),
         "/history" => {
             let n = rest
                 .parse::<usize>()
@@ -57,6 +58,44 @@ pub(super) fn linear_command(
         }
         _ => None,
     }
+}
+
+/// `/forward <n> <number from /list, #channel or @name>`: the message said with number `n`
+/// forwarded there (in its own account); what went wrong said as a line, the rest by the
+/// forward's notice.
+fn forward(
+    rest: &str,
+    app: &mut App,
+    transcript: &Transcript,
+    effects: &mut Vec<Effect>,
+) -> Vec<String> {
+    const USAGE: &str = "/forward <number> <#channel or @name, or a number from /list>";
+    let (n, to) = rest.split_once(' ').unwrap_or((rest, ""));
+    let (Ok(n), to) = (n.parse::<u64>(), to.trim()) else {
+        return vec![USAGE.into()];
+    };
+    if to.is_empty() {
+        return vec![USAGE.into()];
+    }
+    let Some((account, _, mid)) = transcript.numbered(n) else {
+        return vec![format!(
+            "no message numbered {n} (the newest {} are)",
+            crate::ui::linear::NUMBERED
+        )];
+    };
+    let Some((to_account, key)) = transcript.find_conversation(app, to) else {
+        return vec![format!(
+            "no conversation {}: /list numbers them",
+            crate::sanitize::one_line(to, 40)
+        )];
+    };
+    if to_account != account {
+        return vec!["a message goes only to a conversation of its own account".into()];
+    }
+    let out = app.forward_in(account, mid, key);
+    let owner = app.focused;
+    effects.extend(out.into_iter().map(|e| own(e, owner)));
+    vec![]
 }
 
 /// A command naming a message by the number it was said with: the number and what to do
@@ -217,5 +256,66 @@ mod tests {
         let said = popup_lines(&mut app, &mut transcript, &mut asked, false);
         assert_eq!(said, vec!["nothing is pinned in #lobby"]);
         assert!(app.popups.is_empty());
+    }
+
+    /// `/forward <n> <conversation>`: the numbered message forwarded there (issue 23, item
+    /// 4); a wrong number, name or form is said.
+    #[test]
+    fn forward_by_number_goes_to_the_named_conversation() {
+        use crate::app::conn::{ConnState, SyncMsg};
+        use crate::app::{Msg, Settings, update};
+        use crate::model::ConvKey;
+        use crate::protocol::ServerEvent;
+        use serde_json::json;
+        let mut app = App::logged_in(
+            1,
+            crate::keymap::Keymap::new(crate::keymap::Preset::Default),
+            Settings::from(&crate::config::Config::default()),
+            "t".into(),
+        );
+        let event = |app: &mut App, v: serde_json::Value| {
+            let ev: ServerEvent = serde_json::from_value(v).unwrap();
+            update(app, Msg::Sync(SyncMsg::Event(Box::new(ev))));
+        };
+        event(
+            &mut app,
+            json!({"type":"users_snapshot","version":1,"users":[
+                {"uid":1,"name":"me","gender":0,"language":"en","is_admin":false,"is_bot":false,"avatar_updated_at":0,"create_by":"password"},
+                {"uid":2,"name":"bob","gender":0,"language":"en","is_admin":false,"is_bot":false,"avatar_updated_at":0,"create_by":"password"}]}),
+        );
+        event(
+            &mut app,
+            json!({"type":"related_groups","groups":[
+                {"gid":1,"name":"lobby","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]},
+                {"gid":2,"name":"dev","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]}]}),
+        );
+        event(
+            &mut app,
+            json!({"type":"chat","mid":5,"from_uid":2,"created_at":1000,"target":{"gid":1},
+                "detail":{"type":"normal","content_type":"text/plain","content":"pass it on"}}),
+        );
+        event(&mut app, json!({"type":"ready"}));
+        update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
+        let mut t = Transcript::default();
+        let said = t.lines(&app);
+        assert!(said[0].starts_with("1 "), "{said:?}");
+        let mut effects = Vec::new();
+        let lines = linear_command("/forward 1 #dev", &mut app, &mut t, &mut effects);
+        assert_eq!(lines, Some(vec![]));
+        assert!(
+            matches!(effects.as_slice(), [Effect::For(_, e)] if matches!(&**e, Effect::Forward { mids, to: ConvKey::Group(2), .. } if *mids == vec![5])),
+            "{effects:?}"
+        );
+        for (line, said) in [
+            ("/forward", "/forward <number>"),
+            ("/forward 1", "/forward <number>"),
+            ("/forward 99 #dev", "no message numbered 99"),
+            ("/forward 1 #nowhere", "no conversation #nowhere"),
+        ] {
+            let mut effects = Vec::new();
+            let lines = linear_command(line, &mut app, &mut t, &mut effects).unwrap();
+            assert!(lines[0].starts_with(said), "{line}: {lines:?}");
+            assert!(effects.is_empty());
+        }
     }
 }

@@ -68,6 +68,8 @@ struct Watched {
     reactions: String,
     /// A hash of its text when said: an edit changes it.
     text: u64,
+    /// A forwarded archive said before it was fetched: said again once it is.
+    archive_waiting: bool,
 }
 
 fn text_hash(m: &crate::model::Message) -> u64 {
@@ -167,7 +169,7 @@ impl Transcript {
                 who = format!("{who} replied to {to},");
             }
             let time = crate::timefmt::format(m.created_at, app.settings.utc, "%H:%M");
-            let text = clean(&app_text(app, account.focused, m));
+            let text = clean(&said_text(app, account.chat, account.focused, m));
             let mut lines = text.lines();
             let first = lines.next().unwrap_or("");
             let n = self.number(account.id, key, m.mid);
@@ -180,6 +182,7 @@ impl Transcript {
                 deleted: m.deleted,
                 reactions: reactions_of(m),
                 text: text_hash(m),
+                archive_waiting: archive_waiting(account.chat, m),
             });
             while self.watched.len() > WATCHED {
                 self.watched.pop_front();
@@ -210,6 +213,29 @@ impl Transcript {
         }
         out
     }
+}
+
+/// Whether `m` is a forwarded archive not fetched yet (or still loading).
+fn archive_waiting(chat: &crate::model::ChatModel, m: &crate::model::Message) -> bool {
+    m.kind == crate::protocol::types::ContentKind::Archive
+        && matches!(
+            chat.archives.get(&m.content),
+            None | Some(crate::model::ArchiveState::Loading)
+        )
+}
+
+/// What a message says: a forwarded archive as its lines (`ui/archive.rs`, every message
+/// kept), anything else as the screen shows it.
+fn said_text(
+    app: &App,
+    chat: &crate::model::ChatModel,
+    focused: bool,
+    m: &crate::model::Message,
+) -> String {
+    if m.kind == crate::protocol::types::ContentKind::Archive {
+        return super::archive::plain(chat, &m.content, crate::model::ARCHIVE_KEPT).join("\n");
+    }
+    app_text(app, focused, m)
 }
 
 /// A message's text as the screen shows it (the focused account's mentions resolved; a
@@ -292,6 +318,18 @@ impl Transcript {
                 continue;
             }
             let Some(m) = m else { continue };
+            if w.archive_waiting && !archive_waiting(account.chat, m) {
+                // The forwarded messages arrived: said under the message's number.
+                w.archive_waiting = false;
+                let text = clean(&said_text(app, account.chat, account.focused, m));
+                let mut lines = text.lines();
+                out.push(format!(
+                    "message {}: {}",
+                    w.number,
+                    lines.next().unwrap_or("")
+                ));
+                out.extend(lines.map(|l| format!("  {l}")));
+            }
             if m.rev != w.rev {
                 let reactions = reactions_of(m);
                 if reactions != w.reactions {
@@ -403,7 +441,7 @@ impl Transcript {
             let number = self.number(app.focused, key, m.mid);
             let who = crate::present::person(&app.chat, m.from_uid, 40);
             let time = crate::timefmt::format(m.created_at, app.settings.utc, "%H:%M");
-            let text = clean(&app.display_text(m));
+            let text = clean(&said_text(app, &app.chat, true, m));
             let mut lines = text.lines();
             out.push(format!(
                 "{number} {who} {time}: {}",

@@ -465,3 +465,93 @@ fn the_login_form_is_said_as_it_changes() {
     assert_eq!(t.login(&app), [HINT]);
     assert!(t.login(&app).is_empty());
 }
+
+/// A forwarded archive (issue 23, item 4): said as "loading" when it arrives, then, once
+/// fetched, its messages as indented lines under the message's number; `/history` says them
+/// too.
+#[test]
+fn a_forwarded_archive_is_said_with_its_messages_once_fetched() {
+    use crate::protocol::types::{Archive, ArchiveMessage, ArchiveUser, Target};
+    let mut settings = Settings::from(&Config::default());
+    settings.utc = true;
+    let mut app = App::logged_in(1, Keymap::new(Preset::Default), settings, "t".into());
+    let mut t = Transcript::default();
+    event(
+        &mut app,
+        json!({"type":"users_snapshot","version":1,"users":[
+            {"uid":1,"name":"me","gender":0,"language":"en","is_admin":false,"is_bot":false,"avatar_updated_at":0,"create_by":"password"},
+            {"uid":2,"name":"bob","gender":0,"language":"en","is_admin":false,"is_bot":false,"avatar_updated_at":0,"create_by":"password"}]}),
+    );
+    event(
+        &mut app,
+        json!({"type":"related_groups","groups":[
+            {"gid":1,"name":"lobby","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]}]}),
+    );
+    chat(&mut app, 1, 1, "old news");
+    event(&mut app, json!({"type":"ready"}));
+    update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));
+    t.lines(&app);
+    event(
+        &mut app,
+        json!({"type":"chat","mid":2,"from_uid":2,"created_at":1_795_338_120_000i64,"target":{"gid":1},
+            "detail":{"type":"normal","content_type":"vocechat/archive","content":"2026/1/1/f","properties":null}}),
+    );
+    let said = t.lines(&app);
+    assert_eq!(
+        said,
+        ["2 bob 09:02: 🗂 forwarded messages (loading…)"],
+        "{said:?}"
+    );
+    let archive = Archive {
+        users: vec![ArchiveUser {
+            name: "carol".into(),
+            avatar: None,
+        }],
+        messages: vec![
+            ArchiveMessage {
+                from_user: 0,
+                created_at: 1,
+                mid: 7,
+                source: Target::Group { gid: 2 },
+                properties: None,
+                content_type: "text/plain".into(),
+                content: Some("hello\nworld".into()),
+                file_id: None,
+                thumbnail_id: None,
+            },
+            ArchiveMessage {
+                from_user: 0,
+                created_at: 1,
+                mid: 8,
+                source: Target::Group { gid: 2 },
+                properties: Some(json!({"name": "a.pdf"})),
+                content_type: "vocechat/file".into(),
+                content: None,
+                file_id: Some(0),
+                thumbnail_id: None,
+            },
+        ],
+        num_attachments: 1,
+    };
+    update(
+        &mut app,
+        Msg::ArchiveFetched {
+            path: "2026/1/1/f".into(),
+            result: Ok(Box::new(archive)),
+        },
+    );
+    assert_eq!(
+        t.lines(&app),
+        [
+            "message 2: 🗂 forwarded, 2 messages",
+            "    carol: hello",
+            "      world",
+            "    carol: 📎 a.pdf",
+        ]
+    );
+    // Said once.
+    assert!(t.lines(&app).is_empty());
+    let history = t.history(&app, 1);
+    assert_eq!(history[1], "3 bob 09:02: 🗂 forwarded, 2 messages");
+    assert_eq!(history[2], "    carol: hello");
+}

@@ -226,6 +226,9 @@ impl Transcript {
                         TaskKind::Preview => "fetching the preview".into(),
                         TaskKind::MeetingLink => "making your meeting link".into(),
                         TaskKind::MeetingInvite => "posting the meeting invite".into(),
+                        TaskKind::Forward { count, to } => {
+                            format!("forwarding {count} to {}", one_line(to, 40))
+                        }
                     });
                 }
                 Some(before) if quarter > before && (1..4).contains(&quarter) => {

@@ -6,6 +6,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod announce;
+pub mod archive;
 mod compact;
 pub mod linear;
 mod login;

@@ -40,6 +40,9 @@ fn task_text(task: &Task) -> String {
         TaskKind::Preview => "preview …".to_string(),
         TaskKind::MeetingLink => "meeting link …".to_string(),
         TaskKind::MeetingInvite => "meeting invite …".to_string(),
+        TaskKind::Forward { count, to } => {
+            format!("forwarding {count} to {} …", one_line(to, 24))
+        }
     }
 }
 

@@ -22,9 +22,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use std::collections::HashMap;
 
-/// A body's cache key: (account, mid, revision, width, users version, full text). Two
-/// accounts' servers number their messages alike, so the account is part of it.
-type BodyKey = (u32, i64, u32, u16, i64, bool);
+/// A body's cache key: (account, mid, revision, width, users version, full text, archives
+/// revision for a forwarded archive). Two accounts' servers number their messages alike, so
+/// the account is part of it.
+type BodyKey = (u32, i64, u32, u16, i64, bool, u32);
 
 /// Wrapped message bodies by [`BodyKey`], in two generations: `bodies` holds what was drawn
 /// since the last turn, `older` what was drawn before it; a body drawn again moves up, the
@@ -81,6 +82,7 @@ impl RenderCache {
             width,
             app.chat.users_version.unwrap_or(0),
             full,
+            super::archive::rev_for(app, m),
         );
         if let Some(body) = self.older.remove(&key) {
             self.bodies.insert(key, body);
@@ -88,6 +90,12 @@ impl RenderCache {
         self.bodies.entry(key).or_insert_with(|| {
             let limit = if full { FULL_BYTES } else { FOLDED_BYTES };
             let (head, rest) = text::split_at_most(&m.content, limit);
+            if let Some(lines) = super::archive::body(app, m, full, width as usize, theme) {
+                return Body {
+                    lines,
+                    cut_lines: 0,
+                };
+            }
             Body {
                 lines: render_body(app, m, head, width as usize, theme),
                 cut_lines: if rest.is_empty() {
@@ -671,7 +679,7 @@ mod tests {
             cache.body(&app, pinned, 80, &theme, false);
             assert!(cache.bodies.len() + cache.older.len() <= 1_002);
         }
-        let key = (app.focused.0, n, pinned.rev, 80, 0, false);
+        let key = (app.focused.0, n, pinned.rev, 80, 0, false, 0);
         assert!(
             cache.bodies.contains_key(&key),
             "what every frame draws stays"
@@ -688,7 +696,8 @@ mod tests {
             0,
             80,
             0,
-            false
+            false,
+            0
         ))));
     }
 }

@@ -2,6 +2,10 @@
 //! its keys move and open the match, and Ctrl+K (its global key) or Esc close it. With several
 //! accounts it spans them all, each row named with its account (`work · #ops`), and `in:work`
 //! in the query narrows it to the accounts whose name starts with `work`.
+//!
+//! Its forward purpose (`F` in selection, `forward.rs`) lists the focused account's
+//! conversations and people only (an archive is one server's), and Enter forwards there
+//! instead of opening it; Esc cancels.
 
 use super::{PopupState, Step, hint};
 use crate::app::{AccountId, App, Effect};
@@ -34,6 +38,8 @@ pub struct Switcher {
     pub selected: usize,
     /// Each account's name, lower-cased, for `in:`.
     names: Vec<(AccountId, String)>,
+    /// Forwarding these messages: the pick is where they go (`None`: a jump).
+    pub forward: Option<Vec<i64>>,
 }
 
 impl Switcher {
@@ -81,12 +87,26 @@ impl Switcher {
             items,
             names,
             selected: 0,
+            forward: None,
         };
         // The open conversation is first in activity order; start on the next one.
         let open = app.timeline.open.map(|k| Choice::Open(app.focused, k));
         if s.results.len() > 1 && Some(s.items[0].0) == open {
             s.selected = 1;
         }
+        s
+    }
+
+    /// The switcher that picks where `mids` are forwarded: the focused account's
+    /// conversations, the open one included.
+    pub fn forwarding(app: &App, mids: Vec<i64>) -> Switcher {
+        let mut s = Switcher::new(app);
+        let focused = app.focused;
+        s.items.retain(|(c, _)| c.account() == focused);
+        s.names.retain(|(id, _)| *id == focused);
+        s.results = (0..s.items.len()).collect();
+        s.selected = 0;
+        s.forward = Some(mids);
         s
     }
 
@@ -135,6 +155,15 @@ impl PopupState for Switcher {
     }
 
     fn hints(&self, keys: &Keymap) -> (&'static str, Vec<String>) {
+        if self.forward.is_some() {
+            return (
+                "FORWARD",
+                vec![
+                    hint(keys, Action::SwitcherOpen, "forward"),
+                    hint(keys, Action::SwitcherClose, "cancel"),
+                ],
+            );
+        }
         (
             "JUMP",
             vec![
@@ -152,6 +181,18 @@ impl PopupState for Switcher {
     ) -> (Step, Vec<Effect>) {
         match action {
             Some(Action::SwitcherClose) => return (Step::Close, vec![]),
+            Some(Action::SwitcherOpen) if self.forward.is_some() => {
+                let to = match self.chosen() {
+                    Some(Choice::Open(_, k)) => Some(k),
+                    Some(Choice::Person(_, uid)) => Some(ConvKey::User(uid)),
+                    None => None,
+                };
+                let effects = match (to, self.forward.take()) {
+                    (Some(to), Some(mids)) => app.forward_to(to, mids),
+                    _ => vec![],
+                };
+                return (Step::Close, effects);
+            }
             Some(Action::SwitcherOpen) => {
                 let effects = match self.chosen() {
                     Some(Choice::Open(id, k)) => app.open_in(id, k),

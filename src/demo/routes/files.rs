@@ -175,7 +175,7 @@ fn png_size(data: &[u8]) -> Option<ImageProperties> {
 }
 
 /// `Y/M/D` of today in UTC, month and day not zero-padded (as the real server writes paths).
-fn chrono_like_date() -> String {
+pub(super) fn chrono_like_date() -> String {
     let days = crate::clock::now_ms().div_euclid(86_400_000);
     // Civil-from-days (H. Hinnant's algorithm).
     let z = days + 719_468;

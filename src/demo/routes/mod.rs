@@ -21,6 +21,7 @@ use serde::Serialize;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+mod archives;
 mod auth;
 mod clear;
 mod contacts;
@@ -115,7 +116,12 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/resource/file/prepare", post(files::file_prepare))
         .route("/resource/file/upload", post(files::file_upload))
-        .route("/resource/file", get(files::file_get));
+        .route("/resource/file", get(files::file_get))
+        .route(
+            "/resource/archive",
+            get(archives::get).post(archives::create),
+        )
+        .route("/resource/archive/attachment", get(archives::attachment));
     Router::new()
         .nest("/api", api)
         .route("/health", get(|| async { "" }))

@@ -3,80 +3,12 @@
 //! names, and is listed, read and deleted by its id.
 
 use super::{Outcome, Refusal, State};
-use crate::protocol::types::{
-    Archive, ArchiveMessage, ArchiveUser, ContentKind, FavoriteInfo, MessageDetail, ReactionDetail,
-};
+use crate::protocol::types::{Archive, FavoriteInfo};
 
 impl State {
-    /// Saves `mids` as one favorite of `uid`. Every one must be a message `uid` can see (403
-    /// otherwise) and a text, markdown or file message (400).
+    /// Saves `mids` as one favorite of `uid`, an archive by the rules of `archives.rs`.
     pub fn create_favorite(&mut self, uid: i64, mids: &[i64]) -> Outcome<FavoriteInfo> {
-        let mut archive = Archive::default();
-        for mid in mids {
-            let msg = self
-                .by_mid
-                .get(mid)
-                .map(|i| self.log[*i].msg.clone())
-                .ok_or(Refusal::Empty(404))?;
-            if !self.is_party(uid, &msg) {
-                return Err(Refusal::Empty(403));
-            }
-            let (MessageDetail::Normal {
-                mut content_type,
-                mut content,
-                mut properties,
-                ..
-            }
-            | MessageDetail::Reply {
-                mut content_type,
-                mut content,
-                mut properties,
-                ..
-            }) = msg.detail
-            else {
-                return Err(Refusal::Empty(400));
-            };
-            // The current content: the newest edit wins.
-            for entry in &self.log {
-                if let MessageDetail::Reaction {
-                    mid: target,
-                    detail:
-                        ReactionDetail::Edit {
-                            content_type: t,
-                            content: c,
-                            properties: p,
-                        },
-                } = &entry.msg.detail
-                    && target == mid
-                {
-                    content_type.clone_from(t);
-                    content.clone_from(c);
-                    properties.clone_from(p);
-                }
-            }
-            let name = self
-                .users
-                .get(&msg.from_uid)
-                .map(|u| u.info.name.clone())
-                .unwrap_or_default();
-            let from_user = match archive.users.iter().position(|u| u.name == name) {
-                Some(i) => i,
-                None => {
-                    archive.users.push(ArchiveUser { name });
-                    archive.users.len() - 1
-                }
-            };
-            let is_file = ContentKind::parse(&content_type) == ContentKind::File;
-            archive.messages.push(ArchiveMessage {
-                from_user,
-                created_at: msg.created_at,
-                mid: msg.mid,
-                source: msg.target,
-                properties,
-                content_type,
-                content: (!is_file).then_some(content),
-            });
-        }
+        let (archive, _) = self.build_archive(uid, mids)?;
         let info = FavoriteInfo {
             id: uuid::Uuid::new_v4().to_string(),
             created_at: crate::clock::now_ms(),

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
+mod archives;
 mod clear;
 mod contacts;
 mod favorites;
@@ -132,6 +133,8 @@ pub struct State {
     pub invites: invites::Invites,
     /// Bulk deletes made (tests tell one request from several).
     pub bulk_deletes: u64,
+    /// Archives made for forwards, by path (`archives.rs`).
+    archives: archives::Archives,
     /// uid → their favorites, oldest first.
     favorites: HashMap<
         i64,

@@ -90,6 +90,26 @@ impl AccountSession {
                     });
                 });
             }
+            Effect::Forward { task, mids, to } => {
+                tokio::spawn(async move {
+                    let result = api.forward(&mids, to.target()).await;
+                    let _ = tx.send(Msg::Forwarded {
+                        task,
+                        to,
+                        count: mids.len(),
+                        result: result.map_err(Failure::from),
+                    });
+                });
+            }
+            Effect::FetchArchive { path } => {
+                tokio::spawn(async move {
+                    let result = api.archive(&path).await.map(Box::new);
+                    let _ = tx.send(Msg::ArchiveFetched {
+                        path,
+                        result: result.map_err(Failure::from),
+                    });
+                });
+            }
             Effect::SetRemark { uid, remark } => {
                 tokio::spawn(async move {
                     let result = api.set_remark(uid, &remark).await;

@@ -15,6 +15,7 @@
 //! answers safely), `session` and `error`. Request bodies are `protocol::requests` types.
 
 mod answers;
+mod archive;
 mod clear;
 mod contacts;
 mod error;

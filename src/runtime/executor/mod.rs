@@ -456,6 +456,7 @@ fn without_account(tx: &UnboundedSender<Msg>, effect: Effect) {
         | Effect::SaveNotifyRules(_)
         | Effect::Keep(_)
         | Effect::FetchAnnouncement { .. }
+        | Effect::FetchArchive { .. }
         | Effect::Contacts(_)
         | Effect::RebuildStore
         | Effect::CancelUpload { .. }
@@ -463,6 +464,13 @@ fn without_account(tx: &UnboundedSender<Msg>, effect: Effect) {
         Effect::Search { .. } => {
             Msg::Searched(Err(Failure::local(crate::app::strings::SEARCH_NEEDS_STORE)))
         }
+        // Its task ends with the answer.
+        Effect::Forward { task, mids, to } => Msg::Forwarded {
+            task,
+            to,
+            count: mids.len(),
+            result: Err(ApiError::NoSession.into()),
+        },
         _ => Msg::Done {
             task: None,
             what: "request".into(),
@@ -516,5 +524,21 @@ mod tests {
         // Tagged with an account it does not hold: nothing runs, nothing answers.
         executor.run(Effect::For(AccountId(2), Box::new(search())));
         assert!(rx.try_recv().is_err());
+    }
+
+    /// A forward with no account answers as a forward, so its status-bar task ends.
+    #[test]
+    fn a_forward_with_no_account_ends_its_task() {
+        let (mut executor, mut rx) = executor();
+        let task = crate::app::TaskId(7);
+        executor.run(Effect::Forward {
+            task,
+            mids: vec![1, 2],
+            to: crate::model::ConvKey::Group(1),
+        });
+        assert!(matches!(
+            rx.try_recv(),
+            Ok(Msg::Forwarded { task: t, count: 2, result: Err(_), .. }) if t == task
+        ));
     }
 }

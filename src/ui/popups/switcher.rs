@@ -15,7 +15,11 @@ pub(super) fn draw(f: &mut Frame, app: &App, s: &Switcher, area: Rect, theme: &T
     let rows = (s.results.len() as u16).clamp(1, 12);
     let r = centered(area, 56, rows + 3);
     f.render_widget(Clear, r);
-    let block = frame("jump to".into(), theme);
+    let title = match &s.forward {
+        Some(mids) => crate::app::strings::forward_title(mids.len()),
+        None => "jump to".into(),
+    };
+    let block = frame(title, theme);
     let inner = block.inner(r);
     f.render_widget(block, r);
     let mut lines = vec![Line::from(vec![
