@@ -76,7 +76,7 @@ pub use message_pins::PinRow;
 pub use msg::{AnnounceOp, CallTarget, Effect, LoggedIn, Msg, Restored, ServerInfo, View};
 pub use numbered::Act;
 pub use popups::{
-    AnnouncementView, Choice, Confirm, CopyView, Devices, Help, Info, LinkPicker, Piece,
+    AnnouncementView, Choice, Confirm, CopyView, Devices, Help, Info, LinkPicker, Part, Piece,
     PinnedView, Popup, PopupState, Popups, Preview, React, SearchKind, SearchPopup, SearchView,
     Staged, Switcher, key_context, mode_keys,
 };

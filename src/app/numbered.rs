@@ -25,6 +25,8 @@ pub enum Act {
     Delete,
     /// Copy its text as shown, or its file's link (`/copy <n>`).
     Copy,
+    /// Copy part of it (`/copy <n> lines 2-4 | code 1 | link 1`).
+    CopyPart(super::Part),
     /// Open its link `k` (from 1), or its file; without `k` its only link (`/open-link <n> [k]`).
     OpenLink(Option<usize>),
     /// Open its conversation at it, selected (`/goto <n>`, for a search hit): the messages
@@ -71,6 +73,10 @@ impl App {
             Act::Goto => {}
             Act::Copy => {
                 effects.extend(self.copy_message(mid));
+                return effects;
+            }
+            Act::CopyPart(part) => {
+                effects.extend(self.copy_part(mid, part));
                 return effects;
             }
             Act::OpenLink(k) => {

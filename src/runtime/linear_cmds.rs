@@ -109,7 +109,8 @@ pub(super) fn numbered_command(line: &str) -> Option<Result<(u64, Act), String>>
         "/reply" | "/edit" => " <text>",
         "/react" => " <reaction or 1-8>",
         "/open-link" => " [which link, from 1]",
-        "/delete" | "/copy" | "/goto" => "",
+        "/copy" => " [lines 2-4 | code 1 | link 1]",
+        "/delete" | "/goto" => "",
         _ => return None,
     };
     let act = match (word, n.parse::<u64>()) {
@@ -118,7 +119,8 @@ pub(super) fn numbered_command(line: &str) -> Option<Result<(u64, Act), String>>
         ("/edit", _) if !text.is_empty() => Some(Act::Edit(text.to_string())),
         ("/react", _) if !text.is_empty() => Some(Act::React(text.to_string())),
         ("/delete", _) => Some(Act::Delete),
-        ("/copy", _) => Some(Act::Copy),
+        ("/copy", _) if text.is_empty() => Some(Act::Copy),
+        ("/copy", _) => crate::app::Part::parse(text).map(Act::CopyPart),
         ("/goto", _) => Some(Act::Goto),
         ("/open-link", _) if text.is_empty() => Some(Act::OpenLink(None)),
         ("/open-link", _) => text.parse::<usize>().ok().map(|k| Act::OpenLink(Some(k))),
@@ -206,6 +208,18 @@ mod tests {
             Some(Ok((12, Act::Reply("on my way".into()))))
         );
         assert_eq!(numbered_command("/copy 3"), Some(Ok((3, Act::Copy))));
+        assert_eq!(
+            numbered_command("/copy 3 lines 2-4"),
+            Some(Ok((3, Act::CopyPart(crate::app::Part::Lines(2, 4)))))
+        );
+        assert_eq!(
+            numbered_command("/copy 3 code 1"),
+            Some(Ok((3, Act::CopyPart(crate::app::Part::Code(1)))))
+        );
+        assert!(matches!(
+            numbered_command("/copy 3 lines 4-2"),
+            Some(Err(_))
+        ));
         assert_eq!(numbered_command("/goto 7"), Some(Ok((7, Act::Goto))));
         assert_eq!(
             numbered_command("/open-link 4"),

@@ -151,19 +151,94 @@ impl PopupState for CopyView {
     }
 }
 
+/// A part of a message named in words (the linear mode's `/copy <n> lines 2-4`): lines
+/// (from 1, both ends included), or a code block or a link by its number (from 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Lines(usize, usize),
+    Code(usize),
+    Link(usize),
+}
+
+impl Part {
+    /// `lines 2-4`, `line 3`, `code 1`, `link 2`; `None` for anything else.
+    pub fn parse(words: &str) -> Option<Part> {
+        let (what, which) = words.trim().split_once(' ')?;
+        let which = which.trim();
+        match what {
+            "line" | "lines" => {
+                let (a, b) = which.split_once('-').unwrap_or((which, which));
+                let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+                (a >= 1 && b >= a).then_some(Part::Lines(a, b))
+            }
+            "code" => which.parse().ok().filter(|n| *n >= 1).map(Part::Code),
+            "link" => which.parse().ok().filter(|n| *n >= 1).map(Part::Link),
+            _ => None,
+        }
+    }
+}
+
 impl App {
-    /// `Y` on message `mid`: the view to copy part of it; a file says there is no text.
-    pub(in crate::app) fn open_copy_view(&mut self, mid: i64) -> Vec<Effect> {
-        let Some(m) = self.chat.message(mid) else {
+    /// Part of message `mid` copied (the linear mode's `/copy <n> lines 2-4 | code 1 |
+    /// link 1`): what the copy view offers, named in words.
+    pub(in crate::app) fn copy_part(&mut self, mid: i64, part: Part) -> Vec<Effect> {
+        let Some(view) = self.copy_view_of(mid) else {
             return vec![];
         };
+        let count = |kind: fn(&Piece) -> bool| view.pieces.iter().filter(|p| kind(p)).count();
+        let nth = |kind: fn(&Piece) -> bool, n: usize| {
+            view.pieces.iter().filter(|p| kind(p)).nth(n - 1).cloned()
+        };
+        let is_code: fn(&Piece) -> bool = |p| matches!(p, Piece::Code(_));
+        let is_link: fn(&Piece) -> bool = |p| matches!(p, Piece::Link(_));
+        let (text, said) = match part {
+            Part::Lines(a, b) if b <= view.lines.len() => (
+                view.lines[a - 1..b].join("\n"),
+                format!("copied {} line{}", b - a + 1, if a == b { "" } else { "s" }),
+            ),
+            Part::Lines(..) => {
+                self.error(format!("the message has {} lines", view.lines.len()));
+                return vec![];
+            }
+            Part::Code(n) => match nth(is_code, n) {
+                Some(p) => (p.text().to_string(), "code block copied".to_string()),
+                None => {
+                    self.error(format!("the message has {} code blocks", count(is_code)));
+                    return vec![];
+                }
+            },
+            Part::Link(n) => match nth(is_link, n) {
+                Some(p) => (p.text().to_string(), "link copied".to_string()),
+                None => {
+                    self.error(format!("the message has {} links", count(is_link)));
+                    return vec![];
+                }
+            },
+        };
+        self.info(said);
+        vec![Effect::CopyText(text)]
+    }
+
+    /// `Y` on message `mid`: the view to copy part of it; a file says there is no text.
+    pub(in crate::app) fn open_copy_view(&mut self, mid: i64) -> Vec<Effect> {
+        if let Some(view) = self.copy_view_of(mid)
+            && matches!(self.mode, Mode::Select(_))
+        {
+            self.popups.push(view);
+        }
+        vec![]
+    }
+
+    /// The copy view of message `mid` (`None`: no such message, or no text: said).
+    fn copy_view_of(&mut self, mid: i64) -> Option<CopyView> {
+        let m = self.chat.message(mid)?;
         // The text as written (a markdown message's source, so code comes out as code),
         // mentions as names, cleaned as the screen cleans it.
         let text = match crate::present::Body::of(m).shown(Some(&self.chat)) {
             crate::present::Shown::Text(t) | crate::present::Shown::Markdown(t) => t,
             crate::present::Shown::File(_) | crate::present::Shown::Label(_) => {
                 self.info("no text to copy here: y copies a file's link");
-                return vec![];
+                return None;
             }
         };
         let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
@@ -178,14 +253,11 @@ impl App {
                 .map(|(url, _)| Piece::Link(crate::sanitize::clean(&url))),
         );
         pieces.truncate(PIECES_MAX);
-        if matches!(self.mode, Mode::Select(_)) {
-            self.popups.push(CopyView {
-                lines,
-                pieces,
-                ..CopyView::default()
-            });
-        }
-        vec![]
+        Some(CopyView {
+            lines,
+            pieces,
+            ..CopyView::default()
+        })
     }
 }
 
@@ -245,6 +317,27 @@ mod tests {
             matches!(app.popups.top(), Some(Popup::CopyView(_))),
             "stays open"
         );
+    }
+
+    #[test]
+    fn parts_named_in_words_are_copied_and_a_missing_one_is_said() {
+        let mut app = synced();
+        let text = "a\nb\n```\nmake\n```\nhttps://x.example/1 https://x.example/2";
+        update(&mut app, event(ServerEvent::Chat(chat(60, 2, 1, text))));
+        app.open_conversation(ConvKey::Group(1));
+        let copy = |app: &mut App, words: &str| app.copy_part(60, Part::parse(words).unwrap());
+        assert_eq!(copy(&mut app, "lines 1-2"), vec![Effect::CopyText("a\nb".into())]);
+        assert_eq!(copy(&mut app, "code 1"), vec![Effect::CopyText("make".into())]);
+        assert_eq!(
+            copy(&mut app, "link 2"),
+            vec![Effect::CopyText("https://x.example/2".into())]
+        );
+        assert!(copy(&mut app, "link 3").is_empty());
+        assert!(app.status.notice.as_ref().unwrap().text.contains("2 links"));
+        assert!(copy(&mut app, "lines 2-40").is_empty());
+        assert_eq!(Part::parse("lines 3-1"), None);
+        assert_eq!(Part::parse("line 3"), Some(Part::Lines(3, 3)));
+        assert_eq!(Part::parse("code x"), None);
     }
 
     #[test]

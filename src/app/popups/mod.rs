@@ -45,7 +45,7 @@ pub(super) mod switcher;
 pub use crate::app::invite::InviteLink;
 pub use announcement::AnnouncementView;
 pub use confirm::Confirm;
-pub use copy_view::{CopyView, Piece};
+pub use copy_view::{CopyView, Part, Piece};
 pub use devices::Devices;
 pub use help::Help;
 pub use info::Info;
