@@ -235,6 +235,7 @@ impl App {
                     }
                     effects.extend(probe);
                     effects.extend(self.refetch_announcement());
+                    effects.extend(self.relink_previews());
                 }
                 if applied.conv.is_some() && applied.conv == self.timeline.open || resend_unread {
                     effects.extend(self.mark_open_read());

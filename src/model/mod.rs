@@ -15,6 +15,7 @@ mod cleared;
 mod contacts;
 mod conversation;
 mod directory;
+mod link_previews;
 mod message;
 mod names;
 mod notify_rules;
@@ -31,6 +32,7 @@ pub use changes::{Change, PendingChange, Queued};
 pub use cleared::{Cleared, ClearedNow, FENCES_MAX, Fence};
 pub use contacts::{ContactStatus, Contacts, DmGate};
 pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
+pub use link_previews::{IN_FLIGHT_MAX, LinkPreview, LinkPreviews, PREVIEWS_MAX};
 pub use message::{Message, mentions};
 pub use names::named;
 pub use notify_rules::{NotifyRules, RULES_MAX};
@@ -110,6 +112,8 @@ pub struct ChatModel {
     pub announcements: BTreeMap<i64, crate::protocol::newer::GroupAnnouncement>,
     /// Your contacts' statuses (newer servers; `GET /user/contacts` after each connect).
     pub contacts: Contacts,
+    /// Link previews (`ui.link_previews`): the answers kept with the store, the requests.
+    pub link_previews: LinkPreviews,
 }
 
 impl ChatModel {

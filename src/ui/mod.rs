@@ -8,6 +8,7 @@
 mod announce;
 mod compact;
 pub mod linear;
+mod link_preview;
 mod login;
 mod pending;
 mod popups;

@@ -29,6 +29,7 @@ mod groups;
 mod invites;
 mod messages;
 mod newer;
+pub mod open_graph;
 mod pins;
 mod users;
 
@@ -115,7 +116,11 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/resource/file/prepare", post(files::file_prepare))
         .route("/resource/file/upload", post(files::file_upload))
-        .route("/resource/file", get(files::file_get));
+        .route("/resource/file", get(files::file_get))
+        .route(
+            "/resource/open_graphic_parse",
+            get(open_graph::open_graphic_parse),
+        );
     Router::new()
         .nest("/api", api)
         .route("/health", get(|| async { "" }))
