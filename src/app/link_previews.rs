@@ -34,21 +34,22 @@ impl App {
         let Some(conv) = self.chat.convs.get(&key) else {
             return vec![];
         };
-        // On screen, then the nearest outside it (below first: the newest are read first).
-        let mids: Vec<(i64, u32)> = conv
-            .visible()
-            .filter(|m| !m.is_expired(self.now_ms))
+        // On screen, then the nearest outside it (below first: the newest are read first);
+        // looked up by mid, so what is loaded beyond costs nothing.
+        let now = self.now_ms;
+        let shown = |m: &&crate::model::Message| !m.deleted && !m.is_expired(now);
+        let on_screen = conv.messages.range(low..=high).rev().map(|(_, m)| m);
+        let below = conv
+            .messages
+            .range(high.saturating_add(1)..)
+            .map(|(_, m)| m);
+        let above = conv.messages.range(..low).rev().map(|(_, m)| m);
+        let near: Vec<(i64, u32)> = on_screen
+            .filter(shown)
+            .chain(below.filter(shown).take(NEAR))
+            .chain(above.filter(shown).take(NEAR))
             .map(|m| (m.mid, m.rev))
             .collect();
-        let first = mids.partition_point(|(mid, _)| *mid < low);
-        let last = mids.partition_point(|(mid, _)| *mid <= high);
-        let near = mids[first..last]
-            .iter()
-            .rev()
-            .chain(mids[last..].iter().take(NEAR))
-            .chain(mids[..first].iter().rev().take(NEAR))
-            .copied()
-            .collect::<Vec<_>>();
         let mut effects = Vec::new();
         let mut found_shown = false;
         for (mid, rev) in near {
