@@ -48,7 +48,10 @@ fn keys(v: &Value) -> Vec<String> {
 
 /// The demo's raw answer for `url`: status, content type, body.
 async fn raw(base: &str, url: &str) -> (u16, Option<String>, String) {
-    let resp = reqwest::Client::new()
+    // The client's own HTTP stack (it sets up TLS's provider, which a bare client lacks).
+    let api = ApiClient::new(base).unwrap();
+    let resp = api
+        .http()
         .get(format!("{base}/api/resource/open_graphic_parse"))
         .query(&[("url", url)])
         .send()
