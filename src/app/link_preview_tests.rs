@@ -194,3 +194,42 @@ fn only_messages_near_the_screen_ask_and_a_few_at_a_time() {
     // On screen (20-24), five below (25-29) and five above (15-19).
     assert_eq!(sites, (15..30).collect::<Vec<_>>());
 }
+
+#[test]
+fn a_preview_kept_by_the_store_is_drawn_without_asking() {
+    let mut app = synced();
+    app.settings.link_previews = true;
+    // As the store's load gives it: the answer of an earlier run.
+    app.chat.link_previews.insert(
+        "https://example.com/".into(),
+        Some(preview("Example Domain")),
+    );
+    update(
+        &mut app,
+        event(ServerEvent::Chat(chat(
+            20,
+            2,
+            1,
+            "see https://example.com/",
+        ))),
+    );
+    app.open_conversation(ConvKey::Group(1));
+    let effects = view(&mut app, (11, 20));
+    assert!(asked(&effects).is_empty());
+    assert!(app.dirty, "drawn again, with the preview");
+    let rev = app.chat.message(20).unwrap().rev;
+    assert_eq!(
+        app.chat.link_previews.of_message(20, rev),
+        Some(&preview("Example Domain"))
+    );
+}
+
+#[test]
+fn the_config_turns_previews_on_only_when_true_over_ssh_too() {
+    use crate::app::Settings;
+    use crate::config::Config;
+    assert!(!Settings::new(&Config::default(), false).link_previews);
+    let on = Config::parse("[ui]\nlink_previews = true\n").unwrap();
+    assert!(Settings::new(&on, true).link_previews);
+    assert!(Config::parse("[ui]\nlink_previews = \"auto\"\n").is_err());
+}
