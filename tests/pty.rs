@@ -2315,3 +2315,35 @@ fn a_message_forwarded_with_f_shows_in_the_other_channel() {
     });
     tui.quit();
 }
+
+/// Issue 23 item 7, link previews: with `ui.link_previews = true` in the config, a message
+/// sent with one link gets the demo server's `open_graphic_parse` answer under it (site ·
+/// title, then the description's first line); one with two links gets none.
+#[test]
+fn a_link_preview_appears_under_a_message_with_one_link() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data.path().join("config.toml"),
+        "[ui]\nlink_previews = true\n",
+    )
+    .unwrap();
+    let (mut tui, _) = demo(data.path(), &[]);
+    tui.send(b"two: https://voce.chat/ https://example.com/\r");
+    tui.wait_for("the message with two links", |s| {
+        s.contains("two: https://voce.chat/ https://example.com/")
+    });
+    tui.send(b"read https://example.com/ first\r");
+    tui.wait_for("the preview under it", |s| {
+        s.contains("read https://example.com/ first")
+            && s.contains("▏Example · Example Domain")
+            && s.contains("▏This domain is for use in illustrative examples")
+    });
+    let screen = tui.screen();
+    assert!(!screen.contains("▏VoceChat"), "{screen}");
+    assert_eq!(
+        screen.matches("▏Example · Example Domain").count(),
+        1,
+        "{screen}"
+    );
+    tui.quit();
+}

@@ -1642,3 +1642,66 @@ fn a_forwarded_archive_shows_inline_80x24() {
     assert!(!s.contains('\u{1b}'));
     insta::assert_snapshot!(term.backend());
 }
+
+/// The scene with link previews on: bob's message with one link in #general, the server's
+/// answer for it (a site name, a long title, a description of two lines with an escape
+/// sequence) under it, and a message with two links that gets none.
+fn link_preview_scene() -> App {
+    let mut app = scene();
+    app.settings.link_previews = true;
+    chat(
+        &mut app,
+        30,
+        2,
+        json!({"gid":1}),
+        text("the release notes: https://example.com/notes"),
+    );
+    chat(
+        &mut app,
+        31,
+        3,
+        json!({"gid":1}),
+        text("compare https://a.example/ and https://b.example/"),
+    );
+    let mut view = Default::default();
+    update(&mut app, Msg::Resize(80, 24));
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| view = draw(f, &app, &Theme::dark(), &mut RenderCache::default()))
+        .unwrap();
+    update(&mut app, Msg::View(view));
+    let og: vocechat_tui::protocol::open_graph::OpenGraph = serde_json::from_value(json!({
+        "site_name": "Example",
+        "title": "Release notes for the spring version, with every change listed and explained at length",
+        "description": "What changed \u{1b}[2Jsince the last one.\nA second line not shown.",
+    }))
+    .unwrap();
+    update(
+        &mut app,
+        Msg::LinkPreview {
+            url: "https://example.com/notes".into(),
+            result: Ok(vocechat_tui::model::LinkPreview::of_answer(&og)),
+        },
+    );
+    app
+}
+
+#[test]
+fn a_link_preview_under_its_message_80x24() {
+    let mut app = link_preview_scene();
+    let term = render(&mut app, 80, 24);
+    let screen = term.backend().to_string();
+    assert!(screen.contains("▏Example · Release notes"), "{screen}");
+    assert!(
+        screen.contains("▏What changed since the last one."),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains("second line"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(term.backend());
+    // Off: the same answer draws nothing.
+    app.settings.link_previews = false;
+    let screen = render(&mut app, 80, 24).backend().to_string();
+    assert!(!screen.contains("▏Example"), "{screen}");
+}

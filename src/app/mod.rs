@@ -38,6 +38,7 @@ mod invite;
 mod join;
 mod jump;
 mod keys;
+mod link_previews;
 mod login;
 mod message_pins;
 mod msg;
@@ -110,6 +111,8 @@ pub struct Settings {
     pub notify: crate::config::Notifications,
     /// Image previews allowed (config, and off over SSH unless forced on).
     pub previews: bool,
+    /// Link previews under messages with one link (`ui.link_previews`; off unless true).
+    pub link_previews: bool,
     /// Show times in UTC instead of local time (tests; people on servers without a TZ).
     pub utc: bool,
     pub send_markdown: crate::config::MarkdownMode,
@@ -139,6 +142,7 @@ impl Settings {
                 "off" => false,
                 _ => !over_ssh,
             },
+            link_previews: c.ui.link_previews,
             utc: false,
             send_markdown: c.ui.send_markdown,
             sidebar: c.sidebar.clone(),
@@ -356,6 +360,8 @@ mod forward_tests;
 mod join_tests;
 #[cfg(test)]
 mod jump_tests;
+#[cfg(test)]
+mod link_preview_tests;
 #[cfg(test)]
 mod message_pins_tests;
 #[cfg(test)]

@@ -181,6 +181,12 @@ pub enum Msg {
         path: String,
         result: Outcome<Box<crate::protocol::types::Archive>>,
     },
+    /// The server's `open_graphic_parse` answer for a link (`Effect::FetchLinkPreview`),
+    /// already cleaned and cut; `Ok(None)`: nothing to show.
+    LinkPreview {
+        url: String,
+        result: Outcome<Option<crate::model::LinkPreview>>,
+    },
     /// A message of account `AccountId` (`accounts.rs`): handled as the focused account's if
     /// it is focused; otherwise that account is swapped in for it and out again, and the
     /// effects come back as `Effect::For` it.
@@ -503,6 +509,15 @@ pub enum Effect {
     /// Fetch the forwarded archive at `path` (`Msg::ArchiveFetched`).
     FetchArchive {
         path: String,
+    },
+    /// Ask the server what the page at `url` is (`open_graphic_parse`; `Msg::LinkPreview`).
+    FetchLinkPreview {
+        url: String,
+    },
+    /// Keep a link's preview with the store (`None`: the answer had nothing to show).
+    KeepLinkPreview {
+        url: String,
+        preview: Option<crate::model::LinkPreview>,
     },
     /// Keep a change made here with the store, as the event that brings it from elsewhere
     /// (a pin, a remark, an announcement fetched), so a start shows it before the network.

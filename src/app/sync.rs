@@ -237,6 +237,7 @@ impl App {
                     effects.extend(self.refetch_announcement());
                     // Archives that could not be fetched are asked for again when shown.
                     self.chat.archives.forget_failed();
+                    effects.extend(self.relink_previews());
                 }
                 if applied.conv.is_some() && applied.conv == self.timeline.open || resend_unread {
                     effects.extend(self.mark_open_read());

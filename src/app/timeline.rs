@@ -307,6 +307,7 @@ impl App {
         self.timeline.scroll = view.scroll;
         self.screen.sidebar_rows = view.sidebar_rows;
         self.timeline.shown = view.shown;
-        vec![]
+        // The messages drawn may have a link to preview (`link_previews.rs`).
+        self.ask_link_previews()
     }
 }

@@ -101,6 +101,8 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => app.on_remarked(uid, remark, result),
         Msg::Announcement { gid, op, result } => app.on_announcement(gid, op, result),
+        // Link previews: link_previews.rs.
+        Msg::LinkPreview { url, result } => app.on_link_preview(url, result),
         // Contacts, user search and invite links: contacts.rs (invite links: invite.rs).
         Msg::Contacts(msg) => app.on_contacts(msg),
         // Popups an answer opens or changes: popups/<name>.rs.

@@ -160,6 +160,9 @@ pub struct Ui {
     pub send_markdown: MarkdownMode,
     pub image_previews: String,
     pub image_protocol: String,
+    /// A line or two under a message with one link, from the server's `open_graphic_parse`
+    /// (the server fetches the page): off unless set to true.
+    pub link_previews: bool,
     pub layout: Layout,
     /// `full` (the screen drawn) or `linear` (for screen readers: plain lines appended, as
     /// `--screen-reader` starts it).
@@ -203,6 +206,7 @@ impl Default for Ui {
             send_markdown: MarkdownMode::Auto,
             image_previews: "auto".into(),
             image_protocol: "halfblocks".into(),
+            link_previews: false,
             layout: Layout::Cozy,
             mode: UiMode::Full,
             audio_player: String::new(),

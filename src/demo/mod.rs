@@ -9,6 +9,7 @@ mod state;
 mod stream;
 mod voice;
 
+pub use routes::open_graph::{HOSTILE_PAGE as OG_HOSTILE_PAGE, PAGES as OG_PAGES};
 pub use seed::{DEMO_EMAIL, DEMO_PASSWORD, Seed};
 
 use crate::protocol::types::{ContentKind, Target};

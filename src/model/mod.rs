@@ -16,6 +16,7 @@ mod cleared;
 mod contacts;
 mod conversation;
 mod directory;
+mod link_previews;
 mod message;
 mod names;
 mod notify_rules;
@@ -36,6 +37,7 @@ pub use changes::{Change, PendingChange, Queued};
 pub use cleared::{Cleared, ClearedNow, FENCES_MAX, Fence};
 pub use contacts::{ContactStatus, Contacts, DmGate};
 pub use conversation::{ConvKey, Conversation, Dropped, Mute, Source};
+pub use link_previews::{IN_FLIGHT_MAX, LinkPreview, LinkPreviews, PREVIEWS_MAX};
 pub use message::{Message, mentions};
 pub use names::named;
 pub use notify_rules::{NotifyLevel, NotifyRules, RULES_MAX};
@@ -117,6 +119,8 @@ pub struct ChatModel {
     pub contacts: Contacts,
     /// Forwarded archives fetched, by path (`archives.rs`).
     pub archives: Archives,
+    /// Link previews (`ui.link_previews`): the answers kept with the store, the requests.
+    pub link_previews: LinkPreviews,
 }
 
 impl ChatModel {

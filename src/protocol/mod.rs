@@ -17,6 +17,7 @@ pub mod invite;
 mod jwt;
 pub mod mention;
 pub mod newer;
+pub mod open_graph;
 pub mod personal;
 pub mod requests;
 pub mod settings;

@@ -60,7 +60,9 @@ pub async fn run(
     for e in std::mem::take(&mut rt.initial) {
         rt.executor.run(e);
     }
-    draw(&mut guard, app, &rt.theme, &mut cache, rt.hyperlinks)?;
+    for e in draw(&mut guard, app, &rt.theme, &mut cache, rt.hyperlinks)? {
+        rt.executor.run(e);
+    }
     #[cfg(debug_assertions)]
     test_panic();
     loop {
@@ -150,13 +152,16 @@ pub async fn run(
             resized(&mut guard, app);
             dirty = true;
         }
-        if dirty && let Err(e) = draw(&mut guard, app, &rt.theme, &mut cache, rt.hyperlinks) {
-            if terminal_gone(&e) {
-                // A hang-up: SIGHUP is on its way, or was lost. Either way, quit.
-                tracing::info!("the terminal is gone ({e}): quitting");
-                break;
+        if dirty {
+            match draw(&mut guard, app, &rt.theme, &mut cache, rt.hyperlinks) {
+                Ok(effects) => effects.into_iter().for_each(|e| rt.executor.run(e)),
+                Err(e) if terminal_gone(&e) => {
+                    // A hang-up: SIGHUP is on its way, or was lost. Either way, quit.
+                    tracing::info!("the terminal is gone ({e}): quitting");
+                    break;
+                }
+                Err(e) => return Err(e),
             }
-            return Err(e);
         }
     }
     input.abort();
@@ -274,25 +279,28 @@ fn test_panic() {
     }
 }
 
-/// Draws, then feeds the renderer's view of the scroll range back through `update`.
+/// Draws, then feeds the renderer's view of the scroll range back through `update`; the
+/// effects that asks for (link previews of the messages drawn) are returned, for the
+/// executor.
 fn draw(
     guard: &mut TerminalGuard,
     app: &mut App,
     theme: &Theme,
     cache: &mut RenderCache,
     hyperlinks: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<Effect>> {
     let view = frame(guard, app, theme, cache, hyperlinks)?;
+    let mut effects = Vec::new();
     if let Some(v) = view
         && v.differs_from(app)
     {
-        update(app, Msg::View(v));
+        effects = update(app, Msg::View(v));
         if app.dirty {
             frame(guard, app, theme, cache, hyperlinks)?;
         }
     }
     app.dirty = false;
-    Ok(())
+    Ok(effects)
 }
 
 fn frame(

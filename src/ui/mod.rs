@@ -9,6 +9,7 @@ mod announce;
 pub mod archive;
 mod compact;
 pub mod linear;
+mod link_preview;
 mod login;
 mod pending;
 mod popups;

@@ -273,6 +273,7 @@ fn message_block(
     {
         last.spans.push(Span::styled(" (edited)", theme.dimmed()));
     }
+    lines.extend(super::link_preview::lines(app, m, width, theme));
     let replies = app.chat.replies_to(m.mid);
     if !m.reactions.is_empty() || replies > 0 {
         let mut spans = Vec::new();

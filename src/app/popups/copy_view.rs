@@ -326,8 +326,14 @@ mod tests {
         update(&mut app, event(ServerEvent::Chat(chat(60, 2, 1, text))));
         app.open_conversation(ConvKey::Group(1));
         let copy = |app: &mut App, words: &str| app.copy_part(60, Part::parse(words).unwrap());
-        assert_eq!(copy(&mut app, "lines 1-2"), vec![Effect::CopyText("a\nb".into())]);
-        assert_eq!(copy(&mut app, "code 1"), vec![Effect::CopyText("make".into())]);
+        assert_eq!(
+            copy(&mut app, "lines 1-2"),
+            vec![Effect::CopyText("a\nb".into())]
+        );
+        assert_eq!(
+            copy(&mut app, "code 1"),
+            vec![Effect::CopyText("make".into())]
+        );
         assert_eq!(
             copy(&mut app, "link 2"),
             vec![Effect::CopyText("https://x.example/2".into())]

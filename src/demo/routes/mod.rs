@@ -30,6 +30,7 @@ mod groups;
 mod invites;
 mod messages;
 mod newer;
+pub mod open_graph;
 mod pins;
 mod users;
 
@@ -121,7 +122,11 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/resource/archive",
             get(archives::get).post(archives::create),
         )
-        .route("/resource/archive/attachment", get(archives::attachment));
+        .route("/resource/archive/attachment", get(archives::attachment))
+        .route(
+            "/resource/open_graphic_parse",
+            get(open_graph::open_graphic_parse),
+        );
     Router::new()
         .nest("/api", api)
         .route("/health", get(|| async { "" }))

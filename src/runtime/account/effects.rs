@@ -60,6 +60,20 @@ impl AccountSession {
                     local.send(Job::NotifyRules(rules));
                 }
             }
+            Effect::FetchLinkPreview { url } => {
+                tokio::spawn(async move {
+                    let result = api.open_graph(&url).await;
+                    let result = result
+                        .map(|og| crate::model::LinkPreview::of_answer(&og))
+                        .map_err(Failure::from);
+                    let _ = tx.send(Msg::LinkPreview { url, result });
+                });
+            }
+            Effect::KeepLinkPreview { url, preview } => {
+                if let Some(local) = self.local() {
+                    local.send(Job::LinkPreview(url, preview));
+                }
+            }
             Effect::Keep(event) => {
                 if let Some(local) = self.local() {
                     local.send(Job::Event(event));

@@ -21,6 +21,7 @@ mod contacts;
 mod error;
 mod favorites;
 mod files;
+mod open_graph;
 mod personal;
 mod register;
 mod renew;

@@ -20,6 +20,7 @@ mod cleared;
 mod compact;
 mod events;
 mod gaps;
+mod link_previews;
 mod outbox;
 mod record;
 mod schema;
@@ -494,6 +495,7 @@ impl Store {
         chat.changes = self.changes()?;
         chat.server = self.capabilities()?;
         chat.notify_rules = self.notify_rules()?;
+        chat.link_previews = self.link_previews()?;
         Ok(Loaded {
             chat,
             cursor: self.cursor()?,

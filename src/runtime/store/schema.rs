@@ -50,6 +50,10 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX search_mentions ON search_meta (mid) WHERE mentions_me;",
     // 11: saved messages, kept here when the server has no favorites.
     "CREATE TABLE saved (mid INTEGER PRIMARY KEY, conv TEXT NOT NULL, saved_at INTEGER NOT NULL);",
+    // 12: link previews (`ui.link_previews`): each link's answer (JSON; null when it had
+    // nothing to show), numbered in the order kept so the newest 2,000 stay.
+    "CREATE TABLE link_previews (url TEXT PRIMARY KEY, json TEXT NOT NULL, seq INTEGER NOT NULL);
+     CREATE INDEX link_previews_by_seq ON link_previews (seq);",
 ];
 
 /// The version this client writes.
@@ -95,6 +99,6 @@ pub fn wipe(conn: &Connection) -> rusqlite::Result<()> {
         "DELETE FROM chat; DELETE FROM state; DELETE FROM drafts; DELETE FROM deleted;
          DELETE FROM meta; DELETE FROM outbox; DELETE FROM gaps; DELETE FROM uploads;
          DELETE FROM changes; DELETE FROM search_text; DELETE FROM search_meta;
-         DELETE FROM saved;",
+         DELETE FROM saved; DELETE FROM link_previews;",
     )
 }

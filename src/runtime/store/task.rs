@@ -67,6 +67,8 @@ pub enum Job {
     Capabilities(Box<crate::model::Capabilities>),
     /// The notification rules set at run time.
     NotifyRules(Box<crate::model::NotifyRules>),
+    /// A link's preview (`None`: its answer had nothing to show).
+    LinkPreview(String, Option<crate::model::LinkPreview>),
     /// Search number `seq`: answered with `Msg::Searched`. Of several waiting, only the
     /// newest runs (typing fast costs one search).
     Search {
@@ -147,12 +149,14 @@ fn run(mut store: Store, mut rx: UnboundedReceiver<Job>, notices: &UnboundedSend
                 | Job::UnsaveLocal(_)
                 | Job::Capabilities(_)
                 | Job::NotifyRules(_)
+                | Job::LinkPreview(..)
                     if failed || closed =>
                 {
                     Ok(())
                 }
                 Job::Capabilities(caps) => store.save_capabilities(&caps),
                 Job::NotifyRules(rules) => store.save_notify_rules(&rules),
+                Job::LinkPreview(url, preview) => store.save_link_preview(&url, preview.as_ref()),
                 Job::SaveLocal(mid, key, at) => store.save_local(mid, key, at),
                 Job::UnsaveLocal(mid) => store.unsave_local(mid),
                 Job::SavedLocal => {
