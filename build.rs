@@ -1,7 +1,9 @@
 //! Build script: the git revision the binary is built from, for `--version`
-//! (`VOCECHAT_TUI_REVISION`, "unknown" outside a git checkout, as from a crate tarball). It
-//! reruns only when the checked-out commit changes, not on every edit.
+//! (`VOCECHAT_TUI_REVISION`; "unknown" outside this project's own checkout, as from a crate
+//! tarball, even one unpacked inside another git repository). It reruns when HEAD moves (a
+//! commit, a checkout, a reset: each writes the HEAD reflog), not on every edit.
 
+use std::path::Path;
 use std::process::Command;
 
 fn git(args: &[&str]) -> Option<String> {
@@ -14,21 +16,30 @@ fn git(args: &[&str]) -> Option<String> {
 }
 
 fn main() {
-    let revision = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".into());
+    println!("cargo:rerun-if-changed=build.rs");
+    // Only this project's checkout counts: a tarball inside some other repository (dotfiles,
+    // a vendoring monorepo) must not report that repository's commit.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let ours = git(&["rev-parse", "--show-toplevel"]).is_some_and(|top| {
+        let canon = |p: &str| Path::new(p).canonicalize().ok();
+        canon(&top).is_some() && canon(&top) == canon(&manifest)
+    });
+    let revision = ours
+        .then(|| git(&["rev-parse", "--short=12", "HEAD"]))
+        .flatten()
+        .unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=VOCECHAT_TUI_REVISION={revision}");
-    // The commit moves when HEAD points elsewhere, when the branch it names moves, or when
-    // refs are packed.
-    let mut watched = vec!["HEAD".to_string(), "packed-refs".to_string()];
-    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
-        watched.push(branch);
+    if !ours {
+        return;
     }
-    for path in watched {
+    // HEAD itself (a checkout) and its reflog (every commit, reset or checkout appends to
+    // it, whether the branch's ref is loose or packed).
+    for path in ["HEAD", "logs/HEAD"] {
         // A path that does not exist would rerun this script on every build.
-        if let Some(p) = git(&["rev-parse", "--git-path", &path])
-            && std::path::Path::new(&p).exists()
+        if let Some(p) = git(&["rev-parse", "--git-path", path])
+            && Path::new(&p).exists()
         {
             println!("cargo:rerun-if-changed={p}");
         }
     }
-    println!("cargo:rerun-if-changed=build.rs");
 }

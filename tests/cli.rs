@@ -889,3 +889,30 @@ fn a_flood_while_a_slow_hook_runs_is_printed_whole_and_dropped_for_the_hook_with
     let queue = vocechat_tui::runtime::cli::hook::QUEUE;
     assert_eq!(missed, FLOOD + extra - queue, "{said:?}");
 }
+
+/// Issue 22: the linear mode from a pipe: a cold login field by field, then a message, then
+/// end of input. The message typed while the login was under way goes out before the
+/// program ends (it is not dropped with the input's end), once.
+#[test]
+fn the_linear_mode_from_a_pipe_logs_in_and_sends_before_it_ends() {
+    let s = setup();
+    let data = tempfile::tempdir().unwrap();
+    let url = s.url();
+    let input = format!(
+        "{}\n{}\n/open #lobby\nfrom a pipe, at the end\n",
+        ADMIN.0, ADMIN.1
+    );
+    let out = run(data.path(), &["--screen-reader", &url], Some(&input));
+    let said = text(&out.stdout);
+    assert!(out.status.success(), "{said}\n{}", text(&out.stderr));
+    assert!(
+        !said.contains(ADMIN.1),
+        "the password is never written: {said}"
+    );
+    let sent: Vec<_> = s
+        .general()
+        .into_iter()
+        .filter(|(_, _, t)| t == "from a pipe, at the end")
+        .collect();
+    assert_eq!(sent.len(), 1, "sent once: {said}");
+}

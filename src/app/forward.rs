@@ -140,6 +140,29 @@ impl App {
             .collect()
     }
 
+    /// The archive of message `mid` (of `key` in `account`) asked for, if it is one not
+    /// known yet: the linear mode says messages of every conversation, not only the open
+    /// one's, so what it said loading is fetched this way.
+    pub fn fetch_archive_in(&mut self, account: AccountId, key: ConvKey, mid: i64) -> Vec<Effect> {
+        let effect = self.with_account(account, |a| {
+            let path = a
+                .chat
+                .convs
+                .get(&key)
+                .and_then(|c| c.messages.get(&mid))
+                .filter(|m| m.kind == ContentKind::Archive)
+                .map(|m| m.content.clone())?;
+            a.chat
+                .archives
+                .start(&path)
+                .then_some(Effect::FetchArchive { path })
+        });
+        effect
+            .flatten()
+            .map(|e| vec![super::search_span::through(self, account, e)])
+            .unwrap_or_default()
+    }
+
     /// An archive's fetch answered: kept (or why not), and drawn where it shows.
     pub(super) fn on_archive_fetched(
         &mut self,

@@ -263,3 +263,27 @@ fn an_archive_in_a_conversation_not_open_is_not_fetched() {
             .any(|e| matches!(e, Effect::FetchArchive { .. }))
     );
 }
+
+/// The linear mode says messages of every conversation: an archive in one that is not open
+/// is fetched when asked for by its message, once.
+#[test]
+fn an_archive_outside_the_open_conversation_is_fetched_when_asked_for_once() {
+    let mut app = synced();
+    app.open_conversation(ConvKey::Group(1));
+    let mut archive = archive_chat(80, "2026/12/8/abc");
+    archive.target = Target::Group { gid: 2 };
+    update(&mut app, event(ServerEvent::Chat(archive)));
+    let me = app.focused;
+    assert_eq!(
+        app.fetch_archive_in(me, ConvKey::Group(2), 80),
+        vec![Effect::FetchArchive {
+            path: "2026/12/8/abc".into()
+        }]
+    );
+    assert!(
+        app.fetch_archive_in(me, ConvKey::Group(2), 80).is_empty(),
+        "once"
+    );
+    // A message that is no archive asks nothing.
+    assert!(app.fetch_archive_in(me, ConvKey::Group(2), 10).is_empty());
+}

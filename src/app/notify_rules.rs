@@ -230,10 +230,12 @@ mod tests {
         let mut app = two_accounts();
         let effects = app.dnd_command(&["1h"]);
         assert_eq!(saved(&effects), 2, "each account keeps it: {effects:?}");
+        // The parked account's goes through its own session.
+        assert_ne!(app.focused, HOME);
         assert!(
-            effects
-                .iter()
-                .any(|e| matches!(e, Effect::For(id, _) if *id == HOME) || app.focused == HOME)
+            effects.iter().any(|e| matches!(e, Effect::For(id, inner)
+                if *id == HOME && matches!(**inner, Effect::SaveNotifyRules(_)))),
+            "{effects:?}"
         );
         let now = app.now_ms;
         assert!(app.chat.notify_rules.dnd(now));

@@ -12,6 +12,9 @@ use super::{App, Confirm, Effect, TaskKind};
 use crate::present::Body;
 use crate::protocol::types::ContentKind;
 
+/// At most this many links of one message are offered (the link picker, `Y`, `/open-link`).
+pub const LINKS_MAX: usize = 100;
+
 impl App {
     /// `o` on message `mid`: its file, or the first link it shows.
     pub(super) fn open_selected(&mut self, mid: i64) -> Vec<Effect> {
@@ -59,8 +62,10 @@ impl App {
         }
     }
 
-    /// The links message `mid` shows, in order, each once: its target, and whether that
-    /// target differs from what the text shows (a markdown link whose text is another URL).
+    /// The links message `mid` shows, in order, each once, at most [`LINKS_MAX`]: its target,
+    /// and whether that target differs from what the text shows (a markdown link whose text
+    /// is another URL). Linear in the message's links: a message of a hostile number of links
+    /// costs no more than its text's length.
     pub(super) fn links_of(&self, mid: i64) -> Vec<(String, bool)> {
         let Some(m) = self.chat.message(mid) else {
             return vec![];
@@ -71,17 +76,28 @@ impl App {
         } else {
             vec![]
         };
+        // A URL that is a disguised link's target, or only its text, leads to that target
+        // (the first such link wins).
+        let mut leads: std::collections::HashMap<String, &String> =
+            std::collections::HashMap::new();
+        for (text, target) in &disguised {
+            leads.entry(target.clone()).or_insert(target);
+            for shown in crate::text::visible_links(text) {
+                leads.entry(shown).or_insert(target);
+            }
+        }
         let mut out: Vec<(String, bool)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for url in crate::text::visible_links(&display) {
-            // A URL that is only a disguised link's text leads to that link's target.
-            let link = disguised
-                .iter()
-                .find(|(text, target)| {
-                    *target == url || crate::text::visible_links(text).contains(&url)
-                })
-                .map_or((url, false), |(_, target)| (target.clone(), true));
-            if !out.iter().any(|(u, _)| *u == link.0) {
+            let link = match leads.get(&url) {
+                Some(target) => ((*target).clone(), true),
+                None => (url, false),
+            };
+            if seen.insert(link.0.clone()) {
                 out.push(link);
+                if out.len() == LINKS_MAX {
+                    break;
+                }
             }
         }
         out

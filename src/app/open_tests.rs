@@ -274,3 +274,26 @@ fn a_voice_message_plays_through_the_configured_player_and_nothing_else_does() {
         [Effect::Download { open: true, .. }]
     ));
 }
+
+/// A message of 20,000 links (any member can post one) is read once, linearly: the picker
+/// and `o` get at most `LINKS_MAX` of them, the first ones, each once.
+#[test]
+fn a_message_of_very_many_links_offers_the_first_hundred() {
+    use crate::app::tests::{chat, event, synced};
+    use crate::protocol::ServerEvent;
+    let mut app = synced();
+    let text: String = (0..20_000)
+        .map(|i| {
+            format!(
+                "https://x.example/{} [https://y.example/{i}](https://z.example/{i}) ",
+                i % 15_000
+            )
+        })
+        .collect();
+    update(&mut app, event(ServerEvent::Chat(chat(70, 2, 1, &text))));
+    let links = app.links_of(70);
+    assert_eq!(links.len(), super::open::LINKS_MAX);
+    assert_eq!(links[0], ("https://x.example/0".to_string(), false));
+    let unique: std::collections::HashSet<&String> = links.iter().map(|(u, _)| u).collect();
+    assert_eq!(unique.len(), links.len());
+}

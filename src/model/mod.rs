@@ -321,7 +321,10 @@ impl ChatModel {
                 directory
             }
             ServerEvent::RelatedGroups { groups } => {
-                self.groups = groups.into_iter().map(|g| (g.gid, g)).collect();
+                self.groups = groups
+                    .into_iter()
+                    .map(|g| (g.gid, pinned::bounded(g)))
+                    .collect();
                 self.groups_known = true;
                 // Announcements and clears of channels you are no longer in go.
                 let known = &self.groups;
@@ -344,7 +347,7 @@ impl ChatModel {
             }
             ServerEvent::JoinedGroup { group } => {
                 let gid = group.gid;
-                self.groups.insert(gid, group);
+                self.groups.insert(gid, pinned::bounded(group));
                 self.conv_mut(ConvKey::Group(gid));
                 directory
             }

@@ -16,7 +16,7 @@ pub enum NotifyLevel {
 }
 
 /// At most this many conversations keep a level of their own (a bound on what the store
-/// holds; past it the lowest-numbered conversation's rule goes).
+/// holds; past it the lowest-numbered conversation's rule goes, never the one being set).
 pub const RULES_MAX: usize = 1_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -37,10 +37,17 @@ impl NotifyRules {
     pub fn set(&mut self, key: ConvKey, level: Option<NotifyLevel>) {
         match level {
             Some(level) => {
-                self.conversations.insert(key, level);
-                while self.conversations.len() > RULES_MAX {
-                    self.conversations.pop_first();
+                // Past the bound another conversation's rule goes, never the one just set.
+                while self.conversations.len() >= RULES_MAX
+                    && !self.conversations.contains_key(&key)
+                {
+                    let other = self.conversations.keys().find(|k| **k != key).copied();
+                    match other {
+                        Some(k) => self.conversations.remove(&k),
+                        None => break,
+                    };
                 }
+                self.conversations.insert(key, level);
             }
             None => {
                 self.conversations.remove(&key);
@@ -72,5 +79,12 @@ mod tests {
             rules.set(ConvKey::Group(gid), Some(NotifyLevel::All));
         }
         assert_eq!(rules.conversations.len(), RULES_MAX);
+        // The lowest-numbered one set last is kept.
+        rules.set(ConvKey::Group(-1), Some(NotifyLevel::None));
+        assert_eq!(rules.conversations.len(), RULES_MAX);
+        assert_eq!(
+            rules.conversations.get(&ConvKey::Group(-1)),
+            Some(&NotifyLevel::None)
+        );
     }
 }

@@ -10,6 +10,17 @@ use crate::protocol::types::PinnedMessage;
 /// events; past this the oldest pins are dropped.
 pub const PINNED_MAX: usize = 500;
 
+/// A channel as a snapshot brings it, with at most the newest [`PINNED_MAX`] pins (a
+/// snapshot's list is as long as the server makes it; the stream's pins are bounded the same).
+pub(super) fn bounded(mut group: crate::protocol::types::Group) -> crate::protocol::types::Group {
+    let list = &mut group.pinned_messages;
+    if list.len() > PINNED_MAX {
+        let over = list.len() - PINNED_MAX;
+        list.drain(..over);
+    }
+    group
+}
+
 impl ChatModel {
     /// `pinned_message_updated`: `msg` pins `mid` in channel `gid` (or changes the pin, after
     /// an edit), `None` unpins it. A channel not known is left alone.
@@ -125,6 +136,20 @@ mod tests {
         let pins = chat.pinned_in(ConvKey::Group(2));
         assert_eq!(pins.len(), PINNED_MAX);
         assert_eq!(pins[0].mid, 100 + PINNED_MAX as i64 + 49);
+        // A snapshot is bounded the same: the newest (last listed) kept.
+        let many: Vec<serde_json::Value> = (0..PINNED_MAX as i64 + 20)
+            .map(|mid| {
+                serde_json::json!({"mid": mid, "created_by": 1, "created_at": mid,
+                "properties": null, "content_type": "text/plain", "content": "x"})
+            })
+            .collect();
+        let group: crate::protocol::types::Group = serde_json::from_value(serde_json::json!(
+            {"gid": 9, "name": "big", "is_public": true, "pinned_messages": many}
+        ))
+        .unwrap();
+        let group = bounded(group);
+        assert_eq!(group.pinned_messages.len(), PINNED_MAX);
+        assert_eq!(group.pinned_messages[0].mid, 20);
         assert!(
             !chat.is_message_pinned(ConvKey::Group(2), 4),
             "the oldest went"

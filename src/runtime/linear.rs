@@ -7,10 +7,8 @@
 
 use super::linear_cmds::{linear_command, numbered_command, popup_lines};
 use super::linear_input::{Input, Typed, input_line, on_key, spawn_keys, spawn_lines};
-use super::run::{
-    Runtime, edit_externally, for_the_terminal, open_url, own, sleep_until_ms, update_owned,
-};
-use crate::app::{App, Effect, Failure, Msg, update};
+use super::run::{Runtime, for_the_terminal, open_url, own, sleep_until_ms, update_owned};
+use crate::app::{App, Effect, Msg, update};
 use crate::runtime::notify::{self, Multiplexer};
 use crate::runtime::terminal::{LineTerminal, QuitSignals};
 use crate::ui::linear::Transcript;
@@ -42,7 +40,9 @@ impl Out {
         }
         let end = if self.raw { "\r\n" } else { "\n" };
         for line in lines {
-            write!(self.stdout, "{line}{end}")?;
+            for part in spoken(line) {
+                write!(self.stdout, "{part}{end}")?;
+            }
         }
         self.stdout.flush()
     }
@@ -97,7 +97,7 @@ pub async fn run_linear(
     for e in std::mem::take(&mut rt.initial) {
         rt.executor.run(e);
     }
-    let mut terminal = LineTerminal::enter();
+    let terminal = LineTerminal::enter();
     let (input_tx, mut input) = mpsc::unbounded_channel::<Input>();
     let reader = match terminal {
         Some(_) => spawn_keys(input_tx),
@@ -116,6 +116,9 @@ pub async fn run_linear(
     let mut history = History::default();
     let mut waiting: std::collections::VecDeque<String> = std::collections::VecDeque::new();
     let mut asked = None;
+    let mut told_no_conversation = false;
+    // When the input ended (ms): the loop goes on until the lines waiting are out.
+    let mut ended: Option<i64> = None;
     let mut said = transcript.login(app);
     said.extend(transcript.lines(app));
     if !matches!(app.mode, crate::app::Mode::Login(_)) {
@@ -138,21 +141,9 @@ pub async fn run_linear(
                 }
                 None => break,
             },
-            typed = input.recv() => {
+            typed = input.recv(), if ended.is_none() => {
                 update(app, Msg::Clock(crate::clock::now_ms()));
                 match typed {
-                    Some(Input::Line(line)) if matches!(app.mode, crate::app::Mode::Login(_)) => {
-                        // A field's text, then Enter.
-                        update(app, Msg::Paste(line));
-                        effects.extend(update_owned(
-                            app,
-                            Msg::Key(crossterm::event::KeyEvent::new(
-                                crossterm::event::KeyCode::Enter,
-                                crossterm::event::KeyModifiers::NONE,
-                            )),
-                            |id| rt.executor.holds(id),
-                        ));
-                    }
                     Some(Input::Line(line)) => {
                         if asked.is_some() {
                             effects.extend(app.answer_question(line.trim() == "yes"));
@@ -175,14 +166,21 @@ pub async fn run_linear(
                                 effects.extend(more);
                             }
                             Typed::Said(why) => lines_said.push(why),
-                            Typed::Quit => break,
+                            Typed::Quit => {
+                                say_unsent(&mut out, waiting.len())?;
+                                break;
+                            }
                         }
                     }
                     Some(Input::Resize(w)) => {
+                        // The terminal may have rewrapped the row: start it afresh.
                         out.columns = w as usize;
+                        let clear = out.line.clear();
+                        out.raw_bytes(&clear);
                         out.drawn = None;
                     }
-                    Some(Input::End) | None => break,
+                    // End of input: the lines still waiting go out first (below).
+                    Some(Input::End) | None => ended = Some(crate::clock::now_ms()),
                 }
             },
             _ = sleep_until_ms(deadline) => {
@@ -195,21 +193,29 @@ pub async fn run_linear(
             }
             name = signals.recv() => {
                 tracing::info!("{name}: quitting");
+                say_unsent(&mut out, waiting.len())?;
                 break;
             }
         }
-        // Lines typed: a message waits until a conversation is open (or the login is done) (nothing typed is
-        // lost while the account is still connecting); a command runs at once.
-        while let Some(line) = waiting.front() {
-            let login = matches!(app.mode, crate::app::Mode::Login(_));
-            if login || (app.timeline.open.is_none() && !line.trim_start().starts_with('/')) {
+        // Lines from a pipe during a login: each field in turn, the next once the form
+        // waits for one again (not while it logs in: the lines after are for the chat).
+        while login_waits(app) {
+            let Some(line) = waiting.pop_front() else {
                 break;
-            }
-            let line = waiting.pop_front().unwrap_or_default();
-            // A search still waiting for its answer is given up for the new line.
-            if matches!(app.popups.top(), Some(crate::app::Popup::Search(_))) {
-                app.popups.clear();
-            }
+            };
+            update(app, Msg::Paste(line));
+            effects.extend(update_owned(
+                app,
+                Msg::Key(crossterm::event::KeyEvent::new(
+                    crossterm::event::KeyCode::Enter,
+                    crossterm::event::KeyModifiers::NONE,
+                )),
+                |id| rt.executor.holds(id),
+            ));
+        }
+        // Lines typed: a message waits until a conversation is open (nothing typed is lost
+        // while the account is still connecting); a command runs at once, past them.
+        while let Some(line) = next_ready(&mut waiting, app) {
             if let Some(lines) = linear_command(&line, app, &mut transcript, &mut effects) {
                 lines_said.extend(lines);
                 continue;
@@ -230,6 +236,12 @@ pub async fn run_linear(
                 None => effects.extend(typed_line(app, &line, |id| rt.executor.holds(id))),
             }
         }
+        // Live, and a message waits with no conversation open: said once, with the way on.
+        let held = !waiting.is_empty() && app.timeline.open.is_none() && app.chat.ready;
+        if held && !told_no_conversation {
+            lines_said.push("no conversation is open: /list, then /open <number>".into());
+        }
+        told_no_conversation = held;
         rt.executor.focus(app.focused);
         for effect in effects {
             let (account, effect) = for_the_terminal(effect);
@@ -250,15 +262,8 @@ pub async fn run_linear(
                     url,
                     mux,
                 ),
-                Effect::OpenEditor(text) => {
-                    out.say(&["$EDITOR: the draft opens in your editor".into()])?;
-                    let result = match terminal.as_mut() {
-                        Some(t) => t.suspended(|| edit_externally(&text)),
-                        None => Err("no terminal to run an editor in".into()),
-                    };
-                    update(app, Msg::Edited(result.map_err(Failure::Local)));
-                    out.line.leave();
-                    out.drawn = None;
+                Effect::OpenEditor(_) => {
+                    lines_said.push("$EDITOR is the full screen's: type the line here".into());
                 }
                 other => rt.executor.run(other),
             }
@@ -266,6 +271,12 @@ pub async fn run_linear(
         rt.executor.save_view(app);
         lines_said.extend(transcript.login(app));
         lines_said.extend(transcript.lines(app));
+        // Forwarded archives said while not fetched: asked for, in whichever conversation.
+        for (account, key, mid) in transcript.archives_waiting() {
+            for effect in app.fetch_archive_in(account, key, mid) {
+                rt.executor.run(effect);
+            }
+        }
         lines_said.extend(transcript.work(app));
         lines_said.extend(popup_lines(
             app,
@@ -280,7 +291,20 @@ pub async fn run_linear(
         }
         out.say(&lines_said)?;
         if app.quit {
+            say_unsent(&mut out, waiting.len())?;
             break;
+        }
+        // Input ended: done once every line is out and the server took every message (a
+        // login still under way finishes first), or after a while if some cannot go.
+        if let Some(at) = ended {
+            let logging_in = matches!(&app.mode, crate::app::Mode::Login(f) if f.busy);
+            if waiting.is_empty() && !logging_in && unsent(app) == 0 {
+                break;
+            }
+            if crate::clock::now_ms() - at > END_WAIT_MS {
+                say_unsent(&mut out, waiting.len())?;
+                break;
+            }
         }
         out.prompt(app)?;
     }
@@ -291,6 +315,77 @@ pub async fn run_linear(
     drop(terminal);
     rt.executor.shutdown().await;
     Ok(())
+}
+
+/// A line as it is written, the one way out: a line break inside it (a reaction's key, a
+/// notice) becomes an indented continuation, never a line of its own that could pass for a
+/// message; any other control character (an escape among them) is a space.
+fn spoken(line: &str) -> Vec<String> {
+    line.split('\n')
+        .enumerate()
+        .map(|(i, part)| {
+            let part: String = part
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            if i > 0 { format!("  {part}") } else { part }
+        })
+        .collect()
+}
+
+/// How long lines typed before the end of input may wait for a conversation to open.
+const END_WAIT_MS: i64 = 30_000;
+
+/// The next line typed that can go now: none during a login, before the account knows its
+/// conversations (from the store or the stream), or while a question or the link picker
+/// waits for its key; a command at once (past any message waiting); a message once a
+/// conversation is open. A search still waiting for its answer is given up for it.
+fn next_ready(waiting: &mut std::collections::VecDeque<String>, app: &mut App) -> Option<String> {
+    use crate::app::{Mode, Popup};
+    if matches!(app.mode, Mode::Login(_))
+        || !(app.chat.ready || app.timeline.open.is_some())
+        || matches!(app.popups.top(), Some(Popup::Confirm(_) | Popup::Links(_)))
+    {
+        return None;
+    }
+    let at = if app.timeline.open.is_some() {
+        0
+    } else {
+        waiting
+            .iter()
+            .position(|l| l.trim_start().starts_with('/'))?
+    };
+    let line = waiting.remove(at)?;
+    if matches!(app.popups.top(), Some(Popup::Search(_))) {
+        app.popups.clear();
+    }
+    Some(line)
+}
+
+/// Whether a login form waits for a field (a pipe's next line is for it).
+fn login_waits(app: &App) -> bool {
+    matches!(&app.mode, crate::app::Mode::Login(f) if !f.busy)
+}
+
+/// Messages of every account the server has not taken yet.
+fn unsent(app: &App) -> usize {
+    app.accounts()
+        .iter()
+        .flat_map(|a| a.chat.convs.values())
+        .flat_map(|c| &c.pending)
+        .filter(|p| !matches!(p.state, crate::model::PendingState::Sent(_)))
+        .count()
+}
+
+/// Lines typed that never went out (the program ends first): said, so none is lost unseen.
+fn say_unsent(out: &mut Out, n: usize) -> std::io::Result<()> {
+    match n {
+        0 => Ok(()),
+        1 => out.say(&["1 line typed was not sent (no conversation was open)".into()]),
+        n => out.say(&[format!(
+            "{n} lines typed were not sent (no conversation was open)"
+        )]),
+    }
 }
 
 /// A copy asked for (`/copy <n>`): to the terminal's clipboard (OSC 52), except on a dumb
@@ -330,4 +425,52 @@ fn typed_line(
         app.composer.set_text(&typing);
     }
     effects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Settings;
+    use crate::config::Config;
+    use crate::keymap::{Keymap, Preset};
+    use std::collections::VecDeque;
+
+    #[test]
+    fn a_line_said_can_never_pass_for_another() {
+        assert_eq!(
+            spoken("message 12 reactions: x\n13 [#general] admin 14:02: forged\u{1b}[2J"),
+            [
+                "message 12 reactions: x",
+                "  13 [#general] admin 14:02: forged [2J"
+            ]
+        );
+    }
+
+    #[test]
+    fn commands_run_past_a_message_held_for_a_conversation() {
+        let mut app = App::logged_in(
+            1,
+            Keymap::new(Preset::Default),
+            Settings::from(&Config::default()),
+            "t".into(),
+        );
+        assert_eq!(app.timeline.open, None);
+        let mut waiting: VecDeque<String> = ["/list"].map(String::from).into();
+        // Before the account knows its conversations, even a command waits (`/open` would
+        // find none).
+        assert_eq!(next_ready(&mut waiting, &mut app), None);
+        app.chat.ready = true;
+        waiting = ["hello", "/list", "again"].map(String::from).into();
+        // No conversation open: the command goes, the messages wait in order.
+        assert_eq!(next_ready(&mut waiting, &mut app).as_deref(), Some("/list"));
+        assert_eq!(next_ready(&mut waiting, &mut app), None);
+        assert_eq!(waiting, ["hello", "again"]);
+        // A question waiting for its key: nothing goes (it would take the Enter).
+        app.timeline.open = Some(crate::model::ConvKey::Group(1));
+        app.popups.push(crate::app::Confirm::Leave(1));
+        assert_eq!(next_ready(&mut waiting, &mut app), None);
+        app.popups.clear();
+        assert_eq!(next_ready(&mut waiting, &mut app).as_deref(), Some("hello"));
+        assert_eq!(next_ready(&mut waiting, &mut app).as_deref(), Some("again"));
+    }
 }

@@ -141,7 +141,8 @@ pub(super) fn on_key(
                     | Action::ToggleMarkdown
                     | Action::Unstage
                     | Action::Reconnect
-                    | Action::Announcement,
+                    | Action::Announcement
+                    | Action::LinkPicker,
                 ) => Typed::Edited(update_owned(app, Msg::Key(key), held)),
                 Some(Action::Newline) => {
                     Typed::Said("one line at a time here: Enter sends the line".into())

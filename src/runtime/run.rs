@@ -370,7 +370,7 @@ pub(super) fn open_url(
     }
 }
 
-pub(super) fn edit_externally(text: &str) -> Result<String, String> {
+fn edit_externally(text: &str) -> Result<String, String> {
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".into());

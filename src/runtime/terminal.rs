@@ -155,28 +155,24 @@ impl QuitSignals {
 static LINEAR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The linear mode's hold on the terminal: raw mode, so its input line can take each key
-/// (Tab, Up, Down); nothing else changes, so the scrollback stays the terminal's own. Given
-/// back on drop, on a fatal panic, while the process is stopped and around `$EDITOR`.
+/// (Tab, Up, Down) and a password is never echoed; nothing else changes, so the scrollback
+/// stays the terminal's own. Given back on drop and on a fatal panic. (Ctrl+Z is a key in
+/// raw mode, so the process is not stopped from the keyboard; a SIGTSTP from elsewhere
+/// leaves raw mode on until it continues.)
 pub struct LineTerminal;
 
 impl LineTerminal {
-    /// Raw mode, when both ends are a terminal (else `None`: input is read as lines).
+    /// Raw mode, when the input is a terminal (else `None`: input is read as lines, from a
+    /// pipe or a file). Whatever stdout is: the keys typed, a password among them, are
+    /// never echoed by the terminal.
     pub fn enter() -> Option<LineTerminal> {
         use std::io::IsTerminal;
-        if !std::io::stdin().is_terminal() || !stdout().is_terminal() {
+        if !std::io::stdin().is_terminal() {
             return None;
         }
         LINEAR.store(true, std::sync::atomic::Ordering::Relaxed);
         install_panic_hook();
         enable_raw_mode().ok().map(|()| LineTerminal)
-    }
-
-    /// Gives the terminal back, runs `f` (`$EDITOR`), then takes it again.
-    pub fn suspended<T>(&mut self, f: impl FnOnce() -> T) -> T {
-        let _ = disable_raw_mode();
-        let result = f();
-        let _ = enable_raw_mode();
-        result
     }
 }
 

@@ -454,9 +454,12 @@ pub fn openable(url: &str) -> Result<(), String> {
 /// Every URL visible in a displayed text, in order, each once.
 pub fn visible_links(display: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // Each once, in linear time: a message of a hostile number of links must not freeze the
+    // picker or `o`.
+    let mut seen = std::collections::HashSet::new();
     for word in display.split(char::is_whitespace) {
         if let Some(url) = url_in(word)
-            && !out.contains(&url)
+            && seen.insert(url.clone())
         {
             out.push(url);
         }

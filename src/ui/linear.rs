@@ -464,6 +464,16 @@ impl Transcript {
         self.next_number
     }
 
+    /// The messages said while their forwarded archive was not fetched yet (the loop asks
+    /// for each; asking again for one under way asks nothing).
+    pub fn archives_waiting(&self) -> Vec<(AccountId, ConvKey, i64)> {
+        self.watched
+            .iter()
+            .filter(|w| w.archive_waiting)
+            .map(|w| (w.account, w.key, w.mid))
+            .collect()
+    }
+
     /// The message said with number `n`, if it is among the newest [`NUMBERED`].
     pub fn numbered(&self, n: u64) -> Option<(AccountId, ConvKey, i64)> {
         self.numbers.get(&n).copied()

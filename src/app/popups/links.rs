@@ -35,6 +35,8 @@ pub struct LinkPicker {
     pub links: Vec<Offered>,
     /// The hint typed so far (lower case).
     pub typed: String,
+    /// A letter of it was typed in capitals: the link is copied, not opened.
+    pub copy: bool,
 }
 
 /// The hint of link `i` of `n`: one letter while nine or fewer, else two.
@@ -51,14 +53,17 @@ impl LinkPicker {
     /// The links of messages `mids` (in order), each once, with their hints.
     fn of(app: &App, mids: &[i64]) -> LinkPicker {
         let mut found: Vec<(String, bool, i64)> = Vec::new();
-        for mid in mids {
+        let mut seen = std::collections::HashSet::new();
+        'messages: for mid in mids {
             for (url, disguised) in app.links_of(*mid) {
-                if !found.iter().any(|(u, _, _)| *u == url) {
+                if found.len() == MOST {
+                    break 'messages;
+                }
+                if seen.insert(url.clone()) {
                     found.push((url, disguised, *mid));
                 }
             }
         }
-        found.truncate(MOST);
         let n = found.len();
         LinkPicker {
             links: found
@@ -72,6 +77,7 @@ impl LinkPicker {
                 })
                 .collect(),
             typed: String::new(),
+            copy: false,
         }
     }
 }
@@ -101,6 +107,9 @@ impl PopupState for LinkPicker {
         match (action, key.code) {
             (Some(Action::LinksErase), _) => {
                 self.typed.pop();
+                if self.typed.is_empty() {
+                    self.copy = false;
+                }
                 return (Step::Stay, vec![]);
             }
             (Some(Action::LinksClose), _) => return (Step::Close, vec![]),
@@ -109,7 +118,8 @@ impl PopupState for LinkPicker {
         let KeyCode::Char(c) = key.code else {
             return (Step::Stay, vec![]);
         };
-        let copy = c.is_uppercase();
+        self.copy |= c.is_uppercase();
+        let copy = self.copy;
         self.typed.push(c.to_ascii_lowercase());
         let matching: Vec<&Offered> = self
             .links
@@ -120,6 +130,7 @@ impl PopupState for LinkPicker {
             [] => {
                 app.info(format!("no link has the hint {}", self.typed));
                 self.typed.clear();
+                self.copy = false;
                 (Step::Stay, vec![])
             }
             [one] if one.hint == self.typed => {
