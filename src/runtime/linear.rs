@@ -97,11 +97,11 @@ pub async fn run_linear(
     for e in std::mem::take(&mut rt.initial) {
         rt.executor.run(e);
     }
-    let terminal = LineTerminal::enter();
+    let mut terminal = LineTerminal::enter();
     let (input_tx, mut input) = mpsc::unbounded_channel::<Input>();
-    let reader = match terminal {
-        Some(_) => spawn_keys(input_tx),
-        None => spawn_lines(input_tx),
+    let mut reader = match terminal {
+        Some(_) => spawn_keys(input_tx.clone()),
+        None => spawn_lines(input_tx.clone()),
     };
     let mux = Multiplexer::from_env();
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
@@ -166,6 +166,18 @@ pub async fn run_linear(
                                 effects.extend(more);
                             }
                             Typed::Said(why) => lines_said.push(why),
+                            Typed::Suspend => {
+                                if let Some(t) = terminal.as_mut() {
+                                    // The key reader stops with us and starts afresh after.
+                                    reader.abort();
+                                    let clear = out.line.clear();
+                                    out.raw_bytes(&clear);
+                                    t.suspend_process();
+                                    tracing::info!("continued after Ctrl+Z");
+                                    reader = spawn_keys(input_tx.clone());
+                                    out.drawn = None;
+                                }
+                            }
                             Typed::Quit => {
                                 say_unsent(&mut out, waiting.len())?;
                                 break;

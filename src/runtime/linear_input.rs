@@ -41,9 +41,11 @@ pub(super) fn spawn_keys(tx: mpsc::UnboundedSender<Input>) -> JoinHandle<()> {
             };
             let end = matches!(input, Input::End);
             if tx.send(input).is_err() || end {
-                break;
+                return;
             }
         }
+        // The terminal's input ended without an error (stdin closed): the end all the same.
+        let _ = tx.send(Input::End);
     })
 }
 
@@ -75,6 +77,8 @@ pub(super) enum Typed {
     Edited(Vec<Effect>),
     /// A key this mode has no use for: say why, as one line.
     Said(String),
+    /// Ctrl+Z (the key map's suspend): stop until continued.
+    Suspend,
     Quit,
 }
 
@@ -144,6 +148,7 @@ pub(super) fn on_key(
                     | Action::Announcement
                     | Action::LinkPicker,
                 ) => Typed::Edited(update_owned(app, Msg::Key(key), held)),
+                Some(Action::Suspend) => Typed::Suspend,
                 Some(Action::Newline) => {
                     Typed::Said("one line at a time here: Enter sends the line".into())
                 }
@@ -297,6 +302,11 @@ mod tests {
         assert_eq!(app.composer.text(), "");
         assert_eq!(on_key(&mut app, ctrl('c'), &mut h, |_| false), Typed::Quit);
         assert_eq!(on_key(&mut app, ctrl('d'), &mut h, |_| false), Typed::Quit);
+        // Ctrl+Z, the key map's suspend, stops the program as on the full screen.
+        assert_eq!(
+            on_key(&mut app, ctrl('z'), &mut h, |_| false),
+            Typed::Suspend
+        );
         // A key of the full screen only says so.
         let Typed::Said(why) = on_key(&mut app, ctrl('k'), &mut h, |_| false) else {
             panic!("Ctrl+K is the switcher's")

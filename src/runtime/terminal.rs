@@ -156,9 +156,8 @@ static LINEAR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::ne
 
 /// The linear mode's hold on the terminal: raw mode, so its input line can take each key
 /// (Tab, Up, Down) and a password is never echoed; nothing else changes, so the scrollback
-/// stays the terminal's own. Given back on drop and on a fatal panic. (Ctrl+Z is a key in
-/// raw mode, so the process is not stopped from the keyboard; a SIGTSTP from elsewhere
-/// leaves raw mode on until it continues.)
+/// stays the terminal's own. Given back on drop, on a fatal panic and while stopped with
+/// Ctrl+Z (a SIGTSTP sent from elsewhere leaves raw mode on until the process continues).
 pub struct LineTerminal;
 
 impl LineTerminal {
@@ -173,6 +172,16 @@ impl LineTerminal {
         LINEAR.store(true, std::sync::atomic::Ordering::Relaxed);
         install_panic_hook();
         enable_raw_mode().ok().map(|()| LineTerminal)
+    }
+}
+
+impl LineTerminal {
+    /// Ctrl+Z: raw mode given back, the process stopped as the terminal's own suspend key
+    /// would; once continued (`fg`), raw mode again.
+    pub fn suspend_process(&mut self) {
+        let _ = disable_raw_mode();
+        stop_process();
+        let _ = enable_raw_mode();
     }
 }
 
