@@ -210,8 +210,9 @@ pub async fn run_linear(
             }
         }
         // Lines from a pipe during a login: each field in turn, the next once the form
-        // waits for one again (not while it logs in: the lines after are for the chat).
-        while login_waits(app) {
+        // waits for one again (not while it logs in: the lines after are for the chat). At
+        // a terminal the form takes keys, and a line waiting is a message, never a field.
+        while terminal.is_none() && login_waits(app) {
             let Some(line) = waiting.pop_front() else {
                 break;
             };
@@ -393,9 +394,9 @@ fn unsent(app: &App) -> usize {
 fn say_unsent(out: &mut Out, n: usize) -> std::io::Result<()> {
     match n {
         0 => Ok(()),
-        1 => out.say(&["1 line typed was not sent (no conversation was open)".into()]),
+        1 => out.say(&["1 line typed was not sent: it was still waiting".into()]),
         n => out.say(&[format!(
-            "{n} lines typed were not sent (no conversation was open)"
+            "{n} lines typed were not sent: they were still waiting"
         )]),
     }
 }
