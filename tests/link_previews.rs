@@ -20,22 +20,6 @@ use vocechat_tui::protocol::ApiError;
 use vocechat_tui::protocol::open_graph::OpenGraph;
 use vocechat_tui::runtime::api::ApiClient;
 
-/// The recorded 0.3.3 exchange `name` (`shared/fixtures/vocechat-0.3.3/http/`), beside the
-/// repository or beside its worktree folder; `None` (the check skipped, said) when absent.
-fn recorded(name: &str) -> Option<Value> {
-    let here = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let Some(dir) = ["../shared", "../../shared"]
-        .iter()
-        .map(|up| here.join(up).join("fixtures/vocechat-0.3.3/http"))
-        .find(|d| d.is_dir())
-    else {
-        eprintln!("the 0.3.3 fixtures are not beside the repository; skipped");
-        return None;
-    };
-    let text = std::fs::read_to_string(dir.join(name)).unwrap();
-    Some(serde_json::from_str(&text).unwrap())
-}
-
 /// The keys of an object, sorted (the first element's for a list of objects too).
 fn keys(v: &Value) -> Vec<String> {
     let mut k: Vec<String> = v

@@ -139,22 +139,6 @@ async fn pins_are_gone_after_a_restart_as_on_0_3_3() {
     bob.pin(2, mid).await.unwrap();
 }
 
-/// The recorded 0.3.3 exchange `name` (`shared/fixtures/vocechat-0.3.3/http/`), beside the
-/// repository or beside its worktree folder; `None` (the check skipped, said) when absent.
-fn recorded(name: &str) -> Option<serde_json::Value> {
-    let here = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let Some(dir) = ["../shared", "../../shared"]
-        .iter()
-        .map(|up| here.join(up).join("fixtures/vocechat-0.3.3/http"))
-        .find(|d| d.is_dir())
-    else {
-        eprintln!("the 0.3.3 fixtures are not beside the repository; skipped");
-        return None;
-    };
-    let text = std::fs::read_to_string(dir.join(name)).unwrap();
-    Some(serde_json::from_str(&text).unwrap())
-}
-
 /// The demo's answers to pin and unpin as the real 0.3.3 gave them (fixtures 086-092): the
 /// statuses, empty bodies without a content type, and a pin's keys in the group.
 #[tokio::test]

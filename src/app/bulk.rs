@@ -33,16 +33,21 @@ impl App {
         vec![]
     }
 
-    /// The delete key with messages marked: one question for all of them.
-    pub(super) fn ask_delete_marked(&mut self) -> Vec<Effect> {
+    /// The marked messages still here, of the open conversation (what a delete or a forward
+    /// of the marked messages acts on).
+    pub(super) fn marked_here(&self) -> Vec<i64> {
         let open = self.timeline.open;
-        let mids: Vec<i64> = self
-            .timeline
+        self.timeline
             .marked
             .iter()
             .copied()
             .filter(|m| self.chat.message(*m).is_some() && self.chat.conv_of_mid(*m) == open)
-            .collect();
+            .collect()
+    }
+
+    /// The delete key with messages marked: one question for all of them.
+    pub(super) fn ask_delete_marked(&mut self) -> Vec<Effect> {
+        let mids = self.marked_here();
         let me = self.chat.me;
         let admin = me
             .and_then(|me| self.chat.users.get(&me))

@@ -27,14 +27,7 @@ impl App {
     /// `F` on message `mid`: the marked messages of the open conversation (or `mid` alone)
     /// are offered a conversation to go to.
     pub(super) fn start_forward(&mut self, mid: i64) -> Vec<Effect> {
-        let open = self.timeline.open;
-        let marked: Vec<i64> = self
-            .timeline
-            .marked
-            .iter()
-            .copied()
-            .filter(|m| self.chat.message(*m).is_some() && self.chat.conv_of_mid(*m) == open)
-            .collect();
+        let marked = self.marked_here();
         let mids = if marked.is_empty() { vec![mid] } else { marked };
         if !mids.iter().all(|m| self.forwardable(*m)) {
             self.error(strings::FORWARD_ONLY);

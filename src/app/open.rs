@@ -46,20 +46,24 @@ impl App {
             }
             return self.download(path, name, true);
         }
-        let first = self.links_of(mid).into_iter().next();
-        match first {
-            Some((url, _)) if crate::text::openable(&url).is_err() => self.open_url(url),
-            Some((url, true)) => {
-                // The link's text says something else: show where it goes first.
-                self.popups.push(Confirm::Open(url));
-                vec![]
-            }
-            Some((url, false)) => self.open_url(url),
+        match self.links_of(mid).into_iter().next() {
+            Some((url, disguised)) => self.open_link(url, disguised),
             None => {
                 self.info("no link in this message");
                 vec![]
             }
         }
+    }
+
+    /// Opens link `url` of a message: when its text names another target (`disguised`), the
+    /// target is shown and asked about first; a scheme that is refused says why either way.
+    /// The one rule for `o`, `/open-link` and the link picker.
+    pub(super) fn open_link(&mut self, url: String, disguised: bool) -> Vec<Effect> {
+        if disguised && crate::text::openable(&url).is_ok() {
+            self.popups.push(Confirm::Open(url));
+            return vec![];
+        }
+        self.open_url(url)
     }
 
     /// The links message `mid` shows, in order, each once, at most [`LINKS_MAX`]: its target,
@@ -145,11 +149,7 @@ impl App {
             (Some(k), _) => k - 1,
         };
         let (url, disguised) = links[picked].clone();
-        if disguised && crate::text::openable(&url).is_ok() {
-            self.popups.push(Confirm::Open(url));
-            return vec![];
-        }
-        self.open_url(url)
+        self.open_link(url, disguised)
     }
 
     /// `y` on message `mid`: exactly the text the screen shows (hidden text is never

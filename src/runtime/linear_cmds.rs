@@ -277,32 +277,15 @@ mod tests {
     #[test]
     fn forward_by_number_goes_to_the_named_conversation() {
         use crate::app::conn::{ConnState, SyncMsg};
-        use crate::app::{Msg, Settings, update};
+        use crate::app::{Msg, update};
         use crate::model::ConvKey;
         use crate::protocol::ServerEvent;
         use serde_json::json;
-        let mut app = App::logged_in(
-            1,
-            crate::keymap::Keymap::new(crate::keymap::Preset::Default),
-            Settings::from(&crate::config::Config::default()),
-            "t".into(),
-        );
+        let mut app = crate::ui::linear::tests::me_and_bob(&[(1, "lobby"), (2, "dev")]);
         let event = |app: &mut App, v: serde_json::Value| {
             let ev: ServerEvent = serde_json::from_value(v).unwrap();
             update(app, Msg::Sync(SyncMsg::Event(Box::new(ev))));
         };
-        event(
-            &mut app,
-            json!({"type":"users_snapshot","version":1,"users":[
-                {"uid":1,"name":"me","gender":0,"language":"en","is_admin":false,"is_bot":false,"avatar_updated_at":0,"create_by":"password"},
-                {"uid":2,"name":"bob","gender":0,"language":"en","is_admin":false,"is_bot":false,"avatar_updated_at":0,"create_by":"password"}]}),
-        );
-        event(
-            &mut app,
-            json!({"type":"related_groups","groups":[
-                {"gid":1,"name":"lobby","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]},
-                {"gid":2,"name":"dev","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]}]}),
-        );
         event(
             &mut app,
             json!({"type":"chat","mid":5,"from_uid":2,"created_at":1000,"target":{"gid":1},

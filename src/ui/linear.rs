@@ -508,4 +508,4 @@ pub use views::{AROUND, HINT, question, shown};
 
 #[cfg(test)]
 #[path = "linear_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -22,24 +22,30 @@ fn chat(app: &mut App, mid: i64, gid: i64, text: &str) {
     );
 }
 
-#[test]
-fn history_is_taken_in_silently_then_each_new_message_is_said_once() {
+/// An app (times in UTC) whose server has me (uid 1) and bob (uid 2), in the public
+/// channels `channels`; not ready yet.
+pub(crate) fn me_and_bob(channels: &[(i64, &str)]) -> App {
     let mut settings = Settings::from(&Config::default());
     settings.utc = true;
     let mut app = App::logged_in(1, Keymap::new(Preset::Default), settings, "t".into());
-    let mut t = Transcript::default();
     event(
         &mut app,
         json!({"type":"users_snapshot","version":1,"users":[
             {"uid":1,"name":"me","gender":0,"language":"en","is_admin":false,"is_bot":false,"avatar_updated_at":0,"create_by":"password"},
             {"uid":2,"name":"bob","gender":0,"language":"en","is_admin":false,"is_bot":false,"avatar_updated_at":0,"create_by":"password"}]}),
     );
-    event(
-        &mut app,
-        json!({"type":"related_groups","groups":[
-            {"gid":1,"name":"lobby","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]},
-            {"gid":2,"name":"dev","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]}]}),
-    );
+    let groups: Vec<serde_json::Value> = channels
+        .iter()
+        .map(|(gid, name)| json!({"gid":gid,"name":name,"owner":null,"is_public":true,"avatar_updated_at":0,"members":[]}))
+        .collect();
+    event(&mut app, json!({"type":"related_groups","groups":groups}));
+    app
+}
+
+#[test]
+fn history_is_taken_in_silently_then_each_new_message_is_said_once() {
+    let mut app = me_and_bob(&[(1, "lobby"), (2, "dev")]);
+    let mut t = Transcript::default();
     chat(&mut app, 1, 1, "old news");
     chat(&mut app, 2, 2, "older news");
     // Not live yet: nothing said.
@@ -472,21 +478,8 @@ fn the_login_form_is_said_as_it_changes() {
 #[test]
 fn a_forwarded_archive_is_said_with_its_messages_once_fetched() {
     use crate::protocol::types::{Archive, ArchiveMessage, ArchiveUser, Target};
-    let mut settings = Settings::from(&Config::default());
-    settings.utc = true;
-    let mut app = App::logged_in(1, Keymap::new(Preset::Default), settings, "t".into());
+    let mut app = me_and_bob(&[(1, "lobby")]);
     let mut t = Transcript::default();
-    event(
-        &mut app,
-        json!({"type":"users_snapshot","version":1,"users":[
-            {"uid":1,"name":"me","gender":0,"language":"en","is_admin":false,"is_bot":false,"avatar_updated_at":0,"create_by":"password"},
-            {"uid":2,"name":"bob","gender":0,"language":"en","is_admin":false,"is_bot":false,"avatar_updated_at":0,"create_by":"password"}]}),
-    );
-    event(
-        &mut app,
-        json!({"type":"related_groups","groups":[
-            {"gid":1,"name":"lobby","owner":null,"is_public":true,"avatar_updated_at":0,"members":[]}]}),
-    );
     chat(&mut app, 1, 1, "old news");
     event(&mut app, json!({"type":"ready"}));
     update(&mut app, Msg::Sync(SyncMsg::State(ConnState::Live)));

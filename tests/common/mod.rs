@@ -14,6 +14,22 @@ pub const ADMIN: (&str, &str) = ("admin@example.com", "admin-pass");
 pub const BOB: (&str, &str) = ("bob@example.com", "bob-pass");
 pub const CAROL: (&str, &str) = ("carol@example.com", "carol-pass");
 
+/// The recorded 0.3.3 exchange `name` (`shared/fixtures/vocechat-0.3.3/http/`), beside the
+/// repository or beside its worktree folder; `None` (the check skipped, said) when absent.
+pub fn recorded(name: &str) -> Option<serde_json::Value> {
+    let here = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let Some(dir) = ["../shared", "../../shared"]
+        .iter()
+        .map(|up| here.join(up).join("fixtures/vocechat-0.3.3/http"))
+        .find(|d| d.is_dir())
+    else {
+        eprintln!("the 0.3.3 fixtures are not beside the repository; skipped");
+        return None;
+    };
+    let text = std::fs::read_to_string(dir.join(name)).unwrap();
+    Some(serde_json::from_str(&text).unwrap())
+}
+
 pub fn fast_config() -> DemoConfig {
     DemoConfig {
         heartbeat_interval: Duration::from_millis(200),

@@ -139,7 +139,7 @@ impl PopupState for LinkPicker {
                     app.info("link copied");
                     return (Step::Close, vec![Effect::CopyText(picked.url)]);
                 }
-                (Step::Close, app.open_offered(picked))
+                (Step::Close, app.open_link(picked.url, picked.disguised))
             }
             _ => (Step::Stay, vec![]),
         }
@@ -183,16 +183,6 @@ impl App {
         }
         self.popups.push(picker);
         vec![]
-    }
-
-    /// A link picked: opened as `o` opens it (asking first when its text names another
-    /// target).
-    fn open_offered(&mut self, link: Offered) -> Vec<Effect> {
-        if link.disguised && crate::text::openable(&link.url).is_ok() {
-            self.popups.push(super::Confirm::Open(link.url));
-            return vec![];
-        }
-        self.open_url(link.url)
     }
 }
 

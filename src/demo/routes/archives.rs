@@ -4,9 +4,9 @@
 //! both without auth, as 0.3.3 does.
 
 use super::{Resp, S, authed, empty, json_ok, parse_body, refusal, respond};
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, Response, header};
+use axum::http::HeaderMap;
 use std::collections::HashMap;
 
 pub(super) async fn create(State(s): S, headers: HeaderMap, body: Bytes) -> Resp {
@@ -42,23 +42,5 @@ pub(super) async fn attachment(State(s): S, Query(q): Query<HashMap<String, Stri
         Ok(f) => f,
         Err(e) => return refusal(e),
     };
-    let mut r = Response::new(Body::from(file.data.clone()));
-    if let Ok(ct) = HeaderValue::from_str(&file.content_type) {
-        r.headers_mut().insert(header::CONTENT_TYPE, ct);
-    }
-    if let Some(name) = &file.filename {
-        let kind = if q.get("download").is_some_and(|v| v == "true") {
-            "attachment"
-        } else {
-            "inline"
-        };
-        let safe: String = name
-            .chars()
-            .filter(|c| *c != '"' && !c.is_control())
-            .collect();
-        if let Ok(v) = HeaderValue::from_str(&format!("{kind}; filename=\"{safe}\"")) {
-            r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-        }
-    }
-    r
+    super::files::served(file, q.get("download").is_some_and(|v| v == "true"))
 }

@@ -202,16 +202,18 @@ pub(super) async fn file_get(State(s): S, Query(q): Query<HashMap<String, String
     let Some(file) = st.files.get(&path) else {
         return text(404, "not found");
     };
+    served(file, q.get("download").is_some_and(|v| v == "true"))
+}
+
+/// A stored file as served: its content type, and its name as `attachment` (`download=true`)
+/// or `inline`, quotes and controls taken out (an uploaded file's, or an archive's).
+pub(super) fn served(file: &StoredFile, download: bool) -> Resp {
     let mut r = Response::new(Body::from(file.data.clone()));
     if let Ok(ct) = HeaderValue::from_str(&file.content_type) {
         r.headers_mut().insert(header::CONTENT_TYPE, ct);
     }
     if let Some(name) = &file.filename {
-        let kind = if q.get("download").is_some_and(|v| v == "true") {
-            "attachment"
-        } else {
-            "inline"
-        };
+        let kind = if download { "attachment" } else { "inline" };
         let safe: String = name
             .chars()
             .filter(|c| *c != '"' && !c.is_control())
